@@ -29,11 +29,12 @@ from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from reviewloop.checks.analyzers import line_breaks
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
 from reviewloop.checks.analyzers.line_breaks import Renumbering
-from reviewloop.checks.analyzers.registry import Analyzer, analyzers
+from reviewloop.checks.analyzers.registry import ANALYZERS, Analyzer, analyzers
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import CodeIndex, Finding
@@ -184,7 +185,7 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     if reason is not None:
         return [], health("missing", reason)
     try:
-        found = analyzer.run(own)
+        found = analyzer.run(own) if name in ANALYZERS else run_within(analyzer, own)
         if not isinstance(found, list | tuple) or any(not isinstance(f, Finding) for f in found):
             raise TypeError(f"run() gave {type(found).__name__}, not a list of Finding")
         # its lines, where it counts a break git does not, put on git's (the base run
@@ -208,6 +209,30 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     # The per-analyzer boundary: a broken adapter is a recorded failure, not a lost review.
     except (Exception, SystemExit) as exc:  # noqa: BLE001 (a plugin's sys.exit() too)
         return [], health("failed", f"crashed: {raised(exc)}")
+
+
+def run_within(analyzer: Analyzer, ctx: AnalyzerContext) -> list[Finding]:
+    """A plugin's `run` with a deadline of `ctx.timeout` (a built-in bounds each of its
+    tool's runs itself): past it, the analyzer failed, and its thread, a daemon, is left
+    to end with the process rather than hold the review forever."""
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["found"] = analyzer.run(ctx)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller as it was raised
+            box["raised"] = exc
+
+    thread = threading.Thread(target=work, name=f"analyzer {analyzer.name}", daemon=True)
+    thread.start()
+    thread.join(ctx.timeout)
+    if thread.is_alive():
+        raise AnalyzerError(f"{analyzer.name} did not finish within {ctx.timeout:g}s; its "
+                            "run() is left running until reviewloop exits")
+    if "raised" in box:
+        raise box["raised"]
+    found: list[Finding] = box["found"]
+    return found
 
 
 def _wants(analyzer: Analyzer, ctx: AnalyzerContext, reads: Sequence[str]) -> bool:

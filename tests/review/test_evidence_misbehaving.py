@@ -5,15 +5,18 @@ plugin code may raise (`sys.exit()` included) or giving the wrong type."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.review.evidence import run_for_agent
+from reviewloop.git.diff import parse_diff
+from reviewloop.review.evidence import run_for_agent, run_within
 from tests.support.analyzers import FakeAnalyzer, Repo, agent
 
 OLD = "line 1\nline 2\n"
@@ -84,3 +87,32 @@ def test_a_misbehaving_analyzer_is_its_failure_never_the_reviews(change, data, m
     assert rows["finds"].status == "ok" and [f.rule for f in report.findings] == ["F1"]
     if isinstance(behaviour, SystemExit):  # said as what it is, not as an exit of ours
         assert f"sys.exit({behaviour.code!r})" in (rows["misbehaving"].reason or "")
+
+
+class Hangs(FakeAnalyzer):
+    """Its run() waits until the test lets it go (a plugin's endless loop, a stuck call)."""
+
+    name = "hangs"
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        self.release.wait()
+        return []
+
+
+def test_a_plugin_run_past_its_deadline_is_its_failure_and_the_review_goes_on(change):
+    repo, diff = change
+    hangs = Hangs()
+    ctx = AnalyzerContext(root=repo.root, changes=parse_diff(diff), diff_text=diff,
+                          agent="review-x", files=("src/a.txt",), timeout=0.05)
+    try:
+        with pytest.raises(AnalyzerError, match=r"hangs did not finish within 0.05s"):
+            run_within(hangs, ctx)
+    finally:
+        hangs.release.set()  # its thread ends with the test, as a daemon with the process
+    roomy = replace(ctx, timeout=600)  # the default: no load makes these late
+    assert run_within(Finds(), roomy)[0].rule == "F1"  # in time: its findings
+    with pytest.raises(SystemExit):  # raised as it was, for `_run_one` to record
+        run_within(Misbehaving("run", SystemExit(0)), roomy)
