@@ -225,6 +225,18 @@ def _tool_spec_tokens() -> int:
     return estimate_tokens(json.dumps([convert_to_openai_tool(t) for t in tools]))
 
 
+def over_cost_limit(limit: float | None, planned: Estimate, round_no: int) -> str | None:
+    """Why the round is stopped before any reviewer call under `[review] max_cost_usd`
+    (None: it is not): an estimate over it, or a cost that is unknown (a model without a
+    price is not $0: the limit could not hold)."""
+    cost = planned.cost_usd
+    if limit is not None and cost is None:
+        return (f"[review] max_cost_usd is {usd(limit)} but round {round_no}'s cost is unknown "
+                "(a model has no price); add the model under [prices]")
+    return None if limit is None or cost is None or cost <= limit else (
+        f"estimated {usd(cost)} for round {round_no} is over [review] max_cost_usd {usd(limit)}")
+
+
 def estimate(plan: ChunkPlan, calls: Mapping[int, Sequence[tuple[str, str]]],
              shared: Callable[[Chunk], str], specific: Callable[[str], str], *,
              cached: Callable[[str], bool], warm: bool,

@@ -25,7 +25,6 @@ from reviewloop.agent.models import (
     context_window,
     is_bedrock_model,
 )
-from reviewloop.agent.spend import usd
 from reviewloop.agent.workspace import Workspace
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.secrets.analyzer import hold_reported
@@ -43,13 +42,13 @@ from reviewloop.review.evidence import AnalyzerReport, located
 from reviewloop.review.layers import Layers, layers, part
 from reviewloop.review.material import (
     AgentEvidence,
-    Estimate,
     RoundMaterial,
     assign,
     estimate,
     gather_evidence,
     load_material,
     not_started_outcome,
+    over_cost_limit,
     unread_evidence,
     unsent,
 )
@@ -152,7 +151,7 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     warm = setup.settings.review.cache_warm
     planned = estimate(plan, calls, shared, lambda key: _own_prompt(setup, key, together),
                        cached=is_bedrock_model, warm=warm, prices=setup.settings.prices)
-    stopped = _over_limit(setup, planned, ask.round)
+    stopped = over_cost_limit(setup.settings.review.max_cost_usd, planned, ask.round)
     usage: list[UsageRecord] = []
     # Built once, before the reviewers start, while the analyzers run.
     models = partial(_build_models, setup, names)
@@ -298,14 +297,6 @@ def _own_prompt(setup: RoundSetup, key: str, together: Sequence[Together]) -> st
     the re-reviewers asked together (the call's key is their names, `planned_calls`)."""
     names = next((names for _, names in together if ", ".join(names) == key), None)
     return agents_prompt(names) if names else agent_prompt(setup.agent(key))
-
-
-def _over_limit(setup: RoundSetup, planned: Estimate, round_no: int) -> str | None:
-    limit = setup.settings.review.max_cost_usd
-    if limit is not None and planned.cost_usd is not None and planned.cost_usd > limit:
-        return (f"estimated {usd(planned.cost_usd)} for round {round_no} is over "
-                f"[review] max_cost_usd {usd(limit)}")
-    return None
 
 
 def _input(round_no: int, chunk: Chunk | None, context: str, addressed: Sequence[Finding],

@@ -121,3 +121,4 @@ def test_a_change_no_call_can_hold_is_not_reviewed_never_clean(tmp_path: Path):
     assert all(e.startswith("not reviewed: mod_0.py: over the 1,000-token budget")
                for e in failed.values())
     assert not report["verdict"].startswith("clean")
+

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.review import material
 from reviewloop.review.chunks import Chunk, ChunkPlan
 from reviewloop.review.definitions import builtin_agents
-from reviewloop.review.material import AgentEvidence, RoundMaterial, load_material
+from reviewloop.review.material import AgentEvidence, Estimate, RoundMaterial, load_material
 
 
 def _material() -> RoundMaterial:
@@ -79,3 +82,17 @@ def test_a_reviewer_whose_files_are_all_over_the_budget_is_not_reviewed_not_out_
     assert both.name not in unreviewed
     out = material.not_started_outcome(both, 1, "not reviewed: x", {})
     assert out.status == "failed" and out.error == "not reviewed: x"
+
+
+@given(limit=st.one_of(st.none(), st.floats(0.0001, 100)),
+       cost=st.one_of(st.none(), st.floats(0, 200)))
+def test_a_round_is_stopped_over_the_cost_limit_or_when_its_cost_is_unknown(limit, cost):
+    """A model without a price is not $0: `max_cost_usd` could not hold, and says so."""
+    why = material.over_cost_limit(limit, Estimate(cost_usd=cost), 2)
+    if limit is None:
+        assert why is None
+    elif cost is None:
+        assert why is not None and "round 2's cost is unknown" in why and "[prices]" in why
+    else:
+        assert (why is not None) == (cost > limit)
+        assert why is None or why.startswith("estimated $")
