@@ -24,6 +24,9 @@ from pydantic import (
 
 from reviewloop.config_file import CONFIG_FILE as CONFIG_FILE  # imported from here elsewhere
 from reviewloop.config_file import read_file_layer
+from reviewloop.config_values import MIN_CONTEXT_WINDOW as MIN_CONTEXT_WINDOW
+from reviewloop.config_values import PRICE_KEYS as PRICE_KEYS
+from reviewloop.config_values import check_price, check_windows, scalar_kind
 from reviewloop.errors import ConfigError
 
 ENV_PREFIX = "REVIEWLOOP_"
@@ -31,6 +34,11 @@ ENV_PREFIX = "REVIEWLOOP_"
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_not_booleans(cls, value: Any, info: ValidationInfo) -> Any:
+        return scalar_kind(value, cls.model_fields[info.field_name or ""].annotation)
 
 
 class ModelRoles(_Frozen):
@@ -93,7 +101,8 @@ class Review(_Frozen):
 
     # Run the configured (or detected) test command, sandboxed, for the coverage analyzer.
     run_tests: bool = False
-    # Context windows in tokens by model id, over the built-in table.
+    # Context windows in tokens by model id, over the built-in table (at least
+    # MIN_CONTEXT_WINDOW: the rules, the prompt and a diff must fit in one call).
     context_windows: dict[str, int] = Field(default_factory=dict)
     # Most diff tokens one reviewer call carries; None: half the model's context window (the
     # rest holds the rules, the task, the agent's prompt, tool results and the reply).
@@ -113,6 +122,11 @@ class Review(_Frozen):
     # Round 1 too: the reviewers of a chunk on one model review it in one call, each one's
     # instructions in it (fewer tokens; one prompt with four areas, `review/rereview.py`).
     combined_review: bool = False
+
+    @field_validator("context_windows")
+    @classmethod
+    def _windows_hold_a_call(cls, windows: dict[str, int]) -> dict[str, int]:
+        return check_windows(windows)
 
 
 class Governance(_Frozen):
@@ -192,6 +206,14 @@ class Settings(_Frozen):
     batch_budget_usd: float | None = Field(default=None, gt=0)
     # Outputs files the handoff lists deployed resources from (session/resources.py).
     handoff_outputs: tuple[str, ...] = ()
+
+    @field_validator("prices", mode="before")
+    @classmethod
+    def _known_prices(cls, prices: object) -> object:
+        if isinstance(prices, Mapping):
+            for model, price in prices.items():
+                check_price(str(model), price)
+        return prices
 
     @field_validator("lease_beat_seconds")
     @classmethod

@@ -54,11 +54,19 @@ def load(group: str) -> tuple[Plugin, ...]:
     for point in sorted(declared().select(group=group), key=lambda p: p.name):
         try:
             value = point.load()
-        except Exception as exc:  # a plugin's import may raise anything: it is theirs
-            raise _error(point, group, f"failed to import: {type(exc).__name__}: {exc}") \
-                from exc
+        # a plugin's import may raise anything, sys.exit() too (which would end reviewloop
+        # with the plugin's code and no report): it is theirs. Ctrl-C stays Ctrl-C.
+        except (Exception, SystemExit) as exc:
+            raise _error(point, group, f"failed to import: {raised(exc)}") from exc
         found.append(Plugin(point.name, value, distribution(point)))
     return tuple(found)
+
+
+def raised(exc: BaseException) -> str:
+    """What plugin code raised, for its error: `SystemExit(0)` says it called sys.exit."""
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r})"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def forget() -> None:

@@ -63,3 +63,48 @@ def test_a_pyproject_without_reviewloop_settings_is_not_read(tmp_path: Path, tex
     assert load_settings(tmp_path, environ={}) == load_settings(tmp_path / "none", environ={})
     changes = project.plan(tmp_path, version="1.2.3")
     assert changes[0].action == "create"
+
+
+def _folder(path: Path) -> str:
+    path.mkdir()
+    return "not a file"
+
+
+def _dangling(path: Path) -> str:
+    path.symlink_to("../shared/reviewloop.toml")
+    return "a dangling symlink (to ../shared/reviewloop.toml)"
+
+
+def _to_folder(path: Path) -> str:
+    (path.parent / "shared").mkdir()
+    path.symlink_to("shared")
+    return "not a file"
+
+
+@pytest.mark.parametrize("make", [_folder, _dangling, _to_folder])
+@pytest.mark.parametrize("name", [".reviewloop.toml", "pyproject.toml"])
+def test_a_settings_file_that_is_not_a_file_is_an_error_never_absent(tmp_path: Path, make,
+                                                                     name):
+    """Its settings (sandbox, sensitive, max_cost_usd) dropped without a word weakened every
+    guard-rail: the other file's, or the defaults, were used instead."""
+    (tmp_path / "pyproject.toml").write_text("[tool.reviewloop]\nmax_rounds = 1\n") \
+        if name != "pyproject.toml" else None
+    said = make(tmp_path / name)
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path, environ={})
+    assert caught.value.exit_code == ExitCode.USAGE
+    text = str(caught.value)
+    assert text.startswith(f"{tmp_path / name}: {said}") and "fix: " in text
+
+
+def test_pyproject_settings_not_read_beside_reviewloop_toml_are_said(tmp_path: Path, caplog):
+    (tmp_path / ".reviewloop.toml").write_text("max_rounds = 2\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.reviewloop]\nmax_reviewerz = 1\n")
+    with caplog.at_level("WARNING"):
+        assert load_settings(tmp_path, environ={}).max_rounds == 2
+    assert "[tool.reviewloop] is not read: .reviewloop.toml is" in caplog.text
+    caplog.clear()
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")  # nothing to say
+    with caplog.at_level("WARNING"):
+        load_settings(tmp_path, environ={})
+    assert "not read" not in caplog.text

@@ -17,7 +17,7 @@ from reviewloop.errors import ExitCode, PluginError
 from reviewloop.git.worktrees import RunTree
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.modes import land_mode, modes
-from reviewloop.reports.formats import BUILTIN, RenderContext, formats
+from reviewloop.reports.formats import BUILTIN, RenderContext, formats, render
 from reviewloop.reports.report import RunSummary
 from tests.support.paths import ROOT
 from tests.support.plugins import install
@@ -57,6 +57,24 @@ def test_a_plugin_that_fails_to_import_is_named_with_its_fix(site: Path) -> None
         "rl-broken failed to import: ModuleNotFoundError: No module named "
         "'not_a_module_anywhere'\n"
         "  fix: pip uninstall rl-broken, or upgrade it to a version that imports")
+
+
+@pytest.mark.parametrize("module, said", [
+    ("import sys\nsys.exit(0)\n", "it called sys.exit(0)"),
+    ("raise SystemExit('bye')\n", "it called sys.exit('bye')"),
+    ("import sys\nsys.exit()\n", "it called sys.exit(None)"),
+])
+def test_a_plugin_that_exits_as_it_imports_is_its_failure_not_reviewloops_exit(
+        site: Path, module: str, said: str) -> None:
+    """`sys.exit(0)` in a plugin's module ended `reviewloop review` with exit 0 and no
+    output: a change with a must-fix secret passed."""
+    install(site, "rl-exit", {plugins.ANALYZERS: {"gone": "rl_exit:NOPE"}}, {"rl_exit": module})
+    with pytest.raises(PluginError) as caught:
+        analyzers()
+    assert caught.value.exit_code == ExitCode.USAGE
+    assert f'the plugin "gone" (reviewloop.analyzers) of rl-exit failed to import: {said}' \
+        in str(caught.value)
+    assert "fix: pip uninstall rl-exit" in str(caught.value)
 
 
 @pytest.mark.parametrize("group, call, what", [
@@ -123,3 +141,49 @@ def test_the_cli_exits_2_naming_the_broken_plugin(site: Path, tmp_path: Path) ->
     assert 'the plugin "nope" (reviewloop.formats) of rl-broken failed to import: ' \
            "RuntimeError: half installed" in done.stderr
     assert "fix: pip uninstall rl-broken" in done.stderr
+
+
+BROKEN_FORMATS = {
+    "raise RuntimeError('format boom')": "failed: RuntimeError: format boom",
+    "__import__('sys').exit(0)": "failed: it called sys.exit(0)",
+    "return 42": "gave int, not text",
+    "return None": "produced nothing (its render returned None)",
+    "return ['a', 'b']": "gave list, not text",
+}
+
+
+@pytest.mark.parametrize("body", sorted(BROKEN_FORMATS))
+def test_a_plugins_format_that_fails_is_its_packages_error(site: Path, body: str) -> None:
+    install(site, "rl-fmt", {plugins.FORMATS: {"odd": "rl_fmt:ODD"}}, {"rl_fmt": f"""
+from reviewloop.reports.formats import OutputFormat
+def render(summary, ctx):
+    {body}
+ODD = OutputFormat("odd", "an odd format", ".txt", render)
+"""})
+    with pytest.raises(PluginError) as caught:
+        render("odd", RunSummary(task_id="7"), RenderContext())
+    assert caught.value.exit_code == ExitCode.USAGE
+    assert f'the output format "odd" of rl-fmt {BROKEN_FORMATS[body]}' in str(caught.value)
+    assert "fix: pip uninstall rl-fmt" in str(caught.value)
+
+
+def test_the_cli_shows_the_verdict_then_exits_2_naming_a_broken_format(site: Path,
+                                                                      tmp_path: Path) -> None:
+    install(site, "rl-fmt", {plugins.FORMATS: {"odd": "rl_fmt:ODD"}}, {"rl_fmt": """
+from reviewloop.reports.formats import OutputFormat
+def render(summary, ctx):
+    raise RuntimeError("format boom")
+ODD = OutputFormat("odd", "an odd format", ".txt", render)
+"""})
+    root = init_repo(tmp_path / "repo")
+    write(root, "src/app.py", "def main():\n    return 2\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "AWS_"))}
+    env["PYTHONPATH"] = os.pathsep.join([str(site), str(ROOT)])
+    done = subprocess.run([sys.executable, "-m", "reviewloop", "review", "--format", "odd",
+                           "--output", str(tmp_path / "out.txt")], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert 'the output format "odd" of rl-fmt failed: RuntimeError: format boom' in done.stderr
+    assert "internal error" not in done.stderr and "crash" not in done.stderr
+    assert "LLM reviewers off" in done.stderr  # the verdict, shown before the error
+    assert not (tmp_path / "out.txt").exists()

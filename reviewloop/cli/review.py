@@ -12,7 +12,7 @@ from reviewloop.app.review import Nothing, ReviewOptions, review
 from reviewloop.cli import ui
 from reviewloop.cli.panel import MAX_TERMINAL_ROWS, to_rich
 from reviewloop.cli.terminal import terminal
-from reviewloop.errors import DiskFull, ExitCode, UserInputError, is_disk_full
+from reviewloop.errors import DiskFull, ExitCode, PluginError, UserInputError, is_disk_full
 from reviewloop.git.names import printable
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.reports import formats
@@ -148,7 +148,11 @@ def emit(summary: RunSummary, options: ReviewOptions, root: Path | None = None) 
 def write_reports(summary: RunSummary, options: ReviewOptions, root: Path | None) -> bool:
     """The report in --format onto standard output or into --output, and --sarif's file;
     whether the format is the terminal panel (text), which is then left to the caller."""
-    out = formats.get(options.format).render(summary, _context(options, root))
+    try:
+        out = formats.render(options.format, summary, _context(options, root))
+    except PluginError:  # a plugin's format failed: the verdict is shown all the same
+        ui.console(stderr=True).print(to_rich(summary))
+        raise
     if isinstance(out, bytes):  # json: 17 MB for 5,000 findings
         _writing("--output", options.output, lambda: _write(out, options.output))
     elif (output := options.output) is not None:

@@ -71,9 +71,8 @@ def prepare(state: LoopState, deps: RoundDeps) -> Update:
                       "assignments": list(ready.assignments), "review_stopped": ready.stopped,
                       "together": [(index, list(names)) for index, names in ready.together],
                       "not_reviewed": sorted({*state.not_reviewed, *ready.skipped})}
-    update["reviews"] = ready.turned_off
+    update["reviews"] = [*ready.turned_off, *ready.not_started]
     if ready.stopped:
-        update["reviews"] = [*ready.turned_off, *ready.not_started]
         update["escalations"] = [*state.escalations, f"review stopped: {ready.stopped}"]
     return update
 

@@ -193,11 +193,17 @@ def _last_name(pattern: str) -> str | None:
     return last if last and not any(c in last for c in "*?") else None
 
 
+_BRACES = re.compile(r"(?<!\\)\{[^{}]*,[^{}]*\}")
+
+
 def check(pattern: str) -> None:
     """Raise BadGlob, naming the reason, for a pattern that can never match."""
     text = pattern.strip()
     if not text:
         raise BadGlob("an empty pattern matches nothing")
+    if _BRACES.search(text):  # a shell's or minimatch's, not git's: a name with braces
+        raise BadGlob("{a,b} alternatives are not read here (git's globs take them as the "
+                      "characters { , }): write one pattern for each, as in \"*.py\", \"*.js\"")
     folds = "[" in text and text != text.lower()  # `[Z-a]` folds to `[z-a]`
     for built in (_compiled(pattern, False), *([_compiled(pattern, True)] if folds else [])):
         if isinstance(built, re.error):

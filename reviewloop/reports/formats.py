@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from reviewloop import plugins
+from reviewloop.errors import PluginError
 from reviewloop.reports.lines import to_github, to_ruff
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import RunSummary, json_bytes
@@ -79,6 +80,32 @@ def formats() -> dict[str, OutputFormat]:
 def get(name: str) -> OutputFormat:
     """The format called `name` (the CLI's choice has checked it exists)."""
     return formats()[name]
+
+
+def render(name: str, summary: RunSummary, ctx: RenderContext) -> str | bytes | None:
+    """The report in format `name`; None for the terminal panel (text). A plugin's format
+    that raises (sys.exit() too), gives nothing or not text is its package's error, exit 2:
+    never a reviewloop bug report, never the panel in place of the report asked for."""
+    chosen = get(name)
+    if name in BUILTIN:
+        return chosen.render(summary, ctx)
+    try:
+        out = chosen.render(summary, ctx)
+    except (Exception, SystemExit) as exc:  # the plugin's code: anything
+        raise _broken(name, f"failed: {plugins.raised(exc)}") from exc
+    if out is None:
+        raise _broken(name, "produced nothing (its render returned None)")
+    if not isinstance(out, str | bytes):
+        raise _broken(name, f"gave {type(out).__name__}, not text")
+    return out
+
+
+def _broken(name: str, why: str) -> PluginError:
+    dist = plugins.objects(plugins.FORMATS, OutputFormat, "output format")[name][1]
+    return PluginError(f'the output format "{name}" of {dist} {why}',
+                       where=f"entry point {name} in {dist}",
+                       fix=f"pip uninstall {dist}, or upgrade it to a version made for this "
+                           "reviewloop; the review's verdict is shown above")
 
 
 def docs_table(chosen: dict[str, OutputFormat] | None = None) -> str:

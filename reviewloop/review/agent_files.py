@@ -12,25 +12,52 @@ from reviewloop.review.agent_errors import json_type, read_text
 
 
 def entries(folder: Path) -> list[Path]:
-    """Every `*.json` entry of `folder`: a dangling symlink or a folder of that name too, so
-    a reviewer that cannot be read is named rather than missing from the listing."""
-    return sorted(folder.glob("*.json")) if folder.is_dir() else []
+    """Every `*.json` entry of `folder` (`.JSON` too): a dangling symlink or a folder of that
+    name too, so a reviewer that cannot be read is named rather than missing from the
+    listing."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.name.lower().endswith(".json"))
 
 
 def parse(path: Path) -> tuple[dict[str, Any], str]:
     """The file's JSON object and its text; any problem is an AgentDefinitionError."""
     text = read_text(path)
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_unique)
     except json.JSONDecodeError as exc:
         raise AgentDefinitionError(
             f"not valid JSON: {exc.msg}", where=f"{path}:{exc.lineno}:{exc.colno}",
             fix=f"correct the JSON syntax at line {exc.lineno}, column {exc.colno}") from None
+    except RecursionError:
+        raise AgentDefinitionError(
+            "not valid JSON for reviewloop: nested too deeply", where=str(path),
+            fix="an agent file is a few levels deep: remove the deeply nested value") from None
+    except _Duplicate as exc:
+        raise AgentDefinitionError(
+            f'key "{exc.key}" appears twice in one object: only the last one would count',
+            where=str(path), fix=f'keep one "{exc.key}" (merge the two)') from None
     if not isinstance(data, dict):
         raise AgentDefinitionError(
             f"expected a JSON object at the top level, got {json_type(data)}", where=str(path),
             fix='write the agent as {"name": ..., "description": ..., "prompt": ...}')
     return data, text
+
+
+class _Duplicate(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are each there once (json.loads keeps the last silently)."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _Duplicate(key)
+        found[key] = value
+    return found
 
 
 def peek_name(path: Path) -> tuple[str, AgentDefinitionError | None]:

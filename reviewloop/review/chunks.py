@@ -43,6 +43,8 @@ class ChunkPlan(BaseModel):
     chunks: tuple[Chunk, ...] = ()
     skipped: tuple[str, ...] = ()  # "path: reason" for each changed file not reviewed
     budget: int | None = None  # diff tokens per call; None: unlimited (no model)
+    # changed files none of whose diff fits in one call: no reviewer can be sent them
+    over_budget: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,8 +87,10 @@ def plan_chunks(changes: ChangeSet, budget: int | None, *,
             current.extend(unit)
     if current:
         packed.append(current)
+    sent = {p.path for group in packed for p in group}
+    unsent = tuple(p.path for group in ordered for p in group if p.path not in sent)
     return ChunkPlan(chunks=tuple(_chunk(i, group) for i, group in enumerate(packed)),
-                     skipped=tuple(skipped), budget=budget)
+                     skipped=tuple(skipped), budget=budget, over_budget=unsent)
 
 
 def _fit(group: list[_Piece], budget: int, skipped: list[str]) -> Iterable[list[_Piece]]:

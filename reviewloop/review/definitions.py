@@ -293,27 +293,33 @@ def _inherit(agent: AgentDefinition, old: AgentDefinition, root: Path) -> AgentD
     """An override keeps each `reviewloop` setting of the definition it replaces that its
     file does not set: a Kiro agent file has no `reviewloop` block, and one that only
     rewords a built-in's prompt must not silently lose its analyzers or its place. The
-    analyzers an override does turn off are said (`turned_off`, a note)."""
+    analyzers an override does turn off are said (`turned_off`, a note). Measured against
+    the first definition: what an earlier override narrowed or turned off stays said when
+    another file overrides that one in turn."""
     kept = {key: getattr(old, key) for key in _INHERITED if key not in agent.set_keys}
     agent = replace(agent, **kept)
-    if (agent.include, agent.exclude) != (old.include, old.exclude):
-        agent = replace(agent, narrowed_from=(old.include, old.exclude), notes=(
+    scope = old.narrowed_from or (old.include, old.exclude)
+    if (agent.include, agent.exclude) != scope:
+        agent = replace(agent, narrowed_from=scope, notes=(
             *agent.notes, f"sets its own include/exclude: a changed file the {old.origin} "
             "scope's analyzers read and this one leaves out is reported not analysed"))
-    if old.enabled and not agent.enabled:
-        why = (f"turned off by {shown(agent.source, root)} (\"reviewloop.enabled\": false), "
-               f"which overrides the {old.origin} {agent.name}")
-        return replace(agent, turned_off_by=why,
-                       turned_off=tuple((name, why) for name in agent.analyzers))
-    off = [name for name in old.analyzers if name not in agent.analyzers]
-    if not off:
-        return agent
+    earlier = dict(old.turned_off)  # by an earlier override, with its why
+    if (old.enabled or old.turned_off_by) and not agent.enabled:
+        why = old.turned_off_by if old.turned_off_by and "enabled" not in agent.set_keys \
+            else (f"turned off by {shown(agent.source, root)} (\"reviewloop.enabled\": "
+                  f"false), which overrides the {old.origin} {agent.name}")
+        return replace(agent, turned_off_by=why, turned_off=tuple(  # all it would run
+            (name, why) for name in dict.fromkeys((*agent.analyzers, *old.analyzers, *earlier))))
     why = (f"turned off by {shown(agent.source, root)}, which overrides the {old.origin} "
            f"{agent.name} without it")
-    note = (f'turns off the {old.origin} analyzer(s) {", ".join(off)}: add them to '
-            '"reviewloop.analyzers" to keep them')
-    return replace(agent, turned_off=tuple((name, why) for name in off),
-                   notes=(*agent.notes, note))
+    new = [name for name in old.analyzers if name not in agent.analyzers]
+    off = {**{n: why if w == old.turned_off_by else w for n, w in earlier.items()
+              if n not in agent.analyzers}, **dict.fromkeys(new, why)}
+    if not off:
+        return agent
+    notes = (f'turns off the {old.origin} analyzer(s) {", ".join(new)}: add them to '
+             '"reviewloop.analyzers" to keep them',) if new else ()
+    return replace(agent, turned_off=tuple(off.items()), notes=(*agent.notes, *notes))
 
 
 # the `reviewloop` keys an override takes from the definition it replaces when unset

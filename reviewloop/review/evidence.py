@@ -29,11 +29,12 @@ from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from reviewloop.checks.analyzers import line_breaks
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
 from reviewloop.checks.analyzers.line_breaks import Renumbering
-from reviewloop.checks.analyzers.registry import Analyzer, analyzers
+from reviewloop.checks.analyzers.registry import ANALYZERS, Analyzer, analyzers
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import CodeIndex, Finding
@@ -41,6 +42,7 @@ from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.git.names import under
 from reviewloop.git.reads import read_text
 from reviewloop.memo import TextMemo
+from reviewloop.plugins import raised
 from reviewloop.policy.trust import Trust
 from reviewloop.review.agent_scope import scope_of
 from reviewloop.review.definitions import AgentDefinition
@@ -152,9 +154,15 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     # one of its own (a Terraform module it only deleted a file of: checkov reads the module)
     try:
         wanted = tuple(analyzer.reads(ctx))
-    except Exception as exc:  # noqa: BLE001 (the per-analyzer boundary, as for `run`)
+        if wrong := [p for p in wanted if not isinstance(p, str)]:
+            raise TypeError(f"reads() gave {wrong[0]!r}, not a repository-relative path")
+        reason = analyzer.available()
+        if reason is not None and not isinstance(reason, str):
+            raise TypeError(f"available() gave {reason!r}, not None or a reason")
+    # the per-analyzer boundary, as for `run`; a plugin's sys.exit() too
+    except (Exception, SystemExit) as exc:  # noqa: BLE001
         return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
-                          reason=f"crashed: {type(exc).__name__}: {exc}")
+                          reason=f"crashed: {raised(exc)}")
     # what it would read but for its size limit: not given to it, and named as not read (no
     # file is when the largest is within it: 5,000 files are not asked one by one)
     big = {p: f"too large for it ({sizes[p]:,} bytes; it reads up to {analyzer.max_bytes:,})"
@@ -174,11 +182,12 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
 
     if not _wants(analyzer, own, [p for p in wanted if p not in big]):
         return [], health("skipped", NOTHING_TO_ANALYZE)
-    reason = analyzer.available()
     if reason is not None:
         return [], health("missing", reason)
     try:
-        found = analyzer.run(own)
+        found = analyzer.run(own) if name in ANALYZERS else run_within(analyzer, own)
+        if not isinstance(found, list | tuple) or any(not isinstance(f, Finding) for f in found):
+            raise TypeError(f"run() gave {type(found).__name__}, not a list of Finding")
         # its lines, where it counts a break git does not, put on git's (the base run
         # compares in the tool's own numbering, on either side)
         lines = Renumbering.of(own, wanted, analyzer, found)
@@ -198,8 +207,32 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     except AnalyzerError as exc:  # its row names the files the failure left unanalysed too
         return [], health("failed", str(exc), exc.files)
     # The per-analyzer boundary: a broken adapter is a recorded failure, not a lost review.
-    except Exception as exc:  # noqa: BLE001
-        return [], health("failed", f"crashed: {type(exc).__name__}: {exc}")
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 (a plugin's sys.exit() too)
+        return [], health("failed", f"crashed: {raised(exc)}")
+
+
+def run_within(analyzer: Analyzer, ctx: AnalyzerContext) -> list[Finding]:
+    """A plugin's `run` with a deadline of `ctx.timeout` (a built-in bounds each of its
+    tool's runs itself): past it, the analyzer failed, and its thread, a daemon, is left
+    to end with the process rather than hold the review forever."""
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["found"] = analyzer.run(ctx)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller as it was raised
+            box["raised"] = exc
+
+    thread = threading.Thread(target=work, name=f"analyzer {analyzer.name}", daemon=True)
+    thread.start()
+    thread.join(ctx.timeout)
+    if thread.is_alive():
+        raise AnalyzerError(f"{analyzer.name} did not finish within {ctx.timeout:g}s; its "
+                            "run() is left running until reviewloop exits")
+    if "raised" in box:
+        raise box["raised"]
+    found: list[Finding] = box["found"]
+    return found
 
 
 def _wants(analyzer: Analyzer, ctx: AnalyzerContext, reads: Sequence[str]) -> bool:

@@ -26,6 +26,7 @@ from reviewloop.git.diff import ChangeSet
 from reviewloop.review.chunks import Chunk, ChunkPlan
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.evidence import AnalyzerReport
+from reviewloop.review.reviewer import ReviewerOutcome
 
 # What a reviewer's reply is planned at, for the estimate only (usage comes from replies).
 PLANNED_OUTPUT_TOKENS = 1_000
@@ -72,6 +73,30 @@ def assign(agents: Sequence[AgentDefinition], chunks: Sequence[Chunk]
         found = [c.index for c in chunks if any(agent.applies_to(p) for p in c.paths)]
         pairs += [(agent.name, i) for i in (found or [0])]
     return tuple(pairs)
+
+
+def unsent(agents: Sequence[AgentDefinition], plan: ChunkPlan) -> dict[str, str]:
+    """The reviewers none of whose files any chunk holds although a changed file in their
+    scope is over the budget of one call (`ChunkPlan.over_budget`), each with why: they are
+    not reviewed, which is never "no changed file in scope"."""
+    found: dict[str, str] = {}
+    for agent in agents:
+        mine = [p for p in plan.over_budget if agent.applies_to(p)]
+        if mine and not any(agent.applies_to(p) for c in plan.chunks for p in c.paths):
+            shown = ", ".join(mine[:3]) + (f" and {len(mine) - 3} more" if len(mine) > 3 else "")
+            found[agent.name] = (f"{shown}: over the {plan.budget or 0:,}-token budget of one "
+                                 "reviewer call; raise [review] context_windows or chunk_tokens")
+    return found
+
+
+def not_started_outcome(agent: AgentDefinition, round_no: int, error: str,
+                        evidence: Mapping[str, AgentEvidence]) -> ReviewerOutcome:
+    """A reviewer no model was asked for (a stopped round, a file over the budget): failed,
+    with its analyzers' results, which count (deterministic)."""
+    own = evidence.get(agent.name, AgentEvidence())
+    return ReviewerOutcome(agent=agent.name, round=round_no, status="failed",
+                           findings=[*own.findings, *own.outside], analyzers=list(own.health),
+                           error=error, duration_s=0.0)
 
 
 class RoundMaterial(BaseModel):
@@ -200,6 +225,18 @@ def _tool_spec_tokens() -> int:
     return estimate_tokens(json.dumps([convert_to_openai_tool(t) for t in tools]))
 
 
+def over_cost_limit(limit: float | None, planned: Estimate, round_no: int) -> str | None:
+    """Why the round is stopped before any reviewer call under `[review] max_cost_usd`
+    (None: it is not): an estimate over it, or a cost that is unknown (a model without a
+    price is not $0: the limit could not hold)."""
+    cost = planned.cost_usd
+    if limit is not None and cost is None:
+        return (f"[review] max_cost_usd is {usd(limit)} but round {round_no}'s cost is unknown "
+                "(a model has no price); add the model under [prices]")
+    return None if limit is None or cost is None or cost <= limit else (
+        f"estimated {usd(cost)} for round {round_no} is over [review] max_cost_usd {usd(limit)}")
+
+
 def estimate(plan: ChunkPlan, calls: Mapping[int, Sequence[tuple[str, str]]],
              shared: Callable[[Chunk], str], specific: Callable[[str], str], *,
              cached: Callable[[str], bool], warm: bool,
@@ -242,14 +279,6 @@ def estimate(plan: ChunkPlan, calls: Mapping[int, Sequence[tuple[str, str]]],
                                     "cache_read_tokens": reads, "cache_write_tokens": writes,
                                     "cost_usd": cost})
 
-
-def over_limit(planned: Estimate, limit: float | None, round_no: int) -> str | None:
-    """Why round `round_no` is stopped before any call: its estimate is over `[review]
-    max_cost_usd` (`limit`); None when it is not, or nothing is priced or limited."""
-    if limit is not None and planned.cost_usd is not None and planned.cost_usd > limit:
-        return (f"estimated {usd(planned.cost_usd)} for round {round_no} is over "
-                f"[review] max_cost_usd {usd(limit)}")
-    return None
 
 
 def unscoped(agents: Sequence[AgentDefinition], plan: ChunkPlan) -> ChunkPlan:

@@ -24,12 +24,17 @@ def user_config_dir() -> Path:
 def resolve_prompt(raw: str, path: Path, where: str, allowed: Sequence[Path]) -> str:
     """Inline text, or `file://` + a path relative to the agent file `path` (absolute and ~
     work when they stay inside an allowed folder); `where` is the key's `file:line`."""
-    if not raw.startswith(_FILE_URI):
+    if raw[:len(_FILE_URI)].lower() != _FILE_URI:  # FILE:// is a file too, not the text
         if not raw.strip():
             raise AgentDefinitionError('key "prompt": must not be empty', where=where,
                                        fix='write the prompt inline or as "file://<path>"')
         return raw
-    target = Path(raw.removeprefix(_FILE_URI)).expanduser()
+    name = raw[len(_FILE_URI):]
+    if "\0" in name:
+        raise AgentDefinitionError(
+            f'key "prompt": the prompt file name {name!r} holds a NUL character', where=where,
+            fix='point "prompt" at the prompt file by its name, as "file://<path>"')
+    target = Path(name).expanduser()
     target = target if target.is_absolute() else path.parent / target
     _confine_prompt(target, allowed, where)
     try:
@@ -60,6 +65,12 @@ def _confine_prompt(target: Path, allowed: Sequence[Path], where: str) -> None:
             f"user's config folder{via}: {real}", where=where,
             fix=f"move the prompt into {folders} (a real file, not a symlink out), or write "
                 "it inline")
+    if ".git" in real.relative_to(inside).parts:  # git's config may hold a token
+        raise AgentDefinitionError(
+            f'key "prompt": the prompt file {target} is inside a .git folder, which is '
+            "git's own (its config may hold credentials) and is never put into a prompt",
+            where=where, fix="point \"prompt\" at a Markdown file with the reviewer's "
+                             "instructions")
     if is_sensitive(real.relative_to(inside)):
         raise AgentDefinitionError(
             f'key "prompt": the prompt file {target} is a sensitive file (it may hold '

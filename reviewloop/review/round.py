@@ -49,9 +49,11 @@ from reviewloop.review.material import (
     estimate,
     gather_evidence,
     load_material,
-    over_limit,
+    not_started_outcome,
+    over_cost_limit,
     unread_evidence,
     unscoped,
+    unsent,
 )
 from reviewloop.review.prompt_diff import fenced, shown
 from reviewloop.review.readable import Readability
@@ -149,7 +151,8 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     plan = unscoped(setup.agents, plan)
     context = _task_context(ask)
     shared = partial(_shared, ask.round, context, ask.addressed, setup.steering)
-    assignments = assign(setup.agents, plan.chunks)
+    unreviewed = unsent(setup.agents, plan)
+    assignments = tuple(p for p in assign(setup.agents, plan.chunks) if p[0] not in unreviewed)
     together = asked_together(setup.agents, plan.chunks, assignments, names) \
         if combined(setup.settings.review, ask.round) else ()
     calls = planned_calls(setup.agents, plan.chunks, assignments, names, together)
@@ -157,7 +160,7 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
     planned = estimate(plan, calls, shared,
                        lambda key: own_prompt(setup.agents, key, together, ask.round),
                        cached=is_bedrock_model, warm=warm, prices=setup.settings.prices)
-    stopped = over_limit(planned, setup.settings.review.max_cost_usd, ask.round)
+    stopped = over_cost_limit(setup.settings.review.max_cost_usd, planned, ask.round)
     usage: list[UsageRecord] = []
     # Built once, before the reviewers start, while the analyzers run.
     models = partial(_build_models, setup, names)
@@ -174,8 +177,10 @@ def prepare_round(setup: RoundSetup, ask: RoundAsk) -> PreparedRound:
                              evidence=evidence, assignments=assignments, estimate=planned,
                              stopped=stopped, recorded=tuple(map(redact_finding, recorded)))
     path = material.write(setup.run_dir / f"round-{ask.round}.material.json")
-    not_started = [_not_started(a, ask.round, stopped, evidence)
-                   for a in setup.agents] if stopped else []
+    not_started = [not_started_outcome(a, ask.round, f"not started: {stopped}", evidence)
+                   for a in setup.agents] if stopped else [
+        not_started_outcome(a, ask.round, f"not reviewed: {unreviewed[a.name]}", evidence)
+        for a in setup.agents if a.name in unreviewed]
     return PreparedRound(material_path=path, skipped=tuple(plan.skipped),
                          assignments=() if stopped else tuple(assignments), stopped=stopped,
                          together=() if stopped else together,
@@ -382,10 +387,3 @@ def _build_models(setup: RoundSetup, names: dict[str, str]) -> None:
     for model in set(names.values()):
         setup.models.get("review", model)
 
-
-def _not_started(agent: AgentDefinition, round_no: int, reason: str,
-                 evidence: dict[str, AgentEvidence]) -> ReviewerOutcome:
-    own = evidence.get(agent.name, AgentEvidence())  # deterministic results still count
-    return ReviewerOutcome(agent=agent.name, round=round_no, status="failed",
-                           findings=[*own.findings, *own.outside], analyzers=list(own.health),
-                           error=f"not started: {reason}", duration_s=0.0)

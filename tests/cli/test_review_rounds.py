@@ -103,3 +103,22 @@ def test_a_round_over_max_cost_is_stopped_before_any_reviewer_call(tmp_path: Pat
     failed = {r["agent"]: r["error"] for r in report["reviewers"] if r["status"] == "failed"}
     assert set(failed) == set(REVIEWERS)
     assert all("over [review] max_cost_usd $0.0001" in e for e in failed.values())
+
+
+def test_a_change_no_call_can_hold_is_not_reviewed_never_clean(tmp_path: Path):
+    """One hunk over the budget: no model reads the file, and its reviewers say so (failed,
+    "not reviewed"), not "no changed file in scope"; the verdict is not clean."""
+    root = project(tmp_path, "[review]\nchunk_tokens = 1000\n", files=1, functions=200)
+    (root / "poetry.lock").unlink()
+    with BedrockFake() as fake:
+        answer_all(fake, 1)
+        done = review(root, fake)
+    assert reviewer_calls(fake) == []
+    assert done.returncode == 1, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    failed = {r["agent"]: r["error"] for r in report["reviewers"] if r["status"] == "failed"}
+    assert set(failed) == set(IN_SCOPE)
+    assert all(e.startswith("not reviewed: mod_0.py: over the 1,000-token budget")
+               for e in failed.values())
+    assert not report["verdict"].startswith("clean")
+

@@ -235,3 +235,17 @@ def test_a_matcher_skips_a_path_holding_no_patterns_literal_only_where_none_matc
     patterns = tuple(patterns)
     expected = globs.matches_any(patterns, prefix + path, ignore_case=ignore_case)
     assert globs.matcher(patterns, ignore_case=ignore_case)(prefix + path) == expected
+
+
+@settings(max_examples=50, deadline=None)
+@given(alternatives=st.lists(st.sampled_from(["py", "js", "ts", "", "src", "*.md"]),
+                             min_size=2, max_size=4),
+       before=st.sampled_from(["", "*.", "src/", "**/*."]),
+       after=st.sampled_from(["", "/**", ".bak"]))
+def test_brace_alternatives_are_refused_naming_the_fix(alternatives, before, after):
+    """`*.{py,js}` (a shell's, minimatch's) is read by git as the characters { , }: a
+    reviewer's include of it matched nothing and the reviewer said "no file in scope"."""
+    pattern = before + "{" + ",".join(alternatives) + "}" + after
+    with pytest.raises(globs.BadGlob, match=r'write one pattern for each, as in "\*\.py"'):
+        globs.check(pattern)
+    globs.check(before + "\\{" + ",".join(alternatives) + "}" + after)  # escaped: literal

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from reviewloop.agent.models import estimate_tokens
 from reviewloop.git.diff import FileDiff, parse_diff
 from reviewloop.review.chunks import plan_chunks
@@ -114,3 +117,19 @@ def test_prepare_runs_once_per_file(tmp_path: Path):
     plan = plan_chunks(parse_diff(diff), 100_000, prepare=prepare)
     assert len(calls) == 5
     assert "return" not in plan.chunks[0].diff and "yield" in plan.chunks[0].diff
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(budget=st.integers(min_value=1, max_value=400), functions=st.integers(1, 30))
+def test_a_file_no_call_can_hold_is_over_budget_never_lost(tmp_path: Path, budget: int,
+                                                           functions: int):
+    """Any budget: each changed file is in a chunk or listed over the budget (with its reason
+    in `skipped`): no reviewer can take a file missing from both for "out of its scope"."""
+    diff = change(tmp_path / str(budget * 100 + functions),
+                  {"app.py": module("f", functions), "b.py": module("g", 1)})
+    plan = plan_chunks(parse_diff(diff), budget)
+    sent = {p for c in plan.chunks for p in c.paths}
+    assert sent | set(plan.over_budget) == {"app.py", "b.py"}
+    assert not sent & set(plan.over_budget)
+    assert all(any(s.startswith(f"{p}: ") for s in plan.skipped) for p in plan.over_budget)

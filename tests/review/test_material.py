@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.review import material
-from reviewloop.review.chunks import Chunk
-from reviewloop.review.material import AgentEvidence, RoundMaterial, load_material
+from reviewloop.review.chunks import Chunk, ChunkPlan
+from reviewloop.review.definitions import builtin_agents
+from reviewloop.review.material import AgentEvidence, Estimate, RoundMaterial, load_material
 
 
 def _material() -> RoundMaterial:
@@ -60,3 +64,35 @@ def test_what_a_chunks_reviewers_share_is_worked_out_once(tmp_path) -> None:
     # another material at the same path (a rewritten file): worked out again
     _material().once(path, 0, compute)
     assert len(calls) == 4
+
+
+def test_a_reviewer_whose_files_are_all_over_the_budget_is_not_reviewed_not_out_of_scope():
+    agents = builtin_agents()
+    plan = ChunkPlan(chunks=(Chunk(index=0, paths=("README.md",), diff="d", tokens=1),),
+                     skipped=("app.py: its diff (900 tokens) is over the budget",), budget=64,
+                     over_budget=("app.py",))
+    unreviewed = material.unsent(agents, plan)
+    python_only = {a.name for a in agents if a.applies_to("app.py")
+                   and not a.applies_to("README.md")}
+    assert python_only and set(unreviewed) == python_only
+    assert all(why.startswith("app.py: over the 64-token budget") and "context_windows" in why
+               for why in unreviewed.values())
+    # a reviewer with a file a chunk holds is sent that chunk
+    both = next(a for a in agents if a.applies_to("README.md") and a.applies_to("app.py"))
+    assert both.name not in unreviewed
+    out = material.not_started_outcome(both, 1, "not reviewed: x", {})
+    assert out.status == "failed" and out.error == "not reviewed: x"
+
+
+@given(limit=st.one_of(st.none(), st.floats(0.0001, 100)),
+       cost=st.one_of(st.none(), st.floats(0, 200)))
+def test_a_round_is_stopped_over_the_cost_limit_or_when_its_cost_is_unknown(limit, cost):
+    """A model without a price is not $0: `max_cost_usd` could not hold, and says so."""
+    why = material.over_cost_limit(limit, Estimate(cost_usd=cost), 2)
+    if limit is None:
+        assert why is None
+    elif cost is None:
+        assert why is not None and "round 2's cost is unknown" in why and "[prices]" in why
+    else:
+        assert (why is not None) == (cost > limit)
+        assert why is None or why.startswith("estimated $")

@@ -77,6 +77,42 @@ def test_an_override_keeps_what_it_does_not_set_and_says_what_it_turns_off(
     assert all(a in said[0] for a in off)
 
 
+LAYER_KEYS = {**KEYS, "enabled": st.booleans()}
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(sorted(BUILTINS)),
+       layers=st.lists(st.lists(st.sampled_from(sorted(LAYER_KEYS)), unique=True),
+                       min_size=2, max_size=4), data=st.data())
+def test_a_chain_of_overrides_says_all_it_narrowed_and_turned_off_against_the_builtin(
+        tmp_path_factory, name, layers, data):
+    """`.kiro/agents`, then `agents_dirs` folders, each overriding the one before: what the
+    effective reviewer reads less than the built-in is said, whichever layer did it (a
+    prompt-only override last erased an earlier one's narrowing and turned-off analyzers)."""
+    root = tmp_path_factory.mktemp("repo")
+    folders = [root / ".kiro" / "agents", *(root / f"ag{i}" for i in range(1, len(layers)))]
+    for folder, keys in zip(folders, layers, strict=True):
+        folder.mkdir(parents=True)
+        own = {key: data.draw(LAYER_KEYS[key]) for key in keys}
+        (folder / "mine.json").write_text(json.dumps({"name": name, "prompt": "Re.",
+                                                      "reviewloop": own}))
+    found = load_agents(root, folders[1:])
+    agent = next(a for a in (*found.agents, *found.turned_off) if a.name == name)
+    old = BUILTINS[name]
+    scope = (old.include, old.exclude)
+    assert agent.narrowed_from == (None if (agent.include, agent.exclude) == scope else scope)
+    off = {n for n, _ in agent.turned_off}
+    if agent.enabled:
+        # the built-in's it does not run, and those an earlier layer added and it dropped
+        assert off >= {a for a in old.analyzers if a not in agent.analyzers}
+        assert not off & set(agent.analyzers)
+        assert agent.turned_off_by is None
+    else:  # turned off by some layer: said, with the analyzers it would run
+        assert agent.turned_off_by and agent in found.turned_off
+        assert off >= set(agent.analyzers)
+
+
 def test_a_review_says_each_analyzer_an_override_turned_off(tmp_path):
     agent = {"name": "review-security", "prompt": "Be concise.",
              "reviewloop": {"analyzers": ["bandit"]}}
@@ -155,7 +191,9 @@ def test_a_reviewer_an_override_disables_is_named_turned_off(tmp_path_factory, n
         why = agent.turned_off_by or ""
         assert why.startswith("turned off by ") and f".kiro/agents/{agent.name}.json" in why
         expected = own.get("analyzers", BUILTINS[agent.name].analyzers)
-        assert agent.turned_off == tuple((a, why) for a in expected)
+        # and those of the built-in it does not list: all it would run
+        assert agent.turned_off == tuple(
+            (a, why) for a in dict.fromkeys((*expected, *BUILTINS[agent.name].analyzers)))
 
 
 def test_a_review_names_the_reviewer_an_override_turned_off(tmp_path):

@@ -1,0 +1,65 @@
+"""What a setting's value may be beyond its type: no true/false for a number (nor a number
+for a true/false), a context window a reviewer call fits in, a price table with known keys.
+Each was accepted once and turned a guard-rail off without a word (`reviewloop.config`)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Any, get_args
+
+# The smallest context window a reviewer call fits in: the rules, the task, the persona and
+# the reply take a few thousand tokens before any diff (`review.round.DIFF_SHARE`).
+MIN_CONTEXT_WINDOW = 8_000
+
+
+def check_windows(windows: dict[str, int]) -> dict[str, int]:
+    """`[review] context_windows`: each at least MIN_CONTEXT_WINDOW tokens (0, -5 or 128
+    meant for 128k left no reviewer a file and the verdict clean)."""
+    for model, tokens in windows.items():
+        if tokens < MIN_CONTEXT_WINDOW:
+            raise ValueError(
+                f'"{model}" = {tokens} is not a context window: it is in tokens and at '
+                f"least {MIN_CONTEXT_WINDOW:,} (128k is 128000)")
+    return windows
+
+
+def scalar_kind(value: Any, annotation: Any) -> Any:
+    """`value` for a field of `annotation`, refused when it is true/false for a number or a
+    number for a true/false (`max_rounds = true` was 1, `sandbox_network = 0` false); the
+    environment's strings still convert."""
+    kinds = _scalar_kinds(annotation)
+    if isinstance(value, bool) and kinds & {int, float} and bool not in kinds:
+        raise ValueError("a number, not true or false")
+    if isinstance(value, int | float) and not isinstance(value, bool) and kinds == {bool}:
+        raise ValueError("true or false, not a number")
+    return value
+
+
+def _scalar_kinds(annotation: Any) -> set[Any]:
+    """The scalar types a field takes: {int} for `int | None`, {} for a table or a list."""
+    return {a for a in (get_args(annotation) or (annotation,)) if a in (int, float, bool)}
+
+
+PRICE_KEYS = ("input", "output", "cache_read", "cache_write")  # USD per million tokens
+
+
+def check_price(model: str, price: object) -> None:
+    """A `[prices."<model>"]` table: known keys (a typo priced the model at $0 and turned
+    `max_cost_usd` off), input and output both set, each a number at least 0."""
+    where = f'prices."{model}"'
+    if not isinstance(price, Mapping):
+        raise ValueError(f"{where} must be a table of {', '.join(PRICE_KEYS)}")
+    for key in price:
+        if key not in PRICE_KEYS:
+            close = difflib.get_close_matches(str(key).lower(), PRICE_KEYS, n=1)
+            raise ValueError(f'unknown key "{where}.{key}"' + (
+                f' (did you mean "{close[0]}"?)' if close else "") +
+                f"; the keys are {', '.join(PRICE_KEYS)}")
+    for key, value in price.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+            raise ValueError(f"{where}.{key} = {value!r}: a price is a number of USD per "
+                             "million tokens, 0 or more")
+    if missing := [k for k in ("input", "output") if k not in price]:
+        raise ValueError(f"{where} has no {' and no '.join(missing)} price: set both (USD per "
+                         "million tokens); a missing one counted as $0")

@@ -1,0 +1,118 @@
+"""Values a settings file may hold, by generator: a context window a call fits in, price
+tables with known keys and prices of 0 or more, and no true/false for a number (or the
+other way round). Each of these was accepted and silently turned a guard-rail off: every
+reviewer "out of scope" and a clean verdict, a model priced at $0, `max_rounds = true`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+from reviewloop.config import MIN_CONTEXT_WINDOW, PRICE_KEYS, Settings, load_settings
+from reviewloop.errors import ConfigError, ExitCode
+
+MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
+FUNCTION_SCOPED = [HealthCheck.function_scoped_fixture]
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if not isinstance(value, str) else f'"{value}"'
+
+
+def loaded(tmp_path: Path, text: str) -> Settings:
+    (tmp_path / ".reviewloop.toml").write_text(text, encoding="utf-8")
+    return load_settings(tmp_path, environ={})
+
+
+def refused(tmp_path: Path, text: str) -> str:
+    with pytest.raises(ConfigError) as caught:
+        loaded(tmp_path, text)
+    assert caught.value.exit_code == ExitCode.USAGE
+    message = str(caught.value)
+    assert str(tmp_path / ".reviewloop.toml") in message and "fix: " in message
+    return message
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=FUNCTION_SCOPED)
+@given(window=st.one_of(st.integers(-10**9, 10**9), st.sampled_from(
+    (0, 1, 128, 200, MIN_CONTEXT_WINDOW - 1, MIN_CONTEXT_WINDOW, 128_000))))
+def test_a_context_window_is_a_number_of_tokens_a_call_fits_in(tmp_path: Path, window: int):
+    text = f'[review]\ncontext_windows = {{ "{MODEL}" = {window} }}\n'
+    if window >= MIN_CONTEXT_WINDOW:
+        assert loaded(tmp_path, text).review.context_windows == {MODEL: window}
+        return
+    message = refused(tmp_path, text)
+    assert 'key "review.context_windows"' in message and f'"{MODEL}" = {window}' in message
+    assert "128k is 128000" in message
+
+
+# a price key as a user may type it: right, misspelt, capitalised, or another word
+KEY = st.one_of(st.sampled_from(PRICE_KEYS),
+                st.sampled_from(("inptu", "Input", "OUTPUT", "outptu", "cache-read",
+                                 "cached", "prompt", "completion")))
+PRICE = st.one_of(st.floats(-1e6, 1e6, allow_nan=False), st.integers(-100, 100),
+                  st.booleans())
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=FUNCTION_SCOPED)
+@given(table=st.dictionaries(KEY, PRICE, max_size=5))
+def test_a_price_table_is_known_keys_with_both_prices_at_zero_or_more(tmp_path: Path,
+                                                                      table: dict):
+    text = f'[prices."{MODEL}"]\n' + "".join(f"{k} = {toml_value(v)}\n"
+                                             for k, v in table.items())
+    good = (set(table) <= set(PRICE_KEYS) and {"input", "output"} <= set(table)
+            and all(not isinstance(v, bool) and v >= 0 for v in table.values()))
+    if good:
+        assert loaded(tmp_path, text).prices == {MODEL: table}
+        return
+    message = refused(tmp_path, text)
+    assert f'prices."{MODEL}"' in message
+    unknown = [k for k in table if k not in PRICE_KEYS]
+    if unknown:
+        assert f'unknown key "prices."{MODEL}".{unknown[0]}"' in message
+
+
+def scalar_keys(model: type[BaseModel] = Settings, path: tuple[str, ...] = ()
+                ) -> list[tuple[tuple[str, ...], type]]:
+    """(key path, int/float/bool) of every scalar number or boolean setting, from the model."""
+    found = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            found += scalar_keys(annotation, (*path, name))
+            continue
+        kinds = {a for a in (getattr(annotation, "__args__", None) or (annotation,))
+                 if a in (int, float, bool)}
+        if len(kinds) == 1:
+            found.append(((*path, name), kinds.pop()))
+    return found
+
+
+SCALARS = scalar_keys()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=FUNCTION_SCOPED)
+@given(case=st.sampled_from(SCALARS), flag=st.booleans(), number=st.integers(0, 3))
+def test_a_number_is_never_a_boolean_nor_a_boolean_a_number(tmp_path: Path, case, flag,
+                                                            number):
+    path, kind = case
+    value = number if kind is bool else flag
+    table, key = ".".join(path[:-1]), path[-1]
+    text = (f"[{table}]\n" if table else "") + f"{key} = {toml_value(value)}\n"
+    message = refused(tmp_path, text)
+    assert f'key "{".".join(path)}"' in message
+    assert ("true or false, not a number" if kind is bool else "a number, not true or false") \
+        in message
+
+
+def test_every_kind_of_scalar_setting_is_generated():
+    kinds = {kind for _, kind in SCALARS}
+    assert kinds == {int, float, bool}
+    assert (("max_rounds",), int) in SCALARS and (("sandbox_network",), bool) in SCALARS
