@@ -4,6 +4,9 @@ one with about 1,500 findings, against the analyzers it runs, run directly on th
     python benchmarks/wide_changes.py [--files 5000] [--findings 1512] [--repeats 3]
     python benchmarks/wide_changes.py --findings 0   # the wide change alone (--files 0: the
                                                      # findings alone)
+    python benchmarks/wide_changes.py --compare DIR  # and reviewloop from DIR (an older
+                        # checkout with its `agents`, e.g. `git archive c729d32f reviewloop
+                        # agents`) in the same pairs, which of the two goes first alternating
 
 Each review is a `reviewloop review --base main --head feature` subprocess as a user runs it:
 offline (no model), the terminal panel drawn (colour forced, 120 columns). Its CPU is the
@@ -29,7 +32,13 @@ _HERE = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
 
-from benchmarks.big_inputs import direct_analyzers, git, new_repo, review  # noqa: E402
+from benchmarks.big_inputs import (  # noqa: E402
+    _FROM_ROOT,
+    direct_analyzers,
+    git,
+    new_repo,
+    review,
+)
 
 TARGETS = {"files": 1.5, "findings": 1.6}
 
@@ -71,11 +80,24 @@ def change(root: Path, count: int, template: str) -> list[str]:
     return paths
 
 
-def measure(label: str, root: Path, files: list[str], repeats: int, target: float) -> bool:
-    reviews, direct = [], []
-    for _ in range(repeats):
+def measure(label: str, root: Path, files: list[str], repeats: int, target: float,
+            compare: Path | None = None) -> bool:
+    reviews, direct, other = [], [], []
+    command = [sys.executable, "-P", "-c", _FROM_ROOT, str(compare)] if compare else None
+    for turn in range(repeats):
         direct.append(direct_analyzers(root, files, secrets=True))
-        reviews.append(review(root, "--base", "main", "--head", "feature", panel=True))
+        for mine in (turn % 2 == 0, turn % 2 == 1) if compare else (True,):
+            (reviews if mine else other).append(review(
+                root, "--base", "main", "--head", "feature", panel=True,
+                command=None if mine else command))
+    ok = _report(label, reviews, direct, target)
+    if compare:
+        _report(f"{label} ({compare})", other, direct, target)
+    return ok
+
+
+def _report(label: str, reviews: list[tuple[float, float]],
+            direct: list[tuple[float, float]], target: float) -> bool:
     (wall, cpu), (d_wall, d_cpu) = min(reviews, key=lambda r: r[1]), min(direct,
                                                                          key=lambda r: r[1])
     paired = sorted(r[1] / d[1] for r, d in zip(reviews, direct, strict=True))
@@ -92,21 +114,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=5000)
     parser.add_argument("--findings", type=int, default=1512)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--compare", type=Path, help="also review with reviewloop from DIR")
     args = parser.parse_args(argv)
-    compileall.compile_dir(str(_HERE.parent / "reviewloop"), quiet=1)
+    for tree in (_HERE.parent, *([args.compare] if args.compare else [])):
+        compileall.compile_dir(str(tree / "reviewloop"), quiet=1)
     ok = True
     with tempfile.TemporaryDirectory(prefix="reviewloop-wide-") as tmp:
         if args.files:
             root = new_repo(Path(tmp) / "files")
             files = change(root, args.files, _PLAIN)
             ok &= measure(f"{args.files:,} changed files", root, files, args.repeats,
-                          TARGETS["files"])
+                          TARGETS["files"], args.compare)
         if args.findings:
             root = new_repo(Path(tmp) / "findings")
             # about 7 findings a file once triaged: enough files for the asked-for count
             files = change(root, max(1, args.findings // 7), _NOISY)
             ok &= measure(f"a change of {len(files)} files with about {args.findings:,} "
-                          "findings", root, files, args.repeats, TARGETS["findings"])
+                          "findings", root, files, args.repeats, TARGETS["findings"],
+                          args.compare)
     return 0 if ok else 1
 
 

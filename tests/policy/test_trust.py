@@ -108,3 +108,21 @@ def test_a_trusted_marker_vouches_only_for_trusted_code() -> None:
     assert not trust.vouches(5, "app.py", 6)  # a base marker above code the change wrote
     assert not trust.vouches(9, "app.py", 9)  # a marker the change wrote
     assert Trust.everything().vouches(9, "app.py", 9)
+
+
+def test_two_trusts_of_one_change_share_its_lines_and_keep_their_own_commits() -> None:
+    changes, other = _changes(), parse_diff(
+        "diff --git a/lib.py b/lib.py\n--- a/lib.py\n+++ b/lib.py\n@@ -1 +1,2 @@\n"
+        " a = 1\n+b = 2\n")
+    local = Trust.from_changes(changes)
+    pull = Trust.from_changes(changes, base="abc", head="def")
+    elsewhere = Trust.from_changes(other)
+    again = Trust.from_changes(changes)
+
+    assert (local.base, local.head, pull.base, pull.head) == (None, None, "abc", "def")
+    assert (pull.added, pull.touched, pull.removals) == \
+        (local.added, local.touched, local.removals)
+    # another change between two asks of the first is read as itself, and the first again
+    assert dict(elsewhere.added) == {"lib.py": frozenset({2})}
+    assert elsewhere.touched == {"lib.py"}
+    assert again.touched == {"app.py", "old.py", "new.py", "gone.py"}

@@ -13,6 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reviewloop.checks import interrupts
 from reviewloop.checks.analyzers.base import (
@@ -260,3 +262,20 @@ def test_once_computes_once_for_the_analyzers_asking_side_by_side(tmp_path):
         thread.join()
     assert results == ["copies"] * 5 and calls == ["computed"]
     assert ctx.once("other", lambda: "apart") == "apart"  # another key: its own answer
+
+
+_LANGUAGES = ("python", "shell", "javascript", "typescript", None)
+
+
+@given(st.dictionaries(st.from_regex(r"[a-z]{1,3}(/[a-z]{1,3}){0,2}\.[a-z]{1,2}", fullmatch=True),
+                       st.sampled_from(_LANGUAGES), max_size=30),
+       st.lists(st.sampled_from(_LANGUAGES[:-1]), max_size=4))
+def test_files_for_gives_the_files_of_the_languages_in_their_order(languages, asked):
+    """Indexed once by language, the answer is the scan's: every file of one of the asked
+    languages, in the order of `files`, each once (a language asked twice too)."""
+    files = tuple(languages)
+    ctx = AnalyzerContext(root=Path("."), changes=ChangeSet(), diff_text="", agent="a",
+                          files=files, languages=languages)
+
+    assert ctx.files_for(*asked) == [p for p in files if languages[p] in asked]
+    assert ctx.files_for(*asked) == ctx.files_for(*reversed(asked))
