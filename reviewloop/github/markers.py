@@ -7,11 +7,15 @@ the bot wrote:
     <!-- reviewloop:<kind> <base64url JSON> <HMAC-SHA256 hex> -->
 
 It is trusted only when all of these hold: the comment's author is the token's own identity
-(checked by the caller, `github/posted.py`), it is the body's last line that is a marker
-line (text a maintainer appends below it — a note, "(edited)" — leaves it ours, so the PR
-keeps one summary and its findings), and its HMAC verifies under the repository's key. The
-HMAC covers the marker's kind and data, not the text around it: a maintainer's edit of the
-text keeps the marker, and a marker written by an earlier release still verifies. The key
+(checked by the caller, `github/posted.py`), it is the body's last line, whole, and its HMAC
+verifies under the repository's key. The last line and not any line: the token's identity
+(`github-actions[bot]`) is shared by every workflow of the repository, and one that quotes a
+PR author's text with its own words after it (a greeter) must not carry a marker the author
+wrote; so text someone appends below a marker makes the comment no longer ours (a finding
+whose comment lost its marker is missing, and the next push reviews the whole PR and posts
+it again: `posted.read_state`). The HMAC covers the marker's kind and data, not the text
+above it: a maintainer's edit of that text keeps the marker, and a marker written by an
+earlier release still verifies. The key
 is derived from the repository's numeric id and a constant (`repository_key`): it is not a
 secret — anyone can compute it — but it binds a marker to the finding data it carries and
 to one repository, so text copied from elsewhere never passes for one. What keeps quoted
@@ -70,9 +74,10 @@ def with_marker(body: str, kind: Kind, data: dict[str, Any], key: bytes) -> str:
 
 
 def read_marker(body: str | None, key: bytes, kind: Kind | None = None) -> Marker | None:
-    """The last marker line of `body` when it is exactly one of ours and verifies under `key`
-    (and is of `kind`); None for anything else, never an error."""
-    found = _last(body or "")[1]
+    """The marker on the last line of `body` when it is exactly one of ours and verifies
+    under `key` (and is of `kind`); None for anything else, never an error."""
+    lines = (body or "").rstrip().splitlines()
+    found = _LINE.fullmatch(lines[-1].rstrip()) if lines else None
     if found is None or (kind is not None and found.group(1) != kind):
         return None
     marker_kind, payload, signature = found.groups()

@@ -1,6 +1,5 @@
-"""Hidden markers: trusted only from the token's own identity, on a line of their own (the
-last such line), with an HMAC that verifies under the repository's key; quoted text can never
-open an HTML comment."""
+"""Hidden markers: trusted only from the token's own identity, on the body's last line, with
+an HMAC that verifies under the repository's key; quoted text can never open an HTML comment."""
 
 from __future__ import annotations
 
@@ -46,10 +45,11 @@ def test_a_marker_round_trips_and_binds_kind_data_and_repository():
     assert strip_marker(body) == "text"
 
 
-def test_a_marker_counts_only_on_a_line_of_its_own_and_the_last_one_counts():
+def test_a_marker_counts_only_on_the_last_line():
     good = seal("summary", {"head": "a" * 40}, KEY)
     assert read_marker(f"text {good}", KEY) is None
     assert read_marker(f"{good} text", KEY) is None
+    assert read_marker(f"{good}\nmore text", KEY) is None  # a greeter's words after a quote
     assert read_marker(f"text\n{good}\n\n", KEY) is not None
     older = seal("summary", {"head": "b" * 40}, KEY)
     assert read_marker(f"{older}\n{good}", KEY).data == {"head": "a" * 40}
@@ -59,14 +59,21 @@ def test_a_marker_counts_only_on_a_line_of_its_own_and_the_last_one_counts():
 @settings(max_examples=80, deadline=None)
 @given(above=st.text(), below=st.lists(st.text().filter(lambda t: "<!--" not in t),
                                        max_size=4))
-def test_text_a_maintainer_adds_around_a_marker_keeps_it_ours(above: str,
-                                                               below: list[str]) -> None:
-    """Text above the marker or appended below it (a note, "(edited)") leaves the marker
-    read — the signature covers the marker's data, not the text — and stripping it keeps
-    what the maintainer wrote."""
+def test_text_above_a_marker_keeps_it_ours_and_text_below_it_does_not(above: str,
+                                                                      below: list[str]
+                                                                      ) -> None:
+    """Text above the marker (a maintainer's edit of the report) leaves the marker read — the
+    signature covers the marker's data, not the text — and stripping it keeps what was
+    written. Anything but blank appended below it (a note, "(edited)", a greeter's words
+    after a quoted line) makes it no longer ours: the token's identity is shared by every
+    workflow of the repository."""
     data = {"head": "a" * 40, "f": [1, 2]}
     body = with_marker(neutralise(above), "summary", data, KEY) + "\n".join(below)
-    assert read_marker(body, KEY, "summary").data == data
+    read = read_marker(body, KEY, "summary")
+    if "\n".join(below).strip():
+        assert read is None
+    else:
+        assert read is not None and read.data == data
     assert "reviewloop:summary" not in strip_marker(body)
 
 

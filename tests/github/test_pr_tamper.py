@@ -3,7 +3,7 @@ comment or review-body listing was deleted, emptied or edited by someone (not di
 with the trusted `/reviewloop ignore`) is either still read from its marker or known to be
 missing — listed open in the summary's signed marker — so that the next review is of the
 whole PR and posts it again. Two runs at once leave second copies that the next run
-retires. Text appended below a marker keeps it ours.
+retires. Text appended below a marker makes it no longer ours: the finding is missing.
 
 The tampers are a library (`TAMPERS`), drawn by hypothesis over both places a finding is
 posted (an inline comment, a review body); each end-to-end case is the Action's run against
@@ -66,8 +66,8 @@ TAMPERS: dict[str, tuple[Callable[[str], str] | None, bool]] = {
     "empty": (lambda body: "", False),
     "edit the marker away": (_cut_marker, False),
     "edit the signature": (_break_signature, False),
-    "append a note": (lambda body: body.rstrip() + f"\n\n{NOTE}\n", True),
-    "append (edited)": (lambda body: body + "(edited)", True),
+    "append a note": (lambda body: body.rstrip() + f"\n\n{NOTE}\n", False),
+    "append (edited)": (lambda body: body + "(edited)", False),
     "reword the text": (lambda body: body.replace("It breaks", "It may break"), True),
     "prepend a note": (lambda body: f"{NOTE}\n\n{body}", True),
     "trailing space": (lambda body: body + " ", True),
