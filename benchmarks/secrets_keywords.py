@@ -42,6 +42,14 @@ code), before = 5989867, after = this change, on the labelled set:
         `SSHpassword = hardcoded`), clean lines flagged 12/301 → 12/301
     reviewloop's own reviewloop/, docs/, agents/, workflows/ (512 files, 77,609 lines):
         28 → 28 lines, detect-secrets 28
+
+A configuration file's value shaped like a camelCase name or holding a password word is a
+password (`password: s3cr3tP4ss`, `adminpass`), and a file's path under a secret name is
+none (`ssl_key: /etc/ssl/private/server.key`); before = 31ab7bc, after = this change:
+
+    whispers: reviewloop 66/163 → 67/163, clean lines flagged 12/301 → 12/301
+    reviewloop's own reviewloop/, docs/, agents/, workflows/ (515 files, 78,668 lines):
+        28 → 28 lines, detect-secrets 28 (`--root /work/main` for the before)
 """
 
 from __future__ import annotations

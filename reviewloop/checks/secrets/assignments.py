@@ -128,10 +128,10 @@ def assignments(text: str, *, prefilter: bool = True,
     those holding a secret word (the same candidates, slower). In a program's text
     (`Syntax.CODE`) no line is data: an unquoted value is an expression (`password:
     plaintext`); in a configuration format's (`Syntax.CONFIG`) it is a string."""
-    code = syntax is Syntax.CODE
+    code, config = syntax is Syntax.CODE, syntax is Syntax.CONFIG
     # a data line's whole value first: code's delimiters would cut it (`p: Dis#PL0X…`)
     if not code:
-        yield from _data_lines(text, prefilter=prefilter, config=syntax is Syntax.CONFIG)
+        yield from _data_lines(text, prefilter=prefilter, config=config)
     pos = 0
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
     for line_start, line_end in lines:
@@ -149,7 +149,8 @@ def assignments(text: str, *, prefilter: bool = True,
             plain = group == "quoted" or (
                 not code and _env_line(text, line_start, line_end, match))
             if not code_argument and _secret_value(match.group("name"), match.group(group),
-                                                   bare=group == "bare", plain=plain):
+                                                   bare=group == "bare", plain=plain,
+                                                   config=config and plain):
                 yield (match.start(group), match.end(group),
                        _generic_rule(match.group("name")),
                        "Hard-coded credential in an assignment", 0.7)
@@ -177,7 +178,7 @@ def _data_lines(text: str, *, prefilter: bool, config: bool) -> Iterator[Candida
         value = match.group("bare")
         # `a=b` is data here, where `f(key_size=2048` is code
         if _CODE_VALUE.search(value) is None and _CODE_REF.match(value) is None \
-                and _secret_value(match.group("name"), value, bare=False,
+                and _secret_value(match.group("name"), value, bare=False, config=config,
                                   plain=_data_value(text, line_start, line_end, match,
                                                     config=config)):
             yield (match.start("bare"), match.end("bare"), _generic_rule(match.group("name")),
@@ -244,14 +245,16 @@ def _data_value(text: str, line_start: int, line_end: int, match: re.Match[str],
     as code writes it: `password: hashedPassword` (a JavaScript object's last entry),
     `pwd = user_pwd`; and after a blank and `=` or `:=`, not a lower-case word either
     (`password = credentials` in Python, `password := generated` in Go: gofmt spaces it)
-    unless the file is a configuration format's (`config`: INI's `password = hardcoded`)."""
-    if _env_line(text, line_start, line_end, match):
+    unless the file is a configuration format's (`config`), where any value is a string:
+    INI's `password = hardcoded`, YAML's `password: s3cr3tP4ss` (a camelCase word there is
+    a password as people choose them, not a variable's name)."""
+    if config or _env_line(text, line_start, line_end, match):
         return True
     value = match.group("bare")
     if _CODE_NAME.fullmatch(value):
         return False
     spaced = match.group("op") != ":" and text[match.start("op") - 1] in " \t"
-    return config or not (spaced and _LOWER_WORD.fullmatch(value))
+    return not (spaced and _LOWER_WORD.fullmatch(value))
 
 
 # camelCase, PascalCase and snake_case names: variables, not values
@@ -262,18 +265,21 @@ _LINE_HEAD = re.compile(r"[ \t]*(?:#[ \t]*)?(?:export[ \t]+)?")
 _LINE_TAIL = re.compile(r"[ \t]*(?:#.*)?\r?")
 
 
-def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False) -> bool:
+def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False,
+                  config: bool = False) -> bool:
     """Whether `value`, assigned to `name`, looks like a real credential. A `plain` value
     is delimited as data (a string literal, an XML element, a dotenv line), where a
-    password may be short and lower case."""
+    password may be short and lower case; in a configuration format's file (`config`) one
+    that holds a password word (`adminpass`, `supersecretpass`) is still a password."""
     if not _names_a_secret(name) or (_names_only_a_pat(name) and not _TOKEN.fullmatch(value)):
         return False
-    if looks_placeholder(value) or looks_fake(value) or _BLANK.search(value):
-        return False  # a key has no blank in it; a quoted phrase is a message
+    if looks_placeholder(value) or looks_fake(value) or _BLANK.search(value) \
+            or _FILE_PATH.fullmatch(value):
+        return False  # a key has no blank in it; a quoted phrase is a message; a key's file
     if bare and (_CODE_REF.match(value) or value.endswith(("(", ")"))
                  or _KEYWORD_ARGUMENT.match(value)):
         return False
-    if _names_a_password(name) and _about_passwords(value):
+    if _names_a_password(name) and _about_passwords(value, word_is_setting=not config):
         return False
     if plain and _chosen_password(name, value):
         return True
@@ -305,14 +311,18 @@ def _chosen_password(name: str, value: str) -> bool:
     return bool(words) and words[-1] in _PASSWORD_WORDS and len(value) >= 6
 
 
-def _about_passwords(value: str) -> bool:
+def _about_passwords(value: str, *, word_is_setting: bool = True) -> bool:
     """A value code sets a password-named variable to that is no password: a word about
     passwords (`"current-password"`, `"Passwort"`, `"hidden"`), a selector, path, ARN, URL
-    or a piece of code (`,rememberMeLabel:`)."""
+    or a piece of code (`,rememberMeLabel:`). A single word holding a password word
+    (`"newpassword"`) is one of those in code (`word_is_setting`), and a password people
+    chose in a configuration file (`password = adminpass`); a separated one (`smtp_password`,
+    `#add-password`) is a setting's name in both."""
     lowered = value.lower()
     return (lowered.strip("#.:-_") in _NOT_A_PASSWORD
             or (re.search(r"pass|pwd", lowered) is not None
-                and _SEPARATED.fullmatch(value) is not None)
+                and _SEPARATED.fullmatch(value) is not None
+                and (word_is_setting or re.search(r"[#._-]", value) is not None))
             or _NOT_A_PASSWORD_SHAPE.search(value) is not None)
 
 
@@ -333,6 +343,15 @@ _NOT_A_PASSWORD_SHAPE = re.compile(
 
 _FILE_NAME = re.compile(r"\.(?:zip|json|ya?ml|tar|t?gz|js|py|txt|png|jpe?g|svg|html?|css|map|"
                         r"whl|jar|pem|crt|pub)$", re.IGNORECASE)
+# a file's path (`/etc/ssl/private/server.key`, `./secrets/key.pem`, `~/.ssh/id_rsa`,
+# `C:\\certs\\tls.pfx`, `/run/secrets/api_key`) or a key file's name (`server.key`): where a
+# secret is kept, not the secret. An absolute path's parts are lower-case words, so a base64
+# key that happens to start with `/` (`/K7MDENG/bPxRfiCY…`) is none.
+_FILE_PATH = re.compile(
+    r"(?:\.{1,2}/|~/|[A-Za-z]:[\\/])[\w.@+-]+(?:[\\/][\w.@+-]*)*"
+    r"|(?-i:(?:/[a-z0-9_.-]+){2,}/?)"
+    r"|[\\/]?(?:[\w@+-]+[\\/])*[\w.@+-]+\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|"
+    r"truststore|kdbx|asc|gpg|pub|json|ya?ml|txt|conf|env)", re.IGNORECASE)
 _INDEX = re.compile(r"\[\d{1,6}\]")  # a list index in a key path: `reviewloop.analyzers[0]`
 _HUMAN = re.compile(r"[A-Za-z]{2,12}\d{1,6}[\W_]{0,3}")
 # `DOC_Vector_5_32`, `SalesResults-1.2`, `app-decryption-secret`, `MyServiceName`, a

@@ -15,8 +15,10 @@ filters), once a batch: a `Secret Keyword` it reports is reported by the scan of
 added lines, and the value the scan reports hashes to detect-secrets' `hashed_secret`. Where
 detect-secrets is wrong the scan must stay quiet: stand-ins (docs/security.md), names that
 say the value is no secret (`password_policy: strict`, the reverted whole-file check's false
-alarms) and code's names as values (`password: hashedPassword`; not on a dotenv-style
-`N=v` line, where a value is a value). Left out of the oracle, a
+alarms) and code's names as values (`password: hashedPassword`) outside a configuration
+format's file (there, and on a dotenv-style `N=v` line, a value is a value: a password
+shaped like a name, `s3cr3tP4ss`, is held to the oracle, but for one that names a password
+in parts, `user_password`, which the scan takes for a setting's name). Left out of the oracle, a
 documented gap: a lower-case word after a blank and `=` or `:=` in a file of no
 configuration format (a Makefile, `.env`), which is as often a Python or Go variable
 (`password = credentials`, `password := generated`) — in INI, YAML, .properties and .cfg it
@@ -89,9 +91,12 @@ def variants(draw: st.DrawFn) -> tuple[str, str, str, str, str]:
         value, expect = draw(st.sampled_from(STAND_INS)), "quiet"
     elif shape == "label":
         (name, value), expect = draw(st.sampled_from(LABELS)), "quiet"
-    else:  # on a dotenv line (`N=v`) a value is a value, whatever it looks like
+    else:  # on a dotenv line (`N=v`) a value is a value, whatever it looks like, and in a
+        # configuration format's file any value is a string (`password: s3cr3tP4ss`)
         value, q = draw(st.sampled_from(CODE_NAMES)), ""
-        expect = "any" if sep == "=" else "quiet"
+        expect = "oracle" if kind in CONFIG_KINDS else "any" if sep == "=" else "quiet"
+        if expect == "oracle" and "_password" in value:
+            expect = "any"  # a separated name about passwords: a setting's (the scan's gap)
     if kind.endswith(".go") and not q and expect == "oracle":
         expect = "any"  # a program's unquoted value is an expression (tests/…/test_code_files.py)
     existing = draw(st.sampled_from(("", "# settings\n")))
