@@ -27,6 +27,14 @@ def state_folder(root: Path) -> Path:
     return path
 
 
+def read_only_state(root: Path) -> bool:
+    """This user cannot write `state_folder` (or, while it is missing, the folder it would be
+    made in): commands that only read open its files read-only (a read-only checkout);
+    those that write stop at `writable_state`."""
+    path = state_folder(root)
+    return not os.access(path if path.is_dir() else root, os.W_OK | os.X_OK)
+
+
 def writable_state(root: Path) -> Path:
     """`state_folder`, created when missing; exit 2 naming it when this user cannot write it
     (a read-only checkout, a chmod): before anything is written, not halfway through."""

@@ -68,7 +68,7 @@ def pickup(settings: Settings, root: Path) -> dict[str, Any]:
     if saved is None:
         raise UserInputError("no handoff to pick up", where=doc.HANDOFF_JSON,
                              fix="end a session with `reviewloop handoff`")
-    return pickup_summary(root, saved, _gather(settings, root, previous=saved))
+    return pickup_summary(root, saved, _gather(settings, root, previous=saved, reading=True))
 
 
 def note(root: Path, text: str, kind: str = "decision") -> notes.Note:
@@ -76,8 +76,9 @@ def note(root: Path, text: str, kind: str = "decision") -> notes.Note:
 
 
 def _gather(settings: Settings, root: Path, *, previous: session_facts.Facts | None,
-            outputs: tuple[str, ...] = ()) -> session_facts.Facts:
-    sessions = [r.name for r in SpecSessions(root).list() if r.status != "written"]
+            outputs: tuple[str, ...] = (), reading: bool = False) -> session_facts.Facts:
+    """The facts now; `reading` (pickup) writes nothing, so a read-only checkout works."""
+    sessions = [r.name for r in SpecSessions(root, reading=reading).list() if r.status != "written"]
     return session_facts.gather(root, previous=previous, spec_sessions=sessions,
                                 missing_credentials=_credentials(settings),
                                 outputs=outputs or settings.handoff_outputs)
