@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reviewloop import wal
 from reviewloop.runs.registry import (
     UNFINISHED,
     Registry,
@@ -166,8 +167,9 @@ def _copy_rows(old: sqlite3.Connection, new: sqlite3.Connection, table: str) -> 
 
 
 def _read_only(path: Path) -> closing[sqlite3.Connection]:
-    """A read-only connection to an SQLite file, closed when its `with` ends."""
-    return closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
+    """A read-only connection to an SQLite file, closed when its `with` ends; in a folder this
+    user cannot write too (`wal.read_only`)."""
+    return closing(wal.read_only(path))
 
 
 def _shown(root: Path, path: Path) -> str:

@@ -216,7 +216,7 @@ def _task_run(settings: Settings, root: Path, run_id: str,
                              fix="see `reviewloop runs`; a review's RUN is in .reviewloop/"
                                  "reviews/")
     record = record or registry_for(settings, root).get(run_id)
-    with checkpointer(settings, root) as saver:
+    with checkpointer(settings, root, reading=True) as saver:
         snapshot = build_graph(checkpointer=saver).get_state(
             {"configurable": {"thread_id": run_id}})
     values: dict[str, Any] = dict(snapshot.values or {})
