@@ -112,6 +112,30 @@ def test_every_command_names_a_file_in_the_state_folders_place(
     assert (tmp_path / STATE_DIR).read_text() == "not a folder\n"
 
 
+READING = [("report",), ("stats",), ("stats", "--json"), ("pickup",), ("runs",)]
+SAID = {"file": "a file", "dangling link": "a link to {target}, which does not exist",
+        "link to a file": "a link to {target}, a file", "fifo": "a special file (a fifo, a socket, a device)"}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_A_FOLDER))
+@pytest.mark.parametrize("argv", READING, ids=" ".join)
+def test_reading_commands_name_what_is_there_instead(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        argv: tuple[str, ...], kind: str) -> None:
+    """A review was recorded, then the state folder moved (a dangling link), or a file took
+    its place: every reader says so, as `runs` does; never "no runs yet" or zero counts."""
+    root = tmp_path / "repo"
+    init_repo(root, {"app.py": "x = 1\n"})
+    monkeypatch.chdir(root)
+    NOT_A_FOLDER[kind](root / STATE_DIR, b"data")
+    target = os.readlink(root / STATE_DIR) if (root / STATE_DIR).is_symlink() else ""
+    code, out, err = run_cli(capsys, *argv)
+    assert code == ExitCode.USAGE, out + err
+    said = SAID[kind].format(target=target)
+    assert f"{root / STATE_DIR}: .reviewloop is {said}, not reviewloop's state folder" in err
+    assert out == ""
+
+
 WRITERS = [("review",), ("note", "chose x"), ("spec", "new", "--name", "todo-api", "a todo app"),
            ("init",), ("run", "next", "--yes", "--implementer", "manual")]
 

@@ -18,6 +18,7 @@ from reviewloop.session import facts as session_facts
 from reviewloop.session import handoff as doc
 from reviewloop.session import memory, notes
 from reviewloop.session.pickup import summary as pickup_summary
+from reviewloop.state_dir import state_folder
 
 if TYPE_CHECKING:  # chat models load LangChain: only when one is used
     from langchain_core.language_models import BaseChatModel
@@ -64,6 +65,7 @@ def tell(done: Written, root: Path, out: Output) -> None:
 
 def pickup(settings: Settings, root: Path) -> dict[str, Any]:
     """Where the saved handoff left off, and what changed since."""
+    state_folder(root)  # exit 2 for a file or a dangling link there, never "no handoff"
     saved = doc.read(root)
     if saved is None:
         raise UserInputError("no handoff to pick up", where=doc.HANDOFF_JSON,
