@@ -114,7 +114,8 @@ def test_every_command_names_a_file_in_the_state_folders_place(
 
 READING = [("report",), ("stats",), ("stats", "--json"), ("pickup",), ("runs",)]
 SAID = {"file": "a file", "dangling link": "a link to {target}, which does not exist",
-        "link to a file": "a link to {target}, a file", "fifo": "a special file (a fifo, a socket, a device)"}
+        "link to a file": "a link to {target}, a file",
+        "fifo": "a special file (a fifo, a socket, a device)"}
 
 
 @pytest.mark.parametrize("kind", sorted(NOT_A_FOLDER))
