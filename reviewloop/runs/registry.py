@@ -238,6 +238,8 @@ class RunStore(ABC):
 class Registry(RunStore):
     """The registry of one checkout, in SQLite under `.reviewloop/`."""
 
+    path: Path
+
     def __init__(self, root: Path):
         self.root = root
         self.path = state_folder(root) / "runs.sqlite"

@@ -123,9 +123,9 @@ def checkpointer(settings: Settings, root: Path, keeper: WorkKeeper | None = Non
         try:  # a file that is no database fails its first statement: the switch to WAL
             if read_only:  # no setup (it writes): a file without its tables is damaged
                 lite = wal.read_only(path) if path.exists() else sqlite3.connect(":memory:")
-                saver = SqliteSaver(lite, serde=state_serde())
-                saver.is_setup = path.exists()
-                yield saver
+                reader = SqliteSaver(lite, serde=state_serde())
+                reader.is_setup = path.exists()
+                yield reader
                 return
             lite = wal.connect(path)
             yield carrying(SqliteSaver, keeper)(lite, serde=state_serde())
