@@ -13,6 +13,7 @@ for the commands that only read it.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -59,6 +60,11 @@ def _opened(path: Path) -> sqlite3.Connection:
         return conn
     except sqlite3.OperationalError:  # WAL without a -shm: nothing can write it here anyway
         conn.close()
+        if os.access(path.parent, os.W_OK | os.X_OK):
+            raise  # a busy or damaged file where it could be written: not read as frozen
+    except BaseException:  # not a database: the caller names the damage
+        conn.close()
+        raise
     return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=TIMEOUT)
 
 

@@ -141,7 +141,11 @@ def _salvage(source: Path, target: Path) -> int:
     """Copy every table of `source` SQLite can still list into a new `target`, row by row
     until a table's damage starts; the number of rows copied."""
     copied = 0
-    with _read_only(source) as old, closing(sqlite3.connect(target)) as new:
+    try:
+        reading = _read_only(source)
+    except sqlite3.DatabaseError:
+        return 0  # not even its header reads: LangGraph creates the tables anew
+    with reading as old, closing(sqlite3.connect(target)) as new:
         try:
             tables = old.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
                                  "AND name NOT LIKE 'sqlite_%'").fetchall()

@@ -252,14 +252,15 @@ class Registry(RunStore):
 
         from reviewloop import wal
 
-        if read_only_state(self.root):
-            conn = wal.read_only(self.path, (_SCHEMA, _WORK_SCHEMA))
-        else:
-            conn = sqlite3.connect(writable_state(self.root) / self.path.name, timeout=30)
-            conn.execute(_SCHEMA)
-            conn.execute(_WORK_SCHEMA)
-        conn.row_factory = sqlite3.Row
+        conn: sqlite3.Connection | None = None
         try:
+            if read_only_state(self.root):
+                conn = wal.read_only(self.path, (_SCHEMA, _WORK_SCHEMA))
+            else:
+                conn = sqlite3.connect(writable_state(self.root) / self.path.name, timeout=30)
+                conn.execute(_SCHEMA)
+                conn.execute(_WORK_SCHEMA)
+            conn.row_factory = sqlite3.Row
             yield conn
             conn.commit()
         except sqlite3.DatabaseError as exc:
@@ -272,7 +273,8 @@ class Registry(RunStore):
                 raise
             raise damaged from exc
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
 
 
 def scan(store: RunStore) -> tuple[list[RunRecord], list[str], StoreDamaged | None]:
