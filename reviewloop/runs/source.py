@@ -98,10 +98,14 @@ def empty_range(repo: Repository, source: DiffSource) -> str | None:
     head = _shown(source.head)
     why = (f"both are commit {head_sha[:12]}" if head_sha == base_sha
            else f"every commit of {head} is already in {_shown(base)}")
+    parent = repo.try_git("rev-parse", "--verify", "--quiet", "--end-of-options",
+                          f"{head_sha}^")[0] == 0
+    last = (f"or pass --base {head}~1 to review its last commit" if parent else
+            f"{head} is a root commit: it has no parent to be reviewed against")
     return (f"nothing to review between {_shown(base)} and {head}: {why}\n"
             f"  fix: --head reviews the commits {head} adds to --base (by default the default "
             f"branch, {repo.default_base()}): drop --head to review your uncommitted change, "
-            f"or pass --base {head}~1 to review its last commit")
+            f"{last}")
 
 
 @contextmanager
