@@ -22,9 +22,26 @@ def state_folder(root: Path) -> Path:
     file, a link to nothing): every command that reads or writes runs asks this first."""
     path = root / STATE_DIR
     if (path.exists() or path.is_symlink()) and not path.is_dir():
-        raise UserInputError(f"{STATE_DIR} is a file, not reviewloop's state folder",
+        raise UserInputError(f"{STATE_DIR} is {_what(path)}, not reviewloop's state folder",
                              where=str(path), fix=f"move or remove {path}")
     return path
+
+
+def _what(path: Path) -> str:
+    """What is there instead of a folder, as the user would look for it."""
+    if path.is_symlink():
+        target = os.readlink(path)
+        return (f"a link to {target}, which does not exist" if not path.exists()
+                else f"a link to {target}, a file")
+    return "a file" if path.is_file() else "a special file (a fifo, a socket, a device)"
+
+
+def read_only_state(root: Path) -> bool:
+    """This user cannot write `state_folder` (or, while it is missing, the folder it would be
+    made in): commands that only read open its files read-only (a read-only checkout);
+    those that write stop at `writable_state`."""
+    path = state_folder(root)
+    return not os.access(path if path.is_dir() else root, os.W_OK | os.X_OK)
 
 
 def writable_state(root: Path) -> Path:

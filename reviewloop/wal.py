@@ -6,10 +6,14 @@ that meets another connection's (two runs of `run all --jobs 2` starting on a ne
 not cover a change of journal mode. `connect` makes the switch itself and retries it for as
 long as the timeout would have waited; once the file is in WAL mode the saver's own switch
 is a no-op that takes no lock.
+
+`read_only` opens such a file where its folder cannot be written (a read-only checkout),
+for the commands that only read it.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -31,6 +35,37 @@ def connect(path: Path | str, *, timeout: float = TIMEOUT) -> sqlite3.Connection
         conn.close()
         raise
     return conn
+
+
+def read_only(path: Path, schema: tuple[str, ...] = ()) -> sqlite3.Connection:
+    """A connection that only reads `path`, in a folder this user cannot write: SQLite's
+    read-only mode, else (a WAL file needs its `-shm` beside it, which it cannot create there)
+    the file taken as immutable. A missing file reads as an empty one with `schema`. Any
+    write through it fails with SQLITE_READONLY."""
+    if not path.exists():
+        conn = sqlite3.connect(":memory:")
+        for statement in schema:
+            conn.execute(statement)
+    else:
+        conn = _opened(path)
+    conn.execute("PRAGMA query_only = ON")
+    return conn
+
+
+def _opened(path: Path) -> sqlite3.Connection:
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=TIMEOUT)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:  # WAL without a -shm: nothing can write it here anyway
+        conn.close()
+        if os.access(path.parent, os.W_OK | os.X_OK):
+            raise  # a busy or damaged file where it could be written: not read as frozen
+    except BaseException:  # not a database: the caller names the damage
+        conn.close()
+        raise
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=TIMEOUT)
 
 
 def _locked(exc: BaseException) -> bool:

@@ -112,6 +112,31 @@ def test_every_command_names_a_file_in_the_state_folders_place(
     assert (tmp_path / STATE_DIR).read_text() == "not a folder\n"
 
 
+READING = [("report",), ("stats",), ("stats", "--json"), ("pickup",), ("runs",)]
+SAID = {"file": "a file", "dangling link": "a link to {target}, which does not exist",
+        "link to a file": "a link to {target}, a file",
+        "fifo": "a special file (a fifo, a socket, a device)"}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_A_FOLDER))
+@pytest.mark.parametrize("argv", READING, ids=" ".join)
+def test_reading_commands_name_what_is_there_instead(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        argv: tuple[str, ...], kind: str) -> None:
+    """A review was recorded, then the state folder moved (a dangling link), or a file took
+    its place: every reader says so, as `runs` does; never "no runs yet" or zero counts."""
+    root = tmp_path / "repo"
+    init_repo(root, {"app.py": "x = 1\n"})
+    monkeypatch.chdir(root)
+    NOT_A_FOLDER[kind](root / STATE_DIR, b"data")
+    target = os.readlink(root / STATE_DIR) if (root / STATE_DIR).is_symlink() else ""
+    code, out, err = run_cli(capsys, *argv)
+    assert code == ExitCode.USAGE, out + err
+    said = SAID[kind].format(target=target)
+    assert f"{root / STATE_DIR}: .reviewloop is {said}, not reviewloop's state folder" in err
+    assert out == ""
+
+
 WRITERS = [("review",), ("note", "chose x"), ("spec", "new", "--name", "todo-api", "a todo app"),
            ("init",), ("run", "next", "--yes", "--implementer", "manual")]
 
@@ -147,3 +172,85 @@ def test_a_read_only_checkout_is_named_with_the_fix(checkout: Path, argv: tuple[
     assert f"error: {named}" in done.stderr, done.stderr
     assert "writable" in done.stderr
     assert not (state / "reviews").exists() or not any((state / "reviews").iterdir())
+
+
+def _recorded(root: Path, journal: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A review, a run in the registry (in `journal` mode) and a handoff, as a project that
+    has used `run` and `handoff` leaves its state."""
+    import sqlite3
+
+    from reviewloop.runs.registry import Registry
+
+    assert run_cli(capsys, "review")[0] in (ExitCode.OK, ExitCode.BLOCKING)
+    registry = Registry(root)
+    registry.create("add-y-1", task_id="1", task_title="Add y", spec=str(root / "tasks.md"),
+                    options={})
+    registry.update("add-y-1", status="declined", detail="rejected")
+    conn = sqlite3.connect(registry.path)
+    conn.execute(f"PRAGMA journal_mode={journal}")
+    conn.close()
+    assert run_cli(capsys, "handoff")[0] == ExitCode.OK
+
+
+READERS = [("runs",), ("runs", "--json"), ("stats",), ("report",), ("pickup",)]
+
+
+@pytest.mark.parametrize("journal", ["delete", "wal"])
+def test_reading_commands_read_a_read_only_checkout(
+        checkout: Path, journal: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands that only read never ask for a writable folder: a read-only mount in CI, a
+    colleague's checkout. A file in WAL mode, whose `-shm` cannot be made there, reads too."""
+    monkeypatch.chdir(checkout)
+    _recorded(checkout, journal, capsys)
+    writable = {argv: run_unprivileged(checkout, *argv) for argv in READERS}
+    read_only(checkout)
+    for argv in READERS:
+        done = run_unprivileged(checkout, *argv)
+        was = writable[argv]
+        assert (done.returncode, done.stdout, done.stderr) == (
+            was.returncode, was.stdout, was.stderr), argv
+        assert "writable" not in done.stderr and "internal error" not in done.stderr
+    assert {argv for argv, was in writable.items() if was.returncode} <= {("report",)}
+    assert "add-y-1" in writable[("runs",)].stdout
+    assert "1 review(s)" in writable[("stats",)].stdout
+    assert not any(p.name.endswith("-shm") for p in (checkout / STATE_DIR).iterdir())
+
+
+AFTER_RUNS = [("review",), ("review", "--fix"), ("review", "--staged"), ("handoff",),
+              ("note", "chose x")]
+
+
+@pytest.mark.parametrize("argv", AFTER_RUNS, ids=" ".join)
+def test_writing_commands_still_name_a_read_only_checkout(
+        checkout: Path, argv: tuple[str, ...], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(checkout)
+    _recorded(checkout, "delete", capsys)
+    (checkout / "app.py").write_text("x = 3\n")
+    read_only(checkout)
+    done = run_unprivileged(checkout, *argv)
+    assert done.returncode == ExitCode.USAGE, done.stdout + done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    assert f"error: {checkout / STATE_DIR}" in done.stderr, done.stderr
+    assert "conflicts" not in done.stderr and "make it writable" in done.stderr
+
+
+@pytest.mark.parametrize("argv", [("review",), ("review", "--fix"), ("review", "--staged")],
+                         ids=" ".join)
+def test_a_review_names_git_s_object_store_it_cannot_write(
+        checkout: Path, argv: tuple[str, ...]) -> None:
+    """The state folder writable (a link elsewhere, a chmod) but not `.git/objects`, where a
+    review records the working tree's or the index's files: exit 2 naming it, not `git add`
+    failing as an internal error (exit 3)."""
+    (checkout / STATE_DIR).mkdir()
+    objects = checkout / ".git" / "objects"
+    read_only(objects)
+    try:
+        done = run_unprivileged(checkout, *argv)
+    finally:
+        writable_again(objects)
+    assert done.returncode == ExitCode.USAGE, done.stdout + done.stderr
+    assert f"error: {objects}: git's object store is not writable" in done.stderr, done.stderr
+    assert "--head REV" in done.stderr
+    assert not any((checkout / STATE_DIR).iterdir())

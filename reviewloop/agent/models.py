@@ -73,6 +73,8 @@ def split_provider(model: str) -> tuple[str | None, str]:
     A prefix that reads like a provider name but is none (`opneai:gpt-4o`) is a ConfigError
     naming the closest one, not a Bedrock id whose credentials are then missing."""
     head, sep, rest = model.partition(":")
+    if head == "arn":
+        bedrock_target(model)  # a bare ARN: exit 2 saying how to name its provider
     if sep and head in LANGCHAIN_PROVIDERS:
         return head, rest
     if sep and head != "arn" and re.fullmatch(r"[a-z][a-z_]*", head):
@@ -84,6 +86,25 @@ def split_provider(model: str) -> tuple[str | None, str]:
                 f"20250929-v1:0) or provider:model with one of "
                 f"{', '.join(sorted(LANGCHAIN_PROVIDERS))}")
     return None, model
+
+
+ARN_SPELLING = "bedrock:PROVIDER:arn:…"  # e.g. bedrock:anthropic:arn:aws:bedrock:…
+
+
+def bedrock_target(model_id: str) -> tuple[str, str]:
+    """(model id, its provider or "" for langchain-aws to read from the id) of a Bedrock
+    model. An ARN (an application inference profile, a provisioned model) does not say
+    which provider's request format it takes, and ChatBedrockConverse refuses it without
+    one: it is spelled `bedrock:anthropic:arn:…`, a ConfigError (exit 2) when bare."""
+    head, _, rest = model_id.partition(":")
+    if rest.startswith("arn:") and re.fullmatch(r"[a-z][a-z0-9_-]*", head):
+        return rest, head
+    if head == "arn":
+        raise ConfigError(
+            f"the model ARN {model_id!r} does not say which provider's model it runs",
+            where="model", fix=f"name it as {ARN_SPELLING}, e.g. `bedrock:anthropic:"
+                               f"{model_id}` for a Claude inference profile")
+    return model_id, ""
 
 
 def is_bedrock_model(model: str) -> bool:
@@ -134,7 +155,9 @@ def _bedrock_chat_model(model_id: str, *, region: str | None, temperature: float
     # Both clients from one shared session: given none, langchain-aws builds each from a new
     # session, reading botocore's endpoint and service files again (~0.1 s of CPU a model).
     session = aws_session(region_name)
-    return ChatBedrockConverse(model=model_id, region_name=region_name, config=config,
+    model_id, provider = bedrock_target(model_id)
+    return ChatBedrockConverse(model=model_id, provider=provider, region_name=region_name,
+                               config=config,
                                client=session.client("bedrock-runtime", config=config),
                                bedrock_client=OnFirstUse(
                                    lambda: session.client("bedrock", config=config)),

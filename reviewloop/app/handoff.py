@@ -18,6 +18,7 @@ from reviewloop.session import facts as session_facts
 from reviewloop.session import handoff as doc
 from reviewloop.session import memory, notes
 from reviewloop.session.pickup import summary as pickup_summary
+from reviewloop.state_dir import state_folder
 
 if TYPE_CHECKING:  # chat models load LangChain: only when one is used
     from langchain_core.language_models import BaseChatModel
@@ -64,11 +65,12 @@ def tell(done: Written, root: Path, out: Output) -> None:
 
 def pickup(settings: Settings, root: Path) -> dict[str, Any]:
     """Where the saved handoff left off, and what changed since."""
+    state_folder(root)  # exit 2 for a file or a dangling link there, never "no handoff"
     saved = doc.read(root)
     if saved is None:
         raise UserInputError("no handoff to pick up", where=doc.HANDOFF_JSON,
                              fix="end a session with `reviewloop handoff`")
-    return pickup_summary(root, saved, _gather(settings, root, previous=saved))
+    return pickup_summary(root, saved, _gather(settings, root, previous=saved, reading=True))
 
 
 def note(root: Path, text: str, kind: str = "decision") -> notes.Note:
@@ -76,8 +78,9 @@ def note(root: Path, text: str, kind: str = "decision") -> notes.Note:
 
 
 def _gather(settings: Settings, root: Path, *, previous: session_facts.Facts | None,
-            outputs: tuple[str, ...] = ()) -> session_facts.Facts:
-    sessions = [r.name for r in SpecSessions(root).list() if r.status != "written"]
+            outputs: tuple[str, ...] = (), reading: bool = False) -> session_facts.Facts:
+    """The facts now; `reading` (pickup) writes nothing, so a read-only checkout works."""
+    sessions = [r.name for r in SpecSessions(root, reading=reading).list() if r.status != "written"]
     return session_facts.gather(root, previous=previous, spec_sessions=sessions,
                                 missing_credentials=_credentials(settings),
                                 outputs=outputs or settings.handoff_outputs)

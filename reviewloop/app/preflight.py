@@ -20,7 +20,7 @@ from reviewloop.landing.modes import land_mode
 from reviewloop.runs.damage import CHECKPOINTS, health
 from reviewloop.runs.registry import REPAIR_FIX
 from reviewloop.sandbox.bubblewrap import Sandbox, require
-from reviewloop.state_dir import STATE_DIR, state_folder
+from reviewloop.state_dir import state_folder
 
 REGISTRY_FILE = "runs.sqlite"
 
@@ -147,4 +147,4 @@ def check_store(settings: Settings, root: Path, *, existing_runs: bool = False) 
 
 def has_runs(root: Path) -> bool:
     """Whether the SQLite registry exists (reading it would otherwise create it)."""
-    return (root / STATE_DIR / REGISTRY_FILE).is_file()
+    return (state_folder(root) / REGISTRY_FILE).is_file()  # exit 2 for a file there

@@ -21,7 +21,7 @@ from reviewloop import wal
 from reviewloop.authoring.graph import SpecDeps, build_spec_graph
 from reviewloop.errors import StoreDamaged, UserInputError
 from reviewloop.git.repository import open_repository
-from reviewloop.state_dir import writable_state
+from reviewloop.state_dir import STATE_DIR, read_only_state, writable_state
 
 STATE_FILE = ".reviewloop/spec-sessions.sqlite"
 _SCHEMA = """CREATE TABLE IF NOT EXISTS spec_sessions (
@@ -76,18 +76,25 @@ def check_name(name: str) -> str:
 
 
 class SpecSessions:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, reading: bool = False):
+        """`reading`: only `list` and `find` are asked, so a checkout this user cannot write
+        (a read-only mount) is read as it is rather than refused."""
         self.root = root
         self.path = root / STATE_FILE
-        writable_state(root)  # exit 2 naming it: a file there, or not writable by this user
-        open_repository(root).ensure_ignored(".reviewloop/")
+        self.read_only = reading and read_only_state(root)
+        if not self.read_only:
+            writable_state(root)  # exit 2 naming it: a file there, or not writable by this user
+            open_repository(root).ensure_ignored(STATE_DIR)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         with self._readable():
-            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-            try:
+            if self.read_only:
+                conn = wal.read_only(self.path, (_SCHEMA,))
+            else:
+                conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
                 conn.execute(_SCHEMA)
+            try:
                 yield conn
                 conn.commit()
             finally:

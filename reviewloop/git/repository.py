@@ -325,9 +325,9 @@ class Repository:
 
     # -- ignores --------------------------------------------------------------------------
 
-    def ensure_ignored(self, path: str = ".reviewloop/") -> bool:
-        """Ignore `path` through .git/info/exclude (never the user's .gitignore); True when a
-        line was added, False when `path` was already ignored."""
+    def ensure_ignored(self, path: str) -> bool:
+        """Ignore `path` via .git/info/exclude (never .gitignore); True when a line was added.
+        No trailing `/`: only that matches a symlink to a folder, a file to git (`.reviewloop`)."""
         if self.try_git("check-ignore", "--quiet", "--no-index", "--", path, literal=False)[0] == 0:
             return False
         exclude = self.git_path("info/exclude")

@@ -170,8 +170,10 @@ def verdict_reasons(summary: RunSummary) -> list[str]:
 def nothing_to_review(message: str, skipped: Sequence[str]) -> RunSummary:
     """The report of an empty change (exit 0), so that --output and --sarif files exist and
     a JSON consumer reads a document: no file, no reviewer, no health row; the paths the
-    working tree left out are still `skipped`."""
-    return RunSummary(task_id=REVIEW_ID, task_title=message, skipped=list(skipped))
+    working tree left out are still `skipped`. The title is the message's first line: its
+    `fix:` lines are the terminal's, not a heading's (a PR comment, a job summary)."""
+    title = (message.splitlines() or [message])[0]
+    return RunSummary(task_id=REVIEW_ID, task_title=title, skipped=list(skipped))
 
 
 def nothing_reviewed(summary: RunSummary) -> bool:

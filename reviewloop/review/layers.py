@@ -16,13 +16,14 @@ each had a prefix of their own: the code written to the cache twice).
 The files after the prefix are a cached part of their own, right after it, when another
 sharing reviewer is sent the very same files (`Layers.after_cached`): the first of them
 writes the part (1.25×) and the others read it (0.1× each) instead of each paying for it
-(1× each). A part shorter than the model's minimum for a cache checkpoint
+(1× each). Bedrock caches per model: only reviewers on the same model count as "another".
+A part shorter than the model's minimum for a cache checkpoint
 (`cache_gate.cache_min_tokens`) cannot be cached and stays in the reviewer's own text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from reviewloop.agent.models import estimate_tokens
@@ -38,7 +39,7 @@ class Layers:
     common: tuple[str, ...]
     sharing: frozenset[str]
     # each sharing reviewer's files outside `common`, sent after the prefix, and how many
-    # calls send those same files (reviewers asked in one call count once)
+    # calls on its model send those same files (reviewers asked in one call count once)
     rests: tuple[tuple[str, tuple[str, ...], int], ...] = ()
 
     def rest(self, name: str) -> tuple[str, ...]:
@@ -53,10 +54,12 @@ class Layers:
 
 
 def layers(chunk: Chunk, reviewers: Sequence[AgentDefinition],
-           together: Sequence[Sequence[str]] = ()) -> Layers | None:
+           together: Sequence[Sequence[str]] = (),
+           models: Mapping[str, str] | None = None) -> Layers | None:
     """None when every reviewer of the chunk covers all its files (the whole chunk is the
     prefix, as it always was) or when no set of files is shared by the reviewers that cover
-    most of it. `together`: the groups of the chunk's reviewers asked in one call."""
+    most of it. `together`: the groups of the chunk's reviewers asked in one call; `models`:
+    each reviewer's model (a cached part is read only by calls on the model that wrote it)."""
     mine = [r for r in reviewers if any(r.applies_to(p) for p in chunk.paths)]
     if all(r.applies_to(p) for r in mine for p in chunk.paths):
         return None
@@ -71,8 +74,9 @@ def layers(chunk: Chunk, reviewers: Sequence[AgentDefinition],
     call = {name: names[0] for names in together for name in names}
     rest = {r.name: tuple(p for p in chunk.paths if r.applies_to(p) and p not in common)
             for r in sharing}
+    model = dict(models or {})
     rests = tuple((name, paths, len({call.get(who, who) for who, same in rest.items()
-                                     if same == paths}))
+                                     if same == paths and model.get(who) == model.get(name)}))
                   for name, paths in rest.items())
     return Layers(common=common, sharing=frozenset(r.name for r in sharing), rests=rests)
 

@@ -233,12 +233,12 @@ def _layers(setup: RoundSetup, material: RoundMaterial, chunk: Chunk | None
     """How the chunk's reviewers share its files (`review.layers`); offline none is."""
     if chunk is None or not setup.models.enabled:
         return None
-    together = asked_together(setup.agents, material.chunks, material.assignments,
-                              _review_models(setup)) \
+    models = _review_models(setup)
+    together = asked_together(setup.agents, material.chunks, material.assignments, models) \
         if combined(setup.settings.review, material.round) else ()
     return layers(chunk, [setup.agent(name) for name, index in material.assignments
                           if index == chunk.index],
-                  [names for index, names in together if index == chunk.index])
+                  [names for index, names in together if index == chunk.index], models)
 
 
 @dataclass(frozen=True)

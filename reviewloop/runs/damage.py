@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reviewloop import wal
 from reviewloop.runs.registry import (
     UNFINISHED,
     Registry,
@@ -140,7 +141,11 @@ def _salvage(source: Path, target: Path) -> int:
     """Copy every table of `source` SQLite can still list into a new `target`, row by row
     until a table's damage starts; the number of rows copied."""
     copied = 0
-    with _read_only(source) as old, closing(sqlite3.connect(target)) as new:
+    try:
+        reading = _read_only(source)
+    except sqlite3.DatabaseError:
+        return 0  # not even its header reads: LangGraph creates the tables anew
+    with reading as old, closing(sqlite3.connect(target)) as new:
         try:
             tables = old.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
                                  "AND name NOT LIKE 'sqlite_%'").fetchall()
@@ -166,8 +171,9 @@ def _copy_rows(old: sqlite3.Connection, new: sqlite3.Connection, table: str) -> 
 
 
 def _read_only(path: Path) -> closing[sqlite3.Connection]:
-    """A read-only connection to an SQLite file, closed when its `with` ends."""
-    return closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
+    """A read-only connection to an SQLite file, closed when its `with` ends; in a folder this
+    user cannot write too (`wal.read_only`)."""
+    return closing(wal.read_only(path))
 
 
 def _shown(root: Path, path: Path) -> str:

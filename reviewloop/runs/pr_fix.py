@@ -35,6 +35,7 @@ from reviewloop.runs.store import registry_for
 from reviewloop.runs.trusted import TrustedConfig
 from reviewloop.spec.steering import STEERING_DIR
 from reviewloop.spec.steering_set import SteeringSet
+from reviewloop.state_dir import STATE_DIR
 
 if TYPE_CHECKING:
     from reviewloop.agent.models import ModelFactory
@@ -98,7 +99,7 @@ def fix_pull_request(root: Path, trusted: TrustedConfig, request: FixRequest,
     the PR so that two commands never fix one head at once."""
     settings = trusted.settings
     checkout = open_repository(root)
-    checkout.ensure_ignored(".reviewloop/")
+    checkout.ensure_ignored(STATE_DIR)
     task = TaskRef(SPEC, request.task_id)
     with claimed(settings, root, task, request.run_id):
         _register(settings, root, request)

@@ -36,7 +36,7 @@ from reviewloop.findings.ledger import Ledger
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs.registry import RunRecord, new_run_id
 from reviewloop.runs.trace import read_trace
-from reviewloop.state_dir import STATE_DIR
+from reviewloop.state_dir import state_folder
 
 SUMMARY = "summary.json"
 REVIEWS, RUNS, PULLS = "reviews", "runs", "pulls"
@@ -216,7 +216,7 @@ def _task_run(settings: Settings, root: Path, run_id: str,
                              fix="see `reviewloop runs`; a review's RUN is in .reviewloop/"
                                  "reviews/")
     record = record or registry_for(settings, root).get(run_id)
-    with checkpointer(settings, root) as saver:
+    with checkpointer(settings, root, reading=True) as saver:
         snapshot = build_graph(checkpointer=saver).get_state(
             {"configurable": {"thread_id": run_id}})
     values: dict[str, Any] = dict(snapshot.values or {})
@@ -301,7 +301,9 @@ def _folders(root: Path, kind: str) -> list[Path]:
 
 
 def _state(root: Path) -> Path:
-    return root / STATE_DIR  # read only: nothing is created before the first run
+    # read only: nothing is created before the first run; exit 2 for a file there, never
+    # "no runs yet" (report, stats)
+    return state_folder(root)
 
 
 def _slug(repo: str) -> str:

@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reviewloop.errors import (
+    NOT_WRITABLE_FIX,
     DiskFull,
+    NotWritable,
     StoreDamaged,
     UserInputError,
     disk_full,
@@ -29,7 +31,7 @@ from reviewloop.errors import (
 from reviewloop.git.carry import Packed
 from reviewloop.git.worktrees import RunTree
 from reviewloop.runs import liveness
-from reviewloop.state_dir import writable_state
+from reviewloop.state_dir import read_only_state, state_folder, writable_state
 
 if TYPE_CHECKING:  # loaded when a registry is opened: a review writes none (#41)
     import sqlite3
@@ -88,6 +90,7 @@ class RunRecord(BaseModel):
 
 
 def state_dir(root: Path) -> Path:
+    """The state folder for a command about to write in it (exit 2 when it cannot)."""
     return writable_state(root)
 
 
@@ -235,27 +238,43 @@ class RunStore(ABC):
 class Registry(RunStore):
     """The registry of one checkout, in SQLite under `.reviewloop/`."""
 
+    path: Path
+
     def __init__(self, root: Path):
-        self.path = state_dir(root) / "runs.sqlite"
+        self.root = root
+        self.path = state_folder(root) / "runs.sqlite"
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
+        """Read-only where this user cannot write the state folder (a read-only checkout):
+        reading works there, and a write is refused naming the file (exit 2)."""
         import sqlite3
 
-        conn = sqlite3.connect(self.path, timeout=30)
-        conn.row_factory = sqlite3.Row
+        from reviewloop import wal
+
+        conn: sqlite3.Connection | None = None
         try:
-            conn.execute(_SCHEMA)
-            conn.execute(_WORK_SCHEMA)
+            if read_only_state(self.root):
+                conn = wal.read_only(self.path, (_SCHEMA, _WORK_SCHEMA))
+            else:
+                conn = sqlite3.connect(writable_state(self.root) / self.path.name, timeout=30)
+                conn.execute(_SCHEMA)
+                conn.execute(_WORK_SCHEMA)
+            conn.row_factory = sqlite3.Row
             yield conn
             conn.commit()
         except sqlite3.DatabaseError as exc:
+            if getattr(exc, "sqlite_errorname", "").startswith("SQLITE_READONLY"):
+                raise NotWritable("the run registry cannot be written here: "
+                                  f"{_first_line(exc)}", where=str(self.path),
+                                  fix=NOT_WRITABLE_FIX) from None
             damaged = store_damaged(Path(self.path), exc)
             if damaged is None:
                 raise
             raise damaged from exc
         finally:
-            conn.close()
+            if conn is not None:
+                conn.close()
 
 
 def scan(store: RunStore) -> tuple[list[RunRecord], list[str], StoreDamaged | None]:

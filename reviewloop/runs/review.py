@@ -53,6 +53,7 @@ from reviewloop.runs.trace import TraceRecorder
 from reviewloop.runs.trusted import TrustedConfig, config_findings
 from reviewloop.spec.steering import STEERING_DIR
 from reviewloop.spec.steering_set import SteeringSet
+from reviewloop.state_dir import STATE_DIR
 
 if TYPE_CHECKING:
     from reviewloop.agent.models import ModelFactory
@@ -87,7 +88,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     bench's review of a past commit, kept apart from the project's (`records.is_replay`)."""
     repo = repo or open_repository(root)
     source.hold(repo)
-    repo.ensure_ignored(".reviewloop/")
+    source.writable(repo, root)
+    repo.ensure_ignored(STATE_DIR)
     if fix and source.head:
         raise UserInputError("--fix changes the working tree, not a commit",
                              where=source.describe(), fix="drop --head, or drop --fix")

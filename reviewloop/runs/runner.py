@@ -61,6 +61,7 @@ from reviewloop.runs.resumed import no_checkpoint, rebuilt, spec_in, work_root
 from reviewloop.runs.store import checkpointer, postgres_url, registry_for
 from reviewloop.runs.streaming import MODES, Listener, relaying, traced
 from reviewloop.spec.model import Task
+from reviewloop.state_dir import STATE_DIR
 
 RECURSION_LIMIT = 80
 
@@ -89,7 +90,7 @@ class LoopRunner:
 
     def __post_init__(self) -> None:
         self.registry = registry_for(self.settings, self.root)  # type: ignore[assignment]
-        open_repository(self.root).ensure_ignored(".reviewloop/")
+        open_repository(self.root).ensure_ignored(STATE_DIR)
 
     # -- public ---------------------------------------------------------------------------
 

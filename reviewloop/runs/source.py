@@ -4,13 +4,14 @@ a head commit, its diff, and the commit whose files the analyzers, gates and rev
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewloop.errors import UserInputError
+from reviewloop.errors import NOT_WRITABLE_FIX, NotWritable, UserInputError
 from reviewloop.git.dependencies import link_installed
 from reviewloop.git.diff import ChangeSet
 from reviewloop.git.export import from_diff
@@ -18,6 +19,7 @@ from reviewloop.git.reads import one_read
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.git.scratch import place_for, tree_bytes
 from reviewloop.git.staged import unstaged
+from reviewloop.state_dir import writable_state
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,19 @@ class DiffSource:
         if self.head:
             repo.refs.hold(*(rev for rev in (self.base, self.head) if rev))
 
+    def writable(self, repo: Repository, root: Path) -> None:
+        """Exit 2 naming what this user cannot write (a read-only checkout), before anything
+        is: the review's record under `.reviewloop/`, and for the working tree or the index
+        the objects git records their files as (a commit's are there already)."""
+        writable_state(root)
+        objects = repo.git_path("objects")
+        if not self.head and not os.access(objects, os.W_OK | os.X_OK):
+            raise NotWritable(
+                f"git's object store is not writable by this user: reviewing the "
+                f"{'staged changes' if self.staged else 'working tree'} records its files "
+                "there", where=str(objects),
+                fix=f"{NOT_WRITABLE_FIX}; a commit can be reviewed as it is (`--head REV`)")
+
     def read(self, repo: Repository, baseline: Snapshot | None = None,
              staged: str | None = None) -> str:
         """The change's diff; a working tree's is read from `baseline`'s record of it when
@@ -83,10 +98,14 @@ def empty_range(repo: Repository, source: DiffSource) -> str | None:
     head = _shown(source.head)
     why = (f"both are commit {head_sha[:12]}" if head_sha == base_sha
            else f"every commit of {head} is already in {_shown(base)}")
+    parent = repo.try_git("rev-parse", "--verify", "--quiet", "--end-of-options",
+                          f"{head_sha}^")[0] == 0
+    last = (f"or pass --base {head}~1 to review its last commit" if parent else
+            f"{head} is a root commit: it has no parent to be reviewed against")
     return (f"nothing to review between {_shown(base)} and {head}: {why}\n"
             f"  fix: --head reviews the commits {head} adds to --base (by default the default "
             f"branch, {repo.default_base()}): drop --head to review your uncommitted change, "
-            f"or pass --base {head}~1 to review its last commit")
+            f"{last}")
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from reviewloop import wal
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, UserInputError
 from reviewloop.runs.registry import Registry, RunStore, state_dir, store_damaged
+from reviewloop.state_dir import read_only_state, state_folder
 
 if TYPE_CHECKING:
     import psycopg
@@ -105,19 +106,27 @@ def state_serde() -> JsonPlusSerializer:
 
 
 @contextmanager
-def checkpointer(settings: Settings, root: Path,
-                 keeper: WorkKeeper | None = None) -> Iterator[BaseCheckpointSaver]:
+def checkpointer(settings: Settings, root: Path, keeper: WorkKeeper | None = None, *,
+                 reading: bool = False) -> Iterator[BaseCheckpointSaver]:
     """The LangGraph checkpoint saver for this project's settings, open for one use; with
-    `keeper`, one that saves the run's work before each save of its own (`runs.carry`)."""
+    `keeper`, one that saves the run's work before each save of its own (`runs.carry`).
+    `reading` (report, stats): in a state folder this user cannot write, read it as it is."""
     from reviewloop.runs.carry import carrying
 
     url = postgres_url(settings)
     if url is None:
         from langgraph.checkpoint.sqlite import SqliteSaver
 
-        path = state_dir(root) / CHECKPOINTS
+        read_only = reading and read_only_state(root)
+        path = (state_folder(root) if read_only else state_dir(root)) / CHECKPOINTS
         lite: sqlite3.Connection | None = None
         try:  # a file that is no database fails its first statement: the switch to WAL
+            if read_only:  # no setup (it writes): a file without its tables is damaged
+                lite = wal.read_only(path) if path.exists() else sqlite3.connect(":memory:")
+                reader = SqliteSaver(lite, serde=state_serde())
+                reader.is_setup = path.exists()
+                yield reader
+                return
             lite = wal.connect(path)
             yield carrying(SqliteSaver, keeper)(lite, serde=state_serde())
         except sqlite3.DatabaseError as exc:

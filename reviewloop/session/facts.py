@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -182,9 +183,14 @@ def _summaries(path: Path) -> Callable[[str], dict[str, Any]]:
             return {}
         from langgraph.checkpoint.sqlite import SqliteSaver
 
+        from reviewloop import wal
         from reviewloop.runs.store import state_serde
 
-        conn = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        try:  # a folder this user cannot write (a read-only checkout) is read as it is
+            conn = (sqlite3.connect(path, check_same_thread=False, timeout=30)
+                    if os.access(path.parent, os.W_OK | os.X_OK) else wal.read_only(path))
+        except sqlite3.Error:
+            return {}
         try:
             found = SqliteSaver(conn, serde=state_serde()).get_tuple(
                 {"configurable": {"thread_id": run_id}})

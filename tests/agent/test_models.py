@@ -10,6 +10,8 @@ import types
 
 import pytest
 from botocore.exceptions import ClientError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from langchain_aws import ChatBedrockConverse
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from pydantic import BaseModel, Field, ValidationError
@@ -250,11 +252,50 @@ def test_a_misspelt_provider_is_a_config_error_naming_the_closest(model, hint):
     assert hint in str(caught.value) and "openai" in str(caught.value)
 
 
-def test_bedrock_ids_and_arns_with_colons_are_not_providers():
+def test_bedrock_ids_with_colons_are_not_providers():
     for model in ("anthropic.claude-3-5-sonnet-20240620-v1:0",
-                  "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
-                  "arn:aws:bedrock:us-east-1:123456789012:inference-profile/x"):
+                  "us.anthropic.claude-sonnet-4-5-20250929-v1:0"):
         assert split_provider(model) == (None, model)
+
+
+ARNS = st.builds("arn:aws:bedrock:{}:{}:{}/{}".format,
+                 st.sampled_from(["us-east-1", "eu-west-1"]),
+                 st.from_regex(r"\d{12}", fullmatch=True),
+                 st.sampled_from(["application-inference-profile", "inference-profile",
+                                  "provisioned-model"]),
+                 st.from_regex(r"[a-z0-9.:-]{1,24}", fullmatch=True))
+
+
+@given(arn=ARNS)
+def test_a_bare_model_arn_is_a_config_error_saying_how_to_name_its_provider(arn):
+    """ChatBedrockConverse refuses an ARN without its provider: exit 2, not a crash (3)."""
+    with pytest.raises(ConfigError) as caught:
+        split_provider(arn)
+    assert caught.value.exit_code == 2 and caught.value.where == "model"
+    assert f"bedrock:anthropic:{arn}" in str(caught.value)
+
+
+@settings(max_examples=10, deadline=None)
+@given(arn=ARNS.filter(lambda arn: "application-inference-profile" not in arn),
+       provider=st.sampled_from(["anthropic", "amazon", "meta", "mistral"]))
+def test_a_model_arn_is_named_with_its_provider(arn, provider):
+    """(An application inference profile is built asking Bedrock's GetInferenceProfile for
+    its base model, which the loopback fake does not answer.)"""
+    model = f"bedrock:{provider}:{arn}"
+    assert split_provider(model) == ("bedrock", f"{provider}:{arn}")
+    assert is_bedrock_model(model)
+    chat = make_chat_model(model, region="us-east-1")
+    assert isinstance(chat, ChatBedrockConverse)
+    assert (chat.model_id, chat.provider) == (arn, provider)
+
+
+def test_a_model_arn_with_its_provider_reaches_bedrock(bedrock_fake):
+    arn = "arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123"
+    bedrock_fake.enqueue(text("from the profile"))
+    reply = make_chat_model(f"bedrock:anthropic:{arn}").invoke([HumanMessage("hi")])
+    assert reply.content == "from the profile"
+    [request] = bedrock_fake.requests
+    assert request.model_id == arn
 
 
 def test_is_bedrock_model():

@@ -190,3 +190,12 @@ def test_the_kiro_recipe_starts_this_server_and_pre_approves_only_the_reads():
     assert (server["command"], server["args"]) == ("reviewloop", ["mcp"])
     allowed = {tool.split("/", 1)[1] for tool in agent["allowedTools"]}
     assert allowed == TOOLS - {"start_run"}  # starting a run is always asked for
+
+
+def test_list_runs_names_a_file_in_the_state_folders_place(tmp_path: Path):
+    """As `reviewloop runs` does (exit 2): the agent is not told there are no runs."""
+    root = make_example(tmp_path)
+    (root / ".reviewloop").write_text("not a folder\n")
+    (listed,) = call(root, ("list_runs", {})).results
+    assert listed.is_error
+    assert ".reviewloop is a file, not reviewloop's state folder" in listed.content[0].text

@@ -22,6 +22,7 @@ from reviewloop.git.repository import (
     touched_since,
 )
 from reviewloop.git.sizes import MAX_FILE_BYTES
+from reviewloop.state_dir import STATE_DIR
 from tests.support.gitutil import git
 from tests.support.processes import started
 from tests.support.repos import (
@@ -470,10 +471,10 @@ def test_ensure_ignored_uses_info_exclude_once(root: Path, repo: Repository) -> 
     exclude = root / ".git/info/exclude"
     exclude.write_text("# existing\n*.tmp")  # no trailing newline
 
-    assert repo.ensure_ignored(".reviewloop/") is True
-    assert repo.ensure_ignored(".reviewloop/") is False
+    assert repo.ensure_ignored(STATE_DIR) is True
+    assert repo.ensure_ignored(STATE_DIR) is False
 
-    assert exclude.read_text() == "# existing\n*.tmp\n.reviewloop/\n"
+    assert exclude.read_text() == f"# existing\n*.tmp\n{STATE_DIR}\n"
     assert not (root / ".gitignore").exists()
     write(root, ".reviewloop/checkpoints.sqlite", "db")
     assert repo.working_tree_clean()
@@ -482,8 +483,38 @@ def test_ensure_ignored_uses_info_exclude_once(root: Path, repo: Repository) -> 
 
 def test_ensure_ignored_respects_an_existing_gitignore(root: Path, repo: Repository) -> None:
     write(root, ".gitignore", ".reviewloop/\n")
-    assert repo.ensure_ignored() is False
+    (root / STATE_DIR).mkdir()
+    assert repo.ensure_ignored(STATE_DIR) is False
     assert ".reviewloop" not in (root / ".git/info/exclude").read_text()
+
+
+STATE_KINDS = ("folder", "link to a folder")
+EARLIER = ("", ".reviewloop/\n", ".reviewloop\n")  # what an older reviewloop left there
+
+
+@pytest.mark.parametrize("earlier", EARLIER, ids=repr)
+@pytest.mark.parametrize("kind", STATE_KINDS)
+def test_the_state_folder_is_ignored_once_even_as_a_symlink(
+        tmp_path: Path, kind: str, earlier: str) -> None:
+    """A `.reviewloop/` line matches only a folder: a symlink to one (a file to git) was
+    reviewed as a created file, and a line was added by every command."""
+    root = tmp_path / "repo"
+    init_repo(root, {"a.py": "x = 1\n"})
+    if kind == "folder":
+        (root / STATE_DIR).mkdir()
+    else:
+        (tmp_path / "elsewhere").mkdir()
+        (root / STATE_DIR).symlink_to(tmp_path / "elsewhere")
+    exclude = root / ".git/info/exclude"
+    exclude.write_text(earlier)
+    repo = open_repository(root)
+    for _ in range(3):
+        repo.ensure_ignored(STATE_DIR)
+    lines = exclude.read_text().splitlines()
+    assert lines.count(STATE_DIR) <= 1 and len(lines) <= len(earlier.splitlines()) + 1, lines
+    write(root, "b.py", "y = 2\n")
+    assert set(repo.snapshot().files) == {"b.py"}
+    assert git(root, "status", "--porcelain").split() == ["??", "b.py"]
 
 
 def test_working_tree_clean(root: Path, repo: Repository) -> None:

@@ -85,6 +85,22 @@ def test_reviewers_asked_in_one_call_read_their_files_once_so_nothing_is_cached(
                for name in READERS)
 
 
+MODELS = ("us.anthropic.claude-sonnet-4-20250514-v1:0",
+          "us.anthropic.claude-opus-4-1-20250805-v1:0", "us.amazon.nova-pro-v1:0")
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(chosen=st.fixed_dictionaries({name: st.sampled_from(MODELS) for name in READERS}))
+def test_a_part_is_cached_only_for_readers_sharing_its_model(chosen: dict[str, str]) -> None:
+    """Bedrock caches per model: a part whose readers are on different models would be
+    written (1.25×) by each and read by none (docs/costs.md: sent uncached, 1× each)."""
+    found = layers(chunk_of({"app.py": 40, "README.md": 10}), builtin_agents(), [], chosen)
+    assert found is not None
+    for name in READERS:
+        peers = sum(chosen[other] == chosen[name] for other in READERS)
+        assert found.after_cached(name, CACHE_MIN_TOKENS, CACHE_MIN_TOKENS) == (peers > 1)
+
+
 def test_a_model_s_cache_minimum_is_bedrock_s_for_its_family() -> None:
     assert cache_min_tokens("bedrock/us.anthropic.claude-sonnet-4-20250514-v1:0") == 1024
     assert cache_min_tokens("bedrock/anthropic.claude-3-5-haiku-20241022-v1:0") == 2048

@@ -4,6 +4,7 @@ two commits asks git for each of its refs once."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -174,9 +175,11 @@ def test_a_range_without_commits_of_its_own_says_between_what_and_the_fix(
     assert first.startswith(f"nothing to review between {shown_base} and {shown_head}: ")
     assert first.endswith(f"both are commit {ids[head_at][:12]}" if head_at == base_at
                           else f"every commit of {shown_head} is already in {shown_base}")
+    last = (f"or pass --base {shown_head}~1 to review its last commit" if head_at > 0 else
+            f"{shown_head} is a root commit: it has no parent to be reviewed against")
     assert fix == (f"  fix: --head reviews the commits {shown_head} adds to --base (by default "
                    f"the default branch, main): drop --head to review your uncommitted change, "
-                   f"or pass --base {shown_head}~1 to review its last commit")
+                   f"{last}")
 
 
 def test_other_sources_keep_their_own_message(line: tuple[Path, list[str]]) -> None:
@@ -199,5 +202,10 @@ def test_review_head_on_the_default_branch_names_the_range(
     assert code == 0, err
     assert "nothing to review between main and HEAD: both are commit " in out
     said = " ".join(out.split())  # as the terminal wrapped it
+    assert "HEAD is a root commit: it has no parent to be reviewed against" in said
+    code, out, _ = run_cli(capsys, "review", "--head", "HEAD", "--format", "json")
+    title = json.loads(out)["task"]["title"]
+    assert code == 0 and title.startswith("nothing to review between main and HEAD: ")
+    assert "\n" not in title and "fix:" not in title
     assert "drop --head to review your uncommitted change" in said
     assert "working tree" not in said

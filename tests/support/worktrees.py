@@ -8,6 +8,7 @@ import pytest
 
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
+from reviewloop.state_dir import STATE_DIR
 from tests.support.gitutil import git
 from tests.support.repos import init_repo, write
 
@@ -18,7 +19,7 @@ FILES = {"app.py": "x = 1\n", "notes.txt": "n\n", "tasks.md": "- [ ] 1. a\n- [ ]
 def root(tmp_path: Path) -> Path:
     root = init_repo(tmp_path / "repo", FILES)
     git(root, "switch", "-qc", "work")
-    open_repository(root).ensure_ignored(".reviewloop/")
+    open_repository(root).ensure_ignored(STATE_DIR)
     return root
 
 
