@@ -14,6 +14,7 @@ Real CLI processes, real git; the implementer is a shell command (no model).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -45,6 +46,13 @@ def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300, check=False)
 
 
+def _release(fifo: Path) -> None:
+    """End a waiting implementer: it runs in a session of its own, which killing the run's
+    group leaves waiting on `fifo` for ever; a writer opening and closing it gives it EOF."""
+    with contextlib.suppress(OSError):  # ENXIO: no reader left
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+
+
 def _implementer(folder: Path, writes: str, *, wait: bool) -> str:
     script = folder / "impl.sh"
     held = f"touch {folder}/started\nread never < {folder}/fifo\n" if wait else ""
@@ -70,6 +78,7 @@ def test_a_killed_run_is_reported_unfinished_with_its_worktree_and_spec(
     finally:
         os.killpg(run.pid, signal.SIGKILL)  # the run and its implementer, as kill -9 does
         run.wait()
+        _release(tmp_path / "fifo")
     listed = json.loads(_cli(root, "runs", "--json").stdout)
     [row] = listed if isinstance(listed, list) else listed["runs"]
     assert row["status"] == "crashed", row
@@ -120,6 +129,7 @@ def test_a_live_run_is_reported_running_at_its_step(tmp_path: Path) -> None:
     finally:
         os.killpg(run.pid, signal.SIGKILL)  # the run and its waiting implementer
         run.wait()
+        _release(tmp_path / "fifo")
 
 
 def test_a_landed_run_is_reported_with_its_commit_branch_and_ticked_spec(
