@@ -17,10 +17,7 @@ separators × value shapes, each the whole of a new file in one change; the orac
 from __future__ import annotations
 
 import hashlib
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,9 +26,10 @@ from hypothesis import strategies as st
 
 from reviewloop.checks.secrets.diff_scan import scan_added_lines
 from reviewloop.checks.secrets.scanner import scan_text
+from reviewloop.checks.secrets.values import looks_placeholder
 from tests.support.analyzers import Repo
+from tests.support.detect_secrets import plain_scan
 
-DETECT_SECRETS = Path(sys.executable).with_name("detect-secrets")
 KINDS = ("app.ini", "settings.cfg", "server.conf", "my.cnf", "app.properties", "values.yaml",
          "config.yml")
 PASSWORD_NAMES = ("password", "db_password", "passwd", "MYSQL_PASSWORD", "adminPassword",
@@ -57,9 +55,9 @@ def chosen(draw: st.DrawFn) -> str:
     else:
         value = draw(st.sampled_from(LOWER)) + draw(st.sampled_from(SECRET_WORDS))
     value += draw(st.sampled_from(DIGITS))
-    # six characters or more, no default word (`adminpwd`): what the scan takes for stand-ins
-    # (test_config_values.py, docs/security.md)
-    return value if len(value) >= 6 and value != "adminpwd" else value + "2024"
+    # six characters or more, no default word (`adminpwd`, `adminDb`, `letmeIn`): what the
+    # scan takes for stand-ins (test_config_values.py, docs/security.md)
+    return value if len(value) >= 6 and not looks_placeholder(value) else value + "2024"
 
 
 @st.composite
@@ -78,16 +76,6 @@ def paths(draw: st.DrawFn) -> str:
     sep = "\\" if head.startswith("C:") else "/"
     return head + sep.join([*dirs, stem + ext]) if head else stem + ext
 
-
-def _detect_secrets(root: Path) -> dict[tuple[str, int], set[str]]:
-    """detect-secrets' hashes by (file, line), every type of secret, as its users run it."""
-    run = subprocess.run([str(DETECT_SECRETS), "scan", "--all-files", "."], cwd=root,
-                         capture_output=True, text=True, check=True)
-    found: dict[tuple[str, int], set[str]] = {}
-    for path, secrets in json.loads(run.stdout)["results"].items():
-        for s in secrets:
-            found.setdefault((path, s["line_number"]), set()).add(s["hashed_secret"])
-    return found
 
 
 def _ours(files: dict[str, str], tmp: Path) -> tuple[dict[tuple[str, int], set[str]], Path]:
@@ -130,7 +118,7 @@ def test_a_chosen_password_in_a_config_file_is_reported_where_detect_secrets_rep
         tmp_path_factory: pytest.TempPathFactory, batch: list[str]) -> None:
     layout = _layout(batch)
     ours, root = _ours(layout, tmp_path_factory.mktemp("repo"))
-    plain = _detect_secrets(root)
+    plain = plain_scan(root)
     checked, wrong = 0, []
     for path, text in layout.items():
         at = (path, text.count("\n"))  # the value's line, the file's last
@@ -148,7 +136,7 @@ def test_a_files_path_under_a_secret_name_is_no_secret(
         tmp_path_factory: pytest.TempPathFactory, batch: list[str]) -> None:
     layout = _layout(batch)
     ours, root = _ours(layout, tmp_path_factory.mktemp("repo"))
-    plain = _detect_secrets(root)
+    plain = plain_scan(root)
     assert [(path, layout[path]) for path, _ in ours] == []
     # detect-secrets agrees on a POSIX path; it reports a Windows one and a bare file name
     # under a password name (`passwd = C:\\keys\\db`, `password = tls.crt`), where it is wrong

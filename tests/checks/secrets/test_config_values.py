@@ -19,10 +19,6 @@ those files.
 from __future__ import annotations
 
 import hashlib
-import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -31,8 +27,8 @@ from hypothesis import strategies as st
 from reviewloop.checks.secrets.diff_scan import scan_added_lines
 from reviewloop.checks.secrets.scanner import scan_text
 from tests.support.analyzers import Repo
+from tests.support.detect_secrets import plain_scan
 
-DETECT_SECRETS = Path(sys.executable).with_name("detect-secrets")
 KINDS = ("app.ini", "settings.cfg", "server.conf", "my.cnf", "app.properties", "config.toml",
          "values.yaml")
 NAMES = ("password", "SSHpassword", "db_password", "passwd", "pwd", "MYSQL_PASSWORD",
@@ -66,17 +62,6 @@ def lines(draw: st.DrawFn) -> tuple[str, str, bool]:
     return kind, f"{section}{name}{sep}{q}{value}{q}\n", stand_in
 
 
-def _plain(root: Path) -> dict[tuple[str, int], set[str]]:
-    """detect-secrets' `Secret Keyword` hashes by (file, line), as its users run it."""
-    run = subprocess.run([str(DETECT_SECRETS), "scan", "--all-files", "."], cwd=root,
-                         capture_output=True, text=True, check=True)
-    found: dict[tuple[str, int], set[str]] = {}
-    for path, secrets in json.loads(run.stdout)["results"].items():
-        for s in secrets:
-            if s["type"] == "Secret Keyword":
-                found.setdefault((path, s["line_number"]), set()).add(s["hashed_secret"])
-    return found
-
 
 # a batch is one run of detect-secrets: no shrinking (the failures are listed whole instead)
 @settings(max_examples=4, deadline=None, derandomize=True, phases=[Phase.generate],
@@ -87,7 +72,7 @@ def test_a_config_files_value_is_reported_where_detect_secrets_reports_it(
     repo = Repo(tmp_path_factory.mktemp("repo"))
     files = {f"v{i:03d}/{kind}": text for i, (kind, text, _) in enumerate(batch)}
     diff = repo.change(files)
-    plain = _plain(repo.root)
+    plain = plain_scan(repo.root, "Secret Keyword")
     ours: dict[tuple[str, int], set[str]] = {}
     for hit in scan_added_lines(diff):
         line = files[hit.path].split("\n")[hit.line - 1]

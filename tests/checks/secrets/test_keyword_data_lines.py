@@ -28,10 +28,6 @@ file, where the scan reads the line as code (`test_code_files.py`)."""
 from __future__ import annotations
 
 import hashlib
-import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -40,8 +36,8 @@ from hypothesis import strategies as st
 from reviewloop.checks.secrets.diff_scan import scan_added_lines
 from reviewloop.checks.secrets.scanner import scan_text
 from tests.support.analyzers import Repo
+from tests.support.detect_secrets import plain_scan
 
-DETECT_SECRETS = Path(sys.executable).with_name("detect-secrets")
 # detect-secrets reads `:=` in Go only: `main.go` holds its oracle for the operator, for a
 # quoted value (an unquoted one is Go code, a variable: detect-secrets is wrong there)
 KINDS = ("app.yaml", "values.yml", "app.ini", ".env", "app.properties", "Makefile",
@@ -103,17 +99,6 @@ def variants(draw: st.DrawFn) -> tuple[str, str, str, str, str]:
     return kind, f"{head}{name}{sep}{q}{value}{q}", value, expect, existing
 
 
-def _plain(root: Path) -> dict[tuple[str, int], set[str]]:
-    """detect-secrets' `Secret Keyword` hashes by (file, line), as its users run it."""
-    run = subprocess.run([str(DETECT_SECRETS), "scan", "--all-files", "."], cwd=root,
-                         capture_output=True, text=True, check=True)
-    found: dict[tuple[str, int], set[str]] = {}
-    for path, secrets in json.loads(run.stdout)["results"].items():
-        for s in secrets:
-            if s["type"] == "Secret Keyword":
-                found.setdefault((path, s["line_number"]), set()).add(s["hashed_secret"])
-    return found
-
 
 # a batch is one run of detect-secrets: no shrinking (the failures are listed whole instead)
 @settings(max_examples=6, deadline=None, derandomize=True, phases=[Phase.generate],
@@ -126,7 +111,7 @@ def test_a_password_on_a_data_line_is_reported_where_detect_secrets_reports_it(
     paths = [f"v{i:03d}/{kind}" for i, (kind, *_) in enumerate(batch)]
     repo = Repo(root, {p: v[4] for p, v in zip(paths, batch, strict=True) if v[4]})
     diff = repo.change({p: f"{v[4]}{v[1]}\n" for p, v in zip(paths, batch, strict=True)})
-    plain = _plain(repo.root)
+    plain = plain_scan(repo.root, "Secret Keyword")
     ours: dict[tuple[str, int], set[str]] = {}
     lines = {p: f"{v[4]}{v[1]}".split("\n") for p, v in zip(paths, batch, strict=True)}
     for hit in scan_added_lines(diff):
