@@ -19,7 +19,7 @@ import difflib
 import functools
 import os
 
-from reviewloop.agent.models import aws_session, resolve_region, split_provider
+from reviewloop.agent.models import aws_session, bedrock_target, resolve_region, split_provider
 from reviewloop.agent.prices import catalogue_ids
 from reviewloop.errors import ConfigError
 
@@ -31,7 +31,8 @@ _LIST_SETTINGS = {"connect_timeout": 5, "read_timeout": 20, "retries": {"max_att
 def check_model_id(model: str, region: str | None) -> None:
     """Raise a ConfigError naming the closest valid ids when Bedrock does not know `model`."""
     provider, model_id = split_provider(model)
-    if provider not in (None, "bedrock", "bedrock_converse") or model_id.startswith("arn:"):
+    if provider not in (None, "bedrock", "bedrock_converse") \
+            or bedrock_target(model_id)[0].startswith("arn:"):  # an ARN is never listed
         return
     region = resolve_region(region)
     listed = _listed(region, _endpoint())

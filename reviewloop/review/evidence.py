@@ -156,9 +156,6 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         wanted = tuple(analyzer.reads(ctx))
         if wrong := [p for p in wanted if not isinstance(p, str)]:
             raise TypeError(f"reads() gave {wrong[0]!r}, not a repository-relative path")
-        reason = analyzer.available()
-        if reason is not None and not isinstance(reason, str):
-            raise TypeError(f"available() gave {reason!r}, not None or a reason")
     # the per-analyzer boundary, as for `run`; a plugin's sys.exit() too
     except (Exception, SystemExit) as exc:  # noqa: BLE001
         return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
@@ -182,6 +179,12 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
 
     if not _wants(analyzer, own, [p for p in wanted if p not in big]):
         return [], health("skipped", NOTHING_TO_ANALYZE)
+    try:  # asked only with something to read: a provisioned tool installs on first use
+        reason = analyzer.available()
+        if reason is not None and not isinstance(reason, str):
+            raise TypeError(f"available() gave {reason!r}, not None or a reason")
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 (the boundary, as above)
+        return [], health("failed", f"crashed: {raised(exc)}")
     if reason is not None:
         return [], health("missing", reason)
     try:

@@ -82,8 +82,12 @@ def test_an_arn_and_other_providers_are_not_asked(monkeypatch):
     with BedrockFake(models=REGION) as fake:
         for name, value in fake_env(fake).items():
             monkeypatch.setenv(name, value)
-        model_ids.check_model_id("arn:aws:bedrock:us-east-1:1:inference-profile/x", "us-east-1")
+        model_ids.check_model_id("bedrock:anthropic:arn:aws:bedrock:us-east-1:1:"
+                                 "inference-profile/x", "us-east-1")
         model_ids.check_model_id("openai:gpt-4.1", None)
+        with pytest.raises(ConfigError, match="bedrock:PROVIDER:arn"):  # a bare ARN names no
+            model_ids.check_model_id("arn:aws:bedrock:us-east-1:1:inference-profile/x",  # provider
+                                     "us-east-1")
         assert fake.listings == [] and fake.requests == []
         with pytest.raises(ConfigError, match="did you mean"):  # while a Bedrock id is
             model_ids.check_model_id(TYPO, "us-east-1")

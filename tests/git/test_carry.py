@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from reviewloop.git import carry
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
+from reviewloop.state_dir import STATE_DIR
 from tests.support.gitutil import git
 from tests.support.repos import init_repo, user_view, write
 
@@ -75,7 +76,7 @@ def test_work_packed_in_one_clone_is_rebuilt_byte_for_byte_in_another(new, edits
         git(Path(tmp), "clone", "-q", "--no-local", str(first), str(other))
         write(other, "mine.txt", "your own uncommitted file\n")
         write(other, "keep.txt", "your own edit\n")
-        open_repository(other).ensure_ignored()  # as every run does first
+        open_repository(other).ensure_ignored(STATE_DIR)  # as every run does first
         before = user_view(other)
 
         tree = worktree.create(open_repository(first), "r1", "reviewloop/1", carry=False)

@@ -235,8 +235,8 @@ def test_force_keeps_every_replaced_workflow_and_never_overwrites_a_backup(
         project.apply(root, [changed])
         replaced.append(text)
         assert workflow.read_text(encoding="utf-8") == project.workflow_template()
-    kept = {p.name: p.read_text(encoding="utf-8") for p in workflow.parent.iterdir()
-            if p.name != "reviewloop-pr.yml"}
+    kept = {p.name: p.read_bytes().decode() for p in workflow.parent.iterdir()  # a lone \r
+            if p.name != "reviewloop-pr.yml"}                                 # stays one
     assert sorted(v for k, v in kept.items() if k not in held) == sorted(replaced)
     assert {k: kept[k] for k in held} == held
 

@@ -170,8 +170,9 @@ def test_looks_like_test(path, is_test):
 
 
 def test_failing_build_shows_the_output_tail_and_stops(working_repo):
-    broken = f"{PYTHON} -c \"print('compiling calc'); raise SystemExit('calc.c:3: error: " \
-             "expected ;')\""
+    # flushed: with stdout a pipe and no PYTHONUNBUFFERED, the print would follow the error
+    broken = f"{PYTHON} -c \"print('compiling calc', flush=True); " \
+             "raise SystemExit('calc.c:3: error: expected ;')\""
     result = BuildGate().run(context(working_repo, settings(build=(broken, "echo second"))))
     assert not result.passed
     assert result.summary == f"`{broken}` exited with 1"
