@@ -122,14 +122,7 @@ def test_code_and_docs_write_the_prefix_once_and_the_docs_go_to_their_readers(
         (root / f"mod_{i}.py").write_text("".join(
             f"def f{i}_{n}(value):\n    return value * {n} + {i}\n\n\n" for n in range(40)))
     (root / "README.md").write_text("demo\n\nDOCS-LINE: how to call f0_1.\n")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "AWS_"))}
-    with BedrockFake(prompt_cache=True, latency=0.2) as fake:
-        for name in REVIEWERS:
-            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
-        done = warm_cli.run(["review", "--model", MODEL, "--format", "json"], root,
-                            env={**env, **fake_env(fake)}, timeout=240)
-        calls = [r for r in fake.requests if not r.warmup]
-    assert done.returncode == 0, done.stdout + done.stderr
+    calls = _reviewed(root)
     # infrastructure: no file in its scope
     assert len(calls) == sum(a.applies_to("mod_0.py") for a in builtin_agents())
     assert sum(1 for r in calls if r.cache_write) == 1  # one prefix, written once
@@ -161,14 +154,7 @@ def test_long_docs_two_reviewers_read_are_written_once_and_read_by_the_other(
             f"def f{i}_{n}(value):\n    return value * {n} + {i}\n\n\n" for n in range(120)))
     (root / "README.md").write_text("demo\n\n" + "".join(
         f"DOCS-LINE {n}: how to call f0_{n % 40} and what it gives back.\n" for n in range(120)))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "AWS_"))}
-    with BedrockFake(prompt_cache=True, latency=0.2) as fake:
-        for name in REVIEWERS:
-            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
-        done = warm_cli.run(["review", "--model", MODEL, "--format", "json"], root,
-                            env={**env, **fake_env(fake)}, timeout=240)
-        calls = [r for r in fake.requests if not r.warmup]
-    assert done.returncode == 0, done.stdout + done.stderr
+    calls = _reviewed(root)
 
     def cached(request) -> list[str | None]:  # the request up to its last cache point
         parts = segments(request.body)
@@ -189,3 +175,17 @@ def test_long_docs_two_reviewers_read_are_written_once_and_read_by_the_other(
     assert sorted(r.cache_read for r in readers)[1:] == [whole] * (len(readers) - 1)
     assert all(r.cache_read == common for r in others if not r.cache_write)
     assert len(calls) == sum(a.applies_to("mod_0.py") for a in builtin_agents())
+
+
+def _reviewed(root: Path) -> list:
+    """`reviewloop review` of `root`'s change against the Bedrock fake with prompt caching,
+    every reviewer answering with no finding: the calls it made (warm-ups left out)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "AWS_"))}
+    with BedrockFake(prompt_cache=True, latency=0.2) as fake:
+        for name in REVIEWERS:
+            fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+        done = warm_cli.run(["review", "--model", MODEL, "--format", "json"], root,
+                            env={**env, **fake_env(fake)}, timeout=240)
+        calls = [r for r in fake.requests if not r.warmup]
+    assert done.returncode == 0, done.stdout + done.stderr
+    return calls
