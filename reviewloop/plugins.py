@@ -66,7 +66,7 @@ def raised(exc: BaseException) -> str:
     """What plugin code raised, for its error: `SystemExit(0)` says it called sys.exit."""
     if isinstance(exc, SystemExit):
         return f"it called sys.exit({exc.code!r})"
-    return f"{type(exc).__name__}: {exc}"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
 def forget() -> None:

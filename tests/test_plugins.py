@@ -4,12 +4,15 @@ built-in's name stops the command with exit 2, naming its package and how to rem
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewloop import plugins
 from reviewloop.checks.analyzers.registry import ANALYZERS, analyzers
@@ -19,6 +22,7 @@ from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.modes import land_mode, modes
 from reviewloop.reports.formats import BUILTIN, RenderContext, formats, render
 from reviewloop.reports.report import RunSummary
+from tests.support.cli_main import run_cli
 from tests.support.paths import ROOT
 from tests.support.plugins import install
 from tests.support.repos import init_repo, write
@@ -187,3 +191,72 @@ ODD = OutputFormat("odd", "an odd format", ".txt", render)
     assert "internal error" not in done.stderr and "crash" not in done.stderr
     assert "LLM reviewers off" in done.stderr  # the verdict, shown before the error
     assert not (tmp_path / "out.txt").exists()
+
+
+# A format whose render does what the test put in `rl_odd.DOES`, installed once: what plugin
+# code raises (anything but Ctrl-C is its own failure) or gives instead of UTF-8 text.
+ODD_FORMAT = """
+from reviewloop.reports.formats import OutputFormat
+class Odd(BaseException):
+    pass
+DOES = []
+def render(summary, ctx):
+    kind, value = DOES[-1]
+    if kind == "raise":
+        raise value
+    return value
+ODD = OutputFormat("odd", "does what it is told", ".txt", render)
+"""
+RAISES = st.sampled_from((RuntimeError("format boom"), KeyError("k"), RecursionError("deep"),
+                          SystemExit(0), SystemExit("bye"), GeneratorExit(), StopIteration(),
+                          MemoryError(), UnicodeEncodeError("utf-8", "x", 0, 1, "odd"), "Odd"))
+NOT_TEXT = st.one_of(st.none(), st.integers(), st.lists(st.text(max_size=3), max_size=2),
+                     st.dictionaries(st.text(max_size=2), st.integers(), max_size=2))
+# text with a lone surrogate somewhere: what `surrogateescape` makes of a byte that is no UTF-8
+UNENCODABLE = st.tuples(st.text(max_size=20), st.characters(min_codepoint=0xD800,
+                                                             max_codepoint=0xDFFF),
+                        st.text(max_size=20)).map("".join)
+MISBEHAVIOURS = st.one_of(st.tuples(st.just("raise"), RAISES),
+                          st.tuples(st.just("return"), st.one_of(NOT_TEXT, UNENCODABLE)))
+
+
+@settings(max_examples=24, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(does=MISBEHAVIOURS, to_file=st.booleans(), quiet=st.booleans())
+def test_a_misbehaving_format_exits_2_alike_on_stdout_and_into_output(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], does, to_file: bool, quiet: bool) -> None:
+    odd = sys.modules.get("rl_odd")
+    if odd is None:
+        install(site, "rl-odd", {plugins.FORMATS: {"odd": "rl_odd:ODD"}}, {"rl_odd": ODD_FORMAT})
+        root = init_repo(tmp_path / "repo", {"notes.txt": "one\n"})
+        write(root, "notes.txt", "one\ntwo\n")
+        odd = importlib.import_module("rl_odd")
+    kind, value = does
+    if value == "Odd":  # a BaseException of the plugin's own
+        value = odd.Odd("its own")
+    odd.DOES.append((kind, value))
+    monkeypatch.chdir(tmp_path / "repo")
+    output = tmp_path / "report.txt"
+    argv = ["review", "--working", "--format", "odd", *(("--output", str(output))
+                                                        if to_file else ()),
+            *(("-q",) if quiet else ())]
+    code, out, err = run_cli(capsys, *argv)
+    assert code == ExitCode.USAGE, err
+    assert 'error: entry point odd in rl-odd: the output format "odd" of rl-odd ' in err
+    why = f"failed: {plugins.raised(value)}" if kind == "raise" else (
+        "produced nothing" if value is None else
+        f"gave {type(value).__name__}, not text" if not isinstance(value, str) else
+        "gave text UTF-8 cannot encode")
+    assert why in " ".join(err.split()), err
+    assert "fix: pip uninstall rl-odd" in err and "internal error" not in err
+    assert "verdict" in err.split("error: entry point")[0]  # the panel, before the error
+    assert out == "" and not output.exists()
+
+
+def test_ctrl_c_while_a_plugin_format_renders_is_the_interrupt(site: Path) -> None:
+    install(site, "rl-odd", {plugins.FORMATS: {"odd": "rl_odd:ODD"}}, {"rl_odd": ODD_FORMAT})
+    odd = importlib.import_module("rl_odd")
+    odd.DOES.append(("raise", KeyboardInterrupt()))
+    with pytest.raises(KeyboardInterrupt):
+        render("odd", RunSummary(task_id="7"), RenderContext())

@@ -84,20 +84,36 @@ def get(name: str) -> OutputFormat:
 
 def render(name: str, summary: RunSummary, ctx: RenderContext) -> str | bytes | None:
     """The report in format `name`; None for the terminal panel (text). A plugin's format
-    that raises (sys.exit() too), gives nothing or not text is its package's error, exit 2:
-    never a reviewloop bug report, never the panel in place of the report asked for."""
+    that raises (sys.exit() and GeneratorExit too: anything but Ctrl-C), gives nothing, not
+    text, or text UTF-8 cannot encode (a lone surrogate) is its package's error, exit 2:
+    never a reviewloop bug report, never the panel in place of the report asked for, and the
+    same whether the report goes to standard output or into --output."""
     chosen = get(name)
     if name in BUILTIN:
         return chosen.render(summary, ctx)
     try:
         out = chosen.render(summary, ctx)
-    except (Exception, SystemExit) as exc:  # the plugin's code: anything
+    except KeyboardInterrupt:  # Ctrl-C (SIGTERM, SIGHUP) while it renders: ours, not its
+        raise
+    except BaseException as exc:  # the plugin's code: anything
         raise _broken(name, f"failed: {plugins.raised(exc)}") from exc
     if out is None:
         raise _broken(name, "produced nothing (its render returned None)")
     if not isinstance(out, str | bytes):
         raise _broken(name, f"gave {type(out).__name__}, not text")
+    if isinstance(out, str) and (bad := _not_utf8(out)) is not None:
+        raise _broken(name, f"gave text UTF-8 cannot encode ({bad})")
     return out
+
+
+def _not_utf8(text: str) -> str | None:
+    """Where `text` holds what UTF-8 cannot encode (a lone surrogate), or None: written to
+    standard output it would depend on the locale's error handler, into a file it fails."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"{text[exc.start]!r} at character {exc.start}"
+    return None
 
 
 def _broken(name: str, why: str) -> PluginError:
@@ -105,7 +121,7 @@ def _broken(name: str, why: str) -> PluginError:
     return PluginError(f'the output format "{name}" of {dist} {why}',
                        where=f"entry point {name} in {dist}",
                        fix=f"pip uninstall {dist}, or upgrade it to a version made for this "
-                           "reviewloop; the review's verdict is shown above")
+                           "reviewloop; the review's verdict is shown above, on standard error")
 
 
 def docs_table(chosen: dict[str, OutputFormat] | None = None) -> str:
