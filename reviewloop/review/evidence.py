@@ -25,14 +25,15 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from reviewloop.checks.analyzers import line_breaks
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
+from reviewloop.checks.analyzers.deadline import within
 from reviewloop.checks.analyzers.line_breaks import Renumbering
 from reviewloop.checks.analyzers.registry import ANALYZERS, Analyzer, analyzers
 from reviewloop.checks.gates.commands import ProjectTests
@@ -51,6 +52,7 @@ from reviewloop.review.readable import Readability
 from reviewloop.review.retyped import retyped
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 NOTHING_TO_ANALYZE = "no changed file it analyzes"
@@ -90,13 +92,15 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
                   registry: Mapping[str, Analyzer] | None = None,
                   only: Collection[str] | None = None,
                   trust: Trust | None = None,
-                  bases: BaseTrees | None = None) -> AnalyzerReport:
+                  bases: BaseTrees | None = None,
+                  timeout: float = 600) -> AnalyzerReport:
     """Run `agent`'s analyzers on the changed files in its scope (of those, only the files
     in `only` when given: a re-review of a fix); the project's tests run (sandboxed) only
     when `tests` is given, its own ESLint config only when `trust` says where the trusted
     side is. The analyzers see the whole change as `diff_text`. Those run on the change's
     base too (`review.introduced`) share the review's copy of it in `bases`; without it, the
-    agent's analyzers make one of their own."""
+    agent's analyzers make one of their own. `timeout`: each analyzer's own tool's, and each
+    call of a plugin analyzer's (`checks.analyzers.deadline`)."""
     table = analyzers() if registry is None else registry
     off = [Health(kind="analyzer", name=name, agent=agent.name, status="skipped", reason=why)
            for name, why in agent.turned_off]
@@ -112,7 +116,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
         encodings = {f: code for f in files if (code := readable.encoding(f))}
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
                           files=files, tests=tests, trust=trust, languages=languages,
-                          encodings=encodings)
+                          encodings=encodings, timeout=timeout)
     report = AnalyzerReport(health=off)
     base = bases.of(root, diff_text, changes) if bases is not None else BaseTree(root, changes)
     try:
@@ -153,13 +157,13 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     # asked even with no changed file in scope: a change may leave it files to read without
     # one of its own (a Terraform module it only deleted a file of: checkov reads the module)
     try:
-        wanted = tuple(analyzer.reads(ctx))
+        wanted = tuple(_bounded(name, "reads()", ctx, lambda: analyzer.reads(ctx)))
         if wrong := [p for p in wanted if not isinstance(p, str)]:
             raise TypeError(f"reads() gave {wrong[0]!r}, not a repository-relative path")
     # the per-analyzer boundary, as for `run`; a plugin's sys.exit() too
     except (Exception, SystemExit) as exc:  # noqa: BLE001
         return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
-                          reason=f"crashed: {raised(exc)}")
+                          reason=_why(exc))
     # what it would read but for its size limit: not given to it, and named as not read (no
     # file is when the largest is within it: 5,000 files are not asked one by one)
     big = {p: f"too large for it ({sizes[p]:,} bytes; it reads up to {analyzer.max_bytes:,})"
@@ -177,18 +181,18 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
                       left_out={p: own.left_out[p] for p in wanted if p in own.left_out}
                       if own.left_out else {})
 
-    if not _wants(analyzer, own, [p for p in wanted if p not in big]):
-        return [], health("skipped", NOTHING_TO_ANALYZE)
     try:  # asked only with something to read: a provisioned tool installs on first use
-        reason = analyzer.available()
+        if not _wants(name, analyzer, own, [p for p in wanted if p not in big]):
+            return [], health("skipped", NOTHING_TO_ANALYZE)
+        reason = _bounded(name, "available()", own, analyzer.available)
         if reason is not None and not isinstance(reason, str):
             raise TypeError(f"available() gave {reason!r}, not None or a reason")
     except (Exception, SystemExit) as exc:  # noqa: BLE001 (the boundary, as above)
-        return [], health("failed", f"crashed: {raised(exc)}")
+        return [], health("failed", _why(exc))
     if reason is not None:
         return [], health("missing", reason)
     try:
-        found = analyzer.run(own) if name in ANALYZERS else run_within(analyzer, own)
+        found = _bounded(name, "run()", own, lambda: analyzer.run(own))
         if not isinstance(found, list | tuple) or any(not isinstance(f, Finding) for f in found):
             raise TypeError(f"run() gave {type(found).__name__}, not a list of Finding")
         # its lines, where it counts a break git does not, put on git's (the base run
@@ -214,38 +218,26 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         return [], health("failed", f"crashed: {raised(exc)}")
 
 
-def run_within(analyzer: Analyzer, ctx: AnalyzerContext) -> list[Finding]:
-    """A plugin's `run` with a deadline of `ctx.timeout` (a built-in bounds each of its
-    tool's runs itself): past it, the analyzer failed, and its thread, a daemon, is left
-    to end with the process rather than hold the review forever."""
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["found"] = analyzer.run(ctx)
-        except BaseException as exc:  # noqa: BLE001 - handed to the caller as it was raised
-            box["raised"] = exc
-
-    thread = threading.Thread(target=work, name=f"analyzer {analyzer.name}", daemon=True)
-    thread.start()
-    thread.join(ctx.timeout)
-    if thread.is_alive():
-        raise AnalyzerError(f"{analyzer.name} did not finish within {ctx.timeout:g}s; its "
-                            "run() is left running until reviewloop exits")
-    if "raised" in box:
-        raise box["raised"]
-    found: list[Finding] = box["found"]
-    return found
+def _bounded(name: str, call: str, ctx: AnalyzerContext, work: Callable[[], T]) -> T:
+    """`work()`, a call of the analyzer `name`; a plugin's within `ctx.timeout` (a built-in
+    bounds each of its tool's runs itself), past which the analyzer failed."""
+    return work() if name in ANALYZERS else within(name, call, ctx.timeout, work)
 
 
-def _wants(analyzer: Analyzer, ctx: AnalyzerContext, reads: Sequence[str]) -> bool:
+def _why(exc: BaseException) -> str:
+    """Why an analyzer failed: its own error's message, or what its code raised."""
+    return str(exc) if isinstance(exc, AnalyzerError) else f"crashed: {raised(exc)}"
+
+
+def _wants(name: str, analyzer: Analyzer, ctx: AnalyzerContext, reads: Sequence[str]) -> bool:
     """Whether it has work: files of its to read (asked once, `Analyzer.reads`), else its
     own `wants` (an analyzer that reads no file as such: a CDK app, the tests)."""
     if reads:
         return True
     wants = getattr(analyzer, "wants", None)
     # one that reads no file as such may have work in a change of deletions only (the tests)
-    return not analyzer.max_bytes and (wants(ctx) if wants is not None else bool(ctx.files))
+    return not analyzer.max_bytes and (_bounded(name, "wants()", ctx, lambda: wants(ctx))
+                                       if wants is not None else bool(ctx.files))
 
 
 def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
@@ -316,7 +308,11 @@ def _with_left_out(health: Health, table: Mapping[str, Analyzer], left: Analyzer
     analyzer = table.get(health.name)
     if left is None or analyzer is None:
         return health
-    lost = [p for p in analyzer.reads(left) if p not in health.files]
+    try:  # asked again, of the files its wider scope held: the boundary, as in `_run_one`
+        lost = [p for p in _bounded(health.name, "reads()", left, lambda: analyzer.reads(left))
+                if p not in health.files]
+    except (Exception, SystemExit) as exc:  # noqa: BLE001
+        return health.model_copy(update={"status": "failed", "reason": _why(exc)})
     if not lost:
         return health
     why = (f"out of {agent.name}'s scope: {agent.source.name} overrides its include/exclude "

@@ -1,22 +1,23 @@
 """An analyzer (a plugin's, most likely) that misbehaves in any of its methods is that
 analyzer's recorded failure: the review goes on, the other analyzers' findings count, and
 the verdict is incomplete. Generated: each of `reads`, `available` and `run` raising what
-plugin code may raise (`sys.exit()` included) or giving the wrong type."""
+plugin code may raise (`sys.exit()` included) or giving the wrong type; and each of a plugin's
+calls that never returns, past a short deadline."""
 
 from __future__ import annotations
 
+import sys
 import threading
-from dataclasses import replace
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.deadline import within
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.diff import parse_diff
-from reviewloop.review.evidence import run_for_agent, run_within
+from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import FakeAnalyzer, Repo, agent
 
 OLD = "line 1\nline 2\n"
@@ -89,30 +90,47 @@ def test_a_misbehaving_analyzer_is_its_failure_never_the_reviews(change, data, m
         assert f"sys.exit({behaviour.code!r})" in (rows["misbehaving"].reason or "")
 
 
-class Hangs(FakeAnalyzer):
-    """Its run() waits until the test lets it go (a plugin's endless loop, a stuck call)."""
+class Hangs(Misbehaving):
+    """Waits in `method` until the test lets it go (a plugin's endless loop, a stuck call),
+    and is a correct analyzer otherwise; with `wants`, one that reads no file as such."""
 
     name = "hangs"
 
-    def __init__(self) -> None:
+    def __init__(self, method: str) -> None:
+        super().__init__(method, None)
         self.release = threading.Event()
+        self.max_bytes = 0 if method == "wants" else FakeAnalyzer.max_bytes
 
-    def run(self, ctx: AnalyzerContext) -> list[Finding]:
-        self.release.wait()
-        return []
+    def _act(self, method: str, normal: Any) -> Any:
+        if method == self.method:
+            self.release.wait()
+        return normal
+
+    def reads(self, ctx: AnalyzerContext) -> Any:
+        return [] if self.method == "wants" else super().reads(ctx)
+
+    def wants(self, ctx: AnalyzerContext) -> bool:
+        return self._act("wants", True)
 
 
-def test_a_plugin_run_past_its_deadline_is_its_failure_and_the_review_goes_on(change):
+@pytest.mark.parametrize("method", ("reads", "wants", "available", "run"))
+def test_a_plugin_call_past_its_deadline_is_its_failure_and_the_review_goes_on(change, method):
     repo, diff = change
-    hangs = Hangs()
-    ctx = AnalyzerContext(root=repo.root, changes=parse_diff(diff), diff_text=diff,
-                          agent="review-x", files=("src/a.txt",), timeout=0.05)
-    try:
-        with pytest.raises(AnalyzerError, match=r"hangs did not finish within 0.05s"):
-            run_within(hangs, ctx)
+    hangs = Hangs(method)
+    table = {"hangs": hangs, "finds": Finds()}
+    try:  # a deadline no load reaches first: the call never returns until released
+        report = run_for_agent(agent("review-x", ("hangs", "finds")), repo.root, diff,
+                               registry=table, timeout=0.05)
     finally:
         hangs.release.set()  # its thread ends with the test, as a daemon with the process
-    roomy = replace(ctx, timeout=600)  # the default: no load makes these late
-    assert run_within(Finds(), roomy)[0].rule == "F1"  # in time: its findings
+    rows = {h.name: h for h in report.health}
+    assert rows["hangs"].status == "failed" and not report.complete
+    assert rows["hangs"].reason == (f"hangs: its {method}() did not finish within 0.05s; it "
+                                    "is left running until reviewloop exits")
+    assert rows["finds"].status == "ok" and [f.rule for f in report.findings] == ["F1"]
+
+
+def test_a_plugin_call_in_time_gives_its_value_or_raises_what_it_raised():
+    assert within("finds", "run()", 600, lambda: [7]) == [7]  # no load makes this late
     with pytest.raises(SystemExit):  # raised as it was, for `_run_one` to record
-        run_within(Misbehaving("run", SystemExit(0)), roomy)
+        within("exits", "run()", 600, lambda: sys.exit(0))
