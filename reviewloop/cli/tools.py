@@ -8,11 +8,11 @@ from pathlib import Path
 
 import click
 
+from reviewloop.checks.analyzers.cleanup import clean
 from reviewloop.checks.analyzers.provision import (
     TOOLS,
     ProvisionError,
     Tool,
-    clean,
     entries,
     foreign,
     install,
@@ -85,22 +85,24 @@ def list_cmd(as_json: bool, root: Path | None = None) -> int:
 def clean_cmd(names: tuple[str, ...], root: Path | None = None) -> int:
     """Remove the named tools' environments, every version (default: the whole cache).
     Only what reviewloop made goes; anything else in the folder is named and left alone.
-    Exit 1 when one could not be removed (each is named with why; the rest are removed)."""
+    Exit 1 when one could not be removed (each is named with why; the rest are removed), or
+    another process is installing one now (named once, left alone)."""
     chosen(names)  # reject unknown names before removing anything
     base = root or tools_dir()
     done = clean(names, base)
     for path in done.removed:
         click.echo(f"removed {path}")
-    if not done.removed and not done.failed:
+    if not (done.removed or done.failed or done.busy):
         click.echo("nothing to remove")
     for path in foreign(base):
         if not names or any(path.name.lstrip(".").startswith(f"{n}-") for n in names):
             click.echo(f"kept {path}: reviewloop did not make it", err=True)
+    for path, why in done.busy:
+        click.echo(f"left {path}: {why}", err=True)
     for path, why in done.failed:
         click.echo(f"could not remove {path}: {why}", err=True)
     if done.failed:
-        click.echo(f"{len(done.failed)} could not be removed (none counts as installed): "
-                   "fix what is named above (a folder you cannot write: `chmod -R u+w` it) "
-                   "and run `reviewloop tools clean` again", err=True)
-        return ExitCode.BLOCKING
-    return ExitCode.OK
+        click.echo(f"{len(done.failed)} could not be removed: fix what is named above (a "
+                   "folder you cannot write: `chmod -R u+w` it) and run `reviewloop tools "
+                   "clean` again", err=True)
+    return ExitCode.BLOCKING if done.failed or done.busy else ExitCode.OK

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import subprocess
 import sys
 from contextlib import ExitStack
@@ -17,7 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.checks.analyzers.provision import MARKER, TOOLS, cached, clean
+from reviewloop.checks.analyzers.cleanup import clean
+from reviewloop.checks.analyzers.provision import MARKER, TOOLS, cached
+from tests.support.cli_main import run_cli
 from tests.support.readonly import SOURCE, read_only, run_unprivileged, writable_again
 
 
@@ -56,9 +59,10 @@ def test_an_install_in_progress_is_named_and_left_whole_the_rest_removed(
             handle.write("4242")
             handle.flush()
         done = clean((), root)
-    assert {p.name for p, _ in done.failed} == {TOOLS[n].folder for n in busy} | {
-        f".{TOOLS[n].folder}.lock" for n in busy}
-    assert all("pid 4242" in why and "tools clean` again" in why for _, why in done.failed)
+    # one line per tool another process installs: its folder, not its lock again
+    assert done.failed == [] and {p.name for p, _ in done.busy} == {TOOLS[n].folder
+                                                                    for n in busy}
+    assert all("pid 4242" in why and "tools clean` again" in why for _, why in done.busy)
     assert {p.name for p in done.removed} == {TOOLS[n].folder for n in present - busy}
     for name in present:
         assert (cached(TOOLS[name], root) is not None) == (name in busy)
@@ -106,9 +110,15 @@ def test_a_folder_that_cannot_be_removed_is_named_and_never_counts_as_installed(
     done = run_unprivileged(tools_root.parent, "tools", "clean", env=env)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
-    assert f"could not remove {tools_root / TOOLS[stuck].folder}: Permission denied: " \
-        in done.stderr
-    assert "1 could not be removed (none counts as installed)" in done.stderr
+    # named where it is now, moved aside, with the full path of the file that failed
+    folder = TOOLS[stuck].folder
+    aside = re.search(rf"^could not remove ({re.escape(str(tools_root))}/\.{re.escape(folder)}"
+                      rf"\.removing-[0-9]+): Permission denied: (\S+) \({re.escape(folder)} "
+                      r"was moved aside first: it no longer counts as installed\)$",
+                      done.stderr, re.MULTILINE)
+    assert aside is not None, done.stderr
+    assert aside[2] == f"{aside[1]}/lib/pkg/mod.py" and Path(aside[2]).is_file()
+    assert "1 could not be removed: fix what is named above" in done.stderr
     assert sorted(line.split()[1] for line in done.stdout.splitlines()) == sorted(
         str(tools_root / TOOLS[n].folder) for n in ("checkov", "zizmor", "eslint") if n != stuck)
     assert all(cached(TOOLS[n], tools_root) is None for n in ("checkov", "zizmor", "eslint"))
@@ -118,3 +128,26 @@ def test_a_folder_that_cannot_be_removed_is_named_and_never_counts_as_installed(
     again = run_unprivileged(tools_root.parent, "tools", "clean", env=env)
     assert again.returncode == 0, again.stdout + again.stderr
     assert list(tools_root.iterdir()) == []
+
+
+@pytest.mark.parametrize("started", [True, False])  # its folder made yet, or its lock only
+def test_an_install_in_progress_is_one_line_and_no_chmod_advice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        started: bool) -> None:
+    root = tmp_path / "tools"
+    seed(root, "zizmor")
+    if started:
+        seed(root, "checkov")
+    lock = root / f".{TOOLS['checkov'].folder}.lock"
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(root))
+    with lock.open("a+") as handle:  # another process's install (flock is per open)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.write("4242")
+        handle.flush()
+        code, out, err = run_cli(capsys, "tools", "clean")
+    assert code == 1, out + err
+    held = root / TOOLS["checkov"].folder if started else lock
+    assert err.splitlines() == [f"left {held}: another reviewloop process (pid 4242) is "
+                                "installing it now; run `reviewloop tools clean` again once "
+                                "it is done"]
+    assert out.splitlines() == [f"removed {root / TOOLS['zizmor'].folder}"]

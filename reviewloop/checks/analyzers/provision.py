@@ -30,7 +30,6 @@ npm its registry settings (.npmrc).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -53,9 +52,9 @@ from reviewloop.checks.analyzers.tool_table import (  # re-exported: the table's
     fix_command,
 )
 
-__all__ = ["MARKER", "TOOLS", "Cleaned", "ProvisionError", "StillInstalling", "Tool", "cached",
-           "clean", "ensure", "entries", "fix_command", "foreign", "home", "install", "locate",
-           "on_path", "stale", "tools_dir", "unavailable"]
+__all__ = ["ASIDE", "MARKER", "TOOLS", "ProvisionError", "StillInstalling", "Tool", "cached",
+           "ensure", "entries", "fix_command", "foreign", "home", "install", "locate", "on_path",
+           "ours", "owner", "stale", "tools_dir", "unavailable"]
 log = logging.getLogger(__name__)
 PIP_CACHE = tool_build.PIP_CACHE
 _CACHES = (tool_build.PIP_CACHE, npm_env.NPM_CACHE)  # downloads, shared: never a stale tool
@@ -64,7 +63,7 @@ INSTALL_TIMEOUT_S = 900
 REVIEW_WAIT_S = 120.0  # REVIEWLOOP_TOOL_INSTALL_WAIT_S: how long a review waits for one
 _BEAT_S = 30.0  # a line this often while an install runs
 _OUTPUT_CHARS = 600
-_ASIDE = ".removing-"  # `.<tool>-<version>.removing-<pid>`: moved aside by `clean`
+ASIDE = ".removing-"  # `.<tool>-<version>.removing-<pid>`: moved aside by `clean`
 
 
 _listener: Callable[[str], None] = log.warning
@@ -258,89 +257,18 @@ def stale(root: Path | None = None) -> list[Path]:
     """reviewloop's tool folders in the cache that no pin in TOOLS names (old versions)."""
     base = root or tools_dir()
     wanted = {tool.folder for tool in TOOLS.values()}
-    return [p for p in _ours(base) if p.is_dir() and not p.is_symlink()
+    return [p for p in ours(base) if p.is_dir() and not p.is_symlink()
             and p.name not in wanted and p.name not in _CACHES]
 
 
 def foreign(root: Path | None = None) -> list[Path]:
     """What is in the tools folder that reviewloop did not make: `clean` leaves it alone."""
     base = root or tools_dir()
-    ours = set(_ours(base))
-    return sorted(p for p in base.iterdir() if p not in ours) if base.is_dir() else []
+    made = set(ours(base))
+    return sorted(p for p in base.iterdir() if p not in made) if base.is_dir() else []
 
 
-@dataclass(frozen=True)
-class Cleaned:
-    """What `clean` removed, and what it could not with why (the rest is removed anyway)."""
-
-    removed: list[Path]
-    failed: list[tuple[Path, str]]
-
-
-def clean(names: tuple[str, ...] = (), root: Path | None = None) -> Cleaned:
-    """Remove the named tools' environments (every version) and locks, or every one and the
-    download caches. Only what reviewloop made (`_ours`) goes. A folder is first moved aside
-    (`.<name>.removing-<pid>`, which the next `clean` removes) so that one it cannot remove
-    whole never counts as installed; one whose install lock another process holds is left
-    alone. Two `clean`s take turns (a lock on the folder itself): the second finds what the
-    first left."""
-    import fcntl
-
-    base = root or tools_dir()
-    done = Cleaned([], [])
-    if not base.is_dir():
-        return done
-    turn = os.open(base, os.O_RDONLY)
-    try:
-        fcntl.flock(turn, fcntl.LOCK_EX)
-        for path in sorted(_ours(base), key=lambda p: p.name.endswith(".lock")):  # locks last
-            if names and _owner(path) not in names:
-                continue
-            try:
-                if _remove(base, path):
-                    done.removed.append(path)
-            except OSError as exc:  # the file at fault when it is not the entry itself
-                at = f": {exc.filename}" if exc.filename and exc.filename != str(path) else ""
-                done.failed.append((path, f"{exc.strerror or exc}{at}"))
-    finally:
-        os.close(turn)  # and with it the lock
-    return done
-
-
-def _remove(base: Path, path: Path) -> bool:
-    """Remove one entry under its install lock; False when it was gone already."""
-    import fcntl  # POSIX, as `_locked`
-
-    lock = path if path.name.endswith(".lock") else base / f".{path.name}.lock"
-    with contextlib.ExitStack() as held:
-        if lock.is_file() and not lock.is_symlink():
-            handle = held.enter_context(lock.open("a+"))
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                handle.seek(0)
-                raise OSError(f"another reviewloop process (pid {handle.read().strip() or '?'}) "
-                              f"is installing it now; run `reviewloop tools clean` again once "
-                              f"it is done") from None
-        if not path.is_dir() or path.is_symlink():
-            path.unlink(missing_ok=True)
-            return True
-        aside = path if path.name.startswith(".") else base / f".{path.name}{_ASIDE}{os.getpid()}"
-        try:
-            path.rename(aside)
-        except FileNotFoundError:
-            return False
-        shutil.rmtree(aside, onerror=_gone_is_fine)
-    return True
-
-
-def _gone_is_fine(_func: Callable[..., object], _path: str, exc_info: tuple) -> None:
-    """`rmtree`'s error hook: a file another `clean` removed first is no failure."""
-    if not isinstance(exc_info[1], FileNotFoundError):
-        raise exc_info[1]
-
-
-def _ours(base: Path) -> list[Path]:
+def ours(base: Path) -> list[Path]:
     """The entries reviewloop made in the tools folder: a tool's folder `<tool>-<version>`
     (today's pin, or another version holding reviewloop's marker), its lock
     `.<tool>-<version>.lock`, and the download caches."""
@@ -349,16 +277,16 @@ def _ours(base: Path) -> list[Path]:
     wanted = {tool.folder for tool in TOOLS.values()}
     found = []
     for path in sorted(base.iterdir()):
-        if _ASIDE in path.name:  # a folder a `clean` moved aside and did not finish removing
+        if ASIDE in path.name:  # a folder a `clean` moved aside and did not finish removing
             mine = path.is_dir() and not path.is_symlink() and path.name.startswith(".") \
-                and _owner(Path(path.name[1:].split(_ASIDE)[0])) is not None
+                and owner(Path(path.name[1:].split(ASIDE)[0])) is not None
         elif path.name in _CACHES:
             mine = path.is_dir() and not path.is_symlink()
         elif path.name.startswith(".") and path.name.endswith(".lock"):
-            mine = _owner(path) is not None and path.is_file() and not path.is_symlink()
+            mine = owner(path) is not None and path.is_file() and not path.is_symlink()
         else:
             folder = path.is_dir() and not path.is_symlink()  # a user's file of that name stays
-            mine = _owner(path) is not None and folder and (path.name in wanted or _marked(path))
+            mine = owner(path) is not None and folder and (path.name in wanted or _marked(path))
         if mine:
             found.append(path)
     return found
@@ -370,7 +298,7 @@ def _marked(path: Path) -> bool:
         (path / mark).is_file() for mark in (MARKER, tool_build.VENV_READY))
 
 
-def _owner(path: Path) -> str | None:
+def owner(path: Path) -> str | None:
     """The tool whose folder or lock `path` names, `<tool>-<version>` with a version that
     starts with a digit; None for any other name (`eslint-config`, `checkov-policies`)."""
     stem = path.name.removeprefix(".").removesuffix(".lock") if path.name.startswith(".") \

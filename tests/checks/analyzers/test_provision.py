@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop.checks.analyzers import pip_env
+from reviewloop.checks.analyzers.cleanup import clean
 from reviewloop.checks.analyzers.provision import (
     MARKER,
     TOOLS,
@@ -23,7 +24,6 @@ from reviewloop.checks.analyzers.provision import (
     StillInstalling,
     Tool,
     cached,
-    clean,
     ensure,
     entries,
     install,
