@@ -18,6 +18,7 @@ from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import RunSummary, json_bytes
 from reviewloop.reports.snippets import snippets
 from reviewloop.reports.timeline import timeline
+from reviewloop.runs.live_review import at_step
 from reviewloop.runs.records import StoredRun, find
 
 HTML_NAME = "report.html"
@@ -86,15 +87,8 @@ def as_registered(settings: Settings, root: Path, stored: StoredRun) -> StoredRu
 
 
 def _at_step(settings: Settings, stored: StoredRun) -> str:
-    """`, at step review (round 2)`: the steps a live run's trace has started and not
-    ended (the reviewers of a round side by side), or "" when its trace says none."""
-    spans = [s for s in timeline(stored.trace, settings.prices).spans
-             if s.status == "unfinished"]
-    if not spans:
-        return ""
-    steps = list(dict.fromkeys(
-        s.label + (f" (round {s.round})" if s.round is not None else "") for s in spans))
-    return f", at step {', '.join(steps)}"
+    """`, at step review (round 2)`: where a live run is, as its trace says."""
+    return at_step(stored.trace, settings.prices)
 
 
 def _files(summary: RunSummary) -> bool:

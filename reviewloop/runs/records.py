@@ -34,6 +34,7 @@ from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
 from reviewloop.findings.ledger import Ledger
 from reviewloop.reports.report import RunSummary
+from reviewloop.runs import live_review
 from reviewloop.runs.registry import RunRecord, new_run_id
 from reviewloop.runs.trace import read_trace
 from reviewloop.state_dir import state_folder
@@ -129,7 +130,7 @@ def stored(settings: Settings, root: Path) -> Stored:
         if is_replay(folder.name):
             continue
         if not (folder / SUMMARY).is_file():
-            problems.append(f"{_interrupted(folder.name)} in {folder}")
+            problems.append(f"{_unsaved(folder)} in {folder}")
             continue
         review = _review(folder, problems)
         found += [review] if review else []
@@ -150,8 +151,9 @@ def find(settings: Settings, root: Path, name: str | None) -> StoredRun:
         return newest
     folder = _state(root) / REVIEWS / name
     if folder.is_dir() and not (folder / SUMMARY).is_file():
-        raise UserInputError(_interrupted(name), where=str(folder),
-                             fix="run the review again")
+        if (running := _running(settings, folder)) is not None:
+            return running
+        raise UserInputError(_unsaved(folder), where=str(folder), fix="run the review again")
     if (folder / SUMMARY).is_file():
         problems: list[str] = []
         review = _review(folder, problems)
@@ -176,7 +178,9 @@ def _newest(settings: Settings, root: Path, reviews: list[Path]) -> StoredRun | 
         return _task_run(settings, root, name)
     problems: list[str] = []  # the newest is damaged: said, not taken for "none yet"
     if not (folder / SUMMARY).is_file():
-        problems.append(_interrupted(name))
+        if (running := _running(settings, folder)) is not None:
+            return running
+        problems.append(_unsaved(folder))
     review = None if problems else _review(folder, problems)
     if review is None:
         raise UserInputError(problems[0], where=str(_ended(folder)),
@@ -255,9 +259,21 @@ def _lost(settings: Settings, root: Path, record: RunRecord) -> str:
             f"are not in {where}{moved})")
 
 
-def _interrupted(name: str) -> str:
-    return (f"review {name} was interrupted: no {SUMMARY} (killed or stopped by an error "
-            "before it ended, or still running); its trace and round diffs are kept")
+def _unsaved(folder: Path) -> str:
+    """Why a review folder has no summary: its process still runs, or it was interrupted."""
+    if (holder := live_review.driver(folder)) is not None:
+        return (f"review {folder.name} is still running ({holder.shown()}): not counted "
+                "until it ends")
+    return (f"review {folder.name} was interrupted: no {SUMMARY} (killed or stopped by an "
+            "error before it ended, or still running on another host); its trace and round "
+            "diffs are kept")
+
+
+def _running(settings: Settings, folder: Path) -> StoredRun | None:
+    """A review whose process still runs, as far as it has got (`live_review`)."""
+    holder = live_review.driver(folder)
+    return None if holder is None else StoredRun(
+        "review", folder.name, live_review.so_far(folder, holder, settings.prices), folder)
 
 
 def _ended(folder: Path) -> Path:

@@ -35,6 +35,7 @@ from reviewloop.review.evidence import AnalyzerReport, located
 from reviewloop.review.matrix import with_file_checks
 from reviewloop.review.readable import left_out_reasons, one_batch
 from reviewloop.review.reviewer_set import load_reviewers
+from reviewloop.runs import live_review
 from reviewloop.runs.offline import OfflineReview, review_offline
 from reviewloop.runs.path_scope import focused, limit
 from reviewloop.runs.pull_request_change import (
@@ -116,6 +117,7 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     run_id = review_id(replay=replay)
     run_dir = state_dir(root) / "reviews" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
+    live_review.hold(run_dir)  # until its summary is saved: `report` says it is running
     diff_path = run_dir / "round-1.diff"
     save_diff(diff_path, diff_text)
     trace = TraceRecorder(run_dir)  # the review's timeline (`reviewloop report --html`)

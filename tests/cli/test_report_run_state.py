@@ -25,8 +25,11 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop import plugins
 from tests.support.gitutil import git
 from tests.support.loop_cli import wait_until
+from tests.support.paths import ROOT
+from tests.support.plugins import install
 from tests.support.repos import init_repo
 
 BAD = "import subprocess\\ndef g(x):\\n    subprocess.call(x, shell=True)\\n"
@@ -152,3 +155,68 @@ def test_a_landed_run_is_reported_with_its_commit_branch_and_ticked_spec(
     for fmt in ("markdown", "html", "text"):
         shown = " ".join(_cli(root, "report", "--format", fmt, "--output", "-").stdout.split())
         assert sha[:12] in shown and "branch work" in shown, (fmt, shown[:500])
+
+
+# A plugin analyzer that holds a review midway: it says it started, then reads a FIFO until
+# the test opens and closes it (no sleep, no deadline of its own).
+WAITS = """
+import os
+from pathlib import Path
+
+class Waits:
+    name, max_bytes, markers, config_files = "waits", 1_000_000, (), ()
+
+    def available(self):
+        return None
+
+    def reads(self, ctx):
+        return list(ctx.files)
+
+    def run(self, ctx):
+        folder = Path(os.environ["RL_WAITS"])
+        (folder / "started").touch()
+        with open(folder / "fifo") as held:
+            held.read()
+        return []
+
+WAITS = Waits()
+"""
+WAITER = {"name": "review-waits", "prompt": "Wait.",
+          "reviewloop": {"analyzers": ["waits"], "include": ["**/*.py"]}}
+
+
+def test_a_live_review_is_reported_running_never_interrupted(tmp_path: Path) -> None:
+    """`report` while `reviewloop review` runs said "interrupted" (it has no summary until it
+    ends); it is `still running (pid …)` with the files of its change, as a live task run
+    is, and reported as it ended once it has."""
+    site = install(tmp_path / "site", "rl-waits", {plugins.ANALYZERS: {"waits": "rl_waits:WAITS"}},
+                   {"rl_waits": WAITS})
+    root = init_repo(tmp_path / "r", {"app.py": "VALUE = 1\n",
+                                      ".kiro/agents/review-waits.json": json.dumps(WAITER)})
+    (root / "app.py").write_text("VALUE = 2\n")
+    os.mkfifo(tmp_path / "fifo")
+    env = {**os.environ, "RL_WAITS": str(tmp_path),
+           "PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
+    review = subprocess.Popen([sys.executable, "-m", "reviewloop", "review", "-q"], cwd=root,
+                              env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        wait_until(lambda: (tmp_path / "started").exists() or review.poll() is not None,
+                   what="the review's analyzer to start")
+        assert review.poll() is None, review.stderr.read() if review.stderr else ""
+        done = _cli(root, "report", "--format", "json")
+        assert done.returncode == 0, done.stderr
+        report = json.loads(done.stdout)
+        assert report["verdict"].startswith(
+            f"unfinished: still running (pid {review.pid} "), report["verdict"]
+        assert "interrupted" not in report["verdict"] and not report["health"]["complete"]
+        assert report["files"]["modified"] == ["app.py"]
+        shown = " ".join(_cli(root, "report").stdout.split())
+        assert "still running" in shown and "interrupted" not in shown, shown[:600]
+        assert f"is still running (pid {review.pid} " in _cli(root, "stats").stderr
+    finally:
+        _release(tmp_path / "fifo")
+        _, err = review.communicate(timeout=300)
+    assert review.returncode in (0, 1), err
+    ended = json.loads(_cli(root, "report", "--format", "json").stdout)
+    assert ended["unfinished"] is None and "still running" not in ended["verdict"]

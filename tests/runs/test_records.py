@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ from hypothesis import strategies as st
 
 from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
-from reviewloop.reports.report import REVIEW_ID, RunSummary
+from reviewloop.reports.report import REVIEW_ID, RunSummary, verdict
+from reviewloop.runs import live_review, liveness
 from reviewloop.runs.records import find, is_replay, review_id, save_summary, stored
 from reviewloop.runs.registry import Registry
 from reviewloop.runs.store import checkpointer
@@ -66,14 +68,17 @@ def test_a_task_run_whose_checkpoints_are_gone_is_named_not_counted_empty(
 
 
 def review(root: Path, *, replay: bool = False, interrupted: bool = False,
-           when: int = 0) -> str:
-    """A review folder as `review_change` leaves it: its diff and trace, and its summary
-    unless it was killed before the end; `when` orders the folders (no clock read)."""
+           when: int = 0, holder: liveness.Holder | None = None) -> str:
+    """A review folder as `review_change` leaves it: its diff and trace, the process that
+    drove it (`holder`), and its summary unless it was killed before the end or is still
+    running; `when` orders the folders (no clock read)."""
     run_id = f"{review_id(replay=replay)}-{when}"
     folder = root / ".reviewloop" / "reviews" / run_id
     folder.mkdir(parents=True)
-    (folder / "round-1.diff").write_text("diff --git a/a.py b/a.py\n")
+    (folder / "round-1.diff").write_text(CHANGE)
     (folder / "trace.jsonl").write_text("")
+    if holder is not None:
+        (folder / live_review.HOLDER).write_text(holder.dumps())
     if not interrupted:
         save_summary(folder, RunSummary(task_id=REVIEW_ID, task_title="main...feature",
                                         run_id=run_id))
@@ -82,7 +87,13 @@ def review(root: Path, *, replay: bool = False, interrupted: bool = False,
     return run_id
 
 
-KINDS = ("review", "interrupted", "replay")
+CHANGE = ("diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+          "diff --git a/n.py b/n.py\nnew file mode 100644\n--- /dev/null\n+++ b/n.py\n"
+          "@@ -0,0 +1 @@\n+y = 1\n")
+# a review: saved; interrupted by an older version (no holder) or with its process gone
+# (this process's pid with another start time: a reused pid); still running (this process)
+KINDS = ("review", "interrupted", "gone", "running", "replay")
+GONE = replace(liveness.me(), start=(liveness.me().start or 0) + 1)
 
 
 @settings(max_examples=40, deadline=None, derandomize=True,
@@ -93,26 +104,38 @@ def test_interrupted_reviews_are_named_and_bench_replays_kept_apart(tmp_path: Pa
     root = tmp_path / "r"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir()
-    made = [(kind, review(root, replay=kind == "replay", interrupted=kind == "interrupted",
-                          when=i)) for i, kind in enumerate(kinds)]
+    made = [(kind, review(root, replay=kind == "replay", when=i,
+                          interrupted=kind in ("interrupted", "gone", "running"),
+                          holder={"gone": GONE, "running": liveness.me()}.get(kind)))
+            for i, kind in enumerate(kinds)]
     found = stored(Settings(), root)
     names = {kind: [name for k, name in made if k == kind] for kind in KINDS}
     assert sorted(s.name for s in found.runs) == sorted(names["review"])
     assert found.replays == len(names["replay"])
     assert all(is_replay(n) for n in names["replay"])
-    assert len(found.unreadable) == len(names["interrupted"])
-    for name in names["interrupted"]:
+    unsaved = [*names["interrupted"], *names["gone"], *names["running"]]
+    assert len(found.unreadable) == len(unsaved)
+    for name in [*names["interrupted"], *names["gone"]]:
         assert sum(f"review {name} was interrupted" in line for line in found.unreadable) == 1
         with pytest.raises(UserInputError, match="was interrupted"):
             find(Settings(), root, name)
+    for name in names["running"]:  # as `report` of a live task run: unfinished, running
+        assert sum(f"review {name} is still running (pid {os.getpid()} " in line
+                   for line in found.unreadable) == 1
+        live = find(Settings(), root, name).summary
+        assert verdict(live).startswith(f"unfinished: still running (pid {os.getpid()} on ")
+        assert (live.files_modified, live.files_created) == (["a.py"], ["n.py"])
     for name in names["replay"]:  # asked for by name, a replay is still shown
         assert find(Settings(), root, name).name == name
     projects = [(k, n) for k, n in made if k != "replay"]
     if not projects:
         with pytest.raises(UserInputError, match="no run or review to report yet"):
             find(Settings(), root, None)
-    elif projects[-1][0] == "interrupted":  # the newest of the project's is named
+    elif projects[-1][0] in ("interrupted", "gone"):  # the newest of the project's is named
         with pytest.raises(UserInputError, match=f"review {projects[-1][1]} was interrupted"):
             find(Settings(), root, None)
+    elif projects[-1][0] == "running":
+        newest = find(Settings(), root, None)
+        assert newest.name == projects[-1][1] and newest.summary.unfinished
     else:
         assert find(Settings(), root, None).name == projects[-1][1]
