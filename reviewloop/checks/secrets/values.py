@@ -9,10 +9,11 @@ from collections import Counter
 
 # what stands for a secret in a value: a template expression (`${VAR}`, `{{ .Values.x }}`,
 # `$(cmd)`, `%(name)s`, `%DB_PASS%`, `$DB_PASS`, `@db.password@`), not a brace in a key; a
-# mask or an elision at an end (`****`, `sk_live_xxxx`, `abc...`); a secret store's reference; AWS's documented
-# `…EXAMPLE` keys. Each is the whole value or a delimited part of it, as the plain scanners
-# judge it: a chosen password holds `***`, `$(`, `xxxx` or `vault:` by chance
-# (`4dE***!oXNGwpQFm`, `UR1$(*9RKmXS6NE`, `N5Sxxxx$HhuDeQ2rm`, `am0vault:#D750OfIMP`).
+# mask or an elision at an end (`****`, `sk_live_xxxx`, `abc...`); a secret store's
+# reference; AWS's documented `…EXAMPLE` keys. Each is the whole value or a delimited part
+# of it, as the plain scanners judge it: a chosen password holds `***`, `$(`, `xxxx` or
+# `vault:` by chance (`4dE***!oXNGwpQFm`, `UR1$(*9RKmXS6NE`, `N5Sxxxx$HhuDeQ2rm`,
+# `am0vault:#D750OfIMP`).
 _TEMPLATE = re.compile(
     r"(?i)\$\{[\w.:\-?|/ ]*\}|\{\{[^{}]*\}\}|\$\([^()]*(?:\([^()]*\)[^()]*)*\)|"
     r"%\(\w+\)[sd]|(?<![a-z0-9])%[sd](?![a-z0-9])|"
