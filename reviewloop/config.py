@@ -6,7 +6,6 @@ where the value came from and its key path.
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Mapping
 from functools import cache
@@ -26,7 +25,7 @@ from reviewloop.config_file import CONFIG_FILE as CONFIG_FILE  # imported from h
 from reviewloop.config_file import read_file_layer
 from reviewloop.config_values import MIN_CONTEXT_WINDOW as MIN_CONTEXT_WINDOW
 from reviewloop.config_values import PRICE_KEYS as PRICE_KEYS
-from reviewloop.config_values import check_price, check_windows, scalar_kind
+from reviewloop.config_values import check_price, check_windows, scalar_kind, unknown_key_fix
 from reviewloop.errors import ConfigError
 
 ENV_PREFIX = "REVIEWLOOP_"
@@ -291,15 +290,12 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _check_keys(data: Mapping[str, Any], model: type[BaseModel], source: str, path: tuple) -> None:
-    """Unknown keys get a message with the key path and the closest known key."""
+    """Unknown keys get a message with the key path and the fix (`unknown_key_fix`)."""
     fields = model.model_fields
     for key, value in data.items():
         if key not in fields:
-            dotted = ".".join((*path, key))
-            close = difflib.get_close_matches(key, list(fields), n=1)
-            hint = f'did you mean "{".".join((*path, close[0]))}"?' if close else \
-                f"known keys here: {', '.join(fields)}"
-            raise ConfigError(f'unknown key "{dotted}"', where=source, fix=hint)
+            raise ConfigError(f'unknown key "{".".join((*path, key))}"', where=source,
+                              fix=unknown_key_fix(key, path, fields, Settings.model_fields))
         annotation = fields[key].annotation
         if isinstance(value, Mapping) and isinstance(annotation, type) and \
                 issubclass(annotation, BaseModel):

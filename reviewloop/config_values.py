@@ -5,7 +5,7 @@ Each was accepted once and turned a guard-rail off without a word (`reviewloop.c
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, get_args
 
 # The smallest context window a reviewer call fits in: the rules, the task, the persona and
@@ -63,3 +63,18 @@ def check_price(model: str, price: object) -> None:
     if missing := [k for k in ("input", "output") if k not in price]:
         raise ValueError(f"{where} has no {' and no '.join(missing)} price: set both (USD per "
                          "million tokens); a missing one counted as $0")
+
+
+def unknown_key_fix(key: str, path: tuple[str, ...], known: Iterable[str],
+                    top: Iterable[str]) -> str:
+    """The fix for an unknown key `key` in the table at `path`: a top-level setting written
+    after a `[table]` line, which TOML puts in that table (`model` after `[gates]` is
+    `gates.model`), is to move above it; else the closest known key, or those known there."""
+    if path and key in top:
+        table = ".".join(path)
+        return (f"move `{key}` above `[{table}]`: `{key}` is a top-level setting, and every "
+                f"key after a `[{table}]` line belongs to that table")
+    names = list(known)
+    close = difflib.get_close_matches(key, names, n=1)
+    return f'did you mean "{".".join((*path, close[0]))}"?' if close else \
+        f"known keys here: {', '.join(names)}"

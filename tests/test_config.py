@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from reviewloop.config import Settings, load_settings, model_for, project_root
 from reviewloop.errors import ConfigError, ExitCode
@@ -78,6 +81,32 @@ def test_unknown_nested_key_names_the_key_path(tmp_path):
     assert 'unknown key "gates.tests"' in str(info.value)
     assert 'did you mean "gates.test"?' in str(info.value)
     assert "[tool.reviewloop]" in str(info.value)
+
+
+# a top-level setting and a value for it, and the tables a settings file opens
+TOP_LEVEL = {"model": '"us.anthropic.claude-sonnet-4-5-20250929-v1:0"', "region": '"eu-west-1"',
+             "max_rounds": "3", "fallback_model": '"m"', "sandbox": '"off"',
+             "budget_usd": "2.5", "spec": '"docs/spec.md"', "reviewers": '["review-security"]'}
+TABLES = [name for name, field in Settings.model_fields.items()
+          if isinstance(field.annotation, type) and issubclass(field.annotation, BaseModel)]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[
+    HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(sorted(TOP_LEVEL)), st.sampled_from(TABLES))
+def test_a_top_level_key_after_a_table_line_says_to_move_it_above(tmp_path, key, table):
+    """TOML puts a key written after `[gates]` into that table: `model` there is
+    `gates.model`, and the fix is to move it above the table, not a list of gates' keys."""
+    # a table with a key of that name holds it rightly: no mistake to point at
+    assume(key not in Settings.model_fields[table].annotation.model_fields)
+    cfg = write(tmp_path / ".reviewloop.toml", f"[{table}]\n{key} = {TOP_LEVEL[key]}\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    assert str(info.value) == (
+        f'{cfg}: unknown key "{table}.{key}"\n  fix: move `{key}` above `[{table}]`: `{key}` '
+        f"is a top-level setting, and every key after a `[{table}]` line belongs to that table")
+    write(cfg, f"{key} = {TOP_LEVEL[key]}\n[{table}]\n")  # moved as the fix says: it loads
+    assert key in load_settings(tmp_path, environ={}).model_fields_set
 
 
 def test_wrong_type_names_source_and_key_path(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 from pathlib import Path
 
 from reviewloop import __version__
@@ -19,9 +21,14 @@ def init(root: Path, *, workflow: bool, pre_commit: bool, force: bool,
     """Write what is missing; a second run changes nothing and says so. `config`: the
     settings file `reviewloop --config PATH` names, read and written instead of the default."""
     repo = open_repository(root)
+    # the path as the user types it from here (`../my.toml`, not `sub/../my.toml`), which
+    # later commands need; the default file needs none
+    typed = None if config is None else os.path.normpath(config)
+    target = None if typed is None else Path(os.path.normpath(Path.cwd() / typed))
+    if target is not None and project.names_default(repo.root, target):
+        typed = target = None
     changes = project.plan(repo.root, version=__version__, workflow=workflow,
-                           pre_commit=pre_commit, force=force,
-                           config=None if config is None else Path.cwd() / config)
+                           pre_commit=pre_commit, force=force, config=target, typed=typed)
     project.apply(repo.root, changes)
     out = ui.console()
     for change in changes:
@@ -29,7 +36,8 @@ def init(root: Path, *, workflow: bool, pre_commit: bool, force: bool,
     if not any(change.writes for change in changes):
         out.print("nothing to change: this project is already set up")
     else:
-        out.print("next: `reviewloop review` reviews your uncommitted change")
+        given = "" if typed is None else f"--config {shlex.quote(typed)} "
+        out.print(f"next: `reviewloop {given}review` reviews your uncommitted change")
     return ExitCode.OK
 
 

@@ -10,7 +10,9 @@ settings file is `.reviewloop.toml`, or the one `reviewloop --config PATH init` 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shlex
 import textwrap
 from dataclasses import dataclass
 from importlib import resources
@@ -53,15 +55,20 @@ class Change:
 
 
 def plan(root: Path, *, version: str, workflow: bool = True, pre_commit: bool = False,
-         force: bool = False, config: Path | None = None) -> list[Change]:
+         force: bool = False, config: Path | None = None,
+         typed: str | None = None) -> list[Change]:
     """Every change `init` would make in `root`, nothing written yet; a file in the way of
     one (a dangling link, a file where a folder goes) is an error before anything is
-    written. `config`: the settings file `--config` names (absolute), else `.reviewloop.toml`."""
+    written. `config`: the settings file `--config` names (absolute), else `.reviewloop.toml`;
+    `typed`: that path as the user gives it to later commands (default: `config`'s own)."""
+    if config is not None and names_default(root, config):
+        config = None  # `--config .reviewloop.toml`: the file every command reads
     settings = SETTINGS if config is None else shown_path(root, config)
     for path in (settings, *([WORKFLOW] if workflow else []),
                  *([PRE_COMMIT] if pre_commit else [])):
         _check_path(root, path)
-    changes = [settings_change(root) if config is None else named_settings_change(root, config)]
+    changes = [settings_change(root) if config is None
+               else named_settings_change(root, config, typed)]
     if workflow:
         changes.append(workflow_change(root, workflow_template(), force=force))
     if pre_commit:
@@ -100,6 +107,7 @@ def apply(root: Path, changes: list[Change]) -> None:
 
 def shown_path(root: Path, path: Path) -> str:
     """`path` relative to the repository when inside it (as `init` names its files)."""
+    path = Path(os.path.normpath(path))  # `sub/../my.toml` is `my.toml`
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -116,8 +124,12 @@ def settings_text(root: Path, path: str | None = None) -> str:
              f"# Written by `reviewloop init`: {found.reason}.",
              *([f"# Stack: {_stack_text(root)}."] if stacks else []), *node_note(stacks),
              *_comment("NOTE: " + missing if missing else ""),
+             # top-level keys before the first table: TOML reads a key after `[gates]` as
+             # `gates.model`, so the commented line must be uncommented where it is
+             "", "# model = \"us.anthropic.claude-sonnet-4-5-20250929-v1:0\"  "
+             "# unset: offline, analyzers only", "",
              "# Leave build or test out to detect them on every run; [] turns a gate off.",
-             "", "[gates]"]
+             "[gates]"]
     for name, commands in (("build", found.build), ("test", found.test)):
         listed = f"{name} = [{', '.join(json.dumps(c) for c in commands)}]"
         if commands and any(c.startswith(_LOCAL_VENV) for c in commands):
@@ -129,8 +141,6 @@ def settings_text(root: Path, path: str | None = None) -> str:
         else:
             lines.append(f"# {name} = [\"{_EXAMPLE[name]}\"]   # none found yet; while unset, "
                          "detected on every run")
-    lines += ["", "# model = \"us.anthropic.claude-sonnet-4-5-20250929-v1:0\"  "
-              "# unset: offline, analyzers only"]
     return "\n".join(lines) + "\n"
 
 
@@ -165,9 +175,15 @@ def settings_change(root: Path, *, fresh: bool = False, path: str | None = None)
     return Change(SETTINGS, "create", f"{stack}; {note}" if stack else note, text)
 
 
-def named_settings_change(root: Path, config: Path) -> Change:
+def names_default(root: Path, config: Path) -> bool:
+    """Whether `config` is the settings file every command reads without `--config`."""
+    return config.name == SETTINGS and config.parent.resolve() == root.resolve()
+
+
+def named_settings_change(root: Path, config: Path, typed: str | None = None) -> Change:
     """`--config PATH`: that file kept when it exists (it must load), else written there —
-    and read only by commands given the same `--config`, which the note says."""
+    and read only by commands given the same `--config` (`typed`, the path as the user gives
+    it from where they are; default: `config`), which the note says."""
     shown = shown_path(root, config)
     if config.exists():
         load_settings(root, environ={}, config_file=config)
@@ -178,8 +194,9 @@ def named_settings_change(root: Path, config: Path) -> Change:
             where=str(config), fix="name a .toml file for init to write, or add a "
                                    "[tool.reviewloop] table to that pyproject.toml yourself")
     created = settings_change(root, fresh=True)
+    given = shlex.quote(str(config) if typed is None else typed)
     return Change(shown, "create", f"{created.note}; read only when a command is given "
-                                   f"`--config {shown}`", created.text)
+                                   f"`--config {given}`", created.text)
 
 
 def _stack_text(root: Path) -> str:

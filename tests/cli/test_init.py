@@ -163,3 +163,37 @@ def test_init_honours_the_global_config_and_force_keeps_the_replaced_workflow(
     assert backup.read_text() == "name: mine\n"
     assert "kept as .github/workflows/reviewloop-pr.yml.reviewloop-backup" in " ".join(
         forced.stdout.split())
+
+
+@pytest.mark.parametrize(("given", "written"), [
+    ("my.toml", "sub/my.toml"), ("../my.toml", "my.toml"),
+    ("../ci/../conf/x.toml", "conf/x.toml"), ("./../sub/./y.toml", "sub/y.toml"),
+    ("{outside}/z.toml", "{outside}/z.toml"),
+    ("../.reviewloop.toml", ".reviewloop.toml"),
+    ("./../sub/../.reviewloop.toml", ".reviewloop.toml")])
+def test_init_from_a_subfolder_names_the_config_as_typed_from_there(
+        tmp_path: Path, given: str, written: str):
+    """The `--config` init tells the user to pass is the path from where they are (or
+    absolute), normalised: `sub/my.toml` from `sub` named `sub/sub/my.toml`, and
+    `sub/../my.toml` was printed as it came. The default file named by `--config` is read by
+    every command: no "read only when given --config" for it, and no `--config` in the hint."""
+    root, outside = tmp_path / "repo", tmp_path / "elsewhere"
+    (root / "sub").mkdir(parents=True)
+    outside.mkdir()
+    git(root, "init", "-q")
+    given, written = (p.replace("{outside}", str(outside)) for p in (given, written))
+    done = reviewloop(root / "sub", "--config", given, "init", "--no-workflow")
+    assert done.returncode == 0, done.stderr
+    target = root / written
+    assert target.read_text().startswith("# reviewloop settings")
+    said = " ".join(done.stdout.split())
+    if target == root / ".reviewloop.toml":
+        assert "read only when" not in said and "--config" not in said, said
+        assert "next: `reviewloop review`" in said
+        return
+    shown = os.path.normpath(given)
+    assert (root / "sub" / shown).resolve() == target.resolve()
+    assert f"read only when a command is given `--config {shown}`" in said, said
+    assert f"next: `reviewloop --config {shown} review`" in said, said
+    agents = reviewloop(root / "sub", "--config", shown, "agents")
+    assert agents.returncode == 0, agents.stderr

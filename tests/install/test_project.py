@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import tomllib
 from pathlib import Path
 
@@ -251,7 +252,10 @@ def test_a_config_named_by_path_is_written_there_and_loads(tmp_path: Path, where
     project.apply(root, changes)
     assert not (root / project.SETTINGS).exists()
     assert changes[0].path == project.shown_path(root, config)
-    assert f"`--config {changes[0].path}`" in changes[0].note
+    # named as given (`typed`), else absolute: right from any folder
+    assert f"`--config {config}`" in changes[0].note
+    assert "`--config ../x.toml`" in project.plan(
+        root, version="1.2.3", config=config.with_name("x.toml"), typed="../x.toml")[0].note
     assert load_settings(root, environ={}, config_file=config).gates.test == ("make test",)
     again = project.plan(root, version="1.2.3", config=config)[0]
     assert again.action == "keep" and "the file --config names" in again.note
@@ -304,3 +308,49 @@ def test_a_lockfiles_package_manager_not_installed_is_said_and_the_gate_kept(
     comment = " ".join(line.lstrip("# ").strip() for line in (change.text or "").splitlines()
                        if line.startswith("# "))
     assert (f"NOTE: {said}" in comment) == missing
+
+
+# -- the template's commented settings: each uncommented where it stands loads ---------------
+
+# the files of the project kinds `init` detects; a draw combines some (a mixed repository)
+PROJECT_FILES = {
+    "pytest": {"pyproject.toml": "[tool.pytest.ini_options]\n"},
+    "pytest-venv": {"pytest.ini": "[pytest]\n", ".venv/bin/python": ""},
+    "make": {"Makefile": "build:\n\ttrue\ntest:\n\ttrue\n"},
+    "npm-ts": {"package.json": json.dumps({"scripts": {"test": "vitest run"},
+                                           "devDependencies": {"typescript": "5"}}),
+               "tsconfig.json": "{}", "package-lock.json": "{}"},
+    "yarn": {"package.json": json.dumps({"scripts": {"build": "vite build", "test": "jest"}}),
+             "yarn.lock": ""},
+    "pnpm": {"package.json": json.dumps({"scripts": {"test": "jest"}}), "pnpm-lock.yaml": ""},
+    "bun": {"package.json": json.dumps({"scripts": {"test": "bun test"}}), "bun.lock": ""},
+    "cdk": {"package.json": json.dumps({"scripts": {"build": "tsc"}}), "cdk.json": "{}"},
+}
+_COMMENTED_KEY = re.compile(r"# (?P<key>[a-z_]+) = ")
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(sorted(PROJECT_FILES)), max_size=3, unique=True))
+def test_every_commented_setting_of_the_template_loads_uncommented(
+        tmp_path_factory: pytest.TempPathFactory, kinds: list[str]) -> None:
+    """A user turns a setting on by deleting its `# `: each commented key line of the written
+    file, alone and all together, loads where it stands (the `# model = …` line once sat
+    after `[gates]`, so uncommenting it gave `unknown key "gates.model"`)."""
+    root = tmp_path_factory.mktemp("project")
+    for kind in kinds:
+        for name, text in PROJECT_FILES[kind].items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_text(text)
+    text = project.settings_text(root, path="")  # no program installed: every NOTE written
+    lines = text.splitlines(keepends=True)
+    commented = [i for i, line in enumerate(lines) if _COMMENTED_KEY.match(line)]
+    assert any(_COMMENTED_KEY.match(lines[i])["key"] == "model" for i in commented)
+    for chosen in [[i] for i in commented] + [commented]:
+        (root / project.SETTINGS).write_text("".join(
+            line[2:] if i in chosen else line for i, line in enumerate(lines)))
+        loaded = load_settings(root, environ={})
+        for i in chosen:
+            key = _COMMENTED_KEY.match(lines[i])["key"]
+            owner = loaded.gates if key in ("build", "test") else loaded
+            assert getattr(owner, key) is not None, (key, kinds)

@@ -16,6 +16,7 @@ from reviewloop.checks.secrets.values import (
     looks_fake,
     looks_placeholder,
 )
+from reviewloop.checks.secrets.yaml_nodes import is_reference, literals
 
 Candidate = tuple[int, int, str, str, float]  # start, end, rule, description, confidence
 
@@ -132,6 +133,7 @@ def assignments(text: str, *, prefilter: bool = True,
     # a data line's whole value first: code's delimiters would cut it (`p: Dis#PL0X…`)
     if not code:
         yield from _data_lines(text, prefilter=prefilter, config=config)
+        yield from _tagged_lines(text, prefilter=prefilter, config=config)
     pos = 0
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
     for line_start, line_end in lines:
@@ -145,7 +147,8 @@ def assignments(text: str, *, prefilter: bool = True,
             # and `,` pairs a name with a value only as a call's first two arguments
             # (`setdefault("API_TOKEN", "…")`), not in a list of names (`["password","unescape"]`)
             code_argument = (group == "bare" and match.group("op") in ("(", ",")) or (
-                match.group("op") == "," and not _opens_call(text, match.start("name")))
+                match.group("op") == "," and not _opens_call(text, match.start("name"))
+            ) or _yaml_properties(match, group)
             plain = group == "quoted" or (
                 not code and _env_line(text, line_start, line_end, match))
             if not code_argument and _secret_value(match.group("name"), match.group(group),
@@ -183,6 +186,25 @@ def _data_lines(text: str, *, prefilter: bool, config: bool) -> Iterator[Candida
                                                     config=config)):
             yield (match.start("bare"), match.end("bare"), _generic_rule(match.group("name")),
                    "Hard-coded credential in an assignment", 0.7)
+
+
+def _tagged_lines(text: str, *, prefilter: bool, config: bool) -> Iterator[Candidate]:
+    """The values YAML writes after an anchor or a string tag (`password: !!str hunter2Secret`,
+    `password: &pw s3cr3tP4ss`): literals, judged as a data line's (`yaml_nodes`)."""
+    lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
+    for name, start, end in literals(text, lines):
+        if _secret_value(name, text[start:end], bare=False, plain=True, config=config):
+            yield start, end, _generic_rule(name), "Hard-coded credential in an assignment", 0.7
+
+
+def _yaml_properties(match: re.Match[str], group: str) -> bool:
+    """Whether a bare value after `name:` is a YAML tag, alias or anchor, not the value: a
+    reference (`!ImportValue x`, `*db_password`), or node properties whose literal
+    `_tagged_lines` reads (`&pw s3cr3tP4ss`, `!!str hunter2Secret`)."""
+    op = match.group("op")
+    return (group == "bare" and op.startswith(":") and "=" not in op
+            and (is_reference(match.group("bare"))
+                 or match.group("bare").startswith(("&", "!!", "!<"))))
 
 
 def _opens_call(text: str, name_start: int) -> bool:

@@ -8,11 +8,12 @@ import re
 from collections import Counter
 
 # what stands for a secret in a value: a template expression (`${VAR}`, `{{ .Values.x }}`,
-# `$(cmd)`, `%(name)s`, `%DB_PASS%`, `$DB_PASS`), not a brace in a key; a mask or an elision
-# at an end (`****`, `sk_live_xxxx`, `abc...`); a secret store's reference; AWS's documented
-# `…EXAMPLE` keys. Each is the whole value or a delimited part of it, as the plain scanners
-# judge it: a chosen password holds `***`, `$(`, `xxxx` or `vault:` by chance
-# (`4dE***!oXNGwpQFm`, `UR1$(*9RKmXS6NE`, `N5Sxxxx$HhuDeQ2rm`, `am0vault:#D750OfIMP`).
+# `$(cmd)`, `%(name)s`, `%DB_PASS%`, `$DB_PASS`, `@db.password@`), not a brace in a key; a
+# mask or an elision at an end (`****`, `sk_live_xxxx`, `abc...`); a secret store's
+# reference; AWS's documented `…EXAMPLE` keys. Each is the whole value or a delimited part
+# of it, as the plain scanners judge it: a chosen password holds `***`, `$(`, `xxxx` or
+# `vault:` by chance (`4dE***!oXNGwpQFm`, `UR1$(*9RKmXS6NE`, `N5Sxxxx$HhuDeQ2rm`,
+# `am0vault:#D750OfIMP`).
 _TEMPLATE = re.compile(
     r"(?i)\$\{[\w.:\-?|/ ]*\}|\{\{[^{}]*\}\}|\$\([^()]*(?:\([^()]*\)[^()]*)*\)|"
     r"%\(\w+\)[sd]|(?<![a-z0-9])%[sd](?![a-z0-9])|"
@@ -20,6 +21,9 @@ _TEMPLATE = re.compile(
     r"(?-i:(?<![$\w])\$[A-Z][A-Z0-9]*_[A-Z0-9_]+)|"
     r"^<.*>$|^&lt;.*&gt;$|^\[.*\]$|^\*+$|^\*{3,}|\*{3,}$|^#{4,}|#{4,}$|"
     r"^[\w-]*(?:\.\.\.|…)[\w-]*$|"
+    # Maven's resource filtering (`@db.password@`), Grafana's `$__env{X}`, `$__file{path}`,
+    # `$__vault{…}`: the build or the server puts the secret there
+    r"^@[A-Za-z][\w.-]*@$|^\$__[a-z]+\{[^{}]*\}$|"
     r"process\.env|os\.environ|getenv|env\[|\benv\(|^secrets\.|^vault:|\bref\+|"
     r"(?<![a-z0-9])x{4,}(?![a-z0-9])|(?-i:EXAMPLE(?:KEY)?$)")
 # a placeholder word. A word like `mock` or `todo` counts as a word of its own only (no
