@@ -103,9 +103,8 @@ class Answering:
         return getattr(self._inner, "last_context", None)
 
     async def receive(self) -> SessionMessage:
-        from mcp.shared.message import SessionMessage
-
         import mcp_types as types
+        from mcp.shared.message import SessionMessage
 
         while True:
             item = await self._inner.receive()

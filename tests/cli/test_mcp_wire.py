@@ -137,7 +137,7 @@ def test_a_request_whose_id_is_no_string_or_integer_is_refused_and_the_others_an
     assert all(r["id"] is None and r["error"]["code"] == types.INVALID_REQUEST
                for r in refused), refused
     assert len(refused) == sum(1 for valid, _, _ in ids if not valid)
-    answered = sorted((json.dumps(r["id"]) for r in replies[1:] if "result" in r))
+    answered = sorted(json.dumps(r["id"]) for r in replies[1:] if "result" in r)
     assert answered == sorted(json.dumps(good) for valid, good, _ in ids if valid)
 
 
@@ -154,7 +154,8 @@ def test_while_serving_a_command_reads_eof_on_stdin_and_the_server_the_wire() ->
         "import subprocess, sys\n"
         "from reviewloop.cli.mcp_wire import claimed_stdin\n"
         "with claimed_stdin() as wire:\n"
-        "    child = subprocess.run([sys.executable, '-c', 'import sys; print(repr(sys.stdin.read()))'],"
+        "    child = subprocess.run([sys.executable, '-c',"
+        " 'import sys; print(repr(sys.stdin.read()))'],"
         " capture_output=True, text=True, check=True).stdout.strip()\n"
         "    print(child, repr(wire.readline().decode()))\n"
         "import os, stat\n"
