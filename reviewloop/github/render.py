@@ -27,6 +27,7 @@ _MARKER_ROOM = 16_000  # kept free under MAX_BODY for the marker of a summary co
 _ROOM_KEY = bytes(32)  # any key: a marker's length does not depend on it
 _FIXED = "✅ **Fixed**"
 _LEFT = "⏭️ **No longer in this pull request**"
+_SUGGESTION = re.compile(r"^(`{3,})suggestion\n.*?^\1$", re.M | re.S)
 
 
 def safe(text: str) -> str:
@@ -84,6 +85,37 @@ def restated(body: str, key: bytes, state: str, head_sha: str, *,
     data = {k: v for k, v in marker.data.items() if k != "away"}
     return with_marker(text, "finding", {**data, "st": state, "at": head_sha,
                                          **({"away": True} if away else {})}, key)
+
+
+def moved_here(body: str, old_path: str, head_sha: str) -> str:
+    """An inline comment's `body` for a finding carried over from `old_path`, which the
+    push at `head_sha` renamed: a line on top says where it was."""
+    note = safe(f"_↪️ Moved here from {code_span(old_path)}: the file was renamed "
+                f"at {head_sha[:12]}._")
+    return f"{note}\n\n{body}"
+
+
+def carried(body: str, finding: Finding, key: bytes) -> str | None:
+    """The text of our comment `body` (no banner, no suggestion: that was for its old
+    lines) over a marker for `finding` at its new place, state `open`; None when `body`
+    carries no verified finding marker. For a finding not reported again at this push,
+    whose words are only in its comment."""
+    if read_marker(body, key, "finding") is None:
+        return None
+    text = strip_marker(body)
+    if text.startswith((_FIXED, _LEFT)):
+        text = text.split("\n\n", 1)[1] if "\n\n" in text else ""
+    text = _SUGGESTION.sub("_The suggested replacement was for its old place._", text)
+    return with_marker(neutralise(text), "finding",
+                       {"f": FindingRecord.of(finding).data(), "st": "open"}, key)
+
+
+def moved_away(new_path: str, line: int, url: str, head_sha: str) -> str:
+    """The text that replaces a comment whose finding moved with its renamed file: no
+    marker (the comment at `url`, on `new_path`, carries the finding on)."""
+    return safe(f"_↪️ Moved: the file was renamed at {head_sha[:12]}; this finding is now on "
+                f"{code_span(f'{new_path}:{line}')}. [The comment there]({url}) carries it "
+                "on; this one is no longer updated._") + "\n"
 
 
 def superseded(what: str) -> str:
