@@ -139,7 +139,8 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
                         base=target.base,
                         left_count=len(result.ledger.with_status(Status.OUT_OF_SCOPE)),
                         body_left=conv.body_left(),
-                        open_ids=[e.id for e in result.ledger.with_status(Status.OPEN)])
+                        open_ids=[e.id for e in result.ledger.with_status(Status.OPEN)],
+                        edited=state.edited_summaries, elsewhere=state.other_summaries)
     result.summary_comment_id = _upsert_summary(target, state.summary_comment_id, body,
                                                 result)
     return result
