@@ -124,13 +124,13 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
     for posted in conv.left:
         _mark(target, posted, "left", result)
     for posted in conv.reopened:
-        if not (renamed(posted) and _carry(target, posted, changes, code, result)):
+        if not (renamed(posted) and _carry(target, posted, changes, code, result, state)):
             _mark(target, posted, "open", result)
         else:
             result.reopened += 1
     for posted in conv.still_open:
         if renamed(posted):
-            _carry(target, posted, changes, code, result)
+            _carry(target, posted, changes, code, result, state)
     body = summary_body(report_markdown, target.head_sha, target.key,
                         open_counts=result.open_counts,
                         fixed_count=len(result.ledger.with_status(Status.FIXED)),
@@ -159,7 +159,10 @@ def _fold(target: Target, state: PostedState, result: PublishResult) -> None:
     comment for one finding): each is edited to say so, without a marker, its thread
     resolved, so that the PR keeps one of each and no later run reads them again."""
     client = target.client
+    carried = interrupted(state)
     for posted in state.duplicates:
+        if carried.get(posted.fingerprint) is posted:
+            continue  # the new comment of a move cut short: `_carry` finishes it
         if posted.thread is not None:
             set_resolved(client, posted.thread, True)
         if posted.comment_id is not None and _gone_or(partial(
@@ -178,13 +181,29 @@ def renamed(posted: PostedFinding) -> bool:
     return posted.inline and posted.path != posted.record.file
 
 
+def interrupted(state: PostedState) -> dict[str, PostedFinding]:
+    """The comments a `_carry` cut short left on a renamed file's new path (the old comment
+    still carrying the marker too), by fingerprint."""
+    out = {}
+    for copy in state.duplicates:
+        main = state.findings.get(copy.fingerprint)
+        if main is not None and renamed(main) and copy.path == main.record.file:
+            out[copy.fingerprint] = copy
+    return out
+
+
 def _carry(target: Target, posted: PostedFinding, changes: ChangeSet, code: Code | None,
-           result: PublishResult) -> bool:
+           result: PublishResult, state: PostedState) -> bool:
     """Post `posted`'s comment on its file's new path, then resolve the old thread and edit
     the old comment to point there; False (nothing done) when no line of the PR's diff shows
     it there or GitHub refuses the anchor: the old comment carries it on, and the summary
-    lists it at its new place. New before old: if the edit fails, the next push reads two
-    comments and retires the newer (`_fold`), then carries it again."""
+    lists it at its new place. New before old: if the edit fails, the next run reads two
+    comments for it, and takes the one on the new path for the new comment (`interrupted`:
+    not retired as a second copy, not posted again) to finish the move."""
+    cut_short = interrupted(state).get(posted.fingerprint)
+    if cut_short is not None and cut_short.comment_id is not None:
+        return _moved_from(target, posted, cut_short.path, cut_short.line or 0,
+                           _carried_to(target, posted.fingerprint, cut_short.path), result)
     entry = result.ledger.find([posted.fingerprint])
     if entry is None:
         return False
@@ -212,12 +231,19 @@ def _carry(target: Target, posted: PostedFinding, changes: ChangeSet, code: Code
         if not exc.unprocessable or exc.head_moved:
             raise
         return False
+    return _moved_from(target, posted, comment.path, comment.line, made, result)
+
+
+def _moved_from(target: Target, posted: PostedFinding, path: str, line: int,
+                made: dict[str, Any] | None, result: PublishResult) -> bool:
+    """Resolve `posted`'s old thread and edit its comment to point to `made`, the comment
+    that carries it on at `path`:`line`."""
     if posted.thread is not None:
         set_resolved(target.client, posted.thread, True)
     if posted.comment_id is not None:
+        url = str((made or {}).get("html_url", ""))
         _gone_or(partial(target.client.update_review_comment, target.repo, posted.comment_id,
-                         moved_away(comment.path, comment.line, str(made.get("html_url", "")),
-                                    target.head_sha)))
+                         moved_away(path, line, url, target.head_sha)))
     result.carried += 1
     return True
 

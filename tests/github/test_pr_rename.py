@@ -94,3 +94,32 @@ def test_an_open_finding_moves_with_its_renamed_file_and_stays_one_comment(
         assert ("Fixed" in still["body"]) == fix_later
         assert gh.thread_of(carrier["id"])["resolved"] == fix_later
         assert not any("another run posted" in c["body"] for c in gh.state.review_comments)
+
+
+def test_a_move_cut_short_is_finished_by_the_next_run_without_a_second_comment(
+        tmp_path: Path) -> None:
+    """GitHub fails the edit of the old comment after the new one was posted; the next run
+    finishes the move: one comment carries the finding, none is retired as a copy."""
+    root = branch_repo(tmp_path / "repo", {"README.md": "x\n"}, {"a.py": BAD})
+    with GitHubFake() as gh:
+        shown(gh, root)
+        review(root, tmp_path / "run1", gh, payload(root, "opened"))
+        (old,) = _carriers(gh)
+        before = git(root, "rev-parse", "HEAD")
+        git(root, "mv", "a.py", "b.py")
+        commit(root, None, "rename")
+        shown(gh, root, before=before)
+        event = payload(root, "synchronize", before=before, after=git(root, "rev-parse", "HEAD"))
+        gh.outage(500, match=f"PATCH /repos/{old['_pr'][0]}/pulls/comments/{old['id']}")
+        cut = review(root, tmp_path / "run2", gh, event)
+        assert cut.outputs["published"] == "false", cut.stderr
+        assert len(_carriers(gh)) == 2  # the new one posted, the old one not yet edited
+        gh.heal()
+        review(root, tmp_path / "run2-again", gh, event)
+        (carrier,) = _carriers(gh)
+        assert (carrier["path"], carrier["line"]) == ("b.py", 5)
+        was = next(c for c in gh.state.review_comments if c["id"] == old["id"])
+        assert "now on `b.py:5`" in was["body"] and gh.thread_of(old["id"])["resolved"]
+        assert not any("another run posted" in c["body"] for c in gh.state.review_comments)
+        assert sum(1 for c in gh.state.review_comments if c["path"] == "b.py"
+                   and "B602" in c["body"]) == 1
