@@ -3,12 +3,25 @@ a JSON-RPC message, as JSON-RPC 2.0 asks — -32700 Parse error (id null) for a 
 not JSON, -32600 Invalid Request for JSON that is no message (an array, a number, an object
 without `method`: its `id` when it has a usable one, else null). The SDK (mcp 2.x) hands
 such a line to the server as an exception item, which its dispatcher only logs, so a client
-waiting for an answer waited forever. A blank line is no message and gets no reply."""
+waiting for an answer waited forever. A blank line is no message and gets no reply.
+
+A request whose `id` is no string or integer (a float, null, a boolean, an array, an
+object: MCP allows only the two) is -32600 with a null id too. The SDK reads such a line as
+a notification, dropping the `id`, and answers nothing; only the raw line tells, so the
+transport reads stdin itself (`Lines`) and notes for each line whether it carried an `id`."""
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import io
+import json
+import os
+import sys
+from collections import deque
+from collections.abc import Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:  # the SDK is an extra, loaded when the server starts
     from mcp.shared.message import SessionMessage
@@ -38,25 +51,69 @@ def malformed_reply(exc: Exception) -> Any | None:
                               error=types.ErrorData(code=code, message=message))
 
 
+def carries_id(line: str) -> bool:
+    """Whether `line` is a JSON object with an `id` member (of any value)."""
+    try:
+        value = json.loads(line)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(value, dict) and "id" in value
+
+
+def bad_id_reply() -> Any:
+    """The error a request whose `id` is no string or integer gets."""
+    import mcp_types as types
+
+    return types.JSONRPCError(jsonrpc="2.0", id=None, error=types.ErrorData(
+        code=types.INVALID_REQUEST,
+        message="Invalid Request: a request's id must be a string or an integer"))
+
+
+class Lines:
+    """stdin's lines as the SDK's transport reads them, each noted in `carried` (in order:
+    the transport hands the server one item per line) by whether it carried an `id`."""
+
+    def __init__(self, file: Any):
+        self._file = file
+        self.carried: deque[bool] = deque()
+
+    def __aiter__(self) -> Lines:
+        return self
+
+    async def __anext__(self) -> str:
+        line = await self._file.readline()
+        if not line:
+            raise StopAsyncIteration
+        self.carried.append(carries_id(line))
+        return str(line)
+
+
 class Answering:
     """The transport's read stream, with each unreadable line answered on `write` (and not
-    passed on); every message is passed on as it came."""
+    passed on), and each notification whose line carried an `id` (one the SDK could not read
+    as a request's); every other message is passed on as it came."""
 
-    def __init__(self, inner: Any, write: Any):
+    def __init__(self, inner: Any, write: Any, carried: deque[bool] | None = None):
         self._inner = inner
         self._write = write
+        self._carried = carried
 
     @property
     def last_context(self) -> Any:  # the sender's context, which the dispatcher restores
         return getattr(self._inner, "last_context", None)
 
     async def receive(self) -> SessionMessage:
+        import mcp_types as types
         from mcp.shared.message import SessionMessage
 
         while True:
             item = await self._inner.receive()
+            carried = bool(self._carried.popleft()) if self._carried else False
             if not isinstance(item, Exception):
-                return item
+                if not (carried and isinstance(item.message, types.JSONRPCNotification)):
+                    return item
+                await self._write.send(SessionMessage(bad_id_reply()))
+                continue
             reply = malformed_reply(item)
             if reply is not None:
                 await self._write.send(SessionMessage(reply))
@@ -83,10 +140,39 @@ class Answering:
         await self.aclose()
 
 
+@contextlib.contextmanager
+def claimed_stdin() -> Iterator[BinaryIO]:
+    """The wire on fd 0, read through a private descriptor while fd 0 itself points at the
+    null device (what the SDK does with the stdin it claims): a command a tool runs reads
+    EOF, never the client's next message. The private descriptor is never closed: a worker
+    thread may still block reading it after the server ended. With no fd 0 to divert, the
+    process's stdin as it is."""
+    try:
+        wire = fcntl.fcntl(0, fcntl.F_DUPFD_CLOEXEC, 3)
+    except OSError:
+        yield sys.stdin.buffer
+        return
+    null = os.open(os.devnull, os.O_RDONLY)
+    try:
+        os.dup2(null, 0)
+    finally:
+        os.close(null)
+    try:
+        yield os.fdopen(wire, "rb", closefd=False)
+    finally:
+        os.dup2(wire, 0)
+
+
 async def serve_stdio(app: Any) -> None:
-    """`app.run("stdio")` (the SDK's `run_stdio_async`), its read stream `Answering`."""
+    """`app.run("stdio")` (the SDK's `run_stdio_async`), stdin read as `Lines` and the read
+    stream `Answering`."""
+    import anyio
     from mcp.server.stdio import stdio_server
 
     server = app._lowlevel_server  # noqa: SLF001 - the one way in to give it our stream
-    async with stdio_server() as (read, write):
-        await server.run(Answering(read, write), write, server.create_initialization_options())
+    with claimed_stdin() as wire:
+        lines = Lines(anyio.wrap_file(io.TextIOWrapper(wire, encoding="utf-8",
+                                                       errors="replace")))
+        async with stdio_server(stdin=lines) as (read, write):  # type: ignore[arg-type]
+            await server.run(Answering(read, write, lines.carried), write,
+                             server.create_initialization_options())

@@ -90,6 +90,18 @@ def read_marker(body: str | None, key: bytes, kind: Kind | None = None) -> Marke
     return Marker(marker_kind, data) if isinstance(data, dict) else None  # type: ignore[arg-type]
 
 
+def buried(body: str | None, key: bytes, kind: Kind) -> bool:
+    """Whether `body` holds a marker of `kind` that verifies on a line that is not its last:
+    one of ours with text added below it since (or a quoted one). Such a marker is never
+    read (`read_marker`); this only lets the caller say that it is there."""
+    at, found = _last(body or "")
+    if found is None or found.group(1) != kind:
+        return False
+    if at == len((body or "").rstrip().splitlines()) - 1:
+        return False
+    return hmac.compare_digest(found.group(3), _sign(kind, found.group(2), key))
+
+
 def strip_marker(body: str) -> str:
     """`body` without its last marker line (what a human wrote above or below it stays)."""
     lines = body.rstrip().splitlines()

@@ -19,7 +19,7 @@ from typing import Any
 from reviewloop.findings.schema import SHORT_LENGTH
 from reviewloop.github.client import GitHubClient
 from reviewloop.github.ignores import IgnoreRecord, read_ignores
-from reviewloop.github.markers import read_marker
+from reviewloop.github.markers import buried, read_marker
 from reviewloop.github.records import FindingRecord
 from reviewloop.github.threads import Identity, Thread, Threads, fetch_threads
 
@@ -63,6 +63,12 @@ class PostedState:
     reviewed_heads: frozenset[str] = frozenset()
     summary_comment_id: int | None = None  # the newest summary of ours
     extra_summaries: list[int] = field(default_factory=list)  # older ones: should be none
+    # links to comments of ours whose summary marker has text added below it: edited after
+    # posting, so never read again (`markers.buried`); the summary says so
+    edited_summaries: tuple[str, ...] = ()
+    # (login, link) of summaries another bot account posted (the token was switched):
+    # never read, only named in the summary
+    other_summaries: tuple[tuple[str, str], ...] = ()
     # open findings (short ids) the summary lists whose own comment or review body no
     # longer carries their marker (deleted or edited by someone): not fixed, so the next
     # review is of the whole PR and posts them again
@@ -141,6 +147,10 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
     return PostedState(findings=findings, duplicates=duplicates,
                        reviewed_heads=frozenset(heads), summary_comment_id=summary_id,
                        extra_summaries=sorted(set(summaries) - {summary_id}),
+                       edited_summaries=tuple(
+                           _link(c) for c in issue_comments if identity.wrote(c)
+                           and buried(c.get("body"), key, "summary")),
+                       other_summaries=_other_summaries(issue_comments, key, identity),
                        lost=lost, last_reviewed_head=(summary or {}).get("head"),
                        # a marker from before it said so: not known whole
                        last_review_whole=(summary or {}).get("whole") is True and not lost,
@@ -150,6 +160,25 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
                        identity=identity,
                        threads_unavailable=threads.unavailable,
                        ignored=read_ignores(issue_comments, key, identity))
+
+
+def _link(comment: Mapping[str, Any]) -> str:
+    return str(comment.get("html_url") or f"#issuecomment-{comment['id']}")
+
+
+def _other_summaries(issue_comments: Iterable[Mapping[str, Any]], key: bytes,
+                     identity: Identity) -> tuple[tuple[str, str], ...]:
+    """(login, link) of the summaries another bot account posted: reviewloop run with
+    another token on this PR before. Only bots: a person's comment with a marker is no
+    summary of anyone's."""
+    return tuple((str((c.get("user") or {}).get("login", "")), _link(c))
+                 for c in issue_comments if not identity.wrote(c) and _bot(c)
+                 and read_marker(c.get("body"), key, "summary") is not None)
+
+
+def _bot(comment: Mapping[str, Any]) -> bool:
+    user = comment.get("user") or {}
+    return user.get("type") == "Bot" or str(user.get("login", "")).endswith("[bot]")
 
 
 def open_set(value: Any) -> frozenset[str] | None:

@@ -11,23 +11,36 @@ them is harmless. A fixed finding's comment is edited to say so (its marker reco
 state: that is how the next push knows) and its thread resolved through GraphQL; where the
 token may not resolve threads, the edit alone remains. Second copies that two runs at
 once left (two summaries, two inline comments for one finding) are retired (`_fold`).
+An open finding whose file a push renamed moves with it (`_carry`): a comment on its new
+path carries its marker on, and the old one, now an outdated thread on a path the PR no
+longer has, is resolved and edited to point there, without a marker (so no later push reads
+two comments for it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from reviewloop.findings.ledger import Health, Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet
 from reviewloop.github.client import GitHubClient, GitHubError
-from reviewloop.github.converge import Code, Convergence, converge
+from reviewloop.github.converge import Code, Convergence, converge, locate
 from reviewloop.github.plan import MAX_INLINE, ReviewPlan, plan_review
 from reviewloop.github.posted import PostedFinding, PostedState, fetch_state
-from reviewloop.github.render import restated, review_text, summary_body, superseded
+from reviewloop.github.records import POSTED
+from reviewloop.github.render import (
+    carried,
+    moved_away,
+    moved_here,
+    restated,
+    review_text,
+    summary_body,
+    superseded,
+)
 from reviewloop.github.threads import Identity, set_resolved
 
 MAX_READ_BACKS = 3  # uncertain creates recovered per publish before giving up
@@ -50,6 +63,7 @@ class PublishResult:
     summary_comment_id: int | None = None
     read_backs: int = 0  # uncertain writes settled by reading the PR back
     folded: int = 0  # second copies of our comments retired (`_fold`)
+    carried: int = 0  # open findings whose comment moved to their renamed file (`_carry`)
     convergence: Convergence = field(default_factory=Convergence)
     ledger: Ledger = field(default_factory=Ledger)  # the PR's findings after this push
 
@@ -110,7 +124,13 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
     for posted in conv.left:
         _mark(target, posted, "left", result)
     for posted in conv.reopened:
-        _mark(target, posted, "open", result)
+        if not (renamed(posted) and _carry(target, posted, changes, code, result, state)):
+            _mark(target, posted, "open", result)
+        else:
+            result.reopened += 1
+    for posted in conv.still_open:
+        if renamed(posted):
+            _carry(target, posted, changes, code, result, state)
     body = summary_body(report_markdown, target.head_sha, target.key,
                         open_counts=result.open_counts,
                         fixed_count=len(result.ledger.with_status(Status.FIXED)),
@@ -119,7 +139,8 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
                         base=target.base,
                         left_count=len(result.ledger.with_status(Status.OUT_OF_SCOPE)),
                         body_left=conv.body_left(),
-                        open_ids=[e.id for e in result.ledger.with_status(Status.OPEN)])
+                        open_ids=[e.id for e in result.ledger.with_status(Status.OPEN)],
+                        edited=state.edited_summaries, elsewhere=state.other_summaries)
     result.summary_comment_id = _upsert_summary(target, state.summary_comment_id, body,
                                                 result)
     return result
@@ -138,7 +159,10 @@ def _fold(target: Target, state: PostedState, result: PublishResult) -> None:
     comment for one finding): each is edited to say so, without a marker, its thread
     resolved, so that the PR keeps one of each and no later run reads them again."""
     client = target.client
+    carried = interrupted(state)
     for posted in state.duplicates:
+        if carried.get(posted.fingerprint) is posted:
+            continue  # the new comment of a move cut short: `_carry` finishes it
         if posted.thread is not None:
             set_resolved(client, posted.thread, True)
         if posted.comment_id is not None and _gone_or(partial(
@@ -149,6 +173,90 @@ def _fold(target: Target, state: PostedState, result: PublishResult) -> None:
         if _gone_or(partial(client.update_issue_comment, target.repo, comment_id,
                             superseded("summary"))):
             result.folded += 1
+
+
+def renamed(posted: PostedFinding) -> bool:
+    """Whether `posted`'s inline comment is on a path its file was renamed from (its record
+    followed the rename: `github.followup`)."""
+    return posted.inline and posted.path != posted.record.file
+
+
+def interrupted(state: PostedState) -> dict[str, PostedFinding]:
+    """The comments a `_carry` cut short left on a renamed file's new path (the old comment
+    still carrying the marker too), by fingerprint."""
+    out = {}
+    for copy in state.duplicates:
+        main = state.findings.get(copy.fingerprint)
+        if main is not None and renamed(main) and copy.path == main.record.file:
+            out[copy.fingerprint] = copy
+    return out
+
+
+def _carry(target: Target, posted: PostedFinding, changes: ChangeSet, code: Code | None,
+           result: PublishResult, state: PostedState) -> bool:
+    """Post `posted`'s comment on its file's new path, then resolve the old thread and edit
+    the old comment to point there; False (nothing done) when no line of the PR's diff shows
+    it there or GitHub refuses the anchor: the old comment carries it on, and the summary
+    lists it at its new place. New before old: if the edit fails, the next run reads two
+    comments for it, and takes the one on the new path for the new comment (`interrupted`:
+    not retired as a second copy, not posted again) to finish the move."""
+    cut_short = interrupted(state).get(posted.fingerprint)
+    if cut_short is not None and cut_short.comment_id is not None:
+        return _moved_from(target, posted, cut_short.path, cut_short.line or 0,
+                           _carried_to(target, posted.fingerprint, cut_short.path), result)
+    entry = result.ledger.find([posted.fingerprint])
+    if entry is None:
+        return False
+    finding = entry.finding
+    reported = finding.rationale != POSTED and finding.file == posted.record.file
+    if not reported:  # not reported again: where its code is now, its words from the comment
+        where = locate(posted.record, code) if code is not None else None
+        lines = where if isinstance(where, tuple) else (posted.record.start_line,
+                                                         posted.record.end_line)
+        finding = posted.record.finding().model_copy(
+            update={"start_line": lines[0], "end_line": lines[1]})
+    planned = plan_review([finding], changes, target.key, max_inline=1).inline
+    body = planned[0].body if planned and reported else \
+        carried(posted.body, finding, target.key) if planned else None
+    if not planned or body is None:
+        return False
+    comment = replace(planned[0], body=moved_here(body, posted.path, target.head_sha))
+    try:
+        made = _create_once(partial(target.client.create_review_comment, target.repo,
+                                    target.number, commit_id=target.head_sha,
+                                    comment=comment.payload()),
+                            partial(_carried_to, target, posted.fingerprint, comment.path),
+                            result)
+    except GitHubError as exc:
+        if not exc.unprocessable or exc.head_moved:
+            raise
+        return False
+    return _moved_from(target, posted, comment.path, comment.line, made, result)
+
+
+def _moved_from(target: Target, posted: PostedFinding, path: str, line: int,
+                made: dict[str, Any] | None, result: PublishResult) -> bool:
+    """Resolve `posted`'s old thread and edit its comment to point to `made`, the comment
+    that carries it on at `path`:`line`."""
+    if posted.thread is not None:
+        set_resolved(target.client, posted.thread, True)
+    if posted.comment_id is not None:
+        url = str((made or {}).get("html_url", ""))
+        _gone_or(partial(target.client.update_review_comment, target.repo, posted.comment_id,
+                         moved_away(path, line, url, target.head_sha)))
+    result.carried += 1
+    return True
+
+
+def _carried_to(target: Target, fingerprint: str, path: str) -> dict[str, Any] | None:
+    """Our comment carrying `fingerprint` on `path`, when the PR shows one (read back: while
+    the old comment keeps its marker, the new one reads as its second copy)."""
+    now = target.read()
+    found = next((p for p in (*now.findings.values(), *now.duplicates)
+                  if p.fingerprint == fingerprint and p.path == path and p.inline), None)
+    if found is None:
+        return None
+    return {"id": found.comment_id, "html_url": f"#discussion_r{found.comment_id}"}
 
 
 def _gone_or(edit: Callable[[], object]) -> bool:

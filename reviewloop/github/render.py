@@ -27,6 +27,7 @@ _MARKER_ROOM = 16_000  # kept free under MAX_BODY for the marker of a summary co
 _ROOM_KEY = bytes(32)  # any key: a marker's length does not depend on it
 _FIXED = "✅ **Fixed**"
 _LEFT = "⏭️ **No longer in this pull request**"
+_SUGGESTION = re.compile(r"^(`{3,})suggestion\n.*?^\1$", re.M | re.S)
 
 
 def safe(text: str) -> str:
@@ -84,6 +85,37 @@ def restated(body: str, key: bytes, state: str, head_sha: str, *,
     data = {k: v for k, v in marker.data.items() if k != "away"}
     return with_marker(text, "finding", {**data, "st": state, "at": head_sha,
                                          **({"away": True} if away else {})}, key)
+
+
+def moved_here(body: str, old_path: str, head_sha: str) -> str:
+    """An inline comment's `body` for a finding carried over from `old_path`, which the
+    push at `head_sha` renamed: a line on top says where it was."""
+    note = safe(f"_↪️ Moved here from {code_span(old_path)}: the file was renamed "
+                f"at {head_sha[:12]}._")
+    return f"{note}\n\n{body}"
+
+
+def carried(body: str, finding: Finding, key: bytes) -> str | None:
+    """The text of our comment `body` (no banner, no suggestion: that was for its old
+    lines) over a marker for `finding` at its new place, state `open`; None when `body`
+    carries no verified finding marker. For a finding not reported again at this push,
+    whose words are only in its comment."""
+    if read_marker(body, key, "finding") is None:
+        return None
+    text = strip_marker(body)
+    if text.startswith((_FIXED, _LEFT)):
+        text = text.split("\n\n", 1)[1] if "\n\n" in text else ""
+    text = _SUGGESTION.sub("_The suggested replacement was for its old place._", text)
+    return with_marker(neutralise(text), "finding",
+                       {"f": FindingRecord.of(finding).data(), "st": "open"}, key)
+
+
+def moved_away(new_path: str, line: int, url: str, head_sha: str) -> str:
+    """The text that replaces a comment whose finding moved with its renamed file: no
+    marker (the comment at `url`, on `new_path`, carries the finding on)."""
+    return safe(f"_↪️ Moved: the file was renamed at {head_sha[:12]}; this finding is now on "
+                f"{code_span(f'{new_path}:{line}')}. [The comment there]({url}) carries it "
+                "on; this one is no longer updated._") + "\n"
 
 
 def superseded(what: str) -> str:
@@ -187,14 +219,17 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
                  body_fixed: Iterable[str] = (), whole: bool = True,
                  base: tuple[str, str] | None = None, left_count: int = 0,
                  body_left: Iterable[str] = (), llm: bool = True,
-                 open_ids: Iterable[str] = ()) -> str:
+                 open_ids: Iterable[str] = (), edited: Sequence[str] = (),
+                 elsewhere: Sequence[tuple[str, str]] = ()) -> str:
     """The summary comment: what is open on the whole PR, this push's report, the last
-    reviewed commit; its marker records the head, the open findings (`open_ids`, their
-    fingerprints: `o`, their short ids end to end — a finding whose own comment or review
-    body no longer carries its marker, deleted or edited by someone, is then known to be
-    missing, not fixed: `github.posted.read_state`), the fixed findings that have no
-    comment of their own to carry that state (those listed in review bodies), and those
-    whose file left the PR (`left_count` of them in all), whether
+    reviewed commit, and a note linking each earlier summary that is no longer read: one
+    `edited` below its marker (`markers.buried`), or one `elsewhere`, posted by another
+    bot account (a token switched); its marker records the head, the open findings
+    (`open_ids`, their fingerprints: `o`, their short ids end to end — a finding whose own
+    comment or review body no longer carries its marker, deleted or edited by someone, is
+    then known to be missing, not fixed: `github.posted.read_state`), the fixed findings
+    that have no comment of their own to carry that state (those listed in review bodies),
+    and those whose file left the PR (`left_count` of them in all), whether
     the review was `whole` (`github.event.review_base`), whether the LLM reviewers ran
     (`llm`: absent when they did), and the PR's `base` it was judged against, (commit,
     branch) (`github.followup`).
@@ -208,6 +243,10 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
     head = (f"**Open on this pull request: {open_total}** — {counts_text(open_counts)}"
             f" · ✅ {fixed_count} fixed since the first review"
             + (f" · ⏭️ {left_count} no longer in this pull request" if left_count else ""))
+    if edited:
+        head += "\n\n" + _edited_note(edited)
+    if elsewhere:
+        head += "\n\n" + _elsewhere_note(elsewhere)
     report = safe(report_markdown).rstrip()
     room = MAX_BODY - len(head) - _MARKER_ROOM
     if len(report) > room:
@@ -226,6 +265,30 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
         data["whole"] = False
     data |= {"fixed": fixed, **({"left": left} if left else {})}
     return with_marker(text, "summary", data, key)
+
+
+def _links(links: Sequence[str]) -> str:
+    shown = ", ".join(f"[this one]({link})" for link in links[:5])
+    return shown + (f" and {len(links) - 5} more" if len(links) > 5 else "")
+
+
+def _edited_note(links: Sequence[str]) -> str:
+    """What the summary says of earlier summaries someone added text below."""
+    return safe(f"> ⚠️ An earlier reviewloop summary ({_links(links)}) has text added below "
+                "its hidden marker, which must stay the comment's last line: reviewloop no "
+                "longer reads or updates it, so its counts are stale. This comment is the "
+                "current summary; edit text above the marker, or add a comment of your own.")
+
+
+def _elsewhere_note(summaries: Sequence[tuple[str, str]]) -> str:
+    """What the summary says of summaries another bot account posted (login, link)."""
+    logins = ", ".join(sorted({f"@{login}" for login, _ in summaries}))
+    return safe(f"> ⚠️ An earlier reviewloop summary ({_links([u for _, u in summaries])}) "
+                f"was posted by {logins}, not by the account this run's token acts as: "
+                "reviewloop reads only its own account's comments, so that summary and the "
+                "threads posted with it are not read or updated any more (their findings are "
+                "posted again here if still there). Resolve them by hand, or keep one token "
+                "for the life of a pull request (docs/github.md).")
 
 
 def _open_set(data: Mapping[str, Any], open_ids: Iterable[str]) -> dict[str, Any]:

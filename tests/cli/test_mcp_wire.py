@@ -1,6 +1,8 @@
 """`reviewloop mcp` answers every line that is no JSON-RPC message, as JSON-RPC 2.0 asks:
 -32700 Parse error (id null) for a line that is not JSON, -32600 Invalid Request for JSON
-that is no message; a blank line gets nothing, and the session goes on after each."""
+that is no message (a request whose `id` is no string or integer among them: the SDK reads
+it as a notification, so the raw line tells); a blank line gets nothing, and the session
+goes on after each."""
 
 from __future__ import annotations
 
@@ -8,16 +10,17 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 mcp = pytest.importorskip("mcp", reason="the `mcp` extra is not installed")
 import mcp_types as types  # noqa: E402
 
-from reviewloop.cli.mcp_wire import malformed_reply  # noqa: E402
+from reviewloop.cli.mcp_wire import carries_id, malformed_reply  # noqa: E402
 from tests.support.repos import init_repo  # noqa: E402
 
 INITIALIZE = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
@@ -88,3 +91,75 @@ def test_the_server_answers_each_bad_line_in_order_and_serves_on(tmp_path: Path)
         (None, -32700), (None, -32600), (None, -32600), (7, -32600), (1, None), (None, -32700)]
     assert replies[4]["result"]["serverInfo"]["name"] == "reviewloop"
     assert done.returncode == 0, done.stderr
+
+
+VALID_IDS = st.text(max_size=8) | st.integers(-(2**53), 2**53)
+BAD_IDS = (st.none() | st.booleans() | st.floats(allow_nan=False, allow_infinity=False)
+           | st.lists(JSON, max_size=2) | st.dictionaries(st.text(max_size=4), JSON, max_size=2))
+INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
+
+
+def _answers(root: Path, messages: list[object], count: int) -> list[dict]:
+    """The first `count` replies of a server sent `messages`, its stdin kept open until they
+    came (at EOF the SDK drops the requests still in flight)."""
+    proc = subprocess.Popen([sys.executable, "-m", "reviewloop", "mcp"], cwd=root,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=dict(os.environ))
+    guard = threading.Timer(120, proc.kill)  # a bound on a hang, not a timing
+    guard.start()
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write("".join(json.dumps(m) + "\n" for m in messages))
+        proc.stdin.flush()
+        replies = [json.loads(proc.stdout.readline() or "null") for _ in range(count)]
+        proc.stdin.close()
+        assert proc.wait() == 0
+    finally:
+        guard.cancel()
+        proc.kill()
+    return replies
+
+
+@settings(max_examples=5, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ids=st.lists(st.tuples(st.booleans(), VALID_IDS, BAD_IDS), min_size=1, max_size=6,
+                    unique_by=lambda drawn: str(drawn[1])))  # a request's id is its own
+def test_a_request_whose_id_is_no_string_or_integer_is_refused_and_the_others_answered(
+        tmp_path: Path, ids: list[tuple[bool, object, object]]) -> None:
+    root = tmp_path / "r"
+    if not root.exists():
+        init_repo(root, {"a.py": "x = 1\n"})
+    sent = [good if valid else bad for valid, good, bad in ids]
+    replies = _answers(root, [INITIALIZE, INITIALIZED, *(
+        {"jsonrpc": "2.0", "id": rid, "method": "ping"} for rid in sent)], 1 + len(sent))
+    assert replies[0]["id"] == 1 and "result" in replies[0]
+    refused = [r for r in replies[1:] if "error" in r]
+    assert all(r["id"] is None and r["error"]["code"] == types.INVALID_REQUEST
+               for r in refused), refused
+    assert len(refused) == sum(1 for valid, _, _ in ids if not valid)
+    answered = sorted(json.dumps(r["id"]) for r in replies[1:] if "result" in r)
+    assert answered == sorted(json.dumps(good) for valid, good, _ in ids if valid)
+
+
+@given(st.dictionaries(st.text(max_size=6), JSON, max_size=4), JSON)
+def test_a_line_carries_an_id_exactly_when_it_is_an_object_with_an_id_member(
+        value: dict, rid: object) -> None:
+    assert carries_id(json.dumps(value)) == ("id" in value)
+    assert carries_id(json.dumps({**value, "id": rid}) + "\r\n")
+    assert not carries_id(json.dumps([value, {"id": rid}]))
+
+
+def test_while_serving_a_command_reads_eof_on_stdin_and_the_server_the_wire() -> None:
+    script = (
+        "import subprocess, sys\n"
+        "from reviewloop.cli.mcp_wire import claimed_stdin\n"
+        "with claimed_stdin() as wire:\n"
+        "    child = subprocess.run([sys.executable, '-c',"
+        " 'import sys; print(repr(sys.stdin.read()))'],"
+        " capture_output=True, text=True, check=True).stdout.strip()\n"
+        "    print(child, repr(wire.readline().decode()))\n"
+        "import os, stat\n"
+        "print(stat.S_ISFIFO(os.fstat(0).st_mode))\n")
+    done = subprocess.run([sys.executable, "-c", script], input="hello\nrest\n",
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.splitlines() == ["'' 'hello\\n'", "True"], done.stderr
