@@ -1,6 +1,8 @@
 """A path's entry — its mode and blob id — in a commit, in the index and in the working
 tree, and writing one into the working tree without following a symlink: the plain git
-operations landing a commit is made of (`landing.engine`)."""
+operations landing a commit is made of (`landing.engine`). A file is written as `git
+checkout` writes it: through the path's attributes and the repository's config (`eol`,
+`core.autocrlf`, `filter=` smudge filters such as git-lfs), never as the raw blob."""
 
 from __future__ import annotations
 
@@ -20,8 +22,16 @@ def write_entry(repo: Repository, path: str, entry: Entry | None) -> None:
         nofollow.write_entry(repo.root, path, None)
         return
     mode, blob = entry
-    data = repo.git("cat-file", "blob", blob).encode("utf-8", "surrogateescape")
-    nofollow.write_entry(repo.root, path, data, mode)
+    nofollow.write_entry(repo.root, path, checked_out(repo, path, entry), mode)
+
+
+def checked_out(repo: Repository, path: str, entry: Entry) -> bytes:
+    """The bytes `git checkout` writes at `path` for `entry`: a file's blob through git's
+    smudge side (line ends, smudge filters), as the checkout's attributes and config say; a
+    symlink's target as stored."""
+    mode, blob = entry
+    raw = ("blob", blob) if mode == nofollow.LINK else ("--filters", f"--path={path}", blob)
+    return repo.git("cat-file", *raw).encode("utf-8", "surrogateescape")
 
 
 def set_index(checkout: Repository, paths: Sequence[str], new: Mapping[str, Entry]) -> None:
