@@ -172,6 +172,9 @@ def _facts(summary: RunSummary, *, report: str | None = None) -> Table:
                            style="green" if passed else "bold red"))
     if not summary.is_review:
         facts.add_row("spec progress", f"{done}/{total}")
+    for index, line in enumerate(summary.spec_restored):
+        facts.add_row("spec put back" if index == 0 else "",
+                      Text(f"{line} by the agent; not landed", style="yellow"))
     facts.add_row("review rounds", str(summary.rounds))
     facts.add_row("fixed", counts_text(summary.findings_fixed))
     facts.add_row("remaining", counts_text(summary.findings_remaining))

@@ -34,7 +34,12 @@ from reviewloop.graph import steps
 from reviewloop.graph.context import LoopDeps
 from reviewloop.graph.state import LoopState, ReviewTask
 from reviewloop.graph.steps import RoundDeps
-from reviewloop.implement.attempt import implementer_context, run_implementer, write_context
+from reviewloop.implement.attempt import (
+    implementer_context,
+    keep_to_own_task,
+    run_implementer,
+    write_context,
+)
 from reviewloop.landing.commit import CommitFacts, commit_change
 from reviewloop.landing.job import LandJob
 from reviewloop.landing.land import land_change
@@ -63,11 +68,13 @@ def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
                                                  state.touched.paths), feedback,
                              models=deps.models, workspace=deps.workspace, policy=deps.policy,
                              settings=deps.settings)
+    restored = _keep_to_own_task(deps, state)
     touched, diff_text = changes_since(deps.repo, state.baseline, state.artifacts)
     lost = written(outside, left_out(deps.repo))
     return {"diff_path": write_diff(deps.run_dir, 1, diff_text), "touched": touched,
             "context_path": context_path, "round": 1, "attempts": state.attempts + 1,
             "usage": result.usage, "not_reviewed": sorted({*state.not_reviewed, *lost}),
+            "spec_restored": restored,
             "escalations": ([] if result.ok else [f"implementer failed: {result.summary}"])
             + left_out_escalation(lost)}
 
@@ -107,6 +114,7 @@ def fix(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     deps = runtime.context
     before = state.fix_baseline or state.baseline
     result = fix_and_test(_fix_job(deps, state), state.actionable)
+    restored = _keep_to_own_task(deps, state)
     round_no = state.round + 1
     # Files the fixer's own test runs leave are caught by the artifact patterns; paths the
     # gates made earlier stay excluded through `artifacts`.
@@ -116,6 +124,7 @@ def fix(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     update: Update = {
         "round": round_no, "diff_path": diff_path, "touched": union(state.touched, touched),
         "addressed": result.addressed, "fix_stopped": result.stopped(bool(diff_path)),
+        "spec_restored": restored,
         "usage": result.usage, "escalations": [*state.escalations, *result.escalations()],
         # a group whose fix budget ran out is a human's now, whatever the next round says
         "ledger": escalated_in(state.ledger, result, state.round),
@@ -150,7 +159,8 @@ def escalate(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
 
 def present(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     """Build the summary and stop for the human; resume supplies the decision."""
-    summary = build_summary(summary_scope(runtime.context), state, state.escalations)
+    summary = build_summary(summary_scope(runtime.context), state, state.escalations
+                            ).model_copy(update={"spec_restored": state.spec_restored})
     answer = interrupt({"run_id": state.run_id, "summary": summary.model_dump(mode="json")})
     decision = answer.get("decision") if isinstance(answer, dict) else str(answer)
     # the summary's ledger adds a finding for each lever the change touches
@@ -180,6 +190,15 @@ def land(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
         checkout=deps.checkout, run_tree=deps.run_tree, run_id=state.run_id,
         task_id=state.task_id, summary=state.summary, open_pr=deps.open_pr), state.commit or "")
     return {"commit": landed.commit, "notices": landed.notices, "outcome": "committed"}
+
+
+def _keep_to_own_task(deps: LoopDeps, state: LoopState) -> list[str]:
+    """Other tasks' spec lines an agent changed, put back; all the run's so far (`your
+    change`, the manual implementer's, is yours: left as you made it)."""
+    if deps.spec_file is None or deps.implementer.spec.your_change:
+        return list(state.spec_restored)
+    found = keep_to_own_task(deps.repo, deps.spec_file, state.baseline, state.task_id)
+    return [*state.spec_restored, *(t for t in found if t not in state.spec_restored)]
 
 
 def gate_events() -> OnGate:

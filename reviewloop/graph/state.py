@@ -146,6 +146,8 @@ class LoopState(InputState):
     """Why the round's reviewers did not start (its estimate was over the cost limit)."""
     not_reviewed: list[str] = field(default_factory=list)
     """"path: reason" for changed files no reviewer saw, all rounds."""
+    spec_restored: list[str] = field(default_factory=list)
+    """"id title: what" of other tasks' spec lines an agent changed, put back (`spec.overreach`)."""
     reviews: Annotated[list[ReviewerOutcome], operator.add] = field(default_factory=list)
     """Every reviewer outcome of every round; parallel branches append, triage filters."""
     usage: Annotated[list[UsageRecord], operator.add] = field(default_factory=list)

@@ -3,6 +3,7 @@ implementer reads, and the implementer it runs (an LLM agent, a command, or your
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -10,12 +11,15 @@ from pathlib import Path
 from reviewloop.agent.roles import Models
 from reviewloop.agent.tools import CommandPolicy, Workspace
 from reviewloop.config import Settings
+from reviewloop.errors import SpecError
+from reviewloop.git.entries import checked_out, tree_entries
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.implement.implementer import Implementer, ImplementRequest, ImplementResult
 from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.spec import context as task_context
 from reviewloop.spec import select
-from reviewloop.spec.loader import load_spec
+from reviewloop.spec.loader import load_spec, parse_tasks
+from reviewloop.spec.overreach import restore_others
 from reviewloop.spec.steering_set import SteeringSet
 
 
@@ -58,3 +62,28 @@ def run_implementer(implementer: Implementer, task_id: str, context_text: str,
     return implementer.attempt(ImplementRequest(
         task_id=task_id, context_text=context_text, feedback=feedback, argument=None,
         models=models, workspace=workspace, policy=policy, settings=settings))
+
+
+def keep_to_own_task(repo: Repository, spec_file: Path | None, start: Snapshot,
+                     task_id: str) -> list[str]:
+    """Put back the lines of other tasks an agent changed in the run's spec since `start`
+    (`spec.overreach`), in the run's worktree `repo`; one line per task put back."""
+    try:
+        spec = load_spec(repo.root, spec_file)
+    except SpecError:
+        return []  # the commit step names what is wrong with it
+    path = spec.tasks_file
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(repo.root))
+    entry = tree_entries(repo, start.tree, [Path(rel).as_posix()]).get(Path(rel).as_posix())
+    if entry is None or entry[0] not in ("100644", "100755") or path.is_symlink():
+        return []  # a spec the run created, or a link: nothing of another task's to keep
+    base = checked_out(repo, Path(rel).as_posix(), entry)
+    now = path.read_bytes()
+    if base == now:
+        return []
+    restored = restore_others(
+        base, now, lambda text: parse_tasks(repo.root, path, text.removeprefix("\ufeff")).tasks,
+        task_id)
+    if restored.data != now:
+        path.write_bytes(restored.data)
+    return list(restored.tasks)

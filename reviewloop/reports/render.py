@@ -32,6 +32,8 @@ def to_markdown(summary: RunSummary) -> str:
         f"- Files: {files_text(summary)}",
         f"- Tests passing: {tests_text(summary.passed_tests)}",
         *([] if summary.is_review else [f"- Spec progress: {done}/{total}"]),
+        *(f"- Spec put back: {plain_text(line)} by the agent; not landed"
+          for line in summary.spec_restored),
         f"- Review rounds: {summary.rounds}",
         f"- Findings fixed: {counts_text(summary.findings_fixed)}",
         f"- Findings remaining: {counts_text(summary.findings_remaining)}",

@@ -77,6 +77,8 @@ class RunSummary(BaseModel):
     # (name, passed, summary) of each gate
     gates: list[tuple[str, bool, str]] = Field(default_factory=list[tuple[str, bool, str]])
     skipped: list[str] = Field(default_factory=list[str])  # "path: reason" of files not read
+    # "id title: what" of other tasks' lines of the spec an agent changed, put back
+    spec_restored: list[str] = Field(default_factory=list[str])
     # reviewers over `[review] max_reviewers`, not run (also an escalation naming them)
     reviewers_left_out: str | None = None
     line_counts: dict[str, tuple[int, int]] = Field(default_factory=dict)  # path: (+, -)
@@ -286,6 +288,7 @@ def to_json(summary: RunSummary, *, models: bool = False) -> dict[str, Any]:
         "llm": summary.llm,
         "escalations": list(summary.escalations),
         "skipped": list(summary.skipped),
+        "spec_restored": list(summary.spec_restored),
         "ledger": dump(summary.ledger),
     }
     return data

@@ -83,6 +83,11 @@ def mark_in_progress(path: Path, tasks: Sequence[Task], task_id: str) -> list[st
     return _apply(path, tasks, changes)
 
 
+def closed_by(tasks: Sequence[Task], task_id: str) -> set[str]:
+    """`task_id` and the parents `mark_done` closes with it: the marks a run of it owns."""
+    return {task_id, *_plan_done(tasks, {t.id: t.status for t in tasks}, task_id)}
+
+
 def _plan_done(tasks: Sequence[Task], statuses: dict[str, TaskStatus],
                task_id: str) -> dict[str, TaskStatus]:
     """The marks `task_id` done changes: its own and its parents', up to the first parent
