@@ -14,7 +14,7 @@ from reviewloop.app.models import model_switch
 from reviewloop.app.output import Output
 from reviewloop.app.preflight import Needs, check_implementer_model, preflight
 from reviewloop.config import Settings
-from reviewloop.errors import ConfigError, ExitCode, UserInputError
+from reviewloop.errors import ConfigError, ExitCode, TaskSelectionError, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.modes import land_mode
@@ -27,7 +27,7 @@ from reviewloop.runs.runner import LoopRunner
 from reviewloop.runs.stops import LANDING_STEPS
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
-from reviewloop.spec.model import Spec
+from reviewloop.spec.model import Spec, Task
 from reviewloop.spec.steering import load_layered
 from reviewloop.spec.steering_set import check_steering, cut_notices, with_references
 
@@ -59,6 +59,8 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
     check_steering(steering)
     for notice in cut_notices(steering):  # a rule past the cap would go missing unsaid
         out.warn(notice, style="yellow")
+    if target not in ("next", "all"):  # refused before anything is created
+        _refuse_parent(spec, select.by_id(spec.tasks, target), options.force)
     _check_branch(root, settings, options.branch)  # refused before anything is created
     runner = loop_runner(settings, root, model_factory, options.require_llm, out)
     if implementer.spec.uses_model and not runner.llm:
@@ -79,6 +81,20 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
         return ExitCode.OK
     return _settle(runner, runner.start(task, spec.tasks_file, implementer), options, out,
                    chain=True)
+
+
+def _refuse_parent(spec: Spec, task: Task, force: bool) -> None:
+    """A parent with open sub-tasks is not a unit of work: its sub-tasks are, and it closes
+    when the last of them lands (as in Kiro). Run from its title alone, its tick would
+    close it over them."""
+    kids = select.open_subtasks(spec.tasks, task.id)
+    if kids and (force or not task.is_done):  # a done one is said to be done, as a leaf is
+        names = ", ".join(f"{k.id} ({k.title})" for k in kids)
+        raise TaskSelectionError(
+            f"task {task.id} ({task.title}) is a parent task: its open sub-tasks {names} are "
+            "the work, and it closes when the last of them lands",
+            fix=f"run them: `reviewloop run {kids[0].id}`, then the next; or `reviewloop run "
+                "all`, which runs every open task in order")
 
 
 def _say_unread_lines(spec: Spec, out: Output) -> None:

@@ -121,6 +121,16 @@ def blockers(tasks: Sequence[Task], task_id: str) -> list[str]:
     return graph.blockers(task_id, graph.done_by_status())
 
 
+def open_subtasks(tasks: Sequence[Task], task_id: str) -> list[Task]:
+    """The not-done required sub-tasks (leaves) of `task_id`: the work a parent stands for,
+    which closes it when the last of them lands (empty for a leaf)."""
+    graph = _Graph(tasks, include_optional=False)
+    if task_id not in graph.by_id or graph.is_unit(task_id):
+        return []
+    done = graph.done_by_status()
+    return [graph.by_id[u] for u in graph.units_under(task_id) if not done(u)]
+
+
 class _Graph:
     """The parent/child and dependency structure of one task list."""
 

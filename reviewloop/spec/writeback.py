@@ -65,6 +65,14 @@ def mark_done(path: Path, tasks: Sequence[Task], task_id: str) -> list[str]:
     Returns the ids whose marks changed (empty when the task and its parents were done).
     """
     statuses = {t.id: t.status for t in tasks}
+    task = _require({t.id: t for t in tasks}, task_id)
+    open_kids = [t.id for t in tasks if t.parent == task_id and not t.optional
+                 and statuses[t.id] is not TaskStatus.DONE]
+    if open_kids and statuses[task_id] is not TaskStatus.DONE:
+        raise SpecError(  # Kiro never writes it: a parent closes with its last sub-task
+            f"task {task_id} has open sub-tasks ({', '.join(open_kids)}): it is not ticked "
+            "over them", where=f"{task.file}:{task.line}",
+            fix=f"run its sub-tasks (`reviewloop run {open_kids[0]}`); it closes with the last")
     changes = _plan_done(tasks, statuses, task_id)
     return _apply(path, tasks, changes)
 
