@@ -21,8 +21,7 @@ def write_entry(repo: Repository, path: str, entry: Entry | None) -> None:
     if entry is None or entry[0] == "160000":
         nofollow.write_entry(repo.root, path, None)
         return
-    mode, blob = entry
-    nofollow.write_entry(repo.root, path, checked_out(repo, path, entry), mode)
+    nofollow.write_entry(repo.root, path, checked_out(repo, path, entry), entry[0])
 
 
 def checked_out(repo: Repository, path: str, entry: Entry) -> bytes:

@@ -38,7 +38,7 @@ def _spec(fmt: str, marks: list[str], end: str, edits: dict[int, str] | None = N
     """The spec with task n's mark `marks[n - 1]`, each other task edited as `edits` says and
     the run's own task `own[0]` with its mark `own[1]` and a note under it."""
     _, header, line = FORMATS[fmt]
-    lines = header.rstrip("\n").split("\n") + [""]
+    lines = [*header.rstrip("\n").split("\n"), ""]
     for n, mark in enumerate(marks, 1):
         edit = (edits or {}).get(n, "keep")
         title = TITLES[n - 1]
@@ -63,7 +63,7 @@ def cases(draw: st.DrawFn) -> tuple[str, list[str], str, int, dict[int, str], bo
     edits = {n: draw(st.sampled_from(EDITS)) for n in range(1, size + 1) if n != own}
     # an edit that leaves the line as it was is no edit: untick an open task, tick a done one
     edits = {n: e for n, e in edits.items()
-             if not (e == "tick" and marks[n - 1] == "x" or e == "untick" and marks[n - 1] == " ")}
+             if (e, marks[n - 1]) not in {("tick", "x"), ("untick", " ")}}
     return (fmt, marks, draw(st.sampled_from(["\n", "\r\n"])), own, edits,
             draw(st.booleans()))
 
@@ -121,7 +121,8 @@ def test_what_was_put_back_is_said_per_task():
     restored = restore_others(base.encode(), left.encode(), read, "1")
 
     assert restored.tasks == ("2 Api: unticked", "5 Docs: ticked", "6 Cli: reworded")
-    assert restored.data == b"- [x] 1. Models\n  note\n\n- [x] 2. Api\n\n- [ ] 5. Docs\n\n- [ ] 6. Cli\n"
+    assert restored.data == (b"- [x] 1. Models\n  note\n\n- [x] 2. Api\n\n- [ ] 5. Docs\n\n"
+                             b"- [ ] 6. Cli\n")
 
 
 def test_a_parent_the_own_tick_closes_is_the_runs_own():
