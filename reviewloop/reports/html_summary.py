@@ -26,6 +26,8 @@ def facts(summary: RunSummary) -> str:
     spans = "".join(f"<span>{esc(f)}</span>" for f in shown)
     # a reviewer answered by another model than the one asked: said where the cost is
     fell = "".join(f"<li>Fallback model: {esc(line)}</li>" for line in summary.fallbacks)
+    fell += "".join(f"<li>Spec put back: {esc(line)} by the agent; not landed</li>"
+                    for line in summary.spec_restored)  # another task's line (spec.overreach)
     more = f'<ul class="small">{fell}</ul>' if fell else ""
     return f'<section id="facts"><div class="facts">{spans}</div>{more}</section>'
 

@@ -28,7 +28,7 @@ NOTHING = "nothing to review"
 # The top-level keys of `to_json`, in order; consumers (the Action, scripts) rely on them.
 JSON_KEYS = ("verdict", "task", "files", "tests", "spec_progress", "unfinished", "landed",
              "rounds", "gates", "reviewers", "health", "findings", "counts", "newly_eligible",
-             "usage", "llm", "escalations", "skipped", "ledger")
+             "usage", "llm", "escalations", "skipped", "spec_restored", "ledger")
 
 
 class ReviewerOutcome(BaseModel):

@@ -27,7 +27,7 @@ MARKDOWN_SECTIONS = {"Files": "files", "Gates": "reviewers", "Remaining findings
                      "Escalations": "verdict", "Not read by a model": "not-read",
                      "Newly eligible tasks": "eligible"}
 MARKDOWN_FACTS = {"Files", "Tests passing", "Spec progress", "Review rounds", "Findings fixed",
-                  "Findings remaining", "Nits", "Tokens", "Fallback model"}
+                  "Findings remaining", "Nits", "Tokens", "Fallback model", "Spec put back"}
 # where each top-level key of the JSON report is on the page
 JSON_SECTIONS = {"verdict": "verdict", "task": "title", "files": "facts", "tests": "facts",
                  "spec_progress": "facts", "unfinished": "verdict", "landed": "verdict",
@@ -35,7 +35,7 @@ JSON_SECTIONS = {"verdict": "verdict", "task": "title", "files": "facts", "tests
                  "reviewers": "reviewers", "health": "coverage", "findings": "findings",
                  "counts": "facts", "newly_eligible": "eligible", "usage": "facts",
                  "llm": "facts", "escalations": "verdict", "skipped": "not-read",
-                 "ledger": "findings"}
+                 "spec_restored": "facts", "ledger": "findings"}
 
 
 class Sections(HTMLParser):
@@ -109,6 +109,7 @@ def summaries(draw: st.DrawFn) -> RunSummary:
                       health=health),
         newly_eligible=draw(st.lists(phrases, max_size=2)), llm=draw(st.booleans()),
         fallbacks=draw(st.lists(phrases, max_size=2)),
+        spec_restored=draw(st.lists(st.tuples(words, phrases).map(": ".join), max_size=2)),
         escalations=draw(st.lists(phrases, max_size=2)),
         gates=draw(st.lists(st.tuples(words, st.booleans(), phrases), max_size=2)),
         skipped=draw(st.lists(st.tuples(paths, phrases).map(": ".join), max_size=3)),
@@ -140,6 +141,8 @@ def test_the_page_shows_every_section_and_text_of_the_markdown_and_json(summary:
         "not-read": data["skipped"], "eligible": data["newly_eligible"],
         "verdict": [data["verdict"].split("; ")[0], *data["escalations"]],
         "facts": [*(f"Fallback model: {f}" for f in data["usage"]["fallbacks"]),
+                  *(f"Spec put back: {f} by the agent; not landed"
+                    for f in data["spec_restored"]),
                   f"tests passing: {passed if passed is not None else 'unknown'}",
                   f"{len(data['files']['created'])} created, "
                   f"{len(data['files']['modified'])} modified",
