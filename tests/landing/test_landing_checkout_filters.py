@@ -5,6 +5,7 @@ comes back CRLF — checked against git's own checkout of the landed commit."""
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -89,4 +90,24 @@ def test_a_crlf_spec_under_eol_crlf_lands_crlf_on_every_line(tmp_path: Path):
                                                      "HEAD").strip(), "work"))
 
     assert (root / "tasks.md").read_bytes() == b"- [x] 1. a\r\n- [ ] 2. b\r\n"
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_a_smudge_filter_runs_as_git_checkout_runs_it(tmp_path: Path):
+    """A `filter=` attribute (git-lfs is one): the landed file is the smudged text, and git
+    sees it unchanged (its clean side gives the blob back)."""
+    root = _repository(tmp_path, "*.md filter=upper\n", None)
+    shout = "import sys; sys.stdout.write(sys.stdin.read().{}())"
+    git(root, "config", "filter.upper.smudge", f"{sys.executable} -c '{shout.format('upper')}'")
+    git(root, "config", "filter.upper.clean", f"{sys.executable} -c '{shout.format('lower')}'")
+    tree = worktree.create(open_repository(root), "r1", "reviewloop/1", carry=False)
+    write(Path(tree.path), "tasks.md", "- [x] 1. a\n- [ ] 2. b\n")
+    git(Path(tree.path), "commit", "-qam", "1: a")
+    checkout = open_repository(root)
+    plan = engine.plan(checkout, git(Path(tree.path), "rev-parse", "HEAD").strip(), "work")
+
+    assert engine.apply(checkout, plan) == []
+
+    assert (root / "tasks.md").read_bytes() == b"- [X] 1. A\n- [ ] 2. B\n"
+    assert _checked_out_by_git(root, ("tasks.md",)) == {"tasks.md": b"- [X] 1. A\n- [ ] 2. B\n"}
     assert git(root, "status", "--porcelain") == ""
