@@ -25,7 +25,7 @@ FORMATS: dict[str, tuple[str, str, Callable[[int, str, str], str]]] = {
              lambda n, title, mark: f"- [{mark}] T{n} {title}"),
 }
 TITLES = ("Models", "Api layer", "Docs", "Wire the endpoint", "Tests", "Cli")
-EDITS = ("tick", "untick", "delete", "reword", "keep")
+EDITS = ("tick", "untick", "delete", "reword", "renumber", "keep")
 
 
 def _read(fmt: str) -> Callable[[str], list[Task]]:
@@ -48,7 +48,8 @@ def _spec(fmt: str, marks: list[str], end: str, edits: dict[int, str] | None = N
         if edit == "delete":
             continue
         mark = {"tick": "x", "untick": " "}.get(edit, mark)
-        lines.append(line(n, title + (" (already covered)" if edit == "reword" else ""), mark))
+        lines.append(line(n + 10 if edit == "renumber" else n,
+                          title + (" (already covered)" if edit == "reword" else ""), mark))
         lines.append("")
     return end.join(lines)
 
@@ -88,8 +89,9 @@ def test_other_tasks_lines_go_back_and_the_own_work_stays(case):
     before = {k: v for k, v in _statuses(read(base)).items() if k != own_id}
     assert {k: v[:2] for k, v in _statuses(after).items() if k != own_id} == {
         k: v[:2] for k, v in before.items()}
+    added = {t.id for t in read(left)} - {t.id for t in read(base)}  # renumbered
     assert sorted(line.split(" ", 1)[0] for line in restored.tasks) == sorted(
-        read(base)[n - 1].id for n in edited)
+        [*(read(base)[n - 1].id for n in edited), *added])
     if not edited:  # nothing of another task's: the agent's spec lands as it left it
         assert restored.data == left.encode()
     # the own tick and the note under it stay (a blank line apart from the other edits)
