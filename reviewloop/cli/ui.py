@@ -45,7 +45,7 @@ def _console(stderr: bool, tty: bool, stream: object, env: tuple[str | None, ...
 def tasks_table(spec: Spec, wave_of: Mapping[str, int]) -> Table:
     done, total = spec.progress()
     kind = spec.format.value + (f", {spec.dialect}" if spec.dialect else "")
-    table = Table(title=f"{spec.tasks_file.name} ({kind}) — {done}/{total} done",
+    table = Table(title=Text(f"{spec.tasks_file.name} ({kind}) — {done}/{total} done"),
                   title_justify="left", show_lines=False, expand=False)
     columns: tuple[tuple[str, dict[str, Any]], ...] = (
         ("id", {"no_wrap": True}), ("status", {"no_wrap": True}),
@@ -59,9 +59,9 @@ def tasks_table(spec: Spec, wave_of: Mapping[str, int]) -> Table:
         indent = "  " * _depth(task.id, task.parent, spec)
         wave = wave_of.get(task.id)
         table.add_row(
-            indent + task.id, Text(label, style=style), task.title,
-            "" if wave is None else str(wave), _short(_explicit_dependencies(task)),
-            _short(task.requirements), "yes" if task.optional else "",
+            Text(indent + task.id), Text(label, style=style), Text(task.title),
+            "" if wave is None else str(wave), Text(_short(_explicit_dependencies(task))),
+            Text(_short(task.requirements)), "yes" if task.optional else "",
         )
     return table
 
