@@ -3,7 +3,8 @@ title) are shown as written in every terminal table: never read as rich markup. 
 `reviewloop agents` crashed (exit 3) on a reviewer named `review-a[/]b`, and `agents` and
 `stats` showed `review-[red]x` as `review-x` and `[link=…]` as a terminal hyperlink.
 Generated: names made of markup-like fragments, through `agents` (the command itself),
-the `stats`, `runs` and bench tables and the review panel's reviewers and findings tables."""
+the `stats`, `runs` and bench tables, the review panel's reviewers and findings tables
+and the spec reader's problems."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
+from reviewloop.authoring.phases import TITLES
 from reviewloop.bench.report import ModelTally, ReviewerTally, Tally
 from reviewloop.cli.app import main
 from reviewloop.cli.bench_output import model_table
 from reviewloop.cli.panel import _reviewers_table, findings_table
 from reviewloop.cli.runs import _print_table
+from reviewloop.cli.spec_new import _show_gate
 from reviewloop.cli.stats import _table
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.reports.report import ReviewerOutcome
@@ -115,3 +118,12 @@ def test_a_bench_table_shows_model_and_reviewer_as_named(model: str, reviewer: s
     assert drawn.splitlines()[0].strip().startswith(f"{model}: 0/0 case(s) hit"), drawn
     assert any(line.split("│")[1].strip() == reviewer
                for line in drawn.splitlines() if line.startswith("│")), drawn
+
+
+@NAME_SETTINGS
+@given(problem=NAMES)
+def test_a_spec_readers_problem_is_shown_as_written(capsys, problem: str) -> None:
+    """The spec reader's problems quote the model's draft: printed as text."""
+    _show_gate({"phase": next(iter(TITLES)), "draft": "draft", "problems": [problem]})
+    out = capsys.readouterr().out
+    assert f"spec reader: {problem}" in out, out
