@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -152,6 +151,12 @@ def notice(text: str) -> None:
     spoke()
 
 
+def bullet(line: str) -> Text:
+    """A progress line: a dim bullet, then `line` as text (rich's `escape` loses a
+    backslash before a `[` that opens no tag, and doubles one at the end)."""
+    return Text.assemble(("•", "dim"), " ", line)
+
+
 def progress(node: str, update: Mapping[str, Any]) -> None:
     """One line on stderr as each step of the loop finishes (off a terminal: CI logs, pipes);
     on a terminal the live view (cli/live.py) shows the step instead, as it runs."""
@@ -159,7 +164,7 @@ def progress(node: str, update: Mapping[str, Any]) -> None:
         return
     line = _progress_text(node, update)
     if line:
-        console(stderr=True).print(f"[dim]•[/] {escape(line)}", highlight=False)
+        console(stderr=True).print(bullet(line), highlight=False)
         spoke()
 
 
