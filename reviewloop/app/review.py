@@ -120,7 +120,7 @@ def steering_cuts(config_root: Path, *, copied: bool) -> list[str]:
 
 def working_tree_left_out(repo: Repository, source: DiffSource) -> list[str]:
     """`path: reason` for each untracked path the working-tree change leaves out (a
-    virtualenv, node_modules, build output, a file over the size limit) under the review's
+    virtualenv, node_modules, build output; never a file for its size) under the review's
     paths; none for --staged or --head, which read no untracked file."""
     if source.staged or source.head:
         return []

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reviewloop.bench.cases import Case, Label
-from reviewloop.git.history import Commit, Origin, blame, commit, fix_lines, log
+from reviewloop.git.history import Commit, Origin, blame, commit, fix_lines, log, shallow_cut
 from reviewloop.git.repository import Repository
 
 # Conventional commits' `fix:`/`fix(scope):`, "fixes a crash", "bug", "regression",
@@ -28,6 +28,8 @@ FIX_PATTERNS = (
 # Lines whose removal says nothing about a bug: blank, or a comment and nothing else.
 _NOISE = re.compile(r"^\s*(#|//|/\*|\*|\*/|<!--|-->)|^\s*$")
 _ISSUE = re.compile(r"#(\d+)\b")
+# a commit a shallow clone holds without its parents: not a root, the history is cut there
+_CUT = "the shallow clone's cut (its parents were not fetched)"
 
 
 @dataclass(frozen=True)
@@ -55,22 +57,24 @@ class Mined:
     cases: list[Case] = field(default_factory=list)
     fixes: int = 0
     skipped: list[str] = field(default_factory=list)
+    shallow: bool = False  # a shallow clone: its cut hides what lies before it
 
 
 def mine(repo: Repository, rule: FixRule, rev: str = "HEAD") -> Mined:
     """The cases the fix commits in `rev` (or the given ones) trace back to, newest
     introducing commit first."""
     history = log(repo, rev)
+    cut = shallow_cut(repo)
     if rule.commits:
         fixes = [commit(repo, sha) for sha in rule.commits]
     else:
         patterns = rule.compiled()
         fixes = [c for c in history if rule.fixes(c.message, patterns)]
-    mined = Mined(fixes=len(fixes))
+    mined = Mined(fixes=len(fixes), shallow=cut is not None)
     traced: dict[str, dict[Label, None]] = {}
     fixed_by: dict[str, list[str]] = {}
     for fix in fixes:
-        for origin in _origins(repo, fix, mined.skipped):
+        for origin in _origins(repo, fix, mined.skipped, cut or frozenset()):
             traced.setdefault(origin.commit, {})[Label(path=origin.path, line=origin.line)] = None
             fixed_by.setdefault(origin.commit, [])
             if fix.sha not in fixed_by[origin.commit]:
@@ -79,8 +83,9 @@ def mine(repo: Repository, rule: FixRule, rev: str = "HEAD") -> Mined:
     for sha in sorted(traced, key=lambda s: (order.get(s, len(order)), s)):
         introducing = commit(repo, sha)
         if not introducing.parents:
-            mined.skipped.append(f"{sha[:12]} {introducing.subject}: the root commit, no parent "
-                                 "to review it against")
+            mined.skipped.append(f"{sha[:12]} {introducing.subject}: " + (
+                _CUT if sha in (cut or ()) else "the root commit") + ", no parent to review "
+                "it against")
             continue
         labels = sorted(traced[sha], key=lambda label: (label.path, label.line))
         mined.cases.append(Case(id=sha, source="history", base=introducing.parents[0],
@@ -89,14 +94,16 @@ def mine(repo: Repository, rule: FixRule, rev: str = "HEAD") -> Mined:
     return mined
 
 
-def _origins(repo: Repository, fix: Commit, skipped: list[str]) -> list[Origin]:
+def _origins(repo: Repository, fix: Commit, skipped: list[str], cut: frozenset[str]
+             ) -> list[Origin]:
     """Where the lines `fix` removed or changed were written (blank and comment-only lines,
     and lines from a root or boundary commit, left out). What cannot be traced (a deleted
     file, a file replaced by another kind, a submodule) is named in `skipped`; the rest of
-    the fix still gives its cases."""
+    the fix still gives its cases. `cut`: a shallow clone's commits held without parents."""
     what = f"fix {fix.sha[:12]} {fix.subject}"
     if not fix.parents:
-        skipped.append(f"{what}: a root commit, nothing before it to blame")
+        skipped.append(f"{what}: {_CUT if fix.sha in cut else 'a root commit'}, nothing "
+                       "before it to blame")
         return []
     parent = fix.parents[0]
     changed = fix_lines(repo, parent, fix.sha)
@@ -112,6 +119,7 @@ def _origins(repo: Repository, fix: Commit, skipped: list[str]) -> list[Origin]:
         return []
     found = [o for path, lines in by_path.items() for o in blame(repo, parent, path, lines)]
     if rooted := sum(o.boundary for o in found):
-        skipped.append(f"{what}: {rooted} line(s) written by a root or boundary commit (no "
-                       "parent to review them against)")
+        where = "the shallow clone's cut or a root commit" if cut else "a root or boundary commit"
+        skipped.append(f"{what}: {rooted} line(s) written by {where} (no parent to review "
+                       "them against)")
     return [o for o in found if not o.boundary]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from reviewloop.checks.analyzers.registry import analyzers
 from reviewloop.cli import ui
@@ -88,8 +89,10 @@ def agents_table(agent_set: AgentSet, root: Path) -> Table:
     for agent in agent_set.agents:
         source = _source(agent, root)
         tools = "all read-only" if agent.tools == READ_ONLY_TOOLS else ", ".join(agent.tools)
-        table.add_row(agent.name, agent.origin, source, tools or "none",
-                      agent.model or "default", ", ".join(agent.analyzers))
+        # cells as text: a name in a user's file is never read as rich markup (`a[/]b`)
+        table.add_row(*(Text(cell) for cell in (
+            agent.name, agent.origin, source, tools or "none", agent.model or "default",
+            ", ".join(agent.analyzers))))
     return table
 
 

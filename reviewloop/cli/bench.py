@@ -78,6 +78,15 @@ def _cases(repo: Repository, options: BenchOptions) -> tuple[list[Case], int, li
     rule = szz.FixRule(patterns=options.patterns or szz.FIX_PATTERNS,
                        issues=frozenset(options.issues), commits=options.fixes)
     mined = szz.mine(repo, rule, options.rev)
+    if mined.shallow and not mined.cases:  # the history is cut: measuring nothing is no pass
+        from reviewloop.errors import UserInputError
+
+        raise UserInputError(
+            f"this clone is shallow: its history is cut, and {options.rev} gave no case "
+            f"({mined.fixes} fix commit(s) found" + (f"; {mined.skipped[0]}" if mined.skipped
+                                                     else "") + ")",
+            where=str(repo.root), fix="fetch the whole history (git fetch --unshallow); in "
+            "GitHub Actions use actions/checkout with fetch-depth: 0")
     return mined.cases, mined.fixes, mined.skipped
 
 

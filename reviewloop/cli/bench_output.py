@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 
 from rich.table import Table
+from rich.text import Text
 
 from reviewloop.agent.spend import usd
 from reviewloop.bench.cases import Case
@@ -47,8 +48,9 @@ def print_cases(cases: Sequence[Case], skipped: Sequence[str], *, limit: int | N
         table.add_column(column)
     for case in cases:
         paths = sorted({label.path for label in case.labels})
-        table.add_row(case.id[:12], f"{len(case.labels)} in {', '.join(paths)}",
-                      ", ".join(f[:12] for f in case.fixes) or "-", case.description or "")
+        table.add_row(*(Text(cell) for cell in (  # paths and messages: never rich markup
+            case.id[:12], f"{len(case.labels)} in {', '.join(paths)}",
+            ", ".join(f[:12] for f in case.fixes) or "-", case.description or "")))
     out.print(table)
     for line in skipped:
         out.print(f"no case: {line}", markup=False, highlight=False)
@@ -73,14 +75,14 @@ def emit(report: BenchReport, fmt: str) -> None:
 def model_table(model: ModelTally, near: int) -> Table:
     """One model: a row per reviewer, then the whole review's."""
     cost = usd(model.cost_usd) if model.cost_usd is not None else "unknown"
-    table = Table(title=f"{model.model}: {model.hits}/{model.cases} case(s) hit "
-                  f"(a finding within {near} line(s) of a labelled line), {cost}")
+    table = Table(title=Text(f"{model.model}: {model.hits}/{model.cases} case(s) hit "
+                             f"(a finding within {near} line(s) of a labelled line), {cost}"))
     for column in ("reviewer", "cases", "hits", "hit\nrate", "findings\n/case",
                    "must_fix\non labels", "tokens\n/case", "$\n/case", "s\n/case", "failed"):
         table.add_column(column, justify="left" if column == "reviewer" else "right",
                          no_wrap=column == "reviewer")
     for row in model.reviewers:  # a reviewer's dollars are not apart: its tokens are
-        table.add_row(row.reviewer, *_cells(row, "-"))
+        table.add_row(Text(row.reviewer), *_cells(row, "-"))
     per_case = usd(model.cost_per_case) if model.cost_per_case is not None else "unknown"
     table.add_row("all reviewers", *_cells(model, per_case), style="bold")
     return table

@@ -17,8 +17,6 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from rich.markup import escape
-
 from reviewloop.cli import ui
 
 _MOST_WAIT_S = 30.0
@@ -118,7 +116,7 @@ class Steps:
         return not ui.quiet() and ui.live_view() is None
 
     def _say(self, text: str) -> None:
-        ui.console(stderr=True).print(f"[dim]•[/] {escape(text)}", highlight=False)
+        ui.console(stderr=True).print(ui.bullet(text), highlight=False)
         ui.spoke()
 
     def _keep_beating(self) -> None:

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from rich.table import Table
+from rich.text import Text
 
 from reviewloop.app import cleanup, runs
 from reviewloop.cli import ui
@@ -54,20 +55,23 @@ def _print_table(rows: list[dict]) -> None:
     for name in ("task", "status", "updated", "commit", "worktree"):
         table.add_column(name)
     for row in rows:
-        table.add_row(row["run_id"], f"{row['task_id']} {row['task_title']}"[:30],
-                      _status(row), row["updated"].replace("T", " ")[:16],
-                      (row["commit"] or "")[:12], row["worktree"]["state"])
+        # as text: a task's title (the spec's) is never read as rich markup
+        table.add_row(*(Text(cell) for cell in (
+            row["run_id"], f"{row['task_id']} {row['task_title']}"[:30], _status(row),
+            row["updated"].replace("T", " ")[:16], (row["commit"] or "")[:12],
+            row["worktree"]["state"])))
     out.print(table)
     where = [f"  {r['run_id']}: {r['worktree']['path']}" for r in rows if r["worktree"]["path"]]
     if where:
-        out.print("Worktrees:\n" + "\n".join(where), soft_wrap=True)
+        out.print("Worktrees:\n" + "\n".join(where), soft_wrap=True, markup=False)
     for row in rows:
         if row["status"] == "failed" and row["commit"]:  # approved; its landing stopped
-            out.print(f"Run {row['run_id']}: {row['detail']}", soft_wrap=True)
+            out.print(f"Run {row['run_id']}: {row['detail']}", soft_wrap=True, markup=False)
         if row["status"] == LANDING_REFUSED:
             out.print(f"Run {row['run_id']} waits, its landing refused: {row['detail']}\n"
                       f"  `reviewloop approve {row['run_id']}` lands it once that is dealt with;"
-                      f" `reviewloop reject {row['run_id']}` drops it.", soft_wrap=True)
+                      f" `reviewloop reject {row['run_id']}` drops it.", soft_wrap=True,
+                      markup=False)
         if row["status"] == "crashed":
             out.print(f"Run {row['run_id']} stopped without finishing (its process is gone): "
                       f"`reviewloop resume {row['run_id']}` continues it.", soft_wrap=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.markup import escape
+from rich.text import Text
 
 from reviewloop.app import spec_authoring
 from reviewloop.authoring import phases as ph
@@ -110,7 +111,7 @@ def _show_gate(waiting: dict[str, Any]) -> None:
     else:
         out.print(waiting["draft"], markup=False)
     for problem in waiting.get("problems") or []:
-        out.print(f"[bold red]spec reader:[/] {problem}")
+        out.print(Text.assemble(("spec reader:", "bold red"), f" {problem}"))  # as text
     if waiting.get("problems"):
         out.print("[bold red]This draft cannot be approved until the reader accepts it.[/]")
 
@@ -131,6 +132,6 @@ def _print_summary(summary: Summary, values: dict[str, Any]) -> None:
     for backup in values.get("backups") or []:
         out.print(f"replaced; the previous text is kept in {backup}", markup=False)
     for line in summary.diagnostics:
-        out.print(f"[yellow]reader diagnostic:[/] {line}")
+        out.print(Text.assemble(("reader diagnostic:", "yellow"), f" {line}"))
     out.print(f"next: {summary.next_command}", markup=False)
 

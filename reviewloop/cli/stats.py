@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.table import Table
+from rich.text import Text
 
 from reviewloop.app.stats import gather
 from reviewloop.cli import ui
@@ -55,5 +56,7 @@ def _table(title: str, rows: list[OutcomeRow], who: bool) -> Table:
     for row in rows[:MOST_ROWS]:
         cells = [row.name, str(row.findings), *(str(getattr(row, o)) for o in OUTCOMES),
                  str(row.noise)]
-        table.add_row(*cells, *([", ".join(row.reviewers)] if who else []), style=None)
+        # as text: a rule's or reviewer's name is never read as rich markup (`[red]`)
+        table.add_row(*(Text(cell) for cell in (*cells, *([", ".join(row.reviewers)]
+                                                          if who else []))), style=None)
     return table

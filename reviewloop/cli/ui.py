@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -45,7 +44,7 @@ def _console(stderr: bool, tty: bool, stream: object, env: tuple[str | None, ...
 def tasks_table(spec: Spec, wave_of: Mapping[str, int]) -> Table:
     done, total = spec.progress()
     kind = spec.format.value + (f", {spec.dialect}" if spec.dialect else "")
-    table = Table(title=f"{spec.tasks_file.name} ({kind}) — {done}/{total} done",
+    table = Table(title=Text(f"{spec.tasks_file.name} ({kind}) — {done}/{total} done"),
                   title_justify="left", show_lines=False, expand=False)
     columns: tuple[tuple[str, dict[str, Any]], ...] = (
         ("id", {"no_wrap": True}), ("status", {"no_wrap": True}),
@@ -59,9 +58,9 @@ def tasks_table(spec: Spec, wave_of: Mapping[str, int]) -> Table:
         indent = "  " * _depth(task.id, task.parent, spec)
         wave = wave_of.get(task.id)
         table.add_row(
-            indent + task.id, Text(label, style=style), task.title,
-            "" if wave is None else str(wave), _short(_explicit_dependencies(task)),
-            _short(task.requirements), "yes" if task.optional else "",
+            Text(indent + task.id), Text(label, style=style), Text(task.title),
+            "" if wave is None else str(wave), Text(_short(_explicit_dependencies(task))),
+            Text(_short(task.requirements)), "yes" if task.optional else "",
         )
     return table
 
@@ -152,6 +151,12 @@ def notice(text: str) -> None:
     spoke()
 
 
+def bullet(line: str) -> Text:
+    """A progress line: a dim bullet, then `line` as text (rich's `escape` loses a
+    backslash before a `[` that opens no tag, and doubles one at the end)."""
+    return Text.assemble(("•", "dim"), " ", line)
+
+
 def progress(node: str, update: Mapping[str, Any]) -> None:
     """One line on stderr as each step of the loop finishes (off a terminal: CI logs, pipes);
     on a terminal the live view (cli/live.py) shows the step instead, as it runs."""
@@ -159,7 +164,7 @@ def progress(node: str, update: Mapping[str, Any]) -> None:
         return
     line = _progress_text(node, update)
     if line:
-        console(stderr=True).print(f"[dim]•[/] {escape(line)}", highlight=False)
+        console(stderr=True).print(bullet(line), highlight=False)
         spoke()
 
 

@@ -75,6 +75,18 @@ def log(repo: Repository, rev: str = "HEAD") -> list[Commit]:
     return commits
 
 
+def shallow_cut(repo: Repository) -> frozenset[str] | None:
+    """The commits a shallow clone holds without their parents (its cut: `git log` shows
+    them as roots, and blame as boundaries); None in a full clone."""
+    if repo.try_git("rev-parse", "--is-shallow-repository")[1].strip() != "true":
+        return None
+    where = repo.try_git("rev-parse", "--path-format=absolute", "--git-path", "shallow")[1]
+    try:
+        return frozenset(Path(where.strip()).read_text(encoding="ascii").split())
+    except (OSError, UnicodeDecodeError):  # shallow, its list unreadable: the cut unknown
+        return frozenset()
+
+
 def commit(repo: Repository, rev: str) -> Commit:
     """The commit `rev` names (an error naming `rev` when it names none)."""
     status, out, err = repo.try_git("log", "-1", "--format=%H%x1f%P%x1f%B", f"{rev}^{{commit}}",

@@ -241,7 +241,7 @@ class Repository:
 
     def worktree_tree(self) -> str:
         """Every non-ignored working-tree file written into a tree object: its id. Untracked
-        environments, caches, build output, oversize files are left out, never read."""
+        environments, caches and build output are left out, never read (`git.untracked`)."""
         def untracked() -> list[str]:  # listed against the index once tracked files are in
             kept, self._left_out = self._untracked_files(env)
             return kept

@@ -1,20 +1,27 @@
-"""Untracked paths a working-tree snapshot leaves out, and why: environments, caches, build
-output and oversize files. Decided from directory listings and sizes only, so a stray
-500 MB virtualenv costs nothing: it is never walked, read or hashed."""
+"""Untracked folders a working-tree snapshot leaves out, and why: environments, caches and
+build output. Decided from directory listings and the environment's own marker file (a few
+bytes read), so a stray 500 MB virtualenv costs nothing: it is never walked, read or hashed.
+
+A marker counts only as the tool writes it (a virtualenv's `pyvenv.cfg` names its `home`,
+a conda environment's `conda-meta/` holds its `history`, a repository's `.git` is a folder
+with a `HEAD` or a `gitdir:` link): an empty file of that name in a folder of sources
+leaves nothing out. Every untracked file is kept, whatever its size: one over the
+analyzers' ceiling is in the change, where the coverage matrix names it not analysed and
+the verdict counts it, as it does for the same file staged (`review.matrix`)."""
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.git.names import shown
-from reviewloop.git.sizes import MAX_DIFFED_BYTES
 
-# Larger untracked files are not snapshotted: no analyzer would read them.
-MAX_UNTRACKED_BYTES = MAX_DIFFED_BYTES
+# Of a marker file, the most read: a real one is a few lines.
+_MARKER_BYTES = 4096
 # Untracked folders that hold installed or generated files, never a change to review.
 _GENERATED_DIRS = {
     "node_modules": "installed npm packages", "__pycache__": "Python bytecode cache",
@@ -40,37 +47,61 @@ class SkippedPath(BaseModel):
 
 
 def untracked_reason(root: Path, path: str) -> str | None:
-    """Why the untracked `path` (a folder when it ends with `/`) is left out, or None.
-    Only the folder's own entries and the file's size are looked at."""
-    full = root / path
-    if path.endswith("/"):
-        name = PurePosixPath(path).name
-        if (full / "pyvenv.cfg").is_file():
-            return f"a virtualenv (has pyvenv.cfg), {_UNTRACKED}"
-        if (full / "conda-meta").is_dir():
-            return f"a conda environment, {_UNTRACKED}"
-        if os.path.lexists(full / ".git"):  # git adds none of its files, at most a link
-            return f"a git repository of its own, {_UNTRACKED}"
-        if name in _SOURCE_NAMES and (full / "__init__.py").is_file():
-            return None  # a Python package called `build`: source, whatever its name
-        if name in _GENERATED_DIRS or name.endswith(".egg-info"):
-            return f"{_GENERATED_DIRS.get(name, 'packaging metadata')}, {_UNTRACKED}"
+    """Why the untracked folder `path` (ending with `/`) is left out, or None; a file
+    (no `/` at the end) is never left out. Only the folder's own entries and its marker
+    file's first bytes are looked at."""
+    if not path.endswith("/"):
         return None
+    full = root / path
+    name = PurePosixPath(path).name
+    if _venv_marker(full / "pyvenv.cfg"):
+        return f"a virtualenv (has pyvenv.cfg), {_UNTRACKED}"
+    if (full / "conda-meta" / "history").is_file():
+        return f"a conda environment, {_UNTRACKED}"
+    if _repository_marker(full / ".git"):
+        return f"a git repository of its own, {_UNTRACKED}"
+    if name in _SOURCE_NAMES and (full / "__init__.py").is_file():
+        return None  # a Python package called `build`: source, whatever its name
+    if name in _GENERATED_DIRS or name.endswith(".egg-info"):
+        return f"{_GENERATED_DIRS.get(name, 'packaging metadata')}, {_UNTRACKED}"
+    return None
+
+
+def _venv_marker(cfg: Path) -> bool:
+    """Whether `cfg` is a virtualenv's `pyvenv.cfg`: a regular file with a `home = …` line
+    (venv, virtualenv and uv all write one; Python itself needs it to start)."""
+    text = _start(cfg)
+    return text is not None and any(
+        key.strip() == "home" for key, sep, _ in (line.partition("=")
+                                                  for line in text.splitlines()) if sep)
+
+
+def _repository_marker(dot_git: Path) -> bool:
+    """Whether `dot_git` makes its folder a repository of its own: a `.git` folder holding
+    `HEAD`, or a `.git` file linking to one (`gitdir: …`, a worktree or a submodule)."""
+    if dot_git.is_dir() and not dot_git.is_symlink():
+        return (dot_git / "HEAD").is_file()
+    text = _start(dot_git)
+    return text is not None and text.startswith("gitdir:")
+
+
+def _start(path: Path) -> str | None:
+    """The first bytes of the regular file `path` as text, or None (no such file, a link,
+    a folder, unreadable)."""
     try:
-        size = os.lstat(full).st_size
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        with path.open("rb") as handle:
+            return handle.read(_MARKER_BYTES).decode("utf-8", errors="replace")
     except OSError:
         return None
-    if size > MAX_UNTRACKED_BYTES:
-        return f"too large ({size:,} bytes; the limit is {MAX_UNTRACKED_BYTES:,}), {_UNTRACKED}"
-    return None
 
 
 def untracked_files(root: Path, ls_others: Callable[..., str]
                     ) -> tuple[list[str], list[SkippedPath]]:
     """(untracked files to snapshot, as on disk; paths left out, named in text form).
     `ls_others(*args)` is `git ls-files --others --exclude-standard -z *args`. Decided from
-    directory listings and sizes only: a left-out directory is never walked, a left-out file
-    never read."""
+    directory listings and marker files only: a left-out directory is never walked."""
     kept, skipped, walk = [], [], []
     for entry in (e for e in ls_others("--directory").split("\0") if e):
         reason = untracked_reason(root, entry)
@@ -80,7 +111,7 @@ def untracked_files(root: Path, ls_others: Callable[..., str]
             walk.append(entry)
         else:
             kept.append(entry)
-    if walk:  # new folders: their files, minus nested environments and large files
+    if walk:  # new folders: their files, minus nested environments
         inner = ls_others("--", *walk)
         more, left_out = prune(root, [p for p in inner.split("\0") if p], walk)
         kept += more
@@ -90,22 +121,16 @@ def untracked_files(root: Path, ls_others: Callable[..., str]
 
 def prune(root: Path, files: list[str], tops: list[str]) -> tuple[list[str], list[SkippedPath]]:
     """Files under the new folders `tops`, minus those inside a folder below a top that
-    `untracked_reason` leaves out (each folder judged once) and files over the size limit."""
+    `untracked_reason` leaves out (each folder judged once)."""
     judged: dict[str, str | None] = {}
-    kept, skipped = [], []
+    kept = []
     for path in files:
         top = max((t for t in tops if path.startswith(t)), key=len, default="")
         parts = path[len(top):].split("/")
         folders = (top + "/".join(parts[:n]) + "/" for n in range(1, len(parts)))
-        if any(_judged(root, folder, judged) for folder in folders):
-            continue
-        reason = untracked_reason(root, path)
-        if reason is None:
+        if not any(_judged(root, folder, judged) for folder in folders):
             kept.append(path)
-        else:
-            skipped.append(SkippedPath(path=shown(path), reason=reason))
-    skipped += [SkippedPath(path=shown(d), reason=r) for d, r in judged.items() if r is not None]
-    return kept, skipped
+    return kept, [SkippedPath(path=shown(d), reason=r) for d, r in judged.items() if r is not None]
 
 
 def _judged(root: Path, folder: str, judged: dict[str, str | None]) -> bool:

@@ -57,6 +57,8 @@ class LoopDeps:
     reviewers_left_out: str | None = None
     # Reviewers an override turned off ("enabled": false): said in each round's reviewers.
     turned_off: Sequence[AgentDefinition] = ()
+    # `review --fix`: the commit its change is measured from, and its paths (`RoundSetup`).
+    change_from: tuple[str, tuple[str, ...]] | None = None
     # Each round's suppressions, judged once (`graph.steps.round_suppressions`) for its
     # triage and whoever records findings after the graph (the gates): one process, not saved.
     judged: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)

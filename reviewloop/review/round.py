@@ -94,6 +94,7 @@ class RoundSetup:
     trusted: TrustedSide = field(default_factory=TrustedSide)  # whose classification counts
     steering: SteeringSet = field(default_factory=SteeringSet)  # read when the run started
     turned_off: Sequence[AgentDefinition] = ()  # reviewers an override disabled: said
+    change_from: tuple[str, tuple[str, ...]] | None = None  # `_whole_change`'s start
 
     def agent(self, name: str) -> AgentDefinition:
         return next(a for a in self.agents if a.name == name)
@@ -373,13 +374,23 @@ def _analyzer(setup: RoundSetup, ask: RoundAsk, changes: ChangeSet
     # the project's own analyzer config counts as the trusted side has it (eslint_project.py)
     if ask.round > 1:
         fix_files = rechecked_files(changes.paths, ask.addressed)
-        whole = setup.repo.diff_since(ask.baseline)
+        whole = _whole_change(setup, ask)
         trust = setup.trusted.for_analyzers(ask.baseline.tree, lambda: parse_diff(whole),
                                             checkout)
         return lambda agent: analyze(agent, whole, root, only=fix_files, trust=trust)
     diff_text = read_diff(ask.diff_path)
     trust = setup.trusted.for_analyzers(ask.baseline.tree, lambda: changes, checkout)
     return lambda agent: analyze(agent, diff_text, root, trust=trust)
+
+
+def _whole_change(setup: RoundSetup, ask: RoundAsk) -> str:
+    """The whole change as reviewed, to the tree as the fixes left it: a run's from its
+    baseline; `review --fix`'s from its base commit and under its paths, as round 1 read
+    it (its baseline is taken after the change: from there a fix round saw the fix alone,
+    and a fix to code alone looked untested to `test-changes`)."""
+    if setup.change_from is None:
+        return setup.repo.diff_since(ask.baseline)
+    return setup.repo.diff(setup.change_from[1] or None, base=setup.change_from[0])
 
 
 def _build_models(setup: RoundSetup, names: dict[str, str]) -> None:

@@ -259,8 +259,10 @@ def _graph_review(run: _Run, deps: LoopDeps, fix: bool, progress: Listener | Non
                   ) -> tuple[RunSummary, Suppressor]:
     """The review graph's rounds (a model reviews, or a fixer fixes), and the suppressions
     the graph's triage judged by."""
-    deps = replace(deps, trusted=run.side,
-                   trust=pr_change_trust(run.repo, run.trusted, run.pull_request))
+    deps = replace(deps, trusted=run.side,  # a fix round judges base..the fixed tree
+                   trust=pr_change_trust(run.repo, run.trusted, run.pull_request),
+                   change_from=(run.source.base or run.baseline.base or "HEAD",
+                                run.source.paths) if fix else None)
     start = run.start(fix=fix)
     summary = _reviewed(deps, start, progress, title=run.source.describe())
     # without --fix the graph ran one round and nothing wrote to the tree since its triage

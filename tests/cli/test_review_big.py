@@ -1,7 +1,7 @@
-"""`reviewloop review` on big inputs: untracked environments, build output and oversize files
-are left out of the working-tree change and listed with their reason; a large added file is
-kept from the models and read by the analyzers, and one over every analyzer's limit fails
-the review."""
+"""`reviewloop review` on big inputs: untracked environments and build output are left out
+of the working-tree change and listed with their reason; a large added file is kept from the
+models and read by the analyzers, and one over every analyzer's limit — untracked, staged or
+committed — is named not analysed and fails the review."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from pathlib import Path
 from reviewloop.cli.panel import MAX_TERMINAL_ROWS
 from reviewloop.git.repository import open_repository
 from reviewloop.git.sizes import MAX_FILE_BYTES
-from reviewloop.git.untracked import MAX_UNTRACKED_BYTES
 from reviewloop.review.readable import MAX_ANALYZED_BYTES
 from tests.support.gitutil import git
 from tests.support.review_cli import repo, review
@@ -21,8 +20,8 @@ VENV_MODULE = "SIGNATURE_OF_A_VENV_FILE = 'only in the venv'\n"
 
 
 def _untracked_clutter(root: Path) -> None:
-    """A virtualenv, node_modules (also nested in a new folder), build output, a cache and
-    a file over the size limit: untracked, none of them in .gitignore."""
+    """A virtualenv, node_modules (also nested in a new folder), build output and a cache:
+    untracked, none of them in .gitignore."""
     site = root / ".venv" / "lib" / "python3.11" / "site-packages" / "pkg"
     site.mkdir(parents=True)
     (root / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
@@ -36,12 +35,10 @@ def _untracked_clutter(root: Path) -> None:
     (root / "build" / "lib" / "app.py").write_text("VALUE = 1\n")
     (root / "__pycache__").mkdir()
     (root / "__pycache__" / "app.cpython-311.pyc").write_bytes(b"\0" * 64)
-    with (root / "dump.sql").open("wb") as fh:  # sparse: big without writing it
-        fh.truncate(MAX_UNTRACKED_BYTES + 1)
     (root / "new.py").write_text("NEW = 2\n")
 
 
-def test_untracked_environments_and_large_files_are_listed_and_never_hashed(
+def test_untracked_environments_are_listed_and_never_hashed(
         tmp_path: Path) -> None:
     root = repo(tmp_path)
     _untracked_clutter(root)
@@ -54,14 +51,10 @@ def test_untracked_environments_and_large_files_are_listed_and_never_hashed(
     assert skipped["web/node_modules/"].startswith("installed npm packages")
     assert skipped["build/"].startswith("build output")
     assert skipped["__pycache__/"].startswith("Python bytecode cache")
-    assert skipped["dump.sql"] == (f"too large ({MAX_UNTRACKED_BYTES + 1:,} bytes; the limit "
-                                   f"is {MAX_UNTRACKED_BYTES:,}), untracked, left out of the "
-                                   "review")
     assert sorted(report["files"]["created"]) == ["new.py", "web/page.py"]
-    # never hashed: git has no object for the venv's file or the large file
-    for path in (".venv/lib/python3.11/site-packages/pkg/mod.py", "dump.sql"):
-        blob = git(root, "hash-object", path).strip()
-        assert subprocess.run(["git", "cat-file", "-e", blob], cwd=root).returncode != 0, path
+    # never hashed: git has no object for the venv's file
+    blob = git(root, "hash-object", ".venv/lib/python3.11/site-packages/pkg/mod.py").strip()
+    assert subprocess.run(["git", "cat-file", "-e", blob], cwd=root).returncode != 0
 
 
 def test_the_text_report_lists_what_it_left_out(tmp_path: Path) -> None:
@@ -207,3 +200,33 @@ def test_a_file_name_holding_emoji_codes_is_printed_as_it_is(tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     assert "not read: a:smile:b.bin" in done.stdout
     assert "not read: notes:+1:.bin" in done.stdout
+
+
+def test_an_untracked_file_over_every_limit_is_named_not_analysed_and_fails(
+        tmp_path: Path) -> None:
+    """As the same file staged: in the change, named not analysed, the review incomplete
+    (before, it was left out of the snapshot: `nothing to review`, exit 0)."""
+    root = repo(tmp_path)
+    with (root / "big.py").open("wb") as fh:  # sparse: big without writing it
+        fh.truncate(MAX_ANALYZED_BYTES + 1)
+    done = review(root, "--format", "json")
+    assert done.returncode == 1, done.stderr
+    report = json.loads(done.stdout)
+    assert report["files"]["created"] == ["big.py"]
+    assert report["health"]["complete"] is False
+    assert "incomplete: 1 file not analysed (big.py: changed-files: too large to analyze" in \
+        report["verdict"]
+
+
+def test_sources_beside_an_empty_pyvenv_cfg_are_reviewed(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "app").mkdir()
+    (root / "app" / "pyvenv.cfg").write_text("")
+    (root / "app" / "evil.py").write_text("import subprocess\n\n\ndef run(c):\n"
+                                          "    return subprocess.call(c, shell=True)\n")
+    done = review(root, "--format", "json", "--fail-on", "never")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    found = {(e["finding"]["file"], e["finding"]["rule"]) for e in report["ledger"]["entries"]}
+    assert ("app/evil.py", "B602") in found, found
+    assert not any(line.startswith("app/") for line in report["skipped"])
