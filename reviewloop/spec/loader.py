@@ -29,6 +29,30 @@ def load_spec(root: Path, spec: Path | None = None) -> Spec:
     return _assemble(root, fmt, tasks_file, text, parsed)
 
 
+# What a task line looks like in each format, for a spec none of whose lines could be read
+TASK_LINE = {
+    SpecFormat.KIRO: "`- [ ] 1. Title` (a sub-task `  - [ ] 1.1 Title`)",
+    SpecFormat.SPECKIT: "`- [ ] T001 Title` (`- [ ] T002 [P] [US1] Title`)",
+    SpecFormat.DOCS: "`- [ ] T1 Title` under a `## Tasks` heading",
+}
+
+
+def require_tasks(spec: Spec) -> None:
+    """Refuse a spec of which no task could be read although lines of it were meant as
+    tasks (each one a diagnostic): with no task read, "every task is done" and an empty
+    plan would call a spec finished that was never started (exit 2, naming the lines)."""
+    if spec.tasks or not spec.diagnostics:
+        return
+    first = spec.diagnostics[0]
+    more = f" (and {len(spec.diagnostics) - 1} more line(s))" if len(spec.diagnostics) > 1 \
+        else ""
+    raise SpecError(
+        f"no task of this {spec.format.value} spec could be read: {first}{more}",
+        where=first.file,
+        fix=f"write each task on its own line as {TASK_LINE[spec.format]} (lines ending in "
+            "LF or CRLF); `reviewloop tasks` lists every line that could not be read")
+
+
 def parse_tasks(root: Path, tasks_file: Path, text: str) -> TaskList:
     """Read the tasks in `text` as if it were `tasks_file` (e.g. that file at another commit)."""
     fmt = detect_format(tasks_file, text)

@@ -16,7 +16,7 @@ itself. Rules shared by every function here:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from reviewloop.errors import TaskSelectionError
@@ -41,11 +41,13 @@ def by_id(tasks: Sequence[Task], task_id: str) -> Task:
     raise TaskSelectionError(f"no task {wanted!r} in the spec{hint}", fix=_LIST_FIX)
 
 
-def next_task(tasks: Sequence[Task]) -> Task | None:
-    """The first not-done, non-optional leaf in file order whose dependencies are done."""
+def next_task(tasks: Sequence[Task], *, skip: Collection[str] = ()) -> Task | None:
+    """The first not-done, non-optional leaf in file order whose dependencies are done and
+    whose id is not in `skip` (a task with a run waiting for a decision)."""
     graph = _Graph(tasks, include_optional=False)
     done = graph.done_by_status()
-    return next((graph.by_id[u] for u in graph.units() if graph.eligible(u, done)), None)
+    return next((graph.by_id[u] for u in graph.units()
+                 if u not in skip and graph.eligible(u, done)), None)
 
 
 @dataclass(frozen=True)
