@@ -91,13 +91,19 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
 
 
 def _none_to_start(spec: Spec, waiting: dict[str, RunRecord], out: Output) -> int:
-    """`run next` with no task to start: done, or held by runs waiting for a decision (exit
-    1, as the run that waits exits: the spec is not finished)."""
+    """`run next` with no task to start: done, or held by runs waiting for a decision or by
+    a dependency cycle (exit 1, as a run that waits exits: the spec is not finished)."""
     open_waiting = _open_waiting(spec, waiting)
-    if not open_waiting:
+    plan = select.waves(spec.tasks)
+    if not open_waiting and not plan.left_out:
         out.say("Every task is done (or waiting on an optional or blocked one).")
         return ExitCode.OK
-    out.say("No task can start now: the next one has a run waiting for a decision.")
+    out.say("No task can start now.")
+    if plan.left_out:
+        out.say(f"  Left out: {', '.join(plan.left_out)}: in or waiting on a dependency "
+                "cycle; correct the spec:")
+        for cycle in plan.cycles:
+            out.say(f"    {cycle}")
     _say_waiting(spec, waiting, out)
     return ExitCode.BLOCKING
 

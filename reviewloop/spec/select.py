@@ -55,12 +55,16 @@ class Plan:
     """Leaves that are not done yet, layered so that each wave only needs earlier ones.
 
     `order` is the waves flattened; `diagnostics` name unknown dependencies and cycles.
-    Tasks in a cycle, and tasks that wait on one, are in neither `waves` nor `order`.
+    Tasks in a cycle, and tasks that wait on one, are in neither `waves` nor `order`: they
+    are `left_out` (not done, and never startable until the spec is corrected), and
+    `cycles` are the diagnostics that say why.
     """
 
     waves: tuple[tuple[str, ...], ...] = ()
     order: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    left_out: tuple[str, ...] = ()
+    cycles: tuple[Diagnostic, ...] = ()
 
 
 def waves(tasks: Sequence[Task], *, include_optional: bool = False) -> Plan:
@@ -79,10 +83,10 @@ def waves(tasks: Sequence[Task], *, include_optional: bool = False) -> Plan:
         layers.append(layer)
         placed.update(layer)
     stuck = [u for u in pending if u not in placed]
-    diagnostics = (*graph.unknown_dependencies(), *graph.ancestor_dependencies(),
-                   *_cycle_diagnostics(graph, stuck, edges))
+    cycles = tuple(_cycle_diagnostics(graph, stuck, edges))
+    diagnostics = (*graph.unknown_dependencies(), *graph.ancestor_dependencies(), *cycles)
     return Plan(waves=tuple(layers), order=tuple(u for layer in layers for u in layer),
-                diagnostics=tuple(diagnostics))
+                diagnostics=tuple(diagnostics), left_out=tuple(stuck), cycles=cycles)
 
 
 def wave_of(plan: Plan) -> dict[str, int]:

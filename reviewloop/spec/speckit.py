@@ -40,8 +40,12 @@ _PRIORITY = re.compile(r"^P\d$")  # [P1]: the story's priority, not a requiremen
 _DEPS_LABEL = re.compile(r"^(?:deps?|depends(?:\s+on)?|after)\s*:\s*(?P<ids>.*)$", re.I)
 _LONGEST_PROSE = 2000
 _STORY = re.compile(r"^[A-Za-z]{1,5}-?\d+(?:\.\d+)?$")
-_PHASE = re.compile(r"^\W*phase\s+\d+", re.IGNORECASE)
-_PHASE_NUMBER = re.compile(r"^\W*phase\s+(?P<n>\d+)", re.IGNORECASE)
+# A phase heading as Spec Kit's tasks template and its users write one: `Phase 1: Setup`,
+# `Phase 3.1`, `Phase 3+`, the template's own last `Phase N: Polish & Cross-Cutting Concerns`
+# (a placeholder letter, `N+1` too), roman numerals, `Final Phase: Polish`, `Phase Final`
+_PHASE = re.compile(r"^[\W_]*(?:phase\s+(?:\d+|(?:[ivx]+|n|final|last)(?![a-z0-9]))|"
+                    r"(?:final|last)\s+phase(?![a-z0-9]))", re.IGNORECASE)
+_PHASE_NUMBER = re.compile(r"^[\W_]*phase\s+(?P<n>\d+)", re.IGNORECASE)
 _NOT_TASKS = re.compile(
     r"checklist|check\s*list|checkpoint|definition of done|acceptance|validation|verification",
     re.IGNORECASE)

@@ -43,7 +43,7 @@ def test_run_next_and_plan_leave_a_task_waiting_for_approval_alone(tmp_path: Pat
 
     none_left = _run_next(root)  # every open task has a run waiting: nothing is started
     assert none_left.returncode == 1, none_left.stdout + none_left.stderr
-    assert "No task can start now: the next one has a run waiting for a decision." \
+    assert "No task can start now." \
         in none_left.stdout
     assert "Every task is done" not in none_left.stdout
     assert [line.split(":")[0].strip() for line in none_left.stdout.splitlines()
