@@ -94,19 +94,48 @@ def detect_format(path: Path, text: str) -> SpecFormat:
     return SpecFormat.DOCS
 
 
+# A spec folder's other documents (Kiro's, Spec Kit's): `--spec` at one means its tasks.md
+_SIBLINGS = ("requirements.md", "design.md", "bugfix.md", "spec.md", "plan.md",
+             "data-model.md", "research.md", "quickstart.md")
+# Inside a folder given to --spec (`.kiro/specs`, `specs`, `docs`): where its specs are
+_INSIDE = ("*/tasks.md", "*/*/tasks.md", "*-spec.md")
+
+
 def _locate(root: Path, spec: Path | None) -> Path:
     if spec is not None:
         spec = spec if spec.is_absolute() else Path.cwd() / spec
         if spec.is_file():
-            return spec
+            return _tasks_beside(spec)
         if spec.is_dir():
             if (spec / "tasks.md").is_file():
                 return spec / "tasks.md"
-            return _single(find_specs(spec), spec)
+            return _single(find_specs(spec) or _found_inside(spec), spec)
         raise SpecError(
             "no such file or folder", where=str(spec),
             fix="pass --spec with a tasks.md, a docs/<feature>-spec.md, or a spec folder")
     return _single(find_specs(root), root)
+
+
+def _tasks_beside(path: Path) -> Path:
+    """A spec folder's requirements, design (…) document given for its spec: the tasks.md
+    beside it, which holds the tasks (read as a one-document spec it would have none)."""
+    if path.name not in _SIBLINGS or not (".kiro" in path.parts or "specs" in path.parts):
+        return path
+    tasks = path.parent / "tasks.md"
+    if tasks.is_file():
+        return tasks
+    raise SpecError(
+        f"{path.name} is a document of the spec in {path.parent.name}/, which has no "
+        "tasks.md: its tasks are read from there", where=str(path),
+        fix=f"write the tasks in {tasks} (or pass --spec the tasks file)")
+
+
+def _found_inside(folder: Path) -> list[Path]:
+    """The specs right inside `folder` (a `.kiro/specs` or `specs` folder given itself)."""
+    found: list[Path] = []
+    for pattern in _INSIDE:
+        found.extend(sorted(p for p in folder.glob(pattern) if p.is_file()))
+    return found
 
 
 def find_specs(base: Path) -> list[Path]:
