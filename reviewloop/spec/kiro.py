@@ -49,6 +49,10 @@ _TITLE_DEP = re.compile(
     r"\((?:depends\s+on|after|requires|blocked\s+by)\s+(?:tasks?\s+)?(?P<id>\d+(?:\.\d+)*)\)",
     re.IGNORECASE,
 )
+_CRITERIA_HEADINGS = (
+    "definition of done", "acceptance criteria", "success criteria", "done criteria",
+    "exit criteria", "验收标准", "完成标准", "受け入れ基準", "完了条件",
+)
 _CHECKLIST_HEADINGS = (
     "definition of done", "acceptance criteria", "checklist", "check list", "verification",
     "success criteria", "done criteria", "exit criteria", "quality gate",
@@ -156,10 +160,21 @@ def _in_checklist(line: md.Line) -> bool:
     return any(word in heading for word in _CHECKLIST_HEADINGS)
 
 
+def _in_criteria(line: md.Line) -> bool:
+    """Under a heading no task list is ever named ("Definition of Done", "Acceptance
+    Criteria"): a numbered box there is a criterion too (a phase may well be named
+    "Verification" or "Checklist", whose numbered boxes stay tasks)."""
+    heading = (line.heading or "").casefold()
+    return any(word in heading for word in _CRITERIA_HEADINGS)
+
+
 def _read_checkbox(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:
     parsed = _split(box.rest)
     if parsed is None:
         _read_unnumbered(reader, line, box)
+        return
+    if _in_criteria(line):
+        reader.current = None  # its detail lines belong to no task
         return
     task_id, title, starred = parsed
     if task_id in reader.drafts:
