@@ -26,7 +26,7 @@ class Wave:
     tasks: tuple[Task, ...] = ()
     held: tuple[str, ...] = ()
     waiting: tuple[tuple[str, str], ...] = ()
-    remaining: int = 0  # not-done, non-optional leaves in all waves, this one included
+    remaining: int = 0  # not-done, non-optional leaves, this wave's and those a cycle left out
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
@@ -47,7 +47,8 @@ def eligible_wave(tasks: Sequence[Task], *, merged: Iterable[str] = (),
     first = tuple(tid for tid in (plan.waves[0] if plan.waves else ()) if tid not in waiting)
     chosen = first if limit is None else first[:limit]
     return Wave(tasks=tuple(by_id[tid] for tid in chosen),
-                held=tuple(first[len(chosen):]), remaining=len(plan.order),
+                held=tuple(first[len(chosen):]),
+                remaining=len(plan.order) + len(plan.left_out),
                 waiting=tuple((tid, waiting[tid]) for tid in plan.order if tid in waiting),
                 diagnostics=plan.diagnostics)
 
