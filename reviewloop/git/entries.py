@@ -20,11 +20,7 @@ def write_entry(repo: Repository, path: str, entry: Entry | None) -> None:
         nofollow.write_entry(repo.root, path, None)
         return
     mode, blob = entry
-    # a file as git's own checkout writes it: its end-of-line conversion (`eol`, `text`,
-    # core.autocrlf) and smudge filter, as `worktree_blobs` applies the clean side; a link's
-    # target is the blob itself
-    how = ("blob",) if mode == nofollow.LINK else ("--filters", f"--path={path}")
-    data = repo.git("cat-file", *how, blob).encode("utf-8", "surrogateescape")
+    data = repo.git("cat-file", "blob", blob).encode("utf-8", "surrogateescape")
     nofollow.write_entry(repo.root, path, data, mode)
 
 
