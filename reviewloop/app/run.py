@@ -15,7 +15,7 @@ from reviewloop.app.output import Output
 from reviewloop.app.preflight import Needs, check_implementer_model, preflight
 from reviewloop.app.runs import awaiting_decision, decision_needed
 from reviewloop.config import Settings
-from reviewloop.errors import ConfigError, ExitCode, TaskSelectionError, UserInputError
+from reviewloop.errors import ConfigError, ExitCode, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.modes import land_mode
@@ -28,7 +28,7 @@ from reviewloop.runs.runner import LoopRunner
 from reviewloop.runs.stops import LANDING_STEPS
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec, require_tasks
-from reviewloop.spec.model import Spec, Task
+from reviewloop.spec.model import Spec
 from reviewloop.spec.steering import load_layered
 from reviewloop.spec.steering_set import check_steering, cut_notices, with_references
 
@@ -61,12 +61,6 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
     check_steering(steering)
     for notice in cut_notices(steering):  # a rule past the cap would go missing unsaid
         out.warn(notice, style="yellow")
-    task: Task | None = None
-    if target != "all":  # chosen, or refused, before anything is created
-        waiting = awaiting_decision(settings, root, spec.tasks_file)
-        task = _chosen(spec, target, waiting, out)
-        if task is None:
-            return _none_to_start(spec, waiting, out)
     _check_branch(root, settings, options.branch)  # refused before anything is created
     runner = loop_runner(settings, root, model_factory, options.require_llm, out)
     if implementer.spec.uses_model and not runner.llm:
@@ -75,45 +69,25 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
                           fix="set --model (or `model` in .reviewloop.toml), or use "
                               "--implementer manual / cmd:\"…\"")
     _prepare_branch(root, settings, options.branch)
-    if task is None:
+    if target == "all":
         return _batch(runner, spec.tasks_file, implementer, options, out, batch_id=None)
+    waiting = awaiting_decision(runner.settings, root, spec.tasks_file)
+    task = select.next_task(spec.tasks, skip=waiting) if target == "next" else \
+        select.by_id(spec.tasks, target)
+    if task is None:
+        return _none_to_start(spec, waiting, out)
+    if target == "next":
+        _say_waiting(spec, waiting, out)
+    elif task.id in waiting and not task.is_done:  # asked for by its id: run, and say so
+        out.warn(f"Task {task.id} already has a run waiting for a decision "
+                 f"({decision_needed(waiting[task.id])}); starting another run of it, as "
+                 "asked.", style="yellow")
     if task.is_done and not options.force:
         out.say(f"Task {task.id} ({task.title}) is already done in {spec.tasks_file.name}: "
                 "nothing to run. Pass --force to run it again.")
         return ExitCode.OK
     return _settle(runner, runner.start(task, spec.tasks_file, implementer), options, out,
                    chain=True)
-
-
-def _chosen(spec: Spec, target: str, waiting: dict[str, RunRecord], out: Output
-            ) -> Task | None:
-    """`next` (a task whose run waits for a decision is skipped, and named) or the task
-    `target` names (a parent with open sub-tasks refused; one whose run waits, named)."""
-    if target == "next":
-        task = select.next_task(spec.tasks, skip=waiting)
-        if task is not None:
-            _say_waiting(spec, waiting, out)
-        return task
-    task = select.by_id(spec.tasks, target)
-    _refuse_parent(spec, task)
-    if task.id in waiting and not task.is_done:  # asked for by its id: run, and say so
-        out.warn(f"Task {task.id} already has a run waiting for a decision "
-                 f"({decision_needed(waiting[task.id])}); starting another run of it, as "
-                 "asked.", style="yellow")
-    return task
-
-
-def _refuse_parent(spec: Spec, task: Task) -> None:
-    """A parent task with open sub-tasks is no unit of work: run as one it would be
-    implemented from its title alone and ticked over its open sub-tasks."""
-    subtasks = select.open_subtasks(spec.tasks, task.id)
-    if not subtasks or task.is_done:
-        return
-    raise TaskSelectionError(
-        f"task {task.id} ({task.title}) is a parent task: its sub-task(s) {', '.join(subtasks)}"
-        " are not done, and it is closed when they are", where=str(spec.tasks_file),
-        fix=f"run its sub-tasks: `reviewloop run {subtasks[0]}` (or `reviewloop run next`, "
-            "`reviewloop run all`)")
 
 
 def _none_to_start(spec: Spec, waiting: dict[str, RunRecord], out: Output) -> int:

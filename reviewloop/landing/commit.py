@@ -14,8 +14,7 @@ from reviewloop.git.nofollow import refuse_symlinks
 from reviewloop.git.repository import Repository, TouchedFiles, is_protected
 from reviewloop.landing.message import RECENT_SUBJECTS, TRAILER, CommitFacts, commit_message
 from reviewloop.spec import writeback
-from reviewloop.spec.loader import load_spec, parse_tasks
-from reviewloop.spec.model import Spec
+from reviewloop.spec.loader import load_spec
 
 
 def commit_change(repo: Repository, workspace: Workspace, spec_file: Path | None,
@@ -33,10 +32,9 @@ def commit_change(repo: Repository, workspace: Workspace, spec_file: Path | None
     # above it) turned into a symlink would carry the write outside.
     refuse_symlinks(repo.root, [_relative(repo.root, spec.tasks_file)],
                     fix="restore the spec file as a regular file in the run's worktree")
-    spec_rel = spec.tasks_file.resolve().relative_to(repo.root.resolve()).as_posix()
-    _refuse_other_tasks(repo, spec, spec_rel, facts)
     original = spec.tasks_file.read_bytes()
     writeback.mark_done(spec.tasks_file, spec.tasks, facts.task_id)
+    spec_rel = spec.tasks_file.resolve().relative_to(repo.root.resolve()).as_posix()
     paths, _held = committable(workspace, sorted({*touched.paths, spec_rel}))
     task = spec.task(facts.task_id)
     try:
@@ -46,25 +44,6 @@ def commit_change(repo: Repository, workspace: Workspace, spec_file: Path | None
     except BaseException:
         spec.tasks_file.write_bytes(original)  # nothing committed: the task is not done
         raise
-
-
-def _refuse_other_tasks(repo: Repository, spec: Spec, spec_rel: str, facts: CommitFacts
-                        ) -> None:
-    """A change that ticks, unticks, removes or renumbers another task of the spec (an
-    implementer that keeps tasks.md itself and closed a task it thought covered) would commit
-    that task as done, or gone, without a run of its own: refused, naming each."""
-    status, text, _ = repo.try_git("show", f"HEAD:{spec_rel}")
-    if status != 0:
-        return  # the spec is new in this change: nothing of it was there to change
-    before = parse_tasks(repo.root, spec.tasks_file, text).tasks
-    changed = writeback.others_changed(before, spec.tasks, facts.task_id)
-    if not changed:
-        return
-    raise BlockingOutcome(
-        f"the change edits other tasks of {spec_rel}, which only their own runs may close: "
-        f"{'; '.join(changed)}. Nothing was committed. `reviewloop reject {facts.run_id}` and "
-        f"run task {facts.task_id} again with an implementer that leaves the spec's other "
-        "tasks alone (reviewloop ticks the run's own task)")
 
 
 def recent_subjects(repo: Repository) -> list[str]:

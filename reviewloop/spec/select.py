@@ -119,15 +119,6 @@ def newly_eligible(tasks: Sequence[Task], done_id: str) -> list[Task]:
             if u not in chain and graph.eligible(u, after) and not graph.eligible(u, before)]
 
 
-def open_subtasks(tasks: Sequence[Task], task_id: str) -> list[str]:
-    """The not-done required leaves under `task_id`, a parent (empty for a leaf): a parent
-    is a container closed by them, never a unit of work itself."""
-    graph = _Graph(tasks, include_optional=False)
-    if task_id not in graph.by_id or graph.is_unit(task_id):
-        return []
-    return [u for u in graph.units_under(task_id) if not graph.by_id[u].is_done]
-
-
 def blockers(tasks: Sequence[Task], task_id: str) -> list[str]:
     """The not-done tasks `task_id` still waits on (empty: it may start)."""
     graph = _Graph(tasks, include_optional=True)

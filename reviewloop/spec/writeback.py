@@ -164,25 +164,3 @@ def _names_task(rest: str, task: Task) -> bool:
         return False  # the line names another task
     plain = " ".join(md.strip_emphasis(rest).split())
     return bool(task.title) and plain.startswith(task.title[:40])
-
-
-def others_changed(before: Sequence[Task], after: Sequence[Task], task_id: str) -> list[str]:
-    """What a run's change did to the spec's other tasks: a task's mark changed, a task gone
-    or added (by id and title). The run's own task and the tasks above it are the run's to
-    tick (landing closes them); their details, and notes, may change."""
-    own = {task_id}
-    by_id = {t.id: t for t in after}
-    parent = by_id[task_id].parent if task_id in by_id else None
-    while parent is not None and parent not in own:
-        own.add(parent)
-        parent = by_id[parent].parent if parent in by_id else None
-    was = {t.id: t for t in before}
-    found = [f"task {t.id} ({t.title}) {t.status.value.replace('_', ' ')} → "
-             f"{by_id[t.id].status.value.replace('_', ' ')}"
-             for t in before if t.id not in own and t.id in by_id
-             and by_id[t.id].status is not t.status]
-    found += [f"task {t.id} ({t.title}) removed" for t in before
-              if t.id not in own and (t.id not in by_id or by_id[t.id].title != t.title)]
-    found += [f"task {t.id} ({t.title}) added" for t in after
-              if t.id not in own and (t.id not in was or was[t.id].title != t.title)]
-    return found
