@@ -65,6 +65,12 @@ class Batch:
         tasks = load_spec(self.runner.root, self.spec_file).tasks
         self._done_here({t.id for t in tasks if t.is_done})
         plan = select.waves(tasks)
+        for cycle in plan.cycles:
+            self.out.warn(str(cycle), style="yellow")
+        for task_id in plan.left_out:  # not done, and no run can do them: the batch is not
+            self.outcome[task_id] = "left out"  # finished (exit 1), whatever else it did
+            self.states[task_id] = ("left out", "in or waiting on a dependency cycle; correct "
+                                                "the spec (`reviewloop tasks` names the cycle)")
         deferred: list[tuple[Task, RunResult]] = []
         stopped: str | None = None
         for wave in plan.waves:

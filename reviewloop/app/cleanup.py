@@ -46,7 +46,7 @@ def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: 
     records = runs.records(settings, root)
     unknown = set(run_ids) - {r.run_id for r in records}
     if unknown:
-        raise UserInputError(f"no run {', '.join(sorted(unknown))}",
+        raise UserInputError(f"no run {', '.join(repr(r) for r in sorted(unknown))}",
                              fix="see `reviewloop runs`")
     done = Cleaned()
     for record in records:

@@ -1,5 +1,6 @@
 """`plan`: the tasks a batch may start now (their dependencies done, or ticked at a ref where
-the wave's pull requests merged), held back when the spec's batch budget is spent."""
+the wave's pull requests merged), held back when the spec's batch budget is spent; a task
+whose run waits for a decision is named, not planned again."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from reviewloop.agent.spend import usd
+from reviewloop.app.runs import awaiting_decision, decision_needed
 from reviewloop.config import Settings
 from reviewloop.git.repository import open_repository
 from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.spec.batch import Wave, eligible_wave
-from reviewloop.spec.loader import load_spec, parse_tasks, read_text
+from reviewloop.spec.loader import load_spec, parse_tasks, read_text, require_tasks
 from reviewloop.spec.model import Spec
 
 
@@ -21,8 +23,11 @@ def wave(settings: Settings, root: Path, *, limit: int | None = None,
     """The wave that may start now, and why none may (every task held) when the budget is
     spent."""
     spec = load_spec(root, settings.spec)
+    require_tasks(spec)  # no task read is no plan: an empty matrix would say "all done"
     merged = ticked_at(spec, root, ref) if ref else set()
-    found = eligible_wave(spec.tasks, merged=merged, limit=limit)
+    waiting = {tid: decision_needed(record) for tid, record in
+               awaiting_decision(settings, root, spec.tasks_file).items()}
+    found = eligible_wave(spec.tasks, merged=merged, limit=limit, waiting=waiting)
     # what `tasks` says about the spec (a duplicate id, an unknown dependency) is said here
     # too: a batch that never schedules a task must say why
     found = replace(found, diagnostics=tuple(dict.fromkeys((*spec.diagnostics,
@@ -30,7 +35,8 @@ def wave(settings: Settings, root: Path, *, limit: int | None = None,
     refusal = _batch_budget_spent(settings, root, spec)
     if refusal:
         found = Wave(held=tuple(t.id for t in found.tasks) + found.held,
-                     remaining=found.remaining, diagnostics=found.diagnostics)
+                     remaining=found.remaining, waiting=found.waiting,
+                     diagnostics=found.diagnostics)
     return found, refusal
 
 
@@ -65,6 +71,7 @@ def to_json(found: Wave, ref: str | None) -> dict:
         "tasks": [{"task": t.id, "title": t.title, "file": t.file, "line": t.line}
                   for t in found.tasks],
         "held": list(found.held),
+        "waiting": [{"task": tid, "why": why} for tid, why in found.waiting],
         "remaining": found.remaining,
         "diagnostics": [d.model_dump(mode="json") for d in found.diagnostics],
     }

@@ -13,6 +13,7 @@ from reviewloop.app.chain import after_commit
 from reviewloop.app.models import model_switch
 from reviewloop.app.output import Output
 from reviewloop.app.preflight import Needs, check_implementer_model, preflight
+from reviewloop.app.runs import awaiting_decision, decision_needed
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, ExitCode, TaskSelectionError, UserInputError
 from reviewloop.git.repository import is_protected, open_repository
@@ -26,7 +27,7 @@ from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.runs.stops import LANDING_STEPS
 from reviewloop.spec import select
-from reviewloop.spec.loader import load_spec
+from reviewloop.spec.loader import load_spec, require_tasks
 from reviewloop.spec.model import Spec, Task
 from reviewloop.spec.steering import load_layered
 from reviewloop.spec.steering_set import check_steering, cut_notices, with_references
@@ -52,6 +53,7 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
                                     check_model=model_factory is None, remote=True))
     spec = load_spec(root, settings.spec)
     _say_unread_lines(spec, out)
+    require_tasks(spec)  # no task read: not "every task is done"
     load_reviewers(root, settings)  # a bad agent file, before work
     load_policy(root, settings)  # a bad .kiro/config.yaml or governance.yaml, before work
     # a broken front matter or a file reference that cannot be included, before work
@@ -71,10 +73,17 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
     _prepare_branch(root, settings, options.branch)
     if target == "all":
         return _batch(runner, spec.tasks_file, implementer, options, out, batch_id=None)
-    task = select.next_task(spec.tasks) if target == "next" else select.by_id(spec.tasks, target)
+    waiting = awaiting_decision(runner.settings, root, spec.tasks_file)
+    task = select.next_task(spec.tasks, skip=waiting) if target == "next" else \
+        select.by_id(spec.tasks, target)
     if task is None:
-        out.say("Every task is done (or waiting on an optional or blocked one).")
-        return ExitCode.OK
+        return _none_to_start(spec, waiting, out)
+    if target == "next":
+        _say_waiting(spec, waiting, out)
+    elif task.id in waiting and not task.is_done:  # asked for by its id: run, and say so
+        out.warn(f"Task {task.id} already has a run waiting for a decision "
+                 f"({decision_needed(waiting[task.id])}); starting another run of it, as "
+                 "asked.", style="yellow")
     if task.is_done and not options.force:
         out.say(f"Task {task.id} ({task.title}) is already done in {spec.tasks_file.name}: "
                 "nothing to run. Pass --force to run it again.")
@@ -95,6 +104,34 @@ def _refuse_parent(spec: Spec, task: Task, force: bool) -> None:
             "the work, and it closes when the last of them lands",
             fix=f"run them: `reviewloop run {kids[0].id}`, then the next; or `reviewloop run "
                 "all`, which runs every open task in order")
+
+
+def _none_to_start(spec: Spec, waiting: dict[str, RunRecord], out: Output) -> int:
+    """`run next` with no task to start: done, or held by runs waiting for a decision or by
+    a dependency cycle (exit 1, as a run that waits exits: the spec is not finished)."""
+    open_waiting = _open_waiting(spec, waiting)
+    plan = select.waves(spec.tasks)
+    if not open_waiting and not plan.left_out:
+        out.say("Every task is done (or waiting on an optional or blocked one).")
+        return ExitCode.OK
+    out.say("No task can start now.")
+    if plan.left_out:
+        out.say(f"  Left out: {', '.join(plan.left_out)}: in or waiting on a dependency "
+                "cycle; correct the spec:")
+        for cycle in plan.cycles:
+            out.say(f"    {cycle}")
+    _say_waiting(spec, waiting, out)
+    return ExitCode.BLOCKING
+
+
+def _say_waiting(spec: Spec, waiting: dict[str, RunRecord], out: Output) -> None:
+    for task_id in _open_waiting(spec, waiting):
+        out.say(f"  Not started again: task {task_id}: {decision_needed(waiting[task_id])}")
+
+
+def _open_waiting(spec: Spec, waiting: dict[str, RunRecord]) -> list[str]:
+    """The not-done tasks (in file order) that have a run waiting for a decision."""
+    return [t.id for t in spec.tasks if t.id in waiting and not t.is_done]
 
 
 def _say_unread_lines(spec: Spec, out: Output) -> None:

@@ -14,7 +14,15 @@ from reviewloop.git import carry
 from reviewloop.git import worktrees as worktree
 from reviewloop.landing.modes import modes
 from reviewloop.runs import damage
-from reviewloop.runs.registry import UNFINISHED, RunRecord, crashed, run_tree, shown_detail
+from reviewloop.runs.budget import spec_key
+from reviewloop.runs.registry import (
+    LANDING_REFUSED,
+    UNFINISHED,
+    RunRecord,
+    crashed,
+    run_tree,
+    shown_detail,
+)
 from reviewloop.runs.store import postgres_url, registry_for
 
 FINISHED = ("committed", "declined", "abandoned")
@@ -67,6 +75,27 @@ def records(settings: Settings, root: Path) -> list[RunRecord]:
     if postgres_url(settings) is None and not has_runs(root):
         return []
     return registry_for(settings, root).list()
+
+
+def awaiting_decision(settings: Settings, root: Path, spec_file: Path) -> dict[str, RunRecord]:
+    """Task id -> the newest run of it (in the spec at `spec_file`) that waits for a decision:
+    its approval, or its landing refused. `run next` and `plan` do not start such a task
+    again: a second run would implement it, and be paid for, twice."""
+    key = spec_key(spec_file, root)
+    found: dict[str, RunRecord] = {}
+    for record in records(settings, root):  # newest first
+        if record.status in ("awaiting_approval", LANDING_REFUSED) and \
+                spec_key(Path(record.spec), root) == key:
+            found.setdefault(record.task_id, record)
+    return found
+
+
+def decision_needed(record: RunRecord) -> str:
+    """Why a task is not started again, and the commands that settle its run."""
+    what = "waits for approval" if record.status == "awaiting_approval" else \
+        "was approved and waits, its landing refused"
+    return (f"run {record.run_id} {what}: `reviewloop approve {record.run_id}` or "
+            f"`reviewloop reject {record.run_id}`")
 
 
 def row(root: Path, record: RunRecord) -> dict:

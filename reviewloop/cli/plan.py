@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rich.console import Console
+
 from reviewloop.app import plan
 from reviewloop.cli import ui
 from reviewloop.config import Settings
@@ -23,6 +25,8 @@ def run(settings: Settings, root: Path, *, fmt: str = "text", limit: int | None 
         print(json.dumps(plan.to_json(wave, ref), indent=2, ensure_ascii=False))
     else:
         _print_text(wave, ref)
+    if wave.waiting and fmt != "text":  # stdout stays the matrix or the JSON
+        _print_waiting(wave, ui.console(stderr=True))
     if wave.diagnostics:  # on stderr in every format: stdout stays the matrix or the JSON
         err = ui.console(stderr=True)
         err.print(f"{len(wave.diagnostics)} line(s) of the spec could not be understood:",
@@ -43,3 +47,9 @@ def _print_text(wave: Wave, ref: str | None) -> None:
             out.print(f"  {task.id}  {task.title}", markup=False, highlight=False)
     if wave.held:
         out.print(f"Held back by --max: {', '.join(wave.held)}", markup=False)
+    _print_waiting(wave, out)
+
+
+def _print_waiting(wave: Wave, out: Console) -> None:
+    for task_id, why in wave.waiting:
+        out.print(f"Not planned again: task {task_id}: {why}", markup=False, highlight=False)

@@ -163,9 +163,11 @@ class RunStore(ABC):
                        (status, commit_sha, detail, _now(), run_id))
 
     def get(self, run_id: str) -> RunRecord:
-        with self._db() as db:
-            row = db.execute(self._sql("SELECT * FROM {table} WHERE run_id=?"),
-                             (run_id,)).fetchone()
+        row = None
+        if _storable(run_id):  # a byte no run id holds (argv's surrogate escape): no run
+            with self._db() as db:
+                row = db.execute(self._sql("SELECT * FROM {table} WHERE run_id=?"),
+                                 (run_id,)).fetchone()
         if row is None:
             known = ", ".join(r.run_id for r in self.list()[:5]) or "none yet"
             raise UserInputError(f"no run {run_id!r}", where=str(self.path),
@@ -326,6 +328,16 @@ def _record(row: Mapping[str, Any]) -> RunRecord:
     if isinstance(data["options"], str):
         data["options"] = json.loads(data["options"])
     return RunRecord(**data)
+
+
+def _storable(run_id: str) -> bool:
+    """Whether `run_id` can be a stored run id at all: text the store can hold (an argument
+    with a byte that is not UTF-8 arrives surrogate-escaped and cannot be sent to it)."""
+    try:
+        run_id.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in run_id
 
 
 def _now() -> str:

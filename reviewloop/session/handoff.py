@@ -8,10 +8,10 @@ from pathlib import Path
 from reviewloop.runs.registry import LANDING_REFUSED
 from reviewloop.session import names
 from reviewloop.session.facts import Facts, SpecFact
+from reviewloop.session.history import KIRO_COPY
 
 HANDOFF_MD = ".reviewloop/handoff.md"
 HANDOFF_JSON = ".reviewloop/handoff.json"
-KIRO_COPY = ".kiro/context/session-handoff.md"
 
 
 def blockers(facts: Facts) -> list[str]:

@@ -13,6 +13,10 @@ import git
 
 from reviewloop.git.repository import NO_TREE_CODE
 
+# The handoff's copy for Kiro, which `reviewloop handoff` writes into the working tree after
+# it read the tree: its own output, never an uncommitted change of the session it hands off
+KIRO_COPY = ".kiro/context/session-handoff.md"
+
 
 @dataclass(frozen=True)
 class Commit:
@@ -52,7 +56,7 @@ def tree_state(root: Path) -> TreeState:
     subject = _run(repo, "log", "-1", "--format=%s")[1].strip() if head_ok else ""
     status = _run(repo, "status", "--porcelain", "-z", "--untracked-files=all")[1]
     dirty = tuple(line for line in _status_lines(status)
-                  if not line[3:].startswith(".reviewloop/"))
+                  if not line[3:].startswith(".reviewloop/") and line[3:] != KIRO_COPY)
     code_up, upstream_out = _run(repo, "rev-parse", "--abbrev-ref", "--symbolic-full-name",
                                  "@{u}")
     upstream = upstream_out.strip() if code_up == 0 else None

@@ -4,12 +4,14 @@ A batch runs each task on its own branch, and a task's tick lands in the target 
 only when its pull request merges. So "done" for a batch is the union of two views of the
 same spec: the checkout's (the tasks file here) and the target ref's (the tasks file as
 merged). A task ticked in either is done; the eligible tasks are then the first wave
-`select.waves` computes, in file order, cut to `limit`.
+`select.waves` computes, in file order, cut to `limit`. A task with a run waiting for a
+decision (its approval, or a landing refused) is left out of the wave with the reason: a
+second run would implement it again and pay for it again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reviewloop.spec.model import Diagnostic, Task, TaskStatus
@@ -18,11 +20,13 @@ from reviewloop.spec.select import waves
 
 @dataclass(frozen=True)
 class Wave:
-    """The tasks a batch may start now; `held` are eligible ones left out by `limit`."""
+    """The tasks a batch may start now; `held` are eligible ones left out by `limit`,
+    `waiting` eligible ones left out because a run of theirs waits for a decision (id, why)."""
 
     tasks: tuple[Task, ...] = ()
     held: tuple[str, ...] = ()
-    remaining: int = 0  # not-done, non-optional leaves in all waves, this one included
+    waiting: tuple[tuple[str, str], ...] = ()
+    remaining: int = 0  # not-done, non-optional leaves, this wave's and those a cycle left out
     diagnostics: tuple[Diagnostic, ...] = ()
 
 
@@ -34,14 +38,18 @@ def merged_done(tasks: Sequence[Task], done_ids: Iterable[str]) -> tuple[Task, .
 
 
 def eligible_wave(tasks: Sequence[Task], *, merged: Iterable[str] = (),
-                  limit: int | None = None) -> Wave:
-    """The first wave of not-done leaves, with `merged` ids counted as done."""
+                  limit: int | None = None, waiting: Mapping[str, str] | None = None) -> Wave:
+    """The first wave of not-done leaves, with `merged` ids counted as done and the ids in
+    `waiting` (task id -> why) left out."""
+    waiting = waiting or {}
     plan = waves(merged_done(tasks, merged))
     by_id = {t.id: t for t in tasks}
-    first = plan.waves[0] if plan.waves else ()
+    first = tuple(tid for tid in (plan.waves[0] if plan.waves else ()) if tid not in waiting)
     chosen = first if limit is None else first[:limit]
     return Wave(tasks=tuple(by_id[tid] for tid in chosen),
-                held=tuple(first[len(chosen):]), remaining=len(plan.order),
+                held=tuple(first[len(chosen):]),
+                remaining=len(plan.order) + len(plan.left_out),
+                waiting=tuple((tid, waiting[tid]) for tid in plan.order if tid in waiting),
                 diagnostics=plan.diagnostics)
 
 

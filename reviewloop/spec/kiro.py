@@ -29,10 +29,29 @@ _CC_SDD_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?_Boundary\s*:", re.MULTILINE)
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 _PARALLEL = re.compile(r"(?:^|\s)\(P\)(?=\s|$)")
 _DEPEND_LABELS = frozenset({"depends", "depends on", "dependencies", "dependency", "依存", "依赖"})
-_DETAIL_LABELS = frozenset({"boundary", "blocked", "blocked by"})
+# Labels that state a dependency when their value names task ids (`_Blocked by: 1.2_`), and
+# are a plain detail otherwise (`Blocked by: the vendor's API`)
+_ID_LABELS = frozenset({"blocked", "blocked by", "after", "requires"})
+_DETAIL_LABELS = frozenset({"boundary"})
+# A dependency stated in prose: "depends on 1", "blocked by 1.2"; and "after"/"requires" when
+# the id ends the statement ("after 1.2", "after 2 and …", "after 1.2 is done") or follows
+# "task" ("after task 3 ships"): a number that a word follows there is a quantity ("after 3
+# failed attempts", "after 2 seconds", "requires 1.2 or later"), not a task
+_PROSE_ID = r"\d+(?:\.\d+)*"
 _PROSE_DEP = re.compile(
-    r"\b(?:depends\s+on|after|requires|blocked\s+by)\s+(?:tasks?\s+)?(?P<id>\d+(?:\.\d+)*)",
+    rf"\b(?:(?:depends\s+on|blocked\s+by)\s+(?:tasks?\s+)?(?P<dep>{_PROSE_ID})|"
+    rf"(?:after|requires)\s+(?:tasks?\s+(?P<task>{_PROSE_ID})|(?P<id>{_PROSE_ID})(?!\w|\.\d)"
+    r"(?=\s*(?:$|[),;:!?]|\.(?:\s|$)|(?:and|is|has|are|was|completes?|finishes|lands?)\b))))",
     re.IGNORECASE,
+)
+# The same in a title, in parentheses: `- [ ] 2. Billing (after 1.2)`
+_TITLE_DEP = re.compile(
+    r"\((?:depends\s+on|after|requires|blocked\s+by)\s+(?:tasks?\s+)?(?P<id>\d+(?:\.\d+)*)\)",
+    re.IGNORECASE,
+)
+_CRITERIA_HEADINGS = (
+    "definition of done", "acceptance criteria", "success criteria", "done criteria",
+    "exit criteria", "验收标准", "完成标准", "受け入れ基準", "完了条件",
 )
 _CHECKLIST_HEADINGS = (
     "definition of done", "acceptance criteria", "checklist", "check list", "verification",
@@ -141,10 +160,21 @@ def _in_checklist(line: md.Line) -> bool:
     return any(word in heading for word in _CHECKLIST_HEADINGS)
 
 
+def _in_criteria(line: md.Line) -> bool:
+    """Under a heading no task list is ever named ("Definition of Done", "Acceptance
+    Criteria"): a numbered box there is a criterion too (a phase may well be named
+    "Verification" or "Checklist", whose numbered boxes stay tasks)."""
+    heading = (line.heading or "").casefold()
+    return any(word in heading for word in _CRITERIA_HEADINGS)
+
+
 def _read_checkbox(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:
     parsed = _split(box.rest)
     if parsed is None:
         _read_unnumbered(reader, line, box)
+        return
+    if _in_criteria(line):
+        reader.current = None  # its detail lines belong to no task
         return
     task_id, title, starred = parsed
     if task_id in reader.drafts:
@@ -225,7 +255,10 @@ def _read_body(reader: _Reader, task: _Draft, line: md.Line) -> None:
     if fields and label in _DEPEND_LABELS:
         task.depends.extend((ref, line.number) for ref in md.parse_refs(fields[1]))
         return
-    if fields and label in _DETAIL_LABELS:
+    if fields and label in _ID_LABELS and md.parse_refs(fields[1]):
+        task.depends.extend((ref, line.number) for ref in md.parse_refs(fields[1]))
+        return
+    if fields and label in _DETAIL_LABELS | _ID_LABELS:
         task.details.append(f"{fields[0]}: {fields[1]}")
         return
     task.details.append(md.strip_bullet(text) if md.is_bullet(text) else text)
@@ -288,8 +321,12 @@ def _dependencies(reader: _Reader, draft: _Draft, children: list[str]) -> list[s
             reader.diagnose(number, f"task {draft.id} depends on unknown task {dep}")
     for detail in draft.details:
         for match in _PROSE_DEP.finditer(detail):
-            if match["id"] in reader.drafts:
-                add(match["id"])
+            named = match["dep"] or match["task"] or match["id"]
+            if named in reader.drafts:
+                add(named)
+    for match in _TITLE_DEP.finditer(draft.title):
+        if match["id"] in reader.drafts:
+            add(match["id"])
     for child in children:
         add(child)
     return found

@@ -29,6 +29,30 @@ def load_spec(root: Path, spec: Path | None = None) -> Spec:
     return _assemble(root, fmt, tasks_file, text, parsed)
 
 
+# What a task line looks like in each format, for a spec none of whose lines could be read
+TASK_LINE = {
+    SpecFormat.KIRO: "`- [ ] 1. Title` (a sub-task `  - [ ] 1.1 Title`)",
+    SpecFormat.SPECKIT: "`- [ ] T001 Title` (`- [ ] T002 [P] [US1] Title`)",
+    SpecFormat.DOCS: "`- [ ] T1 Title` under a `## Tasks` heading",
+}
+
+
+def require_tasks(spec: Spec) -> None:
+    """Refuse a spec of which no task could be read although lines of it were meant as
+    tasks (each one a diagnostic): with no task read, "every task is done" and an empty
+    plan would call a spec finished that was never started (exit 2, naming the lines)."""
+    if spec.tasks or not spec.diagnostics:
+        return
+    first = spec.diagnostics[0]
+    more = f" (and {len(spec.diagnostics) - 1} more line(s))" if len(spec.diagnostics) > 1 \
+        else ""
+    raise SpecError(
+        f"no task of this {spec.format.value} spec could be read: {first}{more}",
+        where=first.file,
+        fix=f"write each task on its own line as {TASK_LINE[spec.format]} (lines ending in "
+            "LF or CRLF); `reviewloop tasks` lists every line that could not be read")
+
+
 def parse_tasks(root: Path, tasks_file: Path, text: str) -> TaskList:
     """Read the tasks in `text` as if it were `tasks_file` (e.g. that file at another commit)."""
     fmt = detect_format(tasks_file, text)
@@ -70,19 +94,48 @@ def detect_format(path: Path, text: str) -> SpecFormat:
     return SpecFormat.DOCS
 
 
+# A spec folder's other documents (Kiro's, Spec Kit's): `--spec` at one means its tasks.md
+_SIBLINGS = ("requirements.md", "design.md", "bugfix.md", "spec.md", "plan.md",
+             "data-model.md", "research.md", "quickstart.md")
+# Inside a folder given to --spec (`.kiro/specs`, `specs`, `docs`): where its specs are
+_INSIDE = ("*/tasks.md", "*/*/tasks.md", "*-spec.md")
+
+
 def _locate(root: Path, spec: Path | None) -> Path:
     if spec is not None:
         spec = spec if spec.is_absolute() else Path.cwd() / spec
         if spec.is_file():
-            return spec
+            return _tasks_beside(spec)
         if spec.is_dir():
             if (spec / "tasks.md").is_file():
                 return spec / "tasks.md"
-            return _single(find_specs(spec), spec)
+            return _single(find_specs(spec) or _found_inside(spec), spec)
         raise SpecError(
             "no such file or folder", where=str(spec),
             fix="pass --spec with a tasks.md, a docs/<feature>-spec.md, or a spec folder")
     return _single(find_specs(root), root)
+
+
+def _tasks_beside(path: Path) -> Path:
+    """A spec folder's requirements, design (…) document given for its spec: the tasks.md
+    beside it, which holds the tasks (read as a one-document spec it would have none)."""
+    if path.name not in _SIBLINGS or not (".kiro" in path.parts or "specs" in path.parts):
+        return path
+    tasks = path.parent / "tasks.md"
+    if tasks.is_file():
+        return tasks
+    raise SpecError(
+        f"{path.name} is a document of the spec in {path.parent.name}/, which has no "
+        "tasks.md: its tasks are read from there", where=str(path),
+        fix=f"write the tasks in {tasks} (or pass --spec the tasks file)")
+
+
+def _found_inside(folder: Path) -> list[Path]:
+    """The specs right inside `folder` (a `.kiro/specs` or `specs` folder given itself)."""
+    found: list[Path] = []
+    for pattern in _INSIDE:
+        found.extend(sorted(p for p in folder.glob(pattern) if p.is_file()))
+    return found
 
 
 def find_specs(base: Path) -> list[Path]:

@@ -16,7 +16,7 @@ itself. Rules shared by every function here:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from reviewloop.errors import TaskSelectionError
@@ -41,11 +41,13 @@ def by_id(tasks: Sequence[Task], task_id: str) -> Task:
     raise TaskSelectionError(f"no task {wanted!r} in the spec{hint}", fix=_LIST_FIX)
 
 
-def next_task(tasks: Sequence[Task]) -> Task | None:
-    """The first not-done, non-optional leaf in file order whose dependencies are done."""
+def next_task(tasks: Sequence[Task], *, skip: Collection[str] = ()) -> Task | None:
+    """The first not-done, non-optional leaf in file order whose dependencies are done and
+    whose id is not in `skip` (a task with a run waiting for a decision)."""
     graph = _Graph(tasks, include_optional=False)
     done = graph.done_by_status()
-    return next((graph.by_id[u] for u in graph.units() if graph.eligible(u, done)), None)
+    return next((graph.by_id[u] for u in graph.units()
+                 if u not in skip and graph.eligible(u, done)), None)
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,16 @@ class Plan:
     """Leaves that are not done yet, layered so that each wave only needs earlier ones.
 
     `order` is the waves flattened; `diagnostics` name unknown dependencies and cycles.
-    Tasks in a cycle, and tasks that wait on one, are in neither `waves` nor `order`.
+    Tasks in a cycle, and tasks that wait on one, are in neither `waves` nor `order`: they
+    are `left_out` (not done, and never startable until the spec is corrected), and
+    `cycles` are the diagnostics that say why.
     """
 
     waves: tuple[tuple[str, ...], ...] = ()
     order: tuple[str, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    left_out: tuple[str, ...] = ()
+    cycles: tuple[Diagnostic, ...] = ()
 
 
 def waves(tasks: Sequence[Task], *, include_optional: bool = False) -> Plan:
@@ -77,10 +83,10 @@ def waves(tasks: Sequence[Task], *, include_optional: bool = False) -> Plan:
         layers.append(layer)
         placed.update(layer)
     stuck = [u for u in pending if u not in placed]
-    diagnostics = (*graph.unknown_dependencies(), *graph.ancestor_dependencies(),
-                   *_cycle_diagnostics(graph, stuck, edges))
+    cycles = tuple(_cycle_diagnostics(graph, stuck, edges))
+    diagnostics = (*graph.unknown_dependencies(), *graph.ancestor_dependencies(), *cycles)
     return Plan(waves=tuple(layers), order=tuple(u for layer in layers for u in layer),
-                diagnostics=tuple(diagnostics))
+                diagnostics=tuple(diagnostics), left_out=tuple(stuck), cycles=cycles)
 
 
 def wave_of(plan: Plan) -> dict[str, int]:

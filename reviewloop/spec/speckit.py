@@ -40,8 +40,12 @@ _PRIORITY = re.compile(r"^P\d$")  # [P1]: the story's priority, not a requiremen
 _DEPS_LABEL = re.compile(r"^(?:deps?|depends(?:\s+on)?|after)\s*:\s*(?P<ids>.*)$", re.I)
 _LONGEST_PROSE = 2000
 _STORY = re.compile(r"^[A-Za-z]{1,5}-?\d+(?:\.\d+)?$")
-_PHASE = re.compile(r"^\W*phase\s+\d+", re.IGNORECASE)
-_PHASE_NUMBER = re.compile(r"^\W*phase\s+(?P<n>\d+)", re.IGNORECASE)
+# A phase heading as Spec Kit's tasks template and its users write one: `Phase 1: Setup`,
+# `Phase 3.1`, `Phase 3+`, the template's own last `Phase N: Polish & Cross-Cutting Concerns`
+# (a placeholder letter, `N+1` too), roman numerals, `Final Phase: Polish`, `Phase Final`
+_PHASE = re.compile(r"^[\W_]*(?:phase\s+(?:\d+|(?:[ivx]+|n|final|last)(?![a-z0-9]))|"
+                    r"(?:final|last)\s+phase(?![a-z0-9]))", re.IGNORECASE)
+_PHASE_NUMBER = re.compile(r"^[\W_]*phase\s+(?P<n>\d+)", re.IGNORECASE)
 _NOT_TASKS = re.compile(
     r"checklist|check\s*list|checkpoint|definition of done|acceptance|validation|verification",
     re.IGNORECASE)
@@ -279,9 +283,44 @@ def _add_phase_order(state: _State, children: dict[str, list[str]]) -> None:
         implied |= waits
         for draft in by_phase[phase.index]:
             if not draft.exact:
-                found = _through_exact(state, implied, waits[draft.id])
+                found = _through_exact(state, implied, _unreversed(state, implied, draft.id,
+                                                                   waits[draft.id]))
                 draft.depends_on.extend(found)
                 draft.dep_lines.extend([0] * len(found))
+
+
+def _unreversed(state: _State, implied: dict[str, list[str]], task_id: str,
+                waits: list[str]) -> list[str]:
+    """`waits` (what the file order has `task_id` wait for) without a task that is stated to
+    wait for `task_id` ("T005 blocks T004" with T004 first): the statement wins over the
+    file order, which would otherwise close a cycle no one wrote; `task_id` waits instead for
+    what that task waited for by the order."""
+    found: list[str] = []
+    pending, seen = list(waits), {task_id}
+    while pending:
+        other = pending.pop(0)
+        if other in seen:
+            continue
+        seen.add(other)
+        if other in implied and _reaches(state, other, task_id):
+            pending += implied[other]
+        elif other not in found:
+            found.append(other)
+    return found
+
+
+def _reaches(state: _State, start: str, target: str) -> bool:
+    """Whether `start` waits, through the dependencies known so far, on `target`."""
+    seen: set[str] = set()
+    pending = list(state.drafts[start].depends_on)
+    while pending:
+        task_id = pending.pop()
+        if task_id == target:
+            return True
+        if task_id not in seen and task_id in state.drafts:
+            seen.add(task_id)
+            pending += state.drafts[task_id].depends_on
+    return False
 
 
 def _through_exact(state: _State, implied: dict[str, list[str]], waits: list[str]

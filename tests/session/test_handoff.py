@@ -97,6 +97,32 @@ def test_notes_reach_the_handoff_and_kiro_gets_a_copy(repo, capsys):
     assert "## Preferences\n\n- small commits" in copy
 
 
+@pytest.mark.parametrize("committed", [False, True], ids=["untracked", "committed-copy"])
+def test_the_handoffs_own_kiro_copy_is_no_dirty_tree_at_pickup(repo, capsys, committed):
+    """Handoff writes Kiro's copy after it read the tree: right after it, pickup finds no
+    discrepancy and no blocker (the copy new, or committed before and rewritten); a real
+    uncommitted change beside it is still named, alone."""
+    (repo / ".kiro").mkdir()
+    if committed:
+        assert run_cli(capsys, "handoff")[0] == 0
+        git(repo, "add", ".kiro/context/session-handoff.md")
+        git(repo, "commit", "-qm", "keep the handoff")
+        run_cli(capsys, "note", "a decision")  # the next copy differs from the committed one
+    assert run_cli(capsys, "handoff")[0] == 0
+    assert git(repo, "status", "--porcelain", "--untracked-files=all").splitlines() == [
+        f"{' M' if committed else '??'} .kiro/context/session-handoff.md"]  # in the tree
+    assert "- working tree: clean" in (repo / ".reviewloop/handoff.md").read_text()
+    report = json.loads(run_cli(capsys, "pickup", "--json")[1])
+    assert report["discrepancies"] == []
+    assert report["blockers"] == []
+    assert not any("uncommitted" in step for step in report["next"])
+
+    (repo / "app.py").write_text("print('v2')\n")
+    report = json.loads(run_cli(capsys, "pickup", "--json")[1])
+    assert report["discrepancies"] == ["working tree was clean, now dirty"]
+    assert report["blockers"] == ["dirty working tree: 1 uncommitted change(s) (`app.py`)"]
+
+
 def test_pickup_reports_a_new_commit_and_a_branch_switch_first(repo, capsys):
     _pending_run(repo)
     run_cli(capsys, "handoff")

@@ -1,0 +1,35 @@
+"""Checkboxes under a Kiro tasks file's "Definition of Done" or "Acceptance Criteria" heading
+are criteria, not tasks, numbered or not (docs/specs.md); a phase named "Verification" or
+"Checklist" keeps its numbered tasks. Generated: heading words, levels and the criteria's
+forms (numbered, sub-numbered, EARS lines that reuse a task's id)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewloop.spec import kiro
+
+HEAD = "# Implementation Plan\n\n- [ ] 1. Set up project\n- [ ] 2. Build API\n  - Detail\n\n"
+CRITERIA = st.sampled_from(["Definition of Done", "Acceptance Criteria", "Success criteria",
+                            "Exit Criteria", "DoD / Definition of done", "验收标准"])
+ITEMS = st.lists(st.sampled_from([
+    "- [ ] 3. All unit tests pass", "- [ ] 4. Code reviewed by a second engineer",
+    "- [ ] 1. WHEN a user posts THEN the API SHALL store it", "- [x] 2.1 Docs updated",
+    "- [ ] Lint is clean", "  - [ ] 5. Nested criterion"]), min_size=1, max_size=5)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(heading=CRITERIA, level=st.sampled_from(["##", "###"]), items=ITEMS)
+def test_criteria_are_never_tasks(heading: str, level: str, items: list[str]) -> None:
+    text = HEAD + f"{level} {heading}\n" + "".join(f"{item}\n" for item in items)
+    parsed = kiro.parse(text, ".kiro/specs/f/tasks.md")
+    assert [t.id for t in parsed.tasks] == ["1", "2"], text
+    assert parsed.by_id()["2"].details == ("Detail",)
+    assert parsed.diagnostics == (), text
+
+
+def test_a_phase_named_verification_keeps_its_tasks() -> None:
+    text = HEAD + "## Verification\n- [ ] 3. Verify the deployment\n## Checklist\n" \
+                  "- [ ] 4. Check the logs\n"
+    assert [t.id for t in kiro.parse(text, "tasks.md").tasks] == ["1", "2", "3", "4"]
