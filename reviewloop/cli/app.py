@@ -242,7 +242,7 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool, force: b
               "default branch).")
 @click.option("--head", help="Review BASE...HEAD (two commits) instead of the working tree.")
 @click.option("--staged", is_flag=True,
-              help="Review what is staged: the index's files, as `git commit` would record them.")
+              help="Review what is staged, as `git commit` would record it (against --base).")
 @click.option("--working", is_flag=True, help="Review the working tree (the default).")
 @_format_opt
 @click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
