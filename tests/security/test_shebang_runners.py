@@ -16,7 +16,6 @@ list holds, an interpreter spelled as builds name it; and programs no list knows
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
