@@ -286,7 +286,7 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
         raise click.UsageError("--base and --head need a revision (one was empty)")
     if quiet:
         ui.set_verbosity(ui.QUIET)
-    scope = review.scope_paths(obj.root, paths, (head, base or "HEAD"))
+    scope = review.scope_paths(obj.root, paths, (head, base or "HEAD"), index=staged)
     options = ReviewOptions(
         source=DiffSource(base=base, head=head, staged=staged, paths=scope), format=fmt,
         output=output, fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif,

@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 
+from reviewloop.git import argv
 from reviewloop.git.failures import failed
 from reviewloop.git.names import on_disk, shown
 from reviewloop.git.repository import Repository
@@ -58,7 +59,8 @@ def present(repo: Repository, tree: str, paths: Iterable[str]) -> set[str]:
     wanted = sorted(set(paths))
     if not wanted:
         return set()
-    out = repo.git("ls-tree", "-r", "-z", "--name-only", tree, "--", *map(on_disk, wanted))
+    out = "".join(repo.git("ls-tree", "-r", "-z", "--name-only", tree, "--", *batch)
+                  for batch in argv.batches([on_disk(p) for p in wanted]))
     return {shown(p) for p in out.split("\0") if p} & set(wanted)
 
 
@@ -67,7 +69,8 @@ def folders(repo: Repository, tree: str, paths: Iterable[str]) -> set[str]:
     wanted = sorted(set(paths))
     if not wanted:
         return set()
-    out = repo.git("ls-tree", "-z", tree, "--", *map(on_disk, wanted))
+    out = "".join(repo.git("ls-tree", "-z", tree, "--", *batch)
+                  for batch in argv.batches([on_disk(p) for p in wanted]))
     return {shown(path) for meta, _, path in (r.partition("\t") for r in out.split("\0") if r)
             if meta.split()[1:2] == ["tree"]} & set(wanted)
 
