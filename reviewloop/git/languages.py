@@ -314,8 +314,9 @@ def language(path: str, start: bytes) -> str | None:
 
 def _builds_an_image(start: bytes) -> bool:
     """Whether `start`'s first instruction (after blank lines, comments and parser
-    directives) is `FROM` or `ARG`, as a Dockerfile's must be."""
-    for line in start.decode("utf-8", errors="replace").splitlines():
+    directives) is `FROM` or `ARG`, as a Dockerfile's must be; a UTF-8 BOM before it passed
+    over, as BuildKit, hadolint and checkov pass it."""
+    for line in start.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").splitlines():
         words = line.split(maxsplit=1)
         if words and not words[0].startswith("#"):
             return words[0].upper() in ("FROM", "ARG") and len(words) == 2
