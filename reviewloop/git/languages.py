@@ -62,6 +62,16 @@ SUFFIXES: dict[str, str] = {
 # shell's, and direnv's `.envrc` (bash, run on `cd` into the folder)
 SHELL_FILES = frozenset({".bashrc", ".bash_profile", ".bash_login", ".bash_logout",
                          ".bash_aliases", ".profile", ".envrc"})
+# more of what a shell sources by name, with no shebang: ksh's start-up files, the system's
+# (`/etc/bash.bashrc`, `/etc/profile`), X sessions', a dotfile repository's copies without
+# their dot (`bashrc`), a `.local` variant (`.profile.local`), Arch's and Alpine's build
+# recipes (bash and sh), and the files of the folders a shell reads whole: husky's hooks
+# (`.husky/pre-commit`, run by sh) and bash-completion's
+SOURCED = frozenset({"bashrc", "bash_profile", "bash_login", "bash_logout", "bash_aliases",
+                     "bash_functions", "bash.bashrc", "kshrc", "mkshrc", "envrc", "xprofile",
+                     "xsessionrc", "profile"})
+RECIPES = frozenset({"PKGBUILD", "APKBUILD"})
+SHELL_FOLDERS = frozenset({".husky", "bash_completion.d"})
 # the start-up files of the shells no analyzer reads, each run by its shell by name
 UNCHECKED_SHELL_FILES: dict[str, str] = {
     **dict.fromkeys((".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout"), ZSH),
@@ -144,7 +154,7 @@ OTHER_KINDS = frozenset({
 def by_name(path: str) -> str | None:
     """The language `path`'s name says, or None."""
     name = posix_name(path)  # asked of every changed file: no PurePosixPath
-    if name in SHELL_FILES:
+    if name in SHELL_FILES or _sourced(path, name):
         return SHELL
     if name in UNCHECKED_SHELL_FILES:
         return UNCHECKED_SHELL_FILES[name]
@@ -152,6 +162,22 @@ def by_name(path: str) -> str | None:
     if (language := SUFFIXES.get(suffix)) is not None or suffix in OTHER_KINDS:
         return language
     return DOCKERFILE if _DOCKERFILE.search(name) else None
+
+
+def run_by_name(path: str) -> bool:
+    """Whether a shell runs `path` by its name, with no shebang (`.bashrc`, `PKGBUILD`)."""
+    name = posix_name(path)
+    return name in SHELL_FILES or _sourced(path, name)
+
+
+def _sourced(path: str, name: str) -> bool:
+    """Whether a shell runs `path` (named `name`) by its name or folder (`SOURCED`, …)."""
+    stem = name.removeprefix(".").removesuffix(".local")
+    folder = path[:-len(name)].rstrip("/").rpartition("/")[2]
+    if stem == "profile" and not name.startswith(".") and folder != "etc":
+        return False  # `/etc/profile` and `.profile`; a file `profile` elsewhere may be any
+    return stem in SOURCED or name in RECIPES or name.endswith(".envrc") \
+        or (folder in SHELL_FOLDERS and "." not in name)
 
 
 def by_shebang(head: bytes) -> str | None:
