@@ -242,7 +242,7 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool, force: b
               "default branch).")
 @click.option("--head", help="Review BASE...HEAD (two commits) instead of the working tree.")
 @click.option("--staged", is_flag=True,
-              help="Review what is staged: the index's files, as `git commit` would record them.")
+              help="Review what is staged, as `git commit` would record it (against --base).")
 @click.option("--working", is_flag=True, help="Review the working tree (the default).")
 @_format_opt
 @click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
@@ -286,7 +286,7 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
         raise click.UsageError("--base and --head need a revision (one was empty)")
     if quiet:
         ui.set_verbosity(ui.QUIET)
-    scope = review.scope_paths(obj.root, paths, (head, base or "HEAD"))
+    scope = review.scope_paths(obj.root, paths, (head, base or "HEAD"), index=staged)
     options = ReviewOptions(
         source=DiffSource(base=base, head=head, staged=staged, paths=scope), format=fmt,
         output=output, fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif,

@@ -81,11 +81,12 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,
     return ExitCode.BLOCKING if blocking(result, options.fail_on) else ExitCode.OK
 
 
-def scope_paths(root: Path, given: Sequence[Path], refs: Sequence[str | None]) -> tuple[str, ...]:
+def scope_paths(root: Path, given: Sequence[Path], refs: Sequence[str | None], *,
+                index: bool = False) -> tuple[str, ...]:
     """`review PATH…` as repository paths ("" for the whole repository). A path is taken
     relative to the current folder, as ruff and pre-commit take it; one outside the
-    repository, or that exists neither on disk nor in `refs` (a file the change deleted),
-    is refused before any work."""
+    repository, or that exists neither on disk nor in `refs` (a file the change deleted) nor,
+    with `index` (`--staged`), in the index, is refused before any work."""
     top = Path(os.path.realpath(root))
     repo = open_repository(root) if given else None
     scoped = []
@@ -97,10 +98,11 @@ def scope_paths(root: Path, given: Sequence[Path], refs: Sequence[str | None]) -
         except ValueError:
             raise UserInputError(f"outside the repository {root}", where=str(path),
                                  fix="name files or folders inside the repository") from None
-        if not (relative == "" or os.path.lexists(here) or _in_refs(repo, relative, refs)):
+        if not (relative == "" or os.path.lexists(here) or _in_refs(repo, relative, refs)
+                or (index and _in_index(repo, relative))):
             raise UserInputError("no such file or folder", where=str(path),
                                  fix="name a file or folder of the repository (or of the "
-                                     "change's base)")
+                                     f"change's base{' or the index' if index else ''})")
         scoped.append(relative)
         if os.path.islink(full) and os.path.isdir(full):  # a link to a folder: the link
             # itself (a change to it), and the folder it leads to, as `ls linkdir/` lists it
@@ -114,6 +116,11 @@ def _inside(path: Path, top: Path) -> list[str]:
         return [path.relative_to(top).as_posix() if path != top else ""]
     except ValueError:
         return []
+
+
+def _in_index(repo: Repository | None, path: str) -> bool:
+    """Whether the index holds `path` or files under it (staged, gone from the disk)."""
+    return repo is not None and repo.try_git("ls-files", "--error-unmatch", "--", path)[0] == 0
 
 
 def _in_refs(repo: Repository | None, path: str, refs: Sequence[str | None]) -> bool:

@@ -62,6 +62,16 @@ SUFFIXES: dict[str, str] = {
 # shell's, and direnv's `.envrc` (bash, run on `cd` into the folder)
 SHELL_FILES = frozenset({".bashrc", ".bash_profile", ".bash_login", ".bash_logout",
                          ".bash_aliases", ".profile", ".envrc"})
+# more of what a shell sources by name, with no shebang: ksh's start-up files, the system's
+# (`/etc/bash.bashrc`, `/etc/profile`), X sessions', a dotfile repository's copies without
+# their dot (`bashrc`), a `.local` variant (`.profile.local`), Arch's and Alpine's build
+# recipes (bash and sh), and the files of the folders a shell reads whole: husky's hooks
+# (`.husky/pre-commit`, run by sh) and bash-completion's
+SOURCED = frozenset({"bashrc", "bash_profile", "bash_login", "bash_logout", "bash_aliases",
+                     "bash_functions", "bash.bashrc", "kshrc", "mkshrc", "envrc", "xprofile",
+                     "xsessionrc", "profile"})
+RECIPES = frozenset({"PKGBUILD", "APKBUILD"})
+SHELL_FOLDERS = frozenset({".husky", "bash_completion.d"})
 # the start-up files of the shells no analyzer reads, each run by its shell by name
 UNCHECKED_SHELL_FILES: dict[str, str] = {
     **dict.fromkeys((".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout"), ZSH),
@@ -76,6 +86,9 @@ INTERPRETERS: dict[str, str] = {
     # the shells shellcheck reads; zsh, fish and the like are languages of their own
     "sh": SHELL, "bash": SHELL, "dash": SHELL, "ksh": SHELL, "ash": SHELL, "mksh": SHELL,
     "busybox": SHELL, "bats": SHELL,
+    # restricted bash, and POSIX shells shellcheck reads as sh once it has said so (SC1008)
+    "rbash": SHELL, "yash": SHELL, "posh": SHELL, "pdksh": SHELL, "oksh": SHELL, "lksh": SHELL,
+    "zx": JAVASCRIPT,  # google/zx: a JavaScript module with its shell helpers
     "zsh": ZSH, "fish": FISH, "csh": CSH, "tcsh": CSH,
 }
 # tools that run a script given after them (`#!/usr/bin/env -S uv run --script`, PEP 723):
@@ -84,7 +97,19 @@ RUNNERS: dict[str, str] = {
     "uv": PYTHON, "uvx": PYTHON, "pipx": PYTHON, "poetry": PYTHON, "pdm": PYTHON,
     "hatch": PYTHON, "rye": PYTHON, "pipenv": PYTHON,
     "npx": JAVASCRIPT, "bunx": JAVASCRIPT, "pnpx": JAVASCRIPT, "yarn": JAVASCRIPT,
+    "coverage": PYTHON,  # `coverage run`: the script under coverage.py
 }
+# interpreters of languages no analyzer here reads, as a name of `OTHER_KINDS` says one: a
+# script of one is told (no gap), as `tool.rb` is
+OTHER_INTERPRETERS = frozenset({
+    "perl", "raku", "ruby", "jruby", "php", "lua", "luajit", "rscript", "r", "swift", "scala",
+    "java", "kotlin", "groovy", "pwsh", "powershell", "awk", "gawk", "mawk", "nawk", "sed",
+    "make", "gmake", "tclsh", "wish", "expect", "osascript", "julia", "elixir", "escript",
+    "runghc", "runhaskell", "ocaml", "racket", "guile", "sbcl", "dart", "crystal", "gnuplot",
+    "octave"})
+# nix-shell as an interpreter: its `-i LANG`, on the first line or on `#! nix-shell` lines
+# after it (Nix's two-line idiom), names the language
+NIX_SHELL = "nix-shell"
 # programs that run the program after them, with the options of theirs that take an argument
 ENV = frozenset({"-u", "--unset", "-C", "--chdir", "-P"})
 # a cluster of env's short options that ends in -S and its string: `-S...`, `-iS...`, `-vS`
@@ -97,6 +122,7 @@ WRAPPERS: dict[str, frozenset[str]] = {
     "chrt": frozenset(), "taskset": frozenset(), "time": frozenset({"-f", "-o"}),
     "exec": frozenset({"-a"}), "sudo": frozenset({"-u", "-g"}), "doas": frozenset({"-u"}),
 }
+_program_name = compiled_on_first_use(r"^[\w.+@-]+$")  # a command's name, no quote in it
 _duration = compiled_on_first_use(r"^\d+(?:\.\d+)?[smhd]?$|^0x[0-9a-f]+$")
 SHEBANG_BYTES = 256  # of a file's start: where its `#!` line is read from
 BINARY_PROBE = 8000  # git's own: a NUL in the first 8,000 bytes makes a file binary
@@ -128,7 +154,7 @@ OTHER_KINDS = frozenset({
 def by_name(path: str) -> str | None:
     """The language `path`'s name says, or None."""
     name = posix_name(path)  # asked of every changed file: no PurePosixPath
-    if name in SHELL_FILES:
+    if name in SHELL_FILES or _sourced(path, name):
         return SHELL
     if name in UNCHECKED_SHELL_FILES:
         return UNCHECKED_SHELL_FILES[name]
@@ -138,24 +164,86 @@ def by_name(path: str) -> str | None:
     return DOCKERFILE if _DOCKERFILE.search(name) else None
 
 
+def run_by_name(path: str) -> bool:
+    """Whether a shell runs `path` by its name, with no shebang (`.bashrc`, `PKGBUILD`)."""
+    name = posix_name(path)
+    return name in SHELL_FILES or _sourced(path, name)
+
+
+def _sourced(path: str, name: str) -> bool:
+    """Whether a shell runs `path` (named `name`) by its name or folder (`SOURCED`, …)."""
+    stem = name.removeprefix(".").removesuffix(".local")
+    folder = path[:-len(name)].rstrip("/").rpartition("/")[2]
+    if stem == "profile" and not name.startswith(".") and folder != "etc":
+        return False  # `/etc/profile` and `.profile`; a file `profile` elsewhere may be any
+    return stem in SOURCED or name in RECIPES or name.endswith(".envrc") \
+        or (folder in SHELL_FOLDERS and "." not in name)
+
+
 def by_shebang(head: bytes) -> str | None:
     """The language of the interpreter a file's first line names (`#!/usr/bin/env
     python3`, `#!/bin/bash -e`, `#!/usr/bin/env -S node --flag`, through `env`, `nice`,
     `timeout 60` and the like, or a runner: `uv run --script`), or None."""
+    told = _told(head)
+    return told[0] if told is not None else None
+
+
+def untold(path: str, head: bytes) -> str | None:
+    """The shebang line of `path` (content starting `head`) when no language can be told of
+    it — a runner or wrapper none of the lists here knows, with no known interpreter after
+    it, or a `-S` string env refuses — so that the file is named as not analysed rather than
+    nobody's; None for a told one, no shebang, or a name of a kind (`notes.txt`)."""
+    if by_name(path) is not None or name_suffix(posix_name(path)).lower() in OTHER_KINDS:
+        return None
+    line = _shebang(head)
+    if line is None or _told(head) != (None, False):
+        return None
+    shown = line.decode("utf-8", "replace").strip()
+    return f"#!{shown if len(shown) <= 80 else shown[:79] + '…'}"
+
+
+def _told(head: bytes) -> tuple[str | None, bool] | None:
+    """(the language, whether the program that runs the file is known) of the shebang
+    `head` starts with; None without one. The first program decides (a runner: its language
+    or the tool's after it; `nix-shell`: its `-i`); an unknown one is passed over for a known
+    interpreter among the words after it, as `file` reads `flock /tmp/l python3`."""
     line = _shebang(head)
     if line is None:
         return None
     words = _kernel_words(line.decode("utf-8", "replace"))
-    if words is None:
-        return None
-    programs = list(_programs(words))
-    if not programs:
-        return None
+    programs = list(_programs(words)) if words is not None else []
+    if not programs:  # env refuses its -S string, or no program is named: it runs nothing
+        return None, False
     first = programs[0]
     if first in RUNNERS:  # `uv run --script`, `npx tsx`: the runner's language, or the tool's
         named = [_known(p) for p in programs[1:3]]
-        return next((lang for lang in named if lang), RUNNERS[first])
-    return _known(first)
+        return next((lang for lang in named if lang), RUNNERS[first]), True
+    if first == NIX_SHELL and (chained := _nix_shell_interpreter(words or [], head)):
+        programs = [PurePosixPath(chained).name]
+    if not _program_name().match(first):  # `'-S`, a quote env was handed: no command runs
+        programs = programs[:1]
+    for program in programs:
+        if (language := _known(program)) is not None or _other(program):
+            return language, True
+    return None, False
+
+
+def _other(program: str) -> bool:
+    return _version().sub("", program).lower() in OTHER_INTERPRETERS
+
+
+def _nix_shell_interpreter(words: list[str], head: bytes) -> str | None:
+    """The interpreter nix-shell chains to: the `-i` of its words on the first line, or of
+    the `#! nix-shell …` lines after it (`#! nix-shell -i python3 -p python3`)."""
+    flat = [PurePosixPath(w).name for w in " ".join(words).split()]  # -S's string, roughly
+    given = flat[flat.index(NIX_SHELL) + 1:] if NIX_SHELL in flat else []
+    for raw in head.split(b"\n")[1:]:
+        line = raw.decode("utf-8", "replace").removeprefix("#!").split()
+        if not raw.startswith(b"#!") or not line or line[0] != NIX_SHELL:
+            break
+        given += line[1:]
+    at = given.index("-i") if "-i" in given else -1
+    return given[at + 1] if 0 <= at < len(given) - 1 else None
 
 
 def _shebang(start: bytes) -> bytes | None:
@@ -252,8 +340,9 @@ def language(path: str, start: bytes) -> str | None:
 
 def _builds_an_image(start: bytes) -> bool:
     """Whether `start`'s first instruction (after blank lines, comments and parser
-    directives) is `FROM` or `ARG`, as a Dockerfile's must be."""
-    for line in start.decode("utf-8", errors="replace").splitlines():
+    directives) is `FROM` or `ARG`, as a Dockerfile's must be; a UTF-8 BOM before it passed
+    over, as BuildKit, hadolint and checkov pass it."""
+    for line in start.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").splitlines():
         words = line.split(maxsplit=1)
         if words and not words[0].startswith("#"):
             return words[0].upper() in ("FROM", "ARG") and len(words) == 2

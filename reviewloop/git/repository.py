@@ -159,11 +159,11 @@ class Repository:
         start = self._commit(base) or self._empty_tree()
         return self._diff_trees(start, tree or self.worktree_tree(), paths, context)
 
-    def diff_staged(self, staged: str | None = None, *, context: int = 3) -> str:
-        """What `git commit` would record now, against HEAD: the index's commit `staged`
-        (`staged.index_commit`), or the index as it is now."""
-        head = self._commit("HEAD") or self._empty_tree()
-        return self._diff_trees(head, staged or index_commit(self), None, context)
+    def diff_staged(self, staged: str | None = None, base: str = "HEAD", context: int = 3) -> str:
+        """What `git commit` would record now, against `base` (as `git diff --cached BASE`):
+        the index's commit `staged` (`staged.index_commit`), or the index as it is now."""
+        start = self._commit(base) or self._empty_tree()
+        return self._diff_trees(start, staged or index_commit(self), None, context)
 
     def diff_since(self, snapshot: Snapshot, paths: Iterable[str] | None = None,
                    *, context: int = 3) -> str:

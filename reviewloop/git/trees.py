@@ -13,6 +13,8 @@ import os
 import tempfile
 from collections.abc import Iterable
 
+from reviewloop.git import argv
+from reviewloop.git.failures import failed
 from reviewloop.git.names import on_disk, shown
 from reviewloop.git.repository import Repository
 
@@ -26,14 +28,16 @@ def attributes(repo: Repository, tree: str | None, paths: Iterable[str]
     found: dict[str, Attributes] = {p: {} for p in wanted}
     if not wanted:
         return found
-    disk = [on_disk(p) for p in wanted]
+    # the paths on git's input, not its argv: a change's names can pass ARG_MAX (7,000 files
+    # in a deep folder), which no command line holds
+    given = b"".join(os.fsencode(on_disk(p)) + b"\0" for p in wanted)
     if tree is None:
-        out = repo.git("check-attr", "-z", "-a", "--", *disk)
+        out = _check_attr(repo, given)
     else:
         with tempfile.TemporaryDirectory(prefix="reviewloop-attr-") as tmp:
             env = {"GIT_INDEX_FILE": os.path.join(tmp, "index")}
             repo.git("read-tree", tree, env=env)
-            out = repo.git("check-attr", "--cached", "-z", "-a", "--", *disk, env=env)
+            out = _check_attr(repo, given, "--cached", env=env)
     fields = out.split("\0")
     for named, name, value in zip(fields[0::3], fields[1::3], fields[2::3], strict=False):
         if (path := shown(named)) in found:
@@ -41,12 +45,22 @@ def attributes(repo: Repository, tree: str | None, paths: Iterable[str]
     return found
 
 
+def _check_attr(repo: Repository, given: bytes, *flags: str,
+                env: dict[str, str] | None = None) -> str:
+    status, out, err = repo.try_git("check-attr", *flags, "--stdin", "-z", "-a", env=env,
+                                    given=given)
+    if status != 0:
+        raise failed("git check-attr", repo.root, status, err)
+    return out
+
+
 def present(repo: Repository, tree: str, paths: Iterable[str]) -> set[str]:
     """Which of `paths` are files in `tree`."""
     wanted = sorted(set(paths))
     if not wanted:
         return set()
-    out = repo.git("ls-tree", "-r", "-z", "--name-only", tree, "--", *map(on_disk, wanted))
+    out = "".join(repo.git("ls-tree", "-r", "-z", "--name-only", tree, "--", *batch)
+                  for batch in argv.batches([on_disk(p) for p in wanted]))
     return {shown(p) for p in out.split("\0") if p} & set(wanted)
 
 
@@ -55,7 +69,8 @@ def folders(repo: Repository, tree: str, paths: Iterable[str]) -> set[str]:
     wanted = sorted(set(paths))
     if not wanted:
         return set()
-    out = repo.git("ls-tree", "-z", tree, "--", *map(on_disk, wanted))
+    out = "".join(repo.git("ls-tree", "-z", tree, "--", *batch)
+                  for batch in argv.batches([on_disk(p) for p in wanted]))
     return {shown(path) for meta, _, path in (r.partition("\t") for r in out.split("\0") if r)
             if meta.split()[1:2] == ["tree"]} & set(wanted)
 

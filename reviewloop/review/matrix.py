@@ -40,7 +40,7 @@ from reviewloop.findings.ledger import Health, Ledger
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.diff_headers import LINK, SUBMODULE
 from reviewloop.git.diff_links import link_text
-from reviewloop.git.languages import by_name
+from reviewloop.git.languages import SHEBANG_BYTES, by_name, untold
 from reviewloop.git.names import fits, on_disk, under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.review.linked import last_target, linked_names
@@ -72,6 +72,9 @@ _LINK_INTO_ROLE = ("a symlink that makes {target} {role}: the plain tools follow
 _LINKED_AS = ("{link}, a symlink the change did not touch, makes it {kind}: the plain tools "
               "follow the link and read it as that, no analyzer here reads it under that "
               "name; review it as that by hand, or commit it under that name")
+_UNTOLD = ("a script whose shebang (`{shebang}`) names no interpreter whose language reviewloop "
+           "can tell, so no analyzer read it; name the interpreter (`#!/usr/bin/env python3`, "
+           "`#!/usr/bin/env -S uv run --script`) or give the file its language's suffix")
 _SUBPROJECT = "Subproject commit "
 _SUBMODULE = ("a submodule, now at commit {commit}: the files of the commits it moved to are "
               "not in this change's diff and were not reviewed (review them in the "
@@ -135,6 +138,9 @@ def _gap(readable: Readability, diff: FileDiff, changes: ChangeSet) -> str | Non
         return _NO_LINES
     if (reason := readable.analyzable(path)) is not None and reason.startswith(NOT_ANALYSED):
         return reason  # text that hides what runs: an LFS pointer, an opaque source codec
+    if readable.language(path) is None and (shebang := untold(path, readable.text_start(
+            path, SHEBANG_BYTES).encode("utf-8", "surrogateescape"))) is not None:
+        return _UNTOLD.format(shebang=shebang)  # a script no analyzer claimed: nobody's
     if diff.status is not FileStatus.RENAMED or diff.added or diff.removals \
             or diff.old_path is None:
         return None

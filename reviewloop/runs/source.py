@@ -41,8 +41,8 @@ class DiffSource:
         return not self.staged and not self.head
 
     def describe(self) -> str:
-        if self.staged:
-            what = "staged changes"
+        if self.staged:  # against HEAD unless --base names another commit
+            what = f"staged changes{f' against {_shown(self.base)}' if self.base else ''}"
         elif self.head:  # with no --base, the default branch: never "the working tree"
             what = (f"{_shown(self.base) if self.base else 'the default branch'}"
                     f"{'...' if self.merge_base else '..'}{_shown(self.head)}")
@@ -76,9 +76,9 @@ class DiffSource:
         """The change's diff; a working tree's is read from `baseline`'s record of it when
         given (a snapshot against HEAD, taken a moment ago: its HEAD is not asked of git
         again), else from a new record of it; the index's from `staged`, its commit, when
-        given (`git.staged.index_commit`)."""
+        given (`git.staged.index_commit`), against `base` when one is named."""
         if self.staged:
-            return repo.diff_staged(staged)
+            return repo.diff_staged(staged, base=self.base or "HEAD")
         if self.head:
             return repo.diff_refs(self.base or repo.default_base(), self.head,
                                   merge_base=self.merge_base)

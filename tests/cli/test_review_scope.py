@@ -106,3 +106,26 @@ def test_a_link_to_a_folder_scopes_the_folder_it_leads_to(tmp_path: Path) -> Non
         report = json.loads(done.stdout)
         assert {f["file"] for f in report["findings"]["remaining"]} >= {"src/calc.py"}
         assert any(s.startswith("app.py: out of scope") for s in report["skipped"])
+
+
+def test_staged_paths_are_checked_against_the_index(tmp_path: Path) -> None:
+    """`review --staged PATH` reviews what the index holds under PATH though the working tree
+    no longer has it (f_abs D5: refused as "no such file or folder"); without --staged, and
+    for a path the index does not hold either, it is still refused, the index named."""
+    root = _project(tmp_path)
+    (root / "newdir").mkdir()
+    (root / "newdir/app.py").write_text(
+        "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n")
+    git(root, "add", "newdir")
+    (root / "newdir/app.py").unlink()
+    (root / "newdir").rmdir()
+    for path in ("newdir", "newdir/app.py"):
+        done = review(root, "--staged", "--json", path)
+        assert done.returncode == 1, done.stderr
+        found = {(f["rule"], f["file"]) for f in json.loads(done.stdout)["findings"]["remaining"]}
+        assert ("B602", "newdir/app.py") in found, found
+    working = review(root, "newdir")
+    assert working.returncode == 2 and "newdir: no such file or folder" in working.stderr
+    nowhere = review(root, "--staged", "nope")
+    assert nowhere.returncode == 2
+    assert "or the index" in " ".join(nowhere.stderr.split())

@@ -5,10 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.git.trees import attributes, file_start, folders, present
 from tests.support.gitutil import git
+from tests.support.processes import started
 from tests.support.repos import commit, init_repo
 
 pytestmark = pytest.mark.usefixtures("no_global_git_config")
@@ -55,3 +58,30 @@ def test_folders_names_the_folders_a_tree_has(repo: Repository) -> None:
         "vendor", "web/node_modules"}
     assert folders(repo, base, ["vendor/a.go"]) == set()  # a file
     assert folders(repo, base, []) == set()
+
+
+# path parts a change may hold: deep folders, spaces, a leading dash, non-ASCII, a quote
+PARTS = st.text(alphabet=st.sampled_from("abz09_- .é'\""), min_size=1, max_size=24).filter(
+    lambda part: part.strip(" .") == part and part not in (".", ".."))
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(paths=st.lists(st.lists(PARTS, min_size=1, max_size=8).map("/".join),
+                      min_size=1, max_size=60, unique=True))
+def test_attributes_of_any_names_never_ride_on_the_command_line(
+        repo: Repository, paths: list[str]) -> None:
+    """The paths reach `check-attr` on its input (f_abs D3: 7,000 names of 345 bytes passed
+    ARG_MAX, exit 3): whatever their number and length, no path is an argument, and each
+    gets the attributes git gives it, in the checkout and in a tree alike."""
+    (repo.root / ".gitattributes").write_text("*.py diff=python\n- export-ignore\n")
+    tree = git(repo.root, "hash-object", "-w", "-t", "tree", "/dev/null").strip()
+    wanted = [*paths, *(f"{p}.py" for p in paths)]
+    for where in (None, tree):
+        with started() as runs:
+            found = attributes(repo, where, wanted)
+        assert not [argv for argv in runs if set(argv) & set(wanted)], runs
+        for path in paths:
+            assert found[f"{path}.py"].get("diff") == ("python" if where is None else None)
+            assert found[path] == ({"export-ignore": "set"} if where is None and
+                                   path.rsplit("/", 1)[-1] == "-" else {})

@@ -209,3 +209,56 @@ def test_review_head_on_the_default_branch_names_the_range(
     assert "\n" not in title and "fix:" not in title
     assert "drop --head to review your uncommitted change" in said
     assert "working tree" not in said
+
+
+@pytest.fixture(scope="module")
+def staged_line(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """main with HISTORY commits, each adding a file `fN.py`, and one more file staged."""
+    root = init_repo(tmp_path_factory.mktemp("staged") / "r", {"f0.py": "x = 0\n"})
+    for n in range(1, HISTORY):
+        write(root, f"f{n}.py", f"x = {n}\n")
+        git(root, "add", f"f{n}.py")
+        git(root, "commit", "-qm", f"c{n}")
+    write(root, "staged.py", "y = 1\n")
+    git(root, "add", "staged.py")
+    return root, git(root, "rev-list", "--reverse", "HEAD").split()
+
+
+@settings(max_examples=20, deadline=None)
+@given(at=st.integers(0, HISTORY - 1), how=SPELLINGS)
+def test_the_index_is_read_against_the_named_base(
+        staged_line: tuple[Path, list[str]], at: int, how: str) -> None:
+    """`--staged --base REF` is `git diff --cached REF` (f4/D2: the base was dropped and the
+    index read against HEAD), under any spelling of REF; its title names the base."""
+    root, ids = staged_line
+    base = _spelling(ids, at, how)
+    source = DiffSource(base=base, staged=True)
+    text = source.read(open_repository(root))
+    named = {line.removeprefix("+++ b/") for line in text.splitlines()
+             if line.startswith("+++ b/")}
+    assert named == set(git(root, "diff", "--cached", "--name-only", base).split())
+    assert named == {"staged.py", *(f"f{n}.py" for n in range(at + 1, HISTORY))}
+    assert source.describe() == f"staged changes against {base[:12] if how == 'id' else base}"
+    assert DiffSource(staged=True).describe() == "staged changes"
+
+
+def test_review_staged_with_a_base_reads_the_branchs_commits(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A branch's committed `shell=True` is in `review --staged --base main`'s change and
+    verdict; a base that does not exist is exit 2, named as written."""
+    root = feature_branch(tmp_path / "repo", {"committed.py": (
+        b"import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n")})
+    write(root, "staged.py", "VALUE = 1\n")
+    git(root, "add", "staged.py")
+    monkeypatch.chdir(root)
+    code, out, err = run_cli(capsys, "review", "--staged", "--base", "main", "--json")
+    report = json.loads(out)
+    assert code == 1, err
+    assert {f["path"] for f in report["health"]["files"]} >= {"committed.py", "staged.py"}
+    assert ("B602", "committed.py") in {(f["rule"], f["file"])
+                                        for f in report["findings"]["remaining"]}
+    assert report["task"]["title"].endswith("staged changes against main")
+    code, _, err = run_cli(capsys, "review", "--staged", "--base", "nosuch")
+    assert code == 2
+    assert "unknown revision: nosuch" in err

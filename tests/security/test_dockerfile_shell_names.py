@@ -102,3 +102,16 @@ def test_a_dockerfile_under_a_shell_name_gets_what_a_plain_one_gets(
     # a script under the same name is still shellchecked, and no Dockerfile to the tools
     assert "SC2115" in _rules(report, script)
     assert not any(a.startswith(("hadolint", "checkov")) for a in rows[script]["analysed_by"])
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(name=shell_names() | st.sampled_from(("api.Dockerfile.txt", "Dockerfile.go",
+                                             "web.Containerfile.md", "Dockerfile.prod")),
+       preamble=PREAMBLES, first=FIRST, crlf=st.booleans())
+def test_a_bom_before_the_first_instruction_is_passed_over(
+        name: str, preamble: list[str], first: str, crlf: bool) -> None:
+    """A Windows editor's BOM before `FROM` (f_abs D6: `\\ufeffFROM` was no instruction, and
+    `api.Dockerfile.txt` went unread, `Dockerfile.sh` to shellcheck alone)."""
+    text = "\ufeff" + "".join(preamble) + first
+    assert language(name, (text.replace("\n", "\r\n") if crlf else text).encode()) \
+        == DOCKERFILE, name

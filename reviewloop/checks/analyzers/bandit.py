@@ -46,6 +46,7 @@ from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.analyzers.ruff_includes import declared
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
+from reviewloop.git.argv import batches
 from reviewloop.git.languages import JUPYTER, PYTHON, PYTHON2
 from reviewloop.git.names import under, under_text
 from reviewloop.policy.lever_files import ConfigFile
@@ -130,9 +131,10 @@ class Bandit(FileByFile):
             # -x with a path that cannot exist: none of bandit's default excludes applies
             # -c: the trusted side's plugin settings that widen a check (`bandit_config`)
             argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec",
-                    "-x", "/dev/null/none", *config_file(ctx, Path(tmp)), "--", *targets]
-            report = parse_json(run_tool(argv, ctx.root, ctx.timeout), NAME) if targets else {
-                "results": [], "errors": [], "metrics": {}}
+                    "-x", "/dev/null/none", *config_file(ctx, Path(tmp)), "--"]
+            # in batches under ARG_MAX (`git.argv`): 7,000 deep names do not start bandit
+            report = merged([parse_json(run_tool([*argv, *batch], ctx.root, ctx.timeout),
+                                        NAME) for batch in batches(targets)])
         report = in_notebooks(report, {script: (str(under(ctx.root, path)), lines)
                                        for path, (script, lines) in scripts.items()})
         found = to_findings(report, ctx)
@@ -142,6 +144,18 @@ class Bandit(FileByFile):
             for path in files:
                 ctx.not_read(path, problem)
         return found
+
+
+def merged(reports: list[Any]) -> dict[str, Any]:
+    """One report of bandit's reports on batches of the files (none: no file, no result)."""
+    whole: dict[str, Any] = {"results": [], "errors": [], "metrics": {}}
+    for report in reports:
+        if not isinstance(report, dict) or not isinstance(report.get("results"), list):
+            return report  # as bandit said it: `to_findings` names what is wrong with it
+        whole["results"] += report["results"]
+        whole["errors"] += report.get("errors") or []
+        whole["metrics"].update(report.get("metrics") or {})  # by file; `_totals` unread
+    return whole
 
 
 def notebook_scripts(ctx: AnalyzerContext, notebooks: list[str], folder: Path

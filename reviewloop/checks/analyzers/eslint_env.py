@@ -17,7 +17,10 @@ The environment follows Node's own rules for telling CommonJS from ES modules
   the browser's globals and all of Node's. A JavaScript file there is parsed as a module when
   it has ES module syntax, else as CommonJS: Node's own syntax detection for such
   "ambiguous" files (Node 22.7+, https://nodejs.org/api/packages.html#syntax-detection), as
-  Babel's `sourceType: "unambiguous"` does.
+  Babel's `sourceType: "unambiguous"` does. A line-start `import`/`export` is seen here; any
+  other (after a BOM, a comment or a statement on its line, minified output, top-level
+  `await`) the config finds by parsing a file marked `detect`: as CommonJS, then as a
+  module when only that reads it, as Node does.
 
 The `package.json` read is the reviewed tree's own: only its `"type"` field, which decides
 nothing but the globals and the parse goal (what Node itself reads it for).
@@ -80,6 +83,9 @@ class FileFacts:
     tests: bool = False  # a test file: the test frameworks' globals
     declared: tuple[tuple[str, str], ...] = ()  # (name, "readonly"|"writable"|"off")
     ts_comment: bool = False  # holds `@ts-`: typescript-eslint's ban-ts-comment may report
+    # CommonJS by the look of its lines only: the config parses it as a module when only a
+    # module parse reads it (Node's syntax detection; `reviewloop.config.mjs`)
+    detect: bool = False
 
 
 def environment(suffix: str, package_type: str | None) -> str:
@@ -180,10 +186,12 @@ def facts(ctx: AnalyzerContext, files: list[str],
                           else None)
         text = _head(under(ctx.root, name))
         key = str(under(ctx.root, name).absolute())
-        found[key] = FileFacts(lang, env, source_type(env, lang, text),
+        kind = source_type(env, lang, text)
+        found[key] = FileFacts(lang, env, kind,
                                lang == "ts" and has_tsconfig(ctx.root, name),
                                looks_like_test(name),
-                               ts_comment=lang == "js" and _has_ts_comment(under(ctx.root, name)))
+                               ts_comment=lang == "js" and _has_ts_comment(under(ctx.root, name)),
+                               detect=env == UNKNOWN and kind == COMMONJS)
         if _global_word().search(text):  # the few that may declare: after, their bases together
             declaring[name] = (key, text)
     want_base_copies(ctx, declaring)

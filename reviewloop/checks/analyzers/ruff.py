@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -38,8 +37,6 @@ from reviewloop.checks.analyzers.base import (
     AnalyzerError,
     FileByFile,
     module_missing,
-    parse_json,
-    run_tool,
     short_title,
 )
 from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
@@ -48,6 +45,8 @@ from reviewloop.checks.analyzers.ruff_chain import selects, written
 from reviewloop.checks.analyzers.ruff_declarations import declaration_arguments
 from reviewloop.checks.analyzers.ruff_includes import declared, linted
 from reviewloop.checks.analyzers.ruff_lookup import Lookup, grouped
+from reviewloop.checks.analyzers.ruff_run import check
+from reviewloop.checks.analyzers.ruff_run import ruff_command as ruff_command
 from reviewloop.checks.analyzers.ruff_version import of_config, versions
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
@@ -114,19 +113,6 @@ MARKERS = (
 # setup.cfg, tox.ini or .flake8)
 CONFIG_FILES = (ConfigFile("ruff.toml", "ruff"), ConfigFile(".ruff.toml", "ruff"),
                 ConfigFile("pyproject.toml", "ruff", ("tool", "ruff")))
-
-
-@cache
-def ruff_command() -> tuple[str, ...]:
-    """How to start ruff: the binary of the installed ruff package, the one `python -m ruff`
-    would exec (the same version; a Python process started only to exec it costs ten times
-    ruff's own run on a small change), else `python -m ruff` where the package has no binary
-    to give."""
-    try:
-        from ruff.__main__ import find_ruff_bin  # type: ignore[import-untyped]
-        return (os.fsdecode(find_ruff_bin()),)
-    except (ImportError, OSError):  # not installed (`available` says so), or no binary
-        return (sys.executable, "-m", "ruff")
 
 
 @dataclass(frozen=True)
@@ -224,15 +210,6 @@ class RuffAnalyzer(FileByFile):
             confidence=CONFIDENCE, agent=ctx.agent, source=self.name, rule=code)
 
 
-def _check(ctx: AnalyzerContext, selection: list[str], given: list[str],
-           cwd: Path | None = None) -> Any:
-    """ruff's parsed JSON report on the files `given`, with the rules `selection` names, run
-    in `cwd` (the root by default)."""
-    argv = [*ruff_command(), "check", *selection, "--no-cache", "--ignore-noqa",
-            "--exit-zero", "--output-format", "json", "--", *given]
-    return parse_json(run_tool(argv, cwd or ctx.root, ctx.timeout), "ruff")
-
-
 def _own(ctx: AnalyzerContext, selection: list[str], files: list[str],
          given: list[str]) -> Any:
     """reviewloop's own run on `given` (the `files` as ruff is given them), one per Python
@@ -246,7 +223,7 @@ def _own(ctx: AnalyzerContext, selection: list[str], files: list[str],
         batches.setdefault((version, declared), []).append(named[path])
     report: list[Any] = []
     for (version, declared), batch in batches.items():
-        found = _check(ctx, [*selection, *declared,
+        found = check(ctx, [*selection, *declared,
                              *(["--target-version", version] if version else [])], batch)
         if not isinstance(found, list):
             return found
@@ -289,7 +266,7 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
         try:
             with tempfile.TemporaryDirectory(prefix="reviewloop-ruff-chain-") as scratch:
                 governing = written(config.layers, os.fspath(ctx.root), Path(scratch), version)
-                report = _check(ctx, ["--config", str(governing), "--force-exclude"],
+                report = check(ctx, ["--config", str(governing), "--force-exclude"],
                                 [named[p] for p in paths])  # its patterns: all absolute
         except AnalyzerError as error:
             for path in paths:

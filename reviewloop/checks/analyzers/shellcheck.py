@@ -49,7 +49,7 @@ from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.checks.analyzers.shellcheck_rc import governing, grouped
 from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.git.languages import SHELL, SHELL_FILES, UNCHECKED_SHELLS
+from reviewloop.git.languages import SHELL, UNCHECKED_SHELLS, run_by_name
 from reviewloop.git.names import under
 from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.lever_files import ConfigFile
@@ -260,10 +260,10 @@ class ShellcheckAnalyzer(FileByFile):
 
 
 def _start_up_file_without_shebang(comment: dict[str, Any]) -> bool:
-    """SC2148 ("add a shebang") on a file a shell runs by its name (`.bashrc`, `.envrc`),
+    """SC2148 ("add a shebang") on a file a shell runs by its name (`.bashrc`, `PKGBUILD`),
     which never has one: shellcheck then reads it as bash, as those shells do."""
     return comment.get("code") == NO_SHEBANG \
-        and PurePosixPath(str(comment["file"])).name in SHELL_FILES
+        and run_by_name(str(comment["file"]))
 
 
 def _syntax_error(comment: dict[str, Any]) -> bool:

@@ -86,7 +86,7 @@ def test_each_file_s_facts_come_from_its_own_folders(tmp_path: Path) -> None:
     assert short == {
         "server/main.js": FileFacts("js", MODULE, MODULE, False),
         "legacy/old.js": FileFacts("js", COMMONJS, COMMONJS, False),
-        "tool.js": FileFacts("js", UNKNOWN, COMMONJS, False),
+        "tool.js": FileFacts("js", UNKNOWN, COMMONJS, False, detect=True),  # the config parses
         "bundle.js": FileFacts("js", UNKNOWN, MODULE, False),
         "broken/a.js": FileFacts("js", UNKNOWN, MODULE, False),
         "web/app.ts": FileFacts("ts", UNKNOWN, MODULE, True),
@@ -98,7 +98,7 @@ def test_each_file_s_facts_come_from_its_own_folders(tmp_path: Path) -> None:
     assert handed["root"] == str(tmp_path)
     assert handed["files"][str(tmp_path / "web/app.ts")] == {
         "lang": "ts", "env": UNKNOWN, "source_type": MODULE, "typed": False, "tests": False,
-        "declared": [], "ts_comment": False}
+        "declared": [], "ts_comment": False, "detect": False}
     assert handed["files"][str(tmp_path / "web/deep/b.tsx")]["typed"] is True
     assert handed["typescript"] is True  # TypeScript files: typescript-eslint is loaded
 

@@ -52,6 +52,33 @@ const twinsOff = Object.fromEntries(Object.keys(forAll)
   .map((rule) => [rule, "off"]));
 
 const where = (test) => (path) => { const f = files[path]; return f !== undefined && test(f); };
+
+// An ambiguous file (`detect`: eslint_env.py saw no ES module statement at a line's start) is
+// CommonJS unless only a module parse reads it — an `export` after a BOM, a comment or
+// another statement on its line, minified output, top-level `await` — as Node's own syntax
+// detection decides, with espree, the parser ESLint runs (resolved as ESLint resolves it).
+const espree = createRequire(require.resolve("eslint"))("espree");
+const parses = (text, sourceType) => {
+  try {
+    espree.parse(text, { ecmaVersion: "latest", sourceType, ecmaFeatures: { jsx: true } });
+    return true;
+  } catch {
+    return false;
+  }
+};
+const detected = new Map();
+const moduleOnly = (path) => {
+  if (!detected.has(path)) {
+    let text = "";
+    try {
+      text = readFileSync(path, "utf8").replace(/^\uFEFF/, "");
+    } catch {
+      // unread here: ESLint names it as it would any file it cannot read
+    }
+    detected.set(path, !parses(text, "commonjs") && parses(text, "module"));
+  }
+  return detected.get(path);
+};
 const byLang = (lang) => where((f) => f.lang === lang);
 
 // Each environment's globals (`globals` package); see eslint_env.py for the choice. Set in
@@ -94,7 +121,8 @@ export default [
     files: [(p) => p === path],
     languageOptions: { globals: Object.fromEntries(f.declared) },
   })),
-  { files: [where((f) => f.lang === "js" && f.source_type === "commonjs")],
+  { files: [(path) => where((f) => f.lang === "js" && f.source_type === "commonjs")(path)
+      && !(files[path].detect && moduleOnly(path))],
     languageOptions: { sourceType: "commonjs" } },
   { files: ["**/*.{js,mjs,cjs,jsx}", byLang("js")], rules: twinsOff },
   ...(tseslint === null ? [] : forTypeScript(tseslint)),
