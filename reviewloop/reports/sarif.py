@@ -208,7 +208,8 @@ def _reviewer_notifications(reviewers: Sequence[ReviewerOutcome]) -> list[dict[s
                                      f"reviewer {r.agent} failed: {r.error or 'no detail'}"))
         elif r.status == "skipped":
             why = r.reason or r.error or "no detail"
-            out.append(_notification(REVIEWER_SKIPPED, "note", f"reviewer {r.agent} skipped: {why}"))
+            out.append(_notification(REVIEWER_SKIPPED, "note",
+                                     f"reviewer {r.agent} skipped: {why}"))
     return out
 
 

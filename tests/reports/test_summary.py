@@ -24,7 +24,8 @@ SCOPE = "no changed file is in this reviewer's scope"
 POOL = [Finding(severity=Severity.SHOULD_FIX, file=name, start_line=line, end_line=line,
                 title=f"{rule} here", rationale="r", confidence=0.9,
                 agent="review-infrastructure", rule=rule, source="checkov")
-        for name, line, rule in (("Dockerfile", 1, "CKV_DOCKER_7"), ("Dockerfile", 3, "CKV_DOCKER_8"),
+        for name, line, rule in (("Dockerfile", 1, "CKV_DOCKER_7"),
+                                 ("Dockerfile", 3, "CKV_DOCKER_8"),
                                  ("main.tf", 3, "CKV_AWS_20"), ("main.tf", 1, "CKV_AWS_18"))]
 
 
