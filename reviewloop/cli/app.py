@@ -248,7 +248,8 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool, force: b
 @click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file; the terminal then shows its summary "
-                   "(the counts, the 10 most severe findings, the file's name).")
+                   "(the counts, the 10 most severe findings, the file's name). '-': "
+                   "standard output, as with no --output.")
 @click.option("--fail-on", type=click.Choice([*(s.value for s in Severity), "never"]),
               default="must_fix", show_default=True,
               help="Exit 1 when findings at or above this severity remain.")
@@ -289,7 +290,8 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
     scope = review.scope_paths(obj.root, paths, (head, base or "HEAD"))
     options = ReviewOptions(
         source=DiffSource(base=base, head=head, staged=staged, paths=scope), format=fmt,
-        output=output, fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif,
+        output=None if str(output) == "-" else output,  # `report --output -`'s meaning
+        fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif,
         tests=tests)
     review.prepare_outputs(options)
     load = obj.loader(model=model, region=region,

@@ -99,3 +99,20 @@ def test_a_full_disk_under_the_report_advises_report_not_resume(tmp_path: Path) 
     said = " ".join(done.stderr.split())
     assert "the disk is full writing --output /dev/full" in said
     assert "`reviewloop report` shows it again" in said and "resume" not in said
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "sarif"])
+def test_output_dash_is_standard_output_as_with_report(tmp_path: Path, fmt: str) -> None:
+    """`--output -` means standard output, as `reviewloop report --output -` does: it wrote a
+    file named `-` into the checkout (which the next review counted as part of the change)
+    and drew the panel on standard output."""
+    root = repo(tmp_path)
+    (root / "app.py").write_text("VALUE = 2\n")
+    done = review(root, "--format", fmt, "--output", "-")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (root / "-").exists()
+    plain = review(root, "--format", fmt)
+    if fmt == "markdown":
+        assert done.stdout == plain.stdout
+    else:  # JSON and SARIF: the same keys (each review has its own id and times)
+        assert json.loads(done.stdout).keys() == json.loads(plain.stdout).keys()
