@@ -160,7 +160,8 @@ def _regexes(ctx: click.Context, param: click.Parameter, patterns: tuple[str, ..
 @click.option("--name", default="default", show_default=True,
               help="The bench's store (.reviewloop/bench/NAME/): run it again to resume.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="json: docs/schemas/bench.schema.json.")
+              show_default=True, help="json: docs/schemas/bench.schema.json (with --dry-run: the "
+              "cases, docs/bench.md).")
 @click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
 @click.option("--dry-run", is_flag=True, help="List the cases found; review nothing.")
 @click.pass_obj
