@@ -108,6 +108,9 @@ def load_cases(path: Path, repo: Repository) -> list[Case]:
                                  fix="see docs/bench.md and docs/schemas/bench-case.schema.json"
                                  ) from None
         cases.append(_case(line, raw, where, repo))
+    if not cases:  # an empty or wrong file: measuring nothing is no result
+        raise UserInputError("the cases file holds no case", where=str(path),
+                             fix="give one JSON object per line (docs/bench.md)")
     ids = [c.id for c in cases]
     if duplicate := next((i for i in ids if ids.count(i) > 1), None):
         raise UserInputError(f"two cases have the id {duplicate!r}", where=str(path),
