@@ -82,24 +82,27 @@ def _md_findings(findings: Sequence[Finding]) -> list[str]:
 def _md_entries(summary: RunSummary, status: Status) -> list[str]:
     return [f"- {e.severity.emoji} {code_span(e.finding.location)} "
             f"{model_text(e.finding.title)} ({plain_text(', '.join(e.reporters))}) — "
-            f"{plain_text(why(e))}"
+            f"{model_text(why(e))}"
             for e in summary.ledger.with_status(status)]
 
 
 
 
 def plain_text(text: str) -> str:
-    """`text` (a name, a reason, what a tool said) as plain Markdown text that shows it and
-    does nothing: `git.names.printable`, and no link, image, HTML, emphasis or autolink it
-    could make. A backslash before ASCII punctuation shows it as itself (CommonMark); GitHub
-    links `www.` and `http://` of its own accord, so that `.` or `:` is escaped too. No
-    backslash stops GitHub's mention of an `@name`, its `mailto:` link of an e-mail address
-    or its cross-reference of an `#123`: each word holding one goes in a `code_span`."""
-    return _plain(text, lead=True)
+    """`text` that quotes names (files, branches, suppressions' places) as plain Markdown
+    text: `git.names.printable`, and no link, image, HTML, emphasis or autolink it could
+    make. A backslash before ASCII punctuation shows it as itself (CommonMark); GitHub
+    links `www.` and `http://` of its own accord, so that `.` or `:` is escaped too. An
+    e-mail address still becomes a `mailto:` (or `xmpp:`) link and an `@name` a mention
+    where GitHub makes them (no backslash stops either): a name shown whole goes in a
+    `code_span`, and what a run wrote in `model_text`."""
+    return _escaped(text, lead=True)
 
 
 def _plain(text: str, *, lead: bool) -> str:
-    """`plain_text`, of text at the start of a line (`lead`) or inside one."""
+    """`plain_text`, of text at the start of a line (`lead`) or inside one, each word GitHub
+    makes a mention, an e-mail link or a cross-reference of (`@name`, `a@b.example`,
+    `#123`; no backslash stops one) in a `code_span`."""
     out: list[str] = []
     done = 0
     for word in _REFERENCE.finditer(text):
@@ -111,10 +114,11 @@ def _plain(text: str, *, lead: bool) -> str:
 
 def model_text(text: str) -> str:
     """What a model wrote (a finding's title, a reviewer's error; the code it read may have
-    told it what to write) or a tool printed, as `plain_text`, but its code spans (a title's
-    ``==``) kept as code spans (`code_span`)."""
+    told it what to write) or a tool printed, as `plain_text`, its code spans (a title's
+    ``==``) kept as code spans (`code_span`) and each word GitHub would make a mention, an
+    e-mail link or an issue reference of in a code span of its own."""
     if "`" not in text:
-        return plain_text(text)
+        return _plain(text, lead=True)
     out: list[str] = []
     done = 0
     for span in _SPAN.finditer(text):

@@ -112,10 +112,13 @@ def test_nothing_a_run_wrote_renders_as_a_link_an_image_html_or_a_mention(
 @settings(max_examples=200, derandomize=True, deadline=None)
 @given(text=TEXT)
 def test_model_text_alone_is_one_paragraph_of_text_and_code(text: str) -> None:
-    for shown in (plain_text(text), model_text(text)):
+    for shown, tags in ((plain_text(text), {"ul", "li", "p"}),
+                        (model_text(text), {"ul", "li", "code", "p"})):
         page = _rendered(f"- {shown}")
-        assert set(page.tags) <= {"ul", "li", "code", "p"}, shown
+        assert set(page.tags) <= tags, shown
         assert _shown("".join(page.all_text)) == _shown(text), shown
+    outside_code = "".join(_rendered(f"- {model_text(text)}").text)
+    assert not re.search(r"@\w|#\d", outside_code), model_text(text)
 
 
 def test_a_title_s_code_spans_stay_code_and_the_rest_is_text():
@@ -124,6 +127,7 @@ def test_a_title_s_code_spans_stay_code_and_the_rest_is_text():
     assert model_text("![px](https://evil.example/p.png) @someone #12") \
         == "\\!\\[px\\](https\\://evil.example/p.png) `@someone` `#12`"
     assert model_text("# heading") == "\\# heading"
+    assert plain_text("@someone") == "@someone"  # a name: `code_span` it where it must not
     assert model_text("unclosed ` tick") == "unclosed \\` tick"
 
 
