@@ -56,7 +56,7 @@ def _table(title: str, rows: list[OutcomeRow], who: bool) -> Table:
         table.add_column("reviewers", overflow="fold", ratio=2)
     for row in rows[:MOST_ROWS]:
         # names as text, never Rich markup: a reviewer named `review-a[/]b` crashed the table
-        cells: list[Text | str] = [Text(printable(row.name)), str(row.findings),
+        cells = [Text(printable(row.name)), str(row.findings),
                  *(str(getattr(row, o)) for o in OUTCOMES), str(row.noise)]
         table.add_row(*cells, *([Text(printable(", ".join(row.reviewers)))] if who else []),
                       style=None)
