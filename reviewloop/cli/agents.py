@@ -8,13 +8,11 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
-from rich.text import Text
 
 from reviewloop.checks.analyzers.registry import analyzers
 from reviewloop.cli import ui
 from reviewloop.config import Settings
 from reviewloop.errors import AgentDefinitionError
-from reviewloop.git.names import printable
 from reviewloop.review.agent_errors import where
 from reviewloop.review.agent_files import entries
 from reviewloop.review.definitions import (
@@ -90,10 +88,8 @@ def agents_table(agent_set: AgentSet, root: Path) -> Table:
     for agent in agent_set.agents:
         source = _source(agent, root)
         tools = "all read-only" if agent.tools == READ_ONLY_TOOLS else ", ".join(agent.tools)
-        # as text, never Rich markup: a name `review-a[/]b` crashed the table
-        table.add_row(*(Text(printable(cell)) for cell in (
-            agent.name, agent.origin, source, tools or "none", agent.model or "default",
-            ", ".join(agent.analyzers))))
+        table.add_row(agent.name, agent.origin, source, tools or "none",
+                      agent.model or "default", ", ".join(agent.analyzers))
     return table
 
 

@@ -6,13 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.table import Table
-from rich.text import Text
 
 from reviewloop.app.stats import gather
 from reviewloop.cli import ui
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode
-from reviewloop.git.names import printable
 from reviewloop.reports.stats import OUTCOMES, OutcomeRow
 
 MOST_ROWS = 25  # per table on the terminal; --json has them all
@@ -55,9 +53,7 @@ def _table(title: str, rows: list[OutcomeRow], who: bool) -> Table:
     if who:
         table.add_column("reviewers", overflow="fold", ratio=2)
     for row in rows[:MOST_ROWS]:
-        # names as text, never Rich markup: a reviewer named `review-a[/]b` crashed the table
-        cells = [Text(printable(row.name)), str(row.findings),
-                 *(str(getattr(row, o)) for o in OUTCOMES), str(row.noise)]
-        table.add_row(*cells, *([Text(printable(", ".join(row.reviewers)))] if who else []),
-                      style=None)
+        cells = [row.name, str(row.findings), *(str(getattr(row, o)) for o in OUTCOMES),
+                 str(row.noise)]
+        table.add_row(*cells, *([", ".join(row.reviewers)] if who else []), style=None)
     return table
