@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reviewloop.bench.cases import Case, Label
-from reviewloop.errors import UserInputError
 from reviewloop.git.history import Commit, Origin, blame, commit, fix_lines, log
 from reviewloop.git.repository import Repository
 
@@ -60,14 +59,7 @@ class Mined:
 
 def mine(repo: Repository, rule: FixRule, rev: str = "HEAD") -> Mined:
     """The cases the fix commits in `rev` (or the given ones) trace back to, newest
-    introducing commit first. A shallow clone's history is cut where its fixes' lines were
-    written: refused (exit 2) rather than every fix skipped as "a root commit"."""
-    if repo.try_git("rev-parse", "--is-shallow-repository")[1].strip() == "true":
-        raise UserInputError(
-            "this is a shallow clone: its history is cut, so the commits that wrote the "
-            "fixed lines cannot be traced", where=str(repo.root),
-            fix="fetch the whole history (`git fetch --unshallow`; in GitHub Actions, "
-                "actions/checkout with `fetch-depth: 0`), or give --cases FILE.jsonl")
+    introducing commit first."""
     history = log(repo, rev)
     if rule.commits:
         fixes = [commit(repo, sha) for sha in rule.commits]

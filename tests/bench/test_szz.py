@@ -14,7 +14,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.bench import szz
-from reviewloop.errors import UserInputError
 from reviewloop.git.history import removed_lines
 from reviewloop.git.names import from_bytes
 from reviewloop.git.repository import Repository, open_repository
@@ -56,20 +55,6 @@ def test_each_planted_bug_is_a_case_labelled_with_its_line(planted_repo):
     assert mined.skipped == [f"fix {ids['fix adds'][:12]} fix: say what parse_number raises: "
                              "removes or changes no code line (SZZ cannot trace a fix that "
                              "only adds lines)"]
-
-
-@pytest.mark.parametrize("depth", [1, 2, 4])
-def test_a_shallow_clone_is_refused_not_mined_empty(planted_repo, tmp_path, depth):
-    """A shallow clone (actions/checkout's default) cut the history at its fixes: each was
-    skipped as "a root commit", 0 cases, exit 0. It is refused with the fix to make."""
-    repo, _ = planted_repo
-    clone = tmp_path / f"shallow-{depth}"
-    git(tmp_path, "clone", "-q", f"--depth={depth}", f"file://{repo.root}", str(clone))
-    with pytest.raises(UserInputError, match="this is a shallow clone") as raised:
-        szz.mine(open_repository(clone), szz.FixRule())
-    assert raised.value.exit_code == 2 and "--unshallow" in (raised.value.fix or "")
-    git(clone, "fetch", "-q", "--unshallow")
-    assert len(szz.mine(open_repository(clone), szz.FixRule()).cases) == 3
 
 
 def test_given_fixes_and_linked_issues_select_the_fix_commits(planted_repo):
