@@ -16,13 +16,11 @@ from reviewloop.app.output import Output
 from reviewloop.checks.gates.commands import project_tests
 from reviewloop.config import Settings
 from reviewloop.git.repository import Repository, open_repository
-from reviewloop.git.untracked import TOO_LARGE
 from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.policy.sensitive import is_sensitive
-from reviewloop.reports.report import RunSummary, nothing_to_review
+from reviewloop.reports.report import RunSummary
 from reviewloop.review.evidence import AnalyzerReport, analyze
 from reviewloop.review.introduced import BaseTrees
-from reviewloop.review.matrix import with_unread
 from reviewloop.runs.path_scope import under
 from reviewloop.runs.review import DiffSource, NothingToReview, review_change
 from reviewloop.runs.trusted import SettingsLoader, review_config
@@ -95,16 +93,8 @@ def review(load: SettingsLoader, root: Path, options: ReviewOptions, out: Output
                                     base=None if source.head else source.base, bases=bases),
                                 progress=out.progress, trusted=trusted, repo=repo)
         left_out = working_tree_left_out(repo, source)  # as the review's snapshot listed it
-        too_large = untracked_too_large(repo, source)
         if isinstance(summary, NothingToReview):
-            if not too_large:
-                return Nothing(summary.message, left_out)
-            summary = nothing_to_review(summary.message, [])
-        # a changed file the snapshot could not hold is not analysed, as a tracked one is
-        summary = summary.model_copy(update={
-            "ledger": with_unread(summary.ledger, too_large),
-            "files_created": [*summary.files_created,
-                              *(p for p in too_large if p not in summary.files_created)]})
+            return Nothing(summary.message, left_out)
         if llm:  # a rule past the cap went missing from the reviewers' prompts: said, as `run`
             for notice in steering_cuts(trusted.root or root, copied=trusted.root is not None):
                 out.warn(notice, style="yellow")
@@ -126,16 +116,6 @@ def steering_cuts(config_root: Path, *, copied: bool) -> list[str]:
         files = [replace(f, path=f.path.relative_to(config_root))
                  if f.path.is_relative_to(config_root) else f for f in files]
     return cut_notices(files)
-
-
-def untracked_too_large(repo: Repository, source: DiffSource) -> dict[str, str]:
-    """path → why for each untracked file the working-tree change leaves out for its size:
-    part of the change, never read (a virtualenv or build folder is no part of it)."""
-    if source.staged or source.head:
-        return {}
-    return {s.path: s.reason for s in repo.untracked_skipped()
-            if s.reason.startswith(TOO_LARGE) and not s.path.endswith("/")
-            and (not source.paths or under(s.path, source.paths))}
 
 
 def working_tree_left_out(repo: Repository, source: DiffSource) -> list[str]:

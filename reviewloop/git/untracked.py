@@ -22,7 +22,6 @@ _GENERATED_DIRS = {
     ".nox": "nox environments", ".mypy_cache": "a tool's cache",
     ".pytest_cache": "a tool's cache", ".ruff_cache": "a tool's cache"}
 _UNTRACKED = "untracked, left out of the review"
-TOO_LARGE = "too large ("  # how the reason of a file over MAX_UNTRACKED_BYTES starts
 # build output's usual folder names that a package of source may have as well: it is one
 # when it holds an `__init__.py` (setuptools' and hatch's build/ and dist/ never do)
 _SOURCE_NAMES = frozenset({"build", "dist"})
@@ -62,7 +61,7 @@ def untracked_reason(root: Path, path: str) -> str | None:
     except OSError:
         return None
     if size > MAX_UNTRACKED_BYTES:
-        return f"{TOO_LARGE}{size:,} bytes; the limit is {MAX_UNTRACKED_BYTES:,}), {_UNTRACKED}"
+        return f"too large ({size:,} bytes; the limit is {MAX_UNTRACKED_BYTES:,}), {_UNTRACKED}"
     return None
 
 

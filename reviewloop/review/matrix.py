@@ -32,7 +32,6 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
-from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -215,16 +214,6 @@ def with_file_checks(ledger: Ledger, root: Path, changes: ChangeSet) -> Ledger:
     if not changes.files:
         return ledger
     return ledger.with_health([file_checks(root, changes)])
-
-
-def with_unread(ledger: Ledger, unread: Mapping[str, str]) -> Ledger:
-    """The ledger with `unread` (path → why) on the `changed-files` row: files of the change
-    the review could not hold at all (an untracked file over the snapshot's size limit), so
-    not analysed, never a change that looks complete."""
-    if not unread:
-        return ledger
-    return ledger.with_health([Health(kind="analyzer", name=CHECK, status="ok",
-                                      files=tuple(unread), unread=dict(unread))])
 
 
 def matrix(ledger: Ledger) -> list[FileCoverage]:
