@@ -93,16 +93,14 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
                   only: Collection[str] | None = None,
                   trust: Trust | None = None,
                   bases: BaseTrees | None = None,
-                  timeout: float = 600,
-                  earlier: Collection[str] = ()) -> AnalyzerReport:
+                  timeout: float = 600) -> AnalyzerReport:
     """Run `agent`'s analyzers on the changed files in its scope (of those, only the files
     in `only` when given: a re-review of a fix); the project's tests run (sandboxed) only
     when `tests` is given, its own ESLint config only when `trust` says where the trusted
     side is. The analyzers see the whole change as `diff_text`. Those run on the change's
     base too (`review.introduced`) share the review's copy of it in `bases`; without it, the
     agent's analyzers make one of their own. `timeout`: each analyzer's own tool's, and each
-    call of a plugin analyzer's (`checks.analyzers.deadline`). `earlier`: a re-review's
-    round-1 files (`AnalyzerContext.earlier`)."""
+    call of a plugin analyzer's (`checks.analyzers.deadline`)."""
     table = analyzers() if registry is None else registry
     off = [Health(kind="analyzer", name=name, agent=agent.name, status="skipped", reason=why)
            for name, why in agent.turned_off]
@@ -118,7 +116,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
         encodings = {f: code for f in files if (code := readable.encoding(f))}
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
                           files=files, tests=tests, trust=trust, languages=languages,
-                          encodings=encodings, timeout=timeout, earlier=frozenset(earlier))
+                          encodings=encodings, timeout=timeout)
     report = AnalyzerReport(health=off)
     base = bases.of(root, diff_text, changes) if bases is not None else BaseTree(root, changes)
     try:
@@ -246,14 +244,13 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
             tests: ProjectTests | None = None,
             only: Collection[str] | None = None,
             trust: Trust | None = None,
-            bases: BaseTrees | None = None,
-            earlier: Collection[str] = ()) -> AnalyzerReport:
+            bases: BaseTrees | None = None) -> AnalyzerReport:
     """The loop's view: findings and health, which the ledger records (and every view
     shows), redacted as they leave the analyzers (a tool's message, a failed synth's output,
     may quote a secret: none reaches the round's material, a prompt or a report). Missing tools and
     failures are logged as warnings as well."""
     report = run_for_agent(agent, root, diff_text, tests=tests, only=only, trust=trust,
-                           bases=bases, earlier=earlier)
+                           bases=bases)
     from reviewloop.checks.secrets.scanner import redact, redact_finding
 
     for problem in (*report.missing, *report.errors):  # a tool's output may quote a secret

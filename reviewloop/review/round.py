@@ -376,12 +376,7 @@ def _analyzer(setup: RoundSetup, ask: RoundAsk, changes: ChangeSet
         whole = setup.repo.diff_since(ask.baseline)
         trust = setup.trusted.for_analyzers(ask.baseline.tree, lambda: parse_diff(whole),
                                             checkout)
-        # a review's baseline holds its change, so `whole` is the fix alone: the change as
-        # a whole touched round 1's files too (`AnalyzerContext.earlier`)
-        first = setup.run_dir / "round-1.diff"
-        earlier = parse_diff(read_diff(first)).paths if first.is_file() else ()
-        return lambda agent: analyze(agent, whole, root, only=fix_files, trust=trust,
-                                     earlier=earlier)
+        return lambda agent: analyze(agent, whole, root, only=fix_files, trust=trust)
     diff_text = read_diff(ask.diff_path)
     trust = setup.trusted.for_analyzers(ask.baseline.tree, lambda: changes, checkout)
     return lambda agent: analyze(agent, diff_text, root, trust=trust)

@@ -94,10 +94,6 @@ class AnalyzerContext:
     # the reviewed tree when `root` is a copy of the change's base (`review.introduced`): a
     # local review's trusted config is read there, in either run (None: `root` is it)
     tree: Path | None = None
-    # a re-review of a fix (round 2 on): the files round 1's diff changed. A review's
-    # baseline already holds the change under review, so `changes` is then the fix alone;
-    # an analyzer of the change as a whole (`test_changes`) counts these as changed too
-    earlier: frozenset[str] = frozenset()
 
     @property
     def reviewed(self) -> Path:

@@ -75,7 +75,7 @@ class TestChanges:
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         is_test = runner_tests(ctx)  # what the project's runner collects, not a folder name
-        if any(is_test(path) for path in (*ctx.changes.paths, *ctx.earlier)):
+        if any(is_test(path) for path in ctx.changes.paths):
             return []
         # no changed file is a test (above): production code is any source file here
         root, files = os.fspath(ctx.root), ctx.file_set
