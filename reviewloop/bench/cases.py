@@ -19,7 +19,7 @@ from pydantic import (
 
 from reviewloop.errors import UserInputError
 from reviewloop.findings.schema import normalise_path
-from reviewloop.git.history import commit, commit_patch
+from reviewloop.git.history import commit, commit_patch, line_count
 from reviewloop.git.repository import Repository
 
 
@@ -108,6 +108,9 @@ def load_cases(path: Path, repo: Repository) -> list[Case]:
                                  fix="see docs/bench.md and docs/schemas/bench-case.schema.json"
                                  ) from None
         cases.append(_case(line, raw, where, repo))
+    if not cases:  # an empty or wrong file: measuring nothing is no result
+        raise UserInputError("the cases file holds no case", where=str(path),
+                             fix="give one JSON object per line (docs/bench.md)")
     ids = [c.id for c in cases]
     if duplicate := next((i for i in ids if ids.count(i) > 1), None):
         raise UserInputError(f"two cases have the id {duplicate!r}", where=str(path),
@@ -125,8 +128,31 @@ def _case(line: CaseLine, raw: str, where: str, repo: Repository) -> Case:
             head = commit(repo, line.head or "").sha
     except UserInputError as exc:  # the git error, named with the file and line
         raise UserInputError(exc.args[0], where=where, fix=exc.fix) from None
+    for label in line.labels:
+        _check_label(repo, head, label, where)
     return Case(id=case_id, source="jsonl", base=base, head=head, labels=line.labels,
                 description=line.description)
+
+
+def _check_label(repo: Repository, head: str, label: Label, where: str) -> None:
+    """A label names a line of a file of the head's version: one that does not could never
+    be a hit, and would lower the hit rate without a word (a path with git diff's `b/`)."""
+    lines = line_count(repo, head, label.path)
+    if lines is None:
+        prefix = label.path.split("/", 1)[0]
+        hint = (f"; `{prefix}/` is git diff's prefix, not part of the name"
+                if prefix in ("a", "b") and line_count(repo, head, label.path[2:]) is not None
+                else "")
+        raise UserInputError(
+            f"label {label.path}:{label.line}: the case's head ({head[:12]}) has no file "
+            f"{label.path}{hint}", where=where,
+            fix="give the path relative to the repository root, as `git ls-tree -r --name-only "
+                "HEAD` prints it in the case's head (names are case-sensitive)")
+    if label.line > lines:
+        raise UserInputError(
+            f"label {label.path}:{label.line}: {label.path} has {lines} line(s) in the case's "
+            f"head ({head[:12]})", where=where,
+            fix="give a line number of the head's version of the file")
 
 
 def _first_error(exc: Exception) -> str:

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from reviewloop.agent.models import price_for
 from reviewloop.agent.spend import usd
 from reviewloop.bench.cases import Case
 from reviewloop.bench.review import Reviewer
 from reviewloop.bench.store import BenchStore, CaseResult
-from reviewloop.errors import ReviewloopError
+from reviewloop.errors import ConfigError, ReviewloopError
 
 ReviewCase = Callable[[Case, Reviewer], CaseResult]
 Progress = Callable[[int, int, Case, CaseResult], None]  # (n, of, case, result)
@@ -35,7 +36,10 @@ class Plan:
 def replay(store: BenchStore, plan: Plan, review: ReviewCase,
            progress: Progress | None = None) -> str | None:
     """Review what the store does not hold yet; why it stopped early (the budget, failures
-    in a row), or None when every selected case has a result for every model."""
+    in a row), or None when every selected case has a result for every model. A budget
+    that no spend can be checked against (a model with no known price) is refused before
+    any review starts."""
+    refuse_unpriced(plan)
     cases = plan.selected()
     store.remember(cases)
     finished = {key for key, r in store.results().items() if r.status != "failed"}
@@ -59,6 +63,20 @@ def replay(store: BenchStore, plan: Plan, review: ReviewCase,
                 return (f"stopped: {failed_in_a_row} reviews in a row failed, the last with "
                         f"{result.error}")
     return None
+
+
+def refuse_unpriced(plan: Plan) -> None:
+    """`--budget` with a model whose price is not known: its spend could not be checked, so
+    no review may start (one case reviewed unchecked first was the old way), exit 2."""
+    if plan.budget_usd is None:
+        return
+    unpriced = [r.model for r in plan.reviewers if price_for(r.model, r.settings.prices) is None]
+    if unpriced:
+        raise ConfigError(
+            f"{usd(plan.budget_usd)} set, but {', '.join(unpriced)} has no known price, "
+            "so the spend cannot be checked", where="--budget",
+            fix=f"add its price under [prices] in .reviewloop.toml (`\"{unpriced[0]}\" = "
+                "{ input = 3.0, output = 15.0 }`, USD per million tokens), or drop --budget")
 
 
 def over_budget(store: BenchStore, budget: float | None) -> str | None:

@@ -247,8 +247,8 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool, force: b
 @_format_opt
 @click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the report to this file; the terminal then shows its summary "
-                   "(the counts, the 10 most severe findings, the file's name).")
+              help="Write the report to this file ('-': standard output); the terminal "
+                   "then shows its summary (the counts, the 10 most severe findings, the file).")
 @click.option("--fail-on", type=click.Choice([*(s.value for s in Severity), "never"]),
               default="must_fix", show_default=True,
               help="Exit 1 when findings at or above this severity remain.")
@@ -289,8 +289,8 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
     scope = review.scope_paths(obj.root, paths, (head, base or "HEAD"), index=staged)
     options = ReviewOptions(
         source=DiffSource(base=base, head=head, staged=staged, paths=scope), format=fmt,
-        output=output, fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif,
-        tests=tests)
+        output=None if str(output) == "-" else output,  # as `report --output -`
+        fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif, tests=tests)
     review.prepare_outputs(options)
     load = obj.loader(model=model, region=region,
                       review={"run_tests": True} if tests else None)

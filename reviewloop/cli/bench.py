@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from click.core import ParameterSource
 
 from reviewloop.cli.options import region_opt
 
@@ -51,13 +52,13 @@ def run(load: SettingsLoader, root: Path, options: BenchOptions, *,
     from reviewloop.git.repository import open_repository
 
     repo = open_repository(root)
+    store = BenchStore(repo.root, options.name)  # a name the run would refuse: so does a dry run
     cases, fixes, skipped = _cases(repo, options)
     if options.dry_run:
         bench_output.print_cases(cases, skipped, limit=options.limit, fixes=fixes,
                                  fmt=options.format)
         return ExitCode.OK
     reviewers = _reviewers(load, root, options, config_file, model_factory)
-    store = BenchStore(repo.root, options.name)
     plan = replay.Plan(cases, reviewers, options.budget_usd, options.limit)
     stopped = replay.replay(store, plan, lambda case, who: review_case(repo.root, case, who),
                             bench_output.progress)
@@ -120,11 +121,19 @@ def _read_fixes(path: Path | None) -> tuple[str, ...]:
     from reviewloop.errors import UserInputError
 
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8-sig").splitlines()  # a Windows editor's BOM
     except (OSError, UnicodeDecodeError) as exc:
         raise UserInputError(f"cannot read the fixes file: {exc}", where=str(path),
                              fix="give a text file with one commit id per line") from None
     return tuple(word for line in lines if (word := line.split("#", 1)[0].strip()))
+
+
+def _history_options(ctx: click.Context) -> list[str]:
+    """The options that choose fix commits in the history, as given on the command line."""
+    given = {"rev": "--rev", "patterns": "--pattern", "issues": "--issue", "fixes": "--fix",
+             "fixes_file": "--fixes"}
+    return [flag for name, flag in given.items()
+            if ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE]
 
 
 def _regexes(ctx: click.Context, param: click.Parameter, patterns: tuple[str, ...]
@@ -169,7 +178,8 @@ def _regexes(ctx: click.Context, param: click.Parameter, patterns: tuple[str, ..
 @click.option("--name", default="default", show_default=True,
               help="The bench's store (.reviewloop/bench/NAME/): run it again to resume.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True, help="json: docs/schemas/bench.schema.json.")
+              show_default=True, help="json: docs/schemas/bench.schema.json (with --dry-run: the "
+              "cases, docs/bench.md).")
 @click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
 @click.option("--dry-run", is_flag=True, help="List the cases found; review nothing.")
 @click.pass_obj
@@ -180,6 +190,11 @@ def bench_cmd(obj: Context, models: tuple[str, ...], region: str | None, rev: st
     """Replay the reviewers on the bug-introducing commits of this repository's history
     (traced back from its fix commits) and measure what they find, per model and reviewer.
     Findings on unlabelled lines are unconfirmed, not false (docs/bench.md)."""
+    if any(not model.strip() for model in models):  # an unset variable in CI
+        raise click.UsageError("--model needs a model id (one was empty)")
+    if cases_file is not None and (given := _history_options(click.get_current_context())):
+        raise click.UsageError(f"--cases cannot be combined with {', '.join(given)}: the "
+                               "cases file replaces the history's fix commits")
     options = BenchOptions(models=models, rev=rev, patterns=patterns, issues=issues,
                            fixes=(*fixes, *_read_fixes(fixes_file)), cases_file=cases_file,
                            limit=limit, budget_usd=budget_usd, near=near, name=name,

@@ -81,8 +81,8 @@ def model_table(model: ModelTally, near: int) -> Table:
                    "must_fix\non labels", "tokens\n/case", "$\n/case", "s\n/case", "failed"):
         table.add_column(column, justify="left" if column == "reviewer" else "right",
                          no_wrap=column == "reviewer")
-    for row in model.reviewers:  # a reviewer's dollars are not apart: its tokens are
-        table.add_row(Text(row.reviewer), *_cells(row, "-"))
+    for row in model.reviewers:  # a reviewer's dollars are not apart (its tokens are):
+        table.add_row(Text(row.reviewer), *_cells(row, ""))  # blank, not "-" (no known price)
     per_case = usd(model.cost_per_case) if model.cost_per_case is not None else "unknown"
     table.add_row("all reviewers", *_cells(model, per_case), style="bold")
     return table

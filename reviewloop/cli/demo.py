@@ -3,6 +3,7 @@ happened."""
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 from reviewloop.app import demo, demo_repo
@@ -29,6 +30,9 @@ def run(directory: Path | None) -> int:
                   f"(see `git -C {root} log --stat -1`).")
     else:
         out.print(f"[yellow]Nothing committed ({result.status})[/]; the repository is {root}.")
+    # the run is the example repository's, not the folder the demo was started in
+    out.print(f"The run as one page: cd {shlex.quote(str(root))} && reviewloop report --html",
+              markup=False, highlight=False, soft_wrap=True)
     if not done.llm:
         out.print(f"\n[bold yellow]This ran offline: the LLM reviewers were off; only the "
                   f"analyzers reviewed and only safe automatic fixes were applied.[/]\n"

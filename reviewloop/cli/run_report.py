@@ -31,6 +31,8 @@ def run(settings: Settings, root: Path, run_id: str | None, *, fmt: str,
     if fmt == "text" and output is None:
         ui.console().print(to_rich(stored.summary))
         return ExitCode.OK
+    if fmt == "text" and str(output) != "-":  # into a file as Markdown, as `review` writes it
+        fmt = "markdown"
     data = _rendered(settings, root, stored, fmt)
     target = output if output is not None else (
         stored.folder / HTML_NAME if fmt == "html" and stored.folder else None)

@@ -167,6 +167,15 @@ def blame(repo: Repository, rev: str, path: str, lines: Iterable[int]) -> list[O
     return _porcelain(out)
 
 
+def line_count(repo: Repository, rev: str, path: str) -> int | None:
+    """How many lines the file `path` has at `rev`; None when `rev` has no file there (no
+    such path, a folder, a submodule)."""
+    status, out, _ = repo.try_git("cat-file", "blob", f"{rev}:{on_disk(path)}")
+    if status != 0:
+        return None
+    return out.count("\n") + (not out.endswith("\n") and bool(out))
+
+
 def _runs(lines: Sequence[int]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     for n in lines:

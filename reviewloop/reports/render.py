@@ -39,13 +39,13 @@ def to_markdown(summary: RunSummary) -> str:
         f"- Findings remaining: {counts_text(summary.findings_remaining)}",
         f"- Nits: {len(summary.nits)}",
         f"- Tokens: {tokens_text(summary)}; estimated cost {cost_text(summary.cost_usd)}",
-        *(f"- Fallback model: {line}" for line in summary.fallbacks),
+        *(f"- Fallback model: {plain_text(line)}" for line in summary.fallbacks),
         "",
     ]
     lines += _md_section("Files", [f"- {code_span(p)} +{a} −{r}"
                                    for p, (a, r) in summary.line_counts.items()])
     lines += _md_section("Gates", [
-        f"- {'✅' if passed else '❌'} {name}: {plain_text(text)}"
+        f"- {'✅' if passed else '❌'} {plain_text(name)}: {model_text(text)}"
         for name, passed, text in summary.gates])
     lines += _md_section("Remaining findings", _md_findings(summary.findings_remaining))
     lines += _md_section("Fixed", _md_findings(summary.findings_fixed))
@@ -56,9 +56,10 @@ def to_markdown(summary: RunSummary) -> str:
     lines += _md_section("Analyzers", [_md_health(h) for h in analyzers(summary)])
     lines += _md_section("Not analysed", [f"- ❌ {code_span(path)}: {plain_text('; '.join(why))}"
                                           for path, why in summary.ledger.unanalysed().items()])
-    lines += _md_section("Escalations", [f"- {plain_text(e)}" for e in summary.escalations])
+    lines += _md_section("Escalations", [f"- {model_text(e)}" for e in summary.escalations])
     lines += _md_section("Not read by a model", [f"- {plain_text(s)}" for s in summary.skipped])
-    lines += _md_section("Newly eligible tasks", [f"- {t}" for t in summary.newly_eligible])
+    lines += _md_section("Newly eligible tasks",
+                         [f"- {model_text(t)}" for t in summary.newly_eligible])
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -76,13 +77,14 @@ def _md_section(title: str, body: list[str]) -> list[str]:
 
 def _md_findings(findings: Sequence[Finding]) -> list[str]:
     return [f"- {f.severity.emoji} **{f.severity.label}** {code_span(f.location)} "
-            f"{printable(f.title)} ({', '.join(f.agents)})"
+            f"{model_text(f.title)} ({plain_text(', '.join(f.agents))})"
             for f in sorted(findings, key=Finding.sort_key)]
 
 
 def _md_entries(summary: RunSummary, status: Status) -> list[str]:
     return [f"- {e.severity.emoji} {code_span(e.finding.location)} "
-            f"{printable(e.finding.title)} ({', '.join(e.reporters)}) — {plain_text(why(e))}"
+            f"{model_text(e.finding.title)} ({plain_text(', '.join(e.reporters))}) — "
+            f"{model_text(why(e))}"
             for e in summary.ledger.with_status(status)]
 
 
@@ -95,16 +97,69 @@ def plain_text(text: str) -> str:
     links `www.` and `http://` of its own accord, so that `.` or `:` is escaped too. An
     e-mail address still becomes a `mailto:` (or `xmpp:`) link and an `@name` a mention
     where GitHub makes them (no backslash stops either): a name shown whole goes in a
-    `code_span`."""
+    `code_span`, and what a run wrote in `model_text`."""
+    return _escaped(text, lead=True)
+
+
+def _plain(text: str, *, lead: bool) -> str:
+    """`plain_text`, of text at the start of a line (`lead`) or inside one, each word GitHub
+    makes a mention, an e-mail link or a cross-reference of (`@name`, `a@b.example`,
+    `#123`; no backslash stops one) in a `code_span`."""
+    out: list[str] = []
+    done = 0
+    for word in _REFERENCE.finditer(text):
+        out += [_escaped(text[done:word.start()], lead=lead and not done), code_span(word[0])]
+        done = word.end()
+    out.append(_escaped(text[done:], lead=lead and not done))
+    return "".join(out)
+
+
+def model_text(text: str) -> str:
+    """What a model wrote (a finding's title, a reviewer's error; the code it read may have
+    told it what to write) or a tool printed, as `plain_text`, its code spans (a title's
+    ``==``) kept as code spans (`code_span`) and each word GitHub would make a mention, an
+    e-mail link or an issue reference of in a code span of its own."""
+    if "`" not in text:
+        return _plain(text, lead=True)
+    out: list[str] = []
+    done = 0
+    for span in _SPAN.finditer(text):
+        out += [_plain(text[done:span.start()], lead=not done),
+                code_span(_span_content(span["code"]))]
+        done = span.end()
+    out.append(_plain(text[done:], lead=not done))
+    return "".join(out)
+
+
+def _escaped(text: str, *, lead: bool) -> str:
     text = printable(text)
-    if not _ACTIVE.search(text):  # nearly every reason
-        return text
-    return _ACTIVE.sub(r"\\\g<0>", text)
+    if _ACTIVE.search(text):  # not in nearly every reason
+        text = _ACTIVE.sub(r"\\\g<0>", text)
+    if lead:  # at the start of a line: indented, it would be code; `- # x` a heading
+        text = text.lstrip(" ")
+    if lead and (start := _LEAD.match(text)):
+        text = f"{text[:start.end() - 1]}\\{text[start.end() - 1:]}"
+    return text
+
+
+def _span_content(code: str) -> str:
+    """A code span's text as CommonMark reads it: line endings as spaces, and one space
+    taken off each end when both ends have one and it is not all spaces."""
+    code = code.replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    if len(code) > 1 and code[0] == code[-1] == " " and code.strip(" "):
+        return code[1:-1]
+    return code
 
 
 # what can start inline markup (CommonMark, GitHub's tables and strikethrough), and what
 # GitHub makes a web link of by itself: `www.`, `scheme://`
 _ACTIVE = re.compile(r"[\\`*_\[\]<>!&|~]|(?i:(?<=www)\.)|:(?=//)")
+# what starts a block at the start of a line: a heading, a quote, a list, a setext line
+_LEAD = re.compile(r"[#>+=-]|\d{1,9}[.)](?=\s|$)")
+# a word GitHub makes a mention, an e-mail link or a cross-reference of
+_REFERENCE = re.compile(r"\S*(?:@\w|#\d)\S*")
+# a run of backticks, then the text up to a run of the same length (CommonMark's code span)
+_SPAN = re.compile(r"(?<!`)(?P<fence>`+)(?!`)(?P<code>.+?)(?<!`)(?P=fence)(?!`)", re.S)
 
 
 def why(entry: Entry) -> str:
@@ -134,18 +189,19 @@ def left_out_text(health: Health) -> str | None:
 
 def _md_health(health: Health) -> str:
     mark = {"ok": "✅", "skipped": "⏭️", "missing": "⚠️", "failed": "❌"}[health.status]
-    reason = f" — {health.reason}" if health.reason else ""
+    reason = f" — {model_text(health.reason)}" if health.reason else ""
     left = f"; {plain_text(text)}" if (text := left_out_text(health)) else ""
-    return f"- {mark} {health.label}: {health.status}{reason}{left}"
+    return f"- {mark} {plain_text(health.label)}: {health.status}{reason}{left}"
 
 
 def _md_reviewer(outcome: ReviewerOutcome, llm: bool) -> str:
     """The reviewer's time only when it called a model (offline it reads its analyzers'
     report, computed in the round's prepare step)."""
     mark = {"ok": "✅", "failed": "❌", "skipped": "⏭️"}[outcome.status]
-    error = f" — {outcome.error or outcome.reason}" if outcome.error or outcome.reason else ""
+    said = outcome.error or outcome.reason
+    error = f" — {model_text(said)}" if said else ""
     took = f", {outcome.duration_s:.1f}s" if llm else ""
-    return (f"- {mark} {outcome.agent}: {outcome.status}, {outcome.findings_count} "
+    return (f"- {mark} {plain_text(outcome.agent)}: {outcome.status}, {outcome.findings_count} "
             f"finding(s){took}{error}")
 
 

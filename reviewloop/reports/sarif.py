@@ -43,7 +43,8 @@ OUTSIDE = "outside-the-change"
 NOT_ANALYSED = "file-not-analysed"
 _NOTIFICATIONS = {
     REVIEWER_FAILED: "A reviewer failed; its findings are missing from this log.",
-    REVIEWER_SKIPPED: "A reviewer was skipped; its findings are missing from this log.",
+    REVIEWER_SKIPPED: "A reviewer had nothing to review (no changed file in its scope, or "
+                      "turned off); its analyzers' findings are in this log.",
     LLM_DISABLED: "The LLM reviewers were off; only deterministic analyzers ran.",
     TRUNCATED: "More results than GitHub accepts in one run; the least severe were left out.",
     ANALYZER_MISSING: "An analyzer was not installed; its findings are missing from this log.",
@@ -68,9 +69,10 @@ def to_sarif(ledger: Ledger, *, tool_version: str,
     suppressed ledger entry.
 
     Results beyond `MAX_RESULTS` are dropped least severe first and a notification says so;
-    failed or skipped reviewers, missing or failed analyzers and an LLM-off run are
-    notifications too, and mark the invocation unsuccessful, so a partial review never looks
-    complete.
+    failed reviewers, missing or failed analyzers and an LLM-off run are notifications too,
+    and mark the invocation unsuccessful, so a partial review never looks complete. A skipped
+    reviewer (no changed file in its scope: `reports.report.verdict_reasons`) is a note with
+    its reason and leaves the run successful, as it leaves the verdict clean.
     """
     shown = ledger.with_status(Status.OPEN, Status.ESCALATED, Status.SUPPRESSED)
     kept = _within_limits(shown)
@@ -87,7 +89,7 @@ def to_sarif(ledger: Ledger, *, tool_version: str,
         notifications.append(_notification(
             TRUNCATED, "warning", f"{len(shown) - len(kept)} of {len(shown)} results "
             f"left out (GitHub accepts at most {MAX_RESULTS} per run, {MAX_RULES} rules)"))
-    complete = (llm and all(r.status == "ok" for r in reviewers) and ledger.complete
+    complete = (llm and all(r.status != "failed" for r in reviewers) and ledger.complete
                 and len(kept) == len(shown))
     run = {
         "tool": {"driver": {
@@ -205,8 +207,9 @@ def _reviewer_notifications(reviewers: Sequence[ReviewerOutcome]) -> list[dict[s
             out.append(_notification(REVIEWER_FAILED, "error",
                                      f"reviewer {r.agent} failed: {r.error or 'no detail'}"))
         elif r.status == "skipped":
-            out.append(_notification(REVIEWER_SKIPPED, "warning",
-                                     f"reviewer {r.agent} skipped: {r.error or 'no detail'}"))
+            why = r.reason or r.error or "no detail"
+            out.append(_notification(REVIEWER_SKIPPED, "note",
+                                     f"reviewer {r.agent} skipped: {why}"))
     return out
 
 

@@ -228,23 +228,30 @@ def _base_lines(scope: Scope, run: RunView, files: Sequence[str]) -> int | None:
 
 def reviewer_outcomes(reviews: Sequence[ReviewerRound], usage: Sequence[UsageRecord]
                       ) -> list[ReviewerOutcome]:
-    """One line per reviewer over all rounds: failed if any round failed."""
-    merged: dict[str, ReviewerOutcome] = {}
+    """One line per reviewer over all rounds: failed if any round failed, else ok if any round
+    ran it (a later round whose fix left nothing in its scope skips it; that does not undo
+    what it read), else skipped with the last round's reason. Its findings are counted once
+    each: a finding reported again in a later round is the same finding (`fingerprint`)."""
+    rounds: dict[str, list[ReviewerRound]] = {}
     for review in reviews:
-        own = [u for u in usage if u.agent == review.agent and u.role == "review"]
-        previous = merged.get(review.agent)
-        failed = review.status == "failed" or (previous and previous.status == "failed")
-        status: Literal["ok", "failed", "skipped"] = (
-            "failed" if failed else "skipped" if review.status == "skipped" else "ok")
-        merged[review.agent] = ReviewerOutcome(
-            agent=review.agent, status=status,
-            error=review.error or (previous.error if previous else None),
-            reason=review.summary if status == "skipped" else None,
-            findings_count=len(review.findings) + (previous.findings_count if previous else 0),
-            duration_s=review.duration_s + (previous.duration_s if previous else 0),
-            input_tokens=sum(u.input_tokens for u in own),
-            output_tokens=sum(u.output_tokens for u in own))
-    return list(merged.values())
+        rounds.setdefault(review.agent, []).append(review)
+    return [_outcome(agent, own, [u for u in usage if u.agent == agent and u.role == "review"])
+            for agent, own in rounds.items()]
+
+
+def _outcome(agent: str, rounds: Sequence[ReviewerRound], usage: Sequence[UsageRecord]
+             ) -> ReviewerOutcome:
+    statuses = {r.status for r in rounds}
+    status: Literal["ok", "failed", "skipped"] = (
+        "failed" if "failed" in statuses else "ok" if "ok" in statuses else "skipped")
+    errors = [r.error for r in rounds if r.error]
+    return ReviewerOutcome(
+        agent=agent, status=status, error=errors[-1] if errors else None,
+        reason=rounds[-1].summary if status == "skipped" else None,
+        findings_count=len({f.fingerprint for r in rounds for f in r.findings}),
+        duration_s=sum(r.duration_s for r in rounds),
+        input_tokens=sum(u.input_tokens for u in usage),
+        output_tokens=sum(u.output_tokens for u in usage))
 
 
 def fallbacks_used(usage: Sequence[UsageRecord]) -> list[str]:

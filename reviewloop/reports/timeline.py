@@ -11,6 +11,7 @@ it cannot read.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -120,12 +121,34 @@ def _events(trace: str) -> tuple[list[dict[str, Any]], bool]:
         except ValueError:
             unreadable = True  # a line cut short by a kill: the rest still reads
             continue
-        if isinstance(data, dict) and isinstance(data.get("t"), int | float):
+        if _readable(data):
             found.append(data)
         else:
             unreadable = True
     found.sort(key=lambda e: e["t"])
     return found, unreadable
+
+
+def _readable(event: Any) -> bool:
+    """Whether a parsed line is an event with the types the trace's writer gives its fields
+    (`runs.trace`): a time and a duration that are finite numbers, usage and reviews as
+    lists. Anything else (a hand edit, a damaged file) is a line that did not read."""
+    if not isinstance(event, dict) or not _finite(event.get("t")):
+        return False
+    if any(event.get(key) is not None and not isinstance(event[key], list)
+           for key in ("usage", "reviews")):
+        return False
+    return event.get("duration_s") is None or _finite(event["duration_s"])
+
+
+def _finite(value: Any) -> bool:
+    """A JSON number (not a boolean) a float holds, neither infinite nor NaN."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _started(event: Mapping[str, Any], at: float) -> _Open:

@@ -21,6 +21,7 @@ state (moved aside by `runs --repair`, or not kept).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from collections.abc import Iterator
@@ -31,13 +32,15 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from reviewloop.config import Settings
-from reviewloop.errors import UserInputError
+from reviewloop.errors import StoreDamaged, UserInputError
 from reviewloop.findings.ledger import Ledger
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs import live_review
 from reviewloop.runs.registry import RunRecord, new_run_id
 from reviewloop.runs.trace import read_trace
 from reviewloop.state_dir import state_folder
+
+log = logging.getLogger(__name__)
 
 SUMMARY = "summary.json"
 REVIEWS, RUNS, PULLS = "reviews", "runs", "pulls"
@@ -170,7 +173,13 @@ def _newest(settings: Settings, root: Path, reviews: list[Path]) -> StoredRun | 
     times: list[tuple[str, str, Path | None]] = [(_mtime(_ended(f)), f.name, f)
                                                   for f in reviews]
     if _has_registry(settings, root):
-        times += [(r.updated, r.run_id, None) for r in registry_for(settings, root).list()]
+        try:
+            times += [(r.updated, r.run_id, None) for r in registry_for(settings, root).list()]
+        except StoreDamaged as exc:  # the task runs cannot be listed: the newest review
+            if not times:
+                raise
+            log.warning("task runs left out, the run registry cannot be read: %s",
+                        " ".join(str(exc).split()))
     if not times:
         return None
     _, name, folder = max(times, key=lambda t: t[0])
@@ -197,7 +206,12 @@ def _task_runs(settings: Settings, root: Path, problems: list[str]) -> Iterator[
     from reviewloop.runs.pr_fix import SPEC as PR_FIX
     from reviewloop.runs.store import registry_for
 
-    for record in registry_for(settings, root).list():
+    try:
+        records = registry_for(settings, root).list()
+    except StoreDamaged as exc:  # named, and what else the store holds still counted
+        problems.append(str(exc))
+        return
+    for record in records:
         if record.spec == PR_FIX:
             continue
         try:

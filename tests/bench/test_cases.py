@@ -4,10 +4,13 @@ each bad line named by its number; and a bench over such a file, end to end."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewloop.bench.cases import load_cases
 from reviewloop.cli import bench
@@ -86,6 +89,46 @@ def test_a_bad_line_is_named_with_its_number(repo, tmp_path, line, message):
         load_cases(path, repo)
     assert f"{path}:2" in str(raised.value)
     assert raised.value.exit_code == 2
+
+
+# greet.py has 3 lines in DIFF's head; each a label that can never be a hit there: git
+# diff's prefixes, another case, a file the head lacks, a folder, a line past the end
+NOT_THERE = st.sampled_from(["a/greet.py", "b/greet.py", "GREET.py", "Greet.py", "greet.PY",
+                             "greet.py.orig", "nosuch.py", "src/greet.py", "greet",
+                             "bounds.py/greet.py"])
+MISSED = st.one_of(
+    st.tuples(NOT_THERE, st.integers(1, 3)),
+    st.tuples(st.just("greet.py"), st.integers(4, 10_000)))
+
+
+@settings(max_examples=25, derandomize=True, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(label=MISSED, good=st.integers(1, 3))
+def test_a_label_on_no_line_of_the_head_is_refused_with_its_file_and_line(
+        repo, tmp_path, label, good):
+    """A label on no file or line of the case's head could never be a hit: it was kept and
+    scored as a miss, silently lowering the hit rate (a set converted with `b/` prefixes
+    scored 0 %)."""
+    path, line = label
+    ok = {"diff": DIFF, "labels": [{"path": "greet.py", "line": good}]}
+    bad = {"diff": DIFF, "labels": [{"path": "greet.py", "line": good},
+                                    {"path": path, "line": line}]}
+    with pytest.raises(UserInputError, match=re.escape(f"label {path}:{line}: ")) as raised:
+        load_cases(write(tmp_path, ok, bad), repo)
+    assert f"{write(tmp_path)}:2" in str(raised.value)
+    assert raised.value.exit_code == 2
+    [case] = load_cases(write(tmp_path, ok), repo)
+    assert case.labelled() == {"greet.py": {good}}
+
+
+def test_a_label_with_git_diff_s_prefix_is_named_as_such(repo, tmp_path):
+    case = {"diff": DIFF, "labels": [{"path": "b/greet.py", "line": 3}]}
+    with pytest.raises(UserInputError, match="`b/` is git diff's prefix") as raised:
+        load_cases(write(tmp_path, case), repo)
+    assert "names are case-sensitive" in (raised.value.fix or "")
+    case = {"diff": DIFF, "labels": [{"path": "greet.py", "line": 4}]}
+    with pytest.raises(UserInputError, match=r"greet\.py has 3 line"):
+        load_cases(write(tmp_path, case), repo)
 
 
 def test_two_cases_with_one_id_are_refused(repo, tmp_path):

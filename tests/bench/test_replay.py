@@ -18,7 +18,7 @@ from reviewloop.bench.review import Reviewer
 from reviewloop.bench.store import BenchStore, CaseResult
 from reviewloop.cli import bench
 from reviewloop.config import Settings
-from reviewloop.errors import ReviewloopError
+from reviewloop.errors import ConfigError, ReviewloopError
 from reviewloop.git.repository import open_repository
 from tests.support.bench_repo import AVERAGE, BUGS, CLAMP, PARSE, Bug, planted
 from tests.support.chat import ScriptedChatModel, message_text
@@ -132,6 +132,9 @@ def test_the_limit_reviews_the_newest_cases_only(repo: Path, capsys):
     assert len(model.history) == len(CALLED)
 
 
+PRICED = Settings(prices={"m": {"input": 3.0, "output": 15.0}})
+
+
 def plain_cases(n: int) -> list[Case]:
     return [Case(id=f"c{i}", source="jsonl", base="b", head="h",
                  labels=[Label(path="a.py", line=1)]) for i in range(n)]
@@ -145,7 +148,7 @@ def costing(reviewed: list[str], cost: float) -> ReviewCase:
 
 
 def test_the_budget_stops_the_bench_before_the_next_review_and_a_bigger_one_resumes(tmp_path):
-    store, who, reviewed = BenchStore(tmp_path, "b"), Reviewer("m", Settings(), _no_model), []
+    store, who, reviewed = BenchStore(tmp_path, "b"), Reviewer("m", PRICED, _no_model), []
     stopped = replay(store, Plan(plain_cases(5), [who], budget_usd=1.0),
                      costing(reviewed, 0.4))
     assert reviewed == ["c0", "c1", "c2"]  # $0.80 spent < $1.00 when the third started
@@ -155,12 +158,29 @@ def test_the_budget_stops_the_bench_before_the_next_review_and_a_bigger_one_resu
     assert reviewed == ["c0", "c1", "c2", "c3", "c4"]
 
 
-def test_a_budget_with_an_unknown_price_stops_at_once(tmp_path):
-    store, who, reviewed = BenchStore(tmp_path, "b"), Reviewer("m", Settings(), _no_model), []
+def test_a_budget_with_an_unknown_cost_stored_stops_at_once(tmp_path):
+    store, who, reviewed = BenchStore(tmp_path, "b"), Reviewer("m", PRICED, _no_model), []
     store.record(CaseResult(case_id="c0", model="m", status="reviewed", cost_usd=None))
     stopped = replay(store, Plan(plain_cases(3), [who], budget_usd=10.0),
                      costing(reviewed, 0.1))
     assert reviewed == [] and "no known price" in (stopped or "")
+
+
+@pytest.mark.parametrize("models", [["m"], ["priced", "m"], ["m", "priced"]])
+def test_a_budget_with_a_model_of_no_known_price_is_refused_before_any_review(tmp_path,
+                                                                           models):
+    """The price table is known before any call: a model with no price made the bench
+    review one whole case unchecked, then stop and exit 0."""
+    prices = Settings(prices={"priced": {"input": 3.0, "output": 15.0}})
+    who = [Reviewer(model, prices, _no_model) for model in models]
+    reviewed: list[str] = []
+    with pytest.raises(ConfigError, match="set, but m has no known price") as raised:
+        replay(BenchStore(tmp_path, "b"), Plan(plain_cases(3), who, budget_usd=5.0),
+               costing(reviewed, 0.1))
+    assert reviewed == [] and raised.value.exit_code == 2
+    assert raised.value.where == "--budget" and "[prices]" in (raised.value.fix or "")
+    assert replay(BenchStore(tmp_path, "c"), Plan(plain_cases(1), who),  # no budget: runs
+                  costing(reviewed, 0.1)) is None
 
 
 def test_reviews_failing_in_a_row_stop_the_bench_and_are_retried_later(tmp_path):

@@ -28,6 +28,13 @@ def test_demo_runs_the_loop_offline_fixes_what_tools_can_and_commits(tmp_path: P
     assert 'if title == "":' in store and 'getattr(item, "title")' not in store
     assert "- [x] T2 Delete a todo" in (root / "docs" / "todo-api-spec.md").read_text()
     assert git(root, "status", "--porcelain") == ""
+    # its last line says where the run is: README's `reviewloop report --html`, run there
+    assert f"The run as one page: cd {root} && reviewloop report --html" in done.stdout
+    page = subprocess.run([sys.executable, "-m", "reviewloop", "report", "--html"],
+                          capture_output=True, text=True, timeout=120, cwd=root,
+                          stdin=subprocess.DEVNULL)
+    assert page.returncode == 0, page.stdout + page.stderr
+    assert "Wrote " in page.stderr and "report.html" in page.stderr
 
 
 def test_the_demo_copies_no_cache_a_run_of_the_examples_tests_left(

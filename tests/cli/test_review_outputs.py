@@ -99,3 +99,38 @@ def test_a_full_disk_under_the_report_advises_report_not_resume(tmp_path: Path) 
     said = " ".join(done.stderr.split())
     assert "the disk is full writing --output /dev/full" in said
     assert "`reviewloop report` shows it again" in said and "resume" not in said
+
+
+@pytest.mark.parametrize("fmt", ["json", "markdown", "sarif"])
+def test_output_dash_is_standard_output_as_with_report(tmp_path: Path, fmt: str) -> None:
+    """`--output -` means standard output, as `reviewloop report --output -` does: it wrote a
+    file named `-` into the checkout (which the next review counted as part of the change)
+    and drew the panel on standard output."""
+    root = repo(tmp_path)
+    (root / "app.py").write_text("VALUE = 2\n")
+    done = review(root, "--format", fmt, "--output", "-")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert not (root / "-").exists()
+    plain = review(root, "--format", fmt)
+    if fmt == "markdown":
+        assert done.stdout == plain.stdout
+    else:  # JSON and SARIF: the same keys (each review has its own id and times)
+        assert json.loads(done.stdout).keys() == json.loads(plain.stdout).keys()
+
+
+def test_report_text_into_a_file_is_markdown_as_review_writes_it(tmp_path: Path) -> None:
+    """`review --format text --output F` writes Markdown (its help says so); `report` wrote
+    the terminal panel's box drawing into F. Standard output (`-`) still gets the panel."""
+    from tests.support import warm_cli
+
+    root = repo(tmp_path)
+    (root / "app.py").write_text("VALUE = 2\n")
+    assert review(root, "--format", "text", "--output", "r.md").returncode == 0
+    done = warm_cli.run(["report", "--format", "text", "--output", "again.md"], root,
+                        timeout=180)
+    assert done.returncode == 0, done.stderr
+    written = (root / "again.md").read_text()
+    assert written.startswith("## Review: ") and "┃" not in written and "│" not in written
+    assert written.splitlines()[2] == (root / "r.md").read_text().splitlines()[2]  # verdict
+    panel = warm_cli.run(["report", "--format", "text", "--output", "-"], root, timeout=180)
+    assert panel.returncode == 0 and "│" in panel.stdout

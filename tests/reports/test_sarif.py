@@ -108,7 +108,7 @@ def test_clean_full_run_is_successful_with_no_notifications():
 def test_failed_reviewer_and_llm_off_are_notifications():
     reviewers = [ReviewerOutcome(agent="review-security", status="ok"),
                  ReviewerOutcome(agent="review-performance", status="failed", error="timeout"),
-                 ReviewerOutcome(agent="review-tests", status="skipped", error="no tests")]
+                 ReviewerOutcome(agent="review-tests", status="skipped", reason=SCOPE)]
     log = to_sarif(open_ledger([]), tool_version="0", reviewers=reviewers, llm=False)
     validate(log)
     invocation = log["runs"][0]["invocations"][0]
@@ -117,11 +117,30 @@ def test_failed_reviewer_and_llm_off_are_notifications():
              for n in invocation["toolExecutionNotifications"]]
     assert notes == [
         ("reviewer-failed", "error", "reviewer review-performance failed: timeout"),
-        ("reviewer-skipped", "warning", "reviewer review-tests skipped: no tests"),
+        ("reviewer-skipped", "note", f"reviewer review-tests skipped: {SCOPE}"),
         ("llm-off", "warning", LLM_OFF),
     ]
     descriptors = {d["id"] for d in log["runs"][0]["tool"]["driver"]["notifications"]}
     assert {n[0] for n in notes} <= descriptors
+
+
+SCOPE = "no changed file is in this reviewer's scope"
+
+
+@pytest.mark.parametrize("reason", [SCOPE, "turned off by .kiro/agents/review-tests.json"])
+def test_a_reviewer_skipped_for_its_scope_leaves_the_run_successful_and_says_why(reason):
+    """As a review's verdict stays clean (`verdict_reasons`), so does SARIF's invocation: a
+    reviewer with no changed file in its scope is a note with that reason, never a failed
+    run ("skipped: no detail" on almost every Python change, the infrastructure reviewer's)."""
+    reviewers = [ReviewerOutcome(agent="review-security", status="ok"),
+                 ReviewerOutcome(agent="review-infrastructure", status="skipped", reason=reason)]
+    log = to_sarif(open_ledger([]), tool_version="0", reviewers=reviewers, llm=True)
+    validate(log)
+    invocation = log["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is True
+    assert [(n["level"], n["message"]["text"]) for n in invocation[
+        "toolExecutionNotifications"]] == [
+        ("note", f"reviewer review-infrastructure skipped: {reason}")]
 
 
 def test_too_many_results_are_truncated_least_severe_first(monkeypatch):

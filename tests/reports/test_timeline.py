@@ -177,3 +177,47 @@ def test_any_order_of_starts_and_ends_gives_bars_inside_the_run(events):
     for span in line.spans:
         assert span.start_s >= 0 and span.duration_s >= 0
         assert span.start_s + span.duration_s <= line.total_s + 1e-6, span
+
+
+# What a damaged or hand-edited trace may hold where the writer puts a number or a list.
+WRONG = st.one_of(st.none(), st.booleans(), st.integers(-2, 2), st.just(10**400),
+                  st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=3),
+                  st.lists(st.integers(), max_size=2),
+                  st.dictionaries(st.sampled_from(["agent", "round", "x"]),
+                                  st.integers(), max_size=2))
+FIELDS = st.sampled_from(["t", "usage", "reviews", "duration_s", "round", "chunk", "node",
+                          "id", "gate", "status", "label", "findings", "attempts", "agent"])
+
+
+@given(mutations=st.lists(st.tuples(st.integers(0, 40), FIELDS, WRONG), min_size=1,
+                          max_size=4))
+def test_a_line_with_a_wrong_type_is_a_partial_timeline_never_a_crash(tmp_path_factory,
+                                                                      mutations):
+    """A trace line that parses as JSON but holds a field of another type (`"usage": -1`,
+    `"reviews": true`, `"t": NaN`) crashed `report --html` (exit 3); it reads as a line that
+    did not read: the timeline is partial, the other lines' bars are drawn."""
+    lines = recorded_run(tmp_path_factory.mktemp("run")).splitlines()
+    changed = set()
+    for index, field, value in mutations:
+        n = index % len(lines)
+        event = json.loads(lines[n])
+        event[field] = value
+        lines[n] = json.dumps(event)
+        changed.add(n)
+    drawn = timeline("\n".join(lines) + "\n", PRICES)
+    assert all(s.start_s >= 0 and s.duration_s >= 0 for s in drawn.spans)
+    assert all(s.input_tokens >= 0 and s.output_tokens >= 0 for s in drawn.spans)
+
+
+@pytest.mark.parametrize("field, value", [("usage", -1), ("reviews", True),
+                                          ("t", float("nan")), ("duration_s", "x")])
+def test_the_reported_wrong_types_make_the_timeline_partial(tmp_path: Path, field, value):
+    lines = recorded_run(tmp_path).splitlines()
+    n = next(i for i, line in enumerate(lines) if field in json.loads(line)
+             or (field in ("usage", "reviews") and json.loads(line).get("ev") == "done"))
+    event = json.loads(lines[n])
+    event[field] = value
+    lines[n] = json.dumps(event)
+    drawn = timeline("\n".join(lines) + "\n", PRICES)
+    assert drawn.partial
+    assert drawn.spans  # the other lines still draw their bars

@@ -139,3 +139,34 @@ def test_interrupted_reviews_are_named_and_bench_replays_kept_apart(tmp_path: Pa
         assert newest.name == projects[-1][1] and newest.summary.unfinished
     else:
         assert find(Settings(), root, None).name == projects[-1][1]
+
+
+def _damaged(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    path.write_bytes({"garbage": b"garbage\n", "truncated": data[:len(data) // 3],
+                      "header": b"SQLite format 3\x00" + b"\xff" * 200}[how])
+
+
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(how=st.sampled_from(["garbage", "truncated", "header"]), reviews=st.integers(0, 3))
+def test_a_damaged_run_registry_is_named_and_the_reviews_still_counted(
+        tmp_path: Path, how: str, reviews: int) -> None:
+    """A damaged `runs.sqlite` made `stats` (and `report` with no RUN) refuse everything,
+    exit 2, counting none of the reviews the store holds; now it is an `unreadable` line,
+    as a damaged `checkpoints.sqlite` is."""
+    root = tmp_path / "r"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
+    task_run(root, "committed", "empty_store")
+    _damaged(root / ".reviewloop" / "runs.sqlite", how)
+    names = [review(root, when=i) for i in range(reviews)]
+    found = stored(Settings(), root)
+    assert sorted(s.name for s in found.runs) == sorted(names)
+    [line] = found.unreadable
+    assert "runs.sqlite is damaged" in line and "reviewloop runs --repair" in line
+    if names:  # the newest review, the task runs said to be left out
+        assert find(Settings(), root, None).name == names[-1]
+    else:
+        with pytest.raises(UserInputError, match=r"runs\.sqlite is damaged"):
+            find(Settings(), root, None)

@@ -314,9 +314,12 @@ def _reason(marker: Marker) -> str:
 
 
 def _matches(entry: BaselineEntry, finding: Finding) -> bool:
+    """By fingerprint, or by file and rule: the rule as the analyzer names it (`B602`) or as
+    SARIF and code scanning show it (`bandit/B602`), as an inline marker takes either."""
     if entry.fingerprint:
         return entry.fingerprint in finding.fingerprints
-    if entry.file != finding.file or not entry.rule or entry.rule != finding.rule:
+    if entry.file != finding.file or not entry.rule or not finding.rule \
+            or entry.rule not in (finding.rule, f"{finding.source}/{finding.rule}"):
         return False
     return entry.line is None or entry.line == finding.start_line
 

@@ -108,6 +108,23 @@ def test_a_baseline_entry_by_fingerprint_or_by_rule_and_file(tmp_path: Path) -> 
     assert found(finding(3, file="d.py")) is None
 
 
+@pytest.mark.parametrize("spelled", ["B602", "bandit/B602"])
+def test_a_baseline_rule_may_be_spelled_as_sarif_shows_it(tmp_path: Path, spelled: str
+                                                          ) -> None:
+    """The rule id SARIF and code scanning show (`bandit/B602`), which an inline marker
+    takes, suppressed nothing in a baseline entry: only `B602` did. Either spelling now
+    covers that analyzer's rule, and only it (not another tool's `B602`, not another rule)."""
+    entries = [{"rule": spelled, "file": "s.py", "by": "alice", "reason": "trusted"}]
+    repo = _tree(tmp_path, {".reviewloop-baseline.json": json.dumps({"findings": entries})})
+    found = suppressions_for(repo, repo.root, Trust.everything()).suppress
+    kept = found(finding(3, file="s.py"))
+    assert kept is not None and (kept.by, kept.reason) == ("alice", "trusted")
+    assert found(finding(3, file="s.py", rule="B605")) is None
+    assert found(finding(3, file="other.py")) is None
+    other_tool = found(finding(3, file="s.py", source="ruff"))
+    assert (other_tool is None) == (spelled == "bandit/B602")
+
+
 def test_a_baseline_the_change_touches_is_read_from_the_base(tmp_path: Path) -> None:
     base = {".reviewloop-baseline.json": json.dumps({"findings": [
         {"rule": "B602", "file": "old.py"}]})}

@@ -1,0 +1,73 @@
+"""`reviewloop bench`'s inputs: what it would refuse is refused before anything runs, never
+silently taken (an empty cases file, history options beside --cases, a name only the real
+run checked, an empty --model, a --fixes file with a BOM)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reviewloop.bench.cases import load_cases
+from reviewloop.cli import bench
+from reviewloop.config import Settings
+from reviewloop.errors import UserInputError
+from reviewloop.git.repository import open_repository
+from tests.support.bench_repo import planted
+from tests.support.cli_main import run_cli
+from tests.support.gitutil import git
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    planted(tmp_path / "r")
+    monkeypatch.chdir(tmp_path / "r")
+    return tmp_path / "r"
+
+
+@pytest.mark.parametrize("text", ["", "\n", "  \n\n"])
+def test_an_empty_cases_file_is_refused_naming_it(repo, tmp_path, text):
+    path = tmp_path / "empty.jsonl"
+    path.write_text(text)
+    with pytest.raises(UserInputError, match="the cases file holds no case") as raised:
+        load_cases(path, open_repository(repo))
+    assert raised.value.where == str(path) and raised.value.exit_code == 2
+
+
+@pytest.mark.parametrize("history", [["--fix", "HEAD"], ["--rev", "HEAD~1"],
+                                     ["--pattern", "bug"], ["--issue", "3"],
+                                     ["--fix", "HEAD", "--issue", "3"]])
+def test_history_options_beside_cases_are_a_usage_error(repo, tmp_path, capsys, history):
+    head = git(repo, "rev-parse", "HEAD").strip()
+    path = tmp_path / "ok.jsonl"
+    path.write_text(json.dumps({"base": f"{head}~1", "head": head,
+                                "labels": [{"path": "bounds.py", "line": 1}]}) + "\n")
+    code, _, err = run_cli(capsys, "bench", "--dry-run", "--cases", str(path), *history)
+    assert code == 2
+    said = " ".join(err.split())
+    assert "--cases cannot be combined with " in said
+    assert all(flag in said for flag in history if flag.startswith("--"))
+
+
+@pytest.mark.parametrize("name", ["../../escape", "", "a/b", ".hidden"])
+def test_a_dry_run_refuses_the_name_the_run_would(repo, name):
+    options = bench.BenchOptions(name=name, dry_run=True, format="json")
+    with pytest.raises(UserInputError, match="is not a plain name"):
+        bench.run(lambda _root, _config: Settings(model="scripted"), repo, options)
+
+
+def test_an_empty_model_says_so_not_require_llm(repo, capsys):
+    code, _, err = run_cli(capsys, "bench", "--model", "", "--limit", "1")
+    assert code == 2
+    assert "--model needs a model id (one was empty)" in err and "require-llm" not in err
+
+
+def test_a_fixes_file_with_a_bom_reads_its_first_commit(repo, tmp_path, capsys):
+    fix = git(repo, "log", "-1", "--format=%H", "--grep=fix").strip()
+    path = tmp_path / "fixes.txt"
+    path.write_bytes(b"\xef\xbb\xbf" + f"{fix}\r\n# a comment\r\n".encode())
+    code, out, err = run_cli(capsys, "bench", "--dry-run", "--json", "--fixes", str(path))
+    assert code == 0, err
+    assert json.loads(out)["fixes"] == 1

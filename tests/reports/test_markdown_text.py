@@ -1,0 +1,141 @@
+"""The Markdown report (`--format markdown`, the pull request's summary, the job summary)
+shows what a model wrote — and what the code it read may have told it to write — as text.
+
+A finding's title went in raw: `![px](https://evil.example/p.png)` became an image fetched
+whenever the comment was viewed, `<a href=…>`, `<img onerror>`, `<svg>`, `<iframe>` live
+HTML, `@someone` a mention; a reviewer's error, an analyzer's reason and a task's title
+too. Now every such text is `plain_text`, its code spans kept (`model_text`).
+
+Generated (hypothesis, derandomized): titles, reasons and task titles built from words and
+every Markdown/HTML metacharacter, links, images, autolinks, raw HTML, entities, mentions,
+issue references and backtick runs. The oracle is a CommonMark renderer (markdown-it, HTML
+on): the report renders to the report's own elements only, with no link, image or raw
+HTML; no `@name` or `#123` is left in text GitHub would make a mention or a reference of;
+and every character that was written is shown (code spans' fences aside).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from reviewloop.findings.ledger import Entry, Health, Ledger, Status
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.reports.render import model_text, plain_text, to_markdown
+from reviewloop.reports.report import ReviewerOutcome, RunSummary
+
+# the elements the report itself writes; anything else came from the run
+OWN = {"h2", "h3", "p", "ul", "li", "strong", "code", "blockquote"}
+HOSTILE = ["![px](https://evil.example/p.png)", '<a href="https://evil.example">x</a>',
+           "<img src=x onerror=alert(1)>", "<svg onload=alert(7)>", "<iframe src=//e.x>",
+           "<script>alert(1)</script>", "<!-- c", "[click](javascript:alert(6))",
+           "<https://evil.example>", "<me@evil.example>", "&lt;b&gt;", "&#60;i&#62;",
+           "@someone", "a@b.example", "#123", "org/repo#7", "www.evil.example",
+           "http://evil.example", "**bold**", "_em_", "~~del~~", "| a | b |", "`", "``",
+           "```", "`x`", "``a`b``", "[ref]: https://evil.example", "[ref]", "\\", "\\`",
+           "# h", "> q", "- l", "1. n", "=", "---", "*", "]]>", '"', "'", "!"]
+WORDS = st.sampled_from(["Use", "==", "here", "x", "a.b", "42", "é", " "])
+TEXT = st.lists(st.sampled_from(HOSTILE) | WORDS, min_size=1, max_size=7).map(" ".join)
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []  # text outside <code>
+        self.all_text: list[str] = []
+        self._code = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._code += tag == "code"
+
+    def handle_endtag(self, tag):
+        self._code -= tag == "code"
+
+    def handle_comment(self, data):
+        self.tags.append("<!--")
+
+    def handle_data(self, data):
+        self.all_text.append(data)
+        if not self._code:
+            self.text.append(data)
+
+
+def _rendered(markdown: str) -> _Elements:
+    parsed = _Elements()
+    parsed.feed(MarkdownIt("commonmark", {"html": True}).render(markdown))
+    parsed.close()
+    return parsed
+
+
+def _summary(title: str, reason: str, task: str) -> RunSummary:
+    found = Finding(severity=Severity.MUST_FIX, file="app.py", start_line=3, end_line=3,
+                    title=title, rationale="r", confidence=0.9, agent="review-security")
+    gone = found.model_copy(update={"title": f"out {title}", "start_line": 9, "end_line": 9,
+                                    "fingerprint": ""})
+    ledger = Ledger(round=1, entries=[
+        Entry.single(found, Status.OPEN, "reported"),
+        Entry.single(Finding(**{**gone.model_dump(), "fingerprint": ""}), Status.OUT_OF_SCOPE,
+                     reason)],
+        health=[Health(kind="analyzer", name="bandit", status="failed", reason=reason)])
+    return RunSummary(
+        task_id="3", task_title="t", ledger=ledger, newly_eligible=[f"4 {task}"],
+        escalations=[reason], gates=[("tests", False, reason)],
+        reviewers=[ReviewerOutcome(agent="review-security", status="failed", error=reason),
+                   ReviewerOutcome(agent="review-tests", status="skipped", reason=reason)])
+
+
+def _shown(text: str) -> str:
+    """What a reader sees of `text`, compared without code spans' fences and spacing."""
+    return re.sub(r"\s+", "", text.replace("`", ""))
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(title=TEXT.filter(lambda t: t.strip() and len(t) <= 110), reason=TEXT, task=TEXT)
+def test_nothing_a_run_wrote_renders_as_a_link_an_image_html_or_a_mention(
+        title: str, reason: str, task: str) -> None:
+    markdown = to_markdown(_summary(title, reason, task))
+    page = _rendered(markdown)
+    assert set(page.tags) <= OWN, markdown
+    outside_code = "".join(page.text)
+    assert not re.search(r"@\w|#\d", outside_code), markdown
+    seen = _shown("".join(page.all_text))
+    for written in (title, reason, task):
+        assert _shown(written) in seen, (written, markdown)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(text=TEXT)
+def test_model_text_alone_is_one_paragraph_of_text_and_code(text: str) -> None:
+    for shown, tags in ((plain_text(text), {"ul", "li", "p"}),
+                        (model_text(text), {"ul", "li", "code", "p"})):
+        page = _rendered(f"- {shown}")
+        assert set(page.tags) <= tags, shown
+        assert _shown("".join(page.all_text)) == _shown(text), shown
+    outside_code = "".join(_rendered(f"- {model_text(text)}").text)
+    assert not re.search(r"@\w|#\d", outside_code), model_text(text)
+
+
+def test_a_title_s_code_spans_stay_code_and_the_rest_is_text():
+    assert model_text("Use `==` not `is` for ``a`b``") \
+        == "Use `==` not `is` for `` a`b ``"
+    assert model_text("![px](https://evil.example/p.png) @someone #12") \
+        == "\\!\\[px\\](https\\://evil.example/p.png) `@someone` `#12`"
+    assert model_text("# heading") == "\\# heading"
+    assert plain_text("@someone") == "@someone"  # a name: `code_span` it where it must not
+    assert model_text("unclosed ` tick") == "unclosed \\` tick"
+
+
+def test_the_hostile_titles_of_the_report_become_text():
+    summary = _summary("![px](https://evil.example/p.png) <img src=x onerror=alert(1)>",
+                       '<a href="https://evil.example">x</a>', "<iframe src=//e.x> @someone")
+    markdown = to_markdown(summary)
+    assert "- 🔴 **must fix** `app.py:3` \\!\\[px\\](https\\://evil.example/p.png) " \
+        "\\<img src=x onerror=alert(1)\\> (review-security)" in markdown
+    assert "- 4 \\<iframe src=//e.x\\> `@someone`" in markdown
+    assert set(_rendered(markdown).tags) <= OWN
