@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from reviewloop.checks.secrets.references import NONE, Reference, filled_in
+from reviewloop.checks.secrets.references import NONE, Reference, filled_in, is_name
 from reviewloop.checks.secrets.syntax import Syntax
 from reviewloop.checks.secrets.values import (
     about_passwords,
@@ -95,6 +95,7 @@ _DATA_LINE = re.compile(
     r"""(?P<op>:?=|:(?!=)(?:[ \t]*(?:[|>][-+]?[ \t]*)?\r?\n[ \t]+)?)[ \t]*"""
     r"""(?P<bare>[^\s"'`#\[{(|>&*!%@,-][^\s]{0,299})[ \t]*(?:[ \t]#[^\n]*)?\r?$""",
     re.MULTILINE)
+_DATA_START = re.compile(r"""[^\s"'`#\[{(|>&*!%@,-]""")  # `_DATA_LINE`'s value's first
 # code on such a line, not data: a call or a subscript (`os.environ["DB_PASSWORD"]`,
 # `Optional[str]`), a statement or an object's entry (`getPassword();`, `pw: user.pw,`)
 _CODE_VALUE = re.compile(r"[\w$.\]][(\[].*[)\]]|[;,(]$")
@@ -201,14 +202,22 @@ def _data_lines(text: str, *, prefilter: bool, config: bool,
 def _tagged_lines(text: str, tagged: set[int], *, prefilter: bool, config: bool,
                   references: frozenset[Reference]) -> Iterator[Candidate]:
     """The values YAML writes after an anchor or a string tag (`password: !!str hunter2Secret`,
-    `password: &pw s3cr3tP4ss`): literals, judged as a data line's (`yaml_nodes`); where
-    their properties start is added to `tagged`."""
+    `password: &pw s3cr3tP4ss`): literals (`yaml_nodes`), judged as the same value without
+    them on a line of its own is, a data line's or a bare one's; where their properties
+    start is added to `tagged`."""
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
-    for name, start, end, at in literals(text, lines):
-        tagged.add(at)
-        if _secret_value(name, text[start:end], bare=False, plain=True, config=config,
-                         references=references):
-            yield start, end, _generic_rule(name), "Hard-coded credential in an assignment", 0.7
+    for literal in literals(text, lines):
+        tagged.add(literal.at)
+        value = text[literal.start:literal.end]
+        if literal.quoted or (_DATA_START.match(value) and not _CODE_VALUE.search(value)
+                              and not _CODE_REF.match(value)):
+            found = _secret_value(literal.name, value, bare=False, plain=True, config=config,
+                                  references=references)
+        else:  # as `_ASSIGN` reads a bare value
+            found = _secret_value(literal.name, value, bare=True, references=references)
+        if found:
+            yield (literal.start, literal.end, _generic_rule(literal.name),
+                   "Hard-coded credential in an assignment", 0.7)
 
 
 def _yaml_properties(match: re.Match[str], group: str, tagged: set[int]) -> bool:
@@ -219,10 +228,15 @@ def _yaml_properties(match: re.Match[str], group: str, tagged: set[int]) -> bool
     as the value they look like."""
     if group != "bare" or _YAML_OP.fullmatch(match.group("op")) is None:
         return False
-    return is_reference(match.group("bare")) or match.start("bare") in tagged
+    value = match.group("bare")
+    # an alias names an anchor as a key is named: a password or a random key after `*` is
+    # the value (`*s3cr3tP4ss`, `*Xk9…`)
+    alias = value.startswith("*") and (not is_name(value[1:])
+                                       or _secret_value("secret", value[1:], bare=False))
+    return (is_reference(value) and not alias) or match.start("bare") in tagged
 
 
-_YAML_OP = re.compile(r":[ \t]*")
+_YAML_OP = re.compile(r":[ \t]+")  # `password:!x` is no mapping in YAML: a plain scalar
 
 
 def _opens_call(text: str, name_start: int) -> bool:

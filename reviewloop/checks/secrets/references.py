@@ -34,12 +34,21 @@ _KINDS = {
 _FILLED = {
     Reference.MAVEN: re.compile(r"@(?P<inside>[A-Za-z_][\w-]*(?:\.[\w-]+)*)@"),
     Reference.GRAFANA: re.compile(
-        r"\$__env\{(?P<inside>[A-Za-z_][A-Za-z0-9_]*)\}"
+        r"\$__env\{(?P<inside>[A-Z_][A-Z0-9_]*)\}"
         r"|\$__file\{(?P<path>(?:/|\.{1,2}/|~/|[A-Za-z]:[\\/])[^{}\s]*)\}"
         r"|\$__vault\{(?P<vault>[\w.-]+:[\w.-]+:[\w./-]+)\}"),
 }
 
 NONE: frozenset[Reference] = frozenset()
+# a name's parts are words, a version's or an index's digits at most (`db.password`,
+# `replica1`, `app.v2.key`, `GF_DATABASE_PASSWORD`), where a password's are mixed
+# (`s3cr3tP4ss`)
+_NAME_PART = re.compile(r"[A-Za-z]+[0-9]{0,2}|[0-9]{1,3}")
+
+
+def is_name(text: str) -> bool:
+    """Whether `text` is written as a name: words and a few digits between `.`, `_`, `-`."""
+    return all(_NAME_PART.fullmatch(part) for part in re.split(r"[._-]", text))
 
 
 def references_of(path: str) -> frozenset[Reference]:
@@ -58,5 +67,8 @@ def filled_in(value: str, references: frozenset[Reference]) -> list[str] | None:
             continue
         if match.groupdict().get("path") is not None:
             return [part for part in re.split(r"[\\/]", match["path"]) if part]
-        return [next(part for part in match.groups() if part is not None)]
+        inside = next(part for part in match.groups() if part is not None)
+        if match.groupdict().get("vault") is None and not is_name(inside):
+            return None  # `@s3cr3tP4ss@`: a password between the signs, no property
+        return [inside]
     return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 # `!Name`, `!Fn::Name`, `!vault`, `!Base64` followed by a blank or the line's end; or an alias
 # (`*name`) as the whole value
@@ -22,9 +23,9 @@ REFERENCE = re.compile(
     r"|\*[\w.-]+(?=[ \t]*(?:#.*)?\r?$)")
 # YAML node properties that leave the scalar a literal: an anchor (`&db_password`), a string
 # tag (`!!str`, `!!binary`, PyYAML's `!!python/str`), a verbatim one (`!<tag:yaml.org,2002:str>`,
-# `!<!>`) and the non-specific `!` (a blank after it)
+# `!<!>`) and the non-specific `!` (a blank or the line's end after it)
 _PROPERTY = (r"""(?:&[^\s,\[\]{}]+|!!(?:str|binary|python/(?:str|unicode|bytes))"""
-             r"""|!<(?:!|tag:yaml\.org,2002:(?:str|binary))>|!(?=[ \t]))""")
+             r"""|!<(?:!|tag:yaml\.org,2002:(?:str|binary))>|!(?=[ \t\r\n]))""")
 # `name: <properties> value`: the name plain or quoted, in a block mapping (a line, a list
 # item) or a flow one (`{password: &pw v}`); the value on the line, quoted or plain, on the
 # next line, or a block scalar's first line (`|`, `>-`: its text is literal, whatever it is)
@@ -46,10 +47,19 @@ def is_reference(value: str) -> bool:
     return REFERENCE.match(value) is not None
 
 
-def literals(text: str, lines: Iterable[tuple[int, int]]
-             ) -> Iterator[tuple[str, int, int, int]]:
-    """(name, start, end, at) of each value written after an anchor or a string tag on the
-    `lines` (offsets into `text`) of a YAML mapping, `at` where its properties start:
+class Literal(NamedTuple):
+    """A value written after YAML node properties."""
+
+    name: str  # the key it is set to
+    start: int  # offsets of the value in the text
+    end: int
+    at: int  # where the properties start
+    quoted: bool  # a quoted scalar
+
+
+def literals(text: str, lines: Iterable[tuple[int, int]]) -> Iterator[Literal]:
+    """Each value written after an anchor or a string tag on the `lines` (offsets into
+    `text`) of a YAML mapping:
     `password: &pw s3cr3tP4ss`, `"password": !!str "hunter2Secret"`, `{password: ! v}`,
     `password: &pw |` and the text on the next line. A tag or an alias after the properties
     (`&x !Ref Db`) is a reference, as `is_reference` says."""
@@ -65,4 +75,5 @@ def literals(text: str, lines: Iterable[tuple[int, int]]
             group = next(g for g in ("block", "quoted", "bare") if match.group(g) is not None)
             if group == "bare" and is_reference(match.group("bare")):
                 continue
-            yield match.group("name"), match.start(group), match.end(group), match.start("props")
+            yield Literal(match.group("name"), match.start(group), match.end(group),
+                          match.start("props"), quoted=group == "quoted")

@@ -44,18 +44,21 @@ ARGUMENTS = ("shared-db-password", "DbPassword", "Secret.Value", "[0, !Ref Passw
              "[\":\", [a, b]]", "[Map, !Ref Env, pw]", "'{{resolve:ssm:/db/pw}}'",
              "vault_db_password", "${DB_PASSWORD}", "")
 NAMES = st.from_regex(r"[a-z][a-z0-9]{1,8}(?:[_.-][a-z0-9]{1,8}){0,3}", fullmatch=True)
-# a property's or a variable's name: words, a version's digits (`db.password`, `app.v2.key`,
-# `spring.datasource.password`, `jdbc_url2`)
-PROPERTY_NAMES = st.from_regex(
-    r"[a-z]{2,10}(?:[A-Z][a-z]{1,6})?[0-9]{0,2}(?:[_.-][a-z]{2,10}(?:[A-Z][a-z]{1,6})?[0-9]{0,2}){0,3}",
-    fullmatch=True)
+# a property's or a variable's name: words (`db.password`, `spring.datasource.password`,
+# `oauth_client_secret`, `app.v2.key`)
+WORDS = ("db", "password", "spring", "datasource", "oauth", "client", "secret", "smtp",
+         "admin", "api", "key", "grafana", "auth", "token", "jdbc", "mail", "app", "prod",
+         "v2", "generic", "ldap", "bind", "redis", "primary", "replica1")
+PROPERTY_NAMES = st.builds(lambda words, sep: sep.join(words),
+                           st.lists(st.sampled_from(WORDS), min_size=1, max_size=4),
+                           st.sampled_from((".", "_", "-")))
 
 
 @st.composite
 def yaml_references(draw: st.DrawFn) -> str:
     """A tagged node or an alias, as written after `key: ` in YAML."""
     if draw(st.booleans()):
-        return "*" + draw(NAMES)
+        return "*" + draw(PROPERTY_NAMES)  # an anchor is named as a key is
     argument = draw(st.sampled_from(ARGUMENTS))
     return f"!{draw(TAGS)} {argument}".rstrip()
 
