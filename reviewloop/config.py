@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from reviewloop.config_file import CONFIG_FILE as CONFIG_FILE  # imported from here elsewhere
-from reviewloop.config_file import read_file_layer
+from reviewloop.config_file import PYPROJECT_TABLE, read_file_layer
 from reviewloop.config_values import MIN_CONTEXT_WINDOW as MIN_CONTEXT_WINDOW
 from reviewloop.config_values import PRICE_KEYS as PRICE_KEYS
 from reviewloop.config_values import check_price, check_windows, scalar_kind, unknown_key_fix
@@ -265,8 +265,9 @@ def load_settings(
     layers.append(("environment", _env_layer(environ)))
     layers.append(("command line", {k: v for k, v in (flags or {}).items() if v is not None}))
     merged: dict[str, Any] = {}
-    for source, data in layers:
-        _check_keys(data, Settings, source, ())
+    for source, data in layers:  # pyproject.toml's headers name the table the settings are in
+        outer = PYPROJECT_TABLE if source.endswith(f" [{PYPROJECT_TABLE}]") else ""
+        _check_keys(data, Settings, source, (), outer)
         _deep_merge(merged, data)
     try:
         settings = Settings.model_validate(merged)
@@ -289,17 +290,18 @@ def _env_layer(environ: Mapping[str, str]) -> dict[str, Any]:
     return out
 
 
-def _check_keys(data: Mapping[str, Any], model: type[BaseModel], source: str, path: tuple) -> None:
+def _check_keys(data: Mapping[str, Any], model: type[BaseModel], source: str, path: tuple,
+                outer: str = "") -> None:
     """Unknown keys get a message with the key path and the fix (`unknown_key_fix`)."""
     fields = model.model_fields
     for key, value in data.items():
         if key not in fields:
             raise ConfigError(f'unknown key "{".".join((*path, key))}"', where=source,
-                              fix=unknown_key_fix(key, path, fields, Settings.model_fields))
+                              fix=unknown_key_fix(key, path, fields, Settings.model_fields, outer))
         annotation = fields[key].annotation
         if isinstance(value, Mapping) and isinstance(annotation, type) and \
                 issubclass(annotation, BaseModel):
-            _check_keys(value, annotation, source, (*path, key))
+            _check_keys(value, annotation, source, (*path, key), outer)
 
 
 def _deep_merge(into: dict[str, Any], data: Mapping[str, Any]) -> None:

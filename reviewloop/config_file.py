@@ -11,6 +11,7 @@ from typing import Any
 from reviewloop.errors import ConfigError
 
 CONFIG_FILE = ".reviewloop.toml"
+PYPROJECT_TABLE = "tool.reviewloop"  # the table of pyproject.toml the settings are in
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ def read_file_layer(root: Path, explicit: Path | None) -> tuple[str, dict[str, A
             section = pyproject_section(data, str(path))
             if section is None:
                 continue
-            return (f"{path} [tool.reviewloop]", section)
+            return (f"{path} [{PYPROJECT_TABLE}]", section)
         if explicit is None:
             _say_pyproject_unread(root / "pyproject.toml", path)
         return (str(path), data)

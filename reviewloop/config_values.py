@@ -66,14 +66,17 @@ def check_price(model: str, price: object) -> None:
 
 
 def unknown_key_fix(key: str, path: tuple[str, ...], known: Iterable[str],
-                    top: Iterable[str]) -> str:
+                    top: Iterable[str], outer: str = "") -> str:
     """The fix for an unknown key `key` in the table at `path`: a top-level setting written
     after a `[table]` line, which TOML puts in that table (`model` after `[gates]` is
-    `gates.model`), is to move above it; else the closest known key, or those known there."""
+    `gates.model`), is to move above it; else the closest known key, or those known there.
+    `outer`: the table the settings are in, as the file's headers name it (`tool.reviewloop`
+    in pyproject.toml), where the key goes."""
     if path and key in top:
-        table = ".".join(path)
-        return (f"move `{key}` above `[{table}]`: `{key}` is a top-level setting, and every "
-                f"key after a `[{table}]` line belongs to that table")
+        table = ".".join((outer, *path) if outer else path)
+        under = f"under `[{outer}]`, " if outer else ""
+        return (f"move `{key}` {under}above `[{table}]`: `{key}` is a top-level setting, and "
+                f"every key after a `[{table}]` line belongs to that table")
     names = list(known)
     close = difflib.get_close_matches(key, names, n=1)
     return f'did you mean "{".".join((*path, close[0]))}"?' if close else \

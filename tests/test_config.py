@@ -109,6 +109,26 @@ def test_a_top_level_key_after_a_table_line_says_to_move_it_above(tmp_path, key,
     assert key in load_settings(tmp_path, environ={}).model_fields_set
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[
+    HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(sorted(TOP_LEVEL)), st.sampled_from(TABLES))
+def test_in_pyproject_the_fix_names_the_tables_as_the_file_writes_them(tmp_path, key, table):
+    """pyproject.toml has no `[gates]` line: the key goes under `[tool.reviewloop]`, above
+    `[tool.reviewloop.gates]` (at the file's top it would be outside the settings)."""
+    assume(key not in Settings.model_fields[table].annotation.model_fields)
+    cfg = write(tmp_path / "pyproject.toml",
+                f"[tool.reviewloop]\n[tool.reviewloop.{table}]\n{key} = {TOP_LEVEL[key]}\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    assert str(info.value) == (
+        f'{cfg} [tool.reviewloop]: unknown key "{table}.{key}"\n  fix: move `{key}` under '
+        f"`[tool.reviewloop]`, above `[tool.reviewloop.{table}]`: `{key}` is a top-level "
+        f"setting, and every key after a `[tool.reviewloop.{table}]` line belongs to that table")
+    # moved as the fix says: it loads
+    write(cfg, f"[tool.reviewloop]\n{key} = {TOP_LEVEL[key]}\n[tool.reviewloop.{table}]\n")
+    assert key in load_settings(tmp_path, environ={}).model_fields_set
+
+
 def test_wrong_type_names_source_and_key_path(tmp_path):
     write(tmp_path / ".reviewloop.toml", "[gates]\nmax_retries = 'many'\n")
     with pytest.raises(ConfigError) as info:

@@ -21,10 +21,8 @@ def init(root: Path, *, workflow: bool, pre_commit: bool, force: bool,
     """Write what is missing; a second run changes nothing and says so. `config`: the
     settings file `reviewloop --config PATH` names, read and written instead of the default."""
     repo = open_repository(root)
-    # the path as the user types it from here (`../my.toml`, not `sub/../my.toml`), which
-    # later commands need; the default file needs none
-    typed = None if config is None else os.path.normpath(config)
-    target = None if typed is None else Path(os.path.normpath(Path.cwd() / typed))
+    target = None if config is None else _as_opened(config)
+    typed = None if config is None else _as_typed(config, target)
     if target is not None and project.names_default(repo.root, target):
         typed = target = None
     changes = project.plan(repo.root, version=__version__, workflow=workflow,
@@ -39,6 +37,21 @@ def init(root: Path, *, workflow: bool, pre_commit: bool, force: bool,
         given = "" if typed is None else f"--config {shlex.quote(typed)} "
         out.print(f"next: `reviewloop {given}review` reviews your uncommitted change")
     return ExitCode.OK
+
+
+def _as_opened(config: Path) -> Path:
+    """The file `config` names as the OS opens it from here: its folder's `..` after a
+    symlinked folder is that folder's real parent (`sub2/../y.toml`, `sub2` a link), as
+    every later `--config` reads it; the name itself is kept (a link stays a link)."""
+    whole = Path.cwd() / config
+    return whole.parent.resolve() / whole.name
+
+
+def _as_typed(config: Path, target: Path | None) -> str:
+    """The path as the user types it from here, which later commands need: shortened
+    (`../my.toml`, not `sub/../my.toml`) only when the short form names the same file."""
+    short = os.path.normpath(config)
+    return short if _as_opened(Path(short)) == target else str(config)
 
 
 def install_hook(root: Path, *, force: bool, remove: bool) -> int:

@@ -197,3 +197,27 @@ def test_init_from_a_subfolder_names_the_config_as_typed_from_there(
     assert f"next: `reviewloop --config {shown} review`" in said, said
     agents = reviewloop(root / "sub", "--config", shown, "agents")
     assert agents.returncode == 0, agents.stderr
+
+
+@pytest.mark.parametrize("given", ["link/../y.toml", "./link/../y.toml", "link/inner/../../y.toml"])
+def test_init_config_through_a_symlinked_folder_writes_the_file_later_commands_read(
+        tmp_path: Path, given: str):
+    """`..` after a symlinked folder is that folder's real parent, as the OS opens the path
+    later (`agents --config …`): init writes there, not where the text's `..` points (r16
+    rev D9), and its hint keeps the spelling that names that file."""
+    root, real = tmp_path / "repo", tmp_path / "elsewhere" / "inner"
+    (root / "sub").mkdir(parents=True)
+    (real / "inner").mkdir(parents=True)
+    git(root, "init", "-q")
+    (root / "sub" / "link").symlink_to(real, target_is_directory=True)
+    done = reviewloop(root / "sub", "--config", given, "init", "--no-workflow")
+    assert done.returncode == 0, done.stderr
+    opened = Path(os.path.realpath(root / "sub" / given))
+    assert opened.read_text().startswith("# reviewloop settings")
+    assert not (root / "sub" / "y.toml").exists()
+    said = " ".join(done.stdout.split())
+    hint = said.partition("next: `reviewloop --config ")[2].partition(" review`")[0]
+    assert Path(os.path.realpath(root / "sub" / hint)) == opened, said
+    for path in {given, hint}:
+        agents = reviewloop(root / "sub", "--config", path, "agents")
+        assert agents.returncode == 0, agents.stderr

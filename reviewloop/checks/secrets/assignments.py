@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from reviewloop.checks.secrets.references import NONE, Reference, filled_in, is_name
 from reviewloop.checks.secrets.syntax import Syntax
 from reviewloop.checks.secrets.values import (
+    about_passwords,
     char_classes,
     entropy,
     looks_fake,
@@ -93,6 +95,7 @@ _DATA_LINE = re.compile(
     r"""(?P<op>:?=|:(?!=)(?:[ \t]*(?:[|>][-+]?[ \t]*)?\r?\n[ \t]+)?)[ \t]*"""
     r"""(?P<bare>[^\s"'`#\[{(|>&*!%@,-][^\s]{0,299})[ \t]*(?:[ \t]#[^\n]*)?\r?$""",
     re.MULTILINE)
+_DATA_START = re.compile(r"""[^\s"'`#\[{(|>&*!%@,-]""")  # `_DATA_LINE`'s value's first
 # code on such a line, not data: a call or a subscript (`os.environ["DB_PASSWORD"]`,
 # `Optional[str]`), a statement or an object's entry (`getPassword();`, `pw: user.pw,`)
 _CODE_VALUE = re.compile(r"[\w$.\]][(\[].*[)\]]|[;,(]$")
@@ -123,17 +126,23 @@ _SECRET_SUBSTRING = re.compile(r"(?i)pass|pwd|secret|token|key|auth|cred|pat")
 _SECRET_SUBSTRING_LOWER = re.compile(r"pass|pwd|secret|token|key|auth|cred|pat")
 
 
-def assignments(text: str, *, prefilter: bool = True,
-                syntax: Syntax = Syntax.LINES) -> Iterator[Candidate]:
+def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LINES,
+                references: frozenset[Reference] = NONE) -> Iterator[Candidate]:
     """Secret-named assignments in `text`; `prefilter=False` reads every line, not only
     those holding a secret word (the same candidates, slower). In a program's text
     (`Syntax.CODE`) no line is data: an unquoted value is an expression (`password:
-    plaintext`); in a configuration format's (`Syntax.CONFIG`) it is a string."""
+    plaintext`); in a configuration format's (`Syntax.CONFIG`) it is a string.
+    `references`: what the file's kind fills in (`references.references_of`)."""
     code, config = syntax is Syntax.CODE, syntax is Syntax.CONFIG
+    # where a YAML literal after node properties starts (`&pw s3cr3tP4ss`): read there
+    tagged: set[int] = set()
     # a data line's whole value first: code's delimiters would cut it (`p: Dis#PL0X…`)
     if not code:
-        yield from _data_lines(text, prefilter=prefilter, config=config)
-        yield from _tagged_lines(text, prefilter=prefilter, config=config)
+        yield from _data_lines(text, prefilter=prefilter, config=config,
+                               references=references)
+        if Reference.YAML_NODE in references:
+            yield from _tagged_lines(text, tagged, prefilter=prefilter, config=config,
+                                     references=references)
     pos = 0
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
     for line_start, line_end in lines:
@@ -148,12 +157,13 @@ def assignments(text: str, *, prefilter: bool = True,
             # (`setdefault("API_TOKEN", "…")`), not in a list of names (`["password","unescape"]`)
             code_argument = (group == "bare" and match.group("op") in ("(", ",")) or (
                 match.group("op") == "," and not _opens_call(text, match.start("name"))
-            ) or _yaml_properties(match, group)
+            ) or (Reference.YAML_NODE in references and _yaml_properties(match, group, tagged))
             plain = group == "quoted" or (
                 not code and _env_line(text, line_start, line_end, match))
             if not code_argument and _secret_value(match.group("name"), match.group(group),
                                                    bare=group == "bare", plain=plain,
-                                                   config=config and plain):
+                                                   config=config and plain,
+                                                   references=references):
                 yield (match.start(group), match.end(group),
                        _generic_rule(match.group("name")),
                        "Hard-coded credential in an assignment", 0.7)
@@ -163,12 +173,13 @@ def assignments(text: str, *, prefilter: bool = True,
     for regex in (_XML, _FLAG):
         for match in regex.finditer(text):
             if _secret_value(match.group("name"), match.group("value"), bare=True,
-                             plain=regex is _XML):
+                             plain=regex is _XML, references=references):
                 yield (match.start("value"), match.end("value"),
                        _generic_rule(match.group("name")), "Hard-coded credential", 0.7)
 
 
-def _data_lines(text: str, *, prefilter: bool, config: bool) -> Iterator[Candidate]:
+def _data_lines(text: str, *, prefilter: bool, config: bool,
+                references: frozenset[Reference]) -> Iterator[Candidate]:
     """Unquoted values of whole lines of data, read as the formats' parsers read them; in a
     configuration format's file (`config`) a lower-case word after ` = ` is one too."""
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
@@ -183,28 +194,49 @@ def _data_lines(text: str, *, prefilter: bool, config: bool) -> Iterator[Candida
         if _CODE_VALUE.search(value) is None and _CODE_REF.match(value) is None \
                 and _secret_value(match.group("name"), value, bare=False, config=config,
                                   plain=_data_value(text, line_start, line_end, match,
-                                                    config=config)):
+                                                    config=config), references=references):
             yield (match.start("bare"), match.end("bare"), _generic_rule(match.group("name")),
                    "Hard-coded credential in an assignment", 0.7)
 
 
-def _tagged_lines(text: str, *, prefilter: bool, config: bool) -> Iterator[Candidate]:
+def _tagged_lines(text: str, tagged: set[int], *, prefilter: bool, config: bool,
+                  references: frozenset[Reference]) -> Iterator[Candidate]:
     """The values YAML writes after an anchor or a string tag (`password: !!str hunter2Secret`,
-    `password: &pw s3cr3tP4ss`): literals, judged as a data line's (`yaml_nodes`)."""
+    `password: &pw s3cr3tP4ss`): literals (`yaml_nodes`), judged as the same value without
+    them on a line of its own is, a data line's or a bare one's; where their properties
+    start is added to `tagged`."""
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
-    for name, start, end in literals(text, lines):
-        if _secret_value(name, text[start:end], bare=False, plain=True, config=config):
-            yield start, end, _generic_rule(name), "Hard-coded credential in an assignment", 0.7
+    for literal in literals(text, lines):
+        tagged.add(literal.at)
+        value = text[literal.start:literal.end]
+        if literal.quoted or (_DATA_START.match(value) and not _CODE_VALUE.search(value)
+                              and not _CODE_REF.match(value)):
+            found = _secret_value(literal.name, value, bare=False, plain=True, config=config,
+                                  references=references)
+        else:  # as `_ASSIGN` reads a bare value
+            found = _secret_value(literal.name, value, bare=True, references=references)
+        if found:
+            yield (literal.start, literal.end, _generic_rule(literal.name),
+                   "Hard-coded credential in an assignment", 0.7)
 
 
-def _yaml_properties(match: re.Match[str], group: str) -> bool:
-    """Whether a bare value after `name:` is a YAML tag, alias or anchor, not the value: a
-    reference (`!ImportValue x`, `*db_password`), or node properties whose literal
-    `_tagged_lines` reads (`&pw s3cr3tP4ss`, `!!str hunter2Secret`)."""
-    op = match.group("op")
-    return (group == "bare" and op.startswith(":") and "=" not in op
-            and (is_reference(match.group("bare"))
-                 or match.group("bare").startswith(("&", "!!", "!<"))))
+def _yaml_properties(match: re.Match[str], group: str, tagged: set[int]) -> bool:
+    """Whether a bare value right after `name:` on its line is a YAML tag, alias or anchor,
+    not the value: a reference (`!ImportValue x`, `*db_password`), or node properties whose
+    literal `_tagged_lines` read (at a start in `tagged`). A block scalar's text (`|` and
+    `!Welcome1` below it) is literal, and properties whose literal was not read are judged
+    as the value they look like."""
+    if group != "bare" or _YAML_OP.fullmatch(match.group("op")) is None:
+        return False
+    value = match.group("bare")
+    # an alias names an anchor as a key is named: a password or a random key after `*` is
+    # the value (`*s3cr3tP4ss`, `*Xk9…`)
+    alias = value.startswith("*") and (not is_name(value[1:])
+                                       or _secret_value("secret", value[1:], bare=False))
+    return (is_reference(value) and not alias) or match.start("bare") in tagged
+
+
+_YAML_OP = re.compile(r":[ \t]+")  # `password:!x` is no mapping in YAML: a plain scalar
 
 
 def _opens_call(text: str, name_start: int) -> bool:
@@ -288,20 +320,25 @@ _LINE_TAIL = re.compile(r"[ \t]*(?:#.*)?\r?")
 
 
 def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False,
-                  config: bool = False) -> bool:
+                  config: bool = False, references: frozenset[Reference] = NONE) -> bool:
     """Whether `value`, assigned to `name`, looks like a real credential. A `plain` value
     is delimited as data (a string literal, an XML element, a dotenv line), where a
     password may be short and lower case; in a configuration format's file (`config`) one
-    that holds a password word (`adminpass`, `supersecretpass`) is still a password."""
+    that holds a password word (`adminpass`, `supersecretpass`) is still a password. A
+    reference the file's kind fills in (`@db.password@`) is none, unless what it wraps
+    is judged a key itself (by a key's measure: a name is no chosen password)."""
     if not _names_a_secret(name) or (_names_only_a_pat(name) and not _TOKEN.fullmatch(value)):
         return False
+    names = filled_in(value, references)
+    if names is not None:
+        return any(_secret_value("secret", inside, bare=False) for inside in names)
     if looks_placeholder(value) or looks_fake(value) or _BLANK.search(value) \
             or _FILE_PATH.fullmatch(value):
         return False  # a key has no blank in it; a quoted phrase is a message; a key's file
     if bare and (_CODE_REF.match(value) or value.endswith(("(", ")"))
                  or _KEYWORD_ARGUMENT.match(value)):
         return False
-    if _names_a_password(name) and _about_passwords(value, word_is_setting=not config):
+    if _names_a_password(name) and about_passwords(value, word_is_setting=not config):
         return False
     if plain and _chosen_password(name, value):
         return True
@@ -331,36 +368,6 @@ def _chosen_password(name: str, value: str) -> bool:
     (`REACT_APP_AUTH_PASSWORD=whiteduke`, `db_pass: "u;UWtZ"`): any case and entropy."""
     words = _words(name)
     return bool(words) and words[-1] in _PASSWORD_WORDS and len(value) >= 6
-
-
-def _about_passwords(value: str, *, word_is_setting: bool = True) -> bool:
-    """A value code sets a password-named variable to that is no password: a word about
-    passwords (`"current-password"`, `"Passwort"`, `"hidden"`), a selector, path, ARN, URL
-    or a piece of code (`,rememberMeLabel:`). A single word holding a password word
-    (`"newpassword"`) is one of those in code (`word_is_setting`), and a password people
-    chose in a configuration file (`password = adminpass`); a separated one (`smtp_password`,
-    `#add-password`) is a setting's name in both."""
-    lowered = value.lower()
-    return (lowered.strip("#.:-_") in _NOT_A_PASSWORD
-            or (re.search(r"pass|pwd", lowered) is not None
-                and _SEPARATED.fullmatch(value) is not None
-                and (word_is_setting or re.search(r"[#._-]", value) is not None))
-            or _NOT_A_PASSWORD_SHAPE.search(value) is not None)
-
-
-# values a password field is set to in code and locale files, not passwords: input types,
-# validation states, the word in other languages
-_NOT_A_PASSWORD = frozenset({
-    "hidden", "visible", "string", "boolean", "number", "undefined", "required",
-    "optional", "disabled", "enabled", "invalid", "missing", "incorrect", "unknown",
-    "forgot", "forgotten", "reset", "change", "confirm", "current", "encrypted", "hashed",
-    "protected", "private", "secret", "sensitive", "masked", "passwort", "kennwort",
-    "wachtwoord", "contrasena", "contraseña", "senha", "parola", "salasana", "passord",
-    "losenord", "lösenord", "adgangskode", "heslo", "haslo", "hasło", "sifre", "şifre",
-    "geslo", "lozinka", "jelszo", "jelszó", "motdepasse", "mot_de_passe"})
-_SEPARATED = re.compile(r"[#.]?[A-Za-z]+(?:[_.-][A-Za-z]+)*")  # `smtp_password`, `#add-password`
-_NOT_A_PASSWORD_SHAPE = re.compile(
-    r"^(?:arn|https?|ftp|file):|://|^[#./~][\w-]+[/.]|:$|^[,;]")
 
 
 _FILE_NAME = re.compile(r"\.(?:zip|json|ya?ml|tar|t?gz|js|py|txt|png|jpe?g|svg|html?|css|map|"

@@ -47,6 +47,7 @@ from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
 from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
 from reviewloop.checks.secrets.known_values import replaced
 from reviewloop.checks.secrets.percent import percent_candidates
+from reviewloop.checks.secrets.references import NONE, Reference, references_of
 from reviewloop.checks.secrets.rules import RULES, Rule
 from reviewloop.checks.secrets.syntax import Syntax, syntax_of
 from reviewloop.checks.secrets.values import (
@@ -125,16 +126,19 @@ def scan_text(text: str, *, path: str = "<text>", prefilter: bool = True) -> lis
     name says how its unquoted values read (`syntax_of`): a program's as code, never as YAML
     or dotenv data; a configuration format's as strings."""
     lines = _LineIndex(text)
-    syntax = syntax_of(path)
-    spans = _spans(text, syntax) if prefilter else claim_spans(
-        candidates(text, prefilter=False, syntax=syntax))
+    syntax, references = syntax_of(path), references_of(path)
+    spans = _spans(text, syntax, references) if prefilter else claim_spans(
+        candidates(text, prefilter=False, syntax=syntax, references=references))
     return [_hit(text, lines, path, *span) for span in spans]
 
 
-def _spans(text: str, syntax: Syntax = Syntax.LINES) -> list[Candidate]:
+def _spans(text: str, syntax: Syntax = Syntax.LINES,
+           references: frozenset[Reference] = NONE) -> list[Candidate]:
     """The claimed spans of `text`; a large text's are kept, since the secrets analyzer, the
     secrets gate and redaction scan the same added lines of a round."""
-    return _SPANS[syntax].get(text, lambda: claim_spans(candidates(text, syntax=syntax)))
+    memo = _SPANS.setdefault((syntax, references), TextMemo(_REMEMBERED_TEXTS))
+    return memo.get(text, lambda: claim_spans(
+        candidates(text, syntax=syntax, references=references)))
 
 
 def claim_spans(candidates: Iterable[Candidate]) -> list[Candidate]:
@@ -186,8 +190,8 @@ def redact_around(text: str, clean: str) -> str:
 # redacts the same diff (a small change's prompt too, `redact_around`). Bounded; the
 # redaction of a short text (a finding's fields) is kept by `_redact_short`.
 _REMEMBERED_TEXTS = 16  # a round's chunk prompts and file diffs
-_SPANS: dict[Syntax, TextMemo[list[Candidate]]] = {  # one per way of reading a file
-    syntax: TextMemo(_REMEMBERED_TEXTS) for syntax in Syntax}
+# one per way of reading a file (a handful of kinds: made as they are first met)
+_SPANS: dict[tuple[Syntax, frozenset[Reference]], TextMemo[list[Candidate]]] = {}
 _REDACTED: TextMemo[str] = TextMemo(_REMEMBERED_TEXTS, from_chars=0)
 
 
@@ -233,11 +237,13 @@ def to_findings(hits: Iterable[SecretHit], agent: str = "review-security") -> li
 # --- candidates ----------------------------------------------------------------------------
 
 def candidates(text: str, *, prefilter: bool = True, depth: int = 0,
-               syntax: Syntax = Syntax.LINES) -> Iterator[Candidate]:
+               syntax: Syntax = Syntax.LINES,
+               references: frozenset[Reference] = NONE) -> Iterator[Candidate]:
     """Every rule layer's matches in `text`, overlapping ones included (`claim_spans` keeps
     the first of each): the one place text is read for secrets, so counting its calls counts
     the scanning. `depth`: how many encodings deep `text` was found (`decoded`, `escaped`);
-    `syntax`: how the unquoted values of `text`'s file read (`syntax_of`)."""
+    `syntax`: how the unquoted values of `text`'s file read (`syntax_of`); `references`:
+    what its kind fills in (`references_of`)."""
     # an encoded run holding a secret: named by what it holds, before a rule for its shape
     yield from decoded_candidates(text, lambda plain, deeper: claim_spans(
         candidates(plain, prefilter=prefilter, depth=deeper)), depth)
@@ -255,7 +261,7 @@ def candidates(text: str, *, prefilter: bool = True, depth: int = 0,
             yield from _rule_matches(rule, text)
     # a vendor's rule names the secret better than the keyword layer's generic one
     yield from gitleaks_rules(text)
-    yield from assignments(text, prefilter=prefilter, syntax=syntax)
+    yield from assignments(text, prefilter=prefilter, syntax=syntax, references=references)
     yield from detect_secrets(text, prefilter=prefilter)
     yield from gitleaks_rules(text, generic=True)
 

@@ -8,12 +8,11 @@ import re
 from collections import Counter
 
 # what stands for a secret in a value: a template expression (`${VAR}`, `{{ .Values.x }}`,
-# `$(cmd)`, `%(name)s`, `%DB_PASS%`, `$DB_PASS`, `@db.password@`), not a brace in a key; a
-# mask or an elision at an end (`****`, `sk_live_xxxx`, `abc...`); a secret store's
-# reference; AWS's documented `…EXAMPLE` keys. Each is the whole value or a delimited part
-# of it, as the plain scanners judge it: a chosen password holds `***`, `$(`, `xxxx` or
-# `vault:` by chance (`4dE***!oXNGwpQFm`, `UR1$(*9RKmXS6NE`, `N5Sxxxx$HhuDeQ2rm`,
-# `am0vault:#D750OfIMP`).
+# `$(cmd)`, `%(name)s`, `%DB_PASS%`, `$DB_PASS`), not a brace in a key; a mask or an elision
+# at an end (`****`, `sk_live_xxxx`, `abc...`); a secret store's reference; AWS's documented
+# `…EXAMPLE` keys. Each is the whole value or a delimited part of it, as the plain scanners
+# judge it: a chosen password holds `***`, `$(`, `xxxx` or `vault:` by chance
+# (`4dE***!oXNGwpQFm`, `UR1$(*9RKmXS6NE`, `N5Sxxxx$HhuDeQ2rm`, `am0vault:#D750OfIMP`).
 _TEMPLATE = re.compile(
     r"(?i)\$\{[\w.:\-?|/ ]*\}|\{\{[^{}]*\}\}|\$\([^()]*(?:\([^()]*\)[^()]*)*\)|"
     r"%\(\w+\)[sd]|(?<![a-z0-9])%[sd](?![a-z0-9])|"
@@ -21,9 +20,6 @@ _TEMPLATE = re.compile(
     r"(?-i:(?<![$\w])\$[A-Z][A-Z0-9]*_[A-Z0-9_]+)|"
     r"^<.*>$|^&lt;.*&gt;$|^\[.*\]$|^\*+$|^\*{3,}|\*{3,}$|^#{4,}|#{4,}$|"
     r"^[\w-]*(?:\.\.\.|…)[\w-]*$|"
-    # Maven's resource filtering (`@db.password@`), Grafana's `$__env{X}`, `$__file{path}`,
-    # `$__vault{…}`: the build or the server puts the secret there
-    r"^@[A-Za-z][\w.-]*@$|^\$__[a-z]+\{[^{}]*\}$|"
     r"process\.env|os\.environ|getenv|env\[|\benv\(|^secrets\.|^vault:|\bref\+|"
     r"(?<![a-z0-9])x{4,}(?![a-z0-9])|(?-i:EXAMPLE(?:KEY)?$)")
 # a placeholder word. A word like `mock` or `todo` counts as a word of its own only (no
@@ -164,3 +160,31 @@ _PASSWORD_WORDS = frozenset({
     "secret_password", "yourpassword", "your_password", "mypassword"})
 
 
+def about_passwords(value: str, *, word_is_setting: bool = True) -> bool:
+    """A value code sets a password-named variable to that is no password: a word about
+    passwords (`"current-password"`, `"Passwort"`, `"hidden"`), a selector, path, ARN, URL
+    or a piece of code (`,rememberMeLabel:`). A single word holding a password word
+    (`"newpassword"`) is one of those in code (`word_is_setting`), and a password people
+    chose in a configuration file (`password = adminpass`); a separated one (`smtp_password`,
+    `#add-password`) is a setting's name in both."""
+    lowered = value.lower()
+    return (lowered.strip("#.:-_") in _NOT_A_PASSWORD
+            or (re.search(r"pass|pwd", lowered) is not None
+                and _SEPARATED.fullmatch(value) is not None
+                and (word_is_setting or re.search(r"[#._-]", value) is not None))
+            or _NOT_A_PASSWORD_SHAPE.search(value) is not None)
+
+
+# values a password field is set to in code and locale files, not passwords: input types,
+# validation states, the word in other languages
+_NOT_A_PASSWORD = frozenset({
+    "hidden", "visible", "string", "boolean", "number", "undefined", "required",
+    "optional", "disabled", "enabled", "invalid", "missing", "incorrect", "unknown",
+    "forgot", "forgotten", "reset", "change", "confirm", "current", "encrypted", "hashed",
+    "protected", "private", "secret", "sensitive", "masked", "passwort", "kennwort",
+    "wachtwoord", "contrasena", "contraseña", "senha", "parola", "salasana", "passord",
+    "losenord", "lösenord", "adgangskode", "heslo", "haslo", "hasło", "sifre", "şifre",
+    "geslo", "lozinka", "jelszo", "jelszó", "motdepasse", "mot_de_passe"})
+_SEPARATED = re.compile(r"[#.]?[A-Za-z]+(?:[_.-][A-Za-z]+)*")  # `smtp_password`, `#add-password`
+_NOT_A_PASSWORD_SHAPE = re.compile(
+    r"^(?:arn|https?|ftp|file):|://|^[#./~][\w-]+[/.]|:$|^[,;]")

@@ -14,21 +14,31 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 # `!Name`, `!Fn::Name`, `!vault`, `!Base64` followed by a blank or the line's end; or an alias
 # (`*name`) as the whole value
 REFERENCE = re.compile(
     r"!(?![!<])[A-Za-z][A-Za-z]*\d{0,2}(?:(?:::|[:./_-])[A-Za-z]+\d{0,2})*(?=[ \t\r\n]|$)"
     r"|\*[\w.-]+(?=[ \t]*(?:#.*)?\r?$)")
-# a line whose value carries YAML node properties that leave a literal: an anchor
-# (`&db_password`) and the core string tags (`!!str`, `!!binary`, the verbatim
-# `!<tag:yaml.org,2002:str>`), in any order, then a quoted or a plain scalar to the line's end
-_PROPERTIES = r"""(?:&[^\s,\[\]{}]+|!!(?:str|binary)|!<tag:yaml\.org,2002:(?:str|binary)>)"""
-_LITERAL_LINE = re.compile(
-    r"""[ \t]*(?:-[ \t]+)?(?P<name>[A-Za-z_][\w.-]{0,80})[ \t]*:[ \t]+"""
-    rf"""(?:{_PROPERTIES}[ \t]+)+"""
+# YAML node properties that leave the scalar a literal: an anchor (`&db_password`), a string
+# tag (`!!str`, `!!binary`, PyYAML's `!!python/str`), a verbatim one (`!<tag:yaml.org,2002:str>`,
+# `!<!>`) and the non-specific `!` (a blank or the line's end after it)
+_PROPERTY = (r"""(?:&[^\s,\[\]{}]+|!!(?:str|binary|python/(?:str|unicode|bytes))"""
+             r"""|!<(?:!|tag:yaml\.org,2002:(?:str|binary))>|!(?=[ \t\r\n]))""")
+# `name: <properties> value`: the name plain or quoted, in a block mapping (a line, a list
+# item) or a flow one (`{password: &pw v}`); the value on the line, quoted or plain, on the
+# next line, or a block scalar's first line (`|`, `>-`: its text is literal, whatever it is)
+_LITERAL = re.compile(
+    r"""(?:^[ \t]*(?:-[ \t]+)?|(?P<flow>[{,])[ \t]*)"""
+    r"""(?P<k>["']?)(?P<name>[A-Za-z_][\w.-]{0,80})(?P=k)[ \t]*:[ \t]+"""
+    rf"""(?P<props>{_PROPERTY}(?:[ \t]+{_PROPERTY})*)"""
+    r"""(?:[ \t]+[|>][-+1-9]{0,2}[ \t]*(?:[ \t]\#[^\n]*)?\r?\n[ \t]+"""
+    r"""(?P<block>[^\s](?:[^\r\n]{0,299}[^\s])?)[ \t]*\r?$"""
+    r"""|(?:[ \t]*(?:[ \t]\#[^\n]*)?\r?\n[ \t]+|[ \t]+)"""
     r"""(?:(?P<q>["'])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.){1,300}?)(?P=q)"""
-    r"""|(?P<bare>[^\s#"'][^\s]{0,299}))[ \t]*(?:[ \t]#[^\n]*)?\r?$""", re.MULTILINE)
+    r"""|(?P<bare>[^\s#"'|>](?(flow)[^\s,{}\[\]]|[^\s]){0,299}?))"""
+    r"""(?(flow)(?=[ \t]*[,}])|(?=(?:[ \t]+\#[^\n]*)?[ \t]*\r?$)))""", re.MULTILINE)
 
 
 def is_reference(value: str) -> bool:
@@ -37,16 +47,33 @@ def is_reference(value: str) -> bool:
     return REFERENCE.match(value) is not None
 
 
-def literals(text: str, lines: Iterable[tuple[int, int]]) -> Iterator[tuple[str, int, int]]:
-    """(name, start, end) of each value written after an anchor or a string tag on the
-    `lines` (offsets into `text`) of a YAML mapping: `password: &pw s3cr3tP4ss`,
-    `password: !!str "hunter2Secret"`. A tag or an alias after the properties
+class Literal(NamedTuple):
+    """A value written after YAML node properties."""
+
+    name: str  # the key it is set to
+    start: int  # offsets of the value in the text
+    end: int
+    at: int  # where the properties start
+    quoted: bool  # a quoted scalar
+
+
+def literals(text: str, lines: Iterable[tuple[int, int]]) -> Iterator[Literal]:
+    """Each value written after an anchor or a string tag on the `lines` (offsets into
+    `text`) of a YAML mapping:
+    `password: &pw s3cr3tP4ss`, `"password": !!str "hunter2Secret"`, `{password: ! v}`,
+    `password: &pw |` and the text on the next line. A tag or an alias after the properties
     (`&x !Ref Db`) is a reference, as `is_reference` says."""
+    seen = -1
     for line_start, line_end in lines:
-        match = _LITERAL_LINE.match(text, line_start, line_end)
-        if match is None:
-            continue
-        group = "quoted" if match.group("quoted") is not None else "bare"
-        if group == "bare" and is_reference(match.group("bare")):
-            continue
-        yield match.group("name"), match.start(group), match.end(group)
+        # the value may be on the next line, never further
+        following = text.find("\n", line_end + 1)
+        stop = len(text) if following < 0 else following
+        for match in _LITERAL.finditer(text, max(line_start, seen), stop):
+            if match.start() > line_end:
+                break
+            seen = match.end()
+            group = next(g for g in ("block", "quoted", "bare") if match.group(g) is not None)
+            if group == "bare" and is_reference(match.group("bare")):
+                continue
+            yield Literal(match.group("name"), match.start(group), match.end(group),
+                          match.start("props"), quoted=group == "quoted")

@@ -30,7 +30,9 @@ PASSWORD_KEYS = tuple(key for key in KEYS if key.lower().endswith(("password", "
 PASSWORDS = ("s3cr3tP4ss", "Qw3rty!Zx9", "hunter2Secret", "letMeIn99", "Tr0ub4dor&3",
              "kR7#vLq2!mZp")
 YAML_KINDS = ("values.yaml", "template.yml", "ops/stack.yaml", "group_vars/all.yml")
-EVERY_KIND = (*YAML_KINDS, "app.properties", "grafana.ini", "server.conf", "config.toml")
+# the kinds Maven filters and those Grafana reads (`references._KINDS`)
+MAVEN_KINDS = (*YAML_KINDS, "app.properties", "src/main/resources/application.properties")
+GRAFANA_KINDS = (*YAML_KINDS, "grafana.ini", "conf/custom.ini")
 # the intrinsics CloudFormation, Ansible, Home Assistant and config loaders write, then any
 # tag a project defines (`!vault`, `!myLookup`)
 KNOWN_TAGS = ("ImportValue", "Select", "Join", "Sub", "FindInMap", "GetAtt", "Ref", "Base64",
@@ -42,24 +44,35 @@ ARGUMENTS = ("shared-db-password", "DbPassword", "Secret.Value", "[0, !Ref Passw
              "[\":\", [a, b]]", "[Map, !Ref Env, pw]", "'{{resolve:ssm:/db/pw}}'",
              "vault_db_password", "${DB_PASSWORD}", "")
 NAMES = st.from_regex(r"[a-z][a-z0-9]{1,8}(?:[_.-][a-z0-9]{1,8}){0,3}", fullmatch=True)
+# a property's or a variable's name: words (`db.password`, `spring.datasource.password`,
+# `oauth_client_secret`, `app.v2.key`)
+WORDS = ("db", "password", "spring", "datasource", "oauth", "client", "secret", "smtp",
+         "admin", "api", "key", "grafana", "auth", "token", "jdbc", "mail", "app", "prod",
+         "v2", "generic", "ldap", "bind", "redis", "primary", "replica1")
+PROPERTY_NAMES = st.builds(lambda words, sep: sep.join(words),
+                           st.lists(st.sampled_from(WORDS), min_size=1, max_size=4),
+                           st.sampled_from((".", "_", "-")))
 
 
 @st.composite
 def yaml_references(draw: st.DrawFn) -> str:
     """A tagged node or an alias, as written after `key: ` in YAML."""
     if draw(st.booleans()):
-        return "*" + draw(NAMES)
+        return "*" + draw(PROPERTY_NAMES)  # an anchor is named as a key is
     argument = draw(st.sampled_from(ARGUMENTS))
     return f"!{draw(TAGS)} {argument}".rstrip()
 
 
 @st.composite
-def filtered(draw: st.DrawFn) -> str:
-    """What a build or a server fills in: Maven's `@name@`, Grafana's `$__provider{…}`."""
-    name = draw(NAMES)
+def filtered(draw: st.DrawFn) -> tuple[str, tuple[str, ...]]:
+    """What a build or a server fills in, with the kinds that fill it: Maven's `@name@`,
+    Grafana's `$__provider{…}`."""
+    name = draw(PROPERTY_NAMES)
     return draw(st.sampled_from((
-        f"@{name}@", f"$__env{{{name.upper().replace('.', '_').replace('-', '_')}}}",
-        f"$__file{{/run/secrets/{name}}}", f"$__vault{{{name}:secret:password}}")))
+        (f"@{name}@", MAVEN_KINDS),
+        (f"$__env{{{name.upper().replace('.', '_').replace('-', '_')}}}", GRAFANA_KINDS),
+        (f"$__file{{/run/secrets/{name}}}", GRAFANA_KINDS),
+        (f"$__vault{{{name}:secret:password}}", GRAFANA_KINDS))))
 
 
 def _line(kind: str, key: str, value: str, *, quoted: bool = False) -> str:
@@ -80,8 +93,8 @@ def _file(kind: str, lines: list[str]) -> str:
 def referencing_files(draw: st.DrawFn) -> tuple[str, str, str]:
     """(path, text, the real password in it): a reference under one secret key, a chosen
     password quoted under another, a password's name (the scan reports it in every kind)."""
-    reference = draw(st.one_of(yaml_references(), filtered()))
-    kinds = EVERY_KIND if not reference.startswith(("!", "*")) else YAML_KINDS
+    reference, kinds = draw(st.one_of(yaml_references().map(lambda r: (r, YAML_KINDS)),
+                                      filtered()))
     kind = draw(st.sampled_from(kinds))
     key = draw(st.sampled_from(KEYS))
     other = draw(st.sampled_from([k for k in PASSWORD_KEYS if k != key]))
