@@ -34,6 +34,7 @@ from reviewloop.github.posted import PostedFinding, PostedState, fetch_state
 from reviewloop.github.records import POSTED
 from reviewloop.github.render import (
     carried,
+    followed_in,
     moved_away,
     moved_here,
     restated,
@@ -163,12 +164,18 @@ def _fold(target: Target, state: PostedState, result: PublishResult) -> None:
     for posted in state.duplicates:
         if carried.get(posted.fingerprint) is posted:
             continue  # the new comment of a move cut short: `_carry` finishes it
-        if posted.thread is not None:
-            set_resolved(client, posted.thread, True)
+        kept = state.findings.get(posted.fingerprint)
+        # on another path than the copy kept: a move cut short whose rename was then undone
+        # (or whose file went), not a second run's copy
+        text = followed_in(kept.path, kept.line or kept.record.start_line,
+                           f"#discussion_r{kept.comment_id}") \
+            if kept is not None and kept.inline and kept.path != posted.path \
+            else superseded("finding")
         if posted.comment_id is not None and _gone_or(partial(
-                client.update_review_comment, target.repo, posted.comment_id,
-                superseded("finding"))):
+                client.update_review_comment, target.repo, posted.comment_id, text)):
             result.folded += 1
+        if posted.thread is not None:  # after the edit, as in `_moved_from`
+            set_resolved(client, posted.thread, True)
     for comment_id in state.extra_summaries:
         if _gone_or(partial(client.update_issue_comment, target.repo, comment_id,
                             superseded("summary"))):
@@ -236,14 +243,24 @@ def _carry(target: Target, posted: PostedFinding, changes: ChangeSet, code: Code
 
 def _moved_from(target: Target, posted: PostedFinding, path: str, line: int,
                 made: dict[str, Any] | None, result: PublishResult) -> bool:
-    """Resolve `posted`'s old thread and edit its comment to point to `made`, the comment
-    that carries it on at `path`:`line`."""
-    if posted.thread is not None:
-        set_resolved(target.client, posted.thread, True)
+    """Edit `posted`'s old comment to point to `made`, the comment that carries it on at
+    `path`:`line`, then resolve its thread. Edit first: an edit that fails leaves the old
+    comment's marker `open` on a live thread (never an open finding whose only marked
+    comment is resolved); the next run finishes the move, or keeps the old comment if the
+    rename was undone. Once the edit is made, the move is: a thread GitHub then fails to
+    resolve stays open, as where the token may not resolve threads, and the push's
+    publishing goes on (its summary records the head the new comment was posted at)."""
     if posted.comment_id is not None:
         url = str((made or {}).get("html_url", ""))
         _gone_or(partial(target.client.update_review_comment, target.repo, posted.comment_id,
                          moved_away(path, line, url, target.head_sha)))
+    try:
+        resolved = posted.thread is None or set_resolved(target.client, posted.thread, True)
+    except GitHubError as exc:
+        if exc.head_moved:
+            raise
+        resolved = False
+    result.thread_fallbacks += not resolved
     result.carried += 1
     return True
 

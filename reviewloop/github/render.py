@@ -118,6 +118,14 @@ def moved_away(new_path: str, line: int, url: str, head_sha: str) -> str:
                 "on; this one is no longer updated._") + "\n"
 
 
+def followed_in(path: str, line: int, url: str) -> str:
+    """The text that replaces the comment a move cut short left on a renamed file's new
+    path once the finding is no longer there (the rename undone, the file deleted): no
+    marker; our comment at `url`, on `path`, follows the finding."""
+    return safe(f"_↪️ This finding is followed in [the comment on "
+                f"{code_span(f'{path}:{line}')}]({url}); this one is no longer updated._") + "\n"
+
+
 def superseded(what: str) -> str:
     """The text that replaces a second copy of one of our comments (`what`: "finding",
     "summary"), made by two runs at once: no marker, so no run reads it again."""
