@@ -91,15 +91,18 @@ def read_marker(body: str | None, key: bytes, kind: Kind | None = None) -> Marke
 
 
 def buried(body: str | None, key: bytes, kind: Kind) -> bool:
-    """Whether `body` holds a marker of `kind` that verifies on a line that is not its last:
-    one of ours with text added below it since (or a quoted one). Such a marker is never
-    read (`read_marker`); this only lets the caller say that it is there."""
-    at, found = _last(body or "")
-    if found is None or found.group(1) != kind:
+    """Whether `body` holds a marker of `kind` that verifies and is not read: one of ours with
+    text added since below it or on its own line (GitHub's editor puts what is typed right
+    after `-->` there), or a quoted one. Such a marker is never read (`read_marker`); this
+    only lets the caller say that it is there, so a looser match than a whole line is safe."""
+    if read_marker(body, key) is not None:
         return False
-    if at == len((body or "").rstrip().splitlines()) - 1:
-        return False
-    return hmac.compare_digest(found.group(3), _sign(kind, found.group(2), key))
+    for line in reversed((body or "").rstrip().splitlines()):
+        found = _LINE.search(line)
+        if found is not None:
+            return found.group(1) == kind and hmac.compare_digest(
+                found.group(3), _sign(kind, found.group(2), key))
+    return False
 
 
 def strip_marker(body: str) -> str:

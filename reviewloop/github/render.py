@@ -283,9 +283,10 @@ def _links(links: Sequence[str]) -> str:
 def _edited_note(links: Sequence[str]) -> str:
     """What the summary says of earlier summaries someone added text below."""
     return safe(f"> ⚠️ An earlier reviewloop summary ({_links(links)}) has text added below "
-                "its hidden marker, which must stay the comment's last line: reviewloop no "
-                "longer reads or updates it, so its counts are stale. This comment is the "
-                "current summary; edit text above the marker, or add a comment of your own.")
+                "or beside its hidden marker, which must stay alone on the comment's last "
+                "line: reviewloop no longer reads or updates it, so its counts are stale. "
+                "This comment is the current summary; edit text above the marker, or add a "
+                "comment of your own.")
 
 
 def _elsewhere_note(summaries: Sequence[tuple[str, str]]) -> str:

@@ -61,6 +61,22 @@ def test_a_summary_with_text_below_its_marker_is_not_read_but_linked(added: str,
     assert f"[this one]({URL})" in note and read_marker(note, KEY, "summary") is not None
 
 
+@given(added=ADDED, before=st.booleans(), gap=st.sampled_from(["", " ", "\t"]))
+def test_text_typed_on_the_markers_own_line_is_linked_not_dropped_in_silence(
+        added: str, before: bool, gap: str) -> None:
+    """In GitHub's editor the hidden marker is the textarea's last line: text typed right
+    after `-->` (or before `<!--`) lands on it. The summary was then neither read nor
+    linked, and went stale in silence."""
+    lines = _summary().rstrip("\n").split("\n")
+    added = " ".join(added.split())  # on the marker's line: no line break of any kind
+    lines[-1] = f"{added}{gap}{lines[-1]}" if before else f"{lines[-1]}{gap}{added}"
+    body = "\n".join(lines)
+    state = read_state([], [], [{"id": 31, "user": BOT, "body": body, "html_url": URL}],
+                       KEY, identity=ME)
+    assert state.summary_comment_id is None and state.edited_summaries == (URL,)
+    assert buried(body, KEY, "summary") and read_marker(body, KEY, "summary") is None
+
+
 @given(added=ADDED)
 def test_text_above_the_marker_keeps_it_read_and_nothing_is_linked(added: str) -> None:
     body = f"{added}\n\n{_summary()}"
