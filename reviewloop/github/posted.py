@@ -41,6 +41,7 @@ class PostedFinding:
     body: str = ""
     thread: Thread | None = None
     away: bool = False  # reopened after its comment went outdated: the comment is not where it is
+    url: str = ""  # the inline comment's page (`html_url`), for a comment that links to it
 
     @property
     def fingerprint(self) -> str:
@@ -206,7 +207,7 @@ def _inline(comment: Mapping[str, Any], key: bytes, identity: Identity,
         comment_id=int(comment["id"]), path=str(comment.get("path", "")),
         line=comment.get("line"), start_line=comment.get("start_line"),
         body=str(comment.get("body", "")), thread=threads.by_comment.get(int(comment["id"])),
-        away=bool(marker.data.get("away")))
+        away=bool(marker.data.get("away")), url=str(comment.get("html_url", "")))
 
 
 def fetch_state(client: GitHubClient, repo: str, number: int, key: bytes, *,

@@ -153,7 +153,7 @@ def review_body(head_sha: str, key: bytes, *, inline: Sequence[Finding],
 
 def review_text(head_sha: str, key: bytes, *, inline: Sequence[Finding],
                 listed: Sequence[Finding], overflow: Sequence[Finding],
-                skipped: int = 0) -> tuple[str, int]:
+                skipped: int = 0, moved: int = 0) -> tuple[str, int]:
     """`review_body`, and how many of `listed` and `overflow` it leaves unshown (GitHub's
     size limit): those are in no marker, so the next push must review the whole PR to
     find them again (`publish`)."""
@@ -184,6 +184,9 @@ def review_text(head_sha: str, key: bytes, *, inline: Sequence[Finding],
     if skipped:
         lines += ["", f"_{skipped} finding(s) already posted on earlier commits are not "
                       "repeated._"]
+    if moved:
+        lines += ["", f"_{moved} open finding(s) moved with their renamed file: posted again "
+                      "on the new path, each old comment points there._"]
     body = with_marker("\n".join(lines), "review", {
         "head": head_sha, "f": [FindingRecord.of(f).data() for f in shown]}, key)
     return body, len(listed) + len(overflow) - len(shown)
