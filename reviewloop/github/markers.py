@@ -95,14 +95,18 @@ def buried(body: str | None, key: bytes, kind: Kind) -> bool:
     text added since below it or on its own line (GitHub's editor puts what is typed right
     after `-->` there), or a quoted one. Such a marker is never read (`read_marker`); this
     only lets the caller say that it is there, so a looser match than a whole line is safe."""
+    return buried_marker(body, key, kind) is not None
+
+
+def buried_marker(body: str | None, key: bytes, kind: Kind) -> Marker | None:
+    """The marker `buried` finds, for a caller that checks the text around it against it."""
     if read_marker(body, key) is not None:
-        return False
+        return None
     for line in reversed((body or "").rstrip().splitlines()):
         found = _LINE.search(line)
         if found is not None:
-            return found.group(1) == kind and hmac.compare_digest(
-                found.group(3), _sign(kind, found.group(2), key))
-    return False
+            return read_marker(found.group(0), key, kind)
+    return None
 
 
 def strip_marker(body: str) -> str:

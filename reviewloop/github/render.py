@@ -294,9 +294,10 @@ def _edited_note(links: Sequence[str]) -> str:
 
 def _elsewhere_note(summaries: Sequence[tuple[str, str]]) -> str:
     """What the summary says of summaries another bot account posted (login, link)."""
-    logins = ", ".join(sorted({f"@{login}" for login, _ in summaries}))
+    logins = ", ".join(sorted({code_span(login) for login, _ in summaries}))  # no @: no ping
     return safe(f"> ⚠️ An earlier reviewloop summary ({_links([u for _, u in summaries])}) "
-                f"was posted by {logins}, not by the account this run's token acts as: "
+                f"was posted by {logins}, not by the account this run's token acts as (or "
+                "that account quoted one): "
                 "reviewloop reads only its own account's comments, so that summary and the "
                 "threads posted with it are not read or updated any more (their findings are "
                 "posted again here if still there). Resolve them by hand, or keep one token "
