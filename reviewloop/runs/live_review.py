@@ -4,8 +4,9 @@
 A review writes its summary only when it ends; until then its folder holds its round diff,
 its trace and `holder` (`liveness.Holder`), locked while the review runs and removed when it
 ends, however it ends (an error in a long-lived `reviewloop mcp` included). While that
-process runs (`liveness.verdict`: alive) and holds the lock, `report` shows the review as a task run's live one is shown: `unfinished: still
-running (pid …, at step …)`, with the files of its change; once the process is gone without
+process runs (`liveness.verdict`: alive) and holds the lock, `report` shows the review as a
+task run's live one is shown: `unfinished: still running (pid …, at step …)`, with the
+files of its change; once the process is gone without
 a summary, or its holder's lock is free (the review stopped, the process goes on), it was
 interrupted. A folder of an older version holds no `holder`: interrupted.
 """

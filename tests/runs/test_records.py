@@ -147,7 +147,7 @@ def _check_stored(root: Path, made: list[tuple[str, str]]) -> None:
     if not projects:
         with pytest.raises(UserInputError, match="no run or review to report yet"):
             find(Settings(), root, None)
-    elif projects[-1][0] in ("interrupted", "gone", "stopped"):  # the newest of the project's is named
+    elif projects[-1][0] in ("interrupted", "gone", "stopped"):  # the project's newest named
         with pytest.raises(UserInputError, match=f"review {projects[-1][1]} was interrupted"):
             find(Settings(), root, None)
     elif projects[-1][0] == "running":
