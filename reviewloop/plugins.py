@@ -63,10 +63,16 @@ def load(group: str) -> tuple[Plugin, ...]:
 
 
 def raised(exc: BaseException) -> str:
-    """What plugin code raised, for its error: `SystemExit(0)` says it called sys.exit."""
-    if isinstance(exc, SystemExit):
-        return f"it called sys.exit({exc.code!r})"
-    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    """What plugin code raised, for its error: `SystemExit(0)` says it called sys.exit. An
+    exception whose own `__str__` fails (raises, or returns no str) is named by its type:
+    formatting plugin code's error never runs more of its code out of the boundary."""
+    try:
+        if isinstance(exc, SystemExit):
+            return f"it called sys.exit({exc.code!r})"
+        text = str(exc)
+    except Exception:  # noqa: BLE001 - plugin code (its __str__), at the plugin boundary
+        return f"{type(exc).__name__} (its message could not be read)"
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def forget() -> None:

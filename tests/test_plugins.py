@@ -153,6 +153,13 @@ BROKEN_FORMATS = {
     "return 42": "gave int, not text",
     "return None": "produced nothing (its render returned None)",
     "return ['a', 'b']": "gave list, not text",
+    # an exception whose own __str__ fails: named by its type, never an internal error
+    "raise type('BadStr', (Exception,), {'__str__': lambda self: 1 / 0})()":
+        "failed: BadStr (its message could not be read)",
+    "raise type('NotStr', (Exception,), {'__str__': lambda self: 42})()":
+        "failed: NotStr (its message could not be read)",
+    "raise SystemExit(type('Code', (), {'__repr__': lambda self: 1 / 0})())":
+        "failed: SystemExit (its message could not be read)",
 }
 
 

@@ -49,6 +49,7 @@ _GRACE = 10.0  # seconds a stopped tool call has to unwind (its analyzers are ki
 @click.pass_obj
 def mcp_cmd(obj: Any) -> int:
     """Serve reviewloop's tools to an MCP client (Kiro, Claude Code) over stdio."""
+    mcp_wire.stdin_open()
     app = server(obj.root)
     failed: list[BaseException] = []
 

@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from reviewloop.errors import UserInputError
+
 if TYPE_CHECKING:  # the SDK is an extra, loaded when the server starts
     from mcp.shared.message import SessionMessage
 
@@ -138,6 +140,19 @@ class Answering:
     async def __aexit__(self, exc_type: type[BaseException] | None,
                         exc_val: BaseException | None, exc_tb: TracebackType | None) -> None:
         await self.aclose()
+
+
+def stdin_open() -> None:
+    """Refuse to serve with fd 0 closed (`reviewloop mcp <&-`): checked before the event loop
+    starts, which would take descriptor 0 for its own and be read as the wire."""
+    try:
+        os.fstat(0)
+    except OSError:
+        raise UserInputError(
+            "stdin is closed: an MCP client speaks to `reviewloop mcp` on its stdin",
+            where="reviewloop mcp",
+            fix="let the MCP client start `reviewloop mcp` (it connects stdin and stdout); "
+                "by hand, run it with stdin open") from None
 
 
 @contextlib.contextmanager

@@ -91,15 +91,22 @@ def read_marker(body: str | None, key: bytes, kind: Kind | None = None) -> Marke
 
 
 def buried(body: str | None, key: bytes, kind: Kind) -> bool:
-    """Whether `body` holds a marker of `kind` that verifies on a line that is not its last:
-    one of ours with text added below it since (or a quoted one). Such a marker is never
-    read (`read_marker`); this only lets the caller say that it is there."""
-    at, found = _last(body or "")
-    if found is None or found.group(1) != kind:
-        return False
-    if at == len((body or "").rstrip().splitlines()) - 1:
-        return False
-    return hmac.compare_digest(found.group(3), _sign(kind, found.group(2), key))
+    """Whether `body` holds a marker of `kind` that verifies and is not read: one of ours with
+    text added since below it or on its own line (GitHub's editor puts what is typed right
+    after `-->` there), or a quoted one. Such a marker is never read (`read_marker`); this
+    only lets the caller say that it is there, so a looser match than a whole line is safe."""
+    return buried_marker(body, key, kind) is not None
+
+
+def buried_marker(body: str | None, key: bytes, kind: Kind) -> Marker | None:
+    """The marker `buried` finds, for a caller that checks the text around it against it."""
+    if read_marker(body, key) is not None:
+        return None
+    for line in reversed((body or "").rstrip().splitlines()):
+        found = _LINE.search(line)
+        if found is not None:
+            return read_marker(found.group(0), key, kind)
+    return None
 
 
 def strip_marker(body: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from reviewloop.findings.schema import SHORT_LENGTH
 from reviewloop.github.client import GitHubClient
 from reviewloop.github.ignores import IgnoreRecord, read_ignores
-from reviewloop.github.markers import buried, read_marker
+from reviewloop.github.markers import Marker, buried_marker, read_marker
 from reviewloop.github.records import FindingRecord
 from reviewloop.github.threads import Identity, Thread, Threads, fetch_threads
 
@@ -41,6 +41,7 @@ class PostedFinding:
     body: str = ""
     thread: Thread | None = None
     away: bool = False  # reopened after its comment went outdated: the comment is not where it is
+    url: str = ""  # the inline comment's page (`html_url`), for a comment that links to it
 
     @property
     def fingerprint(self) -> str:
@@ -149,7 +150,7 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
                        extra_summaries=sorted(set(summaries) - {summary_id}),
                        edited_summaries=tuple(
                            _link(c) for c in issue_comments if identity.wrote(c)
-                           and buried(c.get("body"), key, "summary")),
+                           and _shaped(c, buried_marker(c.get("body"), key, "summary"))),
                        other_summaries=_other_summaries(issue_comments, key, identity),
                        lost=lost, last_reviewed_head=(summary or {}).get("head"),
                        # a marker from before it said so: not known whole
@@ -170,10 +171,19 @@ def _other_summaries(issue_comments: Iterable[Mapping[str, Any]], key: bytes,
                      identity: Identity) -> tuple[tuple[str, str], ...]:
     """(login, link) of the summaries another bot account posted: reviewloop run with
     another token on this PR before. Only bots: a person's comment with a marker is no
-    summary of anyone's."""
+    summary of anyone's; and only a comment shaped as a summary, its marker's head named on
+    its `Last reviewed commit` line: the key is public, so a bot that only quotes a marker
+    someone wrote (a greeter echoing the PR description) is not taken for one."""
     return tuple((str((c.get("user") or {}).get("login", "")), _link(c))
                  for c in issue_comments if not identity.wrote(c) and _bot(c)
-                 and read_marker(c.get("body"), key, "summary") is not None)
+                 and _shaped(c, read_marker(c.get("body"), key, "summary")))
+
+
+def _shaped(comment: Mapping[str, Any], marker: Marker | None) -> bool:
+    """Whether `comment` holds the summary `marker` in a summary's shape, the marker's head
+    named on its `Last reviewed commit` line, not a marker alone someone quoted."""
+    return marker is not None and \
+        f"_Last reviewed commit: {marker.data.get('head')}_" in str(comment.get("body"))
 
 
 def _bot(comment: Mapping[str, Any]) -> bool:
@@ -206,7 +216,7 @@ def _inline(comment: Mapping[str, Any], key: bytes, identity: Identity,
         comment_id=int(comment["id"]), path=str(comment.get("path", "")),
         line=comment.get("line"), start_line=comment.get("start_line"),
         body=str(comment.get("body", "")), thread=threads.by_comment.get(int(comment["id"])),
-        away=bool(marker.data.get("away")))
+        away=bool(marker.data.get("away")), url=str(comment.get("html_url", "")))
 
 
 def fetch_state(client: GitHubClient, repo: str, number: int, key: bytes, *,

@@ -11,36 +11,36 @@ them is harmless. A fixed finding's comment is edited to say so (its marker reco
 state: that is how the next push knows) and its thread resolved through GraphQL; where the
 token may not resolve threads, the edit alone remains. Second copies that two runs at
 once left (two summaries, two inline comments for one finding) are retired (`_fold`).
-An open finding whose file a push renamed moves with it (`_carry`): a comment on its new
-path carries its marker on, and the old one, now an outdated thread on a path the PR no
-longer has, is resolved and edited to point there, without a marker (so no later push reads
-two comments for it).
+An open finding whose file a push renamed moves with it (`moves.py`), its new comment in
+the push's one review.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from reviewloop.findings.ledger import Health, Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet
 from reviewloop.github.client import GitHubClient, GitHubError
-from reviewloop.github.converge import Code, Convergence, converge, locate
-from reviewloop.github.plan import MAX_INLINE, ReviewPlan, plan_review
-from reviewloop.github.posted import PostedFinding, PostedState, fetch_state
-from reviewloop.github.records import POSTED
-from reviewloop.github.render import (
-    carried,
-    moved_away,
-    moved_here,
-    restated,
-    review_text,
-    summary_body,
-    superseded,
+from reviewloop.github.converge import Code, Convergence, converge
+from reviewloop.github.moves import (
+    MAX_MOVED,
+    Move,
+    gone_or,
+    interrupted,
+    missing,
+    on_new_path,
+    planned,
+    point_old,
+    renamed,
 )
+from reviewloop.github.plan import MAX_INLINE, InlineComment, ReviewPlan, plan_review
+from reviewloop.github.posted import PostedFinding, PostedState, fetch_state
+from reviewloop.github.render import followed_in, restated, review_text, summary_body, superseded
 from reviewloop.github.threads import Identity, set_resolved
 
 MAX_READ_BACKS = 3  # uncertain creates recovered per publish before giving up
@@ -63,7 +63,7 @@ class PublishResult:
     summary_comment_id: int | None = None
     read_backs: int = 0  # uncertain writes settled by reading the PR back
     folded: int = 0  # second copies of our comments retired (`_fold`)
-    carried: int = 0  # open findings whose comment moved to their renamed file (`_carry`)
+    carried: int = 0  # open findings whose comment moved to their renamed file (`moves`)
     convergence: Convergence = field(default_factory=Convergence)
     ledger: Ledger = field(default_factory=Ledger)  # the PR's findings after this push
 
@@ -117,20 +117,23 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
     plan = plan_review(conv.new, changes, target.key, max_inline=max_inline)
     result.convergence, result.ledger = conv, conv.ledger(target.head_sha)
     result.skipped_already_posted = len(conv.still_open) + len(conv.reopened)
-    if not plan.empty:
-        _post_review(target, plan, result)
+    moving = [p for p in (*conv.reopened, *conv.still_open) if renamed(p)]
+    cut_short = interrupted(state)  # posted by a run whose move GitHub cut short
+    moves = [m for p in moving if p.fingerprint not in cut_short and (m := planned(
+        p, changes, code, result.ledger, target.key, target.head_sha)) is not None]
+    moves = moves[:MAX_MOVED]  # the rest keep their old comments
+    if not plan.empty or moves:
+        _post_review(target, plan, moves, result)
+    carried = _land(target, moving, moves, cut_short, state, result)
     for posted in conv.fixed:
         _mark(target, posted, "fixed", result)
     for posted in conv.left:
         _mark(target, posted, "left", result)
     for posted in conv.reopened:
-        if not (renamed(posted) and _carry(target, posted, changes, code, result, state)):
-            _mark(target, posted, "open", result)
-        else:
+        if posted.fingerprint in carried:
             result.reopened += 1
-    for posted in conv.still_open:
-        if renamed(posted):
-            _carry(target, posted, changes, code, result, state)
+        else:
+            _mark(target, posted, "open", result)
     body = summary_body(report_markdown, target.head_sha, target.key,
                         open_counts=result.open_counts,
                         fixed_count=len(result.ledger.with_status(Status.FIXED)),
@@ -163,119 +166,53 @@ def _fold(target: Target, state: PostedState, result: PublishResult) -> None:
     for posted in state.duplicates:
         if carried.get(posted.fingerprint) is posted:
             continue  # the new comment of a move cut short: `_carry` finishes it
-        if posted.thread is not None:
-            set_resolved(client, posted.thread, True)
-        if posted.comment_id is not None and _gone_or(partial(
-                client.update_review_comment, target.repo, posted.comment_id,
-                superseded("finding"))):
+        kept = state.findings.get(posted.fingerprint)
+        # on another path than the copy kept: a move cut short whose rename was then undone
+        # (or whose file went), not a second run's copy
+        text = followed_in(kept.path, kept.line or kept.record.start_line,
+                           kept.url or f"#discussion_r{kept.comment_id}") \
+            if kept is not None and kept.inline and kept.path != posted.path \
+            else superseded("finding")
+        if posted.comment_id is not None and gone_or(partial(
+                client.update_review_comment, target.repo, posted.comment_id, text)):
             result.folded += 1
+        if posted.thread is not None:  # after the edit, as in `_moved_from`
+            set_resolved(client, posted.thread, True)
     for comment_id in state.extra_summaries:
-        if _gone_or(partial(client.update_issue_comment, target.repo, comment_id,
+        if gone_or(partial(client.update_issue_comment, target.repo, comment_id,
                             superseded("summary"))):
             result.folded += 1
 
 
-def renamed(posted: PostedFinding) -> bool:
-    """Whether `posted`'s inline comment is on a path its file was renamed from (its record
-    followed the rename: `github.followup`)."""
-    return posted.inline and posted.path != posted.record.file
+def _land(target: Target, moving: Sequence[PostedFinding], moves: Sequence[Move],
+          cut_short: dict[str, PostedFinding], state: PostedState,
+          result: PublishResult) -> set[str]:
+    """Point the old comment of each finding `moving` to its new one (posted in this push's
+    review, `moves`, or by a run cut short): the fingerprints carried. A move GitHub refused
+    leaves the old comment carrying its finding."""
+    now = target.read() if moves else state  # one read for every new comment's id
+    planned_for = {m.posted.fingerprint: m for m in moves}
+    done = set()
+    for posted in moving:
+        move = planned_for.get(posted.fingerprint)
+        new = cut_short.get(posted.fingerprint) or (on_new_path(move, now) if move else None)
+        if new is None or new.comment_id is None:
+            continue
+        result.thread_fallbacks += not point_old(target.client, target.repo, target.head_sha,
+                                                 posted, new)
+        result.carried += 1
+        done.add(posted.fingerprint)
+    return done
 
 
-def interrupted(state: PostedState) -> dict[str, PostedFinding]:
-    """The comments a `_carry` cut short left on a renamed file's new path (the old comment
-    still carrying the marker too), by fingerprint."""
-    out = {}
-    for copy in state.duplicates:
-        main = state.findings.get(copy.fingerprint)
-        if main is not None and renamed(main) and copy.path == main.record.file:
-            out[copy.fingerprint] = copy
-    return out
-
-
-def _carry(target: Target, posted: PostedFinding, changes: ChangeSet, code: Code | None,
-           result: PublishResult, state: PostedState) -> bool:
-    """Post `posted`'s comment on its file's new path, then resolve the old thread and edit
-    the old comment to point there; False (nothing done) when no line of the PR's diff shows
-    it there or GitHub refuses the anchor: the old comment carries it on, and the summary
-    lists it at its new place. New before old: if the edit fails, the next run reads two
-    comments for it, and takes the one on the new path for the new comment (`interrupted`:
-    not retired as a second copy, not posted again) to finish the move."""
-    cut_short = interrupted(state).get(posted.fingerprint)
-    if cut_short is not None and cut_short.comment_id is not None:
-        return _moved_from(target, posted, cut_short.path, cut_short.line or 0,
-                           _carried_to(target, posted.fingerprint, cut_short.path), result)
-    entry = result.ledger.find([posted.fingerprint])
-    if entry is None:
-        return False
-    finding = entry.finding
-    reported = finding.rationale != POSTED and finding.file == posted.record.file
-    if not reported:  # not reported again: where its code is now, its words from the comment
-        where = locate(posted.record, code) if code is not None else None
-        lines = where if isinstance(where, tuple) else (posted.record.start_line,
-                                                         posted.record.end_line)
-        finding = posted.record.finding().model_copy(
-            update={"start_line": lines[0], "end_line": lines[1]})
-    planned = plan_review([finding], changes, target.key, max_inline=1).inline
-    body = planned[0].body if planned and reported else \
-        carried(posted.body, finding, target.key) if planned else None
-    if not planned or body is None:
-        return False
-    comment = replace(planned[0], body=moved_here(body, posted.path, target.head_sha))
-    try:
-        made = _create_once(partial(target.client.create_review_comment, target.repo,
-                                    target.number, commit_id=target.head_sha,
-                                    comment=comment.payload()),
-                            partial(_carried_to, target, posted.fingerprint, comment.path),
-                            result)
-    except GitHubError as exc:
-        if not exc.unprocessable or exc.head_moved:
-            raise
-        return False
-    return _moved_from(target, posted, comment.path, comment.line, made, result)
-
-
-def _moved_from(target: Target, posted: PostedFinding, path: str, line: int,
-                made: dict[str, Any] | None, result: PublishResult) -> bool:
-    """Resolve `posted`'s old thread and edit its comment to point to `made`, the comment
-    that carries it on at `path`:`line`."""
-    if posted.thread is not None:
-        set_resolved(target.client, posted.thread, True)
-    if posted.comment_id is not None:
-        url = str((made or {}).get("html_url", ""))
-        _gone_or(partial(target.client.update_review_comment, target.repo, posted.comment_id,
-                         moved_away(path, line, url, target.head_sha)))
-    result.carried += 1
-    return True
-
-
-def _carried_to(target: Target, fingerprint: str, path: str) -> dict[str, Any] | None:
-    """Our comment carrying `fingerprint` on `path`, when the PR shows one (read back: while
-    the old comment keeps its marker, the new one reads as its second copy)."""
-    now = target.read()
-    found = next((p for p in (*now.findings.values(), *now.duplicates)
-                  if p.fingerprint == fingerprint and p.path == path and p.inline), None)
-    if found is None:
-        return None
-    return {"id": found.comment_id, "html_url": f"#discussion_r{found.comment_id}"}
-
-
-def _gone_or(edit: Callable[[], object]) -> bool:
-    """`edit()`; False when its comment is gone (404: deleted since it was read)."""
-    try:
-        edit()
-    except GitHubError as exc:
-        if exc.status != 404:
-            raise
-        return False
-    return True
-
-
-def _post_review(target: Target, plan: ReviewPlan, result: PublishResult) -> None:
-    """Post `plan`; after an uncertain failure, read back and post only what is missing."""
-    remaining = plan
+def _post_review(target: Target, plan: ReviewPlan, moves: Sequence[Move],
+                 result: PublishResult) -> None:
+    """Post `plan` and the new comments of `moves` in one review; after an uncertain failure,
+    read back and post only what is missing."""
+    remaining, moving = plan, list(moves)
     for _ in range(MAX_READ_BACKS + 1):
         try:
-            _create_review(target, remaining, result)
+            _create_review(target, remaining, moving, result)
             return
         except GitHubError as exc:
             if not exc.uncertain or result.read_backs >= MAX_READ_BACKS:
@@ -286,39 +223,54 @@ def _post_review(target: Target, plan: ReviewPlan, result: PublishResult) -> Non
             result.inline_posted += sum(1 for c in remaining.inline
                                         if c.finding.fingerprint in done)
             remaining = remaining.without(done)
-            if remaining.empty:
+            moving = missing(moving, now)
+            if remaining.empty and not moving:
                 return
 
 
-def _create_review(target: Target, plan: ReviewPlan, result: PublishResult) -> None:
+def _create_review(target: Target, plan: ReviewPlan, moves: Sequence[Move],
+                   result: PublishResult) -> None:
     client, repo, pr, head = target.client, target.repo, target.number, target.head_sha
     inline = [c.finding for c in plan.inline]
     try:
         body, unshown = review_text(head, target.key, inline=inline,
-                                    listed=plan.body_findings, overflow=plan.overflow)
+                                    listed=plan.body_findings, overflow=plan.overflow,
+                                    moved=len(moves))
         review = client.create_review(
-            repo, pr, commit_id=head, comments=[c.payload() for c in plan.inline], body=body)
+            repo, pr, commit_id=head, body=body,
+            comments=[c.payload() for c in (*plan.inline, *(m.comment for m in moves))])
         result.review_id, result.inline_posted = review["id"], result.inline_posted + len(inline)
         result.unshown = unshown
         return
     except GitHubError as exc:
-        if not exc.unprocessable or exc.head_moved or not plan.inline:
+        if not exc.unprocessable or exc.head_moved or not (plan.inline or moves):
             raise
     posted = []
     for comment in plan.inline:
-        try:
-            client.create_review_comment(repo, pr, commit_id=head, comment=comment.payload())
+        if _one_comment(target, comment):
             result.inline_posted += 1
             posted.append(comment.finding)
-        except GitHubError as exc:
-            if not exc.unprocessable or exc.head_moved:
-                raise
+        else:
             result.moved_to_body.append(comment.finding)
+    moved = sum(_one_comment(target, m.comment) for m in moves)  # refused: the old one stays
     body, unshown = review_text(head, target.key, inline=posted,
                                 listed=[*plan.body_findings, *result.moved_to_body],
-                                overflow=plan.overflow)
+                                overflow=plan.overflow, moved=moved)
     review = client.create_review(repo, pr, commit_id=head, comments=[], body=body)
     result.review_id, result.unshown = review["id"], unshown
+
+
+def _one_comment(target: Target, comment: InlineComment) -> bool:
+    """Post `comment` on its own; False when GitHub refuses its anchor (422)."""
+    try:
+        target.client.create_review_comment(target.repo, target.number,
+                                            commit_id=target.head_sha,
+                                            comment=comment.payload())
+    except GitHubError as exc:
+        if not exc.unprocessable or exc.head_moved:
+            raise
+        return False
+    return True
 
 
 def _mark(target: Target, posted: PostedFinding, state: str, result: PublishResult) -> None:

@@ -118,6 +118,14 @@ def moved_away(new_path: str, line: int, url: str, head_sha: str) -> str:
                 "on; this one is no longer updated._") + "\n"
 
 
+def followed_in(path: str, line: int, url: str) -> str:
+    """The text that replaces the comment a move cut short left on a renamed file's new
+    path once the finding is no longer there (the rename undone, the file deleted): no
+    marker; our comment at `url`, on `path`, follows the finding."""
+    return safe(f"_↪️ This finding is followed in [the comment on "
+                f"{code_span(f'{path}:{line}')}]({url}); this one is no longer updated._") + "\n"
+
+
 def superseded(what: str) -> str:
     """The text that replaces a second copy of one of our comments (`what`: "finding",
     "summary"), made by two runs at once: no marker, so no run reads it again."""
@@ -145,7 +153,7 @@ def review_body(head_sha: str, key: bytes, *, inline: Sequence[Finding],
 
 def review_text(head_sha: str, key: bytes, *, inline: Sequence[Finding],
                 listed: Sequence[Finding], overflow: Sequence[Finding],
-                skipped: int = 0) -> tuple[str, int]:
+                skipped: int = 0, moved: int = 0) -> tuple[str, int]:
     """`review_body`, and how many of `listed` and `overflow` it leaves unshown (GitHub's
     size limit): those are in no marker, so the next push must review the whole PR to
     find them again (`publish`)."""
@@ -176,6 +184,9 @@ def review_text(head_sha: str, key: bytes, *, inline: Sequence[Finding],
     if skipped:
         lines += ["", f"_{skipped} finding(s) already posted on earlier commits are not "
                       "repeated._"]
+    if moved:
+        lines += ["", f"_{moved} open finding(s) moved with their renamed file: posted again "
+                      "on the new path, each old comment points there._"]
     body = with_marker("\n".join(lines), "review", {
         "head": head_sha, "f": [FindingRecord.of(f).data() for f in shown]}, key)
     return body, len(listed) + len(overflow) - len(shown)
@@ -275,16 +286,18 @@ def _links(links: Sequence[str]) -> str:
 def _edited_note(links: Sequence[str]) -> str:
     """What the summary says of earlier summaries someone added text below."""
     return safe(f"> ⚠️ An earlier reviewloop summary ({_links(links)}) has text added below "
-                "its hidden marker, which must stay the comment's last line: reviewloop no "
-                "longer reads or updates it, so its counts are stale. This comment is the "
-                "current summary; edit text above the marker, or add a comment of your own.")
+                "or beside its hidden marker, which must stay alone on the comment's last "
+                "line: reviewloop no longer reads or updates it, so its counts are stale. "
+                "This comment is the current summary; edit text above the marker, or add a "
+                "comment of your own.")
 
 
 def _elsewhere_note(summaries: Sequence[tuple[str, str]]) -> str:
     """What the summary says of summaries another bot account posted (login, link)."""
-    logins = ", ".join(sorted({f"@{login}" for login, _ in summaries}))
+    logins = ", ".join(sorted({code_span(login) for login, _ in summaries}))  # no @: no ping
     return safe(f"> ⚠️ An earlier reviewloop summary ({_links([u for _, u in summaries])}) "
-                f"was posted by {logins}, not by the account this run's token acts as: "
+                f"was posted by {logins}, not by the account this run's token acts as (or "
+                "that account quoted one): "
                 "reviewloop reads only its own account's comments, so that summary and the "
                 "threads posted with it are not read or updated any more (their findings are "
                 "posted again here if still there). Resolve them by hand, or keep one token "

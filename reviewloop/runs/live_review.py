@@ -2,15 +2,20 @@
 `reviewloop report` tells a review still running from one that was interrupted.
 
 A review writes its summary only when it ends; until then its folder holds its round diff,
-its trace and `holder` (`liveness.Holder`). While that process runs (`liveness.verdict`:
-alive), `report` shows the review as a task run's live one is shown: `unfinished: still
-running (pid …, at step …)`, with the files of its change; once the process is gone without
-a summary, it was interrupted. A folder of an older version holds no `holder`: interrupted.
+its trace and `holder` (`liveness.Holder`), locked while the review runs and removed when it
+ends, however it ends (an error in a long-lived `reviewloop mcp` included). While that
+process runs (`liveness.verdict`: alive) and holds the lock, `report` shows the review as a
+task run's live one is shown: `unfinished: still running (pid …, at step …)`, with the
+files of its change; once the process is gone without
+a summary, or its holder's lock is free (the review stopped, the process goes on), it was
+interrupted. A folder of an older version holds no `holder`: interrupted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import fcntl
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from reviewloop.git.diff import FileStatus, parse_diff
@@ -23,20 +28,43 @@ HOLDER = "holder"
 FIRST_DIFF = "round-1.diff"
 
 
-def hold(folder: Path) -> None:
-    """Name this process in the review folder `folder` as the one driving it."""
-    (folder / HOLDER).write_text(liveness.me().dumps(), encoding="utf-8")
+@contextmanager
+def held(folder: Path) -> Iterator[None]:
+    """Name this process in the review folder `folder` as the one driving it, for as long as
+    the block runs: the name is locked meanwhile (the OS drops the lock if the process dies)
+    and removed on every way out, so a review that raised is never shown as running."""
+    path = folder / HOLDER
+    try:
+        with path.open("w", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # a new file: no one else holds it
+            handle.write(liveness.me().dumps())
+            handle.flush()
+            yield
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def driver(folder: Path) -> liveness.Holder | None:
-    """The process driving the review in `folder` if it still runs; None when it is gone,
-    cannot be told from here (another host), or was never named."""
+    """The process driving the review in `folder` if it still runs it; None when it is gone,
+    no longer holds the review (its lock is free), cannot be told from here (another host),
+    or was never named."""
     try:
-        holder = liveness.loads((folder / HOLDER).read_text(encoding="utf-8"))
+        with (folder / HOLDER).open("rb") as handle:
+            holder = liveness.loads(handle.read().decode("utf-8"))
+            alive = holder is not None and liveness.verdict(holder) is liveness.Verdict.ALIVE
+            return holder if alive and _locked(handle.fileno()) else None
     except (OSError, UnicodeDecodeError):
         return None
-    alive = holder is not None and liveness.verdict(holder) is liveness.Verdict.ALIVE
-    return holder if alive else None
+
+
+def _locked(fd: int) -> bool:
+    """Whether a review holds the lock on the holder file open as `fd`."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    return False
 
 
 def so_far(folder: Path, holder: liveness.Holder,

@@ -117,59 +117,59 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     run_id = review_id(replay=replay)
     run_dir = state_dir(root) / "reviews" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
-    live_review.hold(run_dir)  # until its summary is saved: `report` says it is running
-    diff_path = run_dir / "round-1.diff"
-    save_diff(diff_path, diff_text)
-    trace = TraceRecorder(run_dir)  # the review's timeline (`reviewloop report --html`)
-    progress = Tee(progress, trace)
-    config_root = trusted.root if trusted else None
-    agents = load_reviewers(config_root or root, settings)
-    # steering is configuration: with a head commit, the base commit's (like the agents)
-    SteeringSet.collect((config_root or root) / STEERING_DIR,
-                        sensitive=is_sensitive).write(run_dir)
-    early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
-    with head_tree(repo, exported, changes) as tree, early_analysis as early, \
-            ExitStack() as batch:
-        batch.enter_context(alive_throughout())  # the change and start-up live until the end
-        content = tree if tree is not None else repo.root  # the exported commit's files
-        if not fix:  # nothing writes to the trees while they are reviewed: each changed
-            # file's place and kind are read once (`review.readable`)
-            batch.enter_context(one_batch(content))
-            batch.enter_context(one_batch(repo.root))
-        pull_request = pull_request_change(repo, source, trusted, changes)
-        side = trusted_side(source, pull_request)
-        if early is not None:  # the trust the round's analyzers get (a local or base
-            # side: no change is read for it)
-            trust = side.for_analyzers(baseline.tree, lambda: changes, repo.root)
-            early.start(agents.agents, diff_text, content, trust=trust)
-        run = _Run(repo=repo, source=source, trusted=trusted, side=side, run_id=run_id,
-                   run_dir=run_dir, diff_path=diff_path, changes=changes,
-                   pull_request=pull_request, baseline=baseline, settings=settings,
-                   agents=agents, content=content)
-        if not llm and not fix:  # nothing for the graph to do: no model, no fix round
-            summary, suppress = _offline(run, early, progress)
-        else:
-            summary, suppress = _graph_review(run, _deps(
-                root, settings, run_dir, model_factory, llm, early, config_root, agents,
-                content), fix, progress)
-        summary = summary.model_copy(update={"ledger": with_file_checks(
-            summary.ledger, content, changes)})  # the coverage matrix's own row
-        summary = with_gates(summary, content, settings, (diff_text, changes), suppress,
-                             on_gate=trace.gate, trust=side.for_analyzers(
-                                 baseline.tree, lambda: changes, repo.root))
-        if pull_request is not None:  # the branch's commits: a secret added, then removed
-            summary = with_history(summary, repo, pull_request, changes, content, suppress,
-                                   settings.gates.protected_branches)
-        summary = with_findings(summary, config_findings(repo, trusted, pr_changes(
-            trusted, pull_request)) if trusted else [], changes, content, suppress)
-    listed = [*summary.files_created, *summary.files_modified, *summary.files_deleted]
-    summary = redacted(summary.model_copy(update={  # printed, written, posted: nothing
-        "skipped": [*outside, *one_reason_each([*summary.skipped, *left_out_reasons(
-            left_out(repo.tree_listing(exported)) if exported else {}, changes.paths)])],
-        # each file's +/− as the reviewed change has them, for every view
-        "line_counts": summary.line_counts or counted(changes, listed),
-        "run_id": run_id}))  # secret in any of it
-    save_summary(run_dir, summary)  # `reviewloop report` and `stats` read it back
+    with live_review.held(run_dir):  # until it ends, on every way out: `report` says it runs
+        diff_path = run_dir / "round-1.diff"
+        save_diff(diff_path, diff_text)
+        trace = TraceRecorder(run_dir)  # the review's timeline (`reviewloop report --html`)
+        progress = Tee(progress, trace)
+        config_root = trusted.root if trusted else None
+        agents = load_reviewers(config_root or root, settings)
+        # steering is configuration: with a head commit, the base commit's (like the agents)
+        SteeringSet.collect((config_root or root) / STEERING_DIR,
+                            sensitive=is_sensitive).write(run_dir)
+        early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
+        with head_tree(repo, exported, changes) as tree, early_analysis as early, \
+                ExitStack() as batch:
+            batch.enter_context(alive_throughout())  # the change and start-up live until the end
+            content = tree if tree is not None else repo.root  # the exported commit's files
+            if not fix:  # nothing writes to the trees while they are reviewed: each changed
+                # file's place and kind are read once (`review.readable`)
+                batch.enter_context(one_batch(content))
+                batch.enter_context(one_batch(repo.root))
+            pull_request = pull_request_change(repo, source, trusted, changes)
+            side = trusted_side(source, pull_request)
+            if early is not None:  # the trust the round's analyzers get (a local or base
+                # side: no change is read for it)
+                trust = side.for_analyzers(baseline.tree, lambda: changes, repo.root)
+                early.start(agents.agents, diff_text, content, trust=trust)
+            run = _Run(repo=repo, source=source, trusted=trusted, side=side, run_id=run_id,
+                       run_dir=run_dir, diff_path=diff_path, changes=changes,
+                       pull_request=pull_request, baseline=baseline, settings=settings,
+                       agents=agents, content=content)
+            if not llm and not fix:  # nothing for the graph to do: no model, no fix round
+                summary, suppress = _offline(run, early, progress)
+            else:
+                summary, suppress = _graph_review(run, _deps(
+                    root, settings, run_dir, model_factory, llm, early, config_root, agents,
+                    content), fix, progress)
+            summary = summary.model_copy(update={"ledger": with_file_checks(
+                summary.ledger, content, changes)})  # the coverage matrix's own row
+            summary = with_gates(summary, content, settings, (diff_text, changes), suppress,
+                                 on_gate=trace.gate, trust=side.for_analyzers(
+                                     baseline.tree, lambda: changes, repo.root))
+            if pull_request is not None:  # the branch's commits: a secret added, then removed
+                summary = with_history(summary, repo, pull_request, changes, content, suppress,
+                                       settings.gates.protected_branches)
+            summary = with_findings(summary, config_findings(repo, trusted, pr_changes(
+                trusted, pull_request)) if trusted else [], changes, content, suppress)
+        listed = [*summary.files_created, *summary.files_modified, *summary.files_deleted]
+        summary = redacted(summary.model_copy(update={  # printed, written, posted: nothing
+            "skipped": [*outside, *one_reason_each([*summary.skipped, *left_out_reasons(
+                left_out(repo.tree_listing(exported)) if exported else {}, changes.paths)])],
+            # each file's +/− as the reviewed change has them, for every view
+            "line_counts": summary.line_counts or counted(changes, listed),
+            "run_id": run_id}))  # secret in any of it
+        save_summary(run_dir, summary)  # `reviewloop report` and `stats` read it back
     return summary
 
 

@@ -163,3 +163,17 @@ def test_while_serving_a_command_reads_eof_on_stdin_and_the_server_the_wire() ->
     done = subprocess.run([sys.executable, "-c", script], input="hello\nrest\n",
                           capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.splitlines() == ["'' 'hello\\n'", "True"], done.stderr
+
+
+def test_a_closed_stdin_is_a_usage_error_not_a_crash(tmp_path: Path) -> None:
+    """With fd 0 closed (`reviewloop mcp <&-`) the event loop took descriptor 0 and the
+    server read it as the wire: exit 3, an internal error. It is exit 2, saying why."""
+    root = init_repo(tmp_path / "r", {"a.py": "x = 1\n"})
+    closed = ("import os, sys\nos.close(0)\n"
+              "os.execv(sys.executable, [sys.executable, '-m', 'reviewloop', 'mcp'])\n")
+    done = subprocess.run([sys.executable, "-c", closed], cwd=root, capture_output=True,
+                          text=True, timeout=120, check=False,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])})
+    assert done.returncode == 2, done.stderr
+    assert "stdin is closed" in done.stderr and "fix: let the MCP client start" in done.stderr
+    assert "internal error" not in done.stderr and done.stdout == ""

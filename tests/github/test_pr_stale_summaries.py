@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewloop.findings.schema import Finding, Severity
-from reviewloop.github.markers import buried, read_marker, repository_key
+from reviewloop.github.markers import buried, read_marker, repository_key, seal
 from reviewloop.github.posted import read_state
 from reviewloop.github.render import summary_body
 from reviewloop.github.threads import Identity
@@ -61,6 +61,22 @@ def test_a_summary_with_text_below_its_marker_is_not_read_but_linked(added: str,
     assert f"[this one]({URL})" in note and read_marker(note, KEY, "summary") is not None
 
 
+@given(added=ADDED, before=st.booleans(), gap=st.sampled_from(["", " ", "\t"]))
+def test_text_typed_on_the_markers_own_line_is_linked_not_dropped_in_silence(
+        added: str, before: bool, gap: str) -> None:
+    """In GitHub's editor the hidden marker is the textarea's last line: text typed right
+    after `-->` (or before `<!--`) lands on it. The summary was then neither read nor
+    linked, and went stale in silence."""
+    lines = _summary().rstrip("\n").split("\n")
+    added = " ".join(added.split())  # on the marker's line: no line break of any kind
+    lines[-1] = f"{added}{gap}{lines[-1]}" if before else f"{lines[-1]}{gap}{added}"
+    body = "\n".join(lines)
+    state = read_state([], [], [{"id": 31, "user": BOT, "body": body, "html_url": URL}],
+                       KEY, identity=ME)
+    assert state.summary_comment_id is None and state.edited_summaries == (URL,)
+    assert buried(body, KEY, "summary") and read_marker(body, KEY, "summary") is None
+
+
 @given(added=ADDED)
 def test_text_above_the_marker_keeps_it_read_and_nothing_is_linked(added: str) -> None:
     body = f"{added}\n\n{_summary()}"
@@ -90,6 +106,21 @@ def test_a_persons_comment_with_a_marker_is_no_other_accounts_summary() -> None:
     state = read_state([], [], [other_app], KEY, identity=ME)
     assert state.other_summaries == (("old-app[bot]", URL),)
     assert state.summary_comment_id is None
+
+
+@given(said=st.sampled_from(["Thanks for the PR! You wrote:\n\n", "> ", ""]))
+def test_another_bot_quoting_a_forged_marker_is_taken_for_no_summary(said: str) -> None:
+    """The key is public: a PR author ends the description with a summary marker and a
+    greeter bot quotes it last. That comment was linked as "an earlier reviewloop summary"
+    of a switched token, @-mentioning the greeter; only a comment shaped as a summary is."""
+    forged = seal("summary", {"head": "0" * 40, "o": ""}, KEY)
+    greeter = {"id": 12, "user": {"login": "welcome-bot[bot]", "id": 99, "type": "Bot"},
+               "body": said + forged, "html_url": URL}
+    state = read_state([], [], [greeter], KEY, identity=ME)
+    assert state.other_summaries == () and state.summary_comment_id is None
+    ours = {**greeter, "user": BOT, "body": f"{said}{forged}\nWelcome!"}  # same account
+    state = read_state([], [], [ours], KEY, identity=ME)
+    assert state.edited_summaries == () and state.summary_comment_id is None
 
 
 def _push(root: Path, gh: GitHubFake, tmp: Path, files: dict[str, str]) -> None:
@@ -141,6 +172,6 @@ def test_after_the_token_changed_accounts_the_new_summary_names_the_old_one(tmp_
         _push(root, gh, tmp_path / "run2", {"README.md": "y\n"})
         current = _current(gh)
         assert current["user"]["login"] == BOT["login"]
-        assert f"([this one]({first['html_url']})) was posted by @old-app[bot]" in \
-            current["body"]
+        assert f"([this one]({first['html_url']})) was posted by `old-app[bot]`" in \
+            current["body"] and "@old-app" not in current["body"]  # named, not pinged
         assert "🔴 1 must fix" in current["body"]  # reviewed whole, its finding posted again

@@ -152,6 +152,39 @@ def test_a_failing_or_crashing_tool_is_a_recorded_error(repo, every_line):
     assert len(report.findings) == 2
 
 
+class BadStr(Exception):
+    def __str__(self) -> str:
+        raise ValueError("its __str__ is broken")
+
+
+class NotStr(Exception):
+    def __str__(self):
+        return 42
+
+
+class Raises(FakeAnalyzer):
+    name = "raises"
+
+    def __init__(self, exc: Exception):
+        self.exc = exc
+
+    def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        raise self.exc
+
+
+@pytest.mark.parametrize("exc", [BadStr(), NotStr()], ids=["raises", "not-str"])
+def test_a_crash_whose_message_cannot_be_read_is_still_the_analyzers_own_error(repo, exc):
+    """Formatting the error ran the plugin's `__str__` again, outside the boundary: the
+    whole review crashed instead of one failed row."""
+    diff = repo.change({"src/a.txt": NEW})
+
+    report = run_for_agent(agent("review-x", ("raises",)), repo.root, diff,
+                           registry={"raises": Raises(exc)})
+
+    assert report.errors == [
+        f"raises: crashed: {type(exc).__name__} (its message could not be read)"]
+
+
 def test_an_agent_without_analyzers_runs_nothing(repo):
     report = run_for_agent(agent("plain"), repo.root, "not even a diff")
 

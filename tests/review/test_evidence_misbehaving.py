@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.deadline import within
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.review.evidence import run_for_agent
@@ -125,8 +125,9 @@ def test_a_plugin_call_past_its_deadline_is_its_failure_and_the_review_goes_on(c
         hangs.release.set()  # its thread ends with the test, as a daemon with the process
     rows = {h.name: h for h in report.health}
     assert rows["hangs"].status == "failed" and not report.complete
-    assert rows["hangs"].reason == (f"hangs: its {method}() did not finish within 0.05s; it "
-                                    "is left running until reviewloop exits")
+    assert rows["hangs"].reason == (f"hangs: its {method}() did not finish within 0.05s; its "
+                                    "thread is left running until reviewloop exits (a "
+                                    "process it started is not stopped)")
     assert rows["finds"].status == "ok" and [f.rule for f in report.findings] == ["F1"]
 
 
@@ -134,3 +135,33 @@ def test_a_plugin_call_in_time_gives_its_value_or_raises_what_it_raised():
     assert within("finds", "run()", 600, lambda: [7]) == [7]  # no load makes this late
     with pytest.raises(SystemExit):  # raised as it was, for `_run_one` to record
         within("exits", "run()", 600, lambda: sys.exit(0))
+
+
+class Clock:
+    """A clock that has moved on by `late` seconds each time it is read: a call that held the
+    interpreter lock past its deadline, then returned (no time read, no load involved)."""
+
+    def __init__(self, late: float):
+        self.now, self.late = 0.0, late
+
+    def __call__(self) -> float:
+        self.now += self.late
+        return self.now
+
+
+@pytest.mark.parametrize("outcome", ("returns", "raises"))
+def test_a_plugin_call_that_returns_past_its_deadline_is_still_its_failure(outcome):
+    """A thread cannot stop code that holds the interpreter lock (a regex that backtracks):
+    the join returned when the call ended, long after its deadline, and the row said `ok`."""
+    def work() -> list[int]:
+        if outcome == "raises":
+            raise RuntimeError("late and wrong")
+        return [7]
+
+    with pytest.raises(AnalyzerError) as caught:
+        within("regexy", "run()", 1, work, clock=Clock(23))
+    assert str(caught.value).startswith("regexy: its run() took 23s, over its deadline of 1s")
+    with pytest.raises(KeyboardInterrupt):  # the interrupt stays the interrupt, late or not
+        within("stopped", "run()", 1, lambda: (_ for _ in ()).throw(KeyboardInterrupt()),
+               clock=Clock(23))
+    assert within("finds", "run()", 1, lambda: [7], clock=Clock(0.5)) == [7]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,7 +23,9 @@ from reviewloop.reports.report import REVIEW_ID, RunSummary, verdict
 from reviewloop.runs import live_review, liveness
 from reviewloop.runs.records import find, is_replay, review_id, save_summary, stored
 from reviewloop.runs.registry import Registry
+from reviewloop.runs.review import DiffSource, review_change
 from reviewloop.runs.store import checkpointer
+from tests.support.repos import init_repo
 
 STATUSES = ("committed", "declined", "failed", "interrupted", "awaiting_approval")
 # what became of checkpoints.sqlite: never kept, moved aside by `runs --repair`, or a fresh
@@ -68,10 +71,12 @@ def test_a_task_run_whose_checkpoints_are_gone_is_named_not_counted_empty(
 
 
 def review(root: Path, *, replay: bool = False, interrupted: bool = False,
-           when: int = 0, holder: liveness.Holder | None = None) -> str:
+           when: int = 0, holder: liveness.Holder | None = None,
+           running: ExitStack | None = None) -> str:
     """A review folder as `review_change` leaves it: its diff and trace, the process that
-    drove it (`holder`), and its summary unless it was killed before the end or is still
-    running; `when` orders the folders (no clock read)."""
+    drove it (`holder`, a name only: no review holds it), and its summary unless it was
+    killed before the end or is still running (held by this process until `running`
+    closes); `when` orders the folders (no clock read)."""
     run_id = f"{review_id(replay=replay)}-{when}"
     folder = root / ".reviewloop" / "reviews" / run_id
     folder.mkdir(parents=True)
@@ -79,6 +84,8 @@ def review(root: Path, *, replay: bool = False, interrupted: bool = False,
     (folder / "trace.jsonl").write_text("")
     if holder is not None:
         (folder / live_review.HOLDER).write_text(holder.dumps())
+    if running is not None:
+        running.enter_context(live_review.held(folder))
     if not interrupted:
         save_summary(folder, RunSummary(task_id=REVIEW_ID, task_title="main...feature",
                                         run_id=run_id))
@@ -91,8 +98,10 @@ CHANGE = ("diff --git a/a.py b/a.py\n--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-x = 1
           "diff --git a/n.py b/n.py\nnew file mode 100644\n--- /dev/null\n+++ b/n.py\n"
           "@@ -0,0 +1 @@\n+y = 1\n")
 # a review: saved; interrupted by an older version (no holder) or with its process gone
-# (this process's pid with another start time: a reused pid); still running (this process)
-KINDS = ("review", "interrupted", "gone", "running", "replay")
+# (this process's pid with another start time: a reused pid); stopped while its process goes
+# on (this process named, no review holding it: an error in `reviewloop mcp` before the
+# holder was removed on every way out); still running (held by this process)
+KINDS = ("review", "interrupted", "gone", "stopped", "running", "replay")
 GONE = replace(liveness.me(), start=(liveness.me().start or 0) + 1)
 
 
@@ -104,18 +113,25 @@ def test_interrupted_reviews_are_named_and_bench_replays_kept_apart(tmp_path: Pa
     root = tmp_path / "r"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir()
-    made = [(kind, review(root, replay=kind == "replay", when=i,
-                          interrupted=kind in ("interrupted", "gone", "running"),
-                          holder={"gone": GONE, "running": liveness.me()}.get(kind)))
-            for i, kind in enumerate(kinds)]
+    with ExitStack() as running:
+        made = [(kind, review(root, replay=kind == "replay", when=i,
+                              interrupted=kind in ("interrupted", "gone", "stopped", "running"),
+                              holder={"gone": GONE, "stopped": liveness.me()}.get(kind),
+                              running=running if kind == "running" else None))
+                for i, kind in enumerate(kinds)]
+        _check_stored(root, made)
+
+
+def _check_stored(root: Path, made: list[tuple[str, str]]) -> None:
+    """`stats` and `report` of the store `made` lists (kind, review id) in."""
     found = stored(Settings(), root)
     names = {kind: [name for k, name in made if k == kind] for kind in KINDS}
     assert sorted(s.name for s in found.runs) == sorted(names["review"])
     assert found.replays == len(names["replay"])
     assert all(is_replay(n) for n in names["replay"])
-    unsaved = [*names["interrupted"], *names["gone"], *names["running"]]
+    unsaved = [*names["interrupted"], *names["gone"], *names["stopped"], *names["running"]]
     assert len(found.unreadable) == len(unsaved)
-    for name in [*names["interrupted"], *names["gone"]]:
+    for name in [*names["interrupted"], *names["gone"], *names["stopped"]]:
         assert sum(f"review {name} was interrupted" in line for line in found.unreadable) == 1
         with pytest.raises(UserInputError, match="was interrupted"):
             find(Settings(), root, name)
@@ -131,7 +147,7 @@ def test_interrupted_reviews_are_named_and_bench_replays_kept_apart(tmp_path: Pa
     if not projects:
         with pytest.raises(UserInputError, match="no run or review to report yet"):
             find(Settings(), root, None)
-    elif projects[-1][0] in ("interrupted", "gone"):  # the newest of the project's is named
+    elif projects[-1][0] in ("interrupted", "gone", "stopped"):  # the project's newest named
         with pytest.raises(UserInputError, match=f"review {projects[-1][1]} was interrupted"):
             find(Settings(), root, None)
     elif projects[-1][0] == "running":
@@ -170,3 +186,21 @@ def test_a_damaged_run_registry_is_named_and_the_reviews_still_counted(
     else:
         with pytest.raises(UserInputError, match=r"runs\.sqlite is damaged"):
             find(Settings(), root, None)
+
+
+def test_a_review_that_raised_in_a_process_that_goes_on_is_interrupted_not_running(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A review that raised inside a long-lived process (`reviewloop mcp`) left its holder,
+    and `report` said "still running" for as long as that process lived: the holder is
+    removed on every way out, and the review reads as interrupted."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    root = init_repo(tmp_path / "r", {"app.py": "x = 1\n"})
+    (root / "app.py").write_text("x = 2\n")
+    with pytest.raises(UserInputError, match="nope"):  # raised after the folder is named
+        review_change(root, Settings(reviewers=("nope",)), DiffSource(),
+                      model_factory=lambda name: None, llm=False)
+    (folder,) = (root / ".reviewloop" / "reviews").iterdir()
+    assert not (folder / live_review.HOLDER).exists()
+    assert live_review.driver(folder) is None
+    with pytest.raises(UserInputError, match=f"review {folder.name} was interrupted"):
+        find(Settings(), root, folder.name)

@@ -5,11 +5,18 @@ may loop or wait forever in any of its methods, which would hold the review with
 its calls runs on a thread of its own, joined for at most the context's `timeout`: past it,
 the analyzer failed (`AnalyzerError`), and the thread, a daemon, is left to end with the
 process. What the call raised is raised again as it was, for the caller's boundary to record.
+
+The limits of a thread: the join needs Python's interpreter lock to return, and code that
+holds it without a break (a regular expression that backtracks, a C extension's loop) keeps
+the review waiting until it lets go; such a call, once it returns, is still past its
+deadline and failed (never `ok` because it ended at last). A process the plugin started is
+not the thread's: nothing stops it, and it can outlive reviewloop.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -18,9 +25,10 @@ from reviewloop.checks.analyzers.base import AnalyzerError
 T = TypeVar("T")
 
 
-def within(name: str, call: str, timeout: float, work: Callable[[], T]) -> T:
+def within(name: str, call: str, timeout: float, work: Callable[[], T], *,
+           clock: Callable[[], float] = time.monotonic) -> T:
     """`work()` (the analyzer `name`'s `call`, as its failure names it) if it returns within
-    `timeout` seconds; AnalyzerError if it does not."""
+    `timeout` seconds by `clock`; AnalyzerError if it does not, or returns after that."""
     box: dict[str, Any] = {}
 
     def run() -> None:
@@ -30,12 +38,21 @@ def within(name: str, call: str, timeout: float, work: Callable[[], T]) -> T:
             box["raised"] = exc
 
     thread = threading.Thread(target=run, name=f"analyzer {name} {call}", daemon=True)
+    started = clock()
     thread.start()
     thread.join(timeout)
     if thread.is_alive():
-        raise AnalyzerError(f"{name}: its {call} did not finish within {timeout:g}s; it is "
-                            "left running until reviewloop exits")
-    if "raised" in box:
-        raise box["raised"]
+        raise AnalyzerError(f"{name}: its {call} did not finish within {timeout:g}s; its "
+                            "thread is left running until reviewloop exits (a process it "
+                            "started is not stopped)")
+    took = clock() - started
+    raised = box.get("raised")
+    if took > timeout and (raised is None or isinstance(raised, Exception)):
+        raise AnalyzerError(f"{name}: its {call} took {took:.0f}s, over its deadline of "
+                            f"{timeout:g}s (code that holds Python's interpreter lock, such "
+                            "as a regular expression that backtracks, cannot be stopped at "
+                            "its deadline)")
+    if raised is not None:
+        raise raised
     value: T = box["value"]
     return value
