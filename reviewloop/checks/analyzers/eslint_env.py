@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from functools import cache
@@ -234,12 +235,23 @@ def trusted_comments(ctx: AnalyzerContext, path: str) -> Callable[[int, str], bo
 
 def base_copies(ctx: AnalyzerContext) -> CommitFiles:
     """The trusted base's files (`ctx.trust.base`): one reader, and one repository handle,
-    for all of the ESLint steps of `ctx` (`trusted_comments`)."""
+    for all of the ESLint steps of the review `ctx.trust` belongs to (`trusted_comments`).
+    Kept with the review's `Trust`, not with `ctx`: the reviewers' contexts share one ESLint
+    run, whose steps run under whichever reviewer's context came first, so a reader a
+    context kept was made once or twice a review as the threads happened to meet."""
     trust = ctx.trust
     assert trust is not None and trust.base is not None
     repo = Path(trust.checkout) if trust.checkout else ctx.root
-    return ctx.once("eslint-base-copies",
-                    lambda: CommitFiles(open_repository(repo), str(trust.base)))
+    key = (str(repo), str(trust.base))
+    with _READERS:
+        kept: dict[tuple[str, str], CommitFiles] = trust.__dict__.setdefault(
+            "_eslint_base_copies", {})  # as `cached_property` keeps a value on a frozen one
+        if key not in kept:
+            kept[key] = CommitFiles(open_repository(repo), str(trust.base))
+        return kept[key]
+
+
+_READERS = threading.Lock()
 
 
 def want_base_copies(ctx: AnalyzerContext, files: Iterable[str]) -> None:
