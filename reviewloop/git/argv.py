@@ -10,21 +10,24 @@ for commands whose output is one record a path, as theirs is.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 # of paths on one command line: well under Linux's 2 MB ARG_MAX (shared with the
 # environment) and any other system's, whatever the machine's own limit
 ARGV_BYTES = 256 * 1024
 
 
-def batches(paths: Sequence[str]) -> Iterator[list[str]]:
-    """`paths` in order, in runs whose bytes (each with its NUL) stay within `ARGV_BYTES`;
-    a path longer than that alone is a batch of its own."""
+def batches(paths: Sequence[str], limit: int | None = None,
+            argv: Callable[[str], str] = str) -> Iterator[list[str]]:
+    """`paths` in order, in runs whose bytes on the command line (each `argv(path)` with its
+    NUL) stay within `limit` (default `ARGV_BYTES`); a path longer than that alone is a
+    batch of its own."""
+    limit = ARGV_BYTES if limit is None else limit
     batch: list[str] = []
     size = 0
     for path in paths:
-        length = len(os.fsencode(path)) + 1
-        if batch and size + length > ARGV_BYTES:
+        length = len(os.fsencode(argv(path))) + 1
+        if batch and size + length > limit:
             yield batch
             batch, size = [], 0
         batch.append(path)

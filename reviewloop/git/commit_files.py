@@ -13,8 +13,9 @@ by halving the names it was refused with), a blob git cannot give, or a file pas
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
+from reviewloop.git.argv import batches
 from reviewloop.git.names import on_disk
 from reviewloop.git.provenance import REGULAR, read_at
 from reviewloop.git.repository import Repository
@@ -66,7 +67,7 @@ class CommitFiles:
         """Keep what one `ls-tree` a chunk of names and one `cat-file --batch` say of
         `paths`; a path they cannot answer as `read_at` would stays unknown."""
         blobs: dict[str, tuple[str, int]] = {}  # path -> (blob id, size)
-        pending = list(_chunks([p for p in paths if "\0" not in p]))
+        pending = list(batches([p for p in paths if "\0" not in p], _NAMES, on_disk))
         while pending:
             chunk = pending.pop()
             listed = self._listed(chunk)
@@ -144,17 +145,3 @@ class CommitFiles:
             if self._kept + size <= BUDGET:
                 self._known[path] = text
                 self._kept += size
-
-
-def _chunks(paths: list[str]) -> Iterator[list[str]]:
-    chunk: list[str] = []
-    length = 0
-    for path in paths:
-        size = len(on_disk(path).encode("utf-8", "surrogateescape")) + 1
-        if chunk and length + size > _NAMES:
-            yield chunk
-            chunk, length = [], 0
-        chunk.append(path)
-        length += size
-    if chunk:
-        yield chunk
