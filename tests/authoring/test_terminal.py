@@ -41,7 +41,16 @@ def _script(fake, *, revised: bool = True) -> None:
 def _spawn(repo, *args: str):
     env = {**os.environ, "REVIEWLOOP_MODEL": MODEL, "NO_COLOR": "1", "TERM": "dumb"}
     return pexpect.spawn(sys.executable, ["-m", "reviewloop", *args], cwd=str(repo), env=env,
-                         encoding="utf-8", timeout=180, dimensions=(60, 220))
+                         encoding="utf-8", timeout=180, dimensions=(60, 220),
+                         preexec_fn=_as_a_terminal_starts_it)
+
+
+def _as_a_terminal_starts_it() -> None:
+    """The stopping signals at their defaults, as a shell at a terminal starts a command: a
+    suite run under `nohup` (SIGHUP ignored) or a runner ignoring SIGTERM passes its
+    disposition on, and reviewloop rightly leaves an ignored signal ignored."""
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def _gate(child, title: str, answer: str) -> None:
