@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from reviewloop.github.markers import read_marker
 from tests.support.github import GitHubFake
 from tests.support.pr_mode import KEY, git
-from tests.support.pr_runs import payload, review, shown
-from tests.support.repos import branch_repo, commit
+from tests.support.pr_runs import payload, pushed, pushed_event, review, shown
+from tests.support.repos import branch_repo
 
 BAD = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
 FIXED = BAD.replace("cmd, shell=True", "list(cmd)")
@@ -41,16 +41,6 @@ def _prints(comments: Iterable[dict]) -> set[str]:
     """The findings `comments` carry a marker for."""
     return {m.data["f"]["fp"] for c in comments if (m := read_marker(c["body"], KEY, "finding"))}
 
-
-def _push(root: Path, gh: GitHubFake, tmp: Path, message: str,
-          files: dict[str, str] | None = None) -> None:
-    """Commit what the worktree holds (and `files`), push it, review it."""
-    before = git(root, "rev-parse", "HEAD")
-    commit(root, files, message)
-    shown(gh, root, before=before)
-    run = review(root, tmp, gh, payload(root, "synchronize", before=before,
-                                        after=git(root, "rev-parse", "HEAD")))
-    assert run.code in (0, 1), run.stderr
 
 
 @settings(max_examples=6, deadline=None, derandomize=True,
@@ -72,7 +62,7 @@ def test_an_open_finding_moves_with_its_renamed_file_and_stays_one_comment(
 
         (root / new).parent.mkdir(parents=True, exist_ok=True)
         git(root, "mv", "a.py", new)
-        _push(root, gh, case / "run2", f"rename to {new}", {new: EDITS[edit](BAD)})
+        pushed(root, gh, case / "run2", f"rename to {new}", {new: EDITS[edit](BAD)})
         (carrier,) = _carriers(gh)  # one comment carries it, on the new path, live
         line = 5 + (2 if edit == "above" else 0)
         assert (carrier["path"], carrier["line"]) == (new, line), carrier
@@ -85,7 +75,7 @@ def test_an_open_finding_moves_with_its_renamed_file_and_stays_one_comment(
 
         posted = _prints(gh.state.review_comments)
         last = max(c["id"] for c in gh.state.review_comments)
-        _push(root, gh, case / "run3", "fix" if fix_later else "unrelated",
+        pushed(root, gh, case / "run3", "fix" if fix_later else "unrelated",
               {new: EDITS[edit](FIXED)} if fix_later else {"README.md": "y\n"})
         # nothing posted again (the fix may bring a finding of its own: B603)
         assert not _prints(c for c in gh.state.review_comments if c["id"] > last) & posted
@@ -105,11 +95,8 @@ def test_a_move_cut_short_is_finished_by_the_next_run_without_a_second_comment(
         shown(gh, root)
         review(root, tmp_path / "run1", gh, payload(root, "opened"))
         (old,) = _carriers(gh)
-        before = git(root, "rev-parse", "HEAD")
         git(root, "mv", "a.py", "b.py")
-        commit(root, None, "rename")
-        shown(gh, root, before=before)
-        event = payload(root, "synchronize", before=before, after=git(root, "rev-parse", "HEAD"))
+        event = pushed_event(root, gh, "rename")
         gh.outage(500, match=f"PATCH /repos/{old['_pr'][0]}/pulls/comments/{old['id']}")
         cut = review(root, tmp_path / "run2", gh, event)
         assert cut.outputs["published"] == "false", cut.stderr

@@ -14,8 +14,8 @@ import pytest
 from reviewloop.github.markers import read_marker
 from tests.support.github import GitHubFake
 from tests.support.pr_mode import KEY, git
-from tests.support.pr_runs import payload, review, shown
-from tests.support.repos import branch_repo, commit
+from tests.support.pr_runs import payload, pushed_event, review, shown
+from tests.support.repos import branch_repo
 
 BAD = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n"
 # the requests of a move, in the order GitHub sees them
@@ -40,11 +40,8 @@ def test_a_move_cut_short_at_any_step_leaves_one_live_comment(tmp_path: Path, st
         shown(gh, root)
         review(root, tmp_path / "run1", gh, payload(root, "opened"))
         (old,) = _live(gh)
-        before = git(root, "rev-parse", "HEAD")
         git(root, "mv", "a.py", "b.py")
-        commit(root, None, "rename")
-        shown(gh, root, before=before)
-        event = payload(root, "synchronize", before=before, after=git(root, "rev-parse", "HEAD"))
+        event = pushed_event(root, gh, "rename")
         repo, pr = old["_pr"]
         gh.outage(500, match=STEPS[step].format(repo=repo, pr=pr, old=old["id"]))
         review(root, tmp_path / "run2", gh, event)
@@ -55,12 +52,8 @@ def test_a_move_cut_short_at_any_step_leaves_one_live_comment(tmp_path: Path, st
             review(root, tmp_path / "run3", gh, event)
             where = "b.py"
         else:
-            before = git(root, "rev-parse", "HEAD")
             git(root, "mv", "b.py", "a.py")
-            commit(root, None, "rename back")
-            shown(gh, root, before=before)
-            review(root, tmp_path / "run3", gh, payload(
-                root, "synchronize", before=before, after=git(root, "rev-parse", "HEAD")))
+            review(root, tmp_path / "run3", gh, pushed_event(root, gh, "rename back"))
             where = "a.py"
         (live,) = _live(gh)
         assert live["path"] == where and not gh.thread_of(live["id"])["resolved"]

@@ -12,8 +12,8 @@ from reviewloop.github.moves import MAX_MOVED
 from reviewloop.github.plan import MAX_INLINE
 from tests.support.github import GitHubFake
 from tests.support.pr_mode import KEY, git
-from tests.support.pr_runs import payload, review, shown
-from tests.support.repos import branch_repo, commit
+from tests.support.pr_runs import payload, pushed, review, shown
+from tests.support.repos import branch_repo
 
 # bandit: B404 on the import, B602 on the call: two inline findings a file
 BAD = "import subprocess\n\n\ndef run{i}(cmd):\n    return subprocess.call(cmd, shell=True)\n"
@@ -27,15 +27,6 @@ def _marked(gh: GitHubFake, folder: str) -> list[dict]:
             if c["path"].startswith(folder) and read_marker(c["body"], KEY, "finding")]
 
 
-def _push(root: Path, gh: GitHubFake, tmp: Path, message: str,
-          files: dict[str, str] | None = None) -> None:
-    before = git(root, "rev-parse", "HEAD")
-    commit(root, files, message)
-    shown(gh, root, before=before)
-    run = review(root, tmp, gh, payload(root, "synchronize", before=before,
-                                        after=git(root, "rev-parse", "HEAD")))
-    assert run.code in (0, 1), run.stderr
-
 
 def test_a_renamed_folders_findings_move_in_one_review_at_most_max_moved(
         tmp_path: Path) -> None:
@@ -44,13 +35,13 @@ def test_a_renamed_folders_findings_move_in_one_review_at_most_max_moved(
     with GitHubFake() as gh:
         shown(gh, root)
         review(root, tmp_path / "run1", gh, payload(root, "opened"))
-        _push(root, gh, tmp_path / "run2", "one more", {"old/more.py": BAD.format(i="x")})
+        pushed(root, gh, tmp_path / "run2", "one more", {"old/more.py": BAD.format(i="x")})
         assert len(_marked(gh, "old/")) == 2 * FILES + 2 == MAX_MOVED + 2
 
         git(root, "mv", "old", "new")  # and two new findings
         singles, reviews = (len(gh.calls_to(op)) for op in (
             "pulls/create-review-comment", "pulls/create-review"))
-        _push(root, gh, tmp_path / "run3", "rename the folder", {"extra.py": BAD.format(i="y")})
+        pushed(root, gh, tmp_path / "run3", "rename the folder", {"extra.py": BAD.format(i="y")})
         assert len(gh.calls_to("pulls/create-review-comment")) == singles  # none on its own
         (posted,) = gh.calls_to("pulls/create-review")[reviews:]  # one review
         assert len(posted.body["comments"]) == 2 + MAX_MOVED  # the new ones, the moved
@@ -63,7 +54,7 @@ def test_a_renamed_folders_findings_move_in_one_review_at_most_max_moved(
             assert "this finding is now on `new/" in comment["body"]
             assert gh.thread_of(comment["id"])["resolved"]
 
-        _push(root, gh, tmp_path / "run4", "unrelated", {"README.md": "y\n"})
+        pushed(root, gh, tmp_path / "run4", "unrelated", {"README.md": "y\n"})
         assert len(_marked(gh, "new/")) == MAX_MOVED and len(_marked(gh, "old/")) == 2
         assert len(gh.calls_to("pulls/create-review-comment")) == singles
         assert not any("another run posted" in c["body"] for c in gh.state.review_comments)

@@ -15,6 +15,7 @@ from reviewloop.github.markers import read_marker
 from tests.support import warm_cli
 from tests.support.github import GitHubFake
 from tests.support.pr_mode import EVENTS, KEY, PR_NUMBER, PR_REPO, git
+from tests.support.repos import commit
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,24 @@ def review(root: Path, tmp: Path, gh: GitHubFake, event: dict,
     outputs = dict(line.split("=", 1)
                    for line in (tmp / "outputs.txt").read_text().splitlines() if "=" in line)
     return Run(done.returncode, outputs, (tmp / "summary.md").read_text(), done.stderr)
+
+
+def pushed_event(root: Path, gh: GitHubFake, message: str,
+                 files: Mapping[str, str] | None = None) -> dict:
+    """Commit what the worktree holds (and `files`) as a push, tell the fake; its
+    `synchronize` payload."""
+    before = git(root, "rev-parse", "HEAD")
+    commit(root, files, message)
+    shown(gh, root, before=before)
+    return payload(root, "synchronize", before=before, after=git(root, "rev-parse", "HEAD"))
+
+
+def pushed(root: Path, gh: GitHubFake, tmp: Path, message: str,
+           files: Mapping[str, str] | None = None) -> Run:
+    """`pushed_event`, then the Action's review of it (a verdict, never a failure to run)."""
+    run = review(root, tmp, gh, pushed_event(root, gh, message, files))
+    assert run.code in (0, 1), run.stderr
+    return run
 
 
 def summary_comment(gh: GitHubFake) -> tuple[str, dict]:
