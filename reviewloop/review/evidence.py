@@ -33,9 +33,9 @@ from typing import TypeVar
 
 from reviewloop.checks.analyzers import line_breaks
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
-from reviewloop.checks.analyzers.deadline import within
+from reviewloop.checks.analyzers.deadline import bounded
 from reviewloop.checks.analyzers.line_breaks import Renumbering
-from reviewloop.checks.analyzers.registry import ANALYZERS, Analyzer, analyzers
+from reviewloop.checks.analyzers.registry import Analyzer, analyzers
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import CodeIndex, Finding
@@ -46,6 +46,7 @@ from reviewloop.memo import TextMemo
 from reviewloop.plugins import raised
 from reviewloop.policy.trust import Trust
 from reviewloop.review.agent_scope import scope_of
+from reviewloop.review.claimed import scoped_files
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.introduced import BaseTree, BaseTrees, Compared, marked
 from reviewloop.review.readable import Readability
@@ -100,7 +101,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     side is. The analyzers see the whole change as `diff_text`. Those run on the change's
     base too (`review.introduced`) share the review's copy of it in `bases`; without it, the
     agent's analyzers make one of their own. `timeout`: each analyzer's own tool's, and each
-    call of a plugin analyzer's (`checks.analyzers.deadline`)."""
+    call of a plugin analyzer's, its claims too (`checks.analyzers.deadline`)."""
     table = analyzers() if registry is None else registry
     off = [Health(kind="analyzer", name=name, agent=agent.name, status="skipped", reason=why)
            for name, why in agent.turned_off]
@@ -109,8 +110,8 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     with _SCOPING:
         changes = parse_diff(diff_text, source=f"{agent.name} diff")
         readable = Readability.of(root)
-        files = tuple(f for f in _scoped_files(agent, root, changes, table, readable)
-                      if only is None or f in only)
+        scoped = scoped_files(agent, root, changes, table, readable, timeout)
+        files = tuple(f for f in scoped.files if only is None or f in only)
         languages = {f: readable.language(f) for f in files}
         sizes = {f: readable.size(f) for f in files}
         encodings = {f: code for f in files if (code := readable.encoding(f))}
@@ -120,7 +121,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     report = AnalyzerReport(health=off)
     base = bases.of(root, diff_text, changes) if bases is not None else BaseTree(root, changes)
     try:
-        results = _side_by_side(agent.analyzers, table, ctx, sizes, base)
+        results = _side_by_side(agent.analyzers, table, ctx, sizes, base, scoped.failed)
     finally:
         if bases is None:
             base.close()
@@ -138,14 +139,21 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
 
 
 def _side_by_side(names: Sequence[str], table: Mapping[str, Analyzer], ctx: AnalyzerContext,
-                  sizes: Mapping[str, int], base: BaseTree
+                  sizes: Mapping[str, int], base: BaseTree, failed: Mapping[str, str]
                   ) -> list[tuple[list[Finding], Health]]:
     """Each analyzer's (findings, health), in `names` order; run at once (most are
-    subprocesses: bandit's 1 s need not wait for the secrets scan)."""
+    subprocesses: bandit's 1 s need not wait for the secrets scan). One whose claim
+    failed (`failed`, why by name) is not run: its row is that failure."""
+    def one(name: str) -> tuple[list[Finding], Health]:
+        if name in failed:
+            return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
+                              reason=failed[name])
+        return _run_one(name, table, ctx, sizes, base)
+
     if len(names) < 2:
-        return [_run_one(name, table, ctx, sizes, base) for name in names]
+        return [one(name) for name in names]
     with ThreadPoolExecutor(max_workers=len(names)) as pool:
-        return list(pool.map(lambda name: _run_one(name, table, ctx, sizes, base), names))
+        return list(pool.map(one, names))
 
 
 def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
@@ -221,7 +229,7 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
 def _bounded(name: str, call: str, ctx: AnalyzerContext, work: Callable[[], T]) -> T:
     """`work()`, a call of the analyzer `name`; a plugin's within `ctx.timeout` (a built-in
     bounds each of its tool's runs itself), past which the analyzer failed."""
-    return work() if name in ANALYZERS else within(name, call, ctx.timeout, work)
+    return bounded(name, call, ctx.timeout, work)
 
 
 def _why(exc: BaseException) -> str:
@@ -259,32 +267,6 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
                           outside=list(map(redact_finding, report.outside)),
                           health=[h.model_copy(update={"reason": redact(h.reason)})
                                   if h.reason else h for h in report.health])
-
-
-def _scoped_files(agent: AgentDefinition, root: Path, changes: ChangeSet,
-                  table: Mapping[str, Analyzer], files: Readability) -> tuple[str, ...]:
-    """Changed files the agent reviews, or one of its analyzers claims, that exist in the
-    new tree as readable text: by their content, never by what a `.gitattributes`, a marker
-    or a path says they are."""
-    claimers = [table[name] for name in agent.analyzers if hasattr(table.get(name), "claims")]
-    applies, deleted = agent.applies_to, FileStatus.DELETED
-    present = [f.path for f in changes.files if f.status is not deleted]
-    scoped = set(filter(applies, present))
-    if claimers:
-        outside = [path for path in present if path not in scoped]
-        for analyzer in claimers:
-            scoped.update(_claimed(analyzer, root, outside))
-    readable = files.readable
-    return tuple(path for path in present if path in scoped and readable(path))
-
-
-def _claimed(analyzer: Analyzer, root: Path, paths: Sequence[str]) -> Collection[str]:
-    """The `paths` an analyzer `claims`, asked at once when it can (`claimed`)."""
-    batch = getattr(analyzer, "claimed", None)
-    if batch is not None:
-        return batch(root, paths)
-    claims = getattr(analyzer, "claims")  # noqa: B009 (an optional method: see `Analyzer`)
-    return {path for path in paths if claims(root, path)}
 
 
 def _left_out(agent: AgentDefinition, ctx: AnalyzerContext, files: Readability,

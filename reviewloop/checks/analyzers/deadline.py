@@ -1,4 +1,5 @@
-"""A plugin analyzer's calls, each within a deadline: its `reads`, `wants`, `available`, `run`.
+"""A plugin analyzer's calls, each within a deadline: its `claims` (or `claimed`), `reads`,
+`wants`, `available`, `run`.
 
 A built-in bounds each of its tool's runs itself (`base.run_tool`); a plugin's own Python code
 may loop or wait forever in any of its methods, which would hold the review with it. Each of
@@ -21,8 +22,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from reviewloop.checks.analyzers.base import AnalyzerError
+from reviewloop.checks.analyzers.registry import ANALYZERS
 
 T = TypeVar("T")
+
+
+def bounded(name: str, call: str, timeout: float, work: Callable[[], T]) -> T:
+    """`work()`, the analyzer `name`'s `call`: a plugin's `within` its deadline, a
+    built-in's as it is (a built-in bounds each of its tool's runs itself, `base.run_tool`)."""
+    return work() if name in ANALYZERS else within(name, call, timeout, work)
 
 
 def within(name: str, call: str, timeout: float, work: Callable[[], T], *,
