@@ -15,9 +15,7 @@ from reviewloop.checks.analyzers import provision
 from reviewloop.cli.crash import guarded
 from reviewloop.cli.lazy import LazyGroup
 from reviewloop.cli.memory import tune_collector
-from reviewloop.cli.options import format_opt as _format_opt
-from reviewloop.cli.options import model_opt as _model_opt
-from reviewloop.cli.options import region_opt as _region_opt
+from reviewloop.cli.options import format_flag, format_opt, model_opt, region_opt
 from reviewloop.config import Settings, load_settings, project_root
 from reviewloop.errors import ExitCode
 from reviewloop.findings.schema import Severity
@@ -132,8 +130,8 @@ _llm_opt = click.option("--require-llm", is_flag=True,
 @click.command("run")
 @click.argument("target", metavar="TASK|next|all")
 @click.option("--spec", type=click.Path(path_type=Path), help=_SPEC_HELP)
-@_model_opt
-@_region_opt
+@model_opt
+@region_opt
 @click.option("--implementer", default="llm", show_default=True,
               help='llm, manual (your change in the working tree) or cmd:"your-agent …".')
 @_yes_opt
@@ -169,8 +167,8 @@ def run_cmd(obj: Context, target: str, spec: Path | None, model: str | None,
 
 @click.command("resume")
 @click.argument("run_id", required=False, metavar="[RUN]")
-@_model_opt
-@_region_opt
+@model_opt
+@region_opt
 @_yes_opt
 @_llm_opt
 @click.pass_obj
@@ -244,8 +242,8 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool, force: b
 @click.option("--staged", is_flag=True,
               help="Review what is staged, as `git commit` would record it (against --base).")
 @click.option("--working", is_flag=True, help="Review the working tree (the default).")
-@_format_opt
-@click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
+@format_opt
+@format_flag("--json", "json")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file ('-': standard output); the terminal "
                    "then shows its summary (the counts, the 10 most severe findings, the file).")
@@ -265,8 +263,8 @@ def clean_cmd(obj: Context, run_ids: tuple[str, ...], everything: bool, force: b
 @click.option("--quiet", "-q", "quiet", is_flag=True, help="No panel, progress or notices: "
               "the text format prints nothing when the review passes, ruff's lines when it "
               "blocks (as `reviewloop -q review`).")
-@_model_opt
-@_region_opt
+@model_opt
+@region_opt
 @_llm_opt
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.pass_obj
@@ -360,7 +358,7 @@ def install_hook_cmd(obj: Context, force: bool, remove: bool) -> int:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github-matrix"]),
               default="text", show_default=True,
               help="github-matrix prints {\"include\": [{\"task\": …, \"title\": …}]} on one line.")
-@click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
+@format_flag("--json", "json")
 @click.option("--max", "limit", type=click.IntRange(min=1), help="Start at most N tasks.")
 @click.option("--ref", help="Also count tasks ticked in the spec at this ref as done (e.g. "
               "origin/main after the wave's pull requests merged).")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 from click.core import ParameterSource
 
-from reviewloop.cli.options import region_opt
+from reviewloop.cli.options import format_flag, region_opt
 
 if TYPE_CHECKING:
     from reviewloop.agent.models import ModelFactory
@@ -180,7 +180,7 @@ def _regexes(ctx: click.Context, param: click.Parameter, patterns: tuple[str, ..
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True, help="json: docs/schemas/bench.schema.json (with --dry-run: the "
               "cases, docs/bench.md).")
-@click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
+@format_flag("--json", "json")
 @click.option("--dry-run", is_flag=True, help="List the cases found; review nothing.")
 @click.pass_obj
 def bench_cmd(obj: Context, models: tuple[str, ...], region: str | None, rev: str,

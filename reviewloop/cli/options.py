@@ -1,12 +1,15 @@
-"""Options several commands share, defined once: the model, the Bedrock region, and the
-review's --format (its names and help read from the format registry when first needed)."""
+"""Options several commands share, defined once: the model, the Bedrock region, the
+review's --format (its names and help read from the format registry when first needed), and
+a format's shortcut flag (`--json`, `--html`) that refuses a `--format` it contradicts."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 model_opt = click.option(
     "--model", help="LangChain model string provider:model-id; a bare id "
@@ -58,3 +61,27 @@ def _format_help() -> str:
 format_opt = click.option(
     "--format", "fmt", cls=_HelpFromRegistry, help_text=_format_help,
     type=LazyChoice(_format_names), default="text", show_default=True)
+
+
+def format_flag(flag: str, value: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """`flag` (`--json`) as the same as `--format VALUE`, for a command whose `--format`
+    fills `fmt`: given with a `--format` of another value on the command line, refused as a
+    usage error naming both (click would let the later one win, silently)."""
+    dest = f"_{flag.lstrip('-')}_flag"
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def resolved(*args: Any, **kwargs: Any) -> Any:
+            if kwargs.pop(dest):
+                given = click.get_current_context().get_parameter_source("fmt")
+                if given is ParameterSource.COMMANDLINE and kwargs["fmt"] != value:
+                    raise click.UsageError(
+                        f"{flag} and --format {kwargs['fmt']} ask for two formats: {flag} is "
+                        f"--format {value}; give one of them")
+                kwargs["fmt"] = value
+            return command(*args, **kwargs)
+
+        return click.option(flag, dest, is_flag=True,
+                            help=f"Same as --format {value}.")(resolved)
+
+    return decorate

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from reviewloop.cli.options import format_flag
+
 if TYPE_CHECKING:
     from reviewloop.cli.app import Context
 
@@ -20,7 +22,7 @@ REPORT_FORMATS = ("text", "json", "markdown", "html")
 @click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
               show_default=True, help="html: one self-contained page (timeline, findings "
               "with their code and history, coverage matrix, verdict).")
-@click.option("--html", "fmt", flag_value="html", help="Same as --format html.")
+@format_flag("--html", "html")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write it to this file ('-': standard output). Default for html: "
               "report.html in the run's folder under .reviewloop/.")
@@ -35,7 +37,7 @@ def report_cmd(obj: Context, run_id: str | None, fmt: str, output: Path | None) 
 @click.command("stats")
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text",
               show_default=True, help="json: docs/schemas/stats.schema.json.")
-@click.option("--json", "fmt", flag_value="json", help="Same as --format json.")
+@format_flag("--json", "json")
 @click.pass_obj
 def stats_cmd(obj: Context, fmt: str) -> int:
     """What became of each reviewer's, rule's and analyzer's findings over every run, review
