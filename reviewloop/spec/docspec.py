@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 from reviewloop.spec.markdown import (
     Checkbox,
     TaskDraft,
+    dependency_labels,
     indent_width,
     iter_lines,
     near_checkbox,
@@ -272,6 +273,10 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, title: str, number: i
                    indent=box.indent, optional=optional, phase=state.phase)
     if len(title) > _LONGEST_TITLE:
         return draft  # inline `(depends on …)` forms are looked for in titles of sane length
+    labelled = dependency_labels(title, _ID_TOKEN)
+    if labelled is not None:  # `- [ ] T3 Build the API [deps: T1, T2]`
+        title = labelled[0]
+        draft.depends_on.extend((token, number) for token in labelled[1])
     for match in _INLINE_DEP.finditer(title):
         _read_meta(draft, "depends", match.group("ids"), number)
     for match in _INLINE_REQ.finditer(title):

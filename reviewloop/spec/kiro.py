@@ -25,6 +25,7 @@ _ID = re.compile(
     r"[\s:]*(?P<title>.*)$",
     re.IGNORECASE,
 )
+_TASK_ID = re.compile(r"\d+(?:\.\d+)*")  # a task id as a dependency names it
 _CC_SDD_FIELD = re.compile(r"^\s*(?:[-*+]\s+)?_Boundary\s*:", re.MULTILINE)
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 _PARALLEL = re.compile(r"(?:^|\s)\(P\)(?=\s|$)")
@@ -204,6 +205,9 @@ def _read_unnumbered(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:
 
 def _add(reader: _Reader, line: md.Line, box: md.Checkbox, task_id: str, title: str,
          starred: bool = False) -> None:
+    labelled = md.dependency_labels(_COMMENT.sub(" ", title).rstrip(), _TASK_ID)
+    if labelled is not None:  # `- [ ] 3. Build the API [deps: 1, 2]`
+        title = labelled[0]
     clean, parallel = _clean_title(title)
     if not clean:
         reader.diagnose(line.number, f"task {task_id} has no title")
@@ -212,6 +216,7 @@ def _add(reader: _Reader, line: md.Line, box: md.Checkbox, task_id: str, title: 
         parallel=parallel, indent=box.indent, line=line.number,
         phase=line.heading if line.heading_level >= 2 else None,
     )
+    draft.depends.extend((ref, line.number) for ref in (labelled[1] if labelled else ()))
     draft.parent = _parent(reader, draft)
     reader.drafts[task_id] = draft
     reader.current = draft

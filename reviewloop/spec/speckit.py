@@ -25,6 +25,7 @@ from reviewloop.spec.markdown import (
     Checkbox,
     Line,
     TaskDraft,
+    dependency_labels,
     iter_lines,
     near_checkbox,
     parse_checkbox,
@@ -57,6 +58,7 @@ _PROSE_DEP = re.compile(
     r"\b(?:depends\s+on|dependent\s+on|after|requires|blocked\s+by|needs|waits\s+for)"
     rf"\s*:?\s+(?P<ids>{_IDS})", re.IGNORECASE)
 _ID = re.compile(rf"\b{_T}\b")
+_WHOLE_ID = re.compile(_T)
 _LINE_FORWARD = re.compile(
     rf"(?P<task>\b{_T})\b(?:\s*\([^)]*\))?\s+(?:also\s+)?(?:depends\s+on|requires|needs|"
     r"must\s+follow|runs\s+after|comes\s+after|after|is\s+blocked\s+by|blocked\s+by)"
@@ -209,6 +211,11 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
         else:
             break
         rest = rest[label.end():]
+    labelled = dependency_labels(_COMMENT.sub(" ", rest).rstrip(), _WHOLE_ID)
+    if labelled is not None:  # `- [ ] T004 Build the API [deps: T001, T002]`: as a leading one
+        rest = labelled[0]
+        depends.extend(t for t in labelled[1] if t not in depends)
+        exact = True
     optional = box.optional or bool(_OPTIONAL_TITLE.search(rest)) or any(
         _OPTIONAL.search(h.title) for h in state.headings)
     title = " ".join(_COMMENT.sub(" ", _OPTIONAL_TITLE.sub("", rest)).split())

@@ -1,0 +1,101 @@
+"""A `[deps: 1, 2]` label at the end of a task line, as some Kiro and Spec Kit users write
+it, names the task's dependencies in every format, and `plan`'s wave (`eligible_wave`, which
+`run all` follows too) waits for them; the label leaves the title. Generated: the label's
+keyword (`deps`, `dep`, `depends`, `depends on`, `dependencies`, `after`, any case), its
+spacing and separators, one label or several, in a Kiro, a Spec Kit and a doc spec's task
+list. And the false positives a title can hold: a label in a code span, one naming words
+rather than ids, brackets that are no label, a label not at the end: the title keeps its
+text and the task waits for nothing it names."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewloop.spec import docspec, kiro, speckit
+from reviewloop.spec.batch import eligible_wave
+from reviewloop.spec.model import TaskList
+
+KEYWORDS = ("deps", "dep", "depends", "depends on", "dependencies", "after")
+SEPARATORS = (", ", ",", " and ", " & ", "; ", " ")
+TITLE = "Build the API"
+
+# format -> (ids of its first three tasks, a task list's text from its task lines)
+FORMATS: dict[str, tuple[tuple[str, ...], Callable[[list[str]], str],
+                         Callable[[str, str], TaskList]]] = {
+    "kiro": (("1", "2", "3"), lambda lines: "# Tasks\n\n" + "".join(
+        f"- [ ] {line}\n" for line in lines), kiro.parse),
+    "speckit": (("T001", "T002", "T003"), lambda lines: "# Tasks\n\n## Phase 1: Setup\n\n"
+                + "".join(f"- [ ] {line}\n" for line in lines), speckit.parse),
+    "docspec": (("T1", "T2", "T3"), lambda lines: "# Feature\n\n## Tasks\n\n" + "".join(
+        f"- [ ] {line}\n" for line in lines), docspec.parse),
+}
+
+
+def _id_line(fmt: str, task_id: str, title: str) -> str:
+    return f"{task_id}. {title}" if fmt == "kiro" else f"{task_id} {title}"
+
+
+@st.composite
+def labels(draw: st.DrawFn, ids: tuple[str, ...]) -> tuple[str, list[str]]:
+    """One or more labels naming some of `ids`: their text and the ids, in order."""
+    groups = draw(st.lists(st.lists(st.sampled_from(ids), min_size=1, max_size=3),
+                           min_size=1, max_size=2))
+    texts = []
+    for group in groups:
+        keyword = "".join(c.upper() if draw(st.booleans()) else c
+                          for c in draw(st.sampled_from(KEYWORDS)))
+        pad = draw(st.sampled_from(("", " ")))
+        names = draw(st.sampled_from(SEPARATORS)).join(group)
+        texts.append(f"[{pad}{keyword}{draw(st.sampled_from(('', ' ')))}:{pad or ' '}"
+                     f"{names}{pad}]")
+    named = list(dict.fromkeys(i for group in groups for i in group))
+    return " ".join(texts), named
+
+
+def _parsed(fmt: str, last: str) -> TaskList:
+    ids, text, parse = FORMATS[fmt]
+    lines = [_id_line(fmt, ids[0], "Set up"), _id_line(fmt, ids[1], "Model"),
+             _id_line(fmt, ids[2], "Storage"), _id_line(fmt, "4" if fmt == "kiro" else
+                                                        ids[0][:-1] + "4", last)]
+    return parse(text(lines), "tasks.md")
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data(), fmt=st.sampled_from(tuple(FORMATS)))
+def test_a_deps_label_names_the_tasks_dependencies(data: st.DataObject, fmt: str) -> None:
+    ids = FORMATS[fmt][0]
+    label, named = data.draw(labels(ids))
+    tasks = _parsed(fmt, f"{TITLE} {label}")
+    last = tasks.tasks[-1]
+    assert last.title == TITLE and set(last.depends_on) == set(named), (label, last)
+    assert tasks.diagnostics == ()
+    # plan's wave: the task waits until every task it names is merged
+    assert last.id not in {t.id for t in eligible_wave(tasks.tasks).tasks}
+    assert last.id in {t.id for t in eligible_wave(tasks.tasks, merged=named).tasks}
+
+
+FALSE_POSITIVES = (
+    "Document the `[deps: {a}]` label",  # in a code span
+    "Explain the [deps: a, b] syntax",  # words, not ids
+    "Add the [deps: {a}] label to the parser docs",  # not at the end
+    "Support the [after] keyword",  # no label: no colon
+    "Parse the lines [deps: {a}, x-y]",  # one name is no id
+    "Read [deps] [deps: {a} maybe]",  # a word among the ids
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(fmt=st.sampled_from(tuple(FORMATS)), form=st.sampled_from(FALSE_POSITIVES))
+def test_a_title_that_only_shows_the_syntax_names_no_dependency(fmt: str, form: str) -> None:
+    title = form.format(a=FORMATS[fmt][0][0])
+    last = _parsed(fmt, title).tasks[-1]
+    assert last.title == title and FORMATS[fmt][0][0] not in last.depends_on, last
+
+
+def test_deps_none_names_none_and_leaves_the_title() -> None:
+    for fmt in FORMATS:  # Spec Kit's label is the whole list: no implied file order either
+        last = _parsed(fmt, f"{TITLE} [deps: none]").tasks[-1]
+        assert (last.title, last.depends_on) == (TITLE, ()), (fmt, last)
