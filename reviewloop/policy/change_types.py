@@ -7,9 +7,10 @@ each is recognised in a diff: by the paths it touches or by what its added lines
                            added lines that switch TLS verification off or widen CORS/hosts
     ci_cd_pipeline         GitHub/GitLab/CircleCI/Azure/Bitbucket/Buildkite/Travis/Jenkins/
                            CodeBuild/Cloud Build pipelines
-    environment_variables  `.env` files (`.env.example` too); added lines that read or set
-                           environment variables (os.environ, os.getenv, process.env,
-                           System.getenv, std::env::var, Dockerfile ENV, compose environment:)
+    environment_variables  `.env` files (`.env.example` too) and `etc/environment`; added
+                           lines that read or set environment variables (os.environ,
+                           os.getenv, process.env, System.getenv, std::env::var,
+                           Dockerfile ENV, compose environment:)
     api_contract           OpenAPI/Swagger, AsyncAPI, protobuf, GraphQL, Avro, Thrift and
                            JSON Schema documents: what other programs are written against
     dependencies           dependency manifests and lockfiles
@@ -66,7 +67,8 @@ TYPES: tuple[ChangeType, ...] = (
         ".travis.yml", "Jenkinsfile", "**/Jenkinsfile*", "buildspec*.y*ml",
         "cloudbuild*.y*ml", ".drone.yml", ".woodpecker.yml", ".woodpecker/**", "action.yml",
         "action.yaml")),
-    ChangeType("environment_variables", ("**/.env", "**/.env.*", "**/*.env"),
+    ChangeType("environment_variables", ("**/.env", "**/.env.*", "**/*.env",
+                                          "**/etc/environment"),
                _content(r"\bos\.environ\b", r"\bos\.getenv\(", r"\bprocess\.env\b",
                         r"\bSystem\.getenv\(", r"\benv::var\(", r"^\s*ENV\s+\w+",
                         r"^\s*environment\s*:\s*$", r"\bgetenv\(")),
