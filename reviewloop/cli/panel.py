@@ -81,6 +81,9 @@ def to_rich(summary: RunSummary, *, report: str | None = None) -> RenderableType
         parts.append(Text(printable("\n".join(f"⏭ {text}" for text in left)), style="dim"))
     if summary.escalations:
         parts.append(Text("\n".join(f"⚠ {e}" for e in summary.escalations), style="yellow"))
+    if summary.stale_baseline:
+        parts.append(Text("\n".join(printable(f"⚠ stale baseline entry: {e}")
+                                     for e in summary.stale_baseline), style="yellow"))
     if summary.newly_eligible:
         parts.append(Text("Newly eligible: " + "; ".join(summary.newly_eligible)))
     clean = verdict(summary) == CLEAN

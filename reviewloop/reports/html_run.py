@@ -46,6 +46,9 @@ def _verdict(summary: RunSummary) -> str:
     reasons = verdict_reasons(summary)
     # an approved run's landing (`reviewloop report` reads it from the registry)
     landed = f"<p>Landed: {esc(summary.landed)}</p>" if summary.landed else ""
+    stale = "".join(f"<li>{esc(e)}</li>" for e in summary.stale_baseline)
+    if stale:  # never a reason the review is not clean
+        landed += f"<p>Stale baseline entries (they matched no finding):</p><ul>{stale}</ul>"
     if not reasons:
         return '<section id="verdict" class="verdict clean"><strong>Verdict: clean</strong>' \
                "<p>Every reviewer and analyzer ran, with the LLM on, and nothing actionable " \

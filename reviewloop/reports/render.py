@@ -57,6 +57,7 @@ def to_markdown(summary: RunSummary) -> str:
     lines += _md_section("Not analysed", [f"- ❌ {code_span(path)}: {plain_text('; '.join(why))}"
                                           for path, why in summary.ledger.unanalysed().items()])
     lines += _md_section("Escalations", [f"- {model_text(e)}" for e in summary.escalations])
+    lines += _md_section("Stale baseline", [f"- {plain_text(e)}" for e in summary.stale_baseline])
     lines += _md_section("Not read by a model", [f"- {plain_text(s)}" for s in summary.skipped])
     lines += _md_section("Newly eligible tasks",
                          [f"- {model_text(t)}" for t in summary.newly_eligible])

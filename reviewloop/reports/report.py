@@ -28,7 +28,8 @@ NOTHING = "nothing to review"
 # The top-level keys of `to_json`, in order; consumers (the Action, scripts) rely on them.
 JSON_KEYS = ("verdict", "task", "files", "tests", "spec_progress", "unfinished", "landed",
              "rounds", "gates", "reviewers", "health", "findings", "counts", "newly_eligible",
-             "usage", "llm", "escalations", "skipped", "spec_restored", "ledger")
+             "usage", "llm", "escalations", "skipped", "stale_baseline", "spec_restored",
+             "ledger")
 
 
 class ReviewerOutcome(BaseModel):
@@ -77,6 +78,8 @@ class RunSummary(BaseModel):
     # (name, passed, summary) of each gate
     gates: list[tuple[str, bool, str]] = Field(default_factory=list[tuple[str, bool, str]])
     skipped: list[str] = Field(default_factory=list[str])  # "path: reason" of files not read
+    # baseline entries the review could have used and matched nothing (`suppressions.stale`)
+    stale_baseline: list[str] = Field(default_factory=list[str])
     # "id title: what" of other tasks' lines of the spec an agent changed, put back
     spec_restored: list[str] = Field(default_factory=list[str])
     # reviewers over `[review] max_reviewers`, not run (also an escalation naming them)
@@ -288,6 +291,7 @@ def to_json(summary: RunSummary, *, models: bool = False) -> dict[str, Any]:
         "llm": summary.llm,
         "escalations": list(summary.escalations),
         "skipped": list(summary.skipped),
+        "stale_baseline": list(summary.stale_baseline),
         "spec_restored": list(summary.spec_restored),
         "ledger": dump(summary.ledger),
     }

@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reviewloop.checks.suppressions.stale import stale_baseline
 from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
 from reviewloop.findings.ledger import Health
@@ -162,6 +163,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                                        settings.gates.protected_branches)
             summary = with_findings(summary, config_findings(repo, trusted, pr_changes(
                 trusted, pull_request)) if trusted else [], changes, content, suppress)
+            summary = summary.model_copy(update={"stale_baseline": stale_baseline(
+                suppress, summary.ledger, changes.paths, lambda p: (content / p).exists())})
         listed = [*summary.files_created, *summary.files_modified, *summary.files_deleted]
         summary = redacted(summary.model_copy(update={  # printed, written, posted: nothing
             "skipped": [*outside, *one_reason_each([*summary.skipped, *left_out_reasons(

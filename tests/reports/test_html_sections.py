@@ -24,7 +24,8 @@ MARKDOWN_SECTIONS = {"Files": "files", "Gates": "reviewers", "Remaining findings
                      "Fixed": "findings", "Nits": "findings", "Outside the change": "findings",
                      "Suppressed": "findings", "Reviewers": "reviewers",
                      "Analyzers": "analyzers", "Not analysed": "coverage",
-                     "Escalations": "verdict", "Not read by a model": "not-read",
+                     "Escalations": "verdict", "Stale baseline": "verdict",
+                     "Not read by a model": "not-read",
                      "Newly eligible tasks": "eligible"}
 MARKDOWN_FACTS = {"Files", "Tests passing", "Spec progress", "Review rounds", "Findings fixed",
                   "Findings remaining", "Nits", "Tokens", "Fallback model", "Spec put back"}
@@ -35,6 +36,7 @@ JSON_SECTIONS = {"verdict": "verdict", "task": "title", "files": "facts", "tests
                  "reviewers": "reviewers", "health": "coverage", "findings": "findings",
                  "counts": "facts", "newly_eligible": "eligible", "usage": "facts",
                  "llm": "facts", "escalations": "verdict", "skipped": "not-read",
+                 "stale_baseline": "verdict",
                  "spec_restored": "facts", "ledger": "findings"}
 
 
@@ -111,6 +113,7 @@ def summaries(draw: st.DrawFn) -> RunSummary:
         fallbacks=draw(st.lists(phrases, max_size=2)),
         spec_restored=draw(st.lists(st.tuples(words, phrases).map(": ".join), max_size=2)),
         escalations=draw(st.lists(phrases, max_size=2)),
+        stale_baseline=draw(st.lists(phrases, max_size=2)),
         gates=draw(st.lists(st.tuples(words, st.booleans(), phrases), max_size=2)),
         skipped=draw(st.lists(st.tuples(paths, phrases).map(": ".join), max_size=3)),
         line_counts=draw(st.dictionaries(paths, st.tuples(st.integers(0, 99),
@@ -139,7 +142,8 @@ def test_the_page_shows_every_section_and_text_of_the_markdown_and_json(summary:
     passed = data["tests"]["passed"]
     expected: dict[str, list[str]] = {
         "not-read": data["skipped"], "eligible": data["newly_eligible"],
-        "verdict": [data["verdict"].split("; ")[0], *data["escalations"]],
+        "verdict": [data["verdict"].split("; ")[0], *data["escalations"],
+                    *data["stale_baseline"]],
         "facts": [*(f"Fallback model: {f}" for f in data["usage"]["fallbacks"]),
                   *(f"Spec put back: {f} by the agent; not landed"
                     for f in data["spec_restored"]),

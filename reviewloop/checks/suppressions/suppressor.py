@@ -137,7 +137,7 @@ class Suppressor:
         return self._markers[path]
 
     def _baseline(self, finding: Finding) -> Suppression | None:
-        entry = next((e for e in self.baseline if _matches(e, finding)), None)
+        entry = next((e for e in self.baseline if baseline_matches(e, finding)), None)
         if entry is None:
             return None
         return Suppression(kind="baseline", where=entry.source, by=entry.by,
@@ -313,7 +313,7 @@ def _reason(marker: Marker) -> str:
     return marker.text.replace(SPANNED, " ")
 
 
-def _matches(entry: BaselineEntry, finding: Finding) -> bool:
+def baseline_matches(entry: BaselineEntry, finding: Finding) -> bool:
     """By fingerprint, or by file and rule: the rule as the analyzer names it (`B602`) or as
     SARIF and code scanning show it (`bandit/B602`), as an inline marker takes either."""
     if entry.fingerprint:
