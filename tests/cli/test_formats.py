@@ -202,14 +202,16 @@ def test_format_sarif_prints_a_valid_log_and_matches_the_sarif_file(changed: Pat
         "ruff-maintainability/E722"}
 
 
-def test_json_is_format_json_and_the_last_of_the_two_wins(changed: Path):
+def test_json_is_format_json_and_a_contradicting_format_is_refused(changed: Path):
     as_json = review(changed, "review", "--json")
     assert as_json.returncode == 1, as_json.stderr
     report = json.loads(as_json.stdout)
     same = json.loads(review(changed, "review", "--format", "json").stdout)
     assert (report["verdict"], report["counts"], report["ledger"]) == \
         (same["verdict"], same["counts"], same["ledger"])
-    assert review(changed, "review", "--json", "--format", "ruff").stdout.startswith("pkg/")
+    both = review(changed, "review", "--json", "--format", "ruff")  # not the later one
+    assert (both.returncode, both.stdout) == (2, "")
+    assert "--json and --format ruff ask for two formats" in both.stderr
 
 
 def test_format_written_to_a_file_keeps_the_terminal_summary(changed: Path, tmp_path):
