@@ -260,15 +260,10 @@ def _classify(reports: Sequence[Finding], scope: tuple[_Lines, _Lines], rnd: Rou
 
 def _new_entry(reports: Sequence[Finding], status: Status, reason: str,
                suppression: Suppression | None, round_no: int) -> Entry:
-    """An entry built of parts already held to their models: its reports are validated
-    findings (a fingerprint of 64 hex digits, computed when a report is made), the status and
-    suppression come as their own types, the round from a validated round; validating them
-    again was a third of recording a round's entries (1,297 entries: ~8 of ~30 ms)."""
     anchor = representative(reports)
-    return Entry.model_construct(
-        id=anchor.fingerprint, finding=anchor, reports=list(reports), status=status,
-        history=[Transition.model_construct(status=status, reason=reason, round=round_no)],
-        suppression=suppression)
+    return Entry(id=anchor.fingerprint, finding=anchor, reports=list(reports), status=status,
+                 history=[Transition(status=status, reason=reason, round=round_no)],
+                 suppression=suppression)
 
 
 def _updated(entry: Entry, reports: Sequence[Finding], status: Status, reason: str,
