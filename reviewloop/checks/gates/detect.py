@@ -8,7 +8,6 @@ commands come from `node.py` (the lockfile's package manager).
 
 from __future__ import annotations
 
-import configparser
 import re
 import tomllib
 from collections.abc import Callable
@@ -162,6 +161,8 @@ def _toml(path: Path) -> dict:
 def _ini_has(path: Path, section: str) -> bool:
     if not path.is_file():
         return False
+    import configparser  # here: most projects have no INI file to read (~2 ms an import)
+
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
         parser.read_string(path.read_text(encoding="utf-8", errors="replace"))

@@ -52,6 +52,11 @@ def replaced(text: str) -> str:
     return held.pattern.sub(lambda m: f"[REDACTED:{held.labels[m.group(0)]}]", text)
 
 
+def holding() -> bool:
+    """Whether any value is held (none is, in a review without a model round)."""
+    return _held.pattern is not None
+
+
 def found_in(text: str) -> bool:
     """Whether `text` holds a held value."""
     pattern = _held.pattern

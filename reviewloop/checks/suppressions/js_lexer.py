@@ -22,7 +22,9 @@ _WORD = re.compile(  # an identifier, a keyword, a number (`.5`), a private name
 _PUNCTUATOR = re.compile(r"\.\.\.|\?\.(?!\d)|=>|\+\+|--|[!=]==?|\?\?=?|[-+*/%&|^<>=!~?:;,.@]")
 _WORD_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_$")
 _SPACE_RUN = re.compile(f"[{JS_SPACE}]+")
-_SPACES = frozenset(filter(_SPACE_RUN.match, [*map(chr, range(0x3001)), "\ufeff"]))
+# the characters the class takes among those it could (~0.7 ms: one `match` each was ~2.4 ms
+# of every review's start-up)
+_SPACES = frozenset("".join(_SPACE_RUN.findall("".join(map(chr, range(0x3001))) + "\ufeff")))
 _BREAK = re.compile("[\n\r\u2028\u2029]")
 
 
