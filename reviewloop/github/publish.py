@@ -134,7 +134,7 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
             result.reopened += 1
         else:
             _mark(target, posted, "open", result)
-    body = summary_body(report_markdown, target.head_sha, target.key,
+    body = partial(summary_body, report_markdown, target.head_sha, target.key,
                         open_counts=result.open_counts,
                         fixed_count=len(result.ledger.with_status(Status.FIXED)),
                         body_fixed=conv.body_fixed(),
@@ -303,19 +303,33 @@ def _mark(target: Target, posted: PostedFinding, state: str, result: PublishResu
         result.threads_reopened += 1
 
 
-def _upsert_summary(target: Target, comment_id: int | None, body: str,
+def _upsert_summary(target: Target, comment_id: int | None, body: Callable[..., str],
                     result: PublishResult) -> int:
+    """Update the summary, or create one and then write its own id into its marker: only
+    a summary whose marker records its comment's id is read again (`own_summaries`), so a
+    comment the token's account posted quoting a marker is never taken for it."""
     client = target.client
     if comment_id is not None:
-        return client.update_issue_comment(target.repo, comment_id, body)["id"]
+        return client.update_issue_comment(target.repo, comment_id,
+                                           body(own_id=comment_id))["id"]
 
     def create() -> int:
-        return client.create_issue_comment(target.repo, target.number, body)["id"]
+        return client.create_issue_comment(target.repo, target.number, body())["id"]
 
-    def found() -> int | None:  # created by the attempt that failed, with this body
-        return target.read().summary_comment_id
+    def found() -> int | None:  # created by the attempt that failed, its id not in it
+        return max(target.read().unrecorded_summaries, default=None)
 
-    return _create_once(create, found, result)
+    created = _create_once(create, found, result)
+    try:
+        return client.update_issue_comment(target.repo, created, body(own_id=created))["id"]
+    except GitHubError as exc:  # answered 5xx, maybe carried out: recorded now?
+        maybe = exc.uncertain or exc.status is None or exc.status >= 500
+        if not maybe or result.read_backs >= MAX_READ_BACKS:
+            raise
+        result.read_backs += 1
+        if target.read().summary_comment_id != created:
+            raise
+        return created
 
 
 def _create_once(create: Callable[[], T], found: Callable[[], T | None],
