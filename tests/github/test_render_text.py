@@ -22,6 +22,7 @@ import cmarkgfm
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reviewloop.app.pr_command import nothing_changed
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.github.markers import read_marker, repository_key, strip_marker
 from reviewloop.github.render import comment_body, review_body, unmentioned
@@ -66,6 +67,17 @@ def test_the_review_bodys_hostile_title_is_text() -> None:
     assert ("\\!\\[px\\](https\\://evil.example/p.png) \\<img src=x\\> `@someone` `#12` "
             "(review-security)") in body
     assert "<img" not in cmarkgfm.github_flavored_markdown_to_html(strip_marker(body))
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(escalations=st.lists(TEXT, max_size=3))
+def test_a_fix_that_changed_nothing_names_its_escalations_as_text(
+        escalations: list[str]) -> None:
+    """`/reviewloop fix`'s reply when nothing could be fixed lists the escalations, a
+    finding's title among them."""
+    page = rendered(nothing_changed(escalations))
+    assert set(page.tags) <= OWN, escalations
+    assert not re.search(r"@\w|#\d", "".join(page.text)), escalations
 
 
 # --- inline comments: Markdown as written, no mention --------------------------------
