@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from reviewloop.findings.ledger import Health, Ledger, Status
 from reviewloop.findings.schema import Finding
@@ -30,7 +30,6 @@ from reviewloop.github.converge import Code, Convergence, converge
 from reviewloop.github.moves import (
     MAX_MOVED,
     Move,
-    gone_or,
     interrupted,
     missing,
     on_new_path,
@@ -41,7 +40,7 @@ from reviewloop.github.moves import (
 from reviewloop.github.plan import MAX_INLINE, InlineComment, ReviewPlan, plan_review
 from reviewloop.github.posted import PostedFinding, PostedState, fetch_state
 from reviewloop.github.render import followed_in, restated, review_text, summary_body, superseded
-from reviewloop.github.threads import Identity, set_resolved
+from reviewloop.github.threads import Identity, minimize, set_resolved
 
 MAX_READ_BACKS = 3  # uncertain creates recovered per publish before giving up
 T = TypeVar("T")
@@ -159,8 +158,9 @@ def whole(health: Sequence[Health]) -> bool:
 
 def _fold(target: Target, state: PostedState, result: PublishResult) -> None:
     """Retire the second copies two runs at once left (a second summary, a second inline
-    comment for one finding): each is edited to say so, without a marker, its thread
-    resolved, so that the PR keeps one of each and no later run reads them again."""
+    comment for one finding): each is edited to say so, without a marker, hidden as a
+    duplicate (`minimize`) and its thread resolved, so that the PR keeps one of each and
+    no later run reads them again."""
     client = target.client
     carried = interrupted(state)
     for posted in state.duplicates:
@@ -173,15 +173,28 @@ def _fold(target: Target, state: PostedState, result: PublishResult) -> None:
                            kept.url or f"#discussion_r{kept.comment_id}") \
             if kept is not None and kept.inline and kept.path != posted.path \
             else superseded("finding")
-        if posted.comment_id is not None and gone_or(partial(
+        if posted.comment_id is not None and _retired(client, partial(
                 client.update_review_comment, target.repo, posted.comment_id, text)):
             result.folded += 1
         if posted.thread is not None:  # after the edit, as in `_moved_from`
             set_resolved(client, posted.thread, True)
     for comment_id in state.extra_summaries:
-        if gone_or(partial(client.update_issue_comment, target.repo, comment_id,
-                            superseded("summary"))):
+        if _retired(client, partial(client.update_issue_comment, target.repo, comment_id,
+                                    superseded("summary"))):
             result.folded += 1
+
+
+def _retired(client: GitHubClient, edit: Callable[[], dict[str, Any]]) -> bool:
+    """`edit()` a second copy to say so, then hide it as a duplicate; False when it is gone
+    (404: deleted since it was read)."""
+    try:
+        edited = edit()
+    except GitHubError as exc:
+        if exc.status != 404:
+            raise
+        return False
+    minimize(client, str(edited.get("node_id") or ""))
+    return True
 
 
 def _land(target: Target, moving: Sequence[PostedFinding], moves: Sequence[Move],

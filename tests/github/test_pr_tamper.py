@@ -202,6 +202,9 @@ def test_second_copies_from_two_runs_at_once_are_retired_by_the_next_run(gh,
     retired = [c for c in github_fake.state.review_comments if c["id"] != first_inline]
     assert [c["body"].startswith("_reviewloop: this finding is a second copy")
             for c in retired] == [True]
+    second_summary = [c for c in github_fake.state.issue_comments if c["id"] != oldest]
+    assert sorted(github_fake.minimized) == sorted(  # hidden as duplicates on GitHub too
+        (c["node_id"], "DUPLICATE") for c in [*retired, *second_summary])
     state = Target(gh, REPO, PR, SHA3, KEY).read()
     assert state.duplicates == [] and state.extra_summaries == []
     assert _publish(gh, SHA2).folded == 0
@@ -257,3 +260,17 @@ def test_a_second_copy_deleted_meanwhile_is_left_alone(gh, github_fake) -> None:
                                             if c["id"] != duplicate]
     result = _publish(gh, SHA2, state=state)
     assert result.folded == 1 and len(_ours(github_fake, "summary")) == 1
+
+
+def test_a_token_that_may_not_hide_comments_still_retires_the_second_copies(
+        gh, github_fake) -> None:
+    """Hiding a comment is GraphQL; where the token may not use it, the second copies are
+    still edited to say so, their markers gone, and the run goes on."""
+    empty = Target(gh, REPO, PR, SHA1, KEY).read()
+    _publish(gh, SHA1, state=empty)
+    _publish(gh, SHA1, state=empty)
+    github_fake.graphql_forbidden = True
+    github_fake.push(REPO, PR, DIFF, head_sha=SHA2)
+    result = _publish(gh, SHA2)
+    assert result.folded == 2 and github_fake.minimized == []
+    assert len(_ours(github_fake, "summary")) == len(_ours(github_fake, "finding")) == 1
