@@ -12,7 +12,7 @@ updated, the `reviewloop` commit status set), or, for a fork, posts the fix as s
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +52,7 @@ from reviewloop.github.publish import Target
 from reviewloop.github.render import safe
 from reviewloop.github.status import set_status
 from reviewloop.github.verdict import Delivery
+from reviewloop.reports.render import model_text
 from reviewloop.runs.pr_fix import (
     FixedTree,
     FixModels,
@@ -285,7 +286,7 @@ def fix(job: Job) -> int:
     identity = {} if job.pull.fork else commit_identity(job.repo, job.env)
     fixed = _fix(job, request, ledger, targets)
     if not fixed.paths:
-        job.reply(answer(safe(_nothing_changed(fixed)), job.comment.comment_id,
+        job.reply(answer(safe(nothing_changed(fixed.escalations)), job.comment.comment_id,
                          event.head_sha, job.key))
         return ExitCode.BLOCKING
     if job.pull.fork:
@@ -333,8 +334,10 @@ def _fix(job: Job, request: FixRequest, ledger: Ledger, targets: list[Finding]) 
         return fix_pull_request(job.root, trusted, request, ledger, targets, models)
 
 
-def _nothing_changed(fixed: FixedTree) -> str:
-    why = "\n".join(f"- {e.splitlines()[0]}" for e in fixed.escalations[:10])
+def nothing_changed(escalations: Sequence[str]) -> str:
+    """The reply to a fix that changed nothing: the first line of each escalation (a
+    finding's title among them: a model's words, shown as text, `model_text`)."""
+    why = "\n".join(f"- {model_text(e.splitlines()[0])}" for e in escalations[:10] if e)
     return ("reviewloop could not fix these findings: nothing was pushed."
             + (f"\n\n{why}" if why else ""))
 

@@ -8,7 +8,11 @@ waiting for an answer waited forever. A blank line is no message and gets no rep
 A request whose `id` is no string or integer (a float, null, a boolean, an array, an
 object: MCP allows only the two) is -32600 with a null id too. The SDK reads such a line as
 a notification, dropping the `id`, and answers nothing; only the raw line tells, so the
-transport reads stdin itself (`Lines`) and notes for each line whether it carried an `id`."""
+transport reads stdin itself (`Lines`) and notes for each line whether it carried an `id`.
+
+At the end of stdin the SDK stopped serving at once, and a request still in progress (a
+review) was never answered. The read stream now ends only once every request it passed on
+has been answered or cancelled by the client (`InFlight`)."""
 
 from __future__ import annotations
 
@@ -90,15 +94,82 @@ class Lines:
         return str(line)
 
 
+class InFlight:
+    """The requests passed on to the server and not yet answered (a response or an error
+    sent for their id) nor cancelled by the client (`notifications/cancelled`, after which
+    MCP sends no answer), by id."""
+
+    def __init__(self) -> None:
+        self._ids: set[str | int] = set()
+        self._changed: Any = None  # an anyio.Event, made in the event loop
+
+    def received(self, message: Any) -> None:
+        import mcp_types as types
+
+        if isinstance(message, types.JSONRPCRequest):
+            self._ids.add(message.id)
+        elif isinstance(message, types.JSONRPCNotification) and \
+                message.method == "notifications/cancelled":
+            self._done((message.params or {}).get("requestId"))
+
+    def sent(self, message: Any) -> None:
+        import mcp_types as types
+
+        if isinstance(message, types.JSONRPCResponse | types.JSONRPCError):
+            self._done(message.id)
+
+    def _done(self, request_id: Any) -> None:
+        if request_id in self._ids:
+            self._ids.discard(request_id)
+            if self._changed is not None:
+                self._changed.set()
+
+    async def drained(self) -> None:
+        """Return once no request is in flight."""
+        import anyio
+
+        while self._ids:
+            self._changed = anyio.Event()
+            await self._changed.wait()
+
+
+class Answered:
+    """The transport's write stream, each message sent noted in `flight` (even when the
+    client is gone and the send fails: that request will never be answered either)."""
+
+    def __init__(self, inner: Any, flight: InFlight):
+        self._inner = inner
+        self._flight = flight
+
+    async def send(self, item: SessionMessage) -> None:
+        try:
+            await self._inner.send(item)
+        finally:
+            self._flight.sent(item.message)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+    async def __aenter__(self) -> Answered:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc_val: BaseException | None, exc_tb: TracebackType | None) -> None:
+        await self.aclose()
+
+
 class Answering:
     """The transport's read stream, with each unreadable line answered on `write` (and not
     passed on), and each notification whose line carried an `id` (one the SDK could not read
-    as a request's); every other message is passed on as it came."""
+    as a request's); every other message is passed on as it came, noted in `flight`, and
+    the stream ends only once no request passed on is in flight."""
 
-    def __init__(self, inner: Any, write: Any, carried: deque[bool] | None = None):
+    def __init__(self, inner: Any, write: Any, carried: deque[bool] | None = None,
+                 flight: InFlight | None = None):
         self._inner = inner
         self._write = write
         self._carried = carried
+        self._flight = flight or InFlight()
 
     @property
     def last_context(self) -> Any:  # the sender's context, which the dispatcher restores
@@ -109,16 +180,27 @@ class Answering:
         from mcp.shared.message import SessionMessage
 
         while True:
-            item = await self._inner.receive()
+            item = await self._next()
             carried = bool(self._carried.popleft()) if self._carried else False
             if not isinstance(item, Exception):
                 if not (carried and isinstance(item.message, types.JSONRPCNotification)):
+                    self._flight.received(item.message)
                     return item
                 await self._write.send(SessionMessage(bad_id_reply()))
                 continue
             reply = malformed_reply(item)
             if reply is not None:
                 await self._write.send(SessionMessage(reply))
+
+    async def _next(self) -> SessionMessage | Exception:
+        """The next item; at the end of stdin, only once every request is answered."""
+        import anyio
+
+        try:
+            return await self._inner.receive()
+        except (anyio.EndOfStream, anyio.ClosedResourceError):
+            await self._flight.drained()
+            raise
 
     async def aclose(self) -> None:
         await self._inner.aclose()
@@ -189,5 +271,6 @@ async def serve_stdio(app: Any) -> None:
         lines = Lines(anyio.wrap_file(io.TextIOWrapper(wire, encoding="utf-8",
                                                        errors="replace")))
         async with stdio_server(stdin=lines) as (read, write):  # type: ignore[arg-type]
-            await server.run(Answering(read, write, lines.carried), write,
-                             server.create_initialization_options())
+            flight = InFlight()
+            await server.run(Answering(read, write, lines.carried, flight),
+                             Answered(write, flight), server.create_initialization_options())

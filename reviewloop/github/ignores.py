@@ -21,6 +21,7 @@ from reviewloop.github.markers import read_marker, with_marker
 from reviewloop.github.records import FindingRecord
 from reviewloop.github.render import safe
 from reviewloop.github.threads import Identity
+from reviewloop.reports.render import model_text
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class IgnoreRecord:
 
 def ignore_body(record: FindingRecord, ignore: IgnoreRecord, key: bytes) -> str:
     """The bot's answer to the command, which is also its durable record."""
-    text = safe(f"🔕 **Ignored** `{record.fingerprint[:12]}` {record.title} "
+    text = safe(f"🔕 **Ignored** `{record.fingerprint[:12]}` {model_text(record.title)} "
                 f"(`{record.location}`) — by @{ignore.by}: {ignore.reason}\n\n"
                 "Later reviews of this pull request count it as suppressed.")
     return with_marker(text, "ignore", ignore.data(), key)

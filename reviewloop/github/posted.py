@@ -62,8 +62,13 @@ class PostedState:
     # a second inline comment of ours for a finding (two runs at once): should be none
     duplicates: list[PostedFinding] = field(default_factory=list)
     reviewed_heads: frozenset[str] = frozenset()
-    summary_comment_id: int | None = None  # the newest summary of ours
-    extra_summaries: list[int] = field(default_factory=list)  # older ones: should be none
+    # the summary reviewloop created (its marker records its comment id), the oldest if
+    # two runs at once each created one (`own_summaries`)
+    summary_comment_id: int | None = None
+    extra_summaries: list[int] = field(default_factory=list)  # the others: should be none
+    # of those, the ones whose marker records no id: a creation cut short (`publish`'s
+    # read-back finds it there), an older release's, or the account quoting a marker
+    unrecorded_summaries: tuple[int, ...] = ()
     # links to comments of ours whose summary marker has text added below it: edited after
     # posting, so never read again (`markers.buried`); the summary says so
     edited_summaries: tuple[str, ...] = ()
@@ -125,11 +130,9 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
             record = FindingRecord.parse(data)
             if record is not None:
                 findings.setdefault(record.fingerprint, PostedFinding(record))
-    summaries = {int(comment["id"]): marker.data for comment in issue_comments
-                 if identity.wrote(comment)
-                 and (marker := read_marker(comment.get("body"), key, "summary")) is not None}
-    # two runs at once may each have started one: the newest is kept, the others removed
-    summary_id = max(summaries, default=None)
+    summaries, unrecorded = own_summaries(issue_comments, key, identity)
+    # two runs at once may each have started one: the oldest is kept, the others retired
+    summary_id = min(summaries, default=None)
     summary = summaries.get(summary_id) if summary_id is not None else None
     in_bodies = {fp: state for state in ("fixed", "left")
                  for fp in (summary or {}).get(state) or ()}
@@ -147,20 +150,47 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
         {fp[:SHORT_LENGTH] for fp in findings}
     return PostedState(findings=findings, duplicates=duplicates,
                        reviewed_heads=frozenset(heads), summary_comment_id=summary_id,
-                       extra_summaries=sorted(set(summaries) - {summary_id}),
+                       extra_summaries=sorted({*summaries, *unrecorded} - {summary_id}),
+                       unrecorded_summaries=tuple(unrecorded),
                        edited_summaries=tuple(
                            _link(c) for c in issue_comments if identity.wrote(c)
                            and _shaped(c, buried_marker(c.get("body"), key, "summary"))),
                        other_summaries=_other_summaries(issue_comments, key, identity),
                        lost=lost, last_reviewed_head=(summary or {}).get("head"),
                        # a marker from before it said so: not known whole
-                       last_review_whole=(summary or {}).get("whole") is True and not lost,
+                       # and a second summary: the kept one may be the older state
+                       last_review_whole=(summary or {}).get("whole") is True and not lost
+                       and len(summaries) < 2,
                        last_review_llm=(summary or {}).get("llm") is not False,
                        last_reviewed_base=_text((summary or {}).get("base")),
                        last_reviewed_base_ref=_text((summary or {}).get("base_ref")),
                        identity=identity,
                        threads_unavailable=threads.unavailable,
                        ignored=read_ignores(issue_comments, key, identity))
+
+
+def own_summaries(issue_comments: Iterable[Mapping[str, Any]], key: bytes,
+                  identity: Identity) -> tuple[dict[int, dict[str, Any]], list[int]]:
+    """The summaries reviewloop created on the PR, by comment id, with their marker's data;
+    and the ids of the token account's other comments in a summary's shape (`_shaped`)
+    whose marker does not record their own id: a summary whose creation was cut short
+    before its id was written in (`publish`), or from before ids were, or one the account
+    posted quoting a marker (the key is public: a workflow echoing a PR author's text as
+    that account) — never read, only retired. A marker recording another comment's id is a
+    copy, neither read nor touched."""
+    recorded: dict[int, dict[str, Any]] = {}
+    unrecorded: list[int] = []
+    for comment in issue_comments:
+        marker = read_marker(comment.get("body"), key, "summary") \
+            if identity.wrote(comment) else None
+        if marker is None or not _shaped(comment, marker):
+            continue
+        own = marker.data.get("id")
+        if own is None:
+            unrecorded.append(int(comment["id"]))
+        elif own == comment["id"]:
+            recorded[int(comment["id"])] = marker.data
+    return recorded, unrecorded
 
 
 def _link(comment: Mapping[str, Any]) -> str:

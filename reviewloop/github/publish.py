@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from reviewloop.findings.ledger import Health, Ledger, Status
 from reviewloop.findings.schema import Finding
@@ -30,7 +30,6 @@ from reviewloop.github.converge import Code, Convergence, converge
 from reviewloop.github.moves import (
     MAX_MOVED,
     Move,
-    gone_or,
     interrupted,
     missing,
     on_new_path,
@@ -41,7 +40,7 @@ from reviewloop.github.moves import (
 from reviewloop.github.plan import MAX_INLINE, InlineComment, ReviewPlan, plan_review
 from reviewloop.github.posted import PostedFinding, PostedState, fetch_state
 from reviewloop.github.render import followed_in, restated, review_text, summary_body, superseded
-from reviewloop.github.threads import Identity, set_resolved
+from reviewloop.github.threads import Identity, minimize, set_resolved
 
 MAX_READ_BACKS = 3  # uncertain creates recovered per publish before giving up
 T = TypeVar("T")
@@ -134,7 +133,7 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
             result.reopened += 1
         else:
             _mark(target, posted, "open", result)
-    body = summary_body(report_markdown, target.head_sha, target.key,
+    body = partial(summary_body, report_markdown, target.head_sha, target.key,
                         open_counts=result.open_counts,
                         fixed_count=len(result.ledger.with_status(Status.FIXED)),
                         body_fixed=conv.body_fixed(),
@@ -159,8 +158,9 @@ def whole(health: Sequence[Health]) -> bool:
 
 def _fold(target: Target, state: PostedState, result: PublishResult) -> None:
     """Retire the second copies two runs at once left (a second summary, a second inline
-    comment for one finding): each is edited to say so, without a marker, its thread
-    resolved, so that the PR keeps one of each and no later run reads them again."""
+    comment for one finding): each is edited to say so, without a marker, hidden as a
+    duplicate (`minimize`) and its thread resolved, so that the PR keeps one of each and
+    no later run reads them again."""
     client = target.client
     carried = interrupted(state)
     for posted in state.duplicates:
@@ -173,15 +173,28 @@ def _fold(target: Target, state: PostedState, result: PublishResult) -> None:
                            kept.url or f"#discussion_r{kept.comment_id}") \
             if kept is not None and kept.inline and kept.path != posted.path \
             else superseded("finding")
-        if posted.comment_id is not None and gone_or(partial(
+        if posted.comment_id is not None and _retired(client, partial(
                 client.update_review_comment, target.repo, posted.comment_id, text)):
             result.folded += 1
         if posted.thread is not None:  # after the edit, as in `_moved_from`
             set_resolved(client, posted.thread, True)
     for comment_id in state.extra_summaries:
-        if gone_or(partial(client.update_issue_comment, target.repo, comment_id,
-                            superseded("summary"))):
+        if _retired(client, partial(client.update_issue_comment, target.repo, comment_id,
+                                    superseded("summary"))):
             result.folded += 1
+
+
+def _retired(client: GitHubClient, edit: Callable[[], dict[str, Any]]) -> bool:
+    """`edit()` a second copy to say so, then hide it as a duplicate; False when it is gone
+    (404: deleted since it was read)."""
+    try:
+        edited = edit()
+    except GitHubError as exc:
+        if exc.status != 404:
+            raise
+        return False
+    minimize(client, str(edited.get("node_id") or ""))
+    return True
 
 
 def _land(target: Target, moving: Sequence[PostedFinding], moves: Sequence[Move],
@@ -303,19 +316,33 @@ def _mark(target: Target, posted: PostedFinding, state: str, result: PublishResu
         result.threads_reopened += 1
 
 
-def _upsert_summary(target: Target, comment_id: int | None, body: str,
+def _upsert_summary(target: Target, comment_id: int | None, body: Callable[..., str],
                     result: PublishResult) -> int:
+    """Update the summary, or create one and then write its own id into its marker: only
+    a summary whose marker records its comment's id is read again (`own_summaries`), so a
+    comment the token's account posted quoting a marker is never taken for it."""
     client = target.client
     if comment_id is not None:
-        return client.update_issue_comment(target.repo, comment_id, body)["id"]
+        return client.update_issue_comment(target.repo, comment_id,
+                                           body(own_id=comment_id))["id"]
 
     def create() -> int:
-        return client.create_issue_comment(target.repo, target.number, body)["id"]
+        return client.create_issue_comment(target.repo, target.number, body())["id"]
 
-    def found() -> int | None:  # created by the attempt that failed, with this body
-        return target.read().summary_comment_id
+    def found() -> int | None:  # created by the attempt that failed, its id not in it
+        return max(target.read().unrecorded_summaries, default=None)
 
-    return _create_once(create, found, result)
+    created = _create_once(create, found, result)
+    try:
+        return client.update_issue_comment(target.repo, created, body(own_id=created))["id"]
+    except GitHubError as exc:  # answered 5xx, maybe carried out: recorded now?
+        maybe = exc.uncertain or exc.status is None or exc.status >= 500
+        if not maybe or result.read_backs >= MAX_READ_BACKS:
+            raise
+        result.read_backs += 1
+        if target.read().summary_comment_id != created:
+            raise
+        return created
 
 
 def _create_once(create: Callable[[], T], found: Callable[[], T | None],

@@ -3,7 +3,10 @@ body, the summary comment, and the edits that mark a comment fixed or open again
 
 Pure functions. Text that reviewloop did not write itself — titles, rationales, analyzer
 messages, the report — is redacted and `neutralise`d, so it can neither leak a secret nor
-open an HTML comment; each body ends with one signed marker (`github/markers.py`).
+open an HTML comment; each body ends with one signed marker (`github/markers.py`). In the
+review body and the summary a model's words are plain text (`reports.render.model_text`:
+no link, image, HTML, mention or cross-reference); an inline comment passes its Markdown
+through (code, a suggestion), but no `@name` in it can notify anyone (`unmentioned`).
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from markdown_it import MarkdownIt
+
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.findings.schema import SHORT_LENGTH, Finding, Severity
 from reviewloop.git.names import printable
 from reviewloop.github.markers import neutralise, read_marker, seal, strip_marker, with_marker
 from reviewloop.github.records import FindingRecord
-from reviewloop.reports.render import code_span
+from reviewloop.reports.render import code_span, model_text, plain_text
 
 MAX_BODY = 60_000  # GitHub rejects comment and review bodies over 65,536 characters
 _INLINE_TEXT = 20_000  # characters of an inline comment's text, before its suggestion
@@ -28,11 +33,27 @@ _ROOM_KEY = bytes(32)  # any key: a marker's length does not depend on it
 _FIXED = "✅ **Fixed**"
 _LEFT = "⏭️ **No longer in this pull request**"
 _SUGGESTION = re.compile(r"^(`{3,})suggestion\n.*?^\1$", re.M | re.S)
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")  # what starts a user's or a team's mention
+_JOINER = "\u2060"  # a word joiner: shows nothing, and `@\u2060name` mentions no one
 
 
 def safe(text: str) -> str:
     """Redacted and unable to open an HTML comment: for every text reviewloop quotes."""
     return neutralise(redact(text))
+
+
+def unmentioned(markdown: str) -> str:
+    """`markdown` as written, except that no `@name` in it is a mention GitHub notifies:
+    outside code blocks (fenced or indented, where a mention is text, found by a
+    CommonMark parser, not guessed: an HTML block or a backtick in a fence's info string
+    makes a fence-like line text) each `@` before a name gets a word joiner, which shows
+    nothing. Line endings become `\n`, as Markdown reads them."""
+    lines = markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    code = {line for token in MarkdownIt("commonmark").parse("\n".join(lines))
+            if token.type in ("fence", "code_block") and token.map
+            for line in range(*token.map)}
+    return "\n".join(text if n in code else _MENTION.sub("@" + _JOINER, text)
+                     for n, text in enumerate(lines))
 
 
 def comment_body(finding: Finding, key: bytes, *, span: tuple[int, int] | None = None,
@@ -52,6 +73,7 @@ def comment_body(finding: Finding, key: bytes, *, span: tuple[int, int] | None =
     text = safe("\n\n".join(parts))
     if len(text) > _INLINE_TEXT:  # a model's rationale can be any length; GitHub's limit not
         text = text[:_INLINE_TEXT] + "\n\n… cut here: GitHub's size limit for a comment."
+    text = unmentioned(text)  # a model's Markdown as written, but it notifies no one
     if suggest and finding.replacement is not None:
         # code applied as it stands: redacted, not escaped (a fence shows `<!--` as text)
         block = _suggestion_block(redact(finding.replacement))
@@ -106,7 +128,7 @@ def carried(body: str, finding: Finding, key: bytes) -> str | None:
     if text.startswith((_FIXED, _LEFT)):
         text = text.split("\n\n", 1)[1] if "\n\n" in text else ""
     text = _SUGGESTION.sub("_The suggested replacement was for its old place._", text)
-    return with_marker(neutralise(text), "finding",
+    return with_marker(unmentioned(neutralise(text)), "finding",
                        {"f": FindingRecord.of(finding).data(), "st": "open"}, key)
 
 
@@ -128,9 +150,11 @@ def followed_in(path: str, line: int, url: str) -> str:
 
 def superseded(what: str) -> str:
     """The text that replaces a second copy of one of our comments (`what`: "finding",
-    "summary"), made by two runs at once: no marker, so no run reads it again."""
-    return (f"_reviewloop: another run posted this {what} at the same time. The copy "
-            "reviewloop keeps up to date is the other one; this one is no longer "
+    "summary"), made by two runs at once (or, a summary, by a run cut short or an older
+    release): no marker, so no run reads it again."""
+    return (f"_reviewloop: this {what} is a second copy (two runs at once, or a summary "
+            "from an interrupted run or an earlier release). The copy reviewloop keeps up "
+            "to date is another comment on this pull request; this one is no longer "
             "updated._\n")
 
 
@@ -198,16 +222,18 @@ def _marker_cost(finding: Finding) -> int:
 
 
 def _body_item(finding: Finding, *, detail: bool) -> str:
+    """A finding's line in the review body: its title, and with `detail` the start of its
+    rationale, as plain text (`model_text`), redacted first."""
     sev = finding.severity
     text = (f"- {sev.emoji} **{sev.label}** {code_span(finding.location)} "
-            f"{printable(finding.title)} "
-            f"({', '.join(finding.agents)})")
+            f"{model_text(redact(printable(finding.title)))} "
+            f"({plain_text(', '.join(finding.agents))})")
     if detail:
-        rationale = " ".join(finding.rationale.split())
+        rationale = " ".join(redact(finding.rationale).split())
         if len(rationale) > _RATIONALE_IN_BODY:
             rationale = rationale[:_RATIONALE_IN_BODY - 1] + "…"
-        text += f"\n  {rationale}"
-    return safe(text)
+        text += f"\n  {model_text(rationale)}"
+    return neutralise(text)
 
 
 def counts_line(findings: Iterable[Finding | FindingRecord]) -> str:
@@ -231,7 +257,8 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
                  base: tuple[str, str] | None = None, left_count: int = 0,
                  body_left: Iterable[str] = (), llm: bool = True,
                  open_ids: Iterable[str] = (), edited: Sequence[str] = (),
-                 elsewhere: Sequence[tuple[str, str]] = ()) -> str:
+                 elsewhere: Sequence[tuple[str, str]] = (), own_id: int | None = None
+                 ) -> str:
     """The summary comment: what is open on the whole PR, this push's report, the last
     reviewed commit, and a note linking each earlier summary that is no longer read: one
     `edited` below its marker (`markers.buried`), or one `elsewhere`, posted by another
@@ -241,7 +268,9 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
     then known to be missing, not fixed: `github.posted.read_state`), the fixed findings
     that have no comment of their own to carry that state (those listed in review bodies),
     and those whose file left the PR (`left_count` of them in all), whether
-    the review was `whole` (`github.event.review_base`), whether the LLM reviewers ran
+    the review was `whole` (`github.event.review_base`), the comment's own id once GitHub
+    gave it one (`own_id`: only a marker recording its own comment's id is read,
+    `github.posted.own_summaries`), whether the LLM reviewers ran
     (`llm`: absent when they did), and the PR's `base` it was judged against, (commit,
     branch) (`github.followup`).
 
@@ -266,7 +295,8 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
             "\n\n… the rest of the report is in the job summary and SARIF."
     text = f"{head}\n\n{report}\n\n_Last reviewed commit: {head_sha}_"
     data: dict[str, Any] = {"head": head_sha, "open": dict(open_counts), "whole": whole,
-                            **({} if llm else {"llm": False})}
+                            **({} if llm else {"llm": False}),
+                            **({} if own_id is None else {"id": own_id})}
     if base is not None:
         data |= {"base": base[0], "base_ref": base[1]}
     data |= _open_set(data, open_ids)

@@ -19,7 +19,7 @@ from reviewloop.github import remote as remotes
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
 from reviewloop.github.render import MAX_BODY, safe
 from reviewloop.landing.pull_request import ATTENTION_LABEL, PullRequestRef
-from reviewloop.reports.render import to_markdown
+from reviewloop.reports.render import code_span, model_text, plain_text, to_markdown
 from reviewloop.reports.report import RunSummary, cost_text, redacted
 
 _LABEL_COLOR = "d93f0b"
@@ -39,14 +39,14 @@ def pr_body(summary: RunSummary, *, spec: str, run_id: str,
     """The run summary as the pull request's description: the task, escalations first, what
     was spent, findings by agent and severity, then the full report."""
     summary = redacted(summary)
-    task = f"**{safe(summary.task_id)}: {safe(summary.task_title)}**"
-    intro = (f"Implements task {task} from `{safe(spec)}`; merging this pull request ticks "
-             "it on the base branch.")
+    task = f"**{plain_text(summary.task_id)}: {model_text(summary.task_title)}**"
+    intro = (f"Implements task {task} from {code_span(safe(spec))}; merging this pull "
+             "request ticks it on the base branch.")
     lines = [intro, ""]
     if summary.escalations:
         lines += ["> [!WARNING]",
                   "> **Escalated: this run needs a human's attention before merging.**",
-                  *(f"> - {safe(e)}" for e in summary.escalations), ""]
+                  *(f"> - {model_text(e)}" for e in summary.escalations), ""]
     lines += [f"**Spend:** {spend_text(summary, budget_usd)}", ""]
     lines += findings_by_agent(summary)
     report = safe(to_markdown(summary)).rstrip()

@@ -1,5 +1,6 @@
 """Review threads, which only GitHub's GraphQL API exposes: who the token is, which thread
-holds each of reviewloop's comments, and resolving or reopening a thread.
+holds each of reviewloop's comments, resolving or reopening a thread, and hiding a comment
+of ours as a duplicate (`minimize`).
 
 `resolveReviewThread` with the Actions `GITHUB_TOKEN` needs `pull-requests: write`. Where
 GraphQL is not allowed (a read-only or narrower token) `fetch_threads` says so and the
@@ -34,6 +35,10 @@ query($owner: String!, $name: String!, $number: Int!, $after: String) {
 _SET = """
 mutation($id: ID!) {
   %s(input: {threadId: $id}) { thread { id isResolved } }
+}"""
+_MINIMIZE = """
+mutation($id: ID!) {
+  minimizeComment(input: {subjectId: $id, classifier: DUPLICATE}) { clientMutationId }
 }"""
 MAX_THREAD_PAGES = 50  # 5,000 threads: past that a PR is not a review any more
 
@@ -124,6 +129,22 @@ def set_resolved(client: GitHubClient, thread: Thread, resolved: bool) -> bool:
         client.graphql(_SET % name, {"id": thread.id})
     except GitHubError as exc:
         if exc.forbidden:
+            return False
+        raise
+    return True
+
+
+def minimize(client: GitHubClient, node_id: str) -> bool:
+    """Hide the comment `node_id` (its GraphQL id) as a duplicate, as a maintainer's "Hide"
+    does: GitHub folds it away under "This comment was marked as duplicate". False when
+    the token may not (the comment then stays shown, its text saying it is a copy).
+    Hiding twice is harmless, so a 5xx is simply retried."""
+    if not node_id:
+        return False
+    try:
+        client.graphql(_MINIMIZE, {"id": node_id})
+    except GitHubError as exc:
+        if _refused(exc):
             return False
         raise
     return True

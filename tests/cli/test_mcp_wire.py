@@ -2,7 +2,9 @@
 -32700 Parse error (id null) for a line that is not JSON, -32600 Invalid Request for JSON
 that is no message (a request whose `id` is no string or integer among them: the SDK reads
 it as a notification, so the raw line tells); a blank line gets nothing, and the session
-goes on after each."""
+goes on after each. At the end of stdin every request already received is still answered
+(a review in progress ran on, unanswered, until the process ended), but none the client
+cancelled."""
 
 from __future__ import annotations
 
@@ -101,7 +103,7 @@ INITIALIZED = {"jsonrpc": "2.0", "method": "notifications/initialized"}
 
 def _answers(root: Path, messages: list[object], count: int) -> list[dict]:
     """The first `count` replies of a server sent `messages`, its stdin kept open until they
-    came (at EOF the SDK drops the requests still in flight)."""
+    came."""
     proc = subprocess.Popen([sys.executable, "-m", "reviewloop", "mcp"], cwd=root,
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, env=dict(os.environ))
@@ -177,3 +179,41 @@ def test_a_closed_stdin_is_a_usage_error_not_a_crash(tmp_path: Path) -> None:
     assert done.returncode == 2, done.stderr
     assert "stdin is closed" in done.stderr and "fix: let the MCP client start" in done.stderr
     assert "internal error" not in done.stderr and done.stdout == ""
+
+
+def _call(rid: int, tool: str, **arguments: object) -> dict:
+    return {"jsonrpc": "2.0", "id": rid, "method": "tools/call",
+            "params": {"name": tool, "arguments": arguments}}
+
+
+REQUESTS = {"ping": {"method": "ping"}, "tools": {"method": "tools/list"},
+            "runs": _call(0, "list_runs"), "review": _call(0, "review"),
+            "review staged": _call(0, "review", staged=True),
+            "no such tool": _call(0, "no_such_tool")}
+
+
+@settings(max_examples=4, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kinds=st.lists(st.sampled_from(sorted(REQUESTS)), min_size=1, max_size=5),
+       cancel=st.booleans())
+def test_every_request_received_before_stdin_closes_is_answered(
+        tmp_path: Path, kinds: list[str], cancel: bool) -> None:
+    """All requests are written at once and stdin closed behind them, the reviews still
+    running: each gets its one answer before the server exits 0; a review the client
+    cancelled gets none it must wait for, and the server does not wait on it either."""
+    root = tmp_path / "r"
+    if not root.exists():
+        init_repo(root, {"a.py": "x = 1\n"})
+        (root / "a.py").write_text("import subprocess\nsubprocess.call('x', shell=True)\n")
+    sent = [{"jsonrpc": "2.0", **REQUESTS[kind], "id": 10 + n} for n, kind in enumerate(kinds)]
+    cancelled = [_call(99, "review"), {"jsonrpc": "2.0", "method": "notifications/cancelled",
+                                       "params": {"requestId": 99}}] if cancel else []
+    messages = [INITIALIZE, INITIALIZED, *sent, *cancelled]
+    done = subprocess.run([sys.executable, "-m", "reviewloop", "mcp"], cwd=root,
+                          input="".join(json.dumps(m) + "\n" for m in messages),
+                          capture_output=True, text=True, timeout=300, check=False,
+                          env=dict(os.environ))
+    assert done.returncode == 0, done.stderr
+    answered = [json.loads(line)["id"] for line in done.stdout.splitlines()]
+    assert sorted(i for i in answered if i != 99) == [1, *(m["id"] for m in sent)], done.stdout
+    assert answered.count(99) <= 1

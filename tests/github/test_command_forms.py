@@ -6,9 +6,14 @@ is not a command either. Generated bodies are checked against a CommonMark parse
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+import yaml
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -89,14 +94,29 @@ def test_a_plain_line_indented_less_than_a_code_block_is_a_command(body: str) ->
     assert parse_command(body) == Command("fix")
 
 
+def _workflow(name: str) -> dict:
+    return yaml.safe_load((ROOT / "workflows" / name).read_text(encoding="utf-8"))
+
+
 def _gate(body: str) -> bool:
-    """The command workflow's job condition on the comment's body, as GitHub evaluates it
-    (`startsWith` and `contains` ignore case)."""
+    """Whether the command workflow runs its command job for a comment's body, as GitHub
+    evaluates it: the route job's condition (`startsWith` and `contains` ignore case), then
+    its `Is it a command?` step, run here as the runner runs it (`shell: python`)."""
     text = (ROOT / "workflows/reviewloop-command.yml").read_text(encoding="utf-8")
     (function, word), = re.findall(
         r"(startsWith|contains)\(github\.event\.comment\.body, '([^']+)'\)", text)
     found = body.lower().startswith if function == "startsWith" else body.lower().__contains__
-    return found(word.lower())
+    if not found(word.lower()):
+        return False
+    step, = (s for s in _workflow("reviewloop-command.yml")["jobs"]["route"]["steps"]
+             if s.get("id") == "command")
+    assert step["shell"] == "python"
+    with tempfile.TemporaryDirectory() as tmp:
+        output = Path(tmp) / "output"
+        output.touch()
+        subprocess.run([sys.executable, "-c", step["run"]], check=True,
+                       env={"BODY": body, "GITHUB_OUTPUT": str(output)})
+        return output.read_text(encoding="utf-8") == "command=true\n"
 
 
 @given(bodies(), st.sampled_from(["", "\n", "\r\n", "  ", "\u00a0", "\n\n"]))
@@ -105,3 +125,39 @@ def test_every_comment_the_parser_runs_starts_the_command_job(body: str, lead: s
     blank line or an indent first included — so no command is silently never run."""
     if isinstance(parse_command(lead + body), Command):
         assert _gate(lead + body), repr(lead + body)
+
+
+@settings(max_examples=60)
+@given(bodies(), st.sampled_from(["", "\n", "\r\n", "  ", "\n\n"]))
+def test_a_comment_that_only_shows_a_command_starts_no_command_job(body: str,
+                                                                    lead: str) -> None:
+    """A quoted, fenced or indented example, or a list item, that the CLI ignores, never
+    starts a command job: such a job would take a push's review's waiting place in the pull
+    request's concurrency group (GitHub cancels the waiting run for the newer one)."""
+    if parse_command(lead + body) is None:
+        assert not _gate(lead + body), repr(lead + body)
+
+
+@pytest.mark.parametrize("body", ["/reviewloop frobnicate", "/reviewloop fix zz",
+                                  "/reviewloop ignore"])
+def test_a_malformed_command_starts_the_job_that_answers_it(body: str) -> None:
+    assert isinstance(parse_command(body), str)
+    assert _gate(body)
+
+
+def test_a_command_and_a_pushs_review_share_one_group_and_neither_cancels_the_other() -> None:
+    """docs/github-action.md, "Two runs at once": the command jobs and the PR workflow wait
+    in the pull request's one group; none cancels a run in progress (a push would kill a
+    running `/reviewloop fix`), and the route job, which only reads, is outside it."""
+    pr, command = _workflow("reviewloop-pr.yml"), _workflow("reviewloop-command.yml")
+    groups = {pr["concurrency"]["group"].replace("github.event.pull_request.number",
+                                                 "NUMBER")}
+    for name in ("same-repo", "fork"):
+        job = command["jobs"][name]
+        assert job["concurrency"]["cancel-in-progress"] is False
+        assert "needs.route.outputs.command == 'true'" in job["if"]
+        groups.add(job["concurrency"]["group"].replace(
+            "github.event.issue.number || github.event.pull_request.number", "NUMBER"))
+    assert groups == {"reviewloop-pr-${{ NUMBER }}"}
+    assert pr["concurrency"]["cancel-in-progress"] is False
+    assert "concurrency" not in command and "concurrency" not in command["jobs"]["route"]

@@ -97,7 +97,8 @@ def test_second_run_with_the_same_findings_posts_nothing_new(gh, github_fake):
     assert result.skipped_already_posted == 3 and result.resolved == 0
     (summary,) = summaries(github_fake)  # edited in place, still exactly one
     assert "## second report" in summary["body"] and SHA2 in summary["body"]
-    assert len(github_fake.calls_to("issues/update-comment")) == 1
+    # the first run's writing its summary's own id into it, then this run's update
+    assert len(github_fake.calls_to("issues/update-comment")) == 2
     assert len(github_fake.calls_to("issues/create-comment")) == 1
 
 
@@ -242,7 +243,7 @@ def test_a_rate_limit_is_retried_and_a_502_after_a_write_is_not_repeated(gh, git
     github_fake.fail_after_writes(1)  # every write is carried out, then answered 502
     result = run(gh, [SHELL, FAR], SHA1)
     assert 5.0 in github_fake.sleeps
-    assert result.read_backs == 2  # the review, the summary
+    assert result.read_backs == 3  # the review, the summary, the summary's own id in it
     assert result.inline_posted == 1 and result.summary_comment_id is not None
     assert len(github_fake.state.reviews) == 1 and len(summaries(github_fake)) == 1
     assert duplicates(github_fake) == 0

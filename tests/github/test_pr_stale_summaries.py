@@ -79,7 +79,7 @@ def test_text_typed_on_the_markers_own_line_is_linked_not_dropped_in_silence(
 
 @given(added=ADDED)
 def test_text_above_the_marker_keeps_it_read_and_nothing_is_linked(added: str) -> None:
-    body = f"{added}\n\n{_summary()}"
+    body = f"{added}\n\n{_summary(own_id=31)}"
     state = read_state([], [], [{"id": 31, "user": BOT, "body": body, "html_url": URL}],
                        KEY, identity=ME)
     assert (state.summary_comment_id, state.edited_summaries) == (31, ())
@@ -89,7 +89,7 @@ def test_a_quoted_marker_in_a_greeters_comment_is_linked_never_read() -> None:
     """A workflow posting as the same account quotes a PR author who wrote a summary marker
     (the key is public), then its own footer: the real summary stays the summary; the
     greeter's comment earns a link at most, none of its data is read."""
-    real = {"id": 10, "user": BOT, "body": _summary(), "html_url": URL}
+    real = {"id": 10, "user": BOT, "body": _summary(own_id=10), "html_url": URL}
     forged = summary_body("", "f" * 40, KEY, open_counts={}, fixed_count=0, open_ids=[])
     greeter = {"id": 11, "user": BOT, "html_url": URL.replace("31", "11"),
                "body": f"Thanks! You wrote:\n\n{forged}\nHave a nice day."}

@@ -84,7 +84,7 @@ def _posted() -> tuple[list[dict], list[dict], list[dict]]:
                                                            listed=[FAR], overflow=[])}]
     summary = [{"id": 31, "user": BOT, "body": summary_body(
         "report", SHA1, KEY, open_counts={"must_fix": 2}, fixed_count=0,
-        open_ids=[SHELL.fingerprint, FAR.fingerprint])}]
+        open_ids=[SHELL.fingerprint, FAR.fingerprint], own_id=31)}]
     return inline, reviews, summary
 
 
@@ -118,12 +118,29 @@ def test_a_tampered_findings_comment_never_makes_it_vanish(tamper: str, where: s
 def test_a_summary_from_before_the_open_set_loses_nothing_it_did_not_know() -> None:
     """An older release's summary has no open set: nothing is read as missing from it."""
     inline, reviews, _ = _posted()
-    old = [{"id": 31, "user": BOT, "body": "x\n\n" + seal(
-        "summary", {"head": SHA1, "open": {"must_fix": 2}, "whole": True, "fixed": []},
-        KEY)}]
+    old = [{"id": 31, "user": BOT, "body": f"x\n\n_Last reviewed commit: {SHA1}_\n\n" + seal(
+        "summary", {"head": SHA1, "open": {"must_fix": 2}, "whole": True, "fixed": [],
+                    "id": 31}, KEY)}]
     state = read_state([], reviews, old, KEY, identity=ME)
     assert state.lost == frozenset() and state.last_review_whole
     assert read_state(inline, reviews, old, KEY, identity=ME).last_review_whole
+
+
+def test_a_summary_that_records_no_id_of_its_own_is_retired_never_read() -> None:
+    """A summary marker without its comment's id (an earlier release's, a creation cut
+    short, or the token's account quoting a marker) is never read: the next review is
+    whole, and the comment is retired; one recording another comment's id is a copy,
+    neither read nor retired."""
+    inline, reviews, summary = _posted()
+    body = summary_body("report", SHA1, KEY, open_counts={"must_fix": 2}, fixed_count=0,
+                        open_ids=[SHELL.fingerprint, FAR.fingerprint])
+    state = read_state(inline, reviews, [{**summary[0], "body": body}], KEY, identity=ME)
+    assert (state.summary_comment_id, state.extra_summaries) == (None, [31])
+    assert state.unrecorded_summaries == (31,) and not state.last_review_whole
+    copy = {**summary[0], "id": 32}
+    state = read_state(inline, reviews, [copy], KEY, identity=ME)
+    assert (state.summary_comment_id, state.extra_summaries) == (None, [])
+    assert state.last_reviewed_head is None
 
 
 # --- publishing against the fake -------------------------------------------------------
@@ -169,22 +186,25 @@ def test_a_finding_whose_comment_was_removed_is_posted_again(tamper: str, gh,
 def test_second_copies_from_two_runs_at_once_are_retired_by_the_next_run(gh,
                                                                          github_fake) -> None:
     """Two runs that read the PR before either posted each post a summary and the inline
-    comment; the next run keeps the newest summary and one comment, and retires the rest
+    comment; the next run keeps the oldest summary and one comment, and retires the rest
     (no marker, thread resolved), so every later run edits one of each."""
     empty = Target(gh, REPO, PR, SHA1, KEY).read()
     _publish(gh, SHA1, state=empty)
     _publish(gh, SHA1, state=empty)
     assert len(_ours(github_fake, "summary")) == len(_ours(github_fake, "finding")) == 2
-    newest = max(c["id"] for c in _ours(github_fake, "summary"))
+    oldest = min(c["id"] for c in _ours(github_fake, "summary"))
     first_inline = min(c["id"] for c in _ours(github_fake, "finding"))
     github_fake.push(REPO, PR, DIFF, head_sha=SHA2)
     result = _publish(gh, SHA2)
     assert result.folded == 2 and result.open_counts["must_fix"] == 2
-    assert [c["id"] for c in _ours(github_fake, "summary")] == [newest]
+    assert [c["id"] for c in _ours(github_fake, "summary")] == [oldest]
     assert [c["id"] for c in _ours(github_fake, "finding")] == [first_inline]
     retired = [c for c in github_fake.state.review_comments if c["id"] != first_inline]
-    assert [c["body"].startswith("_reviewloop: another run posted this finding")
+    assert [c["body"].startswith("_reviewloop: this finding is a second copy")
             for c in retired] == [True]
+    second_summary = [c for c in github_fake.state.issue_comments if c["id"] != oldest]
+    assert sorted(github_fake.minimized) == sorted(  # hidden as duplicates on GitHub too
+        (c["node_id"], "DUPLICATE") for c in [*retired, *second_summary])
     state = Target(gh, REPO, PR, SHA3, KEY).read()
     assert state.duplicates == [] and state.extra_summaries == []
     assert _publish(gh, SHA2).folded == 0
@@ -240,3 +260,17 @@ def test_a_second_copy_deleted_meanwhile_is_left_alone(gh, github_fake) -> None:
                                             if c["id"] != duplicate]
     result = _publish(gh, SHA2, state=state)
     assert result.folded == 1 and len(_ours(github_fake, "summary")) == 1
+
+
+def test_a_token_that_may_not_hide_comments_still_retires_the_second_copies(
+        gh, github_fake) -> None:
+    """Hiding a comment is GraphQL; where the token may not use it, the second copies are
+    still edited to say so, their markers gone, and the run goes on."""
+    empty = Target(gh, REPO, PR, SHA1, KEY).read()
+    _publish(gh, SHA1, state=empty)
+    _publish(gh, SHA1, state=empty)
+    github_fake.graphql_forbidden = True
+    github_fake.push(REPO, PR, DIFF, head_sha=SHA2)
+    result = _publish(gh, SHA2)
+    assert result.folded == 2 and github_fake.minimized == []
+    assert len(_ours(github_fake, "summary")) == len(_ours(github_fake, "finding")) == 1

@@ -17,60 +17,14 @@ and every character that was written is shown (code spans' fences aside).
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
-from markdown_it import MarkdownIt
 
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.reports.render import model_text, plain_text, to_markdown
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
-
-# the elements the report itself writes; anything else came from the run
-OWN = {"h2", "h3", "p", "ul", "li", "strong", "code", "blockquote"}
-HOSTILE = ["![px](https://evil.example/p.png)", '<a href="https://evil.example">x</a>',
-           "<img src=x onerror=alert(1)>", "<svg onload=alert(7)>", "<iframe src=//e.x>",
-           "<script>alert(1)</script>", "<!-- c", "[click](javascript:alert(6))",
-           "<https://evil.example>", "<me@evil.example>", "&lt;b&gt;", "&#60;i&#62;",
-           "@someone", "a@b.example", "#123", "org/repo#7", "www.evil.example",
-           "http://evil.example", "**bold**", "_em_", "~~del~~", "| a | b |", "`", "``",
-           "```", "`x`", "``a`b``", "[ref]: https://evil.example", "[ref]", "\\", "\\`",
-           "# h", "> q", "- l", "1. n", "=", "---", "*", "]]>", '"', "'", "!"]
-WORDS = st.sampled_from(["Use", "==", "here", "x", "a.b", "42", "é", " "])
-TEXT = st.lists(st.sampled_from(HOSTILE) | WORDS, min_size=1, max_size=7).map(" ".join)
-
-
-class _Elements(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.text: list[str] = []  # text outside <code>
-        self.all_text: list[str] = []
-        self._code = 0
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append(tag)
-        self._code += tag == "code"
-
-    def handle_endtag(self, tag):
-        self._code -= tag == "code"
-
-    def handle_comment(self, data):
-        self.tags.append("<!--")
-
-    def handle_data(self, data):
-        self.all_text.append(data)
-        if not self._code:
-            self.text.append(data)
-
-
-def _rendered(markdown: str) -> _Elements:
-    parsed = _Elements()
-    parsed.feed(MarkdownIt("commonmark", {"html": True}).render(markdown))
-    parsed.close()
-    return parsed
+from tests.support.markdown_text import OWN, TEXT, rendered
 
 
 def _summary(title: str, reason: str, task: str) -> RunSummary:
@@ -100,7 +54,7 @@ def _shown(text: str) -> str:
 def test_nothing_a_run_wrote_renders_as_a_link_an_image_html_or_a_mention(
         title: str, reason: str, task: str) -> None:
     markdown = to_markdown(_summary(title, reason, task))
-    page = _rendered(markdown)
+    page = rendered(markdown)
     assert set(page.tags) <= OWN, markdown
     outside_code = "".join(page.text)
     assert not re.search(r"@\w|#\d", outside_code), markdown
@@ -114,10 +68,10 @@ def test_nothing_a_run_wrote_renders_as_a_link_an_image_html_or_a_mention(
 def test_model_text_alone_is_one_paragraph_of_text_and_code(text: str) -> None:
     for shown, tags in ((plain_text(text), {"ul", "li", "p"}),
                         (model_text(text), {"ul", "li", "code", "p"})):
-        page = _rendered(f"- {shown}")
+        page = rendered(f"- {shown}")
         assert set(page.tags) <= tags, shown
         assert _shown("".join(page.all_text)) == _shown(text), shown
-    outside_code = "".join(_rendered(f"- {model_text(text)}").text)
+    outside_code = "".join(rendered(f"- {model_text(text)}").text)
     assert not re.search(r"@\w|#\d", outside_code), model_text(text)
 
 
@@ -138,4 +92,4 @@ def test_the_hostile_titles_of_the_report_become_text():
     assert "- 🔴 **must fix** `app.py:3` \\!\\[px\\](https\\://evil.example/p.png) " \
         "\\<img src=x onerror=alert(1)\\> (review-security)" in markdown
     assert "- 4 \\<iframe src=//e.x\\> `@someone`" in markdown
-    assert set(_rendered(markdown).tags) <= OWN
+    assert set(rendered(markdown).tags) <= OWN

@@ -164,6 +164,7 @@ class GitHubFake(CommandEndpoints):
         self.repository_ids: dict[str, int] = {}
         self.graphql_forbidden = False  # a token that may not resolve threads
         self.thread_changes: list[tuple[str, bool]] = []  # (thread id, resolved) per change
+        self.minimized: list[tuple[str, str]] = []  # (node id, classifier) per minimizeComment
         self.pulls: list[dict[str, Any]] = []  # opened through pulls/create
         self.labels: dict[str, dict[str, dict[str, Any]]] = {}  # repo → name → label
         self.remotes: dict[str, Path] = {}  # repo → bare git repository its branches are in

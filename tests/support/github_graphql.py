@@ -150,6 +150,16 @@ class _Root:
                     [{"id": c["node_id"], "databaseId": c["id"]} for c in comments],
                     first, after)}
 
+    def minimizeComment(self, info, input: dict[str, Any]):
+        if self.fake.graphql_forbidden:
+            raise Forbidden("Resource not accessible by integration")
+        node = input["subjectId"]
+        if not any(c["node_id"] == node for c in (*self.fake.state.issue_comments,
+                                                   *self.fake.state.review_comments)):
+            raise GraphQLError(f"Could not resolve to a node with the global id of '{node}'")
+        self.fake.minimized.append((node, input["classifier"]))
+        return {"clientMutationId": input.get("clientMutationId")}
+
     def resolveReviewThread(self, info, input: dict[str, Any]):
         return self._set(input, True)
 

@@ -1,0 +1,132 @@
+"""What a model wrote, as reviewloop posts it on a pull request.
+
+The review body and the summary comment listed a finding's title (and rationale) raw: a
+link, an image (a tracking beacon fetched whenever the review is viewed), raw HTML, an
+`@someone` mention and a `#123` cross-reference came through. They are now plain text, by
+the Markdown report's own function (`reports.render.model_text`). An inline comment passes
+the model's Markdown through (code blocks, a suggestion) — but no `@name` in it notifies
+anyone: outside code, the `@` gets a word joiner, invisible (`render.unmentioned`).
+
+Generated (hypothesis, derandomized). Oracles: a CommonMark renderer (markdown-it, HTML on)
+for the review body, and GitHub's own renderer (cmark-gfm, with GitHub's extensions) for
+the inline comment: no `@name` is left in text outside `<code>`/`<pre>`, code reads as
+written, and nothing else changes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import cmarkgfm
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewloop.app.pr_command import nothing_changed
+from reviewloop.findings.schema import Finding, Severity
+from reviewloop.github.markers import read_marker, repository_key, strip_marker
+from reviewloop.github.render import comment_body, review_body, unmentioned
+from tests.support.markdown_text import OWN, TEXT, rendered
+
+KEY = repository_key(1296269)
+SHA = "a" * 40
+JOINER = "\u2060"
+# GitHub makes a mention of `@` and a name in text (not in code)
+MENTION = re.compile(r"@[A-Za-z0-9]")
+
+
+def _finding(title: str, rationale: str, line: int = 3) -> Finding:
+    return Finding(severity=Severity.SHOULD_FIX, file="app.py", start_line=line,
+                   end_line=line, title=title, rationale=rationale, confidence=0.9,
+                   agent="review-security")
+
+
+def _shown(text: str) -> str:
+    return re.sub(r"\s+", "", text.replace("`", ""))
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(title=TEXT.filter(lambda t: t.strip() and len(t) <= 110), rationale=TEXT)
+def test_the_review_body_shows_a_models_titles_and_rationales_as_text(
+        title: str, rationale: str) -> None:
+    """A finding not on a line of the diff is listed in the review body with its rationale;
+    one past the limit of inline comments with its title."""
+    body = review_body(SHA, KEY, inline=[], listed=[_finding(title, rationale)],
+                       overflow=[_finding(title, rationale, line=9)])
+    page = rendered(strip_marker(body))
+    assert set(page.tags) <= OWN | {"h4"}, body
+    assert not re.search(r"@\w|#\d", "".join(page.text)), body
+    seen = _shown("".join(page.all_text))
+    assert _shown(title) in seen and _shown(" ".join(rationale.split())) in seen, body
+    assert read_marker(body, KEY, "review") is not None
+
+
+def test_the_review_bodys_hostile_title_is_text() -> None:
+    title = "![px](https://evil.example/p.png) <img src=x> @someone #12"
+    body = review_body(SHA, KEY, inline=[], listed=[], overflow=[_finding(title, "r")])
+    assert ("\\!\\[px\\](https\\://evil.example/p.png) \\<img src=x\\> `@someone` `#12` "
+            "(review-security)") in body
+    assert "<img" not in cmarkgfm.github_flavored_markdown_to_html(strip_marker(body))
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(escalations=st.lists(TEXT, max_size=3))
+def test_a_fix_that_changed_nothing_names_its_escalations_as_text(
+        escalations: list[str]) -> None:
+    """`/reviewloop fix`'s reply when nothing could be fixed lists the escalations, a
+    finding's title among them."""
+    page = rendered(nothing_changed(escalations))
+    assert set(page.tags) <= OWN, escalations
+    assert not re.search(r"@\w|#\d", "".join(page.text)), escalations
+
+
+# --- inline comments: Markdown as written, no mention --------------------------------
+
+CODE = ["```\n@code\n```", "~~~ py\n@decorator\ndef f(): ...\n~~~", "    @indented",
+        "> ```\n> @quoted_code\n> ```", "- ```\n  @listed_code\n  ```"]
+TEXTUAL = ["@someone", "@org/team", "hi @a1", "(@x)", "**@bold**", "<b>@html</b>",
+           "<div>\n```\n@in_html_block\n```\n</div>", "```a`b\n@not_a_fence\n",
+           "`@in_a_span`", "a@b.example", "> @quoted", "- @listed", "# @heading",
+           "\r\n@after_cr", "@", "@-", "text"]
+PIECES = st.lists(st.sampled_from(CODE + TEXTUAL), min_size=1, max_size=5)
+
+
+def _outside_code(rendered_html: str) -> str:
+    text = re.sub(r"<pre[\s>].*?</pre>|<code>.*?</code>", " ", rendered_html, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def _code(rendered_html: str) -> list[str]:
+    return re.findall(r"<pre[\s>].*?</pre>", rendered_html, flags=re.S)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(pieces=PIECES, joins=st.lists(st.sampled_from(["\n\n", "\n", " "]), min_size=5,
+                                     max_size=5))
+def test_an_inline_comment_keeps_its_markdown_and_mentions_no_one(pieces: list[str],
+                                                                   joins: list[str]) -> None:
+    markdown = "".join(p + j for p, j in zip(pieces, joins, strict=False))
+    quiet = unmentioned(markdown)
+    shown = cmarkgfm.github_flavored_markdown_to_html(quiet)
+    assert not MENTION.search(_outside_code(shown)), (markdown, shown)
+    normal = markdown.replace("\r\n", "\n").replace("\r", "\n")
+    assert quiet.replace(JOINER, "") == normal  # nothing else changed
+    # code blocks read exactly as written
+    assert _code(shown) == _code(cmarkgfm.github_flavored_markdown_to_html(normal))
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(pieces=PIECES)
+def test_an_inline_comment_of_a_finding_mentions_no_one(pieces: list[str]) -> None:
+    rationale = "\n\n".join(pieces)
+    body = comment_body(_finding("Ask @maintainer", rationale), KEY)
+    shown = cmarkgfm.github_flavored_markdown_to_html(strip_marker(body))
+    assert not MENTION.search(_outside_code(shown)), body
+    assert read_marker(body, KEY, "finding") is not None
+    assert f"Ask @{JOINER}maintainer" in body
+
+
+def test_a_suggestion_is_applied_as_written() -> None:
+    finding = _finding("t", "r").model_copy(update={"replacement": "@property\ndef x(): ...\n"})
+    body = comment_body(finding, KEY, suggest=True)
+    assert "```suggestion\n@property\ndef x(): ...\n```" in body

@@ -1,0 +1,56 @@
+"""Hostile text for what reviewloop shows of a model's words in Markdown, and a CommonMark
+renderer (markdown-it, HTML on) to judge what it renders to: the Markdown report's tests and
+the pull request's review body and comments' tests share them."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+# the elements the report itself writes; anything else came from the run
+OWN = {"h2", "h3", "p", "ul", "li", "strong", "code", "blockquote"}
+HOSTILE = ["![px](https://evil.example/p.png)", '<a href="https://evil.example">x</a>',
+           "<img src=x onerror=alert(1)>", "<svg onload=alert(7)>", "<iframe src=//e.x>",
+           "<script>alert(1)</script>", "<!-- c", "[click](javascript:alert(6))",
+           "<https://evil.example>", "<me@evil.example>", "&lt;b&gt;", "&#60;i&#62;",
+           "@someone", "a@b.example", "#123", "org/repo#7", "www.evil.example",
+           "http://evil.example", "**bold**", "_em_", "~~del~~", "| a | b |", "`", "``",
+           "```", "`x`", "``a`b``", "[ref]: https://evil.example", "[ref]", "\\", "\\`",
+           "# h", "> q", "- l", "1. n", "=", "---", "*", "]]>", '"', "'", "!"]
+WORDS = st.sampled_from(["Use", "==", "here", "x", "a.b", "42", "é", " "])
+TEXT = st.lists(st.sampled_from(HOSTILE) | WORDS, min_size=1, max_size=7).map(" ".join)
+
+
+class Elements(HTMLParser):
+    """The elements a rendered page holds, its text, and its text outside `<code>`."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.text: list[str] = []  # text outside <code>
+        self.all_text: list[str] = []
+        self._code = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._code += tag == "code"
+
+    def handle_endtag(self, tag):
+        self._code -= tag == "code"
+
+    def handle_comment(self, data):
+        self.tags.append("<!--")
+
+    def handle_data(self, data):
+        self.all_text.append(data)
+        if not self._code:
+            self.text.append(data)
+
+
+def rendered(markdown: str) -> Elements:
+    parsed = Elements()
+    parsed.feed(MarkdownIt("commonmark", {"html": True}).render(markdown))
+    parsed.close()
+    return parsed
