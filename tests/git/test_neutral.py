@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.secrets.history import branch_history
+from reviewloop.errors import UserInputError
 from reviewloop.git import history, neutral
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.repository import open_repository
@@ -189,3 +190,37 @@ def test_the_pins_come_before_the_callers_options_and_skip_git_config() -> None:
     assert neutral.argv(["git", "blame", "f"])[-2:] == ["--ignore-revs-file=", "f"]
     kept = neutral.environment({"GIT_GLOB_PATHSPECS": "1", "HOME": "/h"}, {"LC_ALL": "C"})
     assert kept == {"HOME": "/h", "LC_ALL": "C"}
+
+
+def test_autocrlf_with_safecrlf_converts_as_autocrlf_says_and_never_stops_a_snapshot(
+        tmp_path: Path) -> None:
+    """core.safecrlf refuses `git add` of a file whose line endings autocrlf would change;
+    the snapshot converts as core.autocrlf says (what a commit records) and goes on."""
+    root = init_repo(tmp_path / "r", {"app.py": "a = 1\n"})
+    write_files(root, {"app.py": "a = 2\n", "win.py": "b = 1\r\n"})
+    git(root, "config", "core.autocrlf", "true")
+    alone = open_repository(root).snapshot()
+    git(root, "config", "core.safecrlf", "true")
+    strict = open_repository(root).snapshot()
+    assert strict.tree == alone.tree and sorted(strict.files) == ["app.py", "win.py"]
+
+
+def test_a_filter_git_cannot_run_is_a_user_error_naming_gits_message(tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "r", {"app.py": "a = 1\n"})
+    write_files(root, {".gitattributes": "*.py filter=lfs\n", "app.py": "a = 2\n"})
+    for option, value in (("filter.lfs.clean", "no-such-git-lfs clean -- %f"),
+                          ("filter.lfs.required", "true")):
+        git(root, "config", option, value)
+    with pytest.raises(UserInputError) as refused:
+        open_repository(root).snapshot()
+    assert "git cannot record the working tree" in str(refused.value)
+    assert "no-such-git-lfs" in str(refused.value) and "filter.<name>" in str(refused.value)
+
+
+def test_a_global_blame_ignore_list_this_repository_lacks_is_named(tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "r", {"m.py": "a = 1\n"})
+    git(root, "config", "blame.ignoreRevsFile", ".git-blame-ignore-revs")
+    with pytest.raises(UserInputError) as refused:
+        history.blame(open_repository(root), "HEAD", "m.py", [1])
+    assert refused.value.where == "blame.ignoreRevsFile"
+    assert "--unset-all blame.ignoreRevsFile" in str(refused.value)
