@@ -55,18 +55,23 @@ def _as_typed(config: Path, target: Path | None) -> str:
 
 
 def install_hook(root: Path, *, force: bool, remove: bool) -> int:
-    hooks = githook.hook_dir(hooks_folder(open_repository(root)).path)
+    folder = hooks_folder(open_repository(root)).path
+    hooks = githook.hook_dir(folder)
     result = githook.uninstall(hooks) if remove else githook.install(hooks, force=force)
     out = ui.console()
     shown = _shown(result.path, root)
+    gap = None if remove else githook.husky_gap(folder)
     messages = {
-        "installed": f"installed {shown}: commits now run `reviewloop {githook.COMMAND}`",
+        "installed": f"installed {shown}: commits now run `reviewloop {githook.COMMAND}`"
+                     if gap is None else f"installed {shown}",
         "updated": f"updated {shown}",
         "unchanged": f"{shown} is up to date",
         "removed": f"removed {shown}",
         "absent": f"no pre-commit hook at {shown}; nothing to remove",
     }
     out.print(messages[result.action])
+    if gap is not None:
+        out.print(f"warning: {gap}")
     if result.kept_lines:
         out.print("only reviewloop's block was " + ("removed" if remove else "rewritten")
                   + "; your own lines in the hook are kept")

@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.errors import ReviewloopError, UserInputError
-from reviewloop.git import nofollow
+from reviewloop.git import neutral, nofollow
 from reviewloop.git.failures import failed
 from reviewloop.git.repository import NO_TREE_CODE, Repository, open_repository
 from reviewloop.git.worktrees import WORKTREES, RunTree, forget, free_branch, restore
@@ -197,8 +197,9 @@ def _mode(path: Path) -> str:
 def _run(repo: Repository, *args: str, data: bytes,
          env: dict[str, str] | None = None) -> bytes:
     """git with bytes in and out (packs, NUL-separated listings)."""
-    done = subprocess.run(["git", *NO_TREE_CODE, *args], cwd=repo.root, input=data,
-                          capture_output=True, env={**os.environ, **(env or {})}, check=False)
+    done = subprocess.run(neutral.argv(["git", *NO_TREE_CODE, *args]), cwd=repo.root,
+                          input=data, capture_output=True,
+                          env=neutral.environment(os.environ, env), check=False)
     if done.returncode != 0:
         raise failed(f"git {args[0]}", repo.root, done.returncode,
                      done.stderr.decode(errors="replace"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from reviewloop.errors import UserInputError
+from reviewloop.git import neutral
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,12 @@ class GitCommand:
             output: IO[bytes] | None = None, given: bytes | None = None
             ) -> tuple[int, bytes, str]:
         """(exit status, standard output, standard error less its last newline) of `argv`
-        (`["git", …]`); with `output`, standard output goes into that file instead; `given`:
-        its standard input (else none)."""
+        (`["git", …]`, pinned against the user's output settings: `git.neutral`); with
+        `output`, standard output goes into that file instead; `given`: its standard input
+        (else none)."""
         cwd = self.working_dir if os.access(self.working_dir, os.X_OK) else None
-        with subprocess.Popen(list(argv), cwd=cwd, env={**os.environ, **_ENGLISH, **(env or {})},
+        with subprocess.Popen(neutral.argv(argv), cwd=cwd,
+                              env=neutral.environment(os.environ, {**_ENGLISH, **(env or {})}),
                               stdin=subprocess.DEVNULL if given is None else subprocess.PIPE,
                               stderr=subprocess.PIPE,
                               stdout=subprocess.PIPE if output is None else output) as proc:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from reviewloop.errors import ReviewloopError
+from reviewloop.git import neutral
 from reviewloop.git.command import GitCommand
 from reviewloop.git.diff import ChangeSet, FileStatus
 from reviewloop.git.failures import failed
@@ -119,8 +120,9 @@ def _link_texts(cmd: GitCommand, options: Sequence[str], shas: Sequence[str]
                 ) -> dict[str, str]:
     """Each link blob's text (where it leads), from one `git cat-file --batch`; "" for one
     git does not have."""
-    done = subprocess.run(["git", *options, "cat-file", "--batch"], cwd=cmd.working_dir,
-                          env=dict(os.environ), input="".join(f"{sha}\n" for sha in shas).encode(),
+    done = subprocess.run(neutral.argv(["git", *options, "cat-file", "--batch"]),
+                          cwd=cmd.working_dir, env=neutral.environment(os.environ),
+                          input="".join(f"{sha}\n" for sha in shas).encode(),
                           capture_output=True, check=False)
     texts, out = {}, done.stdout
     for sha in shas:
@@ -204,8 +206,9 @@ def _sizes(cmd: GitCommand, options: Sequence[str], shas: Sequence[str]) -> dict
     """Each object's size as `ls-tree -l` prints a blob's (`BAD`: git has no such object)."""
     if not shas:
         return {}
-    done = subprocess.run(["git", *options, "cat-file", "--batch-check"], cwd=cmd.working_dir,
-                          env=dict(os.environ), input="".join(f"{sha}\n" for sha in shas),
+    done = subprocess.run(neutral.argv(["git", *options, "cat-file", "--batch-check"]),
+                          cwd=cmd.working_dir, env=neutral.environment(os.environ),
+                          input="".join(f"{sha}\n" for sha in shas),
                           capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise failed("git cat-file --batch-check", cmd.working_dir, done.returncode,
@@ -284,8 +287,9 @@ def _batch(cmd: GitCommand, options: Sequence[str], files: Sequence[tuple[str, s
            dest: Path) -> None:
     """Every blob of `files` from one `git cat-file --batch`: the ids are written from a
     thread while the answers are read, so neither pipe fills up and waits on the other."""
-    with subprocess.Popen(["git", *options, "cat-file", "--batch"], cwd=cmd.working_dir,
-                          env=dict(os.environ), stdin=subprocess.PIPE,
+    with subprocess.Popen(neutral.argv(["git", *options, "cat-file", "--batch"]),
+                          cwd=cmd.working_dir, env=neutral.environment(os.environ),
+                          stdin=subprocess.PIPE,
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as proc:
         assert proc.stdin is not None and proc.stdout is not None
         writer = threading.Thread(target=_ask, args=(proc.stdin, [sha for _, sha in files]),

@@ -161,6 +161,13 @@ def blame(repo: Repository, rev: str, path: str, lines: Iterable[int]) -> list[O
     ranges = [arg for start, end in _runs(wanted) for arg in ("-L", f"{start},{end}")]
     status, out, err = repo.try_git("blame", "--line-porcelain", "-w", "-M", *ranges, rev,
                                     "--", on_disk(path))
+    if status != 0 and "could not open object name list" in err:
+        raise UserInputError(
+            f"git blame of {path} failed: your git configuration's blame.ignoreRevsFile names "
+            f"a file this repository does not have ({err.strip()}); reviewloop's blame ignores "
+            "no commit, but git opens the file first", where="blame.ignoreRevsFile",
+            fix="set it per repository instead (git config --global --unset-all "
+                "blame.ignoreRevsFile; git config blame.ignoreRevsFile FILE where FILE exists)")
     if status != 0:
         raise UserInputError(f"git blame of {path} at {rev[:12]} failed: {err.strip()}",
                              where=path, fix="check that the commit and the file exist")

@@ -25,6 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reviewloop.git import neutral
+
 if TYPE_CHECKING:
     from reviewloop.git.diff import FileDiff
 
@@ -48,7 +50,8 @@ def read_blob(root: Path, blob: str, flags: Sequence[str] = (),
               limit: int | None = None) -> bytes:
     """A blob's bytes, or its first `limit` (`languages.BINARY_PROBE`), read from git's
     output as it comes: a 16 MB image costs its first 8 kB, not a copy through a pipe."""
-    with subprocess.Popen(["git", *flags, "cat-file", "-p", blob], cwd=root,
+    with subprocess.Popen(neutral.argv(["git", *flags, "cat-file", "-p", blob]), cwd=root,
+                          env=neutral.environment(os.environ),
                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) as process:
         assert process.stdout is not None  # noqa: S101 - stdout=PIPE
         head = process.stdout.read(-1 if limit is None else limit)
@@ -134,9 +137,10 @@ def decoded_hunks(old: str, new: str, encoding: str, read: ReadBlob, context: st
             Path(folder, name).write_bytes(content.encode("utf-8", "surrogateescape"))
         # decoded, UTF-16 text takes up to half as much again: still under the threshold
         done = subprocess.run(
-            ["git", "-c", f"core.bigFileThreshold={2 * MAX_DIFFED_BYTES}", "diff",
-             "--no-index", "--no-color", "--no-ext-diff", "--no-textconv", "--text",
-             context, "--", "old", "new"], cwd=folder, capture_output=True, check=False)
+            neutral.argv(["git", "-c", f"core.bigFileThreshold={2 * MAX_DIFFED_BYTES}",
+                          "diff", "--no-index", "--no-color", "--no-ext-diff", "--no-textconv",
+                          "--text", context, "--", "old", "new"]),
+            cwd=folder, env=neutral.environment(os.environ), capture_output=True, check=False)
     out = done.stdout.decode("utf-8", "replace")
     at = out.find("\n@@ ") + 1
     if done.returncode not in (0, 1) or (done.returncode == 1 and not at):

@@ -18,7 +18,7 @@ import stat
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from reviewloop.errors import ReviewloopError
+from reviewloop.errors import ReviewloopError, UserInputError
 
 TryGit = Callable[..., tuple[int, str, str]]  # `Repository.try_git`
 _ATTRIBUTE = "working-tree-encoding"
@@ -67,14 +67,26 @@ def _staged(try_git: TryGit, root: Path, env: Mapping[str, str],
         return
     raw = _converted(try_git, root, untracked, env)
     if not raw:
-        raise ReviewloopError(f"`git add` failed in {root} (exit {status}): {err.strip()}")
+        raise _refused(root, status, err)
     status, err = add(raw)
     if status == 0:
         status, _, err = try_git("update-index", "--add", *_cache_info(try_git, root, raw),
                                  env=env)
     if status != 0:
-        raise ReviewloopError(f"`git add` failed in {root} (exit {status}), also with the "
-                              f"files {_ATTRIBUTE} names left as they are: {err.strip()}")
+        raise _refused(root, status, f"{err.strip()} (also with the files {_ATTRIBUTE} "
+                                     "names left as they are)")
+
+
+def _refused(root: Path, status: int, err: str) -> UserInputError:
+    """`git add` of the working tree failed: what git says is the user's setup to fix (a
+    filter.<name> whose program is not installed, such as git-lfs; a required filter that
+    fails), since the settings that only refuse (core.safecrlf) are pinned off."""
+    return UserInputError(
+        f"git cannot record the working tree as `git add` would (exit {status}): "
+        f"{err.strip()}", where=str(root),
+        fix="make `git add` of these files work here: install the program a filter.<name> "
+            "setting runs (git-lfs for filter=lfs), or unset that filter's configuration "
+            "(git config --global --remove-section filter.<name>)")
 
 
 def _converted(try_git: TryGit, root: Path, untracked: Sequence[str],

@@ -196,7 +196,7 @@ class Repository:
         ids = []
         for rev in (base, head):
             if (commit := self._commit(rev)) is None:
-                raise revisions.unknown_revision(rev, "")
+                raise revisions.unknown_revision(rev, "", self.try_git)
             ids.append(commit)
         if merge_base and (cut := revisions.uncertain_start(
                 self.try_git, base, head, ids, self._related(*ids))) is not None:

@@ -4,11 +4,14 @@ and each fix is different: fetching an unknown commit, naming a commit, fetching
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from reviewloop.errors import UserInputError
 
 TryGit = Callable[..., tuple[int, str, str]]  # `Repository.try_git`
+_FULL_ID = re.compile(r"[0-9a-fA-F]{40}|[0-9a-fA-F]{64}")
+_HEX = re.compile(r"[0-9a-fA-F]{7,39}")
 _HISTORY = ("fetch their history (git fetch --deepen=N, or --unshallow); in GitHub Actions use "
             "actions/checkout with fetch-depth: 0")
 
@@ -23,7 +26,7 @@ def bad_revision(try_git: TryGit, rev: str, detail: str) -> UserInputError:
     if ".." in rev:
         return UserInputError(f"{rev} is a range, not a commit",
                               fix="give its two ends as --base and --head")
-    return unknown_revision(rev, detail)
+    return unknown_revision(rev, detail, try_git)
 
 
 def commit_of(try_git: TryGit, rev: str) -> tuple[int, str, str]:
@@ -37,10 +40,44 @@ def commit_of(try_git: TryGit, rev: str) -> tuple[int, str, str]:
     return status, out, err
 
 
-def unknown_revision(rev: str, detail: str) -> UserInputError:
+def unknown_revision(rev: str, detail: str, try_git: TryGit | None = None) -> UserInputError:
+    """`rev` names nothing here; the fix is the fetch that makes that very text resolve
+    (`fetch_fix`), asked of the clone when `try_git` is given."""
+    fix = fetch_fix(try_git, rev)
+    if "actions/checkout" not in fix:
+        fix += "; in GitHub Actions use actions/checkout with fetch-depth: 0"
     return UserInputError(f"unknown revision: {rev}" + (f" ({detail.strip()})" if detail else ""),
-                          fix=f"fetch it first (git fetch origin {rev}); in GitHub Actions use "
-                          "actions/checkout with fetch-depth: 0")
+                          fix=fix)
+
+
+def fetch_fix(try_git: TryGit | None, rev: str) -> str:
+    """The command that makes `rev` resolve, by its form: a full commit id is fetched as it
+    is; `HEAD~1`, `main^` or `@{u}` needs history (`git fetch origin HEAD~1` is no refspec);
+    `origin/feature` is branch `feature` of remote `origin`, fetched into that very name (a
+    single-branch clone's refspec would leave it in FETCH_HEAD only); a plain name, a branch
+    or a tag, is fetched into a ref of its own (`git fetch origin v1` writes FETCH_HEAD only)."""
+    shallow = try_git is not None and \
+        try_git("rev-parse", "--is-shallow-repository")[1].strip() == "true"
+    if _FULL_ID.fullmatch(rev):
+        return f"fetch it first (git fetch origin {rev})"
+    if _HEX.fullmatch(rev):
+        return ("give the full commit id, or fetch the history holding it (git fetch "
+                "--unshallow)")
+    if any(mark in rev for mark in ("~", "^", "@{", ":")):
+        return (_HISTORY if shallow else
+                f"name a commit this history has: git log --oneline {_stem(rev)} lists them")
+    remote, _, branch = rev.partition("/")
+    if branch and try_git is not None and remote in try_git("remote")[1].split():
+        return f"fetch it first (git fetch {remote} {branch}:refs/remotes/{remote}/{branch})"
+    return (f"fetch it first (git fetch origin {rev}:{rev}) if it is a branch, or (git fetch "
+            f"origin tag {rev}) if a tag")
+
+
+def _stem(rev: str) -> str:
+    """`rev` before its first relative suffix: `main` of `main~2^`."""
+    cut = min((at for mark in ("~", "^", "@{", ":") if (at := rev.find(mark)) >= 0),
+              default=len(rev))
+    return rev[:cut] or "HEAD"
 
 
 def no_common_history(base: str, head: str) -> UserInputError:

@@ -51,8 +51,23 @@ def hook_script(python: str = sys.executable) -> str:
 def hook_dir(folder: Path) -> Path:
     """Where the hook goes in git's hooks `folder`: husky (v9) points git at its generated
     `_` dispatcher, which runs the user's hooks one level up, so reviewloop's goes there."""
-    husky = folder.name == "_" and (folder.parent.name == ".husky" or (folder / "h").is_file())
-    return folder.parent if husky else folder
+    return folder.parent if _husky(folder) else folder
+
+
+def _husky(folder: Path) -> bool:
+    return folder.name == "_" and (folder.parent.name == ".husky" or (folder / "h").is_file())
+
+
+def husky_gap(folder: Path) -> str | None:
+    """Why git, pointed at husky's `_` `folder`, runs no pre-commit hook now, or None: the
+    dispatcher (`h`) or its `pre-commit` stub is gone (`git clean -fdX` removes the folder,
+    which ignores itself), so git finds no `_/pre-commit` until husky writes them again."""
+    missing = [name for name in ("h", "pre-commit") if not (folder / name).is_file()]
+    if not _husky(folder) or not missing:
+        return None
+    return (f"git runs the hooks in {folder} (core.hooksPath), which lacks husky's "
+            f"{' and '.join(missing)}: no commit runs a hook until husky writes them again "
+            "(npm install, or npx husky)")
 
 
 @dataclass(frozen=True)

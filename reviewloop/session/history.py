@@ -11,6 +11,7 @@ from pathlib import Path
 
 import git
 
+from reviewloop.git import neutral
 from reviewloop.git.repository import NO_TREE_CODE
 
 # The handoff's copy for Kiro, which `reviewloop handoff` writes into the working tree after
@@ -43,8 +44,8 @@ def _repo(root: Path) -> git.Repo:
 
 
 def _run(repo: git.Repo, *args: str) -> tuple[int, str]:
-    status, out, _ = repo.git.execute(["git", *NO_TREE_CODE, *args], with_extended_output=True,
-                                      with_exceptions=False)
+    status, out, _ = repo.git.execute(neutral.argv(["git", *NO_TREE_CODE, *args]),
+                                      with_extended_output=True, with_exceptions=False)
     return status, out
 
 

@@ -221,3 +221,23 @@ def test_init_config_through_a_symlinked_folder_writes_the_file_later_commands_r
     for path in {given, hint}:
         agents = reviewloop(root / "sub", "--config", path, "agents")
         assert agents.returncode == 0, agents.stderr
+
+
+@pytest.mark.parametrize("left", [(), ("h",), ("pre-commit",), ("h", "pre-commit")])
+def test_install_hook_warns_when_huskys_dispatcher_is_gone(tmp_path: Path,
+                                                           left: tuple[str, ...]):
+    """`git clean -fdX` removes husky's `.husky/_` (it ignores itself): git, pointed there,
+    runs no hook until husky writes it again, and install-hook says so instead of "commits
+    now run the review"."""
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "config", "core.hooksPath", ".husky/_")
+    (tmp_path / ".husky" / "_").mkdir(parents=True)
+    for name in left:
+        (tmp_path / ".husky" / "_" / name).write_text('#!/usr/bin/env sh\n. "$(dirname "$0")/h"\n')
+    done = reviewloop(tmp_path, "install-hook")
+    assert done.returncode == 0, done.stderr
+    assert "installed .husky/pre-commit" in done.stdout
+    complete = len(left) == 2
+    assert ("commits now run" in done.stdout) is complete, done.stdout
+    assert ("no commit runs a hook until husky writes them again" in
+            " ".join(done.stdout.split())) is not complete, done.stdout

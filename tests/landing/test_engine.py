@@ -3,6 +3,7 @@ the user's checkout — also when repeated after a crash."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from reviewloop.errors import BlockingOutcome
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
 from reviewloop.landing import engine
+from tests.support.environment import IDENTITY
 from tests.support.gitutil import git
 from tests.support.repos import user_view, write
 from tests.support.worktrees import commit_in
@@ -146,3 +148,35 @@ def test_a_landed_file_blocks_exactly_when_git_status_shows_it_changed(root: Pat
     changed = git(root, "status", "--porcelain", "--", "app.py") != ""
     assert engine.blocking(checkout, engine.plan(checkout, sha, "work")) == \
         (["app.py"] if changed else [])
+
+
+def test_a_replayed_commit_keeps_its_author_under_the_users_signature_and_date_settings(
+        root: Path, tmp_path: Path):
+    """A user who signs commits and reads logs with `log.showSignature` and a relative
+    `log.date`: the replay reads the run commit's author as git wrote it, not the signature
+    check printed before it (r17 f_fz2 D8), nor "2 seconds ago" as its date."""
+    key = tmp_path / "key"
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)], check=True,
+                   capture_output=True)
+    signers = tmp_path / "allowed"
+    signers.write_text(f"{IDENTITY['GIT_AUTHOR_EMAIL']} {key.with_suffix('.pub').read_text()}")
+    for option, value in (("gpg.format", "ssh"), ("user.signingkey", str(key)),
+                          ("commit.gpgsign", "true"), ("gpg.ssh.allowedSignersFile",
+                                                       str(signers)),
+                          ("log.showSignature", "true"), ("log.date", "relative")):
+        git(root, "config", option, value)
+    checkout = open_repository(root)
+    first = worktree.create(checkout, "r1", "reviewloop/1", carry=False)
+    second = worktree.create(checkout, "r2", "reviewloop/2", carry=False)
+    land(root, commit_in(first, {"one.py": "1\n"}, "1: a"))
+    two = commit_in(second, {"two.py": "2\n"}, "2: b")
+
+    plan = land(root, two)
+
+    assert plan.new != two  # replayed onto the moved branch
+
+    def author(commit: str) -> str:
+        return next(line for line in git(root, "cat-file", "commit", commit).splitlines()
+                    if line.startswith("author "))
+    assert author(plan.new) == author(two)
+    assert author(plan.new).startswith(f"author {IDENTITY['GIT_AUTHOR_NAME']} <")

@@ -2,7 +2,7 @@
 // (the flat config nearest each file, nested ones included), with reviewloop's ESLint.
 // reviewloop runs this inside its sandbox (no network, the tree read-only), started in an
 // empty working folder and working from the tree's root (see below); inline `eslint-disable` comments are not honoured here (reviewloop decides
-// which count); the rules a trusted `/* eslint rule: "error" */` comment switches on are run. Usage: node project-lint.mjs TREE PLACE TEXT... (absolute paths): each
+// which count; only the problems ESLint reports about the comments themselves are read with them on); the rules a trusted `/* eslint rule: "error" */` comment switches on are run. Usage: node project-lint.mjs TREE PLACE TEXT... (absolute paths): each
 // file's TEXT (the change's) linted as if at its PLACE in TREE (the trusted side's, whose
 // configs and the files they import are never the change's).
 // Each file is linted on its own: a config that cannot load (a package not installed, a
@@ -44,6 +44,26 @@ const switchedOn = (file, config) => {
   }
   return Object.keys(rules).length ? new ESLint({ ...options, overrideConfig: { rules } }) : null;
 };
+// The problems plain `eslint .` reports about the directive comments themselves — an
+// `eslint-disable` that silences nothing, an inline config that changes nothing — at the
+// severity the project's `linterOptions` give them (ESLint's default: "warn" for the first):
+// only a run that reads the comments finds them, so a file holding one is linted once more
+// with inline configuration on, and only those problems are kept from it (named by the
+// linterOptions key that sets them; they have no rule).
+const UNUSED = [[/^Unused eslint-(disable|enable) directive/, "reportUnusedDisableDirectives"],
+  [/^Unused inline config/, "reportUnusedInlineConfigs"]];
+const reading = new ESLint({ ...options, allowInlineConfig: true });
+const unused = async (file, text) => {
+  if (!/\/[*/]\s*eslint[\s-]/.test(text)) return [];
+  const found = [];
+  for (const r of await reading.lintText(text, { filePath: file, warnIgnored: false })) {
+    for (const m of r.messages) {
+      const key = !m.ruleId && !m.fatal && UNUSED.find(([said]) => said.test(m.message ?? ""));
+      if (key) found.push({ ...m, ruleId: key[1] });
+    }
+  }
+  return found;
+};
 const results = [];
 const errors = {};
 // what each file's config declares that reviewloop's own run should honour: the globals it
@@ -58,7 +78,7 @@ for (let i = 0; i + 1 < pairs.length; i += 2) {
     const config = await eslint.calculateConfigForFile(file);
     const linter = (config && switchedOn(file, config)) || eslint;
     for (const r of await linter.lintText(text, { filePath: file, warnIgnored: false })) {
-      results.push({ filePath: r.filePath, messages: r.messages });
+      results.push({ filePath: r.filePath, messages: [...r.messages, ...await unused(file, text)] });
     }
     if (config) {
       const globals = config.languageOptions?.globals ?? {};
