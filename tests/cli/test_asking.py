@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import warm_cli
+
 pexpect = pytest.importorskip("pexpect")
 
 # each signal at its default whatever the suite was started with (a background job ignores
@@ -76,8 +78,7 @@ def test_ctrl_c_at_a_question_ends_the_command_at_once_with_130(repo: Path, ques
     child.close()
     assert child.exitstatus == 130, child.before
     assert "interrupted" in child.before
-    listing = subprocess.run([sys.executable, "-m", "reviewloop", "spec", "resume", "--list"],
-                             cwd=repo, capture_output=True, text=True, check=True).stdout
+    listing = warm_cli.run(["spec", "resume", "--list"], repo, check=True).stdout
     if question == "existing spec":
         assert (repo / "docs/add-a-thing-spec.md").read_text() == "# mine\n"
         assert listing == ""

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop import plugins
+from tests.support import warm_cli
 from tests.support.gitutil import git
 from tests.support.loop_cli import wait_until
 from tests.support.paths import ROOT
@@ -44,9 +45,7 @@ def _project(root: Path, tasks: int) -> Path:
 
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root,
-                          env=dict(os.environ), stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return warm_cli.run(args, root, env=dict(os.environ), timeout=300)
 
 
 def _release(fifo: Path) -> None:

@@ -14,12 +14,12 @@ import html
 import os
 import re
 import subprocess
-import sys
 from itertools import product
 from pathlib import Path
 
 import pytest
 
+from tests.support import warm_cli
 from tests.support.gitutil import git
 from tests.support.repos import init_repo
 
@@ -27,9 +27,7 @@ BASE = {"app.py": "def f():\n    return 1\n", "old.py": "A = 1\nB = 2\nC = 3\n"}
 
 
 def _cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=root,
-                          env=dict(os.environ), stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return warm_cli.run(args, root, env=dict(os.environ), timeout=300)
 
 
 @pytest.mark.parametrize(("added", "edited", "deleted"),

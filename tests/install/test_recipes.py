@@ -6,12 +6,11 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
+from tests.support import warm_cli
 from tests.support.paths import ROOT
 from tests.support.repos import init_repo
 
@@ -34,8 +33,7 @@ def _runs_reviewloop(command: str, tmp_path: Path) -> None:
     argv = shlex.split(command)
     assert argv[0] == "reviewloop"
     root = init_repo(tmp_path / "r", {"a.py": "A = 1\n"})
-    done = subprocess.run([sys.executable, "-m", "reviewloop", *argv[1:]], cwd=root,
-                          capture_output=True, text=True, timeout=180)
+    done = warm_cli.run(argv[1:], root, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "nothing to review" in done.stdout + done.stderr
 

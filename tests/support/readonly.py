@@ -4,29 +4,30 @@ capability to override a file's mode (as a plain user it has none anyway)."""
 
 from __future__ import annotations
 
-import ctypes
+import functools
 import os
 import stat
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import reviewloop
+from tests.support import warm_cli
+from tests.support.warm_server import unshare_user
 
-_CLONE_NEWUSER = 0x10000000
 SOURCE = Path(reviewloop.__file__).resolve().parents[1]  # this checkout's reviewloop
 
 
-def _unshare() -> None:
-    if ctypes.CDLL(None, use_errno=True).unshare(_CLONE_NEWUSER) != 0:
-        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWUSER) refused")
-
-
-def _dropping() -> Callable[[], None] | None:
-    return _unshare if os.geteuid() == 0 else None
+@functools.cache
+def _refused() -> str | None:
+    """Why this kernel refuses root the user namespace that drops its override, or None."""
+    try:
+        subprocess.run([sys.executable, "-S", "-c", ""], preexec_fn=unshare_user, check=True)
+    except subprocess.SubprocessError as exc:  # the preexec_fn's failure
+        return str(exc)
+    return None
 
 
 def read_only(path: Path) -> None:
@@ -55,12 +56,12 @@ def _no_write(path: Path) -> None:
 def run_unprivileged(cwd: Path, *argv: str, env: dict[str, str] | None = None
                      ) -> subprocess.CompletedProcess[str]:
     """`reviewloop ARGV` in `cwd` (with `env` added) as a process that cannot write a
-    read-only path; skipped where this kernel refuses the user namespace root needs."""
+    read-only path; skipped where this kernel refuses the user namespace root needs. Forked
+    from the warm CLI server (tests/support/warm_cli.py), which enters the namespace where a
+    cold start's preexec_fn did."""
     env = {**os.environ, "PYTHONPATH": str(SOURCE), "REVIEWLOOP_SANDBOX": "off",
            "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
-    try:
-        return subprocess.run([sys.executable, "-m", "reviewloop", *argv], cwd=cwd, env=env,
-                              capture_output=True, text=True, timeout=120, check=False,
-                              stdin=subprocess.DEVNULL, preexec_fn=_dropping())
-    except subprocess.SubprocessError as exc:  # only the preexec_fn's failure raises it here
-        pytest.skip(f"no user namespace here to drop root's override: {exc}")
+    root = os.geteuid() == 0
+    if root and (refused := _refused()) is not None:
+        pytest.skip(f"no user namespace here to drop root's override: {refused}")
+    return warm_cli.run(argv, cwd, env=env, timeout=120, unshare=root)

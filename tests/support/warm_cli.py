@@ -28,6 +28,8 @@ import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from tests.support.warm_server import unshare_user
+
 SERVER = Path(__file__).with_name("warm_server.py")
 _lock = threading.Lock()
 _server: dict[str, object] = {}
@@ -68,12 +70,14 @@ class Process:
     stdout and stderr are captured (`communicate`)."""
 
     def __init__(self, args: Sequence[str], cwd: str | os.PathLike[str],
-                 env: Mapping[str, str] | None = None, stdin: str | None = None):
+                 env: Mapping[str, str] | None = None, stdin: str | None = None,
+                 unshare: bool = False):
         self.args = [sys.executable, "-m", "reviewloop", *args]
         self._files = Path(tempfile.mkdtemp(prefix="rl-cli-"))
         (self._files / "stdin").write_text(stdin or "")
         request = {"argv": list(args), "cwd": str(Path(cwd).resolve()),
                    "env": dict(os.environ if env is None else env),
+                   "unshare": unshare,
                    **{name: str(self._files / name) for name in ("stdin", "stdout", "stderr")}}
         self._conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self._conn.connect(_socket_path())
@@ -139,13 +143,16 @@ def popen(args: Sequence[str], cwd: str | os.PathLike[str],
 
 def run(args: Sequence[str], cwd: str | os.PathLike[str],
         env: Mapping[str, str] | None = None, timeout: float | None = None,
-        check: bool = False, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    """`subprocess.run([python, -m, reviewloop, *args], capture_output=True, text=True)`."""
+        check: bool = False, input: str | None = None, unshare: bool = False
+        ) -> subprocess.CompletedProcess[str]:
+    """`subprocess.run([python, -m, reviewloop, *args], capture_output=True, text=True)`;
+    `unshare`: the process in a user namespace of its own (`warm_server.unshare_user`)."""
     if cold():
         return subprocess.run([sys.executable, "-m", "reviewloop", *args], cwd=cwd, env=env,
                               input=input, stdin=None if input is not None else subprocess.DEVNULL,
-                              capture_output=True, text=True, timeout=timeout, check=check)
-    process = Process(args, cwd, env, stdin=input)
+                              capture_output=True, text=True, timeout=timeout, check=check,
+                              preexec_fn=unshare_user if unshare else None)
+    process = Process(args, cwd, env, stdin=input, unshare=unshare)
     try:
         out, err = process.communicate(timeout)
     except subprocess.TimeoutExpired:

@@ -7,6 +7,7 @@ The server itself stays single-threaded: forking is only safe from a process wit
 
 Protocol, one JSON line each way on a Unix socket per request:
   -> {"argv", "cwd", "env", "stdout", "stderr", "stdin"}    (paths of files)
+     and "unshare": true for a CLI in a user namespace of its own (`unshare_user`)
   <- {"pid": N}  then  {"returncode": N}
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import gc
 import json
 import os
@@ -43,6 +45,16 @@ def warm_caches() -> None:
     gitleaks_rules.skipped()
 
 
+_CLONE_NEWUSER = 0x10000000
+
+
+def unshare_user() -> None:
+    """Enter a user namespace of its own: even as root, the process keeps no capability to
+    override a file's mode (tests/support/readonly.py). Only a single-threaded process may."""
+    if ctypes.CDLL(None, use_errno=True).unshare(_CLONE_NEWUSER) != 0:
+        raise OSError(ctypes.get_errno(), "unshare(CLONE_NEWUSER) refused")
+
+
 def _run_cli(request: dict) -> int:
     """In the forked CLI process: become `python -m reviewloop ARGV` in CWD with ENV."""
     os.environ.clear()
@@ -59,6 +71,8 @@ def _run_cli(request: dict) -> int:
     sys.argv = ["-m", *request["argv"]]
     code: object = 0
     try:
+        if request.get("unshare"):  # where a cold start does it: after its cwd and streams
+            unshare_user()
         runpy.run_module("reviewloop", run_name="__main__", alter_sys=True)
     except SystemExit as done:
         code = done.code
