@@ -32,8 +32,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 
-from reviewloop.checks.secrets.assignments import names_no_secret
 from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
+from reviewloop.checks.secrets.secret_names import names_no_secret
 from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder
 from reviewloop.memo import shared_cache
 
