@@ -164,13 +164,14 @@ def _yaml_values(text: str, tagged: set[int], *, prefilter: bool, config: bool,
     value on a line of its own is, a data line's or a bare one's: after an anchor or a
     string tag (`password: !!str hunter2Secret`, `password: &pw s3cr3tP4ss`: `yaml_nodes`,
     where their properties start is added to `tagged`), and in a flow mapping (`{user: x,
-    password: S3cr3tValue!}`: `yaml_entries`)."""
+    password: S3cr3tValue!}`: `yaml_entries`), but a tag's or an alias's reference."""
     lines = list(_lines_naming_a_secret(text) if prefilter else _every_line(text))
     for literal in literals(text, lines):
         tagged.add(literal.at)
         yield from _yaml_value(text, literal, config=config, references=references)
     for literal in flow_values(text, lines):
-        yield from _yaml_value(text, literal, config=config, references=references)
+        if not _a_yaml_reference(text[literal.start:literal.end]):
+            yield from _yaml_value(text, literal, config=config, references=references)
 
 
 def _yaml_value(text: str, literal: Literal, *, config: bool,
@@ -190,17 +191,21 @@ def _yaml_value(text: str, literal: Literal, *, config: bool,
 def _yaml_properties(match: re.Match[str], group: str, tagged: set[int]) -> bool:
     """Whether a bare value right after `name:` on its line is a YAML tag, alias or anchor,
     not the value: a reference (`!ImportValue x`, `*db_password`), or node properties whose
-    literal `_tagged_lines` read (at a start in `tagged`). A block scalar's text (`|` and
+    literal `_yaml_values` read (at a start in `tagged`). A block scalar's text (`|` and
     `!Welcome1` below it) is literal, and properties whose literal was not read are judged
     as the value they look like."""
     if group != "bare" or _YAML_OP.fullmatch(match.group("op")) is None:
         return False
-    value = match.group("bare")
-    # an alias names an anchor as a key is named: a password or a random key after `*` is
-    # the value (`*s3cr3tP4ss`, `*Xk9…`)
+    return _a_yaml_reference(match.group("bare")) or match.start("bare") in tagged
+
+
+def _a_yaml_reference(value: str) -> bool:
+    """Whether an unquoted value starts with a YAML tag that is not a string's or is an
+    alias (`yaml_nodes.is_reference`). An alias names an anchor as a key is named: a
+    password or a random key after `*` is the value (`*s3cr3tP4ss`, `*Xk9…`)."""
     alias = value.startswith("*") and (not is_name(value[1:])
                                        or _secret_value("secret", value[1:], bare=False))
-    return (is_reference(value) and not alias) or match.start("bare") in tagged
+    return is_reference(value) and not alias
 
 
 _YAML_OP = re.compile(r":[ \t]+")  # `password:!x` is no mapping in YAML: a plain scalar
