@@ -7,12 +7,12 @@ A flow mapping's plain value runs, as a YAML parser reads it, to the `,`, `}` or
 ends the entry or to a comment (` #`); a `:` or a `#` inside it is the value's (`p@ss:w0rd!`,
 `Dis#PL0Xq9`), as are blanks between its words. Its key is plain, followed by `: `, or quoted
 (a JSON-like key, which YAML lets the value follow without a blank: `{"password":v}`). A
-value that starts with a quote or an anchor is read by the keyword layer's other readers
-(`assignments._ASSIGN`, `yaml_nodes`); one that starts with a tag or an alias is read here,
-for the keyword layer to tell a reference (`!Ref Db`, `*db_password`) from a value shaped as
-a password (`!Xk9#mP2q`). A template's `${…}` inside a value is
-read whole (`{password: ${DB_PASS}}`, which no YAML parser takes, is what a tool that fills
-it in reads): the keyword layer judges it a stand-in.
+value that starts with a quote, an anchor or a string's tag (`!!str`, `!<…>`, `! `) is read
+by the keyword layer's other readers (`assignments._ASSIGN`, `yaml_nodes`); one that starts
+with another tag or an alias is read here, for the keyword layer to tell a reference (`!Ref
+Db`, `*db_password`) from a value shaped as a password (`!Xk9#mP2q`). A template's `${…}`
+inside a value is read whole (`{password: ${DB_PASS}}`, which no YAML parser takes, is what
+a tool that fills it in reads): the keyword layer judges it a stand-in.
 
 A block scalar's text is read from its first line's first non-blank character to that line's
 end: under an indentation indicator the blanks beyond the indentation it sets are the text's
@@ -35,7 +35,7 @@ BLOCK_HEADER = r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?:[ \t]+#[^\n]*)?"
 _ENTRY = re.compile(
     r"""[{\[,][ \t]*(?P<k>["'])?(?P<name>[A-Za-z_][\w.-]{0,80})(?(k)(?P=k))"""
     r"""[ \t]*:(?(k)[ \t]*|[ \t]+)"""
-    r"""(?P<value>(?:\$\w*\{[^{}\s,\[\]]*\}|[^\s,{}\[\]#"'&|>])"""
+    r"""(?P<value>(?:\$\w*\{[^{}\s,\[\]]*\}|![^\s!<,{}\[\]]|[^\s,{}\[\]#"'&!|>])"""
     r"""(?:\$\w*\{[^{}\s,\[\]]*\}|[^\s,{}\[\]]|[ \t]+(?=[^\s,{}\[\]#])){0,299})"""
     r"""(?=[ \t]*(?:[,}\]]|\#|\r?$))""", re.MULTILINE)
 
