@@ -14,7 +14,8 @@ as a minified JSON string holding JSON or a bundle's line has them, and lines ge
 a seed with varied escaping (an opening quote of either kind or none, then escaped quotes of
 both kinds, escaped backslashes, `\\x41`, `\\u0041`, `=`, `:`, base64 runs: no closing quote).
 Each escaped quote of an unclosed literal was tried as a literal's opening quote and read the
-rest of the line again (`escaped.py`): quadratic.
+rest of the line again (`escaped.py`): quadratic. Before (05f3539, a loaded 2-core machine):
+15–80 s at 40 kB (10 kB 0.7–3.3 s, k = 1.4–2.9); after: 0.003–0.07 s at 40 kB, k ≈ 1.
 """
 
 from __future__ import annotations
