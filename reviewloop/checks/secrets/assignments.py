@@ -1,7 +1,8 @@
 """The keyword layer of the secrets scanner: a credential-like value assigned to a name that
 says it is a secret (`password = "…"`, `secret_key: …`, `--api-key=…`, `<token>…</token>`).
 
-The value must pass placeholder, shape and entropy checks; the name is judged word by word.
+The value must pass placeholder, shape and entropy checks; the name is judged word by word
+(`secret_names`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,13 @@ import re
 from collections.abc import Iterator
 
 from reviewloop.checks.secrets.references import NONE, Reference, filled_in, is_name
+from reviewloop.checks.secrets.secret_names import (
+    ends_in_a_password_word,
+    generic_rule,
+    names_a_password,
+    names_a_secret,
+    names_only_a_pat,
+)
 from reviewloop.checks.secrets.syntax import Syntax
 from reviewloop.checks.secrets.values import (
     about_passwords,
@@ -18,81 +26,30 @@ from reviewloop.checks.secrets.values import (
     looks_fake,
     looks_placeholder,
 )
-from reviewloop.checks.secrets.yaml_nodes import is_reference, literals
+from reviewloop.checks.secrets.yaml_entries import BLOCK_HEADER, flow_values
+from reviewloop.checks.secrets.yaml_nodes import Literal, is_reference, literals
 
 Candidate = tuple[int, int, str, str, float]  # start, end, rule, description, confidence
-
-# Names are judged word by word (`dbPassword` → db, password; `MaxKeyframe` → max,
-# keyframe), so `keyframe`, `monkey` or `bypass` never count as a key or a password.
-_PASSWORD_WORDS = frozenset({"password", "passwd", "passwort", "pwd", "pass", "passphrase"})
-_SECRET_WORDS = _PASSWORD_WORDS | frozenset({
-    "secret", "secrets", "token", "tokens", "key", "keys", "apikey", "auth", "credential",
-    "credentials", "creds", "privatekey", "accesskey", "secretkey", "authtoken", "pat"})
-_NOT_SECRET_LAST = frozenset({
-    "id", "ids", "url", "uri", "urls", "endpoint", "path", "file", "dir", "name", "names",
-    "type", "length", "len", "size", "count", "header", "field", "format", "env", "var",
-    "prefix", "suffix", "hash", "sha", "checksum", "digest", "fingerprint", "pattern",
-    "regex", "policy", "expiry", "expires", "expiration", "ttl", "timeout", "method", "mode",
-    "scope", "label", "required", "enabled", "provider", "version", "style", "class",
-    "index", "limit", "source", "location", "ref", "column", "param", "kind", "algorithm",
-    "bits", "selector", "code", "store", "ring", "pair", "vault", "usage", "set", "event",
-    "handler", "listener", "binding", "map", "mapping", "attribute", "attr"})
-_NOT_SECRET_ANY = frozenset({
-    "public", "pub", "publishable", "cache", "idempotency", "partition", "sort", "primary",
-    "foreign", "lookup", "csrf", "xsrf", "max", "min", "hotkey", "placeholder", "num",
-    # keyboard keys and key-derivation vocabulary, Azure Key Vault names
-    "up", "down", "left", "right", "press", "pressed", "board", "stroke", "mesh", "meshing",
-    "vault", "schema", "sequence", "natural", "bucket",
-    # storage keys: an S3 object key or a CDK asset's key is a path (`<sha256>.zip`)
-    "object", "asset", "assets"})
-
-
-# an acronym glued to a lower-case secret word is two words (`SSHpassword`, `APIkey`), not
-# `SS` and `Hpassword`; `MYPassword` is still `MY`, `Password`
-_WORD = re.compile(r"[A-Z]{2,}(?=(?:password|passwd|pwd|pass|secret|token|key)s?(?![a-z]))"
-                   r"|[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
-
-
-def _words(name: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(name)]
-
-
-def _names_a_secret(name: str) -> bool:
-    words = _words(name)
-    return (bool(words) and any(w in _SECRET_WORDS for w in words)
-            and words[-1] not in _NOT_SECRET_LAST
-            and not any(w in _NOT_SECRET_ANY for w in words))
-
-
-def names_no_secret(name: str) -> bool:
-    """Whether a name says its value is no secret (`cache_key`, `publicKey`, `token_url`),
-    whatever secret word it holds; for other layers' keyword rules."""
-    words = _words(name)
-    return bool(words) and (words[-1] in _NOT_SECRET_LAST
-                            or any(w in _NOT_SECRET_ANY - {"vault"} for w in words))
-
-
-def _names_a_password(name: str) -> bool:
-    return any(w in _PASSWORD_WORDS for w in _words(name))
-
 
 _ASSIGN = re.compile(
     r"""(?<![\w$@./-])(?P<name>[A-Za-z_$@][\w.-]{0,80})"""
     r"""(?:[ \t]+(?:string|String|str|&str|\[\]byte|bytes|char\*?|const|final))?"""  # Go, C
     r"""\\?["'\]]{0,3}[ \t]*(?::[ \t]*[A-Za-z_][\w\[\], |.]*?[ \t]*)?"""  # py annotation
     r"""(?P<op>:{1,3}=|\?\?=|[.+?]=|=>|<-(?!-)|(?<![=!<>])=(?!=)"""  # `<-`: R's
-    r"""|:(?![:=])[ \t]*(?:[|>][-+]?[ \t]*\n)?"""
+    rf"""|:(?![:=])[ \t]*(?:{BLOCK_HEADER}[ \t]*\r?\n)?"""
     r"""|,|\(|[ \t]+(?=\\?["'`]))[ \t]*"""
     r"""(?:\\?(?P<q>["'`])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.){1,300}?)\\?(?P=q)"""
     r"""|(?P<bare>[^\s"'`,;#(){}\[\]<>\\]{1,300})(?=[\s,;#<)\\]|$))""", re.MULTILINE)
-# A whole line of data: YAML (`password: v`, or the value alone on the next line), dotenv,
-# INI, .properties, a shell `export`. Their parsers read an unquoted value to the end of the
-# line: `#` starts a comment only after a blank, and `( ) [ ] { } > \\ "` inside are the
-# value's, where `_ASSIGN`'s value (code's delimiters) stops or fails. `:=` (a Makefile's,
-# Go's) is one operator: read as `:`, its `=` began the value (`=changeme`, no stand-in).
+# A whole line of data: YAML (`password: v`, or the value alone on the next line; a quoted
+# key's in YAML's kinds), dotenv, INI, .properties, a shell `export`. Their parsers read an
+# unquoted value to the end of the line: `#` starts a comment only after a blank, and
+# `( ) [ ] { } > \\ "` inside are the value's, where `_ASSIGN`'s value (code's delimiters)
+# stops or fails. `:=` (a Makefile's, Go's) is one operator: read as `:`, its `=` began the
+# value (`=changeme`, no stand-in).
 _DATA_LINE = re.compile(
-    r"""[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(?P<name>[A-Za-z_][\w.-]{0,80})[ \t]*"""
-    r"""(?P<op>:?=|:(?!=)(?:[ \t]*(?:[|>][-+]?[ \t]*)?\r?\n[ \t]+)?)[ \t]*"""
+    r"""[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(?P<k>["']?)(?P<name>[A-Za-z_][\w.-]{0,80})(?P=k)"""
+    rf"""[ \t]*(?P<op>:?=|:(?!=)(?:[ \t]*(?:{BLOCK_HEADER}[ \t]*)?\r?\n[ \t]+)?)"""
+    r"""[ \t]*"""
     r"""(?P<bare>[^\s"'`#\[{(|>&*!%@,-][^\s]{0,299})[ \t]*(?:[ \t]#[^\n]*)?\r?$""",
     re.MULTILINE)
 _DATA_START = re.compile(r"""[^\s"'`#\[{(|>&*!%@,-]""")  # `_DATA_LINE`'s value's first
@@ -140,9 +97,9 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
     if not code:
         yield from _data_lines(text, prefilter=prefilter, config=config,
                                references=references)
-        if Reference.YAML_NODE in references:
-            yield from _tagged_lines(text, tagged, prefilter=prefilter, config=config,
-                                     references=references)
+        if Reference.YAML_NODE in references:  # a kind YAML reads
+            yield from _yaml_values(text, tagged, prefilter=prefilter, config=config,
+                                    references=references)
     pos = 0
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
     for line_start, line_end in lines:
@@ -165,7 +122,7 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
                                                    config=config and plain,
                                                    references=references):
                 yield (match.start(group), match.end(group),
-                       _generic_rule(match.group("name")),
+                       generic_rule(match.group("name")),
                        "Hard-coded credential in an assignment", 0.7)
                 pos = match.end()
             else:  # a rejected match may hide the real one inside it: `f(user, token="…")`
@@ -175,7 +132,7 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
             if _secret_value(match.group("name"), match.group("value"), bare=True,
                              plain=regex is _XML, references=references):
                 yield (match.start("value"), match.end("value"),
-                       _generic_rule(match.group("name")), "Hard-coded credential", 0.7)
+                       generic_rule(match.group("name")), "Hard-coded credential", 0.7)
 
 
 def _data_lines(text: str, *, prefilter: bool, config: bool,
@@ -187,7 +144,9 @@ def _data_lines(text: str, *, prefilter: bool, config: bool,
         following = text.find("\n", line_end + 1)  # a YAML value on the next line
         stop = len(text) if following < 0 else following
         match = _DATA_LINE.match(text, line_start, stop)
-        if match is None:
+        # a quoted key is YAML's (`"password": v`), read in YAML's kinds only
+        if match is None or (match.group("k") and (Reference.YAML_NODE not in references
+                                                   or not match.group("op").startswith(":"))):
             continue
         value = match.group("bare")
         # `a=b` is data here, where `f(key_size=2048` is code
@@ -195,45 +154,58 @@ def _data_lines(text: str, *, prefilter: bool, config: bool,
                 and _secret_value(match.group("name"), value, bare=False, config=config,
                                   plain=_data_value(text, line_start, line_end, match,
                                                     config=config), references=references):
-            yield (match.start("bare"), match.end("bare"), _generic_rule(match.group("name")),
+            yield (match.start("bare"), match.end("bare"), generic_rule(match.group("name")),
                    "Hard-coded credential in an assignment", 0.7)
 
 
-def _tagged_lines(text: str, tagged: set[int], *, prefilter: bool, config: bool,
-                  references: frozenset[Reference]) -> Iterator[Candidate]:
-    """The values YAML writes after an anchor or a string tag (`password: !!str hunter2Secret`,
-    `password: &pw s3cr3tP4ss`): literals (`yaml_nodes`), judged as the same value without
-    them on a line of its own is, a data line's or a bare one's; where their properties
-    start is added to `tagged`."""
-    lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
+def _yaml_values(text: str, tagged: set[int], *, prefilter: bool, config: bool,
+                 references: frozenset[Reference]) -> Iterator[Candidate]:
+    """The values YAML writes where a line's reading misses them, each judged as the same
+    value on a line of its own is, a data line's or a bare one's: after an anchor or a
+    string tag (`password: !!str hunter2Secret`, `password: &pw s3cr3tP4ss`: `yaml_nodes`,
+    where their properties start is added to `tagged`), and in a flow mapping (`{user: x,
+    password: S3cr3tValue!}`: `yaml_entries`), but a tag's or an alias's reference."""
+    lines = list(_lines_naming_a_secret(text) if prefilter else _every_line(text))
     for literal in literals(text, lines):
         tagged.add(literal.at)
-        value = text[literal.start:literal.end]
-        if literal.quoted or (_DATA_START.match(value) and not _CODE_VALUE.search(value)
-                              and not _CODE_REF.match(value)):
-            found = _secret_value(literal.name, value, bare=False, plain=True, config=config,
-                                  references=references)
-        else:  # as `_ASSIGN` reads a bare value
-            found = _secret_value(literal.name, value, bare=True, references=references)
-        if found:
-            yield (literal.start, literal.end, _generic_rule(literal.name),
-                   "Hard-coded credential in an assignment", 0.7)
+        yield from _yaml_value(text, literal, config=config, references=references)
+    for literal in flow_values(text, lines):
+        if not _a_yaml_reference(text[literal.start:literal.end]):
+            yield from _yaml_value(text, literal, config=config, references=references)
+
+
+def _yaml_value(text: str, literal: Literal, *, config: bool,
+                references: frozenset[Reference]) -> Iterator[Candidate]:
+    value = text[literal.start:literal.end]
+    if literal.quoted or (_DATA_START.match(value) and not _CODE_VALUE.search(value)
+                          and not _CODE_REF.match(value)):
+        found = _secret_value(literal.name, value, bare=False, plain=True, config=config,
+                              references=references)
+    else:  # as `_ASSIGN` reads a bare value
+        found = _secret_value(literal.name, value, bare=True, references=references)
+    if found:
+        yield (literal.start, literal.end, generic_rule(literal.name),
+               "Hard-coded credential in an assignment", 0.7)
 
 
 def _yaml_properties(match: re.Match[str], group: str, tagged: set[int]) -> bool:
     """Whether a bare value right after `name:` on its line is a YAML tag, alias or anchor,
     not the value: a reference (`!ImportValue x`, `*db_password`), or node properties whose
-    literal `_tagged_lines` read (at a start in `tagged`). A block scalar's text (`|` and
+    literal `_yaml_values` read (at a start in `tagged`). A block scalar's text (`|` and
     `!Welcome1` below it) is literal, and properties whose literal was not read are judged
     as the value they look like."""
     if group != "bare" or _YAML_OP.fullmatch(match.group("op")) is None:
         return False
-    value = match.group("bare")
-    # an alias names an anchor as a key is named: a password or a random key after `*` is
-    # the value (`*s3cr3tP4ss`, `*Xk9…`)
+    return _a_yaml_reference(match.group("bare")) or match.start("bare") in tagged
+
+
+def _a_yaml_reference(value: str) -> bool:
+    """Whether an unquoted value starts with a YAML tag that is not a string's or is an
+    alias (`yaml_nodes.is_reference`). An alias names an anchor as a key is named: a
+    password or a random key after `*` is the value (`*s3cr3tP4ss`, `*Xk9…`)."""
     alias = value.startswith("*") and (not is_name(value[1:])
                                        or _secret_value("secret", value[1:], bare=False))
-    return (is_reference(value) and not alias) or match.start("bare") in tagged
+    return is_reference(value) and not alias
 
 
 _YAML_OP = re.compile(r":[ \t]+")  # `password:!x` is no mapping in YAML: a plain scalar
@@ -273,10 +245,6 @@ def _every_line(text: str) -> Iterator[tuple[int, int]]:
         end = len(text) if end < 0 else end
         yield start, end
         start = end + 1
-
-
-def _generic_rule(name: str) -> str:
-    return "generic-password" if _names_a_password(name) else "generic-secret"
 
 
 def _env_line(text: str, line_start: int, line_end: int, match: re.Match[str]) -> bool:
@@ -327,7 +295,7 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False,
     that holds a password word (`adminpass`, `supersecretpass`) is still a password. A
     reference the file's kind fills in (`@db.password@`) is none, unless what it wraps
     is judged a key itself (by a key's measure: a name is no chosen password)."""
-    if not _names_a_secret(name) or (_names_only_a_pat(name) and not _TOKEN.fullmatch(value)):
+    if not names_a_secret(name) or (names_only_a_pat(name) and not _TOKEN.fullmatch(value)):
         return False
     names = filled_in(value, references)
     if names is not None:
@@ -338,7 +306,7 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False,
     if bare and (_CODE_REF.match(value) or value.endswith(("(", ")"))
                  or _KEYWORD_ARGUMENT.match(value)):
         return False
-    if _names_a_password(name) and about_passwords(value, word_is_setting=not config):
+    if names_a_password(name) and about_passwords(value, word_is_setting=not config):
         return False
     if plain and _chosen_password(name, value):
         return True
@@ -346,7 +314,7 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False,
         return False  # words: a label, a setting, a key path (`a.b[0]`) or a file name
     # keys: gitleaks' generic threshold (3.5 bits). Passwords are short, so entropy is
     # capped by their length; a word-then-digits shape (`Comp4567@@`) is a sample instead.
-    if _names_a_password(name):
+    if names_a_password(name):
         return (len(value) >= 8 and char_classes(value) >= 2 and entropy(value) >= 2.8
                 and not _HUMAN.fullmatch(value))
     if _HEX.fullmatch(value):  # hex tops out at 4 bits a character
@@ -359,15 +327,10 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False,
 _TOKEN = re.compile(r"[A-Za-z0-9_.=-]+")
 
 
-def _names_only_a_pat(name: str) -> bool:
-    return {w for w in _words(name) if w in _SECRET_WORDS} == {"pat"}
-
-
 def _chosen_password(name: str, value: str) -> bool:
     """A password a person chose, set as data to a name that ends in a password word
     (`REACT_APP_AUTH_PASSWORD=whiteduke`, `db_pass: "u;UWtZ"`): any case and entropy."""
-    words = _words(name)
-    return bool(words) and words[-1] in _PASSWORD_WORDS and len(value) >= 6
+    return ends_in_a_password_word(name) and len(value) >= 6
 
 
 _FILE_NAME = re.compile(r"\.(?:zip|json|ya?ml|tar|t?gz|js|py|txt|png|jpe?g|svg|html?|css|map|"

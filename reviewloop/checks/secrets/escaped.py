@@ -41,11 +41,15 @@ __all__ = ["Unescaped", "escaped_candidates", "escaped_literals", "unescape"]
 
 # a double-quoted literal with a backslash in it: an escape (an escaped line break among
 # them), or a line break onto an indented line (YAML folds it to a space); a single-quoted
-# one on one line; a shell `$'…'` string (single-quoted, escapes read)
+# one on one line; a shell `$'…'` string (single-quoted, escapes read). A literal opens at a
+# quote no backslash escapes (none before it, or an even run: `\\"`): an escaped quote
+# is a literal's character, and trying each as an opening quote read the rest of an unclosed
+# literal again from each (`a\"b\"c\"…` on one line: quadratic)
+_OPEN = r'(?:{q}(?<!\\{q})|\\(?<!\\\\)\\(?:\\\\)*{q})'
 _LITERAL = re.compile(
-    r'"(?P<double>[^"\\\n]*(?:\r?\n(?=[ \t])[^"\\\n]*)*'
+    _OPEN.format(q='"') + r'(?P<double>[^"\\\n]*(?:\r?\n(?=[ \t])[^"\\\n]*)*'
     r'\\(?:\r?\n|.)[^"\\\n]*(?:(?:\\(?:\r?\n|.)|\r?\n(?=[ \t]))[^"\\\n]*)*)"'
-    r"|'(?P<single>[^'\\\n]*(?:\\.[^'\\\n]*)+)'")
+    r"|" + _OPEN.format(q="'") + r"(?P<single>[^'\\\n]*(?:\\.[^'\\\n]*)+)'")
 # a backslash that may decode a character or join lines (escaped backslashes are told apart
 # by `unescape`): the cheap test a literal passes before it is unescaped
 # (not one for a control character: `\\x1b`, `\\033`, `\\u0007`, the ANSI codes of a
@@ -95,7 +99,7 @@ def escaped_candidates(text: str, scan: Scan, depth: int = 0) -> Iterator[Candid
         # its line around it, up to `WINDOW` each side: a line of a thousand literals (a
         # minified bundle, `json.dumps`' `\u00e9`s) costs a thousand windows, not a
         # thousand copies of the line
-        head = max(text.rfind("\n", 0, start) + 1, start - WINDOW)
+        head = max(text.rfind("\n", max(start - WINDOW, 0), start) + 1, start - WINDOW)
         tail = text.find("\n", end, end + WINDOW)
         # a shell `$'…'` string is read as the quoted value it stands for
         before = re.sub(r"\$'\Z", "'", text[head:start])

@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from reviewloop.checks.secrets.assignments import names_no_secret
 from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
+from reviewloop.checks.secrets.secret_names import names_no_secret
 from reviewloop.checks.secrets.values import entropy, looks_fake, looks_placeholder
 from reviewloop.memo import shared_cache
 

@@ -1,0 +1,56 @@
+"""Where YAML puts a value that a line's `name: value` reading misses: an entry of a flow
+mapping (`{user: x, password: S3cr3tValue!}`, `[password: v]`), and the text on the next
+line after a block scalar's header that carries an indentation indicator or a comment
+(`password: |2`, `>-2`, `|+1`, `| # the pw`).
+
+A flow mapping's plain value runs, as a YAML parser reads it, to the `,`, `}` or `]` that
+ends the entry or to a comment (` #`); a `:` or a `#` inside it is the value's (`p@ss:w0rd!`,
+`Dis#PL0Xq9`), as are blanks between its words. Its key is plain, followed by `: `, or quoted
+(a JSON-like key, which YAML lets the value follow without a blank: `{"password":v}`). A
+value that starts with a quote, an anchor or a string's tag (`!!str`, `!<…>`, `! `) is read
+by the keyword layer's other readers (`assignments._ASSIGN`, `yaml_nodes`); one that starts
+with another tag or an alias is read here, for the keyword layer to tell a reference (`!Ref
+Db`, `*db_password`) from a value shaped as a password (`!Xk9#mP2q`). A template's `${…}`
+inside a value is read whole (`{password: ${DB_PASS}}`, which no YAML parser takes, is what
+a tool that fills it in reads): the keyword layer judges it a stand-in.
+
+A block scalar's text is read from its first line's first non-blank character to that line's
+end: under an indentation indicator the blanks beyond the indentation it sets are the text's
+own (`|2` and `    v` hold `  v`), and a secret has none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from reviewloop.checks.secrets.yaml_nodes import Literal
+
+# `|` or `>`, then an indentation indicator and a chomping indicator in either order, then a
+# comment; the text starts on the next line
+BLOCK_HEADER = r"[|>](?:[1-9][-+]?|[-+][1-9]?)?(?:[ \t]+#[^\n]*)?"
+
+# a flow collection's entry: after `{`, `[` or `,`, a plain or quoted key, `:`, a plain value
+# up to the entry's end (`,`, `}`, `]`), a comment, or the line's end (the mapping goes on)
+_ENTRY = re.compile(
+    r"""[{\[,][ \t]*(?P<k>["'])?(?P<name>[A-Za-z_][\w.-]{0,80})(?(k)(?P=k))"""
+    r"""[ \t]*:(?(k)[ \t]*|[ \t]+)"""
+    r"""(?P<value>(?:\$\w*\{[^{}\s,\[\]]*\}|![^\s!<,{}\[\]]|[^\s,{}\[\]#"'&!|>])"""
+    r"""(?:\$\w*\{[^{}\s,\[\]]*\}|[^\s,{}\[\]]|[ \t]+(?=[^\s,{}\[\]#])){0,299})"""
+    r"""(?=[ \t]*(?:[,}\]]|\#|\r?$))""", re.MULTILINE)
+
+
+def flow_values(text: str, lines: Iterable[tuple[int, int]]) -> Iterator[Literal]:
+    """Each plain value of a flow collection's entry on the `lines` (offsets into `text`),
+    from the line's first `{` or `[` on; `at` is where the value starts."""
+    for line_start, line_end in lines:
+        opens = [at for at in (text.find("{", line_start, line_end),
+                               text.find("[", line_start, line_end)) if at >= 0]
+        if not opens:
+            continue
+        pos = min(opens)
+        while (match := _ENTRY.search(text, pos, line_end)) is not None:
+            yield Literal(match.group("name"), match.start("value"), match.end("value"),
+                          match.start("value"), quoted=False)
+            pos = match.end("value")  # the `,` that ends it starts the next entry
+
