@@ -98,6 +98,18 @@ def test_non_interactive_without_a_choice_is_exit_2_naming_both(repo, capsys):
     assert "--revise" in err and "--fresh" in err
 
 
+@pytest.mark.parametrize("flags", [("--revise", "--fresh"), ("--fresh", "--revise")])
+def test_revise_and_fresh_together_are_a_usage_error_in_either_order(repo, capsys, flags):
+    tasks_file = _written(repo, "doc")
+    before = tasks_file.read_text()
+    with pytest.raises(SystemExit) as exited:
+        main(["spec", "new", "Add a due date", "--name", "todo", *flags, "--approve-all"])
+    assert exited.value.code == 2
+    assert "--revise and --fresh are alternatives" in capsys.readouterr().err
+    assert tasks_file.read_text() == before
+    assert not (repo / ".reviewloop/spec-backups").exists()
+
+
 def test_revise_needs_a_spec_to_revise(repo):
     with pytest.raises(UserInputError, match="no doc spec named 'todo' to revise"):
         first_state(repo, NewSpec(what="x", name="todo", existing="revise"), None)
