@@ -178,6 +178,27 @@ def test_revise_offline_keeps_the_title_and_sections_no_phase_holds(repo, capsys
     assert "- [x] T1 LRU core" in text
 
 
+def test_a_revision_the_reader_rejects_is_exit_2_under_approve_all_then_runs_again(repo, capsys):
+    """Offline nothing can redraft a rejected phase: --approve-all says so with exit 2 and
+    the reader's problem, writes nothing, and runs again once the file is corrected."""
+    spec = repo / "docs/cache-spec.md"
+    spec.parent.mkdir()
+    broken = HAND_WRITTEN.replace("  - Requirements: FR-1\n",
+                                  "  - Requirements: FR-1\n- [ ]* T2 Benchmark\n")
+    spec.write_text(broken)
+    argv = ["spec", "new", "cache widgets", "--name", "cache", "--revise", "--approve-all"]
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    err = " ".join(capsys.readouterr().err.split())
+    assert exited.value.code == 2
+    assert "the task-plan draft cannot be approved: task T2 cites no requirement" in err
+    assert "nothing written" in err and spec.read_text() == broken
+    spec.write_text(HAND_WRITTEN)
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 0, capsys.readouterr().err
+
+
 _EXTRA = st.sampled_from(["Introduction", "Open questions", "Glossary", "Risks", "Notes"])
 
 
