@@ -54,17 +54,13 @@ def _as_typed(config: Path, target: Path | None) -> str:
     return short if _as_opened(Path(short)) == target else str(config)
 
 
-def install_hook(root: Path, *, force: bool, remove: bool, shared: bool = False) -> int:
-    where = hooks_folder(open_repository(root))
-    if not shared:
-        githook.refuse_shared(where, remove=remove)
-    hooks = githook.hook_dir(where.path)
+def install_hook(root: Path, *, force: bool, remove: bool) -> int:
+    hooks = githook.hook_dir(hooks_folder(open_repository(root)).path)
     result = githook.uninstall(hooks) if remove else githook.install(hooks, force=force)
     out = ui.console()
     shown = _shown(result.path, root)
-    every = " of every repository using it" if where.shared else ""
     messages = {
-        "installed": f"installed {shown}: commits{every} now run `reviewloop {githook.COMMAND}`",
+        "installed": f"installed {shown}: commits now run `reviewloop {githook.COMMAND}`",
         "updated": f"updated {shown}",
         "unchanged": f"{shown} is up to date",
         "removed": f"removed {shown}",

@@ -106,7 +106,8 @@ def test_a_global_hooks_folder_is_written_only_with_shared(tmp_path: Path, unins
     assert done.returncode == 0, done.stderr
     assert (shared / "pre-commit").is_file() != uninstall
     if not uninstall:
-        assert "commits of every repository using it now run" in " ".join(done.stdout.split())
+        assert f"{shared} is your global hooks folder: commits of every repository using it " \
+            "now run the review" in " ".join(done.stdout.split())
     git(other, "config", "core.hooksPath", ".git/hooks")  # a folder of its own: no question
     local = reviewloop(other, "install-hook", env=env)
     assert local.returncode == 0, local.stderr
