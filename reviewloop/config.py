@@ -26,6 +26,7 @@ from reviewloop.config_file import PYPROJECT_TABLE, read_file_layer
 from reviewloop.config_values import MIN_CONTEXT_WINDOW as MIN_CONTEXT_WINDOW
 from reviewloop.config_values import PRICE_KEYS as PRICE_KEYS
 from reviewloop.config_values import check_price, check_windows, scalar_kind, unknown_key_fix
+from reviewloop.config_values import value_fix as list_fix
 from reviewloop.errors import ConfigError
 
 ENV_PREFIX = "REVIEWLOOP_"
@@ -321,7 +322,7 @@ def _config_error(exc: ValidationError, layers: list[tuple[str, dict[str, Any]]]
         var = next((ENV_PREFIX + k for k, v in _ENV_KEYS.items() if keypath[: len(v)] == v), "")
         source = f"environment variable {var}" if var else source
     return ConfigError(f'key "{dotted}": {err["msg"]} (got {err.get("input")!r})', where=source,
-                       fix=f'set "{dotted}" to a valid value')
+                       fix=list_fix(dotted, err["type"], err.get("input")))
 
 
 def _has_path(data: Any, keypath: tuple[str, ...]) -> bool:

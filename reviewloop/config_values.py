@@ -5,6 +5,7 @@ Each was accepted once and turned a guard-rail off without a word (`reviewloop.c
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any, get_args
 
@@ -81,3 +82,20 @@ def unknown_key_fix(key: str, path: tuple[str, ...], known: Iterable[str],
     close = difflib.get_close_matches(key, names, n=1)
     return f'did you mean "{".".join((*path, close[0]))}"?' if close else \
         f"known keys here: {', '.join(names)}"
+
+
+_LISTS = ("tuple_type", "list_type", "set_type", "frozen_set_type")
+
+
+def value_fix(dotted: str, error_type: str, given: object) -> str:
+    """The fix for a value of the wrong type: a list wanted where one text was given (`test =
+    "pytest"`, the natural first guess) is shown as the list it should be (a JSON string is
+    a TOML basic string)."""
+    key = dotted.rpartition(".")[2]
+    if error_type in _LISTS and isinstance(given, str):
+        listed = json.dumps(given, ensure_ascii=False).replace("\x7f", "\\u007f")
+        return f'make "{dotted}" a list: {key} = [{listed}]'
+    if error_type in _LISTS:
+        return f'make "{dotted}" a list, e.g. {key} = ["first", "second"]'
+    return f'set "{dotted}" to a valid value'
+

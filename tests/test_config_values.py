@@ -5,6 +5,7 @@ reviewer "out of scope" and a clean verdict, a model priced at $0, `max_rounds =
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +117,18 @@ def test_every_kind_of_scalar_setting_is_generated():
     kinds = {kind for _, kind in SCALARS}
     assert kinds == {int, float, bool}
     assert (("max_rounds",), int) in SCALARS and (("sandbox_network",), bool) in SCALARS
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=FUNCTION_SCOPED)
+@given(key=st.sampled_from(["build", "test"]),
+       command=st.text(st.characters(exclude_categories=("Cs",)), max_size=30))
+def test_one_command_where_a_list_goes_gets_the_list_it_should_be_as_the_fix(
+        tmp_path: Path, key, command):
+    """`[gates] test = "pytest"` (any text at all): the fix line is the setting as a list,
+    and that line, pasted back into the file, is accepted with the same command."""
+    escaped = json.dumps(command, ensure_ascii=False).replace("\x7f", "\\u007f")
+    message = refused(tmp_path, f"[gates]\n{key} = {escaped}\n")
+    fix = message.split("fix: ", 1)[1].strip()
+    assert fix.startswith(f'make "gates.{key}" a list: {key} = [')
+    pasted = loaded(tmp_path, f"[gates]\n{fix.split(': ', 1)[1]}\n")
+    assert getattr(pasted.gates, key) == (command,)

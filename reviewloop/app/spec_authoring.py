@@ -25,6 +25,7 @@ from reviewloop.authoring.start import (
     phase_models,
 )
 from reviewloop.config import Settings
+from reviewloop.errors import UserInputError
 
 if TYPE_CHECKING:  # chat models load LangChain: only when one is used
     from langchain_core.language_models import BaseChatModel
@@ -106,6 +107,7 @@ def models(settings: Settings, make_model: MakeModel | None,
 def drive(sessions: SpecSessions, step: Step, deps: SpecDeps, root: Path, gates: Gates,
           out: Output) -> tuple[Summary, dict[str, Any]] | None:
     while step.status == "waiting":
+        _refuse_unapprovable(sessions, step)
         answer = gates.answer(step)
         if answer is None:
             out.say(f"Stopped. Drafts are saved; continue with `reviewloop spec resume "
@@ -114,3 +116,21 @@ def drive(sessions: SpecSessions, step: Step, deps: SpecDeps, root: Path, gates:
         step = sessions.resume(step.name, answer, deps)
     summary = summarise(root, root / step.values["tasks_file"], step.values["approved"])
     return summary, step.values
+
+
+def _refuse_unapprovable(sessions: SpecSessions, step: Step) -> None:
+    """With --approve-all a gate stops only for a draft the spec reader rejects, which no
+    answer can approve (offline nothing redrafts it; a model already retried): exit 2
+    naming the problems, not a quiet "Stopped" with exit 0 and nothing written. The
+    session is dropped, so the same command runs again once the files are corrected."""
+    problems = step.waiting.get("problems") or []
+    if not (problems and step.values.get("approve_all")):
+        return
+    sessions.forget(step.name)
+    phase = str(step.waiting.get("phase", "")).replace("_", "-")
+    raise UserInputError(
+        f"--approve-all: the {phase} draft cannot be approved: {'; '.join(problems)}; "
+        "nothing written", where=step.values.get("tasks_file") or step.name,
+        fix="correct the spec's files as the reader says (a spec being revised: its "
+            "existing text), then run the command again; or drop --approve-all and answer "
+            "the gate with feedback")

@@ -7,8 +7,10 @@ are derived from what the single-document reader makes of them, so all three say
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reviewloop.authoring import phases as ph
 from reviewloop.authoring.validate import compose, parse_plan
@@ -49,20 +51,46 @@ def target(fmt: str, name: str, root: Path) -> Path:
     return root / "docs" / f"{name}-spec.md"
 
 
-def render(fmt: str, meta: Meta, drafts: dict[str, str], tasks_file: Path) -> dict[Path, str]:
-    """Path -> text of every file the spec consists of."""
+def render(fmt: str, meta: Meta, drafts: dict[str, str], tasks_file: Path,
+           kept: Kept | None = None) -> dict[Path, str]:
+    """Path -> text of every file the spec consists of; `kept` is what a revised
+    single document holds besides its phases, written back where it was."""
     if fmt == "kiro":
         return _kiro(meta, drafts, tasks_file.parent)
     if fmt == "speckit":
         return _speckit(meta, drafts, tasks_file.parent)
-    return {tasks_file: front_matter(meta, "doc") + single_document(meta, drafts)}
+    return {tasks_file: front_matter(meta, "doc") + single_document(meta, drafts, kept)}
 
 
-def single_document(meta: Meta, drafts: dict[str, str]) -> str:
-    parts = [f"# {meta.name}: specification\n\n{_quoted(meta.what)}\n"]
-    for phase in ph.PHASES:
-        if drafts.get(phase):
-            parts.append(f"## {ph.TITLES[phase]}\n\n{drafts[phase].strip()}\n")
+@dataclass(frozen=True)
+class Kept:
+    """A revised single document's own parts that no phase holds: its title, the text under
+    it besides the description, and each section no phase claims (`## Open questions`), with
+    the phase it followed (None: before the first phase) — written back where they were."""
+
+    title: str = ""
+    preamble: str = ""
+    sections: tuple[tuple[str | None, str], ...] = ()
+
+    def as_state(self) -> dict[str, Any]:
+        return {"title": self.title, "preamble": self.preamble,
+                "sections": [[anchor, text] for anchor, text in self.sections]}
+
+    @classmethod
+    def from_state(cls, data: Mapping[str, Any] | None) -> Kept:
+        data = data or {}
+        return cls(title=str(data.get("title") or ""), preamble=str(data.get("preamble") or ""),
+                   sections=tuple((a, str(t)) for a, t in data.get("sections") or ()))
+
+
+def single_document(meta: Meta, drafts: dict[str, str], kept: Kept | None = None) -> str:
+    kept = kept or Kept()
+    head = f"{kept.title or f'# {meta.name}: specification'}\n\n{_quoted(meta.what)}\n"
+    parts = [head + (f"\n{kept.preamble.strip()}\n" if kept.preamble.strip() else "")]
+    for anchor in (None, *ph.PHASES):
+        if anchor is not None and drafts.get(anchor):
+            parts.append(f"## {ph.TITLES[anchor]}\n\n{drafts[anchor].strip()}\n")
+        parts += [f"{text.strip()}\n" for at, text in kept.sections if at == anchor]
     return "\n".join(parts)
 
 

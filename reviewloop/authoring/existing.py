@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from reviewloop.authoring import document
 from reviewloop.authoring import phases as ph
 from reviewloop.spec import docspec
 from reviewloop.spec.loader import confined, load_spec, read_text
@@ -28,7 +29,7 @@ def primary(fmt: str, tasks_file: Path) -> Path:
 def load_drafts(root: Path, fmt: str, tasks_file: Path) -> dict[str, str]:
     """Phase -> draft text of the spec at `tasks_file`, as far as its files say."""
     if fmt == "doc":
-        drafts = _by_heading(_body(tasks_file, root))
+        drafts = _by_heading(_body(tasks_file, root), own_sections=True)
         refs: dict[str, str] = {}
     else:
         folder = tasks_file.parent
@@ -102,9 +103,49 @@ def _phase_of(title: str, default: str | None) -> str | None:
     return ph.TASKS if kind == "tasks" else default
 
 
-def _by_heading(text: str, default: str | None = None) -> dict[str, str]:
+def kept(fmt: str, tasks_file: Path, root: Path) -> document.Kept:
+    """What a single document holds besides its phases (`document.Kept`), so a revision
+    writes it back; Kiro's and Spec Kit's files are derived, and keep only their phases."""
+    if fmt != "doc":
+        return document.Kept()
+    title, preamble = "", []
+    sections: list[tuple[str | None, list[str]]] = []
+    anchor: str | None = None
+    section: list[str] | None = None
+    for line in _body(tasks_file, root).splitlines():
+        heading = _H2.match(line)
+        if line.startswith("# ") and not title and heading is None:
+            title = line.rstrip()
+            continue
+        if heading:
+            phase = _phase_of(heading["title"], None)
+            if phase is not None:
+                anchor, section = phase, None
+            else:
+                section = [line]
+                sections.append((anchor, section))
+            continue
+        if section is not None:
+            section.append(line)
+        elif anchor is None:
+            preamble.append(line)
+    return document.Kept(title=title, preamble=_without_quote(preamble),
+                         sections=tuple((at, "\n".join(s).strip()) for at, s in sections))
+
+
+def _without_quote(lines: list[str]) -> str:
+    """The text under the title less its first block quote, the description `intro` reads."""
+    start = next((i for i, line in enumerate(lines) if line.startswith(">")), len(lines))
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith(">")),
+               len(lines))
+    return "\n".join(lines[:start] + lines[end:]).strip()
+
+
+def _by_heading(text: str, default: str | None = None,
+                own_sections: bool = False) -> dict[str, str]:
     """Split on `##` headings; a heading no phase claims stays with `default`, demoted one
-    level so it cannot end the section it lands in."""
+    level so it cannot end the section it lands in — or, with `own_sections` (a single
+    document, whose such sections `kept` writes back as they are), is left out."""
     drafts: dict[str, str] = {}
     current: str | None = default
     for line in text.splitlines():
@@ -115,6 +156,9 @@ def _by_heading(text: str, default: str | None = None) -> dict[str, str]:
             phase = _phase_of(heading["title"], None)
             if phase is not None:
                 current = phase
+                continue
+            if own_sections:
+                current = None
                 continue
             current = current or default
             line = "#" + line

@@ -44,6 +44,7 @@ class SpecState(TypedDict, total=False):
     files: list[str]
     tasks_file: str
     loaded: dict[str, str]  # the existing spec's text per phase, when revising it
+    kept: dict[str, Any]  # what a revised single document holds besides its phases
     intro: str  # the revised spec's opening description: the old one and the revision
     backups: list[str]  # files the write replaced, copied under .reviewloop/ first
 

@@ -27,7 +27,8 @@ def publish(root: Path, state: Mapping[str, Any]) -> tuple[Path, list[Path], lis
                          model=state.get("model"),
                          approve_all=bool(state.get("approve_all")), created=state["created"])
     tasks_file = root / state["tasks_file"]
-    files = document.render(state["format"], meta, state["approved"], tasks_file)
+    files = document.render(state["format"], meta, state["approved"], tasks_file,
+                            document.Kept.from_state(state.get("kept")))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     backups = [_back_up(root, path, root / BACKUPS / f"{state['name']}-{stamp}")
                for path, text in files.items()

@@ -142,6 +142,11 @@ class SpecSessions:
                        (name, thread_id, "drafting", first["tasks_file"], now, now))
         return self._drive(name, thread_id, first, deps)
 
+    def forget(self, name: str) -> None:
+        """Drop the session `name` (one no answer can finish), so `spec new` starts anew."""
+        with self._db() as db:
+            db.execute("DELETE FROM spec_sessions WHERE name = ?", (name,))
+
     def resume(self, name: str, answer: dict[str, Any] | None, deps: SpecDeps) -> Step:
         record = self.find(name)
         if record.status == "written":

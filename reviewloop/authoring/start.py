@@ -112,6 +112,7 @@ def _revision(root: Path, request: NewSpec, tasks_file: Path) -> dict[str, Any]:
     what = " ".join(request.what.split())
     before = existing.intro(request.format, tasks_file, root)  # the spec keeps its description
     return {"loaded": loaded, "approved": kept,
+            "kept": existing.kept(request.format, tasks_file, root).as_state(),
             "intro": f"{before}\n\nRevised: {what}" if before else what}
 
 

@@ -48,6 +48,7 @@ class Context:
 _LAZY = {"bench": "reviewloop.cli.bench:bench_cmd", "mcp": "reviewloop.cli.mcp_server:mcp_cmd",
          "spec": "reviewloop.cli.spec_commands:spec_group",
          "tools": "reviewloop.cli.tools:tools_group",
+         "install-hook": "reviewloop.cli.hook_command:install_hook_cmd",
          **{name: f"reviewloop.cli.session_commands:{name}_cmd"
             for name in ("handoff", "pickup", "note")},
          **{name: f"reviewloop.cli.report_commands:{name}_cmd" for name in ("report", "stats")}}
@@ -340,19 +341,6 @@ def init_cmd(obj: Context, pre_commit: bool, no_workflow: bool, force: bool) -> 
                      config=obj.config)
 
 
-@click.command("install-hook")
-@click.option("--force", is_flag=True,
-              help="Replace a pre-commit hook reviewloop did not write (it is kept as a backup).")
-@click.option("--uninstall", "remove", is_flag=True, help="Remove reviewloop's hook.")
-@click.pass_obj
-def install_hook_cmd(obj: Context, force: bool, remove: bool) -> int:
-    """Install a git pre-commit hook running `reviewloop review --staged --fail-on must_fix`
-    (for projects without pre-commit; with pre-commit use `init --pre-commit`)."""
-    from reviewloop.cli import init
-
-    return init.install_hook(obj.root, force=force, remove=remove)
-
-
 @click.command("plan")
 @click.option("--spec", type=click.Path(path_type=Path), help=_SPEC_HELP)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github-matrix"]),
@@ -373,10 +361,11 @@ def plan_cmd(obj: Context, spec: Path | None, fmt: str, limit: int | None,
 
 # Every command, registered here and only here: those defined above, and `_LAZY`'s: the
 # analyzer environments (`tools`, cli/tools.py), `spec` (cli/spec_commands.py), the session
-# commands (cli/session_commands.py), `report` and `stats` (cli/report_commands.py).
+# commands (cli/session_commands.py), `report` and `stats` (cli/report_commands.py),
+# `install-hook` (cli/hook_command.py).
 COMMANDS: tuple[click.Command, ...] = (
     tasks_cmd, agents_group, run_cmd, resume_cmd, approve_cmd, reject_cmd, runs_cmd, clean_cmd,
-    review_cmd, demo_cmd, init_cmd, install_hook_cmd, plan_cmd)
+    review_cmd, demo_cmd, init_cmd, plan_cmd)
 for _command in COMMANDS:
     cli.add_command(_command)
 

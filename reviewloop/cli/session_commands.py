@@ -84,7 +84,8 @@ def _print_pickup(report: dict[str, Any]) -> None:
         for item in report["discrepancies"]:
             out.print(f"  ! {item}", markup=False)
     for title, key in (("Where we left off", "left_off"), ("Next", "next"),
-                       ("Blockers", "blockers")):
+                       ("Blockers", "blockers"), ("Key decisions", "decisions"),
+                       ("Preferences", "preferences")):
         out.print(f"[bold]{title}:[/]")
         items = report[key] or ["none"]
         for number, item in enumerate(items, 1):

@@ -29,20 +29,24 @@ def spec_group() -> None:
 @click.option("--research", is_flag=True, help="First let the model read the repository "
               "(read-only) and write research findings.")
 @click.option("--approve-all", is_flag=True, help="Skip every gate (the front matter says so).")
-@click.option("--revise", "existing", flag_value="revise",
+@click.option("--revise", is_flag=True,
               help="The spec exists: load it as the draft and revise it for WHAT.")
-@click.option("--fresh", "existing", flag_value="fresh",
+@click.option("--fresh", is_flag=True,
               help="The spec exists: write a new one over it (old files backed up).")
 @model_opt
 @region_opt
 @click.option("--yes", "-y", is_flag=True, help="Accepted for symmetry; never skips a gate.")
 @click.pass_obj
 def spec_new_cmd(obj: Context, what: str, name: str | None, fmt: str, research: bool,
-                 approve_all: bool, existing: str | None, model: str | None,
+                 approve_all: bool, revise: bool, fresh: bool, model: str | None,
                  region: str | None, yes: bool) -> int:
     """Draft requirements, designs and a task plan for WHAT, one reviewed phase at a time."""
     from reviewloop.authoring.start import NewSpec
     from reviewloop.cli import spec_new
+
+    if revise and fresh:  # alternatives: neither may silently win
+        raise click.UsageError("--revise and --fresh are alternatives: pass one of them")
+    existing = "revise" if revise else "fresh" if fresh else None
 
     request = NewSpec(what=what, name=name, format=fmt, research=research,
                       approve_all=approve_all, interactive=sys.stdin.isatty(),

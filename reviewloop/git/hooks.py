@@ -30,23 +30,32 @@ class HooksFolder:
     path: Path
     in_tree: str | None
     setting: str  # how it is configured, for messages
+    scope: str = "local"  # the config file that sets it: git's scope name (global, system, …)
+
+    @property
+    def shared(self) -> bool:
+        """Set for every repository of the user (or the machine), not this one's own."""
+        return self.scope in ("global", "system")
 
 
 def hooks_folder(repo: Repository) -> HooksFolder:
     """The hooks folder the user's own config names (not reviewloop's override)."""
     status, out, _ = repo.try_git("config", "--show-scope", "--get-all", "core.hooksPath")
-    values = [value for scope, _, value in (line.partition("\t") for line in out.splitlines())
+    values = [(scope, value) for scope, _, value in
+              (line.partition("\t") for line in out.splitlines())
               if scope != _COMMAND_SCOPE] if status == 0 else []
     if not values:
         return HooksFolder(common_dir(repo) / "hooks", None, ".git/hooks")
-    configured = os.path.expanduser(values[-1])
-    setting = f"core.hooksPath = {values[-1]}"
+    scope, value = values[-1]
+    configured = os.path.expanduser(value)
+    setting = f"core.hooksPath = {value}"
     if os.path.isabs(configured):
-        return HooksFolder(Path(configured), None, setting)
+        return HooksFolder(Path(configured), None, setting, scope)
     rel = posixpath.normpath(Path(configured).as_posix())
     if rel.startswith("../") or rel == "..":  # beside the checkout: the user's own folder
-        return HooksFolder((user_checkout(repo) or repo.root) / configured, None, setting)
-    return HooksFolder(repo.root / rel, rel, setting)
+        return HooksFolder((user_checkout(repo) or repo.root) / configured, None, setting,
+                           scope)
+    return HooksFolder(repo.root / rel, rel, setting, scope)
 
 
 def common_dir(repo: Repository) -> Path:

@@ -10,15 +10,35 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.errors import UserInputError
+from reviewloop.git.command import locate
 from reviewloop.git.entries import write_entry
 from reviewloop.git.names import shown
-from reviewloop.git.repository import Repository, open_repository
+from reviewloop.git.repository import NO_TREE_CODE, Repository, open_repository
 
 WORKTREES = ".reviewloop/worktrees"
+
+# A run's change is what the repository's own ignore rules let through (its .gitignore files
+# and .git/info/exclude), the same for every user: the user's global excludes file (a
+# personal `helpers.py` or `notes/`) would otherwise leave a file the implementer wrote, and
+# a committed module imports, out of the review and the commit.
+_REPOSITORY_IGNORES = ("-c", f"core.excludesFile={os.devnull}")
+
+
+class RunRepository(Repository):
+    """A run's working tree: every git call reads only the repository's ignore rules."""
+
+    def try_git(self, *args: str, **kwargs: Any) -> tuple[int, str, str]:
+        return super().try_git(*_REPOSITORY_IGNORES, *args, **kwargs)
+
+
+def open_run_repository(path: str | os.PathLike[str]) -> RunRepository:
+    """The run worktree (or checkout a run works in) holding `path` (`RunRepository`)."""
+    return RunRepository(*locate(path, NO_TREE_CODE))
 
 
 class RunTree(BaseModel):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.errors import UserInputError
+from reviewloop.git.hooks import HooksFolder
 
 MARKER = "# reviewloop-managed pre-commit hook"
 END_MARKER = "# end of reviewloop-managed pre-commit hook"
@@ -76,6 +77,22 @@ class HookResult:
     action: str  # "installed", "updated", "unchanged", "removed", "absent"
     backup: Path | None = None
     kept_lines: bool = False  # the user's own lines around reviewloop's block stayed
+
+
+def refuse_shared(folder: HooksFolder, *, remove: bool) -> None:
+    """Refuse to write into a hooks folder git uses for every repository (a global or
+    system `core.hooksPath`) without `--shared`: installing there reviews every commit of
+    every repository, and removing it there stops that for all of them."""
+    if not folder.shared:
+        return
+    what = "removing the hook there removes it" if remove else "a hook there runs"
+    raise UserInputError(
+        f"git's hooks folder here is {folder.path}, from your {folder.scope} git config "
+        f"({folder.setting}): {what} for every repository that uses it",
+        where="core.hooksPath",
+        fix=f"pass --shared to {'uninstall' if remove else 'install'} it there for all of "
+            "them, or give this repository its own hooks folder (`git config core.hooksPath "
+            ".git/hooks`; your global hooks then no longer run here)")
 
 
 def install(hooks_dir: Path, *, force: bool = False, script: str | None = None) -> HookResult:

@@ -26,7 +26,7 @@ from reviewloop.config import load_settings
 from reviewloop.config_file import read_file_layer
 from reviewloop.errors import UserInputError
 from reviewloop.install.githook import free_backup
-from reviewloop.install.stack import detect_stack, missing_manager, node_note
+from reviewloop.install.stack import detect_stack, missing_manager, node_note, python_note
 
 SETTINGS = ".reviewloop.toml"
 WORKFLOW = ".github/workflows/reviewloop-pr.yml"
@@ -120,10 +120,12 @@ def settings_text(root: Path, path: str | None = None) -> str:
     found = detect_commands(root)
     stacks = detect_stack(root)
     missing = missing_manager(root, (*found.build, *found.test), path)
+    python = python_note(root, found.test)
     lines = ["# reviewloop settings; see the Configuration section of reviewloop's README.",
              f"# Written by `reviewloop init`: {found.reason}.",
              *([f"# Stack: {_stack_text(root)}."] if stacks else []), *node_note(stacks),
              *_comment("NOTE: " + missing if missing else ""),
+             *_comment("NOTE: " + python if python else ""),
              # top-level keys before the first table: TOML reads a key after `[gates]` as
              # `gates.model`, so the commented line must be uncommented where it is
              "", "# model = \"us.anthropic.claude-sonnet-4-5-20250929-v1:0\"  "
@@ -171,6 +173,8 @@ def settings_change(root: Path, *, fresh: bool = False, path: str | None = None)
     found = detect_commands(root)
     missing = missing_manager(root, (*found.build, *found.test), path)
     note += f"; {missing} (the gates are written as detected)" if missing else ""
+    python = python_note(root, found.test)
+    note += f"; {python}" if python else ""
     stack = _stack_text(root)
     return Change(SETTINGS, "create", f"{stack}; {note}" if stack else note, text)
 

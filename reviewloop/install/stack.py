@@ -1,6 +1,7 @@
 """What a project is built with, as `reviewloop init` tells it: TypeScript or JavaScript (by
 package.json, with the package manager its lockfile names), an AWS CDK app (cdk.json),
-Python — or several of them side by side. Looks at files only."""
+Python (with its project manager's lockfile), Go, Rust, Java (Maven or Gradle) — or several
+of them side by side. Looks at files only."""
 
 from __future__ import annotations
 
@@ -11,6 +12,11 @@ from pathlib import Path
 from reviewloop.checks.gates.node import package_manager, read_manifest
 
 _PYTHON_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "Pipfile")
+# a Python project manager's lockfile -> the command that runs the tests in its environment
+PYTHON_MANAGERS = {"uv.lock": "uv run pytest", "poetry.lock": "poetry run pytest",
+                   "pdm.lock": "pdm run pytest", "Pipfile.lock": "pipenv run pytest"}
+_OTHERS = (("Go", ("go.mod",)), ("Rust", ("Cargo.toml",)),
+           ("Java", ("pom.xml", "build.gradle.kts", "build.gradle")))
 _COREPACK = "`corepack enable` (corepack comes with Node.js 16.10+) or `npm install -g {}`"
 _INSTALL = {"yarn": _COREPACK.format("yarn"), "yarn-berry": _COREPACK.format("yarn"),
             "pnpm": _COREPACK.format("pnpm"),
@@ -41,8 +47,31 @@ def detect_stack(root: Path) -> list[Stack]:
         found.append(Stack("AWS CDK", "cdk.json"))
     python = next((m for m in _PYTHON_MARKERS if (root / m).is_file()), None)
     if python is not None:
-        found.append(Stack("Python", python))
+        lock = python_lockfile(root)
+        found.append(Stack("Python", f"{python}, {lock}" if lock else python))
+    for name, markers in _OTHERS:
+        marker = next((m for m in markers if (root / m).is_file()), None)
+        if marker is not None:
+            found.append(Stack(name, marker))
     return found
+
+
+def python_lockfile(root: Path) -> str | None:
+    """The Python project manager's lockfile in `root`, if any (`PYTHON_MANAGERS`)."""
+    return next((name for name in PYTHON_MANAGERS if (root / name).is_file()), None)
+
+
+def python_note(root: Path, commands: tuple[str, ...]) -> str | None:
+    """When a project manager's lockfile says where the tests' environment is and the
+    detected test gate runs the `python` on PATH: what to write instead. Not written for
+    it: `uv run` or `poetry run` in a run's worktree would build (and download) an
+    environment of its own there, which the sandbox's network-off gates cannot."""
+    lock = python_lockfile(root)
+    if lock is None or not any(" -m pytest" in c for c in commands):
+        return None
+    return (f"{lock} is here: the test gate runs `python -m pytest` with the python first on "
+            f"PATH, so activate the project's environment before reviewloop runs, or set "
+            f"test = [\"{PYTHON_MANAGERS[lock]}\"] when that works offline in a fresh clone")
 
 
 def node_note(stacks: list[Stack]) -> list[str]:

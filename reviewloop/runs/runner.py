@@ -351,7 +351,8 @@ def deps_for(root: Path, settings: Settings, *, run_dir: Path, spec_file: Path |
     `config_root` holds the trusted configuration (agents, .kiro/config.yaml) when it does
     not come from the checkout (`reviewloop.runs.trusted`); `agents`, when the caller
     loaded them already, are those same agents."""
-    repo = open_repository(root)
+    # in its own worktree a run's change is what the repository's ignore rules let through
+    repo = open_repository(root) if run_tree is None else worktree.open_run_repository(root)
     if agents is None:
         agents = load_reviewers(config_root or root, settings)
     # reviewloop config + .kiro/config.yaml

@@ -116,10 +116,22 @@ def gather(root: Path, *, previous: Facts | None, spec_sessions: list[str],
         upstream=tree.upstream, unpushed=[c.line() for c in tree.unpushed],
         specs=spec_facts(root), runs=run_facts(root), commits_since=[c.line() for c in new],
         files_touched=touched[:30],
-        notes=[n for n in notes.read(root) if after is None or n.created > after
-               or n.kind == "preference"],
+        notes=handed_over(notes.read(root), previous, tree.head),
         spec_sessions=spec_sessions, missing_credentials=missing_credentials, previous=after,
         deployed=deployed, deployed_problems=unread)
+
+
+def handed_over(recorded: list[Note], previous: Facts | None, head: str | None) -> list[Note]:
+    """The notes a handoff lists: every preference; the decisions the last handoff did not
+    list, recorded in or after its second (a note of the same second is not lost); and, when
+    nothing was committed since it (the handoff written again, to refresh it), the ones it
+    listed, so no decision is dropped before a session after it could read it."""
+    if previous is None:
+        return recorded
+    listed = set(previous.notes)
+    carried = previous.head == head
+    return [n for n in recorded if n.kind == "preference" or (carried and n in listed)
+            or (n not in listed and n.created >= previous.created)]
 
 
 def spec_facts(root: Path) -> list[SpecFact]:

@@ -87,4 +87,7 @@ def summary(root: Path, saved: Facts, now: Facts) -> dict:
                      f"{names.printable(saved.head_subject)}".rstrip(), *progress],
         "next": [*_recover(root, saved, now), *next_steps(now)][:5],
         "blockers": blockers(now),
+        "decisions": [f"{n.created[:10]}: {n.text}" for n in saved.notes
+                      if n.kind == "decision"],
+        "preferences": [n.text for n in saved.notes if n.kind == "preference"],
     }

@@ -5,7 +5,8 @@ matches them: with minimatch's syntax, emulated by `wcmatch`.
 `{a,b}` and `{1..3}` alternatives, `+(a|b)`/`@(a)`/`?(a)`/`*(a)` extglobs, and a leading `!`
 means "not" (`!!` cancels it). A dot-file is a file like any other (minimatch's `dot`), and a
 pattern without `/` also matches a file's base name (`matchBase`: `*.tsx` matches
-`src/App.tsx`). Paths are repository-relative with `/`.
+`src/App.tsx`), each `{…}` alternative on its own (`{docs/**,*.md}` matches
+`a/README.md`). Paths are repository-relative with `/`.
 
 A list of patterns (`matches_any`: a hook's `when.patterns`, a steering file's list) is read
 as wcmatch's `NEGATE | NEGATEALL` and globby read one: a path matches when a pattern without
@@ -99,9 +100,10 @@ def matches_any(patterns: Iterable[str], path: str) -> bool:
 def _compiled(body: str) -> Callable[[str], bool]:
     from wcmatch import glob  # ~10 ms: only a project with Kiro globs pays it
 
-    flags = glob.GLOBSTAR | glob.BRACE | glob.EXTGLOB | glob.DOTGLOB
-    if "/" not in body:  # minimatch decides before expanding braces: `{**/*.ts,*.py}` is not
-        flags |= glob.MATCHBASE
+    # MATCHBASE, like minimatch's matchBase, applies to each brace-expanded alternative that
+    # has no `/` (minimatch 3 through 10: a one-segment pattern of its set matches the base
+    # name), so `{src/**/*.ts,*.py}` matches `lib/x.py` and never `lib/x.ts`
+    flags = glob.GLOBSTAR | glob.BRACE | glob.EXTGLOB | glob.DOTGLOB | glob.MATCHBASE
     with warnings.catch_warnings():  # `[[…]]` classes: `re`'s "possible nested set" notice
         warnings.simplefilter("ignore", FutureWarning)
         return glob.compile(body, flags=flags, limit=MAX_EXPANSIONS).match

@@ -117,9 +117,13 @@ def load_layered(project: Path | None, home: Path | None = None) -> list[Steerin
 
 def read_steering(path: Path) -> SteeringFile:
     try:
-        text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        data = path.read_bytes()
     except OSError as exc:
         return _fallback(path, "", 1, f"cannot read steering file ({exc.strerror})")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:  # refused, as `note` and `#[[file:]]` are: never altered
+        return _not_utf8(path, data, exc.start)
     header, body, problem = _split_front_matter(text)
     if problem is not None:
         return _fallback(path, body, problem[0], problem[1],
@@ -199,7 +203,15 @@ def _from_front_matter(path: Path, header: str, body: str) -> SteeringFile:
         return _fallback(path, body, _key_line(header, "inclusion"),
                          f"unknown inclusion {raw!r} (expected always, fileMatch, manual or "
                          "auto); included as `always`")
-    patterns = _patterns(data.get("fileMatchPattern"))
+    given = data.get("fileMatchPattern")
+    odd = [v for v in given if not isinstance(v, str)] if isinstance(given, list) else []
+    if odd or not isinstance(given, str | list | None):
+        return _fallback(path, body, _key_line(header, "fileMatchPattern"),
+                         f"fileMatchPattern holds {(odd or [given])[0]!r}, not a glob in "
+                         "quotes; included as `always`",
+                         fix='write each pattern as a quoted text: fileMatchPattern: '
+                             '["*.py", "src/**/*.ts"]')
+    patterns = _patterns(given)
     refused = next(((p, r) for p in patterns if (r := kiro_globs.problem(p)) is not None),
                    None)
     if refused is not None:
@@ -217,6 +229,16 @@ def _from_front_matter(path: Path, header: str, body: str) -> SteeringFile:
 
 _FIX = ("correct the front matter: `inclusion: always`, `fileMatch` (with "
         "`fileMatchPattern: \"src/**/*.ts\"`), `manual` or `auto`, between two `---` lines")
+
+
+def _not_utf8(path: Path, data: bytes, start: int) -> SteeringFile:
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    what = ("is UTF-16 text (its byte-order mark says so), not UTF-8" if utf16 else
+            f"is not UTF-8 text (byte 0x{data[start]:02x} at byte {start + 1})")
+    return _fallback(path, "", 1 if utf16 else data.count(b"\n", 0, start) + 1,
+                     f"the file {what}: its text would reach prompts altered",
+                     fix="save it as UTF-8 (`iconv -f " + ("utf-16" if utf16 else "latin1")
+                         + " -t utf-8`, or your editor's encoding setting)")
 
 
 def _fallback(path: Path, body: str, line: int, message: str, *, fix: str = _FIX

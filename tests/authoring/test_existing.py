@@ -8,6 +8,8 @@ import os
 import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewloop.authoring import document, drafting, existing
 from reviewloop.authoring import phases as ph
@@ -96,6 +98,18 @@ def test_non_interactive_without_a_choice_is_exit_2_naming_both(repo, capsys):
     assert "--revise" in err and "--fresh" in err
 
 
+@pytest.mark.parametrize("flags", [("--revise", "--fresh"), ("--fresh", "--revise")])
+def test_revise_and_fresh_together_are_a_usage_error_in_either_order(repo, capsys, flags):
+    tasks_file = _written(repo, "doc")
+    before = tasks_file.read_text()
+    with pytest.raises(SystemExit) as exited:
+        main(["spec", "new", "Add a due date", "--name", "todo", *flags, "--approve-all"])
+    assert exited.value.code == 2
+    assert "--revise and --fresh are alternatives" in capsys.readouterr().err
+    assert tasks_file.read_text() == before
+    assert not (repo / ".reviewloop/spec-backups").exists()
+
+
 def test_revise_needs_a_spec_to_revise(repo):
     with pytest.raises(UserInputError, match="no doc spec named 'todo' to revise"):
         first_state(repo, NewSpec(what="x", name="todo", existing="revise"), None)
@@ -118,6 +132,104 @@ def test_revise_offline_keeps_the_spec_and_a_hand_edit(repo, capsys):
     assert _listing(capsys, tasks_file) == before
     backups = list((repo / ".reviewloop/spec-backups").rglob("todo-spec.md"))
     assert [b.read_text() for b in backups] == [edited]  # the front matter changed: kept
+
+
+HAND_WRITTEN = """\
+# Cache
+
+Owner: alice, reviewed weekly.
+
+## Introduction
+Some intro text that matters.
+
+## Requirements
+- **FR-1** Cache widgets for 60 s.
+  - Acceptance: a second read within 60 s hits the cache.
+
+## High-level design
+An LRU in `cache.py` (FR-1).
+
+## Low-level design
+`Cache.get(key)` (FR-1).
+
+## Tasks
+- [x] T1 LRU core
+  - Requirements: FR-1
+
+## Open questions
+- Should TTL be configurable?
+"""
+
+
+def test_revise_offline_keeps_the_title_and_sections_no_phase_holds(repo, capsys):
+    spec = repo / "docs/cache-spec.md"
+    spec.parent.mkdir()
+    spec.write_text(HAND_WRITTEN)
+    with pytest.raises(SystemExit) as exited:
+        main(["spec", "new", "cache widgets", "--name", "cache", "--revise", "--approve-all"])
+    assert exited.value.code == 0, capsys.readouterr()
+    text = spec.read_text()
+    assert "\n# Cache\n\n> cache widgets\n\nOwner: alice, reviewed weekly.\n" in text
+    headings = [line for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["## Introduction", "## Requirements", "## High-level design",
+                        "## Low-level design", "## Tasks", "## Open questions"]
+    assert "## Introduction\nSome intro text that matters.\n" in text
+    assert text.endswith("## Open questions\n- Should TTL be configurable?\n")
+    assert "- [x] T1 LRU core" in text
+
+
+def test_a_revision_the_reader_rejects_is_exit_2_under_approve_all_then_runs_again(repo, capsys):
+    """Offline nothing can redraft a rejected phase: --approve-all says so with exit 2 and
+    the reader's problem, writes nothing, and runs again once the file is corrected."""
+    spec = repo / "docs/cache-spec.md"
+    spec.parent.mkdir()
+    broken = HAND_WRITTEN.replace("  - Requirements: FR-1\n",
+                                  "  - Requirements: FR-1\n- [ ]* T2 Benchmark\n")
+    spec.write_text(broken)
+    argv = ["spec", "new", "cache widgets", "--name", "cache", "--revise", "--approve-all"]
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    err = " ".join(capsys.readouterr().err.split())
+    assert exited.value.code == 2
+    assert "the task-plan draft cannot be approved: task T2 cites no requirement" in err
+    assert "nothing written" in err and spec.read_text() == broken
+    spec.write_text(HAND_WRITTEN)
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 0, capsys.readouterr().err
+
+
+_EXTRA = st.sampled_from(["Introduction", "Open questions", "Glossary", "Risks", "Notes"])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(placed=st.lists(st.tuples(st.integers(0, 4), _EXTRA), max_size=4, unique_by=lambda p: p[1]),
+       body=st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),
+                    min_size=1, max_size=30).filter(lambda t: t.strip() and t[0] not in "#>"))
+def test_sections_no_phase_holds_come_back_where_they_were(tmp_path_factory, placed, body):
+    """Sections no phase claims, wherever they stand among the phases, are written back in
+    their place and word for word by a revision that keeps every phase's text."""
+    root = tmp_path_factory.mktemp("spec")
+    titles = [ph.TITLES[p] for p in (ph.REQUIREMENTS, ph.HIGH_LEVEL, ph.LOW_LEVEL, ph.TASKS)]
+    texts = dict(zip(titles, (drafts.REQUIREMENTS, drafts.HIGH_LEVEL, drafts.LOW_LEVEL,
+                              drafts.TASKS), strict=True))
+    order: list[tuple[str, str]] = []
+    for i, title in enumerate([*titles, None]):
+        order += [(extra, f"{body} ({extra})") for at, extra in placed if at == i]
+        if title is not None:
+            order.append((title, texts[title].strip()))
+    spec = root / "docs/todo-spec.md"
+    spec.parent.mkdir()
+    spec.write_text("# Todo\n\n" + "\n".join(f"## {t}\n\n{x}\n" for t, x in order))
+    loaded = existing.load_drafts(root, "doc", spec)
+    kept = existing.kept("doc", spec, root)
+    meta = document.Meta(name="todo", what="A todo API", model=None, approve_all=True,
+                         created="2026-11-29")
+    again = document.single_document(meta, loaded, kept)
+    assert [line for line in again.splitlines() if line.startswith("## ")] == [
+        f"## {t}" for t, _ in order]
+    for title, text in order:
+        assert f"## {title}\n\n{text}\n" in again
 
 
 def test_revise_with_a_model_sends_each_existing_phase_back_to_it(repo):

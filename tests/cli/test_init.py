@@ -14,9 +14,10 @@ from tests.support import warm_cli
 from tests.support.gitutil import git
 
 
-def reviewloop(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    return warm_cli.run(args, root, env=env, timeout=180)
+def reviewloop(root: Path, *args: str, env: dict[str, str] | None = None
+               ) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    return warm_cli.run(args, root, env={**base, **(env or {})}, timeout=180)
 
 
 def test_init_in_an_empty_repository_then_review_works_offline(tmp_path: Path):
@@ -77,6 +78,40 @@ def test_install_hook_refuses_a_foreign_hook_with_the_fix(tmp_path: Path):
     assert "pre-commit.reviewloop-backup" in forced.stdout
     removed = reviewloop(tmp_path, "install-hook", "--uninstall")
     assert removed.returncode == 0 and hook.read_text() == "#!/bin/sh\nexit 0\n"
+
+
+@pytest.mark.parametrize("uninstall", [False, True], ids=["install", "uninstall"])
+def test_a_global_hooks_folder_is_written_only_with_shared(tmp_path: Path, uninstall: bool):
+    """A global core.hooksPath is every repository's hooks folder: install-hook (or its
+    --uninstall from another repository) there is refused without --shared, which then says
+    every repository runs it (r17 fz2 D11)."""
+    shared = tmp_path / "global-hooks"
+    config = tmp_path / "global-gitconfig"
+    config.write_text(f"[core]\n\thooksPath = {shared}\n")
+    env = {"GIT_CONFIG_GLOBAL": str(config)}
+    first, other = tmp_path / "a", tmp_path / "b"
+    for root in (first, other):
+        root.mkdir()
+        git(root, "init", "-q")
+    if uninstall:
+        assert reviewloop(first, "install-hook", "--shared", env=env).returncode == 0
+    args = ("install-hook", "--uninstall") if uninstall else ("install-hook",)
+    refused = reviewloop(other, *args, env=env)
+    assert refused.returncode == 2
+    said = " ".join(refused.stderr.split())
+    assert f"git's hooks folder here is {shared}, from your global git config" in said
+    assert "--shared" in said and "git config core.hooksPath .git/hooks" in said
+    assert (shared / "pre-commit").is_file() == uninstall  # untouched either way
+    done = reviewloop(other, *args, "--shared", env=env)
+    assert done.returncode == 0, done.stderr
+    assert (shared / "pre-commit").is_file() != uninstall
+    if not uninstall:
+        assert f"{shared} is your global hooks folder: commits of every repository using it " \
+            "now run the review" in " ".join(done.stdout.split())
+    git(other, "config", "core.hooksPath", ".git/hooks")  # a folder of its own: no question
+    local = reviewloop(other, "install-hook", env=env)
+    assert local.returncode == 0, local.stderr
+    assert (other / ".git/hooks/pre-commit").is_file()
 
 
 def _tree(root: Path) -> dict[str, str]:

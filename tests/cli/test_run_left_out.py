@@ -53,3 +53,41 @@ def test_files_git_leaves_out_are_named_and_the_run_waits(tmp_path: Path) -> Non
     assert report["skipped"] == [".env: ignored by the repository's ignore rules: not "
                                  "committed", *lost]
     assert git(root, "rev-parse", "HEAD").strip() == before  # nothing committed
+
+
+EXCLUDED_AGENT = """import pathlib, sys
+sys.stdin.read()
+pathlib.Path('helpers.py').write_text('def double(value):\\n    return value * 2\\n')
+pathlib.Path('feature.py').write_text('from helpers import double\\n\\nVALUE = double(1)\\n')
+pathlib.Path('test_feature.py').write_text(
+    'from feature import VALUE\\n\\n\\ndef test_value():\\n    assert VALUE == 2\\n')
+"""
+
+
+def test_a_file_only_the_users_global_excludes_ignore_is_reviewed_and_committed(
+        tmp_path: Path) -> None:
+    """The user's own excludes file does not decide what an implementer's change is: the
+    module it wrote, which the committed feature imports, is reviewed and committed with it
+    (r17 fz2 D10); the repository's own ignore rules still leave `.env` out."""
+    root = wave_repo(tmp_path, "- [ ] 1. Feature\n")
+    (root / ".gitignore").write_text(".env\n")
+    git(root, "add", ".gitignore")
+    git(root, "commit", "-qm", "ignores")
+    excludes = tmp_path / "personal-excludes"
+    excludes.write_text("helpers.py\n")
+    config = tmp_path / "global-gitconfig"
+    config.write_text(f"[core]\n\texcludesFile = {excludes}\n"
+                      "[user]\n\tname = t\n\temail = t@example.com\n")
+    agent = tmp_path / "agent.py"
+    agent.write_text(EXCLUDED_AGENT + "pathlib.Path('.env').write_text('TOKEN=x\\n')\n")
+    env = {"GIT_CONFIG_GLOBAL": str(config)}
+
+    done = cli(root, "run", "1", "--implementer", f"cmd:{sys.executable} {agent}", "--yes",
+               env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    committed = git(root, "ls-tree", "-r", "--name-only", "HEAD").split()
+    assert {"helpers.py", "feature.py", "test_feature.py"} <= set(committed)
+    assert ".env" not in committed
+    report = json.loads(cli(root, "report", "--format", "json", env=env).stdout)
+    assert report["skipped"] == [".env: ignored by the repository's ignore rules: not committed"]
+    assert "helpers.py" in report["files"]["created"]

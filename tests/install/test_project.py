@@ -41,7 +41,7 @@ def test_detected_gates_are_written_and_load_as_settings(tmp_path: Path):
 def test_nothing_detected_leaves_both_gates_to_detection(tmp_path: Path):
     project.apply(tmp_path, project.plan(tmp_path, version="1.2.3"))
     text = (tmp_path / project.SETTINGS).read_text()
-    assert "no pytest, npm, go, cargo or make project found" in text
+    assert "no pytest, npm, go, cargo, maven, gradle or make project found" in text
     gates = load_settings(tmp_path, flags={}).gates
     assert gates.build is None and gates.test is None
 
@@ -187,6 +187,35 @@ def test_a_mixed_repository_gets_both_test_suites(tmp_path: Path):
     assert gates["build"] == ["yarn --silent run tsc --noEmit"]
     assert "TypeScript (package.json, yarn.lock → yarn), Python (pyproject.toml)" in \
         (tmp_path / project.SETTINGS).read_text()
+
+
+def test_a_mixed_repository_names_every_stack_its_gates_come_from(tmp_path: Path):
+    _node(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\n")
+    (tmp_path / "go.mod").write_text("module example.com/x\n")
+    (tmp_path / "pom.xml").write_text("<project/>\n")
+    note = _plan(tmp_path)[project.SETTINGS].note
+    assert "Python (pyproject.toml), Go (go.mod), Java (pom.xml)" in note
+    assert "go test ./..." in _gates(tmp_path)["test"]
+
+
+@pytest.mark.parametrize(("lockfile", "command"), [
+    ("uv.lock", "uv run pytest"), ("poetry.lock", "poetry run pytest"),
+    ("pdm.lock", "pdm run pytest"), ("Pipfile.lock", "pipenv run pytest")])
+def test_a_python_managers_lockfile_is_named_with_the_command_to_set(tmp_path: Path, lockfile,
+                                                                     command):
+    """The gate stays `python -m pytest` (a manager's `run` would build an environment in a
+    run's worktree, offline), and init says which interpreter that is and what to set."""
+    (tmp_path / "pyproject.toml").write_text("[tool.pytest.ini_options]\n")
+    (tmp_path / lockfile).write_text("")
+    change = _plan(tmp_path)[project.SETTINGS]
+    assert f"Python (pyproject.toml, {lockfile})" in change.note
+    assert f'set test = ["{command}"]' in change.note
+    text = change.text or ""
+    assert "# NOTE: " + lockfile in text
+    comments = " ".join(line.removeprefix("#").strip() for line in text.splitlines())
+    assert f'set test = ["{command}"] when' in comments
+    assert _gates(tmp_path)["test"] == ["python -m pytest"]
 
 
 @pytest.mark.parametrize(("where", "text"), [

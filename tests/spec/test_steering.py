@@ -6,6 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewloop.spec.steering import (
     Inclusion,
@@ -95,6 +97,10 @@ def test_real_auto_steering_from_the_corpus(tmp_path):
     ("---\n- just\n- a list\n---\nbody", 2, "front matter is not a mapping"),
     ("---\ninclusion: fileMatch\n---\nbody", 2, "fileMatch needs a fileMatchPattern"),
     ("---\ninclusion: manual\nbody without an end", 1, "never closed"),
+    ('---\ninclusion: fileMatch\nfileMatchPattern: ["*.py", 3]\n---\nbody', 3,
+     "fileMatchPattern holds 3, not a glob in quotes"),
+    ("---\ninclusion: fileMatch\nfileMatchPattern: 7\n---\nbody", 3,
+     "fileMatchPattern holds 7"),
 ])
 def test_malformed_front_matter_is_always_plus_a_diagnostic(tmp_path, text, line, message):
     path = write(tmp_path, "bad.md", text)
@@ -125,10 +131,33 @@ def test_load_without_a_folder_is_empty(tmp_path):
     assert load_steering(tmp_path / "missing") == []
 
 
-def test_invalid_utf8_does_not_crash(tmp_path):
-    path = tmp_path / "x.md"
-    path.write_bytes(b"caf\xe9 rules\n")
-    assert read_steering(path).body == "caf\ufffd rules\n"
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_TEXT, codec=st.sampled_from(["utf-8", "utf-8-sig", "latin-1", "cp1252", "utf-16"]),
+       before=st.sampled_from(["", "---\ninclusion: always\n---\n"]))
+def test_a_file_that_is_not_utf8_is_refused_never_altered(tmp_path, text, codec, before):
+    """Whatever the editor saved: UTF-8 (with or without a BOM) reads back exactly; any
+    other bytes are refused with the file, its line and the fix, no replacement character
+    ever reaching a prompt."""
+    try:
+        raw = (before + text).encode(codec)
+    except UnicodeEncodeError:
+        return  # not writable in that encoding: nothing an editor would save
+    path = tmp_path / "rules.md"
+    path.write_bytes(raw)
+    item = read_steering(path)
+    try:
+        expected = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        assert item.diagnostic is not None and "not UTF-8" in item.diagnostic.message
+        assert item.fix.startswith("save it as UTF-8") and item.body == ""
+        return
+    assert item.diagnostic is None or "front matter" in item.diagnostic.message \
+        or "never closed" in item.diagnostic.message
+    assert item.body in (expected, expected.partition("\n---\n")[2].lstrip("\r\n"))
 
 
 # ---- globs ------------------------------------------------------------------------------

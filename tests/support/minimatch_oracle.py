@@ -3,8 +3,9 @@ Kiro reads (hook `when.patterns`, steering `fileMatchPattern`).
 
 The package comes from the `minimatch-oracle` fixture's committed lockfile (`npm_fixture`), so
 tests using it are marked `npm`. Options are Kiro's as reviewloop reads them: `dot` (a
-dot-folder's file is a file like any other) and `matchBase` for a pattern without `/`
-(`*.ts` matches `src/a.ts`).
+dot-folder's file is a file like any other) and `matchBase` (`*.ts` matches `src/a.ts`),
+which minimatch applies to each brace-expanded alternative without `/` on its own:
+`{docs/**,*.md}` matches `a/README.md`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ const mm = require(process.argv[1]);
 const [patterns, paths] = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 const out = {};
 for (const p of patterns) {
-  const opts = {dot: true, matchBase: !p.includes('/')};
+  const opts = {dot: true, matchBase: true};
   out[p] = paths.map(f => mm.minimatch(f, p, opts));
 }
 process.stdout.write(JSON.stringify(out));
@@ -52,8 +53,12 @@ REFUSED = ("/src/*.ts", "./src/*.ts", "src/../src/b.ts", "src/", "**/", "#x", ""
 PATHS = ("src/a1.ts", "src/b.ts", "src/c.tsx", "src/App.tsx", "src/deep/App.tsx",
          "src/file1.py", "lib/x.py", "test/x.py", "x.ts", "src/x.js", "a.ts", "ab.ts", "bd.py",
          "a.2.py", ".github/x.ts", "src/.hidden.ts", "src/a.pyc", "xy.py", "lib/sub/a.ts",
-         "-a.ts", "]a.ts", "a/x/y/b.py", ".ts", "src/a.test.ts", "x/{a,b", "src")
+         "-a.ts", "]a.ts", "a/x/y/b.py", ".ts", "src/a.test.ts", "x/{a,b", "src",
+         "a/README.md", "docs/a/b.txt")
+# braces whose alternatives mix a path and a bare name: matchBase applies to the bare ones
+MIXED = ("{docs/**,*.md}", "{src/**/*.ts,*.py}", "{src/*,*.tsx}", "{**/x.py,a.*}",
+         "{lib/**,x.ts}", "src/{*.ts,deep/*}", "{*.md,!(*.ts)}")
 
 
 def pattern_grid() -> list[str]:
-    return [folder + file for folder in FOLDERS for file in FILES]
+    return [folder + file for folder in FOLDERS for file in FILES] + list(MIXED)

@@ -61,7 +61,8 @@ def detect_commands(root: Path) -> DetectedCommands:
         build += make.build
         test += make.test
     if not found:
-        return DetectedCommands((), (), "no pytest, npm, go, cargo or make project found")
+        return DetectedCommands((), (), "no pytest, npm, go, cargo, maven, gradle or make "
+                                        "project found")
     reason = "detected " + ", ".join(f"{f.runner} ({f.evidence})" for f in found)
     return DetectedCommands(tuple(build), tuple(test), reason)
 
@@ -129,6 +130,22 @@ def _cargo(root: Path) -> _Found | None:
     return _Found("cargo", "Cargo.toml", build=("cargo build",), test=("cargo test",))
 
 
+def _maven(root: Path) -> _Found | None:
+    if not (root / "pom.xml").is_file():
+        return None
+    mvn = "./mvnw" if (root / "mvnw").is_file() else "mvn"  # the wrapper pins the version
+    return _Found("maven", "pom.xml", build=(f"{mvn} -B -q compile",), test=(f"{mvn} -B test",))
+
+
+def _gradle(root: Path) -> _Found | None:
+    script = next((n for n in ("build.gradle.kts", "build.gradle", "settings.gradle.kts",
+                               "settings.gradle") if (root / n).is_file()), None)
+    if script is None:
+        return None
+    gradle = "./gradlew" if (root / "gradlew").is_file() else "gradle"
+    return _Found("gradle", script, build=(f"{gradle} assemble",), test=(f"{gradle} test",))
+
+
 def _make(root: Path, *, want_build: bool, want_test: bool) -> _Found | None:
     makefile = next((root / n for n in _MAKEFILES if (root / n).is_file()), None)
     if makefile is None or not (want_build or want_test):
@@ -171,4 +188,5 @@ def _ini_has(path: Path, section: str) -> bool:
     return parser.has_section(section)
 
 
-_PROBES: tuple[Callable[[Path], _Found | None], ...] = (_pytest, _npm, _go, _cargo)
+_PROBES: tuple[Callable[[Path], _Found | None], ...] = (_pytest, _npm, _go, _cargo, _maven,
+                                                         _gradle)

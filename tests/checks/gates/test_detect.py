@@ -58,7 +58,7 @@ def test_python_project_without_tests_detects_nothing(tmp_path):
     project(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n', "src/x/__init__.py": "",
                        "setup.cfg": "[metadata]\nname = x\n", "tests/helpers.py": ""})
     assert detect_commands(tmp_path) == DetectedCommands(
-        (), (), "no pytest, npm, go, cargo or make project found")
+        (), (), "no pytest, npm, go, cargo, maven, gradle or make project found")
 
 
 def test_npm_with_test_and_build_scripts(tmp_path):
@@ -91,6 +91,22 @@ def test_go_module(tmp_path):
     project(tmp_path, {"go.mod": "module example.com/shop\n\ngo 1.22\n"})
     assert detect_commands(tmp_path) == DetectedCommands(
         build=("go build ./...",), test=("go test ./...",), reason="detected go (go.mod)")
+
+
+@pytest.mark.parametrize(("files", "runner", "build", "test"), [
+    ({"pom.xml": "<project/>"}, "maven (pom.xml)", "mvn -B -q compile", "mvn -B test"),
+    ({"pom.xml": "<project/>", "mvnw": "#!/bin/sh\n"}, "maven (pom.xml)",
+     "./mvnw -B -q compile", "./mvnw -B test"),
+    ({"build.gradle": "plugins { id 'java' }\n"}, "gradle (build.gradle)", "gradle assemble",
+     "gradle test"),
+    ({"build.gradle.kts": "plugins { java }\n", "gradlew": "#!/bin/sh\n"},
+     "gradle (build.gradle.kts)", "./gradlew assemble", "./gradlew test"),
+])
+def test_java_builds_use_their_wrapper_when_the_project_has_one(tmp_path, files, runner,
+                                                                 build, test):
+    project(tmp_path, files)
+    assert detect_commands(tmp_path) == DetectedCommands(
+        build=(build,), test=(test,), reason=f"detected {runner}")
 
 
 def test_cargo_crate(tmp_path):

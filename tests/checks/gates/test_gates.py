@@ -154,7 +154,8 @@ def test_nothing_to_detect_is_a_skip(tmp_path):
     result = TestGate().run(context(root, settings()))
     assert result == GateResult(
         name="test", passed=True, skipped=True,
-        summary="skipped: no test command (no pytest, npm, go, cargo or make project found)")
+        summary="skipped: no test command (no pytest, npm, go, cargo, maven, gradle or make "
+                "project found)")
 
 
 @pytest.mark.parametrize(("path", "is_test"), [
