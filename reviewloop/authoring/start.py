@@ -17,6 +17,7 @@ from reviewloop.authoring.graph import SpecDeps
 from reviewloop.authoring.sessions import check_name, slug
 from reviewloop.config import Settings, model_for
 from reviewloop.errors import UserInputError
+from reviewloop.git import repo_writes
 
 MakeModel = Callable[[str], Any]  # model string -> BaseChatModel
 
@@ -63,7 +64,10 @@ def existing_spec(root: Path, request: NewSpec) -> Path | None:
 
 def check_room(root: Path, tasks_file: Path) -> None:
     """Refuse, before any phase is drafted (and paid for), a spec whose files could not be
-    written: a file where one of its folders goes, or a folder where its file goes."""
+    written: a file where one of its folders goes, or a folder where its file goes, or a
+    symlink on the way (`repo_writes.check`: writing through it could land anywhere)."""
+    repo_writes.check(root, [tasks_file], fix="remove or rename that link (a spec is never "
+                      "written through a symlink), or choose another --format or --name")
     for folder in reversed(tasks_file.relative_to(root).parents[:-1]):
         if (root / folder).exists() and not (root / folder).is_dir():
             raise UserInputError(
