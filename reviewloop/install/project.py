@@ -268,8 +268,11 @@ def pre_commit_change(root: Path, version: str) -> Change:
         return Change(PRE_COMMIT, "keep", "already runs the reviewloop hook")
     merged = _append_repo(text, version)
     if merged is None:
-        return Change(PRE_COMMIT, "keep", "`repos:` is not the last key; add this entry "
-                                          "yourself:\n" + pre_commit_entry(version))
+        flow = re.search(r"^repos:[ \t]*\[", text, flags=re.MULTILINE)
+        why = ("`repos:` is a flow-style list (`[...]`), which an entry cannot be appended to"
+               if flow else "`repos:` is not the last key")
+        return Change(PRE_COMMIT, "keep", f"{why}; add this entry yourself:\n"
+                      + pre_commit_entry(version))
     return Change(PRE_COMMIT, "update", "reviewloop hook added to `repos:`", merged)
 
 
