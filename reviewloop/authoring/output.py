@@ -30,10 +30,11 @@ def publish(root: Path, state: Mapping[str, Any]) -> tuple[Path, list[Path], lis
     files = document.render(state["format"], meta, state["approved"], tasks_file)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     folder = f"{BACKUPS}/{state['name']}-{stamp}"
+    # every file and backup checked before one is read or written: no symlink on the way
+    repo_writes.check(root, files)
     replaced = [path for path, text in files.items()
                 if path.is_file() and path.read_text(encoding="utf-8") != text]
-    # every file and backup checked before the first is written: no symlink on the way
-    repo_writes.check(root, [*files, *(_backup_path(root, p, folder) for p in replaced)])
+    repo_writes.check(root, [_backup_path(root, p, folder) for p in replaced])
     backups = [repo_writes.write(root, _backup_path(root, path, folder), path.read_bytes())
                for path in replaced]
     for path, text in files.items():
