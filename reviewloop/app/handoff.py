@@ -67,6 +67,12 @@ def pickup(settings: Settings, root: Path) -> dict[str, Any]:
     """Where the saved handoff left off, and what changed since."""
     state_folder(root)  # exit 2 for a file or a dangling link there, never "no handoff"
     saved = doc.read(root)
+    damaged = doc.damage(root)
+    if damaged is not None:
+        raise UserInputError(
+            f"the handoff is damaged: {damaged}", where=doc.HANDOFF_JSON,
+            fix="end the session again with `reviewloop handoff`: it keeps the damaged file "
+                f"beside the new one ({doc.HANDOFF_JSON}.damaged-<time>)")
     if saved is None:
         raise UserInputError("no handoff to pick up", where=doc.HANDOFF_JSON,
                              fix="end a session with `reviewloop handoff`")

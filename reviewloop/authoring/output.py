@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -14,6 +13,7 @@ from reviewloop.authoring import document
 from reviewloop.authoring import phases as ph
 from reviewloop.authoring.validate import requirement_ids
 from reviewloop.errors import SpecError
+from reviewloop.git import repo_writes
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 
@@ -30,20 +30,21 @@ def publish(root: Path, state: Mapping[str, Any]) -> tuple[Path, list[Path], lis
     files = document.render(state["format"], meta, state["approved"], tasks_file,
                             document.Kept.from_state(state.get("kept")))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-    backups = [_back_up(root, path, root / BACKUPS / f"{state['name']}-{stamp}")
-               for path, text in files.items()
-               if path.is_file() and path.read_text(encoding="utf-8") != text]
+    folder = f"{BACKUPS}/{state['name']}-{stamp}"
+    # every file and backup checked before one is read or written: no symlink on the way
+    repo_writes.check(root, files)
+    replaced = [path for path, text in files.items()
+                if path.is_file() and path.read_text(encoding="utf-8") != text]
+    repo_writes.check(root, [_backup_path(root, p, folder) for p in replaced])
+    backups = [repo_writes.write(root, _backup_path(root, path, folder), path.read_bytes())
+               for path in replaced]
     for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        repo_writes.write(root, path, text)
     return tasks_file, list(files), backups
 
 
-def _back_up(root: Path, path: Path, folder: Path) -> Path:
-    copy = folder / path.relative_to(root)
-    copy.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(path, copy)
-    return copy
+def _backup_path(root: Path, path: Path, folder: str) -> str:
+    return f"{folder}/{path.relative_to(root).as_posix()}"
 
 
 @dataclass(frozen=True)

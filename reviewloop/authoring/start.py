@@ -17,6 +17,7 @@ from reviewloop.authoring.graph import SpecDeps
 from reviewloop.authoring.sessions import check_name, slug
 from reviewloop.config import Settings, model_for
 from reviewloop.errors import UserInputError
+from reviewloop.git import repo_writes
 
 MakeModel = Callable[[str], Any]  # model string -> BaseChatModel
 
@@ -58,12 +59,33 @@ def existing_spec(root: Path, request: NewSpec) -> Path | None:
     tasks_file = document.target(request.format, name, root)
     check_room(root, tasks_file)
     found = existing.primary(request.format, tasks_file)
-    return found.relative_to(root) if found.exists() else None
+    if found.exists():
+        return found.relative_to(root)
+    _refuse_other_format(root, name, request.format)
+    return None
+
+
+def _refuse_other_format(root: Path, name: str, fmt: str) -> None:
+    """Exit 2 when a spec of this name is there in another format: a second one beside it
+    would leave two specs, and every command would stop at "2 specs found"."""
+    for other in document.FORMATS:
+        there = existing.primary(other, document.target(other, name, root))
+        if other != fmt and there.exists():
+            rel = there.relative_to(root).as_posix()
+            raise UserInputError(
+                f"{rel} is already the spec named {name!r}, in the {other} format: a {fmt} "
+                "spec of that name beside it would be a second spec of one name (and, alone, "
+                "make every command stop at \"2 specs found\"); nothing drafted", where="--format",
+                fix=f"pass --format {other} (with --revise or --fresh) to work on that spec, "
+                    "or --name NAME for another spec")
 
 
 def check_room(root: Path, tasks_file: Path) -> None:
     """Refuse, before any phase is drafted (and paid for), a spec whose files could not be
-    written: a file where one of its folders goes, or a folder where its file goes."""
+    written: a file where one of its folders goes, or a folder where its file goes, or a
+    symlink on the way (`repo_writes.check`: writing through it could land anywhere)."""
+    repo_writes.check(root, [tasks_file], fix="remove or rename that link (a spec is never "
+                      "written through a symlink), or choose another --format or --name")
     for folder in reversed(tasks_file.relative_to(root).parents[:-1]):
         if (root / folder).exists() and not (root / folder).is_dir():
             raise UserInputError(

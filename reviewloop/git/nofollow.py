@@ -72,7 +72,7 @@ def write_entry(root: Path, path: str, data: bytes | None, mode: str = "100644")
     executable or a symlink whose target is `data` — or nothing when `data` is None.
     Whatever was there (a file, a link, a folder) goes first; missing folders are made.
     A path with a `..`, empty or `.git` part is refused (`checked`)."""
-    fd = _open_parent(root, checked(path), create=data is not None)
+    fd = open_parent(root, checked(path), create=data is not None)
     if fd is None:
         return  # a parent is missing or a file: there is nothing to remove
     name = PurePosixPath(path).name
@@ -90,7 +90,7 @@ def write_entry(root: Path, path: str, data: bytes | None, mode: str = "100644")
         os.close(fd)
 
 
-def _open_parent(root: Path, path: str, *, create: bool) -> int | None:
+def open_parent(root: Path, path: str, *, create: bool) -> int | None:
     """A descriptor of `path`'s parent folder, reached without following a symlink (made
     when `create`); None when it does not exist and `create` is off."""
     fd = os.open(root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)

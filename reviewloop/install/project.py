@@ -25,6 +25,7 @@ from reviewloop.checks.gates.detect import detect_commands
 from reviewloop.config import load_settings
 from reviewloop.config_file import read_file_layer
 from reviewloop.errors import UserInputError
+from reviewloop.git import repo_writes
 from reviewloop.install.githook import free_backup
 from reviewloop.install.stack import detect_stack, missing_manager, node_note, python_note
 
@@ -73,7 +74,19 @@ def plan(root: Path, *, version: str, workflow: bool = True, pre_commit: bool = 
         changes.append(workflow_change(root, workflow_template(), force=force))
     if pre_commit:
         changes.append(pre_commit_change(root, version))
+    _check_links(root, changes)
     return changes
+
+
+def _check_links(root: Path, changes: list[Change]) -> None:
+    """Refuse (exit 2, naming the link) a file `init` would write, or a backup it would make,
+    with a symlink on its way in the repository: a committed `.pre-commit-config.yaml` or
+    `.github/workflows` link would have init edit a file anywhere. A settings file named by
+    `--config` outside the repository is the user's own choice and is not checked here."""
+    paths = [p for c in changes if c.writes for p in (c.path, c.backup)
+             if p is not None and not Path(p).is_absolute()]
+    repo_writes.check(root, paths, fix="remove or rename that link (init never writes "
+                      "through a symlink), or make the change yourself")
 
 
 def _check_path(root: Path, relative: str) -> None:
@@ -99,10 +112,13 @@ def apply(root: Path, changes: list[Change]) -> None:
     for change in changes:
         if change.writes and change.text is not None:
             target = root / change.path
-            target.parent.mkdir(parents=True, exist_ok=True)
             if change.backup is not None:
                 target.replace(root / change.backup)
-            target.write_text(change.text, encoding="utf-8")
+            if Path(change.path).is_absolute():  # `--config` outside the repository
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(change.text, encoding="utf-8")
+            else:
+                repo_writes.write(root, change.path, change.text)
 
 
 def shown_path(root: Path, path: Path) -> str:
@@ -256,8 +272,11 @@ def pre_commit_change(root: Path, version: str) -> Change:
         return Change(PRE_COMMIT, "keep", "already runs the reviewloop hook")
     merged = _append_repo(text, version)
     if merged is None:
-        return Change(PRE_COMMIT, "keep", "`repos:` is not the last key; add this entry "
-                                          "yourself:\n" + pre_commit_entry(version))
+        flow = re.search(r"^repos:[ \t]*\[", text, flags=re.MULTILINE)
+        why = ("`repos:` is a flow-style list (`[...]`), which an entry cannot be appended to"
+               if flow else "`repos:` is not the last key")
+        return Change(PRE_COMMIT, "keep", f"{why}; add this entry yourself:\n"
+                      + pre_commit_entry(version))
     return Change(PRE_COMMIT, "update", "reviewloop hook added to `repos:`", merged)
 
 

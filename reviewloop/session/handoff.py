@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
+from reviewloop.git import repo_writes
 from reviewloop.runs.registry import LANDING_REFUSED
 from reviewloop.session import names
 from reviewloop.session.facts import Facts, SpecFact
@@ -12,6 +14,7 @@ from reviewloop.session.history import KIRO_COPY
 
 HANDOFF_MD = ".reviewloop/handoff.md"
 HANDOFF_JSON = ".reviewloop/handoff.json"
+KIRO_BACKUPS = ".reviewloop/handoff-backups"  # a Kiro copy holding the user's own text
 
 
 def blockers(facts: Facts) -> list[str]:
@@ -147,18 +150,33 @@ def _remaining(facts: Facts) -> list[str]:
 
 
 def write(root: Path, facts: Facts, prose: str | None = None) -> list[Path]:
-    """Overwrite the handoff (and Kiro's copy when `.kiro/` exists); return what was written."""
+    """Overwrite the handoff (and Kiro's copy when `.kiro/` exists); return what was written.
+    Every file is checked first (`repo_writes.check`: no symlink on the way, exit 2), then
+    written atomically; a damaged handoff.json, and a Kiro copy with text the last handoff
+    did not write (the user's own), are copied aside before they are replaced."""
     text = render(facts, prose)
-    written = [root / HANDOFF_MD, root / HANDOFF_JSON]
-    written[0].parent.mkdir(parents=True, exist_ok=True)
-    written[0].write_text(text, encoding="utf-8")
-    written[1].write_text(json.dumps(as_json(facts, prose), indent=2), encoding="utf-8")
-    if (root / ".kiro").is_dir():
-        copy = root / KIRO_COPY
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_text(text, encoding="utf-8")
-        written.append(copy)
+    targets = [HANDOFF_MD, HANDOFF_JSON, *([KIRO_COPY] if (root / ".kiro").is_dir() else [])]
+    repo_writes.check(root, targets)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    if damage(root) is not None:
+        repo_writes.write(root, f"{HANDOFF_JSON}.damaged-{stamp}",
+                          (root / HANDOFF_JSON).read_bytes())
+    if KIRO_COPY in targets and _own_text(root):
+        repo_writes.write(root, f"{KIRO_BACKUPS}/session-handoff-{stamp}.md",
+                          (root / KIRO_COPY).read_bytes())
+    written = [repo_writes.write(root, HANDOFF_MD, text),
+               repo_writes.write(root, HANDOFF_JSON, json.dumps(as_json(facts, prose), indent=2))]
+    if KIRO_COPY in targets:
+        written.append(repo_writes.write(root, KIRO_COPY, text))
     return written
+
+
+def _own_text(root: Path) -> bool:
+    """Kiro's copy holds text the last handoff did not write there (the user's own)."""
+    copy, last = root / KIRO_COPY, root / HANDOFF_MD
+    if not copy.is_file():
+        return False
+    return not last.is_file() or copy.read_bytes() != last.read_bytes()
 
 
 def as_json(facts: Facts, prose: str | None = None) -> dict:
@@ -167,11 +185,27 @@ def as_json(facts: Facts, prose: str | None = None) -> dict:
 
 
 def read(root: Path) -> Facts | None:
-    """The facts of the last handoff, or None when there is none (or it is unreadable)."""
+    """The facts of the last handoff, or None when there is none (or it is damaged)."""
+    return _load(root)[0]
+
+
+def damage(root: Path) -> str | None:
+    """Why handoff.json, which is there, cannot be read (empty, cut short, not reviewloop's
+    JSON); None when it reads or is not there."""
+    return _load(root)[1]
+
+
+def _load(root: Path) -> tuple[Facts | None, str | None]:
     path = root / HANDOFF_JSON
-    if not path.is_file():
-        return None
+    if not (path.is_file() or path.is_symlink()):
+        return None, None
     try:
-        return Facts.model_validate(json.loads(path.read_text(encoding="utf-8"))["facts"])
-    except (ValueError, KeyError, TypeError):
-        return None
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, f"it cannot be read ({exc.strerror})"
+    if not data.strip():
+        return None, "it is empty (a handoff cut short while it was written)"
+    try:
+        return Facts.model_validate(json.loads(data.decode("utf-8"))["facts"]), None
+    except (ValueError, KeyError, TypeError) as exc:
+        return None, f"it is not a handoff reviewloop wrote ({type(exc).__name__})"

@@ -146,6 +146,25 @@ def requirement_excerpts(text: str, refs: Iterable[str]) -> tuple[list[Excerpt],
     return [e for e in excerpts if e is not None], missing
 
 
+def undefined_requirements(text: str, tasks: Iterable[Task]) -> list[tuple[Task, str]]:
+    """(task, ref) for each Kiro criterion (`3.4`) or requirement (`3`) a task names that
+    `text` (requirements.md) does not hold: its implementer would get no text for it. Only
+    when some ref does resolve, so a file numbered another way is not flagged line by line."""
+    lines = list(md.iter_lines(text))
+    sections = _sections(lines)
+
+    def defined(ref: str) -> bool:
+        section = _requirement_section(sections, ref.split(".")[0])
+        if section is None or "." not in ref:
+            return section is not None
+        numbered = any(_ITEM.match(line.text) for line in lines[section.start + 1:section.end])
+        return not numbered or bool(_criterion(lines, section, ref.split(".", 1)[1]))
+
+    named = [(t, r) for t in tasks for r in t.requirements if _KIRO_REF.fullmatch(r)]
+    found = {ref: defined(ref) for _, ref in named}
+    return [(t, r) for t, r in named if not found[r]] if any(found.values()) else []
+
+
 def _locate(ref: str, lines: list[md.Line],
             sections: list[_Section]) -> tuple[str, _Section | None, str] | None:
     """(group key, section or None, the item text when the ref names one line)."""

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from reviewloop.errors import SpecError
 from reviewloop.spec import docspec, kiro, speckit
-from reviewloop.spec.model import Spec, SpecFormat, TaskList
+from reviewloop.spec.context import undefined_requirements
+from reviewloop.spec.model import Diagnostic, Spec, SpecFormat, TaskList
 
 _SPECKIT_ID = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+(\*\*)?T\d{3}[a-z]?\b", re.MULTILINE)
 _SEARCH = (
@@ -195,9 +196,15 @@ def _assemble(root: Path, fmt: SpecFormat, tasks_file: Path, text: str, parsed: 
         design_file = _first_file(tasks_file.parent, design_names)
         req_text = read_text(confined(req_file, root)) if req_file else None
         design_text = read_text(confined(design_file, root)) if design_file else None
+    diagnostics = parsed.diagnostics
+    if fmt is SpecFormat.KIRO and req_file is not None and req_text:
+        diagnostics += tuple(Diagnostic(
+            file=t.file, line=t.line, message=f"{t.id} names requirement {ref}, which "
+            f"{req_file.name} does not define") for t, ref in undefined_requirements(
+                req_text, parsed.tasks))
     return Spec(
         format=fmt, root=root, tasks_file=tasks_file, tasks=parsed.tasks,
-        diagnostics=parsed.diagnostics, requirements_file=req_file, design_file=design_file,
+        diagnostics=diagnostics, requirements_file=req_file, design_file=design_file,
         requirements_text=req_text, design_text=design_text,
         steering_dir=_steering_dir(root, tasks_file), dialect=parsed.dialect,
     )

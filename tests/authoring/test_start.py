@@ -85,3 +85,27 @@ def test_a_session_left_drafting_by_a_crash_is_replaced_with_fresh(repo: Path, c
         main(["spec", "new", "add api", "--approve-all", "--fresh"])
     assert exited.value.code == 0
     assert _sessions(repo) == [(NAME, "written")]
+
+
+@pytest.mark.parametrize(("there", "asked"), [(a, b) for a in document.FORMATS
+                                              for b in document.FORMATS if a != b])
+def test_a_spec_of_the_name_in_another_format_is_refused_naming_it(
+        repo: Path, capsys, there: str, asked: str):
+    """r17 fz1 D11: `spec new NAME --format F` with NAME's spec there in another format
+    stops (exit 2, naming that spec and the flag), rather than writing a second spec."""
+    assert main_code(["spec", "new", "add api", "--format", there, "--approve-all"]) == 0
+    capsys.readouterr()
+    before = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*")
+                    if ".git" not in p.parts and ".reviewloop" not in p.parts)
+    code = main_code(["spec", "new", "add api", "--format", asked, "--approve-all", "--fresh"])
+    err = " ".join(capsys.readouterr().err.split())
+    assert code == 2, err
+    assert f"in the {there} format" in err and f"pass --format {there}" in err
+    assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*")
+                  if ".git" not in p.parts and ".reviewloop" not in p.parts) == before
+
+
+def main_code(argv: list[str]) -> int:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    return int(exited.value.code or 0)

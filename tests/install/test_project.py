@@ -102,6 +102,16 @@ def test_pre_commit_config_that_cannot_be_extended_safely_is_left_alone(tmp_path
     assert "add this entry yourself" in change.note and "- id: reviewloop" in change.note
 
 
+@pytest.mark.parametrize("text", ["repos: []\n", "repos: [{repo: local, hooks: []}]\n",
+                                  "ci: {}\nrepos:  [ ]\n"])
+def test_a_flow_style_repos_list_is_named_as_such(tmp_path: Path, text: str):
+    """r17 fz1 D14 (minor): `repos: []` is the last key; the note says why it is kept."""
+    (tmp_path / project.PRE_COMMIT).write_text(text)
+    change = _plan(tmp_path, pre_commit=True)[project.PRE_COMMIT]
+    assert change.action == "keep" and "flow-style list" in change.note
+    assert "not the last key" not in change.note and "- id: reviewloop" in change.note
+
+
 def test_pre_commit_config_without_repos_is_reported(tmp_path: Path):
     (tmp_path / project.PRE_COMMIT).write_text(": not yaml: [\n")
     change = _plan(tmp_path, pre_commit=True)[project.PRE_COMMIT]

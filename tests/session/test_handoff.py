@@ -195,3 +195,38 @@ def test_a_configured_model_writes_only_the_prose_summary(repo, bedrock_fake, mo
     assert "## Summary\n\nThree of seven todo tasks are done; T4 is next." in text
     assert "- spec docs/todo-spec.md: 3/7 tasks done" in text  # facts stay deterministic
     assert '"done": 3' in json.dumps(bedrock_fake.requests[0].body).replace('\\"', '"')
+
+
+_DAMAGED = {"empty": b"", "cut short": b'{"facts": {"branch": "ma', "not JSON": b"{oops",
+            "NULs": b"\0" * 40, "a list": b"[]", "no facts": b'{"summary": null}'}
+
+
+@pytest.mark.parametrize("kind", sorted(_DAMAGED))
+def test_a_damaged_handoff_is_named_as_damaged_and_kept_when_replaced(repo, capsys, kind):
+    """r17 fz1 D16: a handoff.json cut short (killed mid-write, another terminal) is not
+    "no handoff"; `handoff`, the fix pickup names, keeps the damaged file beside the new one."""
+    assert run_cli(capsys, "handoff")[0] == 0
+    saved = repo / ".reviewloop/handoff.json"
+    saved.write_bytes(_DAMAGED[kind])
+    code, out, err = run_cli(capsys, "pickup")
+    said = " ".join(err.split())
+    assert code == 2 and "the handoff is damaged" in said and "no handoff" not in said, out + err
+    assert "reviewloop handoff" in said
+    assert run_cli(capsys, "handoff")[0] == 0
+    kept = list((repo / ".reviewloop").glob("handoff.json.damaged-*"))
+    assert [p.read_bytes() for p in kept] == [_DAMAGED[kind]]
+    assert json.loads(saved.read_text())["facts"]["branch"]
+    assert run_cli(capsys, "pickup")[0] == 0
+
+
+def test_the_users_own_kiro_handoff_is_kept_before_it_is_replaced(repo, capsys):
+    """r17 fz1 D12: `.kiro/context/session-handoff.md` with text the last handoff did not
+    write is copied under .reviewloop/handoff-backups/ first; reviewloop's own copy is not."""
+    copy = repo / ".kiro/context/session-handoff.md"
+    copy.parent.mkdir(parents=True)
+    copy.write_text("my own notes for Kiro\n")
+    assert run_cli(capsys, "handoff")[0] == 0
+    assert run_cli(capsys, "handoff")[0] == 0
+    kept = list((repo / ".reviewloop/handoff-backups").iterdir())
+    assert [p.read_text() for p in kept] == ["my own notes for Kiro\n"]
+    assert copy.read_text() == (repo / ".reviewloop/handoff.md").read_text()

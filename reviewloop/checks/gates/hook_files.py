@@ -16,11 +16,14 @@ Other keys are Kiro's own and are ignored. Triggers reviewloop fires: a file sav
 is written, i.e. saved, too), created (`fileCreated`, `PostFileCreate`), deleted
 (`fileDeleted`, `PostFileDelete`), and the agent's turn ending (`agentStop`, `Stop`: after
 each implementer or fixer pass). The rest (manual, prompt submit, tool use, task execution —
-reviewloop's own loop is the task's execution) are listed as not run.
+reviewloop's own loop is the task's execution) are listed as not run. A trigger or action
+name that is none of Kiro's (a typo), or a versioned file of another version than v1, is a
+malformed file: such a hook would silently never run.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import tempfile
@@ -59,8 +62,16 @@ _TRIGGERS: Mapping[str, Event] = {
     "fileEdited": Event.SAVED, "fileCreated": Event.CREATED, "fileDeleted": Event.DELETED,
     "agentStop": Event.STOP, "PostFileSave": Event.SAVED, "PostFileCreate": Event.CREATED,
     "PostFileDelete": Event.DELETED, "Stop": Event.STOP}
+# Kiro's other triggers: known, never fired by reviewloop (listed as not run). Any other
+# name (a typo, `fileEditd`) is a malformed file: the hook would silently never run.
+_NOT_RUN = frozenset({
+    "userTriggered", "promptSubmit", "userPromptSubmit", "preToolUse", "postToolUse",
+    "preTaskExecution", "postTaskExecution", "agentSpawn",  # the IDE hook and older names
+    "Manual", "UserPromptSubmit", "PreToolUse", "PostToolUse", "PreTaskExec", "PostTaskExec",
+    "SessionStart"})  # the v1 file
 _ACTIONS = {"runCommand": "command", "command": "command", "askAgent": "agent",
             "agent": "agent"}
+_VERSIONS = ("v1",)
 
 
 @dataclass(frozen=True)
@@ -196,7 +207,12 @@ def parse_hook_file(path: str, data: bytes) -> list[ProjectHook]:
                           "`hooks`)", where=path, fix=_FIX)
     try:
         if "hooks" in document:
-            return [_from_v1(path, h) for h in _V1File.model_validate(document).hooks]
+            versioned = _V1File.model_validate(document)
+            if versioned.version not in _VERSIONS:
+                raise ConfigError(f'key "version": {versioned.version!r} is not a hook file '
+                                  f"version reviewloop reads ({', '.join(_VERSIONS)})",
+                                  where=path, fix=f'write "version": "v1"; {_FIX}')
+            return [_from_v1(path, h) for h in versioned.hooks]
         return [_from_ide(path, _IdeHook.model_validate(document),
                           data.decode("utf-8", errors="replace"))]
     except ValidationError as exc:
@@ -209,7 +225,7 @@ def _document(path: str, data: bytes) -> Any:
     from yaml import YAMLError  # loaded by `load_yaml`: here only for its error
 
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")  # a BOM, as Windows editors save: read, as in steering
         return json.loads(text) if path.endswith(_JSON) else load_yaml(text)
     except (UnicodeDecodeError, json.JSONDecodeError, YAMLError) as exc:
         kind = "JSON" if path.endswith(_JSON) else "YAML"
@@ -219,6 +235,8 @@ def _document(path: str, data: bytes) -> Any:
 
 def _from_ide(path: str, hook: _IdeHook, text: str) -> ProjectHook:
     name = hook.name or Path(path).name.removesuffix(".kiro.hook")
+    _known(path, name, "when.type", hook.when.type, (*_TRIGGERS, *_NOT_RUN))
+    _known(path, name, "then.type", hook.then.type, _ACTIONS)
     found = ProjectHook(file=path, name=name, trigger=hook.when.type,
                         action=_ACTIONS.get(hook.then.type, hook.then.type),
                         command=hook.then.command, prompt=hook.then.prompt,
@@ -245,7 +263,20 @@ def _line_of(path: str, text: str, pattern: str) -> str:
     return path
 
 
+def _known(path: str, name: str, key: str, value: str, known: Iterable[str]) -> None:
+    """ConfigError naming the key when `value` is none of Kiro's names for it."""
+    if value in known:
+        return
+    close = difflib.get_close_matches(value, list(known), n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise ConfigError(f'hook "{name}": `{key}` {value!r} is not one of Kiro\'s, so the hook '
+                      "would never run", where=path,
+                      fix=f"{hint}use one of {', '.join(sorted(known))}; {_FIX}")
+
+
 def _from_v1(path: str, hook: _V1Hook) -> ProjectHook:
+    _known(path, hook.name, "trigger", hook.trigger, (*_TRIGGERS, *_NOT_RUN))
+    _known(path, hook.name, "action.type", hook.action.type, _ACTIONS)
     if hook.matcher is not None:
         try:
             re.compile(hook.matcher)

@@ -87,8 +87,6 @@ def _notes(firing: list[ProjectHook], hooks: tuple[ProjectHook, ...], ctx: GateC
             prompt = " ".join((hook.prompt or "").split())
             cut = prompt[:_PROMPT_CHARS] + ("…" if len(prompt) > _PROMPT_CHARS else "")
             parts.append(f"note from hook {hook.name} (asks an agent, not run): {cut}")
-        elif hook.action != "command":
-            parts.append(f"hook {hook.name}: action {hook.action!r} is not one reviewloop runs")
     idle = [h for h in hooks if h.enabled and h.event is None]
     if idle:
         parts.append("not run here (their trigger is not a loop point): " + ", ".join(

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from reviewloop.checks.gates import hook_files
 from reviewloop.checks.gates.hook_files import (
     Event,
     FileEvents,
@@ -199,3 +202,47 @@ def test_a_hook_with_negated_patterns_fires_for_its_files_but_the_excluded() -> 
         if read.triggered_by(events) != expected:
             differ.append(patterns)
     assert differ == []
+
+
+_TYPO = st.text(st.characters(whitelist_categories=("Lu", "Ll")), min_size=1, max_size=20)
+
+
+@given(name=_TYPO, form=st.sampled_from(["ide trigger", "ide action", "v1 trigger",
+                                         "v1 action"]))
+def test_a_trigger_or_action_that_is_none_of_kiros_names_is_refused(name: str, form: str):
+    """r17 fz1 D9: `fileEditd`, `runComand` are malformed files (exit 2 naming the key),
+    not hooks skipped as "not run here"; Kiro's own names are read."""
+    known = {*hook_files._TRIGGERS, *hook_files._NOT_RUN, *hook_files._ACTIONS}
+    ide, v1 = json.loads(json.dumps(IDE_HOOK)), json.loads(json.dumps(V1_FILE))
+    {"ide trigger": lambda: ide["when"].update(type=name),
+     "ide action": lambda: ide["then"].update(type=name),
+     "v1 trigger": lambda: v1["hooks"][0].update(trigger=name),
+     "v1 action": lambda: v1["hooks"][0]["action"].update(type=name)}[form]()
+    path = ".kiro/hooks/a.kiro.hook" if form.startswith("ide") else ".kiro/hooks/a.json"
+    data = json.dumps(ide if form.startswith("ide") else v1).encode()
+    if name in known:
+        return
+    with pytest.raises(ConfigError) as caught:
+        parse_hook_file(path, data)
+    key = {"ide trigger": "when.type", "ide action": "then.type", "v1 trigger": "trigger",
+           "v1 action": "action.type"}[form]
+    assert f"`{key}` {name!r} is not one of Kiro's" in str(caught.value)
+    assert caught.value.where == path and caught.value.exit_code == ExitCode.USAGE
+
+
+def test_a_misspelt_name_is_named_with_the_closest_one():
+    with pytest.raises(ConfigError) as caught:
+        one("a.kiro.hook", {**IDE_HOOK, "when": {"type": "fileEditd", "patterns": ["*.py"]}})
+    assert "did you mean 'fileEdited'?" in caught.value.fix
+
+
+def test_a_versioned_file_of_another_version_is_refused():
+    with pytest.raises(ConfigError) as caught:
+        parse_hook_file(".kiro/hooks/v.json", b'{"version": "v2", "hooks": []}')
+    assert "'v2' is not a hook file version" in str(caught.value)
+
+
+def test_a_hook_file_with_a_bom_is_read():
+    (hook,) = parse_hook_file(".kiro/hooks/a.kiro.hook",
+                              b"\xef\xbb\xbf" + json.dumps(IDE_HOOK).encode())
+    assert hook.name == IDE_HOOK["name"]
