@@ -46,7 +46,7 @@ from reviewloop.memo import TextMemo
 from reviewloop.plugins import raised
 from reviewloop.policy.trust import Trust
 from reviewloop.review.agent_scope import scope_of
-from reviewloop.review.claimed import scoped_files
+from reviewloop.review.claimed import claimers, claims_of, present, scoped_files
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.introduced import BaseTree, BaseTrees, Compared, marked
 from reviewloop.review.readable import Readability
@@ -109,8 +109,14 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
         return AnalyzerReport(health=off)
     with _SCOPING:
         changes = parse_diff(diff_text, source=f"{agent.name} diff")
+    # asked once per review, outside the lock: a claim that hangs holds no other reviewer
+    shared = claims_of(bases)
+    paths = present(changes)
+    claimed = {name: shared.of(name, table[name], root, diff_text, paths, timeout)
+               for name in claimers(agent, table)}
+    with _SCOPING:
         readable = Readability.of(root)
-        scoped = scoped_files(agent, root, changes, table, readable, timeout)
+        scoped = scoped_files(agent, changes, claimed, readable)
         files = tuple(f for f in scoped.files if only is None or f in only)
         languages = {f: readable.language(f) for f in files}
         sizes = {f: readable.size(f) for f in files}

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.review.evidence import run_for_agent
+from reviewloop.review.introduced import BaseTrees
 from tests.support.analyzers import FakeAnalyzer, Repo, agent
 
 # what plugin code raises: an error, a call of sys.exit() with a code or a message
@@ -124,3 +125,76 @@ def test_a_claim_past_its_deadline_is_its_failure_and_the_review_goes_on(change,
                                        "its thread is left running until reviewloop exits (a "
                                        "process it started is not stopped)")
     assert rows["finds"].status == "ok" and rows["finds"].files == ("src/b.py",)
+
+
+class Spelling(Claiming):
+    """Claims the `.txt` file at once, naming it as `spell` writes it."""
+
+    def __init__(self, spell: Any) -> None:
+        super().__init__("claimed")
+        self.spell = spell
+
+    def _claimed(self, root: Path, paths: list[str]) -> Any:
+        return [self.spell(root, p) for p in paths if p.endswith(".txt")]
+
+
+SPELLINGS = st.sampled_from((lambda root, p: str(root / p), lambda root, p: f"./{p}",
+                             lambda root, p: p.replace("/", "\\"),
+                             lambda root, p: p.replace("/", "//"),
+                             lambda root, p: f"{root}/./{p}"))
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spell=SPELLINGS)
+def test_a_claimed_path_in_another_spelling_is_the_changed_file_it_names(change, spell):
+    report, rows = _review(change, Spelling(spell))
+    assert rows["claiming"].status == "ok" and "src/a.txt" in rows["claiming"].files
+    assert sorted(f.rule for f in report.findings) == ["C1", "F1"]
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(other=st.sampled_from(("src/c.txt", "/etc/passwd", "../src/a.txt", "src", "")))
+def test_a_claimed_path_outside_the_change_is_named_and_its_row_failed(change, other):
+    report, rows = _review(change, Spelling(lambda root, p: other))
+    assert rows["claiming"].status == "failed" and not report.complete
+    assert rows["claiming"].reason == (
+        f"crashed: ValueError: claimed() named {other!r}, which is none of the changed files "
+        "it was asked about (repository-relative paths, as given in `paths`)")
+
+
+def test_a_hanging_claim_is_asked_once_per_review_and_holds_no_other_reviewer(change):
+    """Five reviewers naming a plugin whose claim never returns, and one that does not name
+    it, side by side as a review runs them: the claim's deadline is paid once (not once per
+    reviewer in turn), and every reviewer gets its failure."""
+    repo, diff = change
+    release, calls = threading.Event(), []
+
+    class Hangs(Claiming):
+        def claims(self, root: Path, path: str) -> Any:
+            calls.append(path)
+            release.wait()
+            return False
+
+    table = {"claiming": Hangs("claims"), "finds": Finds()}
+    rows: dict[str, Any] = {}
+    with BaseTrees() as bases:
+        def one(name: str, names: tuple[str, ...]) -> None:
+            report = run_for_agent(agent(name, names, include=("**/*.py",)), repo.root, diff,
+                                   timeout=0.5, registry=table, bases=bases)
+            rows[name] = {h.name: h.status for h in report.health}
+
+        threads = [threading.Thread(target=one, args=(f"review-{i}", ("claiming", "finds")))
+                   for i in range(5)]
+        threads.append(threading.Thread(target=one, args=("review-other", ("finds",))))
+        try:
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        finally:
+            release.set()
+    assert calls == ["src/a.txt"]  # one call, by one reviewer: the others shared its failure
+    assert all(rows[f"review-{i}"] == {"claiming": "failed", "finds": "ok"} for i in range(5))
+    assert rows["review-other"] == {"finds": "ok"}
