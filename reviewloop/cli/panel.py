@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from reviewloop.checks.suppressions.stale import listed
 from reviewloop.findings.ledger import Entry, Status
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.names import printable
@@ -82,8 +83,8 @@ def to_rich(summary: RunSummary, *, report: str | None = None) -> RenderableType
     if summary.escalations:
         parts.append(Text("\n".join(f"⚠ {e}" for e in summary.escalations), style="yellow"))
     if summary.stale_baseline:
-        parts.append(Text("\n".join(printable(f"⚠ stale baseline entry: {e}")
-                                     for e in summary.stale_baseline), style="yellow"))
+        parts.append(Text("\n".join(printable(f"⚠ baseline entry: {e}")
+                                     for e in listed(summary.stale_baseline)), style="yellow"))
     if summary.newly_eligible:
         parts.append(Text("Newly eligible: " + "; ".join(summary.newly_eligible)))
     clean = verdict(summary) == CLEAN

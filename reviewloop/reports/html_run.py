@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from reviewloop.agent.spend import usd
+from reviewloop.checks.suppressions.stale import listed
 from reviewloop.findings.ledger import Entry, Ledger
 from reviewloop.reports.html import badge, esc, page, table
 from reviewloop.reports.html_summary import analyzer_health, eligible, facts, files, not_read
@@ -46,9 +47,10 @@ def _verdict(summary: RunSummary) -> str:
     reasons = verdict_reasons(summary)
     # an approved run's landing (`reviewloop report` reads it from the registry)
     landed = f"<p>Landed: {esc(summary.landed)}</p>" if summary.landed else ""
-    stale = "".join(f"<li>{esc(e)}</li>" for e in summary.stale_baseline)
+    stale = "".join(f"<li>{esc(e)}</li>" for e in listed(summary.stale_baseline))
     if stale:  # never a reason the review is not clean
-        landed += f"<p>Stale baseline entries (they matched no finding):</p><ul>{stale}</ul>"
+        landed += ("<p>Baseline entries (stale: they matched no finding; or not judged):</p>"
+                   f"<ul>{stale}</ul>")
     if not reasons:
         return '<section id="verdict" class="verdict clean"><strong>Verdict: clean</strong>' \
                "<p>Every reviewer and analyzer ran, with the LLM on, and nothing actionable " \

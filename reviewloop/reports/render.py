@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from reviewloop.checks.suppressions.stale import listed
 from reviewloop.findings.ledger import Entry, Health, Status
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.names import code_span, printable
@@ -57,7 +58,8 @@ def to_markdown(summary: RunSummary) -> str:
     lines += _md_section("Not analysed", [f"- ❌ {code_span(path)}: {plain_text('; '.join(why))}"
                                           for path, why in summary.ledger.unanalysed().items()])
     lines += _md_section("Escalations", [f"- {model_text(e)}" for e in summary.escalations])
-    lines += _md_section("Stale baseline", [f"- {plain_text(e)}" for e in summary.stale_baseline])
+    lines += _md_section("Baseline entries", [f"- {plain_text(e)}"
+                                              for e in listed(summary.stale_baseline)])
     lines += _md_section("Not read by a model", [f"- {plain_text(s)}" for s in summary.skipped])
     lines += _md_section("Newly eligible tasks",
                          [f"- {model_text(t)}" for t in summary.newly_eligible])

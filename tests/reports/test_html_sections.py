@@ -24,7 +24,7 @@ MARKDOWN_SECTIONS = {"Files": "files", "Gates": "reviewers", "Remaining findings
                      "Fixed": "findings", "Nits": "findings", "Outside the change": "findings",
                      "Suppressed": "findings", "Reviewers": "reviewers",
                      "Analyzers": "analyzers", "Not analysed": "coverage",
-                     "Escalations": "verdict", "Stale baseline": "verdict",
+                     "Escalations": "verdict", "Baseline entries": "verdict",
                      "Not read by a model": "not-read",
                      "Newly eligible tasks": "eligible"}
 MARKDOWN_FACTS = {"Files", "Tests passing", "Spec progress", "Review rounds", "Findings fixed",

@@ -55,6 +55,7 @@ from reviewloop.checks.suppressions.tool_lines import (
 from reviewloop.errors import UserInputError
 from reviewloop.findings.ledger import Suppression
 from reviewloop.findings.schema import Finding
+from reviewloop.git.names import posix_parts
 from reviewloop.git.provenance import Origin
 from reviewloop.policy.markers import Marker, Reach
 
@@ -324,13 +325,23 @@ def baseline_matches(entry: BaselineEntry, finding: Finding) -> bool:
     return entry.line is None or entry.line == finding.start_line
 
 
+def _file(name: str | None) -> str | None:
+    """An entry's `file` as a change names its files: `./a.py` and `a//b.py` are `a.py` and
+    `a/b.py`. One that names no file of the repository that way (absolute, `..`) is kept as
+    written: it matches nothing and is named stale (`stale`)."""
+    if not isinstance(name, str) or name.startswith("/"):
+        return name
+    parts = posix_parts(name)
+    return "/".join(parts) if parts and ".." not in parts else name
+
+
 def parse_baseline(text: str, where: str = BASELINE) -> list[BaselineEntry]:
     """The entries of a baseline file; one that is not a baseline file is an error naming
     the fix."""
     try:
         items = json.loads(text)["findings"]
         return [BaselineEntry(source=where, fingerprint=i.get("fingerprint"),
-                              rule=i.get("rule"), file=i.get("file"), line=i.get("line"),
+                              rule=i.get("rule"), file=_file(i.get("file")), line=i.get("line"),
                               by=i.get("by"), reason=i.get("reason")) for i in items]
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UserInputError(

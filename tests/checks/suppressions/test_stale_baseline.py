@@ -13,8 +13,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewloop.checks.suppressions.stale import stale
-from reviewloop.checks.suppressions.suppressor import BaselineEntry
+from reviewloop.checks.suppressions.stale import MAX_LISTED, judge, listed, stale, unjudged
+from reviewloop.checks.suppressions.suppressor import (
+    BaselineEntry,
+    baseline_matches,
+    parse_baseline,
+)
 from reviewloop.findings.schema import Finding, Severity
 from tests.support.gitutil import git
 from tests.support.review_cli import repo, review
@@ -52,7 +56,7 @@ def test_stale_baseline_entries_are_named_and_the_review_passes(tmp_path: Path) 
     assert shown.returncode == 0, shown.stderr[-2000:]
     said = " ".join((shown.stdout + shown.stderr).replace("│", " ").split())  # unwrapped
     for text in STALE:
-        assert f"⚠ stale baseline entry: {text}" in said, said[-3000:]
+        assert f"⚠ baseline entry: {text}" in said, said[-3000:]
 
 
 _FILES = st.sampled_from(("a.py", "b.py", "c/d.env"))
@@ -80,3 +84,65 @@ def test_the_judgement_is_monotone(entries, reported, reviewed, gone, extra) -> 
     assert after == [e for e in before if (e.file, e.rule) != extra]
     narrower = stale(entries, reports, reviewed - {extra[0]}, exists)
     assert narrower == [e for e in before if e.file != extra[0] or e.file in gone]
+
+
+_ANY_RULE = st.sampled_from(("B602", "S105", "bandit/B602", "ruff/S105"))
+_ANY_ENTRIES = st.lists(st.builds(
+    lambda f, r, line, fp: BaselineEntry(source="b.json", file=f, rule=None if fp else r,
+                                         line=line, fingerprint=fp),
+    _FILES, _ANY_RULE, st.none() | st.integers(1, 3), st.none() | st.sampled_from(("f1", "f2"))),
+    max_size=8)
+
+
+def _any_report(file: str, rule: str, line: int, source: str, fingerprint: str) -> Finding:
+    return _report(file, rule).model_copy(update={"start_line": line, "end_line": line,
+                                                  "source": source, "fingerprint": fingerprint})
+
+
+@settings(max_examples=150, deadline=None)
+@given(entries=_ANY_ENTRIES, reviewed=st.sets(_FILES), gone=st.sets(_FILES),
+       reported=st.lists(st.builds(_any_report, _FILES, st.sampled_from(("B602", "S105")),
+                                   st.integers(1, 3), st.sampled_from(("bandit", "ruff")),
+                                   st.sampled_from(("f1", "f2", "f3"))), max_size=6))
+def test_the_indexed_judgement_is_every_entry_against_every_report(entries, reviewed, gone,
+                                                                   reported) -> None:
+    """The reports indexed by file, rule and fingerprint judge as matching each entry
+    against each report (`baseline_matches`) did."""
+    def exists(path: str) -> bool:
+        return path not in gone
+
+    naive = [e for e in entries if (e.file in reviewed or not exists(e.file))
+             and not any(baseline_matches(e, r) for r in reported)]
+    assert stale(entries, reported, reviewed, exists) == naive
+
+
+@settings(max_examples=50, deadline=None)
+@given(entries=_ANY_ENTRIES, unread=st.sets(_FILES), llm=st.booleans())
+def test_an_entry_the_review_could_not_judge_is_said_so_never_stale(entries, unread,
+                                                                    llm) -> None:
+    """One whose file an analyzer did not analyse, or a fingerprint with no LLM reviewer,
+    is not judged: never stale, named as not judged with why."""
+    judged = judge(entries, [], {"a.py", "b.py", "c/d.env"}, lambda path: True, unanalysed=dict.fromkeys(unread, "bandit: too large"),
+                   llm=llm)
+    for entry in entries:
+        blind = entry.file in unread or (entry.fingerprint is not None and not llm)
+        assert (entry in judged.stale) is not blind
+        assert any(e is entry for e, _ in judged.unjudged) is blind
+    said = [unjudged(e, why) for e, why in judged.unjudged]
+    assert all("could not be judged" in s and "stale" not in s.split("):")[0] for s in said)
+
+
+def test_a_long_list_is_capped_in_the_views_and_whole_in_the_json() -> None:
+    said = [f"entry {i}" for i in range(MAX_LISTED + 7)]
+    shown = listed(said)
+    assert shown[:MAX_LISTED] == said[:MAX_LISTED]
+    assert shown[MAX_LISTED:] == ["… and 7 more baseline entries (--format json lists every "
+                                  "one)"]
+    assert listed(said[:MAX_LISTED]) == said[:MAX_LISTED]
+
+
+@given(name=st.sampled_from(("./a.py", "a.py", ".//a.py", "./sub/./a.py", "sub//a.py")))
+def test_an_entrys_file_is_named_as_a_change_names_it(name) -> None:
+    entry, = parse_baseline(json.dumps({"version": 1, "findings": [
+        {"rule": "B307", "file": name}]}))
+    assert entry.file == ("sub/a.py" if "sub" in name else "a.py")
