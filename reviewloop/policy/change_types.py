@@ -7,7 +7,8 @@ each is recognised in a diff: by the paths it touches or by what its added lines
                            added lines that switch TLS verification off or widen CORS/hosts
     ci_cd_pipeline         GitHub/GitLab/CircleCI/Azure/Bitbucket/Buildkite/Travis/Jenkins/
                            CodeBuild/Cloud Build pipelines
-    environment_variables  `.env` files (`.env.example` too) and `etc/environment`; added
+    environment_variables  `.env` files (`.env.example` too), `etc/environment` (its
+                           backups, `environment.d/*.conf`) and `.pam_environment`; added
                            lines that read or set environment variables (os.environ,
                            os.getenv, process.env, System.getenv, std::env::var,
                            Dockerfile ENV, compose environment:)
@@ -68,7 +69,9 @@ TYPES: tuple[ChangeType, ...] = (
         "cloudbuild*.y*ml", ".drone.yml", ".woodpecker.yml", ".woodpecker/**", "action.yml",
         "action.yaml")),
     ChangeType("environment_variables", ("**/.env", "**/.env.*", "**/*.env",
-                                          "**/etc/environment"),
+                                          "**/etc/environment", "**/etc/environment.*",
+                                          "**/etc/environment~", "**/.pam_environment",
+                                          "**/.pam_environment.*", "**/.pam_environment~"),
                _content(r"\bos\.environ\b", r"\bos\.getenv\(", r"\bprocess\.env\b",
                         r"\bSystem\.getenv\(", r"\benv::var\(", r"^\s*ENV\s+\w+",
                         r"^\s*environment\s*:\s*$", r"\bgetenv\(")),

@@ -16,7 +16,11 @@ from reviewloop.policy.literals import literal_search
 # exactly: a glob such as `id_*` would also hide `id_generator.py`, and `.pub` halves are public.
 DEFAULT_SENSITIVE = (
     ".env*", "*.env",                                          # .env, .env.local, .envrc, …
-    "etc/environment", "*/etc/environment",  # pam_env's KEY=VALUE file, as a dotenv file is
+    # pam_env's KEY=VALUE files, as a dotenv file is: the system's, its backups (`.bak`,
+    # `.orig`, `~`), systemd's `environment.d/*.conf` of the same format, and the per-user one
+    "etc/environment", "etc/environment.*", "etc/environment~",
+    "*/etc/environment", "*/etc/environment.*", "*/etc/environment~",
+    ".pam_environment", ".pam_environment.*", ".pam_environment~",
     "*.pem", "*.key", "*.p12", "*.pfx", "*.ppk", "*.jks", "*.keystore",
     "id_rsa", "id_dsa", "id_ecdsa", "id_ed25519", "id_ecdsa_sk", "id_ed25519_sk",
     ".npmrc", ".pypirc", ".netrc", "_netrc", ".git-credentials", ".pgpass",

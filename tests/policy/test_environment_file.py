@@ -2,8 +2,10 @@
 sensitive (never read by a model nor committed by a run), an `environment_variables` change
 for governance, and scanned for secrets line by line exactly as `.env` is. Generated: its
 KEY=VALUE lines (quoted or not, `export` or not, comments) scanned under both names give the
-same findings; and the names around it (`environment` elsewhere, `etc/environment.d/…`,
-`environment.py`) are none of these."""
+same findings. Its siblings of the same format are sensitive and such a change too: its
+backups (`.bak`, `.orig`, `~`), systemd's `etc/environment.d/*.conf` and pam_env's per-user
+`.pam_environment`; the names around it (`environment` elsewhere, `environment.py`,
+`etc/environments`) are none of these."""
 
 from __future__ import annotations
 
@@ -23,8 +25,11 @@ def added_file(path: str, text: str) -> str:
 
 
 ENVIRONMENT = ("etc/environment", "deploy/rootfs/etc/environment", "ETC/Environment")
-LOOKALIKES = ("environment", "src/environment.py", "etc/environment.d/10-path.conf",
-              "myetc/environment", "etc/environments")
+SIBLINGS = ("etc/environment.d/10-path.conf", "rootfs/etc/environment.d/app.conf",
+            "etc/environment.bak", "etc/environment.orig", "etc/environment~",
+            ".pam_environment", "home/u/.pam_environment", "home/u/.pam_environment.bak")
+LOOKALIKES = ("environment", "src/environment.py", "myetc/environment", "etc/environments",
+              "etc/environmental.md", "pam_environment.md", "docs/etc/environment_notes.md")
 
 _NAMES = st.sampled_from(("PATH", "DB_PASSWORD", "API_TOKEN", "LANG", "AWS_SECRET_ACCESS_KEY",
                           "SECRET_KEY", "JAVA_HOME"))
@@ -50,7 +55,7 @@ def test_etc_environment_is_scanned_as_a_dotenv_file(lines: list[str], where: st
     assert found == [(h.rule, h.line, h.column) for h in scan_text(text, path="app/.env")]
 
 
-@pytest.mark.parametrize("path", ENVIRONMENT)
+@pytest.mark.parametrize("path", ENVIRONMENT + SIBLINGS)
 def test_etc_environment_is_sensitive_and_an_environment_variables_change(path: str) -> None:
     assert is_sensitive(path)
     changes = parse_diff(added_file(path, "LANG=C\n"))
