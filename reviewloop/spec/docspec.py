@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict
 
+from reviewloop.spec.deps_labels import dependency_labels
 from reviewloop.spec.markdown import (
     Checkbox,
     TaskDraft,
-    dependency_labels,
     indent_width,
     iter_lines,
     near_checkbox,
@@ -275,8 +275,10 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, title: str, number: i
         return draft  # inline `(depends on …)` forms are looked for in titles of sane length
     labelled = dependency_labels(title, _ID_TOKEN)
     if labelled is not None:  # `- [ ] T3 Build the API [deps: T1, T2]`
-        title = labelled[0]
-        draft.depends_on.extend((token, number) for token in labelled[1])
+        title = labelled.title
+        draft.depends_on.extend((token, number) for token in labelled.ids)
+        if problem := labelled.problem(task_id):
+            state.warn(number, problem)
     for match in _INLINE_DEP.finditer(title):
         _read_meta(draft, "depends", match.group("ids"), number)
     for match in _INLINE_REQ.finditer(title):

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from reviewloop.spec import markdown as md
 from reviewloop.spec import order
+from reviewloop.spec.deps_labels import dependency_labels
 from reviewloop.spec.model import Diagnostic, Task, TaskList
 
 CC_SDD = "cc-sdd"
@@ -205,9 +206,11 @@ def _read_unnumbered(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:
 
 def _add(reader: _Reader, line: md.Line, box: md.Checkbox, task_id: str, title: str,
          starred: bool = False) -> None:
-    labelled = md.dependency_labels(_COMMENT.sub(" ", title).rstrip(), _TASK_ID)
+    labelled = dependency_labels(_COMMENT.sub(" ", title).rstrip(), _TASK_ID)
     if labelled is not None:  # `- [ ] 3. Build the API [deps: 1, 2]`
-        title = labelled[0]
+        title = labelled.title
+        if problem := labelled.problem(task_id):
+            reader.diagnose(line.number, problem)
     clean, parallel = _clean_title(title)
     if not clean:
         reader.diagnose(line.number, f"task {task_id} has no title")
@@ -216,7 +219,7 @@ def _add(reader: _Reader, line: md.Line, box: md.Checkbox, task_id: str, title: 
         parallel=parallel, indent=box.indent, line=line.number,
         phase=line.heading if line.heading_level >= 2 else None,
     )
-    draft.depends.extend((ref, line.number) for ref in (labelled[1] if labelled else ()))
+    draft.depends.extend((ref, line.number) for ref in (labelled.ids if labelled else ()))
     draft.parent = _parent(reader, draft)
     reader.drafts[task_id] = draft
     reader.current = draft

@@ -8,7 +8,6 @@ Nothing here knows about a particular spec format. These things live here:
   `- [~] …`, `- [ ]* 2.1 …`) and reports where its mark character is;
 * `field_line` / `requirement_refs` read `_Label: value_` lines, the requirement
   references in them (`_Requirements: 1.1, 2.3_`, `_需求: 需求1-3_`, …) and expand ranges;
-* `dependency_labels` reads the `[deps: 1, 2]` labels a task line ends with;
 * `TaskDraft`, the fields every format reader takes from a task's checkbox line; each
   reader extends it with what its format adds.
 
@@ -304,37 +303,3 @@ def expand_range(start: str, end: str | None) -> list[str]:
         return [start, end]
     prefix = f"{head_a}." if head_a else ""
     return [f"{prefix}{n}" for n in range(first, last + 1)]
-
-
-# --- `[deps: 1, 2]` labels at a task line's end -----------------------------------------
-
-# A dependency label as Kiro and Spec Kit users write one at the end of a task's line:
-# `[deps: 1, 2]`, `[dep: 1]`, `[depends: 1.2]`, `[depends on: T001]`, `[dependencies: …]`,
-# `[after: 3]`; `[deps: none]` names none. Never in a code span (a backtick ends the match).
-_DEPS_TAIL = re.compile(
-    r"(?:^|(?<=\s))\[[ \t]*(?:deps?|depends(?:[ \t]+on)?|dependenc(?:y|ies)|after)[ \t]*:"
-    r"(?P<ids>[^\[\]`]{0,200})\][ \t]*$", re.IGNORECASE)
-_DEPS_SEPARATOR = re.compile(r"[\s,;&]+|\band\b", re.IGNORECASE)
-_NO_DEPS = frozenset({"none", "-", "—", "n/a"})
-
-
-def dependency_labels(title: str, task_id: re.Pattern[str]) -> tuple[str, list[str]] | None:
-    """The dependency labels a task's title ends with (`Build the API [deps: 1, 2]`): the
-    title without them and the ids they name, in order (each matched whole by `task_id`,
-    the format's id). None when the title ends in no such label, or when a label names
-    anything but ids: a title that shows the syntax (`Document the [deps: a, b] label`)
-    keeps its text and names no dependency."""
-    rest, labels = title, list[list[str]]()
-    while (label := _DEPS_TAIL.search(rest)) is not None:
-        tokens = [t for t in _DEPS_SEPARATOR.split(label["ids"]) if t]
-        if len(tokens) == 1 and tokens[0].casefold() in _NO_DEPS:
-            labels.append([])
-        elif tokens and all(task_id.fullmatch(t) for t in tokens):
-            labels.append(tokens)
-        else:
-            return None
-        rest = rest[:label.start()].rstrip()
-    if not labels:
-        return None
-    named = [t for tokens in reversed(labels) for t in tokens]
-    return rest, list(dict.fromkeys(named))

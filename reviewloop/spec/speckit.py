@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from reviewloop.spec import order
+from reviewloop.spec.deps_labels import dependency_labels
 from reviewloop.spec.markdown import (
     Checkbox,
     Line,
     TaskDraft,
-    dependency_labels,
     iter_lines,
     near_checkbox,
     parse_checkbox,
@@ -212,9 +212,11 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
             break
         rest = rest[label.end():]
     labelled = dependency_labels(_COMMENT.sub(" ", rest).rstrip(), _WHOLE_ID)
-    if labelled is not None:  # `- [ ] T004 Build the API [deps: T001, T002]`: as a leading one
-        rest = labelled[0]
-        depends.extend(t for t in labelled[1] if t not in depends)
+    if labelled is not None and (problem := labelled.problem(task_id)):
+        state.warn(number, problem)  # read as the file's order, as with no label
+    elif labelled is not None:  # `- [ ] T004 Build the API [deps: T001]`: as a leading one
+        rest = labelled.title
+        depends.extend(t for t in labelled.ids if t not in depends)
         exact = True
     optional = box.optional or bool(_OPTIONAL_TITLE.search(rest)) or any(
         _OPTIONAL.search(h.title) for h in state.headings)

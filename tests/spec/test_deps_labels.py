@@ -99,3 +99,50 @@ def test_deps_none_names_none_and_leaves_the_title() -> None:
     for fmt in FORMATS:  # Spec Kit's label is the whole list: no implied file order either
         last = _parsed(fmt, f"{TITLE} [deps: none]").tasks[-1]
         assert (last.title, last.depends_on) == (TITLE, ()), (fmt, last)
+
+
+# how people write a label naming the first two tasks: (its text from their ids)
+WRITTEN = (
+    lambda a, b: f"[deps: {a}-{b}]", lambda a, b: f"[deps: {a}..{b}]",
+    lambda a, b: f"[deps: #{a}, #{b}]", lambda a, b: f"[deps: task {a} and task {b}]",
+    lambda a, b: f"[deps: `{a}`, `{b}`]", lambda a, b: f"**[deps: {a}, {b}]**",
+    lambda a, b: f"_[deps: {a}, {b}]_",
+)
+ENDINGS = ("", ".", ";", " ", "!")
+
+
+@settings(max_examples=120, deadline=None)
+@given(fmt=st.sampled_from(tuple(FORMATS)), written=st.sampled_from(WRITTEN),
+       ending=st.sampled_from(ENDINGS))
+def test_a_label_as_people_write_it_is_read(fmt: str, written, ending: str) -> None:
+    a, b = FORMATS[fmt][0][:2]
+    tasks = _parsed(fmt, f"{TITLE} {written(a, b)}{ending}")
+    last = tasks.tasks[-1]
+    assert (last.title, set(last.depends_on)) == (TITLE, {a, b}), last
+    assert tasks.diagnostics == ()
+    assert last.id not in {t.id for t in eligible_wave(tasks.tasks).tasks}
+
+
+@settings(max_examples=40, deadline=None)
+@given(fmt=st.sampled_from(tuple(FORMATS)), marker=st.sampled_from((" [P]", " [p]")))
+def test_a_label_before_a_parallel_marker_is_read_and_the_marker_kept(fmt: str,
+                                                                      marker: str) -> None:
+    a = FORMATS[fmt][0][0]
+    last = _parsed(fmt, f"{TITLE} [deps: {a}]{marker}").tasks[-1]
+    assert list(last.depends_on) == [a] and "deps" not in last.title, last
+
+
+UNREADABLE = ("[deps: {a}-x]", "[deps: {a} maybe]", "[after: soon]", "[deps: {a}-]",
+              "[deps: {a}, x-y].")
+
+
+@settings(max_examples=40, deadline=None)
+@given(fmt=st.sampled_from(tuple(FORMATS)), form=st.sampled_from(UNREADABLE))
+def test_a_label_it_cannot_read_is_a_spec_diagnostic_never_silence(fmt: str, form: str) -> None:
+    label = form.format(a=FORMATS[fmt][0][0])
+    tasks = _parsed(fmt, f"{TITLE} {label}")
+    last = tasks.tasks[-1]
+    assert last.title == f"{TITLE} {label}", last  # the title keeps it
+    said = [d.message for d in tasks.diagnostics]
+    assert any(m.startswith(f"task {last.id}: `{label.rstrip('.')}") and "not read as a "
+               "dependency" in m for m in said), said
