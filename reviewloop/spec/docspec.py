@@ -276,7 +276,11 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, title: str, number: i
     labelled = dependency_labels(title, _ID_TOKEN)
     if labelled is not None:  # `- [ ] T3 Build the API [deps: T1, T2]`
         title = labelled.title
-        draft.depends_on.extend((token, number) for token in labelled.ids)
+        itself = [token for token in labelled.ids if token.upper() == task_id.upper()]
+        draft.depends_on.extend((token, number) for token in labelled.ids
+                                if token not in itself)
+        if itself:  # not a cycle that drops the task from the plan
+            state.warn(number, f"task {task_id}'s label names task {task_id} itself: ignored")
         if problem := labelled.problem(task_id):
             state.warn(number, problem)
     for match in _INLINE_DEP.finditer(title):

@@ -70,6 +70,8 @@ class _Draft(md.TaskDraft):
     details: list[str] = field(default_factory=list)
     requirements: list[str] = field(default_factory=list)
     depends: list[tuple[str, int]] = field(default_factory=list)  # explicit, with line
+    # its title as written when a `[deps: …]` label left it, and the ids the label named
+    labelled: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass
@@ -206,6 +208,7 @@ def _read_unnumbered(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:
 
 def _add(reader: _Reader, line: md.Line, box: md.Checkbox, task_id: str, title: str,
          starred: bool = False) -> None:
+    whole = title
     labelled = dependency_labels(_COMMENT.sub(" ", title).rstrip(), _TASK_ID)
     if labelled is not None:  # `- [ ] 3. Build the API [deps: 1, 2]`
         title = labelled.title
@@ -219,7 +222,10 @@ def _add(reader: _Reader, line: md.Line, box: md.Checkbox, task_id: str, title: 
         parallel=parallel, indent=box.indent, line=line.number,
         phase=line.heading if line.heading_level >= 2 else None,
     )
-    draft.depends.extend((ref, line.number) for ref in (labelled.ids if labelled else ()))
+    if labelled is not None and labelled.ids:
+        draft.labelled = (whole, tuple(labelled.ids))
+    draft.depends.extend((ref, line.number) for ref in (labelled.ids if labelled else ())
+                         if ref != task_id)  # itself: the title's text (`_dependencies`)
     draft.parent = _parent(reader, draft)
     reader.drafts[task_id] = draft
     reader.current = draft
@@ -322,6 +328,14 @@ def _dependencies(reader: _Reader, draft: _Draft, children: list[str]) -> list[s
         if dep not in found:  # itself too: `select` reports it as a cycle
             found.append(dep)
 
+    if draft.labelled is not None and not any(
+            dep in reader.drafts and dep != draft.id for dep in draft.labelled[1]):
+        # a label naming no other task of this spec (`Retry [after: 30]`) is the title's
+        # text, as a label of words is; the ids it named are said below
+        draft.title = _clean_title(draft.labelled[0])[0]
+        if draft.id in draft.labelled[1]:
+            reader.diagnose(draft.line, f"task {draft.id}'s label names task {draft.id} "
+                                        "itself: read as the title's text")
     for dep, number in draft.depends:
         if dep in reader.drafts:
             add(dep)

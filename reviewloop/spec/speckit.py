@@ -216,7 +216,9 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
         state.warn(number, problem)  # read as the file's order, as with no label
     elif labelled is not None:  # `- [ ] T004 Build the API [deps: T001]`: as a leading one
         rest = labelled.title
-        depends.extend(t for t in labelled.ids if t not in depends)
+        depends.extend(t for t in labelled.ids if t not in depends and t != task_id)
+        if task_id in labelled.ids:  # itself: no cycle that drops the task
+            state.warn(number, f"task {task_id}'s label names task {task_id} itself: ignored")
         exact = True
     optional = box.optional or bool(_OPTIONAL_TITLE.search(rest)) or any(
         _OPTIONAL.search(h.title) for h in state.headings)

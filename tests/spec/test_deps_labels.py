@@ -146,3 +146,28 @@ def test_a_label_it_cannot_read_is_a_spec_diagnostic_never_silence(fmt: str, for
     said = [d.message for d in tasks.diagnostics]
     assert any(m.startswith(f"task {last.id}: `{label.rstrip('.')}") and "not read as a "
                "dependency" in m for m in said), said
+
+
+@settings(max_examples=30, deadline=None)
+@given(fmt=st.sampled_from(tuple(FORMATS)), keyword=st.sampled_from(KEYWORDS))
+def test_a_label_naming_the_task_itself_is_said_and_the_task_stays_planned(fmt: str,
+                                                                           keyword: str) -> None:
+    ids = FORMATS[fmt][0]
+    lines = [_id_line(fmt, ids[0], "Set up"), _id_line(fmt, ids[1], f"{TITLE} [{keyword}: "
+                                                                  f"{ids[1]}]")]
+    tasks = FORMATS[fmt][2](FORMATS[fmt][1](lines), "tasks.md")
+    second = tasks.tasks[1]
+    assert second.id == ids[1] and ids[1] not in second.depends_on
+    assert any(f"names task {ids[1]} itself" in d.message for d in tasks.diagnostics)
+    assert ids[1] in {t.id for t in eligible_wave(tasks.tasks, merged=[ids[0]]).tasks}
+
+
+@settings(max_examples=30, deadline=None)
+@given(unknown=st.sampled_from(("30", "9", "1.5", "7.2")), keyword=st.sampled_from(KEYWORDS))
+def test_a_kiro_label_naming_no_task_of_the_spec_stays_the_titles_text(unknown: str,
+                                                                       keyword: str) -> None:
+    title = f"Retry the request [{keyword}: {unknown}]"
+    tasks = kiro.parse(f"# Tasks\n\n- [ ] 1. Set up\n- [ ] 2. {title}\n- [ ] 3. Docs\n",
+                       "tasks.md")
+    assert tasks.tasks[1].title == title and tasks.tasks[1].depends_on == ()
+    assert [d.message for d in tasks.diagnostics] == [f"task 2 depends on unknown task {unknown}"]
