@@ -164,7 +164,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
             summary = with_findings(summary, config_findings(repo, trusted, pr_changes(
                 trusted, pull_request)) if trusted else [], changes, content, suppress)
             summary = summary.model_copy(update={"stale_baseline": stale_baseline(
-                suppress, summary.ledger, changes.paths, lambda p: (content / p).exists(), llm=llm)})
+                suppress, summary.ledger, changes.paths, lambda p: (content / p).exists(),
+                llm=llm)})
         listed = [*summary.files_created, *summary.files_modified, *summary.files_deleted]
         summary = redacted(summary.model_copy(update={  # printed, written, posted: nothing
             "skipped": [*outside, *one_reason_each([*summary.skipped, *left_out_reasons(

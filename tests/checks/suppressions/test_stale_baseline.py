@@ -122,8 +122,8 @@ def test_an_entry_the_review_could_not_judge_is_said_so_never_stale(entries, unr
                                                                     llm) -> None:
     """One whose file an analyzer did not analyse, or a fingerprint with no LLM reviewer,
     is not judged: never stale, named as not judged with why."""
-    judged = judge(entries, [], {"a.py", "b.py", "c/d.env"}, lambda path: True, unanalysed=dict.fromkeys(unread, "bandit: too large"),
-                   llm=llm)
+    judged = judge(entries, [], {"a.py", "b.py", "c/d.env"}, lambda path: True,
+                   unanalysed=dict.fromkeys(unread, "bandit: too large"), llm=llm)
     for entry in entries:
         blind = entry.file in unread or (entry.fingerprint is not None and not llm)
         assert (entry in judged.stale) is not blind
