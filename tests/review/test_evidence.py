@@ -262,9 +262,11 @@ def test_analyzers_read_every_changed_text_file_whatever_it_is_named_or_marked(t
     assert skipped_reason(tmp_path, "app_secret.py", ("*secret*",)) == SENSITIVE_REASON
 
 
-def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_side(repo):
+def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_side(
+        repo, monkeypatch):
     """Scoping (the diff parse, the file checks) holds a lock: side by side, the reviewers'
-    pure-Python scoping made each wait as long as all of them before its tools started. The
+    pure-Python scoping made each wait as long as all of them before its tools started. A
+    plugin's claim is asked outside it (it may hang: it would hold every reviewer). The
     tools themselves overlap: the first reviewer's analyzer is still running while the
     second scopes and starts its own."""
     from concurrent.futures import ThreadPoolExecutor
@@ -274,7 +276,15 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
 
     diff = repo.change({"src/a.txt": NEW})
     held: list[bool] = []
+    claimed_held: list[bool] = []
     second_started = Event()
+    scoped_files = evidence.scoped_files
+
+    def scoping(*args, **kwargs):
+        held.append(evidence._SCOPING.locked())
+        return scoped_files(*args, **kwargs)
+
+    monkeypatch.setattr(evidence, "scoped_files", scoping)
 
     class Waits(EveryLine):
         """The first reviewer's tool ends only once the second reviewer's tool started."""
@@ -284,8 +294,8 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
             self.first = first
 
         def claims(self, root, path: str) -> bool:
-            """Asked while the reviewer scopes its files (its globs leave this one out)."""
-            held.append(evidence._SCOPING.locked())
+            """Asked before the reviewer scopes its files (its globs leave this one out)."""
+            claimed_held.append(evidence._SCOPING.locked())
             return True
 
         def run(self, ctx):
@@ -302,7 +312,7 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
     with ThreadPoolExecutor(2) as pool:
         reports = [pool.submit(review, "review-a", True), pool.submit(review, "review-b", False)]
         assert all(r.result(timeout=60).complete for r in reports)
-    assert held == [True, True]
+    assert held == [True, True] and claimed_held == [False, False]
 
 
 def test_a_files_code_is_indexed_once_for_every_reviewer_that_locates_findings_in_it(
