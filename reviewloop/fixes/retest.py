@@ -12,9 +12,10 @@ Test files are the ones `checks.paths.looks_like_test` recognises, tracked or no
 Only pytest can be pointed at files: a pytest command that is a plain argv (`pytest -q`,
 `python -m pytest tests/unit`) gets the relevant Python test files appended; a command with
 any shell syntax (`| tee log`, `&& echo`, `|| true`, `;`, `#`, redirections, `$(…)`) runs
-unchanged, whatever it runs — a path is never spliced into shell syntax. Any other test command (npm, go,
-make) runs whole when a relevant test is not a Python file. When no relevant test is found, or nothing could be narrowed, the fix is
-checked with the full test gate — a fix is never let through untested.
+unchanged, whatever it runs — a path is never spliced into shell syntax. Any other test
+command (npm, go, make) runs whole when a relevant test is not a Python file. When no
+relevant test is found, or nothing could be narrowed, the fix is checked with the full
+test gate — a fix is never let through untested.
 """
 
 from __future__ import annotations
