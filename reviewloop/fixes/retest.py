@@ -9,10 +9,13 @@ The tests relevant to a fix (a cheap rule, no import graph):
   `from app import calc`, `require('./calc')`, `from "../calc"`).
 
 Test files are the ones `checks.paths.looks_like_test` recognises, tracked or not ignored.
-Only pytest can be pointed at files: each pytest command gets the relevant Python test files
-appended; any other test command (npm, go, make) runs whole when a relevant test is not a
-Python file. When no relevant test is found, or nothing could be narrowed, the fix is
-checked with the full test gate — a fix is never let through untested.
+Only pytest can be pointed at files: a pytest command that is a plain argv (`pytest -q`,
+`python -m pytest tests/unit`) gets the relevant Python test files appended; a command with
+any shell syntax (`| tee log`, `&& echo`, `|| true`, `;`, `#`, redirections, `$(…)`) runs
+unchanged, whatever it runs — a path is never spliced into shell syntax. Any other test
+command (npm, go, make) runs whole when a relevant test is not a Python file. When no
+relevant test is found, or nothing could be narrowed, the fix is checked with the full
+test gate — a fix is never let through untested.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from reviewloop.git.repository import Repository, Snapshot
 _MAX_READ = 256_000  # bytes of a test file searched for imports
 _TEST_AFFIXES = re.compile(r"^test_|_test$|\.(test|spec)$")
 _GENERIC_STEMS = frozenset({"__init__", "index", "mod", "lib"})
+_OPERATORS = "|&;<>()"  # the shell's control and redirection operators
 
 
 @dataclass(frozen=True)
@@ -93,13 +97,32 @@ def narrowed_commands(commands: Sequence[str], tests: Sequence[str]) -> tuple[st
     kept: list[str] = []
     narrowed = False
     for command in commands:
-        if runs_pytest(command):
+        if not plain_argv(command):
+            kept.append(command)  # shell syntax, whatever it runs: as it is, never spliced into
+        elif runs_pytest(command):
             if python:
                 kept.append(" ".join([command, *map(shlex.quote, python)]))
                 narrowed = True
         elif other:
             kept.append(command)
     return tuple(kept) if kept and narrowed else None
+
+
+def plain_argv(command: str) -> bool:
+    """Whether `command` is one program with its arguments and nothing the shell reads
+    otherwise: no pipe, list or redirection operator, comment, expansion, substitution or
+    line break (a quoted one counts too: the rule stays on the safe side)."""
+    if any(c in command for c in "\n\r$`"):
+        return False
+    lexer = shlex.shlex(command, posix=True, punctuation_chars=_OPERATORS)
+    lexer.whitespace_split = True
+    lexer.commenters = ""
+    try:
+        tokens = list(lexer)
+    except ValueError:  # an unclosed quote
+        return False
+    return bool(tokens) and not any(
+        t.startswith("#") or (t and set(t) <= set(_OPERATORS)) for t in tokens)
 
 
 def _test_files(repo: Repository) -> list[str]:

@@ -3,9 +3,13 @@ module) and the test commands narrowed to them; anything else runs the full test
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
-from reviewloop.fixes.retest import narrowed_commands, relevant_tests
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reviewloop.fixes.retest import narrowed_commands, plain_argv, relevant_tests
 from reviewloop.git.repository import open_repository
 from tests.support.repos import init_repo
 
@@ -54,3 +58,40 @@ def test_pytest_commands_are_narrowed_and_others_run_whole_only_for_their_tests(
     # nothing could be pointed at the tests: the caller runs the full test gate
     assert narrowed_commands(commands, ["web/format.test.ts"]) is None
     assert narrowed_commands(("make test",), ["tests/test_calc.py"]) is None
+
+
+PYTESTS = st.sampled_from(["pytest", "py.test", "python -m pytest", ".venv/bin/pytest",
+                           "python3 -m pytest"])
+OPTIONS = st.lists(st.sampled_from(["-q", "-x", "tests/unit", "-k 'not slow'", '-m "a or b"',
+                                    "--maxfail=2", "-p no:cacheprovider"]), max_size=3)
+# what a shell reads besides the argv: the forms that once got the test paths spliced in
+SHELL_TAILS = st.sampled_from([
+    " 2>&1 | tee pytest.log", " | tee pytest.log", " || true", " && echo ok", "; python -m mypy .",
+    " # all tests", " > pytest.log", " 2> err.log", " &", "\npython -m mypy .", " $(cat extra)",
+    " `cat extra`", " $EXTRA", " |& tee log", " &> log", " < /dev/null", " ; ", ")"])
+TESTS = st.lists(st.sampled_from(["tests/test_calc.py", "test_calc.py", "tests/a b.py",
+                                  "qa/check_calc.py"]), min_size=1, max_size=3, unique=True)
+
+
+@given(PYTESTS, OPTIONS, TESTS)
+def test_a_plain_pytest_argv_gets_the_relevant_tests_appended(
+        runner: str, options: list[str], tests: list[str]) -> None:
+    command = " ".join([runner, *options])
+    assert plain_argv(command)
+    narrowed = narrowed_commands((command,), tests)
+    assert narrowed is not None and len(narrowed) == 1
+    assert narrowed[0].startswith(command + " ")
+    assert shlex.split(narrowed[0])[-len(tests):] == tests
+
+
+@given(PYTESTS, OPTIONS, SHELL_TAILS, st.sampled_from(["", " -q", " tests"]), TESTS)
+def test_a_pytest_command_with_shell_syntax_runs_unchanged(
+        runner: str, options: list[str], shell: str, more: str, tests: list[str]) -> None:
+    command = " ".join([runner, *options]) + shell + more
+    assert not plain_argv(command)
+    for commands in ((command,), (command, "npm test")):
+        narrowed = narrowed_commands(commands, [*tests, "web/a.test.ts"])
+        # nothing narrowed: the full test gate runs, each command exactly as configured
+        assert narrowed is None
+    narrowed = narrowed_commands((command, "python -m pytest -q"), tests)
+    assert narrowed == (command, "python -m pytest -q " + " ".join(map(shlex.quote, tests)))

@@ -38,6 +38,17 @@ def test_gates_failed_with_retries_left_implement_again_then_escalate() -> None:
     assert route_after_gates(state(gate_report=FAILED, attempts=2, retries=1)) == "escalate"
 
 
+def test_a_tool_not_installed_is_escalated_at_once_not_retried() -> None:
+    missing = GateResult(name="build", passed=False, missing_tool="go",
+                         summary="`go build ./...` exited with 127, command not found: `go`")
+    also_failing = GateResult(name="test", passed=False, summary="1 failed")
+    assert route_after_gates(state(gate_report=GateReport(results=(missing,)), attempts=1,
+                                   retries=2)) == "escalate"
+    # a failure the implementer can fix beside it: it is asked to, as for any failure
+    assert route_after_gates(state(gate_report=GateReport(results=(missing, also_failing)),
+                                   attempts=1, retries=2)) == "implement"
+
+
 def test_a_manual_change_that_fails_its_gates_is_escalated_at_once() -> None:
     failed = state(gate_report=FAILED, attempts=1, retries=5, implementer="manual")
     assert route_after_gates(failed) == "escalate"

@@ -1,7 +1,9 @@
 """The `failing-tests` analyzer: a change that breaks a passing test is a must-fix finding.
 
 With the project's tests on (`review --tests`, `[review] run_tests = true`, and every task
-run's review), the test command runs once on the changed tree — the same sandboxed run the
+run's review), the test command runs once on the changed tree — whatever runner it is:
+one the coverage collectors do not measure (`python -m unittest`, `go test ./...`, `cargo
+test`, `make test`) runs as it is and its exit code is read — the same sandboxed run the
 coverage analyzer measures (`coverage.measure.covered_run`, shared) — and the runner's own
 JUnit report (`coverage.junit`) names the tests that failed. Each failing test is then run
 again on the base (the commit the change starts from): one that passes there is the
@@ -64,14 +66,41 @@ class FailingTests:
         from reviewloop.checks.coverage.measure import covered_run
 
         found: list[Finding] = []
+        ran: set[str] = set()
         for collector in COLLECTORS.values():
             command = collector.command(ctx.root, ctx.tests.command)
             if command is None or collector.unavailable(ctx.root, ctx.tests.command):
                 continue
             covered = covered_run(ctx.root, command, ctx.tests.timeout,
                                   sandbox=ctx.tests.sandbox)
+            ran.add(command)
             found += _findings(covered, ctx, command)
+        for command in _other_commands(ctx.root, ctx.tests.command, ran):
+            covered = covered_run(ctx.root, command, ctx.tests.timeout,
+                                  sandbox=ctx.tests.sandbox)
+            found += _other_findings(covered, ctx, command)
         return found
+
+
+def _other_commands(root: Path, configured: str | None, ran: set[str]) -> list[str]:
+    """The test commands no collector ran (`unittest`, `go test`, `cargo test`, `make test`,
+    `cd x && pytest`): the configured one whatever it is, else each detected one. They run
+    all the same: a red suite is a finding whichever runner it is."""
+    from reviewloop.checks.gates.detect import detect_commands
+
+    commands = [configured] if configured is not None else list(detect_commands(root).test)
+    return [c for c in commands if c not in ran]
+
+
+def _other_findings(covered: CoveredRun, ctx: AnalyzerContext, command: str) -> list[Finding]:
+    """A failing run of a command no collector measures: one 🔴 finding with its exit code
+    (or its time-out) and its output's tail; its own JUnit report is not asked for."""
+    run = covered.run
+    if run.timed_out:
+        return [_finding(ctx, None, Severity.MUST_FIX, f"`{command}` timed out after "
+                         f"{ctx.tests.timeout if ctx.tests else 0:.0f}s:\n"
+                         f"{run.output[-TAIL_CHARS:]}")]
+    return _findings(covered, ctx, command)
 
 
 def _findings(covered: CoveredRun, ctx: AnalyzerContext, command: str) -> list[Finding]:

@@ -73,6 +73,8 @@ class GateResult(BaseModel):
     duration_s: float = 0.0
     findings: list[Finding] = Field(default_factory=list[Finding])
     blocking: bool = True
+    # the program the shell could not find (exit 127): no change of the code fixes that
+    missing_tool: str | None = None
 
     @field_validator("summary")
     @classmethod
@@ -130,6 +132,12 @@ class GateReport(BaseModel):
     @property
     def passed(self) -> bool:
         return not self.no_change and not self.failed
+
+    @property
+    def tools_missing(self) -> bool:
+        """Whether every failing gate failed for a program not installed here (exit 127):
+        the implementer cannot fix that, so it is not asked to try again."""
+        return bool(self.failed) and all(r.missing_tool for r in self.failed)
 
     @computed_field  # type: ignore[prop-decorator]
     @property

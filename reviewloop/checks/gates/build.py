@@ -5,7 +5,12 @@ from __future__ import annotations
 import time
 
 from reviewloop.checks.gates.base import GateContext, GateResult
-from reviewloop.checks.gates.commands import run_commands, transcript
+from reviewloop.checks.gates.commands import (
+    exit_summary,
+    missing_program,
+    run_commands,
+    transcript,
+)
 from reviewloop.checks.gates.detect import gate_commands
 from reviewloop.sandbox.bubblewrap import Sandbox
 
@@ -28,10 +33,11 @@ class BuildGate:
         if last.run.timed_out:
             summary = f"`{last.command}` timed out after {ctx.settings.gates.timeout_seconds}s"
         elif last.run.exit_code != 0:
-            summary = f"`{last.command}` exited with {last.run.exit_code}"
+            summary = exit_summary(last.command, last.run)
         else:
             summary = "passed: " + ", ".join(f"`{c}`" for c in detected.build)
         passed = not last.run.timed_out and last.run.exit_code == 0
         return GateResult(name=self.name, passed=passed, summary=summary,
                           output_tail=transcript(outcomes),
-                          duration_s=time.monotonic() - started)
+                          duration_s=time.monotonic() - started,
+                          missing_tool=missing_program(last.command, last.run))

@@ -6,6 +6,7 @@ with the sandbox the settings ask for.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -16,6 +17,12 @@ from reviewloop.config import Settings
 from reviewloop.sandbox import process
 from reviewloop.sandbox.bubblewrap import Sandbox
 from reviewloop.sandbox.process import CommandRun
+
+NOT_FOUND = 127  # the shell's exit code for a command it cannot find
+NOT_FOUND_SUMMARY = "command not found"
+# `sh: 1: go: not found`, `bash: go: command not found`, `bash: line 1: go: command not found`
+_MISSING = re.compile(r"^(?:\S*sh|env)(?:: line \d+| ?\d*)?: (?:\d+: )?['‘]?([^:'’\n]+)['’]?: "
+                      r"(?:command )?not found", re.M)
 
 
 class CommandOutcome(NamedTuple):
@@ -72,6 +79,25 @@ def run_commands(commands: Sequence[str], cwd: Path, timeout: float, *, sandbox:
         if stop_on_failure and (run.exit_code != 0 or run.timed_out):
             break
     return outcomes
+
+
+def missing_program(command: str, run: CommandRun) -> str | None:
+    """The program the shell could not find when `run` exited 127 (as its error names it,
+    else the command's first word); None for any other ending."""
+    if run.exit_code != NOT_FOUND or run.timed_out:
+        return None
+    found = _MISSING.search(run.output)
+    return found.group(1).strip() if found else (command.split() or [command])[0]
+
+
+def exit_summary(command: str, run: CommandRun) -> str:
+    """How a failed command ended, in words: exit 127 names the program the shell could not
+    find (a tool not installed, which no change of the code fixes) and the fix."""
+    program = missing_program(command, run)
+    if program is None:
+        return f"`{command}` exited with {run.exit_code}"
+    return (f"`{command}` exited with 127, {NOT_FOUND_SUMMARY}: `{program}` (install it, or "
+            "set `[gates]` build/test in .reviewloop.toml to a command that exists here)")
 
 
 def transcript(outcomes: Sequence[CommandOutcome]) -> str:

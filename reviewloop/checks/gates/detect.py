@@ -8,6 +8,7 @@ commands come from `node.py` (the lockfile's package manager).
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Callable
@@ -18,6 +19,10 @@ from reviewloop.checks.gates.node import node_project
 from reviewloop.config import Gates
 
 _MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
+_PYTEST_MODULE = re.compile(r"test_\w*\.py|\w+_test\.py")
+# folders of installed or generated code, never the project's tests
+_NOT_SOURCE = frozenset({"node_modules", "venv", "env", "site-packages", "__pycache__",
+                         "build", "dist", "target", "vendor"})
 _MAKE_TARGET = re.compile(r"^([A-Za-z0-9_.-]+(?:[ \t]+[A-Za-z0-9_.-]+)*)[ \t]*::?(?!=)", re.M)
 
 
@@ -92,7 +97,8 @@ def _pytest_evidence(root: Path) -> str | None:
     for folder in ("tests", "test"):
         if _has_python_tests(root / folder):
             return f"{folder}/ with test files"
-    return None
+    module = _test_module(root)
+    return f"{module}, a test file pytest collects" if module else None
 
 
 def _has_python_tests(folder: Path) -> bool:
@@ -100,6 +106,18 @@ def _has_python_tests(folder: Path) -> bool:
         return False
     return any(True for _ in folder.rglob("test_*.py")) or \
         any(True for _ in folder.rglob("*_test.py"))
+
+
+def _test_module(root: Path) -> str | None:
+    """The first file anywhere in the tree pytest collects by its default names
+    (`test_*.py`, `*_test.py`: a root `test_app.py`, `app/tests/…`, `src/pkg/…`), in name
+    order; environments, dependencies and hidden folders are not searched."""
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in _NOT_SOURCE)
+        for name in sorted(files):
+            if _PYTEST_MODULE.fullmatch(name):
+                return Path(folder, name).relative_to(root).as_posix()
+    return None
 
 
 def _python(root: Path) -> str:

@@ -6,22 +6,31 @@ pytest (or Node package's) test command runs under coverage (unchanged, sandboxe
 second time.
 
 pytest exits 5 when it collects no tests. That passes ("no tests collected") unless the
-change touches test files: then the new tests were not picked up, which is a failure.
+change touches test files: then the new tests were not picked up, which is a failure. The
+same holds for any runner that exits 0 having run no test, and a change adding a test
+file with commands that report no test count is not verified (`gates.verified`). Test files
+are named by the project's pytest `python_files`/`testpaths` too.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from reviewloop.checks.coverage.gate import covered_commands
 from reviewloop.checks.coverage.measure import covered_run
 from reviewloop.checks.gates.base import GateContext, GateResult, tail
-from reviewloop.checks.gates.commands import CommandOutcome, run_shell, transcript
+from reviewloop.checks.gates.commands import (
+    CommandOutcome,
+    exit_summary,
+    missing_program,
+    run_shell,
+    transcript,
+)
 from reviewloop.checks.gates.counts import TestCounts, parse_counts
 from reviewloop.checks.gates.detect import gate_commands
 from reviewloop.checks.gates.failures import failure_report
-from reviewloop.checks.paths import looks_like_test
+from reviewloop.checks.gates.verified import change_tests, unverified
 from reviewloop.sandbox.bubblewrap import Sandbox
 
 PYTEST_NO_TESTS = 5
@@ -50,15 +59,19 @@ class TestGate:
                                    run_shell(command, ctx.root, timeout, sandbox=sandbox))
                     for command in detected.test]
         counts = _total(parse_counts(o.run.output) for o in outcomes)
+        is_test = change_tests(ctx)
         failures = [f for o in outcomes
-                    if (f := _failure(o, ctx.changed_files, timeout)) is not None]
+                    if (f := _failure(o, ctx.changed_files, timeout, is_test)) is not None]
+        if not failures and (reason := unverified(ctx, outcomes, is_test)) is not None:
+            failures.append(reason)
         return GateResult(
             name=self.name, passed=not failures,
             summary=_summary(failures, counts, outcomes),
             output_tail=transcript([_told(o) for o in outcomes]),
             duration_s=time.monotonic() - started,
             passed_tests=counts.passed if counts else None,
-            failed_tests=counts.failed if counts else None)
+            failed_tests=counts.failed if counts else None,
+            missing_tool=_missing(outcomes, failures))
 
 
 def _told(outcome: CommandOutcome) -> CommandOutcome:
@@ -73,7 +86,8 @@ def _told(outcome: CommandOutcome) -> CommandOutcome:
         output=f"{report}\n[… the end of the output …]\n{summary}"))
 
 
-def _failure(outcome: CommandOutcome, changed: Sequence[str], timeout: int) -> str | None:
+def _failure(outcome: CommandOutcome, changed: Sequence[str], timeout: int,
+             is_test: Callable[[str], bool]) -> str | None:
     """Why this command fails the gate, or None when it passes."""
     command, run = outcome
     if run.timed_out:
@@ -81,15 +95,22 @@ def _failure(outcome: CommandOutcome, changed: Sequence[str], timeout: int) -> s
     if run.exit_code == 0:
         return None
     if _no_tests_collected(outcome):
-        tests = [p for p in changed if looks_like_test(p)]
+        tests = [p for p in changed if is_test(p)]
         if not tests:
             return None
         return f"`{command}` collected no tests although the change touches {tests[0]}"
-    return f"`{command}` exited with {run.exit_code}"
+    return exit_summary(command, run)
 
 
 def _no_tests_collected(outcome: CommandOutcome) -> bool:
     return outcome.run.exit_code == PYTEST_NO_TESTS and "no tests ran" in outcome.run.output
+
+
+def _missing(outcomes: Sequence[CommandOutcome], failures: list[str]) -> str | None:
+    """The program not installed here, when that is every reason the gate fails."""
+    missing = [missing_program(o.command, o.run) for o in outcomes]
+    found = [m for m in missing if m]
+    return found[0] if found and len(found) == len(failures) else None
 
 
 def _total(counts: Iterable[TestCounts | None]) -> TestCounts | None:

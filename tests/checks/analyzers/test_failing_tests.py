@@ -74,3 +74,30 @@ def test_a_change_that_only_deletes_a_module_still_runs_the_tests(tmp_path: Path
     assert done.returncode == 1, done.stdout
     failing = _failing(json.loads(done.stdout))
     assert failing and all(f["severity"] == "must_fix" for f in failing.values())
+
+
+UNITTEST = ("import unittest\n\nfrom mod import base\n\n\nclass T(unittest.TestCase):\n"
+            "    def test_b(self):\n        self.assertEqual(base(), 1)\n")
+
+
+def test_a_test_command_no_collector_measures_runs_too(tmp_path: Path) -> None:
+    """unittest (go, cargo, make alike): the configured command runs as it is; its red exit
+    is a finding with its output, a green one none (docs/commands.md, `review --tests`)."""
+    root = init_repo(tmp_path / "repo", {
+        "mod.py": "def base():\n    return 1\n", "test_mod.py": UNITTEST,
+        ".reviewloop.toml": '[gates]\nbuild = []\ntest = ["python -m unittest -q"]\n'})
+    (root / "test_mod.py").write_text(UNITTEST + "\n    def test_fail(self):\n"
+                                      "        self.fail('boom')\n")
+    done = review(root, "--tests", "--json", "--fail-on", "must_fix")
+    assert done.returncode == 1, done.stderr
+    failing = _failing(json.loads(done.stdout))
+    found = failing["the test run failed"]
+    assert (found["severity"], found["file"]) == ("must_fix", "test_mod.py")
+    assert found["rationale"].startswith("`python -m unittest -q` failed (exit 1) and wrote no "
+                                         "JUnit report naming the failing tests:")
+    assert "AssertionError: boom" in found["rationale"]
+    (root / "test_mod.py").write_text(UNITTEST + "\n    def test_more(self):\n"
+                                      "        self.assertTrue(base())\n")
+    done = review(root, "--tests", "--json", "--fail-on", "must_fix")
+    assert done.returncode == 0, done.stdout
+    assert _failing(json.loads(done.stdout)) == {}

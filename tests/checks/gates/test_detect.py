@@ -42,6 +42,16 @@ NPM_INIT_TEST = 'echo "Error: no test specified" && exit 1'
     ({"tests/conftest.py": "import pytest\n"}, "tests/conftest.py"),
     ({"tests/unit/test_models.py": "def test_x(): pass\n"}, "tests/ with test files"),
     ({"test/models_test.py": "def test_x(): pass\n"}, "test/ with test files"),
+    # pytest collects these by name anywhere in the tree, outside tests/ and test/ too
+    ({"mod.py": "X = 1\n", "test_mod.py": "def test_x(): pass\n"},
+     "test_mod.py, a test file pytest collects"),
+    ({"feature_test.py": "def test_x(): pass\n"}, "feature_test.py, a test file pytest collects"),
+    ({"app/tests/test_feature.py": "def test_x(): pass\n"},
+     "app/tests/test_feature.py, a test file pytest collects"),
+    ({"src/pkg/__init__.py": "", "src/pkg/test_feature.py": "def test_x(): pass\n"},
+     "src/pkg/test_feature.py, a test file pytest collects"),
+    ({"testing/test_feature.py": "def test_x(): pass\n", "a/b_test.py": ""},
+     "a/b_test.py, a test file pytest collects"),
 ])
 def test_pytest_projects(tmp_path, files, evidence):
     found = detect_commands(project(tmp_path, files))
@@ -56,7 +66,11 @@ def test_pytest_uses_the_project_virtualenv(tmp_path):
 
 def test_python_project_without_tests_detects_nothing(tmp_path):
     project(tmp_path, {"pyproject.toml": '[project]\nname = "x"\n', "src/x/__init__.py": "",
-                       "setup.cfg": "[metadata]\nname = x\n", "tests/helpers.py": ""})
+                       "setup.cfg": "[metadata]\nname = x\n", "tests/helpers.py": "",
+                       "src/x/testing.py": "", "src/x/contest_x.py": "",
+                       # installed or hidden code is not the project's tests
+                       ".venv/lib/site-packages/y/test_y.py": "", "node_modules/z/test_z.py": "",
+                       ".tox/test_t.py": "", "venv/test_v.py": ""})
     assert detect_commands(tmp_path) == DetectedCommands(
         (), (), "no pytest, npm, go, cargo, maven, gradle or make project found")
 

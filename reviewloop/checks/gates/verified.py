@@ -1,0 +1,80 @@
+"""Whether a passing test run shows the change's tests ran: zero tests is not a pass for a
+change that touches tests.
+
+Each command's output says whether it ran tests (a count above zero), ran none (a count of
+0 passed and 0 failed — cargo, unittest's `Ran 0 tests`, node's `# pass 0`, jest, vitest —
+or a runner's own "no tests" line: go's `[no test files]` for every package, jest's `No
+tests found`, vitest's `No test files found`, unittest's `NO TESTS RAN`, pytest's `no
+tests ran`), or said nothing recognisable. When no command ran a test:
+
+* a change touching a test file fails: its tests were not picked up;
+* a change adding a test file, with commands that report nothing recognisable, fails as
+  not verified: nothing shows the new test ran (`echo ok`, `true`, a quiet script).
+
+Which files are tests: the runners' default names and test folders, and the project's own
+pytest `python_files` and `testpaths` (pytest.ini, .pytest.ini, pyproject.toml, tox.ini,
+setup.cfg, as the analyzers read them from the trusted side).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from reviewloop.checks.gates.base import GateContext
+from reviewloop.checks.gates.commands import CommandOutcome
+from reviewloop.checks.gates.counts import parse_counts
+from reviewloop.checks.paths import looks_like_test
+from reviewloop.git.diff import FileStatus
+
+_NO_TESTS = re.compile(
+    r"^No tests found\b|^No test files found\b|^NO TESTS RAN\b|\bno tests ran\b"
+    r"|^\s*(?:Tests|Test Files)\s+no tests\s*$", re.M | re.I)
+_GO_NO_FILES = re.compile(r"^\?\s+\S+\s+\[no test files\]\s*$", re.M)
+_GO_PACKAGE = re.compile(r"^(?:ok|FAIL)\s+\S+", re.M)
+
+
+def ran_tests(output: str) -> bool | None:
+    """True when the output reports a test run, False when it reports that none ran, None
+    when it says neither."""
+    counts = parse_counts(output)
+    if counts is not None and (counts.passed or counts.failed or counts.failed_files):
+        return True
+    if counts is not None or _NO_TESTS.search(output):
+        return False
+    if _GO_NO_FILES.search(output) and not _GO_PACKAGE.search(output):
+        return False
+    return None
+
+
+def change_tests(ctx: GateContext) -> Callable[[str], bool]:
+    """Whether a path of the change is a test file, the project's pytest settings included."""
+    from reviewloop.checks.analyzers.base import AnalyzerContext
+    from reviewloop.checks.analyzers.test_files import runner_tests
+
+    scan = AnalyzerContext(root=ctx.root, changes=ctx.changes, diff_text=ctx.diff_text,
+                           agent="test-gate", trust=ctx.trust)
+    declared = runner_tests(scan)
+    return lambda path: looks_like_test(path) or declared(path)
+
+
+def unverified(ctx: GateContext, outcomes: Sequence[CommandOutcome],
+               is_test: Callable[[str], bool]) -> str | None:
+    """Why passing `outcomes` do not show the change's tests ran (module docstring)."""
+    touched = [p for p in ctx.changed_files if is_test(p) and (ctx.root / p).is_file()]
+    if not touched:
+        return None
+    said = [ran_tests(o.run.output) for o in outcomes]
+    if any(s is True for s in said):
+        return None
+    commands = ", ".join(f"`{o.command}`" for o in outcomes)
+    if any(s is False for s in said):
+        return (f"{commands} ran no tests although the change touches {touched[0]}: its tests "
+                "were not picked up; fix: make the test command collect them")
+    added = {d.path for d in ctx.changes.files if d.status is FileStatus.ADDED}
+    new = [p for p in touched if p in added]
+    if not new:
+        return None
+    return (f"not verified: {commands} reported no test count, so nothing shows that the new "
+            f"test {new[0]} ran; fix: set `[gates] test` to the test runner itself "
+            "(`python -m pytest`, `go test ./...`) or make the command print its summary")

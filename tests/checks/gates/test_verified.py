@@ -1,0 +1,133 @@
+"""The test gate on a run that shows no test ran (`checks.gates.verified`): zero tests is a
+failure for a change touching tests, a count-less run not verified for one adding a test,
+the project's pytest `python_files` name test files; and a missing tool is named (exit 127)."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewloop.checks.gates import GateContext
+from reviewloop.checks.gates.test import TestGate
+from reviewloop.checks.gates.verified import ran_tests
+from reviewloop.config import Gates, Settings
+from reviewloop.git.repository import open_repository
+from tests.support.gitutil import git
+from tests.support.repos import init_repo, write_files
+
+PYTEST = f"{shlex.quote(sys.executable)} -m pytest -q -p no:cacheprovider"
+
+# what each runner prints when it ran no test, exiting 0
+NONE_RAN = st.sampled_from([
+    "test result: ok. 0 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\n",  # cargo
+    "?   \texample.com/m\t[no test files]\n?   \texample.com/m/sub\t[no test files]\n",  # go
+    "No tests found, exiting with code 0\n",  # jest --passWithNoTests
+    "No test files found, exiting with code 0\n",  # vitest --passWithNoTests
+    "\n----------------------------------------------------------------------\n"
+    "Ran 0 tests in 0.000s\n\nOK\n",  # unittest on 3.11
+    "\n------------------------------------------------------------------\n"
+    "Ran 0 tests in 0.000s\n\nNO TESTS RAN\n",  # unittest on 3.12
+    "# tests 0\n# suites 0\n# pass 0\n# fail 0\n",  # node --test, TAP
+    "\n Test Files  no tests\n      Tests  no tests\n",  # vitest
+])
+RAN = st.builds(lambda n, runner: runner.format(n=n), st.integers(1, 500), st.sampled_from([
+    "test result: ok. {n} passed; 0 failed; 0 ignored; 0 measured; 0 filtered out\n",
+    "==== {n} passed in 0.12s ====\n",
+    "Tests:       {n} passed, {n} total\n",
+    "# pass {n}\n# fail 0\n",
+    "Ran {n} tests in 0.010s\n\nOK\n",
+]))
+NOISE = st.text(st.characters(codec="ascii", exclude_characters="0123456789?#"), max_size=60)
+
+
+@given(NONE_RAN, NOISE)
+def test_each_runners_zero_tests_is_read_as_none_ran(output: str, noise: str) -> None:
+    assert ran_tests(f"{noise}\n{output}") is False
+
+
+@given(RAN, NOISE)
+def test_a_count_above_zero_is_a_run(output: str, noise: str) -> None:
+    assert ran_tests(f"{noise}\n{output}") is True
+
+
+@given(NOISE)
+def test_output_with_no_summary_says_nothing(noise: str) -> None:
+    assert ran_tests(noise.replace("no test", "")) is None
+
+
+def gate(root: Path, command: str, changed: tuple[str, ...]) -> tuple[bool, str]:
+    """The test gate on the working tree's change against HEAD, as the loop builds it."""
+    git(root, "add", "-A")
+    diff = git(root, "diff", "--cached", "HEAD")
+    repo = open_repository(root)
+    ctx = GateContext(root=root, settings=Settings(gates=Gates(test=(command,))),
+                      changed_files=changed, diff_text=diff, branch=repo.current_branch(),
+                      default_branch=repo.default_branch(), phase="implement")
+    result = TestGate().run(ctx)
+    return result.passed, result.summary
+
+
+FEATURE = {"feature.py": "VALUE = 4\n",
+           "test_feature.py": "from feature import VALUE\n\n\ndef test_value():\n"
+                              "    assert VALUE == 5\n"}
+
+
+@settings(max_examples=10, deadline=None)
+@given(NONE_RAN)
+def test_a_zero_test_run_fails_a_change_touching_tests(tmp_path_factory, output) -> None:
+    root = init_repo(tmp_path_factory.mktemp("r") / "repo",
+                     {"mod.py": "X = 1\n", "runner.out": output}, branch="work")
+    write_files(root, FEATURE)
+    command = "cat runner.out"  # what the runner printed, as it printed it
+    passed, summary = gate(root, command, ("feature.py", "test_feature.py"))
+    assert not passed
+    assert summary.endswith(f"`{command}` ran no tests although the change touches "
+                            "test_feature.py: its tests were not picked up; fix: make the "
+                            "test command collect them")
+    assert gate(root, command, ("feature.py",))[0]  # no test in the change: nothing to run
+
+
+def test_a_count_less_run_does_not_verify_a_new_test(tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "repo", {"mod.py": "X = 1\n",
+                                         "test_mod.py": "def test_x():\n    pass\n"},
+                     branch="work")
+    write_files(root, FEATURE)
+    passed, summary = gate(root, "echo no tests", ("feature.py", "test_feature.py"))
+    assert not passed
+    assert summary == ("not verified: `echo no tests` reported no test count, so nothing "
+                       "shows that the new test test_feature.py ran; fix: set `[gates] test` "
+                       "to the test runner itself (`python -m pytest`, `go test ./...`) or "
+                       "make the command print its summary")
+    git(root, "commit", "-qm", "feature")
+    write_files(root, {"test_mod.py": "def test_x():\n    assert True\n"})
+    # an edited test, not a new one: a quiet command's exit 0 still passes
+    assert gate(root, "true", ("test_mod.py",)) == (
+        True, "passed (no test count reported): `true`")
+
+
+def test_the_projects_python_files_name_the_tests_pytest_did_not_collect(tmp_path) -> None:
+    config = ('[tool.pytest.ini_options]\npython_files = ["check_*.py", "*_checks.py", '
+              '"it_*.py", "test_*.py"]\n')
+    root = init_repo(tmp_path / "repo", {"pyproject.toml": config, "mod.py": "X = 1\n",
+                                         "emptytests/README": "none\n"}, branch="work")
+    write_files(root, {"feature.py": "VALUE = 4\n",
+                       "qa/check_feature.py": FEATURE["test_feature.py"]})
+    command = f"{PYTEST} emptytests"
+    passed, summary = gate(root, command, ("feature.py", "qa/check_feature.py"))
+    assert not passed
+    assert summary == (f"0 failed, 0 passed; `{command}` collected no tests although the "
+                       "change touches qa/check_feature.py")
+
+
+def test_a_missing_tool_is_named_with_the_fix(tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "repo", {"mod.py": "X = 1\n"}, branch="work")
+    write_files(root, {"mod.py": "X = 2\n"})
+    passed, summary = gate(root, "no-such-tool-here test ./...", ("mod.py",))
+    assert not passed
+    assert summary == ("`no-such-tool-here test ./...` exited with 127, command not found: "
+                       "`no-such-tool-here` (install it, or set `[gates]` build/test in "
+                       ".reviewloop.toml to a command that exists here)")
