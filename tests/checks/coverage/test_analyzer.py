@@ -303,13 +303,9 @@ def test_the_coverage_run_is_sandboxed(project, tmp_path_factory):
     assert "Read-only file system" in result.output_tail or "No such file" in result.output_tail
 
 
-# Projects whose tests reviewloop finds no command for (rev11 js D12): pytest with no config
-# and tests beside the code, Django/unittest `tests.py`, a package.json only in a subfolder.
+# Projects whose tests reviewloop finds no command for (rev11 js D12): Django/unittest
+# `tests.py`, a package.json only in a subfolder.
 UNDETECTED = {
-    "pytest-colocated": {"app/__init__.py": "", "app/lib.py": "def called(x):\n    return x\n"
-                         "\n\ndef uncalled(x):\n    return x\n",
-                         "app/test_lib.py": "from app.lib import called\n\n\n"
-                         "def test_called():\n    assert called(1) == 1\n"},
     "unittest": {"app/__init__.py": "", "app/lib.py": "def called(x):\n    return x\n"
                  "\n\ndef uncalled(x):\n    return x\n",
                  "app/tests.py": "import unittest\n\nfrom app.lib import called\n\n\n"
@@ -322,6 +318,26 @@ UNDETECTED = {
                        "\"../src/lib.mjs\";\nimport { test } from \"node:test\";\n"
                        "test(\"c\", () => called(1));\n"},
 }
+
+
+# pytest with no config and its tests beside the code: a `test_*.py` anywhere in the tree now
+# finds `python -m pytest` (r17 guard-rails D8), so the new functions are measured.
+COLOCATED = {"app/__init__.py": "", "app/lib.py": "def called(x):\n    return x\n"
+             "\n\ndef uncalled(x):\n    return x\n",
+             "app/test_lib.py": "from app.lib import called\n\n\n"
+             "def test_called():\n    assert called(1) == 1\n"}
+
+
+def test_new_functions_beside_their_pytest_tests_are_measured(tmp_path):
+    repo = Repo(tmp_path)
+    diff = repo.change(COLOCATED)
+
+    report = run_for_agent(agent("t", ("coverage",)), repo.root, diff, tests=TESTS)
+
+    (health,) = report.health
+    assert health.status == "ok", health
+    assert [(f.file, f.start_line) for f in report.findings] == [("app/lib.py", 5)]
+    assert report.findings[0].location_hash == "symbol:uncalled"
 
 
 @pytest.mark.parametrize("layout", sorted(UNDETECTED))
