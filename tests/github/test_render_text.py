@@ -24,7 +24,11 @@ from hypothesis import strategies as st
 
 from reviewloop.app.pr_command import nothing_changed
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.names import printable
+from reviewloop.github.fix_push import fork_note
+from reviewloop.github.ignores import IgnoreRecord, ignore_body
 from reviewloop.github.markers import read_marker, repository_key, strip_marker
+from reviewloop.github.records import FindingRecord
 from reviewloop.github.render import comment_body, review_body, unmentioned
 from tests.support.markdown_text import OWN, TEXT, rendered
 
@@ -130,3 +134,43 @@ def test_a_suggestion_is_applied_as_written() -> None:
     finding = _finding("t", "r").model_copy(update={"replacement": "@property\ndef x(): ...\n"})
     body = comment_body(finding, KEY, suggest=True)
     assert "```suggestion\n@property\ndef x(): ...\n```" in body
+
+
+# --- a PR's file names in what the bot says ----------------------------------------------
+
+NAME_PIECES = ["a", ".py", "`", "``", " ", "@victim", "@org/team", "GH-12", "#12", "[click]",
+               "(https://evil.example)", "&#64;", "*", "_", "<b>", "|", "\\"]
+NAMES = st.lists(st.sampled_from(NAME_PIECES), min_size=1, max_size=6).map("".join).filter(
+    lambda n: n.strip())
+REFERENCE = re.compile(r"@\w|#\d|(?i:gh-\d)")
+
+
+def _text_outside_code(markdown: str) -> str:
+    return _outside_code(cmarkgfm.github_flavored_markdown_to_html(markdown))
+
+
+@settings(max_examples=120, derandomize=True, deadline=None)
+@given(path=NAMES)
+def test_the_ignore_reply_shows_the_findings_place_as_code(path: str) -> None:
+    """A maintainer's `/reviewloop ignore` reply names the finding's place: a file name
+    holding backticks (the PR's author chose it) stays inside its code span, so it pings,
+    links and cross-references nothing."""
+    finding = _finding("t", "r").model_copy(update={"file": path})
+    record = FindingRecord.of(finding)
+    body = strip_marker(ignore_body(record, IgnoreRecord(finding.fingerprint, "alice", "ok",
+                                                         1), KEY))
+    shown = cmarkgfm.github_flavored_markdown_to_html(body)
+    assert not REFERENCE.search(_text_outside_code(body).replace("@alice", "")), (path, shown)
+    assert "<a " not in shown, (path, shown)
+    assert html.unescape(re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", shown))).count(
+        re.sub(r"\s+", "", printable(finding.location))) == 1, (path, shown)
+
+
+@settings(max_examples=120, derandomize=True, deadline=None)
+@given(paths=st.lists(NAMES, min_size=1, max_size=3))
+def test_the_fork_note_shows_the_files_it_could_not_suggest_as_code(paths: list[str]) -> None:
+    note = fork_note(2, paths)
+    shown = cmarkgfm.github_flavored_markdown_to_html(note)
+    assert not REFERENCE.search(_text_outside_code(note)), (paths, shown)
+    assert "<a " not in shown, (paths, shown)
+    assert shown.count("<code>") == len(paths), (paths, shown)

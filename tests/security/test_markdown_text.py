@@ -4,8 +4,9 @@ text (the verdict, "Not read by a model", escalations, gates, suppressions' plac
 file named `www.evil.example/[Fix here](https:/evil.example).env` render as links in the
 bot's own comment. GitHub's renderer itself (cmark-gfm, with GitHub's extensions) is the
 judge: over generated names made of Markdown's and GitHub's link syntax, the rendered line
-holds no link to a web address (GitHub still makes an e-mail address a `mailto:` link), no
-image, HTML, emphasis or code, and reads as the name."""
+holds no link to a web address, no image, HTML or emphasis, reads as the name, and has no
+mention, e-mail address or issue reference outside code: each word GitHub would make one of
+is a code span of its own (a PR's author names its files: `@team.py` must ping no one)."""
 
 from __future__ import annotations
 
@@ -26,9 +27,11 @@ from tests.support.review_cli import review
 PIECES = ["www.", "WWW.", "http://", "https:", "//", "ftp://", "mailto:", "xmpp:", "[", "]",
           "(", ")", "![", "<", ">", "img src=x", "a", "b", ".", "/", "*", "**", "_", "~~",
           "`", "&", "lt;", "#60;", "|", "\\", ":", " ", "evil.example", "@", "x@y.z", "#1",
-          "<!--", "-->", "\n", "\u202e"]
+          "<!--", "-->", "\n", "\u202e", "@victim", "GH-12", "gh-7", "&#64;", "#"]
 # a link off the page (what phishing needs), an image (a tracking pixel), markup
-LINKS = re.compile(r"<a href=\"(?:[a-z]+:/|/)|<img|<em>|<strong>|<del>|<code>|<!--|<[a-z]+ src")
+LINKS = re.compile(r"<a href=\"(?:[a-z]+:/|/)|<img|<em>|<strong>|<del>|<!--|<[a-z]+ src")
+# what GitHub makes a mention, an e-mail link or an issue reference of, in text
+REFERENCE = re.compile(r"@\w|#\d|(?i:gh-\d)")
 
 
 def gfm(markdown: str) -> str:
@@ -45,6 +48,8 @@ def test_a_name_quoted_as_plain_text_renders_as_itself(name: str) -> None:
     rendered = gfm(f"- x {plain_text(name)} y\n")
     assert not LINKS.search(rendered), (name, rendered)
     assert shown(rendered) == " ".join(f"x {printable(name)} y".split()), (name, rendered)
+    outside = html.unescape(re.sub(r"<code>.*?</code>|<[^>]+>", " ", rendered, flags=re.S))
+    assert not REFERENCE.search(outside), (name, rendered)
 
 
 def test_a_hostile_file_name_makes_no_link_in_the_markdown_report(tmp_path: Path) -> None:
