@@ -56,7 +56,7 @@ def test_the_review_body_shows_a_models_titles_and_rationales_as_text(
                        overflow=[_finding(title, rationale, line=9)])
     page = rendered(strip_marker(body))
     assert set(page.tags) <= OWN | {"h4"}, body
-    assert not re.search(r"@\w|#\d", "".join(page.text)), body
+    assert not re.search(r"@\w|#\d|(?i:gh-\d)", "".join(page.text)), body
     seen = _shown("".join(page.all_text))
     assert _shown(title) in seen and _shown(" ".join(rationale.split())) in seen, body
     assert read_marker(body, KEY, "review") is not None
@@ -78,7 +78,7 @@ def test_a_fix_that_changed_nothing_names_its_escalations_as_text(
     finding's title among them."""
     page = rendered(nothing_changed(escalations))
     assert set(page.tags) <= OWN, escalations
-    assert not re.search(r"@\w|#\d", "".join(page.text)), escalations
+    assert not re.search(r"@\w|#\d|(?i:gh-\d)", "".join(page.text)), escalations
 
 
 # --- a PR's file names in what the bot says ----------------------------------------------

@@ -17,7 +17,7 @@ HOSTILE = ["![px](https://evil.example/p.png)", '<a href="https://evil.example">
            "<img src=x onerror=alert(1)>", "<svg onload=alert(7)>", "<iframe src=//e.x>",
            "<script>alert(1)</script>", "<!-- c", "[click](javascript:alert(6))",
            "<https://evil.example>", "<me@evil.example>", "&lt;b&gt;", "&#60;i&#62;",
-           "@someone", "a@b.example", "#123", "org/repo#7", "www.evil.example",
+           "@someone", "a@b.example", "#123", "org/repo#7", "GH-12", "gh-7", "www.evil.example",
            "http://evil.example", "**bold**", "_em_", "~~del~~", "| a | b |", "`", "``",
            "```", "`x`", "``a`b``", "[ref]: https://evil.example", "[ref]", "\\", "\\`",
            "# h", "> q", "- l", "1. n", "=", "---", "*", "]]>", '"', "'", "!"]
