@@ -20,6 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.git.names import printable
+from reviewloop.github.markers import repository_key
+from reviewloop.github.render import summary_body
 from reviewloop.reports.render import plain_text
 from tests.support.repos import init_repo
 from tests.support.review_cli import review
@@ -68,3 +70,23 @@ def test_a_hostile_file_name_makes_no_link_in_the_markdown_report(tmp_path: Path
     assert not re.search(r"<a href=\"(?:[a-z]+:/|/)|<img", rendered), rendered
     report = review(root, "--json", "--fail-on", "never")
     assert any(name in s for s in json.loads(report.stdout)["skipped"])  # JSON: the name
+
+
+def test_a_pr_s_file_names_mention_no_one_in_the_summary_comment(tmp_path: Path) -> None:
+    """A PR's author names its files: one the analyzers could not parse (the verdict's
+    "not analysed" list) and one never sent to a model ("Not read by a model"), named after
+    a user and an issue, ping and cross-reference no one from the summary comment."""
+    root = init_repo(tmp_path / "r", {"README.md": "x\n"})
+    (root / "@victim.py").write_text("def broken(:\n")
+    (root / "GH-12.env").write_text("TOKEN=placeholder\n")
+    (root / "@team.env").write_text("TOKEN=placeholder\n")
+
+    done = review(root, "--format", "markdown", "--fail-on", "never")
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "@victim.py" in done.stdout and "GH-12.env" in done.stdout
+    body = summary_body(done.stdout, "a" * 40, repository_key(1), open_counts={},
+                        fixed_count=0)
+    outside = html.unescape(re.sub(r"<code>.*?</code>|<pre.*?</pre>|<[^>]+>", " ",
+                                   gfm(body), flags=re.S))
+    assert not REFERENCE.search(outside), outside
