@@ -20,6 +20,7 @@ from reviewloop.errors import BlockingOutcome
 from reviewloop.findings.ledger import Ledger, Status
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet
+from reviewloop.git.names import code_span
 from reviewloop.git.repository import Repository
 from reviewloop.github import remote as remotes
 from reviewloop.github.markers import read_marker, with_marker
@@ -168,5 +169,5 @@ def fork_note(count: int, loose: Sequence[str]) -> str:
             "them with **Commit suggestion**.")
     if loose:
         text += " Changes outside this pull request's diff could not be suggested: " + \
-            ", ".join(f"`{p}`" for p in loose) + "."
+            ", ".join(map(code_span, loose)) + "."
     return safe(text)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reviewloop.findings.ledger import Suppression
+from reviewloop.git.names import code_span
 from reviewloop.github.markers import read_marker, with_marker
 from reviewloop.github.records import FindingRecord
 from reviewloop.github.render import safe
@@ -49,8 +50,9 @@ class IgnoreRecord:
 
 def ignore_body(record: FindingRecord, ignore: IgnoreRecord, key: bytes) -> str:
     """The bot's answer to the command, which is also its durable record."""
-    text = safe(f"🔕 **Ignored** `{record.fingerprint[:12]}` {model_text(record.title)} "
-                f"(`{record.location}`) — by @{ignore.by}: {ignore.reason}\n\n"
+    text = safe(f"🔕 **Ignored** {code_span(record.fingerprint[:12])} "
+                f"{model_text(record.title)} ({code_span(record.location)}) — by "
+                f"@{ignore.by}: {ignore.reason}\n\n"
                 "Later reviews of this pull request count it as suppressed.")
     return with_marker(text, "ignore", ignore.data(), key)
 

@@ -6,7 +6,7 @@ messages, the report — is redacted and `neutralise`d, so it can neither leak a
 open an HTML comment; each body ends with one signed marker (`github/markers.py`). In the
 review body and the summary a model's words are plain text (`reports.render.model_text`:
 no link, image, HTML, mention or cross-reference); an inline comment passes its Markdown
-through (code, a suggestion), but no `@name` in it can notify anyone (`unmentioned`).
+through (code, a suggestion), but no `@name` in it can notify anyone (`mentions.unmentioned`).
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from markdown_it import MarkdownIt
-
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.findings.schema import SHORT_LENGTH, Finding, Severity
 from reviewloop.git.names import printable
 from reviewloop.github.markers import neutralise, read_marker, seal, strip_marker, with_marker
+from reviewloop.github.mentions import unmentioned
 from reviewloop.github.records import FindingRecord
 from reviewloop.reports.render import code_span, model_text, plain_text
 
@@ -33,27 +32,11 @@ _ROOM_KEY = bytes(32)  # any key: a marker's length does not depend on it
 _FIXED = "✅ **Fixed**"
 _LEFT = "⏭️ **No longer in this pull request**"
 _SUGGESTION = re.compile(r"^(`{3,})suggestion\n.*?^\1$", re.M | re.S)
-_MENTION = re.compile(r"@(?=[A-Za-z0-9])")  # what starts a user's or a team's mention
-_JOINER = "\u2060"  # a word joiner: shows nothing, and `@\u2060name` mentions no one
 
 
 def safe(text: str) -> str:
     """Redacted and unable to open an HTML comment: for every text reviewloop quotes."""
     return neutralise(redact(text))
-
-
-def unmentioned(markdown: str) -> str:
-    """`markdown` as written, except that no `@name` in it is a mention GitHub notifies:
-    outside code blocks (fenced or indented, where a mention is text, found by a
-    CommonMark parser, not guessed: an HTML block or a backtick in a fence's info string
-    makes a fence-like line text) each `@` before a name gets a word joiner, which shows
-    nothing. Line endings become `\n`, as Markdown reads them."""
-    lines = markdown.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    code = {line for token in MarkdownIt("commonmark").parse("\n".join(lines))
-            if token.type in ("fence", "code_block") and token.map
-            for line in range(*token.map)}
-    return "\n".join(text if n in code else _MENTION.sub("@" + _JOINER, text)
-                     for n, text in enumerate(lines))
 
 
 def comment_body(finding: Finding, key: bytes, *, span: tuple[int, int] | None = None,

@@ -94,20 +94,22 @@ def _md_entries(summary: RunSummary, status: Status) -> list[str]:
 
 
 def plain_text(text: str) -> str:
-    """`text` that quotes names (files, branches, suppressions' places) as plain Markdown
-    text: `git.names.printable`, and no link, image, HTML, emphasis or autolink it could
-    make. A backslash before ASCII punctuation shows it as itself (CommonMark); GitHub
-    links `www.` and `http://` of its own accord, so that `.` or `:` is escaped too. An
-    e-mail address still becomes a `mailto:` (or `xmpp:`) link and an `@name` a mention
-    where GitHub makes them (no backslash stops either): a name shown whole goes in a
-    `code_span`, and what a run wrote in `model_text`."""
-    return _escaped(text, lead=True)
+    """`text` that quotes names (files, branches, suppressions' places and who accepted
+    them) as plain Markdown text: `git.names.printable`, and no link, image, HTML,
+    emphasis or autolink it could make. A backslash before ASCII punctuation shows it as
+    itself (CommonMark); GitHub links `www.` and `http://` of its own accord, so that `.`
+    or `:` is escaped too. No backslash stops an e-mail link, an `@name` mention or an
+    issue reference (`#12`, `GH-12`): each word GitHub would make one of goes in a
+    `code_span` of its own — a PR's author names its files, and a file named `@team.py`
+    must not ping that team from every summary. What a run wrote goes in `model_text`."""
+    return _plain(text, lead=True)
 
 
 def _plain(text: str, *, lead: bool) -> str:
     """`plain_text`, of text at the start of a line (`lead`) or inside one, each word GitHub
     makes a mention, an e-mail link or a cross-reference of (`@name`, `a@b.example`,
-    `#123`; no backslash stops one) in a `code_span`."""
+    `#123`, `GH-123`, an issue's or pull request's URL; no backslash stops one) in a
+    `code_span`."""
     out: list[str] = []
     done = 0
     for word in _REFERENCE.finditer(text):
@@ -160,7 +162,7 @@ _ACTIVE = re.compile(r"[\\`*_\[\]<>!&|~]|(?i:(?<=www)\.)|:(?=//)")
 # what starts a block at the start of a line: a heading, a quote, a list, a setext line
 _LEAD = re.compile(r"[#>+=-]|\d{1,9}[.)](?=\s|$)")
 # a word GitHub makes a mention, an e-mail link or a cross-reference of
-_REFERENCE = re.compile(r"\S*(?:@\w|#\d)\S*")
+_REFERENCE = re.compile(r"\S*(?:@\w|#\d|(?i:gh-\d)|/(?:issues|pull)/\d)\S*")
 # a run of backticks, then the text up to a run of the same length (CommonMark's code span)
 _SPAN = re.compile(r"(?<!`)(?P<fence>`+)(?!`)(?P<code>.+?)(?<!`)(?P=fence)(?!`)", re.S)
 

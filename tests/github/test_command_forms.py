@@ -5,6 +5,7 @@ is not a command either. Generated bodies are checked against a CommonMark parse
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -143,6 +144,39 @@ def test_a_comment_that_only_shows_a_command_starts_no_command_job(body: str,
 def test_a_malformed_command_starts_the_job_that_answers_it(body: str) -> None:
     assert isinstance(parse_command(body), str)
     assert _gate(body)
+
+
+_word = st.sampled_from(["/reviewloop", "/Reviewloop", "/ReviewLoop", "/REVIEWLOOP",
+                         "/reviewloopx", "reviewloop", "/review loop", "x /reviewloop"])
+_tail = st.sampled_from(["", " review", " fix abcdef", " is great, thanks", "-bot please",
+                         " ignore abcdef12 why", "\tfix"])
+
+
+@settings(max_examples=60)
+@given(st.sampled_from(["", "\n", "  ", "\u00a0", "\t", "    "]), _word, _tail,
+       st.sampled_from(["", "\nthanks"]))
+def test_the_gate_and_the_parser_read_a_first_line_alike(lead: str, word: str, tail: str,
+                                                          after: str) -> None:
+    """The route step lets exactly the comments through that the CLI's parser answers (a
+    command or a malformed one): `/Reviewloop …`, which the parser ignores, must not enter
+    the pull request's concurrency group, where it would cancel a waiting review."""
+    body = lead + word + tail + after
+    assert _gate(body) == (parse_command(body) is not None), repr(body)
+
+
+def test_only_a_commenter_who_can_have_write_access_reaches_the_group() -> None:
+    """GitHub evaluates a job's `if:` before the job enters its concurrency group: the route
+    job, which every command job needs, runs only for an OWNER, MEMBER or COLLABORATOR, so
+    a stranger's `/reviewloop review` on a public repository never cancels a waiting review
+    (the CLI's permission check stays the authority)."""
+    command = _workflow("reviewloop-command.yml")
+    gate = command["jobs"]["route"]["if"]
+    found = re.search(r"contains\(fromJSON\('(\[[^']*\])'\), "
+                      r"github\.event\.comment\.author_association\)", gate)
+    assert found is not None, gate
+    assert sorted(json.loads(found[1])) == ["COLLABORATOR", "MEMBER", "OWNER"]
+    for name in ("same-repo", "fork"):
+        assert command["jobs"][name]["needs"] == "route"
 
 
 def test_a_command_and_a_pushs_review_share_one_group_and_neither_cancels_the_other() -> None:

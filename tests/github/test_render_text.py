@@ -5,7 +5,7 @@ link, an image (a tracking beacon fetched whenever the review is viewed), raw HT
 `@someone` mention and a `#123` cross-reference came through. They are now plain text, by
 the Markdown report's own function (`reports.render.model_text`). An inline comment passes
 the model's Markdown through (code blocks, a suggestion) — but no `@name` in it notifies
-anyone: outside code, the `@` gets a word joiner, invisible (`render.unmentioned`).
+anyone (`github/mentions.py`, tested in test_mentions.py).
 
 Generated (hypothesis, derandomized). Oracles: a CommonMark renderer (markdown-it, HTML on)
 for the review body, and GitHub's own renderer (cmark-gfm, with GitHub's extensions) for
@@ -24,15 +24,16 @@ from hypothesis import strategies as st
 
 from reviewloop.app.pr_command import nothing_changed
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.names import printable
+from reviewloop.github.fix_push import fork_note
+from reviewloop.github.ignores import IgnoreRecord, ignore_body
 from reviewloop.github.markers import read_marker, repository_key, strip_marker
-from reviewloop.github.render import comment_body, review_body, unmentioned
-from tests.support.markdown_text import OWN, TEXT, rendered
+from reviewloop.github.records import FindingRecord
+from reviewloop.github.render import review_body
+from tests.support.markdown_text import OWN, TEXT, outside_code, rendered
 
 KEY = repository_key(1296269)
 SHA = "a" * 40
-JOINER = "\u2060"
-# GitHub makes a mention of `@` and a name in text (not in code)
-MENTION = re.compile(r"@[A-Za-z0-9]")
 
 
 def _finding(title: str, rationale: str, line: int = 3) -> Finding:
@@ -55,7 +56,7 @@ def test_the_review_body_shows_a_models_titles_and_rationales_as_text(
                        overflow=[_finding(title, rationale, line=9)])
     page = rendered(strip_marker(body))
     assert set(page.tags) <= OWN | {"h4"}, body
-    assert not re.search(r"@\w|#\d", "".join(page.text)), body
+    assert not re.search(r"@\w|#\d|(?i:gh-\d)", "".join(page.text)), body
     seen = _shown("".join(page.all_text))
     assert _shown(title) in seen and _shown(" ".join(rationale.split())) in seen, body
     assert read_marker(body, KEY, "review") is not None
@@ -77,56 +78,44 @@ def test_a_fix_that_changed_nothing_names_its_escalations_as_text(
     finding's title among them."""
     page = rendered(nothing_changed(escalations))
     assert set(page.tags) <= OWN, escalations
-    assert not re.search(r"@\w|#\d", "".join(page.text)), escalations
+    assert not re.search(r"@\w|#\d|(?i:gh-\d)", "".join(page.text)), escalations
 
 
-# --- inline comments: Markdown as written, no mention --------------------------------
+# --- a PR's file names in what the bot says ----------------------------------------------
 
-CODE = ["```\n@code\n```", "~~~ py\n@decorator\ndef f(): ...\n~~~", "    @indented",
-        "> ```\n> @quoted_code\n> ```", "- ```\n  @listed_code\n  ```"]
-TEXTUAL = ["@someone", "@org/team", "hi @a1", "(@x)", "**@bold**", "<b>@html</b>",
-           "<div>\n```\n@in_html_block\n```\n</div>", "```a`b\n@not_a_fence\n",
-           "`@in_a_span`", "a@b.example", "> @quoted", "- @listed", "# @heading",
-           "\r\n@after_cr", "@", "@-", "text"]
-PIECES = st.lists(st.sampled_from(CODE + TEXTUAL), min_size=1, max_size=5)
+NAME_PIECES = ["a", ".py", "`", "``", " ", "@victim", "@org/team", "GH-12", "#12", "[click]",
+               "(https://evil.example)", "&#64;", "*", "_", "<b>", "|", "\\"]
+NAMES = st.lists(st.sampled_from(NAME_PIECES), min_size=1, max_size=6).map("".join).filter(
+    lambda n: n.strip())
+REFERENCE = re.compile(r"@\w|#\d|(?i:gh-\d)")
 
 
-def _outside_code(rendered_html: str) -> str:
-    text = re.sub(r"<pre[\s>].*?</pre>|<code>.*?</code>", " ", rendered_html, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+def _text_outside_code(markdown: str) -> str:
+    return outside_code(cmarkgfm.github_flavored_markdown_to_html(markdown))
 
 
-def _code(rendered_html: str) -> list[str]:
-    return re.findall(r"<pre[\s>].*?</pre>", rendered_html, flags=re.S)
+@settings(max_examples=120, derandomize=True, deadline=None)
+@given(path=NAMES)
+def test_the_ignore_reply_shows_the_findings_place_as_code(path: str) -> None:
+    """A maintainer's `/reviewloop ignore` reply names the finding's place: a file name
+    holding backticks (the PR's author chose it) stays inside its code span, so it pings,
+    links and cross-references nothing."""
+    finding = _finding("t", "r").model_copy(update={"file": path})
+    record = FindingRecord.of(finding)
+    body = strip_marker(ignore_body(record, IgnoreRecord(finding.fingerprint, "alice", "ok",
+                                                         1), KEY))
+    shown = cmarkgfm.github_flavored_markdown_to_html(body)
+    assert not REFERENCE.search(_text_outside_code(body).replace("@alice", "")), (path, shown)
+    assert "<a " not in shown, (path, shown)
+    assert html.unescape(re.sub(r"\s+", "", re.sub(r"<[^>]+>", "", shown))).count(
+        re.sub(r"\s+", "", printable(finding.location))) == 1, (path, shown)
 
 
-@settings(max_examples=200, derandomize=True, deadline=None)
-@given(pieces=PIECES, joins=st.lists(st.sampled_from(["\n\n", "\n", " "]), min_size=5,
-                                     max_size=5))
-def test_an_inline_comment_keeps_its_markdown_and_mentions_no_one(pieces: list[str],
-                                                                   joins: list[str]) -> None:
-    markdown = "".join(p + j for p, j in zip(pieces, joins, strict=False))
-    quiet = unmentioned(markdown)
-    shown = cmarkgfm.github_flavored_markdown_to_html(quiet)
-    assert not MENTION.search(_outside_code(shown)), (markdown, shown)
-    normal = markdown.replace("\r\n", "\n").replace("\r", "\n")
-    assert quiet.replace(JOINER, "") == normal  # nothing else changed
-    # code blocks read exactly as written
-    assert _code(shown) == _code(cmarkgfm.github_flavored_markdown_to_html(normal))
-
-
-@settings(max_examples=60, derandomize=True, deadline=None)
-@given(pieces=PIECES)
-def test_an_inline_comment_of_a_finding_mentions_no_one(pieces: list[str]) -> None:
-    rationale = "\n\n".join(pieces)
-    body = comment_body(_finding("Ask @maintainer", rationale), KEY)
-    shown = cmarkgfm.github_flavored_markdown_to_html(strip_marker(body))
-    assert not MENTION.search(_outside_code(shown)), body
-    assert read_marker(body, KEY, "finding") is not None
-    assert f"Ask @{JOINER}maintainer" in body
-
-
-def test_a_suggestion_is_applied_as_written() -> None:
-    finding = _finding("t", "r").model_copy(update={"replacement": "@property\ndef x(): ...\n"})
-    body = comment_body(finding, KEY, suggest=True)
-    assert "```suggestion\n@property\ndef x(): ...\n```" in body
+@settings(max_examples=120, derandomize=True, deadline=None)
+@given(paths=st.lists(NAMES, min_size=1, max_size=3))
+def test_the_fork_note_shows_the_files_it_could_not_suggest_as_code(paths: list[str]) -> None:
+    note = fork_note(2, paths)
+    shown = cmarkgfm.github_flavored_markdown_to_html(note)
+    assert not REFERENCE.search(_text_outside_code(note)), (paths, shown)
+    assert "<a " not in shown, (paths, shown)
+    assert shown.count("<code>") == len(paths), (paths, shown)

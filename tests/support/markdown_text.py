@@ -4,6 +4,8 @@ the pull request's review body and comments' tests share them."""
 
 from __future__ import annotations
 
+import html
+import re
 from html.parser import HTMLParser
 
 from hypothesis import strategies as st
@@ -15,7 +17,7 @@ HOSTILE = ["![px](https://evil.example/p.png)", '<a href="https://evil.example">
            "<img src=x onerror=alert(1)>", "<svg onload=alert(7)>", "<iframe src=//e.x>",
            "<script>alert(1)</script>", "<!-- c", "[click](javascript:alert(6))",
            "<https://evil.example>", "<me@evil.example>", "&lt;b&gt;", "&#60;i&#62;",
-           "@someone", "a@b.example", "#123", "org/repo#7", "www.evil.example",
+           "@someone", "a@b.example", "#123", "org/repo#7", "GH-12", "gh-7", "www.evil.example",
            "http://evil.example", "**bold**", "_em_", "~~del~~", "| a | b |", "`", "``",
            "```", "`x`", "``a`b``", "[ref]: https://evil.example", "[ref]", "\\", "\\`",
            "# h", "> q", "- l", "1. n", "=", "---", "*", "]]>", '"', "'", "!"]
@@ -54,3 +56,16 @@ def rendered(markdown: str) -> Elements:
     parsed.feed(MarkdownIt("commonmark", {"html": True}).render(markdown))
     parsed.close()
     return parsed
+
+
+def outside_code(rendered_html: str) -> str:
+    """The text of a rendered page outside `<pre>`, `<code>` and links (`<a>`), character
+    references decoded: where GitHub looks for mentions and references."""
+    text = re.sub(r"<pre[\s>].*?</pre>|<code>.*?</code>|<a[\s>].*?</a>", " ", rendered_html,
+                  flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+# GitHub's mention: `@` and a name, at the start of a text or after a character that is not
+# a letter, a digit or `_` (html-pipeline's MentionFilter)
+MENTION = re.compile(r"(?<![A-Za-z0-9_])@[A-Za-z0-9]")
