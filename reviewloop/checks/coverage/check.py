@@ -13,6 +13,7 @@ from reviewloop.checks.coverage.collectors import COLLECTORS, Collector, TestRun
 from reviewloop.checks.coverage.lines import LineCoverage, changed_line_coverage
 from reviewloop.checks.coverage.newcode import FunctionSpan, finder_for, untested
 from reviewloop.checks.coverage.rules import AGENT, NAME, RULE, THRESHOLD_RULE
+from reviewloop.checks.coverage.unmeasured import DeclaredFunctions, measured_languages
 from reviewloop.checks.gates.base import GateResult
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.checks.paths import collected_test
@@ -63,9 +64,12 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
     for language, functions in by_language.items():
         spans += functions
         collector = table.get(language)
-        reason = collector.unavailable(root, tests.command) if collector else \
-            f"no coverage collector for {language}"
-        if collector is None or reason is not None:
+        if collector is None:
+            notes.append(f"{language}: {len(functions)} function(s) not measured "
+                         f"({_named(functions)}): {measured_languages()}")
+            continue
+        reason = collector.unavailable(root, tests.command)
+        if reason is not None:
             notes.append(f"{language}: {len(functions)} function(s) not checked "
                          f"({_named(functions)}): {reason}")
             continue
@@ -120,6 +124,7 @@ def changed_functions(root: Path, changes: ChangeSet, files: Collection[str] | N
         finder = finder_for(diff.path)
         if finder is None or diff.status is FileStatus.DELETED or not diff.added \
                 or (files is not None and diff.path not in files) or is_test(diff.path) \
+                or (isinstance(finder, DeclaredFunctions) and finder.is_test(diff.path)) \
                 or PurePosixPath(diff.path).name == "conftest.py":
             continue
         try:
@@ -192,18 +197,24 @@ def coverage_gate_result(root: Path, diff: ChangeSet | str, tests: ProjectTests,
         return GateResult(name=NAME, passed=False, blocking=strict,
                           summary=f"the coverage run failed: {str(exc).splitlines()[0]}",
                           output_tail=str(exc))
-    if not check.checked:
-        reason = "; ".join(check.notes) or "no public function added or changed"
-        return GateResult.skip(NAME, reason)
-    summary = _gate_summary(check)
+    if not check.checked and not check.notes:
+        return GateResult.skip(NAME, "no public function added or changed")
+    summary = _gate_summary(check) if check.checked else ""
     if check.lines is not None and check.threshold is not None:
         verdict = "below" if check.below_threshold else "meets"
         summary += (f"; changed lines: {check.lines.describe()}, {verdict} the "
                     f"{check.threshold:.0%} threshold")
-    passed = not check.untested and not check.below_threshold
+    if check.notes:  # not measured is not measured and covered: strict cannot pass it
+        summary = "; ".join(filter(None, (summary, *check.notes, UNMEASURED_FIX)))
+    passed = not check.untested and not check.below_threshold and not check.notes
     return GateResult(name=NAME, passed=passed, blocking=strict, summary=summary,
                       output_tail="\n".join(_gate_lines(check)),
                       findings=coverage_findings(check))
+
+
+UNMEASURED_FIX = ('new public functions whose coverage is not measured fail `gates.coverage = '
+                  '"strict"`: test them under a test command reviewloop measures (pytest, '
+                  'the package\'s Node test script), or set `[gates] coverage = "report"`')
 
 
 def _kind(span: FunctionSpan) -> str:

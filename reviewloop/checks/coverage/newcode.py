@@ -4,7 +4,9 @@ Pure: sources, changed line numbers and executed line numbers in, function spans
 the tests under a coverage tool is `reviewloop.checks.coverage.analyzer`'s job.
 
 A language joins by providing a `FunctionFinder` (and a collector in the analyzer): Python
-here, JavaScript and TypeScript in `scripts.py`.
+here, JavaScript and TypeScript in `scripts.py`; Go, Rust, Java, Kotlin, C#, Swift, Ruby and
+PHP, which have no collector, in `unmeasured.py`, so that their new functions are named as
+not measured.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import PurePosixPath
 
 from reviewloop.checks.coverage.scripts import ScriptFunctions
 from reviewloop.checks.coverage.spans import ExecutedLines, FunctionFinder, FunctionSpan
+from reviewloop.checks.coverage.unmeasured import UNMEASURED
 
 __all__ = ["FINDERS", "ExecutedLines", "FunctionFinder", "FunctionSpan", "PythonFunctions",
            "finder_for", "new_public_functions", "untested"]
@@ -70,7 +73,7 @@ class PythonFunctions:
         return new_public_functions(path, new_source, changed_lines)
 
 
-FINDERS: tuple[FunctionFinder, ...] = (PythonFunctions(), ScriptFunctions())
+FINDERS: tuple[FunctionFinder, ...] = (PythonFunctions(), ScriptFunctions(), *UNMEASURED)
 
 
 def finder_for(path: str) -> FunctionFinder | None:

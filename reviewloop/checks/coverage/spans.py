@@ -34,8 +34,11 @@ class FunctionSpan:
 class FunctionFinder(Protocol):
     """Finds the public functions of one language that a change added or edited."""
 
-    language: str
-    suffixes: tuple[str, ...]
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def suffixes(self) -> tuple[str, ...]: ...
 
     def new_public_functions(self, path: str, new_source: str,
                              changed_lines: Collection[int]) -> list[FunctionSpan]: ...
