@@ -61,8 +61,12 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
     if tests.threshold is not None and \
             changed_line_coverage(root, changes, {}, files, is_test).total:
         by_language.setdefault("python", [])  # the lines need a run, functions or not
-    for language, functions in by_language.items():
-        spans += functions
+    for language, found in by_language.items():
+        spans += found
+        functions = [f for f in found if f.not_checked is None]
+        notes += _not_checked_notes(language, [f for f in found if f.not_checked])
+        if found and not functions and not (language == "python" and tests.threshold):
+            continue  # nothing a run could tell
         collector = table.get(language)
         if collector is None:
             notes.append(f"{language}: {len(functions)} function(s) not measured "
@@ -92,6 +96,15 @@ def _named(functions: Sequence[FunctionSpan]) -> str:
     for function in functions:
         by_file.setdefault(function.path, []).append(function.qualname)
     return "; ".join(f"{path}: {', '.join(names)}" for path, names in by_file.items())
+
+
+def _not_checked_notes(language: str, functions: Sequence[FunctionSpan]) -> list[str]:
+    """One note per reason a function's run cannot be told (`FunctionSpan.not_checked`)."""
+    by_reason: dict[str, list[FunctionSpan]] = {}
+    for function in functions:
+        by_reason.setdefault(function.not_checked or "", []).append(function)
+    return [f"{language}: {len(group)} function(s) not checked ({_named(group)}): {reason}"
+            for reason, group in by_reason.items()]
 
 
 def _split_measured(functions: Sequence[FunctionSpan], measured: Collection[str] | None
