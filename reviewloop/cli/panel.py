@@ -77,6 +77,9 @@ def to_rich(summary: RunSummary, *, report: str | None = None) -> RenderableType
                if h.status == "skipped" and h.reason != NOTHING_TO_ANALYZE]:
         parts.append(Text("\n".join(f"⏭ analyzer {h.label} not run: {h.reason}" for h in off),
                           style="dim"))
+    if partly := [h for h in analyzers(summary) if h.status == "ok" and h.reason]:
+        parts.append(Text(printable("\n".join(f"⏭ analyzer {h.label} ran, not all of it: "
+                                               f"{h.reason}" for h in partly)), style="dim"))
     if left := [f"{h.label}: {text}" for h in analyzers(summary)
                 if (text := left_out_text(h))]:
         parts.append(Text(printable("\n".join(f"⏭ {text}" for text in left)), style="dim"))

@@ -87,14 +87,27 @@ def create(checkout: Repository, run_id: str, branch: str, *, carry: bool) -> Ru
 
 
 def free_branch(checkout: Repository, wanted: str) -> str:
+    """`wanted`, or `wanted-2`, … when taken. A branch is taken when git could not create
+    it: a branch of that name, one below it (`reviewloop/1/old` takes `reviewloop/1`) or
+    one above it (`reviewloop` takes every `reviewloop/…`, git keeps refs as files). When a
+    branch above blocks the whole namespace, the name's `/` become `-` (`reviewloop-1`)."""
     if checkout.try_git("check-ref-format", "--branch", wanted)[0] != 0:
         raise UserInputError(f"not a valid branch name: {wanted!r}", where="run.branch",
                              fix='use letters, digits, "-", "_", "/" and {task}')
+    taken = set(checkout.git("for-each-ref", "--format=%(refname:lstrip=2)",
+                             "refs/heads/").splitlines())
+    if any(_above(branch, wanted) for branch in taken):
+        wanted = wanted.replace("/", "-")
     for n in range(1, 1000):
         name = wanted if n == 1 else f"{wanted}-{n}"
-        if checkout.try_git("show-ref", "--verify", "--quiet", f"refs/heads/{name}")[0] != 0:
+        if not any(b == name or _above(b, name) or _above(name, b) for b in taken):
             return name
     raise UserInputError(f"too many branches named {wanted}-N", fix="reviewloop clean")
+
+
+def _above(branch: str, name: str) -> bool:
+    """Whether `branch` is a folder of `name` in git's ref namespace (`a` of `a/b`)."""
+    return name.startswith(f"{branch}/")
 
 
 def remove(checkout: Repository, tree: RunTree, *, branch: bool) -> None:

@@ -184,7 +184,7 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
            for p in wanted if sizes.get(p, 0) > analyzer.max_bytes} \
         if wanted and max(sizes.values(), default=0) > analyzer.max_bytes else {}
     own = replace(ctx, files=tuple(p for p in ctx.files if p not in big) if big else ctx.files,
-                  unread=dict(big), left_out={})
+                  unread=dict(big), left_out={}, remarks=[])
 
     def health(status: HealthStatus, reason: str | None = None,
                failed: Sequence[str] = ()) -> Health:
@@ -222,7 +222,7 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
             for path in (p for p in wanted if p in own.encodings):
                 own.not_read(path, f"it is {own.encodings[path].upper()} text, and it reads "
                                    "UTF-8 only")
-        return found, health("ok")
+        return found, health("ok", "; ".join(own.remarks) or None)
     except AnalyzerSkipped as exc:  # off by the user's choice: shown, not a failure
         return [], health("skipped", str(exc))
     except AnalyzerError as exc:  # its row names the files the failure left unanalysed too

@@ -118,6 +118,22 @@ def test_a_missing_or_failed_analyzer_is_in_every_view_and_never_clean():
     assert verdict(only_missing) != CLEAN and not blocking(only_missing, "must_fix")
 
 
+def test_an_analyzer_that_ran_but_not_all_of_it_says_what_in_every_view():
+    """The coverage of new Go functions beside measured Python ones: complete, not silent."""
+    note = ("go: 1 function(s) not measured (m.go: Double): reviewloop measures new-code "
+            "coverage of Python and JavaScript/TypeScript only")
+    partly = Health(kind="analyzer", name="coverage", agent="review-test-quality",
+                    status="ok", reason=note)
+    summary = summary_of(Ledger(round=1).with_health(health(partly)))
+
+    assert to_json(summary)["health"]["complete"] is True
+    assert ("coverage", "ok", note) in {(h["name"], h["status"], h["reason"])
+                                        for h in to_json(summary)["health"]["analyzers"]}
+    assert f"coverage (review-test-quality): ok — {note}" in to_markdown(summary)
+    assert "⏭ analyzer coverage (review-test-quality) ran, not all of it: go: 1 function(s) " \
+           "not measured (m.go: Double)" in " ".join(rendered(summary).split())
+
+
 def test_outside_the_change_and_suppressed_have_their_own_sections_with_the_reason():
     from reviewloop.findings.ledger import Suppression
 

@@ -3,12 +3,17 @@ and branch (landing their commits: tests/landing/test_engine.py)."""
 
 from __future__ import annotations
 
+import subprocess
+import tempfile
 from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
-from tests.support.repos import user_view, write
+from tests.support.repos import init_repo, user_view, write
 
 
 def test_a_run_tree_starts_at_head_on_its_own_branch_without_the_users_edits(root: Path):
@@ -83,3 +88,49 @@ def test_removing_one_run_keeps_git_links_of_the_others_after_a_move(tmp_path: P
     git(moved, "worktree", "repair", str(folders["two"]))
     assert git(folders["two"], "branch", "--show-current").strip() == "reviewloop/two"
     assert not folders["one"].exists()
+
+
+def test_a_branch_above_or_below_the_run_branch_does_not_block_the_run(root: Path):
+    """A user's branch `reviewloop` (git keeps refs as files: it blocks `reviewloop/…`)
+    or `reviewloop/1/old` (blocks `reviewloop/1`): the run still gets a branch of its own."""
+    git(root, "branch", "reviewloop/1/old")
+    below = worktree.create(open_repository(root), "r1", "reviewloop/1", carry=False)
+    assert below.branch == "reviewloop/1-2"
+    git(root, "switch", "-qc", "reviewloop/x/y")  # nothing below `reviewloop` any more …
+    git(root, "branch", "-D", "reviewloop/1/old")
+    git(root, "worktree", "remove", "--force", below.path)
+    git(root, "branch", "-D", "reviewloop/1-2")
+    git(root, "switch", "-qc", "main2")
+    git(root, "branch", "-D", "reviewloop/x/y")
+    git(root, "branch", "reviewloop")  # … and a branch above it
+    above = worktree.create(open_repository(root), "r2", "reviewloop/1", carry=False)
+    assert above.branch == "reviewloop-1"
+    assert git(Path(above.path), "branch", "--show-current").strip() == "reviewloop-1"
+
+
+_PARTS = st.sampled_from(["reviewloop", "1", "1-2", "x", "reviewloop-1"])
+_BRANCHES = st.lists(st.lists(_PARTS, min_size=1, max_size=3).map("/".join), max_size=5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(existing=_BRANCHES, wanted=st.lists(_PARTS, min_size=1, max_size=3).map("/".join))
+def test_the_free_branch_is_one_git_can_create_whatever_branches_exist(
+        existing: list[str], wanted: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = init_repo(Path(folder), {"a.txt": "a\n"})
+        made = {b for b in existing if _made(root, b)}
+        checkout = open_repository(root)
+
+        name = worktree.free_branch(checkout, wanted)
+
+        assert name not in made
+        assert _made(root, name), (made, name)
+        if not any(b == wanted or b.startswith(f"{wanted}/") or wanted.startswith(f"{b}/")
+                   for b in made):
+            assert name == wanted
+
+
+def _made(root: Path, branch: str) -> bool:
+    """Whether `git branch BRANCH` succeeded in `root`."""
+    return subprocess.run(["git", "branch", branch], cwd=root, capture_output=True,
+                          check=False).returncode == 0

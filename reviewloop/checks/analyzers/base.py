@@ -91,6 +91,10 @@ class AnalyzerContext:
     # what this analyzer's run deliberately did not make findings of, per file, with why
     # (bandit's asserts in test code): shown in its health, never silently gone
     left_out: dict[str, str] = field(default_factory=dict)
+    # what this analyzer's run checked of the change only in part, one line each (the
+    # coverage of new Go functions, not measured beside measured Python ones): its ok row's
+    # reason, shown with it, never silently gone
+    remarks: list[str] = field(default_factory=list)
     # the reviewed tree when `root` is a copy of the change's base (`review.introduced`): a
     # local review's trusted config is read there, in either run (None: `root` is it)
     tree: Path | None = None
@@ -146,6 +150,10 @@ class AnalyzerContext:
         """Record that `path`, one of the files this analyzer reads, was not read after all
         (the first reason given stands)."""
         self.unread.setdefault(path, reason)
+
+    def remark(self, text: str) -> None:
+        """Record what this run checked only in part, though it ran (`remarks`)."""
+        self.remarks.append(text)
 
     def leave_out(self, path: str, reason: str) -> None:
         """Record that some of the tool's findings on `path`, one of the files this analyzer

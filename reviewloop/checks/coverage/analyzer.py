@@ -55,4 +55,6 @@ class NewCodeCoverage:
         if not check.checked and check.notes:  # no test command measured them: say so
             raise AnalyzerSkipped("no test run measured the new public functions: "
                                   + "; ".join(check.notes))
+        for note in check.notes:  # some measured, these not: the row says which
+            ctx.remark(note)
         return coverage_findings(check, agent=ctx.agent)

@@ -13,6 +13,7 @@ from reviewloop.checks.coverage.collectors import COLLECTORS, Collector, TestRun
 from reviewloop.checks.coverage.lines import LineCoverage, changed_line_coverage
 from reviewloop.checks.coverage.newcode import FunctionSpan, finder_for, untested
 from reviewloop.checks.coverage.rules import AGENT, NAME, RULE, THRESHOLD_RULE
+from reviewloop.checks.coverage.unmeasured import DeclaredFunctions, measured_languages
 from reviewloop.checks.gates.base import GateResult
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.checks.paths import collected_test
@@ -60,12 +61,19 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
     if tests.threshold is not None and \
             changed_line_coverage(root, changes, {}, files, is_test).total:
         by_language.setdefault("python", [])  # the lines need a run, functions or not
-    for language, functions in by_language.items():
-        spans += functions
+    for language, found in by_language.items():
+        spans += found
+        functions = [f for f in found if f.not_checked is None]
+        notes += _not_checked_notes(language, [f for f in found if f.not_checked])
+        if found and not functions and not (language == "python" and tests.threshold):
+            continue  # nothing a run could tell
         collector = table.get(language)
-        reason = collector.unavailable(root, tests.command) if collector else \
-            f"no coverage collector for {language}"
-        if collector is None or reason is not None:
+        if collector is None:
+            notes.append(f"{language}: {len(functions)} function(s) not measured "
+                         f"({_named(functions)}): {measured_languages()}")
+            continue
+        reason = collector.unavailable(root, tests.command)
+        if reason is not None:
             notes.append(f"{language}: {len(functions)} function(s) not checked "
                          f"({_named(functions)}): {reason}")
             continue
@@ -88,6 +96,15 @@ def _named(functions: Sequence[FunctionSpan]) -> str:
     for function in functions:
         by_file.setdefault(function.path, []).append(function.qualname)
     return "; ".join(f"{path}: {', '.join(names)}" for path, names in by_file.items())
+
+
+def _not_checked_notes(language: str, functions: Sequence[FunctionSpan]) -> list[str]:
+    """One note per reason a function's run cannot be told (`FunctionSpan.not_checked`)."""
+    by_reason: dict[str, list[FunctionSpan]] = {}
+    for function in functions:
+        by_reason.setdefault(function.not_checked or "", []).append(function)
+    return [f"{language}: {len(group)} function(s) not checked ({_named(group)}): {reason}"
+            for reason, group in by_reason.items()]
 
 
 def _split_measured(functions: Sequence[FunctionSpan], measured: Collection[str] | None
@@ -120,6 +137,7 @@ def changed_functions(root: Path, changes: ChangeSet, files: Collection[str] | N
         finder = finder_for(diff.path)
         if finder is None or diff.status is FileStatus.DELETED or not diff.added \
                 or (files is not None and diff.path not in files) or is_test(diff.path) \
+                or (isinstance(finder, DeclaredFunctions) and finder.is_test(diff.path)) \
                 or PurePosixPath(diff.path).name == "conftest.py":
             continue
         try:
@@ -192,18 +210,24 @@ def coverage_gate_result(root: Path, diff: ChangeSet | str, tests: ProjectTests,
         return GateResult(name=NAME, passed=False, blocking=strict,
                           summary=f"the coverage run failed: {str(exc).splitlines()[0]}",
                           output_tail=str(exc))
-    if not check.checked:
-        reason = "; ".join(check.notes) or "no public function added or changed"
-        return GateResult.skip(NAME, reason)
-    summary = _gate_summary(check)
+    if not check.checked and not check.notes:
+        return GateResult.skip(NAME, "no public function added or changed")
+    summary = _gate_summary(check) if check.checked else ""
     if check.lines is not None and check.threshold is not None:
         verdict = "below" if check.below_threshold else "meets"
         summary += (f"; changed lines: {check.lines.describe()}, {verdict} the "
                     f"{check.threshold:.0%} threshold")
-    passed = not check.untested and not check.below_threshold
+    if check.notes:  # not measured is not measured and covered: strict cannot pass it
+        summary = "; ".join(filter(None, (summary, *check.notes, UNMEASURED_FIX)))
+    passed = not check.untested and not check.below_threshold and not check.notes
     return GateResult(name=NAME, passed=passed, blocking=strict, summary=summary,
                       output_tail="\n".join(_gate_lines(check)),
                       findings=coverage_findings(check))
+
+
+UNMEASURED_FIX = ('new public functions whose coverage is not measured fail `gates.coverage = '
+                  '"strict"`: test them under a test command reviewloop measures (pytest, '
+                  'the package\'s Node test script), or set `[gates] coverage = "report"`')
 
 
 def _kind(span: FunctionSpan) -> str:

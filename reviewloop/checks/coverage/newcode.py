@@ -4,7 +4,9 @@ Pure: sources, changed line numbers and executed line numbers in, function spans
 the tests under a coverage tool is `reviewloop.checks.coverage.analyzer`'s job.
 
 A language joins by providing a `FunctionFinder` (and a collector in the analyzer): Python
-here, JavaScript and TypeScript in `scripts.py`.
+here, JavaScript and TypeScript in `scripts.py`; Go, Rust, Java, Kotlin, C#, Swift, Ruby and
+PHP, which have no collector, in `unmeasured.py`, so that their new functions are named as
+not measured.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ import ast
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from pathlib import PurePosixPath
 
+from reviewloop.checks.coverage.pyexports import exported_names, lambda_spans
 from reviewloop.checks.coverage.scripts import ScriptFunctions
 from reviewloop.checks.coverage.spans import ExecutedLines, FunctionFinder, FunctionSpan
+from reviewloop.checks.coverage.unmeasured import UNMEASURED
 
 __all__ = ["FINDERS", "ExecutedLines", "FunctionFinder", "FunctionSpan", "PythonFunctions",
            "finder_for", "new_public_functions", "untested"]
@@ -29,18 +33,24 @@ def new_public_functions(path: str, new_source: str,
     changed line, in source order.
 
     Public: no part of the qualified name starts with an underscore (so methods of public
-    classes count, dunders and anything inside a private class do not). Functions nested in
-    functions are left out: they run only through their parent. Overloads, abstract methods
-    and Protocol members have no body worth running and are left out too. A file that does
-    not parse yields nothing; the test gate reports the syntax error.
+    classes count, dunders and anything inside a private class do not), but for a private
+    module-level name the module exports (`__all__`, `K = _K`, `K.newfn = _impl`:
+    `pyexports`); a public name assigned a lambda is a function too. Functions nested in
+    functions are left out: they run only through their parent. Overload stubs, abstract
+    methods whose body is only a docstring, `...`, `pass` or `raise NotImplementedError`,
+    and Protocol members have no body worth running and are left out too (a decorator named
+    `overload` or `abstractmethod` over a real body does not hide it). A file that does not
+    parse yields nothing; the test gate reports the syntax error.
     """
     try:
         tree = ast.parse(new_source, filename=path)
     except (SyntaxError, ValueError):
         return []
     changed = set(changed_lines)
-    return [span for span in _functions(tree.body, path, ())
-            if any(span.start <= n <= span.end for n in changed)]
+    found = [*_functions(tree.body, path, (), exported_names(tree.body)),
+             *lambda_spans(tree.body, path)]
+    return sorted((span for span in found if any(span.start <= n <= span.end for n in changed)),
+                  key=lambda span: span.start)
 
 
 def untested(functions: Sequence[FunctionSpan], executed: ExecutedLines,
@@ -70,7 +80,7 @@ class PythonFunctions:
         return new_public_functions(path, new_source, changed_lines)
 
 
-FINDERS: tuple[FunctionFinder, ...] = (PythonFunctions(), ScriptFunctions())
+FINDERS: tuple[FunctionFinder, ...] = (PythonFunctions(), ScriptFunctions(), *UNMEASURED)
 
 
 def finder_for(path: str) -> FunctionFinder | None:
@@ -78,19 +88,19 @@ def finder_for(path: str) -> FunctionFinder | None:
     return next((f for f in FINDERS if suffix in f.suffixes), None)
 
 
-def _functions(body: Sequence[ast.stmt], path: str,
-               scope: tuple[str, ...]) -> Iterator[FunctionSpan]:
+def _functions(body: Sequence[ast.stmt], path: str, scope: tuple[str, ...],
+               exported: frozenset[str]) -> Iterator[FunctionSpan]:
     for node in body:
         if isinstance(node, ast.ClassDef):
             if not _is_protocol(node):
-                yield from _functions(node.body, path, (*scope, node.name))
+                yield from _functions(node.body, path, (*scope, node.name), exported)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             qualname = ".".join((*scope, node.name))
-            if _public(qualname) and not _skipped(node):
+            if _public(qualname, exported) and not _skipped(node):
                 yield _span(node, path, qualname)
         else:  # `if TYPE_CHECKING:`, `try: … except ImportError:`, `for`, `match` …
             for child in _nested_bodies(node):
-                yield from _functions(child, path, scope)
+                yield from _functions(child, path, scope, exported)
 
 
 _COMPOUND = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor,
@@ -132,12 +142,26 @@ def _is_docstring(statement: ast.stmt) -> bool:
         and isinstance(statement.value.value, str)
 
 
-def _public(qualname: str) -> bool:
-    return not any(part.startswith("_") for part in qualname.split("."))
+def _public(qualname: str, exported: frozenset[str] = frozenset()) -> bool:
+    first, *rest = qualname.split(".")
+    return (first in exported or not first.startswith("_")) \
+        and not any(part.startswith("_") for part in rest)
 
 
 def _skipped(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any(_name(d) in _SKIPPED_DECORATORS for d in node.decorator_list)
+    """An overload stub or an abstract method with no body of its own to run."""
+    return any(_name(d) in _SKIPPED_DECORATORS for d in node.decorator_list) \
+        and all(_placeholder(statement) for statement in node.body)
+
+
+def _placeholder(statement: ast.stmt) -> bool:
+    """A docstring, `...`, `pass` or `raise NotImplementedError(…)`: no behaviour."""
+    if isinstance(statement, ast.Pass) or _is_docstring(statement):
+        return True
+    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+        return statement.value.value is Ellipsis
+    return isinstance(statement, ast.Raise) and statement.exc is not None \
+        and _name(statement.exc) == "NotImplementedError"
 
 
 def _is_protocol(node: ast.ClassDef) -> bool:

@@ -13,14 +13,20 @@ b }` of a local function or class, and the public methods and arrow fields of an
 class (not `private`/`protected`, not `#x`, not `_x`, not the constructor, as Python leaves
 dunders out). Overload signatures and ambient
 `declare`s have no body: the implementation's span takes in the overloads above it.
-Re-exports (`export … from`) define nothing here. Not read: CommonJS `module.exports`, TS
-`export =` and namespaces, `let f; f = function …; export { f }` (docs/analyzers.md says so).
+Re-exports (`export … from`) define nothing here. A named export's object literal gives its
+methods (`export const api = { run() {…} }`: `api.run`). Top-level assignments export too:
+CommonJS (`exports.f = …`, `module.exports.f = …`, `module.exports = function …`, `= { … }`
+or `= f`, and TS's `export = …`, read as `module.exports = …`), a function given later to an
+exported name (`export let f; f = …`, `let f; f = …; export { f }`), and a method set on an
+exported class's prototype (`K.prototype.f = function …`: `K.f`). A TS namespace's functions
+(`export namespace N { export function f … }`) are not read: each is named "not checked".
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Iterator
+from dataclasses import replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -36,6 +42,8 @@ _VALUES = frozenset({"arrow_function", "function_expression", "function",
                      "generator_function"})
 _CLASSES = frozenset({"class_declaration", "abstract_class_declaration", "class"})
 _HIDDEN = frozenset({"private", "protected"})
+NAMESPACE = ("a TypeScript namespace's functions are not read (an exported function of the "
+             "module is)")
 
 
 class ScriptFunctions:
@@ -76,11 +84,18 @@ def parser(typescript: bool) -> Parser:
 
 def _exported(root: Node, path: str) -> Iterator[FunctionSpan]:
     local = _local_definitions(root)
+    yield from _assigned(root, path, local)
     for statement in root.named_children:
         if statement.type != "export_statement" or statement.child_by_field_name("source"):
             continue  # `export … from "./x"` re-exports what another file defines
         declaration = statement.child_by_field_name("declaration") or \
             statement.child_by_field_name("value")
+        if declaration is not None and declaration.type == "internal_module":
+            yield from _namespace(declaration, path)
+            continue
+        if declaration is None and any(c.type == "=" for c in statement.children):
+            yield from _module_exports(statement.named_children[-1], statement, path, local)
+            continue  # TS `export = f`: CommonJS's `module.exports = f`
         if declaration is not None:
             yield from _from_declaration(declaration, statement, path, _is_default(statement))
             if declaration.type == "identifier" and declaration.text:  # `export default f`
@@ -92,6 +107,106 @@ def _exported(root: Node, path: str) -> Iterator[FunctionSpan]:
             found = local.get(specifier[0])
             if found is not None:
                 yield from _from_declaration(found[0], found[1], path, False, specifier[1])
+
+
+def _assigned(root: Node, path: str, local: dict[str, tuple[Node, Node]]
+              ) -> Iterator[FunctionSpan]:
+    """The functions top-level assignments export (the module docstring lists them)."""
+    exported = _exported_names(root)
+    for statement in root.named_children:
+        assignment = statement.named_children[0] \
+            if statement.type == "expression_statement" and statement.named_children else None
+        if assignment is None or assignment.type != "assignment_expression":
+            continue
+        target = _dotted(assignment.child_by_field_name("left"))
+        value = assignment.child_by_field_name("right")
+        parts = target.split(".")
+        if target == "module.exports" and value is not None:
+            yield from _module_exports(value, statement, path, local)
+            continue
+        if parts[:-1] in (["exports"], ["module", "exports"]):
+            name = parts[-1]
+        elif len(parts) == 3 and parts[1] == "prototype" and parts[0] in exported:
+            name = f"{parts[0]}.{parts[2]}"
+        elif len(parts) == 1 and target in exported:
+            name = target
+        else:
+            continue
+        yield from _assigned_value(value, statement, path, local, name)
+
+
+def _module_exports(value: Node, statement: Node, path: str,
+                    local: dict[str, tuple[Node, Node]]) -> Iterator[FunctionSpan]:
+    """`module.exports = …` (or TS `export = …`): an object's methods, a function, a local."""
+    function = _unwrapped(value)
+    if function is not None and function.type == "object":
+        yield from _object_methods(function, path, None)
+        for member in function.named_children:  # `{ f }`, `{ g: impl }`: local functions
+            shorthand = member.type == "shorthand_property_identifier"
+            key = _text(member if shorthand else member.child_by_field_name("key"))
+            named = member if shorthand else member.child_by_field_name("value")
+            found = local.get(_text(named)) if named is not None and named.type in (
+                "identifier", "shorthand_property_identifier") else None
+            if found is not None and key and not key.startswith("_"):
+                yield from _from_declaration(found[0], found[1], path, False, key)
+    else:
+        yield from _assigned_value(value, statement, path, local, "default")
+
+
+def _assigned_value(value: Node | None, statement: Node, path: str,
+                    local: dict[str, tuple[Node, Node]], name: str) -> Iterator[FunctionSpan]:
+    """The function an assignment gives `name`: a function value, or a local one by name."""
+    if value is not None and value.type == "identifier":
+        found = local.get(_text(value))
+        if found is not None:
+            yield from _from_declaration(found[0], found[1], path, False, name)
+        return
+    function = _unwrapped(value)
+    if function is not None and function.type in _VALUES:
+        yield _span(path, name.rsplit(".", 1)[-1], name, statement, function)
+
+
+def _exported_names(root: Node) -> frozenset[str]:
+    """The local names an `export` statement of the file exports, valued or not."""
+    found: set[str] = set()
+    for statement in root.named_children:
+        if statement.type != "export_statement" or statement.child_by_field_name("source"):
+            continue
+        declaration = statement.child_by_field_name("declaration")
+        if declaration is not None and declaration.type in (
+                "lexical_declaration", "variable_declaration"):
+            found |= {_text(d.child_by_field_name("name")) for d in declaration.named_children
+                      if d.type == "variable_declarator"}
+        elif declaration is not None:
+            found.add(_text(declaration.child_by_field_name("name")))
+        found |= {local for local, _ in _specifiers(statement)}
+    return frozenset(found - {""})
+
+
+def _namespace(module: Node, path: str) -> Iterator[FunctionSpan]:
+    """A TS namespace's exported functions: named, not read (`not_checked`)."""
+    owner = _text(module.child_by_field_name("name"))
+    body = module.child_by_field_name("body")
+    for statement in body.named_children if body is not None else ():
+        inner = statement.child_by_field_name("declaration") \
+            if statement.type == "export_statement" else None
+        if inner is not None and inner.type in _FUNCTIONS:
+            name = _text(inner.child_by_field_name("name"))
+            yield replace(_span(path, name, f"{owner}.{name}", statement, inner),
+                          not_checked=NAMESPACE)
+
+
+def _dotted(node: Node | None) -> str:
+    """`module.exports.f` for that member expression, `f` for an identifier; else ""."""
+    if node is None:
+        return ""
+    if node.type == "identifier":
+        return _text(node)
+    if node.type == "member_expression":
+        owner = _dotted(node.child_by_field_name("object"))
+        member = _text(node.child_by_field_name("property"))
+        return f"{owner}.{member}" if owner and member else ""
+    return ""
 
 
 def _local_definitions(root: Node) -> dict[str, tuple[Node, Node]]:
@@ -135,12 +250,12 @@ def _from_declaration(node: Node, statement: Node, path: str, default: bool,
         return
     function = _unwrapped(node.child_by_field_name("value")
                           if node.type == "variable_declarator" else node)
-    if function is not None and function.type == "object" and default:
-        yield from _object_methods(function, path)  # `export default { run() {…} }`
+    own = _text(node.child_by_field_name("name")) or ("default" if default else "")
+    if function is not None and function.type == "object" and (alias or own):
+        yield from _object_methods(function, path, alias or own)  # `export default { run() {…} }`
         return
     if function is None or (function.type not in _FUNCTIONS and function.type not in _VALUES):
         return
-    own = _text(node.child_by_field_name("name")) or ("default" if default else "")
     if not own:
         return
     start = _first_overload(statement, own) if node.type in _FUNCTIONS else statement
@@ -166,14 +281,16 @@ def _unwrapped(value: Node | None) -> Node | None:
     return None
 
 
-def _object_methods(literal: Node, path: str) -> Iterator[FunctionSpan]:
+def _object_methods(literal: Node, path: str, owner: str | None) -> Iterator[FunctionSpan]:
+    """The methods and function-valued keys of an exported object literal; `owner.name`
+    (None: CommonJS's `module.exports = {…}`, whose keys are the exports: `name`)."""
     for member in literal.named_children:
         name = _text(member.child_by_field_name("name") or member.child_by_field_name("key"))
         value = member if member.type == "method_definition" else \
             _unwrapped(member.child_by_field_name("value")) if member.type == "pair" else None
         if value is not None and name and not name.startswith("_") and \
                 (value.type == "method_definition" or value.type in _VALUES):
-            yield _span(path, name, f"default.{name}", member, value)
+            yield _span(path, name, f"{owner}.{name}" if owner else name, member, value)
 
 
 def _methods(cls: Node, path: str, name: str) -> Iterator[FunctionSpan]:

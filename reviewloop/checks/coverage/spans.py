@@ -25,6 +25,9 @@ class FunctionSpan:
     # (line, UTF-8 byte column) where the function itself starts, for a runner that says
     # per function whether it ran (V8); None: judged by its body lines alone
     at: tuple[int, int] | None = None
+    # why a test run cannot tell whether it ran (a one-line lambda's line runs at import):
+    # named "not checked", never called untested or tested; None: measured
+    not_checked: str | None = None
 
     @property
     def body(self) -> range:
@@ -34,8 +37,11 @@ class FunctionSpan:
 class FunctionFinder(Protocol):
     """Finds the public functions of one language that a change added or edited."""
 
-    language: str
-    suffixes: tuple[str, ...]
+    @property
+    def language(self) -> str: ...
+
+    @property
+    def suffixes(self) -> tuple[str, ...]: ...
 
     def new_public_functions(self, path: str, new_source: str,
                              changed_lines: Collection[int]) -> list[FunctionSpan]: ...

@@ -82,7 +82,11 @@ def test_only_the_functions_holding_a_changed_line():
     ("function f() {\n  return 1;\n}\nexport default f;\n", [("f", 1, 3, 2)]),
     ("export function* ids() {\n  yield 1;\n}\n", [("ids", 1, 3, 2)]),
     ("export const empty = () => {};\n", [("empty", 1, 1, 1)]),
-    ("module.exports = { f };\nexports.g = () => 1;\n", []),  # CommonJS is not read
+    # CommonJS is read (tests/checks/coverage/test_script_exports.py); `{ f }` names no
+    # function of the file here, and a local one there
+    ("module.exports = { f };\nexports.g = () => 1;\n", [("g", 2, 2, 2)]),
+    ("function f() {\n  return 1;\n}\nfunction g() {\n  return 2;\n}\n"
+     "module.exports = { f, h: g, _i: f };\n", [("f", 1, 3, 2), ("h", 4, 6, 5)]),
 ])
 def test_javascript_defaults_and_forms(source, expected):
     assert spans(source, "lib/x.js") == expected
