@@ -32,6 +32,9 @@ _NO_TESTS = re.compile(
     r"|^\s*(?:Tests|Test Files)\s+no tests\s*$", re.M | re.I)
 _GO_NO_FILES = re.compile(r"^\?\s+\S+\s+\[no test files\]\s*$", re.M)
 _GO_PACKAGE = re.compile(r"^(?:ok|FAIL)\s+\S+", re.M)
+# pytest at `-qq` (`-q` given twice, e.g. the command's and the project's addopts) prints its
+# progress lines and no summary: a `.` or an `F` there is a test that ran
+_PYTEST_PROGRESS = re.compile(r"^[.FEsxX]*[.F][.FEsxX]*\s+\[\s*\d{1,3}%\]\s*$", re.M)
 
 
 def ran_tests(output: str) -> bool | None:
@@ -39,6 +42,8 @@ def ran_tests(output: str) -> bool | None:
     when it says neither."""
     counts = parse_counts(output)
     if counts is not None and (counts.passed or counts.failed or counts.failed_files):
+        return True
+    if counts is None and _PYTEST_PROGRESS.search(output):
         return True
     if counts is not None or _NO_TESTS.search(output):
         return False

@@ -91,6 +91,27 @@ def test_a_zero_test_run_fails_a_change_touching_tests(tmp_path_factory, output)
     assert gate(root, command, ("feature.py",))[0]  # no test in the change: nothing to run
 
 
+@given(st.text(st.sampled_from(".FEsxX"), max_size=80), st.sampled_from(".F"),
+       st.integers(0, 100))
+def test_pytests_progress_lines_without_a_summary_are_a_run(marks: str, ran: str,
+                                                            percent: int) -> None:
+    # pytest at -qq (the command's -q and the project's addopts) prints no summary line
+    assert ran_tests(f"{marks}{ran}{marks}  [{percent:3d}%]\n") is True
+
+
+def test_a_new_test_run_by_pytest_at_double_quiet_verifies_it(tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "repo", {"mod.py": "X = 1\n",
+                                         "pyproject.toml": "[tool.pytest.ini_options]\n"
+                                                           "addopts = \"-q\"\n",
+                                         "test_mod.py": "def test_x():\n    pass\n"},
+                     branch="work")
+    write_files(root, {"feature.py": "VALUE = 5\n",
+                       "test_feature.py": FEATURE["test_feature.py"]})
+    command = f"{shlex.quote(sys.executable)} -m pytest -q -p no:cacheprovider"
+    passed, summary = gate(root, command, ("feature.py", "test_feature.py"))
+    assert passed, summary
+
+
 def test_a_count_less_run_does_not_verify_a_new_test(tmp_path: Path) -> None:
     root = init_repo(tmp_path / "repo", {"mod.py": "X = 1\n",
                                          "test_mod.py": "def test_x():\n    pass\n"},
