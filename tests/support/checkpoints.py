@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 _FINISHED_REVIEWS = """
@@ -24,7 +25,9 @@ def reviews_saved_in_sqlite(root: Path) -> Callable[[], int]:
     def count() -> int:
         if not path.exists():
             return 0
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30) as conn:
+        # closing(): sqlite3's own context manager commits, it never closes (a poll
+        # loop leaked a connection, three descriptors, each 50 ms)
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)) as conn:
             try:
                 return conn.execute(_FINISHED_REVIEWS.format(writes="writes")).fetchone()[0]
             except sqlite3.OperationalError:  # the saver has not made its tables yet
