@@ -18,12 +18,15 @@ from reviewloop.graph.steps import review_tasks
 def route_after_gates(state: LoopState) -> Literal["implement", "prepare", "escalate"]:
     """Pass → review; fail with retries left → implement again; else (or over budget) →
     escalate. A manual change cannot be re-implemented by reviewloop, nor a tool the gates
-    need installed by it (`GateReport.tools_missing`): escalated at once."""
+    need installed by it (`GateReport.tools_missing`), nor a failure only you can fix (a
+    language whose coverage is not measured, tests with no command to run them:
+    `GateReport.for_user`): escalated at once."""
     if state.over_budget:
         return "escalate"
     if state.gate_report is not None and state.gate_report.passed:
         return "prepare"
-    if state.gate_report is not None and state.gate_report.tools_missing:
+    if state.gate_report is not None and (state.gate_report.tools_missing
+                                          or state.gate_report.for_user):
         return "escalate"
     if state.implementer != "manual" and state.attempts <= state.limits.max_retries:
         return "implement"

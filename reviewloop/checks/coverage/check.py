@@ -29,6 +29,9 @@ class CoverageCheck:
     functions: tuple[FunctionSpan, ...] = ()
     untested: tuple[FunctionSpan, ...] = ()
     notes: tuple[str, ...] = ()  # languages or files left unchecked, and why
+    # the notes no change of the code can clear: a language reviewloop does not measure, or
+    # one the configured test command cannot be measured under (`user_fix` of the gate)
+    unmeasurable: tuple[str, ...] = ()
     tests_failed: bool = False
     commands: tuple[str, ...] = ()
     lines: LineCoverage | None = None  # measured only with a threshold (`lines.py`)
@@ -55,6 +58,7 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
     spans: list[FunctionSpan] = []
     missing: list[FunctionSpan] = []
     notes: list[str] = []
+    unmeasurable: list[str] = []
     commands: list[str] = []
     failed = False
     runs: dict[str, TestRun] = {}
@@ -71,11 +75,15 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
         if collector is None:
             notes.append(f"{language}: {len(functions)} function(s) not measured "
                          f"({_named(functions)}): {measured_languages()}")
+            unmeasurable.append(notes[-1])
             continue
         reason = collector.unavailable(root, tests.command)
         if reason is not None:
             notes.append(f"{language}: {len(functions)} function(s) not checked "
                          f"({_named(functions)}): {reason}")
+            # with no command configured, tests the change adds may make one detected
+            if tests.command is not None:
+                unmeasurable.append(notes[-1])
             continue
         run = runs[language] = collector.collect(root, tests)
         commands.append(run.command)
@@ -86,8 +94,8 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
     lines = None
     if tests.threshold is not None and "python" in runs:
         lines = changed_line_coverage(root, changes, runs["python"].executed, files, is_test)
-    return CoverageCheck(tuple(spans), tuple(missing), tuple(notes), failed, tuple(commands),
-                         lines, tests.threshold)
+    return CoverageCheck(tuple(spans), tuple(missing), tuple(notes), tuple(unmeasurable),
+                         failed, tuple(commands), lines, tests.threshold)
 
 
 def _named(functions: Sequence[FunctionSpan]) -> str:
@@ -220,9 +228,11 @@ def coverage_gate_result(root: Path, diff: ChangeSet | str, tests: ProjectTests,
     if check.notes:  # not measured is not measured and covered: strict cannot pass it
         summary = "; ".join(filter(None, (summary, *check.notes, UNMEASURED_FIX)))
     passed = not check.untested and not check.below_threshold and not check.notes
+    user_fix = "; ".join((*check.unmeasurable, UNMEASURED_FIX)) \
+        if check.unmeasurable and not passed else None
     return GateResult(name=NAME, passed=passed, blocking=strict, summary=summary,
                       output_tail="\n".join(_gate_lines(check)),
-                      findings=coverage_findings(check))
+                      findings=coverage_findings(check), user_fix=user_fix)
 
 
 UNMEASURED_FIX = ('new public functions whose coverage is not measured fail `gates.coverage = '

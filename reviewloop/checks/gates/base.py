@@ -75,6 +75,10 @@ class GateResult(BaseModel):
     blocking: bool = True
     # the program the shell could not find (exit 127): no change of the code fixes that
     missing_tool: str | None = None
+    # a failure no change of the code can fix (a language whose coverage is not measured,
+    # tests added with no test command): what you do about it. The run stops for you
+    # (`GateReport.for_user`) instead of asking the implementer again.
+    user_fix: str | None = None
 
     @field_validator("summary")
     @classmethod
@@ -138,6 +142,20 @@ class GateReport(BaseModel):
         """Whether every failing gate failed for a program not installed here (exit 127):
         the implementer cannot fix that, so it is not asked to try again."""
         return bool(self.failed) and all(r.missing_tool for r in self.failed)
+
+    @property
+    def for_user(self) -> tuple[GateResult, ...]:
+        """The blocking failures only you can fix (`GateResult.user_fix`): while one stands
+        the gates cannot pass, whatever the implementer does, so none is sent back to it."""
+        return tuple(r for r in self.failed if r.user_fix)
+
+    def escalation(self) -> str:
+        """Why the run stops on its gates: the failed gates, and each failure only you can
+        fix with what to do."""
+        said = ", ".join(r.name for r in self.failed) if self.failed else self.headline
+        fixes = "".join(f"; the {r.name} gate needs you (the implementer is not asked "
+                        f"again): {r.user_fix}" for r in self.for_user)
+        return f"guard-rails failed: {said}{fixes}"
 
     @computed_field  # type: ignore[prop-decorator]
     @property

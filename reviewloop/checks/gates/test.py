@@ -5,6 +5,10 @@ pytest (or Node package's) test command runs under coverage (unchanged, sandboxe
 `reviewloop.checks.coverage.measure`) and they read that run instead of running the suite a
 second time.
 
+With no test command configured or detected the gate is skipped, unless the change adds
+tests: then nothing runs them, and the gate fails as not verified, naming them
+(`gates.verified.not_run`); no change of the code fixes that, so the run stops for you.
+
 pytest exits 5 when it collects no tests. That passes ("no tests collected") unless the
 change touches test files: then the new tests were not picked up, which is a failure. The
 same holds for any runner that exits 0 having run no test, and a change adding a test
@@ -30,7 +34,7 @@ from reviewloop.checks.gates.commands import (
 from reviewloop.checks.gates.counts import TestCounts, parse_counts
 from reviewloop.checks.gates.detect import gate_commands
 from reviewloop.checks.gates.failures import failure_report
-from reviewloop.checks.gates.verified import change_tests, unverified
+from reviewloop.checks.gates.verified import change_tests, not_run, unverified
 from reviewloop.sandbox.bubblewrap import Sandbox
 
 PYTEST_NO_TESTS = 5
@@ -48,7 +52,7 @@ class TestGate:
     def run(self, ctx: GateContext) -> GateResult:
         detected = gate_commands(ctx.root, ctx.settings.gates)
         if not detected.test:
-            return GateResult.skip(self.name, f"no test command ({detected.reason})")
+            return not_run(ctx, detected.reason)
         started = time.monotonic()
         timeout = ctx.settings.gates.timeout_seconds
         sandbox = Sandbox.from_settings(ctx.settings)

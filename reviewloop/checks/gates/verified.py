@@ -11,6 +11,11 @@ tests ran`), or said nothing recognisable. When no command ran a test:
 * a change adding a test file, with commands that report nothing recognisable, fails as
   not verified: nothing shows the new test ran (`echo ok`, `true`, a quiet script).
 
+With no test command at all (none configured, none detected), a change adding or editing
+test files fails as not verified, naming them, with the fix (`[gates] test`, or a `test`
+script in package.json): that is yours to set, not the implementer's (`GateResult.user_fix`).
+`gates.test = []` turns the tests off on purpose: skipped, the tests not run named.
+
 Which files are tests: the runners' default names and test folders, and the project's own
 pytest `python_files` and `testpaths` (pytest.ini, .pytest.ini, pyproject.toml, tox.ini,
 setup.cfg, as the analyzers read them from the trusted side).
@@ -21,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from reviewloop.checks.gates.base import GateContext
+from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import CommandOutcome
 from reviewloop.checks.gates.counts import parse_counts
 from reviewloop.checks.paths import looks_like_test
@@ -83,3 +88,28 @@ def unverified(ctx: GateContext, outcomes: Sequence[CommandOutcome],
     return (f"not verified: {commands} reported no test count, so nothing shows that the new "
             f"test {new[0]} ran; fix: set `[gates] test` to the test runner itself "
             "(`python -m pytest`, `go test ./...`) or make the command print its summary")
+
+
+NO_COMMAND_FIX = ('set `[gates] test = ["<the command that runs them>"]` in .reviewloop.toml '
+                  "(`node --test`, `npx jest`, `python -m pytest`), or give package.json a "
+                  "`test` script, which reviewloop finds and runs")
+_NAMED = 5  # test files named in a summary; the rest counted
+
+
+def not_run(ctx: GateContext, reason: str) -> GateResult:
+    """The test gate with no command to run (`reason`: why there is none): skipped, unless
+    the change adds tests — then not verified, naming them (module docstring)."""
+    is_test = change_tests(ctx)
+    added = [d.path for d in ctx.changes.files if d.status is not FileStatus.DELETED
+             and d.added and is_test(d.path) and (ctx.root / d.path).is_file()]
+    if not added:
+        return GateResult.skip("test", f"no test command ({reason})")
+    named = ", ".join(added[:_NAMED]) + (f" and {len(added) - _NAMED} more"
+                                         if len(added) > _NAMED else "")
+    if ctx.settings.gates.test is not None:  # `test = []`: off on purpose
+        return GateResult.skip("test", f"no test command ({reason}); not run: {named}")
+    return GateResult(
+        name="test", passed=False,
+        user_fix=f"nothing runs the tests the change adds ({named}): {NO_COMMAND_FIX}",
+        summary=(f"not verified: the change adds tests no command runs ({named}): no test "
+                 f"command ({reason}); fix: {NO_COMMAND_FIX}"))
