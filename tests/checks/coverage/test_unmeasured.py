@@ -1,14 +1,15 @@
 """New public functions in languages whose coverage reviewloop does not measure (Go, Rust,
 Java, Kotlin, C#, Swift, Ruby, PHP): found by a generator of modules whose truth it knows
 (public or not, body or none, braces and `end` in strings and comments), and named "not
-measured" by the analyzer and the strict gate — never "ok" or "no public function added"."""
+measured" by the analyzer and the strict gate — never "ok" or "no public function added" —
+and, being no defect of the code, the user's to settle (`user_fix`), not the implementer's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.coverage.check import coverage_gate_result, new_code_coverage
@@ -196,3 +197,39 @@ def test_beside_measured_python_the_go_function_is_a_remark_on_the_ok_row(tmp_pa
     assert health.status == "ok" and "go: 1 function(s) not measured (m.go: Double)" in \
         (health.reason or "")
     assert check.checked and [f.name for f in check.functions] == ["untested", "Double"]
+
+
+@settings(max_examples=16, deadline=None)
+@given(modules())
+def test_a_function_reviewloop_cannot_measure_is_the_users_to_settle(tmp_path_factory, module):
+    """Whatever the language and shape: no test the implementer writes makes it measured,
+    so the strict gate's failure carries the user's fix and the run stops for them."""
+    language, source, _, _ = module
+    path = PATHS[language]
+    names = [f.qualname for f in finder_for(path).functions(path, source)]  # type: ignore[union-attr]
+    assume(names)
+    repo = Repo(tmp_path_factory.mktemp("r"))
+    diff = repo.change({path: source})
+
+    result = coverage_gate_result(repo.root, diff, TESTS, strict=True)
+
+    assert not result.passed and result.blocking
+    assert result.user_fix is not None
+    assert f"{language}: {len(names)} function(s) not measured ({path}: " \
+           f"{', '.join(names)})" in result.user_fix
+    assert result.user_fix.endswith('or set `[gates] coverage = "report"`')
+
+
+def test_python_under_a_configured_command_that_cannot_be_measured_is_the_users(tmp_path):
+    repo = Repo(tmp_path, {"calc.py": "def base():\n    return 1\n"})
+    diff = repo.change({"calc.py": "def base():\n    return 1\n\n\ndef more():\n    return 2\n"})
+
+    configured = coverage_gate_result(repo.root, diff, ProjectTests(command="make check"),
+                                      strict=True)
+    # no command configured: the tests the implementer adds make pytest found and measured
+    detected = coverage_gate_result(repo.root, diff, TESTS, strict=True)
+
+    assert not configured.passed and configured.user_fix is not None
+    assert "python: 1 function(s) not checked (calc.py: more): the test command is not " \
+           "pytest: make check" in configured.user_fix
+    assert not detected.passed and detected.user_fix is None

@@ -1,6 +1,7 @@
 """The test gate on a run that shows no test ran (`checks.gates.verified`): zero tests is a
 failure for a change touching tests, a count-less run not verified for one adding a test,
-the project's pytest `python_files` name test files; and a missing tool is named (exit 127)."""
+the project's pytest `python_files` name test files; tests no command runs (none configured
+or detected) named, not verified, the fix the user's; and a missing tool is named (exit 127)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from hypothesis import strategies as st
 
 from reviewloop.checks.gates import GateContext
 from reviewloop.checks.gates.test import TestGate
-from reviewloop.checks.gates.verified import ran_tests
+from reviewloop.checks.gates.base import GateResult
+from reviewloop.checks.gates.verified import NO_COMMAND_FIX, ran_tests
 from reviewloop.config import Gates, Settings
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
@@ -61,14 +63,18 @@ def test_output_with_no_summary_says_nothing(noise: str) -> None:
 
 def gate(root: Path, command: str, changed: tuple[str, ...]) -> tuple[bool, str]:
     """The test gate on the working tree's change against HEAD, as the loop builds it."""
+    result = gate_result(root, Gates(test=(command,)), changed)
+    return result.passed, result.summary
+
+
+def gate_result(root: Path, gates: Gates, changed: tuple[str, ...]) -> GateResult:
     git(root, "add", "-A")
     diff = git(root, "diff", "--cached", "HEAD")
     repo = open_repository(root)
-    ctx = GateContext(root=root, settings=Settings(gates=Gates(test=(command,))),
+    ctx = GateContext(root=root, settings=Settings(gates=gates),
                       changed_files=changed, diff_text=diff, branch=repo.current_branch(),
                       default_branch=repo.default_branch(), phase="implement")
-    result = TestGate().run(ctx)
-    return result.passed, result.summary
+    return TestGate().run(ctx)
 
 
 FEATURE = {"feature.py": "VALUE = 4\n",
@@ -152,3 +158,45 @@ def test_a_missing_tool_is_named_with_the_fix(tmp_path: Path) -> None:
     assert summary == ("`no-such-tool-here test ./...` exited with 127, command not found: "
                        "`no-such-tool-here` (install it, or set `[gates]` build/test in "
                        ".reviewloop.toml to a command that exists here)")
+
+
+# test files of runners no command was found for: node's, jest's and vitest's names in a
+# package with no test script, go's with no go.mod, cargo's with no Cargo.toml, rspec's
+TEST_NAMES = st.sampled_from([
+    "src/{n}.test.ts", "src/{n}.spec.tsx", "lib/{n}.test.mjs", "__tests__/{n}.js",
+    "test/{n}.js", "test-{n}.js", "{n}_test.go", "spec/{n}_spec.rb", "tests/{n}_it.rs"])
+NO_RUNNER = {"package.json": '{"name": "x", "version": "1.0.0"}\n', "sum.js": "exports.a = 1;\n"}
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.tuples(TEST_NAMES, st.from_regex(r"[a-z]{1,8}", fullmatch=True)),
+                min_size=1, max_size=7, unique_by=lambda t: t[0].format(n=t[1])))
+def test_tests_no_command_runs_are_named_not_verified_and_yours_to_fix(tmp_path_factory,
+                                                                       drawn) -> None:
+    root = init_repo(tmp_path_factory.mktemp("r") / "repo", NO_RUNNER, branch="work")
+    added = [name.format(n=stem) for name, stem in drawn]
+    write_files(root, {path: "// a test\n" for path in added})
+    write_files(root, {"sum.js": "exports.a = 2;\n"})
+
+    result = gate_result(root, Gates(), ("sum.js", *added))
+
+    named = ", ".join(sorted(added)[:5]) + (f" and {len(added) - 5} more"
+                                            if len(added) > 5 else "")
+    assert (result.passed, result.skipped) == (False, False)
+    assert result.summary.startswith(
+        f"not verified: the change adds tests no command runs ({named}): no test command (")
+    assert result.user_fix == f"nothing runs the tests the change adds ({named}): " \
+                              f"{NO_COMMAND_FIX}"
+    # the tests turned off on purpose (`test = []`): skipped, still naming them
+    off = gate_result(root, Gates(test=()), ("sum.js", *added))
+    assert (off.passed, off.skipped, off.user_fix) == (True, True, None)
+    assert off.summary.endswith(f"; not run: {named}")
+
+
+def test_a_change_with_no_test_in_a_project_with_no_command_is_skipped(tmp_path) -> None:
+    root = init_repo(tmp_path / "repo", NO_RUNNER, branch="work")
+    write_files(root, {"sum.js": "exports.a = 2;\n", "docs/testing.md": "how\n"})
+    result = gate_result(root, Gates(), ("sum.js", "docs/testing.md"))
+    assert (result.passed, result.skipped) == (True, True)
+    assert result.summary == ("skipped: no test command (no pytest, npm, go, cargo, maven, "
+                              "gradle or make project found)")
