@@ -8,7 +8,9 @@ The tests relevant to a fix (a cheap rule, no import graph):
 * test files whose imports name a changed module (`import calc`, `from app.calc import …`,
   `from app import calc`, `require('./calc')`, `from "../calc"`).
 
-Test files are the ones `checks.paths.looks_like_test` recognises, tracked or not ignored.
+Test files are the ones the test gate takes for tests (`checks.gates.verified.test_files`:
+the runners' names, and the project's pytest `python_files` and `testpaths` — a project whose
+tests are `check_*.py` has those re-run), tracked or not ignored.
 Only pytest can be pointed at files: a pytest command that is a plain argv (`pytest -q`,
 `python -m pytest tests/unit`) gets the relevant Python test files appended; a command with
 any shell syntax (`| tee log`, `&& echo`, `|| true`, `;`, `#`, redirections, `$(…)`) runs
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import re
 import shlex
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -30,7 +32,7 @@ from reviewloop.checks.coverage.collectors import runs_pytest
 from reviewloop.checks.gates.base import GateReport
 from reviewloop.checks.gates.detect import gate_commands
 from reviewloop.checks.gates.registry import OnGate, check_change
-from reviewloop.checks.paths import looks_like_test
+from reviewloop.checks.gates.verified import test_files
 from reviewloop.config import Settings
 from reviewloop.git.changes import changes_since, write_diff
 from reviewloop.git.repository import Repository, Snapshot
@@ -77,12 +79,13 @@ class Retest:
 
 def relevant_tests(repo: Repository, changed: Sequence[str]) -> list[str]:
     """The test files relevant to a fix that changed `changed` (see the module docstring)."""
-    found = [p for p in changed if looks_like_test(p) and (repo.root / p).is_file()]
-    stems = {_stem(p) for p in changed if not looks_like_test(p)} - {""}
+    is_test = test_files(repo.root)
+    found = [p for p in changed if is_test(p) and (repo.root / p).is_file()]
+    stems = {_stem(p) for p in changed if not is_test(p)} - {""}
     if not stems:
         return found
     patterns = [_imports(stem) for stem in sorted(stems)]
-    for path in _test_files(repo):
+    for path in _test_files(repo, is_test):
         if path in found:
             continue
         if _named_after(path, stems) or _imports_any(repo.root / path, stems, patterns):
@@ -125,9 +128,9 @@ def plain_argv(command: str) -> bool:
         t.startswith("#") or (t and set(t) <= set(_OPERATORS)) for t in tokens)
 
 
-def _test_files(repo: Repository) -> list[str]:
+def _test_files(repo: Repository, is_test: Callable[[str], bool]) -> list[str]:
     listed = repo.git("ls-files", "-z", "--cached", "--others", "--exclude-standard")
-    return sorted(p for p in listed.split("\0") if p and looks_like_test(p))
+    return sorted(p for p in listed.split("\0") if p and is_test(p))
 
 
 def _stem(path: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.fixes.retest import narrowed_commands, plain_argv, relevant_tests
@@ -95,3 +95,48 @@ def test_a_pytest_command_with_shell_syntax_runs_unchanged(
         assert narrowed is None
     narrowed = narrowed_commands((command, "python -m pytest -q"), tests)
     assert narrowed == (command, "python -m pytest -q " + " ".join(map(shlex.quote, tests)))
+
+
+# pytest `python_files` a project may declare, each with a name it makes a test file
+DECLARED = st.sampled_from([("check_*.py", "check_{n}.py"), ("*_checks.py", "{n}_checks.py"),
+                            ("it_*.py", "it_{n}.py"), ("spec?*.py", "spec{n}.py")])
+CONFIGS = st.sampled_from([
+    ("pyproject.toml", "[tool.pytest.ini_options]\npython_files = [{quoted}]\n"),
+    ("pytest.ini", "[pytest]\npython_files = {plain}\n"),
+    ("setup.cfg", "[tool:pytest]\npython_files = {plain}\n"),
+    ("tox.ini", "[pytest]\npython_files = {plain}\n")])
+
+
+@settings(max_examples=12, deadline=None)
+@given(DECLARED, CONFIGS, st.sampled_from(["", "qa/", "src/checks/"]),
+       st.from_regex(r"[a-z]{2,8}", fullmatch=True))
+def test_the_projects_python_files_are_the_tests_a_fix_re_runs(
+        tmp_path_factory, declared: tuple[str, str], config: tuple[str, str], folder: str,
+        stem: str) -> None:
+    """The test gate's own answer (`checks.gates.verified.test_files`): a fix to a project
+    whose tests are `check_*.py` re-runs those, found by their imports, and a changed one is
+    re-run itself — never taken for a module whose importers are looked for."""
+    pattern, name = declared
+    filename, text = config
+    test = f"{folder}{name.format(n=stem)}"
+    module = f"lib{stem}"
+    root = init_repo(tmp_path_factory.mktemp("r") / "p", {
+        filename: text.format(quoted=f'"{pattern}"', plain=pattern),
+        f"{module}.py": "def run():\n    return 1\n",
+        test: f"from {module} import run\n\n\ndef test_run():\n    assert run() == 1\n",
+        "other.py": "X = 1\n"})
+    repo = open_repository(root)
+
+    assert relevant_tests(repo, [f"{module}.py"]) == [test]
+    assert relevant_tests(repo, [test]) == [test]
+    assert relevant_tests(repo, ["other.py"]) == []
+
+
+def test_a_file_the_projects_testpaths_names_is_a_test_a_fix_re_runs(tmp_path: Path) -> None:
+    root = init_repo(tmp_path / "p", {
+        "pyproject.toml": '[tool.pytest.ini_options]\ntestpaths = ["smoke.py"]\n',
+        "calc.py": "def add(a, b):\n    return a + b\n",
+        "smoke.py": "from calc import add\n\n\ndef test_add():\n    assert add(1, 2) == 3\n"})
+    repo = open_repository(root)
+    assert relevant_tests(repo, ["calc.py"]) == ["smoke.py"]
+    assert relevant_tests(repo, ["smoke.py"]) == ["smoke.py"]

@@ -25,12 +25,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import CommandOutcome
 from reviewloop.checks.gates.counts import parse_counts
 from reviewloop.checks.paths import looks_like_test
-from reviewloop.git.diff import FileStatus
+from reviewloop.git.diff import ChangeSet, FileStatus
+
+if TYPE_CHECKING:
+    from reviewloop.policy.trust import Trust
 
 _NO_TESTS = re.compile(
     r"^No tests found\b|^No test files found\b|^NO TESTS RAN\b|\bno tests ran\b"
@@ -58,12 +63,21 @@ def ran_tests(output: str) -> bool | None:
 
 
 def change_tests(ctx: GateContext) -> Callable[[str], bool]:
-    """Whether a path of the change is a test file, the project's pytest settings included."""
+    """Whether a path of the change is a test file (`test_files`)."""
+    return test_files(ctx.root, ctx.changes, ctx.diff_text, ctx.trust)
+
+
+def test_files(root: Path, changes: ChangeSet | None = None, diff_text: str = "",
+               trust: Trust | None = None) -> Callable[[str], bool]:
+    """Whether a path of the tree at `root` is a test file: the runners' names and test
+    folders, the project's pytest `python_files` and `testpaths`, the files its package.json
+    test script and static jest configuration select (read where `trust` says: None, the
+    tree at `root`). The one answer the test gate and a fix's re-test (`fixes.retest`) ask."""
     from reviewloop.checks.analyzers.base import AnalyzerContext
     from reviewloop.checks.analyzers.test_files import runner_tests
 
-    scan = AnalyzerContext(root=ctx.root, changes=ctx.changes, diff_text=ctx.diff_text,
-                           agent="test-gate", trust=ctx.trust)
+    scan = AnalyzerContext(root=root, changes=changes or ChangeSet(), diff_text=diff_text,
+                           agent="test-gate", trust=trust)
     declared = runner_tests(scan)
     return lambda path: looks_like_test(path) or declared(path)
 
