@@ -1,5 +1,10 @@
 """Where reviewloop keeps a repository's state, `.reviewloop/`: refused when it is not a folder
-or cannot be written, before any command reads or writes it."""
+or cannot be written, or is a link the repository itself tracks, before any command reads or
+writes it.
+
+A link you make yourself (untracked: state kept on another disk) is a state folder. A link
+the repository tracks came with its files (a pull request's head, a clone): it would put the
+SQLite stores wherever its author pointed it, outside the repository, so it is refused."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from reviewloop.errors import (
     not_writable,
     write_refused,
 )
+from reviewloop.git.command import GitCommand
 
 STATE_DIR = ".reviewloop"
 
@@ -24,7 +30,23 @@ def state_folder(root: Path) -> Path:
     if (path.exists() or path.is_symlink()) and not path.is_dir():
         raise UserInputError(f"{STATE_DIR} is {_what(path)}, not reviewloop's state folder",
                              where=str(path), fix=f"move or remove {path}")
+    if path.is_symlink() and _tracked(root):
+        raise UserInputError(
+            f"{STATE_DIR} is a link to {os.readlink(path)} that the repository tracks: "
+            "reviewloop's state would be written where it points, outside the repository",
+            where=str(path), fix=f"remove it from the repository (`git rm --cached "
+            f"{STATE_DIR}`, then commit); a link you make yourself, untracked, is kept")
     return path
+
+
+def _tracked(root: Path) -> bool:
+    """Whether HEAD or the index of the repository at `root` holds `.reviewloop` itself."""
+    git = GitCommand(root)
+    status, out, _ = git.run(["git", "ls-files", "-z", "--with-tree=HEAD", "--",
+                              f":(literal){STATE_DIR}"])
+    if status != 0:  # no HEAD yet: the index alone
+        status, out, _ = git.run(["git", "ls-files", "-z", "--", f":(literal){STATE_DIR}"])
+    return status == 0 and STATE_DIR.encode() in out.split(b"\0")
 
 
 def _what(path: Path) -> str:

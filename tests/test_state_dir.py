@@ -1,6 +1,7 @@
 """`.reviewloop/` checked before a command reads or writes it: anything but a folder there is
 named (exit 2) by every command, never read as "no runs yet"; a state folder or checkout this
-user cannot write is named with the fix (exit 2), never a traceback (exit 3)."""
+user cannot write is named with the fix (exit 2), never a traceback (exit 3); a link the
+repository tracks is refused before anything is written where it points, one you made kept."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from reviewloop.errors import ExitCode, NotWritable, UserInputError, not_writable, write_refused
 from reviewloop.state_dir import STATE_DIR, state_folder, writable_state
 from tests.support.cli_main import run_cli
+from tests.support.gitutil import git
 from tests.support.readonly import read_only, run_unprivileged, writable_again
 from tests.support.repos import init_repo
 
@@ -110,6 +112,54 @@ def test_every_command_names_a_file_in_the_state_folders_place(
     assert f"{tmp_path / STATE_DIR}: .reviewloop is a file, not reviewloop's state folder" in err
     assert "No runs yet" not in out and "Nothing to clean" not in out
     assert (tmp_path / STATE_DIR).read_text() == "not a folder\n"
+
+
+# how a `.reviewloop` link comes to be tracked: committed (a pull request's head, a clone),
+# only staged, or committed and then taken out of the index (HEAD still holds it)
+TRACKED = {"committed": (("add", STATE_DIR), ("commit", "-qm", "link")),
+           "staged": (("add", STATE_DIR),),
+           "in HEAD only": (("add", STATE_DIR), ("commit", "-qm", "link"),
+                            ("rm", "-q", "--cached", STATE_DIR))}
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(how=st.sampled_from(sorted(TRACKED)), absolute=st.booleans(),
+       argv=st.sampled_from([*COMMANDS, ("report",), ("stats",), ("pickup",)]))
+def test_a_link_the_repository_tracks_is_refused_before_anything_is_written(
+        tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], how: str, absolute: bool,
+        argv: tuple[str, ...]) -> None:
+    root = init_repo(tmp_path_factory.mktemp("repo"), {"app.py": "x = 1\n"})
+    outside = tmp_path_factory.mktemp("outside")
+    target = str(outside) if absolute else os.path.relpath(outside, root)
+    (root / STATE_DIR).symlink_to(target)
+    for step in TRACKED[how]:
+        git(root, *step)
+    (root / "app.py").write_text("x = 2\n")
+    monkeypatch.chdir(root)
+
+    code, out, err = run_cli(capsys, *argv)
+
+    assert code == ExitCode.USAGE, out + err
+    assert (f"{root / STATE_DIR}: .reviewloop is a link to {target} that the repository "
+            "tracks: reviewloop's state would be written where it points, outside the "
+            "repository\n  fix: remove it from the repository (`git rm --cached .reviewloop`, "
+            "then commit); a link you make yourself, untracked, is kept") in err
+    assert list(outside.iterdir()) == []
+
+
+def test_a_link_you_made_yourself_keeps_the_state_where_it_points(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    root = init_repo(tmp_path / "repo", {"app.py": "x = 1\n"})
+    (tmp_path / "elsewhere").mkdir()
+    (root / STATE_DIR).symlink_to(tmp_path / "elsewhere")  # untracked, as the docs set it up
+    (root / "app.py").write_text("x = 2\n")
+    monkeypatch.chdir(root)
+    code, out, err = run_cli(capsys, "review")
+    assert code in (ExitCode.OK, ExitCode.BLOCKING), out + err
+    assert list((tmp_path / "elsewhere").iterdir()) != []
 
 
 READING = [("report",), ("stats",), ("stats", "--json"), ("pickup",), ("runs",)]
