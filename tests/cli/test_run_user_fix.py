@@ -17,7 +17,8 @@ from tests.support.repos import wave_repo
 
 GO_AGENT = """import pathlib, sys
 sys.stdin.read()
-pathlib.Path('calc.go').write_text('package calc\\n\\nfunc Add(a, b int) int {\\n\\treturn a + b\\n}\\n')
+pathlib.Path('calc.go').write_text(
+    'package calc\\n\\nfunc Add(a, b int) int {\\n\\treturn a + b\\n}\\n')
 """
 JS_AGENT = """import pathlib, sys
 sys.stdin.read()

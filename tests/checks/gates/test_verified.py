@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.gates import GateContext
-from reviewloop.checks.gates.test import TestGate
 from reviewloop.checks.gates.base import GateResult
+from reviewloop.checks.gates.test import TestGate
 from reviewloop.checks.gates.verified import NO_COMMAND_FIX, ran_tests
 from reviewloop.config import Gates, Settings
 from reviewloop.git.repository import open_repository
@@ -175,7 +175,7 @@ def test_tests_no_command_runs_are_named_not_verified_and_yours_to_fix(tmp_path_
                                                                        drawn) -> None:
     root = init_repo(tmp_path_factory.mktemp("r") / "repo", NO_RUNNER, branch="work")
     added = [name.format(n=stem) for name, stem in drawn]
-    write_files(root, {path: "// a test\n" for path in added})
+    write_files(root, dict.fromkeys(added, "// a test\n"))
     write_files(root, {"sum.js": "exports.a = 2;\n"})
 
     result = gate_result(root, Gates(), ("sum.js", *added))
