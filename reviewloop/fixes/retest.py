@@ -8,7 +8,7 @@ The tests relevant to a fix (a cheap rule, no import graph):
 * test files whose imports name a changed module (`import calc`, `from app.calc import …`,
   `from app import calc`, `require('./calc')`, `from "../calc"`).
 
-Test files are the ones the test gate takes for tests (`checks.gates.verified.test_files`:
+Test files are the ones the test gate takes for tests (`checks.gates.verified.tests_in`:
 the runners' names, and the project's pytest `python_files` and `testpaths` — a project whose
 tests are `check_*.py` has those re-run), tracked or not ignored.
 Only pytest can be pointed at files: a pytest command that is a plain argv (`pytest -q`,
@@ -32,7 +32,7 @@ from reviewloop.checks.coverage.collectors import runs_pytest
 from reviewloop.checks.gates.base import GateReport
 from reviewloop.checks.gates.detect import gate_commands
 from reviewloop.checks.gates.registry import OnGate, check_change
-from reviewloop.checks.gates.verified import test_files
+from reviewloop.checks.gates.verified import tests_in
 from reviewloop.config import Settings
 from reviewloop.git.changes import changes_since, write_diff
 from reviewloop.git.repository import Repository, Snapshot
@@ -79,7 +79,7 @@ class Retest:
 
 def relevant_tests(repo: Repository, changed: Sequence[str]) -> list[str]:
     """The test files relevant to a fix that changed `changed` (see the module docstring)."""
-    is_test = test_files(repo.root)
+    is_test = tests_in(repo.root)
     found = [p for p in changed if is_test(p) and (repo.root / p).is_file()]
     stems = {_stem(p) for p in changed if not is_test(p)} - {""}
     if not stems:

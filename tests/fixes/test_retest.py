@@ -113,7 +113,7 @@ CONFIGS = st.sampled_from([
 def test_the_projects_python_files_are_the_tests_a_fix_re_runs(
         tmp_path_factory, declared: tuple[str, str], config: tuple[str, str], folder: str,
         stem: str) -> None:
-    """The test gate's own answer (`checks.gates.verified.test_files`): a fix to a project
+    """The test gate's own answer (`checks.gates.verified.tests_in`): a fix to a project
     whose tests are `check_*.py` re-runs those, found by their imports, and a changed one is
     re-run itself — never taken for a module whose importers are looked for."""
     pattern, name = declared

@@ -63,12 +63,12 @@ def ran_tests(output: str) -> bool | None:
 
 
 def change_tests(ctx: GateContext) -> Callable[[str], bool]:
-    """Whether a path of the change is a test file (`test_files`)."""
-    return test_files(ctx.root, ctx.changes, ctx.diff_text, ctx.trust)
+    """Whether a path of the change is a test file (`tests_in`)."""
+    return tests_in(ctx.root, ctx.changes, ctx.diff_text, ctx.trust)
 
 
-def test_files(root: Path, changes: ChangeSet | None = None, diff_text: str = "",
-               trust: Trust | None = None) -> Callable[[str], bool]:
+def tests_in(root: Path, changes: ChangeSet | None = None, diff_text: str = "",
+             trust: Trust | None = None) -> Callable[[str], bool]:
     """Whether a path of the tree at `root` is a test file: the runners' names and test
     folders, the project's pytest `python_files` and `testpaths`, the files its package.json
     test script and static jest configuration select (read where `trust` says: None, the
