@@ -3,7 +3,9 @@
 The round's actionable findings are grouped (`fixes.groups`: the same fingerprint, or the
 same file with overlapping or adjacent lines). Each group, in turn, gets its own fixer
 conversation: one attempt and at most `max_retries` retries, each retry told the failing
-output of the tests relevant to the files the fix changed (`fixes.retest`). A group whose
+output of the tests relevant to the files the fix changed (`fixes.retest`); a failure only
+you can fix (`GateReport.for_user`: tests the fix adds that no command runs) ends the group's
+budget at once, as no retry can pass it. A group whose
 tests still fail when its budget is spent is discarded (in a run's worktree: the files go
 back to how they were before that group) and escalated with its reason, and the next group
 starts; a group that passes keeps its change. Once every group had its turn, the full gates
@@ -137,6 +139,9 @@ def _fix_group(job: FixJob, chat: ChatHandle, group: FixGroup,
         report = job.retest.relevant(changed)
         if report.passed:
             return GroupResult(group, "fixed", attempt, result.summary)
+        if report.for_user:  # no retry can pass what only you can fix: the budget stops
+            attempts = attempt
+            break
         feedback = report.feedback()
     output = (report.feedback() or report.headline)[-_FAILING_OUTPUT:]
     if not job.in_worktree:

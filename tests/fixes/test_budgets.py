@@ -9,6 +9,7 @@ from pathlib import Path
 
 from langchain_core.messages import BaseMessage
 
+from reviewloop.config import Gates, Settings
 from reviewloop.findings.ledger import Status
 from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, review_change
@@ -177,3 +178,30 @@ def test_fixes_that_pass_their_own_tests_but_fail_the_full_suite_are_discarded(
     assert "the fix was discarded" in reason and "test_layout" in reason
     (entry,) = summary.ledger.entries
     assert entry.status is Status.ESCALATED and summary.rounds == 1
+
+
+def test_a_fix_whose_tests_no_command_runs_is_not_retried(tmp_path: Path) -> None:
+    """The fix adds a test in a project with no test command: no retry can make it run, so
+    the group stops after its one attempt, escalated with the fix that is yours to make."""
+    root = init_repo(tmp_path / "mine", {"calc.js": "exports.add = (a, b) => 0;\n"},
+                     message="start")
+    (root / "calc.js").write_text("exports.add = (a, b) => a + b;\n")  # yours, under review
+    model = ScriptedChatModel()
+    finding = {**ADD, "file": "calc.js", "end_line": 1}
+    model.script("agent: review-maintainability", [review([finding])])
+    for name in (a for a in CALLED if a != "review-maintainability"):
+        model.script(f"agent: {name}", [review()])
+    model.script(FIXER, [tool_call("write_file", {"path": "calc.test.js",
+                                                  "content": "require('./calc');\n"}),
+                         "tested"] * 3)
+    no_command = Settings(model="scripted", gates=Gates(build=()), max_rounds=2)
+
+    summary = review_change(root, no_command, DiffSource(), model_factory=lambda name: model,
+                            llm=True, fix=True)
+
+    assert isinstance(summary, RunSummary)
+    assert len(about(fixer_prompts(model), finding)) == 1
+    text = "\n".join(summary.escalations)
+    assert "after 1 fix attempt(s)" in text
+    assert "not verified: the change adds tests no command runs (calc.test.js)" in text
+    assert "or give package.json a `test` script" in text
