@@ -11,8 +11,9 @@ change's files the build reads are named as not analysed.
 A matrix: every kind of change in one review, each with its twin whose base had the finding
 already (out of scope), with a renderer on the review's PATH and without one. Plain checkov
 with the same PATH is the oracle of what the change brought about: `checkov -d . --framework
-kustomize` on the base and on the head of the matrix, run once for the module (it reads the
-kustomize builds alone, so the review beside a Terraform change has the same oracle)."""
+kustomize` on the base and on the head of the matrix, run once for the module with what the
+renderer says on each build that fails (both read the kustomize builds alone, so the review
+beside a Terraform change has the same oracle)."""
 
 from __future__ import annotations
 
@@ -180,15 +181,28 @@ CASES = [(v, f"{v.name}{'-twin' if twin else ''}", twin) for v in VARIANTS
     (v, f"{v.name}-named", False) for v in VARIANTS if v.on_base]  # base/Kustomization
 
 
+@dataclass(frozen=True)
+class Oracle:
+    """What plain checkov and the renderer make of the matrix (without the Terraform change,
+    which neither reads)."""
+
+    brought: set[tuple[str, str]]  # (rule, file) failed at the head and not at the base
+    said: dict[str, str]  # what the renderer says on each build that does not build
+
+
 @pytest.fixture(scope="module")
-def oracle(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path) -> set[tuple[str, str]]:
+def oracle(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path) -> Oracle:
     """(rule, file) plain `checkov -d . --framework kustomize` fails on the matrix's head and
-    not on its base, with a renderer on PATH. The same for the review with the Terraform
-    change beside it: the kustomize framework reads no Terraform file."""
+    not on its base, with a renderer on PATH, and what that renderer says on the builds that
+    fail, in their folders at the head. The same for the review with the Terraform change
+    beside it: the kustomize framework reads no Terraform file."""
     scratch = tmp_path_factory.mktemp("kustomize-oracle")
     path = search_path(scratch / "bin", rendered=True)
     root = _repo(scratch / "r", CASES, terraform=False)
-    return _plain(iac_tools, root, "feature", path) - _plain(iac_tools, root, "main", path)
+    head = _plain(iac_tools, root, "feature", path)
+    said = {build: _rendered(root / build, path) for build in (
+        f"{top}/overlays/prod/kustomization.yaml" for v, top, _ in CASES if not v.rule)}
+    return Oracle(head - _plain(iac_tools, root, "main", path), said)
 
 
 @pytest.mark.parametrize(("rendered", "terraform"), [(True, False), (True, True), (False, False)],
@@ -197,21 +211,21 @@ def test_a_change_reaching_a_kustomize_build_is_checked_as_checkov_renders_it(
         iac_env: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
         rendered: bool, terraform: bool) -> None:
     # asked for here, in the test's own environment; without a renderer there is none to ask
-    oracle: set[tuple[str, str]] = request.getfixturevalue("oracle") if rendered else set()
+    known: Oracle = request.getfixturevalue("oracle") if rendered else Oracle(set(), {})
+    oracle, errors = known.brought, known.said
     with tempfile.TemporaryDirectory() as scratch:
         path = search_path(Path(scratch) / "bin", rendered)
         root = _repo(Path(scratch) / "r", CASES, terraform)
         monkeypatch.setenv("PATH", path)
-        # the cached checkov itself, not the suite's warm fork of it: forked, its kustomize
-        # runner's multiprocessing broke its pipe (exit 2) beside a -d run, and once alone
-        monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(cache_root()))
+        # with a renderer, the cached checkov itself, not the suite's warm fork of it (iac_env):
+        # forked, its kustomize runner's multiprocessing broke its pipe (exit 2) beside a -d
+        # run, and once alone; without one that runner renders nothing and the fork is checkov
+        if rendered:
+            monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(cache_root()))
         done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never",
                       "--json")
         assert done.returncode == 0, done.stderr[-3000:]
         report = json.loads(done.stdout)
-        errors = {build: _rendered(root / build, path) for build in (
-            f"{top}/overlays/prod/kustomization.yaml" for v, top, _ in CASES if not v.rule)} \
-            if rendered else {}
     found = [(f["rule"], f["file"], f["rationale"]) for kind in ("remaining", "nits")
              for f in (x.get("finding", x) for x in report["findings"][kind])
              if MARK in f["rationale"]]
