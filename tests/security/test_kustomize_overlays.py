@@ -21,6 +21,7 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -191,28 +192,37 @@ class Oracle:
 
 
 @pytest.fixture(scope="module")
-def oracle(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path) -> Oracle:
+def oracle(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path) -> Callable[[], Oracle]:
     """(rule, file) plain `checkov -d . --framework kustomize` fails on the matrix's head and
     not on its base, with a renderer on PATH, and what that renderer says on the builds that
     fail, in their folders at the head. The same for the review with the Terraform change
-    beside it: the kustomize framework reads no Terraform file."""
-    scratch = tmp_path_factory.mktemp("kustomize-oracle")
-    path = search_path(scratch / "bin", rendered=True)
-    root = _repo(scratch / "r", CASES, terraform=False)
-    head = _plain(iac_tools, root, "feature", path)
-    said = {build: _rendered(root / build, path) for build in (
-        f"{top}/overlays/prod/kustomization.yaml" for v, top, _ in CASES if not v.rule)}
-    return Oracle(head - _plain(iac_tools, root, "main", path), said)
+    beside it: the kustomize framework reads no Terraform file. Made at the first test that
+    asks, in its environment, and kept for the module, whose tests it keeps on one xdist
+    worker (`tests/support/grouping.py`): it was made once on each worker they ran on."""
+    made: list[Oracle] = []
+
+    def ask() -> Oracle:
+        if not made:
+            scratch = tmp_path_factory.mktemp("kustomize-oracle")
+            path = search_path(scratch / "bin", rendered=True)
+            root = _repo(scratch / "r", CASES, terraform=False)
+            head = _plain(iac_tools, root, "feature", path)
+            said = {build: _rendered(root / build, path) for build in (
+                f"{top}/overlays/prod/kustomization.yaml" for v, top, _ in CASES if not v.rule)}
+            made.append(Oracle(head - _plain(iac_tools, root, "main", path), said))
+        return made[0]
+
+    return ask
 
 
 @pytest.mark.parametrize(("rendered", "terraform"), [(True, False), (True, True), (False, False)],
                          ids=["renderer", "renderer-with-terraform", "no-renderer"])
 def test_a_change_reaching_a_kustomize_build_is_checked_as_checkov_renders_it(
-        iac_env: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+        iac_env: Path, oracle: Callable[[], Oracle], monkeypatch: pytest.MonkeyPatch,
         rendered: bool, terraform: bool) -> None:
     # asked for here, in the test's own environment; without a renderer there is none to ask
-    known: Oracle = request.getfixturevalue("oracle") if rendered else Oracle(set(), {})
-    oracle, errors = known.brought, known.said
+    known = oracle() if rendered else Oracle(set(), {})
+    plain, errors = known.brought, known.said
     with tempfile.TemporaryDirectory() as scratch:
         path = search_path(Path(scratch) / "bin", rendered)
         root = _repo(Path(scratch) / "r", CASES, terraform)
@@ -242,15 +252,15 @@ def test_a_change_reaching_a_kustomize_build_is_checked_as_checkov_renders_it(
                 assert any("neither is on PATH" in why for why in unread.get(file, ())), \
                     (file, unread)
             continue
-        brought = {b for rule, b in oracle if rule == variant.rule and b.startswith(f"{top}/")}
+        brought = {b for rule, b in plain if rule == variant.rule and b.startswith(f"{top}/")}
         if not variant.rule:  # plain checkov reports nothing; the review names the build
-            assert not any(b.startswith(f"{top}/") for _, b in oracle), oracle
+            assert not any(b.startswith(f"{top}/") for _, b in plain), plain
             # with what the renderer says, as it says it in the build's folder
             said = errors[build]
             assert said and any("reported nothing" in why and said in why
                                 for why in unread.get(build, ())), (said, unread)
             continue
-        assert (build in brought) is not twin, (variant, twin, oracle)  # the matrix's own check
+        assert (build in brought) is not twin, (variant, twin, plain)  # the matrix's own check
         # on the overlay's file, or on the base manifest saying which build renders it (a
         # base's own build, `base/kustomization.yaml`, renders a changed manifest too)
         assert any(rule == variant.rule and file == shown and (file == build or any(
