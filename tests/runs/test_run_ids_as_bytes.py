@@ -1,7 +1,11 @@
 """A run id given on the command line is bytes: one that is not UTF-8 arrives surrogate-escaped
 and is no run (exit 2, `no run '…'` with the id shown escaped), in `approve`, `reject`,
 `resume`, `report` and `clean` alike, never an internal error. Generated: byte strings, UTF-8
-or not, decoded as Python decodes argv, asked of a real registry holding one run."""
+or not, decoded as Python decodes argv, asked of a real registry holding one run. The five
+commands run as real processes against one repository with a run waiting for approval: each
+bad id reaches one of them at least through a cold interpreter's own argv decoding (the
+bytes as given; every command so with one id), the others through the suite's warm CLI
+(`tests/support/warm_cli.py`) as Python decodes them."""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from hypothesis import strategies as st
 
 from reviewloop.errors import ExitCode, UserInputError
 from reviewloop.runs.registry import Registry
+from tests.support import warm_cli
 from tests.support.repos import init_repo
 from tests.support.waiting_runs import start_waiting, waiting_repo
 
@@ -48,16 +53,33 @@ def test_any_argv_bytes_are_a_run_or_no_run(registry: Registry, raw: bytes) -> N
     assert KNOWN in (raised.value.fix or "")  # the runs there are, to choose from
 
 
-@pytest.mark.parametrize("raw", [b"run-\xff", b"\xc3(", b"T1-\xed\xa0\x80", b"a\x01b"],
-                         ids=["lone-ff", "bad-utf8-pair", "encoded-surrogate", "control"])
-def test_every_command_answers_a_bad_run_id_with_exit_2(tmp_path: Path, raw: bytes) -> None:
-    root = waiting_repo(tmp_path / "repo")
+@pytest.fixture(scope="module")
+def waiting(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository with a run waiting for approval: a bad id changes nothing in it."""
+    root = waiting_repo(tmp_path_factory.mktemp("run-ids") / "repo")
     start_waiting(root, "T1")
+    return root
+
+
+COMMANDS = ("approve", "reject", "resume", "report", "clean")
+RAWS = [b"run-\xff", b"\xc3(", b"T1-\xed\xa0\x80", b"a\x01b"]
+
+
+@pytest.mark.parametrize("raw", RAWS,
+                         ids=["lone-ff", "bad-utf8-pair", "encoded-surrogate", "control"])
+def test_every_command_answers_a_bad_run_id_with_exit_2(waiting: Path, raw: bytes) -> None:
     shown = repr(os.fsdecode(raw))
-    for command in ("approve", "reject", "resume", "report", "clean"):
-        done = subprocess.run([sys.executable, "-m", "reviewloop", command, raw], cwd=root,
-                              capture_output=True, stdin=subprocess.DEVNULL, timeout=120)
-        said = done.stderr.decode("utf-8", "backslashreplace")
-        assert done.returncode == 2, (command, said)
+    # every command through a cold start with one of the ids, every id with one command at least
+    cold = COMMANDS[RAWS.index(raw)::len(RAWS)]
+    for command in COMMANDS:
+        if command in cold:
+            done = subprocess.run([sys.executable, "-m", "reviewloop", command, raw],
+                                  cwd=waiting, capture_output=True, stdin=subprocess.DEVNULL,
+                                  timeout=120)
+            code, said = done.returncode, done.stderr.decode("utf-8", "backslashreplace")
+        else:
+            warm = warm_cli.run([command, os.fsdecode(raw)], waiting, timeout=120)
+            code, said = warm.returncode, warm.stderr
+        assert code == 2, (command, said)
         assert f"no run {shown}" in said, (command, said)
         assert "internal error" not in said and "Traceback" not in said, (command, said)

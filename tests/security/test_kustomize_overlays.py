@@ -11,8 +11,9 @@ change's files the build reads are named as not analysed.
 A matrix: every kind of change in one review, each with its twin whose base had the finding
 already (out of scope), with a renderer on the review's PATH and without one. Plain checkov
 with the same PATH is the oracle of what the change brought about: `checkov -d . --framework
-kustomize` on the base and on the head of the matrix, run once for the module (it reads the
-kustomize builds alone, so the review beside a Terraform change has the same oracle)."""
+kustomize` on the base and on the head of the matrix, run once for the module with what the
+renderer says on each build that fails (both read the kustomize builds alone, so the review
+beside a Terraform change has the same oracle)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import json
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,38 +182,60 @@ CASES = [(v, f"{v.name}{'-twin' if twin else ''}", twin) for v in VARIANTS
     (v, f"{v.name}-named", False) for v in VARIANTS if v.on_base]  # base/Kustomization
 
 
+@dataclass(frozen=True)
+class Oracle:
+    """What plain checkov and the renderer make of the matrix (without the Terraform change,
+    which neither reads)."""
+
+    brought: set[tuple[str, str]]  # (rule, file) failed at the head and not at the base
+    said: dict[str, str]  # what the renderer says on each build that does not build
+
+
 @pytest.fixture(scope="module")
-def oracle(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path) -> set[tuple[str, str]]:
+def oracle(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path) -> Callable[[], Oracle]:
     """(rule, file) plain `checkov -d . --framework kustomize` fails on the matrix's head and
-    not on its base, with a renderer on PATH. The same for the review with the Terraform
-    change beside it: the kustomize framework reads no Terraform file."""
-    scratch = tmp_path_factory.mktemp("kustomize-oracle")
-    path = search_path(scratch / "bin", rendered=True)
-    root = _repo(scratch / "r", CASES, terraform=False)
-    return _plain(iac_tools, root, "feature", path) - _plain(iac_tools, root, "main", path)
+    not on its base, with a renderer on PATH, and what that renderer says on the builds that
+    fail, in their folders at the head. The same for the review with the Terraform change
+    beside it: the kustomize framework reads no Terraform file. Made at the first test that
+    asks, in its environment, and kept for the module, whose tests it keeps on one xdist
+    worker (`tests/support/grouping.py`): it was made once on each worker they ran on."""
+    made: list[Oracle] = []
+
+    def ask() -> Oracle:
+        if not made:
+            scratch = tmp_path_factory.mktemp("kustomize-oracle")
+            path = search_path(scratch / "bin", rendered=True)
+            root = _repo(scratch / "r", CASES, terraform=False)
+            head = _plain(iac_tools, root, "feature", path)
+            said = {build: _rendered(root / build, path) for build in (
+                f"{top}/overlays/prod/kustomization.yaml" for v, top, _ in CASES if not v.rule)}
+            made.append(Oracle(head - _plain(iac_tools, root, "main", path), said))
+        return made[0]
+
+    return ask
 
 
 @pytest.mark.parametrize(("rendered", "terraform"), [(True, False), (True, True), (False, False)],
                          ids=["renderer", "renderer-with-terraform", "no-renderer"])
 def test_a_change_reaching_a_kustomize_build_is_checked_as_checkov_renders_it(
-        iac_env: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch,
+        iac_env: Path, oracle: Callable[[], Oracle], monkeypatch: pytest.MonkeyPatch,
         rendered: bool, terraform: bool) -> None:
     # asked for here, in the test's own environment; without a renderer there is none to ask
-    oracle: set[tuple[str, str]] = request.getfixturevalue("oracle") if rendered else set()
+    known = oracle() if rendered else Oracle(set(), {})
+    plain, errors = known.brought, known.said
     with tempfile.TemporaryDirectory() as scratch:
         path = search_path(Path(scratch) / "bin", rendered)
         root = _repo(Path(scratch) / "r", CASES, terraform)
         monkeypatch.setenv("PATH", path)
-        # the cached checkov itself, not the suite's warm fork of it: forked, its kustomize
-        # runner's multiprocessing broke its pipe (exit 2) beside a -d run, and once alone
-        monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(cache_root()))
+        # with a renderer, the cached checkov itself, not the suite's warm fork of it (iac_env):
+        # forked, its kustomize runner's multiprocessing broke its pipe (exit 2) beside a -d
+        # run, and once alone; without one that runner renders nothing and the fork is checkov
+        if rendered:
+            monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(cache_root()))
         done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never",
                       "--json")
         assert done.returncode == 0, done.stderr[-3000:]
         report = json.loads(done.stdout)
-        errors = {build: _rendered(root / build, path) for build in (
-            f"{top}/overlays/prod/kustomization.yaml" for v, top, _ in CASES if not v.rule)} \
-            if rendered else {}
     found = [(f["rule"], f["file"], f["rationale"]) for kind in ("remaining", "nits")
              for f in (x.get("finding", x) for x in report["findings"][kind])
              if MARK in f["rationale"]]
@@ -228,15 +252,15 @@ def test_a_change_reaching_a_kustomize_build_is_checked_as_checkov_renders_it(
                 assert any("neither is on PATH" in why for why in unread.get(file, ())), \
                     (file, unread)
             continue
-        brought = {b for rule, b in oracle if rule == variant.rule and b.startswith(f"{top}/")}
+        brought = {b for rule, b in plain if rule == variant.rule and b.startswith(f"{top}/")}
         if not variant.rule:  # plain checkov reports nothing; the review names the build
-            assert not any(b.startswith(f"{top}/") for _, b in oracle), oracle
+            assert not any(b.startswith(f"{top}/") for _, b in plain), plain
             # with what the renderer says, as it says it in the build's folder
             said = errors[build]
             assert said and any("reported nothing" in why and said in why
                                 for why in unread.get(build, ())), (said, unread)
             continue
-        assert (build in brought) is not twin, (variant, twin, oracle)  # the matrix's own check
+        assert (build in brought) is not twin, (variant, twin, plain)  # the matrix's own check
         # on the overlay's file, or on the base manifest saying which build renders it (a
         # base's own build, `base/kustomization.yaml`, renders a changed manifest too)
         assert any(rule == variant.rule and file == shown and (file == build or any(
