@@ -201,9 +201,9 @@ def bench_cmd(obj: Context, models: tuple[str, ...], region: str | None, rev: st
     if cases_file is not None and (given := _history_options(click.get_current_context())):
         raise click.UsageError(f"--cases cannot be combined with {', '.join(given)}: the "
                                "cases file replaces the history's fix commits")
-    given = (*fixes, *_read_fixes(fixes_file)) if fixes or fixes_file is not None else None
+    chosen = (*fixes, *_read_fixes(fixes_file)) if fixes or fixes_file is not None else None
     options = BenchOptions(models=models, rev=rev, patterns=patterns, issues=issues,
-                           fixes=given, cases_file=cases_file,
+                           fixes=chosen, cases_file=cases_file,
                            limit=limit, budget_usd=budget_usd, near=near, name=name,
                            format=fmt, dry_run=dry_run)
     return run(obj.loader(region=region), obj.root, options, config_file=obj.config)
