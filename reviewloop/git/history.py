@@ -66,8 +66,11 @@ class Origin:
 def log(repo: Repository, rev: str = "HEAD") -> list[Commit]:
     """The commits reachable from `rev` (a ref or a range such as `v1.0..HEAD`), newest
     first, merges left out."""
-    status, out, err = repo.try_git("log", "--no-merges", "--format=%H%x1f%P%x1f%B%x1e",
-                                    "--end-of-options", rev, "--")  # `--output=F`: a rev
+    # `--output=F` behind --end-of-options is a bad revision; `--` there still ends the revs
+    # (an empty history, exit 0): no rev starts with `-` (git branch and tag refuse one)
+    status, out, err = (128, "", f"{rev!r} is not a revision") if rev.startswith("-") else \
+        repo.try_git("log", "--no-merges", "--format=%H%x1f%P%x1f%B%x1e", "--end-of-options",
+                     rev, "--")
     if status != 0:
         raise UserInputError(f"cannot read the history {rev!r}: {err.strip()}", where="--rev",
                              fix="name a branch, a commit or a range such as v1.0..HEAD")

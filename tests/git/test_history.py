@@ -33,6 +33,7 @@ OPTIONS = st.from_regex(r"\A-[-A-Za-z][-A-Za-z=._]{0,15}\Z") | st.sampled_from(
 
 @given(rev=OPTIONS)
 @example(rev="--output=OUT")
+@example(rev="--")  # still git's end of the revs after --end-of-options
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_a_rev_that_looks_like_an_option_is_an_unknown_commit(repo, tmp_path: Path, rev):
