@@ -29,13 +29,17 @@ class Label(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     path: str = Field(description="Repository-relative path, forward slashes, in the head.")
-    line: int = Field(ge=1, description="1-based line number in the head's version of the file.")
+    # strict: `true` and `"2"` are no line numbers (the schema says integer)
+    line: int = Field(ge=1, strict=True,
+                      description="1-based line number in the head's version of the file.")
 
     @field_validator("path")
     @classmethod
     def _normal(cls, value: str) -> str:
         # a real file's name (git's, or the user's for a file of the head): on POSIX it may
-        # hold a backslash, a tab or a line break, as git blame traces it
+        # hold a backslash, a tab or a line break, as git blame traces it; never a NUL
+        if "\0" in value:
+            raise ValueError("a file name holds no NUL character (\\u0000)")
         return normalise_path(value, named_by_a_model=False)
 
 

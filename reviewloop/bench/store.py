@@ -163,8 +163,7 @@ class BenchStore:
     def _db(self) -> Iterator[sqlite3.Connection]:
         """One connection per operation, committed at its end: a kill between two leaves
         every finished write in place and none half-written."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=30)
+        db = self._open()
         try:
             with db:
                 for statement in _SCHEMA:
@@ -181,3 +180,17 @@ class BenchStore:
             raise damaged from exc
         finally:
             db.close()
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection to the store; a store path that is no file (a folder) or cannot be
+        opened (a folder that is a file, no permission) named with the fix, never a crash."""
+        aside = f"move {self.folder} aside to start this bench over (or give another --name)"
+        if self.path.exists() and not self.path.is_file():  # SQLite opens no folder
+            raise StoreDamaged(f"{STORE} is not a file", where=str(self.path), fix=aside)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            return sqlite3.connect(self.path, timeout=30)
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise UserInputError(f"cannot open the bench's store: {exc}", where=str(self.path),
+                                 fix=f"make {self.folder} a writable folder, or {aside}"
+                                 ) from None

@@ -13,7 +13,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from reviewloop.bench.cases import Case, Label
-from reviewloop.git.history import Commit, Origin, blame, commit, fix_lines, log, shallow_cut
+from reviewloop.bench.noise import comment_only
+from reviewloop.git.history import (
+    Commit,
+    Origin,
+    blame,
+    commit,
+    file_text,
+    fix_lines,
+    log,
+    shallow_cut,
+)
 from reviewloop.git.repository import Repository
 
 # Conventional commits' `fix:`/`fix(scope):`, "fixes a crash", "bug", "regression",
@@ -25,8 +35,6 @@ FIX_PATTERNS = (
     r"\bhotfix(es)?\b",
     r"\b(close[sd]?|resolve[sd]?)\s+#\d+",
 )
-# Lines whose removal says nothing about a bug: blank, or a comment and nothing else.
-_NOISE = re.compile(r"^\s*(#|//|/\*|\*|\*/|<!--|-->)|^\s*$")
 _ISSUE = re.compile(r"#(\d+)\b")
 # a commit a shallow clone holds without its parents: not a root, the history is cut there
 _CUT = "the shallow clone's cut (its parents were not fetched)"
@@ -34,12 +42,13 @@ _CUT = "the shallow clone's cut (its parents were not fetched)"
 
 @dataclass(frozen=True)
 class FixRule:
-    """Which commits fix bugs: the given ones, else those whose message matches a pattern or
-    names one of `issues` (`#N`, issues known to be bugs)."""
+    """Which commits fix bugs: the given ones (`commits`, None when none were given: an
+    empty tuple is a list that names none, not "use the patterns"), else those whose message
+    matches a pattern or names one of `issues` (`#N`, issues known to be bugs)."""
 
     patterns: tuple[str, ...] = FIX_PATTERNS
     issues: frozenset[int] = frozenset()
-    commits: tuple[str, ...] = ()
+    commits: tuple[str, ...] | None = None
 
     def compiled(self) -> list[re.Pattern[str]]:
         return [re.compile(p, re.IGNORECASE) for p in self.patterns]
@@ -65,8 +74,8 @@ def mine(repo: Repository, rule: FixRule, rev: str = "HEAD") -> Mined:
     introducing commit first."""
     history = log(repo, rev)
     cut = shallow_cut(repo)
-    if rule.commits:
-        fixes = [commit(repo, sha) for sha in rule.commits]
+    if rule.commits is not None:  # one commit given twice (or by a short id) is one fix
+        fixes = list({c.sha: c for c in (commit(repo, rev) for rev in rule.commits)}.values())
     else:
         patterns = rule.compiled()
         fixes = [c for c in history if rule.fixes(c.message, patterns)]
@@ -108,10 +117,14 @@ def _origins(repo: Repository, fix: Commit, skipped: list[str], cut: frozenset[s
     parent = fix.parents[0]
     changed = fix_lines(repo, parent, fix.sha)
     skipped += [f"{what}: {why}" for why in changed.untraced]
+    removed: dict[str, list[int]] = {}
+    for line in changed.removed:
+        removed.setdefault(line.path, []).append(line.line)
     by_path: dict[str, list[int]] = {}
-    for removed in changed.removed:
-        if not _NOISE.match(removed.text):
-            by_path.setdefault(removed.path, []).append(removed.line)
+    for path, lines in removed.items():  # blank and comment-only lines, as its language says
+        noise = comment_only(path, file_text(repo, parent, path), lines)
+        if code := [n for n in lines if n not in noise]:
+            by_path[path] = code
     if not by_path:
         if not changed.untraced:
             skipped.append(f"{what}: removes or changes no code line (SZZ cannot trace a "

@@ -29,7 +29,7 @@ class BenchOptions:
     rev: str = "HEAD"
     patterns: tuple[str, ...] = ()  # empty: szz.FIX_PATTERNS
     issues: tuple[int, ...] = ()
-    fixes: tuple[str, ...] = ()
+    fixes: tuple[str, ...] | None = None  # None: no --fix or --fixes given (the patterns)
     cases_file: Path | None = None
     limit: int | None = None
     budget_usd: float | None = None
@@ -115,7 +115,8 @@ def _reviewers(load: SettingsLoader, root: Path, options: BenchOptions,
 
 
 def _read_fixes(path: Path | None) -> tuple[str, ...]:
-    """`--fixes FILE`: one commit per line; blank lines and `#` comments ignored."""
+    """`--fixes FILE`: one commit per line; blank lines and `#` comments ignored. A file
+    that names no commit is refused: it must not mean "every commit the patterns find"."""
     if path is None:
         return ()
     from reviewloop.errors import UserInputError
@@ -125,7 +126,12 @@ def _read_fixes(path: Path | None) -> tuple[str, ...]:
     except (OSError, UnicodeDecodeError) as exc:
         raise UserInputError(f"cannot read the fixes file: {exc}", where=str(path),
                              fix="give a text file with one commit id per line") from None
-    return tuple(word for line in lines if (word := line.split("#", 1)[0].strip()))
+    commits = tuple(word for line in lines if (word := line.split("#", 1)[0].strip()))
+    if not commits:
+        raise UserInputError("the fixes file holds no commit", where=str(path),
+                             fix="give one commit id per line, or leave out --fixes to find "
+                                 "the fix commits by their messages")
+    return commits
 
 
 def _history_options(ctx: click.Context) -> list[str]:
@@ -143,7 +149,7 @@ def _regexes(ctx: click.Context, param: click.Parameter, patterns: tuple[str, ..
     for pattern in patterns:
         try:
             re.compile(pattern)
-        except re.error as exc:
+        except (re.error, OverflowError, RecursionError) as exc:  # x{99999999999}, (((…)))
             raise click.BadParameter(f"{pattern!r} is not a regular expression: {exc}; "
                                      "escape a literal ( [ * + ? with a backslash") from None
     return patterns
@@ -195,8 +201,9 @@ def bench_cmd(obj: Context, models: tuple[str, ...], region: str | None, rev: st
     if cases_file is not None and (given := _history_options(click.get_current_context())):
         raise click.UsageError(f"--cases cannot be combined with {', '.join(given)}: the "
                                "cases file replaces the history's fix commits")
+    chosen = (*fixes, *_read_fixes(fixes_file)) if fixes or fixes_file is not None else None
     options = BenchOptions(models=models, rev=rev, patterns=patterns, issues=issues,
-                           fixes=(*fixes, *_read_fixes(fixes_file)), cases_file=cases_file,
+                           fixes=chosen, cases_file=cases_file,
                            limit=limit, budget_usd=budget_usd, near=near, name=name,
                            format=fmt, dry_run=dry_run)
     return run(obj.loader(region=region), obj.root, options, config_file=obj.config)

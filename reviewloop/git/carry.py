@@ -111,7 +111,7 @@ def moved_along(checkout: Repository, run_id: str, tree: RunTree) -> RunTree | N
         return None
     code, said, _ = found.try_git("rev-parse", "--show-toplevel", "--git-common-dir",
                                   "--symbolic-full-name", "HEAD")
-    lines = said.splitlines()
+    lines = said.removesuffix("\n").split("\n")  # paths: git ends a line at "\n" only
     if code != 0 or len(lines) != 3:
         return None
     top, common, head = lines

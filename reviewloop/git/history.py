@@ -16,7 +16,12 @@ from reviewloop.git.diff import FileDiff, FileStatus, hunks, parse_diff
 from reviewloop.git.diff_headers import SUBMODULE
 from reviewloop.git.names import from_bytes, on_disk, shown
 from reviewloop.git.repository import Repository
+from reviewloop.git.revisions import commit_of
 
+_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+# more `-L` ranges than this and the whole file is blamed once: one pair per run of lines
+# of a fix that changed every other line of a 300,000-line file passed git's argv limit
+_MOST_RANGES = 1000
 _HEADER = re.compile(r"^([0-9a-f]{40,64}) (\d+) (\d+)(?: \d+)?$")
 # A commit made from a patch is the same object whenever the same patch is applied to the
 # same base: a resumed bench finds its case again by id.
@@ -61,8 +66,11 @@ class Origin:
 def log(repo: Repository, rev: str = "HEAD") -> list[Commit]:
     """The commits reachable from `rev` (a ref or a range such as `v1.0..HEAD`), newest
     first, merges left out."""
-    status, out, err = repo.try_git("log", "--no-merges", "--format=%H%x1f%P%x1f%B%x1e", rev,
-                                    "--")
+    # `--output=F` behind --end-of-options is a bad revision; `--` there still ends the revs
+    # (an empty history, exit 0): no rev starts with `-` (git branch and tag refuse one)
+    status, out, err = (128, "", f"{rev!r} is not a revision") if rev.startswith("-") else \
+        repo.try_git("log", "--no-merges", "--format=%H%x1f%P%x1f%B%x1e", "--end-of-options",
+                     rev, "--")
     if status != 0:
         raise UserInputError(f"cannot read the history {rev!r}: {err.strip()}", where="--rev",
                              fix="name a branch, a commit or a range such as v1.0..HEAD")
@@ -88,14 +96,20 @@ def shallow_cut(repo: Repository) -> frozenset[str] | None:
 
 
 def commit(repo: Repository, rev: str) -> Commit:
-    """The commit `rev` names (an error naming `rev` when it names none)."""
-    status, out, err = repo.try_git("log", "-1", "--format=%H%x1f%P%x1f%B", f"{rev}^{{commit}}",
-                                    "--")
-    if status != 0:
-        raise UserInputError(f"unknown commit {rev!r}: {err.strip()}", where=rev,
+    """The commit `rev` names (an error naming `rev` when it names none). `rev` comes from
+    the user or a file (`--fix`, `--fixes`, a case's `base`): it reaches git only through
+    `rev-parse --verify --end-of-options`, so `--output=FILE` is an unknown commit, never
+    an option."""
+    status, out, err = commit_of(repo.try_git, rev)
+    sha = out.strip()
+    if status == 0 and _ID.fullmatch(sha):
+        status, out, err = repo.try_git("log", "-1", "--format=%H%x1f%P%x1f%B", sha, "--")
+    fields = out.split("\x1f", 2)
+    if status != 0 or not _ID.fullmatch(sha) or len(fields) != 3:
+        raise UserInputError(f"unknown commit {rev!r}" + (f": {err.strip()}" if err.strip()
+                                                          else ""), where=rev,
                              fix="name a commit of this repository (fetch it first)")
-    sha, parents, message = out.split("\x1f", 2)
-    return Commit(sha.strip(), tuple(parents.split()), message)
+    return Commit(fields[0].strip(), tuple(fields[1].split()), fields[2])
 
 
 @dataclass(frozen=True)
@@ -158,8 +172,12 @@ def blame(repo: Repository, rev: str, path: str, lines: Iterable[int]) -> list[O
     wanted = sorted(set(lines))
     if not wanted:
         return []
-    ranges = [arg for start, end in _runs(wanted) for arg in ("-L", f"{start},{end}")]
-    status, out, err = repo.try_git("blame", "--line-porcelain", "-w", "-M", *ranges, rev,
+    runs = _runs(wanted)
+    ranges = [arg for start, end in runs for arg in ("-L", f"{start},{end}")] \
+        if len(runs) <= _MOST_RANGES else []  # many: the whole file, then the lines wanted
+    # git blame knows no --end-of-options (2.39): a rev that is no commit id is resolved first
+    sha = rev if _ID.fullmatch(rev) else commit(repo, rev).sha
+    status, out, err = repo.try_git("blame", "--line-porcelain", "-w", "-M", *ranges, sha,
                                     "--", on_disk(path))
     if status != 0 and "could not open object name list" in err:
         raise UserInputError(
@@ -171,16 +189,27 @@ def blame(repo: Repository, rev: str, path: str, lines: Iterable[int]) -> list[O
     if status != 0:
         raise UserInputError(f"git blame of {path} at {rev[:12]} failed: {err.strip()}",
                              where=path, fix="check that the commit and the file exist")
-    return _porcelain(out)
+    chosen = set(wanted)
+    return [origin for final, origin in _porcelain(out) if ranges or final in chosen]
 
 
 def line_count(repo: Repository, rev: str, path: str) -> int | None:
     """How many lines the file `path` has at `rev`; None when `rev` has no file there (no
     such path, a folder, a submodule)."""
-    status, out, _ = repo.try_git("cat-file", "blob", f"{rev}:{on_disk(path)}")
-    if status != 0:
+    text = file_text(repo, rev, path)
+    if text is None:
         return None
-    return out.count("\n") + (not out.endswith("\n") and bool(out))
+    return text.count("\n") + (not text.endswith("\n") and bool(text))
+
+
+def file_text(repo: Repository, rev: str, path: str) -> str | None:
+    """The text of the file `path` at `rev` (bytes that are not UTF-8 as surrogates); None
+    when `rev` has no file there, or no file could be so named (a NUL in it)."""
+    if "\0" in path or "\0" in rev:
+        return None
+    status, out, _ = repo.try_git("cat-file", "blob", "--end-of-options",
+                                  f"{rev}:{on_disk(path)}")
+    return out if status == 0 else None
 
 
 def _runs(lines: Sequence[int]) -> list[tuple[int, int]]:
@@ -193,16 +222,18 @@ def _runs(lines: Sequence[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _porcelain(out: str) -> list[Origin]:
-    """`git blame --line-porcelain`: a header per line, its keys, then the line after a tab."""
+def _porcelain(out: str) -> list[tuple[int, Origin]]:
+    """`git blame --line-porcelain`: a header per line, its keys, then the line after a tab;
+    each line's number in the blamed version, and its origin. Rows end at "\n" only: a
+    `filename` row holds U+2028, U+0085, \\x1c… as they are, where `str.splitlines` breaks."""
     origins = []
-    sha, line, path, boundary = "", 0, "", False
-    for row in out.splitlines():
+    sha, line, final, path, boundary = "", 0, 0, "", False
+    for row in out.split("\n"):
         if row.startswith("\t"):
-            origins.append(Origin(sha, path, line, boundary))
-            sha, line, path, boundary = "", 0, "", False
+            origins.append((final, Origin(sha, path, line, boundary)))
+            sha, line, final, path, boundary = "", 0, 0, "", False
         elif (match := _HEADER.match(row)) and not sha:
-            sha, line = match.group(1), int(match.group(2))
+            sha, line, final = match.group(1), int(match.group(2)), int(match.group(3))
         elif row.startswith("filename "):
             path = _unquoted(row[len("filename "):])
         elif row == "boundary":

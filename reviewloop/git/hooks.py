@@ -41,9 +41,9 @@ class HooksFolder:
 def hooks_folder(repo: Repository) -> HooksFolder:
     """The hooks folder the user's own config names (not reviewloop's override)."""
     status, out, _ = repo.try_git("config", "--show-scope", "--get-all", "core.hooksPath")
-    values = [(scope, value) for scope, _, value in
-              (line.partition("\t") for line in out.splitlines())
-              if scope != _COMMAND_SCOPE] if status == 0 else []
+    values = [(scope, value) for scope, sep, value in
+              (line.partition("\t") for line in out.split("\n"))  # a path: "\n" ends it
+              if sep and scope != _COMMAND_SCOPE] if status == 0 else []
     if not values:
         return HooksFolder(common_dir(repo) / "hooks", None, ".git/hooks")
     scope, value = values[-1]

@@ -44,6 +44,6 @@ def blame(repo: Repository, path: str, line: int, rev: str | None = None) -> Ori
     header = out.split("\n", 1)[0].split()
     if len(header) < 3 or header[0] == _NOT_COMMITTED:
         return None
-    named = next((row[len("filename "):] for row in out.splitlines()
+    named = next((row[len("filename "):] for row in out.split("\n")  # a name may hold U+2028
                   if row.startswith("filename ")), path)
     return Origin(commit=header[0], path=named, line=int(header[1]))

@@ -32,10 +32,12 @@ def bad_revision(try_git: TryGit, rev: str, detail: str) -> UserInputError:
 def commit_of(try_git: TryGit, rev: str) -> tuple[int, str, str]:
     """`git rev-parse --verify --quiet REV^{commit}`'s (status, stdout, stderr); for `:/text`
     (the youngest commit whose message matches `text`), which cannot be peeled so —
-    `:/text^{commit}` looks for the text `text^{commit}` — the commit it names, if one."""
-    status, out, err = try_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    `:/text^{commit}` looks for the text `text^{commit}` — the commit it names, if one. A
+    rev starting with `-` is a rev here, never an option (`--end-of-options`)."""
+    status, out, err = try_git("rev-parse", "--verify", "--quiet", "--end-of-options",
+                               f"{rev}^{{commit}}")
     if status != 0 and rev.startswith(":/"):
-        status, out, err = try_git("rev-parse", "--verify", "--quiet", rev)
+        status, out, err = try_git("rev-parse", "--verify", "--quiet", "--end-of-options", rev)
         status = status or try_git("cat-file", "-e", f"{out.strip()}^{{commit}}")[0]
     return status, out, err
 

@@ -94,8 +94,9 @@ def free_branch(checkout: Repository, wanted: str) -> str:
     if checkout.try_git("check-ref-format", "--branch", wanted)[0] != 0:
         raise UserInputError(f"not a valid branch name: {wanted!r}", where="run.branch",
                              fix='use letters, digits, "-", "_", "/" and {task}')
-    taken = set(checkout.git("for-each-ref", "--format=%(refname:lstrip=2)",
-                             "refs/heads/").splitlines())
+    # "\n" ends git's lines, nothing else: a branch name may hold U+2028 or U+0085
+    taken = set(filter(None, checkout.git("for-each-ref", "--format=%(refname:lstrip=2)",
+                                          "refs/heads/").split("\n")))
     if any(_above(branch, wanted) for branch in taken):
         wanted = wanted.replace("/", "-")
     for n in range(1, 1000):
@@ -141,7 +142,7 @@ def listed(checkout: Repository) -> dict[str, str | None]:
     """Run worktrees git knows of: {path: branch or None}."""
     found: dict[str, str | None] = {}
     path = None
-    for line in checkout.git("worktree", "list", "--porcelain").splitlines():
+    for line in checkout.git("worktree", "list", "--porcelain").split("\n"):  # paths: "\n" only
         if line.startswith("worktree "):
             path = line.removeprefix("worktree ")
             if f"/{WORKTREES}/" in path.replace(os.sep, "/"):

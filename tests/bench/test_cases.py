@@ -82,6 +82,15 @@ def test_a_commit_case_and_a_default_id(repo, tmp_path):
       "labels": [{"path": "none.py", "line": 1}]}, "does not apply"),
     ({"base": "no-such-ref", "diff": DIFF, "labels": [{"path": "a.py", "line": 1}]},
      "unknown commit"),
+    # a NUL reached `git cat-file` and crashed (exit 3); JSON's true and "2" are no integers
+    ({"diff": DIFF, "labels": [{"path": "greet.py\0x", "line": 1}]}, "NUL"),
+    ({"diff": DIFF, "labels": [{"path": "greet.py", "line": True}]}, "labels.0.line"),
+    ({"diff": DIFF, "labels": [{"path": "greet.py", "line": "2"}]}, "labels.0.line"),
+    # a commit that looks like an option: `git log --output=FILE` wrote FILE
+    ({"base": "--output=written", "diff": DIFF, "labels": [{"path": "a.py", "line": 1}]},
+     "unknown commit"),
+    ({"base": "HEAD", "head": "--output=written", "labels": [{"path": "a.py", "line": 1}]},
+     "unknown commit"),
 ])
 def test_a_bad_line_is_named_with_its_number(repo, tmp_path, line, message):
     path = write(tmp_path, {"diff": DIFF, "labels": [{"path": "greet.py", "line": 3}]}, line)
@@ -89,6 +98,7 @@ def test_a_bad_line_is_named_with_its_number(repo, tmp_path, line, message):
         load_cases(path, repo)
     assert f"{path}:2" in str(raised.value)
     assert raised.value.exit_code == 2
+    assert not (repo.root / "written").exists() and not (tmp_path / "written").exists()
 
 
 # greet.py has 3 lines in DIFF's head; each a label that can never be a hit there: git

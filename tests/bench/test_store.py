@@ -49,6 +49,22 @@ def test_a_damaged_store_names_its_file_and_how_to_start_over(tmp_path: Path):
     assert str(store.path) in str(raised.value) and "aside" in str(raised.value)
 
 
+@pytest.mark.parametrize("shape", ["folder", "folder above is a file"])
+def test_a_store_path_that_is_no_file_is_named_not_a_crash(tmp_path: Path, shape: str):
+    """A `bench.sqlite` that is a folder (SQLite's "unable to open database file", exit 3),
+    or a bench folder that is a file: exit 2, naming the path and how to start over."""
+    store = BenchStore(tmp_path, "b")
+    if shape == "folder":
+        store.path.mkdir(parents=True)
+    else:
+        store.folder.parent.mkdir(parents=True)
+        store.folder.write_text("not a folder")
+    with pytest.raises(UserInputError) as raised:
+        store.results()
+    assert raised.value.exit_code == 2 and raised.value.where == str(store.path)
+    assert "aside" in (raised.value.fix or "")
+
+
 @pytest.mark.parametrize("name", ["", "../up", "a/b", ".hidden", "x" * 65])
 def test_a_name_that_is_not_a_plain_name_is_refused(tmp_path: Path, name: str):
     with pytest.raises(UserInputError, match="--name"):

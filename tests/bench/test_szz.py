@@ -75,6 +75,31 @@ def test_a_fix_of_comments_and_blank_lines_traces_nothing(tmp_path: Path):
     assert mined.cases == [] and "removes or changes no code line" in mined.skipped[0]
 
 
+def test_a_fix_of_a_preprocessor_line_or_a_dereference_is_traced(tmp_path: Path):
+    """`#define` and `*p = 1;` are C code: a language-blind `#`/`*` prefix took them for
+    comments, and each fix for one that "only adds lines" (0 cases)."""
+    root = init_repo(tmp_path / "r", {"main.c": "int main(void){return 0;}\n"})
+    size = commit(root, {"main.c": "#define BUF_SIZE 10\nint main(void){return 0;}\n"},
+                  "add buffer size")
+    setter = commit(root, {"set.c": "void set(int *p) {\n    *p = 1;\n}\n"}, "add set")
+    commit(root, {"main.c": "#define BUF_SIZE 100\nint main(void){return 0;}\n"},
+           "fix: buffer too small")
+    commit(root, {"set.c": "void set(int *p) {\n    *p = 0;\n}\n"}, "fix: set writes zero")
+    mined = szz.mine(open_repository(root), szz.FixRule())
+    assert mined.skipped == []
+    assert {c.head: [(lb.path, lb.line) for lb in c.labels] for c in mined.cases} == {
+        size: [("main.c", 1)], setter: [("set.c", 2)]}
+
+
+def test_given_fixes_are_used_even_when_none_and_count_once(planted_repo):
+    repo, ids = planted_repo
+    none = szz.mine(repo, szz.FixRule(commits=()))
+    assert (none.fixes, none.cases) == (0, [])  # not the patterns' fixes
+    fix = ids["fix clamp"]
+    twice = szz.mine(repo, szz.FixRule(commits=(fix, fix[:10], fix)))
+    assert twice.fixes == 1 and [c.head for c in twice.cases] == [ids[CLAMP.subject]]
+
+
 def test_the_real_history_gives_its_real_cases(appdirs: Repository):
     mined = szz.mine(appdirs, szz.FixRule(commits=(APPNAME_FIX, BASESTRING_FIX)))
     cases = {c.head: c for c in mined.cases}

@@ -1,6 +1,7 @@
 """`reviewloop bench`'s inputs: what it would refuse is refused before anything runs, never
 silently taken (an empty cases file, history options beside --cases, a name only the real
-run checked, an empty --model, a --fixes file with a BOM)."""
+run checked, an empty --model, a --fixes file with a BOM or with no commit, a fix named twice,
+a pattern Python cannot compile)."""
 
 from __future__ import annotations
 
@@ -71,3 +72,34 @@ def test_a_fixes_file_with_a_bom_reads_its_first_commit(repo, tmp_path, capsys):
     code, out, err = run_cli(capsys, "bench", "--dry-run", "--json", "--fixes", str(path))
     assert code == 0, err
     assert json.loads(out)["fixes"] == 1
+
+
+@pytest.mark.parametrize("text", ["", "\n", "# curated list: none yet\n\n", "  # a\r\n"])
+def test_a_fixes_file_naming_no_commit_is_refused_not_the_patterns(repo, tmp_path, capsys,
+                                                                    text):
+    """An empty list of fixes mined the whole history by the message patterns: cases the
+    user did not choose, reviewed (and paid for) without a --dry-run."""
+    path = tmp_path / "fixes.txt"
+    path.write_text(text)
+    code, out, err = run_cli(capsys, "bench", "--dry-run", "--json", "--fixes", str(path))
+    assert code == 2 and out == ""
+    assert "the fixes file holds no commit" in err and str(path) in " ".join(err.split())
+
+
+def test_a_fix_named_twice_is_one_fix(repo, tmp_path, capsys):
+    fix = git(repo, "log", "-1", "--format=%H", "--grep=fix").strip()
+    path = tmp_path / "fixes.txt"
+    path.write_text(f"{fix}\n{fix[:12]}\n")
+    code, out, err = run_cli(capsys, "bench", "--dry-run", "--json", "--fixes", str(path),
+                             "--fix", fix, "--fix", "HEAD")
+    assert code == 0, err
+    said = json.loads(out)
+    assert said["fixes"] == 1 + (fix != git(repo, "rev-parse", "HEAD").strip())
+
+
+@pytest.mark.parametrize("pattern", ["x{99999999999}", "(" * 5000 + ")" * 5000, "("],
+                         ids=["overflow", "nested too deep", "unclosed"])
+def test_a_pattern_python_cannot_compile_is_a_usage_error(repo, capsys, pattern):
+    code, _, err = run_cli(capsys, "bench", "--dry-run", "--pattern", pattern)
+    assert code == 2 and "is not a regular expression" in err
+    assert "internal error" not in err

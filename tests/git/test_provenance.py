@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reviewloop.git.provenance import Origin, blame, read_at
 from reviewloop.git.repository import Repository, open_repository
 from tests.support.gitutil import git
@@ -44,3 +46,14 @@ def test_blame_names_the_commit_that_wrote_a_line_and_where_it_was(tmp_path: Pat
     assert blame(repo, "app.py", 2) == Origin(commit=base, path="app.py", line=1)
     assert blame(repo, "app.py", 4) is None  # the working tree's own line: no commit yet
     assert blame(repo, "missing.py", 1) is None
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\u0085"])
+def test_blame_names_a_file_whose_name_holds_a_break_git_does_not_quote(tmp_path: Path,
+                                                                        char: str) -> None:
+    """git leaves these as they are in its `filename` row; `str.splitlines` cut the row
+    there, and the line was said to come from a file named `a`."""
+    name = f"a{char}b.py"
+    root = init_repo(tmp_path / "r", {name: "x = 1\n"})
+    origin = blame(open_repository(root), name, 1, "HEAD")
+    assert origin == Origin(commit=git(root, "rev-parse", "HEAD").strip(), path=name, line=1)
