@@ -12,6 +12,11 @@ copies from them is what the model wrote — except a code span after a bare web
 runs into a backtick (cmark-gfm links such an address while it reads the line: the
 backtick becomes the address's), and a code span holding `|` (a table's cell ends there):
 such text is read both ways, and an `@` that is text in either gets the joiner.
+
+A commit message is plain text to GitHub (no Markdown, no character reference decoded), yet
+it links `@name` and every cross-reference — `#12`, `GH-12`, `owner/repo#12`, an issue's or
+pull request's address — and "fixes #12" in a commit on the default branch closes that
+issue. `commit_text` gives each of them the joiner, so nothing in a title is one.
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from collections.abc import Iterator, Sequence
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+from reviewloop.git.names import printable
 
 JOINER = "\u2060"  # a word joiner: shows nothing, and `@\u2060name` mentions no one
 # with and without GitHub's tables: where one is a table to one renderer and a paragraph to
@@ -41,6 +48,11 @@ _BARE_URL = re.compile(r"(?:(?<=[ \t])|^)(?:https?://|www\.)"
 # the text is read both ways
 _URL_TICKS = re.compile(r"(?<!<)(?:https?://|www\.)(?P<host>[A-Za-z0-9_.-]*)[^\s<]*")
 _MARKUP = re.compile(r"[`\[\]()!*_~\\]")
+# in a commit message: an `@` before a name (not after a letter or digit: `checkout@v4`, an
+# e-mail address), `#` or `GH-` before a number (alone, or after `owner/repo`), and the
+# number of an issue's, pull request's or discussion's address; the joiner goes after each
+_COMMIT_REFERENCE = re.compile(r"(?<![A-Za-z0-9])@(?=[A-Za-z0-9])|#(?=[0-9])|(?i:gh-)(?=[0-9])"
+                               r"|(?i:/(?:issues|pulls?|discussions)/)(?=[0-9])")
 _VARIANTS = 16
 _PROBE = 0xF0000  # the first of the private-use characters that stand for the candidates
 
@@ -60,6 +72,15 @@ def unmentioned(markdown: str) -> str:
         done = end
     out.append(text[done:])
     return "".join(out)
+
+
+def commit_text(text: str) -> str:
+    """`text` (a model's finding title) for a line of a commit message: one line, `printable`,
+    and each mention or cross-reference GitHub would make of it broken by a joiner — so no
+    one is pinged, no issue gets a timeline entry, and "fixes #3" closes nothing (module
+    docstring)."""
+    line = printable(" ".join(text.split()))
+    return _COMMIT_REFERENCE.sub(lambda found: found[0] + JOINER, line)
 
 
 def _candidates(text: str) -> Iterator[tuple[int, int]]:
