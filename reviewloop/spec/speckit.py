@@ -192,7 +192,10 @@ def _read_checkbox(state: _State, number: int, box: Checkbox) -> None:
 def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: int) -> _Draft:
     """Labels after the id: `[P]`, `[US1]`, `[P1]` (priority) and `[deps:T003, T004]`;
     labels that contradict are said (`deps_labels.contradiction`)."""
-    parallel, requirements, depends, exact = None, [], [], False
+    parallel: str | None = None  # the `[P]` marker as written
+    requirements: list[str] = []
+    depends: list[str] = []
+    exact = False
     lists: list[tuple[str, tuple[str, ...]]] = []
     while (label := _LABEL.match(rest)) is not None:
         value = label.group("label").strip()
