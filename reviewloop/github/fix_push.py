@@ -24,6 +24,7 @@ from reviewloop.git.names import code_span
 from reviewloop.git.repository import Repository
 from reviewloop.github import remote as remotes
 from reviewloop.github.markers import read_marker, with_marker
+from reviewloop.github.mentions import commit_text
 from reviewloop.github.render import _suggestion_block, safe
 from reviewloop.github.threads import Identity
 from reviewloop.landing.message import TRAILER
@@ -47,13 +48,16 @@ class FixFacts:
 
 
 def fix_message(facts: FixFacts) -> str:
-    """Subject, what was fixed and what was not, and the trailers that find it again."""
+    """Subject, what was fixed and what was not, and the trailers that find it again. The
+    titles are a model's words, taken from the PR's comments too: `commit_text`, so none
+    mentions anyone, references or closes an issue."""
     prints = {p for f in facts.targets for p in f.fingerprints}
     fixed = [e for e in facts.ledger.with_status(Status.FIXED) if e.fingerprints & prints]
     left = [e for e in facts.ledger.unresolved if e.fingerprints & prints]
     lines = [f"fix: reviewloop findings on #{facts.number}", ""]
-    lines += [f"- fixed {e.finding.short_id}: {e.finding.title}" for e in fixed]
-    lines += [f"- still open {e.finding.short_id}: {e.finding.title}" for e in left]
+    lines += [f"- fixed {e.finding.short_id}: {commit_text(e.finding.title)}" for e in fixed]
+    lines += [f"- still open {e.finding.short_id}: {commit_text(e.finding.title)}"
+              for e in left]
     stats = f"{facts.rounds} review round(s)"
     if facts.passed_tests is not None:
         stats += f", {facts.passed_tests} tests passing"

@@ -12,6 +12,11 @@ copies from them is what the model wrote — except a code span after a bare web
 runs into a backtick (cmark-gfm links such an address while it reads the line: the
 backtick becomes the address's), and a code span holding `|` (a table's cell ends there):
 such text is read both ways, and an `@` that is text in either gets the joiner.
+
+A commit message is plain text to GitHub (no Markdown, no character reference decoded), yet
+it links `@name` and every cross-reference — `#12`, `GH-12`, `owner/repo#12`, an issue's or
+pull request's address — and "fixes #12" in a commit on the default branch closes that
+issue. `commit_text` gives each of them the joiner, so nothing in a title is one.
 """
 
 from __future__ import annotations
@@ -19,9 +24,13 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
+
+from reviewloop.git.names import printable
 
 JOINER = "\u2060"  # a word joiner: shows nothing, and `@\u2060name` mentions no one
 # with and without GitHub's tables: where one is a table to one renderer and a paragraph to
@@ -41,6 +50,14 @@ _BARE_URL = re.compile(r"(?:(?<=[ \t])|^)(?:https?://|www\.)"
 # the text is read both ways
 _URL_TICKS = re.compile(r"(?<!<)(?:https?://|www\.)(?P<host>[A-Za-z0-9_.-]*)[^\s<]*")
 _MARKUP = re.compile(r"[`\[\]()!*_~\\]")
+# in a commit message: an `@` before a name (not after a letter or digit: `checkout@v4`, an
+# e-mail address), `#` or `GH-` before a number (alone, or after `owner/repo`), and the
+# number of an issue's, pull request's or discussion's address; the joiner goes after each
+_COMMIT_REFERENCE = re.compile(r"(?<![A-Za-z0-9])@(?=[A-Za-z0-9])|#(?=[0-9])|(?i:gh-)(?=[0-9])"
+                               r"|(?i:/(?:issues|pulls?|discussions)/)(?=[0-9])")
+# a link label as CommonMark reads one: up to 999 characters in brackets, no unescaped
+# bracket among them
+_LABEL = re.compile(r"(?<!\\)\[((?:[^\[\]\\]|\\.){1,999})\]", re.S)
 _VARIANTS = 16
 _PROBE = 0xF0000  # the first of the private-use characters that stand for the candidates
 
@@ -60,6 +77,15 @@ def unmentioned(markdown: str) -> str:
         done = end
     out.append(text[done:])
     return "".join(out)
+
+
+def commit_text(text: str) -> str:
+    """`text` (a model's finding title) for a line of a commit message: one line, `printable`,
+    and each mention or cross-reference GitHub would make of it broken by a joiner — so no
+    one is pinged, no issue gets a timeline entry, and "fixes #3" closes nothing (module
+    docstring)."""
+    line = printable(" ".join(text.split()))
+    return _COMMIT_REFERENCE.sub(lambda found: found[0] + JOINER, line)
 
 
 def _candidates(text: str) -> Iterator[tuple[int, int]]:
@@ -88,15 +114,66 @@ def _mentions(text: str, candidates: Sequence[tuple[int, int]]) -> list[tuple[in
     """The candidates the parser shows as text GitHub reads for mentions: each candidate's
     first character is replaced by a private-use character of its own (neither `@` nor
     `&` is anything else to Markdown but an e-mail autolink, which only turns text into a
-    link) and the parse tells where each one ends up."""
+    link) and the parse tells where each one ends up. A reference link's label is matched
+    to its definition as CommonMark does (`_labels`): every copy of a label gets the same
+    joiners, or none, so the link survives."""
     probed = list(text)
     for n, (start, _) in enumerate(candidates):
         probed[start] = chr(_PROBE + n)
     written = {chr(_PROBE + n) for n, (start, _) in enumerate(candidates) if text[start] == "@"}
-    shown = _shown_probes("".join(probed), written)
-    for variant in _url_variants("".join(probed)):  # markup in a bare address
-        shown |= _shown_probes(variant, written)
+    base = "".join(probed)
+    labels = _labels(text, candidates)
+    # each label holding a probe defined again, as the probes spell it, ahead of the text
+    # (after a blank line, which the text's first block starts after as at the start):
+    # otherwise the probes would part a reference from its definition
+    ahead = "".join(f"[{base[start:end]}]: x\n" for start, end, _ in labels) + "\n" * bool(labels)
+    shown = _shown_probes(ahead + base, written)
+    for variant in _url_variants(base):  # markup in a bare address
+        shown |= _shown_probes(ahead + variant, written)
+    if labels:
+        shown |= _same_labels(ahead + base, candidates, labels, shown)
     return [span for n, span in enumerate(candidates) if chr(_PROBE + n) in shown]
+
+
+def _labels(text: str, candidates: Sequence[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """(start, end, label) of each bracketed text holding a candidate whose label — trimmed,
+    its white space collapsed, case-folded (CommonMark's matching, markdown-it's own
+    function) — a link reference definition of `text` defines."""
+    if "]:" not in text:  # a definition's label is followed by a colon
+        return []
+    env: dict[str, Any] = {}
+    _PARSERS[1].parse(text, env)
+    defined = env.get("references", {})
+    starts = [start for start, _ in candidates]
+    return [(found.start(1), found.end(1), label) for found in _LABEL.finditer(text)
+            if (label := normalizeReference(found[1])) in defined
+            and any(found.start(1) <= start < found.end(1) for start in starts)]
+
+
+def _same_labels(probed: str, candidates: Sequence[tuple[int, int]],
+                 labels: Sequence[tuple[int, int, str]], shown: set[str]) -> set[str]:
+    """The probes in every copy of a label (its definition's, a reference's) one of whose
+    copies has a probe shown as text — but for copies in code or a link's address, which
+    stay as written."""
+    kept = _kept_probes(probed)
+    members: dict[str, set[str]] = {}
+    for start, end, label in labels:
+        members.setdefault(label, set()).update(
+            chr(_PROBE + n) for n, (at, _) in enumerate(candidates) if start <= at < end)
+    return {probe for group in members.values() if group & shown for probe in group - kept}
+
+
+def _kept_probes(probed: str) -> set[str]:
+    """The probes the parser reads in code or in a link's or image's address."""
+    kept: set[str] = set()
+    for token in (t for parser in _PARSERS for t in parser.parse(probed)):
+        if token.type in ("code_block", "fence"):
+            kept |= _probes(token.content)
+        for child in token.children or ():
+            if child.type == "code_inline":
+                kept |= _probes(child.content)
+            kept |= _probes(" ".join(str(child.attrs.get(key, "")) for key in ("href", "src")))
+    return kept
 
 
 def _url_variants(probed: str) -> Iterator[str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from reviewloop.spec import markdown as md
 from reviewloop.spec import order
-from reviewloop.spec.deps_labels import dependency_labels
+from reviewloop.spec.deps_labels import contradiction, dependency_labels
 from reviewloop.spec.model import Diagnostic, Task, TaskList
 
 CC_SDD = "cc-sdd"
@@ -217,6 +217,9 @@ def _add(reader: _Reader, line: md.Line, box: md.Checkbox, task_id: str, title: 
     clean, parallel = _clean_title(title)
     if not clean:
         reader.diagnose(line.number, f"task {task_id} has no title")
+    if labelled is not None and (problem := contradiction(
+            task_id, labelled.lists, "(P)" if parallel else None)):
+        reader.diagnose(line.number, problem)
     draft = _Draft(
         id=task_id, title=clean, status=box.status, optional=box.optional or starred,
         parallel=parallel, indent=box.indent, line=line.number,

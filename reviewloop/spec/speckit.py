@@ -18,10 +18,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from reviewloop.spec import order
-from reviewloop.spec.deps_labels import dependency_labels
+from reviewloop.spec.deps_labels import (
+    KEYWORD,
+    contradiction,
+    dependency_labels,
+    label_ids,
+    unread_problem,
+)
 from reviewloop.spec.markdown import (
     Checkbox,
     Line,
@@ -33,12 +38,14 @@ from reviewloop.spec.markdown import (
 )
 from reviewloop.spec.model import Diagnostic, Task, TaskList
 from reviewloop.spec.order import ancestors_of
+from reviewloop.spec.speckit_edges import IDS as _IDS
+from reviewloop.spec.speckit_edges import TASK_ID as _T
+from reviewloop.spec.speckit_edges import dependency_edges
 
-_T = r"T\d+[a-z]?"  # T012, T012a
 _TASK_ID = re.compile(rf"^[*_`]*\[?(?P<id>{_T})\b\]?[*_`]*[:.]?[*_`]*(?:\s+|$)")
 _LABEL = re.compile(r"^\[(?P<label>[^\]\[]{1,60})\]\s*")
 _PRIORITY = re.compile(r"^P\d$")  # [P1]: the story's priority, not a requirement
-_DEPS_LABEL = re.compile(r"^(?:deps?|depends(?:\s+on)?|after)\s*:\s*(?P<ids>.*)$", re.I)
+_DEPS_LABEL = re.compile(rf"^{KEYWORD}\s*:\s*(?P<ids>.*)$", re.I)
 _LONGEST_PROSE = 2000
 _STORY = re.compile(r"^[A-Za-z]{1,5}-?\d+(?:\.\d+)?$")
 # A phase heading as Spec Kit's tasks template and its users write one: `Phase 1: Setup`,
@@ -53,24 +60,13 @@ _NOT_TASKS = re.compile(
 _DEPENDENCY_SECTION = re.compile(r"dependenc", re.IGNORECASE)
 _OPTIONAL = re.compile(r"\boptional\b", re.IGNORECASE)
 _OPTIONAL_TITLE = re.compile(r"[(\[]\s*optional\s*[)\]]\s*", re.IGNORECASE)
-_IDS = rf"{_T}(?:\s*(?:,|/|&|\band\b|\bor\b)\s*{_T})*"
 _PROSE_DEP = re.compile(
     r"\b(?:depends\s+on|dependent\s+on|after|requires|blocked\s+by|needs|waits\s+for)"
     rf"\s*:?\s+(?P<ids>{_IDS})", re.IGNORECASE)
 _ID = re.compile(rf"\b{_T}\b")
-_WHOLE_ID = re.compile(_T)
-_LINE_FORWARD = re.compile(
-    rf"(?P<task>\b{_T})\b(?:\s*\([^)]*\))?\s+(?:also\s+)?(?:depends\s+on|requires|needs|"
-    r"must\s+follow|runs\s+after|comes\s+after|after|is\s+blocked\s+by|blocked\s+by)"
-    rf"\s+(?P<ids>{_IDS})", re.IGNORECASE)
-_LINE_BACKWARD = re.compile(
-    rf"(?P<ids>\b{_T}(?:\s*\([^)]*\))?(?:\s*(?:,|/|&|\band\b)\s*{_T}(?:\s*\([^)]*\))?)*)\s+"
-    r"(?:blocks|unblocks|must\s+precede|precedes|comes\s+before|before)\s+(?P<rest>[^.;]*)",
-    re.IGNORECASE)
-_ARROW_CHAIN = re.compile(rf"\b{_T}(?:\s*(?:→|->|⟶|=>)\s*{_T})+")
+_LABEL_ID = re.compile(_T, re.IGNORECASE)  # in a dependency label `t001` is `T001`
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)")
 _BULLET_TASK = re.compile(rf"^\s*[-*+]\s+[*_`]*(?P<id>{_T})\b(?![-–—/])")
-_ARROW = re.compile(r"\s*(?:→|->|⟶|=>)\s*")
 
 
 @dataclass
@@ -194,15 +190,25 @@ def _read_checkbox(state: _State, number: int, box: Checkbox) -> None:
 
 
 def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: int) -> _Draft:
-    """Labels after the id: `[P]`, `[US1]`, `[P1]` (priority) and `[deps:T003, T004]`."""
-    parallel, requirements, depends, exact = False, [], [], False
+    """Labels after the id: `[P]`, `[US1]`, `[P1]` (priority) and `[deps:T003, T004]`;
+    labels that contradict are said (`deps_labels.contradiction`)."""
+    parallel: str | None = None  # the `[P]` marker as written
+    requirements: list[str] = []
+    depends: list[str] = []
+    exact = False
+    lists: list[tuple[str, tuple[str, ...]]] = []
     while (label := _LABEL.match(rest)) is not None:
         value = label.group("label").strip()
         deps = _DEPS_LABEL.match(value)
+        ids = label_ids(deps.group("ids"), _LABEL_ID, _canonical) if deps else None
         if value.upper() == "P":
-            parallel = True
-        elif deps is not None:
-            depends.extend(_ID.findall(deps.group("ids")))
+            parallel = f"[{value}]"
+        elif deps is not None and ids is None:
+            state.warn(number, unread_problem(task_id, f"[{value}]"))
+            break  # the title's text, as a label at the end that names no ids
+        elif ids is not None:
+            lists.append((f"[{value}]", tuple(ids)))
+            depends.extend(i for i in ids if i not in depends)
             exact = True
         elif _PRIORITY.match(value):
             pass
@@ -211,7 +217,7 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
         else:
             break
         rest = rest[label.end():]
-    labelled = dependency_labels(_COMMENT.sub(" ", rest).rstrip(), _WHOLE_ID)
+    labelled = dependency_labels(_COMMENT.sub(" ", rest).rstrip(), _LABEL_ID, _canonical)
     if labelled is not None and (problem := labelled.problem(task_id)):
         state.warn(number, problem)  # read as the file's order, as with no label
     elif labelled is not None:  # `- [ ] T004 Build the API [deps: T001]`: as a leading one
@@ -219,13 +225,16 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
         depends.extend(t for t in labelled.ids if t not in depends and t != task_id)
         if task_id in labelled.ids:  # itself: no cycle that drops the task
             state.warn(number, f"task {task_id}'s label names task {task_id} itself: ignored")
+        lists.extend(labelled.lists)
         exact = True
+    if problem := contradiction(task_id, lists, parallel):
+        state.warn(number, problem)
     optional = box.optional or bool(_OPTIONAL_TITLE.search(rest)) or any(
         _OPTIONAL.search(h.title) for h in state.headings)
     title = " ".join(_COMMENT.sub(" ", _OPTIONAL_TITLE.sub("", rest)).split())
     return _Draft(
         id=task_id, title=title, status=box.status, line=number, indent=box.indent,
-        optional=optional, parallel=parallel, requirements=requirements,
+        optional=optional, parallel=parallel is not None, requirements=requirements,
         phase=state.phase.title if state.phase else None,
         phase_index=state.phase_count if state.phase else None,
         group=state.headings[-1].title if state.headings else None,
@@ -233,20 +242,15 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
     )
 
 
+def _canonical(task_id: str) -> str:
+    """A task id as Spec Kit writes it: `T012a` for `t012A`."""
+    return task_id[0].upper() + task_id[1:].lower()
+
+
 def _read_dependency_line(state: _State, number: int, line: str) -> None:
     if len(line) > _LONGEST_PROSE:
         return  # a dependency sentence is short; this keeps the regexes linear in practice
-    for match in _LINE_FORWARD.finditer(line):
-        for dep in _ID.findall(match.group("ids")):
-            state.section_edges.append((match.group("task"), dep, number))
-    for match in _LINE_BACKWARD.finditer(line):
-        for dep in _ID.findall(match.group("ids")):
-            for task in _ID.findall(match.group("rest")):
-                state.section_edges.append((task, dep, number))
-    for match in _ARROW_CHAIN.finditer(line):
-        chain = _ARROW.split(match.group(0))
-        for before, after in pairwise(chain):
-            state.section_edges.append((after, before, number))
+    state.section_edges.extend((task, dep, number) for task, dep in dependency_edges(line))
 
 
 def _finish(state: _State) -> TaskList:

@@ -119,3 +119,36 @@ def test_a_suggestion_is_applied_as_written() -> None:
                       replacement="@property\ndef x(): ...\n")
     body = comment_body(finding, KEY, suggest=True)
     assert "```suggestion\n@property\ndef x(): ...\n```" in body
+
+
+# reference-style links whose labels hold an `@` (or a reference to one): their
+# definitions, full, collapsed and shortcut references (case and white space vary, as
+# CommonMark's matching allows), and copies of a label in code and in plain text
+DEFINITIONS = ["[@x]: https://d.example/x", "[&#64;y]: https://d.example/y",
+               "> [@q]: https://d.example/q", "[a @z]: https://d.example/z",
+               "[@x]: https://d.example/again"]
+USES = ["[text][@x]", "[@x][]", "[@x]", "[@X]", "[t][@Y]", "[&#64;y]", "[t][&#64;y]",
+        "[q][@q]", "[@q]", "[a\n@z]", "[A  @Z][]", "`[@x]`", "\n```\n[@x]\n```\n", "[@none]",
+        "@x", "[@x](https://i.example/@x)", "\\[@x]"]
+LABELLED = st.tuples(st.lists(st.sampled_from(USES), min_size=1, max_size=4),
+                     st.lists(st.sampled_from(DEFINITIONS), min_size=1, max_size=3))
+LINK = re.compile(r'<a href="https://[di]\.example/[^"]*"')
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(pieces=LABELLED, joins=st.lists(st.sampled_from(["\n\n", " ", "\n"]), min_size=4,
+                                       max_size=4))
+def test_a_reference_link_labelled_with_a_name_keeps_its_link_and_mentions_no_one(
+        pieces: tuple[list[str], list[str]], joins: list[str]) -> None:
+    """Before: the joiner went into a reference's label (`[text][@⁠x]`, a shortcut `[@⁠x]`)
+    and not into its definition's (`[@x]: …`): the labels no longer matched and the link
+    was lost. Now every copy of a label gets the same joiners, or none."""
+    uses, definitions = pieces
+    markdown = "".join(p + j for p, j in zip(uses, joins, strict=False)) + "\n\n" + \
+        "\n".join(definitions)
+    quiet = unmentioned(markdown)
+    shown = _gfm(quiet)
+    assert not MENTION.search(outside_code(shown)), (markdown, shown)
+    assert quiet.replace(JOINER, "") == markdown
+    assert LINK.findall(shown) == LINK.findall(_gfm(markdown)), (markdown, quiet)
+    assert _exact(shown) == _exact(_gfm(markdown)), (markdown, shown)

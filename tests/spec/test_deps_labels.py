@@ -39,8 +39,9 @@ def _id_line(fmt: str, task_id: str, title: str) -> str:
 
 
 @st.composite
-def labels(draw: st.DrawFn, ids: tuple[str, ...]) -> tuple[str, list[str]]:
-    """One or more labels naming some of `ids`: their text and the ids, in order."""
+def labels(draw: st.DrawFn, ids: tuple[str, ...]) -> tuple[str, list[str], bool]:
+    """One or more labels naming some of `ids`: their text, the ids, in order, and whether
+    two of them name different lists (a contradiction, said)."""
     groups = draw(st.lists(st.lists(st.sampled_from(ids), min_size=1, max_size=3),
                            min_size=1, max_size=2))
     texts = []
@@ -52,7 +53,12 @@ def labels(draw: st.DrawFn, ids: tuple[str, ...]) -> tuple[str, list[str]]:
         texts.append(f"[{pad}{keyword}{draw(st.sampled_from(('', ' ')))}:{pad or ' '}"
                      f"{names}{pad}]")
     named = list(dict.fromkeys(i for group in groups for i in group))
-    return " ".join(texts), named
+    return " ".join(texts), named, len({frozenset(group) for group in groups}) > 1
+
+
+def d_line(fmt: str) -> int:
+    """The line of `_parsed`'s last task."""
+    return 8 if fmt in ("speckit", "docspec") else 6
 
 
 def _parsed(fmt: str, last: str) -> TaskList:
@@ -67,11 +73,13 @@ def _parsed(fmt: str, last: str) -> TaskList:
 @given(data=st.data(), fmt=st.sampled_from(tuple(FORMATS)))
 def test_a_deps_label_names_the_tasks_dependencies(data: st.DataObject, fmt: str) -> None:
     ids = FORMATS[fmt][0]
-    label, named = data.draw(labels(ids))
+    label, named, differ = data.draw(labels(ids))
     tasks = _parsed(fmt, f"{TITLE} {label}")
     last = tasks.tasks[-1]
     assert last.title == TITLE and set(last.depends_on) == set(named), (label, last)
-    assert tasks.diagnostics == ()
+    # two labels naming different lists: read as one, and said (`deps_labels.contradiction`)
+    assert [(d.line, "dependency lists that differ" in d.message)
+            for d in tasks.diagnostics] == ([(d_line(fmt), True)] if differ else [])
     # plan's wave: the task waits until every task it names is merged
     assert last.id not in {t.id for t in eligible_wave(tasks.tasks).tasks}
     assert last.id in {t.id for t in eligible_wave(tasks.tasks, merged=named).tasks}

@@ -26,7 +26,7 @@ from reviewloop.checks.secrets.values import (
     looks_fake,
     looks_placeholder,
 )
-from reviewloop.checks.secrets.yaml_entries import BLOCK_HEADER, flow_values
+from reviewloop.checks.secrets.yaml_entries import BLOCK_HEADER, flow_values, inside_flow
 from reviewloop.checks.secrets.yaml_nodes import Literal, is_reference, literals
 
 Candidate = tuple[int, int, str, str, float]  # start, end, rule, description, confidence
@@ -36,19 +36,19 @@ _ASSIGN = re.compile(
     r"""(?:[ \t]+(?:string|String|str|&str|\[\]byte|bytes|char\*?|const|final))?"""  # Go, C
     r"""\\?["'\]]{0,3}[ \t]*(?::[ \t]*[A-Za-z_][\w\[\], |.]*?[ \t]*)?"""  # py annotation
     r"""(?P<op>:{1,3}=|\?\?=|[.+?]=|=>|<-(?!-)|(?<![=!<>])=(?!=)"""  # `<-`: R's
-    rf"""|:(?![:=])[ \t]*(?:{BLOCK_HEADER}[ \t]*\r?\n)?"""
+    rf"""|:(?![:=])[ \t]*(?:{BLOCK_HEADER}[ \t]*\r?\n|(?:[ \t]\#[^\n]*)?\r?\n(?=[ \t]+["']))?"""
     r"""|,|\(|[ \t]+(?=\\?["'`]))[ \t]*"""
     r"""(?:\\?(?P<q>["'`])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.){1,300}?)\\?(?P=q)"""
     r"""|(?P<bare>[^\s"'`,;#(){}\[\]<>\\]{1,300})(?=[\s,;#<)\\]|$))""", re.MULTILINE)
-# A whole line of data: YAML (`password: v`, or the value alone on the next line; a quoted
-# key's in YAML's kinds), dotenv, INI, .properties, a shell `export`. Their parsers read an
-# unquoted value to the end of the line: `#` starts a comment only after a blank, and
-# `( ) [ ] { } > \\ "` inside are the value's, where `_ASSIGN`'s value (code's delimiters)
-# stops or fails. `:=` (a Makefile's, Go's) is one operator: read as `:`, its `=` began the
-# value (`=changeme`, no stand-in).
+# A whole line of data: YAML (`password: v`, or the value alone on the next line, after a
+# comment or not; a quoted key's in YAML's kinds), dotenv, INI, .properties, a shell
+# `export`. Their parsers read an unquoted value to the end of the line: `#` starts a
+# comment only after a blank, and `( ) [ ] { } > \\ "` inside are the value's, where
+# `_ASSIGN`'s value (code's delimiters) stops or fails. `:=` (a Makefile's, Go's) is one
+# operator: read as `:`, its `=` began the value (`=changeme`, no stand-in).
 _DATA_LINE = re.compile(
     r"""[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(?P<k>["']?)(?P<name>[A-Za-z_][\w.-]{0,80})(?P=k)"""
-    rf"""[ \t]*(?P<op>:?=|:(?!=)(?:[ \t]*(?:{BLOCK_HEADER}[ \t]*)?\r?\n[ \t]+)?)"""
+    rf"""[ \t]*(?P<op>:?=|:(?!=)(?:[ \t]*(?:{BLOCK_HEADER}[ \t]*|[ \t]\#[^\n]*)?\r?\n[ \t]+)?)"""
     r"""[ \t]*"""
     r"""(?P<bare>[^\s"'`#\[{(|>&*!%@,-][^\s]{0,299})[ \t]*(?:[ \t]#[^\n]*)?\r?$""",
     re.MULTILINE)
@@ -56,6 +56,10 @@ _DATA_START = re.compile(r"""[^\s"'`#\[{(|>&*!%@,-]""")  # `_DATA_LINE`'s value'
 # code on such a line, not data: a call or a subscript (`os.environ["DB_PASSWORD"]`,
 # `Optional[str]`), a statement or an object's entry (`getPassword();`, `pw: user.pw,`)
 _CODE_VALUE = re.compile(r"[\w$.\]][(\[].*[)\]]|[;,(]$")
+# in YAML a plain scalar is a string whatever it holds (`hunter2#x(y)`: a comment starts
+# only after a blank): code there only as a whole call or subscript (`getPassword()`,
+# `env[DB_PASSWORD]`) or a statement's end
+_YAML_CODE_VALUE = re.compile(r"[A-Za-z_$][\w$.]*(?:\(.*\)|\[.*\])|.*[;,(]")
 _XML = re.compile(r"(?i)<(?P<name>[\w:.-]{0,40}(?:password|secret|token|apikey|api_key)"
                   r"[\w:.-]{0,20})>\s*(?P<value>[^<\s]{6,300})\s*</")
 # `-` first, the look-behind after it (the same matches as `(?<![\w-])--?`): the regex engine
@@ -140,17 +144,21 @@ def _data_lines(text: str, *, prefilter: bool, config: bool,
     """Unquoted values of whole lines of data, read as the formats' parsers read them; in a
     configuration format's file (`config`) a lower-case word after ` = ` is one too."""
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
+    yaml = Reference.YAML_NODE in references
     for line_start, line_end in lines:
         following = text.find("\n", line_end + 1)  # a YAML value on the next line
         stop = len(text) if following < 0 else following
         match = _DATA_LINE.match(text, line_start, stop)
+        if match is not None and yaml and inside_flow(text, line_start):
+            continue  # a flow collection's entries: `yaml_entries` reads them
         # a quoted key is YAML's (`"password": v`), read in YAML's kinds only
         if match is None or (match.group("k") and (Reference.YAML_NODE not in references
                                                    or not match.group("op").startswith(":"))):
             continue
         value = match.group("bare")
         # `a=b` is data here, where `f(key_size=2048` is code
-        if _CODE_VALUE.search(value) is None and _CODE_REF.match(value) is None \
+        if not _code_value(value, yaml=yaml) \
+                and _CODE_REF.match(value) is None \
                 and _secret_value(match.group("name"), value, bare=False, config=config,
                                   plain=_data_value(text, line_start, line_end, match,
                                                     config=config), references=references):
@@ -177,7 +185,7 @@ def _yaml_values(text: str, tagged: set[int], *, prefilter: bool, config: bool,
 def _yaml_value(text: str, literal: Literal, *, config: bool,
                 references: frozenset[Reference]) -> Iterator[Candidate]:
     value = text[literal.start:literal.end]
-    if literal.quoted or (_DATA_START.match(value) and not _CODE_VALUE.search(value)
+    if literal.quoted or (_DATA_START.match(value) and not _code_value(value, yaml=True)
                           and not _CODE_REF.match(value)):
         found = _secret_value(literal.name, value, bare=False, plain=True, config=config,
                               references=references)
@@ -186,6 +194,12 @@ def _yaml_value(text: str, literal: Literal, *, config: bool,
     if found:
         yield (literal.start, literal.end, generic_rule(literal.name),
                "Hard-coded credential in an assignment", 0.7)
+
+
+def _code_value(value: str, *, yaml: bool) -> bool:
+    """Whether a data line's value is code: a call or a subscript in it, or in YAML's kinds
+    (`yaml`) the whole value one (`_YAML_CODE_VALUE`)."""
+    return (_YAML_CODE_VALUE.fullmatch(value) if yaml else _CODE_VALUE.search(value)) is not None
 
 
 def _yaml_properties(match: re.Match[str], group: str, tagged: set[int]) -> bool:
