@@ -158,7 +158,8 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([sys.executable, "-P", "-c", _RECORD, modules, "review", "--fail-on",
                         "never", "--base", "main", "--head", "feature"], cwd=root,
                        env=users_env(), check=True, capture_output=True)
-        subprocess.run([sys.executable, "-P", "-c", _IMPORTS, modules, "dependents"],
+        subprocess.run([sys.executable, "-P", "-c", _IMPORTS, modules, "dependents",
+                        OTHERS],
                        cwd=root, env=users_env(), check=True, capture_output=True)
         count = len(Path(modules).read_text().split())
         callgrind = Path(tmp) / "callgrind" if args.callgrind else None
