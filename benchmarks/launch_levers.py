@@ -17,7 +17,8 @@ ceiling on the 1,512-finding change of `benchmarks/wide_changes.py`:
    (its own and its children's), the two kinds alternating.
 
 Medians (and the best) of the CPU seconds are printed. `--callgrind` counts instructions
-instead, once a case (valgrind's callgrind, `PYTHONHASHSEED=0`, every process of the case).
+instead, once a case (valgrind's callgrind, `PYTHONHASHSEED=0`, every process of the case;
+a forked copy less the count it inherited from its parent, which callgrind carries over).
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ if mode == 'with':
         if others.search(name):
             importlib.import_module(name)
 """
-# bandit on the files (argv: modules file, mode, files...), spawned or forked
+# bandit on the files (argv: modules file, mode, files...), spawned or forked ("fork only":
+# the copy ends at once, what callgrind counts in it is what it inherited)
 _BANDIT = _TREE + r"""
 import importlib, os, subprocess
 path, mode, files = sys.argv[1], sys.argv[2], sys.argv[3:]
@@ -93,6 +95,8 @@ else:
     read, write = os.pipe()
     env = project_env()
     if (pid := os.fork()) == 0:
+        if mode == 'fork only':
+            os._exit(0)
         os.dup2(write, 1)
         os.environ.clear()
         os.environ.update(env)
@@ -113,7 +117,9 @@ print(len(out))
 
 
 def run(code: str, *args: str, cwd: Path, callgrind: Path | None) -> float:
-    """CPU seconds (or with `callgrind`, instructions) of one child and its children."""
+    """CPU seconds (or with `callgrind`, instructions) of one child and its children. A
+    forked process's callgrind count starts from its parent's at the fork, so a mode that
+    forks is counted less what a copy that ends at once is counted (`fork only`)."""
     argv = [sys.executable, "-P", "-c", code, *args]
     env = users_env()
     if callgrind is not None:
@@ -127,9 +133,15 @@ def run(code: str, *args: str, cwd: Path, callgrind: Path | None) -> float:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if callgrind is None:
         return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return float(sum(int(line.split()[1]) for out in callgrind.iterdir()
-                     for line in out.read_text(errors="replace").splitlines()
-                     if line.startswith("summary:")))
+    counts = [int(line.split()[1]) for out in callgrind.iterdir()
+              for line in out.read_text(errors="replace").splitlines()
+              if line.startswith("summary:")]
+    if args[1:2] == ("fork only",):
+        return float(min(counts))  # the copy's: what it inherited
+    if args[1:2] == ("forked",):
+        return sum(counts) - run(code, args[0], "fork only", *args[2:], cwd=cwd,
+                                 callgrind=callgrind)
+    return float(sum(counts))
 
 
 def compare(label: str, sides: dict[str, list[str]], repeats: int, cwd: Path,
