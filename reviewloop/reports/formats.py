@@ -96,9 +96,8 @@ def _guarded(plugin: plugins.Boundary[OutputFormat]) -> OutputFormat:
     chosen = plugin.value
 
     def render(summary: RunSummary, ctx: RenderContext) -> str | bytes:
-        return cast("str | bytes", plugin.call(  # mypy joins str | bytes to a Sequence
-            lambda f: f.render(summary, ctx), _text,
-            after="; the review's verdict is shown above, on standard error"))
+        # mypy joins str | bytes to a Sequence
+        return cast("str | bytes", plugin.call(lambda f: f.render(summary, ctx), _text))
     return OutputFormat(chosen.name, chosen.description, chosen.extension, render)
 
 
