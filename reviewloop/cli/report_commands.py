@@ -14,14 +14,11 @@ from reviewloop.cli.options import LazyChoice, format_flag
 if TYPE_CHECKING:
     from reviewloop.cli.app import Context
 
-HTML = "html"  # report's own: the page needs the run's trace and diffs, not only its summary
-
-
 def report_formats() -> list[str]:
     """Every format `review --format` takes (the registry, plugins' too), then html."""
-    from reviewloop.reports.formats import formats
+    from reviewloop.reports.formats import REPORT_PAGE, formats
 
-    return [*(name for name in formats() if name != HTML), HTML]
+    return [*(name for name in formats() if name != REPORT_PAGE), REPORT_PAGE]
 
 
 @click.command("report")

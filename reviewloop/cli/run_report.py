@@ -10,11 +10,11 @@ from pathlib import Path
 from reviewloop.app.preflight import in_repository
 from reviewloop.cli import ui
 from reviewloop.cli.panel import to_rich
-from reviewloop.cli.report_commands import HTML
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode, PluginError, ReviewloopError, UserInputError
 from reviewloop.policy.governance import load_policy
 from reviewloop.reports import formats
+from reviewloop.reports.formats import REPORT_PAGE as HTML
 from reviewloop.reports.formats import RenderContext
 from reviewloop.reports.html_run import RunPage, run_html
 from reviewloop.reports.report import RunSummary

@@ -31,6 +31,10 @@ class RenderContext:
 
 Renderer = Callable[[RunSummary, RenderContext], "str | bytes | None"]
 
+# `reviewloop report`'s one format beyond the registry: the page needs the run's trace and
+# diffs, not only its summary (`reports.html_run`)
+REPORT_PAGE = "html"
+
 
 @dataclass(frozen=True)
 class OutputFormat:
