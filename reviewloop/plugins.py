@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, EntryPoints, entry_points
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from reviewloop.errors import PluginError
 from reviewloop.memo import shared_cache
@@ -24,6 +24,7 @@ IMPLEMENTERS = "reviewloop.implementers"
 GROUPS = (ANALYZERS, FORMATS, LAND_MODES, IMPLEMENTERS)
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 class Declared(Protocol):
@@ -84,9 +85,21 @@ def forget() -> None:
 def objects(group: str, kind: type[T] | Callable[[object], bool], what: str
             ) -> dict[str, tuple[T, str]]:
     """`{name: (object, distribution)}` of `group`, each checked to be `kind` (a class, or a
-    predicate for a Protocol); `what` names the kind in the error."""
+    predicate for a Protocol); `what` names the kind in the error. Two plugins of one name
+    (or of names that differ only by case) stop the command naming both packages: one
+    would silently replace the other."""
     checked: dict[str, tuple[T, str]] = {}
+    seen: dict[str, Plugin] = {}
     for plugin in load(group):
+        other = seen.setdefault(same(plugin.name), plugin)
+        if other is not plugin:
+            raise PluginError(
+                f'the plugins "{other.name}" of {other.distribution} and "{plugin.name}" of '
+                f"{plugin.distribution} ({group}) have one name",
+                where=f"entry points {other.name} in {other.distribution}, {plugin.name} in "
+                      f"{plugin.distribution}",
+                fix=f"pip uninstall {plugin.distribution} (or {other.distribution}), or ask "
+                    "their authors to rename one")
         ok = isinstance(plugin.value, kind) if isinstance(kind, type) else kind(plugin.value)
         if not ok:
             raise PluginError(
@@ -117,9 +130,67 @@ def extend(builtins: dict[str, T], group: str, kind: type[T] | Callable[[object]
     """The built-ins, then the plugins of `group`; a plugin may add a name, never take one a
     built-in has (which would change what a user's configuration means without a word)."""
     added = objects(group, kind, what)
+    taken = {same(name): name for name in builtins}
     for name, (_, dist) in added.items():
-        if name in builtins:
+        if same(name) in taken:
             raise PluginError(f'the plugin "{name}" ({group}) of {dist} has the name of a '
-                              f"built-in {what}", where=f"entry point {name} in {dist}",
+                              f'built-in {what} ("{taken[same(name)]}")',
+                              where=f"entry point {name} in {dist}",
                               fix=f"pip uninstall {dist}, or ask its authors to rename it")
     return {**builtins, **{name: value for name, (value, _) in added.items()}}
+
+
+def same(name: str) -> str:
+    """The name two plugins must not share: `JSON` beside `json` is one name to a user."""
+    return name.casefold()
+
+
+@dataclass(frozen=True)
+class Wrong:
+    """What a plugin's call gave that its group does not take, said in its error."""
+
+    why: str
+
+
+@dataclass(frozen=True)
+class Boundary(Generic[T]):
+    """Where reviewloop calls one plugin's code (a format's render, a land mode's `land`, an
+    implementer's `implement`): whatever that code raises — sys.exit() and GeneratorExit
+    too, anything but Ctrl-C — or gives that its group does not take is its package's
+    error, exit 2, naming the plugin, the package and `pip uninstall`: never a reviewloop
+    bug report (exit 3), never reviewloop's own exit code."""
+
+    value: T  # the plugin's object
+    name: str
+    distribution: str
+    what: str  # "output format", "land mode", "implementer"
+
+    def call(self, run: Callable[[T], object], take: Callable[[object], R | Wrong],
+             after: str = "") -> R:
+        """`take(run(plugin))` inside the boundary; `take` checks (and copies to a plain
+        type) what the plugin gave. `after` ends the fix (what stays, what to do next)."""
+        try:
+            got = take(run(self.value))
+        except KeyboardInterrupt:  # Ctrl-C (SIGTERM, SIGHUP) while it runs: ours, not its
+            raise
+        except BaseException as exc:  # the plugin's code: anything
+            raise self.error(f"failed: {raised(exc)}", after) from exc
+        if isinstance(got, Wrong):
+            raise self.error(got.why, after)
+        return got
+
+    def error(self, why: str, after: str = "") -> PluginError:
+        return PluginError(f'the {self.what} "{self.name}" of {self.distribution} {why}',
+                           where=f"entry point {self.name} in {self.distribution}",
+                           fix=f"pip uninstall {self.distribution}, or upgrade it to a version "
+                               f"made for this reviewloop{after}")
+
+
+def guarded(builtins: dict[str, T], group: str, kind: type[T] | Callable[[object], bool],
+            what: str, wrap: Callable[[Boundary[T]], T]) -> dict[str, T]:
+    """`extend`, each plugin's object behind its `Boundary` (`wrap` makes the object of the
+    registry's own kind that calls the plugin through it)."""
+    extend(builtins, group, kind, what)  # the names checked
+    short = what.partition(" (")[0]  # "land mode (an object with …)": "land mode"
+    return {**builtins, **{name: wrap(Boundary(value, name, dist, short))
+                           for name, (value, dist) in objects(group, kind, what).items()}}

@@ -126,7 +126,7 @@ def check_store(settings: Settings, root: Path, *, existing_runs: bool = False) 
         connect(url).close()  # UserInputError naming the URL's problem
         return
     state = state_folder(root)  # a file there is named, exit 2
-    if existing_runs and not (state / REGISTRY_FILE).is_file():
+    if existing_runs and not (state / REGISTRY_FILE).exists():
         raise UserInputError("no runs in this repository yet", where=str(root),
                              fix="start one with `reviewloop run TASK|next|all`")
     target = state if state.is_dir() else root
@@ -147,4 +147,6 @@ def check_store(settings: Settings, root: Path, *, existing_runs: bool = False) 
 
 def has_runs(root: Path) -> bool:
     """Whether the SQLite registry exists (reading it would otherwise create it)."""
-    return (state_folder(root) / REGISTRY_FILE).is_file()  # exit 2 for a file there
+    # exit 2 for a file in place of the folder; a folder in place of the registry is named
+    # damaged by the registry, never "no runs yet"
+    return (state_folder(root) / REGISTRY_FILE).exists()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from reviewloop.app.preflight import has_runs, in_repository
 from reviewloop.config import Settings
-from reviewloop.errors import UserInputError
+from reviewloop.errors import PluginError, UserInputError
 from reviewloop.git import carry
 from reviewloop.git import worktrees as worktree
 from reviewloop.landing.modes import modes
@@ -141,12 +141,16 @@ def ours(root: Path, path: Path) -> bool:
 
 def kept_branch(record: RunRecord) -> str | None:
     """The branch a committed run left for you, as its land mode says: `runs` shows it and
-    `clean` never deletes it. A mode no installed package knows any more keeps its branch."""
+    `clean` never deletes it. A mode no installed package knows any more keeps its branch,
+    and so does a plugin's mode whose `kept_branch` fails: `runs` still lists every run."""
     tree = run_tree(record)
     if tree is None or record.status != "committed":
         return None
     mode = modes().get(str(record.options.get("land", "merge")))
-    return tree.branch if mode is None else mode.kept_branch(tree)
+    try:
+        return tree.branch if mode is None else mode.kept_branch(tree)
+    except PluginError:
+        return tree.branch
 
 
 def relative(root: Path, path: str) -> str:

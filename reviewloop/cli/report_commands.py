@@ -9,19 +9,24 @@ from typing import TYPE_CHECKING
 
 import click
 
-from reviewloop.cli.options import format_flag
+from reviewloop.cli.options import LazyChoice, format_flag
 
 if TYPE_CHECKING:
     from reviewloop.cli.app import Context
 
-REPORT_FORMATS = ("text", "json", "markdown", "html")
+def report_formats() -> list[str]:
+    """Every format `review --format` takes (the registry, plugins' too), then html."""
+    from reviewloop.reports.formats import REPORT_PAGE, formats
+
+    return [*(name for name in formats() if name != REPORT_PAGE), REPORT_PAGE]
 
 
 @click.command("report")
 @click.argument("run_id", required=False, metavar="[RUN]")
-@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default="text",
-              show_default=True, help="html: one self-contained page (timeline, findings "
-              "with their code and history, coverage matrix, verdict).")
+@click.option("--format", "fmt", type=LazyChoice(report_formats), default="text",
+              show_default=True, help="Any format of `review --format` (installed plugins' "
+              "too: `reviewloop review --help` lists them), or html: one self-contained page "
+              "(timeline, findings with their code and history, coverage matrix, verdict).")
 @format_flag("--html", "html")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write it to this file ('-': standard output). Default for html: "

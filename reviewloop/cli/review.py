@@ -157,8 +157,9 @@ def write_reports(summary: RunSummary, options: ReviewOptions, root: Path | None
     whether the format is the terminal panel (text), which is then left to the caller."""
     try:
         out = formats.render(options.format, summary, _context(options, root))
-    except PluginError:  # a plugin's format failed: the verdict is shown all the same
+    except PluginError as exc:  # a plugin's format failed: the verdict is shown all the same
         ui.console(stderr=True).print(to_rich(summary))
+        exc.fix = f"{exc.fix}; the review's verdict is shown above, on standard error"
         raise
     if isinstance(out, bytes):  # json: 17 MB for 5,000 findings
         _writing("--output", options.output, lambda: _write(out, options.output))
@@ -175,7 +176,7 @@ def write_reports(summary: RunSummary, options: ReviewOptions, root: Path | None
 
 def _context(options: ReviewOptions, root: Path | None) -> RenderContext:
     return RenderContext(fail_on=options.fail_on,
-                         shown=_from_cwd(root) if root is not None else str)
+                         shown=from_cwd(root) if root is not None else str)
 
 
 def _writing(flag: str, path: Path | None, write: Callable[[], object]) -> None:
@@ -209,7 +210,7 @@ def _write(data: bytes, output: Path | None) -> None:
     raw.flush()
 
 
-def _from_cwd(root: Path) -> Callable[[str], str]:
+def from_cwd(root: Path) -> Callable[[str], str]:
     """Repository-relative paths as ruff prints them: relative to the current directory."""
     here = Path.cwd()
 

@@ -11,11 +11,13 @@ from reviewloop.app.preflight import in_repository
 from reviewloop.cli import ui
 from reviewloop.cli.panel import to_rich
 from reviewloop.config import Settings
-from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
+from reviewloop.errors import ExitCode, PluginError, ReviewloopError, UserInputError
 from reviewloop.policy.governance import load_policy
+from reviewloop.reports import formats
+from reviewloop.reports.formats import REPORT_PAGE as HTML
+from reviewloop.reports.formats import RenderContext
 from reviewloop.reports.html_run import RunPage, run_html
-from reviewloop.reports.render import to_markdown
-from reviewloop.reports.report import RunSummary, json_bytes
+from reviewloop.reports.report import RunSummary
 from reviewloop.reports.snippets import snippets
 from reviewloop.reports.timeline import timeline
 from reviewloop.runs.live_review import at_step
@@ -35,14 +37,14 @@ def run(settings: Settings, root: Path, run_id: str | None, *, fmt: str,
         fmt = "markdown"
     data = _rendered(settings, root, stored, fmt)
     target = output if output is not None else (
-        stored.folder / HTML_NAME if fmt == "html" and stored.folder else None)
+        stored.folder / HTML_NAME if fmt == HTML and stored.folder else None)
     if target is None or str(target) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return ExitCode.OK
     from reviewloop.cli.review import prepare_output  # its review's own check: exit 2
 
-    prepare_output("--output", target, {"markdown": ".md", "text": ".txt"}.get(fmt, f".{fmt}"))
+    prepare_output("--output", target, ".html" if fmt == HTML else formats.get(fmt).extension)
     target.write_bytes(data)
     ui.console(stderr=True).print(f"Wrote {target}", markup=False, highlight=False,
                                   soft_wrap=True)
@@ -148,12 +150,21 @@ def _line_counts(diff: str) -> dict[str, tuple[int, int]]:
 
 
 def _rendered(settings: Settings, root: Path, stored: StoredRun, fmt: str) -> bytes:
-    if fmt == "html":
+    """The stored run in `fmt`: html's page, else the format registry's renderer (the one
+    `review --format` uses); a plugin's format that cannot render it says so, exit 2."""
+    if fmt == HTML:
         return page(settings, root, stored).encode("utf-8")
-    if fmt == "json":
-        return json_bytes(stored.summary)
-    if fmt == "markdown":
-        return to_markdown(stored.summary).encode("utf-8")
+    from reviewloop.cli.review import from_cwd  # ruff's paths, as review prints them
+
+    try:
+        out = formats.render(fmt, stored.summary, RenderContext(shown=from_cwd(root)))
+    except PluginError as exc:
+        raise PluginError(f"the {stored.kind} {stored.name} cannot be shown as --format "
+                          f"{fmt}: {exc.args[0]}", where=exc.where,
+                          fix=f"{exc.fix}; another --format shows it (the run is kept as "
+                              "it was)") from exc
+    if out is not None:
+        return out if isinstance(out, bytes) else out.encode("utf-8")
     console = ui.console()
     with console.capture() as captured:
         console.print(to_rich(stored.summary))

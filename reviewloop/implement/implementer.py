@@ -26,7 +26,7 @@ from reviewloop.agent.roles import Models
 from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.tools import CommandPolicy, ToolLog, Workspace, editor_tools
 from reviewloop.config import Settings
-from reviewloop.errors import ConfigError
+from reviewloop.errors import ConfigError, PluginError
 from reviewloop.sandbox import live
 
 IMPLEMENTER_RULES = """You implement one task of a software spec in the repository you
@@ -282,7 +282,59 @@ _CONTRACT = ("uses_model", "your_change", "takes_argument", "implement")
 
 
 def kinds() -> dict[str, ImplementerKind]:
-    """Every implementer: the built-ins, then those installed plugins add."""
-    return plugins.extend(BUILTIN, plugins.IMPLEMENTERS,
-                          lambda value: all(hasattr(value, key) for key in _CONTRACT),
-                          "implementer (an object with " + ", ".join(_CONTRACT) + ")")
+    """Every implementer: the built-ins, then those installed plugins add
+    (`PluginImplementer`)."""
+    return plugins.guarded(BUILTIN, plugins.IMPLEMENTERS,
+                           lambda value: all(hasattr(value, key) for key in _CONTRACT),
+                           "implementer (an object with " + ", ".join(_CONTRACT) + ")",
+                           PluginImplementer)
+
+
+@dataclass(frozen=True)
+class PluginImplementer:
+    """A plugin's implementer, each call behind its plugin boundary. What it says of itself
+    that is not True or False is its package's error (exit 2, before the run starts); an
+    `implement` that raises (sys.exit() too) or gives no `ImplementResult` is a failed
+    attempt whose reason names the plugin, its package and the fix — the run escalates it,
+    as it does a command that exits non-zero."""
+
+    plugin: plugins.Boundary[ImplementerKind]
+
+    @property
+    def uses_model(self) -> bool:
+        return self.plugin.call(lambda k: k.uses_model, _flag)
+
+    @property
+    def your_change(self) -> bool:
+        return self.plugin.call(lambda k: k.your_change, _flag)
+
+    @property
+    def takes_argument(self) -> bool:
+        return self.plugin.call(lambda k: k.takes_argument, _flag)
+
+    def implement(self, request: ImplementRequest) -> ImplementResult:
+        try:
+            return self.plugin.call(lambda k: k.implement(request), _result)
+        except PluginError as exc:
+            return ImplementResult(summary=str(exc), ok=False)
+
+
+def _flag(value: object) -> bool | plugins.Wrong:
+    return value if isinstance(value, bool) else \
+        plugins.Wrong(f"gave {type(value).__name__}, not True or False")
+
+
+def _result(value: object) -> ImplementResult | plugins.Wrong:
+    """The plugin's result, its fields of the types the run reads (a dataclass checks none)."""
+    if not isinstance(value, ImplementResult):
+        return plugins.Wrong(f"gave {type(value).__name__}, not an ImplementResult")
+    fields = (isinstance(value.summary, str), isinstance(value.ok, bool),
+              isinstance(value.usage, list)
+              and all(isinstance(u, UsageRecord) for u in value.usage),
+              isinstance(value.written, tuple) and all(isinstance(w, str) for w in value.written))
+    if not all(fields):
+        return plugins.Wrong("gave an ImplementResult whose summary is not text, ok not True "
+                             "or False, usage not a list of UsageRecord or written not a "
+                             "tuple of paths")
+    return ImplementResult(str.__str__(value.summary), value.ok, list(value.usage),
+                           tuple(str.__str__(w) for w in value.written))

@@ -9,6 +9,7 @@ from another package, an entry point in the group `reviewloop.land_modes`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -65,10 +66,79 @@ _CONTRACT = ("name", "writes_your_branch", "approval_by_review", "needs_remote",
 
 
 def modes() -> dict[str, LandMode]:
-    """Every land mode: the built-ins, then those installed plugins add."""
-    return plugins.extend(BUILTIN, plugins.LAND_MODES,
-                          lambda value: all(hasattr(value, key) for key in _CONTRACT),
-                          "land mode (an object with " + ", ".join(_CONTRACT) + ")")
+    """Every land mode: the built-ins, then those installed plugins add (`PluginMode`)."""
+    return plugins.guarded(BUILTIN, plugins.LAND_MODES,
+                           lambda value: all(hasattr(value, key) for key in _CONTRACT),
+                           "land mode (an object with " + ", ".join(_CONTRACT) + ")",
+                           PluginMode)
+
+
+@dataclass(frozen=True)
+class PluginMode:
+    """A plugin's land mode, each of its calls behind its plugin boundary: one that raises
+    or answers what `LandMode` does not is its package's error, exit 2. A `land` that fails
+    leaves the commit on the run's branch, and its error says how to land it."""
+
+    plugin: plugins.Boundary[LandMode]
+
+    @property
+    def name(self) -> str:
+        return self.plugin.name  # what `run.land` names
+
+    @property
+    def writes_your_branch(self) -> bool:
+        return self.plugin.call(lambda m: m.writes_your_branch, _flag)
+
+    @property
+    def approval_by_review(self) -> bool:
+        return self.plugin.call(lambda m: m.approval_by_review, _flag)
+
+    @property
+    def needs_remote(self) -> bool:
+        return self.plugin.call(lambda m: m.needs_remote, _flag)
+
+    def land(self, job: LandJob, commit: str, tree: RunTree, checkout: Repository
+             ) -> Landed:
+        return self.plugin.call(
+            lambda m: m.land(job, commit, tree, checkout), _landed,
+            after=f"; the commit {commit[:12]} stays on the run's branch {tree.branch}: "
+                  f"`git merge {tree.branch}` lands it")
+
+    def branch_to_push(self, tree: RunTree) -> str | None:
+        return self.plugin.call(lambda m: m.branch_to_push(tree), _branch)
+
+    def kept_branch(self, tree: RunTree) -> str | None:
+        return self.plugin.call(lambda m: m.kept_branch(tree), _branch)
+
+    def outcome(self, run_id: str, commit: str, tree: RunTree | None, run_dir: Path
+                ) -> tuple[str, str] | None:
+        return self.plugin.call(
+            lambda m: m.outcome(run_id, commit, tree, run_dir), _said,
+            after=f"; the commit {commit[:12]} is made: `reviewloop runs` shows where it is")
+
+
+def _flag(value: object) -> bool | plugins.Wrong:
+    return value if isinstance(value, bool) else \
+        plugins.Wrong(f"gave {type(value).__name__}, not True or False")
+
+
+def _landed(value: object) -> Landed | plugins.Wrong:
+    return value if isinstance(value, Landed) else \
+        plugins.Wrong(f"landed nothing: its land gave {type(value).__name__}, not a Landed")
+
+
+def _branch(value: object) -> str | plugins.Wrong | None:
+    if value is None or isinstance(value, str):
+        return None if value is None else str.__str__(value)
+    return plugins.Wrong(f"gave {type(value).__name__}, not a branch name or None")
+
+
+def _said(value: object) -> tuple[str, str] | plugins.Wrong | None:
+    if value is None:
+        return None
+    if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
+        return str.__str__(value[0]), str.__str__(value[1])
+    return plugins.Wrong(f"gave {type(value).__name__}, not (headline, rest) or None")
 
 
 def land_mode(name: str) -> LandMode:

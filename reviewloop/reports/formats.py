@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from reviewloop import plugins
-from reviewloop.errors import PluginError
 from reviewloop.reports.lines import to_github, to_ruff
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import RunSummary, json_bytes
@@ -30,6 +30,10 @@ class RenderContext:
 
 
 Renderer = Callable[[RunSummary, RenderContext], "str | bytes | None"]
+
+# `reviewloop report`'s one format beyond the registry: the page needs the run's trace and
+# diffs, not only its summary (`reports.html_run`)
+REPORT_PAGE = "html"
 
 
 @dataclass(frozen=True)
@@ -73,8 +77,9 @@ BUILTIN: dict[str, OutputFormat] = {f.name: f for f in (
 
 
 def formats() -> dict[str, OutputFormat]:
-    """Every format: the built-ins, then those installed plugins add."""
-    return plugins.extend(BUILTIN, plugins.FORMATS, OutputFormat, "output format")
+    """Every format: the built-ins, then those installed plugins add (each behind its
+    plugin boundary, `_guarded`)."""
+    return plugins.guarded(BUILTIN, plugins.FORMATS, OutputFormat, "output format", _guarded)
 
 
 def get(name: str) -> OutputFormat:
@@ -83,27 +88,35 @@ def get(name: str) -> OutputFormat:
 
 
 def render(name: str, summary: RunSummary, ctx: RenderContext) -> str | bytes | None:
-    """The report in format `name`; None for the terminal panel (text). A plugin's format
-    that raises (sys.exit() and GeneratorExit too: anything but Ctrl-C), gives nothing, not
-    text, or text UTF-8 cannot encode (a lone surrogate) is its package's error, exit 2:
-    never a reviewloop bug report, never the panel in place of the report asked for, and the
-    same whether the report goes to standard output or into --output."""
-    chosen = get(name)
-    if name in BUILTIN:
-        return chosen.render(summary, ctx)
-    try:
-        out = chosen.render(summary, ctx)
-    except KeyboardInterrupt:  # Ctrl-C (SIGTERM, SIGHUP) while it renders: ours, not its
-        raise
-    except BaseException as exc:  # the plugin's code: anything
-        raise _broken(name, f"failed: {plugins.raised(exc)}") from exc
+    """The report in format `name`; None for the terminal panel (text)."""
+    return get(name).render(summary, ctx)
+
+
+def _guarded(plugin: plugins.Boundary[OutputFormat]) -> OutputFormat:
+    """A plugin's format whose render runs behind its boundary: one that raises, gives
+    nothing, not text, or text UTF-8 cannot encode (a lone surrogate) is its package's
+    error, exit 2 — never the panel in place of the report asked for, and the same whether
+    the report goes to standard output or into --output."""
+    chosen = plugin.value
+
+    def render(summary: RunSummary, ctx: RenderContext) -> str | bytes:
+        # mypy joins str | bytes to a Sequence
+        return cast("str | bytes", plugin.call(lambda f: f.render(summary, ctx), _text))
+    return OutputFormat(chosen.name, chosen.description, chosen.extension, render)
+
+
+def _text(out: object) -> str | bytes | plugins.Wrong:
+    """A render's report as plain `str` or `bytes` (a subclass's own methods are plugin
+    code: copied, never called), or what is wrong with it."""
     if out is None:
-        raise _broken(name, "produced nothing (its render returned None)")
-    if not isinstance(out, str | bytes):
-        raise _broken(name, f"gave {type(out).__name__}, not text")
-    if isinstance(out, str) and (bad := _not_utf8(out)) is not None:
-        raise _broken(name, f"gave text UTF-8 cannot encode ({bad})")
-    return out
+        return plugins.Wrong("produced nothing (its render returned None)")
+    if isinstance(out, bytes):
+        return bytes(memoryview(out))
+    if not isinstance(out, str):
+        return plugins.Wrong(f"gave {type(out).__name__}, not text")
+    text = str.__str__(out)
+    bad = _not_utf8(text)
+    return plugins.Wrong(f"gave text UTF-8 cannot encode ({bad})") if bad else text
 
 
 def _not_utf8(text: str) -> str | None:
@@ -114,14 +127,6 @@ def _not_utf8(text: str) -> str | None:
     except UnicodeEncodeError as exc:
         return f"{text[exc.start]!r} at character {exc.start}"
     return None
-
-
-def _broken(name: str, why: str) -> PluginError:
-    dist = plugins.objects(plugins.FORMATS, OutputFormat, "output format")[name][1]
-    return PluginError(f'the output format "{name}" of {dist} {why}',
-                       where=f"entry point {name} in {dist}",
-                       fix=f"pip uninstall {dist}, or upgrade it to a version made for this "
-                           "reviewloop; the review's verdict is shown above, on standard error")
 
 
 def docs_table(chosen: dict[str, OutputFormat] | None = None) -> str:

@@ -53,7 +53,7 @@ def inspect(root: Path) -> Damage:
     """Read the registry row by row and check the checkpoint file; create nothing."""
     state = state_folder(root)  # exit 2 when a file is there: not "no runs yet"
     found = Damage()
-    if (state / REGISTRY).is_file():
+    if (state / REGISTRY).exists():  # a folder there is a damaged registry, not none
         found.records, unreadable, damage = scan(Registry(root))
         found.problems += unreadable
         if damage is not None:
@@ -76,8 +76,10 @@ def inspect(root: Path) -> Damage:
 
 def health(path: Path) -> str | None:
     """Why SQLite cannot read the file at `path`, or None (also when there is no file)."""
-    if not path.is_file():
+    if not path.exists():
         return None
+    if not path.is_file():
+        return "it is not a file"
     try:
         with _read_only(path) as db:
             verdict = db.execute("PRAGMA quick_check(1)").fetchone()

@@ -322,7 +322,8 @@ def _pull(path: Path, problems: list[str]) -> tuple[StoredRun, set[str]] | None:
 
 def _has_registry(settings: Settings, root: Path) -> bool:
     """A run registry to read: Postgres, or the SQLite file a first run made."""
-    return bool(settings.checkpoint_url) or (_state(root) / "runs.sqlite").is_file()
+    # a folder in its place is a damaged registry, named by the registry: not "no runs"
+    return bool(settings.checkpoint_url) or (_state(root) / "runs.sqlite").exists()
 
 
 def _folders(root: Path, kind: str) -> list[Path]:

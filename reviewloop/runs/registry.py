@@ -255,11 +255,14 @@ class Registry(RunStore):
         from reviewloop import wal
 
         conn: sqlite3.Connection | None = None
+        not_a_file(self.path)
         try:
             if read_only_state(self.root):
                 conn = wal.read_only(self.path, (_SCHEMA, _WORK_SCHEMA))
+                no_table(conn, self.path)
             else:
                 conn = sqlite3.connect(writable_state(self.root) / self.path.name, timeout=30)
+                no_table(conn, self.path)
                 conn.execute(_SCHEMA)
                 conn.execute(_WORK_SCHEMA)
             conn.row_factory = sqlite3.Row
@@ -277,6 +280,24 @@ class Registry(RunStore):
         finally:
             if conn is not None:
                 conn.close()
+
+
+def not_a_file(path: Path) -> None:
+    """A registry path that is there but not a file (a folder, a socket) is a damaged store,
+    never an empty one: `runs --repair` moves it aside."""
+    if path.exists() and not path.is_file():
+        raise StoreDamaged(f"{path.name} is damaged: it is not a file", where=str(path),
+                           fix=REPAIR_FIX)
+
+
+def no_table(conn: sqlite3.Connection, path: Path) -> None:
+    """A database with pages but no table at all (its tables dropped, or another program's
+    emptied file) held runs once: damaged, never read as "no runs yet" nor given a fresh
+    table. A file of no pages is a registry about to be made (its first writer's)."""
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    if pages and conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None:
+        raise StoreDamaged(f"{path.name} is damaged: it holds no table (not a run registry)",
+                           where=str(path), fix=REPAIR_FIX)
 
 
 def scan(store: RunStore) -> tuple[list[RunRecord], list[str], StoreDamaged | None]:

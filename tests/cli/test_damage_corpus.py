@@ -13,6 +13,7 @@ import json
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,8 @@ class Project:
 
     def restore(self) -> None:
         for name in STORE:
+            if (self.state / name).is_dir():  # a case put a folder in its place
+                shutil.rmtree(self.state / name)
             shutil.copy2(self.saved / name, self.state / name)
         for folder in self.state.glob("damaged-*"):
             shutil.rmtree(folder)
@@ -73,6 +76,19 @@ def zero(path: Path) -> None:
     path.write_bytes(b"")
 
 
+def folder(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+def no_tables(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as db:
+        for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                  ).fetchall():
+            db.execute(f'DROP TABLE "{name}"')
+        db.commit()
+
+
 def delete(path: Path) -> None:
     path.unlink()
 
@@ -96,6 +112,8 @@ STORE_DAMAGE: dict[str, tuple[str, Callable[[Path], None]]] = {
     "truncated registry": ("runs.sqlite", truncate),
     "garbage registry": ("runs.sqlite", garbage),
     "zero-length registry": ("runs.sqlite", zero),
+    "registry a folder": ("runs.sqlite", folder),  # both read as "no runs yet"
+    "registry of no table": ("runs.sqlite", no_tables),
     "truncated checkpoints": ("checkpoints.sqlite", truncate),
     "garbage checkpoints": ("checkpoints.sqlite", garbage),
     "zero-length checkpoints": ("checkpoints.sqlite", zero),

@@ -73,3 +73,48 @@ def test_a_plugins_mode_lands_and_is_kept_shown_and_pushed_right(
     assert run["worktree"]["state"] == "branch rl/T2"  # `runs` shows where the commit is
     assert cli(example, "clean", "--all", env=env).returncode == 0
     assert git(example, "log", "-1", "--format=%s", "rl/T2").startswith("T2:")  # kept
+
+
+FAILING = """
+from dataclasses import dataclass
+from reviewloop.landing.branch_only import BranchOnlyMode
+
+@dataclass(frozen=True)
+class Failing(BranchOnlyMode):
+    def land(self, job, commit, tree, checkout):
+        raise RuntimeError("land mode exploded")
+    def kept_branch(self, tree):
+        raise RuntimeError("kept_branch exploded")
+
+FAILING = Failing(name="explode")
+"""
+
+
+def test_a_plugins_mode_that_fails_after_the_commit_keeps_it_and_says_how_to_land_it(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A land mode raising in `land` ended exit 3 with a crash log for reviewloop; one raising
+    in `kept_branch` made every later `reviewloop runs` exit 3 (fz2 D12)."""
+    install(site, "rl-explode", {plugins.LAND_MODES: {"explode": "rl_explode:FAILING"}},
+            {"rl_explode": FAILING})
+    monkeypatch.setenv("REVIEWLOOP_COLD_CLI", "1")  # a fresh interpreter that sees the plugin
+    env = {"PYTHONPATH": os.pathsep.join([str(site), str(ROOT)])}
+    example = make_example(tmp_path)
+    git(example, "switch", "-qc", "work")
+    with (example / ".reviewloop.toml").open("a") as config:
+        config.write('\n[run]\nland = "explode"\nbranch = "rl/{task}"\n')
+    with BedrockFake() as fake:
+        reviews(fake, 1)
+        done = cli(example, "run", "T2", "--spec", SPEC, "--implementer",
+                   implementer(tmp_path), "--model", MODEL, "--yes",
+                   env={**fake_env(fake), **env})
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert 'the land mode "explode" of rl-explode failed: RuntimeError: land mode exploded' \
+        in said and "fix: pip uninstall rl-explode" in said
+    assert "stays on the run's branch rl/T2: `git merge rl/T2` lands it" in said
+    assert "internal error" not in said and "crash" not in said
+    assert git(example, "log", "-1", "--format=%s", "rl/T2").startswith("T2:")  # the commit
+    listed = cli(example, "runs", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    [run] = json.loads(listed.stdout)["runs"]
+    assert run["status"] == "landing_refused"

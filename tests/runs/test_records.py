@@ -9,7 +9,8 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-from contextlib import ExitStack
+import sqlite3
+from contextlib import ExitStack, closing
 from dataclasses import replace
 from pathlib import Path
 
@@ -158,6 +159,17 @@ def _check_stored(root: Path, made: list[tuple[str, str]]) -> None:
 
 
 def _damaged(path: Path, how: str) -> None:
+    if how == "folder":  # a folder in the file's place: it read as "no runs yet"
+        path.unlink()
+        (path / "x").mkdir(parents=True)
+        return
+    if how == "no tables":  # every table dropped: read as "no runs yet", then re-created
+        with closing(sqlite3.connect(path)) as db:
+            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                      ).fetchall():
+                db.execute(f'DROP TABLE "{name}"')
+            db.commit()
+        return
     data = path.read_bytes()
     path.write_bytes({"garbage": b"garbage\n", "truncated": data[:len(data) // 3],
                       "header": b"SQLite format 3\x00" + b"\xff" * 200}[how])
@@ -165,7 +177,8 @@ def _damaged(path: Path, how: str) -> None:
 
 @settings(max_examples=12, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(how=st.sampled_from(["garbage", "truncated", "header"]), reviews=st.integers(0, 3))
+@given(how=st.sampled_from(["garbage", "truncated", "header", "folder", "no tables"]),
+       reviews=st.integers(0, 3))
 def test_a_damaged_run_registry_is_named_and_the_reviews_still_counted(
         tmp_path: Path, how: str, reviews: int) -> None:
     """A damaged `runs.sqlite` made `stats` (and `report` with no RUN) refuse everything,
