@@ -132,6 +132,18 @@ def blocking(checkout: Repository, plan: LandPlan) -> list[str]:
             or files.get(p) not in {v.get(p, old.get(p)) for v in (old, new, mine)}]
 
 
+def staged_only(checkout: Repository, plan: LandPlan, paths: list[str]) -> list[str]:
+    """Of the blocking `paths`, those whose file in the checkout is a version the plan takes
+    and only the staged entry is not (a manual run's change half staged with `git add -p`):
+    unstaging them lets the plan land, each file keeping every edit. Committing the staged
+    half instead would make the run's commit conflict with it."""
+    disk = [on_disk(p) for p in paths]
+    old, new, mine = _versions(checkout, plan)
+    files = worktree_entries(checkout, disk)
+    return [shown(p) for p in disk
+            if files.get(p) in {v.get(p, old.get(p)) for v in (old, new, mine)}]
+
+
 def refuse_symlinks(checkout: Repository, plan: LandPlan) -> None:
     """Raise SymlinkInPath, before anything is written, when landing `plan` would write or
     remove a path through a symlink in the user's checkout, or replace an untracked one.
