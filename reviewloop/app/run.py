@@ -48,6 +48,7 @@ class RunOptions:
 
 def run(settings: Settings, root: Path, target: str, options: RunOptions, out: Output,
         model_factory: ModelFactory | None = None) -> int:
+    _refuse_batch_options(target, options)
     implementer = Implementer.parse(options.implementer)
     preflight(settings, root, Needs(llm_implementer=implementer.spec.uses_model,
                                     require_llm=options.require_llm,
@@ -91,6 +92,20 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
         return ExitCode.OK
     return _settle(runner, runner.start(task, spec.tasks_file, implementer), options, out,
                    chain=True)
+
+
+def _refuse_batch_options(target: str, options: RunOptions) -> None:
+    """`--continue`, `--jobs` and `--approve-at-end` shape a batch: on one task they would
+    be ignored without a word, so they are refused (as `approve RUN --continue` of a run
+    that is not part of a batch)."""
+    given = [flag for flag, on in (("--continue", options.keep_going),
+                                   (f"--jobs {options.jobs}", options.jobs is not None),
+                                   ("--approve-at-end", options.approve_at_end)) if on]
+    if target != "all" and given:
+        raise UserInputError(f"{' and '.join(given)} apply to `run all` only, not to "
+                             f"`run {target}`", where=given[0],
+                             fix=f"drop {' '.join(given)}, or run every open task: "
+                                 f"reviewloop run all {' '.join(given)}")
 
 
 def _refuse_parent(spec: Spec, task: Task, force: bool) -> None:
