@@ -25,8 +25,7 @@ from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.registry import LANDING_REFUSED, RunRecord, run_tree, state_dir
 from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
-from reviewloop.runs.stops import changed_nothing
-from reviewloop.runs.stops import LANDING_STEPS
+from reviewloop.runs.stops import LANDING_STEPS, changed_nothing
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec, require_tasks
 from reviewloop.spec.model import Spec, Task

@@ -18,8 +18,9 @@ from reviewloop.graph.steps import review_tasks
 def route_after_gates(state: LoopState) -> Literal["implement", "prepare", "escalate"]:
     """Pass → review; fail with retries left → implement again; else (or over budget) →
     escalate. A manual change cannot be re-implemented by reviewloop, nor a tool the gates
-    need installed by it (`GateReport.tools_missing`): escalated at once."""
-    if state.over_budget:
+    need installed by it (`GateReport.tools_missing`), nor an implementer command that is
+    not there (`implementer_final`): escalated at once."""
+    if state.over_budget or state.implementer_final:  # an implementer that is not there
         return "escalate"
     if state.gate_report is not None and state.gate_report.passed:
         return "prepare"

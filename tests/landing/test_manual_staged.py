@@ -12,7 +12,7 @@ import pytest
 from reviewloop.errors import BlockingOutcome
 from tests.support.chat import ScriptedChatModel
 from tests.support.gitutil import git
-from tests.support.runner import clean_round, project, runner, start  # noqa: F401 - fixture
+from tests.support.runner import clean_round, runner, start
 
 ADD = "def add(a, b):\n    return a + b\n"
 MORE = "\n\ndef double(a):\n    return add(a, a)\n"

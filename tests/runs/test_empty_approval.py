@@ -6,17 +6,20 @@ settling step never asks "Ready to commit?" for a run that changed no file nor o
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from reviewloop.app.output import Recorded
 from reviewloop.app.run import RunOptions, _settle
 from reviewloop.errors import ExitCode, UserInputError
+from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel
 from tests.support.gitutil import git
-from tests.support.runner import project, runner, spec_file, start  # noqa: F401 - fixture
+from tests.support.runner import runner, settings, spec_file, start
 
 # implementers that change nothing: each a way a run ends with no file changed
 NOTHING = {"fails": f"cmd:{sys.executable} -c 'raise SystemExit(3)'",
@@ -65,3 +68,37 @@ def test_settling_an_empty_run_asks_nothing_and_offers_only_reject(project: Path
     assert "reviewloop approve" not in said
     assert git(project, "rev-parse", "HEAD") == head
     assert "- [ ] 1. Add the calculator" in spec_file(project).read_text()
+
+
+
+@dataclass
+class Steps:
+    """A progress listener that keeps the steps the run finished, in order."""
+
+    names: list[str] = field(default_factory=list)
+
+    def started(self, task_id: str, node: str, inputs: dict[str, Any]) -> None:
+        return None
+
+    def ended(self, task_id: str) -> None:
+        return None
+
+    def finished(self, node: str, update: Mapping[str, Any]) -> None:
+        self.names.append(node)
+
+    def event(self, data: dict[str, Any]) -> None:
+        return None
+
+
+def test_an_implementer_not_found_is_tried_once_and_escalated(project: Path) -> None:
+    steps = Steps()
+    # no reviewer is scripted: none may be asked
+    run = LoopRunner(project, settings(), lambda name: ScriptedChatModel(), progress=steps)
+    result = start(run, project, "cmd:/nonexistent/agent --task")
+
+    assert result.status == "awaiting_approval"
+    assert result.summary is not None
+    assert result.summary.escalations[0].split(":\n")[0] == (
+        "implementer failed: `/nonexistent/agent --task` exited with 127, command not found "
+        "(install it, or pass --implementer cmd:\"…\" with a command that exists here)")
+    assert steps.names.count("implement") == 1 and "prepare" not in steps.names, steps.names

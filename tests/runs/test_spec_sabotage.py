@@ -13,14 +13,7 @@ import pytest
 from reviewloop.spec.loader import load_spec
 from tests.support.chat import ScriptedChatModel
 from tests.support.gitutil import git
-from tests.support.runner import (  # noqa: F401 - the fixture `project`
-    SPEC,
-    clean_round,
-    project,
-    runner,
-    spec_file,
-    start,
-)
+from tests.support.runner import SPEC, clean_round, runner, spec_file, start
 
 SPEC_PATH = ".kiro/specs/calc/tasks.md"
 # what the agent does to the spec besides its change, and what the summary then says
