@@ -118,12 +118,12 @@ def _what(first: Task, then: Task, old: list[str], new: list[str]) -> str:
     if _bare(old[0]) != _bare(new[0]):
         said.append(_WHAT[then.status] if then.status is not first.status else
                     "reworded" if then.title != first.title else "edited")
-    matcher = difflib.SequenceMatcher(None, [_bare(s).strip() for s in old[1:]],
-                                      [_bare(s).strip() for s in new[1:]], autojunk=False)
+    was, now = [_bare(s).strip() for s in old[1:]], [_bare(s).strip() for s in new[1:]]
+    matcher = difflib.SequenceMatcher(None, was, now, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        said += [f"line `{_short(s)}` deleted" for s in matcher.a[i1:i2] if s
+        said += [f"line `{_short(s)}` deleted" for s in was[i1:i2] if s
                  ] if tag in ("delete", "replace") else []
-        said += [f"line `{_short(s)}` added" for s in matcher.b[j1:j2] if s
+        said += [f"line `{_short(s)}` added" for s in now[j1:j2] if s
                  ] if tag in ("insert", "replace") else []
     return ", ".join(said) or "its blank lines changed"
 
