@@ -25,7 +25,7 @@ from reviewloop.review.reviewer_set import load_reviewers
 from reviewloop.runs.registry import LANDING_REFUSED, RunRecord, run_tree, state_dir
 from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
-from reviewloop.runs.stops import LANDING_STEPS
+from reviewloop.runs.stops import LANDING_STEPS, changed_nothing
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec, require_tasks
 from reviewloop.spec.model import Spec, Task
@@ -47,6 +47,7 @@ class RunOptions:
 
 def run(settings: Settings, root: Path, target: str, options: RunOptions, out: Output,
         model_factory: ModelFactory | None = None) -> int:
+    _refuse_batch_options(target, options)
     implementer = Implementer.parse(options.implementer)
     preflight(settings, root, Needs(llm_implementer=implementer.spec.uses_model,
                                     require_llm=options.require_llm,
@@ -90,6 +91,20 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
         return ExitCode.OK
     return _settle(runner, runner.start(task, spec.tasks_file, implementer), options, out,
                    chain=True)
+
+
+def _refuse_batch_options(target: str, options: RunOptions) -> None:
+    """`--continue`, `--jobs` and `--approve-at-end` shape a batch: on one task they would
+    be ignored without a word, so they are refused (as `approve RUN --continue` of a run
+    that is not part of a batch)."""
+    given = [flag for flag, on in (("--continue", options.keep_going),
+                                   (f"--jobs {options.jobs}", options.jobs is not None),
+                                   ("--approve-at-end", options.approve_at_end)) if on]
+    if target != "all" and given:
+        raise UserInputError(f"{' and '.join(given)} apply to `run all` only, not to "
+                             f"`run {target}`", where=given[0],
+                             fix=f"drop {' '.join(given)}, or run every open task: "
+                                 f"reviewloop run all {' '.join(given)}")
 
 
 def _refuse_parent(spec: Spec, task: Task, force: bool) -> None:
@@ -191,8 +206,6 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str, out: Outp
         return ExitCode.OK
     if decision == "approve":
         decisions.refuse_done_twice(runner.registry, runner.root, record)
-    if waiting and decision == "approve":
-        _refuse_empty(runner, record)
     result = runner.resume(run_id, decision if waiting else None)
     _report_outcome(result, runner.root, out)
     if not record.batch:
@@ -204,19 +217,6 @@ def decide(settings: Settings, root: Path, run_id: str, decision: str, out: Outp
             "Continue the batch with `reviewloop run all` (or "
             f"`reviewloop approve {run_id} --continue`).")
     return ExitCode.OK
-
-
-def _refuse_empty(runner: LoopRunner, record: RunRecord) -> None:
-    """A run that changed no file implemented nothing: approving it would commit the spec's
-    tick alone and call the task done (docs/landing.md)."""
-    touched = runner.touched(record.run_id)
-    if touched is None or touched.paths:
-        return
-    raise UserInputError(
-        f"run {record.run_id} changed no file: nothing of {record.task_id} was implemented, "
-        "and approving it would commit only the task's tick in the spec", where=record.run_id,
-        fix=f"`reviewloop reject {record.run_id}` and run {record.task_id} again; if it needs "
-            f"no change, tick it in {record.spec} yourself and reject the run")
 
 
 def _as_started(settings: Settings, record: RunRecord) -> Settings:
@@ -307,6 +307,11 @@ def _settle(runner: LoopRunner, result: RunResult, options: RunOptions, out: Out
     if result.summary is not None:
         out.summary(result.summary)
         out.say(f"Spend: {spend_text(result.summary, runner.settings.budget_usd)}")
+    if result.status == "awaiting_approval" and changed_nothing(runner.touched(result.run_id)):
+        out.say(f"Run {result.run_id} changed no file: nothing was implemented, so there is "
+                "nothing to approve (a commit would hold only the task's tick). Reject it "
+                f"and run the task again.\n  reject:  reviewloop reject {result.run_id}")
+        return ExitCode.BLOCKING
     if result.status == "awaiting_approval":
         reasons = result.escalations
         # land = "pr": the pull request's review is the approval. An escalated run (its

@@ -74,7 +74,7 @@ def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
     return {"diff_path": write_diff(deps.run_dir, 1, diff_text), "touched": touched,
             "context_path": context_path, "round": 1, "attempts": state.attempts + 1,
             "usage": result.usage, "not_reviewed": sorted({*state.not_reviewed, *lost}),
-            "spec_restored": restored,
+            "spec_restored": restored, "implementer_final": result.final,
             "escalations": ([] if result.ok else [f"implementer failed: {result.summary}"])
             + left_out_escalation(lost)}
 

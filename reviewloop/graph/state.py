@@ -126,6 +126,9 @@ class LoopState(InputState):
     """The rendered task context, written once."""
     attempts: int = 0
     """Implement attempts so far."""
+    implementer_final: bool = False
+    """The implementer cannot do better on another attempt (a `cmd:` the shell did not
+    find, exit 127): escalated after its gates, never retried nor reviewed."""
     gate_report: GateReport | None = None
     """The latest gate report (a fix's re-test merged into it)."""
     round: int = 1

@@ -12,7 +12,7 @@ from reviewloop.agent.roles import Models
 from reviewloop.agent.tools import CommandPolicy, Workspace
 from reviewloop.config import Settings
 from reviewloop.errors import SpecError
-from reviewloop.git.entries import checked_out, tree_entries
+from reviewloop.git.entries import checked_out, tree_entries, write_entry
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.implement.implementer import Implementer, ImplementRequest, ImplementResult
 from reviewloop.policy.sensitive import is_sensitive
@@ -66,12 +66,14 @@ def run_implementer(implementer: Implementer, task_id: str, context_text: str,
 
 def keep_to_own_task(repo: Repository, spec_file: Path | None, start: Snapshot,
                      task_id: str) -> list[str]:
-    """Put back the lines of other tasks an agent changed in the run's spec since `start`
-    (`spec.overreach`), in the run's worktree `repo`; one line per task put back."""
+    """Put back the blocks of other tasks an agent changed in the run's spec since `start`
+    (`spec.overreach`), in the run's worktree `repo`; one line per task put back. A spec the
+    agent deleted, moved away or left unreadable goes back whole, before anything is paid
+    for on it."""
     try:
         spec = load_spec(repo.root, spec_file)
     except SpecError:
-        return []  # the commit step names what is wrong with it
+        return _put_back_whole(repo, spec_file, start)
     path = spec.tasks_file
     rel = os.path.relpath(os.path.abspath(path), os.path.abspath(repo.root))
     entry = tree_entries(repo, start.tree, [Path(rel).as_posix()]).get(Path(rel).as_posix())
@@ -87,3 +89,17 @@ def keep_to_own_task(repo: Repository, spec_file: Path | None, start: Snapshot,
     if restored.data != now:
         path.write_bytes(restored.data)
     return list(restored.tasks)
+
+
+def _put_back_whole(repo: Repository, spec_file: Path | None, start: Snapshot) -> list[str]:
+    """The run's spec file as `start` has it, when it was a file there; else nothing is put
+    back and the step that reads it next names what is wrong."""
+    if spec_file is None:
+        return []
+    rel = Path(os.path.relpath(os.path.abspath(spec_file), os.path.abspath(repo.root)))
+    entry = tree_entries(repo, start.tree, [rel.as_posix()]).get(rel.as_posix())
+    if entry is None or entry[0] not in ("100644", "100755"):
+        return []
+    gone = not os.path.lexists(repo.root / rel)
+    write_entry(repo, rel.as_posix(), entry)  # whatever stands there goes first
+    return [f"the spec ({rel.as_posix()}): {'deleted' if gone else 'left unreadable'}"]

@@ -89,6 +89,7 @@ class ImplementResult:
     ok: bool = True
     usage: list[UsageRecord] = field(default_factory=list)
     written: tuple[str, ...] = ()
+    final: bool = False  # another attempt cannot do better: the command is not there
 
 
 def implement_with_llm(model: BaseChatModel, context: str, feedback: str | None,
@@ -156,12 +157,18 @@ def implement_with_command(command: str, task_text: str, root: Path, *, task_id:
         for reader in readers:
             reader.join(timeout=5)
     output = "".join(lines)[-_OUTPUT_TAIL:]
+    if proc.returncode == _NOT_FOUND:  # the shell found no such program: not retried
+        return ImplementResult(
+            summary=f"`{command}` exited with 127, command not found (install it, or pass "
+                    f"--implementer cmd:\"…\" with a command that exists here):\n{output}",
+            ok=False, final=True)
     if proc.returncode != 0:
         return ImplementResult(summary=f"`{command}` exited {proc.returncode}:\n{output}",
                                ok=False)
     return ImplementResult(summary=output.strip() or f"`{command}` finished")
 
 
+_NOT_FOUND = 127  # the shell's exit code for a program it cannot find
 _echo_lock = threading.Lock()  # lines of tasks running side by side stay whole
 
 

@@ -24,11 +24,9 @@ from reviewloop.errors import BlockingOutcome, ReviewloopError
 from reviewloop.git import nofollow
 from reviewloop.git.entries import (
     Entry,
-    blob_of,
     index_entries,
     set_index,
     tree_entries,
-    worktree_blobs,
     worktree_entries,
     write_entry,
 )
@@ -134,6 +132,18 @@ def blocking(checkout: Repository, plan: LandPlan) -> list[str]:
             or files.get(p) not in {v.get(p, old.get(p)) for v in (old, new, mine)}]
 
 
+def staged_only(checkout: Repository, plan: LandPlan, paths: list[str]) -> list[str]:
+    """Of the blocking `paths`, those whose file in the checkout is a version the plan takes
+    and only the staged entry is not (a manual run's change half staged with `git add -p`):
+    unstaging them lets the plan land, each file keeping every edit. Committing the staged
+    half instead would make the run's commit conflict with it."""
+    disk = [on_disk(p) for p in paths]
+    old, new, mine = _versions(checkout, plan)
+    files = worktree_entries(checkout, disk)
+    return [shown(p) for p in disk
+            if files.get(p) in {v.get(p, old.get(p)) for v in (old, new, mine)}]
+
+
 def refuse_symlinks(checkout: Repository, plan: LandPlan) -> None:
     """Raise SymlinkInPath, before anything is written, when landing `plan` would write or
     remove a path through a symlink in the user's checkout, or replace an untracked one.
@@ -168,14 +178,16 @@ def apply(checkout: Repository, plan: LandPlan) -> list[str]:
     if checkout.current_branch() != plan.branch or not paths:
         return []
     old, new, mine = _versions(checkout, plan)
-    index, files = index_entries(checkout, paths), worktree_blobs(checkout, paths)
+    index, files = index_entries(checkout, paths), worktree_entries(checkout, paths)
     set_index(checkout, [p for p in paths if index.get(p) != new.get(p) and index.get(p)
                          in (old.get(p), mine.get(p, old.get(p)))], new)
     left = []
-    for path in paths:
-        if files.get(path) == blob_of(new.get(path)):
+    for path in paths:  # compared by mode and blob: a mode-only change (chmod +x) is written
+        if (checkout.root / path).is_dir() and not (checkout.root / path).is_symlink():
+            left.append(shown(path))  # a folder of the user's where the file was
+        elif files.get(path) == new.get(path):
             continue
-        if files.get(path) in (blob_of(old.get(path)), blob_of(mine.get(path, old.get(path)))):
+        elif files.get(path) in (old.get(path), mine.get(path, old.get(path))):
             write_entry(checkout, path, new.get(path))
         else:
             left.append(shown(path))

@@ -8,6 +8,7 @@ crash anywhere in between applies the same plan again and repairs what is missin
 from __future__ import annotations
 
 import os
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,8 +133,24 @@ def _new_plan(job: LandJob, checkout: Repository, commit: str, target: str) -> L
             f"cannot land: your checkout has edits to {', '.join(blocked)}, which the run's "
             f"commit changes; nothing of yours was touched and the commit waits on branch "
             f"{job.run_tree.branch if job.run_tree else '?'}\n"
-            f"  fix: commit or stash those edits, then `reviewloop approve {job.run_id}`")
+            f"  fix: {_fix(job, blocked, engine.staged_only(checkout, plan, blocked))}")
     return plan
+
+
+def _fix(job: LandJob, blocked: list[str], staged: list[str]) -> str:
+    """How to clear the way: a file only whose staged version is in the way (a change half
+    staged, then edited further) is unstaged — committing that half would conflict."""
+    approve = f"`reviewloop approve {job.run_id}`"
+    if not staged:
+        return f"commit or stash those edits, then {approve}"
+    quoted = " ".join(shlex.quote(p) for p in staged)
+    unstage = (f"only what you staged of {', '.join(staged)} is in the way: unstage it, the "
+               f"file keeps every edit (`git diff --cached -- {quoted}` shows it first): "
+               f"git restore --staged -- {quoted}")
+    rest = [p for p in blocked if p not in staged]
+    if rest:
+        return f"{unstage}; commit or stash your edits to {', '.join(rest)}; then {approve}"
+    return f"{unstage}, then {approve}"
 
 
 def _current(checkout: Repository, branch: str) -> str:

@@ -151,6 +151,8 @@ class LoopRunner:
                 self._lease(run_id) as lease:
             # after the claim: a run another process is still starting has no checkpoint yet
             self._check_version(run_id)
+            if decision == "approve":  # the one place an approval is applied
+                stops.refuse_empty(record, self.touched(run_id))
             deps = self._resumed_deps(record)
             if decision == "approve" or self.next_nodes(run_id) == ("commit",):  # a retry too
                 with stops.refused_again(self.registry, record):

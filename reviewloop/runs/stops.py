@@ -15,6 +15,7 @@ from reviewloop.errors import (
     UserInputError,
     is_disk_full,
 )
+from reviewloop.git.snapshots import TouchedFiles
 from reviewloop.runs.registry import LANDING_REFUSED, RunRecord, RunStore
 
 LANDING_STEPS = (("commit",), ("land",))  # where an approved run's graph stops
@@ -55,3 +56,22 @@ def refused_again(store: RunStore, record: RunRecord) -> Iterator[None]:
         if record.status in ("failed", LANDING_REFUSED):
             store.update(record.run_id, status=LANDING_REFUSED, detail=str(exc))
         raise
+
+
+def changed_nothing(touched: TouchedFiles | None) -> bool:
+    """A run whose saved state says it changed no file (one that never got that far is
+    not said to be empty)."""
+    return touched is not None and not touched.paths
+
+
+def refuse_empty(record: RunRecord, touched: TouchedFiles | None) -> None:
+    """A run that changed no file implemented nothing: approving it would commit the spec's
+    tick alone and call the task done (docs/landing.md). Asked wherever an approval is
+    applied: the prompt, --yes, `run all`, `approve`."""
+    if not changed_nothing(touched):
+        return
+    raise UserInputError(
+        f"run {record.run_id} changed no file: nothing of {record.task_id} was implemented, "
+        "and approving it would commit only the task's tick in the spec", where=record.run_id,
+        fix=f"`reviewloop reject {record.run_id}` and run {record.task_id} again; if it needs "
+            f"no change, tick it in {record.spec} yourself and reject the run")

@@ -36,6 +36,7 @@ OPT_OUT = 'or set sandbox = "off" in .reviewloop.toml (or REVIEWLOOP_SANDBOX=off
           "project code and the model's commands with your own rights: they can then read " \
           "your home directory (SSH keys, cloud credentials) and reach the network"
 # Replaced by empty folders: where credentials, agent sockets and other users' files live.
+_MANAGED = ("versions", "installs")  # beside a version manager's shims: what they run
 _HIDDEN_DIRS = ("/tmp", "/var/tmp", "/run", "/home", "/root")
 # Blanked: password hashes and private host keys, readable by root even without capabilities.
 _BLANKED_FILES = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-",
@@ -279,19 +280,33 @@ def _hidden_dirs(env: Mapping[str, str], roots: Sequence[Path]) -> list[Path]:
 
 def _interpreters(env: Mapping[str, str]) -> list[Path]:
     """What the commands need to start: reviewloop's own Python (the coverage run may use
-    it), every folder on PATH, for a virtualenv on PATH its root and base interpreter, and
+    it), every folder on PATH (a version manager's shims with what they run), for a
+    virtualenv on PATH its root and base interpreter, and
     reviewloop's own package — shown read-only even when they live in a hidden folder such
     as $HOME."""
     found = [Path(sys.prefix), Path(sys.base_prefix), _PACKAGE]
     for entry in env.get("PATH", "").split(os.pathsep):
         if not entry or not Path(entry).is_absolute():
             continue
-        found.append(Path(entry))
+        found += [Path(entry), *_version_manager(Path(entry), env)]
         venv = Path(entry).parent
         home = _venv_home(venv / "pyvenv.cfg")
         if home is not None:
             found += [venv, *_python_prefix(home, env.get("HOME") or str(Path.home()))]
     return found
+
+
+def _version_manager(folder: Path, env: Mapping[str, str]) -> list[Path]:
+    """A version manager's shims folder on PATH (pyenv, rbenv, nodenv: `versions/`; asdf,
+    mise: `installs/`): each shim execs the manager and an installed version kept beside it,
+    under the folder above (`~/.pyenv`), which is shown read-only too — else `python` is "not
+    found" in the sandbox that hides $HOME. Never `/`, the user's home or a folder above it."""
+    root = folder.parent
+    if folder.name != "shims" or not any((root / n).is_dir() for n in _MANAGED):
+        return []
+    user = Path(env.get("HOME") or str(Path.home())).resolve()
+    real = root.resolve()
+    return [] if real == Path("/") or user == real or user.is_relative_to(real) else [root]
 
 
 def _python_prefix(home: Path, user_home: str) -> list[Path]:

@@ -30,18 +30,22 @@ SCRIPTS = {
 CHANGES = "from pathlib import Path\nPath('todo/extra.py').write_text('VALUE = 1\\n')\n"
 
 
-def waiting_run(project: Path, script: str) -> str:
+def waiting_run(project: Path, script: str) -> tuple[str, str]:
     agent = project.parent / "agent.py"
     agent.write_text(script, encoding="utf-8")
     done = cli(project, "run", "next", "--spec", SPEC, "--implementer",
                f"cmd:{sys.executable} {agent}", "--branch", "task-2", timeout=300)
-    assert "reviewloop approve " in done.stdout, done.stdout + done.stderr
-    return done.stdout.split("reviewloop approve ", 1)[1].split()[0]
+    assert "reviewloop reject " in done.stdout, done.stdout + done.stderr
+    return done.stdout.split("reviewloop reject ", 1)[1].split()[0], done.stdout
 
 
 @pytest.mark.parametrize("how", list(SCRIPTS))
 def test_approving_a_run_that_changed_nothing_is_refused(project: Path, how: str) -> None:
-    run_id = waiting_run(project, SCRIPTS[how])
+    run_id, said = waiting_run(project, SCRIPTS[how])
+    # the run's own summary offers no approve that would be refused, only the reject
+    assert f"Run {run_id} changed no file: nothing was implemented, so there is nothing to " \
+           "approve" in said
+    assert "reviewloop approve" not in said
     head, spec = git(project, "rev-parse", "HEAD"), (project / SPEC).read_text()
     done = cli(project, "approve", run_id)
     assert done.returncode == 2, done.stdout + done.stderr
@@ -55,7 +59,8 @@ def test_approving_a_run_that_changed_nothing_is_refused(project: Path, how: str
 
 
 def test_approving_a_run_that_changed_a_file_commits_it(project: Path) -> None:
-    run_id = waiting_run(project, CHANGES)
+    run_id, said = waiting_run(project, CHANGES)
+    assert f"approve: reviewloop approve {run_id}" in said
     done = cli(project, "approve", run_id)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "todo/extra.py" in git(project, "show", "--name-only", "--format=", "HEAD").split()

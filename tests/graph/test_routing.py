@@ -118,3 +118,9 @@ def test_only_an_approval_commits() -> None:
     assert route_after_present(state(decision="approve")) == "commit"
     assert route_after_present(state(decision="reject")) == "end"
     assert route_after_present(state()) == "end"
+
+
+def test_an_implementer_command_not_found_is_escalated_at_once_whatever_the_gates_say() -> None:
+    for report in (PASSED, FAILED):
+        assert route_after_gates(state(gate_report=report, attempts=1, retries=2,
+                                       implementer_final=True)) == "escalate"

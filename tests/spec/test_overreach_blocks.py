@@ -1,0 +1,134 @@
+"""reviewloop.spec.overreach on whole task blocks: whatever an agent does beneath another
+task's checkbox line — rewrites its details, drops or adds a `_Depends:` or `_Requirements:`
+line, deletes the task with everything under it — goes back byte for byte, in every spec
+format and line end, and what was put back is said line by line; the run's own block (its
+tick, a note under it) lands as the agent left it. Generated: which tasks, which edits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reviewloop.spec.loader import parse_tasks
+from reviewloop.spec.model import Task
+from reviewloop.spec.overreach import restore_others
+
+# (tasks file, header, a task's checkbox line from its number, title and mark, how it names
+# a dependency on task n)
+FORMATS: dict[str, tuple[str, str, Callable[[int, str, str], str], Callable[[int], str]]] = {
+    "kiro": (".kiro/specs/f/tasks.md", "# Implementation Plan\n",
+             lambda n, title, mark: f"- [{mark}] {n}. {title}", lambda n: f"_Depends: {n}_"),
+    "speckit": ("specs/001-f/tasks.md", "# Tasks\n\n## Phase 1: Setup\n",
+                lambda n, title, mark: f"- [{mark}] T{n:03d} {title}",
+                lambda n: f"depends on T{n:03d}"),
+    "docs": ("docs/f-spec.md", "# F\n\n## Tasks\n",
+             lambda n, title, mark: f"- [{mark}] T{n} {title}", lambda n: f"_Depends: T{n}_"),
+}
+TITLES = ("Models", "Api layer", "Docs", "Wire the endpoint", "Tests")
+# what an agent does to another task's block
+EDITS = ("keep", "drop_depends", "drop_requirements", "rewrite_detail", "add_detail",
+         "add_depends", "delete_block", "tick_and_skip")
+
+
+def _block(fmt: str, n: int, mark: str, edit: str) -> list[str]:
+    """Task n's block as the agent left it after `edit`."""
+    _, _, line, depends = FORMATS[fmt]
+    detail = f"  - Write the {TITLES[n - 1].lower()} with care"
+    rest = [detail, f"  - _Requirements: {n}.1_"] + ([f"  - {depends(n - 1)}"] if n > 1 else [])
+    if edit == "delete_block":
+        return []
+    if edit == "drop_depends" and n > 1:
+        rest = rest[:-1]
+    elif edit == "drop_requirements":
+        rest = [s for s in rest if "_Requirements" not in s]
+    elif edit == "rewrite_detail":
+        rest[0] = "  - SKIP: already covered by the other task"
+    elif edit == "add_detail":
+        rest.append("  - Nothing to do here, leave it")
+    elif edit == "add_depends":
+        rest.append(f"  - {depends(len(TITLES))}")
+    elif edit == "tick_and_skip":
+        mark, rest = "x", [*rest, "  - done (covered)"]
+    return [line(n, TITLES[n - 1], mark), *rest, ""]
+
+
+def _spec(fmt: str, size: int, end: str, edits: dict[int, str] | None = None,
+          own: tuple[int, str] | None = None) -> str:
+    """Tasks 1..size, each other task edited as `edits` says, the own task `own[0]` with its
+    mark `own[1]` and a note under it."""
+    lines = [*FORMATS[fmt][1].rstrip("\n").split("\n"), ""]
+    for n in range(1, size + 1):
+        if own and n == own[0]:
+            lines += [*_block(fmt, n, own[1], "keep")[:-1], "  - Implementer note: done.", ""]
+        else:
+            lines += _block(fmt, n, " ", (edits or {}).get(n, "keep"))
+    return end.join(lines)
+
+
+def _read(fmt: str) -> Callable[[str], list[Task]]:
+    path = Path("/repo") / FORMATS[fmt][0]
+    return lambda text: list(parse_tasks(Path("/repo"), path, text).tasks)
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> tuple[str, int, str, int, dict[int, str], bool]:
+    fmt = draw(st.sampled_from(sorted(FORMATS)))
+    size = draw(st.integers(2, len(TITLES)))
+    own = draw(st.integers(1, size))
+    edits = {n: draw(st.sampled_from(EDITS)) for n in range(1, size + 1) if n != own}
+    # a dependency task 1 does not have cannot be dropped: no edit
+    edits = {n: e for n, e in edits.items() if (n, e) != (1, "drop_depends")}
+    return fmt, size, draw(st.sampled_from(["\n", "\r\n"])), own, edits, draw(st.booleans())
+
+
+@settings(max_examples=300, deadline=None)
+@given(cases())
+def test_other_tasks_blocks_go_back_byte_for_byte(case):
+    fmt, size, end, own, edits, ticks = case
+    read = _read(fmt)
+    base = _spec(fmt, size, end)
+    own_id = read(base)[own - 1].id
+    mark = "x" if ticks else " "
+    left = _spec(fmt, size, end, edits, own=(own, mark))
+
+    restored = restore_others(base.encode(), left.encode(), read, own_id)
+
+    # every other task exactly as the run found it; the own block as the agent left it
+    assert restored.data == _spec(fmt, size, end, own=(own, mark)).encode()
+    ids = {n: read(base)[n - 1].id for n in range(1, size + 1)}
+    edited = {ids[n] for n, e in edits.items() if e != "keep"}
+    assert {line.split(" ", 1)[0] for line in restored.tasks} == edited
+    assert len(restored.tasks) == len(edited)
+    before = {t.id: t for t in read(base)}
+    for task in read(restored.data.decode()):  # what a later run is given and waits on
+        if task.id != own_id:
+            assert (task.details, task.requirements, task.depends_on) == (
+                before[task.id].details, before[task.id].requirements,
+                before[task.id].depends_on)
+
+
+def test_what_was_put_back_is_said_line_by_line():
+    read = _read("kiro")
+    base = _spec("kiro", 3, "\n")
+    left = base.replace("  - _Depends: 2_\n", "").replace(
+        "  - Write the docs with care", "  - SKIP: already done")
+
+    restored = restore_others(base.encode(), left.encode(), read, "1")
+
+    assert restored.data == base.encode()
+    assert restored.tasks == ("3 Docs: line `- Write the docs with care` deleted, line "
+                              "`- SKIP: already done` added, line `- _Depends: 2_` deleted",)
+
+
+def test_a_deleted_task_comes_back_with_all_its_lines():
+    read = _read("kiro")
+    base = _spec("kiro", 3, "\n")
+    left = _spec("kiro", 3, "\n", {3: "delete_block"}, own=(1, "x"))
+
+    restored = restore_others(base.encode(), left.encode(), read, "1")
+
+    assert restored.data == _spec("kiro", 3, "\n", own=(1, "x")).encode()
+    assert restored.tasks == ("3 Docs: deleted (its 4 lines put back)",)
