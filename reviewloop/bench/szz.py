@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from reviewloop.bench.cases import Case, Label
 from reviewloop.bench.noise import comment_only
+from reviewloop.git.ancestry import newest_first
 from reviewloop.git.history import (
     Commit,
     Origin,
@@ -88,8 +89,8 @@ def mine(repo: Repository, rule: FixRule, rev: str = "HEAD") -> Mined:
             fixed_by.setdefault(origin.commit, [])
             if fix.sha not in fixed_by[origin.commit]:
                 fixed_by[origin.commit].append(fix.sha)
-    order = {c.sha: n for n, c in enumerate(history)}
-    for sha in sorted(traced, key=lambda s: (order.get(s, len(order)), s)):
+    # newest first in the whole history: a commit before `--rev`'s range is placed by it too
+    for sha in newest_first(repo, traced):
         introducing = commit(repo, sha)
         if not introducing.parents:
             mined.skipped.append(f"{sha[:12]} {introducing.subject}: " + (

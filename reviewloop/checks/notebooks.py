@@ -30,6 +30,7 @@ _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[\s,:]*")
 _MAGIC = re.compile(r"^\s*[%!]")
 NOT_PLACED = "could not place its cells' lines in the file"
+PYTHON_KERNEL = "python"  # the only `language_info.name` ruff lints a notebook under
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,9 @@ def read(raw: str) -> Notebook | None:
 def for_ruff(raw: str) -> tuple[str, Notebook] | None:
     """The notebook `raw` holds, with each code cell's source the Python it runs and IPython's
     own syntax kept as written (ruff parses it), one line for each line — so ruff, which
-    reads notebooks itself, reads what bandit's script holds, on the same cells and rows —
-    and the notebook as read; None when it is not one."""
+    reads notebooks itself, reads what bandit's script holds, on the same cells and rows,
+    its `language_info` naming Python whatever kernel wrote it — and the notebook as read;
+    None when it is not one."""
     notebook = read(raw)
     if notebook is None:
         return None
@@ -129,6 +131,14 @@ def for_ruff(raw: str) -> tuple[str, Notebook] | None:
     for cell, read_cell in zip(data["cells"], notebook.cells, strict=True):
         if read_cell.code:
             cell["source"] = [f"{line}\n" for line in read_cell.python(keep_magics=True)[0]]
+    metadata = data.get("metadata")
+    if isinstance(metadata, dict) and "language_info" in metadata:
+        # ruff lints a notebook only when `language_info.name` is exactly "python" and skips
+        # any other (`python3`, `Python`, `ipython`, a Spark or a JavaScript kernel's) with
+        # no word; the notebook is Python here (bandit reads its cells), so ruff is told so
+        info = metadata["language_info"]
+        metadata["language_info"] = {**(info if isinstance(info, dict) else {}),
+                                     "name": PYTHON_KERNEL}
     return json.dumps(data), notebook
 
 

@@ -14,6 +14,7 @@ from reviewloop.bench.cases import Case
 from reviewloop.bench.report import BenchReport, ModelTally, Tally
 from reviewloop.bench.store import CaseResult
 from reviewloop.cli import ui
+from reviewloop.git.names import printable
 
 
 def progress(n: int, of: int, case: Case, result: CaseResult) -> None:
@@ -26,7 +27,7 @@ def progress(n: int, of: int, case: Case, result: CaseResult) -> None:
         cost = usd(result.cost_usd) if result.cost_usd is not None else "cost unknown"
         what = (f"{len(result.findings)} finding(s), {result.input_tokens + result.output_tokens:,}"
                 f" tokens, {cost}, {result.wall_s:.1f} s")
-    ui.console(stderr=True).print(f"[{n}/{of}] {case.id[:12]} {result.model}: {what}",
+    ui.console(stderr=True).print(printable(f"[{n}/{of}] {case.id[:12]} {result.model}: {what}"),
                                   markup=False, highlight=False)
 
 
@@ -48,12 +49,14 @@ def print_cases(cases: Sequence[Case], skipped: Sequence[str], *, limit: int | N
         table.add_column(column)
     for case in cases:
         paths = sorted({label.path for label in case.labels})
-        table.add_row(*(Text(cell) for cell in (  # paths and messages: never rich markup
+        # paths, ids and commit messages from the repository: never rich markup, and no
+        # control character (an ESC's colours, hyperlinks, screen clears) reaches the terminal
+        table.add_row(*(Text(printable(cell)) for cell in (
             case.id[:12], f"{len(case.labels)} in {', '.join(paths)}",
             ", ".join(f[:12] for f in case.fixes) or "-", case.description or "")))
     out.print(table)
     for line in skipped:
-        out.print(f"no case: {line}", markup=False, highlight=False)
+        out.print(printable(f"no case: {line}"), markup=False, highlight=False)
 
 
 def emit(report: BenchReport, fmt: str) -> None:
@@ -63,26 +66,28 @@ def emit(report: BenchReport, fmt: str) -> None:
     out = ui.console()
     for model in report.models:
         out.print(model_table(model, report.near))
-    out.print(f"{report.cases} case(s); {report.pending} review(s) pending"
-              + (f"; {report.stopped}" if report.stopped else ""), markup=False,
+    out.print(printable(f"{report.cases} case(s); {report.pending} review(s) pending"
+                        + (f"; {report.stopped}" if report.stopped else "")), markup=False,
               highlight=False)
     if report.skipped:
         out.print(f"{len(report.skipped)} fix(es) or line(s) gave no case (see --dry-run)",
                   markup=False, highlight=False)
-    out.print(report.note, markup=False, highlight=False)
+    out.print(printable(report.note), markup=False, highlight=False)
 
 
 def model_table(model: ModelTally, near: int) -> Table:
     """One model: a row per reviewer, then the whole review's."""
     cost = usd(model.cost_usd) if model.cost_usd is not None else "unknown"
-    table = Table(title=Text(f"{model.model}: {model.hits}/{model.cases} case(s) hit "
-                             f"(a finding within {near} line(s) of a labelled line), {cost}"))
+    table = Table(title=Text(printable(f"{model.model}: {model.hits}/{model.cases} case(s) hit "
+                                       f"(a finding within {near} line(s) of a labelled "
+                                       f"line), {cost}")))
     for column in ("reviewer", "cases", "hits", "hit\nrate", "findings\n/case",
                    "must_fix\non labels", "tokens\n/case", "$\n/case", "s\n/case", "failed"):
         table.add_column(column, justify="left" if column == "reviewer" else "right",
                          no_wrap=column == "reviewer")
     for row in model.reviewers:  # a reviewer's dollars are not apart (its tokens are):
-        table.add_row(Text(row.reviewer), *_cells(row, ""))  # blank, not "-" (no known price)
+        # blank, not "-" (no known price)
+        table.add_row(Text(printable(row.reviewer)), *_cells(row, ""))
     per_case = usd(model.cost_per_case) if model.cost_per_case is not None else "unknown"
     table.add_row("all reviewers", *_cells(model, per_case), style="bold")
     return table

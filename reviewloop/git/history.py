@@ -15,6 +15,7 @@ from reviewloop.errors import UserInputError
 from reviewloop.git.diff import FileDiff, FileStatus, hunks, parse_diff
 from reviewloop.git.diff_headers import SUBMODULE
 from reviewloop.git.names import from_bytes, on_disk, shown
+from reviewloop.git.opaque_blobs import BINARY, opaque
 from reviewloop.git.repository import Repository
 from reviewloop.git.revisions import commit_of
 
@@ -136,6 +137,9 @@ def fix_lines(repo: Repository, parent: str, child: str) -> FixLines:
             continue
         if diff.status not in (FileStatus.MODIFIED, FileStatus.RENAMED):
             continue  # an added file replaced nothing
+        if opaque(repo, diff.path, child) or opaque(repo, diff.old_path or diff.path, parent):
+            untraced.append(f"{diff.old_path or diff.path}: {BINARY}")  # `git.opaque_blobs`
+            continue
         for hunk in hunks(diff) or ():
             removed += [RemovedLine(diff.old_path or diff.path, line.source_line_no,
                                     line.value.rstrip("\r\n"))

@@ -19,10 +19,10 @@ read it like any text. Nor is text in UTF-16 or UTF-32 binary, all its NULs notw
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from reviewloop.git.dockerfile_names import builds_an_image, docker_stem, dockerfile_name
 from reviewloop.git.encodings import wide_encoding
 from reviewloop.git.env_split import split_string
 from reviewloop.git.names import name_suffix, posix_name
@@ -50,6 +50,9 @@ PYTHON2 = "python2"
 
 SUFFIXES: dict[str, str] = {
     ".py": PYTHON, ".pyi": PYTHON, ".pyw": PYTHON,
+    # Python run by its name (linguist's): mod_wsgi's scripts, twistd's `-y` application
+    # files, ArcGIS's Python toolboxes
+    ".wsgi": PYTHON, ".tac": PYTHON, ".pyt": PYTHON,
     ".js": JAVASCRIPT, ".mjs": JAVASCRIPT, ".cjs": JAVASCRIPT, ".jsx": JAVASCRIPT,
     ".ts": TYPESCRIPT, ".mts": TYPESCRIPT, ".cts": TYPESCRIPT, ".tsx": TYPESCRIPT,
     ".sh": SHELL, ".bash": SHELL, ".ksh": SHELL, ".dash": SHELL,
@@ -58,6 +61,10 @@ SUFFIXES: dict[str, str] = {
     ".zsh": ZSH, ".fish": FISH, ".csh": CSH, ".tcsh": CSH,
     ".ipynb": JUPYTER,
 }
+# files Python runs by their name, with no shebang: SCons's build files (`scons` execs
+# `SConstruct`, or `Sconstruct`/`sconstruct`, and the `SConscript`s it names) and waf's
+# `wscript`; bandit and ruff read any file they are given by path as Python
+PYTHON_FILES = frozenset({"SConstruct", "Sconstruct", "sconstruct", "SConscript", "wscript"})
 # files a shell runs by their name, with no shebang: bash's start-up files, the POSIX
 # shell's, and direnv's `.envrc` (bash, run on `cd` into the folder)
 SHELL_FILES = frozenset({".bashrc", ".bash_profile", ".bash_login", ".bash_logout",
@@ -131,16 +138,6 @@ _version = compiled_on_first_use(r"[\d.]+$")  # python3.12 â†’ python, node20 â†
 # `python3m` (pymalloc), `python3.12d` and Debian's `python3.11-dbg`, `python3-dbg`, `pypy3.10`
 _python = compiled_on_first_use(r"^(?:python|pypy)(?P<major>\d*)(?:\.\d+)*[dmtu]*"
                                 r"(?:-dbg|-debug)?$")
-# docker build's and podman build's default names (each falls back to a lower-case one) and
-# the usual variants: `Dockerfile.prod`, `Dockerfile-prod`, `Dockerfile_dev`, `api.Dockerfile`,
-# `api.Dockerfile.prod` (checkov's own mask), `Containerfile.dev`, `web.containerfile`. A
-# `-`/`_` variant holds no dot: `dockerfile_gen.go` is Go. A `.` variant is one when its
-# suffix names no other kind of file (`OTHER_KINDS`).
-_DOCKERFILE = re.compile(r"^(?:[Dd]ockerfile|[Cc]ontainerfile)(?:\..+|[-_][^.]+)?$"
-                         r"|\.(?:[Dd]ockerfile|[Cc]ontainerfile)(?:\..+)?$")
-# checkov's own mask for a Dockerfile (and podman's name in its place): a name of another kind
-# (`Dockerfile.go`, `api.Dockerfile.txt`) is one when its content starts as a Dockerfile does
-_DOCKER_STEM = compiled_on_first_use(r"^(?:.+\.)?(?:[Dd]ockerfile|[Cc]ontainerfile)(?:\..+)?$")
 # suffixes of files that are no Dockerfile whatever their stem (`dockerfile.py` is Python,
 # `Dockerfile.md` its documentation): the languages above, and the common others
 OTHER_KINDS = frozenset({
@@ -158,10 +155,12 @@ def by_name(path: str) -> str | None:
         return SHELL
     if name in UNCHECKED_SHELL_FILES:
         return UNCHECKED_SHELL_FILES[name]
+    if name in PYTHON_FILES:
+        return PYTHON
     suffix = name_suffix(name).lower()
     if (language := SUFFIXES.get(suffix)) is not None or suffix in OTHER_KINDS:
         return language
-    return DOCKERFILE if _DOCKERFILE.search(name) else None
+    return DOCKERFILE if dockerfile_name(name) else None
 
 
 def run_by_name(path: str) -> bool:
@@ -330,23 +329,12 @@ def language(path: str, start: bytes) -> str | None:
     whatever the first line says."""
     named = by_name(path)
     if (named is None or (named in SHELLS and _shebang(start) is None)) \
-            and _DOCKER_STEM().search(posix_name(path)) \
-            and _builds_an_image(start):  # no shell runs `FROM alpine`; a shebang names one
+            and docker_stem(posix_name(path)) \
+            and builds_an_image(start):  # no shell runs `FROM alpine`; a shebang names one
         return DOCKERFILE  # `Dockerfile.go`, `Dockerfile.sh` starting `FROM`: checkov reads it
     if named is not None and (named not in SHELLS or _shebang(start) is None):
         return named  # the usual file: decided by its name
     return by_shebang(start[:SHEBANG_BYTES]) or named
-
-
-def _builds_an_image(start: bytes) -> bool:
-    """Whether `start`'s first instruction (after blank lines, comments and parser
-    directives) is `FROM` or `ARG`, as a Dockerfile's must be; a UTF-8 BOM before it passed
-    over, as BuildKit, hadolint and checkov pass it."""
-    for line in start.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "replace").splitlines():
-        words = line.split(maxsplit=1)
-        if words and not words[0].startswith("#"):
-            return words[0].upper() in ("FROM", "ARG") and len(words) == 2
-    return False
 
 
 def is_binary(path: str, start: bytes) -> bool:

@@ -110,8 +110,11 @@ def listed(match: re.Match[str]) -> frozenset[str] | None:
     return frozenset(re.split(r"[\s,]+", text.strip())) if text else None
 
 
+# a comment's, as `# nosec` is: in a file whose comments reviewloop can find (Python, JS/TS,
+# shell, Dockerfile: `checks.suppressions.comments`) a string holding the text is no marker;
+# in any other file (YAML, Terraform, …) a line holding it is read as one
 REVIEWLOOP = MarkerSyntax(OWN, r"reviewloop:\s*ignore\b(?:\[(?P<rules>[^\]]*)\])?[^\n]*",
-                          Reach.LINES_OR_ABOVE, bracketed, "reviewloop")
+                          Reach.LINES_OR_ABOVE, bracketed, "reviewloop", in_comments=True)
 FOREIGN = (
     MarkerSyntax("pylint", r"pylint\s*:\s*disable\b[^\n]*", Reach.LINES, listed, "pylint"),
     MarkerSyntax("semgrep", r"nosemgrep\b[^\n]*", Reach.LINES, listed, "nosemgrep"),

@@ -10,7 +10,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewloop.checks.notebooks import read
+from reviewloop.checks.notebooks import for_ruff, read
+from reviewloop.review.evidence import run_for_agent
+from tests.support.analyzers import Repo, agent
 from tests.support.repos import feature_branch
 from tests.support.review_cli import review
 
@@ -95,3 +97,63 @@ def test_a_notebooks_findings_are_on_its_own_lines(tmp_path: Path) -> None:
     assert any(reason.startswith("bandit: could not parse it")
                for reason in rows["broken.ipynb"]["not_read"])
     assert done.returncode == 1 and report["health"]["complete"] is False
+
+
+_KERNEL_NAMES = st.one_of(st.sampled_from(["python", "Python", "python3", "ipython", "ipython3",
+                                           "pyspark", "sage", "javascript", ""]),
+                          st.text(max_size=12))
+_LANGUAGE_INFO = st.one_of(
+    st.none(), st.just([]), st.just("python3"),
+    st.fixed_dictionaries({"name": _KERNEL_NAMES},
+                          optional={"version": st.just("3.11.4"),
+                                    "file_extension": st.just(".py"),
+                                    "mimetype": st.just("text/x-python")}),
+    st.fixed_dictionaries({}, optional={"version": st.just("3.11.4")}))
+
+
+def _kernel_notebook(info: object, source: list[str]) -> str:
+    """A notebook of one code cell whose metadata's `language_info` is `info` (left out for
+    the sentinel `...`), as a kernel other than ipykernel's `python` writes it."""
+    metadata: dict[str, object] = {"kernelspec": {"name": "python3", "language": "python"}}
+    if info is not ...:
+        metadata["language_info"] = info
+    return json.dumps({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
+                                  "outputs": [], "source": source}],
+                       "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+
+
+@given(info=st.one_of(st.just(...), _LANGUAGE_INFO))
+def test_ruffs_copy_is_a_python_notebook_whatever_its_kernel_says(info: object) -> None:
+    """ruff lints a notebook only under `language_info.name == "python"` (none: Python too)
+    and skips any other silently: the copy it reads says Python, the rest kept."""
+    rewritten = for_ruff(_kernel_notebook(info, ["x = 1\n"]))
+    assert rewritten is not None
+    metadata = json.loads(rewritten[0])["metadata"]
+    if info is ...:
+        assert "language_info" not in metadata
+        return
+    told = metadata["language_info"]
+    assert told["name"] == "python"
+    kept = {k: v for k, v in info.items() if k != "name"} if isinstance(info, dict) else {}
+    assert {k: v for k, v in told.items() if k != "name"} == kept
+
+
+BUGGY = ["def f(a=[]):\n", "    try:\n", "        return a[0]\n", "    except:\n",
+         "        return None\n"]  # B006 and E722: ruff's rules, not bandit's
+KERNELS = ["python", "Python", "python3", "ipython", "ipython3", "pyspark", "sage",
+           "javascript"]
+
+
+def test_ruff_reports_a_notebook_under_any_kernel_name(tmp_path: Path) -> None:
+    repo = Repo(tmp_path)
+    files = {f"k{n}.ipynb": _kernel_notebook({"name": name}, BUGGY)
+             for n, name in enumerate(KERNELS)}
+    files["none.ipynb"] = _kernel_notebook(..., BUGGY)
+    diff = repo.change(files)
+
+    report = run_for_agent(agent("review-maintainability", ("ruff-maintainability",)),
+                           repo.root, diff)
+
+    found = {(f.file, f.rule) for f in report.findings}
+    assert report.complete
+    assert found == {(name, rule) for name in files for rule in ("B006", "E722")}

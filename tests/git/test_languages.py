@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from reviewloop.git.languages import (
     BINARY_PROBE,
+    PYTHON,
     SIGNATURES,
     TEXTLIKE,
     is_binary,
@@ -88,3 +89,24 @@ def test_a_signature_before_bytes_no_text_holds_is_binary(signature: bytes, payl
                  signature + bytes(4) + bz2.compress(payload) + b"\0"):
         if len(data) >= 300:  # compressed data is random bytes once past its header
             assert looks_binary(data)
+
+
+# Python run by its name with no shebang: mod_wsgi's `*.wsgi`, twistd's `*.tac`, ArcGIS's
+# `*.pyt`, SCons's `SConstruct`/`SConscript`, waf's `wscript`
+_BY_NAME = st.sampled_from(["SConstruct", "Sconstruct", "sconstruct", "SConscript", "wscript"])
+_BY_SUFFIX = st.tuples(st.text("abcdefghij_-0123456789", min_size=1, max_size=8),
+                       st.sampled_from([".wsgi", ".tac", ".pyt"])).map("".join)
+_FOLDER = st.sampled_from(["", "src/", "site/build/", ".hidden/"])
+
+
+@given(folder=_FOLDER, name=st.one_of(_BY_NAME, _BY_SUFFIX),
+       head=st.sampled_from([b"", b"import os\n", b"# a comment\n"]))
+def test_python_run_by_its_name_is_python(folder: str, name: str, head: bytes) -> None:
+    assert language(f"{folder}{name}", head) == PYTHON
+
+
+@given(folder=_FOLDER, name=_BY_NAME.map(lambda n: f"{n}.txt")
+       | _BY_SUFFIX.map(lambda n: f"{n}.md"))
+def test_a_name_of_another_kind_is_not_taken_for_python(folder: str, name: str) -> None:
+    """`SConstruct.txt`, `app.wsgi.md`: the last suffix names another kind of file."""
+    assert language(f"{folder}{name}", b"") != PYTHON

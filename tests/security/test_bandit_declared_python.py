@@ -1,6 +1,6 @@
 """A shell injection has bandit's severity in every file ruff reads as Python, not only in
 `.py` files. A file the project's ruff configuration includes (`extend-include =
-["*.pyt"]`, `include = [..., "bin/*"]`) was ruff's alone: with the project's `S` rules its
+["*.py3"]`, `include = [..., "bin/*"]`) was ruff's alone: with the project's `S` rules its
 `subprocess.call(x, shell=True)` came out as ruff's S602 at a nit, while the same code in a
 `.py` file is bandit's B602 at must_fix. bandit reads any file it is named, so it now reads
 those files too.
@@ -30,13 +30,13 @@ CODE = ("import subprocess\n\n\ndef run(command):\n"
         "    return subprocess.call(command, shell=True)\n")
 SHEBANG = "#!/usr/bin/env python3\n"
 # path → its text: what ruff reads as Python (by the config, or by default) and bandit -r not
-KINDS = {"tools/Toolbox.pyt": CODE, "bin/deploy": CODE, "stubs/api.pyi": CODE,
+KINDS = {"tools/Toolbox.py3": CODE, "bin/deploy": CODE, "stubs/api.pyi": CODE,
          "gui/launch.pyw": CODE, "scripts/sync": SHEBANG + CODE}
 CONFIGS = {
     "pyproject.toml": '[project]\nname = "x"\n\n[tool.ruff]\n'
-                      'extend-include = ["*.pyt", "bin/*"]\n\n[tool.ruff.lint]\n'
+                      'extend-include = ["*.py3", "bin/*"]\n\n[tool.ruff.lint]\n'
                       'extend-select = ["S"]\n',
-    "ruff.toml": 'include = ["*.py", "*.pyi", "*.pyt", "bin/*"]\n\n[lint]\n'
+    "ruff.toml": 'include = ["*.py", "*.pyi", "*.py3", "bin/*"]\n\n[lint]\n'
                  'extend-select = ["S"]\n',
 }
 

@@ -1,7 +1,8 @@
 """A Dockerfile is read by hadolint and checkov under every name docker and podman build it
 from, and a file of another kind is not taken for one because of its stem.
 
-Before: `Dockerfile-prod`, `Dockerfile_dev` and `containerfile` reached no analyzer and the
+Before: `Dockerfile-prod`, `Dockerfile_dev` and `containerfile` (later `DOCKERFILE`,
+`DockerFile`, `CONTAINERFILE` and `Dockerfile.`) reached no analyzer and the
 review said complete; `Containerfile` reached hadolint but not checkov, which reads a
 Dockerfile only by its name, and the review blamed a byte "not UTF-8"; `dockerfile.py` was
 handed to hadolint as a Dockerfile and bandit never read it. Generated: names in every
@@ -36,9 +37,15 @@ pytestmark = pytest.mark.usefixtures("iac_env")
 @st.composite
 def dockerfile_names(draw: st.DrawFn) -> str:
     """`Dockerfile`, `Dockerfile.prod`, `Dockerfile-prod`, `Dockerfile_prod`, `api.Dockerfile`,
-    `api.Dockerfile.prod` and the lower-case and podman spellings of each."""
-    stem = draw(st.sampled_from(STEMS))
-    form = draw(st.sampled_from(("bare", ".", "-", "_", "suffix", "both")))
+    `api.Dockerfile.prod`, `Dockerfile.` and the podman spellings of each, in any case
+    (`DOCKERFILE`, `DockerFile`: a case-insensitive checkout builds them; Windows drops the
+    trailing dot)."""
+    spelled = draw(st.sampled_from(STEMS))
+    ups = draw(st.lists(st.booleans(), min_size=len(spelled), max_size=len(spelled)))
+    stem = "".join(c.upper() if up else c.lower() for c, up in zip(spelled, ups, strict=True))
+    form = draw(st.sampled_from(("bare", ".", "-", "_", "suffix", "both", "trailing")))
+    if form == "trailing":
+        return f"{stem}."
     # `Dockerfile.md` is its documentation, `Dockerfile.sh` a script (the other test)
     word = draw(WORD.filter(lambda w: form not in (".", "both") or not _other_kind(f".{w}")))
     if form == "bare":

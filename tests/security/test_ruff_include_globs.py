@@ -1,6 +1,6 @@
 """The project's ruff `include` / `extend-include` globs match what ruff's match. With
-`extend-include = ["**/*.pyt"]`, plain `ruff check .` lints a root-level `tool.pyt` (a
-leading `**/` matches no folder too), with `*.{cgi,pyt}` a `bin/run.cgi`, with `**/bin/*`
+`extend-include = ["**/*.py3"]`, plain `ruff check .` lints a root-level `tool.py3` (a
+leading `**/` matches no folder too), with `*.{cgi,py3}` a `bin/run.cgi`, with `**/bin/*`
 the extension-less `bin/manage`; the review matched the patterns with `fnmatch`, read those
 files as text of no language, and passed complete (fuzz round 6, D10).
 
@@ -23,12 +23,12 @@ from reviewloop.checks.analyzers.ruff import ruff_command
 from tests.support.project_rules import reviewed
 
 CODE = "print(undefined_name)\n"
-FILES = ("tool.pyt", "pkg/tool.pyt", "deep/a/b/c.pyt", "bin/manage", "bin/run.cgi",
+FILES = ("tool.py3", "pkg/tool.py3", "deep/a/b/c.py3", "bin/manage", "bin/run.cgi",
          "scripts/sub/deploy", "xbin/m", "tool.pyx")
 PREFIXES = ("", "**/", "./", "bin/", "*/", "deep/**/", "scripts/")
-STEMS = ("*", "tool.pyt", "*.pyt", "*.{cgi,pyt}", "[mr]*", "[!t]*", "*.p?t", "manage",
+STEMS = ("*", "tool.py3", "*.py3", "*.{cgi,py3}", "[mr]*", "[!t]*", "*.p?3", "manage",
          "**")
-WHOLE = ("scripts/**", "**/bin/*", "deep/**/*.pyt", "**/*.{pyt,pyx}", "{bin,xbin}/*")
+WHOLE = ("scripts/**", "**/bin/*", "deep/**/*.py3", "**/*.{py3,pyx}", "{bin,xbin}/*")
 
 patterns = st.one_of(st.builds(str.__add__, st.sampled_from(PREFIXES), st.sampled_from(STEMS)),
                      st.sampled_from(WHOLE))

@@ -1,6 +1,6 @@
 """A file the project's own ruff configuration declares Python is ruff's. With
-`extend-include = ["*.pyt"]` in the base's `pyproject.toml`, plain `ruff check .` reports an
-undefined name in a changed `tools/Toolbox.pyt`; the review read it as text of no language
+`extend-include = ["*.py3"]` in the base's `pyproject.toml`, plain `ruff check .` reports an
+undefined name in a changed `tools/Toolbox.py3`; the review read it as text of no language
 (secrets only) and passed. Now the trusted side's `include` / `extend-include` patterns make
 a changed file ruff's, whatever its suffix.
 
@@ -28,7 +28,7 @@ CODE = "def run(params):\n    return undefined_thing + params\n"
 @st.composite
 def configs(draw: st.DrawFn) -> tuple[str, str, str, str]:
     """(config file name, its text, a path it declares Python, the suffix it uses)"""
-    suffix = draw(st.sampled_from(("pyt", "cgi", "pyw3", "bzl")))
+    suffix = draw(st.sampled_from(("py3", "cgi", "pyw3", "bzl")))
     folder = draw(st.sampled_from(("tools", "bin", "deep/er")))
     pattern = draw(st.sampled_from((f"*.{suffix}", f"{folder}/*.{suffix}",
                                     f"./{folder}/*.{suffix}")))
@@ -73,10 +73,10 @@ def test_patterns_the_change_adds_do_not_widen_its_own_review(tmp_path: Path) ->
     working change, the tree's."""
     root = init_repo(tmp_path / "r", {"README.md": "base\n"})
     git(root, "checkout", "-qb", "feature")
-    commit(root, {"ruff.toml": 'extend-include = ["*.pyt"]\n', "tools/Tool.pyt": CODE},
+    commit(root, {"ruff.toml": 'extend-include = ["*.py3"]\n', "tools/Tool.py3": CODE},
            "add tools and the pattern")
     done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never", "--json")
-    assert _ruff(json.loads(done.stdout), "tools/Tool.pyt")[0] == set()
+    assert _ruff(json.loads(done.stdout), "tools/Tool.py3")[0] == set()
     git(root, "reset", "-q", "--soft", "main")  # the same change, uncommitted: the user's own
     done = review(root, "--fail-on", "never", "--json")
-    assert "F821" in _ruff(json.loads(done.stdout), "tools/Tool.pyt")[0]
+    assert "F821" in _ruff(json.loads(done.stdout), "tools/Tool.py3")[0]

@@ -105,7 +105,7 @@ class Bandit(FileByFile):
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         """Python files and notebooks, and the files the project's ruff configuration
-        declares Python (`ruff_includes`: `*.pyt`, `bin/*`): bandit reads any file it is
+        declares Python (`ruff_includes`: `*.py3`, `bin/*`): bandit reads any file it is
         named, so a shell injection there is its B602 at bandit's severity, as in a `.py`
         file, not ruff's S602 alone at a nit."""
         python = ctx.files_for(PYTHON, JUPYTER)

@@ -135,7 +135,7 @@ class RuffAnalyzer(FileByFile):
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
         """Python files and notebooks (ruff reads notebooks itself), and the files the
-        project's own ruff configuration includes (`ruff_includes`: `*.pyt`)."""
+        project's own ruff configuration includes (`ruff_includes`: `*.py3`)."""
         python = ctx.files_for(PYTHON, JUPYTER)
         return [*python, *declared(ctx, python)]
 

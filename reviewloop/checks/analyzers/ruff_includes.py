@@ -1,6 +1,6 @@
 """Files a project's own ruff configuration declares Python beyond the suffixes ruff knows.
 
-`[tool.ruff] extend-include = ["*.pyt"]` (ArcGIS toolboxes), `include = ["*.py", "bin/*.cgi"]`:
+`[tool.ruff] extend-include = ["*.py3"]`, `include = ["*.py", "bin/*.cgi"]`:
 plain `ruff check .` lints those files as Python, as the project's users configured it. The
 review told a file's language by its suffix or shebang alone, so such a file was text of no
 language — read by the secrets scan only — and the review said complete while `ruff check .`

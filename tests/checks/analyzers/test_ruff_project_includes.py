@@ -22,9 +22,9 @@ from reviewloop.git.diff import parse_diff
 from tests.support.ruff_chain import ruff_report
 
 FILES = ("src/a.py", "src/pkg/b.py", "scripts/x.py", "api/src/c.py", "api/scripts/d.py",
-         "api/tool.pyt", "top.py")
+         "api/tool.py3", "top.py")
 PATTERNS = (["src/**/*.py"], ["*.py"], ["src/*"], ["**/src/**/*.py"], ["scripts/x.py"],
-            ["*.pyt"], ["src/**/*.py", "*.pyt"])
+            ["*.py3"], ["src/**/*.py", "*.py3"])
 KEYS = ("include", "extend-include")
 DECLARED_IN = ("root", "nested")
 

@@ -20,10 +20,10 @@ from reviewloop.checks.analyzers.skipped_paths import skipped
 from tests.support.ruff_chain import ruff_show_files
 
 FILES = ("top.py", "api/x.py", "api/vendor/y.py", "api/gen/deep/z.py", "vendor/w.py",
-         "api/api/vendor/v.py", "scripts/s.py", "api/scripts/t.py", "api/tool.pyt")
+         "api/api/vendor/v.py", "scripts/s.py", "api/scripts/t.py", "api/tool.py3")
 KEYS = ("exclude", "extend-exclude", "include", "extend-include")
 PATTERNS = ("vendor", "api/vendor", "gen/*", "*/deep/*", "x.py", "scripts", "api/*.py",
-            "*.pyt", "**/scripts/*.py", "./api/vendor")
+            "*.py3", "**/scripts/*.py", "./api/vendor")
 DECLARED_IN = ("root", "nested")
 
 
