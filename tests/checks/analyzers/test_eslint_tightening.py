@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -73,19 +74,45 @@ def _with(use: str, entries: str) -> str:
         .replace("ON", ON)
 
 
-def _severities(eslint: Path, tree: Path, text: str) -> dict[str, int | None]:
-    """ESLint's own computed no-eval for each file (None: the file is ignored)."""
-    (tree / "eslint.config.js").write_text(text)
-    found: dict[str, int | None] = {}
-    for name in ("a.js", "b.js", "c.js"):
-        run = subprocess.run([str(eslint), "--print-config", name], cwd=tree,
-                             capture_output=True, text=True)
-        assert run.returncode == 0, run.stderr
-        config = json.loads(run.stdout) if run.stdout.strip() not in ("", "undefined") else None
-        rule = (config or {}).get("rules", {}).get("no-eval", 0)
-        found[name] = None if config is None else SEVERITY[rule[0] if isinstance(rule, list)
-                                                            else rule]
-    return found
+# `eslint --print-config FILE` is `new ESLint(options).calculateConfigForFile(FILE)`
+# (eslint/lib/cli.js): asked here for every file of both trees in one node process, where
+# the CLI started node and loaded ESLint six times a case
+PRINT_CONFIGS = """
+const { ESLint } = require(process.argv[1]);
+(async () => {
+  const found = {};
+  for (const tree of process.argv.slice(2)) {
+    const engine = new ESLint({ cwd: tree });
+    found[tree] = {};
+    for (const name of ["a.js", "b.js", "c.js"]) {
+      found[tree][name] = (await engine.calculateConfigForFile(name)) ?? null;
+    }
+  }
+  process.stdout.write(JSON.stringify(found));
+})().catch((error) => { console.error(error); process.exit(2); });
+"""
+
+
+def _severities(eslint: Path, trees: dict[Path, str]) -> list[dict[str, int | None]]:
+    """ESLint's own computed no-eval for each file of each tree, its config the tree's text
+    (None: the file is ignored)."""
+    for tree, text in trees.items():
+        (tree / "eslint.config.js").write_text(text)
+    node = shutil.which("node")
+    assert node is not None, "eslint_tools installs ESLint beside node"
+    run = subprocess.run([node, "-e", PRINT_CONFIGS, str(eslint.parents[1] / "eslint"),
+                          *map(str, trees)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    configs = json.loads(run.stdout)
+    answers = []
+    for tree in trees:
+        found: dict[str, int | None] = {}
+        for name, config in configs[str(tree)].items():
+            rule = (config or {}).get("rules", {}).get("no-eval", 0)
+            found[name] = None if config is None else SEVERITY[rule[0] if isinstance(rule, list)
+                                                                else rule]
+        answers.append(found)
+    return answers
 
 
 @pytest.mark.npm
@@ -96,15 +123,17 @@ def test_an_ignores_object_is_global_only_as_a_direct_element(eslint_tools, tmp_
     assert eslint is not None
     if "CommonJS" in use and module:
         pytest.skip("module.exports in an ES module")
-    (tmp_path / "package.json").write_text(
-        json.dumps({"name": "x", "type": "module" if module else "commonjs"}))
-    for name in ("a.js", "b.js", "c.js"):
-        (tmp_path / name).write_text("eval(x);\n")
+    trees = (tmp_path / "base", tmp_path / "head")
+    for tree in trees:
+        tree.mkdir()
+        (tree / "package.json").write_text(
+            json.dumps({"name": "x", "type": "module" if module else "commonjs"}))
+        for name in ("a.js", "b.js", "c.js"):
+            (tree / name).write_text("eval(x);\n")
     trusted, mine = _with(use, '"b.js", "c.js"'), _with(use, '"c.js"')
     if "export" in trusted and not module:
         trusted, mine = (t.replace("export default", "module.exports =") for t in (trusted, mine))
-    before = _severities(eslint, tmp_path, trusted)
-    after = _severities(eslint, tmp_path, mine)
+    before, after = _severities(eslint, dict(zip(trees, (trusted, mine), strict=True)))
     found = dropped_ignores(mine, trusted)
     # ESLint: nothing linted at base is linted less at head
     holds = all(after[f] is not None and (after[f] or 0) >= (before[f] or 0)

@@ -128,7 +128,6 @@ def _config(**settings: Any) -> dict[str, Any]:
             "failure-threshold": None, "trustedRegistries": None, "ignored": [], **settings}
 
 
-@pytest.mark.pypi  # hadolint from the shared tools cache
 @settings(max_examples=150, deadline=None, derandomize=True)
 @given(_edits())
 @example((_config(**{"strict-labels": True, "label-schema": ["owner"]}),
@@ -136,8 +135,7 @@ def _config(**settings: Any) -> dict[str, Any]:
                      "failure-threshold": "style"})))
 @example((_config(trustedRegistries=["docker.io"]),
           _config(trustedRegistries=["docker.io", "quay.io"], override={"DL3009": "error"})))
-def test_a_hadolint_tightening_only_adds_findings(
-        iac_tools: Path, edit: tuple[dict[str, Any], dict[str, Any]]) -> None:
+def _only_adds_findings(iac_tools: Path, edit: tuple[dict[str, Any], dict[str, Any]]) -> None:
     before, after = _text(edit[0]), _text(edit[1])
     named = tightening(".hadolint.yaml", after, before)
     if named is None:
@@ -150,10 +148,13 @@ def test_a_hadolint_tightening_only_adds_findings(
     HITS.append(named)
 
 
-@pytest.mark.pypi
-def test_the_generator_reaches_each_kind_of_tightening(iac_tools: Path) -> None:
+@pytest.mark.pypi  # hadolint from the shared tools cache
+def test_a_hadolint_tightening_only_adds_findings_and_the_generator_reaches_each_kind(
+        iac_tools: Path) -> None:
+    """The property over every drawn edit, then what its tightenings covered: one pass (a
+    test of the generator's reach of its own ran all its hadolint runs again)."""
     HITS.clear()
-    test_a_hadolint_tightening_only_adds_findings(iac_tools)
+    _only_adds_findings(iac_tools)
     kinds = {entry.split(":")[0].split(" ")[0] for named in HITS for entry in named}
     assert kinds == {"override", "strict-labels", "label-schema", "failure-threshold",
                      "trustedRegistries"}, kinds
