@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from reviewloop.policy.trust import Trust
 
 TAIL_CHARS = 4000
+# How a test gate that found tests no command runs starts its summary (`gates.not_run`); the
+# run's verdict names it as incomplete (`reports.report.verdict_reasons`)
+NOT_RUN = "not verified: tests added but not run"
 Phase = Literal["implement", "fix", "review"]
 
 
@@ -75,8 +78,8 @@ class GateResult(BaseModel):
     blocking: bool = True
     # the program the shell could not find (exit 127): no change of the code fixes that
     missing_tool: str | None = None
-    # a failure no change of the code can fix (a language whose coverage is not measured,
-    # tests added with no test command): what you do about it. The run stops for you
+    # a failure no change of the code can fix (a language whose coverage is not measured
+    # under `gates.coverage = "strict"`): what you do about it. The run stops for you
     # (`GateReport.for_user`) instead of asking the implementer again.
     user_fix: str | None = None
 
