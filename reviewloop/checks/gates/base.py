@@ -152,13 +152,16 @@ class GateReport(BaseModel):
         the gates cannot pass, whatever the implementer does, so none is sent back to it."""
         return tuple(r for r in self.failed if r.user_fix)
 
-    def escalation(self) -> str:
+    def escalation(self, run_id: str = "<run>", task_id: str = "<task>") -> str:
         """Why the run stops on its gates: the failed gates, and each failure only you can
-        fix with what to do."""
+        fix with what to do and the step after it. `reviewloop resume` replays this stop (the
+        run's gates are not run again), so the way on is a new run of the task."""
         said = ", ".join(r.name for r in self.failed) if self.failed else self.headline
         fixes = "".join(f"; the {r.name} gate needs you (the implementer is not asked "
                         f"again): {r.user_fix}" for r in self.for_user)
-        return f"guard-rails failed: {said}{fixes}"
+        then = (f"; then `reviewloop reject {run_id}` and `reviewloop run {task_id}` again "
+                "(resuming this run replays this stop)") if self.for_user else ""
+        return f"guard-rails failed: {said}{fixes}{then}"
 
     @computed_field  # type: ignore[prop-decorator]
     @property
