@@ -11,8 +11,6 @@ import re
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.support.gitutil import git
 from tests.support.loop_cli import cli
 from tests.support.repos import wave_repo

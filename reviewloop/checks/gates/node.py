@@ -87,7 +87,7 @@ def node_project(root: Path) -> NodeProject | None:
     elif (root / "tsconfig.json").is_file() and _depends_on(manifest, "typescript"):
         build = (f"{_EXEC[manager]} tsc --noEmit",)
         said.append("tsconfig.json with typescript")
-    test = (_script_test(manager),) if has_test else ()
+    test: tuple[str, ...] = (_script_test(manager),) if has_test else ()
     if has_test:
         said.append("scripts.test")
     else:
