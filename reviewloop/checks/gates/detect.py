@@ -3,16 +3,13 @@
 Every language runner found contributes (a repository with a Python backend and an npm
 frontend runs both test suites). A Makefile target is the fallback for a gate that no
 language runner covered, because a Makefile often wraps the same runners. A Node package's
-commands come from `node.py` (the lockfile's package manager). A Go module or Rust crate with
-no `go.mod`/`Cargo.toml` at the root is looked for up to two folders down (`backend/`,
-`crates/a/`): each one found runs its own tests.
+commands come from `node.py` (the lockfile's package manager).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shlex
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -140,49 +137,15 @@ def _npm(root: Path) -> _Found | None:
 
 
 def _go(root: Path) -> _Found | None:
-    if (root / "go.mod").is_file():
-        return _Found("go", "go.mod", build=("go build ./...",), test=("go test ./...",))
-    modules = sub_projects(root, "go.mod")
-    if not modules:
+    if not (root / "go.mod").is_file():
         return None
-    return _Found("go", ", ".join(f"{m}/go.mod" for m in modules),
-                  build=tuple(f"cd {shlex.quote(m)} && go build ./..." for m in modules),
-                  test=tuple(f"cd {shlex.quote(m)} && go test ./..." for m in modules))
+    return _Found("go", "go.mod", build=("go build ./...",), test=("go test ./...",))
 
 
 def _cargo(root: Path) -> _Found | None:
-    if (root / "Cargo.toml").is_file():
-        return _Found("cargo", "Cargo.toml", build=("cargo build",), test=("cargo test",))
-    crates = sub_projects(root, "Cargo.toml")
-    if not crates:
+    if not (root / "Cargo.toml").is_file():
         return None
-    manifests = [f"{c}/Cargo.toml" for c in crates]
-    return _Found("cargo", ", ".join(manifests),
-                  build=tuple(f"cargo build --manifest-path {shlex.quote(m)}" for m in manifests),
-                  test=tuple(f"cargo test --manifest-path {shlex.quote(m)}" for m in manifests))
-
-
-def sub_projects(root: Path, marker: str, depth: int = 2) -> list[str]:
-    """The folders up to `depth` below `root` holding `marker` (a Go module's `go.mod`, a
-    crate's `Cargo.toml` in `backend/`, `crates/a/`), in name order; a project found is not
-    searched further, nor are hidden, installed or generated folders."""
-    found: list[str] = []
-    level = [root]
-    for _ in range(depth):
-        below: list[Path] = []
-        for folder in level:
-            try:
-                children = sorted(p for p in folder.iterdir() if p.is_dir()
-                                  and not p.name.startswith(".") and p.name not in _NOT_SOURCE)
-            except OSError:
-                continue
-            for child in children:
-                if (child / marker).is_file():
-                    found.append(child.relative_to(root).as_posix())
-                else:
-                    below.append(child)
-        level = below
-    return found
+    return _Found("cargo", "Cargo.toml", build=("cargo build",), test=("cargo test",))
 
 
 def _maven(root: Path) -> _Found | None:

@@ -224,6 +224,9 @@ def test_data_fixtures_docs_and_helpers_in_test_folders_are_not_tests_no_command
     ({"backend/x.go": "package x\n"},
      'set `[gates] test = ["go test ./..."]` in .reviewloop.toml after `go mod init`'),
     ({"src/lib.rs": "\n"}, 'set `[gates] test = ["cargo test"]`'),
+    ({"backend/go.mod": "module x\n"}, 'set `[gates] test = ["cd backend && go test ./..."]`'),
+    ({"crates/a/Cargo.toml": "[package]\n"},
+     'set `[gates] test = ["cargo test --manifest-path crates/a/Cargo.toml"]`'),
     ({"packages/a/package.json": '{"name": "a"}\n', "packages/a/x.js": "\n"},
      "give packages/a/package.json a `test` script and set `[gates] test = "
      '["npm test --prefix packages/a"]`'),
@@ -232,6 +235,8 @@ def test_data_fixtures_docs_and_helpers_in_test_folders_are_not_tests_no_command
 def test_the_fix_names_the_command_for_the_tests_language_and_project(
         tmp_path: Path, files: dict[str, str], fix: str) -> None:
     test = {"backend/x.go": "backend/x_test.go", "src/lib.rs": "tests/it.rs",
+            "backend/go.mod": "backend/api/x_test.go",
+            "crates/a/Cargo.toml": "crates/a/tests/it.rs",
             "packages/a/package.json": "packages/a/x.test.js", "app.rb": "spec/app_spec.rb"}
     added = test[next(iter(files))]
     root = init_repo(tmp_path / "repo", files, branch="work")
