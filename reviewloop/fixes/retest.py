@@ -84,7 +84,8 @@ class Retest:
 def relevant_tests(repo: Repository, changed: Sequence[str]) -> list[str]:
     """The test files relevant to a fix that changed `changed` (see the module docstring)."""
     is_code, collected = tests_in(repo.root), tests_in(repo.root, rule=runner_collects)
-    if any(is_code(p) and not collected(p) for p in changed):
+    if any((is_code(p) and not collected(p)) or PurePosixPath(p).name == "conftest.py"
+           for p in changed):
         return []  # a conftest.py, a helper, a fixture: whatever test uses it, all run
     found = [p for p in changed if collected(p) and (repo.root / p).is_file()]
     stems = {_stem(p) for p in changed if not is_code(p)} - {""}
