@@ -3,8 +3,10 @@ or cannot be written, or is a link the repository itself tracks, before any comm
 writes it.
 
 A link you make yourself (untracked: state kept on another disk) is a state folder. A link
-the repository tracks came with its files (a pull request's head, a clone): it would put the
-SQLite stores wherever its author pointed it, outside the repository, so it is refused."""
+the repository tracks came with its files (a pull request's head, a clone): `.reviewloop`
+itself, or an entry of a tracked `.reviewloop/` folder (`runs.sqlite`, `worktrees`). It would
+put the SQLite stores or the runs' worktrees wherever its author pointed it, so it is
+refused. Only a link there asks git (once per command and index); a plain folder asks none."""
 
 from __future__ import annotations
 
@@ -25,28 +27,78 @@ STATE_DIR = ".reviewloop"
 
 def state_folder(root: Path) -> Path:
     """`root/.reviewloop`, which may not exist yet; exit 2 when something else is there (a
-    file, a link to nothing): every command that reads or writes runs asks this first."""
+    file, a link to nothing) or a link the repository tracks sends it elsewhere: every
+    command that reads or writes asks this first."""
     path = root / STATE_DIR
     if (path.exists() or path.is_symlink()) and not path.is_dir():
         raise UserInputError(f"{STATE_DIR} is {_what(path)}, not reviewloop's state folder",
                              where=str(path), fix=f"move or remove {path}")
-    if path.is_symlink() and _tracked(root):
+    links = _links(path)
+    if links and (tracked := sorted(n for n in links if n in _tracked(root, links))):
+        name = tracked[0]
         raise UserInputError(
-            f"{STATE_DIR} is a link to {os.readlink(path)} that the repository tracks: "
-            "reviewloop's state would be written where it points, outside the repository",
-            where=str(path), fix=f"remove it from the repository (`git rm --cached "
-            f"{STATE_DIR}`, then commit); a link you make yourself, untracked, is kept")
+            f"{name} is a link to {links[name]} that the repository tracks: reviewloop's "
+            f"state would be written where it points ({_where(root, root / name)})",
+            where=str(root / name), fix=f"remove it from the repository (`git rm --cached "
+            f"{name}`, then commit); a link you make yourself, untracked, keeps the state "
+            "where it points (`note` and `handoff` excepted: they never write through a link)")
     return path
 
 
-def _tracked(root: Path) -> bool:
-    """Whether HEAD or the index of the repository at `root` holds `.reviewloop` itself."""
-    git = GitCommand(root)
-    status, out, _ = git.run(["git", "ls-files", "-z", "--with-tree=HEAD", "--",
-                              f":(literal){STATE_DIR}"])
-    if status != 0:  # no HEAD yet: the index alone
-        status, out, _ = git.run(["git", "ls-files", "-z", "--", f":(literal){STATE_DIR}"])
-    return status == 0 and STATE_DIR.encode() in out.split(b"\0")
+def _links(path: Path) -> dict[str, str]:
+    """The links that would send the state elsewhere, by repository path: `.reviewloop`
+    itself, or the entries of the folder (its stores, `worktrees`); none for a plain
+    folder of files — the common case costs a directory read and no git process."""
+    if path.is_symlink():
+        return {STATE_DIR: os.readlink(path)}
+    try:
+        with os.scandir(path) as entries:
+            return {f"{STATE_DIR}/{e.name}": os.readlink(e.path)
+                    for e in entries if e.is_symlink()}
+    except (FileNotFoundError, NotADirectoryError):
+        return {}
+
+
+# what `_tracked` found, by the repository, the links and the index asked about: the layers
+# of one command (registry, records, store, cleanup) ask again, git runs once
+_TRACKED: dict[tuple[str, tuple[tuple[str, str], ...], tuple[int, int] | None],
+               frozenset[str]] = {}
+
+
+def _tracked(root: Path, links: dict[str, str]) -> frozenset[str]:
+    """The paths at or under `.reviewloop` that HEAD or the index of the repository at
+    `root` holds."""
+    key = (str(root), tuple(sorted(links.items())), _index_stamp(root))
+    if key not in _TRACKED:
+        git = GitCommand(root)
+        spec = f":(literal){STATE_DIR}"
+        status, out, _ = git.run(["git", "ls-files", "-z", "--with-tree=HEAD", "--", spec])
+        if status != 0:  # no HEAD yet: the index alone
+            status, out, _ = git.run(["git", "ls-files", "-z", "--", spec])
+        names = out.decode("utf-8", "surrogateescape").split("\0") if status == 0 else []
+        _TRACKED[key] = frozenset(n for n in names if n)
+    return _TRACKED[key]
+
+
+def _index_stamp(root: Path) -> tuple[int, int] | None:
+    """When the repository's index last changed (a commit or `git add` rewrites it), so a
+    link tracked since is asked about again; None when no index is found."""
+    dotgit = root / ".git"
+    try:
+        if dotgit.is_file():  # a linked worktree: `gitdir: <its folder>`
+            text = dotgit.read_text(encoding="utf-8").strip()
+            dotgit = (root / text.removeprefix("gitdir:").strip()).resolve()
+        stat = (dotgit / "index").stat()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _where(root: Path, link: Path) -> str:
+    """Where a link leads, said as the user checks it: inside the repository or outside."""
+    inside = os.path.realpath(link).startswith(os.path.realpath(root).rstrip(os.sep) + os.sep)
+    return "inside the repository, a place its author chose" if inside \
+        else "outside the repository"
 
 
 def _what(path: Path) -> str:

@@ -143,10 +143,73 @@ def test_a_link_the_repository_tracks_is_refused_before_anything_is_written(
 
     assert code == ExitCode.USAGE, out + err
     assert (f"{root / STATE_DIR}: .reviewloop is a link to {target} that the repository "
-            "tracks: reviewloop's state would be written where it points, outside the "
-            "repository\n  fix: remove it from the repository (`git rm --cached .reviewloop`, "
-            "then commit); a link you make yourself, untracked, is kept") in err
+            "tracks: reviewloop's state would be written where it points (outside the "
+            "repository)\n  fix: remove it from the repository (`git rm --cached .reviewloop`, "
+            f"then commit); {YOURS}") in err
     assert list(outside.iterdir()) == []
+
+
+YOURS = ("a link you make yourself, untracked, keeps the state where it points (`note` and "
+         "`handoff` excepted: they never write through a link)")
+# the entries of a tracked `.reviewloop/` folder a link may stand for: its stores, worktrees
+INNER = st.sampled_from(["runs.sqlite", "checkpoints.sqlite", "worktrees", "memory.sqlite"])
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(INNER, min_size=1, max_size=3, unique=True), inside=st.booleans(),
+       staged_only=st.booleans(), argv=st.sampled_from([("review",), ("runs",), ("stats",)]))
+def test_a_link_inside_a_tracked_state_folder_is_refused_like_the_folders_link(
+        tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str], names: list[str], inside: bool,
+        staged_only: bool, argv: tuple[str, ...]) -> None:
+    root = init_repo(tmp_path_factory.mktemp("repo"), {"app.py": "x = 1\n",
+                                                       "kept/.keep": ""})
+    outside = root / "kept" if inside else tmp_path_factory.mktemp("outside")
+    (root / STATE_DIR).mkdir()
+    (root / STATE_DIR / "notes.md").write_text("a tracked plain file\n")
+    for name in names:
+        (root / STATE_DIR / name).symlink_to(outside / name)
+    git(root, "add", STATE_DIR)
+    if not staged_only:
+        git(root, "commit", "-qm", "state")
+    (root / "app.py").write_text("x = 2\n")
+    monkeypatch.chdir(root)
+
+    code, out, err = run_cli(capsys, *argv)
+
+    first = sorted(names)[0]
+    where = "inside the repository, a place its author chose" if inside \
+        else "outside the repository"
+    assert code == ExitCode.USAGE, out + err
+    assert (f"{root / STATE_DIR / first}: .reviewloop/{first} is a link to {outside / first} "
+            "that the repository tracks: reviewloop's state would be written where it points "
+            f"({where})") in err
+    assert sorted(p.name for p in outside.iterdir()) == ([".keep"] if inside else [])
+
+
+def test_a_plain_folder_asks_no_git_and_a_link_asks_once_per_index(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reviewloop.git import command
+
+    root = init_repo(tmp_path / "repo", {"app.py": "x = 1\n"})
+    (root / STATE_DIR).mkdir()
+    (root / STATE_DIR / "runs.sqlite").write_bytes(b"")
+    asked: list[list[str]] = []
+    run = command.GitCommand.run
+    monkeypatch.setattr(command.GitCommand, "run",
+                        lambda self, argv, *a, **k: asked.append(argv) or run(self, argv, *a, **k))
+    for _ in range(3):
+        state_folder(root)
+    assert asked == []  # a plain folder of files: no git process
+    (root / STATE_DIR / "worktrees").symlink_to(tmp_path)  # yours, untracked
+    for _ in range(5):
+        assert state_folder(root) == root / STATE_DIR
+    assert len(asked) == 1  # the layers of one command ask again: git runs once
+    git(root, "add", STATE_DIR)  # tracked now: the index changed, asked again
+    with pytest.raises(UserInputError, match="that the repository tracks"):
+        state_folder(root)
+    assert len(asked) == 2
 
 
 def test_a_link_you_made_yourself_keeps_the_state_where_it_points(

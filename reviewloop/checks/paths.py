@@ -54,15 +54,44 @@ def collected_test(path: str, python_files: Sequence[str] | None = None,
     if path.endswith(".py"):
         if _PYTHON_FOLDER.search(path) or path in testpaths:
             return True
-        if python_files is None:
-            return bool(_TEST_NAME.search(path) or _UNITTEST.search(path))
-        if testpaths and not any(path.startswith(f"{t}/") for t in testpaths):
-            return False
-        name = path.rsplit("/", 1)[-1]
-        return any(fnmatch.fnmatchcase(path if "/" in p else name, p if "/" not in p
-                                       else f"*{p.lstrip('/')}") for p in python_files)
+        return _named_module(path, python_files, testpaths)
     folder = _SCRIPT_FOLDER if _SCRIPT.search(path) else _OTHER_FOLDER
     return bool(_TEST_NAME.search(path) or folder.search(path))
+
+
+# What a runner collects by name alone, beyond `_TEST_NAME`: a Rust crate's integration tests
+# (`tests/*.rs`), JUnit's `*Test.java`/`*Tests.kt` under `src/test/`, and every script in
+# jest's `__tests__/` or node's `test/` folder
+_COLLECTED = re.compile(r"(^|/)tests/[^/]+\.rs$|(^|/)src/test/.*Tests?\.(java|kt)$")
+# Python files that are test code but never a collected test module
+_NOT_MODULE = frozenset({"conftest.py", "__init__.py"})
+
+
+def runner_collects(path: str, python_files: Sequence[str] | None = None,
+                    testpaths: Sequence[str] = ()) -> bool:
+    """Whether a runner would collect `path` as a test file by its name (`collected_test`
+    without its test folders: never data, fixtures, snapshots, READMEs, a `conftest.py`,
+    an `__init__.py` or a helper module under `tests/`). A test the change adds counts only
+    when this holds: what a test command would have run."""
+    name = path.rsplit("/", 1)[-1]
+    if path.endswith(".py"):
+        return name not in _NOT_MODULE and (
+            path in testpaths or _named_module(path, python_files, testpaths))
+    if _SCRIPT.search(path) and _SCRIPT_FOLDER.search(path):
+        return True
+    return bool(_TEST_NAME.search(path) or _COLLECTED.search(path))
+
+
+def _named_module(path: str, python_files: Sequence[str] | None,
+                  testpaths: Sequence[str]) -> bool:
+    """A Python file pytest collects by its name, wherever it is (`tests/` included)."""
+    if python_files is None:
+        return bool(_TEST_NAME.search(path) or _UNITTEST.search(path))
+    if testpaths and not any(path.startswith(f"{t}/") for t in testpaths):
+        return False
+    name = path.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatchcase(path if "/" in p else name, p if "/" not in p
+                                   else f"*{p.lstrip('/')}") for p in python_files)
 
 
 def repo_path(root: Path, filename: str) -> str:

@@ -140,8 +140,7 @@ def _fix_group(job: FixJob, chat: ChatHandle, group: FixGroup,
         if report.passed:
             return GroupResult(group, "fixed", attempt, result.summary)
         if report.for_user:  # no retry can pass what only you can fix: the budget stops
-            attempts = attempt
-            break
+            return _for_user(job, group, attempt, start, report)
         feedback = report.feedback()
     output = (report.feedback() or report.headline)[-_FAILING_OUTPUT:]
     if not job.in_worktree:
@@ -152,6 +151,20 @@ def _fix_group(job: FixJob, chat: ChatHandle, group: FixGroup,
     return GroupResult(group, "escalated", attempts, (
         f"the tests still failed after {attempts} fix attempt(s), so its fix was discarded"),
         output)
+
+
+def _for_user(job: FixJob, group: FixGroup, attempts: int, start: Snapshot,
+              report: GateReport) -> GroupResult:
+    """A group whose re-test failed for what only you can fix: escalated with that fix as
+    its reason (nothing failed that a retry could pass), the gates' own lines as output."""
+    fixes = "; ".join(f"the {r.name} gate needs you: {r.user_fix}" for r in report.for_user)
+    output = "\n".join(f"{r.name}: {r.summary}" for r in report.failed)[-_FAILING_OUTPUT:]
+    if not job.in_worktree:
+        return GroupResult(group, "escalated", attempts, (
+            f"{fixes}; the fix is still in your working tree"), output)
+    restore(job.repo, start.tree)
+    return GroupResult(group, "escalated", attempts, f"{fixes}; so its fix was discarded",
+                       output)
 
 
 def _offline_fix(job: FixJob, findings: Sequence[Finding]) -> FixOutcome:

@@ -8,9 +8,12 @@ The tests relevant to a fix (a cheap rule, no import graph):
 * test files whose imports name a changed module (`import calc`, `from app.calc import …`,
   `from app import calc`, `require('./calc')`, `from "../calc"`).
 
-Test files are the ones the test gate takes for tests (`checks.gates.verified.tests_in`:
-the runners' names, and the project's pytest `python_files` and `testpaths` — a project whose
-tests are `check_*.py` has those re-run), tracked or not ignored.
+Test files are the ones a runner collects (`checks.gates.verified.tests_in` with
+`checks.paths.runner_collects`: the runners' names, and the project's pytest `python_files`
+and `testpaths` — a project whose tests are `check_*.py` has those re-run when they import the
+changed module), tracked or not ignored. A fix that changes test code no runner collects (a
+`conftest.py`, a helper module, a fixture under `tests/`) is checked with the whole test
+gate: any test may use it, and pytest handed a `conftest.py` collects nothing.
 Only pytest can be pointed at files: a pytest command that is a plain argv (`pytest -q`,
 `python -m pytest tests/unit`) gets the relevant Python test files appended; a command with
 any shell syntax (`| tee log`, `&& echo`, `|| true`, `;`, `#`, redirections, `$(…)`) runs
@@ -33,6 +36,7 @@ from reviewloop.checks.gates.base import GateReport
 from reviewloop.checks.gates.detect import gate_commands
 from reviewloop.checks.gates.registry import OnGate, check_change
 from reviewloop.checks.gates.verified import tests_in
+from reviewloop.checks.paths import runner_collects
 from reviewloop.config import Settings
 from reviewloop.git.changes import changes_since, write_diff
 from reviewloop.git.repository import Repository, Snapshot
@@ -79,13 +83,16 @@ class Retest:
 
 def relevant_tests(repo: Repository, changed: Sequence[str]) -> list[str]:
     """The test files relevant to a fix that changed `changed` (see the module docstring)."""
-    is_test = tests_in(repo.root)
-    found = [p for p in changed if is_test(p) and (repo.root / p).is_file()]
-    stems = {_stem(p) for p in changed if not is_test(p)} - {""}
+    is_code, collected = tests_in(repo.root), tests_in(repo.root, rule=runner_collects)
+    if any((is_code(p) and not collected(p)) or PurePosixPath(p).name == "conftest.py"
+           for p in changed):
+        return []  # a conftest.py, a helper, a fixture: whatever test uses it, all run
+    found = [p for p in changed if collected(p) and (repo.root / p).is_file()]
+    stems = {_stem(p) for p in changed if not is_code(p)} - {""}
     if not stems:
         return found
     patterns = [_imports(stem) for stem in sorted(stems)]
-    for path in _test_files(repo, is_test):
+    for path in _test_files(repo, collected):
         if path in found:
             continue
         if _named_after(path, stems) or _imports_any(repo.root / path, stems, patterns):

@@ -146,7 +146,7 @@ def escalate(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
         reasons.append(state.over_budget)
     report = state.gate_report
     if report is not None and not report.passed:
-        reasons.append(report.escalation())
+        reasons.append(report.escalation(state.run_id, state.task_id))
     elif state.fix_stopped:  # no re-review follows: what is open goes to the human
         ledger = ledger.escalate(state.fix_stopped)
         reasons.append(state.fix_stopped)

@@ -14,6 +14,7 @@ import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field
 
 from reviewloop.agent.spend import usd
+from reviewloop.checks.gates.base import NOT_RUN
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.review.matrix import incomplete_text, matrix
@@ -151,6 +152,9 @@ def verdict_reasons(summary: RunSummary) -> list[str]:
     reasons = [f"unfinished: {summary.unfinished}"] if summary.unfinished else []
     if failed_gates := [name for name, passed, _ in summary.gates if not passed]:
         reasons.append("gates failed: " + ", ".join(failed_gates))
+    # tests no command ran: the gate passed, the run is not verified (`gates.not_run`)
+    reasons += ["incomplete: " + text.removeprefix("not verified: ").split("; fix:")[0]
+                for _, passed, text in summary.gates if passed and text.startswith(NOT_RUN)]
     if all((r.reason or "").startswith(TURNED_OFF) for r in summary.reviewers) \
             and not summary.unfinished:  # a run stopped midway says so, not "no review"
         reasons.append(NO_REVIEW)  # none, or only those an override turned off

@@ -180,17 +180,18 @@ def test_fixes_that_pass_their_own_tests_but_fail_the_full_suite_are_discarded(
     assert entry.status is Status.ESCALATED and summary.rounds == 1
 
 
-def test_a_fix_whose_tests_no_command_runs_is_not_retried(tmp_path: Path) -> None:
-    """The fix adds a test in a project with no test command: no retry can make it run, so
-    the group stops after its one attempt, escalated with the fix that is yours to make."""
+def test_a_fix_whose_tests_no_command_runs_is_kept_not_verified(tmp_path: Path) -> None:
+    """The fix adds a test in a project with no test command: nothing fails (the test gate
+    passes, not verified), so the fix is kept after its one attempt, never retried or
+    escalated, and the test is named as not run."""
     root = init_repo(tmp_path / "mine", {"calc.js": "exports.add = (a, b) => 0;\n"},
                      message="start")
     (root / "calc.js").write_text("exports.add = (a, b) => a + b;\n")  # yours, under review
     model = ScriptedChatModel()
     finding = {**ADD, "file": "calc.js", "end_line": 1}
-    model.script("agent: review-maintainability", [review([finding])])
+    model.script("agent: review-maintainability", [review([finding]), review()])
     for name in (a for a in CALLED if a != "review-maintainability"):
-        model.script(f"agent: {name}", [review()])
+        model.script(f"agent: {name}", [review(), review()])
     model.script(FIXER, [tool_call("write_file", {"path": "calc.test.js",
                                                   "content": "require('./calc');\n"}),
                          "tested"] * 3)
@@ -201,7 +202,5 @@ def test_a_fix_whose_tests_no_command_runs_is_not_retried(tmp_path: Path) -> Non
 
     assert isinstance(summary, RunSummary)
     assert len(about(fixer_prompts(model), finding)) == 1
-    text = "\n".join(summary.escalations)
-    assert "after 1 fix attempt(s)" in text
-    assert "not verified: the change adds tests no command runs (calc.test.js)" in text
-    assert "or give package.json a `test` script" in text
+    assert not any("fix attempt" in e for e in summary.escalations), summary.escalations
+    assert (root / "calc.test.js").read_text() == "require('./calc');\n"

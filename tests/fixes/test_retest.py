@@ -44,7 +44,7 @@ def test_tests_named_after_or_importing_a_changed_module(tmp_path: Path) -> None
 
 def test_a_changed_test_file_is_relevant_itself(tmp_path: Path) -> None:
     repo = open_repository(project(tmp_path))
-    assert relevant_tests(repo, ["tests/test_new.py", "tests/gone.py"]) == [
+    assert relevant_tests(repo, ["tests/test_new.py", "tests/test_gone.py"]) == [
         "tests/test_new.py"]  # a deleted test is not run
     assert relevant_tests(repo, ["README.md"]) == []
 
@@ -140,3 +140,21 @@ def test_a_file_the_projects_testpaths_names_is_a_test_a_fix_re_runs(tmp_path: P
     repo = open_repository(root)
     assert relevant_tests(repo, ["calc.py"]) == ["smoke.py"]
     assert relevant_tests(repo, ["smoke.py"]) == ["smoke.py"]
+
+
+# test code no runner collects: whatever test uses it may break, so every test runs
+SUPPORT = st.sampled_from(["tests/conftest.py", "conftest.py", "tests/helpers.py",
+                           "tests/__init__.py", "tests/support/fakes.py",
+                           "tests/data/rows.json", "tests/fixtures/a.txt"])
+
+
+@settings(max_examples=12, deadline=None)
+@given(SUPPORT, st.lists(st.sampled_from(["app/calc.py", "tests/test_calc.py", "util.py"]),
+                         max_size=2))
+def test_a_fix_to_test_code_no_runner_collects_runs_the_whole_test_gate(
+        tmp_path_factory, support: str, others: list[str]) -> None:
+    root = init_repo(tmp_path_factory.mktemp("r") / "p", {**FILES, support: "X = 1\n"})
+    repo = open_repository(root)
+    # an empty list: no narrowing, the whole test command runs (`Retest.relevant`)
+    assert relevant_tests(repo, [support, *others]) == []
+    assert narrowed_commands(["python -m pytest"], relevant_tests(repo, [support])) is None

@@ -50,8 +50,8 @@ def test_a_tool_not_installed_is_escalated_at_once_not_retried() -> None:
 
 
 def test_a_failure_only_the_user_can_fix_is_escalated_never_sent_back() -> None:
-    """A language whose coverage is not measured, tests no command runs: no implement
-    round can pass the gates, so none is spent, even beside a failure it could fix."""
+    """A language whose coverage is not measured: no implement round can pass the gates, so
+    none is spent, even beside a failure it could fix; the stop says the step after the fix."""
     yours = GateResult(name="coverage", passed=False, summary="go: not measured",
                        user_fix='set `[gates] coverage = "report"`')
     also_failing = GateResult(name="test", passed=False, summary="1 failed")
@@ -59,14 +59,16 @@ def test_a_failure_only_the_user_can_fix_is_escalated_never_sent_back() -> None:
     for results in ((yours,), (also_failing, yours)):
         report = GateReport(results=results)
         assert route_after_gates(state(gate_report=report, attempts=1, retries=5)) == "escalate"
-        assert report.escalation().endswith(
+        assert report.escalation("r-1", "3").endswith(
             "; the coverage gate needs you (the implementer is not asked again): set "
-            '`[gates] coverage = "report"`')
+            '`[gates] coverage = "report"`; then `reviewloop reject r-1` and `reviewloop run '
+            '3` again (resuming this run replays this stop)')
     # not blocking, it fails nothing: the run goes on as it would
     assert route_after_gates(state(gate_report=GateReport(results=(advisory,)),
                                    attempts=1)) == "prepare"
     assert GateReport(results=(also_failing, yours)).escalation().startswith(
         "guard-rails failed: test, coverage; ")
+    assert "reject" not in GateReport(results=(also_failing,)).escalation()
 
 
 def test_a_manual_change_that_fails_its_gates_is_escalated_at_once() -> None:

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 from rich.console import Console
 
 from reviewloop.agent.models import UsageRecord
+from reviewloop.checks.gates.base import NOT_RUN
 from reviewloop.cli.panel import (
     MAX_FINDING_ROWS,
     MAX_LISTED_FILES,
@@ -100,6 +101,17 @@ def test_a_failed_reviewer_is_never_clean_and_is_named():
                                              error="invalid reply twice"),
                  ReviewerOutcome(agent="tests", status="failed")]
     assert verdict(summary(reviewers=reviewers)) == "reviewer failed: infrastructure, tests"
+
+
+def test_tests_no_command_ran_make_the_verdict_incomplete_in_text_and_json():
+    unrun = (f"{NOT_RUN} (a.test.js): no test command runs them (no pytest, npm, go, cargo, "
+             "maven, gradle or make project found); fix: give package.json a `test` script")
+    done = summary(gates=[("build", True, "passed"), ("test", True, unrun)])
+    said = ("incomplete: tests added but not run (a.test.js): no test command runs them (no "
+            "pytest, npm, go, cargo, maven, gradle or make project found)")
+    assert verdict(done) == said
+    assert to_json(done)["verdict"] == said
+    assert verdict(summary(gates=[("test", True, "skipped: no test command (x)")])) == CLEAN
 
 
 def test_a_reviewer_with_nothing_in_its_scope_leaves_the_verdict_clean():

@@ -23,14 +23,16 @@ from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.checks.paths import collected_test
 
 
-def runner_tests(ctx: AnalyzerContext) -> Callable[[str], bool]:
+def runner_tests(ctx: AnalyzerContext,
+                 rule: Callable[..., bool] = collected_test) -> Callable[[str], bool]:
     """`collected_test` under the trusted pytest configuration's `python_files` and
     `testpaths` when it has one (read once per context), the runners' defaults otherwise;
     and a file the trusted root `package.json`'s test script hands node's runner or mocha
     (`script_tests`), or its static jest configuration selects (`jest_tests`). When the test
     script's jest commands narrow what jest runs (`jest src/`, `--selectProjects unit`) and
     every other command it runs is one whose files are read, a script file is a test only
-    when they run it."""
+    when they run it. `rule` judges a name (`checks.paths.runner_collects`: no test folder's
+    helpers or data)."""
     settings = ctx.once("pytest-files", lambda: pytest_files(ctx))
     declared = None if settings.source == PytestFiles().source else settings.patterns
     starts = ctx.once("pytest-testpaths", lambda: collection_starts(ctx.reviewed, settings))
@@ -38,9 +40,9 @@ def runner_tests(ctx: AnalyzerContext) -> Callable[[str], bool]:
     jest = ctx.once("jest-tests", lambda: jest_tests(lambda name: trusted_text(ctx, name)))
     checkout = str(ctx.reviewed.resolve())  # jest searches path patterns in absolute paths
     if jest.narrowed:  # only when every command of the script is read (`jest_tests`)
-        return lambda path: collected_test(path, declared, starts) if not _jest_reads(path) \
+        return lambda path: rule(path, declared, starts) if not _jest_reads(path) \
             else script.runs(path) or jest.runs(path, checkout)
-    return lambda path: collected_test(path, declared, starts) \
+    return lambda path: rule(path, declared, starts) \
         or (not path.endswith(".py") and (script.runs(path) or jest.runs(path, checkout)))
 
 

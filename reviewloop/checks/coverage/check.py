@@ -30,7 +30,7 @@ class CoverageCheck:
     untested: tuple[FunctionSpan, ...] = ()
     notes: tuple[str, ...] = ()  # languages or files left unchecked, and why
     # the notes no change of the code can clear: a language reviewloop does not measure, or
-    # one the configured test command cannot be measured under (`user_fix` of the gate)
+    # one whose test command (configured or detected) cannot be measured under (`user_fix`)
     unmeasurable: tuple[str, ...] = ()
     tests_failed: bool = False
     commands: tuple[str, ...] = ()
@@ -81,8 +81,10 @@ def new_code_coverage(root: Path, changes: ChangeSet, tests: ProjectTests, *,
         if reason is not None:
             notes.append(f"{language}: {len(functions)} function(s) not checked "
                          f"({_named(functions)}): {reason}")
-            # with no command configured, tests the change adds may make one detected
-            if tests.command is not None:
+            # a command there, configured or detected, that cannot run under coverage: no
+            # code change fixes that; with none at all, the tests the change adds (or a test
+            # script) may give one, which the implementer can do
+            if tests.command is not None or collector.command(root, None) is not None:
                 unmeasurable.append(notes[-1])
             continue
         run = runs[language] = collector.collect(root, tests)

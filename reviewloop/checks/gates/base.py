@@ -18,6 +18,9 @@ if TYPE_CHECKING:
     from reviewloop.policy.trust import Trust
 
 TAIL_CHARS = 4000
+# How a test gate that found tests no command runs starts its summary (`gates.not_run`); the
+# run's verdict names it as incomplete (`reports.report.verdict_reasons`)
+NOT_RUN = "not verified: tests added but not run"
 Phase = Literal["implement", "fix", "review"]
 
 
@@ -75,8 +78,8 @@ class GateResult(BaseModel):
     blocking: bool = True
     # the program the shell could not find (exit 127): no change of the code fixes that
     missing_tool: str | None = None
-    # a failure no change of the code can fix (a language whose coverage is not measured,
-    # tests added with no test command): what you do about it. The run stops for you
+    # a failure no change of the code can fix (a language whose coverage is not measured
+    # under `gates.coverage = "strict"`): what you do about it. The run stops for you
     # (`GateReport.for_user`) instead of asking the implementer again.
     user_fix: str | None = None
 
@@ -149,13 +152,16 @@ class GateReport(BaseModel):
         the gates cannot pass, whatever the implementer does, so none is sent back to it."""
         return tuple(r for r in self.failed if r.user_fix)
 
-    def escalation(self) -> str:
+    def escalation(self, run_id: str = "<run>", task_id: str = "<task>") -> str:
         """Why the run stops on its gates: the failed gates, and each failure only you can
-        fix with what to do."""
+        fix with what to do and the step after it. `reviewloop resume` replays this stop (the
+        run's gates are not run again), so the way on is a new run of the task."""
         said = ", ".join(r.name for r in self.failed) if self.failed else self.headline
         fixes = "".join(f"; the {r.name} gate needs you (the implementer is not asked "
                         f"again): {r.user_fix}" for r in self.for_user)
-        return f"guard-rails failed: {said}{fixes}"
+        then = (f"; then `reviewloop reject {run_id}` and `reviewloop run {task_id}` again "
+                "(resuming this run replays this stop)") if self.for_user else ""
+        return f"guard-rails failed: {said}{fixes}{then}"
 
     @computed_field  # type: ignore[prop-decorator]
     @property

@@ -5,9 +5,9 @@ pytest (or Node package's) test command runs under coverage (unchanged, sandboxe
 `reviewloop.checks.coverage.measure`) and they read that run instead of running the suite a
 second time.
 
-With no test command configured or detected the gate is skipped, unless the change adds
-tests: then nothing runs them, and the gate fails as not verified, naming them
-(`gates.verified.not_run`); no change of the code fixes that, so the run stops for you.
+With no test command configured or detected the gate is skipped; when the change adds or
+edits tests a runner would collect it passes as not verified, naming them and the fix
+(`gates.not_run`): the run goes on, and its verdict says the tests were not run.
 
 pytest exits 5 when it collects no tests. That passes ("no tests collected") unless the
 change touches test files: then the new tests were not picked up, which is a failure. The
@@ -34,7 +34,8 @@ from reviewloop.checks.gates.commands import (
 from reviewloop.checks.gates.counts import TestCounts, parse_counts
 from reviewloop.checks.gates.detect import gate_commands
 from reviewloop.checks.gates.failures import failure_report
-from reviewloop.checks.gates.verified import change_tests, not_run, unverified
+from reviewloop.checks.gates.not_run import not_run
+from reviewloop.checks.gates.verified import change_tests, unverified
 from reviewloop.sandbox.bubblewrap import Sandbox
 
 PYTEST_NO_TESTS = 5

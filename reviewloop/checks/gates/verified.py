@@ -11,10 +11,7 @@ tests ran`), or said nothing recognisable. When no command ran a test:
 * a change adding a test file, with commands that report nothing recognisable, fails as
   not verified: nothing shows the new test ran (`echo ok`, `true`, a quiet script).
 
-With no test command at all (none configured, none detected), a change adding or editing
-test files fails as not verified, naming them, with the fix (`[gates] test`, or a `test`
-script in package.json): that is yours to set, not the implementer's (`GateResult.user_fix`).
-`gates.test = []` turns the tests off on purpose: skipped, the tests not run named.
+With no test command at all (none configured, none detected): `gates.not_run`.
 
 Which files are tests: the runners' default names and test folders, and the project's own
 pytest `python_files` and `testpaths` (pytest.ini, .pytest.ini, pyproject.toml, tox.ini,
@@ -28,7 +25,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewloop.checks.gates.base import GateContext, GateResult
+from reviewloop.checks.gates.base import GateContext
 from reviewloop.checks.gates.commands import CommandOutcome
 from reviewloop.checks.gates.counts import parse_counts
 from reviewloop.checks.paths import looks_like_test
@@ -68,16 +65,21 @@ def change_tests(ctx: GateContext) -> Callable[[str], bool]:
 
 
 def tests_in(root: Path, changes: ChangeSet | None = None, diff_text: str = "",
-             trust: Trust | None = None) -> Callable[[str], bool]:
+             trust: Trust | None = None, *,
+             rule: Callable[..., bool] | None = None) -> Callable[[str], bool]:
     """Whether a path of the tree at `root` is a test file: the runners' names and test
     folders, the project's pytest `python_files` and `testpaths`, the files its package.json
     test script and static jest configuration select (read where `trust` says: None, the
-    tree at `root`). The one answer the test gate and a fix's re-test (`fixes.retest`) ask."""
+    tree at `root`). The one answer the test gate and a fix's re-test (`fixes.retest`) ask.
+    `rule`: what a file's name says (`checks.paths.runner_collects`: only the files a runner
+    collects, no test folder's data or helpers); None: anything that may hold test code."""
     from reviewloop.checks.analyzers.base import AnalyzerContext
     from reviewloop.checks.analyzers.test_files import runner_tests
 
     scan = AnalyzerContext(root=root, changes=changes or ChangeSet(), diff_text=diff_text,
                            agent="test-gate", trust=trust)
+    if rule is not None:
+        return runner_tests(scan, rule)
     declared = runner_tests(scan)
     return lambda path: looks_like_test(path) or declared(path)
 
@@ -103,27 +105,3 @@ def unverified(ctx: GateContext, outcomes: Sequence[CommandOutcome],
             f"test {new[0]} ran; fix: set `[gates] test` to the test runner itself "
             "(`python -m pytest`, `go test ./...`) or make the command print its summary")
 
-
-NO_COMMAND_FIX = ('set `[gates] test = ["<the command that runs them>"]` in .reviewloop.toml '
-                  "(`node --test`, `npx jest`, `python -m pytest`), or give package.json a "
-                  "`test` script, which reviewloop finds and runs")
-_NAMED = 5  # test files named in a summary; the rest counted
-
-
-def not_run(ctx: GateContext, reason: str) -> GateResult:
-    """The test gate with no command to run (`reason`: why there is none): skipped, unless
-    the change adds tests — then not verified, naming them (module docstring)."""
-    is_test = change_tests(ctx)
-    added = [d.path for d in ctx.changes.files if d.status is not FileStatus.DELETED
-             and d.added and is_test(d.path) and (ctx.root / d.path).is_file()]
-    if not added:
-        return GateResult.skip("test", f"no test command ({reason})")
-    named = ", ".join(added[:_NAMED]) + (f" and {len(added) - _NAMED} more"
-                                         if len(added) > _NAMED else "")
-    if ctx.settings.gates.test is not None:  # `test = []`: off on purpose
-        return GateResult.skip("test", f"no test command ({reason}); not run: {named}")
-    return GateResult(
-        name="test", passed=False,
-        user_fix=f"nothing runs the tests the change adds ({named}): {NO_COMMAND_FIX}",
-        summary=(f"not verified: the change adds tests no command runs ({named}): no test "
-                 f"command ({reason}); fix: {NO_COMMAND_FIX}"))

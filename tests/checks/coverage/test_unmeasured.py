@@ -233,3 +233,23 @@ def test_python_under_a_configured_command_that_cannot_be_measured_is_the_users(
     assert "python: 1 function(s) not checked (calc.py: more): the test command is not " \
            "pytest: make check" in configured.user_fix
     assert not detected.passed and detected.user_fix is None
+
+
+# package.json shapes whose test command runs but cannot be measured: no coverage provider
+# for vitest, the runner reached through another script
+UNMEASURABLE_JS = st.sampled_from([
+    '{"name": "x", "scripts": {"test": "vitest run"}, "devDependencies": {"vitest": "1"}}\n',
+    '{"name": "x", "scripts": {"test": "npm run t", "t": "jest"}}\n'])
+
+
+@settings(max_examples=6, deadline=None)
+@given(UNMEASURABLE_JS, st.booleans())
+def test_a_test_command_that_cannot_be_measured_is_the_users_detected_or_configured(
+        tmp_path_factory, manifest, configured) -> None:
+    repo = Repo(tmp_path_factory.mktemp("r"), {
+        "package.json": manifest, "src/a.js": "export function a() { return 1; }\n"})
+    diff = repo.change({"src/b.js": "export function b() { return 2; }\n"})
+    tests = ProjectTests(command="npm test") if configured else TESTS
+    result = coverage_gate_result(repo.root, diff, tests, strict=True)
+    assert not result.passed and result.user_fix is not None
+    assert "javascript: 1 function(s) not checked (src/b.js: b): " in result.user_fix

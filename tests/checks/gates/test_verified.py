@@ -1,7 +1,8 @@
 """The test gate on a run that shows no test ran (`checks.gates.verified`): zero tests is a
 failure for a change touching tests, a count-less run not verified for one adding a test,
 the project's pytest `python_files` name test files; tests no command runs (none configured
-or detected) named, not verified, the fix the user's; and a missing tool is named (exit 127)."""
+or detected) named, not verified, the gate passing with the fix for their language, while a
+test folder's data, fixtures and helpers are no tests; and a missing tool is named (exit 127)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,14 @@ import shlex
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.gates import GateContext
-from reviewloop.checks.gates.base import GateResult
+from reviewloop.checks.gates.base import NOT_RUN, GateReport, GateResult
 from reviewloop.checks.gates.test import TestGate
-from reviewloop.checks.gates.verified import NO_COMMAND_FIX, ran_tests
+from reviewloop.checks.gates.verified import ran_tests
 from reviewloop.config import Gates, Settings
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
@@ -165,32 +167,84 @@ def test_a_missing_tool_is_named_with_the_fix(tmp_path: Path) -> None:
 TEST_NAMES = st.sampled_from([
     "src/{n}.test.ts", "src/{n}.spec.tsx", "lib/{n}.test.mjs", "__tests__/{n}.js",
     "test/{n}.js", "test-{n}.js", "{n}_test.go", "spec/{n}_spec.rb", "tests/{n}_it.rs"])
+# files in test folders no runner collects: data, fixtures, docs, specs, snapshots, helpers
+NOT_TESTS = st.sampled_from([
+    "tests/data/{n}.json", "tests/fixtures/{n}.csv", "test/{n}.md", "spec/{n}.yaml",
+    "docs/spec/{n}.md", "tests/{n}.txt", "src/__tests__/__snapshots__/{n}.test.js.snap",
+    "tests/fixtures/{n}.tfvars", "tests/__init__.py", "tests/{n}_helpers.py",
+    "tests/tests_{n}.py", "test/fixtures/{n}.json"])  # a conftest.py makes pytest found
 NO_RUNNER = {"package.json": '{"name": "x", "version": "1.0.0"}\n', "sum.js": "exports.a = 1;\n"}
+STEMS = st.from_regex(r"[a-z]{1,8}", fullmatch=True)
+
+
+def _layout(drawn: list[tuple[str, str]]) -> list[str]:
+    return list(dict.fromkeys(name.format(n=stem) for name, stem in drawn))
 
 
 @settings(max_examples=12, deadline=None)
-@given(st.lists(st.tuples(TEST_NAMES, st.from_regex(r"[a-z]{1,8}", fullmatch=True)),
-                min_size=1, max_size=7, unique_by=lambda t: t[0].format(n=t[1])))
-def test_tests_no_command_runs_are_named_not_verified_and_yours_to_fix(tmp_path_factory,
-                                                                       drawn) -> None:
+@given(st.lists(st.tuples(TEST_NAMES, STEMS), min_size=1, max_size=7),
+       st.lists(st.tuples(NOT_TESTS, STEMS), max_size=4))
+def test_tests_no_command_runs_are_named_not_verified_and_the_gate_passes(
+        tmp_path_factory, tests, others) -> None:
     root = init_repo(tmp_path_factory.mktemp("r") / "repo", NO_RUNNER, branch="work")
-    added = [name.format(n=stem) for name, stem in drawn]
-    write_files(root, dict.fromkeys(added, "// a test\n"))
+    added, data = _layout(tests), _layout(others)
+    write_files(root, dict.fromkeys([*added, *data], "// a test\n"))
     write_files(root, {"sum.js": "exports.a = 2;\n"})
 
-    result = gate_result(root, Gates(), ("sum.js", *added))
+    result = gate_result(root, Gates(), ("sum.js", *added, *data))
 
     named = ", ".join(sorted(added)[:5]) + (f" and {len(added) - 5} more"
                                             if len(added) > 5 else "")
-    assert (result.passed, result.skipped) == (False, False)
+    assert (result.passed, result.skipped, result.user_fix) == (True, True, None)
     assert result.summary.startswith(
-        f"not verified: the change adds tests no command runs ({named}): no test command (")
-    assert result.user_fix == f"nothing runs the tests the change adds ({named}): " \
-                              f"{NO_COMMAND_FIX}"
+        f"{NOT_RUN} ({named}): no test command runs them (no pytest, npm, go, cargo, maven, "
+        "gradle or make project found); fix: ")
+    assert GateReport(results=(result,)).passed  # never a stop: the run goes on
     # the tests turned off on purpose (`test = []`): skipped, still naming them
-    off = gate_result(root, Gates(test=()), ("sum.js", *added))
+    off = gate_result(root, Gates(test=()), ("sum.js", *added, *data))
     assert (off.passed, off.skipped, off.user_fix) == (True, True, None)
     assert off.summary.endswith(f"; not run: {named}")
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.tuples(NOT_TESTS, STEMS), min_size=1, max_size=5), st.booleans())
+def test_data_fixtures_docs_and_helpers_in_test_folders_are_not_tests_no_command_runs(
+        tmp_path_factory, others, edited) -> None:
+    data = _layout(others)
+    base = {**NO_RUNNER, **(dict.fromkeys(data, "old\n") if edited else {})}
+    root = init_repo(tmp_path_factory.mktemp("r") / "repo", base, branch="work")
+    write_files(root, {**dict.fromkeys(data, "new\n"), "sum.js": "exports.a = 2;\n"})
+    result = gate_result(root, Gates(), ("sum.js", *data))
+    assert (result.passed, result.skipped) == (True, True)
+    assert result.summary == ("skipped: no test command (no pytest, npm, go, cargo, maven, "
+                              "gradle or make project found)")
+
+
+@pytest.mark.parametrize(("files", "fix"), [
+    ({"backend/x.go": "package x\n"},
+     'set `[gates] test = ["go test ./..."]` in .reviewloop.toml after `go mod init`'),
+    ({"src/lib.rs": "\n"}, 'set `[gates] test = ["cargo test"]`'),
+    ({"backend/go.mod": "module x\n"}, 'set `[gates] test = ["cd backend && go test ./..."]`'),
+    ({"crates/a/Cargo.toml": "[package]\n"},
+     'set `[gates] test = ["cargo test --manifest-path crates/a/Cargo.toml"]`'),
+    ({"packages/a/package.json": '{"name": "a"}\n', "packages/a/x.js": "\n"},
+     "give packages/a/package.json a `test` script and set `[gates] test = "
+     '["npm test --prefix packages/a"]`'),
+    ({"app.rb": "\n"}, 'set `[gates] test = ["bundle exec rspec"]`'),
+])
+def test_the_fix_names_the_command_for_the_tests_language_and_project(
+        tmp_path: Path, files: dict[str, str], fix: str) -> None:
+    test = {"backend/x.go": "backend/x_test.go", "src/lib.rs": "tests/it.rs",
+            "backend/go.mod": "backend/api/x_test.go",
+            "crates/a/Cargo.toml": "crates/a/tests/it.rs",
+            "packages/a/package.json": "packages/a/x.test.js", "app.rb": "spec/app_spec.rb"}
+    added = test[next(iter(files))]
+    root = init_repo(tmp_path / "repo", files, branch="work")
+    write_files(root, {added: "// a test\n"})
+    result = gate_result(root, Gates(build=("true",)), (added,))
+    assert result.summary.startswith(f"{NOT_RUN} ({added}): no test command runs them (no ")
+    assert "gates.build" not in result.summary  # another gate's setting is no reason
+    assert fix in result.summary
 
 
 def test_a_change_with_no_test_in_a_project_with_no_command_is_skipped(tmp_path) -> None:
