@@ -19,8 +19,8 @@ def route_after_gates(state: LoopState) -> Literal["implement", "prepare", "esca
     """Pass → review; fail with retries left → implement again; else (or over budget) →
     escalate. A manual change cannot be re-implemented by reviewloop, nor a tool the gates
     need installed by it (`GateReport.tools_missing`), nor a failure only you can fix (a
-    language whose coverage is not measured, tests with no command to run them:
-    `GateReport.for_user`), nor an implementer command that is not there
+    language whose coverage is not measured under a strict gate: `GateReport.for_user`;
+    tests no command runs are not a failure, the verdict names them), nor an implementer command that is not there
     (`implementer_final`): escalated at once."""
     if state.over_budget or state.implementer_final:  # an implementer that is not there
         return "escalate"
