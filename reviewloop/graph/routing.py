@@ -20,8 +20,8 @@ def route_after_gates(state: LoopState) -> Literal["implement", "prepare", "esca
     escalate. A manual change cannot be re-implemented by reviewloop, nor a tool the gates
     need installed by it (`GateReport.tools_missing`), nor a failure only you can fix (a
     language whose coverage is not measured under a strict gate: `GateReport.for_user`;
-    tests no command runs are not a failure, the verdict names them), nor an implementer command that is not there
-    (`implementer_final`): escalated at once."""
+    tests no command runs are not a failure, the verdict names them), nor an implementer
+    command that is not there (`implementer_final`): escalated at once."""
     if state.over_budget or state.implementer_final:  # an implementer that is not there
         return "escalate"
     if state.gate_report is not None and state.gate_report.passed:

@@ -11,10 +11,11 @@ is named (`Labelled.unread`) for the reader to report as a spec diagnostic: neve
 no dependency. One in a code span is the title's text. Ids are read as the format's
 `canonical` form writes them (Spec Kit's `t001` is `T001`).
 
-Labels that contradict are one definition for every format (`contradiction`): a task marked
-to run in parallel (Spec Kit's `[P]`, Kiro's `(P)`) that a label makes wait, or two labels
+Labels that contradict are one definition for every format (`contradiction`): two labels
 naming different lists. The task waits for every task they name (never fewer than written),
-and a spec diagnostic names the labels and the fix.
+and a spec diagnostic names the labels and the fix. A parallel marker beside a label is no
+contradiction: Spec Kit's `[P]` and Kiro's `(P)` put a task in one wave with its marked
+neighbours, which may all wait for an earlier task (`spec new` writes `[P] [deps: T001]`).
 """
 
 from __future__ import annotations
@@ -59,17 +60,10 @@ def unread_problem(task_id: str, label: str) -> str:
             "`[deps: none]`)")
 
 
-def contradiction(task_id: str, lists: Sequence[tuple[str, Sequence[str]]],
-                  parallel: str | None) -> str | None:
-    """The spec diagnostic for a task's labels that contradict (module docstring): marked
-    `parallel` (the marker as written) yet made to wait by a label of `lists` (each label's
-    text and ids), or labels naming different lists; None when they agree."""
-    naming = [(text, ids) for text, ids in lists if ids]
-    waits = ", ".join(dict.fromkeys(i for _, ids in naming for i in ids))
-    if parallel and naming:
-        return (f"task {task_id} is marked `{parallel}` (it runs in parallel, waiting for no "
-                f"task) and labelled `{naming[0][0]}`: it waits for {waits}; drop "
-                f"`{parallel}` or the label")
+def contradiction(task_id: str, lists: Sequence[tuple[str, Sequence[str]]]) -> str | None:
+    """The spec diagnostic for a task's labels that contradict (module docstring): labels of
+    `lists` (each label's text and ids) naming different lists; None when they agree."""
+    waits = ", ".join(dict.fromkeys(i for _, ids in lists for i in ids))
     if len({frozenset(ids) for _, ids in lists}) > 1:
         labels = " and ".join(f"`{text}`" for text, _ in lists)
         return (f"task {task_id} has {len(lists)} dependency lists that differ, {labels}: "

@@ -281,7 +281,7 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, title: str, number: i
                                 if token not in itself)
         if itself:  # not a cycle that drops the task from the plan
             state.warn(number, f"task {task_id}'s label names task {task_id} itself: ignored")
-        if problem := labelled.problem(task_id) or contradiction(task_id, labelled.lists, None):
+        if problem := labelled.problem(task_id) or contradiction(task_id, labelled.lists):
             state.warn(number, problem)
     for match in _INLINE_DEP.finditer(title):
         _read_meta(draft, "depends", match.group("ids"), number)

@@ -217,8 +217,7 @@ def _add(reader: _Reader, line: md.Line, box: md.Checkbox, task_id: str, title: 
     clean, parallel = _clean_title(title)
     if not clean:
         reader.diagnose(line.number, f"task {task_id} has no title")
-    if labelled is not None and (problem := contradiction(
-            task_id, labelled.lists, "(P)" if parallel else None)):
+    if labelled is not None and (problem := contradiction(task_id, labelled.lists)):
         reader.diagnose(line.number, problem)
     draft = _Draft(
         id=task_id, title=clean, status=box.status, optional=box.optional or starred,

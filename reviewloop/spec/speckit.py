@@ -227,7 +227,7 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
             state.warn(number, f"task {task_id}'s label names task {task_id} itself: ignored")
         lists.extend(labelled.lists)
         exact = True
-    if problem := contradiction(task_id, lists, parallel):
+    if problem := contradiction(task_id, lists):
         state.warn(number, problem)
     optional = box.optional or bool(_OPTIONAL_TITLE.search(rest)) or any(
         _OPTIONAL.search(h.title) for h in state.headings)
