@@ -4,10 +4,7 @@ and the installed dependencies a run's worktree borrows.
 The lockfile decides: package-lock.json (or npm-shrinkwrap.json) → npm, pnpm-lock.yaml → pnpm,
 yarn.lock → yarn (classic, or berry when the lockfile has berry's `__metadata`), bun.lock /
 bun.lockb → bun; none → npm. Build: the package's `build` script, else `tsc --noEmit` when
-there is a `tsconfig.json` and the package depends on `typescript`. Tests: the `test` script;
-without one, its `test:*` scripts (`test:unit`), else its workspaces' `test` scripts (npm's
-`workspaces`, `pnpm-workspace.yaml`), else jest or vitest when the package depends on it and
-has its config file (`jest.config.js`, `vitest.config.ts`).
+there is a `tsconfig.json` and the package depends on `typescript`. Tests: the `test` script.
 
 A run works in a git worktree under `<checkout>/.reviewloop/worktrees/<run>`, where the
 ignored `node_modules` is absent. Node's resolution (and npm's `node_modules/.bin` search)
@@ -87,41 +84,12 @@ def node_project(root: Path) -> NodeProject | None:
     elif (root / "tsconfig.json").is_file() and _depends_on(manifest, "typescript"):
         build = (f"{_EXEC[manager]} tsc --noEmit",)
         said.append("tsconfig.json with typescript")
-    test: tuple[str, ...] = (_script_test(manager),) if has_test else ()
+    test = (_script_test(manager),) if has_test else ()
     if has_test:
         said.append("scripts.test")
-    else:
-        test, evidence = _other_tests(root, manifest, scripts, manager)
-        said += evidence
     if not (build or test):
         return None
     return NodeProject(manager, lockfile, build, test, "package.json: " + ", ".join(said))
-
-
-_RUNNER_CONFIGS = (("jest", "jest.config.{}", "{} jest"),
-                   ("vitest", "vitest.config.{}", "{} vitest run"))
-_CONFIG_SUFFIXES = ("js", "ts", "mjs", "cjs", "mts", "cts", "json")
-
-
-def _other_tests(root: Path, manifest: dict, scripts: dict, manager: PackageManager
-                 ) -> tuple[tuple[str, ...], list[str]]:
-    """With no `test` script: the package's `test:*` scripts (`test:unit`), else each
-    workspace's `test` script (npm's and pnpm's workspaces), else jest or vitest run through
-    its own configuration file; and what said so."""
-    named = sorted(k for k, v in scripts.items() if k.startswith("test:") and isinstance(v, str)
-                   and v.strip() and NPM_PLACEHOLDER not in v)
-    if named:
-        return tuple(_RUN[manager].format(k) for k in named), [f"scripts.{k}" for k in named]
-    if manager == "npm" and manifest.get("workspaces"):
-        return ("npm test --workspaces --if-present --silent",), ["workspaces"]
-    if manager == "pnpm" and (root / "pnpm-workspace.yaml").is_file():
-        return ("pnpm -r --if-present test",), ["pnpm-workspace.yaml"]
-    for name, config, command in _RUNNER_CONFIGS:
-        found = next((config.format(x) for x in _CONFIG_SUFFIXES
-                      if (root / config.format(x)).is_file()), None)
-        if found is not None and _depends_on(manifest, name):
-            return (command.format(_EXEC[manager]),), [f"{found} with {name}"]
-    return (), []
 
 
 def read_manifest(root: Path) -> dict | None:

@@ -204,29 +204,3 @@ def test_empty_list_turns_a_gate_off_and_the_other_is_detected(tmp_path):
 def test_unset_gates_are_detected(tmp_path):
     project(tmp_path, {"Cargo.toml": "[package]\n"})
     assert gate_commands(tmp_path, Gates()) == detect_commands(tmp_path)
-
-
-@pytest.mark.parametrize(("files", "test"), [
-    ({"package.json": json.dumps({"scripts": {"test:unit": "jest", "test:e2e": "x"}})},
-     ("npm run test:e2e --silent", "npm run test:unit --silent")),
-    ({"package.json": json.dumps({"workspaces": ["packages/*"]}),
-      "packages/a/package.json": package_json({"test": "jest"})},
-     ("npm test --workspaces --if-present --silent",)),
-    ({"package.json": "{}", "pnpm-lock.yaml": "", "pnpm-workspace.yaml": "packages: [a]\n"},
-     ("pnpm -r --if-present test",)),
-    ({"package.json": json.dumps({"devDependencies": {"jest": "29"}}),
-      "jest.config.js": "module.exports = {};\n"}, ("npx --no -- jest",)),
-    ({"package.json": json.dumps({"devDependencies": {"vitest": "1"}}),
-      "vitest.config.ts": "export default {};\n"}, ("npx --no -- vitest run",)),
-])
-def test_a_package_runner_with_no_plain_test_script_is_detected(
-        tmp_path: Path, files: dict[str, str], test: tuple[str, ...]) -> None:
-    assert detect_commands(project(tmp_path, files)).test == test
-
-
-def test_a_jest_config_without_jest_or_a_module_in_a_subfolder_is_not_a_runner(tmp_path):
-    # a Go module or crate below the root is named by the not-run fix (`gates.not_run`), not
-    # run: a project that landed with it untested must not stop on a `go` it lacks
-    root = project(tmp_path, {"package.json": "{}", "jest.config.js": "\n",
-                              "backend/go.mod": "module x\n", "crates/a/Cargo.toml": ""})
-    assert detect_commands(root).test == ()
