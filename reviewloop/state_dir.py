@@ -45,18 +45,33 @@ def state_folder(root: Path) -> Path:
     return path
 
 
+# the folder whose entries are runs' worktrees: each is checked for a link, not walked
+_RUN_WORKTREES = f"{STATE_DIR}/worktrees"
+
+
 def _links(path: Path) -> dict[str, str]:
     """The links that would send the state elsewhere, by repository path: `.reviewloop`
-    itself, or the entries of the folder (its stores, `worktrees`); none for a plain
-    folder of files — the common case costs a directory read and no git process."""
+    itself, or any link at any depth of the folder (its stores, `worktrees`, a bench's
+    folder); none for a plain folder of files — the common case costs a walk of the
+    folder's directories and no git process. A run's worktree is a checkout git wrote:
+    its own entries are the run's files, not the state's, and are not walked."""
     if path.is_symlink():
         return {STATE_DIR: os.readlink(path)}
-    try:
-        with os.scandir(path) as entries:
-            return {f"{STATE_DIR}/{e.name}": os.readlink(e.path)
-                    for e in entries if e.is_symlink()}
-    except (FileNotFoundError, NotADirectoryError):
-        return {}
+    found: dict[str, str] = {}
+    folders = [(path, STATE_DIR)]
+    while folders:
+        folder, name = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    inner = f"{name}/{entry.name}"
+                    if entry.is_symlink():
+                        found[inner] = os.readlink(entry.path)
+                    elif entry.is_dir() and name != _RUN_WORKTREES:
+                        folders.append((Path(entry.path), inner))
+        except (FileNotFoundError, NotADirectoryError, PermissionError):
+            continue
+    return found
 
 
 # what `_tracked` found, by the repository, the links and the index asked about: the layers

@@ -151,8 +151,11 @@ def test_a_link_the_repository_tracks_is_refused_before_anything_is_written(
 
 YOURS = ("a link you make yourself, untracked, keeps the state where it points (`note` and "
          "`handoff` excepted: they never write through a link)")
-# the entries of a tracked `.reviewloop/` folder a link may stand for: its stores, worktrees
-INNER = st.sampled_from(["runs.sqlite", "checkpoints.sqlite", "worktrees", "memory.sqlite"])
+# the entries of a tracked `.reviewloop/` folder a link may stand for, at any depth: its
+# stores, worktrees, a bench's folder, a run's folder
+INNER = st.sampled_from(["runs.sqlite", "checkpoints.sqlite", "worktrees", "memory.sqlite",
+                         "bench/default", "bench/default/bench.sqlite", "runs/r1/summary.json",
+                         "reviews/a/b"])
 
 
 @settings(max_examples=12, deadline=None,
@@ -168,7 +171,9 @@ def test_a_link_inside_a_tracked_state_folder_is_refused_like_the_folders_link(
     outside = root / "kept" if inside else tmp_path_factory.mktemp("outside")
     (root / STATE_DIR).mkdir()
     (root / STATE_DIR / "notes.md").write_text("a tracked plain file\n")
-    for name in names:
+    names = [n for n in names if not any(n.startswith(f"{o}/") for o in names)]
+    for name in names:  # a link's own path holds no link (`bench/default` and under it)
+        (root / STATE_DIR / name).parent.mkdir(parents=True, exist_ok=True)
         (root / STATE_DIR / name).symlink_to(outside / name)
     git(root, "add", STATE_DIR)
     if not staged_only:
