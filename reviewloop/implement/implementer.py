@@ -338,10 +338,11 @@ def _result(value: object) -> ImplementResult | plugins.Wrong:
     fields = (isinstance(value.summary, str), isinstance(value.ok, bool),
               isinstance(value.usage, list)
               and all(isinstance(u, UsageRecord) for u in value.usage),
-              isinstance(value.written, tuple) and all(isinstance(w, str) for w in value.written))
+              isinstance(value.written, tuple) and all(isinstance(w, str) for w in value.written),
+              isinstance(value.final, bool))
     if not all(fields):
         return plugins.Wrong("gave an ImplementResult whose summary is not text, ok not True "
-                             "or False, usage not a list of UsageRecord or written not a "
-                             "tuple of paths")
+                             "or False, usage not a list of UsageRecord, written not a "
+                             "tuple of paths or final not True or False")
     return ImplementResult(str.__str__(value.summary), value.ok, list(value.usage),
-                           tuple(str.__str__(w) for w in value.written))
+                           tuple(str.__str__(w) for w in value.written), value.final)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from reviewloop import plugins
+from reviewloop.implement.implementer import ImplementResult, _result
 from tests.support.bedrock import BedrockFake
 from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, SPEC, cli, fake_env, make_example
@@ -59,3 +60,12 @@ def test_a_failing_plugin_implementer_is_a_failed_attempt_naming_its_package(
     assert done.returncode == 1, done.stdout + done.stderr  # escalated: never 0, never 3
     assert f'the implementer "{name}" of rl-impl {WHY[name]}' in said, said
     assert "pip uninstall rl-impl" in said and "internal error" not in said
+
+
+@pytest.mark.parametrize("final", [True, False])
+def test_a_plugin_s_final_attempt_stays_final_through_the_boundary(final: bool) -> None:
+    """An implementer plugin that says another attempt cannot do better (`final`) is not
+    retried: the checked copy of its result keeps the flag (it was dropped, and retried)."""
+    checked = _result(ImplementResult("no tool here", ok=False, final=final))
+    assert isinstance(checked, ImplementResult) and checked.final is final
+    assert isinstance(_result(ImplementResult("s", final="yes")), plugins.Wrong)  # type: ignore[arg-type]
