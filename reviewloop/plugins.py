@@ -70,8 +70,10 @@ def raised(exc: BaseException) -> str:
     try:
         if isinstance(exc, SystemExit):
             return f"it called sys.exit({exc.code!r})"
-        text = str(exc)
-    except Exception:  # noqa: BLE001 - plugin code (its __str__), at the plugin boundary
+        text = str.__str__(str(exc))
+    except KeyboardInterrupt:  # Ctrl-C while its __str__ runs: ours, not its
+        raise
+    except BaseException:  # noqa: BLE001 - plugin code (its __str__, even a sys.exit there)
         return f"{type(exc).__name__} (its message could not be read)"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 

@@ -265,3 +265,33 @@ SUB = OutputFormat("sub", "a subclass", ".txt",
     data = render("sub", RunSummary(task_id="d"), RenderContext())
     assert (type(text), text, type(data), data) == (str, "t", bytes, b"d")
     assert cast(str, text).encode() == b"t"
+
+
+class _Unreadable(Exception):
+    """An exception whose own message runs more plugin code, which fails in its own way."""
+
+    def __init__(self, fails: BaseException) -> None:
+        super().__init__()
+        self.fails = fails
+
+    def __str__(self) -> str:
+        raise self.fails
+
+
+@pytest.mark.parametrize("fails", [ValueError("x"), SystemExit(0), SystemExit(2),
+                                   GeneratorExit(), RecursionError()])
+def test_an_error_whose_message_fails_is_named_by_its_type_inside_the_boundary(
+        fails: BaseException) -> None:
+    """`raised` formats plugin code's error: a `__str__` that raises — sys.exit() there too —
+    is named by the type, never let out of the boundary (a SystemExit from it ended the
+    command with exit 0 and the review unreported)."""
+    boundary = plugins.Boundary(object(), "x", "pkg", "output format")
+
+    def run(_: object) -> object:
+        raise _Unreadable(fails)
+
+    unread = "_Unreadable \\(its message could not be read\\)"
+    with pytest.raises(plugins.PluginError, match=unread):
+        boundary.call(run, lambda got: got)
+    with pytest.raises(KeyboardInterrupt):
+        plugins.raised(_Unreadable(KeyboardInterrupt()))
