@@ -40,9 +40,12 @@ def test_other_tasks_edited_by_the_implementer_are_put_back_and_said(project: Pa
     for said in ("T1 Create the `Todo` model and a `TodoStore` with add, list and complete: "
                  "unticked by the agent; not landed",
                  "T4 Search todos by text: ticked by the agent; not landed",
-                 "T5 Tests for every new public function: reworded by the agent; not landed",
+                 # T6's details, left under T5 when its checkbox line went, are T5's lines
+                 # added; they go with T5's block put back, and T6 comes back whole
+                 "T5 Tests for every new public function: reworded, line `- Depends: T2` "
+                 "added",
                  "T6 Add a `clear_completed()` helper that deletes completed todos: "
-                 "deleted by the agent; not landed"):
+                 "deleted (its 3 lines put back) by the agent; not landed"):
         assert said in panel, done.stdout
     run_id = done.stdout.split("reviewloop approve ", 1)[1].split()[0]
     approved = cli(project, "approve", run_id)
