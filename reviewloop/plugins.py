@@ -154,6 +154,13 @@ class Wrong:
     why: str
 
 
+def flag(value: object) -> bool | Wrong:
+    """A plugin's answer that must be True or False (a land mode's `needs_remote`, an
+    implementer's `uses_model`), checked for `Boundary.call`."""
+    return value if isinstance(value, bool) else \
+        Wrong(f"gave {type(value).__name__}, not True or False")
+
+
 @dataclass(frozen=True)
 class Boundary(Generic[T]):
     """Where reviewloop calls one plugin's code (a format's render, a land mode's `land`, an

@@ -309,26 +309,21 @@ class PluginImplementer:
 
     @property
     def uses_model(self) -> bool:
-        return self.plugin.call(lambda k: k.uses_model, _flag)
+        return self.plugin.call(lambda k: k.uses_model, plugins.flag)
 
     @property
     def your_change(self) -> bool:
-        return self.plugin.call(lambda k: k.your_change, _flag)
+        return self.plugin.call(lambda k: k.your_change, plugins.flag)
 
     @property
     def takes_argument(self) -> bool:
-        return self.plugin.call(lambda k: k.takes_argument, _flag)
+        return self.plugin.call(lambda k: k.takes_argument, plugins.flag)
 
     def implement(self, request: ImplementRequest) -> ImplementResult:
         try:
             return self.plugin.call(lambda k: k.implement(request), _result)
         except PluginError as exc:
             return ImplementResult(summary=str(exc), ok=False)
-
-
-def _flag(value: object) -> bool | plugins.Wrong:
-    return value if isinstance(value, bool) else \
-        plugins.Wrong(f"gave {type(value).__name__}, not True or False")
 
 
 def _result(value: object) -> ImplementResult | plugins.Wrong:

@@ -87,15 +87,15 @@ class PluginMode:
 
     @property
     def writes_your_branch(self) -> bool:
-        return self.plugin.call(lambda m: m.writes_your_branch, _flag)
+        return self.plugin.call(lambda m: m.writes_your_branch, plugins.flag)
 
     @property
     def approval_by_review(self) -> bool:
-        return self.plugin.call(lambda m: m.approval_by_review, _flag)
+        return self.plugin.call(lambda m: m.approval_by_review, plugins.flag)
 
     @property
     def needs_remote(self) -> bool:
-        return self.plugin.call(lambda m: m.needs_remote, _flag)
+        return self.plugin.call(lambda m: m.needs_remote, plugins.flag)
 
     def land(self, job: LandJob, commit: str, tree: RunTree, checkout: Repository
              ) -> Landed:
@@ -115,11 +115,6 @@ class PluginMode:
         return self.plugin.call(
             lambda m: m.outcome(run_id, commit, tree, run_dir), _said,
             after=f"; the commit {commit[:12]} is made: `reviewloop runs` shows where it is")
-
-
-def _flag(value: object) -> bool | plugins.Wrong:
-    return value if isinstance(value, bool) else \
-        plugins.Wrong(f"gave {type(value).__name__}, not True or False")
 
 
 def _landed(value: object) -> Landed | plugins.Wrong:
