@@ -49,6 +49,7 @@ def restore_others(base: bytes, now: bytes, read: Callable[[str], Sequence[Task]
         return Restored(base, ("the spec: left unreadable",)) if base != now else Restored(now, ())
     own = closed_by(before, task_id) if any(t.id == task_id for t in before) else {task_id}
     old_lines, new_lines = _lines(old_text), _lines(new_text)
+    eol = "\r\n" if "\r\n" in new_text else "\n"  # what is put back ends as the spec now does
     old_blocks, new_blocks = _blocks(old_lines, before), _blocks(new_lines, after)
     was = {t.id: t for t in before if t.id not in own}
     instead: dict[int, list[str]] = {}  # new block start → the lines written there
@@ -66,7 +67,7 @@ def restore_others(base: bytes, now: bytes, read: Callable[[str], Sequence[Task]
         if [_bare(s) for s in old] == [_bare(s) for s in new]:
             continue
         skipped |= set(range(start, end))
-        instead[start] = [*old[:-1], _ended(old[-1], new[-1])]
+        instead[start] = [*(_ended(s, eol) for s in old[:-1]), _ended(old[-1], new[-1])]
         said[task.id] = f"{task.id} {first.title}: {_what(first, task, old, new)}"
     present = {t.id for t in after}
     gone = [t for t in before if t.id in was and t.id not in present]
@@ -76,7 +77,7 @@ def restore_others(base: bytes, now: bytes, read: Callable[[str], Sequence[Task]
     inserted = _inserted(old_lines, new_lines,
                          [i for t in gone for i in range(old_blocks[t.id][0],
                                                          old_blocks[t.id][2])],
-                         lambda i: ends.get(owner.get(i, "")))
+                         lambda i: ends.get(owner.get(i, "")), eol)
     said |= {t.id: f"{t.id} {t.title}: {_deleted(old_lines[slice(*old_blocks[t.id][:2])])}"
              for t in gone}
     if not said:
@@ -145,7 +146,7 @@ def _ordered(said: dict[str, str], before: Sequence[Task], after: Sequence[Task]
 
 
 def _inserted(old: list[str], new: list[str], lines: list[int],
-              follow: Callable[[int], int | None]) -> dict[int, list[str]]:
+              follow: Callable[[int], int | None], eol: str) -> dict[int, list[str]]:
     """Old lines (their indexes `lines`, and the blank lines above them deleted with them) to
     put back, by the new line they follow (-1: the start): after the new copy of the nearest
     unchanged line above them, or, when that line is a task's own (not blank), after
@@ -164,8 +165,7 @@ def _inserted(old: list[str], new: list[str], lines: list[int],
     for index in sorted(taken):
         above = max((i for i in where if i < index), default=None)
         at = -1 if above is None else follow(above) or where[above]
-        found.setdefault(at, []).append(_ended(old[index], "\r\n" if "\r\n" in "".join(old)
-                                               else "\n"))
+        found.setdefault(at, []).append(_ended(old[index], eol))
     return found
 
 

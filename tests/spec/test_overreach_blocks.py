@@ -132,3 +132,21 @@ def test_a_deleted_task_comes_back_with_all_its_lines():
 
     assert restored.data == _spec("kiro", 3, "\n", own=(1, "x")).encode()
     assert restored.tasks == ("3 Docs: deleted (its 4 lines put back)",)
+
+
+@settings(max_examples=150, deadline=None)
+@given(cases())
+def test_what_goes_back_ends_its_lines_as_the_spec_now_does(case):
+    """An agent that rewrote the spec's line ends (CRLF to LF, or back) keeps them: the
+    blocks put back take the spec's new line end, never mixing the two in one file (they
+    kept the base's, and the mixed file was committed)."""
+    fmt, size, end, own, edits, ticks = case
+    now = "\n" if end == "\r\n" else "\r\n"
+    read = _read(fmt)
+    base = _spec(fmt, size, end)
+    mark = "x" if ticks else " "
+    left = _spec(fmt, size, now, edits, own=(own, mark))
+
+    restored = restore_others(base.encode(), left.encode(), read, read(base)[own - 1].id)
+
+    assert restored.data == _spec(fmt, size, now, own=(own, mark)).encode()
