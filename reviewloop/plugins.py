@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, EntryPoints, entry_points
 from typing import Generic, Protocol, TypeVar
 
-from reviewloop.errors import PluginError
+from reviewloop.errors import PluginError, ReviewloopError
 from reviewloop.memo import shared_cache
 
 ANALYZERS = "reviewloop.analyzers"
@@ -167,7 +167,9 @@ class Boundary(Generic[T]):
     implementer's `implement`): whatever that code raises — sys.exit() and GeneratorExit
     too, anything but Ctrl-C — or gives that its group does not take is its package's
     error, exit 2, naming the plugin, the package and `pip uninstall`: never a reviewloop
-    bug report (exit 3), never reviewloop's own exit code."""
+    bug report (exit 3), never reviewloop's own exit code. reviewloop's own errors (missing
+    credentials, a full disk), raised by reviewloop code the plugin called, stay ours, with
+    their own fix."""
 
     value: T  # the plugin's object
     name: str
@@ -180,8 +182,8 @@ class Boundary(Generic[T]):
         type) what the plugin gave. `after` ends the fix (what stays, what to do next)."""
         try:
             got = take(run(self.value))
-        except KeyboardInterrupt:  # Ctrl-C (SIGTERM, SIGHUP) while it runs: ours, not its
-            raise
+        except (KeyboardInterrupt, ReviewloopError):  # Ctrl-C (SIGTERM, SIGHUP) while it
+            raise  # runs, or reviewloop's own error from reviewloop code it called: ours
         except BaseException as exc:  # the plugin's code: anything
             raise self.error(f"failed: {raised(exc)}", after) from exc
         if isinstance(got, Wrong):

@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 from reviewloop import plugins
 from reviewloop.app.runs import kept_branch
 from reviewloop.checks.analyzers.registry import ANALYZERS, analyzers
-from reviewloop.errors import ExitCode, PluginError
+from reviewloop.errors import (
+    CredentialsError,
+    DiskFull,
+    ExitCode,
+    PluginError,
+    UserInputError,
+)
 from reviewloop.git.worktrees import RunTree
 from reviewloop.implement.implementer import BUILTIN as IMPLEMENTERS
 from reviewloop.implement.implementer import Implementer, ImplementRequest, kinds
@@ -295,3 +301,20 @@ def test_an_error_whose_message_fails_is_named_by_its_type_inside_the_boundary(
         boundary.call(run, lambda got: got)
     with pytest.raises(KeyboardInterrupt):
         plugins.raised(_Unreadable(KeyboardInterrupt()))
+
+
+@pytest.mark.parametrize("ours", [CredentialsError("no AWS credentials", fix="aws configure"),
+                                  DiskFull("no space left", fix="free some space"),
+                                  UserInputError("a bad --base", fix="name a commit")])
+def test_reviewloops_own_error_raised_through_a_plugin_stays_ours(ours: Exception) -> None:
+    """A plugin that calls reviewloop's code (a model client, a store) and gets reviewloop's
+    error: the error and its fix reach the user as they are, not as the plugin's fault with
+    `pip uninstall` for a fix."""
+    boundary = plugins.Boundary(object(), "x", "pkg", "land mode")
+
+    def run(_: object) -> object:
+        raise ours
+
+    with pytest.raises(type(ours)) as caught:
+        boundary.call(run, lambda got: got)
+    assert caught.value is ours and not isinstance(caught.value, PluginError)
