@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -157,7 +158,9 @@ def implement_with_command(command: str, task_text: str, root: Path, *, task_id:
         for reader in readers:
             reader.join(timeout=5)
     output = "".join(lines)[-_OUTPUT_TAIL:]
-    if proc.returncode == _NOT_FOUND:  # the shell found no such program: not retried
+    if proc.returncode == _NOT_FOUND and not _found(command, root, env):
+        # the shell found no such program: not retried (a 127 from a program that is there
+        # is what ran inside it failing, an attempt like any other)
         return ImplementResult(
             summary=f"`{command}` exited with 127, command not found (install it, or pass "
                     f"--implementer cmd:\"…\" with a command that exists here):\n{output}",
@@ -169,6 +172,18 @@ def implement_with_command(command: str, task_text: str, root: Path, *, task_id:
 
 
 _NOT_FOUND = 127  # the shell's exit code for a program it cannot find
+
+
+def _found(command: str, root: Path, env: dict[str, str]) -> bool:
+    """Whether the program a command line starts is there (on its PATH, or a path from the
+    repository); an unreadable line is not."""
+    try:
+        first = shlex.split(command)[0]
+    except (ValueError, IndexError):
+        return False
+    if "/" in first:
+        return os.access(root / first, os.X_OK)
+    return shutil.which(first, path=env.get("PATH")) is not None
 _echo_lock = threading.Lock()  # lines of tasks running side by side stay whole
 
 

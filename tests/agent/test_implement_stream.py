@@ -92,3 +92,20 @@ def alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
     except (FileNotFoundError, ProcessLookupError):
         return False
+
+
+def test_a_127_from_inside_a_program_that_is_there_is_an_attempt_like_another(
+        tmp_path: Path) -> None:
+    """Exit 127 means "no such program" only when the command's program is not there: a
+    wrapper script that exists and exits 127 (a tool it calls is missing) failed this
+    attempt, which may be retried; a program that is not there is final (not retried)."""
+    wrapper = tmp_path / "agent.sh"
+    wrapper.write_text("#!/bin/sh\nno-such-tool-here-xyz\n", encoding="utf-8")
+    wrapper.chmod(0o755)
+
+    inside = implement_with_command(f"./{wrapper.name}", "task", tmp_path, echo=lambda _: None)
+    missing = implement_with_command("no-such-agent-xyz --go", "task", tmp_path,
+                                     echo=lambda _: None)
+
+    assert not inside.ok and not inside.final and "exited 127" in inside.summary
+    assert not missing.ok and missing.final and "command not found" in missing.summary
