@@ -85,15 +85,28 @@ def worktree_blobs(checkout: Repository, paths: Sequence[str]) -> dict[str, str]
 
 def worktree_entries(checkout: Repository, paths: Sequence[str]) -> dict[str, Entry]:
     """The entry (mode, blob id) each of `paths` has in the working tree, as `git add` would
-    record it; a folder or a missing path has none."""
+    record it; a folder or a missing path has none. Under `core.fileMode = false` git takes
+    no executable bit from the disk (the index's mode stays, a new file is 100644), and
+    neither does this: a mode the file system cannot keep is not an edit."""
     entries: dict[str, Entry] = {}
-    for path, blob in worktree_blobs(checkout, paths).items():
+    blobs = worktree_blobs(checkout, paths)
+    kept = None if _file_modes(checkout) else index_entries(checkout, list(blobs))
+    for path, blob in blobs.items():
         full = checkout.root / path
         if full.is_symlink():
             entries[path] = (nofollow.LINK, blob)
         elif blob != "dir":
-            entries[path] = ("100755" if os.stat(full).st_mode & 0o100 else "100644", blob)
+            disk = "100755" if os.stat(full).st_mode & 0o100 else "100644"
+            index = kept.get(path, ("100644", ""))[0] if kept is not None else disk
+            entries[path] = (index if index in ("100644", "100755") else "100644", blob)
     return entries
+
+
+def _file_modes(checkout: Repository) -> bool:
+    """Whether git reads the executable bit from the disk here (`core.fileMode`, default
+    true)."""
+    said = checkout.git("config", "--type=bool", "--default=true", "--get", "core.fileMode")
+    return said.strip() != "false"
 
 
 def blob_of(entry: Entry | None) -> str | None:
