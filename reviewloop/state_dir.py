@@ -38,7 +38,8 @@ def state_folder(root: Path) -> Path:
         name = tracked[0]
         raise UserInputError(
             f"{name} is a link to {links[name]} that the repository tracks: reviewloop's "
-            f"state would be written where it points ({_where(root, root / name)})",
+            f"state would be written where it points ({_where(root, root / name)}); "
+            "nothing was written",
             where=str(root / name), fix=f"remove it from the repository (`git rm --cached "
             f"{name}`, then commit); a link you make yourself, untracked, keeps the state "
             "where it points (`note` and `handoff` excepted: they never write through a link)")

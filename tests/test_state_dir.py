@@ -144,8 +144,8 @@ def test_a_link_the_repository_tracks_is_refused_before_anything_is_written(
     assert code == ExitCode.USAGE, out + err
     assert (f"{root / STATE_DIR}: .reviewloop is a link to {target} that the repository "
             "tracks: reviewloop's state would be written where it points (outside the "
-            "repository)\n  fix: remove it from the repository (`git rm --cached .reviewloop`, "
-            f"then commit); {YOURS}") in err
+            "repository); nothing was written\n  fix: remove it from the repository (`git rm "
+            f"--cached .reviewloop`, then commit); {YOURS}") in err
     assert list(outside.iterdir()) == []
 
 
