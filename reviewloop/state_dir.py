@@ -6,11 +6,13 @@ A link you make yourself (untracked: state kept on another disk) is a state fold
 the repository tracks came with its files (a pull request's head, a clone): `.reviewloop`
 itself, or an entry of a tracked `.reviewloop/` folder (`runs.sqlite`, `worktrees`). It would
 put the SQLite stores or the runs' worktrees wherever its author pointed it, so it is
-refused. Only a link there asks git (once per command and index); a plain folder asks none."""
+refused. Only a link there asks git (once per command and index); a plain folder asks none,
+and is walked once while none of its folders changes."""
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 from reviewloop.errors import (
@@ -55,13 +57,18 @@ def _links(path: Path) -> dict[str, str]:
     itself, or any link at any depth of the folder (its stores, `worktrees`, a bench's
     folder); none for a plain folder of files — the common case costs a walk of the
     folder's directories and no git process. A run's worktree is a checkout git wrote:
-    its own entries are the run's files, not the state's, and are not walked."""
+    its own entries are the run's files, not the state's, and are not walked. The layers of
+    one command ask again: the walk is remembered (`_remembered`)."""
     if path.is_symlink():
         return {STATE_DIR: os.readlink(path)}
+    if (known := _remembered(path)) is not None:
+        return known
     found: dict[str, str] = {}
+    walked: list[tuple[str, tuple[int, int, int] | None]] = []
     folders = [(path, STATE_DIR)]
     while folders:
         folder, name = folders.pop()
+        walked.append((str(folder), _stamp(folder)))
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
@@ -72,7 +79,41 @@ def _links(path: Path) -> dict[str, str]:
                         folders.append((Path(entry.path), inner))
         except (FileNotFoundError, NotADirectoryError, PermissionError):
             continue
+    if not any(_settling(stamp) for _, stamp in walked):
+        _WALKS[str(path)] = (tuple(walked), dict(found))
     return found
+
+
+# what `_links` found, by the state folder: each folder it walked with its stamp when walked,
+# and the links. Adding, removing or renaming an entry changes its folder's modification
+# time, so the walk is trusted while every stamp is the same, and done again when one is not
+_WALKS: dict[str, tuple[tuple[tuple[str, tuple[int, int, int] | None], ...],
+                        dict[str, str]]] = {}
+# a folder changed this recently may change again within its clock's tick (a file system
+# that keeps whole seconds, or two): its stamp would not show it, so that walk is not kept
+_SETTLING_NS = 3_000_000_000
+
+
+def _remembered(path: Path) -> dict[str, str] | None:
+    """The links the last walk of `path` found, when no folder it walked changed since."""
+    walk = _WALKS.get(str(path))
+    if walk is None or any(_stamp(Path(folder)) != stamp for folder, stamp in walk[0]):
+        return None
+    return dict(walk[1])
+
+
+def _stamp(folder: Path) -> tuple[int, int, int] | None:
+    """A folder's inode, modification and change times (not following a link), or None."""
+    try:
+        stat = folder.lstat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+def _settling(stamp: tuple[int, int, int] | None) -> bool:
+    """An entry of the folder was added, removed or renamed moments ago (its mtime)."""
+    return stamp is not None and time.time_ns() - stamp[1] < _SETTLING_NS
 
 
 # what `_tracked` found, by the repository, the links and the index asked about: the layers

@@ -4,13 +4,15 @@ The round's actionable findings are grouped (`fixes.groups`: the same fingerprin
 same file with overlapping or adjacent lines). Each group, in turn, gets its own fixer
 conversation: one attempt and at most `max_retries` retries, each retry told the failing
 output of the tests relevant to the files the fix changed (`fixes.retest`); a failure only
-you can fix (`GateReport.for_user`: tests the fix adds that no command runs) ends the group's
-budget at once, as no retry can pass it. A group whose
-tests still fail when its budget is spent is discarded (in a run's worktree: the files go
-back to how they were before that group) and escalated with its reason, and the next group
-starts; a group that passes keeps its change. Once every group had its turn, the full gates
-(build, every test, your pre-commit hook) run once on the whole change; if they fail, the
-whole pass is discarded, so the change is back to its last state that passed its gates.
+you can fix (`GateReport.for_user`) ends the group's budget at once, as no retry can pass
+it. A group whose tests still fail when its budget is spent is discarded (in a run's
+worktree: the files go back to how they were before that group) and escalated with its
+reason, and the next group starts; a group that passes keeps its change. Once every group
+had its turn, the full gates (build, every test, the new-code coverage when strict, your
+pre-commit hook) run once on the whole change; if they fail, the whole pass is discarded,
+so the change is back to its last state that passed its gates, and a failure only you can
+fix (a function the fix added in a language whose coverage is not measured) is named with
+its gate and the fix: the run stops for you, as it does when the implementation fails so.
 
 In your checkout (`reviewloop review --fix`) nothing is ever discarded: a group that spends
 its budget stays in your working tree, says so, and the groups after it are not started.
@@ -108,8 +110,9 @@ def fix_and_test(job: FixJob, findings: Sequence[Finding]) -> FixOutcome:
         return outcome
     report = job.retest.full()
     if not report.passed:
-        return _discarded(job, outcome, report, "each fix passed its own tests, but the full "
-                          "gates then failed")
+        why = "each fix passed its own tests, but the full gates then failed"
+        return _discarded(job, outcome, report, f"{why}; {_needs_you(report)}"
+                          if report.for_user else why)
     outcome.passed_tests = report.passed_tests
     outcome.report = _merged(job, report)
     return outcome
@@ -157,7 +160,7 @@ def _for_user(job: FixJob, group: FixGroup, attempts: int, start: Snapshot,
               report: GateReport) -> GroupResult:
     """A group whose re-test failed for what only you can fix: escalated with that fix as
     its reason (nothing failed that a retry could pass), the gates' own lines as output."""
-    fixes = "; ".join(f"the {r.name} gate needs you: {r.user_fix}" for r in report.for_user)
+    fixes = _needs_you(report)
     output = "\n".join(f"{r.name}: {r.summary}" for r in report.failed)[-_FAILING_OUTPUT:]
     if not job.in_worktree:
         return GroupResult(group, "escalated", attempts, (
@@ -165,6 +168,11 @@ def _for_user(job: FixJob, group: FixGroup, attempts: int, start: Snapshot,
     restore(job.repo, start.tree)
     return GroupResult(group, "escalated", attempts, f"{fixes}; so its fix was discarded",
                        output)
+
+
+def _needs_you(report: GateReport) -> str:
+    """Each failure only you can fix, naming its gate and the fix."""
+    return "; ".join(f"the {r.name} gate needs you: {r.user_fix}" for r in report.for_user)
 
 
 def _offline_fix(job: FixJob, findings: Sequence[Finding]) -> FixOutcome:

@@ -71,8 +71,11 @@ class Retest:
         return self._check(settings, ("build", "synth", "test", "kiro-hooks"))
 
     def full(self) -> GateReport:
-        """The build, every test, the Kiro hooks and your pre-commit hook on the whole change."""
-        return self._check(self.settings, ("build", "synth", "test", "kiro-hooks", "hooks"))
+        """The build, every test, the Kiro hooks, your pre-commit hook and (when strict) the
+        new-code coverage on the whole change: a fix is held to the gates the implementation
+        passed (one adding a function whose coverage is not measured fails, for you to fix)."""
+        return self._check(self.settings, ("build", "synth", "test", "coverage", "kiro-hooks",
+                                           "hooks"))
 
     def _check(self, settings: Settings, names: tuple[str, ...]) -> GateReport:
         touched, diff_text = changes_since(self.repo, self.baseline, self.artifacts)

@@ -11,7 +11,8 @@ from reviewloop.spec import docspec, kiro, speckit
 from reviewloop.spec.context import undefined_requirements
 from reviewloop.spec.model import Diagnostic, Spec, SpecFormat, TaskList
 
-_SPECKIT_ID = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+(\*\*)?T\d{3}[a-z]?\b", re.MULTILINE)
+_SPECKIT_ID = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+(\*\*)?T\d{3}[a-z]?\b",
+                         re.MULTILINE | re.IGNORECASE)
 _SEARCH = (
     ".kiro/specs/*/tasks.md",
     ".kiro/specs/*/*/tasks.md",

@@ -15,7 +15,7 @@ reviewed as part of the change. The run's own task and the parents its tick clos
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from reviewloop.errors import SpecError
@@ -52,8 +52,15 @@ def restore_others(base: bytes, now: bytes, read: Callable[[str], Sequence[Task]
     eol = "\r\n" if "\r\n" in new_text else "\n"  # what is put back ends as the spec now does
     old_blocks, new_blocks = _blocks(old_lines, before), _blocks(new_lines, after)
     was = {t.id: t for t in before if t.id not in own}
+    present = {t.id for t in after}
+    gone = [t for t in before if t.id in was and t.id not in present]
+    where = _matched(old_lines, new_lines)
+    # a deleted task's lines still in the file (its checkbox line alone deleted: its details
+    # now sit under the task above) are its own, put back with it, not that task's additions
+    left = {where[i]: i for t in gone for i in range(*old_blocks[t.id][:2]) if i in where
+            and old_lines[i].strip()}
     instead: dict[int, list[str]] = {}  # new block start → the lines written there
-    skipped: set[int] = set()  # new line indexes not written as they are
+    skipped: set[int] = set(left)  # new line indexes not written as they are
     said: dict[str, str] = {}
     for task in (t for t in after if t.id not in own and t.id in new_blocks):
         start, end, _ = new_blocks.pop(task.id)
@@ -63,22 +70,25 @@ def restore_others(base: bytes, now: bytes, read: Callable[[str], Sequence[Task]
             said[task.id] = f"{task.id} {task.title}: added"
             continue
         old = old_lines[slice(*old_blocks[first.id][:2])]
-        new = new_lines[start:end]
+        span = [i for i in range(start, end) if i == start or i not in left]
+        while not new_lines[span[-1]].strip():  # the blank lines before a deleted task's
+            span.pop()
+        new = [new_lines[i] for i in span]
         if [_bare(s) for s in old] == [_bare(s) for s in new]:
             continue
-        skipped |= set(range(start, end))
+        skipped |= set(span)
         instead[start] = [*(_ended(s, eol) for s in old[:-1]), _ended(old[-1], new[-1])]
         said[task.id] = f"{task.id} {first.title}: {_what(first, task, old, new)}"
-    present = {t.id for t in after}
-    gone = [t for t in before if t.id in was and t.id not in present]
     # a deleted block follows the whole new block of the task it followed
     owner = {i: t for t, (start, last, _) in old_blocks.items() for i in range(start, last)}
     ends = {t: last - 1 for t, (_, last, _) in _blocks(new_lines, after).items()}
-    inserted = _inserted(old_lines, new_lines,
+    kept = {i: j for i, j in where.items() if j not in left}
+    inserted = _inserted(old_lines, kept,
                          [i for t in gone for i in range(old_blocks[t.id][0],
                                                          old_blocks[t.id][2])],
                          lambda i: ends.get(owner.get(i, "")), eol)
-    said |= {t.id: f"{t.id} {t.title}: {_deleted(old_lines[slice(*old_blocks[t.id][:2])])}"
+    still = set(left.values())
+    said |= {t.id: f"{t.id} {t.title}: {_deleted(old_lines, old_blocks[t.id][:2], still)}"
              for t in gone}
     if not said:
         return Restored(now, ())
@@ -129,9 +139,16 @@ def _what(first: Task, then: Task, old: list[str], new: list[str]) -> str:
     return ", ".join(said) or "its blank lines changed"
 
 
-def _deleted(block: list[str]) -> str:
-    lines = sum(1 for s in block if s.strip())
-    return "deleted" if lines == 1 else f"deleted (its {lines} lines put back)"
+def _deleted(old: list[str], block: tuple[int, int], left: Collection[int]) -> str:
+    """What was deleted of a task's block (the old lines from `block[0]` to `block[1]`;
+    those at `left` are still in the file) and put back."""
+    start = block[0]
+    lines = [i for i in range(*block) if old[i].strip()]
+    gone = [i for i in lines if i not in left]
+    if len(gone) < len(lines):
+        return ("its checkbox line deleted (put back)" if gone == [start] else
+                f"deleted (its {len(gone)} lines put back, {len(lines) - len(gone)} were left)")
+    return "deleted" if len(lines) == 1 else f"deleted (its {len(lines)} lines put back)"
 
 
 def _short(text: str) -> str:
@@ -145,17 +162,22 @@ def _ordered(said: dict[str, str], before: Sequence[Task], after: Sequence[Task]
     return tuple(said[i] for i in order)
 
 
-def _inserted(old: list[str], new: list[str], lines: list[int],
-              follow: Callable[[int], int | None], eol: str) -> dict[int, list[str]]:
-    """Old lines (their indexes `lines`, and the blank lines above them deleted with them) to
-    put back, by the new line they follow (-1: the start): after the new copy of the nearest
-    unchanged line above them, or, when that line is a task's own (not blank), after
-    `follow`'s line: the last of that task's new block."""
+def _matched(old: list[str], new: list[str]) -> dict[int, int]:
+    """Where each old line unchanged in the new text is there, by index."""
     matcher = difflib.SequenceMatcher(None, [_bare(s) for s in old], [_bare(s) for s in new],
                                       autojunk=False)
     where: dict[int, int] = {}
     for block in matcher.get_matching_blocks():
         where |= {block.a + k: block.b + k for k in range(block.size)}
+    return where
+
+
+def _inserted(old: list[str], where: dict[int, int], lines: list[int],
+              follow: Callable[[int], int | None], eol: str) -> dict[int, list[str]]:
+    """Old lines (their indexes `lines`, and the blank lines above them deleted with them) to
+    put back, by the new line they follow (-1: the start): after the new copy (`where`) of
+    the nearest unchanged line above them, or, when that line is a task's own (not blank),
+    after `follow`'s line: the last of that task's new block."""
     taken = {i for i in lines if old[i].strip() or i not in where}  # a kept blank stays one
     for index in sorted(lines):  # the blank lines that parted a block from the one above it
         while index > 0 and index - 1 not in taken | where.keys() and not old[index - 1].strip():

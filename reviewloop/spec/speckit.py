@@ -40,9 +40,11 @@ from reviewloop.spec.model import Diagnostic, Task, TaskList
 from reviewloop.spec.order import ancestors_of
 from reviewloop.spec.speckit_edges import IDS as _IDS
 from reviewloop.spec.speckit_edges import TASK_ID as _T
-from reviewloop.spec.speckit_edges import dependency_edges
+from reviewloop.spec.speckit_edges import canonical as _canonical
+from reviewloop.spec.speckit_edges import dependency_edges, task_ids
 
-_TASK_ID = re.compile(rf"^[*_`]*\[?(?P<id>{_T})\b\]?[*_`]*[:.]?[*_`]*(?:\s+|$)")
+# the task's own id, in any case as everywhere (`speckit_edges`): `t008` is task T008
+_TASK_ID = re.compile(rf"^[*_`]*\[?(?P<id>{_T})\b\]?[*_`]*[:.]?[*_`]*(?:\s+|$)", re.I)
 _LABEL = re.compile(r"^\[(?P<label>[^\]\[]{1,60})\]\s*")
 _PRIORITY = re.compile(r"^P\d$")  # [P1]: the story's priority, not a requirement
 _DEPS_LABEL = re.compile(rf"^{KEYWORD}\s*:\s*(?P<ids>.*)$", re.I)
@@ -63,10 +65,9 @@ _OPTIONAL_TITLE = re.compile(r"[(\[]\s*optional\s*[)\]]\s*", re.IGNORECASE)
 _PROSE_DEP = re.compile(
     r"\b(?:depends\s+on|dependent\s+on|after|requires|blocked\s+by|needs|waits\s+for)"
     rf"\s*:?\s+(?P<ids>{_IDS})", re.IGNORECASE)
-_ID = re.compile(rf"\b{_T}\b")
 _LABEL_ID = re.compile(_T, re.IGNORECASE)  # in a dependency label `t001` is `T001`
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)")
-_BULLET_TASK = re.compile(rf"^\s*[-*+]\s+[*_`]*(?P<id>{_T})\b(?![-–—/])")
+_BULLET_TASK = re.compile(rf"^\s*[-*+]\s+[*_`]*(?P<id>{_T})\b(?![-–—/])", re.I)
 
 
 @dataclass
@@ -174,7 +175,7 @@ def _read_checkbox(state: _State, number: int, box: Checkbox) -> None:
                 state.warn(number, "checkbox without a task id; Spec Kit tasks read "
                                    "`- [ ] T001 Description` (line ignored)")
         return
-    task_id = found.group("id")
+    task_id = _canonical(found.group("id"))
     if task_id in state.drafts:
         first = state.drafts[task_id].line
         state.warn(number, f"duplicate task id {task_id} (first at line {first}); "
@@ -242,11 +243,6 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
     )
 
 
-def _canonical(task_id: str) -> str:
-    """A task id as Spec Kit writes it: `T012a` for `t012A`."""
-    return task_id[0].upper() + task_id[1:].lower()
-
-
 def _read_dependency_line(state: _State, number: int, line: str) -> None:
     if len(line) > _LONGEST_PROSE:
         return  # a dependency sentence is short; this keeps the regexes linear in practice
@@ -258,7 +254,7 @@ def _finish(state: _State) -> TaskList:
     for draft in drafts.values():
         for text in (draft.title, *draft.details):
             for match in _PROSE_DEP.finditer(text):
-                for dep in _ID.findall(match.group("ids")):
+                for dep in task_ids(match.group("ids")):
                     draft.depends_on.append(dep)
                     draft.dep_lines.append(draft.line)
     for task, dep, number in state.section_edges:

@@ -170,7 +170,8 @@ def _require(by_id: dict[str, Task], task_id: str) -> Task:
 
 def _names_task(rest: str, task: Task) -> bool:
     """Does a checkbox's text still name `task`: its id as a token, or its title?"""
-    id_token = re.compile(rf"(?<![\w.]){re.escape(task.id)}(?![\w]|\.\d)")
+    # in any case, as the reader reads it (Spec Kit's `t008` is task T008)
+    id_token = re.compile(rf"(?<![\w.]){re.escape(task.id)}(?![\w]|\.\d)", re.IGNORECASE)
     if id_token.search(rest[: len(task.id) + 16]):
         return True
     if _LEADING_ID.match(rest):

@@ -40,13 +40,13 @@ def test_other_tasks_edited_by_the_implementer_are_put_back_and_said(project: Pa
     for said in ("T1 Create the `Todo` model and a `TodoStore` with add, list and complete: "
                  "unticked by the agent; not landed",
                  "T4 Search todos by text: ticked by the agent; not landed",
-                 # T6's details, left under T5 when its checkbox line went, are T5's lines
-                 # added; they go with T5's block put back, and T6 comes back whole
-                 "T5 Tests for every new public function: reworded, line `- Depends: T2` "
-                 "added",
+                 # T6's details, left under T5 when its checkbox line went, are T6's:
+                 # said once, with T6 (they were also said as T5's lines added)
+                 "T5 Tests for every new public function: reworded by the agent; not landed",
                  "T6 Add a `clear_completed()` helper that deletes completed todos: "
-                 "deleted (its 3 lines put back) by the agent; not landed"):
+                 "its checkbox line deleted (put back) by the agent; not landed"):
         assert said in panel, done.stdout
+    assert "added" not in panel.split("spec put back", 1)[1].split("review rounds", 1)[0]
     run_id = done.stdout.split("reviewloop approve ", 1)[1].split()[0]
     approved = cli(project, "approve", run_id)
     assert approved.returncode == 0, approved.stdout + approved.stderr

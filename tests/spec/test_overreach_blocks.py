@@ -1,8 +1,10 @@
 """reviewloop.spec.overreach on whole task blocks: whatever an agent does beneath another
 task's checkbox line — rewrites its details, drops or adds a `_Depends:` or `_Requirements:`
-line, deletes the task with everything under it — goes back byte for byte, in every spec
-format and line end, and what was put back is said line by line; the run's own block (its
-tick, a note under it) lands as the agent left it. Generated: which tasks, which edits."""
+line, deletes the task with everything under it or its checkbox line alone — goes back byte
+for byte, in every spec format and line end, and what was put back is said once per task,
+line by line (a deleted checkbox line's details, left under the task above it, are the
+deleted task's, never that task's additions); the run's own block (its tick, a note under
+it) lands as the agent left it. Generated: which tasks, which edits."""
 
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ FORMATS: dict[str, tuple[str, str, Callable[[int, str, str], str], Callable[[int
 TITLES = ("Models", "Api layer", "Docs", "Wire the endpoint", "Tests")
 # what an agent does to another task's block
 EDITS = ("keep", "drop_depends", "drop_requirements", "rewrite_detail", "add_detail",
-         "add_depends", "delete_block", "tick_and_skip")
+         "add_depends", "delete_block", "delete_checkbox", "tick_and_skip")
 
 
 def _block(fmt: str, n: int, mark: str, edit: str) -> list[str]:
@@ -40,6 +42,8 @@ def _block(fmt: str, n: int, mark: str, edit: str) -> list[str]:
     rest = [detail, f"  - _Requirements: {n}.1_"] + ([f"  - {depends(n - 1)}"] if n > 1 else [])
     if edit == "delete_block":
         return []
+    if edit == "delete_checkbox":  # its details now sit under the task above it
+        return [*rest, ""]
     if edit == "drop_depends" and n > 1:
         rest = rest[:-1]
     elif edit == "drop_requirements":
@@ -150,3 +154,25 @@ def test_what_goes_back_ends_its_lines_as_the_spec_now_does(case):
     restored = restore_others(base.encode(), left.encode(), read, read(base)[own - 1].id)
 
     assert restored.data == _spec(fmt, size, now, own=(own, mark)).encode()
+
+
+@settings(max_examples=100, deadline=None)
+@given(fmt=st.sampled_from(sorted(FORMATS)), end=st.sampled_from(["\n", "\r\n"]),
+       size=st.integers(2, len(TITLES)), data=st.data())
+def test_a_deleted_checkbox_line_is_said_once_as_its_own_tasks(fmt: str, end: str, size: int,
+                                                               data: st.DataObject) -> None:
+    """Only another task's checkbox line deleted: its details, now under the task above it
+    (the run's own or another), go back with it, and the summary says so once — never also
+    as lines added to the task above."""
+    own = data.draw(st.integers(1, size - 1))
+    deleted = data.draw(st.integers(own + 1, size))
+    read = _read(fmt)
+    base = _spec(fmt, size, end)
+    left = _spec(fmt, size, end, {deleted: "delete_checkbox"}, own=(own, "x"))
+    ids = [t.id for t in read(base)]
+
+    restored = restore_others(base.encode(), left.encode(), read, ids[own - 1])
+
+    assert restored.data == _spec(fmt, size, end, own=(own, "x")).encode()
+    assert restored.tasks == (
+        f"{ids[deleted - 1]} {TITLES[deleted - 1]}: its checkbox line deleted (put back)",)
