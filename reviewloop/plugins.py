@@ -9,7 +9,7 @@ package to fix or uninstall: a half-loaded registry would silently review less.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, EntryPoints, entry_points
 from typing import Generic, Protocol, TypeVar
@@ -128,17 +128,22 @@ def _error(point: EntryPoint, group: str, why: str) -> PluginError:
 
 
 def extend(builtins: dict[str, T], group: str, kind: type[T] | Callable[[object], bool],
-           what: str) -> dict[str, T]:
+           what: str, reserved: Collection[str] = ()) -> dict[str, T]:
     """The built-ins, then the plugins of `group`; a plugin may add a name, never take one a
-    built-in has (which would change what a user's configuration means without a word)."""
+    built-in has (which would change what a user's configuration means without a word), nor
+    one of `reserved`: a built-in served outside the registry (`report`'s `html` page).
+    Replacing a built-in is refused, never done: its package is told to use a name of its
+    own, which users then choose."""
     added = objects(group, kind, what)
-    taken = {same(name): name for name in builtins}
+    taken = {same(name): name for name in (*builtins, *reserved)}
     for name, (_, dist) in added.items():
         if same(name) in taken:
             raise PluginError(f'the plugin "{name}" ({group}) of {dist} has the name of a '
-                              f'built-in {what} ("{taken[same(name)]}")',
+                              f'built-in {what} ("{taken[same(name)]}") of reviewloop; a '
+                              "plugin cannot replace a built-in",
                               where=f"entry point {name} in {dist}",
-                              fix=f"pip uninstall {dist}, or ask its authors to rename it")
+                              fix=f"pip uninstall {dist}, or ask its authors to declare it "
+                                  "under a name of its own (then choose it by that name)")
     return {**builtins, **{name: value for name, (value, _) in added.items()}}
 
 
@@ -198,10 +203,11 @@ class Boundary(Generic[T]):
 
 
 def guarded(builtins: dict[str, T], group: str, kind: type[T] | Callable[[object], bool],
-            what: str, wrap: Callable[[Boundary[T]], T]) -> dict[str, T]:
+            what: str, wrap: Callable[[Boundary[T]], T], reserved: Collection[str] = ()
+            ) -> dict[str, T]:
     """`extend`, each plugin's object behind its `Boundary` (`wrap` makes the object of the
     registry's own kind that calls the plugin through it)."""
-    extend(builtins, group, kind, what)  # the names checked
+    extend(builtins, group, kind, what, reserved)  # the names checked
     short = what.partition(" (")[0]  # "land mode (an object with …)": "land mode"
     return {**builtins, **{name: wrap(Boundary(value, name, dist, short))
                            for name, (value, dist) in objects(group, kind, what).items()}}
