@@ -67,15 +67,26 @@ def raised(exc: BaseException) -> str:
     """What plugin code raised, for its error: `SystemExit(0)` says it called sys.exit. An
     exception whose own `__str__` fails (raises, or returns no str) is named by its type:
     formatting plugin code's error never runs more of its code out of the boundary."""
-    try:
-        if isinstance(exc, SystemExit):
-            return f"it called sys.exit({exc.code!r})"
-        text = str.__str__(str(exc))
-    except KeyboardInterrupt:  # Ctrl-C while its __str__ runs: ours, not its
-        raise
-    except BaseException:  # noqa: BLE001 - plugin code (its __str__, even a sys.exit there)
+    if isinstance(exc, SystemExit):
+        code = exc.code
+        text = said(exc, lambda _: f"it called sys.exit({code!r})")
+        return text if text is not None else "SystemExit (its message could not be read)"
+    text = said(exc)
+    if text is None:
         return f"{type(exc).__name__} (its message could not be read)"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def said(exc: BaseException, say: Callable[[BaseException], str] = str) -> str | None:
+    """`say(exc)` (its message) as a plain str, or None when that runs plugin code that
+    fails: its `__str__` (or a sys.exit code's `__repr__`) raising, exiting, or giving no
+    str. Ctrl-C while it runs is ours, raised again."""
+    try:
+        return str.__str__(say(exc))
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # noqa: BLE001 - plugin code (its __str__, even a sys.exit there)
+        return None
 
 
 def forget() -> None:
@@ -196,10 +207,17 @@ class Boundary(Generic[T]):
         return got
 
     def error(self, why: str, after: str = "") -> PluginError:
-        return PluginError(f'the {self.what} "{self.name}" of {self.distribution} {why}',
-                           where=f"entry point {self.name} in {self.distribution}",
-                           fix=f"pip uninstall {self.distribution}, or upgrade it to a version "
-                               f"made for this reviewloop{after}")
+        return blamed(self.what, self.name, self.distribution, why, after)
+
+
+def blamed(what: str, name: str, distribution: str, why: str, after: str = "") -> PluginError:
+    """The error of the plugin `name` (a `what`) of the package `distribution`: `why`, its
+    package and the fix; `after` ends the fix. `Boundary` raises it; an analyzer's failed
+    row says it (`checks.analyzers.failure`)."""
+    return PluginError(f'the {what} "{name}" of {distribution} {why}',
+                       where=f"entry point {name} in {distribution}",
+                       fix=f"pip uninstall {distribution}, or upgrade it to a version made "
+                           f"for this reviewloop{after}")
 
 
 def guarded(builtins: dict[str, T], group: str, kind: type[T] | Callable[[object], bool],
