@@ -113,11 +113,19 @@ def objects(group: str, kind: type[T] | Callable[[object], bool], what: str
                       f"{plugin.distribution}",
                 fix=f"pip uninstall {plugin.distribution} (or {other.distribution}), or ask "
                     "their authors to rename one")
-        ok = isinstance(plugin.value, kind) if isinstance(kind, type) else kind(plugin.value)
+        try:  # a predicate reads its attributes: a property is plugin code
+            ok = isinstance(plugin.value, kind) if isinstance(kind, type) \
+                else kind(plugin.value)
+            got = type(plugin.value).__name__
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - plugin code, as in `Boundary.call`
+            ok, got = False, f"{type(plugin.value).__name__}, and reading it raised " \
+                             f"{raised(exc)}"
         if not ok:
             raise PluginError(
                 f'the plugin "{plugin.name}" ({group}) of {plugin.distribution} is not a '
-                f"valid {what} (got {type(plugin.value).__name__})",
+                f"valid {what} (got {got})",
                 where=f"entry point {plugin.name} in {plugin.distribution}",
                 fix=f"pip uninstall {plugin.distribution}, or upgrade it to a version made "
                     f"for this reviewloop")

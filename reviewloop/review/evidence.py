@@ -174,15 +174,17 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         wanted = _bounded(name, "reads()", ctx, lambda: tuple(analyzer.reads(ctx)))
         if wrong := [p for p in wanted if not isinstance(p, str)]:
             raise TypeError(f"reads() gave {wrong[0]!r}, not a repository-relative path")
+        if isinstance(limit := analyzer.max_bytes, bool) or not isinstance(limit, int):
+            raise TypeError(f"its max_bytes is {type(limit).__name__}, not a number of bytes")
     # the per-analyzer boundary, as for `run`: anything but Ctrl-C (`failure.failed`)
     except BaseException as exc:  # noqa: BLE001
         return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
                           reason=_why(name, exc))
     # what it would read but for its size limit: not given to it, and named as not read (no
     # file is when the largest is within it: 5,000 files are not asked one by one)
-    big = {p: f"too large for it ({sizes[p]:,} bytes; it reads up to {analyzer.max_bytes:,})"
-           for p in wanted if sizes.get(p, 0) > analyzer.max_bytes} \
-        if wanted and max(sizes.values(), default=0) > analyzer.max_bytes else {}
+    big = {p: f"too large for it ({sizes[p]:,} bytes; it reads up to {limit:,})"
+           for p in wanted if sizes.get(p, 0) > limit} \
+        if wanted and max(sizes.values(), default=0) > limit else {}
     own = replace(ctx, files=tuple(p for p in ctx.files if p not in big) if big else ctx.files,
                   unread=dict(big), left_out={}, remarks=[])
 

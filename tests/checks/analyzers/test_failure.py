@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from reviewloop import plugins
 from reviewloop.checks.analyzers.registry import analyzers
+from reviewloop.errors import PluginError
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent
 from tests.support.plugins import install
@@ -60,9 +61,12 @@ def does(method, right):
 
 class Odd:
     name = "odd"
-    max_bytes = 16_000_000
     markers = ()
     config_files = ()
+
+    @property
+    def max_bytes(self):
+        return does("max_bytes", 16_000_000)
 
     def available(self):
         return does("available", None)
@@ -157,6 +161,29 @@ def test_a_plugin_analyzer_that_behaves_finds_as_it_says(site: Path, change) -> 
     assert "odd" in analyzers()
     report = run_for_agent(agent("review-x", ("odd",)), repo.root, diff)
     assert report.complete and [f.rule for f in report.findings] == ["ODD1"]
+
+
+def test_a_plugin_analyzers_limit_of_the_wrong_type_is_its_failed_row(site: Path,
+                                                                     change) -> None:
+    repo, diff = change
+    _odd(site).DOES[:] = [("max_bytes", "return", "big")]
+    [row] = run_for_agent(agent("review-x", ("odd",)), repo.root, diff).health
+    assert row.status == "failed" and 'the analyzer "odd" of rl-oddan crashed: TypeError: ' \
+        "its max_bytes is str, not a number of bytes; fix: pip uninstall rl-oddan" in \
+        (row.reason or "")
+
+
+def test_a_plugin_analyzer_whose_declaration_raises_is_refused_naming_its_package(
+        site: Path) -> None:
+    """Checking it against the contract reads its properties: plugin code, which raised
+    out of the registry (exit 3) instead of naming the package."""
+    _odd(site).DOES[:] = [("max_bytes", "raise", RuntimeError("no limit"))]
+    with pytest.raises(PluginError) as caught:
+        analyzers()
+    said = str(caught.value)
+    assert 'the plugin "odd" (reviewloop.analyzers) of rl-oddan is not a valid analyzer' in said
+    assert "reading it raised RuntimeError: no limit" in said
+    assert "fix: pip uninstall rl-oddan" in said
 
 
 @pytest.mark.parametrize("method", METHODS)
