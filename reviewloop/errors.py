@@ -49,7 +49,9 @@ here, with the module that defines it when that is not this one::
     │                                sensitive file; told to the model, never raised to the user
     ├── GitHubError                  github/replies.py: the API answered an error after retries
     ├── AnalyzerError                checks/analyzers/base.py: a tool failed; the reviewer that
-    │                                needed it is recorded as failed, never clean
+    │   │                            needed it is recorded as failed, never clean
+    │   └── PastDeadline             checks/analyzers/deadline.py: a plugin analyzer's call
+    │                                outlasted its deadline; its row names its package
     ├── AnalyzerSkipped              checks/analyzers/base.py: off by the user's choice (shown)
     ├── ProvisionError               checks/analyzers/provision.py: a heavy tool's install failed
     │   └── StillInstalling          … outlasted the review's wait; it goes on in the background

@@ -9,7 +9,7 @@ package to fix or uninstall: a half-loaded registry would silently review less.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, EntryPoints, entry_points
 from typing import Generic, Protocol, TypeVar
@@ -67,15 +67,26 @@ def raised(exc: BaseException) -> str:
     """What plugin code raised, for its error: `SystemExit(0)` says it called sys.exit. An
     exception whose own `__str__` fails (raises, or returns no str) is named by its type:
     formatting plugin code's error never runs more of its code out of the boundary."""
-    try:
-        if isinstance(exc, SystemExit):
-            return f"it called sys.exit({exc.code!r})"
-        text = str.__str__(str(exc))
-    except KeyboardInterrupt:  # Ctrl-C while its __str__ runs: ours, not its
-        raise
-    except BaseException:  # noqa: BLE001 - plugin code (its __str__, even a sys.exit there)
+    if isinstance(exc, SystemExit):
+        code = exc.code
+        text = said(exc, lambda _: f"it called sys.exit({code!r})")
+        return text if text is not None else "SystemExit (its message could not be read)"
+    text = said(exc)
+    if text is None:
         return f"{type(exc).__name__} (its message could not be read)"
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def said(exc: BaseException, say: Callable[[BaseException], str] = str) -> str | None:
+    """`say(exc)` (its message) as a plain str, or None when that runs plugin code that
+    fails: its `__str__` (or a sys.exit code's `__repr__`) raising, exiting, or giving no
+    str. Ctrl-C while it runs is ours, raised again."""
+    try:
+        return str.__str__(say(exc))
+    except KeyboardInterrupt:
+        raise
+    except BaseException:  # noqa: BLE001 - plugin code (its __str__, even a sys.exit there)
+        return None
 
 
 def forget() -> None:
@@ -102,11 +113,19 @@ def objects(group: str, kind: type[T] | Callable[[object], bool], what: str
                       f"{plugin.distribution}",
                 fix=f"pip uninstall {plugin.distribution} (or {other.distribution}), or ask "
                     "their authors to rename one")
-        ok = isinstance(plugin.value, kind) if isinstance(kind, type) else kind(plugin.value)
+        try:  # a predicate reads its attributes: a property is plugin code
+            ok = isinstance(plugin.value, kind) if isinstance(kind, type) \
+                else kind(plugin.value)
+            got = type(plugin.value).__name__
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - plugin code, as in `Boundary.call`
+            ok, got = False, f"{type(plugin.value).__name__}, and reading it raised " \
+                             f"{raised(exc)}"
         if not ok:
             raise PluginError(
                 f'the plugin "{plugin.name}" ({group}) of {plugin.distribution} is not a '
-                f"valid {what} (got {type(plugin.value).__name__})",
+                f"valid {what} (got {got})",
                 where=f"entry point {plugin.name} in {plugin.distribution}",
                 fix=f"pip uninstall {plugin.distribution}, or upgrade it to a version made "
                     f"for this reviewloop")
@@ -128,17 +147,22 @@ def _error(point: EntryPoint, group: str, why: str) -> PluginError:
 
 
 def extend(builtins: dict[str, T], group: str, kind: type[T] | Callable[[object], bool],
-           what: str) -> dict[str, T]:
+           what: str, reserved: Collection[str] = ()) -> dict[str, T]:
     """The built-ins, then the plugins of `group`; a plugin may add a name, never take one a
-    built-in has (which would change what a user's configuration means without a word)."""
+    built-in has (which would change what a user's configuration means without a word), nor
+    one of `reserved`: a built-in served outside the registry (`report`'s `html` page).
+    Replacing a built-in is refused, never done: its package is told to use a name of its
+    own, which users then choose."""
     added = objects(group, kind, what)
-    taken = {same(name): name for name in builtins}
+    taken = {same(name): name for name in (*builtins, *reserved)}
     for name, (_, dist) in added.items():
         if same(name) in taken:
             raise PluginError(f'the plugin "{name}" ({group}) of {dist} has the name of a '
-                              f'built-in {what} ("{taken[same(name)]}")',
+                              f'built-in {what} ("{taken[same(name)]}") of reviewloop; a '
+                              "plugin cannot replace a built-in",
                               where=f"entry point {name} in {dist}",
-                              fix=f"pip uninstall {dist}, or ask its authors to rename it")
+                              fix=f"pip uninstall {dist}, or ask its authors to declare it "
+                                  "under a name of its own (then choose it by that name)")
     return {**builtins, **{name: value for name, (value, _) in added.items()}}
 
 
@@ -191,17 +215,25 @@ class Boundary(Generic[T]):
         return got
 
     def error(self, why: str, after: str = "") -> PluginError:
-        return PluginError(f'the {self.what} "{self.name}" of {self.distribution} {why}',
-                           where=f"entry point {self.name} in {self.distribution}",
-                           fix=f"pip uninstall {self.distribution}, or upgrade it to a version "
-                               f"made for this reviewloop{after}")
+        return blamed(self.what, self.name, self.distribution, why, after)
+
+
+def blamed(what: str, name: str, distribution: str, why: str, after: str = "") -> PluginError:
+    """The error of the plugin `name` (a `what`) of the package `distribution`: `why`, its
+    package and the fix; `after` ends the fix. `Boundary` raises it; an analyzer's failed
+    row says it (`checks.analyzers.failure`)."""
+    return PluginError(f'the {what} "{name}" of {distribution} {why}',
+                       where=f"entry point {name} in {distribution}",
+                       fix=f"pip uninstall {distribution}, or upgrade it to a version made "
+                           f"for this reviewloop{after}")
 
 
 def guarded(builtins: dict[str, T], group: str, kind: type[T] | Callable[[object], bool],
-            what: str, wrap: Callable[[Boundary[T]], T]) -> dict[str, T]:
+            what: str, wrap: Callable[[Boundary[T]], T], reserved: Collection[str] = ()
+            ) -> dict[str, T]:
     """`extend`, each plugin's object behind its `Boundary` (`wrap` makes the object of the
     registry's own kind that calls the plugin through it)."""
-    extend(builtins, group, kind, what)  # the names checked
+    extend(builtins, group, kind, what, reserved)  # the names checked
     short = what.partition(" (")[0]  # "land mode (an object with …)": "land mode"
     return {**builtins, **{name: wrap(Boundary(value, name, dist, short))
                            for name, (value, dist) in objects(group, kind, what).items()}}

@@ -6,6 +6,7 @@ reviewloop's crash (exit 3) nor its exit code (found by the fz2 tester: D4, D5, 
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 import tempfile
 from pathlib import Path
@@ -227,13 +228,25 @@ def test_a_plugin_that_answers_right_is_called_through_its_boundary(site: Path) 
     assert result.ok and result.summary == "done"
 
 
-def test_runs_keeps_the_branch_of_a_mode_whose_kept_branch_fails(site: Path) -> None:
-    """Every `reviewloop runs` ended exit 3 once one run had landed with such a mode."""
+def test_runs_keeps_the_branch_of_a_mode_whose_kept_branch_fails(
+        site: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Every `reviewloop runs` ended exit 3 once one run had landed with such a mode; then
+    the branch was kept without a word of which package failed, or what to do."""
     _odd(site).DOES.append(("raise", RuntimeError("kept_branch exploded")))
-    record = RunRecord(run_id="7-x", task_id="7", task_title="t", spec="s", status="committed",
-                       created="2026-01-01", updated="2026-01-01", commit_sha="c0ffee",
-                       options={"land": "odd", "worktree": TREE.model_dump()})
-    assert kept_branch(record) == "reviewloop/7"  # kept: `clean` never deletes it
+    records = [RunRecord(run_id=f"7-{n}", task_id="7", task_title="t", spec="s",
+                         status="committed", created="2026-01-01", updated="2026-01-01",
+                         commit_sha="c0ffee", options={"land": "odd",
+                                                       "worktree": TREE.model_dump()})
+               for n in range(3)]
+    with caplog.at_level(logging.WARNING, logger="reviewloop"):
+        kept = [kept_branch(record) for record in records]
+    assert kept == ["reviewloop/7"] * 3  # kept: `clean` never deletes them
+    said = [r.getMessage() for r in caplog.records if "kept_branch exploded" in r.getMessage()]
+    assert len(said) == 1, said  # once, not once per run
+    assert 'the land mode "odd" of rl-odd failed: RuntimeError: kept_branch exploded' \
+        in said[0]
+    assert "fix: pip uninstall rl-odd, or upgrade it" in said[0]
+    assert "keeps its branch (this one's reviewloop/7): `reviewloop runs` lists it" in said[0]
 
 
 @pytest.mark.parametrize("attribute", ["writes_your_branch", "uses_model"])

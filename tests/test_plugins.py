@@ -104,6 +104,34 @@ def test_a_plugin_may_not_take_a_built_ins_name(site: Path) -> None:
     assert "bandit" in ANALYZERS  # the built-in stays
 
 
+@pytest.mark.parametrize("name", ["html", "HTML", "Html"])
+@pytest.mark.parametrize("command", [("report", "--format", "html"),
+                                     ("review", "--format", "json")])
+def test_a_plugins_html_format_is_refused_naming_it_never_hidden_by_reports_page(
+        site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch, name: str, command: tuple[str, ...]) -> None:
+    """A plugin's `html` was taken by `review --format html` and hidden by `report`'s own
+    page: one name, two formats, without a word. A plugin cannot replace a built-in."""
+    install(site, "rl-page", {plugins.FORMATS: {name: "rl_page:PAGE"}}, {"rl_page": f"""
+from reviewloop.reports.formats import OutputFormat
+PAGE = OutputFormat("{name}", "a page of its own", ".html", lambda summary, ctx: "<p>")
+"""})
+    with pytest.raises(PluginError) as caught:
+        formats()
+    said = str(caught.value)
+    assert f'the plugin "{name}" (reviewloop.formats) of rl-page has the name of a built-in ' \
+           'output format ("html") of reviewloop; a plugin cannot replace a built-in' in said
+    assert "fix: pip uninstall rl-page, or ask its authors to declare it under a name of " \
+           "its own" in said
+    root = init_repo(tmp_path / "repo")
+    write(root, "src/app.py", "def main():\n    return 2\n")
+    monkeypatch.chdir(root)
+    code, out, err = run_cli(capsys, *command)
+    assert code == 2 and "<p>" not in out, err
+    assert 'of rl-page has the name of a built-in output format ("html")' in " ".join(
+        err.split())
+
+
 def test_a_plugins_land_mode_and_implementer_are_found_by_name(site: Path) -> None:
     install(site, "rl-more", {plugins.LAND_MODES: {"keep": "rl_more:KEEP"},
                               plugins.IMPLEMENTERS: {"echo": "rl_more:ECHO"}}, {"rl_more": """

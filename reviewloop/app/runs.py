@@ -3,6 +3,7 @@ removes kept worktrees."""
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ from reviewloop.runs.registry import (
 from reviewloop.runs.store import postgres_url, registry_for
 
 FINISHED = ("committed", "declined", "abandoned")
+log = logging.getLogger(__name__)
+_FAILED_MODES: set[str] = set()  # the land modes whose failing `kept_branch` was said
 
 
 def rows(settings: Settings, root: Path) -> list[dict]:
@@ -142,14 +145,18 @@ def ours(root: Path, path: Path) -> bool:
 def kept_branch(record: RunRecord) -> str | None:
     """The branch a committed run left for you, as its land mode says: `runs` shows it and
     `clean` never deletes it. A mode no installed package knows any more keeps its branch,
-    and so does a plugin's mode whose `kept_branch` fails: `runs` still lists every run."""
+    and so does a plugin's mode whose `kept_branch` fails: `runs` still lists every run, and
+    the failure (naming the mode, its package and the fix) is said once, as a warning."""
     tree = run_tree(record)
     if tree is None or record.status != "committed":
         return None
     mode = modes().get(str(record.options.get("land", "merge")))
     try:
         return tree.branch if mode is None else mode.kept_branch(tree)
-    except PluginError:
+    except PluginError as exc:
+        if mode is not None and mode.name not in _FAILED_MODES:
+            _FAILED_MODES.add(mode.name)
+            log.warning("%s", exc)
         return tree.branch
 
 

@@ -4,26 +4,22 @@ its tools find them (`checks.suppressions.comments`, `js_lexer`).
 
 A language-blind prefix test took C's `#define BUF_SIZE 10` and a dereference `*p = 1;`
 for comments, and a fix changing only such a line for one that "only adds lines": its case
-was lost. In a language reviewloop reads no comments of, only `//` lines count as comments
-in the languages that write them so (C, Go, Rust, Java, …); any other line is code. Taking a
-comment for code makes one noisy label; taking code for a comment loses a case.
+was lost. The C-like languages (C, C++, Go, Rust, Java, C#, Kotlin, Swift, CSS, …) have
+their comments found by `bench.c_comments`: a `//` line, and every line of a `/* */` block
+its code does not share, are comments; a `/*` in a string is none. In a language reviewloop
+reads no comments of, any other non-blank line is code. Taking a comment for code makes one
+noisy label; taking code for a comment loses a case.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
+from reviewloop.bench.c_comments import SYNTAX, c_comments
 from reviewloop.checks.suppressions.comments import reader
 from reviewloop.checks.suppressions.js_lexer import js_comments
 from reviewloop.git.languages import BINARY_PROBE, JAVASCRIPT, TYPESCRIPT, language
 from reviewloop.git.names import name_suffix, posix_name
-
-# languages whose line comment is `//` and whose `#` and `*` start code (a preprocessor
-# line, a dereference, an attribute): only a line starting `//` is a comment there
-_SLASHES = frozenset({
-    ".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".hxx", ".h++", ".m", ".mm",
-    ".go", ".rs", ".java", ".kt", ".kts", ".scala", ".swift", ".cs", ".dart", ".groovy",
-    ".gradle", ".zig", ".proto", ".php", ".sol", ".v", ".sv", ".glsl", ".hlsl"})
 
 
 def comment_only(path: str, text: str | None, numbers: Sequence[int]) -> set[int]:
@@ -36,21 +32,22 @@ def comment_only(path: str, text: str | None, numbers: Sequence[int]) -> set[int
     blank = {n for n in wanted if not lines[n - 1].strip()}
     kind = language(path, text[:BINARY_PROBE].encode("utf-8", "surrogateescape"))
     if kind in (JAVASCRIPT, TYPESCRIPT):
-        return blank | _inside_comments(text, lines, wanted)
+        return blank | _inside_comments(js_comments(text), text, lines, wanted)
     if (view_of := reader(kind)) is not None:
         view = view_of(lines)
         return blank | {n for n in wanted if (said := view[n - 1].strip())
                         and said == lines[n - 1].strip()}
-    if name_suffix(posix_name(path)).lower() in _SLASHES:
-        return blank | {n for n in wanted if lines[n - 1].lstrip().startswith("//")}
+    if (syntax := SYNTAX.get(name_suffix(posix_name(path)).lower())) is not None:
+        return blank | _inside_comments(c_comments(text, syntax), text, lines, wanted)
     return blank
 
 
-def _inside_comments(text: str, lines: Sequence[str], wanted: Sequence[int]) -> set[int]:
-    """The lines of `wanted` whose every visible character is in a comment (a `/* */` one
-    may span lines: its middle lines are comments too)."""
+def _inside_comments(comments: Iterable[tuple[int, int]], text: str, lines: Sequence[str],
+                     wanted: Sequence[int]) -> set[int]:
+    """The lines of `wanted` whose every visible character is in one of `comments` (offsets
+    in `text`; a `/* */` one may span lines: its middle lines are comments too)."""
     mask = bytearray(len(text))
-    for start, end in js_comments(text):
+    for start, end in comments:
         mask[start:end] = b"\1" * (end - start)
     starts = [0]
     for line in lines[:-1]:

@@ -145,14 +145,38 @@ def _history_options(ctx: click.Context) -> list[str]:
 def _regexes(ctx: click.Context, param: click.Parameter, patterns: tuple[str, ...]
              ) -> tuple[str, ...]:
     """`--pattern`s as given, each a regular expression Python compiles (a usage error,
-    exit 2, naming the pattern and why, before anything is looked at)."""
+    exit 2, naming the pattern and why, before anything is looked at). One that matches
+    an empty message (`''`, `.*`, `x?`) or is blank (a space is in nearly every message)
+    matches every commit: refused, never "all"."""
     for pattern in patterns:
         try:
-            re.compile(pattern)
+            matches_all = re.compile(pattern).search("") is not None
         except (re.error, OverflowError, RecursionError) as exc:  # x{99999999999}, (((…)))
             raise click.BadParameter(f"{pattern!r} is not a regular expression: {exc}; "
                                      "escape a literal ( [ * + ? with a backslash") from None
+        if matches_all or not pattern.strip():
+            raise click.BadParameter(f"{pattern!r} matches an empty or blank message, so "
+                                     "every commit would be a fix; give a word a fix's "
+                                     "message holds (--pattern 'fix'), or --fix COMMIT for "
+                                     "chosen commits")
     return patterns
+
+
+def _given(ctx: click.Context, param: click.Parameter, value: object) -> object:
+    """A value that must not be blank (`--rev ''`, `--fix ''`, `--fixes ''`, `--cases ''`:
+    an unset variable in CI), refused as a usage error, exit 2, naming the option."""
+    values = value if isinstance(value, tuple) else (value,)
+    if any(v is not None and not str(v).strip() for v in values):
+        flag = (param.opts or [param.name or "?"])[0]
+        raise click.BadParameter(f"{flag} was given an empty value; give one, or leave "
+                                 f"{flag} out for its default")
+    return value
+
+
+def _file(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """A file option (`--fixes`, `--cases`), refused when blank as `_given` says: an empty
+    path would be read as the current folder."""
+    return None if value is None else Path(str(_given(ctx, param, value)))
 
 
 @click.command("bench")
@@ -160,7 +184,7 @@ def _regexes(ctx: click.Context, param: click.Parameter, patterns: tuple[str, ..
               help="A LangChain model string (a bare id: Bedrock); repeat it to compare "
               "models on the same cases (default: the configured model).")
 @region_opt
-@click.option("--rev", default="HEAD", show_default=True,
+@click.option("--rev", default="HEAD", show_default=True, callback=_given,
               help="The history to look for fixes in: a branch, a commit or a range "
               "(v1.0..HEAD).")
 @click.option("--pattern", "patterns", multiple=True, metavar="REGEX", callback=_regexes,
@@ -169,11 +193,11 @@ def _regexes(ctx: click.Context, param: click.Parameter, patterns: tuple[str, ..
 @click.option("--issue", "issues", multiple=True, type=click.IntRange(min=1), metavar="N",
               help="A commit naming #N fixes a bug (repeatable): issues your tracker labels "
               "as bugs.")
-@click.option("--fix", "fixes", multiple=True, metavar="COMMIT",
+@click.option("--fix", "fixes", multiple=True, metavar="COMMIT", callback=_given,
               help="Use this fix commit (repeatable); the message patterns are not used.")
-@click.option("--fixes", "fixes_file", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--fixes", "fixes_file", type=click.Path(dir_okay=False), callback=_file,
               help="A file of fix commits, one per line.")
-@click.option("--cases", "cases_file", type=click.Path(path_type=Path, dir_okay=False),
+@click.option("--cases", "cases_file", type=click.Path(dir_okay=False), callback=_file,
               help="Labelled cases as JSONL (docs/schemas/bench-case.schema.json) instead "
               "of the history.")
 @click.option("--limit", type=click.IntRange(min=1), help="Review at most N cases.")

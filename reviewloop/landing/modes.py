@@ -108,7 +108,10 @@ class PluginMode:
         return self.plugin.call(lambda m: m.branch_to_push(tree), _branch)
 
     def kept_branch(self, tree: RunTree) -> str | None:
-        return self.plugin.call(lambda m: m.kept_branch(tree), _branch)
+        return self.plugin.call(
+            lambda m: m.kept_branch(tree), _branch,
+            after="; meanwhile each of its runs keeps its branch (this one's "
+                  f"{tree.branch}): `reviewloop runs` lists it, `clean` deletes none of them")
 
     def outcome(self, run_id: str, commit: str, tree: RunTree | None, run_dir: Path
                 ) -> tuple[str, str] | None:

@@ -78,8 +78,10 @@ BUILTIN: dict[str, OutputFormat] = {f.name: f for f in (
 
 def formats() -> dict[str, OutputFormat]:
     """Every format: the built-ins, then those installed plugins add (each behind its
-    plugin boundary, `_guarded`)."""
-    return plugins.guarded(BUILTIN, plugins.FORMATS, OutputFormat, "output format", _guarded)
+    plugin boundary, `_guarded`); none may be named `html`, `report`'s own page (it would
+    be hidden there, and `review --format html` would be another thing)."""
+    return plugins.guarded(BUILTIN, plugins.FORMATS, OutputFormat, "output format", _guarded,
+                           reserved=(REPORT_PAGE,))
 
 
 def get(name: str) -> OutputFormat:

@@ -23,12 +23,11 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from reviewloop.checks.analyzers.base import AnalyzerError
 from reviewloop.checks.analyzers.deadline import bounded
+from reviewloop.checks.analyzers.failure import failed
 from reviewloop.checks.analyzers.registry import Analyzer
 from reviewloop.checks.paths import repo_path
 from reviewloop.git.diff import ChangeSet, FileStatus
-from reviewloop.plugins import raised
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.readable import Readability
 
@@ -121,9 +120,9 @@ def _answer(name: str, analyzer: Analyzer, root: Path, paths: Sequence[str],
             timeout: float) -> Answer:
     try:
         return frozenset(_claimed(name, analyzer, root, paths, timeout))
-    # the per-analyzer boundary, as for its other calls; a plugin's sys.exit() too
-    except (Exception, SystemExit) as exc:  # noqa: BLE001
-        return str(exc) if isinstance(exc, AnalyzerError) else f"crashed: {raised(exc)}"
+    # the per-analyzer boundary, as for its other calls: anything but Ctrl-C
+    except BaseException as exc:  # noqa: BLE001
+        return failed(name, exc)[0]
 
 
 def _claimed(name: str, analyzer: Analyzer, root: Path, paths: Sequence[str],
@@ -135,11 +134,7 @@ def _claimed(name: str, analyzer: Analyzer, root: Path, paths: Sequence[str],
         return ()
     batch = getattr(analyzer, "claimed", None)
     if batch is not None:
-        got = bounded(name, "claimed()", timeout, lambda: batch(root, paths))
-        if isinstance(got, str | bytes) or not isinstance(got, Collection) \
-                or any(not isinstance(p, str) for p in got):
-            raise TypeError(f"claimed() gave {got!r}, not a collection of "
-                            "repository-relative paths")
+        got = bounded(name, "claimed()", timeout, lambda: _paths(batch(root, paths)))
         asked = set(paths)
         return {_named(p, root, asked) for p in got}
     claims = getattr(analyzer, "claims")  # noqa: B009 (an optional method: see `Analyzer`)
@@ -155,6 +150,17 @@ def _claimed(name: str, analyzer: Analyzer, root: Path, paths: Sequence[str],
         return kept
 
     return bounded(name, "claims()", timeout, each)
+
+
+def _paths(got: object) -> tuple[str, ...]:
+    """A `claimed()` answer read whole (within its deadline: its own iteration is plugin
+    code); TypeError when it is not a collection of paths."""
+    paths = None if isinstance(got, str | bytes) or not isinstance(got, Collection) \
+        else tuple(got)
+    if paths is None or any(not isinstance(p, str) for p in paths):
+        raise TypeError(f"claimed() gave {got!r}, not a collection of "
+                        "repository-relative paths")
+    return paths
 
 
 def _named(path: str, root: Path, asked: Collection[str]) -> str:

@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from reviewloop.checks.analyzers import line_breaks
-from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, AnalyzerSkipped
+from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerSkipped
 from reviewloop.checks.analyzers.deadline import bounded
+from reviewloop.checks.analyzers.failure import failed, skipped
 from reviewloop.checks.analyzers.line_breaks import Renumbering
 from reviewloop.checks.analyzers.registry import Analyzer, analyzers
 from reviewloop.checks.gates.commands import ProjectTests
@@ -43,7 +44,6 @@ from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.git.names import under
 from reviewloop.git.reads import read_text
 from reviewloop.memo import TextMemo
-from reviewloop.plugins import raised
 from reviewloop.policy.trust import Trust
 from reviewloop.review.agent_scope import scope_of
 from reviewloop.review.claimed import claimers, claims_of, present, scoped_files
@@ -170,19 +170,21 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
                           reason=f"unknown analyzer in {ctx.agent}; known: {', '.join(table)}")
     # asked even with no changed file in scope: a change may leave it files to read without
     # one of its own (a Terraform module it only deleted a file of: checkov reads the module)
-    try:
-        wanted = tuple(_bounded(name, "reads()", ctx, lambda: analyzer.reads(ctx)))
+    try:  # read whole within its deadline: a generator may stall or raise midway
+        wanted = _bounded(name, "reads()", ctx, lambda: tuple(analyzer.reads(ctx)))
         if wrong := [p for p in wanted if not isinstance(p, str)]:
             raise TypeError(f"reads() gave {wrong[0]!r}, not a repository-relative path")
-    # the per-analyzer boundary, as for `run`; a plugin's sys.exit() too
-    except (Exception, SystemExit) as exc:  # noqa: BLE001
+        if isinstance(limit := analyzer.max_bytes, bool) or not isinstance(limit, int):
+            raise TypeError(f"its max_bytes is {type(limit).__name__}, not a number of bytes")
+    # the per-analyzer boundary, as for `run`: anything but Ctrl-C (`failure.failed`)
+    except BaseException as exc:  # noqa: BLE001
         return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
-                          reason=_why(exc))
+                          reason=_why(name, exc))
     # what it would read but for its size limit: not given to it, and named as not read (no
     # file is when the largest is within it: 5,000 files are not asked one by one)
-    big = {p: f"too large for it ({sizes[p]:,} bytes; it reads up to {analyzer.max_bytes:,})"
-           for p in wanted if sizes.get(p, 0) > analyzer.max_bytes} \
-        if wanted and max(sizes.values(), default=0) > analyzer.max_bytes else {}
+    big = {p: f"too large for it ({sizes[p]:,} bytes; it reads up to {limit:,})"
+           for p in wanted if sizes.get(p, 0) > limit} \
+        if wanted and max(sizes.values(), default=0) > limit else {}
     own = replace(ctx, files=tuple(p for p in ctx.files if p not in big) if big else ctx.files,
                   unread=dict(big), left_out={}, remarks=[])
 
@@ -201,8 +203,8 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         reason = _bounded(name, "available()", own, analyzer.available)
         if reason is not None and not isinstance(reason, str):
             raise TypeError(f"available() gave {reason!r}, not None or a reason")
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 (the boundary, as above)
-        return [], health("failed", _why(exc))
+    except BaseException as exc:  # noqa: BLE001 (the boundary, as above)
+        return [], health("failed", _why(name, exc))
     if reason is not None:
         return [], health("missing", reason)
     try:
@@ -224,12 +226,11 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
                                    "UTF-8 only")
         return found, health("ok", "; ".join(own.remarks) or None)
     except AnalyzerSkipped as exc:  # off by the user's choice: shown, not a failure
-        return [], health("skipped", str(exc))
-    except AnalyzerError as exc:  # its row names the files the failure left unanalysed too
-        return [], health("failed", str(exc), exc.files)
-    # The per-analyzer boundary: a broken adapter is a recorded failure, not a lost review.
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 (a plugin's sys.exit() too)
-        return [], health("failed", f"crashed: {raised(exc)}")
+        return [], health("skipped", skipped(exc))
+    # The per-analyzer boundary: a broken adapter is a recorded failure, not a lost review;
+    # its own AnalyzerError's row names the files the failure left unanalysed too
+    except BaseException as exc:  # noqa: BLE001 (anything but Ctrl-C: `failure.failed`)
+        return [], health("failed", *failed(name, exc))
 
 
 def _bounded(name: str, call: str, ctx: AnalyzerContext, work: Callable[[], T]) -> T:
@@ -238,9 +239,10 @@ def _bounded(name: str, call: str, ctx: AnalyzerContext, work: Callable[[], T]) 
     return bounded(name, call, ctx.timeout, work)
 
 
-def _why(exc: BaseException) -> str:
-    """Why an analyzer failed: its own error's message, or what its code raised."""
-    return str(exc) if isinstance(exc, AnalyzerError) else f"crashed: {raised(exc)}"
+def _why(name: str, exc: BaseException) -> str:
+    """Why the analyzer `name` failed: its own error's message, or what its code raised
+    (a plugin's named with its package and the fix)."""
+    return failed(name, exc)[0]
 
 
 def _wants(name: str, analyzer: Analyzer, ctx: AnalyzerContext, reads: Sequence[str]) -> bool:
@@ -250,7 +252,7 @@ def _wants(name: str, analyzer: Analyzer, ctx: AnalyzerContext, reads: Sequence[
         return True
     wants = getattr(analyzer, "wants", None)
     # one that reads no file as such may have work in a change of deletions only (the tests)
-    return not analyzer.max_bytes and (_bounded(name, "wants()", ctx, lambda: wants(ctx))
+    return not analyzer.max_bytes and (_bounded(name, "wants()", ctx, lambda: bool(wants(ctx)))
                                        if wants is not None else bool(ctx.files))
 
 
@@ -297,10 +299,12 @@ def _with_left_out(health: Health, table: Mapping[str, Analyzer], left: Analyzer
     if left is None or analyzer is None:
         return health
     try:  # asked again, of the files its wider scope held: the boundary, as in `_run_one`
-        lost = [p for p in _bounded(health.name, "reads()", left, lambda: analyzer.reads(left))
+        lost = [p for p in _bounded(health.name, "reads()", left,
+                                    lambda: tuple(analyzer.reads(left)))
                 if p not in health.files]
-    except (Exception, SystemExit) as exc:  # noqa: BLE001
-        return health.model_copy(update={"status": "failed", "reason": _why(exc)})
+    except BaseException as exc:  # noqa: BLE001
+        return health.model_copy(update={"status": "failed",
+                                         "reason": _why(health.name, exc)})
     if not lost:
         return health
     why = (f"out of {agent.name}'s scope: {agent.source.name} overrides its include/exclude "

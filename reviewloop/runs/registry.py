@@ -8,6 +8,7 @@ loop: the task, the spec, the options the run started with, and its state.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import secrets
 from abc import ABC, abstractmethod
@@ -35,6 +36,9 @@ from reviewloop.state_dir import read_only_state, state_folder, writable_state
 
 if TYPE_CHECKING:  # loaded when a registry is opened: a review writes none (#41)
     import sqlite3
+
+log = logging.getLogger(__name__)
+_EMPTY_SAID: set[Path] = set()  # the empty registries already named, once a process
 
 OWNER = "owner.pid"  # in a run's folder while a process drives it: a liveness.Holder
 # Approved, its commit or landing refused (`runs.stops`): `approve` again, or `reject`.
@@ -256,6 +260,7 @@ class Registry(RunStore):
 
         conn: sqlite3.Connection | None = None
         not_a_file(self.path)
+        empty_file(self.path)
         try:
             if read_only_state(self.root):
                 conn = wal.read_only(self.path, (_SCHEMA, _WORK_SCHEMA))
@@ -288,6 +293,16 @@ def not_a_file(path: Path) -> None:
     if path.exists() and not path.is_file():
         raise StoreDamaged(f"{path.name} is damaged: it is not a file", where=str(path),
                            fix=REPAIR_FIX)
+
+
+def empty_file(path: Path) -> None:
+    """A registry of 0 bytes held no run anyone could read: said once (a warning naming it),
+    then used as a new store. Not damage: it is also what SQLite leaves for a moment when a
+    first writer creates the file, so `runs --repair` has nothing of it to keep."""
+    if path not in _EMPTY_SAID and path.is_file() and path.stat().st_size == 0:
+        _EMPTY_SAID.add(path)
+        log.warning("%s is empty (0 bytes), starting a new store: no run was readable in it, "
+                    "so none is lost", path)
 
 
 def no_table(conn: sqlite3.Connection, path: Path) -> None:

@@ -1,14 +1,18 @@
 """`reviewloop bench`'s inputs: what it would refuse is refused before anything runs, never
 silently taken (an empty cases file, history options beside --cases, a name only the real
 run checked, an empty --model, a --fixes file with a BOM or with no commit, a fix named twice,
-a pattern Python cannot compile)."""
+a pattern Python cannot compile, a pattern that matches every commit, a blank --rev, --fix,
+--fixes or --cases)."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewloop.bench.cases import load_cases
 from reviewloop.cli import bench
@@ -103,3 +107,40 @@ def test_a_pattern_python_cannot_compile_is_a_usage_error(repo, capsys, pattern)
     code, _, err = run_cli(capsys, "bench", "--dry-run", "--pattern", pattern)
     assert code == 2 and "is not a regular expression" in err
     assert "internal error" not in err
+
+
+# patterns that match every message: an empty one, one of blanks, one that matches nothing
+# at all (an optional, a star), in any of the forms regular expressions give them
+EVERYTHING = st.one_of(
+    st.sampled_from(["", " ", "\t", "  ", "^", "$", "(?i)", ".*", "(fix)?"]),
+    st.builds(lambda word, quantifier: f"({re.escape(word)}){quantifier}",
+              st.text(alphabet="abcfix:#", min_size=1, max_size=6),
+              st.sampled_from(["?", "*", "{0,3}", "??", "*?"])))
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pattern=EVERYTHING)
+def test_a_pattern_that_matches_every_commit_is_refused_not_all(repo, capsys, pattern):
+    code, out, err = run_cli(capsys, "bench", "--dry-run", "--json", "--pattern", "fix",
+                             "--pattern", pattern)
+    assert code == 2 and out == ""
+    said = " ".join(err.split())
+    assert "matches an empty or blank message, so every commit would be a fix" in said
+
+
+@pytest.mark.parametrize("option", ["--rev", "--fix", "--fixes", "--cases"])
+@pytest.mark.parametrize("value", ["", "  "])
+def test_a_blank_option_value_is_refused_naming_the_option(repo, capsys, option, value):
+    """`--rev "$REV"` with REV unset: git read '' as no revision, `--fixes ''` as the
+    current folder; each is an option given nothing, said as such."""
+    code, out, err = run_cli(capsys, "bench", "--dry-run", "--json", option, value)
+    assert code == 2 and out == ""
+    said = " ".join(err.split())
+    assert f"{option} was given an empty value; give one, or leave {option} out" in said
+
+
+def test_a_pattern_that_needs_a_word_still_finds_the_fixes(repo, capsys):
+    code, out, err = run_cli(capsys, "bench", "--dry-run", "--json", "--pattern", "(fix)+")
+    assert code == 0, err
+    assert json.loads(out)["fixes"] >= 1

@@ -161,6 +161,22 @@ def test_a_damaged_store_is_never_a_crash(project: Project, case: str) -> None:
             assert git(project.root, "branch", "--list", "reviewloop/T3") == ""
 
 
+def test_an_empty_registry_is_said_once_then_a_new_store(project: Project) -> None:
+    """A 0-byte runs.sqlite held no run anyone could read: named once as empty, never read
+    silently as "no runs yet"; the store it becomes is said nothing more of."""
+    project.restore()
+    registry = project.state / "runs.sqlite"
+    zero(registry)
+    done = cli(project.root, "runs", "--json")
+    no_crash(done, "runs on an empty registry")
+    assert done.returncode == 0 and json.loads(done.stdout)["runs"] == []
+    said = f"{registry} is empty (0 bytes), starting a new store: no run was readable in it"
+    assert " ".join(done.stderr.split()).count(said) == 1, done.stderr
+    again = cli(project.root, "runs", "--json")
+    assert again.returncode == 0 and "is empty (0 bytes)" not in again.stderr
+    assert registry.stat().st_size > 0  # the new store, made by the first read
+
+
 @pytest.mark.parametrize("case", ["garbage registry", "truncated checkpoints",
                                   "row with invalid JSON"])
 def test_repair_moves_the_damaged_file_aside_byte_for_byte(project: Project,

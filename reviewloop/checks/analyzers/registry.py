@@ -115,9 +115,25 @@ def undeclared(analyzer: object) -> list[str]:
     return missing
 
 
+_WHAT = "analyzer (an object with " + ", ".join(DECLARATIONS) + ")"
+
+
+def _declares(value: object) -> bool:
+    return not undeclared(value)
+
+
 def analyzers() -> dict[str, Analyzer]:
     """Every analyzer: the built-ins (`ANALYZERS`), then those installed plugins add through
     the entry-point group `reviewloop.analyzers` (each an object satisfying `Analyzer`, with
     every declaration the contract asks for: `undeclared`)."""
-    return plugins.extend(ANALYZERS, plugins.ANALYZERS, lambda value: not undeclared(value),
-                          "analyzer (an object with " + ", ".join(DECLARATIONS) + ")")
+    return plugins.extend(ANALYZERS, plugins.ANALYZERS, _declares, _WHAT)
+
+
+def package_of(name: str) -> str | None:
+    """The installed package whose entry point is the analyzer `name`; None for a built-in
+    or a name no plugin declares (read once per process, as `analyzers` reads them)."""
+    if name in ANALYZERS:
+        return None
+    found: tuple[object, str] | None = plugins.objects(plugins.ANALYZERS, _declares,
+                                                       _WHAT).get(name)
+    return None if found is None else found[1]
