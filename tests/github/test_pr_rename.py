@@ -97,7 +97,9 @@ def test_a_move_cut_short_is_finished_by_the_next_run_without_a_second_comment(
         (old,) = _carriers(gh)
         git(root, "mv", "a.py", "b.py")
         event = pushed_event(root, gh, "rename")
-        gh.outage(500, match=f"PATCH /repos/{old['_pr'][0]}/pulls/comments/{old['id']}")
+        # no wait asked (Retry-After: 0): the edit's retries all fail at once, not over 15 s
+        gh.outage(500, match=f"PATCH /repos/{old['_pr'][0]}/pulls/comments/{old['id']}",
+                  headers={"retry-after": "0"})
         cut = review(root, tmp_path / "run2", gh, event)
         assert cut.outputs["published"] == "false", cut.stderr
         assert len(_carriers(gh)) == 2  # the new one posted, the old one not yet edited

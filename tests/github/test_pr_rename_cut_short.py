@@ -22,6 +22,9 @@ BAD = "import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, she
 STEPS = {"post the new comment": "POST /repos/{repo}/pulls/{pr}/comments",
          "edit the old comment": "PATCH /repos/{repo}/pulls/comments/{old}",
          "resolve the old thread": "POST /graphql mutation"}
+# The outage asks for no wait (Retry-After: 0): the client's retries of an edit or a mutation
+# still all fail, at once instead of after 1 + 2 + 4 + 8 s of backoff each (15-30 s a case).
+NO_WAIT = {"retry-after": "0"}
 
 
 def _live(gh: GitHubFake) -> list[dict]:
@@ -43,7 +46,8 @@ def test_a_move_cut_short_at_any_step_leaves_one_live_comment(tmp_path: Path, st
         git(root, "mv", "a.py", "b.py")
         event = pushed_event(root, gh, "rename")
         repo, pr = old["_pr"]
-        gh.outage(500, match=STEPS[step].format(repo=repo, pr=pr, old=old["id"]))
+        gh.outage(500, match=STEPS[step].format(repo=repo, pr=pr, old=old["id"]),
+                  headers=NO_WAIT)
         review(root, tmp_path / "run2", gh, event)
         gh.heal()
         assert any(not gh.thread_of(c["id"])["resolved"] for c in _live(gh)), step

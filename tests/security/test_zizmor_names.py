@@ -52,23 +52,28 @@ def _plain(zizmor: Path, content: bytes, kind: str, tmp: Path) -> set[tuple[str,
             if loc["symbolic"]["kind"] == "Primary"}
 
 
+@pytest.fixture(scope="module")
+def want(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple[str, int]]]:
+    """Plain zizmor's (rule, line) on each kind's content: the same two files for every
+    drawn set of names, so run once for the module, not once per example."""
+    zizmor = install(TOOLS["zizmor"], cache_root())
+    tmp = tmp_path_factory.mktemp("zizmor-names")
+    return {kind: _plain(zizmor, content, kind, tmp / kind.replace("/", "_"))
+            for kind, content in ((".github/workflows/w.yml", WORKFLOW),
+                                  ("x/action.yml", ACTION))}
+
+
 @settings(max_examples=4, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(name, min_size=1, max_size=3, unique=True))
 @example([b".github/workflows/d\xe9.yml", b"c\xe9/action.yml"])
 def test_zizmor_s_findings_reach_a_file_whose_name_is_not_utf8(
-        tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+        want: dict[str, set[tuple[str, int]]], monkeypatch: pytest.MonkeyPatch,
         names: list[bytes]) -> None:
-    tools = cache_root()
-    zizmor = install(TOOLS["zizmor"], tools)
-    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(tools))  # the review's zizmor is it
-    tmp = tmp_path_factory.mktemp("zizmor-names")
+    monkeypatch.setenv("REVIEWLOOP_TOOLS_DIR", str(cache_root()))  # the review's zizmor is it
     raws = [*names, b".github/workflows/plain.yml"]
     files: dict[str | bytes, bytes] = {
         raw: ACTION if raw.endswith(b"action.yml") else WORKFLOW for raw in raws}
-    want = {kind: _plain(zizmor, content, kind, tmp / kind.replace("/", "_"))
-            for kind, content in ((".github/workflows/w.yml", WORKFLOW),
-                                  ("x/action.yml", ACTION))}
     report = review_feature(files)
     got: dict[str, set[tuple[str, int]]] = {}
     for bucket in ("remaining", "nits", "out_of_scope"):
