@@ -16,7 +16,8 @@ What the CLI's process gave for free is kept:
 * a deadline: work in this process cannot be stopped, so it runs only when the files are
   small enough that bandit ends well inside the analyzer's deadline (`fits`: a quarter of
   it at bandit's measured pace); larger sets, and anything unusual, go to the CLI, which is
-  killed at its deadline (`base.run_tool`);
+  killed at its deadline (`base.run_tool`); a stop (Ctrl-C, SIGTERM) ends the run at its
+  next file, as it kills the CLI;
 * silence: bandit's loggers write nowhere and the warnings a parse raises (an invalid
   escape, `0o8`) are ignored for the run, then both are put back as they were; the lines
   bandit quotes are read fresh (`linecache` holds none of the files before or after);
@@ -39,9 +40,11 @@ import os
 import stat
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
+
+from reviewloop.sandbox import live
 
 EXCLUDED = "/dev/null/none"  # reviewloop's `-x`: none of bandit's default excludes applies
 # bandit's pace on this project's machines: ~8 s a MB (benchmarks/big_inputs); in process
@@ -71,20 +74,23 @@ def fits(targets: Sequence[str], timeout: float) -> bool:
     return total <= timeout * BYTES_PER_SECOND / SHARE
 
 
-def report(targets: Sequence[str], config: str | None) -> str | None:
+def report(targets: Sequence[str], config: str | None, *,
+           stopping: Callable[[], bool] = live.stopping) -> str | None:
     """bandit's JSON report on `targets` (absolute file paths) with the `-c` file `config`,
-    as its CLI prints it; None where the CLI would not print one as usual."""
+    as its CLI prints it; None where the CLI would not print one as usual. When `stopping`
+    (reviewloop stopping, `sandbox.live`) says so before a file, KeyboardInterrupt."""
     with _ONE_AT_A_TIME, _quiet(), _fresh_lines(targets):
         try:
             with _plugins_kept():
-                return _report(targets, config)
+                return _report(targets, config, stopping)
         except SystemExit:  # bandit's answer to Ctrl-C during a file
             raise KeyboardInterrupt("bandit was interrupted (Ctrl-C)") from None
         except Exception:  # noqa: BLE001 - the CLI runs instead and says what it says
             return None
 
 
-def _report(targets: Sequence[str], config: str | None) -> str | None:
+def _report(targets: Sequence[str], config: str | None, stopping: Callable[[], bool]
+            ) -> str | None:
     from bandit.core import config as b_config  # with bandit only (`available`)
     from bandit.core import extension_loader
     from bandit.core import manager as b_manager
@@ -95,6 +101,15 @@ def _report(targets: Sequence[str], config: str | None) -> str | None:
     extension_loader.MANAGER.validate_profile(profile)  # ValueError: the CLI exits 2
     manager = b_manager.BanditManager(conf, "file", False, profile=profile, verbose=False,
                                       quiet=True, ignore_nosec=True)
+    parse = manager._parse_file
+
+    def parse_unless_stopping(name: str, data: Any, files: list[str]) -> None:
+        if stopping():  # a killed CLI would end here: at the next file, not after the last
+            raise KeyboardInterrupt("bandit was stopped with reviewloop")
+        parse(name, data, files)
+
+    manager._parse_file = parse_unless_stopping  # this manager's only (bandit catches
+    # KeyboardInterrupt inside `_parse_file` and exits, so the check stands before it)
     manager.discover_files(list(targets), False, EXCLUDED)
     if not manager.b_ts.tests:  # "No tests would be run": the CLI exits 2
         return None

@@ -187,3 +187,17 @@ def test_what_runs_in_process(tmp_path: Path) -> None:
     assert not bandit_api.fits(["small.py"], 600)  # relative: bandit's CLI ran in the root
     assert not bandit_api.fits([str(tmp_path / "gone.py")], 600)
     assert not bandit_api.fits([str(folder)], 600)  # the CLI would look for a .bandit in it
+
+
+def test_a_stop_ends_the_run_at_the_next_file(tmp_path: Path) -> None:
+    targets, _ = _write(tmp_path / "p", [(["eval(x)\n"], b""), (["eval(y)\n"], b"")], None)
+    asked: list[bool] = []
+
+    def stopping() -> bool:  # reviewloop stops once bandit has read one file
+        asked.append(len(asked) >= 1)
+        return asked[-1]
+
+    with pytest.raises(KeyboardInterrupt, match="stopped with reviewloop"):
+        bandit_api.report(targets, None, stopping=stopping)
+    assert asked == [False, True]
+    assert bandit_api.report(targets, None) is not None  # the lock and the state let go
