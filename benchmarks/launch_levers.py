@@ -13,8 +13,9 @@ ceiling on the 1,512-finding change of `benchmarks/wide_changes.py`:
    interpreter, `site`, rich, `importlib.metadata` and the rest the review has loaded already.
    A child holding the review's modules runs bandit on the change's files spawned
    (`python -m bandit`, as `checks/analyzers/bandit.py` starts it, with `project_env`) and
-   forked (a copy of itself that imports bandit's entry and runs it): the CPU of each
-   (its own and its children's), the two kinds alternating.
+   forked (a copy of itself that imports bandit's entry and runs it) and in its own process
+   through bandit's API (`checks/analyzers/bandit_api.py`, built since): the CPU of each
+   (its own and its children's), the kinds alternating.
 
 Medians (and the best) of the CPU seconds are printed. `--callgrind` counts instructions
 instead, once a case (valgrind's callgrind, `PYTHONHASHSEED=0`, every process of the case;
@@ -79,16 +80,21 @@ if mode == 'with':
         if others.search(name):
             importlib.import_module(name)
 """
-# bandit on the files (argv: modules file, mode, files...), spawned or forked ("fork only":
-# the copy ends at once, what callgrind counts in it is what it inherited)
+# bandit on the files (argv: modules file, mode, files...), spawned, forked ("fork only":
+# the copy ends at once, what callgrind counts in it is what it inherited) or in the process
+# through its API (`checks/analyzers/bandit_api.py`, what a review does since r19)
 _BANDIT = _TREE + r"""
 import importlib, os, subprocess
 path, mode, files = sys.argv[1], sys.argv[2], sys.argv[3:]
 for name in open(path).read().split():
-    importlib.import_module(name)
+    if not name.startswith(('bandit', 'stevedore')):  # what a review loads, bandit not run
+        importlib.import_module(name)
 from reviewloop.sandbox.process import project_env
 argv = ['-f', 'json', '-q', '--ignore-nosec', '-x', '/dev/null/none', '--', *files]
-if mode == 'spawned':
+if mode == 'in process':
+    from reviewloop.checks.analyzers import bandit_api
+    out = bandit_api.report(files, None).encode()
+elif mode == 'spawned':
     out = subprocess.run([sys.executable, '-m', 'bandit', *argv], capture_output=True,
                          env=project_env(), stdin=subprocess.DEVNULL).stdout
 else:
@@ -182,7 +188,8 @@ def main(argv: list[str] | None = None) -> int:
                 callgrind)
         compare(f"2. bandit on {len(files)} files from a process holding those modules",
                 {"spawned": [_BANDIT, modules, "spawned", *files],
-                 "forked": [_BANDIT, modules, "forked", *files]}, args.repeats, root,
+                 "forked": [_BANDIT, modules, "forked", *files],
+                 "in process": [_BANDIT, modules, "in process", *files]}, args.repeats, root,
                 callgrind)
     return 0
 

@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from reviewloop.checks.analyzers import bandit_api
 from reviewloop.checks.analyzers.bandit_config import config_file, malformed
 from reviewloop.checks.analyzers.bandit_loads import imported
 from reviewloop.checks.analyzers.bandit_nosec import nosec_ids
@@ -130,11 +131,14 @@ class Bandit(FileByFile):
             # reviewloop.checks.suppressions decides (and lists the finding as suppressed);
             # -x with a path that cannot exist: none of bandit's default excludes applies
             # -c: the trusted side's plugin settings that widen a check (`bandit_config`)
+            config = config_file(ctx, Path(tmp))
             argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec",
-                    "-x", "/dev/null/none", *config_file(ctx, Path(tmp)), "--"]
+                    "-x", bandit_api.EXCLUDED, *config, "--"]
+            # in this process when the files fit its deadline (`bandit_api`), the same report
+            in_process = bandit_api.fits(targets, ctx.timeout)
             # in batches under ARG_MAX (`git.argv`): 7,000 deep names do not start bandit
-            report = merged([parse_json(run_tool([*argv, *batch], ctx.root, ctx.timeout),
-                                        NAME) for batch in batches(targets)])
+            report = merged([parse_json(_batch(argv, batch, config[1:], in_process, ctx), NAME)
+                             for batch in batches(targets)])
         report = in_notebooks(report, {script: (str(under(ctx.root, path)), lines)
                                        for path, (script, lines) in scripts.items()})
         found = to_findings(report, ctx)
@@ -144,6 +148,14 @@ class Bandit(FileByFile):
             for path in files:
                 ctx.not_read(path, problem)
         return found
+
+
+def _batch(argv: list[str], batch: list[str], config: list[str], in_process: bool,
+           ctx: AnalyzerContext) -> str:
+    """bandit's JSON report on `batch`: from `bandit_api` when `in_process` and it gives one,
+    else from the CLI `argv` starts (the oracle, and whatever the CLI says instead)."""
+    text = bandit_api.report(batch, config[0] if config else None) if in_process else None
+    return text if text is not None else run_tool([*argv, *batch], ctx.root, ctx.timeout)
 
 
 def merged(reports: list[Any]) -> dict[str, Any]:

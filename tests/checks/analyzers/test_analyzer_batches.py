@@ -43,17 +43,18 @@ def test_every_file_is_read_whatever_the_batches(
         assert report.errors == [] and all(not h.unread for h in report.health), report.health
     assert {f.file for f in security.findings if f.rule == "B602"} == set(files)
     assert {f.file for f in upkeep.findings if f.rule == "F821"} == set(files)
-    bandit = [c for c in runs if "bandit" in c and "--" in c]
+    # bandit read these few files in reviewloop's process (`bandit_api`), batch by batch:
+    # no command line; its CLI, for larger sets, is given the same batches
+    assert not [c for c in runs if "bandit" in c and "--" in c]
     ruff = [c for c in runs if "check" in c and "--output-format" in c]
-    tools = bandit + ruff
-    assert bandit and ruff
-    for command in tools:
+    assert ruff
+    for command in ruff:
         paths = _paths(command)
         assert paths and (sum(len(os.fsencode(p)) + 1 for p in paths) <= limit
                           or len(paths) == 1), command
     whole = sum(len(os.fsencode(str(repo.root / f))) + 1 for f in files)
-    if whole > limit:  # more than one batch was needed, and was run, for each tool
-        assert len(bandit) >= 2 and len(ruff) >= 2
+    if whole > limit:  # more than one batch was needed, and was run
+        assert len(ruff) >= 2
 
 
 def test_no_file_is_no_run() -> None:

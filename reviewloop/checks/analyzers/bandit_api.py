@@ -1,0 +1,192 @@
+"""bandit run in reviewloop's own process through its API: the JSON report that
+`python -m bandit -f json -q --ignore-nosec -x /dev/null/none [-c FILE] -- FILE...` prints,
+without starting an interpreter for it (issue #41: about 0.4 G instructions a wide review).
+
+It is the same installed bandit reviewloop would start with its own interpreter, and it
+never executes the project's code; its config comes from the trusted side only
+(`bandit_config`). `report` mirrors what bandit's CLI (`bandit/cli/main.py`, 1.9) does for
+exactly those options: no `--ini` and file targets, so no `.bandit` file is read (the CLI
+looks for one under directory targets only: a target that is a directory is left to the
+CLI); the profile from the config's `tests` and `skips`; `-x` appended to the config's
+`exclude_dirs`; a manager aggregating by file, quiet, ignoring `# nosec`; results at every
+severity and confidence with 3 lines of code; bandit's own json formatter, into memory.
+
+What the CLI's process gave for free is kept:
+
+* a deadline: work in this process cannot be stopped, so it runs only when the files are
+  small enough that bandit ends well inside the analyzer's deadline (`fits`: a quarter of
+  it at bandit's measured pace); larger sets, and anything unusual, go to the CLI, which is
+  killed at its deadline (`base.run_tool`); a stop (Ctrl-C, SIGTERM) ends the run at its
+  next file, as it kills the CLI;
+* silence: bandit's loggers write nowhere and the warnings a parse raises (an invalid
+  escape, `0o8`) are ignored for the run, then both are put back as they were; the lines
+  bandit quotes are read fresh (`linecache` holds none of the files before or after);
+* one run at a time, and bandit's module state as it was after it: a run keeps each
+  plugin's settings on the plugin's function, and its report renames blacklist tests in
+  bandit's plugin table (`_plugins_kept`).
+
+Where the CLI would have ended otherwise (a config bandit refuses, a profile with no test,
+a file whose scan raised, which includes a recursion that runs out deeper in this process
+than in a fresh one), `report` answers None and the caller runs the CLI, whose report or
+failure is the one given.
+"""
+
+from __future__ import annotations
+
+import io
+import linecache
+import logging
+import os
+import stat
+import threading
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from reviewloop.sandbox import live
+
+EXCLUDED = "/dev/null/none"  # reviewloop's `-x`: none of bandit's default excludes applies
+# bandit's pace on this project's machines: ~8 s a MB (benchmarks/big_inputs); in process
+# only when that takes at most a quarter of the deadline
+BYTES_PER_SECOND = 125_000
+SHARE = 4
+_SCAN_RAISED = "exception while scanning file"  # bandit's reason for a file whose scan raised
+_QUIET = ("bandit", "stevedore")  # bandit's loggers and its plugin loader's
+_ONE_AT_A_TIME = threading.Lock()
+_SET_BY_A_RUN = ("_config", "_checks", "_test_id")  # on a plugin's function (`BanditTestSet`)
+
+
+def fits(targets: Sequence[str], timeout: float) -> bool:
+    """Whether bandit may run on `targets` in this process: absolute paths of files (not
+    folders) whose total size bandit reads well within `timeout` seconds."""
+    total = 0
+    for target in targets:
+        if not os.path.isabs(target):
+            return False
+        try:
+            mode = os.stat(target)
+        except OSError:
+            return False
+        if stat.S_ISDIR(mode.st_mode):
+            return False
+        total += mode.st_size
+    return total <= timeout * BYTES_PER_SECOND / SHARE
+
+
+def report(targets: Sequence[str], config: str | None, *,
+           stopping: Callable[[], bool] = live.stopping) -> str | None:
+    """bandit's JSON report on `targets` (absolute file paths) with the `-c` file `config`,
+    as its CLI prints it; None where the CLI would not print one as usual. When `stopping`
+    (reviewloop stopping, `sandbox.live`) says so before a file, KeyboardInterrupt."""
+    with _ONE_AT_A_TIME, _quiet(), _fresh_lines(targets):
+        try:
+            with _plugins_kept():
+                return _report(targets, config, stopping)
+        except SystemExit:  # bandit's answer to Ctrl-C during a file
+            raise KeyboardInterrupt("bandit was interrupted (Ctrl-C)") from None
+        except Exception:  # noqa: BLE001 - the CLI runs instead and says what it says
+            return None
+
+
+def _report(targets: Sequence[str], config: str | None, stopping: Callable[[], bool]
+            ) -> str | None:
+    from bandit.core import config as b_config  # with bandit only (`available`)
+    from bandit.core import extension_loader
+    from bandit.core import manager as b_manager
+
+    conf = b_config.BanditConfig(config_file=config)  # ConfigError: the CLI exits 2
+    profile: dict[str, Any] = {"include": set(conf.get_option("tests") or []),
+                               "exclude": set(conf.get_option("skips") or [])}
+    extension_loader.MANAGER.validate_profile(profile)  # ValueError: the CLI exits 2
+    manager = b_manager.BanditManager(conf, "file", False, profile=profile, verbose=False,
+                                      quiet=True, ignore_nosec=True)
+    parse = manager._parse_file
+
+    def parse_unless_stopping(name: str, data: Any, files: list[str]) -> None:
+        if stopping():  # a killed CLI would end here: at the next file, not after the last
+            raise KeyboardInterrupt("bandit was stopped with reviewloop")
+        parse(name, data, files)
+
+    manager._parse_file = parse_unless_stopping  # this manager's only (bandit catches
+    # KeyboardInterrupt inside `_parse_file` and exits, so the check stands before it)
+    manager.discover_files(list(targets), False, EXCLUDED)
+    if not manager.b_ts.tests:  # "No tests would be run": the CLI exits 2
+        return None
+    manager.run_tests()
+    if any(reason == _SCAN_RAISED for _, reason in manager.skipped):
+        return None
+    out = _Report()
+    manager.output_results(3, "UNDEFINED", "UNDEFINED", out, "json", None)
+    return out.text
+
+
+class _Report(io.StringIO):
+    """Where bandit's formatter writes: it closes the file it is given and logs its name."""
+
+    name = "<reviewloop: bandit's report>"
+    text = ""
+
+    def close(self) -> None:
+        if not self.closed:
+            self.text = self.getvalue()
+        super().close()
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """bandit's loggers writing nowhere at the CLI's `-q` level (WARNING: no progress bar)
+    and warnings ignored, each put back as it was."""
+    saved = [(log, log.level, log.propagate, log.handlers[:])
+             for log in map(logging.getLogger, _QUIET)]
+    for log, *_ in saved:
+        log.setLevel(logging.WARNING)
+        log.propagate = False
+        log.handlers = [logging.NullHandler()]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for log, level, propagate, handlers in saved:
+            log.setLevel(level)
+            log.propagate = propagate
+            log.handlers = handlers
+
+
+@contextmanager
+def _plugins_kept() -> Iterator[None]:
+    """bandit's plugin table as it was before a run: a run sets each plugin's settings on its
+    function (and the blacklist's tests on `blacklist`), and writing a report renames the
+    blacklist tests it links to (`import_subprocess` becomes `import-subprocess`)."""
+    from bandit.core import blacklisting, extension_loader  # with bandit only (`available`)
+
+    table = extension_loader.MANAGER
+    names = {test: entry["name"] for test, entry in table.blacklist_by_id.items()}
+    functions = [*(p.plugin for p in table.plugins), blacklisting.blacklist]
+    attributes = {(f, name): vars(f)[name] for f in functions for name in _SET_BY_A_RUN
+                  if name in vars(f)}
+    try:
+        yield
+    finally:
+        for test, name in names.items():
+            table.blacklist_by_id[test]["name"] = name
+        for f in functions:
+            for name in _SET_BY_A_RUN:
+                if (f, name) in attributes:
+                    setattr(f, name, attributes[f, name])
+                elif name in vars(f):
+                    delattr(f, name)
+
+
+@contextmanager
+def _fresh_lines(targets: Sequence[str]) -> Iterator[None]:
+    """No line of `targets` cached while bandit quotes them (a file rewritten in the same
+    second keeps its size and time), and the cache as it was after."""
+    held = {name: linecache.cache.pop(name) for name in set(targets) if name in linecache.cache}
+    try:
+        yield
+    finally:
+        for name in set(targets):
+            linecache.cache.pop(name, None)
+        linecache.cache.update(held)

@@ -1,0 +1,203 @@
+"""bandit in reviewloop's process (`bandit_api`): the report its CLI prints, byte for byte
+but the time, on generated files and configs; nothing of the process left changed."""
+
+from __future__ import annotations
+
+import json
+import linecache
+import logging
+import os
+import sys
+import tempfile
+import threading
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from bandit.core import blacklisting, extension_loader
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.checks.analyzers import bandit_api
+from tests.support.plain_bandit import cli_report, without_time
+
+# what bandit flags, and what it cannot read, one snippet a line group
+SNIPPETS = (
+    "import subprocess\nsubprocess.call(cmd, shell=True)\n",
+    "import subprocess\nsubprocess.Popen('ls ' + name, shell=True)\n",
+    "eval(input())\n",
+    "import pickle\npickle.loads(data)\n",
+    "import yaml\nyaml.load(text)\n",
+    "assert x, 'never'\n",
+    "password = 'hunter2'\n",
+    "def login(password='s3cret'):\n    return password\n",
+    "open('/tmp/out.txt', 'w')\n",
+    "open('/data/scratch/x', 'w')\n",
+    "import hashlib\nhashlib.md5(b'')\n",
+    "try:\n    go()\nexcept Exception:\n    pass\n",
+    "subprocess.call(cmd, shell=True)  # nosec\n",
+    "eval(code)  # nosec B307\n",
+    "x = '\\d'\n",  # an invalid escape: a warning while parsing
+    "y = 1if z else 2\n",  # a SyntaxWarning while parsing
+    "def broken(:\n",
+    "x = '" + "a" * 30_000 + "'\n",
+    "v = " + "[" * 60 + "]" * 60 + "\n",
+    "",
+)
+BYTES = st.sampled_from((b"", b"\xff\xfe\x00bad", b"x = 1\x00\n", b"# -*- coding: latin-1 -*-\n",
+                         b"\xe9t\xe9 = 1\n"))
+# most files start as they are: a prefix that bandit cannot read leaves its file unread
+FILES = st.lists(st.tuples(st.lists(st.sampled_from(SNIPPETS), max_size=5),
+                           st.just(b"") | st.just(b"") | BYTES),
+                 min_size=1, max_size=4)
+IDS = ("B101", "B102", "B105", "B106", "B108", "B110", "B301", "B307", "B324", "B404",
+       "B506", "B602", "B999")
+CONFIGS = st.none() | st.fixed_dictionaries({}, optional={
+    "skips": st.lists(st.sampled_from(IDS), max_size=3),
+    "tests": st.lists(st.sampled_from(IDS), max_size=3),
+    "hardcoded_tmp_directory": st.fixed_dictionaries(
+        {"tmp_dirs": st.lists(st.sampled_from(("/tmp", "/data/scratch", "/var")), max_size=2)}),
+    "shell_injection": st.fixed_dictionaries(
+        {"subprocess": st.just(["subprocess.Popen"]), "shell": st.just(["os.system"])}),
+    "try_except_pass": st.fixed_dictionaries({"check_typed_exception": st.booleans()}),
+    "exclude_dirs": st.lists(st.sampled_from(("*/skipped/*", "*/f1.py")), max_size=1),
+})
+
+
+def _write(folder: Path, files: list[tuple[list[str], bytes]], config: dict | None
+           ) -> tuple[list[str], str | None]:
+    folder.mkdir(parents=True)
+    targets = []
+    for n, (snippets, raw) in enumerate(files):
+        path = folder / ("skipped" if n == 3 else "") / f"f{n}.py"
+        path.parent.mkdir(exist_ok=True)
+        path.write_bytes(raw + "".join(snippets).encode())
+        targets.append(str(path))
+    if config is None:
+        return targets, None
+    (folder / "bandit.yaml").write_text(json.dumps(config), "utf-8")
+    return targets, str(folder / "bandit.yaml")
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(files=FILES, config=CONFIGS)
+def test_the_report_is_the_clis(tmp_path: Path, files: list[tuple[list[str], bytes]],
+                                config: dict | None) -> None:
+    targets, config_path = _write(Path(tempfile.mkdtemp(dir=tmp_path)) / "p", files, config)
+    ours = bandit_api.report(targets, config_path)
+    code, printed = cli_report(targets, config_path, tmp_path)
+    if ours is None:  # the CLI's own answer stands: it exited 2, or a file's scan raised
+        assert code == 2 or "exception while scanning file" in printed
+        return
+    assert code in (0, 1)
+    assert without_time(ours) == without_time(printed)
+    assert ours.replace(json.loads(ours)["generated_at"], "") == \
+        printed.replace(json.loads(printed)["generated_at"], "")
+
+
+def test_a_change_bandit_reads_is_reported_here(tmp_path: Path) -> None:
+    targets, config = _write(tmp_path / "p", [(list(SNIPPETS[:12]), b""), ([], b"\xff")],
+                             {"skips": ["B101"]})
+    ours = bandit_api.report(targets, config)
+    assert ours is not None
+    report = without_time(ours)
+    assert report == without_time(cli_report(targets, config, tmp_path)[1])
+    assert {r["test_id"] for r in report["results"]} >= {"B602", "B307", "B301", "B506"}
+    assert "B101" not in {r["test_id"] for r in report["results"]}
+
+
+def test_a_config_bandit_refuses_is_left_to_the_cli(tmp_path: Path) -> None:
+    targets, _ = _write(tmp_path / "p", [(["eval(x)\n"], b"")], None)
+    bad = tmp_path / "bandit.yaml"
+    bad.write_text("skips: [unclosed\n", "utf-8")
+    assert bandit_api.report(targets, str(bad)) is None
+    assert cli_report(targets, str(bad), tmp_path)[0] == 2
+
+
+def _process_state() -> tuple[object, ...]:
+    loggers = [logging.getLogger(name) for name in ("", "bandit", "bandit.core.manager",
+                                                    "stevedore", "py.warnings")]
+    table = extension_loader.MANAGER
+    return (sys.argv[:], os.getcwd(), warnings.filters[:], warnings.showwarning,
+            [(log.level, log.propagate, log.handlers[:]) for log in loggers],
+            {test: dict(entry) for test, entry in table.blacklist_by_id.items()},
+            [dict(vars(p.plugin)) for p in table.plugins], dict(vars(blacklisting.blacklist)))
+
+
+def test_nothing_of_the_process_is_left_changed_and_nothing_printed(
+        tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    # 60 files: over bandit's progress-bar threshold; warnings while parsing; an error
+    targets, config = _write(tmp_path / "p", [(["x = '\\d'\nimport pickle\n", "y = 1if z else 2\n",
+                                                "def broken(:\n"], b"")], {"skips": ["B403"]})
+    for n in range(60):
+        extra = tmp_path / "p" / f"more{n}.py"
+        extra.write_text("import subprocess\nsubprocess.call(c, shell=True)\n", "utf-8")
+        targets.append(str(extra))
+    capfd.readouterr()
+    before = _process_state()
+    assert bandit_api.report(targets, config) is not None
+    assert _process_state() == before
+    assert capfd.readouterr() == ("", "")
+
+
+def test_the_lines_quoted_are_the_files_now(tmp_path: Path) -> None:
+    """A file rewritten with its size and time kept: the code bandit quotes is the new one."""
+    targets, _ = _write(tmp_path / "p", [(["eval(aaaa)\n"], b"")], None)
+    assert bandit_api.report(targets, None) is not None
+    linecache.getline(targets[0], 1)  # another reader caches the old text
+    stat = os.stat(targets[0])
+    Path(targets[0]).write_text("eval(bbbb)\n", "utf-8")
+    os.utime(targets[0], ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    ours = bandit_api.report(targets, None)
+    assert ours is not None
+    assert "bbbb" in json.loads(ours)["results"][0]["code"]
+    assert without_time(ours) == without_time(cli_report(targets, None, tmp_path)[1])
+    assert linecache.getline(targets[0], 1) == "eval(aaaa)\n"  # the cache as it was
+
+
+def test_runs_at_once_each_report_their_own_config(tmp_path: Path) -> None:
+    configs = [None, {"skips": ["B602"]}, {"hardcoded_tmp_directory": {"tmp_dirs": ["/data"]}},
+               {"tests": ["B108"]}]
+    runs = [_write(tmp_path / f"p{n}", [(list(SNIPPETS[:10]), b"")], config)
+            for n, config in enumerate(configs)]
+    expected = [without_time(cli_report(targets, config, tmp_path)[1])
+                for targets, config in runs]
+    start = threading.Barrier(len(runs))
+
+    def run(job: tuple[list[str], str | None]) -> str | None:
+        start.wait()
+        return bandit_api.report(*job)
+
+    with ThreadPoolExecutor(len(runs)) as pool:
+        got = list(pool.map(run, runs))
+    assert [without_time(text) for text in got if text is not None] == expected
+
+
+def test_what_runs_in_process(tmp_path: Path) -> None:
+    small = tmp_path / "small.py"
+    small.write_bytes(b"x" * 1000)
+    folder = tmp_path / "pkg.py"
+    folder.mkdir()
+    bound = 1000 * bandit_api.SHARE / bandit_api.BYTES_PER_SECOND  # the timeout 1000 B fit
+    assert bandit_api.fits([str(small)], bound)
+    assert not bandit_api.fits([str(small)], bound * 0.999)
+    assert not bandit_api.fits([str(small), str(small)], bound)  # the total counts
+    assert not bandit_api.fits(["small.py"], 600)  # relative: bandit's CLI ran in the root
+    assert not bandit_api.fits([str(tmp_path / "gone.py")], 600)
+    assert not bandit_api.fits([str(folder)], 600)  # the CLI would look for a .bandit in it
+
+
+def test_a_stop_ends_the_run_at_the_next_file(tmp_path: Path) -> None:
+    targets, _ = _write(tmp_path / "p", [(["eval(x)\n"], b""), (["eval(y)\n"], b"")], None)
+    asked: list[bool] = []
+
+    def stopping() -> bool:  # reviewloop stops once bandit has read one file
+        asked.append(len(asked) >= 1)
+        return asked[-1]
+
+    with pytest.raises(KeyboardInterrupt, match="stopped with reviewloop"):
+        bandit_api.report(targets, None, stopping=stopping)
+    assert asked == [False, True]
+    assert bandit_api.report(targets, None) is not None  # the lock and the state let go
