@@ -18,8 +18,9 @@ What the CLI's process gave for free is kept:
   it at bandit's measured pace); larger sets, and anything unusual, go to the CLI, which is
   killed at its deadline (`base.run_tool`); a stop (Ctrl-C, SIGTERM) ends the run at its
   next file, as it kills the CLI;
-* silence: bandit's loggers write nowhere and the warnings a parse raises (an invalid
-  escape, `0o8`) are ignored for the run, then both are put back as they were; the lines
+* silence: bandit's loggers write nowhere for the run, then are put back as they were,
+  and the warnings a parse raises (an invalid escape, `0o8`) are ignored by a filter set
+  once for the name bandit parses under (`<unknown>`); the lines
   bandit quotes are read fresh (`linecache` holds none of the files before or after);
 * one run at a time, and bandit's module state as it was after it: a run keeps each
   plugin's settings on the plugin's function, and its report renames blacklist tests in
@@ -37,6 +38,7 @@ import io
 import linecache
 import logging
 import os
+import re
 import stat
 import threading
 import warnings
@@ -136,22 +138,33 @@ class _Report(io.StringIO):
 @contextmanager
 def _quiet() -> Iterator[None]:
     """bandit's loggers writing nowhere at the CLI's `-q` level (WARNING: no progress bar)
-    and warnings ignored, each put back as it was."""
+    and put back as they were; bandit's parse warnings ignored (`_parses_quiet`)."""
     saved = [(log, log.level, log.propagate, log.handlers[:])
              for log in map(logging.getLogger, _QUIET)]
     for log, *_ in saved:
         log.setLevel(logging.WARNING)
         log.propagate = False
         log.handlers = [logging.NullHandler()]
+    _parses_quiet()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
+        yield
     finally:
         for log, level, propagate, handlers in saved:
             log.setLevel(level)
             log.propagate = propagate
             log.handlers = handlers
+
+
+def _parses_quiet() -> None:
+    """The warnings bandit's parse of a file raises (`ast.parse` names the file `<unknown>`:
+    an invalid escape, `0o8`) ignored by one filter, set where it is missing and then left
+    (`catch_warnings` is not thread-safe: reviewers and the other analyzers run beside
+    bandit; `noqa_lines` does the same for its parses)."""
+    if not any(getattr(f[3], "pattern", f[3]) == _PARSED_AS for f in warnings.filters):
+        warnings.filterwarnings("ignore", module=_PARSED_AS)
+
+
+_PARSED_AS = re.escape("<unknown>")  # `ast.parse`'s file name, which bandit leaves as is
 
 
 @contextmanager
