@@ -3,8 +3,8 @@ C++, Objective-C, Java, Go, Rust, Solidity, Protocol Buffers, GLSL/HLSL, CSS, SC
 found by a small lexer: `//` line comments, `/* */` block comments (nested in Rust), and the
 literals that may hold `/*` or `//` without starting a comment (strings, character
 literals, Go's backtick strings, Rust's `r#"…"#`, C++'s `R"x(…)x"`, Java's text blocks with
-their escapes, CSS's unquoted `url(…)`). A `'` that opens no character literal is code (a
-Rust lifetime, a C++ digit separator).
+their escapes, CSS's unquoted `url(…)` and escapes). A `'` that opens no character literal
+is code (a Rust lifetime, a C++ digit separator).
 
 Only what bench's SZZ asks (`bench.noise`): which lines hold nothing but comment, so the
 middle lines of a block comment are comments, not code to trace. Taking code for a comment
@@ -32,6 +32,7 @@ class Syntax:
     chars: bool = True  # `'x'`, `'\n'`: a character literal (else `'` quotes a string)
     multiline: bool = False  # a quoted string may span lines (Rust)
     raw: tuple[str, ...] = ()  # the raw literals of `_RAW` it writes
+    escapes: bool = False  # a backslash in code escapes the next character (CSS: `.w-1\/*`)
 
 
 # a raw literal's opening, and how its end is found from the match
@@ -47,7 +48,7 @@ _CHAR = re.compile(r"'(?:\\(?:x[0-9a-fA-F]{1,8}|[uU]\{?[0-9a-fA-F]{1,8}\}?|[0-7]
 
 _C = Syntax(raw=("cpp",))
 _QUOTES = Syntax(quotes="\"'", chars=False)  # `'` and `"` both quote strings
-_CSS = Syntax(quotes="\"'", chars=False, raw=("url",))
+_CSS = Syntax(quotes="\"'", chars=False, raw=("url",), escapes=True)
 SYNTAX: dict[str, Syntax] = {
     **dict.fromkeys((".c", ".h", ".cc", ".cpp", ".cxx", ".c++", ".hh", ".hpp", ".hxx",
                      ".h++", ".m", ".mm", ".glsl", ".hlsl"), _C),
@@ -69,7 +70,9 @@ def c_comments(text: str, syntax: Syntax) -> list[tuple[int, int]]:
     at, size = 0, len(text)
     while at < size:
         char = text[at]
-        if char == "/" and syntax.line and text.startswith("//", at):
+        if char == "\\" and syntax.escapes:
+            end = at + 2
+        elif char == "/" and syntax.line and text.startswith("//", at):
             end = text.find("\n", at)
             end = size if end < 0 else end
             spans.append((at, end))
