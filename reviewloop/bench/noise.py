@@ -4,18 +4,19 @@ its tools find them (`checks.suppressions.comments`, `js_lexer`).
 
 A language-blind prefix test took C's `#define BUF_SIZE 10` and a dereference `*p = 1;`
 for comments, and a fix changing only such a line for one that "only adds lines": its case
-was lost. The C-like languages (C, C++, Go, Rust, Java, C#, Kotlin, Swift, CSS, …) have
-their comments found by `bench.c_comments`: a `//` line, and every line of a `/* */` block
-its code does not share, are comments; a `/*` in a string is none. In a language reviewloop
-reads no comments of, any other non-blank line is code. Taking a comment for code makes one
-noisy label; taking code for a comment loses a case.
+was lost. The C-like languages whose literals `bench.c_comments` models (C, C++, Go, Rust,
+Java, CSS, …) have their comments found by it: a `//` line, and every line of a `/* */`
+block its code does not share, are comments; a `/*` in a string is none. The other `//`
+languages (Kotlin, Swift, C#, Dart, PHP, …: `c_comments.SLASH_LINES`) count only a line
+starting `//`. In a language reviewloop reads no comments of, any other non-blank line is
+code. Taking a comment for code makes one noisy label; taking code for a comment loses a case.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from reviewloop.bench.c_comments import SYNTAX, c_comments
+from reviewloop.bench.c_comments import SLASH_LINES, SYNTAX, c_comments
 from reviewloop.checks.suppressions.comments import reader
 from reviewloop.checks.suppressions.js_lexer import js_comments
 from reviewloop.git.languages import BINARY_PROBE, JAVASCRIPT, TYPESCRIPT, language
@@ -37,8 +38,11 @@ def comment_only(path: str, text: str | None, numbers: Sequence[int]) -> set[int
         view = view_of(lines)
         return blank | {n for n in wanted if (said := view[n - 1].strip())
                         and said == lines[n - 1].strip()}
-    if (syntax := SYNTAX.get(name_suffix(posix_name(path)).lower())) is not None:
+    suffix = name_suffix(posix_name(path)).lower()
+    if (syntax := SYNTAX.get(suffix)) is not None:
         return blank | _inside_comments(c_comments(text, syntax), text, lines, wanted)
+    if suffix in SLASH_LINES:  # literals the lexer does not model: no block is read
+        return blank | {n for n in wanted if lines[n - 1].lstrip().startswith("//")}
     return blank
 
 

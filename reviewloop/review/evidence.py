@@ -23,6 +23,7 @@ analyzers' business.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -174,8 +175,7 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         wanted = _bounded(name, "reads()", ctx, lambda: tuple(analyzer.reads(ctx)))
         if wrong := [p for p in wanted if not isinstance(p, str)]:
             raise TypeError(f"reads() gave {wrong[0]!r}, not a repository-relative path")
-        if isinstance(limit := analyzer.max_bytes, bool) or not isinstance(limit, int):
-            raise TypeError(f"its max_bytes is {type(limit).__name__}, not a number of bytes")
+        limit = _limit(analyzer.max_bytes)
     # the per-analyzer boundary, as for `run`: anything but Ctrl-C (`failure.failed`)
     except BaseException as exc:  # noqa: BLE001
         return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
@@ -237,6 +237,18 @@ def _bounded(name: str, call: str, ctx: AnalyzerContext, work: Callable[[], T]) 
     """`work()`, a call of the analyzer `name`; a plugin's within `ctx.timeout` (a built-in
     bounds each of its tool's runs itself), past which the analyzer failed."""
     return bounded(name, call, ctx.timeout, work)
+
+
+def _limit(value: object) -> int | float:
+    """An analyzer's `max_bytes` as a number of bytes: an int or a float (`float("inf")`:
+    no limit), 0 or more; a bool, NaN, a negative or a non-number raises (inside the
+    boundary: its failed row)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"its max_bytes is {type(value).__name__}, not a number of bytes")
+    if math.isnan(value) or value < 0:
+        raise ValueError(f"its max_bytes is {float(value)!r}, not a number of bytes (0 or "
+                         "more; float('inf') for no limit)")
+    return value
 
 
 def _why(name: str, exc: BaseException) -> str:

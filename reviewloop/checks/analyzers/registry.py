@@ -122,18 +122,27 @@ def _declares(value: object) -> bool:
     return not undeclared(value)
 
 
+# each plugin analyzer's package, recorded when `analyzers` loads it: its failed row names
+# the package without asking plugin code again (`failure.failed`; a plugin's property read
+# then could raise or hang outside any boundary)
+_PACKAGES: dict[str, str] = {}
+
+
 def analyzers() -> dict[str, Analyzer]:
     """Every analyzer: the built-ins (`ANALYZERS`), then those installed plugins add through
     the entry-point group `reviewloop.analyzers` (each an object satisfying `Analyzer`, with
     every declaration the contract asks for: `undeclared`)."""
-    return plugins.extend(ANALYZERS, plugins.ANALYZERS, _declares, _WHAT)
+    table = plugins.extend(ANALYZERS, plugins.ANALYZERS, _declares, _WHAT)
+    # the entry points `extend` just loaded and checked (kept by `plugins.load`: no import)
+    packages = {p.name: p.distribution for p in plugins.load(plugins.ANALYZERS)}
+    for gone in _PACKAGES.keys() - packages.keys():  # uninstalled since (a test's site)
+        _PACKAGES.pop(gone, None)
+    _PACKAGES.update(packages)
+    return table
 
 
 def package_of(name: str) -> str | None:
-    """The installed package whose entry point is the analyzer `name`; None for a built-in
-    or a name no plugin declares (read once per process, as `analyzers` reads them)."""
-    if name in ANALYZERS:
-        return None
-    found: tuple[object, str] | None = plugins.objects(plugins.ANALYZERS, _declares,
-                                                       _WHAT).get(name)
-    return None if found is None else found[1]
+    """The installed package whose entry point is the analyzer `name`, as `analyzers`
+    recorded it; None for a built-in or a name no plugin it loaded declares. Runs no plugin
+    code: it is asked on an analyzer's failure path."""
+    return None if name in ANALYZERS else _PACKAGES.get(name)

@@ -192,3 +192,87 @@ def test_ctrl_c_in_a_plugin_analyzer_stays_the_interrupt(site: Path, change, met
     _odd(site).DOES[:] = [(method, "raise", KeyboardInterrupt())]
     with pytest.raises(KeyboardInterrupt):
         run_for_agent(agent("review-x", ("odd",)), repo.root, diff)
+
+
+_SIZE = len(NEW.encode())
+# a number of bytes, as the docs take it: an int or a float, inf for no limit
+LIMITS = st.integers(min_value=0, max_value=2**70) | st.floats(min_value=0, allow_nan=False)
+NO_LIMITS = (st.booleans() | st.integers(max_value=-1) | st.floats(max_value=-1e-300)
+             | st.just(float("nan")) | st.none() | st.text(max_size=3)
+             | st.sampled_from((b"1", [1], 1j)))
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(limit=LIMITS)
+def test_a_plugin_analyzers_limit_int_or_float_is_its_limit(site: Path, change,
+                                                            limit: float) -> None:
+    repo, diff = change
+    _odd(site).DOES[:] = [("max_bytes", "return", limit)]
+    report = run_for_agent(agent("review-x", ("odd",)), repo.root, diff)
+    [row] = report.health
+    if limit >= _SIZE:
+        assert row.status == "ok" and [f.rule for f in report.findings] == ["ODD1"]
+    else:  # the changed file is named as not read, never given to it
+        assert row.status == "skipped" and report.findings == []
+        assert "too large for it" in row.unread["src/a.txt"]
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(limit=NO_LIMITS)
+def test_a_plugin_analyzers_limit_that_is_no_number_of_bytes_is_its_failed_row(
+        site: Path, change, limit: object) -> None:
+    repo, diff = change
+    _odd(site).DOES[:] = [("max_bytes", "return", limit)]
+    report = run_for_agent(agent("review-x", ("odd",)), repo.root, diff)
+    [row] = report.health
+    assert row.status == "failed" and not report.complete
+    assert 'the analyzer "odd" of rl-oddan crashed: ' in (row.reason or "")
+    assert "its max_bytes is " in (row.reason or "") and "not a number of bytes" in \
+        (row.reason or "")
+
+
+# a second plugin whose declaration raises once `FAIL` is set: after start-up, it is read no
+# more (a failed row's package is the one recorded when the registry loaded it)
+LAZY = """
+FAIL = []
+
+class Lazy:
+    name = "lazy"
+    config_files = ()
+    max_bytes = 1_000_000
+
+    @property
+    def markers(self):
+        if FAIL:
+            raise OSError("config gone")
+        return ()
+
+    def available(self):
+        return None
+
+    def reads(self, ctx):
+        return []
+
+    def run(self, ctx):
+        return []
+
+LAZY = Lazy()
+"""
+
+
+def test_a_failed_row_names_its_package_without_reading_any_plugin_again(
+        site: Path, change) -> None:
+    """Naming the package re-read every installed plugin outside the boundary: another
+    plugin's property raising then crashed the review (PluginError) instead of one row."""
+    repo, diff = change
+    odd = _odd(site)
+    install(site, "rl-lazy", {plugins.ANALYZERS: {"lazy": "rl_lazy:LAZY"}}, {"rl_lazy": LAZY})
+    table = analyzers()  # start-up: every plugin checked against its contract
+    importlib.import_module("rl_lazy").FAIL.append(True)
+    odd.DOES[:] = [("run", "raise", RuntimeError("tool broke"))]
+    [row] = run_for_agent(agent("review-x", ("odd",)), repo.root, diff, registry=table).health
+    assert row.status == "failed" and row.reason == (
+        'the analyzer "odd" of rl-oddan crashed: RuntimeError: tool broke; fix: pip uninstall '
+        "rl-oddan, or upgrade it to a version made for this reviewloop")
