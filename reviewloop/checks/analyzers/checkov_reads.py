@@ -11,18 +11,19 @@ report tells, such a file is named as not read (`AnalyzerContext.not_read`):
   `resource_count` counts every resource it parsed, with a check or without (a
   `random_id`); when it counts fewer than the `resource` blocks of the files it was given,
   the files that declare resources and have no result were not read;
+* every file: a skip of checkov's own, told from its text whatever the kinds it declares
+  (`checkov_skips`: a Helm placeholder, a YAML document that does not load, a refused
+  `name`, a CloudFormation resource whose lines it does not find, a broken workflow, a
+  repeated `.tf.json` key, an upper-case suffix), with results or without;
 * Kubernetes: checkov runs checks (a default namespace, a pod's security context) on every
   workload it reads (a Pod, a Deployment, a Job…: `WORKLOADS`), so a manifest declaring one
-  with no result was not read. It skips a file quietly when it holds a Helm placeholder
-  (`{{ .Values.…`), when any YAML document of it does not parse (a tab, a broken second
-  document, a tag its loader does not know), or when a name holds `{`; the reason says which
-  (`_kubernetes`). The workloads of a file it cannot load are read past what stopped it (an
-  escaped `kind` is still a Pod).
+  with no result and no skip to tell was not read.
 
-* ARM, Ansible and the CI pipelines (Azure, GitLab, Bitbucket, CircleCI): checkov's own gates
-  before it parses (`checkov_frameworks.skipped`): an ARM template with no `contentVersion`,
-  an Ansible file with no `- name:` line, YAML its strict loader cannot load (a `!vault` or
-  `!reference` tag) are each read as nothing, without a word.
+* ARM, Ansible and the CI pipelines (Azure, GitLab, Bitbucket, CircleCI, GitHub Actions):
+  checkov's own gates before it parses (`checkov_frameworks.skipped`, through
+  `checkov_skips`): an ARM template with no `contentVersion`, an Ansible file with no
+  `- name:` line, YAML its strict loader cannot load (a `!vault` or `!reference` tag) are
+  each read as nothing, without a word.
 
 * OpenAPI and Argo Workflows: checkov runs its security checks on every OpenAPI document it
   reads, and CKV_ARGO_1/2 on every workflow's `spec`, so one with no result was not read (an
