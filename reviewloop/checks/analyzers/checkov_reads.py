@@ -46,7 +46,7 @@ from typing import Any
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov_cross_files import cross_files
 from reviewloop.checks.analyzers.checkov_documents import cloudformation_types, shape_of
-from reviewloop.checks.analyzers.checkov_skips import skip
+from reviewloop.checks.analyzers.checkov_skips import declared, skip
 from reviewloop.checks.analyzers.kustomize_overlays import KIND as KUSTOMIZE
 from reviewloop.checks.analyzers.kustomize_overlays import unbuilt
 from reviewloop.checks.paths import repo_path
@@ -78,10 +78,6 @@ _ALWAYS_CHECKED = {
                       "`spec` it reads, and ran neither on this one: it did not read it"}
 _CLOUDFORMATION = ("checkov ran none of its checks on the {type} it declares, which it runs on "
                    "every {type} it reads: it did not read the template")
-# a block YAML document's own `kind:` (at the line's start: not a nested one, nor a line of
-# an indented block of text), for a file YAML cannot parse
-_top_kind = compiled_on_first_use(
-    r"^[\"']?kind[\"']?[ \t]*:[ \t]*[\"']?(\w+)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
 _DOCKERFILE = ("checkov ran none of its Dockerfile checks on it, which it runs on every "
                "Dockerfile it reads: it did not read it (a byte that is not UTF-8?)")
 _TERRAFORM = ("checkov reported nothing on its {n} resource(s) and counts fewer resources "
@@ -154,8 +150,7 @@ def _kubernetes(path: str, text: str) -> str | None:
     """Why checkov, which reported nothing on the manifest `text`, did not read it, when no
     skip of its own (`checkov_skips`) tells: a workload it declares, on each of which checkov
     runs checks; None when it declares none, of which its silence would say nothing."""
-    shape = shape_of(path, text)
-    kinds = set(shape.k8s_kinds) if shape else set(_top_kind().findall(text))
+    kinds = declared(path, text)
     workload = next((kind for kind in sorted(kinds) if kind in WORKLOADS), None)
     if workload is None:
         return None

@@ -21,20 +21,26 @@ skip conditions (checkov 3.3), tested on the file's text whatever the kinds it d
 from __future__ import annotations
 
 import json
+import re
 from pathlib import PurePosixPath
 from typing import Any
 
+from reviewloop.checks.analyzers.checkov_documents import shape_of
 from reviewloop.checks.analyzers.checkov_frameworks import any_tag_loader, skipped
 from reviewloop.memo import compiled_on_first_use
 
 # checkov's k8_yaml.load: a file holding either is taken for a Helm template
 _helm = compiled_on_first_use(r"\{\{-?\s*\.Release\.|\{\{-?\s*\.Values\.")
+# a block YAML document's own `kind:` (at the line's start: not a nested one, nor a line of
+# an indented block of text), for a file YAML cannot parse
+_top_kind = compiled_on_first_use(
+    r"^[\"']?kind[\"']?[ \t]*:[ \t]*[\"']?(\w+)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
 _bad_name = compiled_on_first_use(r"[#{}]+")  # checkov's K8sValidator.name_disallowed_chars
 SUFFIXES = (".yaml", ".yml", ".json", ".template")
 _NAMED = {"kubernetes", "cloudformation", "argo_workflows", "openapi", "arm", "ansible",
           "serverless", "github_actions", "azure_pipelines", "gitlab_ci", "bitbucket_pipelines",
           "circleci_pipelines", "terraform_plan"}
-_WHOLE = "; checkov then reads none of the file: it did not read it"
+_WHOLE = "; checkov then reads none of the file{declared}: it did not read it"
 
 
 def skip(kind: str, path: str, text: str) -> str | None:
@@ -62,13 +68,15 @@ def kubernetes(path: str, text: str) -> str | None:
     if path.endswith((".yaml", ".yml")):
         if found := _helm().search(text):
             return f"checkov skips a file holding a Helm placeholder (`{found.group()}`)" \
-                   f"{_WHOLE}"
+                   f"{_WHOLE.format(declared=_declared(path, text))}"
         try:
             documents = list(yaml.load_all(text, Loader=yaml.SafeLoader))
         except yaml.YAMLError as exc:
-            return f"a YAML document in it does not load ({_problem(exc)}){_WHOLE}"
+            return f"a YAML document in it does not load ({_problem(exc)})" \
+                   f"{_WHOLE.format(declared=_declared(path, text))}"
         except (RecursionError, ValueError):
-            return f"YAML's safe loader cannot load it{_WHOLE}"
+            return f"YAML's safe loader cannot load it" \
+                   f"{_WHOLE.format(declared=_declared(path, text))}"
     else:
         try:
             documents = [json.loads(text)]
@@ -81,6 +89,20 @@ def kubernetes(path: str, text: str) -> str | None:
                    f"not a string of at most 253 characters without `#`, `{{` or `}}`: " \
                    f"it did not read that document"
     return None
+
+
+def declared(path: str, text: str) -> set[str]:
+    """The kinds a manifest declares, as YAML reads it past a tag or a tab its loader stops
+    at (an escaped `kind` is still a Pod); by each block document's own `kind:` line when
+    it does not parse."""
+    shape = shape_of(path, text)
+    return set(shape.k8s_kinds) if shape else set(_top_kind().findall(text))
+
+
+def _declared(path: str, text: str) -> str:
+    """`, the Pod and Service it declares`, or nothing when the text does not tell."""
+    kinds = sorted(kind for kind in declared(path, text) if kind != "None")
+    return f", the {' and '.join(kinds)} it declares" if kinds else ""
 
 
 def _invalid_name(section: dict[Any, Any]) -> object | None:
