@@ -6,7 +6,9 @@ skip conditions (checkov 3.3), tested on the file's text whatever the kinds it d
   skipped (a `.TF` Terraform reads no more than checkov does);
 * Kubernetes (`kubernetes/parser/k8_yaml.py`, `parser.py`, `validatior.py`): a YAML file
   holding a Helm placeholder (`{{ .Values.`, `{{- .Release.`) or a document YAML's safe
-  loader refuses (a tab, an unknown tag, a broken later document) is read as nothing; a
+  loader refuses (a tab, an unknown tag, a broken later document), or a JSON file it
+  cannot load as one YAML list of its objects, is read as nothing, as is an array of
+  manifests at a JSON file's top level; a
   document with a `name` anywhere in it that is not a string, is over 253 characters or
   holds `#`, `{` or `}` is dropped;
 * CloudFormation (`cfn_utils.build_definitions_context`, `runner.py`): a resource whose
@@ -77,12 +79,18 @@ def kubernetes(path: str, text: str) -> str | None:
         except (RecursionError, ValueError):
             return f"YAML's safe loader cannot load it" \
                    f"{_WHOLE.format(declared=_declared(path, text))}"
-    else:
+    else:  # checkov's k8_json: the objects of the file as one YAML list
+        joined = "[" + text.replace("}{", "},{").replace("}\n{", "},\n{") + "]"
         try:
-            documents = [json.loads(text)]
-        except (ValueError, RecursionError):
-            return None  # checkov lists a JSON file it cannot parse under parsing_errors
+            documents = yaml.load(joined, Loader=yaml.SafeLoader) or []
+        except (yaml.YAMLError, RecursionError, ValueError):
+            return f"checkov's loader, which reads it as YAML, cannot load it" \
+                   f"{_WHOLE.format(declared=_declared(path, text))}"
     for document in documents:
+        if isinstance(document, list) and any(isinstance(d, dict) and "kind" in d
+                                              for d in document):
+            return "checkov reads the objects at a JSON manifest's top level, and drops " \
+                   "an array of them: it did not read them"
         if isinstance(document, dict) and "apiVersion" in document and "kind" in document \
                 and (name := _invalid_name(document)) is not None:
             return f"checkov drops the {document['kind']} document whose name {name!r} is " \

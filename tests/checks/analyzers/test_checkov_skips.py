@@ -3,7 +3,8 @@
 Generated: Kubernetes kinds (a workload, and kinds checkov has no always-run check for:
 ClusterRole, Service) × what checkov skips a manifest for (a Helm placeholder, a tab, an
 unknown tag, a broken second document, a name holding `{` or `#`, none) × file names (any
-stem, the suffixes in any case); CloudFormation resources × template shapes (block YAML,
+stem, the suffixes in any case); JSON manifests (an object, objects one after another, an
+array of them); CloudFormation resources × template shapes (block YAML,
 flow YAML, a comment line before it, JSON). The oracle on a drawn sample is plain
 `checkov -d .`: a file it reports a check on is never named, and every file it reports
 nothing on (each is built to fail a check when read) is.
@@ -67,6 +68,30 @@ def test_a_manifest_is_named_exactly_when_checkov_skips_it(drawn: tuple[str, str
         assert "Helm placeholder" in (why or "")
     elif condition.endswith("-name"):
         assert f"drops the {kind} document" in (why or "")
+
+
+# a JSON manifest's shape → (its text from the manifest, skipped by checkov)
+JSON_SHAPES = {
+    "object": (lambda d: json.dumps(d, indent=2) + "\n", False),
+    "objects": (lambda d: json.dumps(d) + json.dumps(d) + "\n", False),  # `}{` joined
+    "array": (lambda d: json.dumps([d]) + "\n", True),
+}
+json_manifests = st.tuples(st.sampled_from(sorted(KINDS)), st.sampled_from(sorted(JSON_SHAPES)),
+                           stems)
+
+
+def _json_manifest(kind: str, shape: str) -> str:
+    import yaml
+
+    return JSON_SHAPES[shape][0](yaml.safe_load(_manifest(kind, "none")))
+
+
+@given(json_manifests)
+def test_a_json_manifest_is_named_exactly_when_checkov_skips_it(
+        drawn: tuple[str, str, str]) -> None:
+    kind, shape, stem = drawn
+    why = skip("kubernetes", f"{stem}.json", _json_manifest(kind, shape))
+    assert (why is not None) == JSON_SHAPES[shape][1]
 
 
 def test_a_names_first_refused_value_is_said() -> None:
@@ -141,16 +166,19 @@ def test_a_workflow_checkovs_loader_refuses_is_named() -> None:
 
 @settings(max_examples=3, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(manifests, min_size=4, max_size=10), st.lists(templates, min_size=2,
-                                                              max_size=6))
+                                                              max_size=6),
+       st.lists(json_manifests, max_size=3))
 def test_plain_checkov_reads_exactly_the_files_not_named(
         iac_tools: Path, k8s: list[tuple[str, str, str, str]],
-        cfn: list[tuple[str, str, str]]) -> None:
+        cfn: list[tuple[str, str, str]], k8s_json: list[tuple[str, str, str]]) -> None:
     """The oracle: plain `checkov -d .` on a drawn sample reports a check on each file the
     decision does not name, and nothing on each it names."""
     files = {f"k{i}-{stem}{suffix}": _manifest(kind, condition)
              for i, (kind, condition, stem, suffix) in enumerate(k8s)}
     files |= {f"c{i}-{stem}.yaml": _template(resource, shape)
               for i, (resource, shape, stem) in enumerate(cfn)}
+    files |= {f"k{i}-{stem}.json": _json_manifest(kind, shape)
+              for i, (kind, shape, stem) in enumerate(k8s_json)}
     with tempfile.TemporaryDirectory() as folder:
         for name, text in files.items():
             (Path(folder) / name).write_text(text)
