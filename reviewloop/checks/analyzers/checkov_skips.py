@@ -72,7 +72,7 @@ def kubernetes(path: str, text: str) -> str | None:
             return f"checkov skips a file holding a Helm placeholder (`{found.group()}`)" \
                    f"{_WHOLE.format(declared=_declared(path, text))}"
         try:
-            documents = list(yaml.load_all(text, Loader=yaml.SafeLoader))
+            documents = list(yaml.load_all(text, Loader=_safe_loader()))
         except yaml.YAMLError as exc:
             return f"a YAML document in it does not load ({_problem(exc)})" \
                    f"{_WHOLE.format(declared=_declared(path, text))}"
@@ -82,7 +82,7 @@ def kubernetes(path: str, text: str) -> str | None:
     else:  # checkov's k8_json: the objects of the file as one YAML list
         joined = "[" + text.replace("}{", "},{").replace("}\n{", "},\n{") + "]"
         try:
-            documents = yaml.load(joined, Loader=yaml.SafeLoader) or []
+            documents = yaml.load(joined, Loader=_safe_loader()) or []
         except (yaml.YAMLError, RecursionError, ValueError):
             return f"checkov's loader, which reads it as YAML, cannot load it" \
                    f"{_WHOLE.format(declared=_declared(path, text))}"
@@ -105,6 +105,14 @@ def declared(path: str, text: str) -> set[str]:
     it does not parse."""
     shape = shape_of(path, text)
     return set(shape.k8s_kinds) if shape else set(_top_kind().findall(text))
+
+
+def _safe_loader() -> Any:
+    """YAML's safe loader, libyaml's when there (checkov's is the Python one: the same
+    grammar, faster)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _declared(path: str, text: str) -> str:
