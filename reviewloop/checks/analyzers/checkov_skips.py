@@ -152,7 +152,7 @@ def cloudformation(text: str) -> str | None:
         root = yaml.compose(text, Loader=any_tag_loader())
     except (yaml.YAMLError, RecursionError, ValueError):
         return None  # a parse error or a silent skip: the report's to tell
-    missed = [key.value for key, value in _resources(root)
+    missed = [f"{key.value} ({_type(value)})" for key, value in _resources(root)
               if isinstance(value, yaml.MappingNode)
               and not _code_lines(lines, value.start_mark.line, value.end_mark.line)]
     if not missed:
@@ -170,6 +170,13 @@ def _resources(root: Any) -> list[tuple[Any, Any]]:
     return next((list(value.value) for key, value in root.value
                  if isinstance(key, yaml.ScalarNode) and key.value == "Resources"
                  and isinstance(value, yaml.MappingNode)), [])
+
+
+def _type(resource: Any) -> str:
+    """A resource mapping node's `Type` value (`?` when it has none a scalar gives)."""
+    return next((str(value.value) for key, value in resource.value
+                 if getattr(key, "value", None) == "Type" and isinstance(value.value, str)),
+                "?")
 
 
 def _code_lines(lines: list[str], start: int, end: int) -> list[str]:
