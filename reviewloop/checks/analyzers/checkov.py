@@ -123,7 +123,7 @@ def framework(path: str, text: str | None = None) -> str | None:
         return "github_actions"
     if named := frameworks.by_name(path):
         return named
-    if pure.suffix not in (".yaml", ".yml", ".json", ".template") or text is None:
+    if pure.suffix.lower() not in (".yaml", ".yml", ".json", ".template") or text is None:
         return None
     # Ansible first: a play may hold a manifest or a template in a task's arguments
     return frameworks.by_text(path, text) or documents.kind_of(path, text)

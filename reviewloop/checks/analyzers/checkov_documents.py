@@ -89,7 +89,7 @@ def kind_of(path: str, text: str) -> str | None:
 
 def shape_of(path: str, text: str) -> Shape | None:
     """The parsed file's `Shape` (None: it does not parse); parsed once per text."""
-    if path.endswith(".json"):
+    if path.lower().endswith(".json"):
         return _JSON.get(text, lambda: _shape(_json_documents(text)))
     return _YAML.get(text, lambda: _shape(_yaml_documents(text)))
 
@@ -103,7 +103,7 @@ def cloudformation_types(path: str, text: str) -> tuple[str, ...]:
 
 def _gates(path: str, text: str) -> set[str]:
     """The frameworks whose words checkov's gate finds in the raw text of `path`."""
-    suffix = PurePosixPath(path).suffix
+    suffix = PurePosixPath(path).suffix.lower()  # `.YAML` too: `checkov_skips` names it
     gates = set()
     if suffix == ".json" and "$schema" in text:
         gates.add("arm")
@@ -206,7 +206,7 @@ def sniffed(root: Path, path: str) -> str | None:
     All of it, not a window at its start (a licence header or a long Description must not
     hide a template), up to the analyzers' ceiling: a larger file is named as not read by
     every analyzer (`git.sizes`)."""
-    if PurePosixPath(path).suffix not in (".yaml", ".yml", ".json", ".template"):
+    if PurePosixPath(path).suffix.lower() not in (".yaml", ".yml", ".json", ".template"):
         return None
     try:
         with under(root, path).open("rb") as handle:

@@ -39,7 +39,7 @@ _top_list = compiled_on_first_use(r"^(?:-(?:[ \t]|$)|\[)", re.MULTILINE)
 PLAY_BODIES = ("tasks", "roles")
 # frameworks whose YAML checkov loads with its strict loader, and skips quietly when that fails
 YAML_DOCS = frozenset({"ansible", "azure_pipelines", "gitlab_ci", "bitbucket_pipelines",
-                       "circleci_pipelines"})
+                       "circleci_pipelines", "github_actions"})
 
 
 def by_name(path: str) -> str | None:
@@ -58,7 +58,7 @@ def by_name(path: str) -> str | None:
 
 def by_text(path: str, text: str) -> str | None:
     """Ansible for a YAML file by its text (None: it is not)."""
-    suffix = PurePosixPath(path).suffix
+    suffix = PurePosixPath(path).suffix.lower()  # `.YAML` too: `checkov_skips` names it
     if suffix not in (".yaml", ".yml") or not _top_list().search(text):
         return None
     # checkov's Ansible runner parses any YAML with a `- name:` line, a list's items as tasks

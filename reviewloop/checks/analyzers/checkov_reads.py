@@ -11,18 +11,19 @@ report tells, such a file is named as not read (`AnalyzerContext.not_read`):
   `resource_count` counts every resource it parsed, with a check or without (a
   `random_id`); when it counts fewer than the `resource` blocks of the files it was given,
   the files that declare resources and have no result were not read;
+* every file: a skip of checkov's own, told from its text whatever the kinds it declares
+  (`checkov_skips`: a Helm placeholder, a YAML document that does not load, a refused
+  `name`, a CloudFormation resource whose lines it does not find, a broken workflow, a
+  repeated `.tf.json` key, an upper-case suffix), with results or without;
 * Kubernetes: checkov runs checks (a default namespace, a pod's security context) on every
   workload it reads (a Pod, a Deployment, a Job…: `WORKLOADS`), so a manifest declaring one
-  with no result was not read. It skips a file quietly when it holds a Helm placeholder
-  (`{{ .Values.…`), when any YAML document of it does not parse (a tab, a broken second
-  document, a tag its loader does not know), or when a name holds `{`; the reason says which
-  (`_kubernetes`). The workloads of a file it cannot load are read past what stopped it (an
-  escaped `kind` is still a Pod).
+  with no result and no skip to tell was not read.
 
-* ARM, Ansible and the CI pipelines (Azure, GitLab, Bitbucket, CircleCI): checkov's own gates
-  before it parses (`checkov_frameworks.skipped`): an ARM template with no `contentVersion`,
-  an Ansible file with no `- name:` line, YAML its strict loader cannot load (a `!vault` or
-  `!reference` tag) are each read as nothing, without a word.
+* ARM, Ansible and the CI pipelines (Azure, GitLab, Bitbucket, CircleCI, GitHub Actions):
+  checkov's own gates before it parses (`checkov_frameworks.skipped`, through
+  `checkov_skips`): an ARM template with no `contentVersion`, an Ansible file with no
+  `- name:` line, YAML its strict loader cannot load (a `!vault` or `!reference` tag) are
+  each read as nothing, without a word.
 
 * OpenAPI and Argo Workflows: checkov runs its security checks on every OpenAPI document it
   reads, and CKV_ARGO_1/2 on every workflow's `spec`, so one with no result was not read (an
@@ -44,12 +45,8 @@ from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov_cross_files import cross_files
-from reviewloop.checks.analyzers.checkov_documents import (
-    cloudformation_types,
-    declared_kinds,
-    shape_of,
-)
-from reviewloop.checks.analyzers.checkov_frameworks import skipped
+from reviewloop.checks.analyzers.checkov_documents import cloudformation_types, shape_of
+from reviewloop.checks.analyzers.checkov_skips import declared, skip
 from reviewloop.checks.analyzers.kustomize_overlays import KIND as KUSTOMIZE
 from reviewloop.checks.analyzers.kustomize_overlays import unbuilt
 from reviewloop.checks.paths import repo_path
@@ -81,12 +78,6 @@ _ALWAYS_CHECKED = {
                       "`spec` it reads, and ran neither on this one: it did not read it"}
 _CLOUDFORMATION = ("checkov ran none of its checks on the {type} it declares, which it runs on "
                    "every {type} it reads: it did not read the template")
-# a block YAML document's own `kind:` (at the line's start: not a nested one, nor a line of
-# an indented block of text), for a file YAML cannot parse
-_top_kind = compiled_on_first_use(
-    r"^[\"']?kind[\"']?[ \t]*:[ \t]*[\"']?(\w+)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
-# what checkov takes for a Helm template, and skips (its kubernetes/parser/k8_yaml.py)
-_helm = compiled_on_first_use(r"\{\{-?\s*\.(?:Release|Values)\.")
 _DOCKERFILE = ("checkov ran none of its Dockerfile checks on it, which it runs on every "
                "Dockerfile it reads: it did not read it (a byte that is not UTF-8?)")
 _TERRAFORM = ("checkov reported nothing on its {n} resource(s) and counts fewer resources "
@@ -116,7 +107,11 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
               if (kind := related.files[p]) == KUSTOMIZE}
     quiet = {p: kind for p, kind in {**targets, **builds}.items()
              if p not in seen and p not in failed}
-    for path, kind in quiet.items():
+    told = {path: why for path, kind in {**targets, **builds}.items()
+            if path not in failed and (why := skip(kind, path, _text(ctx, path)))}
+    for path, why in told.items():  # a skip of checkov's own, told by the text
+        ctx.not_read(path, why)
+    for path, kind in ((p, k) for p, k in quiet.items() if p not in told):
         text = _text(ctx, path)
         if kind == "dockerfile" and _instruction().search(text):
             ctx.not_read(path, _DOCKERFILE)
@@ -127,7 +122,7 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
             ctx.not_read(path, _CLOUDFORMATION.format(type=checked))
         elif kind == KUSTOMIZE:  # a build it renders holds resources it checks, or failed
             ctx.not_read(path, unbuilt(ctx.root, path, ctx.timeout))
-        elif why := _always_checked(kind, path, text) or skipped(kind, text):
+        elif why := _always_checked(kind, path, text):
             ctx.not_read(path, why)
     for kind in ("terraform", "terraform_json"):
         declared = {p: _resources(_text(ctx, p), k) for p, k in targets.items()
@@ -137,7 +132,7 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
         if sum(declared.values()) + around <= counted.get(kind, 0):
             continue
         for path, n in declared.items():
-            if path in quiet and n:
+            if path in quiet and path not in told and n:
                 ctx.not_read(path, _TERRAFORM.format(n=n))
 
 
@@ -152,36 +147,15 @@ def _always_checked(kind: str, path: str, text: str) -> str | None:
 
 
 def _kubernetes(path: str, text: str) -> str | None:
-    """Why checkov, which reported nothing on the manifest `text`, did not read it; None
-    when the manifest declares no workload, of which its silence would say nothing."""
-    import yaml  # ~13 ms, and only for a manifest checkov was silent on
-
-    try:
-        documents = list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader",
-                                                            yaml.SafeLoader)))
-        broken = None
-    except yaml.YAMLError as exc:
-        documents = []
-        mark = getattr(exc, "problem_mark", None)
-        broken = f"{getattr(exc, 'problem', None) or 'a YAML error'}" + (
-            f", line {mark.line + 1}" if mark is not None else "")
-    if broken is None:
-        kinds = declared_kinds(documents)
-    else:  # as YAML reads it past the tag or tab checkov's loader stops at (an escaped kind)
-        shape = shape_of(path, text)
-        kinds = set(shape.k8s_kinds) if shape else set(_top_kind().findall(text))
+    """Why checkov, which reported nothing on the manifest `text`, did not read it, when no
+    skip of its own (`checkov_skips`) tells: a workload it declares, on each of which checkov
+    runs checks; None when it declares none, of which its silence would say nothing."""
+    kinds = declared(path, text)
     workload = next((kind for kind in sorted(kinds) if kind in WORKLOADS), None)
     if workload is None:
         return None
-    said = f"checkov ran none of its checks on the {workload} it declares, which it runs " \
+    return f"checkov ran none of its checks on the {workload} it declares, which it runs " \
            f"on every {workload} it reads: it did not read it"
-    if path.endswith((".yaml", ".yml")) and _helm().search(text):
-        return f"{said} (checkov skips a file holding a Helm placeholder, {{{{ .Values. or " \
-               f"{{{{ .Release.)"
-    if broken is not None:
-        return f"{said} (a YAML document in it does not parse: {broken}; checkov then " \
-               f"reads none of the file)"
-    return said
 
 
 def _resources(text: str, kind: str) -> int:

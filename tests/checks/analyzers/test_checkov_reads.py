@@ -74,3 +74,31 @@ def test_the_unchanged_files_of_a_module_count_with_it(tmp_path: Path) -> None:
            lambda check: check["file_abs_path"].removeprefix("/r/"), ctx, {"old.tf": "terraform"})
 
     assert set(ctx.unread) == {"quiet.tf"}
+
+
+ROLE = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n' \
+       '  name: {name}\nrules: []\n'
+
+
+def test_a_skip_of_checkovs_own_is_named_whatever_the_kind(tmp_path: Path) -> None:
+    """A ClusterRole (no workload, of which checkov's silence said nothing) holding a Helm
+    placeholder is named; the same role read is not; a `.tf.json` with a repeated key is
+    named though checkov reported on the block it kept."""
+    files = {"helm.yaml": ROLE.format(name="{{ .Release.Name }}-admin"),
+             "read.yaml": ROLE.format(name="admin"),
+             "dup.tf.json": '{"resource": {"aws_s3_bucket": {"a": {}}}, '
+                            '"resource": {"aws_s3_bucket": {"b": {}}}}'}
+    for path, text in files.items():
+        (tmp_path / path).write_text(text)
+    ctx = AnalyzerContext(root=tmp_path, changes=parse_diff(""), diff_text="", agent="a",
+                          files=tuple(files))
+    kinds = {"helm.yaml": "kubernetes", "read.yaml": "kubernetes",
+             "dup.tf.json": "terraform_json"}
+
+    unread([_report("kubernetes", ["read.yaml"], resources=1),
+            _report("terraform_json", ["dup.tf.json"], resources=1)], kinds,
+           lambda check: check["file_abs_path"].removeprefix("/r/"), ctx)
+
+    assert set(ctx.unread) == {"helm.yaml", "dup.tf.json"}
+    assert "Helm placeholder" in ctx.unread["helm.yaml"]
+    assert "repeats the key 'resource'" in ctx.unread["dup.tf.json"]
