@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import takewhile
 
 from reviewloop.errors import SpecError
@@ -151,48 +150,42 @@ def _left_behind(old: list[str], new: list[str], before: Sequence[Task],
 def _tail(old: list[str], new: list[str], blocks: list[tuple[int, int]], region: range,
           held: list[str]) -> dict[int, int]:
     """The details of some of `blocks` (old line spans, their checkbox lines first), in their
-    order, that end `region` of the new text blank lines aside, leaving as many of `held`
-    (what the region held before) matched as the whole region does: the choice that explains
-    the most lines, as new index → old index."""
+    order, that end `region` of the new text blank lines aside: of the ways to read it, the
+    one that leaves the fewest changes to what the region held (`held`; at a tie, the one
+    that explains more lines) and leaves it a line when it held any, as new index → old
+    index."""
+    kept = [s for s in held if s.strip()]
 
-    @cache
-    def matched(stop: int) -> int:  # blank lines aside: they may end up on either side
-        return len(_matched([s for s in held if s.strip()],
-                            [s for s in new[region.start:stop] if s.strip()]))
+    def changes(stop: int) -> int:  # lines of `held` gone plus lines added, blanks aside
+        now = [s for s in new[region.start:stop] if s.strip()]
+        return len(kept) + len(now) - 2 * len(_matched(kept, now))
 
     def fits(block: tuple[int, int], stop: int) -> int | None:
         while stop > region.start and not new[stop - 1].strip():
             stop -= 1
         details = [_bare(s) for s in old[block[0] + 1:block[1]]]
         at = range(stop - len(details), stop)
-        if not details or at.start < region.start or \
-                [_bare(new[i]) for i in at] != details or \
-                matched(at.start) < matched(region.stop):
+        if not details or at.start < region.start or [_bare(new[i]) for i in at] != details:
             return None
         return at.start
 
-    @cache
-    def best(count: int, stop: int) -> tuple[int, tuple[int, ...]]:
-        if not count:
-            return 0, ()
-        found = best(count - 1, stop)
-        start = fits(blocks[count - 1], stop)
-        if start is not None:
-            lines, taken = best(count - 1, start)
-            if lines + stop - start >= found[0]:
-                found = lines + stop - start, (*taken, count - 1)
-        return found
-
+    # every way to read the region's end, by where what they take starts
+    ways: dict[int, tuple[tuple[int, int, int], ...]] = {region.stop: ()}
+    for number in reversed(range(len(blocks))):
+        for stop, taken in list(ways.items()):
+            start = fits(blocks[number], stop)
+            if start is not None and start not in ways:
+                ways[start] = ((number, start, stop), *taken)
+    if kept:  # a block with lines of its own keeps one: what it held is not all gone
+        ways = {start: taken for start, taken in ways.items()
+                if any(s.strip() for s in new[region.start:start])}
+    chosen = min(ways, key=lambda start: (changes(start), start), default=region.stop)
     left: dict[int, int] = {}
-    stop = region.stop
-    for number in reversed(best(len(blocks), region.stop)[1]):
-        start = fits(blocks[number], stop)
-        assert start is not None  # best() chose it so
+    for number, start, stop in ways.get(chosen, ()):
         first, last = blocks[number][0] + 1, blocks[number][1]
         left |= {start + k: first + k for k in range(last - first)}
         # the blank lines after them go with them: their block's own are put back
         left |= dict.fromkeys(range(start + last - first, stop), last)
-        stop = start
     return left
 
 
@@ -251,7 +244,8 @@ def _kept(old: list[str], new: list[str | None], old_blocks: dict[str, tuple[int
         if task_id in new_blocks:  # its lines, then the blank lines after it, in their order
             first, _, now_end = new_blocks[task_id]
             now = [j for j in range(first, now_end) if new[j] is not None]
-            lines = now[:max(k for k, j in enumerate(now) if (new[j] or "").strip()) + 1]
+            lines = now[:max((k for k, j in enumerate(now) if (new[j] or "").strip()),
+                             default=-1) + 1]
             blanks = list(takewhile(lambda j: not (new[j] or "").strip(), now[len(lines):]))
             kept |= {start + i: lines[j]
                      for i, j in _matched(old[start:last], [new[j] for j in lines]).items()}

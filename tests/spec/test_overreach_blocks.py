@@ -203,19 +203,34 @@ def _shared_spec(fmt: str, blocks: list[list[str]], edits: dict[int, str], end: 
     return text if final else text.rstrip("\r\n")
 
 
-def _now(fmt: str, blocks: list[list[str]], own: int, note: str | None,
+def _mine(block: list[str], edit: tuple[str, ...]) -> list[str]:
+    """The own task's block ticked, with a note (`("note", line)`) or a detail dropped
+    (`("drop", index)`)."""
+    ticked = [block[0].replace("[ ]", "[x]"), *block[1:]]
+    if edit[0] == "note":
+        return [*ticked, edit[1]]
+    if edit[0] == "drop" and len(ticked) > 2:
+        return ticked[:int(edit[1])] + ticked[int(edit[1]) + 1:]
+    return ticked
+
+
+def _own_edits(block: list[str]) -> list[tuple[str, ...]]:
+    return [("none",), *(("note", s) for s in SHARED),
+            *(("drop", str(i)) for i in range(1, len(block)))]
+
+
+def _now(fmt: str, blocks: list[list[str]], own: int, edit: tuple[str, ...],
          edits: dict[int, str], end: str, final: bool) -> tuple[str, str]:
-    """The spec as the agent left it (its own task ticked, `note` under it, the others
-    edited) and as it must come back (only the own task's change)."""
-    mine = [blocks[own - 1][0].replace("[ ]", "[x]"), *blocks[own - 1][1:],
-            *([note] if note else [])]
+    """The spec as the agent left it (its own task ticked and edited, the others edited)
+    and as it must come back (only the own task's change)."""
+    mine = _mine(blocks[own - 1], edit)
     left = [mine if n == own else block for n, block in enumerate(blocks, 1)]
     return (_shared_spec(fmt, left, edits, end, final),
             _shared_spec(fmt, left, {}, end, final))
 
 
 @st.composite
-def shared_cases(draw: st.DrawFn) -> tuple[str, list[list[str]], int, str | None,
+def shared_cases(draw: st.DrawFn) -> tuple[str, list[list[str]], int, tuple[str, ...],
                                            dict[int, str], str, bool]:
     fmt = draw(st.sampled_from(sorted(FORMATS)))
     size = draw(st.integers(2, 5))
@@ -224,9 +239,9 @@ def shared_cases(draw: st.DrawFn) -> tuple[str, list[list[str]], int, str | None
                                                          max_size=3, unique=True))]
               for n in range(1, size + 1)]
     own = draw(st.integers(1, size))
-    note = draw(st.none() | st.sampled_from(SHARED))
+    edit = draw(st.sampled_from(_own_edits(blocks[own - 1])))
     edits = {n: draw(st.sampled_from(OTHER_EDITS)) for n in range(1, size + 1) if n != own}
-    return (fmt, blocks, own, note, edits, draw(st.sampled_from(["\n", "\r\n"])),
+    return (fmt, blocks, own, edit, edits, draw(st.sampled_from(["\n", "\r\n"])),
             draw(st.booleans()))
 
 
@@ -237,8 +252,8 @@ def _ambiguous(fmt: str, blocks: list[list[str]], own: int, now: str, right: str
     of place can tell them apart."""
     others = [n for n in range(1, len(blocks) + 1) if n != own]
     for choice in itertools.product(OTHER_EDITS, repeat=len(others)):
-        for note in (None, *SHARED):
-            got = _now(fmt, blocks, own, note, dict(zip(others, choice, strict=True)), end,
+        for edit in _own_edits(blocks[own - 1]):
+            got = _now(fmt, blocks, own, edit, dict(zip(others, choice, strict=True)), end,
                        final)
             if got[0] == now and got[1] != right:
                 return True
@@ -249,14 +264,15 @@ def _ambiguous(fmt: str, blocks: list[list[str]], own: int, now: str, right: str
 @given(shared_cases())
 def test_deleted_tasks_are_found_by_place_never_by_a_line_they_share(case) -> None:
     """Other tasks deleted whole or by their checkbox line alone, the own task ticked with
-    a note that may equal any line of theirs, the spec with or without a final newline:
+    a note that may equal any line of theirs or a detail dropped, the spec with or without a
+    final newline:
     every other block comes back byte for byte where it was, the own block stays as the
     agent left it (a note equal to a line of a task deleted whole was lost), and the file
     ends as it did (a task put back at the end gained a final newline)."""
-    fmt, blocks, own, note, edits, end, final = case
+    fmt, blocks, own, edit, edits, end, final = case
     read = _read(fmt)
     base = _shared_spec(fmt, blocks, {}, end, final)
-    now, right = _now(fmt, blocks, own, note, edits, end, final)
+    now, right = _now(fmt, blocks, own, edit, edits, end, final)
     assume(not _ambiguous(fmt, blocks, own, now, right, end, final))
 
     restored = restore_others(base.encode(), now.encode(), read, read(base)[own - 1].id)
