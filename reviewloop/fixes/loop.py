@@ -8,8 +8,9 @@ you can fix (`GateReport.for_user`) ends the group's budget at once, as no retry
 it. A group whose tests still fail when its budget is spent is discarded (in a run's
 worktree: the files go back to how they were before that group) and escalated with its
 reason, and the next group starts; a group that passes keeps its change. Once every group
-had its turn, the full gates (build, every test, the new-code coverage when strict, your
-pre-commit hook) run once on the whole change; if they fail, the whole pass is discarded,
+had its turn, the full gates (build, every test, your pre-commit hook) run once on the whole
+change, and the new-code coverage (when strict) on what the pass itself changed since
+`before` (`Retest.full`); if they fail, the whole pass is discarded,
 so the change is back to its last state that passed its gates, and a failure only you can
 fix (a function the fix added in a language whose coverage is not measured) is named with
 its gate and the fix: the run stops for you, as it does when the implementation fails so.
@@ -76,7 +77,7 @@ class FixJob:
     @property
     def retest(self) -> Retest:
         return Retest(self.repo, self.settings, self.baseline, self.artifacts, self.run_dir,
-                      self.on_gate)
+                      self.before, self.on_gate)
 
 
 def fix_and_test(job: FixJob, findings: Sequence[Finding]) -> FixOutcome:

@@ -39,6 +39,7 @@ from reviewloop.checks.gates.verified import tests_in
 from reviewloop.checks.paths import runner_collects
 from reviewloop.config import Settings
 from reviewloop.git.changes import changes_since, write_diff
+from reviewloop.git.diff import save_diff
 from reviewloop.git.repository import Repository, Snapshot
 
 _MAX_READ = 256_000  # bytes of a test file searched for imports
@@ -49,13 +50,15 @@ _OPERATORS = "|&;<>()"  # the shell's control and redirection operators
 
 @dataclass(frozen=True)
 class Retest:
-    """Where and how a fix is re-tested: the change is measured from the run's baseline."""
+    """Where and how a fix is re-tested: the change is measured from the run's baseline,
+    the new-code coverage from `before`, the tree before the fix round (see `full`)."""
 
     repo: Repository
     settings: Settings
     baseline: Snapshot
     artifacts: tuple[str, ...]
     run_dir: Path
+    before: Snapshot
     on_gate: OnGate | None = None
 
     def relevant(self, changed: Sequence[str]) -> GateReport:
@@ -71,15 +74,28 @@ class Retest:
         return self._check(settings, ("build", "synth", "test", "kiro-hooks"))
 
     def full(self) -> GateReport:
-        """The build, every test, the Kiro hooks, your pre-commit hook and (when strict) the
-        new-code coverage on the whole change: a fix is held to the gates the implementation
-        passed (one adding a function whose coverage is not measured fails, for you to fix)."""
-        return self._check(self.settings, ("build", "synth", "test", "coverage", "kiro-hooks",
-                                           "hooks"))
+        """The build, every test, the Kiro hooks and your pre-commit hook on the whole change,
+        and (when strict) the new-code coverage on what the fix round itself changed: the
+        public functions new or changed between `before` and now. Code the fix did not write
+        is never charged to it — the implementation's passed its own coverage gate, a pull
+        request's or your checkout's is its author's, not the fixer's."""
+        report = self._check(self.settings, ("build", "synth", "test", "kiro-hooks", "hooks"))
+        if report.no_change:
+            return report
+        own = self._check(self.settings, ("coverage",), since=self.before)
+        if own.no_change:  # the fix round undid itself: nothing of its own to measure
+            return report
+        return report.model_copy(update={"results": (*report.results, *own.results)})
 
-    def _check(self, settings: Settings, names: tuple[str, ...]) -> GateReport:
-        touched, diff_text = changes_since(self.repo, self.baseline, self.artifacts)
-        diff_path = write_diff(self.run_dir, 0, diff_text)
+    def _check(self, settings: Settings, names: tuple[str, ...],
+               since: Snapshot | None = None) -> GateReport:
+        start = self.baseline if since is None else since
+        touched, diff_text = changes_since(self.repo, start, self.artifacts)
+        if since is None:
+            diff_path = write_diff(self.run_dir, 0, diff_text)
+        else:  # beside round-0.diff, never over a round's own diff file
+            diff_path = str(self.run_dir / "fix-own.diff")
+            save_diff(Path(diff_path), diff_text)
         return check_change(self.repo, settings, touched, diff_path, phase="fix",
                             names=names, on_gate=self.on_gate)
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from itertools import takewhile
 
 from reviewloop.errors import SpecError
 from reviewloop.spec.model import Task, TaskStatus
@@ -54,11 +55,11 @@ def restore_others(base: bytes, now: bytes, read: Callable[[str], Sequence[Task]
     was = {t.id: t for t in before if t.id not in own}
     present = {t.id for t in after}
     gone = [t for t in before if t.id in was and t.id not in present]
-    where = _matched(old_lines, new_lines)
     # a deleted task's lines still in the file (its checkbox line alone deleted: its details
     # now sit under the task above) are its own, put back with it, not that task's additions
-    left = {where[i]: i for t in gone for i in range(*old_blocks[t.id][:2]) if i in where
-            and old_lines[i].strip()}
+    left = _left_behind(old_lines, new_lines, before, after, old_blocks, {t.id for t in gone})
+    kept = _kept(old_lines, [None if i in left else s for i, s in enumerate(new_lines)],
+                 old_blocks, new_blocks)
     instead: dict[int, list[str]] = {}  # new block start → the lines written there
     skipped: set[int] = set(left)  # new line indexes not written as they are
     said: dict[str, str] = {}
@@ -82,7 +83,6 @@ def restore_others(base: bytes, now: bytes, read: Callable[[str], Sequence[Task]
     # a deleted block follows the whole new block of the task it followed
     owner = {i: t for t, (start, last, _) in old_blocks.items() for i in range(start, last)}
     ends = {t: last - 1 for t, (_, last, _) in _blocks(new_lines, after).items()}
-    kept = {i: j for i, j in where.items() if j not in left}
     inserted = _inserted(old_lines, kept,
                          [i for t in gone for i in range(old_blocks[t.id][0],
                                                          old_blocks[t.id][2])],
@@ -97,6 +97,9 @@ def restore_others(base: bytes, now: bytes, read: Callable[[str], Sequence[Task]
         out += instead.get(index, [])
         out += [] if index in skipped else [line]
         out += inserted.get(index, [])
+    # a line with no end (the last of the base or of the spec now) that is no longer the last
+    # is ended; the file's last line ends as the one it is a copy of did
+    out = [line if line.endswith("\n") else line + eol for line in out[:-1]] + out[-1:]
     data = "".join(out).encode("utf-8", errors="surrogateescape")
     return Restored(data, _ordered(said, before, after))
 
@@ -116,6 +119,74 @@ def _blocks(lines: list[str], tasks: Sequence[Task]) -> dict[str, tuple[int, int
             last = end if lines[end - 1].strip() else last
         found.setdefault(task.id, (start, last, end))
     return found
+
+
+def _left_behind(old: list[str], new: list[str], before: Sequence[Task],
+                 after: Sequence[Task], old_blocks: dict[str, tuple[int, int, int]],
+                 gone: Collection[str]) -> dict[int, int]:
+    """The new indexes (with their old ones) of deleted tasks' lines still in the file because
+    only their checkbox line was deleted: found by place, never by content alone. Such lines
+    end the text above the next task of the file, right where the deleted ones were, in their
+    order: the most of them that fit (a task deleted whole leaves none) and that take no line
+    the block above them (the run's own task's, say) still needs to match its old lines."""
+    starts = {t.id: t.line - 1 for t in reversed(after)}  # the first of a repeated id
+    lines = sorted(starts.values())
+    order = list(dict.fromkeys(t.id for t in before))
+    first_task = min((t.line - 1 for t in before), default=len(old))
+    left: dict[int, int] = {}
+    for index, task_id in enumerate(order):
+        if task_id not in gone or (index and order[index - 1] in gone):
+            continue  # each run of deleted tasks once, from its first
+        above_id = next((t for t in reversed(order[:index]) if t in starts), None)
+        above = -1 if above_id is None else starts[above_id]
+        held = old[:first_task] if above_id is None else \
+            old[old_blocks[above_id][0] + 1:old_blocks[above_id][1]]
+        stop = min((s for s in lines if s > above), default=len(new))
+        run = [old_blocks[t][:2] for t in takewhile(lambda t: t in gone, order[index:])]
+        left |= _tail(old, new, run, range(above + 1, stop), held)
+    return left
+
+
+def _tail(old: list[str], new: list[str], blocks: list[tuple[int, int]], region: range,
+          held: list[str]) -> dict[int, int]:
+    """The details of some of `blocks` (old line spans, their checkbox lines first), in their
+    order, that end `region` of the new text blank lines aside: of the ways to read it, the
+    one that leaves the fewest changes to what the region held (`held`; at a tie, the one
+    that explains more lines) and leaves it a line when it held any, as new index → old
+    index."""
+    kept = [s for s in held if s.strip()]
+
+    def changes(stop: int) -> int:  # lines of `held` gone plus lines added, blanks aside
+        now = [s for s in new[region.start:stop] if s.strip()]
+        return len(kept) + len(now) - 2 * len(_matched(kept, now))
+
+    def fits(block: tuple[int, int], stop: int) -> int | None:
+        while stop > region.start and not new[stop - 1].strip():
+            stop -= 1
+        details = [_bare(s) for s in old[block[0] + 1:block[1]]]
+        at = range(stop - len(details), stop)
+        if not details or at.start < region.start or [_bare(new[i]) for i in at] != details:
+            return None
+        return at.start
+
+    # every way to read the region's end, by where what they take starts
+    ways: dict[int, tuple[tuple[int, int, int], ...]] = {region.stop: ()}
+    for number in reversed(range(len(blocks))):
+        for stop, taken in list(ways.items()):
+            start = fits(blocks[number], stop)
+            if start is not None and start not in ways:
+                ways[start] = ((number, start, stop), *taken)
+    if kept:  # a block with lines of its own keeps one: what it held is not all gone
+        ways = {start: taken for start, taken in ways.items()
+                if any(s.strip() for s in new[region.start:start])}
+    chosen = min(ways, key=lambda start: (changes(start), start), default=region.stop)
+    left: dict[int, int] = {}
+    for number, start, stop in ways.get(chosen, ()):
+        first, last = blocks[number][0] + 1, blocks[number][1]
+        left |= {start + k: first + k for k in range(last - first)}
+        # the blank lines after them go with them: their block's own are put back
+        left |= dict.fromkeys(range(start + last - first, stop), last)
+    return left
 
 
 def _indent(line: str) -> int:
@@ -162,14 +233,44 @@ def _ordered(said: dict[str, str], before: Sequence[Task], after: Sequence[Task]
     return tuple(said[i] for i in order)
 
 
-def _matched(old: list[str], new: list[str]) -> dict[int, int]:
-    """Where each old line unchanged in the new text is there, by index."""
-    matcher = difflib.SequenceMatcher(None, [_bare(s) for s in old], [_bare(s) for s in new],
-                                      autojunk=False)
+def _kept(old: list[str], new: list[str | None], old_blocks: dict[str, tuple[int, int, int]],
+          new_blocks: dict[str, tuple[int, int, int]]) -> dict[int, int]:
+    """Where each old line unchanged in the new text is there, by index, matched by block: a
+    task's lines within its own block (a deleted task's match none, so a line equal to one of
+    them elsewhere — an own note — is never taken for it), the rest of the file (headings,
+    prose) among the lines outside every block."""
+    kept: dict[int, int] = {}
+    for task_id, (start, last, end) in old_blocks.items():
+        if task_id in new_blocks:  # its lines, then the blank lines after it, in their order
+            first, _, now_end = new_blocks[task_id]
+            now = [j for j in range(first, now_end) if new[j] is not None]
+            lines = now[:max((k for k, j in enumerate(now) if (new[j] or "").strip()),
+                             default=-1) + 1]
+            blanks = list(takewhile(lambda j: not (new[j] or "").strip(), now[len(lines):]))
+            kept |= {start + i: lines[j]
+                     for i, j in _matched(old[start:last], [new[j] for j in lines]).items()}
+            kept |= dict(zip(range(last, end), blanks, strict=False))
+    # then the rest, and a blank line a block's end no longer holds (now after another)
+    inside_old = {i for start, _, end in old_blocks.values() for i in range(start, end)
+                  if old[i].strip() or i in kept}
+    inside_new = {i for start, _, end in new_blocks.values() for i in range(start, end)
+                  if (new[i] or "").strip()} | set(kept.values())
+    return kept | _matched([None if i in inside_old else s for i, s in enumerate(old)],
+                           [None if i in inside_new else s for i, s in enumerate(new)])
+
+
+def _matched(old: Sequence[str | None], new: Sequence[str | None]) -> dict[int, int]:
+    """Where each old line unchanged in the new text is there, by index (a None: nowhere)."""
+    matcher = difflib.SequenceMatcher(None, _keys(old), _keys(new), autojunk=False)
     where: dict[int, int] = {}
     for block in matcher.get_matching_blocks():
         where |= {block.a + k: block.b + k for k in range(block.size)}
     return where
+
+
+def _keys(lines: Sequence[str | None]) -> list[object]:
+    """The lines to compare: bare, a None unequal to anything."""
+    return [object() if s is None else _bare(s) for s in lines]
 
 
 def _inserted(old: list[str], where: dict[int, int], lines: list[int],
@@ -187,7 +288,8 @@ def _inserted(old: list[str], where: dict[int, int], lines: list[int],
     for index in sorted(taken):
         above = max((i for i in where if i < index), default=None)
         at = -1 if above is None else follow(above) or where[above]
-        found.setdefault(at, []).append(_ended(old[index], eol))
+        found.setdefault(at, []).append(_ended(old[index], eol if _bare(old[index]) !=
+                                               old[index] else ""))  # the base's last line
     return found
 
 

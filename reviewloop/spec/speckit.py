@@ -41,7 +41,7 @@ from reviewloop.spec.order import ancestors_of
 from reviewloop.spec.speckit_edges import IDS as _IDS
 from reviewloop.spec.speckit_edges import TASK_ID as _T
 from reviewloop.spec.speckit_edges import canonical as _canonical
-from reviewloop.spec.speckit_edges import dependency_edges, task_ids
+from reviewloop.spec.speckit_edges import dependency_edges, outside_code, task_ids
 
 # the task's own id, in any case as everywhere (`speckit_edges`): `t008` is task T008
 _TASK_ID = re.compile(rf"^[*_`]*\[?(?P<id>{_T})\b\]?[*_`]*[:.]?[*_`]*(?:\s+|$)", re.I)
@@ -67,7 +67,7 @@ _PROSE_DEP = re.compile(
     rf"\s*:?\s+(?P<ids>{_IDS})", re.IGNORECASE)
 _LABEL_ID = re.compile(_T, re.IGNORECASE)  # in a dependency label `t001` is `T001`
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)")
-_BULLET_TASK = re.compile(rf"^\s*[-*+]\s+[*_`]*(?P<id>{_T})\b(?![-–—/])", re.I)
+_BULLET_TASK = re.compile(rf"^\s*[-*+]\s+[*_`]*(?P<id>{_T})\b(?![-–—/]|\.\w)", re.I)
 
 
 @dataclass
@@ -102,7 +102,7 @@ class _State:
     phase_number: dict[int, int] = field(default_factory=dict)
     current: _Draft | None = None
     open: list[_Draft] = field(default_factory=list)  # the tasks a deeper checkbox is under
-    section_edges: list[tuple[str, str, int]] = field(default_factory=list)
+    section_lines: list[tuple[int, str]] = field(default_factory=list)
     dependency_lines: list[str] = field(default_factory=list)
 
     def warn(self, line: int, message: str) -> None:
@@ -246,18 +246,20 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
 def _read_dependency_line(state: _State, number: int, line: str) -> None:
     if len(line) > _LONGEST_PROSE:
         return  # a dependency sentence is short; this keeps the regexes linear in practice
-    state.section_edges.extend((task, dep, number) for task, dep in dependency_edges(line))
+    state.section_lines.append((number, line))  # read once every task is known (`_finish`)
 
 
 def _finish(state: _State) -> TaskList:
     drafts = state.drafts
     for draft in drafts.values():
         for text in (draft.title, *draft.details):
-            for match in _PROSE_DEP.finditer(text):
-                for dep in task_ids(match.group("ids")):
+            for match in _PROSE_DEP.finditer(outside_code(text)):
+                for dep in task_ids(match.group("ids"), drafts):
                     draft.depends_on.append(dep)
                     draft.dep_lines.append(draft.line)
-    for task, dep, number in state.section_edges:
+    edges = [(task, dep, number) for number, line in state.section_lines
+             for task, dep in dependency_edges(line, drafts)]
+    for task, dep, number in edges:
         if task in drafts:
             drafts[task].depends_on.append(dep)
             drafts[task].dep_lines.append(number)
@@ -379,7 +381,9 @@ def _build(state: _State, draft: _Draft, order: dict[str, int], children: list[s
 
 def _unboxed_task(state: _State, line: Line) -> bool:
     """A bullet that starts with a task id inside a phase, not nested under a task."""
-    if state.phase is None or _BULLET_TASK.match(line.text) is None:
+    bullet = None if state.phase is None else _BULLET_TASK.match(line.text)
+    if bullet is None or (bullet["id"][0] == "t" and _canonical(bullet["id"]) not in
+                          state.drafts):  # `- t3.large is used`: lower case is no id alone
         return False
     return state.current is None or line.indent <= state.current.indent
 

@@ -8,10 +8,12 @@ it) lands as the agent left it. Generated: which tasks, which edits."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.spec.loader import parse_tasks
@@ -176,3 +178,131 @@ def test_a_deleted_checkbox_line_is_said_once_as_its_own_tasks(fmt: str, end: st
     assert restored.data == _spec(fmt, size, end, own=(own, "x")).encode()
     assert restored.tasks == (
         f"{ids[deleted - 1]} {TITLES[deleted - 1]}: its checkbox line deleted (put back)",)
+
+
+# Tasks sharing detail lines (the common `_Requirements:` lines): a line equal to one of a
+# deleted task's is no sign of it. A task's block and the edits an agent makes to it.
+SHARED = ("  - _Requirements: 1.1_", "  - _Requirements: 1.2_", "  - Write unit tests",
+          "  - Update the docs")
+OTHER_EDITS = ("keep", "delete_block", "delete_checkbox")
+
+
+def _shared_spec(fmt: str, blocks: list[list[str]], edits: dict[int, str], end: str,
+                 final: bool) -> str:
+    """The spec of `blocks` (checkbox line, details), each edited as `edits` says (a deleted
+    checkbox line leaves its details right under the block above it)."""
+    lines = [*FORMATS[fmt][1].rstrip("\n").split("\n"), ""]
+    for n, block in enumerate(blocks, 1):
+        edit = edits.get(n, "keep")
+        if edit == "delete_block":
+            continue
+        if edit == "delete_checkbox" and lines[-1] == "":
+            lines.pop()
+        lines += [*(block[1:] if edit == "delete_checkbox" else block), ""]
+    text = end.join(lines)
+    return text if final else text.rstrip("\r\n")
+
+
+def _mine(block: list[str], edit: tuple[str, ...]) -> list[str]:
+    """The own task's block ticked, with a note (`("note", line)`) or a detail dropped
+    (`("drop", index)`)."""
+    ticked = [block[0].replace("[ ]", "[x]"), *block[1:]]
+    if edit[0] == "note":
+        return [*ticked, edit[1]]
+    if edit[0] == "drop" and len(ticked) > 2:
+        return ticked[:int(edit[1])] + ticked[int(edit[1]) + 1:]
+    return ticked
+
+
+def _own_edits(block: list[str]) -> list[tuple[str, ...]]:
+    return [("none",), *(("note", s) for s in SHARED),
+            *(("drop", str(i)) for i in range(1, len(block)))]
+
+
+def _now(fmt: str, blocks: list[list[str]], own: int, edit: tuple[str, ...],
+         edits: dict[int, str], end: str, final: bool) -> tuple[str, str]:
+    """The spec as the agent left it (its own task ticked and edited, the others edited)
+    and as it must come back (only the own task's change)."""
+    mine = _mine(blocks[own - 1], edit)
+    left = [mine if n == own else block for n, block in enumerate(blocks, 1)]
+    return (_shared_spec(fmt, left, edits, end, final),
+            _shared_spec(fmt, left, {}, end, final))
+
+
+@st.composite
+def shared_cases(draw: st.DrawFn) -> tuple[str, list[list[str]], int, tuple[str, ...],
+                                           dict[int, str], str, bool]:
+    fmt = draw(st.sampled_from(sorted(FORMATS)))
+    size = draw(st.integers(2, 5))
+    line = FORMATS[fmt][2]
+    blocks = [[line(n, f"Task{n}", " "), *draw(st.lists(st.sampled_from(SHARED), min_size=1,
+                                                         max_size=3, unique=True))]
+              for n in range(1, size + 1)]
+    own = draw(st.integers(1, size))
+    edit = draw(st.sampled_from(_own_edits(blocks[own - 1])))
+    edits = {n: draw(st.sampled_from(OTHER_EDITS)) for n in range(1, size + 1) if n != own}
+    return (fmt, blocks, own, edit, edits, draw(st.sampled_from(["\n", "\r\n"])),
+            draw(st.booleans()))
+
+
+def _ambiguous(fmt: str, blocks: list[list[str]], own: int, now: str, right: str, end: str,
+               final: bool) -> bool:
+    """Whether other edits give the same bytes with another right answer (a note equal to
+    all of a task deleted whole's lines reads as that task's checkbox line deleted): no rule
+    of place can tell them apart."""
+    others = [n for n in range(1, len(blocks) + 1) if n != own]
+    for choice in itertools.product(OTHER_EDITS, repeat=len(others)):
+        for edit in _own_edits(blocks[own - 1]):
+            got = _now(fmt, blocks, own, edit, dict(zip(others, choice, strict=True)), end,
+                       final)
+            if got[0] == now and got[1] != right:
+                return True
+    return False
+
+
+@settings(max_examples=300, deadline=None)
+@given(shared_cases())
+def test_deleted_tasks_are_found_by_place_never_by_a_line_they_share(case) -> None:
+    """Other tasks deleted whole or by their checkbox line alone, the own task ticked with
+    a note that may equal any line of theirs or a detail dropped, the spec with or without a
+    final newline:
+    every other block comes back byte for byte where it was, the own block stays as the
+    agent left it (a note equal to a line of a task deleted whole was lost), and the file
+    ends as it did (a task put back at the end gained a final newline)."""
+    fmt, blocks, own, edit, edits, end, final = case
+    read = _read(fmt)
+    base = _shared_spec(fmt, blocks, {}, end, final)
+    now, right = _now(fmt, blocks, own, edit, edits, end, final)
+    assume(not _ambiguous(fmt, blocks, own, now, right, end, final))
+
+    restored = restore_others(base.encode(), now.encode(), read, read(base)[own - 1].id)
+
+    assert restored.data == right.encode()
+
+
+def test_a_note_equal_to_a_line_of_a_task_deleted_whole_stays_under_the_own_task() -> None:
+    read = _read("kiro")
+    base = ("# Implementation Plan\n\n- [ ] 1. Models\n  - Write the models\n"
+            "  - _Requirements: 1.1_\n\n- [ ] 2. Api\n  - _Requirements: 1.2_\n"
+            "  - Wire the routes\n  - _Depends: 1_\n")
+    mine = ("# Implementation Plan\n\n- [x] 1. Models\n  - Write the models\n"
+            "  - _Requirements: 1.1_\n  - _Requirements: 1.2_\n")
+
+    restored = restore_others(base.encode(), mine.encode(), read, "1")
+
+    assert restored.data.decode() == mine + base[base.index("\n- [ ] 2. Api"):]
+    assert restored.tasks == ("2 Api: deleted (its 4 lines put back)",)
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+def test_a_task_put_back_at_the_end_of_a_spec_with_no_final_newline_ends_as_it_did(
+        end: str) -> None:
+    read = _read("speckit")
+    base = end.join(["# Tasks", "", "## Phase 1", "", "- [ ] T001 A", "  - a",
+                     "- [ ] T002 B", "  - b"])
+    now = end.join(["# Tasks", "", "## Phase 1", "", "- [x] T001 A", "  - a", "  - b"])
+
+    restored = restore_others(base.encode(), now.encode(), read, "T001")
+
+    assert restored.data == base.replace("- [ ] T001", "- [x] T001").encode()
+    assert restored.tasks == ("T002 B: its checkbox line deleted (put back)",)

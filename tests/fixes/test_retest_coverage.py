@@ -1,0 +1,74 @@
+"""The new-code coverage of a fix round's full gates judges only what the fix round changed
+(`Retest.full`): a pull request's own untested function, measured from the PR base as
+`/reviewloop fix` measures its change (`runs/pr_fix.py`), is never charged to the fixer, and a
+public function the fix itself adds untested fails the gate naming only it."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from reviewloop.config import Gates, Settings
+from reviewloop.fixes.retest import Retest
+from reviewloop.git.repository import Snapshot, open_repository
+from tests.support.gitutil import git
+from tests.support.repos import init_repo
+
+ADD = "def add(a, b):\n    return a + b\n"
+SCALE = "\n\ndef scale(a, k):\n    return a * k\n"
+FILES = {"calc.py": ADD, "conftest.py": "",
+         "tests/test_calc.py": "from calc import add\n\n\ndef test_add():\n"
+                               "    assert add(1, 2) == 3\n"}
+
+
+def _strict() -> Settings:
+    test = f"{sys.executable} -m pytest -q -p no:cacheprovider"
+    return Settings(model="scripted", gates=Gates(build=(), test=(test,), coverage="strict"))
+
+
+def _pull_request(tmp_path: Path) -> tuple[Path, Retest]:
+    """A PR adding `scale` with no test, and the Retest `/reviewloop fix` builds for it:
+    baseline at the PR base, `before` at the PR head (the tree the fix round starts from)."""
+    root = init_repo(tmp_path / "p", FILES, message="base")
+    base = git(root, "rev-parse", "HEAD").strip()
+    (root / "calc.py").write_text(ADD + SCALE)
+    git(root, "commit", "-qam", "the PR")
+    head = git(root, "rev-parse", "HEAD").strip()
+    repo = open_repository(root)
+    tree = git(root, "rev-parse", f"{base}^{{tree}}").strip()
+    baseline = Snapshot(head=head, base=base, tree=tree, files={})
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    return root, Retest(repo, _strict(), baseline, (), run_dir, repo.snapshot(base=base))
+
+
+def _coverage(retest: Retest) -> tuple[bool, str]:
+    report = retest.full()
+    [result] = [r for r in report.results if r.name == "coverage"]
+    return report.passed, result.summary
+
+
+def test_a_tested_fix_on_a_pr_with_an_untested_function_of_its_own_passes(
+        tmp_path: Path) -> None:
+    root, retest = _pull_request(tmp_path)
+    (root / "calc.py").write_text('def add(a, b):\n    """Sum."""\n    return a + b\n' + SCALE)
+    passed, summary = _coverage(retest)
+    assert passed, summary
+    assert "scale" not in summary
+
+
+def test_a_function_the_fix_adds_untested_fails_the_gate_naming_only_it(
+        tmp_path: Path) -> None:
+    root, retest = _pull_request(tmp_path)
+    (root / "calc.py").write_text(ADD + SCALE + "\n\ndef halve(a):\n    return a / 2\n")
+    passed, summary = _coverage(retest)
+    assert not passed
+    assert summary.endswith("not executed by any test: halve"), summary
+
+
+def test_a_fix_round_that_undid_itself_has_no_coverage_of_its_own_to_judge(
+        tmp_path: Path) -> None:
+    _, retest = _pull_request(tmp_path)
+    report = retest.full()
+    assert report.passed, report
+    assert "coverage" not in [r.name for r in report.results]
