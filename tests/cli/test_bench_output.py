@@ -47,8 +47,8 @@ _HOSTILE = st.lists(st.one_of(_CONTROL, st.sampled_from(["fix: ", "link", "a.py"
                     min_size=1, max_size=6).map("".join)
 
 
-# a label's path never holds a NUL: `Label` refuses one (a file name cannot)
-_PATH = _HOSTILE.filter(lambda text: "\x00" not in text)
+# a label's path never holds a NUL and is never blank: `Label` refuses both (`\r` was drawn)
+_PATH = _HOSTILE.filter(lambda text: "\x00" not in text and text.strip() != "")
 
 
 def _terminal_safe(text: str) -> bool:
