@@ -38,13 +38,14 @@ about on one of them is shown on the changed file (`checkov_related`).
 
 A change that reaches a Kustomize build (its kustomization file, a patch or a manifest it
 reads) has the build rendered by checkov's kustomize framework, as `checkov -d .` renders
-it, at the base too (`kustomize_overlays`); without kubectl or kustomize its files are named.
+it (one named `Kustomization` rendered here, `stage`), at the base too
+(`kustomize_overlays`); without kubectl or kustomize its files are named.
 
 checkov runs outside the reviewed tree (no `.checkov.yaml` from it: the policies and the
 variable files it names are added by `run`, `checkov_policies`; a changed one is read with
 the modules that declare what it sets, `terraform_var_files`, and a changed `.tfvars` no run
-loads is named), and its skipped checks are findings too: a
-`#checkov:skip=` comment counts only where the trusted side wrote it
+loads is named), and its skipped checks are findings too: a `#checkov:skip=` comment
+counts only where the trusted side wrote it
 (`reviewloop.checks.suppressions`), which lists what it covers as suppressed.
 
 Severity: without a Prisma Cloud API key checkov reports none, so it is read from a
@@ -62,10 +63,7 @@ from typing import Any
 from reviewloop.checks.analyzers import checkov_documents as documents
 from reviewloop.checks.analyzers import checkov_frameworks as frameworks
 from reviewloop.checks.analyzers import kustomize_overlays as kustomize
-from reviewloop.checks.analyzers.base import (
-    AnalyzerContext,
-    AnalyzerError,
-)
+from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.checkov_cross_files import cross_files, relations
 from reviewloop.checks.analyzers.checkov_documents import sniffed
 from reviewloop.checks.analyzers.checkov_policies import Policies, project_policies, var_files
@@ -73,6 +71,7 @@ from reviewloop.checks.analyzers.checkov_reads import unread
 from reviewloop.checks.analyzers.checkov_related import past_bound, shown_on_change
 from reviewloop.checks.analyzers.checkov_results import NAME, file_of, finding
 from reviewloop.checks.analyzers.checkov_vars import on_changed_variables
+from reviewloop.checks.analyzers.checkov_views import as_dockerfiles, linked_as
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.serverless_files import view_links
@@ -252,6 +251,14 @@ class Checkov(ProvisionedAnalyzer):
             return shown_on_change(finding, ctx.changes, *related)
         return on_changed_variables(finding, ctx, list(_terraform(ctx)))
 
+    def stage(self, ctx: AnalyzerContext, targets: Any, at: Path, scratch: Path
+              ) -> tuple[Any, dict[str, str]]:
+        """`staged`, a build whose file checkov finds by no name rendered first
+        (`kustomize_overlays.rendered`: `Kustomization`), its render read as a manifest."""
+        rest, renders, aliases = kustomize.rendered(targets, at, scratch / "kz", ctx.timeout)
+        given, more = self.staged(rest, at, scratch)
+        return given | renders, more | aliases
+
     def staged(self, targets: dict[str, str], at: Path, scratch: Path
                ) -> tuple[dict[str, str], dict[str, str]]:
         """Dockerfiles shown to checkov as `Dockerfile` (`_as_dockerfiles`). With Terraform
@@ -270,46 +277,21 @@ class Checkov(ProvisionedAnalyzer):
         name behind a `_`). Findings on a file the change did not touch are dropped later,
         as always."""
         if not any(kind in TERRAFORM for kind in targets.values()):
-            return _as_dockerfiles(targets, at, scratch)
+            return as_dockerfiles(targets, at, scratch)
         aliases: dict[str, str] = {}
         (scratch / "tf").mkdir(parents=True)  # read as empty when no module file is linked
         for folder in _folders(at, targets):
             for name, source in module_files(under(at, folder), at).items():
-                aliases[str(_link(under(scratch / "tf", folder) / name, source))] = str(source)
-        given, dockerfiles = _as_dockerfiles(targets, at, scratch)
+                aliases[str(linked_as(under(scratch / "tf", folder) / name, source))] = str(source)
+        given, dockerfiles = as_dockerfiles(targets, at, scratch)
         linked = view_links(given, at, scratch / "sls")  # each at its path, as `-f` reads it
         aliases |= linked
         for index, (path, kind) in enumerate(given.items()):
             if kind not in (*TERRAFORM, "dockerfile", kustomize.KIND) and \
                     str(under(at, path)) not in linked.values():
                 link = scratch / str(index) / frameworks.view_path(kind, PurePosixPath(path).name)
-                aliases[str(_link(link, under(at, path)))] = str(under(at, path))
+                aliases[str(linked_as(link, under(at, path)))] = str(under(at, path))
         return {str(scratch): MODULES, **given}, aliases | dockerfiles
-
-
-def _as_dockerfiles(targets: dict[str, str], at: Path, scratch: Path, first: int = 0
-                    ) -> tuple[dict[str, str], dict[str, str]]:
-    """Each Dockerfile under the name checkov reads whatever it is called: checkov takes a
-    file for one only by its name (`Dockerfile`, `x.Dockerfile`, `Dockerfile.x`), and given
-    `Containerfile` or `Dockerfile-prod`, which docker and podman build, it reads nothing
-    and says nothing. A link `scratch/N/Dockerfile` to each (N its place after `first`, so
-    two never share a folder); the report names the file by its own name again."""
-    given: dict[str, str] = {}
-    aliases: dict[str, str] = {}
-    for index, (path, kind) in enumerate(targets.items(), start=first):
-        if kind != "dockerfile":
-            given[path] = kind
-            continue
-        link = _link(scratch / str(index) / "Dockerfile", under(at, path))
-        given[str(link)] = kind
-        aliases[str(link)] = str(under(at, path))
-    return given, aliases
-
-
-def _link(link: Path, source: Path) -> Path:
-    link.parent.mkdir(parents=True, exist_ok=True)
-    link.symlink_to(source)
-    return link
 
 
 def _module_context(ctx: AnalyzerContext, targets: dict[str, str], every: bool = False
