@@ -62,6 +62,7 @@ from typing import Any
 
 from reviewloop.checks.analyzers import checkov_documents as documents
 from reviewloop.checks.analyzers import checkov_frameworks as frameworks
+from reviewloop.checks.analyzers import helm_charts as helm
 from reviewloop.checks.analyzers import kustomize_overlays as kustomize
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.checkov_cross_files import cross_files, relations
@@ -166,8 +167,7 @@ class Checkov(ProvisionedAnalyzer):
             else Policies()
         for path in _targets(ctx) if project.unrun else ():
             ctx.not_read(path, project.unrun)
-        for path, why in (gaps(ctx) | kustomize.unrendered(ctx.root, ctx.files)
-                          if self.project is None else {}).items():
+        for path, why in (gaps(ctx) | _unrendered(ctx) if self.project is None else {}).items():
             ctx.not_read(path, why)  # a variable file no run fully read, a build not rendered
         variables = var_files(ctx) if self.targets(ctx) else ()
         if not project.files:
@@ -178,8 +178,9 @@ class Checkov(ProvisionedAnalyzer):
             return Checkov(project, Path(folder), variables).run(ctx)
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
-        """Its targets, and the changed files of a Kustomize build it cannot render (named)."""
-        return sorted({*self.targets(ctx), *kustomize.unrendered(ctx.root, ctx.files)})
+        """Its targets, and the changed files of a Kustomize build or a Helm chart it cannot
+        render (named)."""
+        return sorted({*self.targets(ctx), *_unrendered(ctx)})
 
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(self.reads(ctx))
@@ -237,7 +238,7 @@ class Checkov(ProvisionedAnalyzer):
         terraform = _terraform(ctx)
         unchanged = {*_module_context(ctx, terraform, every=True), *_bereft(ctx, terraform),
                      *cross_files(ctx), *var_files(ctx), *reached(ctx),
-                     *kustomize.read_by(ctx.root, ctx.files)}
+                     *kustomize.read_by(ctx.root, ctx.files), *helm.read_by(ctx.root, ctx.files)}
         taken = {p for related, _ in cross_files(ctx).values()
                  for p in (*related.taken, *related.read)}
         return tuple(sorted({*(p for p in unchanged if p not in changed), *_gone(ctx), *taken,
@@ -254,10 +255,12 @@ class Checkov(ProvisionedAnalyzer):
     def stage(self, ctx: AnalyzerContext, targets: Any, at: Path, scratch: Path
               ) -> tuple[Any, dict[str, str]]:
         """`staged`, a build whose file checkov finds by no name rendered first
-        (`kustomize_overlays.rendered`: `Kustomization`), its render read as a manifest."""
+        (`kustomize_overlays.rendered`: `Kustomization`), and each Helm chart the change
+        reaches (`helm_charts.rendered`), its render read as manifests."""
         rest, renders, aliases = kustomize.rendered(targets, at, scratch / "kz", ctx.timeout)
-        given, more = self.staged(rest, at, scratch)
-        return given | renders, more | aliases
+        rest, charts, more = helm.rendered(rest, at, scratch / "helm", ctx.timeout)
+        given, links = self.staged(rest, at, scratch)
+        return given | renders | charts, links | aliases | more
 
     def staged(self, targets: dict[str, str], at: Path, scratch: Path
                ) -> tuple[dict[str, str], dict[str, str]]:
@@ -320,6 +323,12 @@ def _folders(root: Path, targets: Mapping[str, str]) -> list[str]:
     return [*folders, *called(root, folders)]
 
 
+def _unrendered(ctx: AnalyzerContext) -> dict[str, str]:
+    """{changed file: why} of the Kustomize builds and Helm charts that were not rendered."""
+    return kustomize.unrendered(ctx.root, ctx.files) | helm.unrendered(ctx.root, ctx.files,
+                                                                       ctx.timeout)
+
+
 def _terraform(ctx: AnalyzerContext) -> dict[str, str]:
     """The changed Terraform files (variable files among them, the config's `var-file`s
     too: `checkov_policies`), by name alone: no text read."""
@@ -354,6 +363,7 @@ def _targets(ctx: AnalyzerContext) -> dict[str, str]:
     named |= {path: kind for path, kind in _terraform(ctx).items() if path not in named}
     named |= dict.fromkeys((p for p in gaps(ctx) if p not in named), "terraform")
     named |= kustomize.targets(ctx.root, ctx.files)  # a build the change reaches, rendered
+    named |= helm.targets(ctx.root, ctx.files)  # a chart's files, rendered (`stage`)
     return named | _bereft(ctx, named)
 
 
@@ -372,7 +382,8 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
             ctx.not_read(repo_path(ctx.root, str(path)), "could not parse it (checkov lists "
                                                          "it under parsing_errors)")
         checks = [*(results.get("failed_checks") or []), *(results.get("skipped_checks") or [])]
-        findings += [kustomize.placed(finding(c, ctx), one.get("check_type")) for c in checks]
+        findings += [helm.placed(kustomize.placed(finding(c, ctx), one.get("check_type")), ctx.root)
+                     for c in checks]
     targets = _targets(ctx)
     unread(reports, targets, lambda check: file_of(check, ctx), ctx, _module_context(ctx, targets))
     for related, _ in relations(ctx):
