@@ -104,8 +104,8 @@ def rendered(targets: Mapping[str, str], at: Path, scratch: Path, timeout: float
     """(the other targets, {render: "kubernetes"}, {render: the chart file it is read
     as}) for the chart files among `targets`: each chart rendered at `at`, each template's
     documents a file of their own, read as that template when the change wrote it, else as
-    the chart's first changed file (a `values.yaml`). A chart that does not render is left
-    out: `unrendered` named its files."""
+    the chart's first changed file (a `values.yaml`). A chart that does not render is an
+    empty file: `unrendered` named its files."""
     rest = {path: kind for path, kind in targets.items() if kind != KIND}
     given: dict[str, str] = {}
     aliases: dict[str, str] = {}
@@ -114,9 +114,9 @@ def rendered(targets: Mapping[str, str], at: Path, scratch: Path, timeout: float
     for index, (chart, files) in enumerate(sorted(mine.items())):
         try:
             output = render(command, at, chart, timeout) if command else ""
-        except AnalyzerError:
-            continue
-        for part, (source, text) in enumerate(_by_source(output).items()):
+        except AnalyzerError:  # named (`unrendered`); read as an empty manifest, not skipped:
+            output = ""  # checkov is still given a file of the framework it is asked for
+        for part, (source, text) in enumerate((_by_source(output) or {"": ""}).items()):
             template = (PurePosixPath(chart) / source.split("/", 1)[-1]).as_posix()
             made = scratch / str(index) / str(part) / "rendered.yaml"
             made.parent.mkdir(parents=True, exist_ok=True)
