@@ -76,7 +76,14 @@ from reviewloop.checks.analyzers.checkov_views import as_dockerfiles, linked_as
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.serverless_files import view_links
-from reviewloop.checks.analyzers.terraform_modules import HCL, TOFU, called, callers, module_files
+from reviewloop.checks.analyzers.terraform_modules import (
+    HCL,
+    TOFU,
+    called,
+    callers,
+    module_files,
+    unfetched,
+)
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
 from reviewloop.checks.analyzers.terraform_moves import LOCK_FILE, taken_from
 from reviewloop.checks.analyzers.terraform_var_files import gaps, reached
@@ -324,9 +331,9 @@ def _folders(root: Path, targets: Mapping[str, str]) -> list[str]:
 
 
 def _unrendered(ctx: AnalyzerContext) -> dict[str, str]:
-    """{changed file: why} of the Kustomize builds and Helm charts that were not rendered."""
-    return kustomize.unrendered(ctx.root, ctx.files) | helm.unrendered(ctx.root, ctx.files,
-                                                                       ctx.timeout)
+    """{changed file: why}: builds, charts not rendered; module calls not in the tree."""
+    return kustomize.unrendered(ctx.root, ctx.files) | helm.unrendered(
+        ctx.root, ctx.files, ctx.timeout) | unfetched(ctx.root, ctx.changes)
 
 
 def _terraform(ctx: AnalyzerContext) -> dict[str, str]:
