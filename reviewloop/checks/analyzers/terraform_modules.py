@@ -251,11 +251,18 @@ def unfetched(root: Path, changes: ChangeSet) -> dict[str, str]:
     `*.auto.tfvars`) a variable the block passes on: what the call makes is unread. A call
     the change does not touch is not named."""
     why: dict[str, str] = {}
-    for diff in changes.files:
-        if not diff.path.endswith((".tf", TOFU, HCL)) or not under(root, diff.path).is_file():
+    fed = {PurePosixPath(d.path).parent.as_posix() for d in changes.files
+           if AUTO_VARS().match(PurePosixPath(d.path).name)}
+    scanned = {d.path for d in changes.files if d.path.endswith((".tf", TOFU, HCL))} | {
+        repo_path(root, str(file)) for folder in fed
+        for name, file in module_files(under(root, folder), root).items()
+        if name.endswith((".tf", HCL))}
+    for path in sorted(scanned):
+        if not under(root, path).is_file():
             continue
-        folder = PurePosixPath(diff.path).parent.as_posix()
-        text = _text(under(root, diff.path))
+        diff = changes.file(path)
+        folder = PurePosixPath(path).parent.as_posix()
+        text = _text(under(root, path))
         lines = text.split("\n")
         for match in _CALL().finditer(text):
             start = text.count("\n", 0, match.start(1))
@@ -267,8 +274,8 @@ def unfetched(root: Path, changes: ChangeSet) -> dict[str, str]:
                 continue
             said = (MISSING if source[1].startswith(("./", "../")) else REMOTE).format(
                 name=match.group(2) or match.group(3), source=source[1])
-            if diff.touches(start + 1, end + 1):
-                why.setdefault(diff.path, said)
+            if diff is not None and diff.touches(start + 1, end + 1):
+                why.setdefault(path, said)
             for path in _feeding(root, changes, folder, set(_USED().findall(block))):
                 why.setdefault(path, said)
     return why
