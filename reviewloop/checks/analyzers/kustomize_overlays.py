@@ -10,7 +10,11 @@ rendered too (`builds`). checkov looks the renderer up on its PATH, as this modu
 (`renderer`); without one it skips the framework without a word, so the change's files such
 a build reads are named instead (`unrendered`). A build checkov reported nothing on — one
 the change wrote, or an unchanged overlay of a base manifest it changed — is named with what
-the renderer says (`unbuilt`): its render, and what it would have made, is absent.
+the renderer says (`unbuilt`): its render, and what it would have made, is absent; one that
+renders only kinds checkov has no check it always runs (a `kind: Component`, read through
+the overlays that include it; a ConfigMap) is not. A build whose file is `Kustomization`,
+which Kustomize builds and checkov does not find, is rendered here with the same renderer and
+its render given to checkov's Kubernetes checks (`rendered`), its findings on that file.
 """
 
 from __future__ import annotations
