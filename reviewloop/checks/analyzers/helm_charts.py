@@ -49,9 +49,12 @@ def charts(root: Path, changed: Iterable[str]) -> dict[str, list[str]]:
     """{chart folder: the changed files in it} for each chart (the nearest folder above a
     changed file that holds a `Chart.yaml`) a changed file belongs to."""
     found: dict[str, list[str]] = {}
+    folders: dict[str, str | None] = {}  # a folder's chart, looked up once a call
     for path in changed:
-        chart = chart_of(root, path)
-        if chart is not None:
+        folder = PurePosixPath(path).parent.as_posix()
+        if folder not in folders:
+            folders[folder] = chart_of(root, path)
+        if (chart := folders[folder]) is not None:
             found.setdefault(chart, []).append(path)
     return found
 
