@@ -69,3 +69,30 @@ def test_each_file_zizmor_skipped_is_named_and_no_other(files: list[tuple[str, s
     assert all("zizmor's log does not name it as audited" in why
                for why in health.unread.values())
     assert {f.file for f in report.findings} == set(written) - skipped
+
+
+# what zizmor's warning says of each way, and a way whose warning names its file
+SAID = {"bom": "more than one document", "unclosed flow": "did not find expected",
+        "second document": "more than one document", "true for on": "failed to validate"}
+_WAYS = {**UNPARSEABLE, "true for on": lambda text: text.replace("on:", "true:", 1)}
+
+
+@settings(max_examples=6, deadline=None, derandomize=True)
+@given(st.permutations(sorted(SAID)).flatmap(
+    lambda ways: st.integers(1, len(ways)).map(lambda n: ways[:n])))
+def test_each_skipped_file_is_given_its_own_warning(ways: list[str]) -> None:
+    written = {".github/workflows/ok.yml": WORKFLOW} | {
+        f".github/workflows/w{index}.yml": _WAYS[how](WORKFLOW)
+        for index, how in enumerate(ways)}
+    with tempfile.TemporaryDirectory() as scratch:
+        repo = Repo(Path(scratch))
+        report = run_for_agent(agent("review-infrastructure", ("zizmor",)), repo.root,
+                               repo.change(written))
+    unread = next(h for h in report.health if h.name == "zizmor").unread
+    for index, how in enumerate(ways):
+        why = unread[f".github/workflows/w{index}.yml"]
+        assert SAID[how] in why, (how, why)
+        others = {SAID[other] for other in ways if SAID[other] != SAID[how]}
+        assert not any(said in why for said in others), (how, why)
+        if how == "true for on":
+            assert why.count("file://") == 1 and f"w{index}.yml" in why, why

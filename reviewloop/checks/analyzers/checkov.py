@@ -38,13 +38,14 @@ about on one of them is shown on the changed file (`checkov_related`).
 
 A change that reaches a Kustomize build (its kustomization file, a patch or a manifest it
 reads) has the build rendered by checkov's kustomize framework, as `checkov -d .` renders
-it, at the base too (`kustomize_overlays`); without kubectl or kustomize its files are named.
+it (one named `Kustomization` rendered here, `stage`), at the base too
+(`kustomize_overlays`); without kubectl or kustomize its files are named.
 
 checkov runs outside the reviewed tree (no `.checkov.yaml` from it: the policies and the
 variable files it names are added by `run`, `checkov_policies`; a changed one is read with
 the modules that declare what it sets, `terraform_var_files`, and a changed `.tfvars` no run
-loads is named), and its skipped checks are findings too: a
-`#checkov:skip=` comment counts only where the trusted side wrote it
+loads is named), and its skipped checks are findings too: a `#checkov:skip=` comment
+counts only where the trusted side wrote it
 (`reviewloop.checks.suppressions`), which lists what it covers as suppressed.
 
 Severity: without a Prisma Cloud API key checkov reports none, so it is read from a
@@ -61,11 +62,9 @@ from typing import Any
 
 from reviewloop.checks.analyzers import checkov_documents as documents
 from reviewloop.checks.analyzers import checkov_frameworks as frameworks
+from reviewloop.checks.analyzers import helm_charts as helm
 from reviewloop.checks.analyzers import kustomize_overlays as kustomize
-from reviewloop.checks.analyzers.base import (
-    AnalyzerContext,
-    AnalyzerError,
-)
+from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.checkov_cross_files import cross_files, relations
 from reviewloop.checks.analyzers.checkov_documents import sniffed
 from reviewloop.checks.analyzers.checkov_policies import Policies, project_policies, var_files
@@ -73,10 +72,18 @@ from reviewloop.checks.analyzers.checkov_reads import unread
 from reviewloop.checks.analyzers.checkov_related import past_bound, shown_on_change
 from reviewloop.checks.analyzers.checkov_results import NAME, file_of, finding
 from reviewloop.checks.analyzers.checkov_vars import on_changed_variables
+from reviewloop.checks.analyzers.checkov_views import as_dockerfiles, linked_as
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.serverless_files import view_links
-from reviewloop.checks.analyzers.terraform_modules import HCL, TOFU, called, callers, module_files
+from reviewloop.checks.analyzers.terraform_modules import (
+    HCL,
+    TOFU,
+    called,
+    callers,
+    module_files,
+    unfetched,
+)
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS as _auto_vars
 from reviewloop.checks.analyzers.terraform_moves import LOCK_FILE, taken_from
 from reviewloop.checks.analyzers.terraform_var_files import gaps, reached
@@ -167,8 +174,7 @@ class Checkov(ProvisionedAnalyzer):
             else Policies()
         for path in _targets(ctx) if project.unrun else ():
             ctx.not_read(path, project.unrun)
-        for path, why in (gaps(ctx) | kustomize.unrendered(ctx.root, ctx.files)
-                          if self.project is None else {}).items():
+        for path, why in (gaps(ctx) | _unrendered(ctx) if self.project is None else {}).items():
             ctx.not_read(path, why)  # a variable file no run fully read, a build not rendered
         variables = var_files(ctx) if self.targets(ctx) else ()
         if not project.files:
@@ -179,8 +185,9 @@ class Checkov(ProvisionedAnalyzer):
             return Checkov(project, Path(folder), variables).run(ctx)
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
-        """Its targets, and the changed files of a Kustomize build it cannot render (named)."""
-        return sorted({*self.targets(ctx), *kustomize.unrendered(ctx.root, ctx.files)})
+        """Its targets, and the changed files of a Kustomize build or a Helm chart it cannot
+        render (named)."""
+        return sorted({*self.targets(ctx), *_unrendered(ctx)})
 
     def wants(self, ctx: AnalyzerContext) -> bool:
         return bool(self.reads(ctx))
@@ -238,7 +245,7 @@ class Checkov(ProvisionedAnalyzer):
         terraform = _terraform(ctx)
         unchanged = {*_module_context(ctx, terraform, every=True), *_bereft(ctx, terraform),
                      *cross_files(ctx), *var_files(ctx), *reached(ctx),
-                     *kustomize.read_by(ctx.root, ctx.files)}
+                     *kustomize.read_by(ctx.root, ctx.files), *helm.read_by(ctx.root, ctx.files)}
         taken = {p for related, _ in cross_files(ctx).values()
                  for p in (*related.taken, *related.read)}
         return tuple(sorted({*(p for p in unchanged if p not in changed), *_gone(ctx), *taken,
@@ -251,6 +258,16 @@ class Checkov(ProvisionedAnalyzer):
         if (related := cross_files(ctx).get(finding.file)) is not None:
             return shown_on_change(finding, ctx.changes, *related)
         return on_changed_variables(finding, ctx, list(_terraform(ctx)))
+
+    def stage(self, ctx: AnalyzerContext, targets: Any, at: Path, scratch: Path
+              ) -> tuple[Any, dict[str, str]]:
+        """`staged`, a build whose file checkov finds by no name rendered first
+        (`kustomize_overlays.rendered`: `Kustomization`), and each Helm chart the change
+        reaches (`helm_charts.rendered`), its render read as manifests."""
+        rest, renders, aliases = kustomize.rendered(targets, at, scratch / "kz", ctx.timeout)
+        rest, charts, more = helm.rendered(rest, at, scratch / "helm", ctx.timeout)
+        given, links = self.staged(rest, at, scratch)
+        return given | renders | charts, links | aliases | more
 
     def staged(self, targets: dict[str, str], at: Path, scratch: Path
                ) -> tuple[dict[str, str], dict[str, str]]:
@@ -270,46 +287,21 @@ class Checkov(ProvisionedAnalyzer):
         name behind a `_`). Findings on a file the change did not touch are dropped later,
         as always."""
         if not any(kind in TERRAFORM for kind in targets.values()):
-            return _as_dockerfiles(targets, at, scratch)
+            return as_dockerfiles(targets, at, scratch)
         aliases: dict[str, str] = {}
         (scratch / "tf").mkdir(parents=True)  # read as empty when no module file is linked
         for folder in _folders(at, targets):
             for name, source in module_files(under(at, folder), at).items():
-                aliases[str(_link(under(scratch / "tf", folder) / name, source))] = str(source)
-        given, dockerfiles = _as_dockerfiles(targets, at, scratch)
+                aliases[str(linked_as(under(scratch / "tf", folder) / name, source))] = str(source)
+        given, dockerfiles = as_dockerfiles(targets, at, scratch)
         linked = view_links(given, at, scratch / "sls")  # each at its path, as `-f` reads it
         aliases |= linked
         for index, (path, kind) in enumerate(given.items()):
             if kind not in (*TERRAFORM, "dockerfile", kustomize.KIND) and \
                     str(under(at, path)) not in linked.values():
                 link = scratch / str(index) / frameworks.view_path(kind, PurePosixPath(path).name)
-                aliases[str(_link(link, under(at, path)))] = str(under(at, path))
+                aliases[str(linked_as(link, under(at, path)))] = str(under(at, path))
         return {str(scratch): MODULES, **given}, aliases | dockerfiles
-
-
-def _as_dockerfiles(targets: dict[str, str], at: Path, scratch: Path, first: int = 0
-                    ) -> tuple[dict[str, str], dict[str, str]]:
-    """Each Dockerfile under the name checkov reads whatever it is called: checkov takes a
-    file for one only by its name (`Dockerfile`, `x.Dockerfile`, `Dockerfile.x`), and given
-    `Containerfile` or `Dockerfile-prod`, which docker and podman build, it reads nothing
-    and says nothing. A link `scratch/N/Dockerfile` to each (N its place after `first`, so
-    two never share a folder); the report names the file by its own name again."""
-    given: dict[str, str] = {}
-    aliases: dict[str, str] = {}
-    for index, (path, kind) in enumerate(targets.items(), start=first):
-        if kind != "dockerfile":
-            given[path] = kind
-            continue
-        link = _link(scratch / str(index) / "Dockerfile", under(at, path))
-        given[str(link)] = kind
-        aliases[str(link)] = str(under(at, path))
-    return given, aliases
-
-
-def _link(link: Path, source: Path) -> Path:
-    link.parent.mkdir(parents=True, exist_ok=True)
-    link.symlink_to(source)
-    return link
 
 
 def _module_context(ctx: AnalyzerContext, targets: dict[str, str], every: bool = False
@@ -336,6 +328,12 @@ def _folders(root: Path, targets: Mapping[str, str]) -> list[str]:
         return []
     folders += callers(root, folders)
     return [*folders, *called(root, folders)]
+
+
+def _unrendered(ctx: AnalyzerContext) -> dict[str, str]:
+    """{changed file: why}: builds, charts not rendered; module calls not in the tree."""
+    return kustomize.unrendered(ctx.root, ctx.files) | helm.unrendered(
+        ctx.root, ctx.files, ctx.timeout) | unfetched(ctx.root, ctx.changes)
 
 
 def _terraform(ctx: AnalyzerContext) -> dict[str, str]:
@@ -372,6 +370,7 @@ def _targets(ctx: AnalyzerContext) -> dict[str, str]:
     named |= {path: kind for path, kind in _terraform(ctx).items() if path not in named}
     named |= dict.fromkeys((p for p in gaps(ctx) if p not in named), "terraform")
     named |= kustomize.targets(ctx.root, ctx.files)  # a build the change reaches, rendered
+    named |= helm.targets(ctx.root, ctx.files)  # a chart's files, rendered (`stage`)
     return named | _bereft(ctx, named)
 
 
@@ -390,7 +389,8 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
             ctx.not_read(repo_path(ctx.root, str(path)), "could not parse it (checkov lists "
                                                          "it under parsing_errors)")
         checks = [*(results.get("failed_checks") or []), *(results.get("skipped_checks") or [])]
-        findings += [kustomize.placed(finding(c, ctx), one.get("check_type")) for c in checks]
+        findings += [helm.placed(kustomize.placed(finding(c, ctx), one.get("check_type")), ctx.root)
+                     for c in checks]
     targets = _targets(ctx)
     unread(reports, targets, lambda check: file_of(check, ctx), ctx, _module_context(ctx, targets))
     for related, _ in relations(ctx):

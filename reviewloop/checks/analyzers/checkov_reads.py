@@ -121,7 +121,8 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
                 (t for t in cloudformation_types(path, text) if t in CHECKED_TYPES), None)):
             ctx.not_read(path, _CLOUDFORMATION.format(type=checked))
         elif kind == KUSTOMIZE:  # a build it renders holds resources it checks, or failed
-            ctx.not_read(path, unbuilt(ctx.root, path, ctx.timeout))
+            if why := unbuilt(ctx.root, path, ctx.timeout, WORKLOADS):
+                ctx.not_read(path, why)
         elif why := _always_checked(kind, path, text):
             ctx.not_read(path, why)
     for kind in ("terraform", "terraform_json"):

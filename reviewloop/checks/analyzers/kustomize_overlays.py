@@ -10,7 +10,11 @@ rendered too (`builds`). checkov looks the renderer up on its PATH, as this modu
 (`renderer`); without one it skips the framework without a word, so the change's files such
 a build reads are named instead (`unrendered`). A build checkov reported nothing on — one
 the change wrote, or an unchanged overlay of a base manifest it changed — is named with what
-the renderer says (`unbuilt`): its render, and what it would have made, is absent.
+the renderer says (`unbuilt`): its render, and what it would have made, is absent; one that
+renders only kinds checkov has no check it always runs (a `kind: Component`, read through
+the overlays that include it; a ConfigMap) is not. A build whose file is `Kustomization`,
+which Kustomize builds and checkov does not find, is rendered here with the same renderer and
+its render given to checkov's Kubernetes checks (`rendered`), its findings on that file.
 """
 
 from __future__ import annotations
@@ -57,22 +61,72 @@ def renderer() -> str | None:
     return next((found for name in RENDERERS if (found := shutil.which(name))), None)
 
 
-def unbuilt(root: Path, build: str, timeout: float) -> str:
+def unbuilt(root: Path, build: str, timeout: float, checked: frozenset[str]
+            ) -> str | None:
     """Why checkov reported nothing on `build` (a kustomization file): what the renderer
-    says, run in its folder as checkov runs it, when it fails; else `UNBUILT`."""
+    says, run in its folder as checkov runs it, when it fails; None when it renders only
+    kinds outside `checked` (those checkov runs a check on whenever it reads one): nothing
+    (a `kind: Component`, read through the builds that include it), a ConfigMap; else
+    `UNBUILT`."""
     command = renderer()
     if command is None:
         return UNBUILT
-    argv = [command, "kustomize" if Path(command).name == "kubectl" else "build"]
     try:
-        run_tool_logged(argv, (root / build).parent, timeout, ok_codes=(0,))
+        output = render(command, (root / build).parent, timeout)
     except AnalyzerError as exc:
         said = str(exc).split(": ", 1)[-1]  # `kubectl exited with 1: …`
         for top in {os.path.realpath(root), str(root)}:  # paths in it from the tree's root
             said = said.replace(f"{top}/", "")
         said = " ".join(said.split())
-        return FAILED.format(command=" ".join((Path(command).name, *argv[1:])), error=said)
-    return UNBUILT
+        return FAILED.format(command=" ".join((Path(command).name, *_verb(command))),
+                             error=said)
+    kinds = _kinds(output)
+    return UNBUILT if kinds is None or kinds & checked else None
+
+
+def render(command: str, folder: Path, timeout: float) -> str:
+    """The manifests `command` (a renderer) builds from the kustomization in `folder`."""
+    output, _ = run_tool_logged([command, *_verb(command)], folder, timeout, ok_codes=(0,))
+    return output
+
+
+def rendered(targets: Mapping[str, str], at: Path, scratch: Path, timeout: float
+             ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """(the other targets, {render: "kubernetes"}, {render: its kustomization file}) for
+    the builds among `targets` checkov does not find by their file's name (`Kustomization`,
+    which Kustomize builds): each rendered here as checkov renders the others, its render
+    read by checkov's Kubernetes checks, which its kustomize framework runs on a render. A
+    build that does not render stays a target: checkov reports nothing, `unbuilt` says why."""
+    rest, given, aliases = dict(targets), {}, {}
+    command = renderer()
+    for index, (path, kind) in enumerate(targets.items()):
+        if kind != KIND or PurePosixPath(path).name in FILES or command is None:
+            continue
+        try:
+            output = render(command, (at / path).parent, timeout)
+        except AnalyzerError:
+            continue
+        made = scratch / str(index) / "rendered.yaml"
+        made.parent.mkdir(parents=True, exist_ok=True)
+        made.write_text(output, encoding="utf-8")
+        del rest[path]
+        given[str(made)], aliases[str(made)] = "kubernetes", str(at / path)
+    return rest, given, aliases
+
+
+def _verb(command: str) -> list[str]:
+    return ["kustomize" if Path(command).name == "kubectl" else "build"]
+
+
+def _kinds(output: str) -> set[str] | None:
+    """The kinds a render declares; None when it does not load (nothing known of it)."""
+    import yaml
+
+    try:
+        documents = list(yaml.safe_load_all(output))
+    except yaml.YAMLError:
+        return None
+    return {str(d.get("kind")) for d in documents if isinstance(d, dict)}
 
 
 def builds(root: Path, changed: Iterable[str]) -> dict[str, frozenset[str]]:
@@ -133,7 +187,7 @@ def placed(found: Finding, kind: object) -> Finding:
     it names: its lines are the rendered manifest's, not that file's, so on the lines the
     change wrote they would keep every finding the base's build has too (`review.introduced`
     compares only what lies off them). Its resource is named without the build's name."""
-    if kind != KIND:
+    if kind != KIND and PurePosixPath(found.file).name not in READ:  # one `rendered` here
         return found
     symbol = found.symbol or ""
     if symbol.startswith(("overlay:", "base:")) and symbol.count(":") >= 2:
@@ -167,7 +221,7 @@ def _scanned(root: str, stamp: tuple[tuple[str, float], ...]) -> Mapping[str, fr
 def _kustomizations(root: Path) -> Iterator[Path]:
     for folder, dirs, names in os.walk(root):
         dirs[:] = [d for d in dirs if d not in _SKIPPED]
-        yield from (Path(folder) / name for name in names if name in FILES)
+        yield from (Path(folder) / name for name in names if name in READ)
 
 
 def _inputs(file: Path, root: Path, seen: set[Path]) -> Iterator[Path]:

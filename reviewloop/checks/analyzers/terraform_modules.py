@@ -30,6 +30,7 @@ from pathlib import Path, PurePosixPath
 from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, LOCK_FILE, loaded
 from reviewloop.checks.paths import in_tree_file, repo_path
 from reviewloop.findings.schema import Finding
+from reviewloop.git.diff import ChangeSet
 from reviewloop.git.names import fits, under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.memo import compiled_on_first_use
@@ -49,6 +50,15 @@ _CALL = compiled_on_first_use(rf'^{_GAP}*(module){_GAP}*(?:"([\w-]+)"|(?<=[ \t/]
 # a module's resource as checkov names it: `module.x.…`, `module.x[0].…`, `module.x["k"].…`
 _CALLED = compiled_on_first_use(r'^module\.([\w-]+)(?:\[[^\]]*\])?\.')
 _USED = compiled_on_first_use(r"\bvar\.([A-Za-z_][\w-]*)")
+_ANY_SOURCE = compiled_on_first_use(r'(?m)^[ \t]*"?source"?[ \t]*[=:][ \t]*"([^"]*)"')
+_SET = compiled_on_first_use(r'^[ \t]*"?([A-Za-z_][\w-]*)"?[ \t]*[=:]')  # a tfvars line
+REMOTE = ('module "{name}" from {source} was not read: Terraform fetches it (`terraform '
+          'init`), the review reads the tree offline, so what it makes with these inputs was '
+          'not checked; fix: vendor it into the tree and call it with a local source '
+          '(`terraform get` fetches it to .terraform/modules), or review the module itself')
+MISSING = ('module "{name}" from {source} was not read: no such folder in the tree '
+           '(`terraform init` fails on it), so what it would make was not checked; fix: add '
+           'the module or correct its source')
 
 
 def module_files(folder: Path, root: Path) -> dict[str, Path]:
@@ -232,6 +242,58 @@ def _call_in(root: Path, folder: str, path: Path, name: str, target: str) -> Cal
             return Call(PurePosixPath(folder), repo_path(root, str(path)), name, index + 1,
                         end + 1, frozenset(_USED().findall(block)))
     return None
+
+
+def unfetched(root: Path, changes: ChangeSet) -> dict[str, str]:
+    """{changed file: why} for each `module` block whose module is not in the tree (a
+    registry or git source, a local one naming no folder of it) when the change touches
+    the block, or sets in a variable file of its folder (`terraform.tfvars`,
+    `*.auto.tfvars`) a variable the block passes on: what the call makes is unread. A call
+    the change does not touch is not named."""
+    why: dict[str, str] = {}
+    fed = {PurePosixPath(d.path).parent.as_posix() for d in changes.files
+           if AUTO_VARS().match(PurePosixPath(d.path).name)}
+    scanned = {d.path for d in changes.files if d.path.endswith((".tf", TOFU, HCL))} | {
+        repo_path(root, str(file)) for folder in fed
+        for name, file in module_files(under(root, folder), root).items()
+        if name.endswith((".tf", HCL))}
+    for path in sorted(scanned):
+        if not under(root, path).is_file():
+            continue
+        diff = changes.file(path)
+        folder = PurePosixPath(path).parent.as_posix()
+        text = _text(under(root, path))
+        lines = text.split("\n")
+        for match in _CALL().finditer(text):
+            start = text.count("\n", 0, match.start(1))
+            end = _block_end(lines, start)
+            block = "\n".join(lines[start:end + 1])
+            source = _ANY_SOURCE().search(block)
+            if source is None or (source[1].startswith(("./", "../"))
+                                  and _resolved(root, folder, source[1]) is not None):
+                continue
+            said = (MISSING if source[1].startswith(("./", "../")) else REMOTE).format(
+                name=match.group(2) or match.group(3), source=source[1])
+            if diff is not None and diff.touches(start + 1, end + 1):
+                why.setdefault(path, said)
+            for path in _feeding(root, changes, folder, set(_USED().findall(block))):
+                why.setdefault(path, said)
+    return why
+
+
+def _feeding(root: Path, changes: ChangeSet, folder: str, read: set[str]) -> list[str]:
+    """The changed variable files Terraform loads by itself in `folder` whose added lines
+    set one of the variables `read`."""
+    found = []
+    for diff in changes.files:
+        name = PurePosixPath(diff.path)
+        if name.parent.as_posix() != folder or not AUTO_VARS().match(name.name):
+            continue
+        lines = _text(under(root, diff.path)).split("\n")
+        if any((m := _SET().match(lines[n - 1])) and m[1] in read
+               for n in diff.added_lines if n <= len(lines)):
+            found.append(diff.path)
+    return found
 
 
 def _block_end(lines: Sequence[str], start: int) -> int:

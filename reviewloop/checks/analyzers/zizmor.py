@@ -74,6 +74,7 @@ CONFIDENCE = {"High": 0.9, "Medium": 0.7, "Low": 0.4}
 LOG_ENV = {"RUST_LOG": "info"}  # its log at the level that names each file it audited
 _completed = compiled_on_first_use(r"\bcompleted (.+)$", re.MULTILINE)
 _warned = compiled_on_first_use(r"\bWARN\b.*?: (failed to [^\n]+)$", re.MULTILINE)
+_named = compiled_on_first_use(r"\bfile://(\S+)")  # the file a warning is about
 _files = compiled_on_first_use(r"(^|/)\.github/workflows/[^/]+\.ya?ml$|(^|/)action\.ya?ml$"
                                r"|(^|/)\.github/dependabot\.ya?ml$")
 
@@ -153,15 +154,38 @@ class Zizmor(FileByFile, ProvisionedAnalyzer):
         return given, aliases
 
     def heard(self, log: str, given: Any, at: Path, ctx: AnalyzerContext) -> None:
-        """Each file given that zizmor's log does not say it completed was skipped: its
-        warning (`failed to parse input: …`) does not say which file it is about. `given`
-        is `targets` in order, a copy in the place of a file given under an alias."""
+        """Each file given that zizmor's log does not say it completed was skipped, named
+        with its own warning (`_own_warnings`). `given` is `targets` in order, a copy in the
+        place of a file given under an alias."""
         audited = {line.rstrip("\r") for line in _completed().findall(log)}
-        warned = "; ".join(dict.fromkeys(_warned().findall(log)))
-        for path, shown_as in zip(self.targets(ctx), given, strict=True):
-            if str(under(at, shown_as)) not in audited:
-                ctx.not_read(path, "zizmor's log does not name it as audited: it skipped it"
-                             + (f" (it warned: {warned})" if warned else ""))
+        skipped = {path: str(under(at, shown_as)) for path, shown_as in
+                   zip(self.targets(ctx), given, strict=True)
+                   if str(under(at, shown_as)) not in audited}
+        for path, warned in _own_warnings(skipped, _warned().findall(log)).items():
+            ctx.not_read(path, "zizmor's log does not name it as audited: it skipped it"
+                         + (f" (it warned: {warned})" if warned else ""))
+
+
+def _own_warnings(skipped: dict[str, str], warnings: list[str]) -> dict[str, str]:
+    """{skipped file: its warnings}: one that names its file (`failed to validate
+    file://X`) goes to X alone; the others name none, and zizmor collects its inputs in the
+    order given, so with one such warning per remaining file each gets its own, in order,
+    and otherwise each gets them all (which is the file's, the log does not say)."""
+    own: dict[str, list[str]] = {path: [] for path in skipped}
+    loose: list[str] = []
+    for said in warnings:  # repeated text is two files' warnings: kept
+        named = _named().search(said)
+        owner = next((path for path, full in skipped.items() if named and (
+            full == named[1] or full.endswith(f"/{named[1].removeprefix('./')}"))), None)
+        (own[owner] if owner is not None else loose).append(said)
+    unnamed = [path for path, said in own.items() if not said]
+    if len(unnamed) == len(loose):
+        for path, said in zip(unnamed, loose, strict=True):
+            own[path].append(said)
+    else:
+        for path in unnamed:
+            own[path] += dict.fromkeys(loose)
+    return {path: "; ".join(dict.fromkeys(said)) for path, said in own.items()}
 
 
 def utf8_name(path: str) -> bool:
