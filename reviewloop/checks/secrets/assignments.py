@@ -71,11 +71,18 @@ _BLANK = re.compile(r"\s")
 _HEX = re.compile(r"[0-9a-fA-F]{16,}")
 _KEYWORD_ARGUMENT = re.compile(r"[A-Za-z_]\w*=[^=]")  # `key_size=2048`: code, not a value
 # a member (`!!_config.withCredentials`: negated, as minifiers and bundlers write it; PHP's,
-# Ruby's and C++'s `self::DEFAULT`, `Config::PASSWORD`, `config->password`) or a constant's
-# name
+# Ruby's and C++'s `self::DEFAULT`, `Config::PASSWORD`, `config->password`, `$this->x`,
+# `@config.password`; JavaScript's optional chaining `req.headers?.authorization` and
+# TypeScript's non-null `obj!.token`), a Ruby instance or class
+# variable (`@password`, `@@db_password`: lower-case words) or a constant's name
+_MEMBER = r"[A-Za-z_$][\w$]*!?"
+_PRIVATE = re.compile(r"#([A-Za-z_$][\w$]*)")  # a JavaScript class's private field
 _CODE_REF = re.compile(
-    r"^(?:!{0,2}[A-Za-z_]\w*(?:(?:\.|::|->)[A-Za-z_]\w*)+|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|false|null|none|nil|"
+    rf"^(?:!{{0,2}}(?:\$|@{{1,2}})?{_MEMBER}(?:(?:[?!]?\.|::|\??->){_MEMBER})+"
+    r"|@{1,2}[a-z_][a-z0-9_]*|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|false|null|none|nil|"
     r"undefined|yes|no|on|off|required|optional|str|string|bytes|int|bool))$")
+# a template literal's interpolation (`${user.token}`): code, not the literal's text
+_INTERPOLATION = re.compile(r"\$\{[^{}`]*\}")
 
 
 # Every secret word is one of these substrings, so a name can only count as a secret on a
@@ -121,7 +128,7 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
             ) or (Reference.YAML_NODE in references and _yaml_properties(match, group, tagged))
             plain = group == "quoted" or (
                 not code and _env_line(text, line_start, line_end, match))
-            if not code_argument and _secret_value(match.group("name"), match.group(group),
+            if not code_argument and _secret_value(match.group("name"), _literal_text(match, group),
                                                    bare=group == "bare", plain=plain,
                                                    config=config and plain,
                                                    references=references):
@@ -137,6 +144,23 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
                              plain=regex is _XML, references=references):
                 yield (match.start("value"), match.end("value"),
                        generic_rule(match.group("name")), "Hard-coded credential", 0.7)
+
+
+def _literal_text(match: re.Match[str], group: str) -> str:
+    """The value's text as written: a template literal's without its interpolations (`'${f(node)}'`
+    is `''`, code around quotes); a backtick after a blank is no string set to the word before
+    it (`pass `ecmaVersion`` in prose, a shell's command substitution): no value there. A
+    bare value cut before a private field (`options?.#data`) is given the field's start, a
+    member's reference then."""
+    value = match.group(group)
+    private = _PRIVATE.match(match.string, match.end(group)) if group == "bare" else None
+    if private is not None and value.endswith("."):
+        return value + private.group(1)  # `this.#secret`: judged as `this.secret`, code
+    if group != "quoted" or match.group("q") != "`":
+        return value
+    if not match.group("op").strip():
+        return ""
+    return _INTERPOLATION.sub("", value)
 
 
 def _data_lines(text: str, *, prefilter: bool, config: bool,
