@@ -90,7 +90,7 @@ def test_eval_through_a_global_object_is_a_must_fix_in_every_module_kind(
     """`.cjs`, `.js` under "type": "commonjs", `.mjs` and `.ts`: each spelling, one line each."""
     repo = Repo(tmp_path / "repo", {"package.json": '{"name": "x", "type": "commonjs"}\n'})
     body = "".join(f"{line}\n" for line in GLOBAL_EVALS)
-    diff = repo.change({kind: f"const code = String(process.argv[2]);\n{body}" for kind in KINDS})
+    diff = repo.change(dict.fromkeys(KINDS, f"const code = String(process.argv[2]);\n{body}"))
 
     must = {(file, line) for rule, file, line, severity in _findings(repo, diff)
             if severity == "must_fix" and rule.endswith(("no-eval", "no-implied-eval"))}
