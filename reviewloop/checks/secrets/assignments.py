@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from reviewloop.checks.secrets.code_refs import CODE_REF, INTERPOLATION, code_value, literal_text
 from reviewloop.checks.secrets.references import NONE, Reference, filled_in, is_name
 from reviewloop.checks.secrets.secret_names import (
     ends_in_a_password_word,
@@ -60,14 +61,7 @@ _DATA_LINE = re.compile(
     r"""[ \t]*"""
     r"""(?P<bare>[^\s"'`#\[{(|>&*!%@,-][^\s]*)[ \t]*(?:[ \t]#[^\n]*)?\r?$""",
     re.MULTILINE)
-_DATA_START = re.compile(r"""[^\s"'`#\[{(|>&*!%@,-]""")  # `_DATA_LINE`'s value's first
-# code on such a line, not data: a call or a subscript (`os.environ["DB_PASSWORD"]`,
-# `Optional[str]`), a statement or an object's entry (`getPassword();`, `pw: user.pw,`)
-_CODE_VALUE = re.compile(r"[\w$.\]][(\[].*[)\]]|[;,(]$")
-# in YAML a plain scalar is a string whatever it holds (`hunter2#x(y)`: a comment starts
-# only after a blank): code there only as a whole call or subscript (`getPassword()`,
-# `env[DB_PASSWORD]`) or a statement's end
-_YAML_CODE_VALUE = re.compile(r"[A-Za-z_$][\w$.]*(?:\(.*\)|\[.*\])|.*[;,(]")
+_DATA_START = re.compile(r"""[^\s"'`#\[{(|>&*!%@,-]""")  # `_DATA_LINE`'s value's first character
 _XML = re.compile(r"(?i)<(?P<name>[\w:.-]{0,40}(?:password|secret|token|apikey|api_key)"
                   r"[\w:.-]{0,20})>\s*(?P<value>[^<\s]{6,}+)\s*</")
 # `-` first, the look-behind after it (the same matches as `(?<![\w-])--?`): the regex engine
@@ -78,19 +72,6 @@ _FLAG = re.compile(r"(?i)-(?<![\w-]-)-?(?P<name>(?:db-|api-|client-|auth-)?"
 _BLANK = re.compile(r"\s")
 _HEX = re.compile(r"[0-9a-fA-F]{16,}")
 _KEYWORD_ARGUMENT = re.compile(r"[A-Za-z_]\w*=[^=]")  # `key_size=2048`: code, not a value
-# a member (`!!_config.withCredentials`: negated, as minifiers and bundlers write it; PHP's,
-# Ruby's and C++'s `self::DEFAULT`, `Config::PASSWORD`, `config->password`, `$this->x`,
-# `@config.password`; JavaScript's optional chaining `req.headers?.authorization` and
-# TypeScript's non-null `obj!.token`), a Ruby instance or class
-# variable (`@password`, `@@db_password`: lower-case words) or a constant's name
-_MEMBER = r"[A-Za-z_$][\w$]*!?"
-_PRIVATE = re.compile(r"#([A-Za-z_$][\w$]*)")  # a JavaScript class's private field
-_CODE_REF = re.compile(
-    rf"^(?:!{{0,2}}(?:\$|@{{1,2}})?{_MEMBER}(?:(?:[?!]?\.|::|\??->){_MEMBER})+"
-    r"|@{1,2}[a-z_][a-z0-9_]*|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|false|null|none|nil|"
-    r"undefined|yes|no|on|off|required|optional|str|string|bytes|int|bool))$")
-# a template literal's interpolation (`${user.token}`): code, not the literal's text
-_INTERPOLATION = re.compile(r"\$\{[^{}`]*\}")
 
 
 # Every secret word is one of these substrings, so a name can only count as a secret on a
@@ -140,7 +121,7 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
             ) or (Reference.YAML_NODE in references and _yaml_properties(match, group, tagged))
             plain = group == "quoted" or (
                 not code and _env_line(text, line_start, line_end, match))
-            if not code_argument and _secret_value(match.group("name"), _literal_text(match, group),
+            if not code_argument and _secret_value(match.group("name"), literal_text(match, group),
                                                    bare=group == "bare", plain=plain,
                                                    config=config and plain,
                                                    references=references):
@@ -175,29 +156,12 @@ def _long_value(match: re.Match[str], *, config: bool,
         end -= text[end - 1:end] == "\\" and text[end - 2:end - 1] != "\\"  # `\"` of a JSON string
     value = text[start:end]
     if quoted and match.group("q") == "`":
-        value = _INTERPOLATION.sub("", value)
+        value = INTERPOLATION.sub("", value)
     if not _secret_value(match.group("name"), value, bare=not quoted, plain=quoted,
                          config=config and quoted, references=references):
         return [], rest.end()
     return [(start, end, generic_rule(match.group("name")),
              "Hard-coded credential in an assignment", 0.7)], rest.end()
-
-
-def _literal_text(match: re.Match[str], group: str) -> str:
-    """The value's text as written: a template literal's without its interpolations (`'${f(node)}'`
-    is `''`, code around quotes); a backtick after a blank is no string set to the word before
-    it (`pass `ecmaVersion`` in prose, a shell's command substitution): no value there. A
-    bare value cut before a private field (`options?.#data`) is given the field's start, a
-    member's reference then."""
-    value = match.group(group)
-    private = _PRIVATE.match(match.string, match.end(group)) if group == "bare" else None
-    if private is not None and value.endswith("."):
-        return value + private.group(1)  # `this.#secret`: judged as `this.secret`, code
-    if group != "quoted" or match.group("q") != "`":
-        return value
-    if not match.group("op").strip():
-        return ""
-    return _INTERPOLATION.sub("", value)
 
 
 def _data_lines(text: str, *, prefilter: bool, config: bool,
@@ -218,8 +182,8 @@ def _data_lines(text: str, *, prefilter: bool, config: bool,
             continue
         value = match.group("bare")
         # `a=b` is data here, where `f(key_size=2048` is code
-        if not _code_value(value, yaml=yaml) \
-                and _CODE_REF.match(value) is None \
+        if not code_value(value, yaml=yaml) \
+                and CODE_REF.match(value) is None \
                 and _secret_value(match.group("name"), value, bare=False, config=config,
                                   plain=_data_value(text, line_start, line_end, match,
                                                     config=config), references=references):
@@ -246,8 +210,8 @@ def _yaml_values(text: str, tagged: set[int], *, prefilter: bool, config: bool,
 def _yaml_value(text: str, literal: Literal, *, config: bool,
                 references: frozenset[Reference]) -> Iterator[Candidate]:
     value = text[literal.start:literal.end]
-    if literal.quoted or (_DATA_START.match(value) and not _code_value(value, yaml=True)
-                          and not _CODE_REF.match(value)):
+    if literal.quoted or (_DATA_START.match(value) and not code_value(value, yaml=True)
+                          and not CODE_REF.match(value)):
         found = _secret_value(literal.name, value, bare=False, plain=True, config=config,
                               references=references)
     else:  # as `_ASSIGN` reads a bare value
@@ -255,12 +219,6 @@ def _yaml_value(text: str, literal: Literal, *, config: bool,
     if found:
         yield (literal.start, literal.end, generic_rule(literal.name),
                "Hard-coded credential in an assignment", 0.7)
-
-
-def _code_value(value: str, *, yaml: bool) -> bool:
-    """Whether a data line's value is code: a call or a subscript in it, or in YAML's kinds
-    (`yaml`) the whole value one (`_YAML_CODE_VALUE`)."""
-    return (_YAML_CODE_VALUE.fullmatch(value) if yaml else _CODE_VALUE.search(value)) is not None
 
 
 def _yaml_properties(match: re.Match[str], group: str, tagged: set[int]) -> bool:
@@ -378,7 +336,7 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False,
     if looks_placeholder(value) or looks_fake(value) or _BLANK.search(value) \
             or _FILE_PATH.fullmatch(value):
         return False  # a key has no blank in it; a quoted phrase is a message; a key's file
-    if bare and (_CODE_REF.match(value) or value.endswith(("(", ")"))
+    if bare and (CODE_REF.match(value) or value.endswith(("(", ")"))
                  or _KEYWORD_ARGUMENT.match(value)):
         return False
     if names_a_password(name) and about_passwords(value, word_is_setting=not config):
