@@ -50,6 +50,17 @@ none (`ssl_key: /etc/ssl/private/server.key`); before = 31ab7bc, after = this ch
     whispers: reviewloop 66/163 → 67/163, clean lines flagged 12/301 → 12/301
     reviewloop's own reviewloop/, docs/, agents/, workflows/ (515 files, 78,668 lines):
         28 → 28 lines, detect-secrets 28 (`--root /work/main` for the before)
+
+Compound names (`dbpassword`, `PGPASSWORD`, `clientsecret`), values past 300 characters,
+and code references with `?.`, `!.`, `$this->`, `@x`, `${…}` (before = 8abd3bf3, after =
+this change; corpus C: eslint/eslint @c27bc926e `lib/ bin/ conf/ docs/src/use/`, axios
+@23a25af0 `lib/ index.js`, express @a3714473, typescript-eslint @56c9ed90d0's
+`eslint-plugin/src/rules` and `typescript-estree/src`, reviewloop's `docs/`):
+
+    whispers: reviewloop 67/163 → 67/163, clean lines flagged 11/301 → 11/301
+    corpus C (686 files, 171,353 lines): 2 → 0 lines (both `?.` / template-literal false
+        positives), detect-secrets 1; CPU 2.62 → 2.64 s
+    secrets_parity.py report half: recall 1236/1606 → 1262/1606, negatives 5/84 → 5/84
 """
 
 from __future__ import annotations

@@ -169,6 +169,26 @@ def test_a_removed_key_is_told_from_a_kept_one_by_its_own_lines(tmp_path: Path) 
     assert [f["file"] for f in named] == ["deploy/id_rsa"] and not row["passed"], named
 
 
+def test_the_same_secret_in_two_files_or_commits_is_named_at_each_place(
+        tmp_path: Path) -> None:
+    """One token committed in `one.py`, then in `two.yaml` by a later commit, both removed:
+    each place is a finding with the commit that added it there (`gitleaks git` names
+    both; rewriting only the first commit still pushes the second). Added again to the
+    same line of `one.py` later, it is the same place: named once, by its first commit."""
+    token = "".join(random.Random(11).choices(ALNUM, k=36))
+    root = init_repo(tmp_path / "r", {"README.md": "base\n"})
+    git(root, "checkout", "-qb", "feature")
+    first = commit(root, {"one.py": f'token = "ghp_{token}"\n'}, "one")
+    second = commit(root, {"two.yaml": f'token: "ghp_{token}"\n'}, "two")
+    commit(root, {"one.py": "token = None\n", "two.yaml": "token: null\n"}, "remove both")
+    commit(root, {"one.py": f'token = "ghp_{token}"\n'}, "one again")
+    commit(root, {"one.py": "token = None\n"}, "remove it again")
+    row, named = _history(root)
+    assert sorted((f["file"], f["rationale"].split()[1]) for f in named) == [
+        ("one.py", first[:12]), ("two.yaml", second[:12])], named
+    assert not row["passed"] and token not in json.dumps(named)
+
+
 def test_the_targets_commits_and_the_bases_own_secrets_are_not_the_branchs(
         tmp_path: Path) -> None:
     """A merge of main into the branch brings main's commits (one added a secret, the next

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from reviewloop.checks.secrets.code_refs import CODE_REF, INTERPOLATION, code_value, literal_text
 from reviewloop.checks.secrets.references import NONE, Reference, filled_in, is_name
 from reviewloop.checks.secrets.secret_names import (
     ends_in_a_password_word,
@@ -31,6 +32,7 @@ from reviewloop.checks.secrets.yaml_nodes import Literal, is_reference, literals
 
 Candidate = tuple[int, int, str, str, float]  # start, end, rule, description, confidence
 
+_BARE = r"""[^\s"'`,;#(){}\[\]<>\\]"""  # a character of an unquoted value in code
 _ASSIGN = re.compile(
     r"""(?<![\w$@./-])(?P<name>[A-Za-z_$@][\w.-]{0,80})"""
     r"""(?:[ \t]+(?:string|String|str|&str|\[\]byte|bytes|char\*?|const|final))?"""  # Go, C
@@ -38,8 +40,15 @@ _ASSIGN = re.compile(
     r"""(?P<op>:{1,3}=|\?\?=|[.+?]=|=>|<-(?!-)|(?<![=!<>])=(?!=)"""  # `<-`: R's
     rf"""|:(?![:=])[ \t]*(?:{BLOCK_HEADER}[ \t]*\r?\n|(?:[ \t]\#[^\n]*)?\r?\n(?=[ \t]+["']))?"""
     r"""|,|\(|[ \t]+(?=\\?["'`]))[ \t]*"""
-    r"""(?:\\?(?P<q>["'`])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.){1,300}?)\\?(?P=q)"""
-    r"""|(?P<bare>[^\s"'`,;#(){}\[\]<>\\]{1,300})(?=[\s,;#<)\\]|$))""", re.MULTILINE)
+    r"""(?:\\?(?P<q>["'`])(?:(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.){1,300}?)\\?(?P=q)"""
+    r"""|(?P<long>(?:(?!(?P=q))[^\\\n]|\\.){300}))"""
+    rf"""|(?P<bare>{_BARE}{{1,300}})(?=[\s,;#<)\\]|$)|(?P<longbare>{_BARE}{{301}}))""",
+    re.MULTILINE)
+# A value longer than the regex's window (300 characters: each try of a name reads at most
+# that far) is read on to its end by these, once, from the window's end: a 600-character
+# client secret is as much a secret as a 60-character one.
+_QUOTED_REST = {q: re.compile(rf"(?:[^{q}\\\n]|\\.)*+\\?{q}") for q in ("\"", "'", "`")}
+_BARE_REST = re.compile(rf"{_BARE}*+(?=[\s,;#<)\\]|$)", re.MULTILINE)
 # A whole line of data: YAML (`password: v`, or the value alone on the next line, after a
 # comment or not; a quoted key's in YAML's kinds), dotenv, INI, .properties, a shell
 # `export`. Their parsers read an unquoted value to the end of the line: `#` starts a
@@ -50,32 +59,19 @@ _DATA_LINE = re.compile(
     r"""[ \t]*(?:-[ \t]+)?(?:export[ \t]+)?(?P<k>["']?)(?P<name>[A-Za-z_][\w.-]{0,80})(?P=k)"""
     rf"""[ \t]*(?P<op>:?=|:(?!=)(?:[ \t]*(?:{BLOCK_HEADER}[ \t]*|[ \t]\#[^\n]*)?\r?\n[ \t]+)?)"""
     r"""[ \t]*"""
-    r"""(?P<bare>[^\s"'`#\[{(|>&*!%@,-][^\s]{0,299})[ \t]*(?:[ \t]#[^\n]*)?\r?$""",
+    r"""(?P<bare>[^\s"'`#\[{(|>&*!%@,-][^\s]*)[ \t]*(?:[ \t]#[^\n]*)?\r?$""",
     re.MULTILINE)
-_DATA_START = re.compile(r"""[^\s"'`#\[{(|>&*!%@,-]""")  # `_DATA_LINE`'s value's first
-# code on such a line, not data: a call or a subscript (`os.environ["DB_PASSWORD"]`,
-# `Optional[str]`), a statement or an object's entry (`getPassword();`, `pw: user.pw,`)
-_CODE_VALUE = re.compile(r"[\w$.\]][(\[].*[)\]]|[;,(]$")
-# in YAML a plain scalar is a string whatever it holds (`hunter2#x(y)`: a comment starts
-# only after a blank): code there only as a whole call or subscript (`getPassword()`,
-# `env[DB_PASSWORD]`) or a statement's end
-_YAML_CODE_VALUE = re.compile(r"[A-Za-z_$][\w$.]*(?:\(.*\)|\[.*\])|.*[;,(]")
+_DATA_START = re.compile(r"""[^\s"'`#\[{(|>&*!%@,-]""")  # `_DATA_LINE`'s value's first character
 _XML = re.compile(r"(?i)<(?P<name>[\w:.-]{0,40}(?:password|secret|token|apikey|api_key)"
-                  r"[\w:.-]{0,20})>\s*(?P<value>[^<\s]{6,300})\s*</")
+                  r"[\w:.-]{0,20})>\s*(?P<value>[^<\s]{6,}+)\s*</")
 # `-` first, the look-behind after it (the same matches as `(?<![\w-])--?`): the regex engine
 # skips to each `-` instead of trying every position
 _FLAG = re.compile(r"(?i)-(?<![\w-]-)-?(?P<name>(?:db-|api-|client-|auth-)?"
                    r"(?:password|passwd|secret|token|api-key|apikey|client-secret))"
-                   r"(?:=|\s+)(?P<q>[\"']?)(?P<value>[^\s\"'$]{6,300})(?P=q)")
+                   r"(?:=|\s+)(?P<q>[\"']?)(?P<value>[^\s\"'$]{6,}+)(?P=q)")
 _BLANK = re.compile(r"\s")
 _HEX = re.compile(r"[0-9a-fA-F]{16,}")
 _KEYWORD_ARGUMENT = re.compile(r"[A-Za-z_]\w*=[^=]")  # `key_size=2048`: code, not a value
-# a member (`!!_config.withCredentials`: negated, as minifiers and bundlers write it; PHP's,
-# Ruby's and C++'s `self::DEFAULT`, `Config::PASSWORD`, `config->password`) or a constant's
-# name
-_CODE_REF = re.compile(
-    r"^(?:!{0,2}[A-Za-z_]\w*(?:(?:\.|::|->)[A-Za-z_]\w*)+|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|false|null|none|nil|"
-    r"undefined|yes|no|on|off|required|optional|str|string|bytes|int|bool))$")
 
 
 # Every secret word is one of these substrings, so a name can only count as a secret on a
@@ -112,6 +108,10 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
         following = text.find("\n", line_end + 1)
         stop = len(text) if following < 0 else following
         while (match := _ASSIGN.search(text, pos, stop)) and match.start() < line_end:
+            if match.group("long") is not None or match.group("longbare") is not None:
+                long, pos = _long_value(match, config=config, references=references)
+                yield from long
+                continue
             group = "quoted" if match.group("quoted") else "bare"
             # after `(` or `,` only a string literal is a value: `f(key_size=2048,` is code;
             # and `,` pairs a name with a value only as a call's first two arguments
@@ -121,7 +121,7 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
             ) or (Reference.YAML_NODE in references and _yaml_properties(match, group, tagged))
             plain = group == "quoted" or (
                 not code and _env_line(text, line_start, line_end, match))
-            if not code_argument and _secret_value(match.group("name"), match.group(group),
+            if not code_argument and _secret_value(match.group("name"), literal_text(match, group),
                                                    bare=group == "bare", plain=plain,
                                                    config=config and plain,
                                                    references=references):
@@ -137,6 +137,31 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
                              plain=regex is _XML, references=references):
                 yield (match.start("value"), match.end("value"),
                        generic_rule(match.group("name")), "Hard-coded credential", 0.7)
+
+
+def _long_value(match: re.Match[str], *, config: bool,
+                references: frozenset[Reference]) -> tuple[list[Candidate], int]:
+    """A value longer than `_ASSIGN`'s window, read on to its end (`_QUOTED_REST`,
+    `_BARE_REST`) and judged whole; and where the next search starts: after the value
+    (its text is read once), or after the name when the value does not end on its line."""
+    text, quoted = match.string, match.group("long") is not None
+    start = match.start("long" if quoted else "longbare")
+    window = match.end("long" if quoted else "longbare")
+    rest = (_QUOTED_REST[match.group("q")] if quoted else _BARE_REST).match(text, window)
+    if rest is None or (not quoted and match.group("op") in ("(", ",")):
+        return [], match.end("name") if rest is None else rest.end()
+    end = rest.end()
+    if quoted:
+        end -= 1  # the closing quote
+        end -= text[end - 1:end] == "\\" and text[end - 2:end - 1] != "\\"  # `\"` of a JSON string
+    value = text[start:end]
+    if quoted and match.group("q") == "`":
+        value = INTERPOLATION.sub("", value)
+    if not _secret_value(match.group("name"), value, bare=not quoted, plain=quoted,
+                         config=config and quoted, references=references):
+        return [], rest.end()
+    return [(start, end, generic_rule(match.group("name")),
+             "Hard-coded credential in an assignment", 0.7)], rest.end()
 
 
 def _data_lines(text: str, *, prefilter: bool, config: bool,
@@ -157,8 +182,8 @@ def _data_lines(text: str, *, prefilter: bool, config: bool,
             continue
         value = match.group("bare")
         # `a=b` is data here, where `f(key_size=2048` is code
-        if not _code_value(value, yaml=yaml) \
-                and _CODE_REF.match(value) is None \
+        if not code_value(value, yaml=yaml) \
+                and CODE_REF.match(value) is None \
                 and _secret_value(match.group("name"), value, bare=False, config=config,
                                   plain=_data_value(text, line_start, line_end, match,
                                                     config=config), references=references):
@@ -185,8 +210,8 @@ def _yaml_values(text: str, tagged: set[int], *, prefilter: bool, config: bool,
 def _yaml_value(text: str, literal: Literal, *, config: bool,
                 references: frozenset[Reference]) -> Iterator[Candidate]:
     value = text[literal.start:literal.end]
-    if literal.quoted or (_DATA_START.match(value) and not _code_value(value, yaml=True)
-                          and not _CODE_REF.match(value)):
+    if literal.quoted or (_DATA_START.match(value) and not code_value(value, yaml=True)
+                          and not CODE_REF.match(value)):
         found = _secret_value(literal.name, value, bare=False, plain=True, config=config,
                               references=references)
     else:  # as `_ASSIGN` reads a bare value
@@ -194,12 +219,6 @@ def _yaml_value(text: str, literal: Literal, *, config: bool,
     if found:
         yield (literal.start, literal.end, generic_rule(literal.name),
                "Hard-coded credential in an assignment", 0.7)
-
-
-def _code_value(value: str, *, yaml: bool) -> bool:
-    """Whether a data line's value is code: a call or a subscript in it, or in YAML's kinds
-    (`yaml`) the whole value one (`_YAML_CODE_VALUE`)."""
-    return (_YAML_CODE_VALUE.fullmatch(value) if yaml else _CODE_VALUE.search(value)) is not None
 
 
 def _yaml_properties(match: re.Match[str], group: str, tagged: set[int]) -> bool:
@@ -317,7 +336,7 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False,
     if looks_placeholder(value) or looks_fake(value) or _BLANK.search(value) \
             or _FILE_PATH.fullmatch(value):
         return False  # a key has no blank in it; a quoted phrase is a message; a key's file
-    if bare and (_CODE_REF.match(value) or value.endswith(("(", ")"))
+    if bare and (CODE_REF.match(value) or value.endswith(("(", ")"))
                  or _KEYWORD_ARGUMENT.match(value)):
         return False
     if names_a_password(name) and about_passwords(value, word_is_setting=not config):

@@ -19,8 +19,9 @@ older than the branch; one in the base is older than the branch — moved to ano
 back, or removed by the branch, it is no leak of the branch's. A private key is told by its
 whole text, armor to armor: its armor and its first lines are the same for every key of a
 kind (an OpenSSH key's, a PGP key's), so a fixture key in the base must not excuse a leaked
-one. Each is a must-fix finding about its
-file (the commit it came in named as its subject), inside the change whatever its lines: the
+one. Each place that held it is a must-fix finding about its file (the commit it came in
+named as its subject; one a file, line and secret, as `gitleaks git` names every commit),
+inside the change whatever its lines: the
 fix is to rotate the credential and to rewrite the branch (or squash it), which no edit of
 the files can do.
 
@@ -94,18 +95,21 @@ def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
     if not pairs or (len(listed) == 1 and pairs[0][1] == repo.git("rev-parse", head).strip()):
         return History([], len(listed), len(pairs), unread)  # one commit: the change's diff
     kept = {_secret(net, hit) for hit in scan_changes(net)}  # the gate's to report
-    found: dict[str, tuple[SecretHit, str]] = {}  # secret -> its first hit and commit
+    # each place that held a secret, (file, line, secret) -> its hit and first commit: the
+    # same key in two files, or added again by a later commit, is one more place to rewrite
+    found: dict[tuple[str, int, str], tuple[SecretHit, str]] = {}
     for parent, commit in reversed(pairs):  # oldest first: named by its first commit
         changes = parse_diff(repo.diff_refs(parent, commit, merge_base=False),
                              source=f"commit {commit[:12]}")
         unread.update(_too_large(repo, commit, changes))
         for hit in secrets_only(scan_changes(changes), changes):
             secret = _secret(changes, hit)
-            if blocking(hit) and secret and secret not in kept and secret not in found:
-                found[secret] = (hit, commit)
-    held = _held(repo, (repo.git("merge-base", base, head).strip(), head), list(found))
-    return History([_finding(hit, commit, agent) for secret, (hit, commit) in found.items()
-                    if secret not in held], len(listed), len(pairs), unread)
+            if blocking(hit) and secret and secret not in kept:
+                found.setdefault((hit.path, hit.line, secret), (hit, commit))
+    held = _held(repo, (repo.git("merge-base", base, head).strip(), head),
+                 list(dict.fromkeys(secret for _, _, secret in found)))
+    return History([_finding(hit, commit, agent) for (_, _, secret), (hit, commit)
+                    in found.items() if secret not in held], len(listed), len(pairs), unread)
 
 
 def _unscanned(commits: Sequence[str]) -> dict[str, str]:

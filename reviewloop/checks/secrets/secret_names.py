@@ -36,9 +36,30 @@ _WORD = re.compile(r"[A-Z]{2,}(?=(?:password|passwd|pwd|pass|secret|token|key)s?
                    r"|[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 
 
+# A name written as one word (`dbpassword`, `PGPASSWORD`, `clientsecret`, `$dbpasswd`) holds
+# its secret word inside, where detect-secrets' KeywordDetector finds it (`\w*password\w*`):
+# an unmistakable word anywhere in it (`dbpasswordhash` → db, password, hash), `secret` and
+# `pwd` at its end (not `secretary`), and `pass` at its end after a word that names what the
+# password opens (`adminpass`, `dbpass`; not `bypass`, `compass`, `renderpass`).
+_INSIDE = re.compile(r"(?P<head>[a-z0-9]*?)(?P<word>password|passwd|passwort|passphrase)"
+                     r"(?P<tail>[a-z0-9]*)"
+                     r"|(?P<head2>[a-z0-9]+?)(?P<word2>secrets?|pwd)"
+                     r"|(?P<head3>db|database|admin|root|user|sql|mysql|pg|postgres|smtp|ftp|"
+                     r"sftp|mail|key|master|app|login|redis|ldap|sa|mongo|rabbit|api|web|sys|"
+                     r"vnc|wifi|proxy|email|ssh)(?P<word3>pass)")
+
+
 def words(name: str) -> list[str]:
-    """`name`'s words, lower-cased: `dbPassword` → db, password; `SSHpassword` → ssh, password."""
-    return [w.lower() for w in _WORD.findall(name)]
+    """`name`'s words, lower-cased: `dbPassword` → db, password; `SSHpassword` → ssh, password;
+    a word holding a secret word inside is split around it (`PGPASSWORD` → pg, password)."""
+    found: list[str] = []
+    for word in (w.lower() for w in _WORD.findall(name)):
+        inside = None if word in _SECRET_WORDS else _INSIDE.fullmatch(word)
+        if inside is None:
+            found.append(word)
+        else:
+            found.extend(part for part in inside.groups() if part)
+    return found
 
 
 def names_a_secret(name: str) -> bool:

@@ -67,15 +67,36 @@ def test_every_spelling_of_eval_is_a_must_fix(tmp_path: Path, eslint_tools: Path
 @pytest.mark.npm
 def test_node_s_globals_are_known_where_node_runs_the_file(tmp_path: Path,
                                                            eslint_tools: Path) -> None:
-    """`__dirname` is Node's own path, not a name from outside; `window` does not exist in a
-    CommonJS file, so `window.eval` there is a user's function, as ESLint's no-eval says."""
+    """`__dirname` is Node's own path, not a name from outside."""
     repo = Repo(tmp_path / "repo", {"package.json": '{"name": "x"}\n'})
-    diff = repo.change({"lib/load.js": FS, "lib/node.cjs": "window.eval(code);\n"})
+    diff = repo.change({"lib/load.js": FS})
 
     rules = {(rule, file) for rule, file, _, _ in _findings(repo, diff)}
 
     assert ("security/detect-non-literal-fs-filename", "lib/load.js") not in rules
-    assert ("no-eval", "lib/node.cjs") not in rules
+
+
+# code from a string through the browser's global objects, in any module kind: an isomorphic
+# package's CommonJS runs in a browser too (`if (typeof window !== "undefined") …`)
+GLOBAL_EVALS = ("window.eval(code);", "window['eval'](code);",
+                'window.setTimeout("go()" + code);', 'self.setTimeout("a" + code, 10);',
+                'window.setInterval("tick(" + code + ")", 10);', "globalThis.eval(code);")
+KINDS = ("lib/a.cjs", "lib/b.js", "web/c.mjs", "web/d.ts")
+
+
+@pytest.mark.npm
+def test_eval_through_a_global_object_is_a_must_fix_in_every_module_kind(
+        tmp_path: Path, eslint_tools: Path) -> None:
+    """`.cjs`, `.js` under "type": "commonjs", `.mjs` and `.ts`: each spelling, one line each."""
+    repo = Repo(tmp_path / "repo", {"package.json": '{"name": "x", "type": "commonjs"}\n'})
+    body = "".join(f"{line}\n" for line in GLOBAL_EVALS)
+    diff = repo.change(dict.fromkeys(KINDS, f"const code = String(process.argv[2]);\n{body}"))
+
+    must = {(file, line) for rule, file, line, severity in _findings(repo, diff)
+            if severity == "must_fix" and rule.endswith(("no-eval", "no-implied-eval"))}
+
+    expected = {(kind, i + 2) for kind in KINDS for i in range(len(GLOBAL_EVALS))}
+    assert sorted(expected - must) == []
 
 
 @pytest.mark.npm

@@ -83,8 +83,12 @@ const byLang = (lang) => where((f) => f.lang === lang);
 
 // Each environment's globals (`globals` package); see eslint_env.py for the choice. Set in
 // one block per environment only: ESLint merges the globals of every block a file matches.
+// CommonJS has the browser's global objects too: an isomorphic package's `.cjs` (or `.js`
+// under "type": "commonjs") runs in a browser as well, and no-eval / no-implied-eval know
+// `window.eval(x)`, `self.setTimeout("…" + x)` only where `window` and `self` are globals
+// (the benchmark's plain ESLint declares the browser's and Node's for every file).
 const ENVIRONMENTS = {
-  commonjs: globals.node,
+  commonjs: { ...globals.node, window: "readonly", self: "readonly" },
   module: { ...globals.browser, ...globals.nodeBuiltin },
   unknown: { ...globals.browser, ...globals.node },
 };

@@ -1,0 +1,108 @@
+"""A secret name set to code that reads the secret from somewhere else is no hard-coded
+secret, whatever accessor the code writes: JavaScript's optional chaining
+(`req.headers?.authorization`, `a?.b?.c`, `f?.()`, `o?.["k"]`), TypeScript's non-null
+(`obj!.token`), a private field (`this.#secret`), a template literal's interpolation
+(`` `Bearer ${session.token}` ``), `process.env.X ?? ''`, PHP's `$this->x` / `?->`, Ruby's
+`@x` and Go's `cfg.Token`.
+
+Before, `assignments._CODE_REF` knew `.`, `::` and `->` between names only, so clean
+code with `?.` was a must-fix "Hard-coded secret" (the secrets gate failed; found on
+eslint/eslint's `lib/`), and a quoted span in a template literal or a word before a code
+span in Markdown prose (`pass `ecmaVersion``) was a value.
+
+Generated (hypothesis, derandomize=True): batches of name × language × reference shape,
+each line a file of its own in one change; the oracle is plain `detect-secrets scan
+--all-files` once a batch: where it reports nothing, the scan reports nothing. A literal
+under the same names is still reported.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.checks.secrets.diff_scan import scan_added_lines
+from tests.support.analyzers import Repo
+from tests.support.detect_secrets import plain_scan
+
+NAMES = ("token", "apiKey", "password", "secret", "accessToken", "clientSecret", "authToken",
+         "sessionKey", "nodeTypeKey", "dbPassword")
+# segment names of high entropy enough to pass for a key were they a literal
+SEGMENTS = ("headers", "authorization", "esqueryOptions", "accessToken", "clientSecret",
+            "credentials", "apiKey", "settings", "session", "data", "Token", "x9Config")
+JS_KINDS = ("a.js", "a.ts", "a.jsx", "a.tsx", "a.mjs", "a.cjs")
+# JavaScript's and TypeScript's accessors between two names
+JS_ACCESSORS = (".", "?.", "!.", "?.#")
+JS_TAILS = ("", "?.()", '?.["k"]', "!", "?.[0]", "()")
+
+
+@st.composite
+def js_reference(draw: st.DrawFn) -> str:
+    """A member expression with optional chaining, non-null assertions and private fields,
+    alone, defaulted (`?? ''`, `|| "type"`) or interpolated in a template literal."""
+    head = draw(st.sampled_from(("req", "options", "this", "config", "ctx", "cfg")))
+    parts = draw(st.lists(st.tuples(st.sampled_from(JS_ACCESSORS), st.sampled_from(SEGMENTS)),
+                          min_size=1, max_size=3))
+    ref = head + "".join(a + s for a, s in parts) + draw(st.sampled_from(JS_TAILS))
+    return draw(st.sampled_from((
+        "{r}", "{r} ?? ''", '{r} || "type"', "{r} ?? process.env.API_KEY",
+        "process.env.API_KEY ?? {r}", "`Bearer ${{{r}}}`", "`${{{r}}}`",
+        "`'${{getName({r})}}'`"))).format(r=ref)
+
+
+@st.composite
+def code_line(draw: st.DrawFn) -> tuple[str, str]:
+    """(file name, line): a secret name set to a reference in one language's syntax."""
+    name = draw(st.sampled_from(NAMES))
+    language = draw(st.sampled_from(("js", "php", "ruby", "go")))
+    segment = draw(st.sampled_from(SEGMENTS))
+    if language == "js":
+        kind = draw(st.sampled_from(JS_KINDS))
+        line = draw(st.sampled_from(("const {n} = {r};", "this.{n} = {r};", "{n}: {r},",
+                                     "let {n} = {r}")))
+        return kind, line.format(n=name, r=draw(js_reference()))
+    if language == "php":
+        ref = draw(st.sampled_from(("$this->{s}", "$this?->{s}", "$this->{s}->{n}",
+                                    "$config?->{s}", "self::{s}")))
+        return "a.php", f"${name} = {ref.format(s=segment, n=name)};"
+    if language == "ruby":
+        ref = draw(st.sampled_from(("@{l}", "@@{l}", "@{l}.{s}", "@config.{l}")))
+        lower = draw(st.sampled_from(("password", "token", "db_password", "api_key")))
+        return "a.rb", f"{name.lower()} = {ref.format(l=lower, s=segment)}"
+    ref = draw(st.sampled_from(("cfg.{s}", "c.Auth.{s}", "opts.{s}")))
+    return "a.go", draw(st.sampled_from(("{n} := {r}", "{N}: {r},"))).format(
+        n=name, N=name[0].upper() + name[1:], r=ref.format(s=segment))
+
+
+def _layout(batch: list[tuple[str, str]]) -> dict[str, str]:
+    return {f"v{i:03d}/{kind}": f"{line}\n" for i, (kind, line) in enumerate(batch)}
+
+
+_BATCH = settings(max_examples=3, deadline=None, derandomize=True, phases=[Phase.generate],
+                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+# a batch is one run of detect-secrets: no shrinking (the failures are listed whole instead)
+@_BATCH
+@given(st.lists(code_line(), min_size=150, max_size=150))
+def test_a_reference_in_code_is_no_secret_where_detect_secrets_reports_none(
+        tmp_path_factory: pytest.TempPathFactory, batch: list[tuple[str, str]]) -> None:
+    layout = _layout(batch)
+    repo = Repo(tmp_path_factory.mktemp("repo"))
+    ours = {hit.path for hit in scan_added_lines(repo.change(layout))}
+    plain = {path for path, _ in plain_scan(repo.root)}
+    quiet = [path for path in layout if path not in plain]
+    assert [(path, layout[path]) for path in quiet if path in ours] == []
+    assert len(quiet) >= 120  # detect-secrets is quiet on nearly all: each is held to it
+
+
+def test_a_literal_under_the_same_names_is_still_reported(tmp_path: Path) -> None:
+    literal = "Xk9mQ2vLp7wRt4Zs"
+    layout = {"a.ts": f'const token = "{literal}";\n', "b.js": f"const apiKey = `{literal}`;\n",
+              "c.php": f"$password = '{literal}';\n", "d.rb": f'password = "{literal}"\n',
+              "e.go": f'token := "{literal}"\n', "f.js": f"const key = `sk_${{env}}{literal}`;\n"}
+    found = {hit.path for hit in scan_added_lines(Repo(tmp_path).change(layout))}
+    assert found == set(layout)
