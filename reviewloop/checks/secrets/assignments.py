@@ -10,7 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from reviewloop.checks.secrets.code_refs import CODE_REF, INTERPOLATION, code_value, literal_text
+from reviewloop.checks.secrets.code_refs import (
+    CODE_REF,
+    CODE_VARIABLE,
+    INTERPOLATION,
+    code_value,
+    literal_text,
+)
 from reviewloop.checks.secrets.references import NONE, Reference, filled_in, is_name
 from reviewloop.checks.secrets.secret_names import (
     ends_in_a_password_word,
@@ -336,7 +342,8 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False,
     if looks_placeholder(value) or looks_fake(value) or _BLANK.search(value) \
             or _FILE_PATH.fullmatch(value):
         return False  # a key has no blank in it; a quoted phrase is a message; a key's file
-    if bare and (CODE_REF.match(value) or value.endswith(("(", ")"))
+    if bare and (CODE_REF.match(value) or (not plain and CODE_VARIABLE.match(value))
+                 or value.endswith(("(", ")"))
                  or _KEYWORD_ARGUMENT.match(value)):
         return False
     if names_a_password(name) and about_passwords(value, word_is_setting=not config):

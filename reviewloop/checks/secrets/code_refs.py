@@ -18,14 +18,16 @@ _YAML_CODE_VALUE = re.compile(r"[A-Za-z_$][\w$.]*(?:\(.*\)|\[.*\])|.*[;,(]")
 # a member (`!!_config.withCredentials`: negated, as minifiers and bundlers write it; PHP's,
 # Ruby's and C++'s `self::DEFAULT`, `Config::PASSWORD`, `config->password`, `$this->x`,
 # `@config.password`; JavaScript's optional chaining `req.headers?.authorization` and
-# TypeScript's non-null `obj!.token`), a Ruby instance or class
-# variable (`@password`, `@@db_password`: lower-case words) or a constant's name
+# TypeScript's non-null `obj!.token`) or a constant's name
 _MEMBER = r"[A-Za-z_$][\w$]*!?"
 _PRIVATE = re.compile(r"#([A-Za-z_$][\w$]*)")  # a JavaScript class's private field
 CODE_REF = re.compile(
     rf"^(?:!{{0,2}}(?:\$|@{{1,2}})?{_MEMBER}(?:(?:[?!]?\.|::|\??->){_MEMBER})+"
-    r"|@{1,2}[a-z_][a-z0-9_]*|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|false|null|none|nil|"
+    r"|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|false|null|none|nil|"
     r"undefined|yes|no|on|off|required|optional|str|string|bytes|int|bool))$")
+# in code only (not a data line's plain value), a Ruby instance or class variable (`@password`,
+# `@@db_password`: lower-case words); in `.env` or properties `@dminpass` is a value
+CODE_VARIABLE = re.compile(r"@{1,2}[a-z_][a-z0-9_]*$")
 # a template literal's interpolation (`${user.token}`): code, not the literal's text
 INTERPOLATION = re.compile(r"\$\{[^{}`]*\}")
 

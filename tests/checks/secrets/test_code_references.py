@@ -106,3 +106,14 @@ def test_a_literal_under_the_same_names_is_still_reported(tmp_path: Path) -> Non
               "e.go": f'token := "{literal}"\n', "f.js": f"const key = `sk_${{env}}{literal}`;\n"}
     found = {hit.path for hit in scan_added_lines(Repo(tmp_path).change(layout))}
     assert found == set(layout)
+
+
+@pytest.mark.parametrize("value", ["@dminpass", "@@dminpass", "@secret_2024"])
+def test_a_value_starting_with_at_is_a_value_on_a_data_line_and_a_variable_in_ruby(
+        tmp_path: Path, value: str) -> None:
+    """Ruby's `@password` is code only in code: in a `.env` or a properties file a password
+    may start with `@` (it was taken for a Ruby variable there and missed)."""
+    layout = {".env": f"DB_PASSWORD={value}\n", "app.properties": f"db.password={value}\n",
+              "a.rb": f"password = {value}\n"}
+    found = {hit.path for hit in scan_added_lines(Repo(tmp_path).change(layout))}
+    assert found == {".env", "app.properties"}
