@@ -132,7 +132,8 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
     with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
         judge = Judge(state, findings, full, reviewed,
                       code=head_files(repo, event.head_sha, Path(tmp)),
-                      health=summary.ledger.health, left=view.left, llm=summary.llm)
+                      health=summary.ledger.health, left=view.left, wide=view.wide,
+                      llm=summary.llm)
         return _conclude(target, judge, summary, unread, face,
                          record=lambda pr: save_pull(root, target.repo, target.number, pr,
                                                      head=target.head_sha),
@@ -152,7 +153,7 @@ def _conclude(target: Target, judge: Judge, summary: RunSummary, unread: GitHubE
     leave the SARIF, the job summary and the step outputs whatever publishing did; the
     exit code."""
     conv = converge(judge.state, judge.findings, judge.reviewed, code=judge.code,
-                    health=judge.health, left=judge.left)
+                    health=judge.health, left=judge.left, wide=judge.wide)
     pr = pr_summary(summary, conv.ledger(target.head_sha))
     record(pr)
     markdown = to_markdown(pr)
@@ -189,6 +190,7 @@ class Judge:
     code: Code
     health: Sequence[Health]
     left: frozenset[str] = frozenset()  # files the PR no longer changes (`github.followup`)
+    wide: frozenset[str] = frozenset()  # files read with their whole part of the PR's diff
     llm: bool = True  # the LLM reviewers ran
 
 
