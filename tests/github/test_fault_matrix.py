@@ -213,7 +213,7 @@ FAULTS = {
                                             "HTTP 403", fallback=True, fork=True),
     # the repository's own PR: a token that may not write is the workflow's fault (exit 4)
     "review POST 403 on the repository's own PR": Fault(
-        1, ((403, f"POST {PULL}/reviews", REFUSED),), "`pull-requests: write`"),
+        1, ((403, f"POST {PULL}/reviews", REFUSED),), "permissions: pull-requests: write"),
     # a rate limit answered 403 is a rate limit (as 429 is), not a read-only token
     "review POST 403 secondary rate limit": Fault(
         0, ((403, f"POST {PULL}/reviews",
