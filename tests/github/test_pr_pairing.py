@@ -80,6 +80,7 @@ def apply(root: Path, op: Op, serial: int) -> None:
     elif kind == "back":  # the base's a.py back, name and content, in place of this file
         git(root, "rm", "-qf", name)
         write(root, "a.py", BASE)
+    git(root, "add", "-A")  # the next change of the push sees this one's files
 
 
 OPS = st.tuples(st.sampled_from(["rename", "grow", "shrink", "restore", "split", "replace",
@@ -137,7 +138,9 @@ def test_a_follow_up_judges_the_head_as_a_fresh_review_whatever_git_paired_befor
         for serial, push in enumerate(pushes, 1):
             for at, op in enumerate(push):
                 apply(root, op, 10 * serial + at)
-            event = pushed_event(root, gh, f"push {serial}: {push}")
+            # a note each push, so that a push whose changes cancel out is still a commit
+            event = pushed_event(root, gh, f"push {serial}: {push}",
+                                 {"NOTES.md": f"push {serial}\n"})
             run = review(root, case / f"run{serial}", gh, event)
     found = open_findings(root)
     pairs = git(root, "diff", "--name-status", "main...HEAD").replace("\n", " | ")
