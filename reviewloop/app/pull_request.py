@@ -6,7 +6,11 @@ again only the files whose part of the PR's change differs from what the last re
 converges the PR: one review with what is new, fixed findings'
 threads resolved, returning ones reopened, the summary comment updated in place, the job
 summary and the step outputs counting what is open on the whole PR. With a
-read-only token (a fork's PR) it falls back to workflow annotations and the job summary.
+read-only token on a fork's PR it falls back to workflow annotations and the job summary; a
+PR of the repository itself whose token may not write is a setup fault (exit 4, naming the
+`pull-requests: write` permission). A PR whose head adds no commit to its base branch (pushed
+back to it) is an empty change: nothing is reviewed, every finding posted before is no
+longer in the PR, and the outputs, the job summary, the SARIF and the summary comment say so.
 Nothing in the diff or the PR text can change the tools, the approval or the exit code.
 
 Whatever happens while publishing, the SARIF, the job summary and the step outputs are
@@ -37,7 +41,7 @@ from reviewloop.git.repository import Repository, open_repository
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
 from reviewloop.github.converge import Code, Convergence, converge
 from reviewloop.github.event import PullRequestEvent, load_event, review_base
-from reviewloop.github.followup import follow_up
+from reviewloop.github.followup import FollowUp, follow_up
 from reviewloop.github.markers import repository_key
 from reviewloop.github.outputs import annotate, check_files, redacted, write_job_outputs
 from reviewloop.github.posted import PostedState
@@ -47,7 +51,7 @@ from reviewloop.github.verdict import UNFINISHED, Delivery, pr_summary
 from reviewloop.github.whole_checks import judged_whole
 from reviewloop.reports.mermaid import gantt
 from reviewloop.reports.render import to_markdown
-from reviewloop.reports.report import RunSummary
+from reviewloop.reports.report import RunSummary, nothing_to_review
 from reviewloop.reports.timeline import timeline
 from reviewloop.review.introduced import BaseTrees
 from reviewloop.runs.records import review_folder, save_pull
@@ -60,6 +64,11 @@ if TYPE_CHECKING:  # chat models load LangChain: not before the analyzers start
 
 
 ClientFactory = Callable[[Mapping[str, str]], GitHubClient]
+# why a token may not write to a PR that is not a fork's, and the fix
+NO_WRITE = ("the pull request is not from a fork, so the workflow's token should write to "
+            "it: give the job `permissions: pull-requests: write` (a repository or "
+            "organization whose default GITHUB_TOKEN is read-only grants it only so), or "
+            "pass a token that has it as `github-token`")
 Show = Callable[[RunSummary, ReviewOptions], None]  # the report in --format, and --sarif
 
 
@@ -119,24 +128,40 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
                                 model_factory=factory, llm=llm,
                                 analyze=analyzers_for(settings, bases=bases),
                                 progress=out.progress, trusted=trusted)
-    if isinstance(summary, NothingToReview):
-        out.say(summary.message)
-        return ExitCode.OK
+    if isinstance(summary, NothingToReview):  # the head adds nothing to the base branch
+        out.say(empty := empty_change(event, posted=bool(state.findings)))
+        summary = nothing_to_review(empty, [])
+        view = FollowUp(left=frozenset(p.record.file for p in state.findings.values()))
     full = parse_diff(full_text)
     reviewed = None if view.whole else parse_diff(diff_text)
     # a check of the whole PR is judged on it, not on the part a follow-up read
     findings = judged_whole([*summary.findings_remaining, *summary.nits], full, state,
                             whole=view.whole)
     summary = redacted(summary)  # everything below is posted, printed or logged
-    chart = diagram(root, settings, summary)
+    chart = diagram(root, settings, summary) if summary.run_id else ""
     with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:
         judge = Judge(state, findings, full, reviewed,
                       code=head_files(repo, event.head_sha, Path(tmp)),
-                      health=summary.ledger.health, left=view.left, llm=summary.llm)
+                      health=summary.ledger.health, left=view.left, wide=view.wide,
+                      llm=summary.llm)
         return _conclude(target, judge, summary, unread, face,
                          record=lambda pr: save_pull(root, target.repo, target.number, pr,
                                                      head=target.head_sha),
-                         chart=chart)
+                         chart=chart, fork=event.fork)
+
+
+def empty_change(event: PullRequestEvent, *, posted: bool) -> str:
+    """What a run says of a pull request whose head adds no commit to its base branch (a
+    force-push back to it, a re-run once it was merged): there is nothing to review, and
+    what was posted before (`posted`) is no longer in the PR. Its first line is the
+    report's title."""
+    why = (f"its head is {event.base_ref}'s own commit {event.base_sha[:12]}"
+           if event.head_sha == event.base_sha else
+           f"every commit of its head {event.head_sha[:12]} is already in {event.base_ref}")
+    gone = "; the findings posted before are no longer in it" if posted else ""
+    return (f"nothing to review in this pull request: {why}, so it changes no file{gone}\n"
+            f"  fix: push the change to the pull request's branch ({event.head_ref}), or "
+            "close the pull request")
 
 
 def diagram(root: Path, settings: Settings, summary: RunSummary) -> str:
@@ -147,18 +172,20 @@ def diagram(root: Path, settings: Settings, summary: RunSummary) -> str:
 
 
 def _conclude(target: Target, judge: Judge, summary: RunSummary, unread: GitHubError | None,
-              face: Face, *, record: Callable[[RunSummary], object], chart: str = "") -> int:
+              face: Face, *, record: Callable[[RunSummary], object], chart: str = "",
+              fork: bool = False) -> int:
     """Judge the PR, record its findings in the store (`reviewloop stats`), publish, and
     leave the SARIF, the job summary and the step outputs whatever publishing did; the
-    exit code."""
+    exit code. `fork`: the PR's head lives in another repository (a read-only token is
+    expected there, and nowhere else)."""
     conv = converge(judge.state, judge.findings, judge.reviewed, code=judge.code,
-                    health=judge.health, left=judge.left)
+                    health=judge.health, left=judge.left, wide=judge.wide)
     pr = pr_summary(summary, conv.ledger(target.head_sha))
     record(pr)
     markdown = to_markdown(pr)
     delivery = UNFINISHED
     try:
-        delivery = _publish(target, judge, conv, markdown, unread, face.out)
+        delivery = _publish(target, judge, conv, markdown, unread, face.out, fork=fork)
     finally:  # an internal error too leaves them, saying publishing did not finish
         face.show(summary, face.options)
         counts = pr.ledger.counts()["open"]
@@ -189,6 +216,7 @@ class Judge:
     code: Code
     health: Sequence[Health]
     left: frozenset[str] = frozenset()  # files the PR no longer changes (`github.followup`)
+    wide: frozenset[str] = frozenset()  # files read with their whole part of the PR's diff
     llm: bool = True  # the LLM reviewers ran
 
 
@@ -208,9 +236,10 @@ def head_files(repo: Repository, head_sha: str, tmp: Path) -> Code:
 
 
 def _publish(target: Target, judge: Judge, conv: Convergence, markdown: str,
-             unread: GitHubError | None, out: Output) -> Delivery:
-    """Publish, and say what reached the PR. A read-only token and a head that moved are
-    designed fallbacks to annotations; any other GitHub failure is reported as such."""
+             unread: GitHubError | None, out: Output, *, fork: bool) -> Delivery:
+    """Publish, and say what reached the PR. A read-only token on a fork's PR and a head
+    that moved are designed fallbacks to annotations; any other GitHub failure — a token
+    that may not write to a PR of the repository itself among them — is reported as such."""
     if unread is not None:
         annotate(judge.findings)
         return _failed(Delivery.failed(unread, "reading what reviewloop posted before"), out)
@@ -226,13 +255,17 @@ def _publish(target: Target, judge: Judge, conv: Convergence, markdown: str,
         return Delivery()
     except GitHubError as exc:
         annotate(judge.findings)
+        if exc.forbidden and not fork:
+            return _failed(Delivery.failed(f"{exc} ({NO_WRITE})", "publishing to the pull "
+                                           "request"), out)
         if exc.forbidden:
-            out.warn("The token cannot write to this pull request (a fork?): findings go to "
-                     "annotations and the job summary instead.", style="yellow")
+            out.warn("The token cannot write to this pull request from a fork: findings go "
+                     "to annotations and the job summary instead.", style="yellow")
             return Delivery.fell_back(
-                f"the token cannot write to this pull request: {exc}",
-                "> The token cannot write to this pull request (a fork's read-only token?): "
-                "the findings are annotations on the files, below and in the SARIF.")
+                f"the token cannot write to this pull request from a fork: {exc}",
+                "> The token cannot write to this pull request from a fork (a fork's "
+                "read-only token): the findings are annotations on the files, below and in "
+                "the SARIF.")
         if exc.head_moved:
             note = _moved(target)
             out.warn(note.strip().removeprefix("> "))

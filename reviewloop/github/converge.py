@@ -13,7 +13,9 @@ when a push re-checked it:
 
 * its reporter (the reviewer, or the analyzer and its reviewer) ran this push — a missing
   or failed one judges nothing;
-* and the content it points at was analysed again: the whole PR was reviewed, or its flagged
+* and the content it points at was analysed again: the whole PR was reviewed, or its file
+  was read with its whole part of the PR's diff (`wide`: as a fresh review reads it — its
+  kind of change in the PR's diff changed, say a rename git no longer pairs), or its flagged
   code is gone from the file at the new head, or the new commits *added* the lines where
   that code now is (found by its location hash, wherever it moved). A diff's context lines
   do not count, and neither does a push that only changed other lines: code nobody touched
@@ -104,6 +106,7 @@ class Push:
     code: Code | None = None
     health: Sequence[Health] = ()
     left: frozenset[str] = frozenset()  # files the PR's change no longer holds
+    wide: frozenset[str] = frozenset()  # files read with their whole part of the PR's diff
 
     def ledger(self, at: str) -> Ledger:
         return move(_left(posted_ledger(self.posted), self.posted, self.left),
@@ -115,7 +118,7 @@ class Push:
 
     def _rechecked(self, entry: Entry) -> str | None:
         return not_rechecked(self.posted.findings[entry.id], self.reviewed, code=self.code,
-                             health=self.health, left=self.left)
+                             health=self.health, left=self.left, wide=self.wide)
 
 
 def _judge(posted: PostedState, at: str, reports: Sequence[Finding]
@@ -157,14 +160,16 @@ def posted_ledger(state: PostedState) -> Ledger:
 
 def converge(posted: PostedState, current: Sequence[Finding],
              reviewed: ChangeSet | None = None, *, code: Code | None = None,
-             health: Sequence[Health] = (), left: frozenset[str] = frozenset()
-             ) -> Convergence:
+             health: Sequence[Health] = (), left: frozenset[str] = frozenset(),
+             wide: frozenset[str] = frozenset()) -> Convergence:
     """Decide each finding's state: the posted findings' entries moved by what the analysis
     at the new head reports (`current`), as `findings.rounds.move` moves a run's entries;
     `reviewed`: the part of the PR it looked at (None: the whole PR); `code`: the files at
     the new head; `health`: which reviewers and analyzers ran; `left`: the files the PR
-    changed at the last review and no longer changes (`github.followup`)."""
-    push = Push(posted, sorted(current, key=Finding.sort_key), reviewed, code, health, left)
+    changed at the last review and no longer changes, `wide` the files of `reviewed` read
+    with their whole part of the PR's diff (`github.followup`)."""
+    push = Push(posted, sorted(current, key=Finding.sort_key), reviewed, code, health, left,
+                wide)
     out = Convergence(push=push)
     for entry in push.ledger("this push").entries:
         was = posted.findings.get(entry.id)
@@ -189,15 +194,18 @@ def converge(posted: PostedState, current: Sequence[Finding],
 
 def not_rechecked(posted: PostedFinding, reviewed: ChangeSet | None, *,
                   code: Code | None = None, health: Sequence[Health] = (),
-                  left: frozenset[str] = frozenset()) -> str | None:
+                  left: frozenset[str] = frozenset(),
+                  wide: frozenset[str] = frozenset()) -> str | None:
     """None when the analysis at this head looked at what `posted` points at again (so not
     reporting it means fixed) — a check of the whole PR (`whole_checks`) does at every
-    push — or its file left the PR's change; else why it could not judge it."""
+    push, and so does a read of its file's whole part of the PR's diff (`wide`) — or its
+    file left the PR's change; else why it could not judge it."""
     record = posted.record
     broken = _reporter_down(record, health)
     if broken:
         return broken
-    if reviewed is None or record.file in left or record.source in WHOLE:
+    if reviewed is None or record.file in left or record.file in wide \
+            or record.source in WHOLE:
         return None
     where = locate(record, code) if code is not None else None
     if where == GONE:

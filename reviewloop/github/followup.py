@@ -8,9 +8,15 @@ with no new line, though the PR still adds every line of it. So each file's entr
 change now (`merge-base(base, head)..head`) is compared with its entry in the change the last
 review judged (`merge-base(that base, last head)..last head`); a file whose entry differs is
 reviewed again: with the commits since the last head when the merge base is the one the
-last review judged and the PR changed the file then too (its earlier lines were judged), else
-with its whole part of the PR's diff (a file new to the PR's change — renamed, moved — or a
-merge base the base branch moved). A PR whose base branch changed (retargeted), or whose last
+last review judged and the PR changed the file then too, as the same kind of change (its
+earlier lines were judged), else with its whole part of the PR's diff (a file new to the PR's
+change — renamed, moved — or a merge base the base branch moved). The kind of change is the
+file's place in the PR's diff: added, modified, deleted, or renamed from a given old path
+(`pairing`). Git pairs a renamed file with its old name only while the two are at least half
+alike, so a later push can turn a rename into a deleted file and a new one, or the reverse,
+without touching the old lines: the lines the PR's diff counts as added are then not the
+ones the last review judged, and the file is read whole — the verdict of a head never
+depends on how the PR got there. A PR whose base branch changed (retargeted), or whose last
 base is not known, is reviewed whole.
 
 The findings posted on a file the new commits renamed move with it (`moved`): a finding is
@@ -34,7 +40,8 @@ from reviewloop.github.posted import PostedState
 class FollowUp:
     """How a push is reviewed: `focus` None for the whole PR, else the files (new paths) whose
     part of the PR's change differs since the last review; `narrow` those of them read from
-    the commits since the last head, `since`; `left` the files the PR changed then and no
+    the commits since the last head, `since` (the others of `focus` are read with their
+    whole part of the PR's diff: `wide`); `left` the files the PR changed then and no
     longer does; `moved` old path → new path for files the new commits renamed."""
 
     focus: tuple[str, ...] | None = None
@@ -46,6 +53,12 @@ class FollowUp:
     @property
     def whole(self) -> bool:
         return self.focus is None
+
+    @property
+    def wide(self) -> frozenset[str]:
+        """The files of `focus` read with their whole part of the PR's diff: a fresh review
+        of the head reads them as this push does."""
+        return frozenset(self.focus or ()) - self.narrow
 
     def followed(self, state: PostedState) -> PostedState:
         """`state` with each finding on a renamed file placed on its new path (its identity,
@@ -60,7 +73,7 @@ class FollowUp:
         """The diff this push reviews, from `pr_diff` (the PR's whole diff at `head`)."""
         if self.focus is None:
             return pr_diff
-        wide = [path for path in self.focus if path not in self.narrow]
+        wide = self.wide
         text = "".join(f.text for f in parse_diff(pr_diff).filter(wide).files) if wide else ""
         if self.narrow and self.since:
             new = parse_diff(repo.diff_refs(self.since, head, merge_base=False))
@@ -84,8 +97,12 @@ def follow_up(repo: Repository, event: PullRequestEvent, state: PostedState,
         return FollowUp(left=_left_whole(repo, event, state, moved), moved=moved)
     before = _named(repo.tree_changes(old_base, since))
     now = _named(repo.tree_changes(new_base, event.head_sha))
-    focus = differing(before, now)
-    narrow = frozenset(p for p in focus if p in before) if old_base == new_base else frozenset()
+    focus, narrow = differing(before, now), frozenset[str]()
+    if old_base == new_base:  # the same merge base: what the last review judged still holds
+        regrouped = repaired(pairing(repo, old_base, since),
+                             pairing(repo, new_base, event.head_sha))
+        focus = tuple(sorted({*focus, *regrouped}))
+        narrow = frozenset(p for p in focus if p in before and p not in regrouped)
     return FollowUp(focus=focus, left=frozenset(before.keys() - now.keys()),
                     moved=renames(repo, since, event.head_sha), narrow=narrow, since=since)
 
@@ -109,6 +126,29 @@ def differing(before: Mapping[str, Change], now: Mapping[str, Change]) -> tuple[
     """The paths of the PR's change now whose entry (status, content, mode) is not the one the
     last review judged."""
     return tuple(sorted(path for path, change in now.items() if before.get(path) != change))
+
+
+Pairing = dict[str, tuple[tuple[str, str | None], ...]]
+
+
+def pairing(repo: Repository, base: str, head: str) -> Pairing:
+    """Each path of the diff `base..head` (the PR's diff when `base` is its merge base), as
+    that diff shows it: its entries' kind and, for a rename, the old path (a type change
+    shows a path twice, deleted and added). Read with the PR diff's own options, so git
+    pairs renames exactly as the review sees them."""
+    entries: dict[str, list[tuple[str, str | None]]] = {}
+    for f in parse_diff(repo.diff_refs(base, head, merge_base=False, context=0)).files:
+        entries.setdefault(f.path, []).append((f.status.value, f.old_path))
+    return {path: tuple(sorted(kinds, key=str)) for path, kinds in entries.items()}
+
+
+def repaired(before: Pairing, now: Pairing) -> frozenset[str]:
+    """The paths of the PR's diff now whose kind of change or pairing is not the one the
+    last review judged: a rename that became a deleted file and an added one, or the
+    reverse, a type change, a file added where one was deleted. Their part of the PR's diff
+    now holds lines the last review did not read as the PR's (or no longer holds lines it
+    did), so they are read whole."""
+    return frozenset(path for path, kinds in now.items() if before.get(path) != kinds)
 
 
 def renames(repo: Repository, old: str, new: str) -> dict[str, str]:

@@ -188,9 +188,10 @@ def nothing_to_review(message: str, skipped: Sequence[str]) -> RunSummary:
 def nothing_reviewed(summary: RunSummary) -> bool:
     """A review whose change held nothing: every changed file has a row in the coverage
     matrix (`review/matrix`), so a review of one has health (a review still running has
-    none yet: it is unfinished, not empty)."""
+    none yet: it is unfinished, not empty). Nothing is open then; a pull request pushed
+    back to its base keeps what was posted before as fixed or no longer in it."""
     return (summary.is_review and not summary.reviewers and not summary.ledger.health
-            and not summary.ledger.entries and not summary.unfinished)
+            and not summary.ledger.unresolved and not summary.unfinished)
 
 
 def redacted(summary: RunSummary) -> RunSummary:

@@ -123,6 +123,24 @@ def test_code_that_is_gone_is_fixed_and_code_on_added_lines_was_rechecked():
     assert len(moved_onto_added.fixed) == 1
 
 
+def test_a_file_read_with_its_whole_pr_diff_rechecks_its_findings_wherever_they_sit():
+    """A follow-up that read the file's whole part of the PR's diff (`wide`: its pairing in
+    the PR's diff changed) judged its code as a fresh review does: not reported is fixed,
+    even on lines the push did not add; another file's finding still waits; a reporter
+    that did not run still fixes nothing."""
+    p = posted(located(1, [EVAL]), line=1)
+    elsewhere = posted(finding(1, "eval of input", source="bandit", rule="B307",
+                               file="lib.py").with_code([EVAL]), line=1)
+    files = code({"app.py": HEAD_FILE, "lib.py": HEAD_FILE})
+    conv = converge(state(p, elsewhere), [], PUSH, code=files, wide=frozenset({"app.py"}))
+    assert [x.fingerprint for x in conv.fixed] == [p.fingerprint]
+    assert [x.fingerprint for x in conv.still_open] == [elsewhere.fingerprint]
+    down = [Health(kind="analyzer", name="bandit", agent="review-security", status="missing",
+                   reason="not installed")]
+    kept = converge(state(p), [], PUSH, code=files, health=down, wide=frozenset({"app.py"}))
+    assert kept.fixed == [] and "missing" in kept.waiting[p.fingerprint]
+
+
 def test_nothing_is_fixed_by_a_reviewer_or_analyzer_that_did_not_run():
     p = posted(located(1, [EVAL]), line=1)
     down = [Health(kind="analyzer", name="bandit", agent="review-security", status="failed",

@@ -64,12 +64,14 @@ class Run:
     sarif: dict | None
 
 
-def review(root: Path, tmp: Path, gh: GitHubFake, action: str, **extra) -> Run:
-    """One `reviewloop review --github --sarif …` for `action`; every file it leaves read."""
+def review(root: Path, tmp: Path, gh: GitHubFake, action: str, *, head_repo: str = PR_REPO,
+           **extra) -> Run:
+    """One `reviewloop review --github --sarif …` for `action` (`head_repo`: where the PR's
+    head lives, another repository for a fork's PR); every file it leaves read."""
     payload = json.loads((EVENTS / f"pull_request.{action}.json").read_text())
     payload["pull_request"]["base"]["sha"] = git(root, "rev-parse", "main")
     payload["pull_request"]["head"]["sha"] = git(root, "rev-parse", "HEAD")
-    payload["pull_request"]["head"]["repo"] = {"full_name": PR_REPO}
+    payload["pull_request"]["head"]["repo"] = {"full_name": head_repo}
     payload.update(extra)
     (tmp / "event.json").write_text(json.dumps(payload))
     for name in ("outputs.txt", "summary.md"):
@@ -100,13 +102,15 @@ def _client(gh: GitHubFake) -> Callable[[Mapping[str, str]], GitHubClient]:
 # --- the pull request: two pushes ---------------------------------------------------------
 
 
-def opened(root: Path, tmp: Path, gh: GitHubFake) -> Callable[[], Run]:
+def opened(root: Path, tmp: Path, gh: GitHubFake, head_repo: str = PR_REPO
+           ) -> Callable[[], Run]:
     """The PR as opened; the run that reviews it (call it again to re-run)."""
     show_pr(gh, root)
-    return lambda: review(root, tmp, gh, "opened")
+    return lambda: review(root, tmp, gh, "opened", head_repo=head_repo)
 
 
-def fixing_push(root: Path, tmp: Path, gh: GitHubFake) -> Callable[[], Run]:
+def fixing_push(root: Path, tmp: Path, gh: GitHubFake, head_repo: str = PR_REPO
+                ) -> Callable[[], Run]:
     """A push that drops shell=True: B602 becomes fixed, its replacement line brings
     bandit's B603 (a nit). Nothing blocks after it."""
     app = root / "app.py"
@@ -116,7 +120,8 @@ def fixing_push(root: Path, tmp: Path, gh: GitHubFake) -> Callable[[], Run]:
     after = git(root, "rev-parse", "HEAD")
     gh.push(PR_REPO, PR_NUMBER, _diff(root, "main...HEAD"), head_sha=after,
             moved_by=_diff(root, before, "HEAD"))
-    return lambda: review(root, tmp, gh, "synchronize", before=before, after=after)
+    return lambda: review(root, tmp, gh, "synchronize", head_repo=head_repo, before=before,
+                          after=after)
 
 
 def _diff(root: Path, *args: str) -> str:
@@ -193,14 +198,22 @@ class Fault:
     said: str
     fallback: bool = False  # a designed fallback: the exit code stays the findings'
     headers: dict[str, str] | None = None  # on every failing answer
+    fork: bool = False  # the PR's head in another repository (a read-only token expected)
+
+
+FORK = "octocat/Hello-World-fork"
 
 
 FAULTS = {
     "review POST 502": Fault(0, ((502, f"POST {PULL}/reviews", None),), "HTTP 502"),
     "review POST timeout": Fault(0, ((HANG, f"POST {PULL}/reviews", None),),
                                  "cannot reach GitHub"),
-    "review POST 403": Fault(0, ((403, f"POST {PULL}/reviews", REFUSED),), "HTTP 403",
-                             fallback=True),
+    # a fork's PR: its token is read-only by design
+    "review POST 403 on a fork's PR": Fault(0, ((403, f"POST {PULL}/reviews", REFUSED),),
+                                            "HTTP 403", fallback=True, fork=True),
+    # the repository's own PR: a token that may not write is the workflow's fault (exit 4)
+    "review POST 403 on the repository's own PR": Fault(
+        1, ((403, f"POST {PULL}/reviews", REFUSED),), "permissions: pull-requests: write"),
     # a rate limit answered 403 is a rate limit (as 429 is), not a read-only token
     "review POST 403 secondary rate limit": Fault(
         0, ((403, f"POST {PULL}/reviews",
@@ -235,10 +248,11 @@ def test_outputs_survive_the_fault_and_a_rerun_converges(name: str, tmp_path: Pa
                                                          reference: Reference) -> None:
     fault, gh = FAULTS[name], github_fake
     root = make_findings_repo(tmp_path / "repo")
-    rerun = opened(root, tmp_path, gh)
+    head_repo = FORK if fault.fork else PR_REPO
+    rerun = opened(root, tmp_path, gh, head_repo)
     if fault.push == 1:
         assert rerun().code == 1
-        rerun = fixing_push(root, tmp_path, gh)
+        rerun = fixing_push(root, tmp_path, gh, head_repo)
     for status, match, body in fault.outages:
         gh.outage(status, match=match, body=body, headers=fault.headers)
 

@@ -150,7 +150,9 @@ def test_a_read_only_fork_token_falls_back_to_annotations(repo: Path, tmp_path: 
                                                           github_fake) -> None:
     github_fake.fail_next(403, match="POST", times=5,
                           body={"message": "Resource not accessible by integration"})
-    done, outputs, _ = opened(repo, tmp_path, github_fake, {"review-security": [SHELL]})
+    show_pr(github_fake, repo)
+    done, outputs, _ = review_with(repo, tmp_path, github_fake, "opened",
+                                   {"review-security": [SHELL]}, head_repo="someone/fork")
     assert done.returncode == 1, done.stdout + done.stderr  # still blocks: nothing is lost
     # bandit's B602 anchors the finding the security reviewer also reported
     assert "::error file=app.py,line=9,endLine=9,title=reviewloop review-security B602::" in \

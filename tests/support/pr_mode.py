@@ -48,12 +48,15 @@ def make_feature_repo(tmp_path: Path) -> Path:
                        {"app.py": APP + "\n\ndef run(cmd):\n" + SHELL_LINE}, message="add run")
 
 
-def event(root: Path, tmp: Path, name: str, **extra) -> Path:
+def event(root: Path, tmp: Path, name: str, *, head_repo: str | None = None,
+          **extra) -> Path:
+    """The payload of `name` at the checkout's head, written to a file (`head_repo`: where
+    the head lives, another repository for a fork's PR; by default the repository)."""
     payload = json.loads((EVENTS / f"pull_request.{name}.json").read_text())
     repo_name = payload["repository"]["full_name"]
     payload["pull_request"]["base"]["sha"] = git(root, "rev-parse", "main")
     payload["pull_request"]["head"]["sha"] = git(root, "rev-parse", "HEAD")
-    payload["pull_request"]["head"]["repo"] = {"full_name": repo_name}
+    payload["pull_request"]["head"]["repo"] = {"full_name": head_repo or repo_name}
     payload.update(extra)
     path = tmp / f"event-{name}.json"
     path.write_text(json.dumps(payload))
