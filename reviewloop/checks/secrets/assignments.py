@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from reviewloop.checks.secrets.code_refs import (
     CODE_REF,
     CODE_VARIABLE,
+    DATA_REF,
+    DATA_URI,
     INTERPOLATION,
     code_value,
     literal_text,
@@ -115,7 +117,8 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
         stop = len(text) if following < 0 else following
         while (match := _ASSIGN.search(text, pos, stop)) and match.start() < line_end:
             if match.group("long") is not None or match.group("longbare") is not None:
-                long, pos = _long_value(match, config=config, references=references)
+                long, pos = _long_value(match, config=config, code=code,
+                                        references=references)
                 yield from long
                 continue
             group = "quoted" if match.group("quoted") else "bare"
@@ -129,7 +132,7 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
                 not code and _env_line(text, line_start, line_end, match))
             if not code_argument and _secret_value(match.group("name"), literal_text(match, group),
                                                    bare=group == "bare", plain=plain,
-                                                   config=config and plain,
+                                                   config=config and plain, code=code,
                                                    references=references):
                 yield (match.start(group), match.end(group),
                        generic_rule(match.group("name")),
@@ -140,12 +143,12 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
     for regex in (_XML, _FLAG):
         for match in regex.finditer(text):
             if _secret_value(match.group("name"), match.group("value"), bare=True,
-                             plain=regex is _XML, references=references):
+                             plain=regex is _XML, code=code, references=references):
                 yield (match.start("value"), match.end("value"),
                        generic_rule(match.group("name")), "Hard-coded credential", 0.7)
 
 
-def _long_value(match: re.Match[str], *, config: bool,
+def _long_value(match: re.Match[str], *, config: bool, code: bool,
                 references: frozenset[Reference]) -> tuple[list[Candidate], int]:
     """A value longer than `_ASSIGN`'s window, read on to its end (`_QUOTED_REST`,
     `_BARE_REST`) and judged whole; and where the next search starts: after the value
@@ -164,7 +167,7 @@ def _long_value(match: re.Match[str], *, config: bool,
     if quoted and match.group("q") == "`":
         value = INTERPOLATION.sub("", value)
     if not _secret_value(match.group("name"), value, bare=not quoted, plain=quoted,
-                         config=config and quoted, references=references):
+                         config=config and quoted, code=code, references=references):
         return [], rest.end()
     return [(start, end, generic_rule(match.group("name")),
              "Hard-coded credential in an assignment", 0.7)], rest.end()
@@ -189,7 +192,7 @@ def _data_lines(text: str, *, prefilter: bool, config: bool,
         value = match.group("bare")
         # `a=b` is data here, where `f(key_size=2048` is code
         if not code_value(value, yaml=yaml) \
-                and CODE_REF.match(value) is None \
+                and DATA_REF.match(value) is None \
                 and _secret_value(match.group("name"), value, bare=False, config=config,
                                   plain=_data_value(text, line_start, line_end, match,
                                                     config=config), references=references):
@@ -217,7 +220,7 @@ def _yaml_value(text: str, literal: Literal, *, config: bool,
                 references: frozenset[Reference]) -> Iterator[Candidate]:
     value = text[literal.start:literal.end]
     if literal.quoted or (_DATA_START.match(value) and not code_value(value, yaml=True)
-                          and not CODE_REF.match(value)):
+                          and not DATA_REF.match(value)):
         found = _secret_value(literal.name, value, bare=False, plain=True, config=config,
                               references=references)
     else:  # as `_ASSIGN` reads a bare value
@@ -327,7 +330,8 @@ _LINE_TAIL = re.compile(r"[ \t]*(?:#.*)?\r?")
 
 
 def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False,
-                  config: bool = False, references: frozenset[Reference] = NONE) -> bool:
+                  config: bool = False, code: bool = False,
+                  references: frozenset[Reference] = NONE) -> bool:
     """Whether `value`, assigned to `name`, looks like a real credential. A `plain` value
     is delimited as data (a string literal, an XML element, a dotenv line), where a
     password may be short and lower case; in a configuration format's file (`config`) one
@@ -342,10 +346,10 @@ def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False,
     if looks_placeholder(value) or looks_fake(value) or _BLANK.search(value) \
             or _FILE_PATH.fullmatch(value):
         return False  # a key has no blank in it; a quoted phrase is a message; a key's file
-    if bare and (CODE_REF.match(value) or (not plain and CODE_VARIABLE.match(value))
-                 or value.endswith(("(", ")"))
-                 or _KEYWORD_ARGUMENT.match(value)):
-        return False
+    if DATA_URI.match(value) or (bare and (
+            (CODE_REF if code else DATA_REF).match(value) or value.endswith(("(", ")"))
+            or (code and CODE_VARIABLE.match(value)) or _KEYWORD_ARGUMENT.match(value))):
+        return False  # an inline image's data; code: a reference, a call, an argument
     if names_a_password(name) and about_passwords(value, word_is_setting=not config):
         return False
     if plain and _chosen_password(name, value):

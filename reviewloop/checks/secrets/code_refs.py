@@ -25,9 +25,17 @@ CODE_REF = re.compile(
     rf"^(?:!{{0,2}}(?:\$|@{{1,2}})?{_MEMBER}(?:(?:[?!]?\.|::|\??->){_MEMBER})+"
     r"|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|false|null|none|nil|"
     r"undefined|yes|no|on|off|required|optional|str|string|bytes|int|bool))$")
-# in code only (not a data line's plain value), a Ruby instance or class variable (`@password`,
-# `@@db_password`: lower-case words); in `.env` or properties `@dminpass` is a value
+# Those accessors and a Ruby instance or class variable (`@password`, `@@db_password`:
+# lower-case words, `CODE_VARIABLE`) are code only in a program (`Syntax.CODE`): in data, a
+# shell script or a flag (`.env`, YAML, INI, properties, `--password=`) `Summer2024!.Pass`,
+# `Xy7?.Zz8Qw` and `@dminpass` are values, and only a plain dotted, `::` or `->` reference is
+# code (`DATA_REF`, as before `CODE_REF` learned the other languages' accessors)
 CODE_VARIABLE = re.compile(r"@{1,2}[a-z_][a-z0-9_]*$")
+DATA_REF = re.compile(
+    r"^(?:!{0,2}[A-Za-z_]\w*(?:(?:\.|::|->)[A-Za-z_]\w*)+|[A-Z]+(?:_[A-Z0-9]+)*|(?i:true|"
+    r"false|null|none|nil|undefined|yes|no|on|off|required|optional|str|string|bytes|int|bool))$")
+# an inline image or file (`data:image/png;base64,…`): content, not a credential
+DATA_URI = re.compile(r"data:[\w.+-]+/[\w.+-]+(?:;[\w.+=-]+)*;base64,", re.IGNORECASE)
 # a template literal's interpolation (`${user.token}`): code, not the literal's text
 INTERPOLATION = re.compile(r"\$\{[^{}`]*\}")
 

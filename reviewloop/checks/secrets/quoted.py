@@ -11,9 +11,10 @@ import re
 # bandit's rule ids and test names for a hard-coded password (`bandit_nosec` maps the two)
 PASSWORD_RULES = frozenset({"B105", "B106", "B107", "hardcoded_password_string",
                             "hardcoded_password_funcarg", "hardcoded_password_default"})
-# the quoted value: to its closing quote, or to bandit's `…` where it cut a long one
-_QUOTED = re.compile(r"(?P<head>hardcoded password: )'(?:[^'\n…]|'(?![\s.,;)]|$))*(?:'|…|$)",
-                     re.IGNORECASE | re.MULTILINE)
+# the quoted value: bandit's message ends with it, so everything from its opening quote to
+# the end of the text (a value may hold quotes, blanks, line breaks and `…`: no closing quote
+# can be told from one inside it; what follows in a text is dropped with it, never shown)
+_QUOTED = re.compile(r"(?P<head>hardcoded password: )'.*", re.IGNORECASE | re.DOTALL)
 
 
 def redact_quoted(rule: str | None, text: str) -> str:

@@ -43,7 +43,7 @@ _WORD = re.compile(r"[A-Z]{2,}(?=(?:password|passwd|pwd|pass|secret|token|key)s?
 # password opens (`adminpass`, `dbpass`; not `bypass`, `compass`, `renderpass`).
 _INSIDE = re.compile(r"(?P<head>[a-z0-9]*?)(?P<word>password|passwd|passwort|passphrase)"
                      r"(?P<tail>[a-z0-9]*)"
-                     r"|(?P<head2>[a-z0-9]+?)(?P<word2>secrets?|pwd)"
+                     r"|(?!oldpwd$)(?P<head2>[a-z0-9]+?)(?P<word2>secrets?|pwd)"  # OLDPWD: a folder
                      r"|(?P<head3>db|database|admin|root|user|sql|mysql|pg|postgres|smtp|ftp|"
                      r"sftp|mail|key|master|app|login|redis|ldap|sa|mongo|rabbit|api|web|sys|"
                      r"vnc|wifi|proxy|email|ssh)(?P<word3>pass)")
