@@ -115,3 +115,56 @@ def test_a_chart_that_is_not_rendered_has_its_changed_files_named(
         assert any(why.startswith("checkov: ") and "belongs to the Helm chart" in why
                    and fix in why for why in unread.get(path, ())), (path, unread)
     assert report["health"]["complete"] is False
+
+
+POD = ("apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n"
+       "    image: nginx:1.25.3\n    securityContext:\n      privileged: true\n")
+
+
+@pytest.mark.parametrize("with_helm", [True, False])
+def test_a_charts_other_files_are_read_as_any_file_is(iac_env: Path, with_helm: bool) -> None:
+    """A chart at the repository's root: a Dockerfile and a plain manifest beside it, and its
+    README, are no chart files (helm reads `Chart.yaml`, values, `templates/`, `crds/`,
+    `charts/`): checked as without the chart, never named, never moved to line 1."""
+    base = chart(".", False) | {"README.md": "x\n", ".helmignore": "*.md\n"}
+    head = {"Dockerfile": "FROM ubuntu:22.04\nRUN apt-get update\n", "deploy/pod.yaml": POD,
+            "README.md": "y\n", ".helmignore": "*.txt\n"}
+    report = _review(base, head, with_helm=with_helm)
+    assert report["health"]["complete"] is True, report["health"]
+    found = [f for f in report["findings"]["remaining"] if f["source"] == "checkov"]
+    assert {f["file"] for f in found} == {"Dockerfile", "deploy/pod.yaml"}
+    assert not any("rendered from this chart" in f["rationale"] for f in found)
+    assert any(f["rule"] == "CKV_K8S_16" and f["end_line"] > 1 for f in found)  # its span
+
+
+def test_a_vendored_subchart_is_rendered_with_its_parent(iac_env: Path) -> None:
+    """A subchart in its parent's `charts/` needs the parent's `global` values: rendered
+    alone it fails; rendered as the parent, as checkov renders it, its pod is checked."""
+    sub = TEMPLATE.replace("{{ .Values.privileged }}", "{{ .Values.global.privileged }}")
+    base = {"app/Chart.yaml": CHART.format(version="0.1.0"),
+            "app/values.yaml": "global:\n  privileged: true\n",
+            "app/charts/sub/Chart.yaml": CHART.format(version="0.1.0").replace("web", "sub"),
+            "app/charts/sub/templates/pod.yaml": TEMPLATE.replace("privileged: {{", "x: {{")}
+    head = {"app/charts/sub/templates/pod.yaml": sub}
+    report = _review(base, head, with_helm=True)
+    assert report["health"]["complete"] is True, report["health"]
+    assert [f["file"] for f in report["findings"]["remaining"] if f["rule"] == "CKV_K8S_16"] \
+        == ["app/charts/sub/templates/pod.yaml"]
+
+
+def test_a_chart_with_a_link_out_of_the_repository_is_not_rendered(
+        iac_env: Path, tmp_path: Path) -> None:
+    """helm follows a link: a file of the reviewer's machine would reach the report."""
+    outside = tmp_path / "outside.txt"
+    outside.write_text("SECRET-OUTSIDE-TEXT\n")
+    base = chart("chart", False)
+    with tempfile.TemporaryDirectory() as scratch, pytest.MonkeyPatch.context() as patch:
+        root = init_repo(Path(scratch) / "r", base)
+        (root / "chart/templates/leak.yaml").symlink_to(outside)
+        (root / "chart/values.yaml").write_text("privileged: true\n")
+        patch.setenv("PATH", search_path(Path(scratch) / "bin", True))
+        done = review(root, "--fail-on", "never", "--json")
+    assert "SECRET-OUTSIDE-TEXT" not in done.stdout
+    report = json.loads(done.stdout)
+    unread = {f["path"]: f["not_read"] for f in report["health"]["files"] if f["not_read"]}
+    assert any("a link out of the repository" in why for why in unread["chart/values.yaml"])

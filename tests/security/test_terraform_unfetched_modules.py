@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.review.evidence import run_for_agent
@@ -37,6 +37,7 @@ REACHES = ("block", "tfvars", "elsewhere")  # the call's own lines, its input, n
 class Call:
     source: str
     reach: str
+    decoy: bool = False  # a map input before `source` holding a `source` key of its own
 
     def named(self) -> bool:
         return self.source != "local" and self.reach != "elsewhere"
@@ -44,7 +45,8 @@ class Call:
 
 def files(call: Call, top: str, changed: bool) -> dict[str, str]:
     cidr = '"0.0.0.0/0"' if changed and call.reach == "block" else "var.cidr"
-    main = (f'variable "cidr" {{\n  type = string\n}}\n\nmodule "sg" {{\n'
+    decoy = '  tags = {\n    source = "terraform"\n  }\n' if call.decoy else ""
+    main = (f'variable "cidr" {{\n  type = string\n}}\n\nmodule "sg" {{\n{decoy}'
             f'  source = "{SOURCES[call.source]}"\n  cidr   = {cidr}\n}}\n')
     if changed and call.reach == "elsewhere":
         main += '\noutput "x" {\n  value = 1\n}\n'
@@ -55,13 +57,14 @@ def files(call: Call, top: str, changed: bool) -> dict[str, str]:
             ssh_group("var.cidr")}
 
 
-_calls = st.lists(st.builds(Call, st.sampled_from(sorted(SOURCES)), st.sampled_from(REACHES)),
-                  min_size=1, max_size=4, unique=True)
+_calls = st.lists(st.builds(Call, st.sampled_from(sorted(SOURCES)), st.sampled_from(REACHES),
+                            st.booleans()), min_size=1, max_size=4, unique=True)
 
 
 @settings(max_examples=6, deadline=None, derandomize=True,
           phases=(Phase.explicit, Phase.generate),  # a failure's review is not shrunk
           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@example([Call("local", "block", decoy=True), Call("registry", "block", decoy=True)])
 @given(_calls)
 def test_a_touched_call_of_a_module_not_in_the_tree_is_named(iac_env: Path,
                                                               calls: list[Call]) -> None:

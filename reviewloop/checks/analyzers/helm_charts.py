@@ -46,25 +46,45 @@ def helm() -> str | None:
 
 
 def charts(root: Path, changed: Iterable[str]) -> dict[str, list[str]]:
-    """{chart folder: the changed files in it} for each chart (the nearest folder above a
-    changed file that holds a `Chart.yaml`) a changed file belongs to."""
+    """{chart folder: the changed files of it helm renders} for each chart a changed file
+    belongs to (`chart_of`); a chart's other files (its README, `.helmignore`, a Dockerfile
+    beside a chart at the repository's root) are read as any file is."""
     found: dict[str, list[str]] = {}
     folders: dict[str, str | None] = {}  # a folder's chart, looked up once a call
     for path in changed:
         folder = PurePosixPath(path).parent.as_posix()
         if folder not in folders:
             folders[folder] = chart_of(root, path)
-        if (chart := folders[folder]) is not None:
+        if (chart := folders[folder]) is not None and _renders(chart, path):
             found.setdefault(chart, []).append(path)
     return found
 
 
 def chart_of(root: Path, path: str) -> str | None:
-    """The chart folder (a repository path, `.` for the root) `path` belongs to, if any."""
+    """The chart folder (a repository path, `.` for the root) `path` belongs to, if any: the
+    nearest folder above it holding a `Chart.yaml`, or, for a subchart vendored in a
+    chart's `charts/` folder, the outermost chart holding it, which `helm template` renders
+    with its `global` values (as checkov renders the parent)."""
+    found: str | None = None
     for folder in PurePosixPath(path).parents:
         if (root / folder / CHART).is_file():
-            return folder.as_posix()
-    return None
+            found = folder.as_posix()
+        elif found is not None and folder.name != "charts":
+            break  # above a chart, only a `charts/` folder leads to its parent chart
+        if found is not None and PurePosixPath(found).parent.name != "charts":
+            break
+    return found
+
+
+def _renders(chart: str, path: str) -> bool:
+    """Whether helm reads `path` when it renders `chart`: its `Chart.yaml`, a values file,
+    a template, a CRD, a subchart's."""
+    inside = PurePosixPath(path).relative_to(chart) if chart != "." else PurePosixPath(path)
+    first, name = inside.parts[0], inside.name
+    if len(inside.parts) > 1:
+        return first in ("templates", "crds", "charts")
+    return name == CHART or (name.startswith("values") and name.endswith((".yaml", ".yml",
+                                                                         ".json")))
 
 
 def targets(root: Path, changed: Iterable[str]) -> dict[str, str]:
@@ -92,11 +112,18 @@ def unrendered(root: Path, changed: Iterable[str], timeout: float) -> dict[str, 
 
 
 def render(command: str, root: Path, chart: str, timeout: float) -> str:
-    """`helm template` of the chart folder `chart` under `root`, offline, helm's homes in
-    a scratch folder."""
+    """`helm template` of the chart folder `chart` under `root`, offline, helm's homes,
+    repository and registry files, plugins and kube config in a scratch folder; a chart
+    holding a link that leads out of the repository is not rendered (helm follows it)."""
+    if (link := _link_out(root, chart)) is not None:
+        raise AnalyzerError(f"{link} is a link out of the repository, which helm would read")
     with tempfile.TemporaryDirectory(prefix="reviewloop-helm-") as home:
         env = {f"HELM_{name}_HOME": str(Path(home, name.lower()))
                for name in ("CACHE", "CONFIG", "DATA")}
+        env |= {"HELM_REPOSITORY_CONFIG": str(Path(home, "repositories.yaml")),
+                "HELM_REGISTRY_CONFIG": str(Path(home, "registry.json")),
+                "HELM_PLUGINS": str(Path(home, "plugins")),
+                "KUBECONFIG": str(Path(home, "kubeconfig"))}
         output, _ = run_tool_logged([command, "template", RELEASE, "."], root / chart,
                                     timeout, ok_codes=(0,), env={**env, "HOME": home})
     return output
@@ -129,6 +156,18 @@ def rendered(targets: Mapping[str, str], at: Path, scratch: Path, timeout: float
     return rest, given, aliases
 
 
+def _link_out(root: Path, chart: str) -> str | None:
+    """The first link in the chart folder that resolves outside `root`, if any."""
+    top = root.resolve()
+    for folder, dirs, names in os.walk(root / chart):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED]
+        for name in (*dirs, *names):
+            entry = Path(folder, name)
+            if entry.is_symlink() and not entry.resolve().is_relative_to(top):
+                return entry.relative_to(root).as_posix()
+    return None
+
+
 def read_by(root: Path, changed: Iterable[str]) -> frozenset[str]:
     """Every file of the charts the change reaches, for the base run to render them too."""
     found: set[str] = set()
@@ -142,7 +181,8 @@ def read_by(root: Path, changed: Iterable[str]) -> frozenset[str]:
 def placed(found: Finding, root: Path) -> Finding:
     """A finding on a rendered chart's document on the first line of the file it is read
     as: its lines are the render's, not that file's."""
-    if found.source != "checkov" or chart_of(root, found.file) is None:
+    if found.source != "checkov" or (chart := chart_of(root, found.file)) is None \
+            or not _renders(chart, found.file):
         return found
     return found.model_copy(update={
         "start_line": 1, "end_line": 1,

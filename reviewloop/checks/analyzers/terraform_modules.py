@@ -268,17 +268,28 @@ def unfetched(root: Path, changes: ChangeSet) -> dict[str, str]:
             start = text.count("\n", 0, match.start(1))
             end = _block_end(lines, start)
             block = "\n".join(lines[start:end + 1])
-            source = _ANY_SOURCE().search(block)
-            if source is None or (source[1].startswith(("./", "../"))
-                                  and _resolved(root, folder, source[1]) is not None):
+            source = _top_source(block)
+            if source is None or (source.startswith(("./", "../"))
+                                  and _resolved(root, folder, source) is not None):
                 continue
-            said = (MISSING if source[1].startswith(("./", "../")) else REMOTE).format(
-                name=match.group(2) or match.group(3), source=source[1])
+            said = (MISSING if source.startswith(("./", "../")) else REMOTE).format(
+                name=match.group(2) or match.group(3), source=source)
             if diff is not None and diff.touches(start + 1, end + 1):
                 why.setdefault(path, said)
             for path in _feeding(root, changes, folder, set(_USED().findall(block))):
                 why.setdefault(path, said)
     return why
+
+
+def _top_source(block: str) -> str | None:
+    """The `source` argument of the module block `block`, at its own level: not a `source`
+    key of a map among its inputs (`tags = { source = "terraform" }`)."""
+    depth = 0
+    for line in block.split("\n"):
+        if depth == 1 and (found := _ANY_SOURCE().match(line)):
+            return found[1]
+        depth += line.count("{") - line.count("}")
+    return None
 
 
 def _feeding(root: Path, changes: ChangeSet, folder: str, read: set[str]) -> list[str]:
