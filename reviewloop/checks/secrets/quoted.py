@@ -14,7 +14,9 @@ PASSWORD_RULES = frozenset({"B105", "B106", "B107", "hardcoded_password_string",
 # the quoted value: bandit's message ends with it, so everything from its opening quote to
 # the end of the text (a value may hold quotes, blanks, line breaks and `…`: no closing quote
 # can be told from one inside it; what follows in a text is dropped with it, never shown)
-_QUOTED = re.compile(r"(?P<head>hardcoded password: )'.*", re.IGNORECASE | re.DOTALL)
+# (a value the scan already redacted whole, `'[REDACTED:github-token]'`, is left as it is)
+_QUOTED = re.compile(r"(?P<head>hardcoded password: )(?!'\[REDACTED:[\w.-]+\]'\Z)'.*",
+                     re.IGNORECASE | re.DOTALL)
 
 
 def redact_quoted(rule: str | None, text: str) -> str:

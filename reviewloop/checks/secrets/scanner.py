@@ -368,20 +368,24 @@ _FINDING_TEXTS = ("title", "rationale", "suggestion", "replacement")
 
 def redact_finding(finding: Finding) -> Finding:
     """The finding with every secret in its text replaced: findings are printed, stored,
-    sent to the fixer and posted, and an analyzer's message may quote the value it found."""
-    given = (finding.title, finding.rationale, finding.suggestion, finding.replacement)
-    # `_FINDING_TEXTS`, in its order; a password rule's quoted value whatever it is (`quoted`)
-    texts = tuple(redact_quoted(finding.rule, v) if isinstance(v, str) else v for v in given)
-    update: dict[str, object] = {k: v for k, v, was in zip(_FINDING_TEXTS, texts, given,
-                                                           strict=True) if v != was}
+    sent to the fixer and posted, and an analyzer's message may quote the value it found;
+    what a password rule quotes is replaced whatever it is (`quoted`), after the scan named
+    what it recognised in it (`[REDACTED:github-token]`)."""
+    texts: tuple[str | None, ...] = (  # `_FINDING_TEXTS`, in its order
+        finding.title, finding.rationale, finding.suggestion, finding.replacement)
+    update: dict[str, object] = {}
     if holding():  # values a review's secrets analyzer reported (`known_values`)
         known = tuple(replaced(v) if isinstance(v, str) else v for v in texts)
-        update.update({k: v for k, v, was in zip(_FINDING_TEXTS, known, texts, strict=True)
-                       if v != was})
+        update = {k: v for k, v, was in zip(_FINDING_TEXTS, known, texts, strict=True)
+                  if v != was}
         texts = known
     # none held (an offline review): one cache look-up a finding, 2.1 → 0.35 µs, asked for
     # each finding three times (its reviewer, the outcome, the summary)
-    update.update(_redacted_texts(texts))
+    scanned = dict(_redacted_texts(texts))
+    update.update(scanned)
+    texts = tuple(scanned.get(k, v) for k, v in zip(_FINDING_TEXTS, texts, strict=True))
+    update.update({k: quoted for k, v in zip(_FINDING_TEXTS, texts, strict=True)
+                   if isinstance(v, str) and (quoted := redact_quoted(finding.rule, v)) != v})
     return finding.model_copy(update=update) if update else finding
 
 
