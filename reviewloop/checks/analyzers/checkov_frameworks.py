@@ -135,13 +135,28 @@ def _documents(text: str) -> list[Any] | None:
         return None
 
 
+def load_all_as_checkov(text: str) -> list[Any]:
+    """Every document of `text` as checkov's loader, PyYAML's pure-Python safe loader, reads
+    it: libyaml's first (faster), and where libyaml refuses (a surrogate pair's escape, as
+    `json.dumps` writes an emoji: `\\ud83d\\ude80`, which the pure loader joins) the pure one,
+    whose error is then the answer; a text holding a tab is read by the pure one alone
+    (libyaml takes a tab after a value, `key: v\t`, that the pure loader refuses)."""
+    import yaml
+
+    if (fast := getattr(yaml, "CSafeLoader", None)) is not None and "\t" not in text:
+        try:
+            return list(yaml.load_all(text, Loader=fast))
+        except yaml.YAMLError:
+            pass
+    return list(yaml.load_all(text, Loader=yaml.SafeLoader))
+
+
 def _strict_yaml_error(text: str) -> str | None:
     """What stops YAML's safe loader, which checkov's is, loading every document of `text`."""
     import yaml
 
     try:
-        for _ in yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-            pass
+        load_all_as_checkov(text)
     except yaml.YAMLError as exc:
         problem = getattr(exc, "problem", None) or "a YAML error"
         mark = getattr(exc, "problem_mark", None)

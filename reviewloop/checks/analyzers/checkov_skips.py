@@ -28,7 +28,11 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers.checkov_documents import shape_of
-from reviewloop.checks.analyzers.checkov_frameworks import any_tag_loader, skipped
+from reviewloop.checks.analyzers.checkov_frameworks import (
+    any_tag_loader,
+    load_all_as_checkov,
+    skipped,
+)
 from reviewloop.memo import compiled_on_first_use
 
 # checkov's k8_yaml.load: a file holding either is taken for a Helm template
@@ -72,7 +76,7 @@ def kubernetes(path: str, text: str) -> str | None:
             return f"checkov skips a file holding a Helm placeholder (`{found.group()}`)" \
                    f"{_WHOLE.format(declared=_declared(path, text))}"
         try:
-            documents = list(yaml.load_all(text, Loader=_safe_loader()))
+            documents = load_all_as_checkov(text)
         except yaml.YAMLError as exc:
             return f"a YAML document in it does not load ({_problem(exc)})" \
                    f"{_WHOLE.format(declared=_declared(path, text))}"
@@ -82,7 +86,8 @@ def kubernetes(path: str, text: str) -> str | None:
     else:  # checkov's k8_json: the objects of the file as one YAML list
         joined = "[" + text.replace("}{", "},{").replace("}\n{", "},\n{") + "]"
         try:
-            documents = yaml.load(joined, Loader=_safe_loader()) or []
+            loaded = load_all_as_checkov(joined)
+            documents = (loaded[0] if loaded else None) or []
         except (yaml.YAMLError, RecursionError, ValueError):
             return f"checkov's loader, which reads it as YAML, cannot load it" \
                    f"{_WHOLE.format(declared=_declared(path, text))}"
@@ -105,14 +110,6 @@ def declared(path: str, text: str) -> set[str]:
     it does not parse."""
     shape = shape_of(path, text)
     return set(shape.k8s_kinds) if shape else set(_top_kind().findall(text))
-
-
-def _safe_loader() -> Any:
-    """YAML's safe loader, libyaml's when there (checkov's is the Python one: the same
-    grammar, faster)."""
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def _declared(path: str, text: str) -> str:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.checkov import MODULES, Checkov, framework
-from reviewloop.checks.analyzers.checkov_frameworks import skipped, view_path
+from reviewloop.checks.analyzers.checkov_frameworks import load_all_as_checkov, skipped, view_path
 from tests.support.iac_frameworks import GET_URL, PLAY, Drawn, misconfigured, terraform_plan
 
 ARM_SCHEMA = "https://schema.management.azure.com/schemas/{date}/{kind}.json#"
@@ -190,3 +191,27 @@ def test_a_plan_whose_key_is_escaped_is_a_plan() -> None:
     text = json.dumps(terraform_plan(22)).replace("terraform_version", "terraform\\u005fversion")
     assert "terraform_version" not in text
     assert framework("plan.json", text) == "terraform_plan"
+
+
+_PIECES = st.sampled_from(["a: 1\n", "b: v\t\n", "c:\tv\n", '"e": "\\ud83d\\ude80"\n',
+                           'n: "\\ud83d"\n', "- x\n", "---\n", "k: [1, 2]\n", "\t- y\n",
+                           "d: 'q'  \n", "f: {g: 1}\n", "# \U0001F680\n"])
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_yaml_is_loaded_as_checkov_s_pure_python_loader_loads_it(text: str) -> None:
+    """libyaml and PyYAML's pure loader (checkov's) differ: libyaml refuses a surrogate
+    pair's escape (`json.dumps` of an emoji) and takes a tab after a value; the answer is
+    always the pure loader's."""
+    import yaml
+
+    try:
+        expected: object = list(yaml.load_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        expected = yaml.YAMLError
+    try:
+        got: object = load_all_as_checkov(text)
+    except yaml.YAMLError:
+        got = yaml.YAMLError
+    assert got == expected, text
