@@ -105,10 +105,10 @@ def _report(targets: Sequence[str], config: str | None, stopping: Callable[[], b
                                       quiet=True, ignore_nosec=True)
     parse = manager._parse_file
 
-    def parse_unless_stopping(name: str, data: Any, files: list[str]) -> None:
+    def parse_unless_stopping(fname: str, fdata: Any, new_files_list: list[str]) -> None:
         if stopping():  # a killed CLI would end here: at the next file, not after the last
             raise KeyboardInterrupt("bandit was stopped with reviewloop")
-        parse(name, data, files)
+        parse(fname, fdata, new_files_list)  # bandit's own parameter names
 
     manager._parse_file = parse_unless_stopping  # this manager's only (bandit catches
     # KeyboardInterrupt inside `_parse_file` and exits, so the check stands before it)
