@@ -57,9 +57,9 @@ NO_RENDERER = ("checkov renders the Kustomize build {build} (which reads this fi
 UNBUILT = ("checkov's Kubernetes checks reported nothing on this build's render: the "
            "renderer (`kubectl kustomize`, else `kustomize build`) failed on it, or it builds "
            "nothing checkov checks; run `kubectl kustomize` in its folder to see why")
-FAILED = ("checkov's kustomize framework would report nothing on this build: `{command}` in "
-          "its folder fails offline ({error}), which checkov does not say, so what the build "
-          "makes was not checked; fix the build")
+FAILED = ("checkov reported nothing on this build: `{command}` in its folder fails offline "
+          "({error}), which checkov does not say, so what the build makes was not checked; "
+          "fix the build")
 
 
 def unbuilt(root: Path, build: str, timeout: float, checked: frozenset[str]
