@@ -24,6 +24,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.base import AnalyzerError, run_tool_logged
+from reviewloop.checks.analyzers.kustomize_overlays import KIND, rendered, unbuilt
 from reviewloop.checks.analyzers.kustomize_render import remote, render, verb
 from tests.support.kustomize_tools import renderer, search_path
 from tests.support.listener import Listener
@@ -141,3 +142,22 @@ def test_a_build_naming_a_remote_base_is_named_and_nothing_is_fetched(
     hosts = {f["file"] for kind in ("remaining", "nits") for f in report["findings"][kind]
              if f["source"] == "checkov" and f["rule"] == "CKV_K8S_19"}
     assert hosts == {"k/local/kustomization.yaml"}, hosts
+
+
+def test_without_a_sandbox_a_build_is_named_not_rendered_unsandboxed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No bwrap that works here: the build is not rendered outside the sandbox, it is named
+    with the fix, and checkov is given an empty render for it."""
+    build = tmp_path / "k"
+    build.mkdir()
+    (build / "kustomization.yaml").write_text(f"{HEAD}resources:\n  - deploy.yaml\n{HOST}")
+    (build / "deploy.yaml").write_text(DEPLOYMENT)
+    monkeypatch.setenv("PATH", search_path(tmp_path / "bin", rendered=True))
+    monkeypatch.setenv("REVIEWLOOP_BWRAP", str(tmp_path / "no-bwrap"))
+    why = unbuilt(tmp_path, "k/kustomization.yaml", 60, frozenset({"Deployment"}))
+    assert (why or "").startswith("not read: the review renders a Kustomize build only in "
+                                  "the sandbox, network off, and there is none here"), why
+    assert "bubblewrap" in (why or "")
+    _, given, aliases = rendered({"k/kustomization.yaml": KIND}, tmp_path, tmp_path / "s", 60)
+    assert [Path(p).read_text() for p in given] == [""]
+    assert list(aliases.values()) == [str(tmp_path / "k/kustomization.yaml")]
