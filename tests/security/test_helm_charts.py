@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from tests.support.helm_tools import search_path
@@ -137,19 +137,47 @@ def test_a_charts_other_files_are_read_as_any_file_is(iac_env: Path, with_helm: 
     assert any(f["rule"] == "CKV_K8S_16" and f["end_line"] > 1 for f in found)  # its span
 
 
-def test_a_vendored_subchart_is_rendered_with_its_parent(iac_env: Path) -> None:
-    """A subchart in its parent's `charts/` needs the parent's `global` values: rendered
-    alone it fails; rendered as the parent, as checkov renders it, its pod is checked."""
-    sub = TEMPLATE.replace("{{ .Values.privileged }}", "{{ .Values.global.privileged }}")
-    base = {"app/Chart.yaml": CHART.format(version="0.1.0"),
-            "app/values.yaml": "global:\n  privileged: true\n",
-            "app/charts/sub/Chart.yaml": CHART.format(version="0.1.0").replace("web", "sub"),
-            "app/charts/sub/templates/pod.yaml": TEMPLATE.replace("privileged: {{", "x: {{")}
-    head = {"app/charts/sub/templates/pod.yaml": sub}
+def subcharts(parent: str, depth: int, writes: str) -> tuple[dict[str, str], dict[str, str],
+                                                              str]:
+    """(base, head, the changed file) of an umbrella chart at `parent` holding `depth`
+    subcharts vendored one in another's `charts/`: the deepest's pod is privileged through
+    the umbrella's `global` values, which the change makes it read (`writes`: its
+    template), or through its own `values.yaml` (`writes`: values; its image's tag is the
+    umbrella's global, so it renders only through the umbrella either way)."""
+    top = "" if parent == "." else f"{parent}/"
+    base = {f"{top}Chart.yaml": CHART.format(version="0.1.0"),
+            f"{top}values.yaml": "global:\n  privileged: true\n  image:\n    tag: 1.25.3\n"}
+    folder = top.rstrip("/")
+    for level in range(depth):
+        folder = f"{folder}/charts/s{level}".lstrip("/")
+        base[f"{folder}/Chart.yaml"] = CHART.format(version="0.1.0").replace("web", f"s{level}")
+    template = f"{folder}/templates/pod.yaml"
+    base[template] = TEMPLATE.replace("privileged: {{", "x: {{")
+    if writes == "template":
+        sub = TEMPLATE.replace("{{ .Values.privileged }}", "{{ .Values.global.privileged }}")
+        return base, {template: sub}, template
+    base[template] = TEMPLATE.replace("nginx:1.25.3", "nginx:{{ .Values.global.image.tag }}")
+    values = f"{folder}/values.yaml"
+    base[values] = "privileged: false\n"
+    return base, {values: "privileged: true\n"}, values
+
+
+@settings(max_examples=3, deadline=None, derandomize=True,
+          phases=(Phase.explicit, Phase.generate),  # a failure's review is not shrunk
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(("app", ".")), st.integers(1, 2), st.sampled_from(("template", "values")))
+@example("app", 1, "template")
+def test_a_vendored_subchart_is_rendered_with_its_parent(
+        iac_env: Path, parent: str, depth: int, writes: str) -> None:
+    """A subchart in its parent's `charts/` (its only change, the parent untouched) needs
+    the parent's `global` values: rendered alone it fails; rendered as the outermost
+    parent, as checkov renders it, its pod is checked and the finding is on the subchart's
+    changed file."""
+    base, head, changed = subcharts(parent, depth, writes)
     report = _review(base, head, with_helm=True)
     assert report["health"]["complete"] is True, report["health"]
     assert [f["file"] for f in report["findings"]["remaining"] if f["rule"] == "CKV_K8S_16"] \
-        == ["app/charts/sub/templates/pod.yaml"]
+        == [changed]
 
 
 def test_a_chart_with_a_link_out_of_the_repository_is_not_rendered(

@@ -17,6 +17,8 @@ RENDERERS = (Path(sys.prefix, "bin", "kubectl"), Path("/usr/local/bin/kubectl"),
              Path("/usr/bin/kubectl"), Path("/usr/local/bin/kustomize"),
              Path("/usr/bin/kustomize"))
 GIT = (Path("/usr/bin/git"), Path("/usr/local/bin/git"), Path("/bin/git"))
+# the sandbox the review renders a build in is probed with `true` from PATH
+TRUE = (Path("/usr/bin/true"), Path("/bin/true"))
 
 
 def renderer() -> Path:
@@ -29,11 +31,11 @@ def renderer() -> Path:
 
 
 def search_path(folder: Path, rendered: bool) -> str:
-    """A PATH of `folder` alone (made: git, and the renderer when `rendered`): not this
-    Python's bin folder, where the dev extra put a kubectl."""
+    """A PATH of `folder` alone (made: git, `true`, and the renderer when `rendered`): not
+    this Python's bin folder, where the dev extra put a kubectl."""
     folder.mkdir(parents=True, exist_ok=True)
-    git = next(p for p in GIT if p.is_file())
-    (folder / "git").symlink_to(git)
+    for name, places in (("git", GIT), ("true", TRUE)):
+        (folder / name).symlink_to(next(p for p in places if p.is_file()))
     if rendered:
         found = renderer()
         (folder / found.name).symlink_to(found)

@@ -36,10 +36,10 @@ or deleted NetworkPolicy selected), a changed file with the unchanged `serverles
 `${file(…)}` reads it (`serverless_files`), at the base too, and a finding the change brought
 about on one of them is shown on the changed file (`checkov_related`).
 
-A change that reaches a Kustomize build (its kustomization file, a patch or a manifest it
-reads) has the build rendered by checkov's kustomize framework, as `checkov -d .` renders
-it (one named `Kustomization` rendered here, `stage`), at the base too
-(`kustomize_overlays`); without kubectl or kustomize its files are named.
+A change reaching a Kustomize build has it rendered offline in the sandbox, at the base too
+(`kustomize_overlays`, `kustomize_render`: checkov would fetch a remote base), the render
+read by checkov's Kubernetes checks; without kubectl or kustomize, or with a remote base,
+its files are named.
 
 checkov runs outside the reviewed tree (no `.checkov.yaml` from it: the policies and the
 variable files it names are added by `run`, `checkov_policies`; a changed one is read with
@@ -222,7 +222,7 @@ class Checkov(ProvisionedAnalyzer):
         for path, kind in targets.items():
             if kind == MODULES:
                 argv += ["-d", path]
-            elif not viewed or kind == kustomize.KIND:  # its runner reads -f beside -d
+            elif not viewed:
                 argv += ["-f", str(under(at, path))]
         return argv
 
@@ -261,9 +261,9 @@ class Checkov(ProvisionedAnalyzer):
 
     def stage(self, ctx: AnalyzerContext, targets: Any, at: Path, scratch: Path
               ) -> tuple[Any, dict[str, str]]:
-        """`staged`, a build whose file checkov finds by no name rendered first
-        (`kustomize_overlays.rendered`: `Kustomization`), and each Helm chart the change
-        reaches (`helm_charts.rendered`), its render read as manifests."""
+        """`staged`, each Kustomize build rendered offline in the sandbox first
+        (`kustomize_overlays.rendered`: checkov is never given one to fetch from), and each
+        Helm chart the change reaches (`helm_charts.rendered`), read as manifests."""
         rest, renders, aliases = kustomize.rendered(targets, at, scratch / "kz", ctx.timeout)
         rest, charts, more = helm.rendered(rest, at, scratch / "helm", ctx.timeout)
         given, links = self.staged(rest, at, scratch)
@@ -297,7 +297,7 @@ class Checkov(ProvisionedAnalyzer):
         linked = view_links(given, at, scratch / "sls")  # each at its path, as `-f` reads it
         aliases |= linked
         for index, (path, kind) in enumerate(given.items()):
-            if kind not in (*TERRAFORM, "dockerfile", kustomize.KIND) and \
+            if kind not in (*TERRAFORM, "dockerfile") and \
                     str(under(at, path)) not in linked.values():
                 link = scratch / str(index) / frameworks.view_path(kind, PurePosixPath(path).name)
                 aliases[str(linked_as(link, under(at, path)))] = str(under(at, path))

@@ -29,6 +29,10 @@ report tells, such a file is named as not read (`AnalyzerContext.not_read`):
   reads, and CKV_ARGO_1/2 on every workflow's `spec`, so one with no result was not read (an
   OpenAPI document without an `info` mapping, a file that does not parse).
 
+* GitHub workflows: checkov runs CKV2_GHA_1 (and its job checks) on every workflow it reads,
+  and drops one GitHub's workflow schema refuses (no `on`, `jobs` empty or not a mapping of
+  jobs) without a word, so a workflow holding a mapping with no result was not read.
+
 A CloudFormation template declaring a resource type checkov always checks (`CHECKED_TYPES`,
 told from the parsed template: an escaped `\\u0041WS::` is still `AWS::`) with no result was
 not read either (a null value: checkov's CloudFormation loader refuses one without a word).
@@ -75,7 +79,11 @@ _ALWAYS_CHECKED = {
                "none on this one: it did not read it (it reads one only with an `info` "
                "mapping)",
     "argo_workflows": "checkov runs CKV_ARGO_1 and CKV_ARGO_2 on every Argo workflow's "
-                      "`spec` it reads, and ran neither on this one: it did not read it"}
+                      "`spec` it reads, and ran neither on this one: it did not read it",
+    "github_actions": "checkov runs CKV2_GHA_1 on every GitHub workflow it reads, and ran no "
+                      "check on this one: it did not read it (it drops a workflow that "
+                      "GitHub's workflow schema refuses, with no `on`, or `jobs` empty or not "
+                      "a mapping of jobs, without a word)"}
 _CLOUDFORMATION = ("checkov ran none of its checks on the {type} it declares, which it runs on "
                    "every {type} it reads: it did not read the template")
 _DOCKERFILE = ("checkov ran none of its Dockerfile checks on it, which it runs on every "
@@ -144,7 +152,19 @@ def _always_checked(kind: str, path: str, text: str) -> str | None:
         return None
     if kind == "argo_workflows" and not getattr(shape_of(path, text), "argo_spec", False):
         return None
+    if kind == "github_actions" and not _a_mapping(text):
+        return None  # an empty file, a comment alone: nothing of a workflow to check
     return _ALWAYS_CHECKED[kind]
+
+
+def _a_mapping(text: str) -> bool:
+    """Whether a YAML document of `text` is a mapping (a workflow's shape)."""
+    import yaml
+
+    try:
+        return any(isinstance(d, dict) for d in yaml.safe_load_all(text))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return False
 
 
 def _kubernetes(path: str, text: str) -> str | None:

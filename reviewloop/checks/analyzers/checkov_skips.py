@@ -3,7 +3,9 @@ skip conditions (checkov 3.3), tested on the file's text whatever the kinds it d
 
 * a name: its runners test suffixes case-sensitively (`.yaml`, `.yml`, `.json`,
   `.template`), so `deploy.YAML`, which `kubectl apply -f` and CloudFormation read, is
-  skipped (a `.TF` Terraform reads no more than checkov does);
+  skipped (a `.TF` Terraform reads no more than checkov does); and each runner its own
+  (`OWN_SUFFIXES`): a manifest named `pod.template` is CloudFormation's suffix, which
+  checkov's Kubernetes runner never opens;
 * Kubernetes (`kubernetes/parser/k8_yaml.py`, `parser.py`, `validatior.py`): a YAML file
   holding a Helm placeholder (`{{ .Values.`, `{{- .Release.`) or a document YAML's safe
   loader refuses (a tab, an unknown tag, a broken later document), or a JSON file it
@@ -47,13 +49,22 @@ _NAMED = {"kubernetes", "cloudformation", "argo_workflows", "openapi", "arm", "a
           "serverless", "github_actions", "azure_pipelines", "gitlab_ci", "bitbucket_pipelines",
           "circleci_pipelines", "terraform_plan"}
 _WHOLE = "; checkov then reads none of the file{declared}: it did not read it"
+# the suffixes a runner opens, where fewer than `SUFFIXES` (checkov's K8_POSSIBLE_ENDINGS,
+# its OpenAPI runner's, its Argo runner's `.yaml`/`.yml` test)
+OWN_SUFFIXES = {"kubernetes": (".yaml", ".yml", ".json"), "openapi": (".json", ".yml", ".yaml"),
+                "argo_workflows": (".yaml", ".yml")}
+_LABELS = {"kubernetes": "Kubernetes", "openapi": "OpenAPI", "argo_workflows": "Argo Workflows"}
 
 
 def skip(kind: str, path: str, text: str) -> str | None:
     """Why checkov, given `path` (of framework `kind`, with this `text`), reads none or only
     part of it; None when none of its skip conditions holds."""
     suffix = PurePosixPath(path).suffix
-    if kind in _NAMED and suffix.lower() in SUFFIXES and suffix not in SUFFIXES:
+    own = OWN_SUFFIXES.get(kind, SUFFIXES)
+    if kind in _LABELS and suffix.lower() not in own:
+        return f"checkov's {_LABELS[kind]} runner opens only {_listing(own)} files, and " \
+               f"this one ends `{suffix}`: it did not read it"
+    if kind in _NAMED and suffix.lower() in own and suffix not in own:
         return f"checkov reads a file ending `{suffix.lower()}` only with that suffix in " \
                f"lower case, and skips this one's `{suffix}`: it did not read it"
     if kind == "kubernetes":
@@ -63,6 +74,12 @@ def skip(kind: str, path: str, text: str) -> str | None:
     if kind == "terraform_json":
         return repeated_key(text)
     return skipped(kind, text)
+
+
+def _listing(suffixes: tuple[str, ...]) -> str:
+    """`.yaml`, `.yml` and `.json`."""
+    quoted = [f"`{s}`" for s in suffixes]
+    return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def kubernetes(path: str, text: str) -> str | None:

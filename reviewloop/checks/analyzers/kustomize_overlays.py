@@ -1,41 +1,49 @@
-"""Which Kustomize builds a change reaches, for checkov's kustomize framework.
+"""Which Kustomize builds a change reaches, for checkov's Kubernetes checks.
 
 Plain `checkov -d .` finds every folder holding a `kustomization.yaml` (or `.yml`: checkov's
-`find_kustomize_directories`, which no other name satisfies), renders it with `kubectl
-kustomize` (else `kustomize build`) and runs its Kubernetes checks on the result, reporting
-each on that kustomization file. A patch (a JSON6902 file, an inline `patch:`, a
-strategic-merge one), an `images: newTag` or a base manifest can make a privileged pod that
-no file of the change shows as a manifest, so each build whose inputs the change wrote is
-rendered too (`builds`). checkov looks the renderer up on its PATH, as this module does
-(`renderer`); without one it skips the framework without a word, so the change's files such
-a build reads are named instead (`unrendered`). A build checkov reported nothing on — one
-the change wrote, or an unchanged overlay of a base manifest it changed — is named with what
-the renderer says (`unbuilt`): its render, and what it would have made, is absent; one that
-renders only kinds checkov has no check it always runs (a `kind: Component`, read through
-the overlays that include it; a ConfigMap) is not. A build whose file is `Kustomization`,
-which Kustomize builds and checkov does not find, is rendered here with the same renderer and
-its render given to checkov's Kubernetes checks (`rendered`), its findings on that file.
+`find_kustomize_directories`), renders it with `kubectl kustomize` (else `kustomize build`)
+and runs its Kubernetes checks on the result, reporting each on that kustomization file. A
+patch (a JSON6902 file, an inline `patch:`, a strategic-merge one), an `images: newTag` or a
+base manifest can make a privileged pod that no file of the change shows as a manifest, so
+each build whose inputs the change wrote is rendered too (`builds`), `Kustomization`-named
+ones as well (Kustomize builds them; checkov does not find them). checkov renders with the
+review's network and no sandbox, and fetches a remote base a build names, so the review
+renders each build itself, offline in the sandbox (`kustomize_render`), and gives checkov
+the render, read by its Kubernetes checks, the findings on the build's file (`rendered`);
+checkov is never asked for its kustomize framework. The renderer is the one checkov would
+find on its PATH (`renderer`); without one the change's files such a build reads are named
+instead (`unrendered`). A build the checks reported nothing on — one the change wrote, or
+an unchanged overlay of a base manifest it changed — is named with why (`unbuilt`): a remote
+base not fetched, what the renderer says; one that renders only kinds checkov has no check
+it always runs (a `kind: Component`, read through the overlays that include it; a
+ConfigMap) is not.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reviewloop.checks.analyzers.base import AnalyzerError, run_tool_logged
+from reviewloop.checks.analyzers.base import AnalyzerError
 from reviewloop.checks.analyzers.checkov_related import Related, Source
+from reviewloop.checks.analyzers.kustomize_render import NAMES as READ
+from reviewloop.checks.analyzers.kustomize_render import (
+    REMOTE,
+    remote,
+    render,
+    renderer,
+    unsandboxed,
+    verb,
+)
 from reviewloop.findings.schema import Finding
 
 KIND = "kustomize"
 FILES = ("kustomization.yaml", "kustomization.yml")  # checkov's kustomizeSupportedFileTypes
-# the names Kustomize itself reads a base's or a component's kustomization under: a build
-# found by checkov's names follows a base named `Kustomization` too (fuzz7 D2)
-READ = (*FILES, "Kustomization")
-RENDERERS = ("kubectl", "kustomize")  # in checkov's order (`check_system_deps`)
+# READ: the names Kustomize itself reads a build's, a base's or a component's kustomization
+# under: a build found by checkov's names follows a base named `Kustomization` too (fuzz7 D2)
 # the fields whose entries name files or folders a build reads (Kustomize's own schema)
 _LISTED = ("resources", "bases", "components", "crds", "generators", "transformers",
            "validators", "patchesStrategicMerge", "configurations")
@@ -46,76 +54,65 @@ NO_RENDERER = ("checkov renders the Kustomize build {build} (which reads this fi
                "`kubectl kustomize` or `kustomize build`, and neither is on PATH: checkov "
                "skips its kustomize framework without a word, so what the build's patches, "
                "images and bases make was not checked; fix: install kubectl or kustomize")
-UNBUILT = ("checkov's kustomize framework reported nothing on this build: the renderer "
-           "(`kubectl kustomize`, else `kustomize build`) failed on it, which checkov does "
-           "not say, or it builds nothing checkov checks; run `kubectl kustomize` in its "
-           "folder to see why")
-FAILED = ("checkov's kustomize framework reported nothing on this build: `{command}` in its "
-          "folder fails ({error}), which checkov does not say, so what the build makes was "
-          "not checked; fix the build")
-
-
-def renderer() -> str | None:
-    """The command checkov would render with, found as checkov finds it (`shutil.which` on
-    the PATH it inherits); None: checkov would skip the framework."""
-    return next((found for name in RENDERERS if (found := shutil.which(name))), None)
+UNBUILT = ("checkov's Kubernetes checks reported nothing on this build's render: the "
+           "renderer (`kubectl kustomize`, else `kustomize build`) failed on it, or it builds "
+           "nothing checkov checks; run `kubectl kustomize` in its folder to see why")
+FAILED = ("checkov reported nothing on this build: `{command}` in its folder fails offline "
+          "({error}), which checkov does not say, so what the build makes was not checked; "
+          "fix the build")
 
 
 def unbuilt(root: Path, build: str, timeout: float, checked: frozenset[str]
             ) -> str | None:
-    """Why checkov reported nothing on `build` (a kustomization file): what the renderer
-    says, run in its folder as checkov runs it, when it fails; None when it renders only
-    kinds outside `checked` (those checkov runs a check on whenever it reads one): nothing
-    (a `kind: Component`, read through the builds that include it), a ConfigMap; else
-    `UNBUILT`."""
+    """Why checkov reported nothing on `build` (a kustomization file): a remote base it
+    names (`REMOTE`: never fetched), no sandbox to render in, what the renderer says when it
+    fails offline; None when it renders only kinds outside `checked` (those checkov runs a
+    check on whenever it reads one): nothing (a `kind: Component`, read through the builds
+    that include it), a ConfigMap; else `UNBUILT`."""
     command = renderer()
     if command is None:
         return UNBUILT
+    if refs := remote(root, root / build):
+        return REMOTE.format(url=refs[0])
+    if why := unsandboxed():
+        return why
     try:
-        output = render(command, (root / build).parent, timeout)
+        output = render(command, (root / build).parent, root, timeout)
     except AnalyzerError as exc:
         said = str(exc).split(": ", 1)[-1]  # `kubectl exited with 1: …`
         for top in {os.path.realpath(root), str(root)}:  # paths in it from the tree's root
             said = said.replace(f"{top}/", "")
         said = " ".join(said.split())
-        return FAILED.format(command=" ".join((Path(command).name, *_verb(command))),
+        return FAILED.format(command=" ".join((Path(command).name, *verb(command))),
                              error=said)
     kinds = _kinds(output)
     return UNBUILT if kinds is None or kinds & checked else None
 
 
-def render(command: str, folder: Path, timeout: float) -> str:
-    """The manifests `command` (a renderer) builds from the kustomization in `folder`."""
-    output, _ = run_tool_logged([command, *_verb(command)], folder, timeout, ok_codes=(0,))
-    return output
-
-
 def rendered(targets: Mapping[str, str], at: Path, scratch: Path, timeout: float
              ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """(the other targets, {render: "kubernetes"}, {render: its kustomization file}) for
-    the builds among `targets` checkov does not find by their file's name (`Kustomization`,
-    which Kustomize builds): each rendered here as checkov renders the others, its render
-    read by checkov's Kubernetes checks, which its kustomize framework runs on a render. A
-    build that does not render stays a target: checkov reports nothing, `unbuilt` says why."""
-    rest, given, aliases = dict(targets), {}, {}
+    the builds among `targets`: each rendered here, offline in the sandbox
+    (`kustomize_render`), its render read by checkov's Kubernetes checks, which its
+    kustomize framework runs on a render, so checkov itself renders (and fetches) nothing.
+    A build naming a remote base is not rendered, and one that does not render is an empty
+    render: checkov reports nothing on it, and `unbuilt` says why."""
+    rest = {path: kind for path, kind in targets.items() if kind != KIND}
+    given: dict[str, str] = {}
+    aliases: dict[str, str] = {}
     command = renderer()
-    for index, (path, kind) in enumerate(targets.items()):
-        if kind != KIND or PurePosixPath(path).name in FILES or command is None:
-            continue
-        try:
-            output = render(command, (at / path).parent, timeout)
-        except AnalyzerError:
-            continue
+    for index, path in enumerate(p for p, kind in targets.items() if kind == KIND):
+        output = ""
+        if command is not None and not remote(at, at / path) and not unsandboxed():
+            try:
+                output = render(command, (at / path).parent, at, timeout)
+            except AnalyzerError:
+                output = ""
         made = scratch / str(index) / "rendered.yaml"
         made.parent.mkdir(parents=True, exist_ok=True)
         made.write_text(output, encoding="utf-8")
-        del rest[path]
         given[str(made)], aliases[str(made)] = "kubernetes", str(at / path)
     return rest, given, aliases
-
-
-def _verb(command: str) -> list[str]:
-    return ["kustomize" if Path(command).name == "kubectl" else "build"]
 
 
 def _kinds(output: str) -> set[str] | None:

@@ -3,7 +3,8 @@
 Generated: Kubernetes kinds (a workload, and kinds checkov has no always-run check for:
 ClusterRole, Service) × what checkov skips a manifest for (a Helm placeholder, a tab, an
 unknown tag, a broken second document, a name holding `{` or `#`, none) × file names (any
-stem, the suffixes in any case); JSON manifests (an object, objects one after another, an
+stem, the suffixes in any case, CloudFormation's `.template`, which checkov's Kubernetes
+runner never opens); JSON manifests (an object, objects one after another, an
 array of them); CloudFormation resources × template shapes (block YAML,
 flow YAML, a comment line before it, JSON). The oracle on a drawn sample is plain
 `checkov -d .`: a file it reports a check on is never named, and every file it reports
@@ -20,7 +21,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.checks.analyzers.checkov_skips import SUFFIXES, skip
+from reviewloop.checks.analyzers.checkov_skips import OWN_SUFFIXES, skip
 from tests.support.checkov import plain_checkov
 
 # each read by checkov gets a failed check (CKV_K8S_21 default namespace, a wildcard role…)
@@ -45,7 +46,9 @@ CONDITIONS = {
     "hash-name": ('"a#b"', "    ", ""),
 }
 stems = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=12)
-suffixes = st.sampled_from([".yaml", ".yml", ".YAML", ".Yml", ".YML"])
+suffixes = st.sampled_from([".yaml", ".yml", ".YAML", ".Yml", ".YML", ".template",
+                            ".TEMPLATE", ".Template"])
+READ_AS_MANIFESTS = OWN_SUFFIXES["kubernetes"]
 manifests = st.tuples(st.sampled_from(sorted(KINDS)), st.sampled_from(sorted(CONDITIONS)),
                       stems, suffixes)
 
@@ -61,8 +64,11 @@ def test_a_manifest_is_named_exactly_when_checkov_skips_it(drawn: tuple[str, str
     """Whatever the kind: a workload and a ClusterRole alike."""
     kind, condition, stem, suffix = drawn
     why = skip("kubernetes", f"k8s/{stem}{suffix}", _manifest(kind, condition))
-    assert (why is None) == (condition == "none" and suffix in SUFFIXES)
-    if suffix not in SUFFIXES:
+    assert (why is None) == (condition == "none" and suffix in READ_AS_MANIFESTS)
+    if suffix.lower() == ".template":
+        assert f"Kubernetes runner opens only `.yaml`, `.yml` and `.json` files, and this " \
+               f"one ends `{suffix}`" in (why or "")
+    elif suffix not in READ_AS_MANIFESTS:
         assert f"`{suffix}`" in (why or "")
     elif condition.startswith("helm"):
         assert "Helm placeholder" in (why or "")

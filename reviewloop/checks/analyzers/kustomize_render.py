@@ -1,0 +1,139 @@
+"""A Kustomize build rendered offline: in the sandbox, network off; a remote base never fetched.
+
+`kubectl kustomize` (else `kustomize build`), the renderer checkov's kustomize framework runs
+unsandboxed with the review's network, downloads a remote base (`resources: [https://…]`),
+clones a git one (`github.com/org/repo//dir?ref=x`, `git@…`, `ssh://…`) and follows a remote
+one named by a local base it reads: a file of the change would make the reviewer's machine
+fetch any address it names (a cloud's metadata endpoint, the intranet) and put what answers
+into the report. So the review renders every build itself (checkov is given the render,
+never the build: `kustomize_overlays.rendered`), here: inside the sandbox (`sandbox/`:
+`--unshare-net`, the tree read-only, an empty home), whatever the settings say, as ESLint's
+project config runs. A build whose kustomization file, or a local base's or component's,
+names a remote reference (`remote`) is not rendered at all and is named (`REMOTE`); one the
+sandbox cannot run is named with its fix (`NO_SANDBOX`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from reviewloop.checks.analyzers.base import AnalyzerError
+
+RENDERERS = ("kubectl", "kustomize")  # in checkov's order (`check_system_deps`)
+# the names Kustomize reads a build's, a base's or a component's kustomization file under
+NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+# the fields whose entries Kustomize loads, remote ones included (its own schema)
+_LISTED = ("resources", "bases", "components", "crds", "generators", "transformers",
+           "validators", "patchesStrategicMerge", "configurations")
+_PATHED = ("patches", "patchesJson6902")
+_CHARTS = (("helmCharts", "repo"), ("helmChartInflationGenerator", "chartRepoUrl"))
+# what Kustomize takes for a remote reference when no local path has the name: a URL
+# (`https://`, `ssh://`, `file://`), go-getter's `git::…`, scp's `git@host:…`, a host's path
+# (`github.com/org/repo`, `gitlab.example.com:8443/x`)
+_REMOTE = re.compile(r"^(?:[A-Za-z][\w+.-]*://|[A-Za-z][\w+.-]*::|[\w.-]+@[\w.-]+:|"
+                     r"[\w-]+(?:\.[\w-]+)+(?::\d+)?/)")
+REMOTE = ("not read: remote base {url} not fetched (offline): Kustomize downloads or clones it "
+          "to build this, and a review reaches no network for a file of the change, so what "
+          "the build makes was not checked; fix: vendor the base into the repository and name "
+          "its folder, or review it where it lives")
+NO_SANDBOX = ("not read: the review renders a Kustomize build only in the sandbox, network "
+              "off, and there is none here ({problem}), so what the build makes was not "
+              "checked; fix: {fix}")
+
+
+def renderer() -> str | None:
+    """The command checkov would render with, found as checkov finds it (`shutil.which` on
+    the PATH it inherits); None: checkov would skip the framework."""
+    return next((found for name in RENDERERS if (found := shutil.which(name))), None)
+
+
+def verb(command: str) -> list[str]:
+    """The subcommand that builds: `kubectl kustomize`, `kustomize build`."""
+    return ["kustomize" if Path(command).name == "kubectl" else "build"]
+
+
+def unsandboxed() -> str | None:
+    """`NO_SANDBOX` with why, when the sandbox cannot run here (probed once a process)."""
+    from reviewloop.sandbox.bubblewrap import INSTALL, problem
+
+    found = problem()
+    return None if found is None else NO_SANDBOX.format(problem=found, fix=INSTALL)
+
+
+def render(command: str, folder: Path, root: Path, timeout: float) -> str:
+    """The manifests `command` builds from the kustomization in `folder` (inside the tree at
+    `root`), run in the sandbox with no network and the tree read-only; AnalyzerError with
+    what the renderer says, or why it could not run."""
+    from reviewloop.sandbox import process
+    from reviewloop.sandbox.bubblewrap import Sandbox, SandboxUnavailable
+
+    name = Path(command).name
+    with tempfile.TemporaryDirectory(prefix="reviewloop-kustomize-") as work:
+        made = Path(work, "rendered.yaml")  # not stdout: the sandbox's output joins stderr
+        argv = [command, *verb(command), str(folder.resolve()), "-o", str(made)]
+        try:
+            done = process.run(shlex.join(argv), Path(work), timeout,
+                               sandbox=Sandbox(read=(root.resolve(),)))
+        except SandboxUnavailable as exc:
+            raise AnalyzerError(NO_SANDBOX.format(problem=exc.args[0], fix=exc.fix)) from None
+        if done.timed_out:
+            raise AnalyzerError(f"{name} did not finish within {timeout:.0f}s")
+        if done.exit_code != 0 or not made.is_file():
+            raise AnalyzerError(f"{name} exited with {done.exit_code}: {done.output.strip()}")
+        return made.read_text(encoding="utf-8", errors="replace")
+
+
+def remote(root: Path, build: Path) -> list[str]:
+    """The remote references the build of the kustomization file `build` names, in its own
+    file or in a local base's or component's it reads (each folder once), in order."""
+    return list(dict.fromkeys(_remote(build, root.resolve(), set())))
+
+
+def _remote(file: Path, root: Path, seen: set[Path]) -> Iterator[str]:
+    folder = file.parent
+    if folder in seen:
+        return
+    seen.add(folder)
+    for entry in _entries(_load(file)):
+        local = Path(os.path.normpath(folder / entry))
+        if local.exists() or local.is_symlink():
+            nested = next((local / n for n in NAMES if (local / n).is_file()), None)
+            if nested is not None and nested.resolve().is_relative_to(root):
+                yield from _remote(nested, root, seen)
+        elif _REMOTE.match(entry):
+            yield entry
+
+
+def _entries(document: Any) -> Iterator[str]:
+    """Every reference a kustomization may load from elsewhere, local or remote."""
+    if not isinstance(document, dict):
+        return
+    for field in _LISTED:
+        yield from (e for e in _listed(document.get(field)) if isinstance(e, str)
+                    and "\n" not in e)
+    for field in _PATHED:
+        yield from (e["path"] for e in _listed(document.get(field))
+                    if isinstance(e, dict) and isinstance(e.get("path"), str))
+    for field, key in _CHARTS:
+        yield from (e[key] for e in _listed(document.get(field))
+                    if isinstance(e, dict) and isinstance(e.get(key), str) and e[key])
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _load(file: Path) -> Any:
+    import yaml  # only for a tree with a kustomization
+
+    try:
+        return yaml.safe_load(file.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, yaml.YAMLError):
+        return None
