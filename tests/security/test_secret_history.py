@@ -359,7 +359,7 @@ def test_the_summary_counts_secrets_and_places_apart(
             files[path][line - 1] = f'token{line} = "ghp_{token}"'
             places.add((path, line))
         commit(root, {path: "\n".join(lines) + "\n" for path, lines in files.items()})
-    commit(root, {path: "x = 1\n" for path in ("a.py", "b.yml")}, "remove every token")
+    commit(root, dict.fromkeys(("a.py", "b.yml"), "x = 1\n"), "remove every token")
     repo = open_repository(root)
     found = branch_history(repo, "main", "feature", parse_diff(repo.diff_refs("main", "feature")))
     tokens = {token for token, _ in drawn}
