@@ -145,7 +145,7 @@ def _report(targets: Sequence[str], config: str | None, check: Callable[[], None
         parse(fname, fdata, new_files_list)  # bandit's own parameter names
 
     manager._parse_file = parse_checked  # this manager's only, as is its visitor
-    manager._execute_ast_visitor = _checked_visits(manager, check)
+    _check_visits(manager, check)
     manager.discover_files(list(targets), False, EXCLUDED)
     if not manager.b_ts.tests:  # "No tests would be run": the CLI exits 2
         return None
@@ -157,9 +157,8 @@ def _report(targets: Sequence[str], config: str | None, check: Callable[[], None
     return out.text
 
 
-def _checked_visits(manager: Any, check: Callable[[], None]
-                    ) -> Callable[[str, Any, str, dict[int, Any]], Any]:
-    """bandit's `_execute_ast_visitor` for `manager` (bandit 1.9's three lines), with a
+def _check_visits(manager: Any, check: Callable[[], None]) -> None:
+    """`manager`'s `_execute_ast_visitor` as bandit 1.9 writes it (three lines), with a
     visitor that calls `check` before each node: one node's work is bounded by its file's
     lines, a file's is not (many strings in one literal over many lines)."""
     from bandit.core import node_visitor  # with bandit only (`available`)
@@ -176,7 +175,7 @@ def _checked_visits(manager: Any, check: Callable[[], None]
         manager.results.extend(visitor.tester.results)
         return score
 
-    return execute
+    manager._execute_ast_visitor = execute  # this manager's only
 
 
 def _json_report(manager: Any, out: _Report) -> None:

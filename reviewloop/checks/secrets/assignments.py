@@ -81,8 +81,9 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
                 references: frozenset[Reference] = NONE) -> Iterator[Candidate]:
     """Secret-named assignments in `text`; `prefilter=False` reads every line, not only
     those holding a secret word (the same candidates, slower). In a program's text
-    (`Syntax.CODE`) no line is data: an unquoted value is an expression (`password:
-    plaintext`); in a configuration format's (`Syntax.CONFIG`) it is a string.
+    (`Syntax.program`) no line is data: an unquoted value is an expression (`password:
+    plaintext`), in Python one Python parses; in a configuration format's
+    (`Syntax.CONFIG`) it is a string.
     `references`: what the file's kind fills in (`references.references_of`)."""
     code, config = syntax.program, syntax is Syntax.CONFIG
     # where a YAML literal after node properties starts (`&pw s3cr3tP4ss`): read there
@@ -117,9 +118,9 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
             plain = group == "quoted" or (
                 not code and _env_line(text, line_start, line_end, match))
             if not code_argument and secret_value(match.group("name"), literal_text(match, group),
-                                                   bare=group == "bare", plain=plain,
-                                                   config=config and plain, syntax=syntax,
-                                                   references=references):
+                                                  bare=group == "bare", plain=plain,
+                                                  config=config and plain, syntax=syntax,
+                                                  references=references):
                 yield (match.start(group), match.end(group),
                        generic_rule(match.group("name")),
                        "Hard-coded credential in an assignment", 0.7)
@@ -129,7 +130,7 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
     for regex in (_XML, _FLAG):
         for match in regex.finditer(text):
             if secret_value(match.group("name"), match.group("value"), bare=True,
-                             plain=regex is _XML, syntax=syntax, references=references):
+                            plain=regex is _XML, syntax=syntax, references=references):
                 yield (match.start("value"), match.end("value"),
                        generic_rule(match.group("name")), "Hard-coded credential", 0.7)
 
@@ -185,8 +186,8 @@ def _data_lines(text: str, *, prefilter: bool, config: bool,
         if not code_value(value, yaml=yaml) \
                 and DATA_REF.match(value) is None \
                 and secret_value(match.group("name"), value, bare=False, config=config,
-                                  plain=_data_value(text, line_start, line_end, match,
-                                                    config=config), references=references):
+                                 plain=_data_value(text, line_start, line_end, match,
+                                                   config=config), references=references):
             yield (match.start("bare"), match.end("bare"), generic_rule(match.group("name")),
                    "Hard-coded credential in an assignment", 0.7)
 
@@ -213,7 +214,7 @@ def _yaml_value(text: str, literal: Literal, *, config: bool,
     if literal.quoted or (_DATA_START.match(value) and not code_value(value, yaml=True)
                           and not DATA_REF.match(value)):
         found = secret_value(literal.name, value, bare=False, plain=True, config=config,
-                              references=references)
+                             references=references)
     else:  # as `_ASSIGN` reads a bare value
         found = secret_value(literal.name, value, bare=True, references=references)
     if found:
