@@ -332,3 +332,41 @@ def test_a_side_branch_merged_into_the_branch_is_reviewed_through_the_cli(
     _placed(root, "side", 11)
     row, named = _history(root)
     assert [f["file"] for f in named] == ["conf/side-11.py"] and not row["passed"], named
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(_random(36), st.lists(st.tuples(st.sampled_from(("a.py", "b.yml")),
+                                                         st.integers(1, 3)),
+                                               min_size=1, max_size=3, unique=True)),
+                min_size=1, max_size=3, unique_by=lambda drawn: drawn[0]))
+def test_the_summary_counts_secrets_and_places_apart(
+        tmp_path: Path, drawn: list[tuple[str, list[tuple[str, int]]]]) -> None:
+    """Each drawn token added at its drawn places (file, line) by a commit of its own and
+    all removed by a last one: a finding a place (a file, a line, a secret), and the summary
+    says how many secrets and how many places (one token at two lines was "2 secret(s)")."""
+    from reviewloop.checks.secrets.history import branch_history
+    from reviewloop.git.diff import parse_diff
+    from reviewloop.git.repository import open_repository
+
+    root = init_repo(Path(tempfile.mkdtemp(dir=tmp_path)) / "r", {"README.md": "base\n"})
+    git(root, "checkout", "-qb", "feature")
+    places: set[tuple[str, int]] = set()
+    for token, at in drawn:  # a later token at a place an earlier one held: one more place
+        files = {path: (root / path).read_text("utf-8").splitlines() if (root / path).exists()
+                 else ["x = 1"] * 3 for path, _ in at}
+        for path, line in at:
+            files[path][line - 1] = f'token{line} = "ghp_{token}"'
+            places.add((path, line))
+        commit(root, {path: "\n".join(lines) + "\n" for path, lines in files.items()})
+    commit(root, dict.fromkeys(("a.py", "b.yml"), "x = 1\n"), "remove every token")
+    repo = open_repository(root)
+    found = branch_history(repo, "main", "feature", parse_diff(repo.diff_refs("main", "feature")))
+    tokens = {token for token, _ in drawn}
+    placed = {(f.file, f.rationale) for f in found.findings}
+    assert len(placed) == len(found.findings) == sum(len(at) for _, at in drawn)
+    assert sorted({(f.file, int(f.rationale.split("(line ")[1].split(",")[0]))
+                   for f in found.findings}) == sorted(places)
+    assert found.summary.startswith(
+        f"{len(tokens)} secret(s) in {len(found.findings)} place(s) that a commit "), \
+        found.summary

@@ -153,8 +153,10 @@ class Bandit(FileByFile):
 def _batch(argv: list[str], batch: list[str], config: list[str], in_process: bool,
            ctx: AnalyzerContext) -> str:
     """bandit's JSON report on `batch`: from `bandit_api` when `in_process` and it gives one,
-    else from the CLI `argv` starts (the oracle, and whatever the CLI says instead)."""
-    text = bandit_api.report(batch, config[0] if config else None) if in_process else None
+    else from the CLI `argv` starts (the oracle, and whatever the CLI says instead); each
+    ends at the analyzer's deadline with the same failure."""
+    text = bandit_api.report(batch, config[0] if config else None,
+                             timeout=ctx.timeout) if in_process else None
     return text if text is not None else run_tool([*argv, *batch], ctx.root, ctx.timeout)
 
 

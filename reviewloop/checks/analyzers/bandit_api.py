@@ -9,15 +9,23 @@ exactly those options: no `--ini` and file targets, so no `.bandit` file is read
 looks for one under directory targets only: a target that is a directory is left to the
 CLI); the profile from the config's `tests` and `skips`; `-x` appended to the config's
 `exclude_dirs`; a manager aggregating by file, quiet, ignoring `# nosec`; results at every
-severity and confidence with 3 lines of code; bandit's own json formatter, into memory.
+severity and confidence with 3 lines of code; bandit's own json formatter, into memory
+(it compares the file it wrote with `sys.stdout.name`, which a stdout without one, a
+StringIO under pytest or an embedding host, None under pythonw, fails after the report is
+written: here the formatter reads a `sys` whose stdout is its report, `_json_report`).
 
 What the CLI's process gave for free is kept:
 
-* a deadline: work in this process cannot be stopped, so it runs only when the files are
-  small enough that bandit ends well inside the analyzer's deadline (`fits`: a quarter of
-  it at bandit's measured pace); larger sets, and anything unusual, go to the CLI, which is
-  killed at its deadline (`base.run_tool`); a stop (Ctrl-C, SIGTERM) ends the run at its
-  next file, as it kills the CLI;
+* a deadline: it runs only when the files are small enough that bandit should end well
+  inside the analyzer's deadline (`fits`: a quarter of it at bandit's measured pace);
+  larger sets, and anything unusual, go to the CLI, which is killed at its deadline
+  (`base.run_tool`). Size is no bound on bandit's time, though: a file of many strings in
+  one literal over many lines (a word list) costs it the literal's lines for each string,
+  for each string check (it looks for a `# nosec` on each of them), so 260 kB of it take a
+  minute where 260 kB of code take two seconds (`benchmarks/bandit_slow_files.py`). So the
+  deadline is also checked before each node bandit visits, and the run ends there with the
+  CLI's own failure ("bandit did not finish within …s"); a stop (Ctrl-C, SIGTERM) ends it
+  at the same places, as it kills the CLI;
 * silence: bandit's loggers write nowhere for the run, then are put back as they were,
   and the warnings a parse raises (an invalid escape, `0o8`) are ignored by a filter set
   once for the name bandit parses under (`<unknown>`); the lines
@@ -41,11 +49,14 @@ import os
 import re
 import stat
 import threading
+import time
+import types
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from reviewloop.checks.analyzers.base import AnalyzerError
 from reviewloop.sandbox import live
 
 EXCLUDED = "/dev/null/none"  # reviewloop's `-x`: none of bandit's default excludes applies
@@ -76,22 +87,46 @@ def fits(targets: Sequence[str], timeout: float) -> bool:
     return total <= timeout * BYTES_PER_SECOND / SHARE
 
 
-def report(targets: Sequence[str], config: str | None, *,
-           stopping: Callable[[], bool] = live.stopping) -> str | None:
+def report(targets: Sequence[str], config: str | None, *, timeout: float | None = None,
+           stopping: Callable[[], bool] = live.stopping,
+           clock: Callable[[], float] = time.monotonic) -> str | None:
     """bandit's JSON report on `targets` (absolute file paths) with the `-c` file `config`,
-    as its CLI prints it; None where the CLI would not print one as usual. When `stopping`
-    (reviewloop stopping, `sandbox.live`) says so before a file, KeyboardInterrupt."""
+    as its CLI prints it; None where the CLI would not print one as usual. Before each file
+    and each node bandit visits: when `stopping` (reviewloop stopping, `sandbox.live`) says
+    so, KeyboardInterrupt; past `timeout` seconds of `clock` from the run's start, the
+    AnalyzerError of a CLI killed at its deadline (`base.run_tool`)."""
     with _ONE_AT_A_TIME, _quiet(), _fresh_lines(targets):
+        ends = None if timeout is None else clock() + timeout
+
+        def check() -> None:
+            if stopping():
+                raise _Ended(stopped=True)
+            if ends is not None and clock() > ends:
+                raise _Ended(stopped=False)
+
         try:
             with _plugins_kept():
-                return _report(targets, config, stopping)
+                return _report(targets, config, check)
+        except _Ended as ended:
+            if ended.stopped:
+                raise KeyboardInterrupt("bandit was stopped with reviewloop") from None
+            raise AnalyzerError(f"bandit did not finish within {timeout:.0f}s") from None
         except SystemExit:  # bandit's answer to Ctrl-C during a file
             raise KeyboardInterrupt("bandit was interrupted (Ctrl-C)") from None
         except Exception:  # noqa: BLE001 - the CLI runs instead and says what it says
             return None
 
 
-def _report(targets: Sequence[str], config: str | None, stopping: Callable[[], bool]
+class _Ended(BaseException):
+    """The run ends here (`report`'s `check`): no `Exception`, so bandit's handlers, which
+    name a file whose scan raised and turn KeyboardInterrupt into an exit, let it by."""
+
+    def __init__(self, *, stopped: bool) -> None:
+        super().__init__("stopped" if stopped else "out of time")
+        self.stopped = stopped
+
+
+def _report(targets: Sequence[str], config: str | None, check: Callable[[], None]
             ) -> str | None:
     from bandit.core import config as b_config  # with bandit only (`available`)
     from bandit.core import extension_loader
@@ -105,13 +140,12 @@ def _report(targets: Sequence[str], config: str | None, stopping: Callable[[], b
                                       quiet=True, ignore_nosec=True)
     parse = manager._parse_file
 
-    def parse_unless_stopping(fname: str, fdata: Any, new_files_list: list[str]) -> None:
-        if stopping():  # a killed CLI would end here: at the next file, not after the last
-            raise KeyboardInterrupt("bandit was stopped with reviewloop")
+    def parse_checked(fname: str, fdata: Any, new_files_list: list[str]) -> None:
+        check()  # a killed CLI would end here: at the next file, not after the last
         parse(fname, fdata, new_files_list)  # bandit's own parameter names
 
-    manager._parse_file = parse_unless_stopping  # this manager's only (bandit catches
-    # KeyboardInterrupt inside `_parse_file` and exits, so the check stands before it)
+    manager._parse_file = parse_checked  # this manager's only, as is its visitor
+    _check_visits(manager, check)
     manager.discover_files(list(targets), False, EXCLUDED)
     if not manager.b_ts.tests:  # "No tests would be run": the CLI exits 2
         return None
@@ -119,12 +153,48 @@ def _report(targets: Sequence[str], config: str | None, stopping: Callable[[], b
     if any(reason == _SCAN_RAISED for _, reason in manager.skipped):
         return None
     out = _Report()
-    manager.output_results(3, "UNDEFINED", "UNDEFINED", out, "json", None)
+    _json_report(manager, out)
     return out.text
 
 
+def _check_visits(manager: Any, check: Callable[[], None]) -> None:
+    """`manager`'s `_execute_ast_visitor` as bandit 1.9 writes it (three lines), with a
+    visitor that calls `check` before each node: one node's work is bounded by its file's
+    lines, a file's is not (many strings in one literal over many lines)."""
+    from bandit.core import node_visitor  # with bandit only (`available`)
+
+    class Checked(node_visitor.BanditNodeVisitor):
+        def pre_visit(self, node: Any) -> Any:
+            check()
+            return super().pre_visit(node)
+
+    def execute(fname: str, fdata: Any, data: str, nosec_lines: dict[int, Any]) -> Any:
+        visitor = Checked(fname, fdata, manager.b_ma, manager.b_ts, manager.debug,
+                          nosec_lines, manager.metrics)
+        score = visitor.process(data)
+        manager.results.extend(visitor.tester.results)
+        return score
+
+    manager._execute_ast_visitor = execute  # this manager's only
+
+
+def _json_report(manager: Any, out: _Report) -> None:
+    """bandit's json formatter (what `output_results(3, "UNDEFINED", "UNDEFINED", out,
+    "json")` calls) writing into `out`, run with a `sys` whose stdout is `out`: after writing,
+    the formatter compares its file's name with `sys.stdout.name` to log where it wrote,
+    which fails on a stdout without a name (a StringIO, None), and the report was lost. A
+    copy of the function, so the process's `sys` and bandit's module stay as they are."""
+    from bandit.formatters import json as b_json  # with bandit only (`available`)
+
+    formatter = b_json.report
+    names = {**formatter.__globals__, "sys": types.SimpleNamespace(stdout=out)}
+    own = types.FunctionType(formatter.__code__, names, formatter.__name__,
+                             formatter.__defaults__, formatter.__closure__)
+    own(manager, fileobj=out, sev_level="UNDEFINED", conf_level="UNDEFINED", lines=3)
+
+
 class _Report(io.StringIO):
-    """Where bandit's formatter writes: it closes the file it is given and logs its name."""
+    """Where bandit's formatter writes: it closes the file it is given and names it."""
 
     name = "<reviewloop: bandit's report>"
     text = ""

@@ -10,31 +10,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from reviewloop.checks.secrets.assigned_values import secret_value
 from reviewloop.checks.secrets.code_refs import (
-    CODE_REF,
-    CODE_VARIABLE,
     DATA_REF,
-    DATA_URI,
     INTERPOLATION,
     code_value,
     literal_text,
 )
-from reviewloop.checks.secrets.references import NONE, Reference, filled_in, is_name
-from reviewloop.checks.secrets.secret_names import (
-    ends_in_a_password_word,
-    generic_rule,
-    names_a_password,
-    names_a_secret,
-    names_only_a_pat,
-)
+from reviewloop.checks.secrets.references import NONE, Reference, is_name
+from reviewloop.checks.secrets.secret_names import generic_rule
 from reviewloop.checks.secrets.syntax import Syntax
-from reviewloop.checks.secrets.values import (
-    about_passwords,
-    char_classes,
-    entropy,
-    looks_fake,
-    looks_placeholder,
-)
 from reviewloop.checks.secrets.yaml_entries import BLOCK_HEADER, flow_values, inside_flow
 from reviewloop.checks.secrets.yaml_nodes import Literal, is_reference, literals
 
@@ -54,8 +39,12 @@ _ASSIGN = re.compile(
     re.MULTILINE)
 # A value longer than the regex's window (300 characters: each try of a name reads at most
 # that far) is read on to its end by these, once, from the window's end: a 600-character
-# client secret is as much a secret as a 60-character one.
-_QUOTED_REST = {q: re.compile(rf"(?:[^{q}\\\n]|\\.)*+\\?{q}") for q in ("\"", "'", "`")}
+# client secret is as much a secret as a 60-character one. A literal opened by an escaped
+# quote (JSON inside a JSON string: `"{\"password\": \"…\"}"`) ends at the next escaped
+# one, where a shorter value ends too; `close` is the closing quote, with its backslash.
+_QUOTED_REST = {q: re.compile(rf"(?:[^{q}\\\n]|\\.)*+(?P<close>\\?{q})") for q in ("\"", "'", "`")}
+_ESCAPED_REST = {q: re.compile(rf"(?:[^{q}\\\n]|\\[^{q}\n])*+(?P<close>\\?{q})")
+                 for q in ("\"", "'", "`")}
 _BARE_REST = re.compile(rf"{_BARE}*+(?=[\s,;#<)\\]|$)", re.MULTILINE)
 # A whole line of data: YAML (`password: v`, or the value alone on the next line, after a
 # comment or not; a quoted key's in YAML's kinds), dotenv, INI, .properties, a shell
@@ -77,9 +66,6 @@ _XML = re.compile(r"(?i)<(?P<name>[\w:.-]{0,40}(?:password|secret|token|apikey|a
 _FLAG = re.compile(r"(?i)-(?<![\w-]-)-?(?P<name>(?:db-|api-|client-|auth-)?"
                    r"(?:password|passwd|secret|token|api-key|apikey|client-secret))"
                    r"(?:=|\s+)(?P<q>[\"']?)(?P<value>[^\s\"'$]{6,}+)(?P=q)")
-_BLANK = re.compile(r"\s")
-_HEX = re.compile(r"[0-9a-fA-F]{16,}")
-_KEYWORD_ARGUMENT = re.compile(r"[A-Za-z_]\w*=[^=]")  # `key_size=2048`: code, not a value
 
 
 # Every secret word is one of these substrings, so a name can only count as a secret on a
@@ -95,10 +81,11 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
                 references: frozenset[Reference] = NONE) -> Iterator[Candidate]:
     """Secret-named assignments in `text`; `prefilter=False` reads every line, not only
     those holding a secret word (the same candidates, slower). In a program's text
-    (`Syntax.CODE`) no line is data: an unquoted value is an expression (`password:
-    plaintext`); in a configuration format's (`Syntax.CONFIG`) it is a string.
+    (`Syntax.program`) no line is data: an unquoted value is an expression (`password:
+    plaintext`), in Python one Python parses; in a configuration format's
+    (`Syntax.CONFIG`) it is a string.
     `references`: what the file's kind fills in (`references.references_of`)."""
-    code, config = syntax is Syntax.CODE, syntax is Syntax.CONFIG
+    code, config = syntax.program, syntax is Syntax.CONFIG
     # where a YAML literal after node properties starts (`&pw s3cr3tP4ss`): read there
     tagged: set[int] = set()
     # a data line's whole value first: code's delimiters would cut it (`p: Dis#PL0X…`)
@@ -117,7 +104,7 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
         stop = len(text) if following < 0 else following
         while (match := _ASSIGN.search(text, pos, stop)) and match.start() < line_end:
             if match.group("long") is not None or match.group("longbare") is not None:
-                long, pos = _long_value(match, config=config, code=code,
+                long, pos = _long_value(match, config=config, syntax=syntax,
                                         references=references)
                 yield from long
                 continue
@@ -130,10 +117,10 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
             ) or (Reference.YAML_NODE in references and _yaml_properties(match, group, tagged))
             plain = group == "quoted" or (
                 not code and _env_line(text, line_start, line_end, match))
-            if not code_argument and _secret_value(match.group("name"), literal_text(match, group),
-                                                   bare=group == "bare", plain=plain,
-                                                   config=config and plain, code=code,
-                                                   references=references):
+            if not code_argument and secret_value(match.group("name"), literal_text(match, group),
+                                                  bare=group == "bare", plain=plain,
+                                                  config=config and plain, syntax=syntax,
+                                                  references=references):
                 yield (match.start(group), match.end(group),
                        generic_rule(match.group("name")),
                        "Hard-coded credential in an assignment", 0.7)
@@ -142,32 +129,37 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
                 pos = match.end("name")
     for regex in (_XML, _FLAG):
         for match in regex.finditer(text):
-            if _secret_value(match.group("name"), match.group("value"), bare=True,
-                             plain=regex is _XML, code=code, references=references):
+            if secret_value(match.group("name"), match.group("value"), bare=True,
+                            plain=regex is _XML, syntax=syntax, references=references):
                 yield (match.start("value"), match.end("value"),
                        generic_rule(match.group("name")), "Hard-coded credential", 0.7)
 
 
-def _long_value(match: re.Match[str], *, config: bool, code: bool,
+def _long_value(match: re.Match[str], *, config: bool, syntax: Syntax,
                 references: frozenset[Reference]) -> tuple[list[Candidate], int]:
     """A value longer than `_ASSIGN`'s window, read on to its end (`_QUOTED_REST`,
-    `_BARE_REST`) and judged whole; and where the next search starts: after the value
-    (its text is read once), or after the name when the value does not end on its line."""
+    `_ESCAPED_REST`, `_BARE_REST`) and judged whole, as a shorter one is; and where the next
+    search starts: after the value (its text is read once), or after the name when the value
+    does not end on its line or is a call's argument list (`dict(token=…)`: the assignment
+    inside it is read next, as it is in a shorter one)."""
     text, quoted = match.string, match.group("long") is not None
     start = match.start("long" if quoted else "longbare")
     window = match.end("long" if quoted else "longbare")
-    rest = (_QUOTED_REST[match.group("q")] if quoted else _BARE_REST).match(text, window)
-    if rest is None or (not quoted and match.group("op") in ("(", ",")):
-        return [], match.end("name") if rest is None else rest.end()
-    end = rest.end()
-    if quoted:
-        end -= 1  # the closing quote
-        end -= text[end - 1:end] == "\\" and text[end - 2:end - 1] != "\\"  # `\"` of a JSON string
+    escaped = quoted and text[match.start("q") - 1:match.start("q")] == "\\"
+    reading = (_ESCAPED_REST if escaped else _QUOTED_REST)[match.group("q")] if quoted \
+        else _BARE_REST
+    rest = reading.match(text, window)
+    op = match.group("op")
+    if rest is None or (not quoted and op in ("(", ",")):
+        return [], match.end("name")
+    if quoted and op == "," and not _opens_call(text, match.start("name")):
+        return [], rest.end()  # a list of names, as in `_ASSIGN`'s reading
+    end = rest.start("close") if quoted else rest.end()
     value = text[start:end]
     if quoted and match.group("q") == "`":
         value = INTERPOLATION.sub("", value)
-    if not _secret_value(match.group("name"), value, bare=not quoted, plain=quoted,
-                         config=config and quoted, code=code, references=references):
+    if not secret_value(match.group("name"), value, bare=not quoted, plain=quoted,
+                        config=config and quoted, syntax=syntax, references=references):
         return [], rest.end()
     return [(start, end, generic_rule(match.group("name")),
              "Hard-coded credential in an assignment", 0.7)], rest.end()
@@ -193,9 +185,9 @@ def _data_lines(text: str, *, prefilter: bool, config: bool,
         # `a=b` is data here, where `f(key_size=2048` is code
         if not code_value(value, yaml=yaml) \
                 and DATA_REF.match(value) is None \
-                and _secret_value(match.group("name"), value, bare=False, config=config,
-                                  plain=_data_value(text, line_start, line_end, match,
-                                                    config=config), references=references):
+                and secret_value(match.group("name"), value, bare=False, config=config,
+                                 plain=_data_value(text, line_start, line_end, match,
+                                                   config=config), references=references):
             yield (match.start("bare"), match.end("bare"), generic_rule(match.group("name")),
                    "Hard-coded credential in an assignment", 0.7)
 
@@ -221,10 +213,10 @@ def _yaml_value(text: str, literal: Literal, *, config: bool,
     value = text[literal.start:literal.end]
     if literal.quoted or (_DATA_START.match(value) and not code_value(value, yaml=True)
                           and not DATA_REF.match(value)):
-        found = _secret_value(literal.name, value, bare=False, plain=True, config=config,
-                              references=references)
+        found = secret_value(literal.name, value, bare=False, plain=True, config=config,
+                             references=references)
     else:  # as `_ASSIGN` reads a bare value
-        found = _secret_value(literal.name, value, bare=True, references=references)
+        found = secret_value(literal.name, value, bare=True, references=references)
     if found:
         yield (literal.start, literal.end, generic_rule(literal.name),
                "Hard-coded credential in an assignment", 0.7)
@@ -246,7 +238,7 @@ def _a_yaml_reference(value: str) -> bool:
     alias (`yaml_nodes.is_reference`). An alias names an anchor as a key is named: a
     password or a random key after `*` is the value (`*s3cr3tP4ss`, `*Xk9…`)."""
     alias = value.startswith("*") and (not is_name(value[1:])
-                                       or _secret_value("secret", value[1:], bare=False))
+                                       or secret_value("secret", value[1:], bare=False))
     return is_reference(value) and not alias
 
 
@@ -327,74 +319,3 @@ _CODE_NAME = re.compile(r"[a-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+|(?:[A-Z][a-z0-9]+){2
 _LOWER_WORD = re.compile(r"[a-z][a-z0-9]*")
 _LINE_HEAD = re.compile(r"[ \t]*(?:#[ \t]*)?(?:export[ \t]+)?")
 _LINE_TAIL = re.compile(r"[ \t]*(?:#.*)?\r?")
-
-
-def _secret_value(name: str, value: str, *, bare: bool, plain: bool = False,
-                  config: bool = False, code: bool = False,
-                  references: frozenset[Reference] = NONE) -> bool:
-    """Whether `value`, assigned to `name`, looks like a real credential. A `plain` value
-    is delimited as data (a string literal, an XML element, a dotenv line), where a
-    password may be short and lower case; in a configuration format's file (`config`) one
-    that holds a password word (`adminpass`, `supersecretpass`) is still a password. A
-    reference the file's kind fills in (`@db.password@`) is none, unless what it wraps
-    is judged a key itself (by a key's measure: a name is no chosen password)."""
-    if not names_a_secret(name) or (names_only_a_pat(name) and not _TOKEN.fullmatch(value)):
-        return False
-    names = filled_in(value, references)
-    if names is not None:
-        return any(_secret_value("secret", inside, bare=False) for inside in names)
-    if looks_placeholder(value) or looks_fake(value) or _BLANK.search(value) \
-            or _FILE_PATH.fullmatch(value):
-        return False  # a key has no blank in it; a quoted phrase is a message; a key's file
-    if DATA_URI.match(value) or (bare and (
-            (CODE_REF if code else DATA_REF).match(value) or value.endswith(("(", ")"))
-            or (code and CODE_VARIABLE.match(value)) or _KEYWORD_ARGUMENT.match(value))):
-        return False  # an inline image's data; code: a reference, a call, an argument
-    if names_a_password(name) and about_passwords(value, word_is_setting=not config):
-        return False
-    if plain and _chosen_password(name, value):
-        return True
-    if _WORDY.fullmatch(_INDEX.sub("", value)) or _FILE_NAME.search(value):
-        return False  # words: a label, a setting, a key path (`a.b[0]`) or a file name
-    # keys: gitleaks' generic threshold (3.5 bits). Passwords are short, so entropy is
-    # capped by their length; a word-then-digits shape (`Comp4567@@`) is a sample instead.
-    if names_a_password(name):
-        return (len(value) >= 8 and char_classes(value) >= 2 and entropy(value) >= 2.8
-                and not _HUMAN.fullmatch(value))
-    if _HEX.fullmatch(value):  # hex tops out at 4 bits a character
-        return char_classes(value) >= 2 and entropy(value) >= 3.0
-    return len(value) >= 10 and char_classes(value) >= 2 and entropy(value) >= 3.5
-
-
-# a personal access token's characters (`ghp_…`, `github_pat_…`, `glpat-…`): a `*_PAT`
-# named regex (`_IPV4_PAT = r"(?:[0-9]{1,3}\.){3}"`, urllib3) is a pattern, not a token
-_TOKEN = re.compile(r"[A-Za-z0-9_.=-]+")
-
-
-def _chosen_password(name: str, value: str) -> bool:
-    """A password a person chose, set as data to a name that ends in a password word
-    (`REACT_APP_AUTH_PASSWORD=whiteduke`, `db_pass: "u;UWtZ"`): any case and entropy."""
-    return ends_in_a_password_word(name) and len(value) >= 6
-
-
-_FILE_NAME = re.compile(r"\.(?:zip|json|ya?ml|tar|t?gz|js|py|txt|png|jpe?g|svg|html?|css|map|"
-                        r"whl|jar|pem|crt|pub)$", re.IGNORECASE)
-# a file's path (`/etc/ssl/private/server.key`, `./secrets/key.pem`, `~/.ssh/id_rsa`,
-# `C:\\certs\\tls.pfx`, `/run/secrets/api_key`) or a key file's name (`server.key`): where a
-# secret is kept, not the secret. An absolute path's parts are lower-case words, so a base64
-# key that happens to start with `/` (`/K7MDENG/bPxRfiCY…`) is none.
-_FILE_PATH = re.compile(
-    r"(?:\.{1,2}/|~/|[A-Za-z]:[\\/])[\w.@+-]+(?:[\\/][\w.@+-]*)*"
-    r"|(?-i:(?:/[a-z0-9_.-]+){2,}/?)"
-    r"|[\\/]?(?:[\w@+-]+[\\/])*[\w.@+-]+\.(?:pem|key|crt|cer|der|p12|pfx|jks|keystore|"
-    r"truststore|kdbx|asc|gpg|pub|json|ya?ml|txt|conf|env)", re.IGNORECASE)
-_INDEX = re.compile(r"\[\d{1,6}\]")  # a list index in a key path: `reviewloop.analyzers[0]`
-_HUMAN = re.compile(r"[A-Za-z]{2,12}\d{1,6}[\W_]{0,3}")
-# `DOC_Vector_5_32`, `SalesResults-1.2`, `app-decryption-secret`, `MyServiceName`, a
-# bundler's renamed identifier (`defaultToConfig2`, `withXSRFToken`), and
-# namespaced names: an IAM action (`comprehend:BatchDetectKeyPhrases`), a CDK tag key
-# (`aws-cdk:subnet-name`), an XML or URN name (`xs:string`)
-_WORDY = re.compile(r"[A-Za-z]+\d{0,2}(?:[_ .:-](?:[A-Za-z]+\d{0,2}|\d{1,4}))+"
-                    r"|[A-Z]?[a-z]+(?:[A-Z][a-z]+|[A-Z]{2,4}(?=[A-Z][a-z]))+\d{0,2}|[a-z]+")
-
-

@@ -1,11 +1,16 @@
-"""What in a secret-named assignment's value is code, not a literal: a member reference in
-any language's accessors (`CODE_REF`), a call or a subscript on a data line (`code_value`),
+"""What in a secret-named assignment's value is code, not a literal: a reference in the
+file's language (`code_reference`: any language's accessors in a program, Python's in
+Python, a plain dotted name in data), a call or a subscript on a data line (`code_value`),
 a template literal's interpolations and a private field cut off the value (`literal_text`);
-for the keyword layer (`assignments`)."""
+for the keyword layer (`assignments`, `assigned_values`)."""
 
 from __future__ import annotations
 
+import ast
 import re
+from functools import lru_cache
+
+from reviewloop.checks.secrets.syntax import Syntax
 
 # code on a data line, not data: a call or a subscript (`os.environ["DB_PASSWORD"]`,
 # `Optional[str]`), a statement or an object's entry (`getPassword();`, `pw: user.pw,`)
@@ -55,6 +60,29 @@ def literal_text(match: re.Match[str], group: str) -> str:
     if not match.group("op").strip():
         return ""
     return INTERPOLATION.sub("", value)
+
+
+def code_reference(value: str, syntax: Syntax) -> bool:
+    """Whether an unquoted value names something the file's program holds, not a literal:
+    in a program any language's accessors and a Ruby `@x` (`CODE_REF`, `CODE_VARIABLE`); in
+    Python those only when Python parses the value as an expression (`self.password`, a
+    constant's name; `Summer2024!.Pass`, `x?.y`, `$this->x`, `@admin` are no Python: the
+    value is set as written); elsewhere a plain dotted, `::` or `->` reference (`DATA_REF`)."""
+    if not syntax.program:
+        return DATA_REF.match(value) is not None
+    shaped = CODE_REF.match(value) is not None or CODE_VARIABLE.match(value) is not None
+    return shaped and (syntax is not Syntax.PYTHON or _python_expression(value))
+
+
+@lru_cache(maxsize=4096)
+def _python_expression(value: str) -> bool:
+    """Whether Python parses `value` as an expression (what `CODE_REF` passes holds no
+    literal, so the parse warns of nothing)."""
+    try:
+        ast.parse(value, mode="eval")
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def code_value(value: str, *, yaml: bool) -> bool:

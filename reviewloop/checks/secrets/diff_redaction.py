@@ -15,14 +15,16 @@ When either scan finds anything, the file's whole diff is scanned and redacted a
 (`scanner.redact`), exactly as before: a secret block that runs from an unchanged line into
 added ones is redacted whole; so is a file holding a value the review's secrets analyzer
 reported (`known_values`). Only a file in which neither scan finds anything is passed on
-as it is — nearly every file of a change.
+as it is — nearly every file of a change. `redact` reads text of no kind; what the scan of
+the file's kind found on its added lines (a YAML anchor's or string tag's literal, `password:
+&pw v`, a flow mapping's plain value) is replaced besides, value by value.
 """
 
 from __future__ import annotations
 
 from reviewloop.checks.secrets.diff_scan import file_hits
 from reviewloop.checks.secrets.known_values import found_in
-from reviewloop.checks.secrets.scanner import redact, scan_text
+from reviewloop.checks.secrets.scanner import SecretHit, redact, scan_text
 from reviewloop.git.diff import FileDiff
 from reviewloop.memo import compiled_on_first_use
 
@@ -32,9 +34,21 @@ _blob_ids = compiled_on_first_use(r"index [0-9a-f]{7,64}\.\.[0-9a-f]{7,64}(?: [0
 
 def redact_file_diff(file: FileDiff) -> str:
     """`redact(file.text)`, scanning the added lines once per round (see the module)."""
-    if file_hits(file) or scan_text(unscanned_part(file.text)) or found_in(file.text):
-        return redact(file.text)
+    hits = file_hits(file)
+    if hits or scan_text(unscanned_part(file.text)) or found_in(file.text):
+        text = redact(file.text)
+        for value, rule in _values(file, hits):  # longest first: none is cut by a shorter
+            text = text.replace(value, f"[REDACTED:{rule}]")
+        return text
     return file.text
+
+
+def _values(file: FileDiff, hits: list[SecretHit]) -> list[tuple[str, str]]:
+    """(value, rule) of each hit on one added line of `file`, longest first."""
+    added = {a.line: a.text for a in file.added}
+    found = {(added[hit.line][hit.column - 1:hit.end_column - 1], hit.rule) for hit in hits
+             if hit.line in added and hit.end_column > hit.column}
+    return sorted((v for v in found if v[0].strip()), key=lambda v: (-len(v[0]), v))
 
 
 def unscanned_part(text: str) -> str:

@@ -61,6 +61,7 @@ class History:
     # what it did not read, with why: `commit <id>` for a commit past `MAX_COMMITS`, the
     # path of a file a commit made too large to diff
     unread: dict[str, str] = field(default_factory=dict)
+    secrets: int = 0  # the distinct secrets the findings name: one may be in several places
 
     @property
     def summary(self) -> str:
@@ -71,8 +72,8 @@ class History:
         if not self.findings:
             return f"no secret in the branch's {self.scanned:,} commit(s){cut} that a later " \
                    f"one removed{unread}"
-        return f"{len(self.findings)} secret(s) a commit of the branch added and a later one " \
-               f"removed: still in its history{cut}{unread}"
+        return f"{self.secrets} secret(s) in {len(self.findings)} place(s) that a commit of " \
+               f"the branch added and a later one removed: still in its history{cut}{unread}"
 
 
 def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
@@ -108,8 +109,9 @@ def branch_history(repo: Repository, base: str, head: str, net: ChangeSet,
                 found.setdefault((hit.path, hit.line, secret), (hit, commit))
     held = _held(repo, (repo.git("merge-base", base, head).strip(), head),
                  list(dict.fromkeys(secret for _, _, secret in found)))
-    return History([_finding(hit, commit, agent) for (_, _, secret), (hit, commit)
-                    in found.items() if secret not in held], len(listed), len(pairs), unread)
+    places = {place: at for place, at in found.items() if place[2] not in held}
+    return History([_finding(hit, commit, agent) for hit, commit in places.values()],
+                   len(listed), len(pairs), unread, len({secret for _, _, secret in places}))
 
 
 def _unscanned(commits: Sequence[str]) -> dict[str, str]:

@@ -43,7 +43,7 @@ _ENTRY = re.compile(
     r"""(?:[{\[,]|^)[ \t]*(?P<k>["'])?(?P<name>[A-Za-z_][\w.-]{0,80})(?(k)(?P=k))"""
     r"""[ \t]*:(?:[ \t]*(?:\#[^\n]*)?\r?\n[ \t]*|(?(k)[ \t]*|[ \t]+))"""
     r"""(?P<value>(?:\$\w*\{[^{}\s,\[\]]*\}|![^\s!<,{}\[\]]|[^\s,{}\[\]#"'&!|>])"""
-    r"""(?:\$\w*\{[^{}\s,\[\]]*\}|[^\s,{}\[\]]|[ \t]+(?=[^\s,{}\[\]#])){0,299})"""
+    r"""(?:\$\w*\{[^{}\s,\[\]]*\}|[^\s,{}\[\]]|[ \t]+(?=[^\s,{}\[\]#]))*)"""  # any length
     r"""(?=[ \t]*(?:[,}\]]|\#|\r?$))""", re.MULTILINE)
 # what opens or closes a flow collection, and what hides a bracket: a quoted scalar, a comment
 _FLOW_TOKEN = re.compile(

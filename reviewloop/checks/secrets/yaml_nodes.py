@@ -28,16 +28,17 @@ _PROPERTY = (r"""(?:&[^\s,\[\]{}]+|!!(?:str|binary|python/(?:str|unicode|bytes))
              r"""|!<(?:!|tag:yaml\.org,2002:(?:str|binary))>|!(?=[ \t\r\n]))""")
 # `name: <properties> value`: the name plain or quoted, in a block mapping (a line, a list
 # item) or a flow one (`{password: &pw v}`); the value on the line, quoted or plain, on the
-# next line, or a block scalar's first line (`|`, `>-`: its text is literal, whatever it is)
+# next line, or a block scalar's first line (`|`, `>-`: its text is literal, whatever it is);
+# at any length: a 600-character key after `&pw` is read whole, as on a line of its own
 _LITERAL = re.compile(
     r"""(?:^[ \t]*(?:-[ \t]+)?|(?P<flow>[{,])[ \t]*)"""
     r"""(?P<k>["']?)(?P<name>[A-Za-z_][\w.-]{0,80})(?P=k)[ \t]*:[ \t]+"""
     rf"""(?P<props>{_PROPERTY}(?:[ \t]+{_PROPERTY})*)"""
     r"""(?:[ \t]+[|>][-+1-9]{0,2}[ \t]*(?:[ \t]\#[^\n]*)?\r?\n[ \t]+"""
-    r"""(?P<block>[^\s](?:[^\r\n]{0,299}[^\s])?)[ \t]*\r?$"""
+    r"""(?P<block>[^\s](?:[^\r\n]*[^\s])?)[ \t]*\r?$"""
     r"""|(?:[ \t]*(?:[ \t]\#[^\n]*)?\r?\n[ \t]+|[ \t]+)"""
-    r"""(?:(?P<q>["'])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.){1,300}?)(?P=q)"""
-    r"""|(?P<bare>[^\s#"'|>](?(flow)[^\s,{}\[\]]|[^\s]){0,299}?))"""
+    r"""(?:(?P<q>["'])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.)+?)(?P=q)"""
+    r"""|(?P<bare>[^\s#"'|>](?(flow)[^\s,{}\[\]]|[^\s])*?))"""
     r"""(?(flow)(?=[ \t]*[,}])|(?=(?:[ \t]+\#[^\n]*)?[ \t]*\r?$)))""", re.MULTILINE)
 
 

@@ -3,6 +3,10 @@ but the time, on generated files and configs; nothing of the process left change
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import io
+import itertools
 import json
 import linecache
 import logging
@@ -20,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers import bandit_api
+from reviewloop.checks.analyzers.base import AnalyzerError
 from tests.support.plain_bandit import cli_report, without_time
 
 # what bandit flags, and what it cannot read, one snippet a line group
@@ -195,15 +200,93 @@ def test_what_runs_in_process(tmp_path: Path) -> None:
     assert not bandit_api.fits([str(folder)], 600)  # the CLI would look for a .bandit in it
 
 
-def test_a_stop_ends_the_run_at_the_next_file(tmp_path: Path) -> None:
+def test_a_stop_ends_the_run_at_the_next_node(tmp_path: Path) -> None:
     targets, _ = _write(tmp_path / "p", [(["eval(x)\n"], b""), (["eval(y)\n"], b"")], None)
     asked: list[bool] = []
 
-    def stopping() -> bool:  # reviewloop stops once bandit has read one file
+    def stopping() -> bool:  # reviewloop stops once bandit has started the first file
         asked.append(len(asked) >= 1)
         return asked[-1]
 
     with pytest.raises(KeyboardInterrupt, match="stopped with reviewloop"):
         bandit_api.report(targets, None, stopping=stopping)
-    assert asked == [False, True]
+    assert asked == [False, True]  # before the first file, then before its first node
     assert bandit_api.report(targets, None) is not None  # the lock and the state let go
+
+
+def _visits(source: str) -> int:
+    """How often a run on one file of `source` checks its deadline: before the file, and
+    before each node bandit visits (every node of the tree but the module)."""
+    return sum(1 for _ in ast.walk(ast.parse(source)))  # the module's look is the file's
+
+
+# many strings in one literal over many lines: bandit's slow shape (a nosec look-up over the
+# literal's lines for each string and string check), and plain code
+SHAPES = st.sampled_from(("WORDS = [\n{}]\n", "f(\n{})\n", "{}"))
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shape=SHAPES, count=st.integers(1, 40), timeout=st.integers(0, 200))
+def test_a_file_ends_at_the_deadline_inside_it(tmp_path: Path, shape: str, count: int,
+                                               timeout: int) -> None:
+    """One small file: the run ends with the failure of a CLI killed at its deadline as soon
+    as a node is visited past it, not after the file; a clock that ticks once a look."""
+    lines = "".join(f'    "word{n}",\n' if shape != "{}" else f"x{n} = 'w{n}'\n"
+                    for n in range(count))
+    source = shape.format(lines)
+    target = Path(tempfile.mkdtemp(dir=tmp_path)) / "words.py"
+    target.write_text(source, "utf-8")
+    ticks = itertools.count()  # 0 when the run starts: the deadline is `timeout`
+    looked: list[int] = []
+
+    def clock() -> int:
+        looked.append(next(ticks))
+        return looked[-1]
+
+    if _visits(source) > timeout:
+        with pytest.raises(AnalyzerError, match=f"^bandit did not finish within {timeout}s$"):
+            bandit_api.report([str(target)], None, timeout=timeout, clock=clock)
+        assert looked[-1] == timeout + 1  # it ended at the first look past the deadline
+    else:
+        ours = bandit_api.report([str(target)], None, timeout=timeout, clock=clock)
+        assert ours is not None and len(looked) == 1 + _visits(source)
+        assert without_time(ours) == without_time(bandit_api.report([str(target)], None) or "")
+    assert bandit_api.report([str(target)], None) is not None  # the lock and the state let go
+
+
+class _Unnamed:
+    """A stdout with no `name`: a writer an embedding host or a notebook puts there."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+
+STDOUTS = st.sampled_from(("StringIO", "None", "unnamed", "named"))
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(stdout=STDOUTS, files=FILES)
+def test_the_report_is_made_here_whatever_stdout_is(tmp_path: Path, stdout: str,
+                                                    files: list[tuple[list[str], bytes]]
+                                                    ) -> None:
+    """bandit's formatter asks `sys.stdout.name` after writing: the report is made in this
+    process, the same, with a stdout that has none, and nothing is written to stdout."""
+    targets, _ = _write(Path(tempfile.mkdtemp(dir=tmp_path)) / "p", files, None)
+    expected = bandit_api.report(targets, None)
+    if expected is None:  # a file whose scan raised: the CLI's answer stands either way
+        return
+    with contextlib.ExitStack() as stack:
+        replaced = {"StringIO": io.StringIO(), "None": None, "unnamed": _Unnamed(),
+                    "named": stack.enter_context(open(os.devnull, "w", encoding="utf-8"))
+                    }[stdout]
+        stack.enter_context(contextlib.redirect_stdout(replaced))
+        ours = bandit_api.report(targets, None)
+    assert ours is not None
+    assert without_time(ours) == without_time(expected)
+    if isinstance(replaced, io.StringIO):
+        assert replaced.getvalue() == ""

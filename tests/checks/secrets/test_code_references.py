@@ -18,6 +18,9 @@ under the same names is still reported.
 
 from __future__ import annotations
 
+import ast
+import random
+import warnings
 from pathlib import Path
 
 import pytest
@@ -25,6 +28,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.secrets.diff_scan import scan_added_lines
+from reviewloop.checks.secrets.scanner import scan_text
+from reviewloop.checks.secrets.secret_names import generic_rule
 from tests.support.analyzers import Repo
 from tests.support.detect_secrets import plain_scan
 
@@ -148,3 +153,56 @@ def test_an_inline_image_is_no_credential(tmp_path: Path, name: str) -> None:
     data = "data:image/png;base64," + "iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAYAAAAf8" * 12
     layout = {"a.ts": f'const {name} = "{data}";\n', "b.json": f'{{"{name}": "{data}"}}\n'}
     assert scan_added_lines(Repo(tmp_path).change(layout)) == []
+
+
+# a strong segment, shaped as a key: a letter first (a member's name in any language), then
+# distinct letters and digits
+_SEGMENTS = st.integers(0, 2**32).map(random.Random).map(
+    lambda rng: rng.choice("KQXZkqxz") + "".join(rng.sample("ABCDEFGHJKLMNPQRSTUVWXYZ", 2)
+                                                 + rng.sample("abcdefghjkmnpqrstuvwxyz", 3)
+                                                 + rng.sample("23456789", 2)))
+
+
+@st.composite
+def accessor_value(draw: st.DrawFn) -> str:
+    """A value shaped as a member reference in some language: segments joined by one
+    language's accessors (Python's `.`, JavaScript's `?.`, TypeScript's `!.`, PHP's and
+    C++'s `::`), after a prefix some language has (`@`, `!!`) or none (a `$` first is a
+    stand-in's, `$DB_PASSWORD`, in any file)."""
+    segments = draw(st.lists(_SEGMENTS, min_size=2, max_size=3, unique=True))
+    joined = segments[0] + "".join(draw(st.sampled_from((".", ".", "?.", "!.", "::"))) + s
+                                   for s in segments[1:])
+    return draw(st.sampled_from(("", "", "@", "!!"))) + joined
+
+
+KEYWORD_RULES = {"generic-password", "generic-secret"}  # the keyword layer's (`generic_rule`)
+
+
+def _python(value: str) -> bool:
+    try:
+        ast.parse(value, mode="eval")
+    except SyntaxError:
+        return False
+    return True
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(value=accessor_value(), name=st.sampled_from(("PASSWORD", "db_password", "api_token",
+                                                     "client_secret")))
+def test_in_python_only_what_python_parses_is_code(value: str, name: str) -> None:
+    """`PASSWORD = Summer2024!.Pass` is no Python expression: in a `.py` file a value Python
+    cannot parse is the value set (it was taken for JavaScript's or PHP's member access),
+    reported whole; `a.b` is code there. In the other programs every accessor stays code."""
+    line = f"{name} = {value}\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the parse of a reference warns of nothing
+        ours = {(h.rule, line[h.start:h.end]) for h in scan_text(line, path="src/settings.py")}
+    # gitleaks' own rules read no accessor: what they report, they report in any file
+    elsewhere = {kind: {(h.rule, line[h.start:h.end]) for h in scan_text(line, path=kind)}
+                 for kind in ("a.js", "a.ts", "a.php", "a.rb")}
+    for kind, hits in elsewhere.items():
+        assert not {rule for rule, _ in hits} & KEYWORD_RULES, (kind, line, hits)
+    if _python(value):
+        assert ours == elsewhere["a.js"], (line, ours)
+    else:
+        assert (generic_rule(name), value) in ours, (line, ours)

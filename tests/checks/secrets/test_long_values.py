@@ -23,9 +23,11 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from reviewloop.checks.secrets.diff_redaction import redact_file_diff
 from reviewloop.checks.secrets.diff_scan import scan_added_lines
 from reviewloop.checks.secrets.quoted import redact_quoted
 from reviewloop.checks.secrets.scanner import scan_text
+from reviewloop.git.diff import FileDiff, parse_diff
 from tests.support.analyzers import Repo
 from tests.support.detect_secrets import plain_scan
 
@@ -94,3 +96,50 @@ def test_the_scan_of_a_long_line_is_linear(line: str) -> None:
         return best
     small, big = cpu(50_000), cpu(100_000)
     assert big <= max(2.5 * small, 0.05)
+
+
+# (file, line) layouts whose value a shorter one shows the scan reads whole, one a reader:
+# `_ASSIGN` and its long reading (a call's keyword argument, JSON inside a JSON string, its
+# escaped quote closing the value: `\"}` was read on to the outer string's end), the YAML
+# readers (`yaml_nodes` after an anchor or a string tag, `yaml_entries` in a flow mapping)
+LAYOUTS = (("s.py", "token = {v}"), ("s.py", "x = dict(token={v})"),
+           ("s.py", "f(user, token={v})"), ("a.js", "f({{token: {v}, y}})"),
+           ("a.json", r'{{"cfg": "{{\"client_secret\": \"{v}\"}}"}}'),
+           ("a.json", r'{{"cfg": "{{\"api_key\": \"{v}\", \"user\": \"bob\"}}"}}'),
+           ("a.py", r"""PAYLOAD = '{{\"password\": \"{v}\"}}'"""),
+           ("c.yaml", "password: &pw {v}"), ("c.yaml", "password: !!str {v}"),
+           ("c.yaml", 'password: !!str "{v}"'), ("c.yaml", "x: {{user: a, password: {v}}}"),
+           ("c.yaml", "password: |\n  {v}"), ("run.sh", "export TOKEN={v}"),
+           ("a.go", "token := {v}"), ("c.xml", "<token>{v}</token>"))
+
+
+def _key(seed: int, size: int) -> str:
+    rng = random.Random(seed)
+    return "".join(rng.choice(ALPHABET) for _ in range(size))
+
+
+def _added(path: str, text: str) -> FileDiff:
+    lines = text.splitlines()
+    return parse_diff(f"diff --git a/{path} b/{path}\nnew file mode 100644\n--- /dev/null\n"
+                      f"+++ b/{path}\n@@ -0,0 +1,{len(lines)} @@\n"
+                      + "".join(f"+{line}\n" for line in lines)).files[0]
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(layout=st.sampled_from(LAYOUTS), seed=st.integers(0, 2**32),
+       short=st.integers(24, 80), long=st.integers(290, 1500))
+def test_a_long_value_is_read_as_a_short_one(layout: tuple[str, str], seed: int, short: int,
+                                             long: int) -> None:
+    """Where a short value is found whole, a long one in the same place is found whole, not
+    cut, not run on past its end, and a prompt's copy of the file's diff holds none of it."""
+    path, form = layout
+    found = {}
+    for size in (short, long):
+        value = _key(seed, size)
+        text = form.format(v=value) + "\n"
+        found[size] = [text[h.start:h.end] for h in scan_text(text, path=path)]
+        redacted = redact_file_diff(_added(path, text))
+        assert not any(value[at:at + 12] in redacted for at in range(0, size - 12, 6)), \
+            (path, size, redacted[:300])
+    assert found[short] == [_key(seed, short)], (layout, found[short])
+    assert found[long] == [_key(seed, long)], (layout, long, [len(v) for v in found[long]])

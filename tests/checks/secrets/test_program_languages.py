@@ -128,6 +128,7 @@ def test_a_literal_in_the_same_languages_is_still_reported(
     ("ci/Jenkinsfile", Syntax.CODE), ("lib/Tool.pm", Syntax.CODE), ("fit.r", Syntax.CODE),
     ("deploy.sh", Syntax.LINES), (".env", Syntax.LINES), ("Makefile", Syntax.LINES),
     ("app.INI", Syntax.CONFIG), ("my.cnf", Syntax.CONFIG), ("k8s/values.yml", Syntax.CONFIG),
-    ("jenkinsfile.md", Syntax.LINES)])
+    ("jenkinsfile.md", Syntax.LINES), ("app/settings.py", Syntax.PYTHON),
+    ("typings/x.PYI", Syntax.PYTHON)])
 def test_a_files_name_says_how_its_values_read(path: str, syntax: Syntax) -> None:
     assert syntax_of(path) is syntax
