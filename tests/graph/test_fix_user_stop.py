@@ -2,10 +2,11 @@
 scripted models on a real repository: the implementation passes `gates.coverage = "strict"`
 (its Python function is tested and measured), a reviewer's finding is fixed by adding a Go
 function, whose coverage reviewloop does not measure. The group's own re-test (strict
-coverage is part of it) fails on it for you (`GateResult.user_fix`): the fix is discarded, the fixer is not asked
-again, no re-review follows, and the run stops with the message naming the gate and the
-fix — as it does when the implementation itself fails so. Before, the fix round's gates did
-not run the coverage gate at all: the Go function went on to review and approval unchecked.
+coverage is part of it) fails on it for you (`GateResult.user_fix`): the fix is discarded,
+the fixer is not asked again, no re-review follows, and the run stops with the message
+naming the gate and the fix — as it does when the implementation itself fails so. Before,
+the fix round's gates did not run the coverage gate at all: the Go function went on to
+review and approval unchecked.
 """
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ def _gate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, manager: str, where: 
 @pytest.mark.parametrize("manager", sorted(MANAGERS))
 def test_a_shim_whose_global_version_the_sandbox_hides_names_the_fix(
         manager: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    result, global_file = _gate(tmp_path, monkeypatch, manager, "home")
+    result, _ = _gate(tmp_path, monkeypatch, manager, "home")
 
     assert not result.passed
     shown = "~/.tool-versions" if manager == "asdf" else "~/.config/mise/config.toml"
