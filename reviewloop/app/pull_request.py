@@ -135,8 +135,8 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
     full = parse_diff(full_text)
     reviewed = None if view.whole else parse_diff(diff_text)
     # a check of the whole PR is judged on it, not on the part a follow-up read
-    findings = judged_whole([*summary.findings_remaining, *summary.nits], full, state,
-                            whole=view.whole)
+    findings, state = judged_whole([*summary.findings_remaining, *summary.nits], full, state,
+                                   whole=view.whole)
     summary = redacted(summary)  # everything below is posted, printed or logged
     chart = diagram(root, settings, summary) if summary.run_id else ""
     with tempfile.TemporaryDirectory(prefix="reviewloop-head-") as tmp:

@@ -21,6 +21,7 @@ from langchain_core.language_models import BaseChatModel
 from reviewloop.agent.messages import cached_ask, system_message
 from reviewloop.agent.round_tools import refusing
 from reviewloop.agent.tools import CommandPolicy, Workspace
+from reviewloop.checks.gates.base import GateReport
 from reviewloop.findings.schema import Finding
 from reviewloop.implement.implementer import ImplementResult, edit_with_llm
 from reviewloop.review.submit import submit_tool
@@ -57,9 +58,24 @@ def fix_prompt(findings: Sequence[Finding], feedback: str | None, steering: str 
     if steering:  # the project's rules for these files (trusted, read when the run started)
         lines.append(f"# The project's steering for these files\n\n{steering}\n")
     if feedback:
-        lines.append("# Your previous fix broke the tests\n\nMake them pass again without "
+        lines.append("# Your previous fix did not pass its checks\n\nMake them pass without "
                      f"undoing the fixes:\n\n{feedback}")
     return "\n".join(lines)
+
+
+def retry_feedback(report: GateReport) -> str:
+    """What a retry is told of its re-test: under strict coverage, first each new public
+    function of its own that no test ran (`still uncovered: f at file:line`) and the changed
+    lines below the threshold, then every failing gate with its output."""
+    coverage = report.result("coverage")
+    said: list[str] = []
+    if coverage is not None and not coverage.passed:
+        for f in coverage.findings:
+            said.append(f"still uncovered: {f.symbol} at {f.file}:{f.start_line} (add a test "
+                        "that calls it and asserts on its result)" if f.symbol else
+                        f"still below the threshold: {f.title}, first at {f.file}:"
+                        f"{f.start_line} (add tests that run those lines)")
+    return "\n\n".join(filter(None, ("\n".join(said), report.feedback())))
 
 
 def fix_with_llm(model: BaseChatModel, findings: Sequence[Finding], feedback: str | None,

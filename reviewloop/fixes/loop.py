@@ -3,7 +3,9 @@
 The round's actionable findings are grouped (`fixes.groups`: the same fingerprint, or the
 same file with overlapping or adjacent lines). Each group, in turn, gets its own fixer
 conversation: one attempt and at most `max_retries` retries, each retry told the failing
-output of the tests relevant to the files the fix changed (`fixes.retest`); a failure only
+output of the tests relevant to the files the fix changed and, under strict coverage, each
+public function the fix added or changed that no test runs (`still uncovered: f at
+file:line`; `fixes.retest`, `fixes.fixer.retry_feedback`); a failure only
 you can fix (`GateReport.for_user`) ends the group's budget at once, as no retry can pass
 it. A group whose tests still fail when its budget is spent is discarded (in a run's
 worktree: the files go back to how they were before that group) and escalated with its
@@ -33,7 +35,7 @@ from reviewloop.checks.gates.registry import OnGate
 from reviewloop.config import Settings
 from reviewloop.findings.schema import Finding
 from reviewloop.fixes.autofix import safe_fixes
-from reviewloop.fixes.fixer import fix_with_llm
+from reviewloop.fixes.fixer import fix_with_llm, retry_feedback
 from reviewloop.fixes.groups import FixGroup, group_findings
 from reviewloop.fixes.outcome import FixOutcome, GroupResult, summary_of
 from reviewloop.fixes.retest import Retest
@@ -140,21 +142,22 @@ def _fix_group(job: FixJob, chat: ChatHandle, group: FixGroup,
         changed = changes_since(job.repo, start, job.artifacts)[0].paths
         if not changed:
             return GroupResult(group, "unchanged", attempt, result.summary)
-        report = job.retest.relevant(changed)
+        report = job.retest.relevant(changed, start)
         if report.passed:
             return GroupResult(group, "fixed", attempt, result.summary)
         if report.for_user:  # no retry can pass what only you can fix: the budget stops
             return _for_user(job, group, attempt, start, report)
-        feedback = report.feedback()
-    output = (report.feedback() or report.headline)[-_FAILING_OUTPUT:]
+        feedback = retry_feedback(report)
+    output = (feedback or report.headline)[-_FAILING_OUTPUT:]
+    what = "the tests still failed" if any(r.name != "coverage" for r in report.failed) \
+        else "its new code was still not covered by a test"
     if not job.in_worktree:
         return GroupResult(group, "escalated", attempts, (
-            f"the tests still failed after {attempts} fix attempt(s); the failing fix is "
-            "still in your working tree"), output)
+            f"{what} after {attempts} fix attempt(s); the failing fix is still in your "
+            "working tree"), output)
     restore(job.repo, start.tree)
     return GroupResult(group, "escalated", attempts, (
-        f"the tests still failed after {attempts} fix attempt(s), so its fix was discarded"),
-        output)
+        f"{what} after {attempts} fix attempt(s), so its fix was discarded"), output)
 
 
 def _for_user(job: FixJob, group: FixGroup, attempts: int, start: Snapshot,

@@ -20,7 +20,10 @@ any shell syntax (`| tee log`, `&& echo`, `|| true`, `;`, `#`, redirections, `$(
 unchanged, whatever it runs — a path is never spliced into shell syntax. Any other test
 command (npm, go, make) runs whole when a relevant test is not a Python file. When no
 relevant test is found, or nothing could be narrowed, the fix is checked with the full
-test gate — a fix is never let through untested.
+test gate — a fix is never let through untested. Under `gates.coverage = "strict"` each
+attempt is also held to the new-code coverage of what its group's fix wrote, measured under
+the full test commands, so a fix that adds an untested public function is retried with it
+named, instead of passing its own re-test and sinking the whole pass at the full gates.
 """
 
 from __future__ import annotations
@@ -61,9 +64,12 @@ class Retest:
     before: Snapshot
     on_gate: OnGate | None = None
 
-    def relevant(self, changed: Sequence[str]) -> GateReport:
-        """The build, the tests relevant to `changed` (the full test gate when none is) and
-        the project's Kiro hooks, whose failures go back to the fixer like a test's."""
+    def relevant(self, changed: Sequence[str], since: Snapshot) -> GateReport:
+        """The build, the tests relevant to `changed` (the full test gate when none is), the
+        project's Kiro hooks and (when strict) the new-code coverage of what the group's fix
+        wrote since `since`, the tree before its first attempt: each failure goes back to the
+        fixer like a test's. The coverage is measured under the full test commands, as
+        `full` measures it: a function a test outside the narrowed set runs is covered."""
         tests = relevant_tests(self.repo, changed)
         commands = gate_commands(self.repo.root, self.settings.gates).test
         narrowed = narrowed_commands(commands, tests) if tests else None
@@ -71,7 +77,8 @@ class Retest:
         if narrowed:
             gates = self.settings.gates.model_copy(update={"test": narrowed})
             settings = self.settings.model_copy(update={"gates": gates})
-        return self._check(settings, ("build", "synth", "test", "kiro-hooks"))
+        report = self._check(settings, ("build", "synth", "test", "kiro-hooks"))
+        return self._with_coverage(report, since)
 
     def full(self) -> GateReport:
         """The build, every test, the Kiro hooks and your pre-commit hook on the whole change,
@@ -80,10 +87,14 @@ class Retest:
         is never charged to it — the implementation's passed its own coverage gate, a pull
         request's or your checkout's is its author's, not the fixer's."""
         report = self._check(self.settings, ("build", "synth", "test", "kiro-hooks", "hooks"))
+        return self._with_coverage(report, self.before)
+
+    def _with_coverage(self, report: GateReport, since: Snapshot) -> GateReport:
+        """`report` and the coverage gate on what changed since `since`."""
         if report.no_change:
             return report
-        own = self._check(self.settings, ("coverage",), since=self.before)
-        if own.no_change:  # the fix round undid itself: nothing of its own to measure
+        own = self._check(self.settings, ("coverage",), since=since)
+        if own.no_change:  # the fix undid itself: nothing of its own to measure
             return report
         return report.model_copy(update={"results": (*report.results, *own.results)})
 

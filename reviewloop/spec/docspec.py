@@ -248,7 +248,7 @@ def _read_checkbox(state: _State, number: int, box: Checkbox) -> None:
             state.warn(number, "checkbox without a task id; write `- [ ] T3 Title` "
                                "or `- [ ] 3 Title` (line ignored)")
         return
-    task_id = found.group("id")
+    task_id = canonical_id(found.group("id"))
     if task_id in state.drafts:
         state.warn(number, f"duplicate task id {task_id} (first at line "
                            f"{state.drafts[task_id].line}); this line is ignored, renumber it")
@@ -262,6 +262,12 @@ def _read_checkbox(state: _State, number: int, box: Checkbox) -> None:
     state.drafts[task_id] = draft
     state.stack.append(draft)
     state.last = draft
+
+
+def canonical_id(raw: str) -> str:
+    """A task id as the spec's grammar writes it: `T3` for `t3` (ids are read in any case,
+    as Spec Kit's are: `speckit_edges.canonical`); a plain number as it is."""
+    return f"T{raw[1:]}" if raw[:1] in "tT" else raw
 
 
 def _new_draft(state: _State, task_id: str, box: Checkbox, title: str, number: int) -> _Draft:

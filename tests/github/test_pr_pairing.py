@@ -92,7 +92,8 @@ def open_findings(root: Path) -> Counter[tuple[str, str, str]]:
     """The PR's open findings after the last run in `root`, as its record in the store has
     them (`runs.records.save_pull`): (rule, file, severity) each. A check of the whole PR
     (`github.whole_checks`: "no test changed") is one finding of the PR, not of a file: it
-    keeps the file it was first posted on, so only its rule is compared."""
+    keeps the file it was first posted on while that file is the PR's (`whole_files`), so
+    only its rule is compared."""
     (record,) = (root / ".reviewloop" / "pulls").glob("*.json")
     entries = json.loads(record.read_text())["summary"]["ledger"]["entries"]
     return Counter((f["rule"], "" if f["source"] in WHOLE else f["file"], f["severity"])
@@ -145,3 +146,15 @@ def test_a_follow_up_judges_the_head_as_a_fresh_review_whatever_git_paired_befor
     found = open_findings(root)
     pairs = git(root, "diff", "--name-status", "main...HEAD").replace("\n", " | ")
     assert _verdict(run, found) == _verdict(*fresh(root, case / "fresh")), pairs
+    # the whole PR's "no test changed" sits on one of the PR's files at its head, never on
+    # one a rename git no longer pairs took out of it
+    at_head = set(git(root, "diff", "--name-only", "--diff-filter=d", "main...HEAD").split())
+    assert whole_files(root) <= at_head, pairs
+
+
+def whole_files(root: Path) -> set[str]:
+    """The files the PR's open findings of a whole-PR check sit on, as its record has them."""
+    (record,) = (root / ".reviewloop" / "pulls").glob("*.json")
+    entries = json.loads(record.read_text())["summary"]["ledger"]["entries"]
+    return {e["finding"]["file"] for e in entries
+            if e["status"] == "open" and e["finding"]["source"] in WHOLE}

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import itertools
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from reviewloop.checks.analyzers.test_changes import NAME, RULE
 from reviewloop.findings.ledger import Status
 from reviewloop.findings.schema import Finding, Severity
@@ -60,7 +63,7 @@ def test_test_changes_is_judged_on_the_whole_pr_with_one_identity() -> None:
             ignored[first.fingerprint] = IgnoreRecord(first.fingerprint, "a", "r", 2)
         state = PostedState(findings=findings, ignored=ignored)
         push = [OTHER, *([missing("f.py")] if focused else [])]  # the push read f.py only
-        got = judged_whole(push, full, state, whole=whole)
+        got, state = judged_whole(push, full, state, whole=whole)
         conv = converge(state, got, parse_diff(_diff("f.py")))
         tested = any(p.startswith("tests/") for p in paths)  # plain: the PR's diff
         production = any(p.endswith(".py") for p in paths)
@@ -77,3 +80,60 @@ def test_test_changes_is_judged_on_the_whole_pr_with_one_identity() -> None:
         if was == "open" and not want and conv.still_open:
             wrong.append((name, was, focused, whole, "kept open"))
     assert not wrong, wrong
+
+
+def _renamed_diff(old: str, new: str) -> str:
+    """A file the PR's change shows as renamed away (`old` is no longer at the head)."""
+    return (f"diff --git a/{old} b/{new}\nsimilarity index 60%\nrename from {old}\n"
+            f"rename to {new}\n--- a/{old}\n+++ b/{new}\n@@ -1 +1,2 @@\n x = 1\n+y = 2\n")
+
+
+def _deleted_diff(path: str) -> str:
+    return (f"diff --git a/{path} b/{path}\ndeleted file mode 100644\n--- a/{path}\n"
+            "+++ /dev/null\n@@ -1 +0,0 @@\n-x = 1\n")
+
+
+@settings(max_examples=200, deadline=None)
+@given(posted_on=st.sampled_from(["app.py", "old.py", "gone.py"]),
+       head=st.lists(st.sampled_from(["lib.py", "f.py", "README.md", "app.py"]),
+                     min_size=1, max_size=4, unique=True),
+       renamed_to=st.sampled_from(["new.py", "new.md"]),
+       was=st.sampled_from(["open", "fixed", "ignored"]), focused=st.booleans(),
+       whole=st.booleans())
+def test_the_posted_no_test_change_sits_on_a_file_of_the_pr_at_its_head(
+        posted_on: str, head: list[str], renamed_to: str, was: str, focused: bool,
+        whole: bool) -> None:
+    """However the file it was posted on left the PR (renamed away in a way no push's
+    rename followed, deleted), the one "no test change" keeps its identity and sits on a
+    production file of the PR at its head; its comment follows it (the record moves)."""
+    text = _diff(*head) + _renamed_diff("old.py", renamed_to) + _deleted_diff("gone.py")
+    full = parse_diff(text)
+    at_head = {f.path for f in full.files if f.status.value != "deleted"}
+    first = missing(posted_on)
+    findings = {first.fingerprint: PostedFinding(
+        FindingRecord.of(first), state="fixed" if was == "fixed" else "open", comment_id=1,
+        path=posted_on, line=1)}
+    ignored = {first.fingerprint: IgnoreRecord(first.fingerprint, "a", "r", 2)} \
+        if was == "ignored" else {}
+    state = PostedState(findings=findings, ignored=ignored)
+    own = [missing(focus) for focus in head if focus.endswith(".py")][:1] if focused else []
+    got, after = judged_whole([OTHER, *own], full, state, whole=whole)
+    mine = [f for f in got if f.source == NAME]
+    if not any(p.endswith(".py") for p in at_head) or (whole and not own):
+        # no production code left in the PR, or read whole with no report of its own (the
+        # check's own "none" stands): no finding
+        assert not mine
+        return
+    (finding,) = mine
+    assert finding.fingerprint == first.fingerprint  # one identity, one thread
+    assert finding.file in at_head and finding.file.endswith(".py"), (finding.file, text)
+    if own and own[0].file in at_head and posted_on not in at_head:
+        assert (finding.file, finding.start_line) == (own[0].file, own[0].start_line)
+    if posted_on in at_head:
+        assert finding.file == posted_on  # nothing to move
+    record = after.findings[first.fingerprint].record
+    assert (record.file, record.start_line) == (finding.file, finding.start_line)
+    conv = converge(after, got, full)
+    [entry] = [e for e in conv.ledger("h").entries if e.finding.source == NAME]
+    assert entry.finding.file in at_head
+    assert entry.status is (Status.SUPPRESSED if was == "ignored" else Status.OPEN)

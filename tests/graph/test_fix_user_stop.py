@@ -1,11 +1,12 @@
 """A gate failing for what only you can fix after a fix round, through the real graph with
 scripted models on a real repository: the implementation passes `gates.coverage = "strict"`
 (its Python function is tested and measured), a reviewer's finding is fixed by adding a Go
-function, whose coverage reviewloop does not measure. The full gates after the fix round
-fail on it for you (`GateResult.user_fix`): the fix is discarded, the fixer is not asked
-again, no re-review follows, and the run stops with the message naming the gate and the
-fix — as it does when the implementation itself fails so. Before, the fix round's gates did
-not run the coverage gate at all: the Go function went on to review and approval unchecked.
+function, whose coverage reviewloop does not measure. The group's own re-test (strict
+coverage is part of it) fails on it for you (`GateResult.user_fix`): the fix is discarded,
+the fixer is not asked again, no re-review follows, and the run stops with the message
+naming the gate and the fix — as it does when the implementation itself fails so. Before,
+the fix round's gates did not run the coverage gate at all: the Go function went on to
+review and approval unchecked.
 """
 
 from __future__ import annotations
@@ -49,10 +50,11 @@ def test_a_fix_that_fails_a_gate_only_you_can_fix_stops_the_run_naming_gate_and_
     assert model.remaining() == 0  # the fixer was asked once: no retry can pass it
     summary = ran(result)
     said = " ".join(summary.escalations)
-    assert "each fix passed its own tests, but the full gates then failed; the coverage " \
-           "gate needs you: go: 1 function(s) not measured (double.go: Double)" in said, said
+    assert "the coverage gate needs you: go: 1 function(s) not measured (double.go: Double)" \
+        in said, said
     assert UNMEASURED_FIX in said, said
-    assert "the fix was discarded" in said, said
+    assert "so its fix was discarded" in said, said  # in its group's own re-test
+    assert "full gates" not in said, said
     assert summary.rounds == 1  # no re-review of a discarded fix
     assert result.status == "awaiting_approval" and summary.escalations  # --yes stops here
     assert "double.go" not in summary.files_created

@@ -9,6 +9,7 @@ from reviewloop.checks.gates.commands import (
     exit_summary,
     missing_program,
     run_commands,
+    shim_without_version,
     transcript,
 )
 from reviewloop.checks.gates.detect import gate_commands
@@ -40,4 +41,5 @@ class BuildGate:
         return GateResult(name=self.name, passed=passed, summary=summary,
                           output_tail=transcript(outcomes),
                           duration_s=time.monotonic() - started,
-                          missing_tool=missing_program(last.command, last.run))
+                          missing_tool=missing_program(last.command, last.run),
+                          user_fix=None if passed else shim_without_version(last.run))

@@ -90,12 +90,39 @@ def missing_program(command: str, run: CommandRun) -> str | None:
     return found.group(1).strip() if found else (command.split() or [command])[0]
 
 
+# asdf: `No version is set for command python` (exit 126); mise: `mise ERROR No version is
+# set for shim: python` (exit 1) — a shim that found no version for its tool
+_NO_VERSION = re.compile(r"No version is set for (command|shim):? ['\"]?([\w.+-]+)")
+
+
+def shim_without_version(run: CommandRun) -> str | None:
+    """What to do when `run` failed in an asdf or mise shim that found no version for its
+    tool: the sandbox hides your home, where the global version file is (`~/.tool-versions`,
+    `~/.config/mise/config.toml`), while the manager's own folder is shown. None otherwise.
+    No change of the code fixes it, so it is a gate's `user_fix`: the run stops for you."""
+    found = _NO_VERSION.search(run.output) if run.exit_code != 0 and not run.timed_out \
+        else None
+    if found is None:
+        return None
+    tool = found.group(2)
+    if found.group(1) == "command":
+        manager, file, pin = "asdf", "~/.tool-versions", f"`.tool-versions` (`{tool} <version>`)"
+    else:
+        manager, file, pin = "mise", "~/.config/mise/config.toml", \
+            f"`mise.toml` (`mise use {tool}@<version>` in the project)"
+    return (f"the {manager} shim for `{tool}` found no version in the sandbox, which hides "
+            f"your home and with it your global {file}: pin the version in the project with "
+            f"{pin}, list {file} in `sandbox_read` in .reviewloop.toml, or set the "
+            f"gate's command to the tool's own path (`{manager} which {tool}` prints it)")
+
+
 def exit_summary(command: str, run: CommandRun) -> str:
     """How a failed command ended, in words: exit 127 names the program the shell could not
     find (a tool not installed, which no change of the code fixes) and the fix."""
     program = missing_program(command, run)
     if program is None:
-        return f"`{command}` exited with {run.exit_code}"
+        shim = shim_without_version(run)
+        return f"`{command}` exited with {run.exit_code}" + (f": {shim}" if shim else "")
     return (f"`{command}` exited with 127, {NOT_FOUND_SUMMARY}: `{program}` (install it, or "
             "set `[gates]` build/test in .reviewloop.toml to a command that exists here)")
 

@@ -29,6 +29,7 @@ from reviewloop.checks.gates.commands import (
     exit_summary,
     missing_program,
     run_shell,
+    shim_without_version,
     transcript,
 )
 from reviewloop.checks.gates.counts import TestCounts, parse_counts
@@ -76,7 +77,9 @@ class TestGate:
             duration_s=time.monotonic() - started,
             passed_tests=counts.passed if counts else None,
             failed_tests=counts.failed if counts else None,
-            missing_tool=_missing(outcomes, failures))
+            missing_tool=_missing(outcomes, failures),
+            user_fix=next((fix for o in outcomes if (fix := shim_without_version(o.run))),
+                          None) if failures else None)
 
 
 def _told(outcome: CommandOutcome) -> CommandOutcome:
