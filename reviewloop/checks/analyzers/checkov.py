@@ -102,7 +102,7 @@ QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
 TERRAFORM = ("terraform", "terraform_json")
 MODULES = "terraform modules"  # a view of the changed files, Terraform as modules, read with -d
 # a workflow file, in a subfolder too: GitHub runs only the top ones, checkov reads them all
-_workflow = compiled_on_first_use(r"(^|/)\.github/workflows/(?:[^/]+/)*[^/]+\.ya?ml$")
+_workflow = compiled_on_first_use(r"(^|/)\.github/workflows/(?:[^/]+/)*[^/]+\.[yY][aA]?[mM][lL]$")
 
 
 def is_dockerfile(name: str) -> bool:

@@ -33,6 +33,7 @@ from reviewloop.checks.analyzers.checkov_documents import shape_of
 from reviewloop.checks.analyzers.checkov_frameworks import (
     any_tag_loader,
     load_all_as_checkov,
+    misnamed,
     skipped,
 )
 from reviewloop.memo import compiled_on_first_use
@@ -59,6 +60,8 @@ _LABELS = {"kubernetes": "Kubernetes", "openapi": "OpenAPI", "argo_workflows": "
 def skip(kind: str, path: str, text: str) -> str | None:
     """Why checkov, given `path` (of framework `kind`, with this `text`), reads none or only
     part of it; None when none of its skip conditions holds."""
+    if why := misnamed(kind, path):  # `Storage.Bicep`: by a name in its own case only
+        return why
     suffix = PurePosixPath(path).suffix
     own = OWN_SUFFIXES.get(kind, SUFFIXES)
     if kind in _LABELS and suffix.lower() not in own:
