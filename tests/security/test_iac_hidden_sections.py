@@ -92,7 +92,8 @@ def _service(statements: list[dict[str, str]], functions: int, v3: bool, managed
         text += "  iam:\n    role:\n      name: svc-role\n      statements:\n" + \
             listed.format(pad="        ")
         if managed:
-            text += "      managedPolicies:\n        - arn:aws:iam::aws:policy/AdministratorAccess\n"
+            text += "      managedPolicies:\n" \
+                "        - arn:aws:iam::aws:policy/AdministratorAccess\n"
     else:
         text += "  iamRoleStatements:\n" + listed.format(pad="    ")
     text += "  runtime: python3.12\n" if after else ""

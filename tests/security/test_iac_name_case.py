@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tests.support.checkov import plain_checkov
-from tests.support.iac_frameworks import CASES, Drawn, misconfigured
+from tests.support.iac_frameworks import CASES, Case, Drawn, misconfigured
 from tests.support.review_cli import review_feature
 
 pytestmark = [pytest.mark.pypi, pytest.mark.timeout(900)]
@@ -28,12 +28,12 @@ CHECKOV = "checkov (review-infrastructure)"
 
 
 @st.composite
-def recased(draw: st.DrawFn, case: object) -> Drawn:
+def recased(draw: st.DrawFn, case: Case) -> Drawn:
     """A misconfigured file of `case` in a folder of its own, some letters of its name (and
     of a folder checkov's test reads, `.circleci/`) in the other case."""
-    drawn = draw(misconfigured(case))  # type: ignore[arg-type]
+    drawn = draw(misconfigured(case))
     flips = draw(st.lists(st.booleans(), min_size=len(drawn.path), max_size=len(drawn.path)))
-    path = "".join(c.swapcase() if flip else c for c, flip in zip(drawn.path, flips))
+    path = "".join(c.swapcase() if flip else c for c, flip in zip(drawn.path, flips, strict=True))
     return Drawn(drawn.kind, f"{CASES.index(case)}/{path}", drawn.text, drawn.rule,
                  drawn.line)
 

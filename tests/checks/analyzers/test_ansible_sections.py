@@ -51,11 +51,12 @@ def test_each_section_is_the_plays_tasks_in_a_copy_on_the_same_lines(
     assert set(made) == {s for held in plays for s in held if s in SECTIONS}
     for section, copy in made.items():
         assert len(copy.splitlines()) == len(text.splitlines())
-        for line, (before, after) in enumerate(zip(text.splitlines(), copy.splitlines())):
+        for line, (before, after) in enumerate(zip(text.splitlines(), copy.splitlines(),
+                                                           strict=True)):
             if "name: t" in before and "{" not in before:  # a task's line is where it was
                 assert before == after, (line, before, after)
         loaded = yaml.safe_load(copy)
-        for play, held in zip(loaded, plays):
+        for play, held in zip(loaded, plays, strict=True):
             assert [t["name"] for t in play.get("tasks") or []] == held.get(section, [])
             assert [t["name"] for t in play.get(AWAY) or []] == held.get("tasks", [])
             assert not {s for s in SECTIONS if s != section} - set(held) & set(play)

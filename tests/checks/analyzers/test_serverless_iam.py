@@ -51,8 +51,8 @@ def test_the_copy_holds_the_statements_where_checkov_reads_them_on_the_same_line
     loaded = yaml.safe_load(copy)
     assert loaded["provider"]["iamRoleStatements"] == statements
     assert "iam" not in loaded["provider"]
-    iam = [n for n, line in enumerate(text.splitlines()) if line.startswith("  iam:")][0]
-    for n, (before, after) in enumerate(zip(text.splitlines(), copy.splitlines())):
+    iam = next(n for n, line in enumerate(text.splitlines()) if line.startswith("  iam:"))
+    for n, (before, after) in enumerate(zip(text.splitlines(), copy.splitlines(), strict=True)):
         if n < iam or not before.startswith((" " * 4, "  iam:")):
             assert before == after, (n, before, after)
 
