@@ -123,3 +123,34 @@ def test_v3_iam_statements_are_checked_as_checkov_checks_iam_role_statements(
     named = [why for why in row["not_read"] if "managed policies" in why]
     assert bool(named) == managed, row
     assert report["health"]["complete"] == (not managed)
+
+
+RESCUED = """- name: site
+  hosts: all
+  tasks:
+    - name: try
+      block:
+        - name: ping
+          ping:
+      rescue:
+        - name: fetch
+          get_url:
+            url: https://example.com/key
+            dest: /tmp/key
+            validate_certs: false
+"""
+
+
+def test_a_blocks_rescue_tasks_which_checkov_never_checks_are_named(iac_env: Path) -> None:
+    """No same-lines copy gives checkov a `rescue` list without the block's other tasks
+    twice: the file is named, with the list's line, and the review is incomplete."""
+    with tempfile.TemporaryDirectory() as scratch:
+        Path(scratch, "play.yml").write_text(RESCUED)
+        plain = {check["check_id"] for check in plain_checkov(iac_env, Path(scratch))}
+    assert "CKV_ANSIBLE_2" not in plain  # the gap: plain checkov passes it
+    report = review_feature({"site/play.yml": RESCUED.encode()})
+
+    row = next(r for r in report["health"]["files"] if r["path"] == "site/play.yml")
+    assert row["not_read"] == ["checkov: checkov checks a block's `block` tasks only: the "
+                               "tasks under `rescue` (line 9) were not checked"], row
+    assert not report["health"]["complete"]

@@ -8,6 +8,10 @@ the playbook where that section is each play's `tasks` and the play's own `tasks
 away (`tasks_`: read once, in the playbook itself). A copy renames keys only, on their own
 lines: every line is where it is in the playbook, so a finding on the copy is the playbook's
 own line, and the report names the playbook (`copies`, an alias of the review's run).
+
+A block's `rescue` and `always` tasks checkov does not check either (it reads a task's `block`
+list alone), and no copy can give it them without its other tasks twice: a file holding them
+is named, with their lines (`unchecked`).
 """
 
 from __future__ import annotations
@@ -60,6 +64,44 @@ def copies(targets: dict[str, str], at: Path, scratch: Path
             made.write_text(copied, encoding="utf-8")
             given[str(made)], aliases[str(made)] = KIND, str(source)
     return given, aliases
+
+
+def unchecked(text: str) -> str | None:
+    """The `rescue` and `always` task lists of `text`'s blocks, as a reason (None: none)."""
+    import yaml
+
+    if "rescue" not in text and "always" not in text:
+        return None
+    try:
+        documents = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return None  # checkov cannot load it either: `checkov_skips` names it
+    found = sorted({(value.start_mark.line + 1, key.value) for document in documents
+                    for key, value in _handlers_of_blocks(document)})
+    if not found:
+        return None
+    where = ", ".join(f"`{name}` (line {line})" for line, name in found[:5])
+    return f"checkov checks a block's `block` tasks only: the tasks under {where} were not " \
+           f"checked"
+
+
+def _handlers_of_blocks(node: Any) -> list[tuple[Any, Any]]:
+    """Every (key, list) of a `rescue` or `always` beside a `block` under `node`."""
+    import yaml
+
+    found: list[tuple[Any, Any]] = []
+    stack = [node]
+    while stack:
+        at = stack.pop()
+        if isinstance(at, yaml.SequenceNode):
+            stack.extend(at.value)
+        elif isinstance(at, yaml.MappingNode):
+            keys = {getattr(key, "value", None) for key, _ in at.value}
+            found += [(key, value) for key, value in at.value if "block" in keys
+                      and getattr(key, "value", None) in ("rescue", "always")
+                      and isinstance(value, yaml.SequenceNode) and value.value]
+            stack.extend(value for _, value in at.value)
+    return found
 
 
 def _plays(text: str) -> list[Any]:

@@ -24,6 +24,8 @@ skip conditions (checkov 3.3), tested on the file's text whatever the kinds it d
   checkov has no check, and v3's `provider.iam.role.statements` beside the old
   `provider.iamRoleStatements`, of which it reads the old alone (v3's alone is given to it
   re-keyed, `serverless_iam.rekeyed`);
+* Ansible (`ansible_sections.unchecked`): a block's `rescue` and `always` tasks, which its
+  runner never reads (a play's `pre_tasks`, `post_tasks` and `handlers` it is given as copies);
 * a `.tf.json` with a repeated key: Terraform's JSON syntax keeps every repeated
   property (each block is planned), Python's JSON, which checkov reads it with, the last.
 """
@@ -35,6 +37,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
+from reviewloop.checks.analyzers.ansible_sections import unchecked as rescued
 from reviewloop.checks.analyzers.checkov_documents import shape_of
 from reviewloop.checks.analyzers.checkov_frameworks import (
     any_tag_loader,
@@ -85,7 +88,7 @@ def skip(kind: str, path: str, text: str) -> str | None:
         return repeated_key(text)
     if kind == "serverless":
         return unchecked(text)
-    return skipped(kind, text)
+    return skipped(kind, text) or (rescued(text) if kind == "ansible" else None)
 
 
 def _listing(suffixes: tuple[str, ...]) -> str:

@@ -12,7 +12,13 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewloop.checks.analyzers.ansible_sections import AWAY, SECTIONS, copies, sections
+from reviewloop.checks.analyzers.ansible_sections import (
+    AWAY,
+    SECTIONS,
+    copies,
+    sections,
+    unchecked,
+)
 
 ALL = ("tasks", *SECTIONS)
 
@@ -83,3 +89,37 @@ def test_the_copies_are_written_beside_nothing_and_read_as_the_playbook(tmp_path
     (made,) = given_
     assert Path(made).name == "play.yml" and aliases == {made: str(tree / "site" / "play.yml")}
     assert "  tasks:\n    - name: h" in Path(made).read_text()
+
+
+@st.composite
+def blocks(draw: st.DrawFn, depth: int = 0) -> tuple[list[object], set[str]]:
+    """(tasks, some of them blocks nested to depth 2, the `rescue`/`always` lists they hold)."""
+    tasks: list[object] = []
+    held: set[str] = set()
+    for n in range(draw(st.integers(1, 2))):
+        if depth < 2 and draw(st.booleans()):
+            inner, more = draw(blocks(depth + 1))
+            task: dict[str, object] = {"name": f"b{depth}{n}", "block": inner}
+            held |= more
+            for key in draw(st.lists(st.sampled_from(("rescue", "always")), unique=True)):
+                task[key], more = draw(blocks(depth + 1))
+                held |= more | {key}
+            tasks.append(task)
+        else:
+            tasks.append({"name": f"t{depth}{n}", "ping": None})
+    return tasks, held
+
+
+@given(blocks(), st.booleans())
+def test_a_blocks_rescue_and_always_tasks_are_named_with_their_lines(
+        drawn: tuple[list[object], set[str]], play: bool) -> None:
+    tasks, held = drawn
+    text = yaml.safe_dump([{"hosts": "all", "tasks": tasks}] if play else tasks,
+                          sort_keys=False)
+    said = unchecked(text)
+
+    assert (said is not None) == bool(held)
+    for key in held:
+        assert f"`{key}` (line " in (said or "")
+    for line in [int(part.split(")")[0]) for part in (said or "").split("(line ")[1:]]:
+        assert text.splitlines()[line - 2].strip() in ("rescue:", "always:"), (line, text)
