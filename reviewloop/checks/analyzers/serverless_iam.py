@@ -8,9 +8,9 @@ passes `Action: "*"` on `Resource: "*"` there. So a service holding
 `provider.iam.role.statements` is given to checkov as a copy (`rekeyed`) where the `iam` key's
 line says `iamRoleStatements: [the same statements]` and its other lines are blank: every
 other line is where it is in the service, so a finding on a function is on the service's own
-lines. A service with both forms, and the managed policies a service attaches
-(`provider.iam.role.managedPolicies`, `provider.iamManagedPolicies`), on which checkov has no
-check, are named (`unchecked`).
+lines. A service with both forms is named (`unchecked`): checkov checks only the old one.
+The managed policies a service attaches are read like any other key: checkov has no check of
+them, as it has none of many keys, and a key no check reads is no file left unread.
 """
 
 from __future__ import annotations
@@ -58,11 +58,6 @@ def unchecked(text: str) -> str | None:
         said.append(f"it sets both `provider.{OLD}` and `provider.iam.role.statements`, and "
                     f"checkov checks only `provider.{OLD}` (line {old.start_mark.line + 1}): "
                     f"the other statements were not checked")
-    for where, node in (("provider.iam.role.managedPolicies", _get(role, "managedPolicies")),
-                        ("provider.iamManagedPolicies", _get(provider, "iamManagedPolicies"))):
-        if node is not None and getattr(node, "value", None):
-            said.append(f"checkov has no check of the managed policies a service attaches: "
-                        f"`{where}` (line {node.start_mark.line + 1}) was not checked")
     return "; ".join(said) or None
 
 

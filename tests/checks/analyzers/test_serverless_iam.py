@@ -65,7 +65,7 @@ def test_no_copy_without_v3_statements(text: str) -> None:
     assert rekeyed(text) is None
 
 
-def test_both_forms_and_managed_policies_are_named_and_both_forms_not_re_keyed() -> None:
+def test_both_forms_are_named_and_not_re_keyed_and_managed_policies_are_no_gap() -> None:
     both = ("service: s\nprovider:\n  name: aws\n  iamRoleStatements:\n    - Effect: Allow\n"
             "  iam:\n    role:\n      statements:\n        - Effect: Allow\n"
             "      managedPolicies:\n        - arn:aws:iam::aws:policy/AdministratorAccess\n")
@@ -73,8 +73,8 @@ def test_both_forms_and_managed_policies_are_named_and_both_forms_not_re_keyed()
 
     assert rekeyed(both) is None
     assert "checkov checks only `provider.iamRoleStatements` (line 5)" in said
-    assert "`provider.iam.role.managedPolicies` (line 11) was not checked" in said
-    assert unchecked("provider:\n  iamManagedPolicies:\n    - arn:x\n") is not None
+    assert "managedPolicies" not in said
+    assert unchecked("provider:\n  iamManagedPolicies:\n    - arn:x\n") is None
     assert unchecked("provider:\n  iamManagedPolicies: []\n  name: aws\n") is None
 
 
