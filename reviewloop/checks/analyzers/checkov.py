@@ -8,7 +8,8 @@ Terraform runner reads with the folder's `.tf` files), Dockerfiles (every name
 parsed documents as checkov does (CloudFormation templates, Kubernetes manifests, ARM
 templates, OpenAPI specs, Argo workflows: an escape or a comment changes nothing), and what
 `checkov_frameworks` tells by checkov's own rules: Bicep, Ansible playbooks and roles' task
-lists, Serverless, and Azure, GitLab, Bitbucket and CircleCI pipelines.
+lists (a play's `pre_tasks`, `post_tasks` and `handlers` too, `ansible_sections`), Serverless
+(v3's IAM statements too, `serverless_iam`), and Azure, GitLab, Bitbucket and CircleCI pipelines.
 
 checkov is not a Python dependency of reviewloop: its exact pins (boto3 among them) clash
 with langchain-aws, so it runs from its own cached environment, installed on first use
@@ -60,6 +61,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from reviewloop.checks.analyzers import ansible_sections as sections
 from reviewloop.checks.analyzers import checkov_documents as documents
 from reviewloop.checks.analyzers import checkov_frameworks as frameworks
 from reviewloop.checks.analyzers import helm_charts as helm
@@ -76,6 +78,7 @@ from reviewloop.checks.analyzers.checkov_views import as_dockerfiles, linked_as
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.serverless_files import view_links
+from reviewloop.checks.analyzers.serverless_iam import rekeyed_services
 from reviewloop.checks.analyzers.terraform_modules import (
     HCL,
     TOFU,
@@ -102,14 +105,7 @@ QUIET_ENV = {"BC_SKIP_MAPPING": "TRUE", "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
 TERRAFORM = ("terraform", "terraform_json")
 MODULES = "terraform modules"  # a view of the changed files, Terraform as modules, read with -d
 # a workflow file, in a subfolder too: GitHub runs only the top ones, checkov reads them all
-_workflow = compiled_on_first_use(r"(^|/)\.github/workflows/(?:[^/]+/)*[^/]+\.ya?ml$")
-
-
-def is_dockerfile(name: str) -> bool:
-    """`Dockerfile`, `dockerfile`, `Dockerfile.prod`, `Dockerfile-prod`, `api.Dockerfile`,
-    `Containerfile.dev` (a file name): `git.languages`' rule, so the coverage matrix and the
-    tools agree."""
-    return by_name(name) == DOCKERFILE
+_workflow = compiled_on_first_use(r"(^|/)\.github/workflows/(?:[^/]+/)*[^/]+\.[yY][aA]?[mM][lL]$")
 
 
 def framework(path: str, text: str | None = None) -> str | None:
@@ -118,7 +114,7 @@ def framework(path: str, text: str | None = None) -> str | None:
     the file it says so, and a comment or an escape changes nothing."""
     pure = PurePosixPath(path)
     name = pure.name
-    if is_dockerfile(name):
+    if by_name(name) == DOCKERFILE:  # `git.languages`' rule (`Containerfile.dev` too)
         return "dockerfile"
     if _auto_vars().match(name):  # read with its module (`staged`), whose values it sets
         return "terraform_json" if name.endswith(".json") else "terraform"
@@ -263,11 +259,14 @@ class Checkov(ProvisionedAnalyzer):
               ) -> tuple[Any, dict[str, str]]:
         """`staged`, each Kustomize build rendered offline in the sandbox first
         (`kustomize_overlays.rendered`: checkov is never given one to fetch from), and each
-        Helm chart the change reaches (`helm_charts.rendered`), read as manifests."""
+        Helm chart the change reaches (`helm_charts.rendered`), read as manifests; a play's
+        other task lists as its tasks (`ansible_sections`), Serverless v3's IAM statements
+        where checkov reads them (`serverless_iam`), each on the file's own lines."""
         rest, renders, aliases = kustomize.rendered(targets, at, scratch / "kz", ctx.timeout)
         rest, charts, more = helm.rendered(rest, at, scratch / "helm", ctx.timeout)
-        given, links = self.staged(rest, at, scratch)
-        return given | renders | charts, links | aliases | more
+        given, links = rekeyed_services(*self.staged(rest, at, scratch), rest, at, scratch / "sls")
+        plays, played = sections.copies(rest, at, scratch / "plays")  # pre_tasks as tasks
+        return given | renders | charts | plays, links | aliases | more | played
 
     def staged(self, targets: dict[str, str], at: Path, scratch: Path
                ) -> tuple[dict[str, str], dict[str, str]]:

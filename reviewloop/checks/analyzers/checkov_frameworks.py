@@ -38,12 +38,24 @@ _ansible_gate = compiled_on_first_use(r"^\s*-\s+name:\s+", re.MULTILINE)
 _top_list = compiled_on_first_use(r"^(?:-(?:[ \t]|$)|\[)", re.MULTILINE)
 PLAY_BODIES = ("tasks", "roles")
 # frameworks whose YAML checkov loads with its strict loader, and skips quietly when that fails
+_NAMED_KINDS = {"bicep": "a Bicep file (`*.bicep`)",
+                "serverless": "a Serverless service (`serverless.yml`/`.yaml`)",
+                "azure_pipelines": "an Azure Pipelines file (`*azure-pipelines.yml`)",
+                "gitlab_ci": "a GitLab CI file (`*.gitlab-ci.yml`)",
+                "bitbucket_pipelines": "a Bitbucket Pipelines file (`*bitbucket-pipelines.yml`)",
+                "circleci_pipelines": "a CircleCI config (`config.yml` under `circleci`)"}
 YAML_DOCS = frozenset({"ansible", "azure_pipelines", "gitlab_ci", "bitbucket_pipelines",
                        "circleci_pipelines", "github_actions"})
 
 
 def by_name(path: str) -> str | None:
-    """The framework checkov reads `path` under by its name alone, if any."""
+    """The framework checkov reads `path` under by its name alone, if any: told in any case
+    (`Storage.Bicep`, `Serverless.yml`), for `misnamed` to name one checkov's test, which
+    is case-sensitive, skips."""
+    return _by_name(path.lower())
+
+
+def _by_name(path: str) -> str | None:
     name = PurePosixPath(path).name
     if name.endswith(".bicep"):
         return "bicep"
@@ -54,6 +66,15 @@ def by_name(path: str) -> str | None:
     if "circleci" in path and name.endswith(("config.yml", "config.yaml")):
         return "circleci_pipelines"
     return next((kind for suffixes, kind in _BY_SUFFIX if name.endswith(suffixes)), None)
+
+
+def misnamed(kind: str, path: str) -> str | None:
+    """Why checkov skips `path`, which names a file of `kind` only in another case than its
+    own test's (`Storage.Bicep`, `Serverless.yml`, `.GitLab-CI.yml`); None when it reads it."""
+    if kind not in _NAMED_KINDS or _by_name(path) == kind or by_name(path) != kind:
+        return None
+    return f"checkov tells {_NAMED_KINDS[kind]} by its name in lower case only, and skips " \
+           f"this one's `{PurePosixPath(path).name}`: it did not read it"
 
 
 def by_text(path: str, text: str) -> str | None:

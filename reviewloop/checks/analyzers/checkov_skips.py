@@ -1,7 +1,9 @@
 """When checkov, given a file, reads none or part of it without a word: its own parsers'
 skip conditions (checkov 3.3), tested on the file's text whatever the kinds it declares.
 
-* a name: its runners test suffixes case-sensitively (`.yaml`, `.yml`, `.json`,
+* a name: a Bicep, Serverless or CI-pipeline file named in another case than checkov's
+  case-sensitive test (`Storage.Bicep`, `Serverless.yml`: `checkov_frameworks.misnamed`); its
+  runners test suffixes case-sensitively (`.yaml`, `.yml`, `.json`,
   `.template`), so `deploy.YAML`, which `kubectl apply -f` and CloudFormation read, is
   skipped (a `.TF` Terraform reads no more than checkov does); and each runner its own
   (`OWN_SUFFIXES`): a manifest named `pod.template` is CloudFormation's suffix, which
@@ -18,6 +20,12 @@ skip conditions (checkov 3.3), tested on the file's text whatever the kinds it d
   skipped;
 * a GitHub workflow, an Ansible file and the CI pipelines: YAML its strict loader refuses
   (`checkov_frameworks.skipped`, with ARM's and Ansible's gates);
+* Serverless (`serverless_iam.unchecked`): the managed policies a service attaches, on which
+  checkov has no check, and v3's `provider.iam.role.statements` beside the old
+  `provider.iamRoleStatements`, of which it reads the old alone (v3's alone is given to it
+  re-keyed, `serverless_iam.rekeyed`);
+* Ansible (`ansible_sections.unchecked`): a block's `rescue` and `always` tasks, which its
+  runner never reads (a play's `pre_tasks`, `post_tasks` and `handlers` it is given as copies);
 * a `.tf.json` with a repeated key: Terraform's JSON syntax keeps every repeated
   property (each block is planned), Python's JSON, which checkov reads it with, the last.
 """
@@ -29,12 +37,15 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
+from reviewloop.checks.analyzers.ansible_sections import unchecked as rescued
 from reviewloop.checks.analyzers.checkov_documents import shape_of
 from reviewloop.checks.analyzers.checkov_frameworks import (
     any_tag_loader,
     load_all_as_checkov,
+    misnamed,
     skipped,
 )
+from reviewloop.checks.analyzers.serverless_iam import unchecked
 from reviewloop.memo import compiled_on_first_use
 
 # checkov's k8_yaml.load: a file holding either is taken for a Helm template
@@ -59,6 +70,8 @@ _LABELS = {"kubernetes": "Kubernetes", "openapi": "OpenAPI", "argo_workflows": "
 def skip(kind: str, path: str, text: str) -> str | None:
     """Why checkov, given `path` (of framework `kind`, with this `text`), reads none or only
     part of it; None when none of its skip conditions holds."""
+    if why := misnamed(kind, path):  # `Storage.Bicep`: by a name in its own case only
+        return why
     suffix = PurePosixPath(path).suffix
     own = OWN_SUFFIXES.get(kind, SUFFIXES)
     if kind in _LABELS and suffix.lower() not in own:
@@ -73,7 +86,9 @@ def skip(kind: str, path: str, text: str) -> str | None:
         return cloudformation(text)
     if kind == "terraform_json":
         return repeated_key(text)
-    return skipped(kind, text)
+    if kind == "serverless":
+        return unchecked(text)
+    return skipped(kind, text) or (rescued(text) if kind == "ansible" else None)
 
 
 def _listing(suffixes: tuple[str, ...]) -> str:
