@@ -60,6 +60,25 @@ def rebuilt(store: RunStore, record: RunRecord, checkout: Repository, *,
     return Relocated(new, f"Rebuilt run {record.run_id}'s worktree from the run store")
 
 
+# Steps that wait on a human: the worktree may hold their edits (`approve` judges them)
+AT_A_HUMAN = frozenset({"present", "commit", "land"})
+
+
+def put_back(store: RunStore, run_id: str, repo: Repository,
+             next_nodes: tuple[str, ...]) -> list[str]:
+    """A run stopped inside a step (killed, crashed, its model failed) resumes that step from
+    the work it started from, in the clone that started it too: the run's worktree `repo` is
+    made what the store saved before the step (`git.carry.put_back`), so what the dead
+    attempt wrote is discarded, as a rebuild in another clone leaves it out. A run waiting
+    on a human is left as it is. The paths put back or deleted."""
+    if not next_nodes or AT_A_HUMAN & set(next_nodes):
+        return []
+    packed = store.work(run_id)
+    if packed is None:  # a run of a reviewloop that kept no work
+        return []
+    return carry.put_back(repo, packed)
+
+
 def _register(store: RunStore, record: RunRecord, old: RunTree, new: RunTree,
               root: Path) -> None:
     """The run works in `new` from now on, its spec the same file under `root`."""

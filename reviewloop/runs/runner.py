@@ -57,7 +57,7 @@ from reviewloop.runs.registry import (
     state_dir,
 )
 from reviewloop.runs.result import RunResult
-from reviewloop.runs.resumed import no_checkpoint, rebuilt, spec_in, work_root
+from reviewloop.runs.resumed import no_checkpoint, put_back, rebuilt, spec_in, work_root
 from reviewloop.runs.store import checkpointer, postgres_url, registry_for
 from reviewloop.runs.streaming import MODES, Listener, relaying, traced
 from reviewloop.spec.model import Task
@@ -169,8 +169,21 @@ class LoopRunner:
                 self.notice(f"{moved.how} in {_shown(self.root, moved.tree.path)} on branch "
                             f"{moved.tree.branch} (it started in {started.started_in}).")
             record = self.registry.get(record.run_id)
-        return self._deps(record.run_id, Path(record.spec), Implementer.parse(
+        deps = self._deps(record.run_id, Path(record.spec), Implementer.parse(
             record.options.get("implementer", "llm")), run_tree(record), committed=committed)
+        if moved is None and not committed and deps.run_tree is not None:
+            self._put_back(record.run_id, deps)
+        return deps
+
+    def _put_back(self, run_id: str, deps: LoopDeps) -> None:
+        """The step the run stopped in starts again from the work it started from: what the
+        stopped attempt wrote in the run's worktree is discarded, and named."""
+        nodes = self.next_nodes(run_id)
+        discarded = put_back(self.registry, run_id, deps.repo, nodes)
+        if discarded and self.notice:
+            self.notice(f"Discarded what the stopped {', '.join(nodes)} step wrote in run "
+                        f"{run_id}'s worktree (it starts that step again from its last saved "
+                        f"work): {', '.join(discarded)}.")
 
     def touched(self, run_id: str) -> TouchedFiles | None:
         """The files the run changed, as its state saved them."""
