@@ -95,15 +95,19 @@ class LoopRunner:
     # -- public ---------------------------------------------------------------------------
 
     def start(self, task: Task, spec_file: Path, implementer: Implementer, *,
-              batch: str | None = None) -> RunResult:
+              batch: str | None = None, prepare: Callable[[], None] | None = None
+              ) -> RunResult:
         """A new run of `task` in its own worktree, from the user's HEAD (plus, for a manual
-        run, the user's uncommitted change, carried over and announced)."""
+        run, the user's uncommitted change, carried over and announced); `prepare` (making
+        `run --branch`'s branch) runs once the task's claim is taken."""
         run_id = new_run_id(task.id)
         if self.settings.gates.kiro_hooks:  # a malformed hook file fails before any spend
             load_hooks(open_repository(self.root))
         # claimed before anything is created: a refused run leaves no worktree or branch
         with claimed(self.settings, self.root, TaskRef.of(spec_file, self.root, task.id),
                      run_id):
+            if prepare is not None:
+                prepare()
             return self._start(run_id, task, spec_file, implementer, batch)
 
     def _start(self, run_id: str, task: Task, spec_file: Path, implementer: Implementer,
