@@ -24,12 +24,14 @@ from langgraph.checkpoint.base import (
 
 from reviewloop.git import carry
 from reviewloop.git.repository import Repository, Snapshot
+from reviewloop.implement.implementer import RUNNING
 from reviewloop.landing.job import LAND_PLAN, PR_FILE
 from reviewloop.runs.registry import OWNER, RunStore
 
 # Run-folder files that belong to the process or the checkout, not to the run's work: who
-# drives it, and what landing planned or opened in the clone it landed from.
-NOT_CARRIED = (OWNER, LAND_PLAN, PR_FILE)
+# drives it (and its implementer command), and what landing planned or opened in the clone
+# it landed from.
+NOT_CARRIED = (OWNER, RUNNING, LAND_PLAN, PR_FILE)
 S = TypeVar("S", bound=BaseCheckpointSaver)
 
 

@@ -176,18 +176,12 @@ class LoopRunner:
         deps = self._deps(record.run_id, Path(record.spec), Implementer.parse(
             record.options.get("implementer", "llm")), run_tree(record), committed=committed)
         if moved is None and not committed and deps.run_tree is not None:
-            self._put_back(record.run_id, deps)
+            # the step it stopped in starts again from its saved work (`resumed.put_back`)
+            for said in put_back(self.registry, record.run_id, deps.repo, deps.run_dir,
+                                 self.next_nodes(record.run_id)):
+                if self.notice:
+                    self.notice(said)
         return deps
-
-    def _put_back(self, run_id: str, deps: LoopDeps) -> None:
-        """The step the run stopped in starts again from the work it started from: what the
-        stopped attempt wrote in the run's worktree is discarded, and named."""
-        nodes = self.next_nodes(run_id)
-        discarded = put_back(self.registry, run_id, deps.repo, nodes)
-        if discarded and self.notice:
-            self.notice(f"Discarded what the stopped {', '.join(nodes)} step wrote in run "
-                        f"{run_id}'s worktree (it starts that step again from its last saved "
-                        f"work): {', '.join(discarded)}.")
 
     def touched(self, run_id: str) -> TouchedFiles | None:
         """The files the run changed, as its state saved them."""
