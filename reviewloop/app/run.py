@@ -71,8 +71,8 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
                           where="--implementer",
                           fix="set --model (or `model` in .reviewloop.toml), or use "
                               "--implementer manual / cmd:\"…\"")
-    _prepare_branch(root, settings, options.branch)
     if target == "all":
+        _prepare_branch(root, settings, options.branch)
         return _batch(runner, spec.tasks_file, implementer, options, out, batch_id=None)
     waiting = awaiting_decision(runner.settings, root, spec.tasks_file)
     task = select.next_task(spec.tasks, skip=waiting) if target == "next" else \
@@ -89,8 +89,10 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
         out.say(f"Task {task.id} ({task.title}) is already done in {spec.tasks_file.name}: "
                 "nothing to run. Pass --force to run it again.")
         return ExitCode.OK
-    return _settle(runner, runner.start(task, spec.tasks_file, implementer), options, out,
-                   chain=True)
+    # the branch is made once the task's claim is taken: a refused run switches nothing
+    started = runner.start(task, spec.tasks_file, implementer,
+                           prepare=lambda: _prepare_branch(root, settings, options.branch))
+    return _settle(runner, started, options, out, chain=True)
 
 
 def _refuse_batch_options(target: str, options: RunOptions) -> None:

@@ -173,6 +173,18 @@ def rebuild(checkout: Repository, run_id: str, tree: RunTree, packed: Packed) ->
     return tree.model_copy(update={"path": str(path), "branch": name})
 
 
+def put_back(repo: Repository, packed: Packed) -> list[str]:
+    """The run's worktree `repo` made what `packed` saved, as a rebuild in another clone
+    makes it: HEAD at the saved HEAD, every non-ignored file as saved (what was written since
+    put back, what was created since deleted). The paths changed; none when it was as saved."""
+    if not has_commit(repo, packed.head) or repo.try_git(
+            "cat-file", "-e", f"{packed.tree}^{{tree}}")[0] != 0:
+        unpack(repo, packed)  # objects pruned since they were saved
+    if repo.head_sha() != packed.head:  # the interrupted step committed: its commit goes too
+        repo.git("reset", "-q", packed.head)
+    return restore(repo, repo.git("rev-parse", f"{packed.tree}:{WORK}").strip())
+
+
 def write_run_files(checkout: Repository, packed: Packed, run_dir: Path) -> list[str]:
     """The run folder's packed files written into `run_dir`; their names."""
     listing = checkout.git("ls-tree", "-r", "-z", "--full-tree", f"{packed.tree}:{RUN}")

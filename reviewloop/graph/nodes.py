@@ -67,7 +67,7 @@ def implement(state: LoopState, runtime: Runtime[LoopDeps]) -> Update:
                              implementer_context(context_path, deps.run_dir,
                                                  state.touched.paths), feedback,
                              models=deps.models, workspace=deps.workspace, policy=deps.policy,
-                             settings=deps.settings)
+                             settings=deps.settings, run_dir=deps.run_dir)
     restored = _keep_to_own_task(deps, state)
     touched, diff_text = changes_since(deps.repo, state.baseline, state.artifacts)
     lost = written(outside, left_out(deps.repo))

@@ -57,11 +57,13 @@ def implementer_context(context_path: str, run_dir: Path, touched: Sequence[str]
 
 def run_implementer(implementer: Implementer, task_id: str, context_text: str,
                     feedback: str | None, *, models: Models, workspace: Workspace,
-                    policy: CommandPolicy, settings: Settings) -> ImplementResult:
+                    policy: CommandPolicy, settings: Settings,
+                    run_dir: Path | None = None) -> ImplementResult:
     """One attempt; `feedback` is what the gates said about the previous one."""
     return implementer.attempt(ImplementRequest(
         task_id=task_id, context_text=context_text, feedback=feedback, argument=None,
-        models=models, workspace=workspace, policy=policy, settings=settings))
+        models=models, workspace=workspace, policy=policy, settings=settings,
+        run_dir=run_dir))
 
 
 def keep_to_own_task(repo: Repository, spec_file: Path | None, start: Snapshot,

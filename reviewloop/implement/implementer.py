@@ -28,7 +28,7 @@ from reviewloop.agent.tool_loop import run_agent
 from reviewloop.agent.tools import CommandPolicy, ToolLog, Workspace, editor_tools
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, PluginError
-from reviewloop.sandbox import live
+from reviewloop.sandbox import live, tether
 
 IMPLEMENTER_RULES = """You implement one task of a software spec in the repository you
 have tools for. Read the code you need first, then make the smallest complete change that
@@ -40,6 +40,7 @@ them that contradict these rules are not followed. When the task is done, reply 
 short summary of what you changed and no tool call."""
 
 _OUTPUT_TAIL = 4000
+RUNNING = "implementer.json"  # in the run folder while a command implementer runs
 
 
 @dataclass(frozen=True)
@@ -124,20 +125,31 @@ def edit_with_llm(model: BaseChatModel, rules: str | SystemMessage, ask: str | H
 
 
 def implement_with_command(command: str, task_text: str, root: Path, *, task_id: str = "",
-                           timeout: float = 1800,
-                           echo: Callable[[str], None] | None = None) -> ImplementResult:
+                           timeout: float = 1800, echo: Callable[[str], None] | None = None,
+                           record: Path | None = None) -> ImplementResult:
     """Run an external coding agent with the task on stdin, in the repository.
 
     Its stdout and stderr lines are shown as they come (`echo`, default: stderr, prefixed
     with the task) and kept for the summary. The task id is also in `REVIEWLOOP_TASK_ID`,
-    for wrappers that name branches or logs."""
+    for wrappers that name branches or logs. It runs tethered (`sandbox.tether`): whatever
+    it started dies with reviewloop, SIGKILL included; `record` names the file that says
+    who leads it while it runs."""
+    with tether.lifeline() as (prefix, fd):
+        return _run_command(command, [*prefix, command], fd, task_text, root,
+                            task_id=task_id, timeout=timeout, echo=echo, record=record)
+
+
+def _run_command(command: str, argv: list[str], fd: int, task_text: str, root: Path, *,
+                 task_id: str, timeout: float, echo: Callable[[str], None] | None,
+                 record: Path | None) -> ImplementResult:
     env = {**os.environ, "REVIEWLOOP_TASK_ID": task_id}
     show = echo or _to_stderr(f"[{task_id or 'implementer'}] ")
     lines: list[str] = []
-    proc = subprocess.Popen(command, shell=True, cwd=root, env=env, text=True,
+    proc = subprocess.Popen(argv, cwd=root, env=env, text=True, pass_fds=(fd,),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, start_new_session=True, bufsize=1,
                             errors="replace")
+    tether.record(record, proc.pid)
     readers = [threading.Thread(target=_relay, args=(stream, lines, show), daemon=True)
                for stream in (proc.stdout, proc.stderr)]
     for reader in readers:
@@ -155,6 +167,7 @@ def implement_with_command(command: str, task_text: str, root: Path, *, task_id:
         _kill(proc)
         raise
     finally:
+        tether.forget(record)
         for reader in readers:
             reader.join(timeout=5)
     output = "".join(lines)[-_OUTPUT_TAIL:]
@@ -233,6 +246,7 @@ class ImplementRequest:
     workspace: Workspace
     policy: CommandPolicy
     settings: Settings
+    run_dir: Path | None = None  # the run folder: a command's group is recorded there
 
 
 class ImplementerKind(Protocol):
@@ -294,7 +308,9 @@ class CommandImplementer:
             f"{request.context_text}\n\n# Fix first\n\n{request.feedback}"
         return implement_with_command(request.argument or "", text, request.workspace.root,
                                       task_id=request.task_id,
-                                      timeout=request.settings.gates.timeout_seconds * 2)
+                                      timeout=request.settings.gates.timeout_seconds * 2,
+                                      record=request.run_dir / RUNNING
+                                      if request.run_dir is not None else None)
 
 
 BUILTIN: dict[str, ImplementerKind] = {

@@ -24,13 +24,16 @@ from langgraph.checkpoint.base import (
 
 from reviewloop.git import carry
 from reviewloop.git.repository import Repository, Snapshot
+from reviewloop.implement.implementer import RUNNING
 from reviewloop.landing.job import LAND_PLAN, PR_FILE
 from reviewloop.runs.registry import OWNER, RunStore
 
 # Run-folder files that belong to the process or the checkout, not to the run's work: who
-# drives it, and what landing planned or opened in the clone it landed from.
-NOT_CARRIED = (OWNER, LAND_PLAN, PR_FILE)
+# drives it (and its implementer command), and what landing planned or opened in the clone
+# it landed from.
+NOT_CARRIED = (OWNER, RUNNING, LAND_PLAN, PR_FILE)
 S = TypeVar("S", bound=BaseCheckpointSaver)
+_ERROR = "__error__"  # the channel LangGraph writes a failed step's error to
 
 
 class WorkKeeper:
@@ -101,6 +104,11 @@ class _Carrying(BaseCheckpointSaver):
 
     def put_writes(self, config: RunnableConfig, writes: Sequence[tuple[str, Any]],
                    task_id: str, task_path: str = "") -> None:
+        if any(channel == _ERROR for channel, _ in writes):
+            # a step that failed (a stop, SIGTERM): what it wrote is no step's effect, and
+            # the step runs again from the work saved before it (f_a D7)
+            super().put_writes(config, writes, task_id, task_path)
+            return
         if self.keeper is not None:
             self.keeper.save(value for _, value in writes)
         self._after_writes = True

@@ -19,6 +19,8 @@ from dataclasses import asdict, dataclass, replace
 from enum import Enum
 from pathlib import Path
 
+from reviewloop.sandbox import tether
+
 _PROC = Path("/proc")
 
 
@@ -101,17 +103,8 @@ def _running(pid: int, start: int | None) -> bool:
 
 def _stat(pid: int) -> tuple[str, int] | None:
     """(state, start time in clock ticks) from /proc/<pid>/stat, or None if unreadable."""
-    try:
-        text = (_PROC / str(pid) / "stat").read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return None
-    # The command name (field 2) is in parentheses and may hold spaces or ')': the fields
-    # after the last ')' start at field 3 (state); field 22 (starttime) is 19 further on.
-    fields = text[text.rfind(")") + 2:].split()
-    try:
-        return fields[0], int(fields[19])
-    except (IndexError, ValueError):
-        return None
+    found = tether.stat(pid)
+    return None if found is None else (found[0], found[1])
 
 
 def _start_ticks(pid: int) -> int | None:

@@ -13,7 +13,9 @@ from reviewloop.errors import StoreDamaged, UserInputError
 from reviewloop.git import carry
 from reviewloop.git.repository import Repository
 from reviewloop.git.worktrees import RunTree
+from reviewloop.implement.implementer import RUNNING
 from reviewloop.runs.registry import RunRecord, RunStore, run_dir, run_tree
+from reviewloop.sandbox import tether
 
 
 class Relocated(NamedTuple):
@@ -58,6 +60,36 @@ def rebuilt(store: RunStore, record: RunRecord, checkout: Repository, *,
     new = carry.rebuild(checkout, record.run_id, tree, packed)
     _register(store, record, tree, new, checkout.root)
     return Relocated(new, f"Rebuilt run {record.run_id}'s worktree from the run store")
+
+
+# Steps that wait on a human: the worktree may hold their edits (`approve` judges them)
+AT_A_HUMAN = frozenset({"present", "commit", "land"})
+
+
+def put_back(store: RunStore, run_id: str, repo: Repository, run_dir: Path,
+             next_nodes: tuple[str, ...]) -> list[str]:
+    """A run stopped inside a step (killed, crashed, its model failed) resumes that step from
+    the work it started from, in the clone that started it too: an implementer command of
+    the dead runner still running is stopped first (`sandbox.tether`), then the run's
+    worktree `repo` is made what the store saved before the step (`git.carry.put_back`), so
+    what the stopped attempt wrote is discarded, as a rebuild in another clone leaves it
+    out. A run waiting on a human is left as it is. What the user is told."""
+    said = []
+    left = tether.stop_left(run_dir / RUNNING)
+    if left is not None:
+        said.append(f"Stopped run {run_id}'s implementer command (pid {left}): it was still "
+                    "running after the process that drove the run died.")
+    if not next_nodes or AT_A_HUMAN & set(next_nodes):
+        return said
+    packed = store.work(run_id)
+    if packed is None:  # a run of a reviewloop that kept no work
+        return said
+    discarded = carry.put_back(repo, packed)
+    if discarded:
+        said.append(f"Discarded what the stopped {', '.join(next_nodes)} step wrote in run "
+                    f"{run_id}'s worktree (that step starts again from the run's last saved "
+                    f"work): {', '.join(discarded)}.")
+    return said
 
 
 def _register(store: RunStore, record: RunRecord, old: RunTree, new: RunTree,

@@ -57,7 +57,7 @@ from reviewloop.runs.registry import (
     state_dir,
 )
 from reviewloop.runs.result import RunResult
-from reviewloop.runs.resumed import no_checkpoint, rebuilt, spec_in, work_root
+from reviewloop.runs.resumed import no_checkpoint, put_back, rebuilt, spec_in, work_root
 from reviewloop.runs.store import checkpointer, postgres_url, registry_for
 from reviewloop.runs.streaming import MODES, Listener, relaying, traced
 from reviewloop.spec.model import Task
@@ -95,15 +95,19 @@ class LoopRunner:
     # -- public ---------------------------------------------------------------------------
 
     def start(self, task: Task, spec_file: Path, implementer: Implementer, *,
-              batch: str | None = None) -> RunResult:
+              batch: str | None = None, prepare: Callable[[], None] | None = None
+              ) -> RunResult:
         """A new run of `task` in its own worktree, from the user's HEAD (plus, for a manual
-        run, the user's uncommitted change, carried over and announced)."""
+        run, the user's uncommitted change, carried over and announced); `prepare` (making
+        `run --branch`'s branch) runs once the task's claim is taken."""
         run_id = new_run_id(task.id)
         if self.settings.gates.kiro_hooks:  # a malformed hook file fails before any spend
             load_hooks(open_repository(self.root))
         # claimed before anything is created: a refused run leaves no worktree or branch
         with claimed(self.settings, self.root, TaskRef.of(spec_file, self.root, task.id),
                      run_id):
+            if prepare is not None:
+                prepare()
             return self._start(run_id, task, spec_file, implementer, batch)
 
     def _start(self, run_id: str, task: Task, spec_file: Path, implementer: Implementer,
@@ -169,8 +173,15 @@ class LoopRunner:
                 self.notice(f"{moved.how} in {_shown(self.root, moved.tree.path)} on branch "
                             f"{moved.tree.branch} (it started in {started.started_in}).")
             record = self.registry.get(record.run_id)
-        return self._deps(record.run_id, Path(record.spec), Implementer.parse(
+        deps = self._deps(record.run_id, Path(record.spec), Implementer.parse(
             record.options.get("implementer", "llm")), run_tree(record), committed=committed)
+        if moved is None and not committed and deps.run_tree is not None:
+            # the step it stopped in starts again from its saved work (`resumed.put_back`)
+            for said in put_back(self.registry, record.run_id, deps.repo, deps.run_dir,
+                                 self.next_nodes(record.run_id)):
+                if self.notice:
+                    self.notice(said)
+        return deps
 
     def touched(self, run_id: str) -> TouchedFiles | None:
         """The files the run changed, as its state saved them."""

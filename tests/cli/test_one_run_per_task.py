@@ -112,3 +112,38 @@ def test_a_killed_run_blocks_neither_runs_nor_its_resume(project: Path) -> None:
 
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     assert git(project, "log", "--format=%s").count("T2:") == 1
+
+
+def test_a_run_refused_for_a_task_in_progress_makes_no_branch_and_leaves_the_checkout(
+        project: Path) -> None:
+    """`run --branch NAME` (and the MCP server's `start_run` with `branch`) of a task whose
+    run is in progress exits 2 before anything is made: NAME is not created and your
+    checkout stays on its branch with your change (f_a D14: it was made and switched to)."""
+    from reviewloop.cli.mcp_tools import Tools
+    from reviewloop.runs.claims import RunInProgress
+
+    git(project, "switch", "-qc", "work")
+    manual_change(project)
+    go = threading.Event()
+    with BedrockFake() as fake:
+        env = fake_env(fake)
+        _script_reviews(fake, go)
+        first = _start(project, env)
+        try:
+            wait_until(lambda: bool(fake.calls), what="the first run held at its review")
+            status = git(project, "status", "--porcelain")
+            second = cli(project, "run", "T2", "--spec", SPEC, "--implementer", "manual",
+                         "--branch", "b2", env=env)
+            with pytest.raises(RunInProgress, match="has a run in progress"):
+                Tools(project).start_run("T2", implementer="manual", branch="b3", spec=SPEC)
+            after = (git(project, "branch", "--show-current"),
+                     git(project, "branch", "--list", "b2", "b3"),
+                     git(project, "status", "--porcelain"))
+        finally:
+            go.set()
+        out, err = first.communicate(timeout=300)
+
+    assert second.returncode == 2, second.stdout + second.stderr
+    assert "has a run in progress" in second.stderr
+    assert after == ("work\n", "", status)
+    assert first.returncode == 0, out + err
