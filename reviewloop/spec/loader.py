@@ -98,7 +98,8 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _refuse_text(path: Path, problem: documents.NotText) -> NoReturn:
-    raise SpecError(f"this spec file: {problem.message}", where=f"{path}:{problem.line}",
+    raise SpecError(f"this spec file {problem.message.removeprefix('the file ')}",
+                    where=f"{path}:{problem.line}",
                     fix=problem.fix)
 
 
@@ -231,7 +232,7 @@ def _assemble(root: Path, fmt: SpecFormat, tasks_file: Path, text: str, parsed: 
         req_text = read_document(req_file, root) if req_file else None
         design_text = read_document(design_file, root) if design_file else None
     diagnostics = parsed.diagnostics
-    if fmt is SpecFormat.KIRO and req_file is not None and req_text:
+    if fmt is SpecFormat.KIRO and req_file is not None and req_text is not None:
         diagnostics += tuple(Diagnostic(
             file=t.file, line=t.line, message=f"{t.id} names requirement {ref}, which "
             f"{req_file.name} does not define") for t, ref in undefined_requirements(
