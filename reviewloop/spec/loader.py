@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from pathlib import Path
@@ -140,6 +141,8 @@ def _locate(root: Path, spec: Path | None) -> Path:
         spec = spec if spec.is_absolute() else Path.cwd() / spec
         if spec.is_file():
             return _tasks_beside(spec)
+        if spec.is_dir() and spec.name in ("tasks.md", *_SIBLINGS):
+            return spec  # a folder by a spec file's name: named by `_read_bytes`
         if spec.is_dir():
             if os.path.lexists(spec / "tasks.md"):
                 return spec / "tasks.md"  # named when it cannot be read (`_read_bytes`)
@@ -170,7 +173,7 @@ def _found_inside(folder: Path) -> list[Path]:
     """The specs right inside `folder` (a `.kiro/specs` or `specs` folder given itself)."""
     found: list[Path] = []
     for pattern in _INSIDE:
-        found.extend(sorted(p for p in folder.glob(pattern) if p.is_file()))
+        found.extend(_standing(folder, pattern))
     return found
 
 
@@ -178,8 +181,17 @@ def find_specs(base: Path) -> list[Path]:
     """Every spec file under `base` in the places the three formats keep them."""
     found: list[Path] = []
     for pattern in _SEARCH:
-        found.extend(sorted(p for p in base.glob(pattern) if p.is_file()))
+        found.extend(_standing(base, pattern))
     return found
+
+
+def _standing(base: Path, pattern: str) -> list[Path]:
+    """What stands at `pattern` below `base`: a file, or a dangling link, a folder or a FIFO
+    by a spec file's name, which `_read_bytes` names (a glob's literal last name would skip
+    a dangling link, as if the spec were not there)."""
+    folders, _, name = pattern.rpartition("/")
+    return sorted(p for p in base.glob(f"{folders}/*" if folders else "*")
+                  if fnmatch.fnmatchcase(p.name, name))
 
 
 _LISTED = 8  # specs named in the "which one?" error; the count says how many more

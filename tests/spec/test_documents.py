@@ -102,14 +102,17 @@ def test_a_fifo_is_described_without_being_opened(tmp_path: Path) -> None:
     assert documents.unreadable(tmp_path / "absent.md") is None
 
 
-def test_a_dangling_tasks_md_given_explicitly_is_named_not_no_spec_found(tmp_path) -> None:
+@pytest.mark.parametrize("kind", ["dangling", "link_dir", "folder", "fifo"])
+def test_a_tasks_md_that_cannot_be_read_is_named_not_no_spec_found(tmp_path, kind) -> None:
+    """Found (no --spec) or given (its folder, itself, a document beside it): named."""
     root = init_repo(tmp_path / "repo")
-    file_kinds.make("dangling", root, f"{SPEC}/tasks.md", "")
-    for given_as in (root / SPEC, root / SPEC / "tasks.md", root / SPEC / "requirements.md"):
-        if given_as.name == "requirements.md":
+    file_kinds.make(kind, root, f"{SPEC}/tasks.md", "")
+    for given_as in (None, root / SPEC, root / SPEC / "tasks.md",
+                     root / SPEC / "requirements.md"):
+        if given_as is not None and given_as.name == "requirements.md":
             given_as.write_text("# Requirements\n")
         with pytest.raises(SpecError) as caught:
             load_spec(root, given_as)
         assert "no spec found" not in str(caught.value)
         assert "tasks.md" in (caught.value.where or "")
-        assert "which does not exist" in str(caught.value)
+        assert file_kinds.NAMED[kind] in str(caught.value)
