@@ -4,13 +4,14 @@ is left out and drafted as usual."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from reviewloop.authoring import document
 from reviewloop.authoring import phases as ph
 from reviewloop.spec import docspec
-from reviewloop.spec.loader import confined, load_spec, read_text
+from reviewloop.spec.loader import confined, load_spec, read_document, read_text
 from reviewloop.spec.model import Task
 
 _FRONT = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
@@ -35,15 +36,15 @@ def load_drafts(root: Path, fmt: str, tasks_file: Path) -> dict[str, str]:
         folder = tasks_file.parent
         req_file, design_file = (("requirements.md", "design.md") if fmt == "kiro"
                                  else ("spec.md", "plan.md"))
-        requirements = _body(folder / req_file, root)
-        drafts = _by_heading(_body(folder / design_file, root), default=ph.HIGH_LEVEL)
+        requirements = _document(folder / req_file, root)
+        drafts = _by_heading(_document(folder / design_file, root), default=ph.HIGH_LEVEL)
         drafts.update({k: v for k, v in _by_heading(requirements).items() if k == ph.RESEARCH})
         reqs, refs = (_kiro_requirements(requirements) if fmt == "kiro"
                       else _speckit_requirements(requirements))
         if reqs:
             drafts[ph.REQUIREMENTS] = reqs
         drafts.pop(ph.TASKS, None)
-    if tasks_file.is_file() and fmt != "doc":
+    if os.path.lexists(tasks_file) and fmt != "doc":  # one that cannot be read is named
         spec = load_spec(root, tasks_file)
         drafts[ph.TASKS] = render_tasks(spec.tasks, refs)
     return {phase: text.strip() for phase, text in drafts.items() if text.strip()}
@@ -54,7 +55,7 @@ def intro(fmt: str, tasks_file: Path, root: Path) -> str:
     first = {"doc": tasks_file, "kiro": tasks_file.parent / "requirements.md",
              "speckit": tasks_file.parent / "spec.md"}[fmt]
     quoted: list[str] = []
-    for line in _body(first, root).splitlines():
+    for line in (_body(first, root) if fmt == "doc" else _document(first, root)).splitlines():
         if line.startswith(">"):
             quoted.append(line[1:].strip())
         elif quoted:
@@ -87,6 +88,14 @@ def _body(path: Path, root: Path) -> str:
     if not path.is_file():
         return ""
     return _FRONT.sub("", read_text(confined(path, root)), count=1)
+
+
+def _document(path: Path, root: Path) -> str:
+    """A requirements or design document's text without its front matter, "" when there is
+    none; one that cannot be read as it is (a dangling link, a folder, not UTF-8) is refused
+    (`loader.read_document`), never shown as an empty draft to be revised."""
+    text = read_document(path, root)
+    return "" if text is None else _FRONT.sub("", text, count=1)
 
 
 def _phase_of(title: str, default: str | None) -> str | None:

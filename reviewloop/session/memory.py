@@ -8,12 +8,14 @@ the fix: learnings appended there would reach only some prompts."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from reviewloop.errors import ConfigError
 from reviewloop.git.nofollow import refuse_symlinks, write_entry
 from reviewloop.session.notes import Note
+from reviewloop.spec import documents
 
 MEMORY_MD = ".kiro/steering/memory.md"
 _HEADER = ("---\ninclusion: always\n---\n\n# Project memory\n\n"
@@ -32,8 +34,9 @@ def check(root: Path) -> None:
     from reviewloop.spec.steering import Inclusion, read_steering
 
     refuse_symlinks(root, [MEMORY_MD], fix="make .kiro/steering a plain folder in the repository")
+    _refuse_other_kinds(root)
     path = root / MEMORY_MD
-    if not path.is_file():
+    if not os.path.lexists(path):
         return
     item = read_steering(path)
     if item.diagnostic is None and item.inclusion is Inclusion.ALWAYS:
@@ -46,6 +49,23 @@ def check(root: Path) -> None:
                       f"would not reach every prompt: {why}", where=f"{MEMORY_MD}:{line}",
                       fix="make its front matter `inclusion: always`, or rename the file "
                           "(its rules stay as they are) so --learn starts a memory.md of its own")
+
+
+def _refuse_other_kinds(root: Path) -> None:
+    """Only the regular file --learn writes is ever replaced: a folder named memory.md (and
+    the files in it), a FIFO there, or a file where `.kiro` or `.kiro/steering` should be a
+    folder is refused by name (exit 2), nothing removed or written."""
+    for folder in (".kiro", ".kiro/steering"):
+        if os.path.lexists(root / folder) and not (root / folder).is_dir():
+            raise ConfigError(f"handoff --learn writes {MEMORY_MD}, and {folder} is not a "
+                              "folder: nothing was written", where=folder,
+                              fix=f"rename {folder} (it is kept as it is), then try again")
+    kind = documents.unreadable(root / MEMORY_MD)
+    if kind is not None:
+        raise ConfigError(f"handoff --learn appends to {MEMORY_MD}, which {kind}: it is never "
+                          "replaced nor removed, so nothing was written", where=MEMORY_MD,
+                          fix="move it out of the way (its content is yours to keep), then run "
+                              "`reviewloop handoff --learn` again")
 
 
 def append(root: Path, lines: Iterable[str]) -> list[str]:

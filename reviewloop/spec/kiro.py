@@ -100,6 +100,10 @@ def parse(text: str, file: str, *, cc_sdd: bool | None = None) -> TaskList:
     _bare_carriage_return(reader, lines)
     for line in lines:
         _read_line(reader, line)
+    if not reader.drafts and not reader.diagnostics:  # empty, or prose only: never "0 tasks"
+        reader.diagnose(1, "no tasks found; add Kiro's task lines, like `- [ ] 1. Title` "
+                           "(a sub-task `  - [ ] 1.1 Title`), or let Kiro write them "
+                           "(see docs/spec-format.md)")
     reader.cc_sdd = _looks_like_cc_sdd(text, reader) if cc_sdd is None else cc_sdd
     return _finish(reader)
 

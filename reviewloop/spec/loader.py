@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 from pathlib import Path
+from typing import NoReturn
 
 from reviewloop.errors import SpecError
-from reviewloop.spec import docspec, kiro, speckit
+from reviewloop.spec import docspec, documents, kiro, speckit
 from reviewloop.spec.context import undefined_requirements
 from reviewloop.spec.model import Diagnostic, Spec, SpecFormat, TaskList
 
@@ -63,12 +65,43 @@ def parse_tasks(root: Path, tasks_file: Path, text: str) -> TaskList:
 
 
 def read_text(path: Path) -> str:
-    """Decode a spec file tolerantly; line numbers stay those of the file."""
+    """Decode a tasks file tolerantly (a Latin-1 byte in a title; its tick writes the other
+    bytes back as they were); line numbers stay those of the file. UTF-16, whose every
+    character would read as two, is refused by name, as a folder or a FIFO there is."""
+    data = _read_bytes(path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _refuse_text(path, documents.not_text(data, 0))
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def read_document(path: Path, root: Path) -> str | None:
+    """A spec's requirements or design document (Kiro's, Spec Kit's) as UTF-8 text, None
+    when nothing stands at `path`. What the implementer and the reviewers judge against is
+    never altered nor taken for absent: a link out of the repository (`confined`), a
+    dangling link, a folder, a FIFO or bytes that are not UTF-8 are refused by name."""
+    if not os.path.lexists(path):
+        return None
+    text = documents.decode(_read_bytes(confined(path, root)))
+    if isinstance(text, documents.NotText):
+        _refuse_text(path, text)
+    return text
+
+
+def _read_bytes(path: Path) -> bytes:
+    kind = documents.unreadable(path)  # looked at first: a FIFO is never opened
+    if kind is not None:
+        raise SpecError(f"this spec file {kind}: it cannot be read", where=str(path),
+                        fix=documents.ENTRY_FIX)
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise SpecError(f"cannot read spec file ({exc.strerror})", where=str(path)) from None
-    return data.decode("utf-8-sig", errors="replace")
+
+
+def _refuse_text(path: Path, problem: documents.NotText) -> NoReturn:
+    raise SpecError(f"this spec file {problem.message.removeprefix('the file ')}",
+                    where=f"{path}:{problem.line}",
+                    fix=problem.fix)
 
 
 def confined(path: Path, root: Path) -> Path:
@@ -108,10 +141,14 @@ def _locate(root: Path, spec: Path | None) -> Path:
         spec = spec if spec.is_absolute() else Path.cwd() / spec
         if spec.is_file():
             return _tasks_beside(spec)
+        if spec.is_dir() and spec.name in ("tasks.md", *_SIBLINGS):
+            return spec  # a folder by a spec file's name: named by `_read_bytes`
         if spec.is_dir():
-            if (spec / "tasks.md").is_file():
-                return spec / "tasks.md"
+            if os.path.lexists(spec / "tasks.md"):
+                return spec / "tasks.md"  # named when it cannot be read (`_read_bytes`)
             return _single(find_specs(spec) or _found_inside(spec), spec)
+        if os.path.lexists(spec):
+            return spec  # a dangling link, a FIFO: named by `_read_bytes`
         raise SpecError(
             "no such file or folder", where=str(spec),
             fix="pass --spec with a tasks.md, a docs/<feature>-spec.md, or a spec folder")
@@ -124,7 +161,7 @@ def _tasks_beside(path: Path) -> Path:
     if path.name not in _SIBLINGS or not (".kiro" in path.parts or "specs" in path.parts):
         return path
     tasks = path.parent / "tasks.md"
-    if tasks.is_file():
+    if os.path.lexists(tasks):
         return tasks
     raise SpecError(
         f"{path.name} is a document of the spec in {path.parent.name}/, which has no "
@@ -136,7 +173,7 @@ def _found_inside(folder: Path) -> list[Path]:
     """The specs right inside `folder` (a `.kiro/specs` or `specs` folder given itself)."""
     found: list[Path] = []
     for pattern in _INSIDE:
-        found.extend(sorted(p for p in folder.glob(pattern) if p.is_file()))
+        found.extend(_standing(folder, pattern))
     return found
 
 
@@ -144,8 +181,17 @@ def find_specs(base: Path) -> list[Path]:
     """Every spec file under `base` in the places the three formats keep them."""
     found: list[Path] = []
     for pattern in _SEARCH:
-        found.extend(sorted(p for p in base.glob(pattern) if p.is_file()))
+        found.extend(_standing(base, pattern))
     return found
+
+
+def _standing(base: Path, pattern: str) -> list[Path]:
+    """What stands at `pattern` below `base`: a file, or a dangling link, a folder or a FIFO
+    by a spec file's name, which `_read_bytes` names (a glob's literal last name would skip
+    a dangling link, as if the spec were not there)."""
+    folders, _, name = pattern.rpartition("/")
+    return sorted(p for p in base.glob(f"{folders}/*" if folders else "*")
+                  if fnmatch.fnmatchcase(p.name, name))
 
 
 _LISTED = 8  # specs named in the "which one?" error; the count says how many more
@@ -195,10 +241,10 @@ def _assemble(root: Path, fmt: SpecFormat, tasks_file: Path, text: str, parsed: 
         req_file = _first_file(tasks_file.parent, names)
         design_names = ("design.md",) if fmt is SpecFormat.KIRO else ("plan.md", "data-model.md")
         design_file = _first_file(tasks_file.parent, design_names)
-        req_text = read_text(confined(req_file, root)) if req_file else None
-        design_text = read_text(confined(design_file, root)) if design_file else None
+        req_text = read_document(req_file, root) if req_file else None
+        design_text = read_document(design_file, root) if design_file else None
     diagnostics = parsed.diagnostics
-    if fmt is SpecFormat.KIRO and req_file is not None and req_text:
+    if fmt is SpecFormat.KIRO and req_file is not None and req_text is not None:
         diagnostics += tuple(Diagnostic(
             file=t.file, line=t.line, message=f"{t.id} names requirement {ref}, which "
             f"{req_file.name} does not define") for t, ref in undefined_requirements(
@@ -212,7 +258,9 @@ def _assemble(root: Path, fmt: SpecFormat, tasks_file: Path, text: str, parsed: 
 
 
 def _first_file(folder: Path, names: tuple[str, ...]) -> Path | None:
-    return next((folder / n for n in names if (folder / n).is_file()), None)
+    """The first of `names` that stands in `folder` (a file, or a link or folder that
+    `read_document` refuses: never taken for absent)."""
+    return next((folder / n for n in names if os.path.lexists(folder / n)), None)
 
 
 def _steering_dir(root: Path, tasks_file: Path) -> Path | None:

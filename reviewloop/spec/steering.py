@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from reviewloop.config import load_yaml
 from reviewloop.memo import compiled_on_first_use
-from reviewloop.spec import kiro_globs
+from reviewloop.spec import documents, kiro_globs
 
 if TYPE_CHECKING:  # the spec's models load when a front matter fails (a review reads none)
     from reviewloop.spec.model import Diagnostic
@@ -69,12 +69,13 @@ class SteeringFile:
 def load_steering(directory: Path | None, *, project: bool = True) -> list[SteeringFile]:
     """Every `*.md` directly in `directory`, by name; [] when there is no such folder. In a
     project's folder (not your home folder's), a file that resolves outside the repository
-    is not read (`_outside`)."""
+    is not read (`_outside`). One that cannot be read (a dangling link, a folder, a FIFO)
+    is listed with a diagnostic, never skipped: its rules would silently reach no prompt."""
     if directory is None or not directory.is_dir():
         return []
     root = repository_of(directory) if project else None
     return [_outside(path, root) or read_steering(path)
-            for path in sorted(directory.glob("*.md")) if path.is_file()]
+            for path in sorted(directory.glob("*.md"))]
 
 
 def repository_of(directory: Path) -> Path:
@@ -116,14 +117,17 @@ def load_layered(project: Path | None, home: Path | None = None) -> list[Steerin
 
 
 def read_steering(path: Path) -> SteeringFile:
+    kind = documents.unreadable(path)  # looked at first: a FIFO is never opened
+    if kind is not None:
+        return _fallback(path, "", 1, f"this steering file {kind}: its rules would reach "
+                                      "no prompt", fix=documents.ENTRY_FIX)
     try:
         data = path.read_bytes()
     except OSError as exc:
         return _fallback(path, "", 1, f"cannot read steering file ({exc.strerror})")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:  # refused, as `note` and `#[[file:]]` are: never altered
-        return _not_utf8(path, data, exc.start)
+    text = documents.decode(data)
+    if isinstance(text, documents.NotText):  # refused, as `note` and `#[[file:]]` are
+        return _fallback(path, "", text.line, text.message, fix=text.fix)
     header, body, problem = _split_front_matter(text)
     if problem is not None:
         return _fallback(path, body, problem[0], problem[1],
@@ -229,16 +233,6 @@ def _from_front_matter(path: Path, header: str, body: str) -> SteeringFile:
 
 _FIX = ("correct the front matter: `inclusion: always`, `fileMatch` (with "
         "`fileMatchPattern: \"src/**/*.ts\"`), `manual` or `auto`, between two `---` lines")
-
-
-def _not_utf8(path: Path, data: bytes, start: int) -> SteeringFile:
-    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    what = ("is UTF-16 text (its byte-order mark says so), not UTF-8" if utf16 else
-            f"is not UTF-8 text (byte 0x{data[start]:02x} at byte {start + 1})")
-    return _fallback(path, "", 1 if utf16 else data.count(b"\n", 0, start) + 1,
-                     f"the file {what}: its text would reach prompts altered",
-                     fix="save it as UTF-8 (`iconv -f " + ("utf-16" if utf16 else "latin1")
-                         + " -t utf-8`, or your editor's encoding setting)")
 
 
 def _fallback(path: Path, body: str, line: int, message: str, *, fix: str = _FIX

@@ -18,9 +18,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from reviewloop.git.sizes import MAX_FILE_BYTES
+from reviewloop.spec import documents
 from reviewloop.spec.steering import SteeringFile, refused
 
-_REFERENCE = re.compile(r"#\[\[file:([^\]\n]*)\]\]")
+# Kiro's syntax: `#[[file:<path from the workspace root>]]`, ended by the first `]]` on its
+# line, so a path may hold a single `]` (`api/a]b.md`)
+_REFERENCE = re.compile(r"#\[\[file:([^\n]*?)\]\]")
+_OPENED = "#[[file:"
 _FIX = ("point the reference at a text file inside the repository, written from its root "
         "(`#[[file:api/openapi.yaml]]`), or remove it")
 
@@ -29,9 +33,13 @@ def include_references(item: SteeringFile, root: Path,
                        sensitive: Callable[[str], bool]) -> SteeringFile:
     """`item` with each `#[[file:…]]` replaced by the file's text; a refused reference gives
     the file a diagnostic instead (the first one)."""
-    if item.diagnostic is not None or "#[[file:" not in item.body:
+    if item.diagnostic is not None or _OPENED not in item.body:
         return item
     problems: list[tuple[str, str]] = []  # (the reference, why it is refused)
+    unclosed = _unclosed(item.body)
+    if unclosed is not None:
+        problems.append((unclosed, "never closed with `]]` on its line, so Kiro would not "
+                                   "include it and the agents would read it as text"))
 
     def included(match: re.Match[str]) -> str:
         text, problem = _read(match[1].strip(), root, sensitive)
@@ -49,6 +57,17 @@ def include_references(item: SteeringFile, root: Path,
     return replace(item, body=body)
 
 
+def _unclosed(body: str) -> str | None:
+    """The first `#[[file:` that no `]]` on its line ends (up to its line's end), if any."""
+    spans = [m.span() for m in _REFERENCE.finditer(body)]
+    start = body.find(_OPENED)
+    while start != -1:
+        if not any(a <= start < b for a, b in spans):
+            return body[start:].split("\n", 1)[0]
+        start = body.find(_OPENED, start + 1)
+    return None
+
+
 def _read(name: str, root: Path, sensitive: Callable[[str], bool]) -> tuple[str, str | None]:
     """(the text, None) or ("", why it cannot be included)."""
     base = root.resolve()
@@ -61,6 +80,9 @@ def _read(name: str, root: Path, sensitive: Callable[[str], bool]) -> tuple[str,
     rel = real.relative_to(base).as_posix()
     if sensitive(rel):
         return "", f"{rel} is a sensitive file (it may hold secrets), never put into a prompt"
+    kind = documents.unreadable(real)  # a folder or a FIFO there: named, never opened
+    if kind is not None:
+        return "", f"{rel} {kind}"
     if not real.is_file():
         return "", f"no such file in the repository: {rel}"
     if real.stat().st_size > MAX_FILE_BYTES:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,9 +21,9 @@ from reviewloop.cli.app import main
 from reviewloop.config import load_settings
 from reviewloop.errors import UserInputError
 from reviewloop.spec.loader import load_spec
-from tests.support import drafts
+from tests.support import drafts, file_kinds
 from tests.support.chat import ScriptedChatModel, message_text
-from tests.support.repos import repo_here
+from tests.support.repos import init_repo, repo_here, write
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -307,3 +309,33 @@ def test_interactive_stop_leaves_the_spec_alone(repo):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and tasks_file.read_text() == before
+
+
+@settings(max_examples=3, deadline=None, derandomize=True)
+@given(words=st.lists(st.text("qwxyz", min_size=1, max_size=6), min_size=1, max_size=4)
+       .map(" ".join))
+@pytest.mark.parametrize("doc", ["requirements.md", "design.md"])
+@pytest.mark.parametrize("kind", file_kinds.KINDS)
+def test_revise_loads_a_kiro_document_as_it_is_or_refuses_it_by_name(kind, doc, words):
+    """`spec new --revise` (f_a D8): a requirements.md or design.md that cannot be read as
+    it is (a dangling link, a folder, a FIFO, UTF-16, Latin-1, a link out) is refused by
+    name, never shown as an empty draft to revise; the entry is left as it was."""
+    text = {"requirements.md": "# Requirements\n\n## Requirements\n\n### Requirement 1: "
+                               "{w}\n\n#### Acceptance Criteria\n\n1. WHEN {w} THEN it SHALL "
+                               "work\n",
+            "design.md": "# Design\n\n## Overview\n\n{w}\n"}[doc].format(w=words)
+    with tempfile.TemporaryDirectory(prefix="revise-") as name:
+        root = init_repo(Path(name) / "repo")
+        tasks_file = root / ".kiro/specs/feat/tasks.md"
+        write(root, ".kiro/specs/feat/tasks.md", "# Implementation Plan\n\n- [ ] 1. Base\n")
+        file_kinds.make(kind, root, f".kiro/specs/feat/{doc}", text)
+        before = file_kinds.state(tasks_file.parent / doc)
+        if kind in file_kinds.READABLE:
+            loaded = existing.load_drafts(root, "kiro", tasks_file)
+            assert (words in "\n".join(loaded.values())) is (kind != "empty")
+        else:
+            with pytest.raises(UserInputError) as caught:
+                existing.load_drafts(root, "kiro", tasks_file)
+            assert doc in (caught.value.where or "")
+            assert file_kinds.NAMED[kind] in str(caught.value)
+        assert file_kinds.state(tasks_file.parent / doc) == before

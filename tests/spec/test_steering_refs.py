@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.errors import ConfigError
 from reviewloop.policy.sensitive import is_sensitive
@@ -31,7 +34,7 @@ REFUSED = {
     ".env": "sensitive file",
     "config/credentials.json": "sensitive file",
     "docs/binary.bin": "not UTF-8 text",
-    "docs/deep": "no such file",
+    "docs/deep": "docs/deep is a folder",
     "": "not a path from the repository's root",
 }
 SPELLINGS = ["#[[file:{}]]", "#[[file: {} ]]", "See #[[file:{}]] for the contract."]
@@ -91,3 +94,36 @@ def test_without_a_sensitive_rule_nothing_is_read(tmp_path: Path) -> None:
     _steering(root, "#[[file:.env]]")
     block = SteeringSet.collect(root / ".kiro/steering", home=tmp_path / "nohome").block()
     assert SECRET not in block and "#[[file:.env]]" in block
+
+
+NAME_PART = st.text("abcxyz-_.[] ", min_size=1, max_size=10).map(str.strip).filter(
+    lambda s: "]]" not in s and s.strip(".") and not s.endswith("]"))
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(parts=st.lists(NAME_PART, min_size=1, max_size=3))
+def test_a_path_holding_brackets_is_read_up_to_the_first_closing_pair(parts) -> None:
+    """Kiro's reference ends at the first `]]`, so `api/a]b.md` is a path (f_a D11: it stayed
+    in the prompt as literal text); generated names with `[`, `]` and spaces inside."""
+    rel = "/".join(parts)
+    with tempfile.TemporaryDirectory(prefix="refs-") as name:
+        root = Path(name) / "repo"
+        (root / ".git").mkdir(parents=True)
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("RULE-FROM-BRACKETED-NAME\n")
+        _steering(root, f"#[[file:{rel}]]")
+        block = SteeringSet.collect(root / ".kiro/steering", home=Path(name) / "nohome",
+                                    sensitive=is_sensitive).block()
+        assert "RULE-FROM-BRACKETED-NAME" in block
+
+
+@pytest.mark.parametrize("reference", ["#[[file:api/openapi.yaml", "#[[file:api/openapi.yaml]",
+                                       "See #[[file:api/openapi.yaml] for it"])
+def test_a_reference_never_closed_is_refused_naming_its_line(tmp_path, reference) -> None:
+    root = _repo(tmp_path)
+    path = _steering(root, reference)
+    with pytest.raises(ConfigError) as caught:
+        SteeringSet.collect(root / ".kiro/steering", home=tmp_path / "nohome",
+                            sensitive=is_sensitive)
+    assert caught.value.where == f"{path}:5"
+    assert "never closed with `]]`" in str(caught.value)

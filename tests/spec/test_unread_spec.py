@@ -78,8 +78,10 @@ def test_a_kiro_file_with_lone_cr_line_ends_is_refused(ticked: list[bool]) -> No
     assert "lines ending in LF or CRLF" in (error.fix or "")
 
 
-def test_a_spec_with_no_task_line_and_nothing_unread_is_left_alone() -> None:
-    """An empty Kiro plan says nothing of unread lines: nothing to refuse (it has no tasks)."""
-    spec = _spec(SpecFormat.KIRO, "# Implementation Plan\n")
-    assert spec.tasks == () and spec.diagnostics == ()
-    require_tasks(spec)
+@pytest.mark.parametrize("body", ["", "\ufeff", "# Implementation Plan\n", "\r\n\r\n",
+                                  "# Implementation Plan\n\nProse, no checkbox.\n"])
+def test_a_kiro_plan_with_no_task_line_is_named_not_listed_as_0_tasks(body: str) -> None:
+    """An empty Kiro plan (or prose only) is said to have no tasks, as a one-document spec
+    is, and a run refuses it: never "0 tasks", every task "done", in silence."""
+    error = _refused(SpecFormat.KIRO, body)
+    assert "no tasks found" in str(error) and "- [ ] 1. Title" in str(error)
