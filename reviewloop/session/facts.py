@@ -158,7 +158,14 @@ def _task_note(task: Task) -> str:
 
 
 def run_facts(root: Path) -> list[RunFact]:
+    """Every run the registry holds; none, and no registry made, when there is no registry
+    file or it is empty (0 bytes): a handoff and `pickup` only read it. `pickup` names the
+    runs its handoff listed that are gone."""
     registry = Registry(root)
+    if not registry.path.is_symlink() and (
+            not registry.path.exists() or (registry.path.is_file()
+                                           and registry.path.stat().st_size == 0)):
+        return []
     summaries = _summaries(Path(registry.path).parent / "checkpoints.sqlite")
     return [_run_fact(record, summaries(record.run_id), root) for record in registry.list()]
 
@@ -191,7 +198,7 @@ def run_summary(root: Path, run_id: str) -> dict[str, Any]:
 def _summaries(path: Path) -> Callable[[str], dict[str, Any]]:
     """run id -> the summary its last checkpoint holds ({} when there is none)."""
     def lookup(run_id: str) -> dict[str, Any]:
-        if not path.is_file():
+        if not path.is_file() or path.stat().st_size == 0:  # none, and none made here
             return {}
         from langgraph.checkpoint.sqlite import SqliteSaver
 

@@ -155,8 +155,7 @@ def write(root: Path, facts: Facts, prose: str | None = None) -> list[Path]:
     written atomically; a damaged handoff.json, and a Kiro copy with text the last handoff
     did not write (the user's own), are copied aside before they are replaced."""
     text = render(facts, prose)
-    targets = [HANDOFF_MD, HANDOFF_JSON, *([KIRO_COPY] if (root / ".kiro").is_dir() else [])]
-    repo_writes.check(root, targets)
+    targets = check(root)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     if damage(root) is not None:
         repo_writes.write(root, f"{HANDOFF_JSON}.damaged-{stamp}",
@@ -169,6 +168,15 @@ def write(root: Path, facts: Facts, prose: str | None = None) -> list[Path]:
     if KIRO_COPY in targets:
         written.append(repo_writes.write(root, KIRO_COPY, text))
     return written
+
+
+def check(root: Path) -> list[str]:
+    """The files a handoff writes, once none has a symlink, a file where its folder must be
+    or a folder where it goes (`repo_writes.check`, exit 2 naming it): asked before the facts
+    are gathered, so a refused handoff writes nothing at all."""
+    targets = [HANDOFF_MD, HANDOFF_JSON, *([KIRO_COPY] if (root / ".kiro").is_dir() else [])]
+    repo_writes.check(root, targets)
+    return targets
 
 
 def _own_text(root: Path) -> bool:
@@ -209,3 +217,5 @@ def _load(root: Path) -> tuple[Facts | None, str | None]:
         return Facts.model_validate(json.loads(data.decode("utf-8"))["facts"]), None
     except (ValueError, KeyError, TypeError) as exc:
         return None, f"it is not a handoff reviewloop wrote ({type(exc).__name__})"
+    except RecursionError:  # JSON nested deeper than Python's decoder follows: not ours
+        return None, "it is not a handoff reviewloop wrote (JSON nested too deep to read)"

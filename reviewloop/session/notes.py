@@ -54,9 +54,9 @@ def _check_text(text: str) -> None:
 
 def read(root: Path) -> list[Note]:
     """Every note, oldest first; a line that is not a note is skipped, never fatal."""
-    path = root / NOTES_FILE
-    if not path.is_file():
+    if not readable(root):
         return []
+    path = root / NOTES_FILE
     notes = []
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
@@ -64,3 +64,18 @@ def read(root: Path) -> list[Note]:
         except ValueError:
             continue
     return notes
+
+
+def readable(root: Path) -> bool:
+    """Whether there are notes to read; something else than a file there (a folder) is named
+    (exit 2): read as "no notes", the decisions it holds would silently leave the handoff."""
+    path = root / NOTES_FILE
+    if path.is_file():
+        return True
+    if path.exists() or path.is_symlink():
+        raise UserInputError(
+            f"{NOTES_FILE} is not a file: the notes recorded with `reviewloop note` cannot be "
+            "read", where=str(path),
+            fix=f"move or rename {NOTES_FILE} (what it holds is kept), then run the command "
+                "again")
+    return False
