@@ -19,8 +19,9 @@ KIRO_BACKUPS = ".reviewloop/handoff-backups"  # a Kiro copy holding the user's o
 
 def blockers(facts: Facts) -> list[str]:
     """What must be dealt with before resuming, most urgent first."""
-    found = [f"run {r.run_id} ({r.task_id} {r.task_title}) is waiting for approval"
-             for r in facts.pending]
+    found = list(facts.unread)  # git could not say: nothing about it is known to be fine
+    found += [f"run {r.run_id} ({r.task_id} {r.task_title}) is waiting for approval"
+              for r in facts.pending]
     found += [f"run {r.run_id} ({r.task_id}) {_status(r.status)}: {r.detail or 'no detail'}"
               for r in facts.failed]
     if facts.dirty:
@@ -39,6 +40,9 @@ def next_steps(facts: Facts) -> list[str]:
     steps = [f"`reviewloop approve {r.run_id}` (or `reviewloop reject {r.run_id}`) — "
              f"{r.task_id} {r.task_title}" for r in facts.pending]
     # a run stopped after approval (its landing refused, a commit made): approve lands it
+    if facts.unread:
+        steps.append("`git status` — says what git cannot read; repair the repository, then "
+                     "`reviewloop handoff` again")
     steps += [f"`reviewloop {'approve' if r.commit or r.status == LANDING_REFUSED else 'resume'}"
               f" {r.run_id}` — {r.task_id} {_status(r.status)}" for r in facts.failed]
     if facts.dirty:
@@ -88,7 +92,9 @@ def render(facts: Facts, prose: str | None = None) -> str:
 
 
 def _state(facts: Facts) -> list[str]:
-    tree = f"dirty ({len(facts.dirty)} change(s))" if facts.dirty else "clean"
+    unread = next((line for line in facts.unread if "the working tree" in line), None)
+    tree = f"unknown ({unread})" if unread else \
+        f"dirty ({len(facts.dirty)} change(s))" if facts.dirty else "clean"
     tests = facts.last_tests()
     lines = [f"- branch: {facts.branch or '(detached HEAD)'}", f"- working tree: {tree}",
              f"- last commit: {(facts.head or '')[:8]} "
