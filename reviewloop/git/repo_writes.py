@@ -4,11 +4,11 @@ never through a symlink, never outside the repository, and atomically.
 A repository can commit a symlink anywhere (`.kiro/context -> ~`, `docs/x-spec.md ->
 ~/.bashrc`): a plain `write_text` follows it and overwrites what it points at. Every target is
 checked before anything is written (`check`): a symlink at any part of its path under the
-root, a path that resolves outside the root, a file where a folder of the path must be, or a
-folder where the file is to be written, stops the command with exit 2 naming it. The write
-itself opens each folder with O_NOFOLLOW (`nofollow.open_parent`), writes a temporary file
-beside the target and renames it over the target, so a reader never sees half a file and a
-link slipped in after the check is replaced, never followed.
+root, or a path that resolves outside the root (and, asked, a file where a folder of the
+path must be or a folder where the file is to be written) stops the command with exit 2
+naming it. The write itself opens each folder with O_NOFOLLOW (`nofollow.open_parent`),
+writes a temporary file beside the target and renames it over the target, so a reader never
+sees half a file and a link slipped in after the check is replaced, never followed.
 """
 
 from __future__ import annotations
@@ -42,18 +42,21 @@ def relative(root: Path, path: Path | str) -> str:
     return rel
 
 
-def check(root: Path, paths: Iterable[Path | str], *, fix: str = "") -> list[str]:
+def check(root: Path, paths: Iterable[Path | str], *, fix: str = "",
+          whole: bool = False) -> list[str]:
     """The `paths` relative to `root`, once none of them has a symlink at any part of its
-    path (SymlinkInPath, exit 2, naming the link), resolves outside `root` (UnsafePath) or
-    has something else than a folder on its way or a folder at its end (`in_the_way`).
-    Writers ask this for every file they will write before they write the first."""
+    path (SymlinkInPath, exit 2, naming the link) or resolves outside `root` (UnsafePath);
+    with `whole`, nor something else than a folder on its way or a folder at its end
+    (`in_the_way`). Writers ask this for every file they will write before they write the
+    first."""
     rels = [relative(root, p) for p in paths]
     refuse_symlinks(root, rels, fix=fix)
     real_root = os.path.realpath(root)
     for rel in rels:
         if os.path.commonpath([real_root, os.path.realpath(root / rel)]) != real_root:
             raise _outside(root, rel)
-        in_the_way(root, rel)
+        if whole:
+            in_the_way(root, rel)
     return rels
 
 

@@ -181,7 +181,9 @@ def check(root: Path) -> list[str]:
     or a folder where it goes (`repo_writes.check`, exit 2 naming it): asked before the facts
     are gathered, so a refused handoff writes nothing at all."""
     targets = [HANDOFF_MD, HANDOFF_JSON, *([KIRO_COPY] if (root / ".kiro").is_dir() else [])]
-    repo_writes.check(root, targets)
+    repo_writes.check(root, targets, whole=True)
+    if KIRO_COPY in targets and _own_text(root):  # its backup goes first
+        repo_writes.check(root, [f"{KIRO_BACKUPS}/session-handoff.md"], whole=True)
     return targets
 
 

@@ -32,7 +32,8 @@ def add(root: Path, text: str, kind: str = "decision") -> Note:
             fix='reviewloop note "chose SQLite over Postgres: one user, no server"')
     note = Note(created=datetime.now(UTC).isoformat(timespec="seconds"), kind=kind, text=text)
     writable_state(root)  # exit 2 naming it: a file there, or not writable by this user
-    repo_writes.check(root, [NOTES_FILE])  # a committed symlink there: exit 2, not followed
+    # a committed symlink there, or a folder: exit 2, nothing followed or written
+    repo_writes.check(root, [NOTES_FILE], whole=True)
     path = root / NOTES_FILE
     with path.open("a", encoding="utf-8") as handle:
         handle.write(note.model_dump_json() + "\n")

@@ -27,6 +27,7 @@ TOUCHES = {
 # (path, what stands there): a folder holding the user's file, or a file of the user's
 OBSTRUCTIONS = [*((p, "folder") for p in [*HANDOFF, ".kiro/steering/memory.md"]),
                 *((p, "file") for p in [".kiro/context", ".kiro/steering"])]
+BACKUPS = ".reviewloop/handoff-backups"  # where a Kiro copy holding the user's text goes
 
 
 def _tree(root: Path) -> dict[str, bytes | None]:
@@ -70,3 +71,16 @@ def test_an_obstruction_is_named_with_exit_2_and_nothing_is_written(
         assert {k: v for k, v in _tree(root).items() if k in before and
                 (k == path or k.startswith(path + "/"))} == \
             {k: v for k, v in before.items() if k == path or k.startswith(path + "/")}
+
+
+def test_a_file_where_the_kiro_copys_backup_goes_is_named_before_anything_is_written(
+        tmp_path, monkeypatch, capsys):
+    root = init_repo(tmp_path / "repo", {"app.py": "x = 1\n",
+                                         ".kiro/context/session-handoff.md": "my notes\n"})
+    monkeypatch.chdir(root)
+    (root / BACKUPS).parent.mkdir()
+    (root / BACKUPS).write_text("the user's own\n")
+    before = _tree(root)
+    code, _, err = run_cli(capsys, "handoff")
+    assert code == 2 and BACKUPS in " ".join(err.split()), err
+    assert _tree(root) == before
