@@ -24,6 +24,8 @@ here, with the module that defines it when that is not this one::
     │   │                            is full: what was saved stays; free space and repeat
     │   ├── NotWritable              a file or folder reviewloop must write is read-only for
     │   │                            this user (a read-only checkout, a chmod): named, with the fix
+    │   ├── NameTooLong              a path given has a name longer than the file system
+    │   │                            allows (ENAMETOOLONG): named, with the fix
     │   ├── LeaseHeld                runs/lease.py: another runner drives this run now
     │   ├── RunInProgress            runs/claims.py: a live run of this task is being driven
     │   ├── OlderRun                 runs/runner.py: a run saved by another state schema
@@ -214,3 +216,29 @@ def not_writable(exc: BaseException, path: object | None = None) -> NotWritable:
     said = cause.strerror if cause is not None and cause.strerror else str(exc)
     return NotWritable(f"reviewloop cannot write here ({said})",
                        where=str(where) if where else None, fix=NOT_WRITABLE_FIX)
+
+
+NAME_BYTES = 255  # NAME_MAX: the longest name of one file or folder Linux file systems keep
+
+
+class NameTooLong(UserInputError):
+    """A path given (a `--spec`, an MCP tool's `path`) holds a name longer than the file
+    system allows (the OS's ENAMETOOLONG): bad input, named, never a crash."""
+
+
+def name_too_long(exc: BaseException | None) -> NameTooLong | None:
+    """The user's error for the OS error in `exc`'s chain that found a name too long; None
+    when there is none."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, NameTooLong):
+            return exc
+        if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+            return NameTooLong(
+                f"a name in this path is longer than the file system allows ({NAME_BYTES} "
+                "bytes for one file or folder name)", where=str(exc.filename or "a path given"),
+                fix="give the path of a file or folder that exists, each of its names at most "
+                    f"{NAME_BYTES} bytes")
+        exc = exc.__cause__ or exc.__context__
+    return None

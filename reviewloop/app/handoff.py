@@ -14,6 +14,7 @@ from reviewloop.app.output import Output
 from reviewloop.authoring.sessions import SpecSessions
 from reviewloop.config import Settings, model_for
 from reviewloop.errors import CredentialsError, UserInputError
+from reviewloop.git import repo_writes
 from reviewloop.session import facts as session_facts
 from reviewloop.session import handoff as doc
 from reviewloop.session import memory, notes
@@ -43,8 +44,11 @@ class Written:
 
 def write(settings: Settings, root: Path, *, learn: bool = False, outputs: tuple[str, ...] = (),
           make_model: MakeModel | None = None) -> Written:
-    if learn:
-        memory.check(root)  # refused before anything is written
+    doc.check(root)  # refused before anything is written (the stores read for the facts too)
+    notes.readable(root)
+    if learn:  # memory.md's own checks, and a file where its folders must be
+        memory.check(root)
+        repo_writes.in_the_way(root, memory.MEMORY_MD)
     facts = _gather(settings, root, previous=doc.read(root),
                     outputs=outputs or settings.handoff_outputs)
     prose = _prose(settings, facts, make_model)

@@ -1,5 +1,5 @@
-"""The one top-level error handler: known errors exit 1/2 (a full disk and a path it may not
-write too), bugs exit 3 with a log, Ctrl-C 130."""
+"""The one top-level error handler: known errors exit 1/2 (a full disk, a path it may not
+write and a name too long too), bugs exit 3 with a log, Ctrl-C 130."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from reviewloop.errors import (
     ReviewloopError,
     disk_full,
     is_disk_full,
+    name_too_long,
     not_writable,
     write_refused,
 )
@@ -76,6 +77,9 @@ def guarded(call: Callable[[], int | None], echo_err: Callable[[str], None]) -> 
             full = disk_full(exc)
             echo_err(redacted(f"error: {full}"))
             return int(full.exit_code)
+        if (too_long := name_too_long(exc)) is not None:  # a path given: bad input
+            echo_err(redacted(f"error: {too_long}"))
+            return int(too_long.exit_code)
         if write_refused(exc) is not None:  # a read-only checkout or store: the user's too
             refused = not_writable(exc)
             echo_err(redacted(f"error: {refused}"))

@@ -29,7 +29,7 @@ import click
 from reviewloop import __version__
 from reviewloop.checks import interrupts
 from reviewloop.cli import mcp_wire
-from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
+from reviewloop.errors import ExitCode, ReviewloopError, UserInputError, name_too_long
 
 if TYPE_CHECKING:  # the tools load the use cases: only when the server starts
     from reviewloop.cli.mcp_tools import Tools
@@ -135,6 +135,10 @@ def server(root: Path) -> Any:
                         return tool(*args, **kwargs)
                 except ReviewloopError as exc:
                     raise error(str(exc)) from exc
+                except OSError as exc:  # a name too long in a path given: bad input
+                    if (too_long := name_too_long(exc)) is None:
+                        raise
+                    raise error(str(too_long)) from exc
             return call
         return wrap
 
@@ -172,6 +176,10 @@ def _reader(tools: Tools, kind: str, error: type[Exception]) -> Callable[..., st
             return tools.report(kind, run_id, path)
         except ReviewloopError as exc:
             raise error(str(exc)) from exc
+        except OSError as exc:  # a name too long in a path given: bad input
+            if (too_long := name_too_long(exc)) is None:
+                raise
+            raise error(str(too_long)) from exc
     return report
 
 

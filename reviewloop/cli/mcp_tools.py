@@ -13,7 +13,7 @@ from reviewloop.app import runs, tasks
 from reviewloop.app.output import Recorded
 from reviewloop.app.review import Nothing, ReviewOptions, review
 from reviewloop.config import Settings, load_settings, project_root
-from reviewloop.errors import UserInputError
+from reviewloop.errors import NAME_BYTES, UserInputError
 from reviewloop.reports.compact import compact
 from reviewloop.reports.report import RunSummary, json_bytes
 from reviewloop.runs.records import find
@@ -137,4 +137,8 @@ def _a_path(text: str, key: str) -> None:
     if "\0" in text or len(text.encode(errors="surrogateescape")) > PATH_BYTES:
         raise ToolFailed(f"{key} is not a path (a NUL byte, or longer than {PATH_BYTES} bytes)",
                          where=f"the tool's {key} argument",
+                         fix="pass a folder or file inside the project, relative to it")
+    if any(len(name.encode(errors="surrogateescape")) > NAME_BYTES for name in text.split("/")):
+        raise ToolFailed(f"{key} is not a path: a name in it is longer than {NAME_BYTES} bytes, "
+                         "the most a file system allows", where=f"the tool's {key} argument",
                          fix="pass a folder or file inside the project, relative to it")

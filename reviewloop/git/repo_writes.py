@@ -4,10 +4,11 @@ never through a symlink, never outside the repository, and atomically.
 A repository can commit a symlink anywhere (`.kiro/context -> ~`, `docs/x-spec.md ->
 ~/.bashrc`): a plain `write_text` follows it and overwrites what it points at. Every target is
 checked before anything is written (`check`): a symlink at any part of its path under the
-root, or a path that resolves outside the root, stops the command with exit 2 naming the
-link. The write itself opens each folder with O_NOFOLLOW (`nofollow.open_parent`), writes a
-temporary file beside the target and renames it over the target, so a reader never sees half
-a file and a link slipped in after the check is replaced, never followed.
+root, or a path that resolves outside the root (and, asked, a file where a folder of the
+path must be or a folder where the file is to be written) stops the command with exit 2
+naming it. The write itself opens each folder with O_NOFOLLOW (`nofollow.open_parent`),
+writes a temporary file beside the target and renames it over the target, so a reader never
+sees half a file and a link slipped in after the check is replaced, never followed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from reviewloop.errors import UserInputError
 from reviewloop.git import nofollow
 from reviewloop.git.nofollow import UnsafePath, refuse_symlinks
 
@@ -40,17 +42,51 @@ def relative(root: Path, path: Path | str) -> str:
     return rel
 
 
-def check(root: Path, paths: Iterable[Path | str], *, fix: str = "") -> list[str]:
+def check(root: Path, paths: Iterable[Path | str], *, fix: str = "",
+          whole: bool = False) -> list[str]:
     """The `paths` relative to `root`, once none of them has a symlink at any part of its
-    path (SymlinkInPath, exit 2, naming the link) or resolves outside `root` (UnsafePath).
-    Writers ask this for every file they will write before they write the first."""
+    path (SymlinkInPath, exit 2, naming the link) or resolves outside `root` (UnsafePath);
+    with `whole`, nor something else than a folder on its way or a folder at its end
+    (`in_the_way`). Writers ask this for every file they will write before they write the
+    first."""
     rels = [relative(root, p) for p in paths]
     refuse_symlinks(root, rels, fix=fix)
     real_root = os.path.realpath(root)
     for rel in rels:
         if os.path.commonpath([real_root, os.path.realpath(root / rel)]) != real_root:
             raise _outside(root, rel)
+        if whole:
+            in_the_way(root, rel)
     return rels
+
+
+def in_the_way(root: Path, rel: str) -> None:
+    """Exit 2 naming it when a file (or anything but a folder) stands where a folder of `rel`
+    must be, or a folder stands at `rel` itself: the write would fail halfway (or, replacing
+    the folder, lose what it holds), so nothing is written and the user's entry is kept."""
+    parts = PurePosixPath(rel).parts
+    for depth in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:depth])
+        try:
+            mode = os.lstat(root / prefix).st_mode
+        except FileNotFoundError:
+            return  # made by the write, as a folder
+        last = depth == len(parts)
+        if not last and not stat.S_ISDIR(mode):
+            raise UserInputError(
+                f"refused to write {rel}: {prefix} is {_kind(mode)}, not a folder that can hold "
+                "it; nothing was written", where=str(root / prefix),
+                fix=f"move or rename {prefix} (it is kept as it is), then run the command again")
+        if last and stat.S_ISDIR(mode):
+            raise UserInputError(
+                f"refused to write {rel}: a folder stands where this file is written; nothing "
+                "was written and the folder is kept", where=str(root / prefix),
+                fix=f"move or rename the folder {prefix} (its files are kept), then run the "
+                    "command again")
+
+
+def _kind(mode: int) -> str:
+    return "a file" if stat.S_ISREG(mode) else "a special file (a FIFO, a socket or a device)"
 
 
 def write(root: Path, path: Path | str, data: str | bytes, *, fix: str = "") -> Path:

@@ -84,6 +84,9 @@ class Facts(_Fact):
     deployed: list[Deployed] = Field(default_factory=list[Deployed])  # from the outputs files
     # sources that could not be read
     deployed_problems: list[str] = Field(default_factory=list[str])
+    # git reads that failed ("could not read the working tree: <git's message>"): blockers,
+    # and what they would have said is unknown, never "clean"
+    unread: list[str] = Field(default_factory=list[str])
 
     @property
     def pending(self) -> list[RunFact]:
@@ -102,10 +105,11 @@ class Facts(_Fact):
 
 def gather(root: Path, *, previous: Facts | None, spec_sessions: list[str],
            missing_credentials: str | None, outputs: Sequence[str] = ()) -> Facts:
-    tree = history.tree_state(root)
+    git = history.Reader(root)
+    tree = git.tree_state()
     since = previous.head if previous and previous.head and tree.head and \
-        history.is_ancestor(root, previous.head) else None
-    new = history.commits_between(root, since, limit=20 if since else 10) if tree.head else ()
+        git.is_ancestor(previous.head) else None
+    new = git.commits_between(since, limit=20 if since else 10) if tree.head else ()
     dirty_paths = [line[3:] for line in tree.dirty]
     touched = list(dict.fromkeys([*dirty_paths, *(f for c in new for f in c.files)]))
     after = previous.created if previous else None
@@ -118,7 +122,7 @@ def gather(root: Path, *, previous: Facts | None, spec_sessions: list[str],
         files_touched=touched[:30],
         notes=handed_over(notes.read(root), previous, tree.head),
         spec_sessions=spec_sessions, missing_credentials=missing_credentials, previous=after,
-        deployed=deployed, deployed_problems=unread)
+        deployed=deployed, deployed_problems=unread, unread=list(git.unread))
 
 
 def handed_over(recorded: list[Note], previous: Facts | None, head: str | None) -> list[Note]:
@@ -158,7 +162,14 @@ def _task_note(task: Task) -> str:
 
 
 def run_facts(root: Path) -> list[RunFact]:
+    """Every run the registry holds; none, and no registry made, when there is no registry
+    file or it is empty (0 bytes): a handoff and `pickup` only read it. `pickup` names the
+    runs its handoff listed that are gone."""
     registry = Registry(root)
+    if not registry.path.is_symlink() and (
+            not registry.path.exists() or (registry.path.is_file()
+                                           and registry.path.stat().st_size == 0)):
+        return []
     summaries = _summaries(Path(registry.path).parent / "checkpoints.sqlite")
     return [_run_fact(record, summaries(record.run_id), root) for record in registry.list()]
 
@@ -191,7 +202,7 @@ def run_summary(root: Path, run_id: str) -> dict[str, Any]:
 def _summaries(path: Path) -> Callable[[str], dict[str, Any]]:
     """run id -> the summary its last checkpoint holds ({} when there is none)."""
     def lookup(run_id: str) -> dict[str, Any]:
-        if not path.is_file():
+        if not path.is_file() or path.stat().st_size == 0:  # none, and none made here
             return {}
         from langgraph.checkpoint.sqlite import SqliteSaver
 

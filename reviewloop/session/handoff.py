@@ -19,8 +19,9 @@ KIRO_BACKUPS = ".reviewloop/handoff-backups"  # a Kiro copy holding the user's o
 
 def blockers(facts: Facts) -> list[str]:
     """What must be dealt with before resuming, most urgent first."""
-    found = [f"run {r.run_id} ({r.task_id} {r.task_title}) is waiting for approval"
-             for r in facts.pending]
+    found = list(facts.unread)  # git could not say: nothing about it is known to be fine
+    found += [f"run {r.run_id} ({r.task_id} {r.task_title}) is waiting for approval"
+              for r in facts.pending]
     found += [f"run {r.run_id} ({r.task_id}) {_status(r.status)}: {r.detail or 'no detail'}"
               for r in facts.failed]
     if facts.dirty:
@@ -39,6 +40,9 @@ def next_steps(facts: Facts) -> list[str]:
     steps = [f"`reviewloop approve {r.run_id}` (or `reviewloop reject {r.run_id}`) — "
              f"{r.task_id} {r.task_title}" for r in facts.pending]
     # a run stopped after approval (its landing refused, a commit made): approve lands it
+    if facts.unread:
+        steps.append("`git status` — says what git cannot read; repair the repository, then "
+                     "`reviewloop handoff` again")
     steps += [f"`reviewloop {'approve' if r.commit or r.status == LANDING_REFUSED else 'resume'}"
               f" {r.run_id}` — {r.task_id} {_status(r.status)}" for r in facts.failed]
     if facts.dirty:
@@ -88,7 +92,9 @@ def render(facts: Facts, prose: str | None = None) -> str:
 
 
 def _state(facts: Facts) -> list[str]:
-    tree = f"dirty ({len(facts.dirty)} change(s))" if facts.dirty else "clean"
+    unread = next((line for line in facts.unread if "the working tree" in line), None)
+    tree = f"unknown ({unread})" if unread else \
+        f"dirty ({len(facts.dirty)} change(s))" if facts.dirty else "clean"
     tests = facts.last_tests()
     lines = [f"- branch: {facts.branch or '(detached HEAD)'}", f"- working tree: {tree}",
              f"- last commit: {(facts.head or '')[:8]} "
@@ -155,8 +161,7 @@ def write(root: Path, facts: Facts, prose: str | None = None) -> list[Path]:
     written atomically; a damaged handoff.json, and a Kiro copy with text the last handoff
     did not write (the user's own), are copied aside before they are replaced."""
     text = render(facts, prose)
-    targets = [HANDOFF_MD, HANDOFF_JSON, *([KIRO_COPY] if (root / ".kiro").is_dir() else [])]
-    repo_writes.check(root, targets)
+    targets = check(root)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     if damage(root) is not None:
         repo_writes.write(root, f"{HANDOFF_JSON}.damaged-{stamp}",
@@ -169,6 +174,17 @@ def write(root: Path, facts: Facts, prose: str | None = None) -> list[Path]:
     if KIRO_COPY in targets:
         written.append(repo_writes.write(root, KIRO_COPY, text))
     return written
+
+
+def check(root: Path) -> list[str]:
+    """The files a handoff writes, once none has a symlink, a file where its folder must be
+    or a folder where it goes (`repo_writes.check`, exit 2 naming it): asked before the facts
+    are gathered, so a refused handoff writes nothing at all."""
+    targets = [HANDOFF_MD, HANDOFF_JSON, *([KIRO_COPY] if (root / ".kiro").is_dir() else [])]
+    repo_writes.check(root, targets, whole=True)
+    if KIRO_COPY in targets and _own_text(root):  # its backup goes first
+        repo_writes.check(root, [f"{KIRO_BACKUPS}/session-handoff.md"], whole=True)
+    return targets
 
 
 def _own_text(root: Path) -> bool:
@@ -209,3 +225,5 @@ def _load(root: Path) -> tuple[Facts | None, str | None]:
         return Facts.model_validate(json.loads(data.decode("utf-8"))["facts"]), None
     except (ValueError, KeyError, TypeError) as exc:
         return None, f"it is not a handoff reviewloop wrote ({type(exc).__name__})"
+    except RecursionError:  # JSON nested deeper than Python's decoder follows: not ours
+        return None, "it is not a handoff reviewloop wrote (JSON nested too deep to read)"

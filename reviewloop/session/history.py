@@ -43,28 +43,82 @@ def _repo(root: Path) -> git.Repo:
     return git.Repo(root, search_parent_directories=True)
 
 
-def _run(repo: git.Repo, *args: str) -> tuple[int, str]:
-    status, out, _ = repo.git.execute(neutral.argv(["git", *NO_TREE_CODE, *args]),
-                                      with_extended_output=True, with_exceptions=False)
-    return status, out
+_SHA = re.compile(r"[0-9a-f]{4,64}")  # a commit id as a handoff records it, never an option
 
 
-def tree_state(root: Path) -> TreeState:
-    repo = _repo(root)
-    code, branch = _run(repo, "symbolic-ref", "--quiet", "--short", "HEAD")
-    code_head, head = _run(repo, "rev-parse", "--verify", "--quiet", "HEAD")
-    head_ok = code_head == 0 and head.strip()
-    subject = _run(repo, "log", "-1", "--format=%s")[1].strip() if head_ok else ""
-    status = _run(repo, "status", "--porcelain", "-z", "--untracked-files=all")[1]
-    dirty = tuple(line for line in _status_lines(status)
-                  if not line[3:].startswith(".reviewloop/") and line[3:] != KIRO_COPY)
-    code_up, upstream_out = _run(repo, "rev-parse", "--abbrev-ref", "--symbolic-full-name",
-                                 "@{u}")
-    upstream = upstream_out.strip() if code_up == 0 else None
-    unpushed = commits_between(root, upstream, "HEAD") if upstream and head_ok else ()
-    return TreeState(branch=branch.strip() if code == 0 else None,
-                     head=head.strip() if head_ok else None, head_subject=subject,
-                     dirty=dirty, upstream=upstream, unpushed=unpushed)
+class Reader:
+    """The git reads of one handoff or pickup. A read that fails (a corrupt index: `git
+    status` exits 128) is kept as a line that says so (`unread`: "could not read the working
+    tree: <git's message>"), which the handoff and `pickup` show as a blocker; it is never
+    taken as an empty answer (a clean tree, no commits)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.repo = _repo(root)
+        self.unread: list[str] = []
+
+    def run(self, what: str, *args: str, ok: tuple[int, ...] = (0,)) -> tuple[int, str]:
+        """(exit code, output) of `git ARGS`; an exit code not in `ok` is said as `what`."""
+        status, out, err = self.repo.git.execute(
+            neutral.argv(["git", *NO_TREE_CODE, *args]), with_extended_output=True,
+            with_exceptions=False)
+        if status not in ok:
+            said = " ".join(str(err).split()) or f"git {args[0]} exited {status}"
+            line = f"could not read {what}: {said}"
+            if line not in self.unread:
+                self.unread.append(line)
+        return status, out
+
+    def tree_state(self) -> TreeState:
+        code, branch = self.run("the branch", "symbolic-ref", "--quiet", "--short", "HEAD",
+                                ok=(0, 1))  # 1: a detached HEAD
+        code_head, head = self.run("HEAD", "rev-parse", "--verify", "--quiet", "HEAD",
+                                   ok=(0, 1))  # 1: an unborn branch
+        head_ok = code_head == 0 and head.strip()
+        subject = self.run("the last commit", "log", "-1", "--format=%s")[1].strip() \
+            if head_ok else ""
+        code_status, status = self.run("the working tree", "status", "--porcelain", "-z",
+                                       "--untracked-files=all")
+        dirty = tuple(line for line in _status_lines(status if code_status == 0 else "")
+                      if not line[3:].startswith(".reviewloop/") and line[3:] != KIRO_COPY)
+        name = branch.strip() if code == 0 else None
+        upstream = self._upstream(name) if name else None
+        unpushed = self.commits_between(upstream, "HEAD") if upstream and head_ok else ()
+        return TreeState(branch=name, head=head.strip() if head_ok else None,
+                         head_subject=subject, dirty=dirty, upstream=upstream,
+                         unpushed=unpushed)
+
+    def _upstream(self, branch: str) -> str | None:
+        """The branch's upstream; None when it has none or the upstream is gone."""
+        _, out = self.run("the branch's upstream", "for-each-ref",
+                          "--format=%(upstream:short)%00%(upstream:track)",
+                          f"refs/heads/{branch}")
+        name, _, track = out.strip().partition("\0")
+        return (name or None) if track != "[gone]" else None
+
+    def commits_between(self, base: str | None, head: str = "HEAD",
+                        limit: int = 50) -> tuple[Commit, ...]:
+        """Commits in `head` not in `base` (all of them, up to `limit`, when base is None)."""
+        spec = f"{base}..{head}" if base else head
+        code, out = self.run("the history", "log", f"--max-count={limit}", "--name-only",
+                             "-z", "--format=%x1e%H%x1f%s", spec, "--")
+        return _commits(out) if code == 0 else ()
+
+    def is_ancestor(self, ancestor: str, descendant: str = "HEAD") -> bool:
+        """Whether `descendant`'s history holds commit `ancestor`; a commit this repository
+        does not have (gone, or not an id) is in no history."""
+        if not self.has(ancestor, descendant):
+            return False
+        code, _ = self.run("the history", "merge-base", "--is-ancestor", ancestor, descendant,
+                           ok=(0, 1))
+        return code == 0
+
+    def has(self, *commits: str) -> bool:
+        """Whether every one of `commits` is a commit object of this repository (on no
+        branch, say, but kept by the reflog)."""
+        return all(_SHA.fullmatch(c) is not None or c == "HEAD" for c in commits) and all(
+            self.run("an object", "cat-file", "-e", f"{c}^{{commit}}", ok=(0, 1, 128))[0] == 0
+            for c in commits)
 
 
 def _status_lines(out: str) -> list[str]:
@@ -85,14 +139,8 @@ def _status_lines(out: str) -> list[str]:
 _HEADER = re.compile(r"\x1e([0-9a-f]{40,64})\x1f(.*)", re.DOTALL)
 
 
-def commits_between(root: Path, base: str | None, head: str = "HEAD",
-                    limit: int = 50) -> tuple[Commit, ...]:
-    """Commits in `head` not in `base` (all of them, up to `limit`, when base is None)."""
-    spec = f"{base}..{head}" if base else head
-    code, out = _run(_repo(root), "log", f"--max-count={limit}", "--name-only", "-z",
-                     "--format=%x1e%H%x1f%s", spec, "--")
-    if code != 0:
-        return ()
+def _commits(out: str) -> tuple[Commit, ...]:
+    """`git log --name-only -z --format=%x1e%H%x1f%s` as commits with their files."""
     found: list[tuple[str, str, list[str]]] = []
     after_header = False
     for token in out.split("\0"):  # -z: names as they are, each ended by a NUL
@@ -106,8 +154,3 @@ def commits_between(root: Path, base: str | None, head: str = "HEAD",
         if token and found:
             found[-1][2].append(token)
     return tuple(Commit(sha, subject, tuple(files)) for sha, subject, files in found)
-
-
-def is_ancestor(root: Path, ancestor: str, descendant: str = "HEAD") -> bool:
-    code, _ = _run(_repo(root), "merge-base", "--is-ancestor", ancestor, descendant)
-    return code == 0

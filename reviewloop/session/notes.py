@@ -32,7 +32,8 @@ def add(root: Path, text: str, kind: str = "decision") -> Note:
             fix='reviewloop note "chose SQLite over Postgres: one user, no server"')
     note = Note(created=datetime.now(UTC).isoformat(timespec="seconds"), kind=kind, text=text)
     writable_state(root)  # exit 2 naming it: a file there, or not writable by this user
-    repo_writes.check(root, [NOTES_FILE])  # a committed symlink there: exit 2, not followed
+    # a committed symlink there, or a folder: exit 2, nothing followed or written
+    repo_writes.check(root, [NOTES_FILE], whole=True)
     path = root / NOTES_FILE
     with path.open("a", encoding="utf-8") as handle:
         handle.write(note.model_dump_json() + "\n")
@@ -54,9 +55,9 @@ def _check_text(text: str) -> None:
 
 def read(root: Path) -> list[Note]:
     """Every note, oldest first; a line that is not a note is skipped, never fatal."""
-    path = root / NOTES_FILE
-    if not path.is_file():
+    if not readable(root):
         return []
+    path = root / NOTES_FILE
     notes = []
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
@@ -64,3 +65,18 @@ def read(root: Path) -> list[Note]:
         except ValueError:
             continue
     return notes
+
+
+def readable(root: Path) -> bool:
+    """Whether there are notes to read; something else than a file there (a folder) is named
+    (exit 2): read as "no notes", the decisions it holds would silently leave the handoff."""
+    path = root / NOTES_FILE
+    if path.is_file():
+        return True
+    if path.exists() or path.is_symlink():
+        raise UserInputError(
+            f"{NOTES_FILE} is not a file: the notes recorded with `reviewloop note` cannot be "
+            "read", where=str(path),
+            fix=f"move or rename {NOTES_FILE} (what it holds is kept), then run the command "
+                "again")
+    return False

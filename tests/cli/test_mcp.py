@@ -199,3 +199,33 @@ def test_list_runs_names_a_file_in_the_state_folders_place(tmp_path: Path):
     (listed,) = call(root, ("list_runs", {})).results
     assert listed.is_error
     assert ".reviewloop is a file, not reviewloop's state folder" in listed.content[0].text
+
+
+def _long(name: str) -> bool:
+    return any(len(part.encode()) > 255 for part in name.split("/"))
+
+
+def test_a_name_longer_than_the_file_system_allows_is_refused_with_the_reason(tmp_path: Path):
+    """f_a D5: a `path` or `spec` holding a name over 255 bytes (well under PATH_MAX) is a
+    tool error saying so, not "Error executing tool" with no reason; one of 255 bytes is
+    looked up as usual (not there). Names are of one-, two- and four-byte characters, alone,
+    under a folder or in the middle of the path. A spec the settings name with such a name
+    reaches the tool's error the same way."""
+    root = make_example(tmp_path)
+    names = [f"{where}{ch * (size // len(ch.encode()))}{after}"
+             for ch in ("a", "é", "😀") for size in (252, 256, 300, 1_000)
+             for where, after in (("", ""), ("docs/", ""), ("x/", "/tasks.md"))]
+    steps = [(tool, {key: name}) for name in names
+             for tool, key in (("list_tasks", "spec"), ("list_tasks", "path"),
+                               ("show_run", "path"), ("review", "path"))]
+    seen = call(root, *[(tool, {**args, "run_id": "T2"} if tool == "show_run" else args)
+                        for tool, args in steps])
+    for (tool, args), result in zip(steps, seen.results, strict=True):
+        said = result.content[0].text
+        if result.is_error:  # with its reason and fix, never the bare "Error executing tool"
+            assert said.startswith(f"Error executing tool {tool}: ") and "fix:" in said, said
+        assert (result.is_error and "longer than 255 bytes" in said) is \
+            _long(next(iter(args.values()))), said
+    (root / ".reviewloop.toml").write_text(f'spec = "docs/{"b" * 300}.md"\n')
+    said = call(root, ("list_tasks", {})).results[0].content[0].text
+    assert "a name in this path is longer than the file system allows" in said, said
