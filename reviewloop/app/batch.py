@@ -18,13 +18,16 @@ from reviewloop.app.output import Output
 from reviewloop.errors import ExitCode, ReviewloopError
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.engine import LandConflict
+from reviewloop.landing.job import LAND_PLAN
 from reviewloop.runs.claims import RunInProgress
 from reviewloop.runs.lease import LeaseHeld
 from reviewloop.runs.registry import (
     LANDING_REFUSED,
+    UNFINISHED,
     RunRecord,
     live_holder,
     new_run_id,
+    run_dir,
     run_tree,
 )
 from reviewloop.runs.result import RunResult
@@ -62,6 +65,7 @@ class Batch:
             self._report()
 
     def _run(self) -> int:
+        self._finish_landings()
         tasks = load_spec(self.runner.root, self.spec_file).tasks
         self._done_here({t.id for t in tasks if t.is_done})
         plan = select.waves(tasks)
@@ -97,6 +101,20 @@ class Batch:
                 "`reviewloop approve RUN` approves that run only; `reviewloop run all` then "
                 "continues the batch (or `reviewloop approve RUN --continue`).")
         return ExitCode.BLOCKING if self.outcome else ExitCode.OK
+
+    def _finish_landings(self) -> None:
+        """A run stopped after its landing began (Ctrl-C, a kill, a crash) is resumed before
+        anything is planned: its saved plan lands again, repairing what it left, and the
+        run is recorded committed — never run again from a spec it ticked half-way."""
+        for record in reversed(self.runner.registry.list()):  # oldest first
+            if record.spec != str(self.spec_file) or record.status not in UNFINISHED or \
+                    not (run_dir(self.runner.root, record.run_id) / LAND_PLAN).exists() or \
+                    _driver(self.runner.root, record) is not None:
+                continue
+            self.out.warn(f"Task {record.task_id}: run {record.run_id} stopped while landing; "
+                          "finishing its landing.")
+            self._settled(select.by_id(load_spec(self.runner.root, self.spec_file).tasks,
+                                       record.task_id), self.runner.resume(record.run_id))
 
     def _next_wave(self) -> None:
         """Tasks skipped for waiting on runs approved at the end, which have landed now: no
