@@ -47,6 +47,7 @@ from reviewloop.runs import left, liveness, reviewed, stops
 from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.runs.carry import WorkKeeper
 from reviewloop.runs.claims import TaskRef, claimed
+from reviewloop.runs.committed_spec import refuse_uncommitted
 from reviewloop.runs.lease import Lease, LeaseLost
 from reviewloop.runs.registry import (
     OWNER,
@@ -99,6 +100,8 @@ class LoopRunner:
         """A new run of `task` in its own worktree, from the user's HEAD (plus, for a manual
         run, the user's uncommitted change, carried over and announced)."""
         run_id = new_run_id(task.id)
+        if not implementer.spec.your_change:  # a manual run carries your spec with it
+            refuse_uncommitted(self.root, spec_file, task.id)
         if self.settings.gates.kiro_hooks:  # a malformed hook file fails before any spend
             load_hooks(open_repository(self.root))
         # claimed before anything is created: a refused run leaves no worktree or branch
