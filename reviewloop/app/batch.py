@@ -24,7 +24,6 @@ from reviewloop.runs.claims import RunInProgress
 from reviewloop.runs.lease import LeaseHeld
 from reviewloop.runs.registry import (
     LANDING_REFUSED,
-    UNFINISHED,
     RunRecord,
     live_holder,
     new_run_id,
@@ -39,6 +38,8 @@ from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import Task
 
 REFUSED = LANDING_REFUSED.replace("_", " ")  # an approved run waiting, as `runs` says
+STOPPED = ("interrupted", "running")  # a run's process stopped (one still live is skipped)
+SETTLED = ("left out", "failed", "awaiting approval", REFUSED)  # before the waves: not run
 Settle = Callable[[LoopRunner, RunResult], int]  # show, ask, resume: 0 when committed
 
 
@@ -117,17 +118,26 @@ class Batch:
 
     def _finish_landings(self) -> None:
         """A run stopped after its landing began (Ctrl-C, a kill, a crash) is resumed before
-        anything is planned: its saved plan lands again, repairing what it left, and the
-        run is recorded committed — never run again from a spec it ticked half-way."""
+        anything is planned: its saved plan lands again, repairing whatever it left, and the
+        run is recorded committed — never run again from a spec it had not ticked yet."""
         for record in reversed(self.runner.registry.list()):  # oldest first
-            if record.spec != str(self.spec_file) or record.status not in UNFINISHED or \
+            if record.spec != str(self.spec_file) or record.status not in STOPPED or \
                     not (run_dir(self.runner.root, record.run_id) / LAND_PLAN).exists() or \
                     _driver(self.runner.root, record) is not None:
                 continue
             self.out.warn(f"Task {record.task_id}: run {record.run_id} stopped while landing; "
                           "finishing its landing.")
-            self._settled(select.by_id(load_spec(self.runner.root, self.spec_file).tasks,
-                                       record.task_id), self.runner.resume(record.run_id))
+            try:
+                self.runner.resume(record.run_id)
+            except ReviewloopError as exc:  # said as any run's failure; not started again
+                self._failed(record.task_id, exc, self.runner.registry.get(record.run_id))
+                continue
+            done = self.runner.registry.get(record.run_id)
+            self.states[record.task_id] = (done.status.replace("_", " "), (
+                f"{(done.commit_sha or '')[:12]} (run {done.run_id})"
+                if done.status == "committed" else f"run {done.run_id}"))
+            if done.status != "committed":
+                self.outcome[record.task_id] = self.states[record.task_id][0]
 
     def _next_wave(self) -> None:
         """Tasks skipped for waiting on runs approved at the end, which have landed now: no
@@ -183,7 +193,7 @@ class Batch:
         ready = []
         for task_id in wave:
             task = select.by_id(spec.tasks, task_id)
-            if task.is_done or self.states.get(task_id, ("",))[0] == "left out":
+            if task.is_done or self.states.get(task_id, ("",))[0] in SETTLED:
                 continue
             waiting = select.blockers(spec.tasks, task.id)
             if waiting:

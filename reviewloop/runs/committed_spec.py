@@ -34,7 +34,7 @@ def reason(spec_file: Path, root: Path, task_id: str) -> tuple[str, str]:
     """Why `task_id` cannot be run, and the fix."""
     shown = _shown(spec_file, root)
     return (f"task {task_id} is only in your uncommitted {shown}: a run starts from your "
-            f"last commit, whose spec has no {task_id}",
+            f"last commit, whose spec has no task {task_id}",
             f"commit the spec first (git add -- {shown} && git commit), then run it again")
 
 
@@ -42,7 +42,7 @@ def refuse_uncommitted(root: Path, spec_file: Path, task_id: str) -> None:
     """Refuse (exit 2) a run of a task the run's worktree would not find in its spec."""
     if uncommitted(root, spec_file, [task_id]):
         why, fix = reason(spec_file, root, task_id)
-        raise UserInputError(why, where=_shown(spec_file, root), fix=fix)
+        raise UserInputError(why, fix=fix)  # `why` names the spec
 
 
 def _shown(spec_file: Path, root: Path) -> str:

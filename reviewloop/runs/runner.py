@@ -284,8 +284,10 @@ class LoopRunner:
                     relay(mode, data)
                 snapshot = graph.get_state(_config(run_id))
         except KeyboardInterrupt as exc:
-            self.registry.update(run_id, status="interrupted",
-                                 detail=f"interrupted ({interrupts.what(exc)})")
+            said = stops.record_interrupt(self.registry, run_id, interrupts.what(exc),
+                                          deps.run_dir)
+            if said and self.notice:
+                self.notice(said)
             raise
         except LeaseLost:
             raise  # another runner drives the run now: its status is theirs to write
