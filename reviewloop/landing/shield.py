@@ -29,15 +29,16 @@ def deferred_signals() -> Iterator[None]:
     heard: list[int] = []
     main = threading.current_thread() is threading.main_thread()
     previous: dict[int, Handler] = {}
-    if main:
+    if main:  # a handler set outside Python (getsignal: None) cannot be put back: left so
         for signum in DEFERRED:
-            previous[signum] = signal.signal(signum, lambda n, _f: heard.append(n))
+            if signal.getsignal(signum) is not None:
+                previous[signum] = signal.signal(signum, lambda n, _f: heard.append(n))
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, DEFERRED)
     try:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a pending one is noted now
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-        for signum in dict.fromkeys(heard):  # once each, as the handlers in place take it
-            signal.raise_signal(signum)
+        for held, handler in previous.items():
+            signal.signal(held, handler)
+        for number in dict.fromkeys(heard):  # once each, as the handlers in place take it
+            signal.raise_signal(number)
