@@ -18,6 +18,8 @@ from reviewloop.app.output import Output
 from reviewloop.errors import ExitCode, ReviewloopError
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.engine import LandConflict
+from reviewloop.landing.job import LAND_PLAN
+from reviewloop.runs import committed_spec
 from reviewloop.runs.claims import RunInProgress
 from reviewloop.runs.lease import LeaseHeld
 from reviewloop.runs.registry import (
@@ -25,15 +27,19 @@ from reviewloop.runs.registry import (
     RunRecord,
     live_holder,
     new_run_id,
+    run_dir,
     run_tree,
 )
 from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
+from reviewloop.runs.stops import changed_nothing
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import Task
 
 REFUSED = LANDING_REFUSED.replace("_", " ")  # an approved run waiting, as `runs` says
+STOPPED = ("interrupted", "running")  # a run's process stopped (one still live is skipped)
+SETTLED = ("left out", "failed", "awaiting approval", REFUSED)  # before the waves: not run
 Settle = Callable[[LoopRunner, RunResult], int]  # show, ask, resume: 0 when committed
 
 
@@ -62,11 +68,14 @@ class Batch:
             self._report()
 
     def _run(self) -> int:
+        self._finish_landings()
         tasks = load_spec(self.runner.root, self.spec_file).tasks
         self._done_here({t.id for t in tasks if t.is_done})
         plan = select.waves(tasks)
         for cycle in plan.cycles:
             self.out.warn(str(cycle), style="yellow")
+        if not self.implementer.spec.your_change:  # a manual run carries your spec
+            self._unseen([t.id for t in tasks if not t.is_done])
         for task_id in plan.left_out:  # not done, and no run can do them: the batch is not
             self.outcome[task_id] = "left out"  # finished (exit 1), whatever else it did
             self.states[task_id] = ("left out", "in or waiting on a dependency cycle; correct "
@@ -97,6 +106,38 @@ class Batch:
                 "`reviewloop approve RUN` approves that run only; `reviewloop run all` then "
                 "continues the batch (or `reviewloop approve RUN --continue`).")
         return ExitCode.BLOCKING if self.outcome else ExitCode.OK
+
+    def _unseen(self, open_ids: list[str]) -> None:
+        """Tasks only in the uncommitted spec: a run's worktree (from HEAD) would not find
+        them, so they are left out, with the reason and the fix, before anything starts."""
+        for task_id in committed_spec.uncommitted(self.runner.root, self.spec_file, open_ids):
+            why, fix = committed_spec.reason(self.spec_file, self.runner.root, task_id)
+            self.out.warn(f"Skipping task {task_id}: {why}.\n  fix: {fix}")
+            self.outcome[task_id] = "left out"
+            self.states[task_id] = ("left out", f"{why}; {fix}")
+
+    def _finish_landings(self) -> None:
+        """A run stopped after its landing began (Ctrl-C, a kill, a crash) is resumed before
+        anything is planned: its saved plan lands again, repairing whatever it left, and the
+        run is recorded committed — never run again from a spec it had not ticked yet."""
+        for record in reversed(self.runner.registry.list()):  # oldest first
+            if record.spec != str(self.spec_file) or record.status not in STOPPED or \
+                    not (run_dir(self.runner.root, record.run_id) / LAND_PLAN).exists() or \
+                    _driver(self.runner.root, record) is not None:
+                continue
+            self.out.warn(f"Task {record.task_id}: run {record.run_id} stopped while landing; "
+                          "finishing its landing.")
+            try:
+                self.runner.resume(record.run_id)
+            except ReviewloopError as exc:  # said as any run's failure; not started again
+                self._failed(record.task_id, exc, self.runner.registry.get(record.run_id))
+                continue
+            done = self.runner.registry.get(record.run_id)
+            self.states[record.task_id] = (done.status.replace("_", " "), (
+                f"{(done.commit_sha or '')[:12]} (run {done.run_id})"
+                if done.status == "committed" else f"run {done.run_id}"))
+            if done.status != "committed":
+                self.outcome[record.task_id] = self.states[record.task_id][0]
 
     def _next_wave(self) -> None:
         """Tasks skipped for waiting on runs approved at the end, which have landed now: no
@@ -152,7 +193,7 @@ class Batch:
         ready = []
         for task_id in wave:
             task = select.by_id(spec.tasks, task_id)
-            if task.is_done:
+            if task.is_done or self.states.get(task_id, ("",))[0] in SETTLED:
                 continue
             waiting = select.blockers(spec.tasks, task.id)
             if waiting:
@@ -255,6 +296,10 @@ class Batch:
         # `result` is the run before it was settled: a run declined at the prompt was
         # "awaiting approval" there; the registry has where it stands now
         record = self.runner.registry.get(result.run_id)
+        if record.status == "awaiting_approval" and \
+                changed_nothing(self.runner.touched(record.run_id)):
+            self._empty(task.id, record, result)
+            return False
         if code == ExitCode.OK:
             self.states[task.id] = ("committed", f"{(record.commit_sha or '')[:12]} (run "
                                                  f"{record.run_id})")
@@ -263,6 +308,21 @@ class Batch:
             result.status.replace("_", " ")
         self.states[task.id] = (self.outcome[task.id], f"run {record.run_id}")
         return False
+
+    def _empty(self, task_id: str, record: RunRecord, result: RunResult) -> None:
+        """A run that changed no file implemented nothing (its implementer failed, say):
+        the task failed, and there is nothing to approve. The run is given up, so the next
+        `run all` tries the task again instead of waiting on it."""
+        first = result.escalations[0].splitlines()[0].rstrip(": ") if result.escalations \
+            else ""
+        why = first or "its implementer changed no file"
+        self.runner.registry.update(record.run_id, status="abandoned",
+                                    detail=f"changed no file ({why}); nothing to approve")
+        self.out.warn(f"Task {task_id} failed: run {record.run_id} changed no file ({why}).")
+        self.outcome[task_id] = "failed"
+        self.states[task_id] = ("failed", f"run {record.run_id} changed no file, nothing was "
+                                          f"implemented ({why}); `reviewloop run all` runs "
+                                          "the task again")
 
     def _failed(self, task_id: str, exc: ReviewloopError, record: RunRecord | None = None
                 ) -> None:

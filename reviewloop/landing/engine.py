@@ -32,6 +32,7 @@ from reviewloop.git.entries import (
 )
 from reviewloop.git.names import on_disk, shown
 from reviewloop.git.repository import Repository
+from reviewloop.landing.shield import deferred_signals
 
 
 class LandConflict(BlockingOutcome):
@@ -164,8 +165,15 @@ def refuse_symlinks(checkout: Repository, plan: LandPlan) -> None:
 def apply(checkout: Repository, plan: LandPlan) -> list[str]:
     """Carry out `plan`; safe to repeat. Returns the paths it left alone because the user
     changed them after planning (they keep the user's version). Refuses (SymlinkInPath)
-    before anything moves when a path has a symlink on the way."""
+    before anything moves when a path has a symlink on the way. Ctrl-C and the stopping
+    signals wait until it is done (`landing.shield`): never a branch moved over an old
+    tree."""
     refuse_symlinks(checkout, plan)
+    with deferred_signals():  # the branch, index and files move together or not at all
+        return _apply(checkout, plan)
+
+
+def _apply(checkout: Repository, plan: LandPlan) -> list[str]:
     current = checkout.git("rev-parse", "--verify", f"refs/heads/{plan.branch}").strip()
     if current == plan.old != plan.new:
         status, _, err = checkout.try_git("update-ref", "-m", "reviewloop: land",

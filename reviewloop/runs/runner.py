@@ -47,6 +47,7 @@ from reviewloop.runs import left, liveness, reviewed, stops
 from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.runs.carry import WorkKeeper
 from reviewloop.runs.claims import TaskRef, claimed
+from reviewloop.runs.committed_spec import refuse_uncommitted
 from reviewloop.runs.lease import Lease, LeaseLost
 from reviewloop.runs.registry import (
     OWNER,
@@ -101,6 +102,8 @@ class LoopRunner:
         run, the user's uncommitted change, carried over and announced); `prepare` (making
         `run --branch`'s branch) runs once the task's claim is taken."""
         run_id = new_run_id(task.id)
+        if not implementer.spec.your_change:  # a manual run carries your spec with it
+            refuse_uncommitted(self.root, spec_file, task.id)
         if self.settings.gates.kiro_hooks:  # a malformed hook file fails before any spend
             load_hooks(open_repository(self.root))
         # claimed before anything is created: a refused run leaves no worktree or branch
@@ -292,8 +295,10 @@ class LoopRunner:
                     relay(mode, data)
                 snapshot = graph.get_state(_config(run_id))
         except KeyboardInterrupt as exc:
-            self.registry.update(run_id, status="interrupted",
-                                 detail=f"interrupted ({interrupts.what(exc)})")
+            said = stops.record_interrupt(self.registry, run_id, interrupts.what(exc),
+                                          deps.run_dir)
+            if said and self.notice:
+                self.notice(said)
             raise
         except LeaseLost:
             raise  # another runner drives the run now: its status is theirs to write

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 
 from reviewloop.errors import (
     BlockingOutcome,
@@ -16,6 +17,7 @@ from reviewloop.errors import (
     is_disk_full,
 )
 from reviewloop.git.snapshots import TouchedFiles
+from reviewloop.landing.job import LAND_PLAN
 from reviewloop.runs.registry import LANDING_REFUSED, RunRecord, RunStore
 
 LANDING_STEPS = (("commit",), ("land",))  # where an approved run's graph stops
@@ -43,6 +45,21 @@ def record_stop(store: RunStore, run_id: str, before: str, exc: BaseException,
     said = str(exc) if refusal else f"{type(exc).__name__}: {exc}"  # a crash says its kind
     status = LANDING_REFUSED if refusal and nodes in LANDING_STEPS else "failed"
     store.update(run_id, status=status, detail=said, commit_sha=commit)
+
+
+def record_interrupt(store: RunStore, run_id: str, stopped: str, run_dir: Path) -> str | None:
+    """Record a run stopped by Ctrl-C or a stopping signal; returns what the user must hear
+    when it stopped after its landing began (the landing defers the signal, so the checkout
+    is whole: landed, or not touched yet) and the run is left to finish it."""
+    landing = (run_dir / LAND_PLAN).exists()
+    finish = f"`reviewloop resume {run_id}` (or `reviewloop run all`) finishes it"
+    store.update(run_id, status="interrupted",
+                 detail=f"interrupted ({stopped})" + (f" while landing; {finish}" if landing
+                                                      else ""))
+    if not landing:
+        return None
+    return (f"Run {run_id} was stopped while landing; your checkout is whole (the commit "
+            f"landed, or nothing of it did yet). {finish[0].upper()}{finish[1:]}.")
 
 
 @contextmanager
