@@ -114,7 +114,7 @@ class HunkReader:
         the next part starts, or None when its lines do not add up before `end` or one is
         not a hunk line."""
         body = lines[at + 1:at + 1 + target] if target and not source else ()
-        if body and len(body) == target and all(line[:1] == "+" for line in body):
+        if body and len(body) == target and all(map(str.startswith, body, repeat("+"))):
             # a hunk that only adds lines (a new file): read as the loop below reads it, each
             # line's tuple made by `tuple.__new__` (the named tuple's own `__new__` is a
             # Python function: 70,000 calls at 5,000 files)
