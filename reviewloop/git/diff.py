@@ -6,19 +6,18 @@ from __future__ import annotations
 import codecs
 import re
 from bisect import bisect_left
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict
 from unidiff.errors import UnidiffParseError
 from unidiff.patch import PatchedFile, PatchSet
 
 from reviewloop.errors import UserInputError
-from reviewloop.git.derived import Derived
 from reviewloop.git.diff_headers import PREFIX, header_mode
 from reviewloop.git.diff_plain import plain_files
 from reviewloop.git.hunk_lines import AddedLine, FileLines, Lines, file_lines
@@ -37,7 +36,20 @@ class FileStatus(StrEnum):
     RENAMED = "renamed"
 
 
-class FileDiff(Derived):
+class _Derived(BaseModel):
+    """A frozen model whose `cached_property` values are computed once from its fields; a
+    copy (`model_copy`, which would carry them over) computes them afresh."""
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None,
+                   deep: bool = False) -> Self:
+        copy = super().model_copy(update=update, deep=deep)
+        for name in [n for n in copy.__dict__ if isinstance(
+                getattr(type(copy), n, None), cached_property)]:
+            vars(copy).pop(name)
+        return copy
+
+
+class FileDiff(_Derived):
     """One file of a diff. Binary files are listed with no lines."""
 
     model_config = ConfigDict(frozen=True)
@@ -97,7 +109,7 @@ class DiffStats(BaseModel):
     removed: int
 
 
-class ChangeSet(Derived):
+class ChangeSet(_Derived):
     """A parsed diff: plain data, safe to keep in graph state."""
 
     model_config = ConfigDict(frozen=True)
@@ -222,7 +234,7 @@ def _parse(text: str, source: str) -> ChangeSet:
     plain = plain_files(lines.all)
     if plain is None:
         return _read(lines, text, source)
-    return ChangeSet(source=source, files=tuple(FileDiff.trusted(
+    return ChangeSet(source=source, files=tuple(FileDiff.model_construct(
         path=f.path, old_path=f.old_path, status=FileStatus(f.status), binary=f.binary,
         added=f.added, removed=f.removed, hunks=f.hunks, removals=f.removals, text=f.text)
         for f in plain))
@@ -331,7 +343,7 @@ def _file(pf: PatchedFile, text: str, read: FileLines) -> FileDiff:
     path = old if status == FileStatus.DELETED else _clean(target)
     # built from the parser's values, of the fields' own types: not validated again (at
     # 5,000 files each added line was built twice, once by pydantic)
-    return FileDiff.trusted(
+    return FileDiff.model_construct(
         path=path or "", old_path=old, status=status, binary=pf.is_binary_file, added=added,
         removed=removed, hunks=hunks, removals=removals, text=text)
 
