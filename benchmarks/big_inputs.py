@@ -50,6 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 # This folder holds secrets.py, which must not shadow the standard library's `secrets`.
@@ -100,11 +101,12 @@ def users_env() -> dict[str, str]:
 
 
 def review(root: Path, *args: str, panel: bool = False,
-           command: list[str] | None = None) -> tuple[float, float]:
+           command: list[str] | None = None, seeded: bool = False) -> tuple[float, float]:
     """(wall seconds, CPU seconds of the review process) of one offline review: its report
     as JSON on standard output, or with `panel` the terminal panel drawn as a user sees it
-    (colour forced, 120 columns). `command`: how reviewloop starts (default `REVIEWLOOP`)."""
-    env = users_env()
+    (colour forced, 120 columns). `command`: how reviewloop starts (default `REVIEWLOOP`);
+    `seeded`: its string hashes fixed (`PYTHONHASHSEED=0`, for counted instructions)."""
+    env = users_env() | ({"PYTHONHASHSEED": "0"} if seeded else {})
     shown = ()
     if panel:
         env.update({"FORCE_COLOR": "1", "COLUMNS": "120"})
@@ -207,11 +209,12 @@ _SECRETS_DIRECT = ("import sys; from reviewloop.checks.secrets.scanner import sc
                    "[scan_text(open(f, encoding='utf-8').read(), path=f) for f in sys.argv[1:]]")
 
 
-def direct_analyzers(root: Path, files: list[str], *, secrets: bool = False
-                     ) -> tuple[float, float]:
+def direct_analyzers(root: Path, files: list[str], *, secrets: bool = False,
+                     wrap: Sequence[str] = ()) -> tuple[float, float]:
     """(wall, CPU seconds) of bandit and ruff (and with `secrets`, the secrets scanner) run
     the way the analyzers run them, one after the other: ruff as the analyzer starts it
-    (`ruff_command`, the package's binary)."""
+    (`ruff_command`, the package's binary). `wrap` is put before each command (valgrind,
+    `wide_changes.py --callgrind`)."""
     paths = [str(root / f) for f in files]  # as the analyzers pass them: absolute, after --
     argvs = [[sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec", "-x",
               "/dev/null/none", "--", *paths]]
@@ -223,8 +226,9 @@ def direct_analyzers(root: Path, files: list[str], *, secrets: bool = False
         argvs.append([sys.executable, "-c", _SECRETS_DIRECT, *files])
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
+    env = users_env() | ({"PYTHONHASHSEED": "0"} if wrap else {})
     for argv in argvs:
-        subprocess.run(argv, cwd=root, capture_output=True, check=False, env=users_env())
+        subprocess.run([*wrap, *argv], cwd=root, capture_output=True, check=False, env=env)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return (time.perf_counter() - started,
             (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))

@@ -4,6 +4,7 @@ one with about 1,500 findings, against the analyzers it runs, run directly on th
     python benchmarks/wide_changes.py [--files 5000] [--findings 1512] [--repeats 3]
     python benchmarks/wide_changes.py --findings 0   # the wide change alone (--files 0: the
                                                      # findings alone)
+    python benchmarks/wide_changes.py --callgrind DIR [--compare DIR]  # instructions
     python benchmarks/wide_changes.py --compare DIR  # and reviewloop from DIR (an older
                         # checkout with its `agents`, e.g. `git archive c729d32f reviewloop
                         # agents`) in the same pairs, which of the two goes first alternating
@@ -16,6 +17,11 @@ both ruff selections and the secrets scanner, invoked as the analyzers invoke th
 machine load hits both sides alike; the median ratio of the pairs is printed, with the best of
 each side.
 
+`--callgrind DIR` counts instructions instead of timing (valgrind's callgrind, every process
+of a side, `PYTHONHASHSEED=0`; a load-independent measure, once a side): the review's
+process tree, the direct run's, and with `--compare` the other tree's review; a tree's first
+review writes its dataclass cache (`cli.dataclass_cache`), so one warm-up review runs first.
+
 Targets (issue #41): 5,000 changed files ≤ 1.5 × the analyzers; the 1,512-finding change ≤ 1.6.
 """
 
@@ -23,9 +29,11 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import shutil
 import statistics
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
@@ -34,6 +42,7 @@ sys.path.insert(0, str(_HERE.parent))
 
 from benchmarks.big_inputs import (  # noqa: E402
     _FROM_ROOT,
+    REVIEWLOOP,
     direct_analyzers,
     git,
     new_repo,
@@ -96,6 +105,36 @@ def measure(label: str, root: Path, files: list[str], repeats: int, target: floa
     return ok
 
 
+def counted(label: str, root: Path, files: list[str], out: Path,
+            compare: Path | None = None) -> None:
+    """`--callgrind`: the instructions of each side, counted under valgrind in `out`."""
+    trees = {"review": None, **({f"review ({compare})": compare} if compare else {})}
+    counts = {}
+    for name, tree in trees.items():
+        command = [sys.executable, "-P", "-c", _FROM_ROOT, str(tree)] if tree else REVIEWLOOP
+        review(root, "--base", "main", "--head", "feature", panel=True, command=command)
+        counts[name] = _instructions(out / name.split()[0], lambda wrap, command=command:
+                                     review(root, "--base", "main", "--head", "feature",
+                                            panel=True, command=[*wrap, *command],
+                                            seeded=True))
+    counts["direct"] = _instructions(out / "direct", lambda wrap: direct_analyzers(
+        root, files, secrets=True, wrap=wrap))
+    direct = counts.pop("direct")
+    for name, count in counts.items():
+        print(f"{label}: {name} {count / 1e9:.3f} G instructions ÷ its analyzers directly "
+              f"{direct / 1e9:.3f} G = {count / direct:.3f}", flush=True)
+
+
+def _instructions(out: Path, run: Callable[[list[str]], object]) -> int:
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    run(["valgrind", "--tool=callgrind", "--trace-children=yes",
+         f"--callgrind-out-file={out}/cg.%p"])
+    return sum(int(line.split()[1]) for path in out.iterdir()
+               for line in path.read_text(errors="replace").splitlines()
+               if line.startswith("summary:"))
+
+
 def _report(label: str, reviews: list[tuple[float, float]],
             direct: list[tuple[float, float]], target: float) -> bool:
     (wall, cpu), (d_wall, d_cpu) = min(reviews, key=lambda r: r[1]), min(direct,
@@ -115,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--findings", type=int, default=1512)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--compare", type=Path, help="also review with reviewloop from DIR")
+    parser.add_argument("--callgrind", type=Path, metavar="DIR",
+                        help="count instructions under valgrind (its files in DIR) instead")
     args = parser.parse_args(argv)
     for tree in (_HERE.parent, *([args.compare] if args.compare else [])):
         compileall.compile_dir(str(tree / "reviewloop"), quiet=1)
@@ -123,15 +164,22 @@ def main(argv: list[str] | None = None) -> int:
         if args.files:
             root = new_repo(Path(tmp) / "files")
             files = change(root, args.files, _PLAIN)
-            ok &= measure(f"{args.files:,} changed files", root, files, args.repeats,
-                          TARGETS["files"], args.compare)
+            if args.callgrind:
+                counted(f"{args.files:,} changed files", root, files,
+                        args.callgrind / "files", args.compare)
+            else:
+                ok &= measure(f"{args.files:,} changed files", root, files, args.repeats,
+                              TARGETS["files"], args.compare)
         if args.findings:
             root = new_repo(Path(tmp) / "findings")
             # about 7 findings a file once triaged: enough files for the asked-for count
             files = change(root, max(1, args.findings // 7), _NOISY)
-            ok &= measure(f"a change of {len(files)} files with about {args.findings:,} "
-                          "findings", root, files, args.repeats, TARGETS["findings"],
-                          args.compare)
+            label = f"a change of {len(files)} files with about {args.findings:,} findings"
+            if args.callgrind:
+                counted(label, root, files, args.callgrind / "findings", args.compare)
+            else:
+                ok &= measure(label, root, files, args.repeats, TARGETS["findings"],
+                              args.compare)
     return 0 if ok else 1
 
 

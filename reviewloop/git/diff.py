@@ -9,6 +9,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, Self
 
@@ -24,6 +25,7 @@ from reviewloop.git.names import from_bytes
 from reviewloop.memo import TextMemo, no_cycle_collection
 
 _DEV_NULL = "/dev/null"
+_LINE = itemgetter(0)  # an `AddedLine`'s number
 _FIX = "pass the output of `git diff` (or a pull request's .diff) unedited and untruncated"
 
 
@@ -74,7 +76,7 @@ class FileDiff(_Derived):
     @cached_property
     def added_lines(self) -> tuple[int, ...]:
         """New-file numbers of the added lines, ascending (computed once per file)."""
-        return tuple(sorted(a.line for a in self.added))
+        return tuple(sorted(map(_LINE, self.added)))
 
     def adds_between(self, start: int, end: int) -> bool:
         """Whether any line in start..end (inclusive) was added."""
@@ -115,8 +117,9 @@ class ChangeSet(_Derived):
     source: str = "diff"
     files: tuple[FileDiff, ...] = ()
 
-    @property
+    @cached_property
     def paths(self) -> tuple[str, ...]:
+        """Each file's path, in diff order (asked by every step of a review)."""
         return tuple(f.path for f in self.files)
 
     def file(self, path: str) -> FileDiff | None:

@@ -14,6 +14,7 @@ the general reader reads the whole diff, errors included.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from unidiff.constants import (
@@ -27,7 +28,7 @@ from reviewloop.git.hunk_lines import AddedLine, FileLines, HunkReader
 
 _HEADER = "diff --git "
 _DEV_NULL = "/dev/null"
-_NOT_IN_A_NAME = (" ", '"', "\t", "\r", "\\")
+_NOT_IN_A_NAME = re.compile(r'[ "\t\r\\]')
 
 
 class PlainFile(NamedTuple):
@@ -101,7 +102,7 @@ def _name(header: str) -> str | None:
     if not (len(rest) % 2 and rest.startswith("a/") and rest[half:half + 3] == " b/"):
         return None
     name = rest[2:half]
-    if not name or name != rest[half + 3:] or any(c in name for c in _NOT_IN_A_NAME):
+    if not name or name != rest[half + 3:] or _NOT_IN_A_NAME.search(name):
         return None
     return name
 

@@ -157,14 +157,19 @@ def from_diff(changes: ChangeSet) -> Claimed:
         body = diff.text[hunk.end():]
         if body.endswith(_NO_NEWLINE):
             body = body[:-len(_NO_NEWLINE)]
-        return _ADDED.sub("", body).encode("utf-8", "surrogateescape")
+        return unmarked(body).encode("utf-8", "surrogateescape")
 
     return content
 
 
 _WHOLE_FILE = re.compile(r"^@@ -0,0 \+1(?:,\d+)? @@[^\n]*\n", re.MULTILINE)
 _NO_NEWLINE = "\n\\ No newline at end of file\n"
-_ADDED = re.compile(r"^\+", re.MULTILINE)
+
+
+def unmarked(body: str) -> str:
+    """A hunk's lines without the `+` that begins each (a regex's `^\\+` under MULTILINE,
+    searched for at every character, took as long as the rest of a new file's reading)."""
+    return body[body.startswith("+"):].replace("\n+", "\n")
 
 
 def listing(git: Callable[..., str], cmd: GitCommand, options: Sequence[str], commit: str,

@@ -9,7 +9,9 @@ pass a file: the parser's full mode made an object, a regex match and a copy for
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Sequence
+from itertools import repeat
 from typing import NamedTuple
 
 from unidiff.constants import RE_HUNK_HEADER
@@ -31,8 +33,9 @@ class Lines:
     names with a space quoted, `HeaderNames`), and iterating says how far it has read."""
 
     def __init__(self, text: str):
-        parts = text.split("\n")
-        self.all = [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+        # each line with its "\n", the last as it is (none after a final "\n"): C's own
+        # split (`\r`, `\x0b`, `\u2028` and the rest are no line ends here)
+        self.all = io.StringIO(text, newline="\n").readlines()
         self.read = 0  # 1-based number of the last line handed out
         self.hunk = 0  # number of the last hunk header handed out
 
@@ -65,6 +68,9 @@ class Lines:
             if line.startswith("@@"):
                 self.hunk = number
             yield line
+
+
+_new = tuple.__new__
 
 
 class FileLines(NamedTuple):
@@ -108,10 +114,13 @@ class HunkReader:
         the next part starts, or None when its lines do not add up before `end` or one is
         not a hunk line."""
         body = lines[at + 1:at + 1 + target] if target and not source else ()
-        if body and len(body) == target and all(line[:1] == "+" for line in body):
-            # a hunk that only adds lines (a new file): read as the loop below reads it
-            self.added += map(AddedLine, range(number, number + target),
-                              [line[1:].removesuffix("\n").removesuffix("\r") for line in body])
+        if body and len(body) == target and all(map(str.startswith, body, repeat("+"))):
+            # a hunk that only adds lines (a new file): read as the loop below reads it, each
+            # line's tuple made by `tuple.__new__` (the named tuple's own `__new__` is a
+            # Python function: 70,000 calls at 5,000 files)
+            self.added += map(_new, repeat(AddedLine), zip(
+                range(number, number + target),
+                [line[1:].removesuffix("\n").removesuffix("\r") for line in body], strict=True))
             return at + target + 1
         # A hunk with no new lines (`+9,0`) names the line before the removal; otherwise its
         # first line is `target_start`, so what precedes it is one less.

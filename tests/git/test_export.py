@@ -6,6 +6,7 @@ is byte for byte what git stores, and a forged claim is never written."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from reviewloop.git.command import GitCommand
 from reviewloop.git.diff import parse_diff
-from reviewloop.git.export import from_diff, listing
+from reviewloop.git.export import from_diff, listing, unmarked
 from reviewloop.git.reads import one_read, read_bytes
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
@@ -221,3 +222,9 @@ def test_a_head_s_sizes_and_files_ask_each_claim_once(tmp_path_factory, entries)
     repo.export_files("feature", ["."], out, claimed)
     assert _tree(out) == files
     assert sorted(asked) == sorted(set(asked))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="+\n\r\x0b\u2028a- ", max_size=40))
+def test_a_hunks_marks_come_off_as_a_multiline_regex_takes_them(body: str) -> None:
+    assert unmarked(body) == re.sub(r"^\+", "", body, flags=re.MULTILINE)

@@ -13,7 +13,7 @@ from unidiff.patch import PatchSet
 
 from reviewloop.errors import UserInputError
 from reviewloop.git.diff import parse_diff
-from reviewloop.git.hunk_lines import Lines
+from reviewloop.git.hunk_lines import AddedLine, Lines
 from tests.support.hunk_bodies import hunk_body
 
 _KINDS = ["+", "-", " ", "\\", "blank", "cr", "+-- x y", "-++ a b", "-@@ -1 +1 @@"]
@@ -98,6 +98,9 @@ def _same_as_unidiff(text: str) -> None:
         return
     assert not isinstance(expected, tuple), f"unidiff rejects it: {expected}"
     assert [(tuple(f.added), f.removals, f.removed) for f in changes.files] == expected
+    # each added line is the named tuple, however it was built (a new file's by `tuple.__new__`)
+    assert all(type(a) is AddedLine and a == (a.line, a.text)
+               for f in changes.files for a in f.added)
 
 
 @settings(max_examples=500, deadline=None)
@@ -118,3 +121,10 @@ def test_a_name_with_a_space_is_read_with_its_lines() -> None:
     changes = parse_diff(text)
     assert changes.paths == ("a b.py",)
     assert changes.files[0].added == ((2, "new"),) and changes.files[0].removals == (1,)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="a+\n\r\x0b\x0c\x1c\x85\u2028 ", max_size=40))
+def test_a_diffs_lines_end_at_newlines_only(text: str) -> None:
+    parts = text.split("\n")
+    assert Lines(text).all == [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])

@@ -31,7 +31,7 @@ from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, LOCK_FILE, lo
 from reviewloop.checks.paths import in_tree_file, repo_path
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet
-from reviewloop.git.names import fits, under
+from reviewloop.git.names import fits, posix_name, under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.memo import compiled_on_first_use
 
@@ -252,7 +252,7 @@ def unfetched(root: Path, changes: ChangeSet) -> dict[str, str]:
     the change does not touch is not named."""
     why: dict[str, str] = {}
     fed = {PurePosixPath(d.path).parent.as_posix() for d in changes.files
-           if AUTO_VARS().match(PurePosixPath(d.path).name)}
+           if AUTO_VARS().match(posix_name(d.path))}  # no Path made for each changed file
     scanned = {d.path for d in changes.files if d.path.endswith((".tf", TOFU, HCL))} | {
         repo_path(root, str(file)) for folder in fed
         for name, file in module_files(under(root, folder), root).items()

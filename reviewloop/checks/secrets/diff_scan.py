@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import partial
+from operator import itemgetter
 from typing import TypeVar
 
 from reviewloop.checks.secrets import names
@@ -16,6 +17,7 @@ from reviewloop.git.hunk_lines import context_lines
 from reviewloop.memo import ByObject, TextMemo
 
 T = TypeVar("T")
+_NUMBER, _TEXT = itemgetter(0), itemgetter(1)  # an `AddedLine`'s
 # a line of a key's body (base64, PEM's armour headers' characters) or its BEGIN or END
 # line: what a key block reaching into unchanged lines must have on every added line it
 # covers, one of them 16 characters of body at least, to be the change's
@@ -50,11 +52,39 @@ def file_hits(file: FileDiff) -> list[SecretHit]:
     prompt's redaction (`checks.secrets.diff_redaction`) of a round ask about the same
     files: each file's added lines are scanned once."""
     def scanned() -> list[SecretHit]:
+        # whether it is binary is in the key: a binary file shows no line, as an empty one
+        # does, and only the binary one is a key bundle by its name (`_file_rule_hits`)
+        kind = f"{file.status}{' binary' * file.binary}\0{file.path}\0"
+        if (texts := _whole(file)) is not None:  # keyed by its texts alone: numbered 1..n
+            # (and their count: no line and one empty line join alike)
+            return _FILES.get(f"whole {kind}{len(texts)}\0" + "\n".join(texts),
+                              partial(_whole_hits, file, texts))
         shown = _shown(file)
         key = "\n".join(f"{n}\t{'+' if added else ' '}{text}" for n, text, added in shown)
-        return _FILES.get(f"{file.status}\0{file.path}\0{key}", partial(_file_hits, file, shown))
+        return _FILES.get(kind + key, partial(_file_hits, file, shown))
 
     return _ASKED.get(file, scanned)  # the same file again: not keyed by its lines again
+
+
+def _whole(file: FileDiff) -> list[str] | None:
+    """The texts of a file the change adds whole, its lines numbered 1..n in order (all a
+    new file's diff shows), or None for any other file."""
+    if file.status is not FileStatus.ADDED:
+        return None
+    numbers = list(map(_NUMBER, file.added))
+    return list(map(_TEXT, file.added)) if numbers == list(range(1, len(numbers) + 1)) \
+        else None
+
+
+def _whole_hits(file: FileDiff, texts: list[str]) -> list[SecretHit]:
+    """`_file_hits` of a file `_whole` reads: its lines are one run of added lines from
+    line 1, scanned as one text, each hit where the scan places it (a copy: the scan's own
+    are kept for the next ask). No tuple a line, no grouping: 5,000 new files."""
+    hits: list[SecretHit] = names.hits(file, scan_text) + _file_rule_hits(file)
+    if texts:
+        hits += [hit.model_copy(update={"line": hit.line})
+                 for hit in scan_text("\n".join(texts), path=file.path)]
+    return hits
 
 
 def _shown(file: FileDiff) -> list[tuple[int, str, bool]]:
