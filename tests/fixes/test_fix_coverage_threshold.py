@@ -21,7 +21,8 @@ from tests.support.runner import CALLED, FIXER, IMPLEMENTER, ran, review, start
 CALC = "def add(a, b):\n    return a + b\n"
 UTIL = "def scale(x):\n    return x * 2\n"
 TEST_UTIL = "from util import scale\n\n\ndef test_scale():\n    assert scale(2) == 4\n"
-GUARDED = "def add(a, b):\n    if a is None:\n        raise TypeError('a is None')\n    return a + b\n"
+GUARDED = ("def add(a, b):\n    if a is None:\n        raise TypeError('a is None')\n"
+           "    return a + b\n")
 SCALED = ("def scale(x):\n    factor = 2\n    offset = 0\n    result = x * factor\n"
           "    result = result + offset\n    checked = int(result)\n    return checked\n")
 GUARD = {"severity": "should_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
