@@ -65,16 +65,14 @@ def fix_prompt(findings: Sequence[Finding], feedback: str | None, steering: str 
 
 def retry_feedback(report: GateReport) -> str:
     """What a retry is told of its re-test: under strict coverage, first each new public
-    function of its own that no test ran (`still uncovered: f at file:line`) and the changed
-    lines below the threshold, then every failing gate with its output."""
+    function of its own that no test ran (`still uncovered: f at file:line`), then every
+    failing gate with its output. A group's re-test judges no changed-lines threshold
+    (`Retest.relevant`): that is the whole fix round's, at the full gates."""
     coverage = report.result("coverage")
     said: list[str] = []
     if coverage is not None and not coverage.passed:
-        for f in coverage.findings:
-            said.append(f"still uncovered: {f.symbol} at {f.file}:{f.start_line} (add a test "
-                        "that calls it and asserts on its result)" if f.symbol else
-                        f"still below the threshold: {f.title}, first at {f.file}:"
-                        f"{f.start_line} (add tests that run those lines)")
+        said = [f"still uncovered: {f.symbol} at {f.file}:{f.start_line} (add a test that "
+                "calls it and asserts on its result)" for f in coverage.findings if f.symbol]
     return "\n\n".join(filter(None, ("\n".join(said), report.feedback())))
 
 

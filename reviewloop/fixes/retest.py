@@ -20,10 +20,14 @@ any shell syntax (`| tee log`, `&& echo`, `|| true`, `;`, `#`, redirections, `$(
 unchanged, whatever it runs — a path is never spliced into shell syntax. Any other test
 command (npm, go, make) runs whole when a relevant test is not a Python file. When no
 relevant test is found, or nothing could be narrowed, the fix is checked with the full
-test gate — a fix is never let through untested. Under `gates.coverage = "strict"` each
-attempt is also held to the new-code coverage of what its group's fix wrote, measured under
+test gate — a fix is never let through untested. Under `gates.coverage = "strict"` an
+attempt that passed those checks and adds or changes a public function (the coverage gate's
+own rule) is also held to the new-code coverage of what its group's fix wrote, measured under
 the full test commands, so a fix that adds an untested public function is retried with it
-named, instead of passing its own re-test and sinking the whole pass at the full gates.
+named, instead of passing its own re-test and sinking the whole pass at the full gates. The
+changed-lines threshold (`gates.coverage_threshold`) is not applied to a group's few lines:
+a two-line guard whose `raise` no test runs is 50% on its own; the full gates judge it on
+the whole fix round, as they always have.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.coverage.collectors import runs_pytest
+from reviewloop.checks.coverage.gate import judges_functions
 from reviewloop.checks.gates.base import GateReport
 from reviewloop.checks.gates.detect import gate_commands
 from reviewloop.checks.gates.registry import OnGate, check_change
@@ -42,7 +47,7 @@ from reviewloop.checks.gates.verified import tests_in
 from reviewloop.checks.paths import runner_collects
 from reviewloop.config import Settings
 from reviewloop.git.changes import changes_since, write_diff
-from reviewloop.git.diff import save_diff
+from reviewloop.git.diff import parse_diff, save_diff
 from reviewloop.git.repository import Repository, Snapshot
 
 _MAX_READ = 256_000  # bytes of a test file searched for imports
@@ -69,7 +74,9 @@ class Retest:
         project's Kiro hooks and (when strict) the new-code coverage of what the group's fix
         wrote since `since`, the tree before its first attempt: each failure goes back to the
         fixer like a test's. The coverage is measured under the full test commands, as
-        `full` measures it: a function a test outside the narrowed set runs is covered."""
+        `full` measures it (a function a test outside the narrowed set runs is covered), and
+        only once the rest passed and the fix adds or changes a public function; the
+        changed-lines threshold is left to `full`, which judges it on the whole round."""
         tests = relevant_tests(self.repo, changed)
         commands = gate_commands(self.repo.root, self.settings.gates).test
         narrowed = narrowed_commands(commands, tests) if tests else None
@@ -78,7 +85,16 @@ class Retest:
             gates = self.settings.gates.model_copy(update={"test": narrowed})
             settings = self.settings.model_copy(update={"gates": gates})
         report = self._check(settings, ("build", "synth", "test", "kiro-hooks"))
-        return self._with_coverage(report, since)
+        if not report.passed or self.settings.gates.coverage != "strict":
+            return report
+        touched, diff_text = changes_since(self.repo, since, self.artifacts)
+        if not touched.paths or not judges_functions(
+                self.repo.root, parse_diff(diff_text, source="a fix group's change")):
+            return report  # no public function of its own: the gate would have nothing to judge
+        gates = self.settings.gates.model_copy(update={"coverage_threshold": None})
+        own = self._check(self.settings.model_copy(update={"gates": gates}), ("coverage",),
+                          since=since)
+        return report.model_copy(update={"results": (*report.results, *own.results)})
 
     def full(self) -> GateReport:
         """The build, every test, the Kiro hooks and your pre-commit hook on the whole change,

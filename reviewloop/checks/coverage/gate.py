@@ -10,9 +10,12 @@ test gate measures), so the suite runs once per tree state.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from reviewloop.checks.analyzers.base import module_missing
 from reviewloop.checks.gates.base import GateContext, GateResult
 from reviewloop.checks.gates.commands import project_tests
+from reviewloop.git.diff import ChangeSet
 
 
 class CoverageGate:
@@ -32,6 +35,14 @@ class CoverageGate:
         return coverage_gate_result(ctx.root, ctx.changes, tests, strict=True)
 
 
+def judges_functions(root: Path, changes: ChangeSet) -> bool:
+    """Whether `changes` adds or changes a public function the gate judges (`changed_functions`,
+    the rule the gate measures by): with no threshold, a change without one is skipped."""
+    from reviewloop.checks.coverage.check import changed_functions
+
+    return bool(changed_functions(root, changes))
+
+
 def covered_commands(ctx: GateContext) -> tuple[str, ...]:
     """The test commands the test gate should run under coverage, because the coverage
     analyzer or gate will need their data for this tree: each language's test command
@@ -46,7 +57,7 @@ def covered_commands(ctx: GateContext) -> tuple[str, ...]:
     from reviewloop.checks.coverage.lines import changed_line_coverage
 
     changes = ctx.changes
-    wanted = set(changed_functions(ctx.root, changes))
+    wanted = set(changed_functions(ctx.root, changes))  # as `judges_functions`, by language
     if tests.threshold is not None and changed_line_coverage(ctx.root, changes, {}).total:
         wanted.add("python")  # a threshold measures every changed line, in a function or not
     if "python" in wanted and module_missing("coverage", "") is not None:

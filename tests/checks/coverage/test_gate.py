@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
-from reviewloop.checks.coverage.gate import CoverageGate
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.checks.coverage.gate import CoverageGate, judges_functions
 from reviewloop.checks.gates.base import GateContext
 from reviewloop.config import Gates, Settings
+from reviewloop.git.diff import parse_diff
 from tests.support.coverage import calc_project
+from tests.support.gitutil import git
+from tests.support.repos import init_repo
 
 
 def project(tmp_path: Path) -> tuple[Path, str]:
@@ -39,3 +46,36 @@ def test_strict_mode_fails_on_the_untested_function_only(tmp_path: Path) -> None
 def test_report_mode_leaves_it_to_the_test_quality_reviewer(tmp_path: Path) -> None:
     root, diff_text = project(tmp_path)
     assert not CoverageGate().applies(context(root, diff_text, "report"))
+
+
+# What a fix group's re-test asks before it runs the suite under coverage
+# (`fixes.retest.Retest.relevant`): does the change add or change a public function?
+_ITEMS = {
+    "public": lambda n: f"def {n}(a):\n    return a\n",
+    "method": lambda n: f"class {n.title()}:\n    def {n}(self):\n        return 1\n",
+    "private": lambda n: f"def _{n}(a):\n    return a\n",
+    "constant": lambda n: f"{n.upper()} = 3\n",
+    "comment": lambda n: f"# {n}\n",
+}
+_PUBLIC = {"public", "method"}
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(sorted(_ITEMS)), st.from_regex(r"[a-z]{3,8}",
+                                                                         fullmatch=True)),
+                min_size=1, max_size=4, unique_by=lambda item: item[1]),
+       st.booleans())
+def test_a_change_is_judged_exactly_when_it_adds_a_public_function(
+        items: list[tuple[str, str]], new_file: bool) -> None:
+    """Appended to an existing module or written as a new one; the tested `add` untouched."""
+    added = "".join("\n\n" + _ITEMS[kind](name) for kind, name in items)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = init_repo(Path(tmp) / "p", {"calc.py": "def add(a, b):\n    return a + b\n"})
+        if new_file:
+            (root / "more.py").write_text(added.lstrip("\n"))
+            git(root, "add", "-N", "more.py")
+        else:
+            with (root / "calc.py").open("a") as f:
+                f.write(added)
+        changes = parse_diff(git(root, "diff"), source="test")
+        assert judges_functions(root, changes) == any(kind in _PUBLIC for kind, _ in items)
