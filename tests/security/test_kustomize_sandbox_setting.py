@@ -25,8 +25,7 @@ from hypothesis import strategies as st
 from reviewloop.checks.analyzers.kustomize_overlays import KIND, UNBUILT, rendered, unbuilt
 from reviewloop.checks.analyzers.kustomize_render import unsandboxed
 from reviewloop.sandbox.bubblewrap import MODES
-from tests.security.test_kustomize_remote import DEPLOYMENT, HEAD, HOST
-from tests.support.kustomize_tools import search_path
+from tests.support.kustomize_tools import DEPLOYMENT, HEAD, HOST, search_path
 from tests.support.listener import Listener
 from tests.support.project_eslint import no_sandbox
 from tests.support.repos import init_repo
