@@ -64,7 +64,7 @@ def analyzers_for(settings: Settings, base: str | None = None,
     if tests is not None:
         require(tests.sandbox)  # refuse before reviewing, not halfway through
         tests = replace(tests, base=base)
-    return partial(analyze, tests=tests, bases=bases)
+    return partial(analyze, tests=tests, bases=bases, sandbox=settings.sandbox)
 
 
 def review(load: SettingsLoader, root: Path, options: ReviewOptions, out: Output, *,

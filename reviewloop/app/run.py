@@ -255,7 +255,8 @@ def loop_runner(settings: Settings, root: Path, model_factory: ModelFactory | No
     from reviewloop.github.run_pr import land_run
 
     return LoopRunner(root, settings, factory, llm=on, progress=out.progress,
-                      notice=out.notice, analyze=partial(analyze, tests=project_tests(settings)),
+                      notice=out.notice, analyze=partial(analyze, tests=project_tests(settings),
+                                                      sandbox=settings.sandbox),
                       open_pr=partial(land_run, env=os.environ))
 
 

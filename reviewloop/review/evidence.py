@@ -52,6 +52,7 @@ from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.introduced import BaseTree, BaseTrees, Compared, marked
 from reviewloop.review.readable import Readability
 from reviewloop.review.retyped import retyped
+from reviewloop.sandbox.bubblewrap import SandboxMode
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -95,14 +96,16 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
                   only: Collection[str] | None = None,
                   trust: Trust | None = None,
                   bases: BaseTrees | None = None,
-                  timeout: float = 600) -> AnalyzerReport:
+                  timeout: float = 600,
+                  sandbox: SandboxMode = "auto") -> AnalyzerReport:
     """Run `agent`'s analyzers on the changed files in its scope (of those, only the files
     in `only` when given: a re-review of a fix); the project's tests run (sandboxed) only
     when `tests` is given, its own ESLint config only when `trust` says where the trusted
     side is. The analyzers see the whole change as `diff_text`. Those run on the change's
     base too (`review.introduced`) share the review's copy of it in `bases`; without it, the
     agent's analyzers make one of their own. `timeout`: each analyzer's own tool's, and each
-    call of a plugin analyzer's, its claims too (`checks.analyzers.deadline`)."""
+    call of a plugin analyzer's, its claims too (`checks.analyzers.deadline`). `sandbox`: the
+    setting, for the project material an analyzer runs (a Kustomize build)."""
     table = analyzers() if registry is None else registry
     off = [Health(kind="analyzer", name=name, agent=agent.name, status="skipped", reason=why)
            for name, why in agent.turned_off]
@@ -124,7 +127,7 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
         encodings = {f: code for f in files if (code := readable.encoding(f))}
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
                           files=files, tests=tests, trust=trust, languages=languages,
-                          encodings=encodings, timeout=timeout)
+                          encodings=encodings, timeout=timeout, sandbox=sandbox)
     report = AnalyzerReport(health=off)
     base = bases.of(root, diff_text, changes) if bases is not None else BaseTree(root, changes)
     try:
@@ -272,13 +275,14 @@ def analyze(agent: AgentDefinition, diff_text: str, root: Path, *,
             tests: ProjectTests | None = None,
             only: Collection[str] | None = None,
             trust: Trust | None = None,
-            bases: BaseTrees | None = None) -> AnalyzerReport:
+            bases: BaseTrees | None = None,
+            sandbox: SandboxMode = "auto") -> AnalyzerReport:
     """The loop's view: findings and health, which the ledger records (and every view
     shows), redacted as they leave the analyzers (a tool's message, a failed synth's output,
     may quote a secret: none reaches the round's material, a prompt or a report). Missing tools and
     failures are logged as warnings as well."""
     report = run_for_agent(agent, root, diff_text, tests=tests, only=only, trust=trust,
-                           bases=bases)
+                           bases=bases, sandbox=sandbox)
     from reviewloop.checks.secrets.scanner import redact, redact_finding
 
     for problem in (*report.missing, *report.errors):  # a tool's output may quote a secret

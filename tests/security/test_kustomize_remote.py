@@ -26,13 +26,12 @@ from hypothesis import strategies as st
 from reviewloop.checks.analyzers.base import AnalyzerError, run_tool_logged
 from reviewloop.checks.analyzers.kustomize_overlays import KIND, rendered, unbuilt
 from reviewloop.checks.analyzers.kustomize_render import remote, render, verb
-from tests.support.kustomize_tools import renderer, search_path
+from tests.support.kustomize_tools import DEPLOYMENT, HEAD, HOST, renderer, search_path
 from tests.support.listener import Listener
 from tests.support.repos import init_repo
 from tests.support.review_cli import review
 from tests.support.tools_cache import cache_root
 
-HEAD = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
 # the forms Kustomize fetches: a raw file's URL, go-getter, scp, ssh, a host's path
 REFERENCES = ("https://raw.example.invalid/app/cm.yaml", "http://169.254.169.254/latest/x",
               "git::https://git.example.invalid/org/repo.git//base?ref=v1",
@@ -40,12 +39,6 @@ REFERENCES = ("https://raw.example.invalid/app/cm.yaml", "http://169.254.169.254
               "github.com/org/repo//base?ref=v1.2", "gitlab.example.invalid:8443/team/cfg",
               "oci://registry.example.invalid/charts")
 FIELDS = ("resources", "bases", "components", "patches", "helmCharts")
-DEPLOYMENT = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
-              "  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n"
-              "      labels: {app: web}\n    spec:\n      containers:\n        - name: c\n"
-              "          image: nginx:1.25.3\n")
-HOST = ("patches:\n  - target: {kind: Deployment}\n    patch: |-\n      - op: add\n"
-        "        path: /spec/template/spec/hostNetwork\n        value: true\n")
 
 
 def naming(field: str, reference: str) -> str:

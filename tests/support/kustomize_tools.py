@@ -21,6 +21,17 @@ GIT = (Path("/usr/bin/git"), Path("/usr/local/bin/git"), Path("/bin/git"))
 TRUE = (Path("/usr/bin/true"), Path("/bin/true"))
 
 
+# a kustomization file's head, a Deployment to build, and a patch making its pod share
+# the host's network (CKV_K8S_19), for the Kustomize tests
+HEAD = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n"
+DEPLOYMENT = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+              "  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n"
+              "      labels: {app: web}\n    spec:\n      containers:\n        - name: c\n"
+              "          image: nginx:1.25.3\n")
+HOST = ("patches:\n  - target: {kind: Deployment}\n    patch: |-\n      - op: add\n"
+        "        path: /spec/template/spec/hostNetwork\n        value: true\n")
+
+
 def renderer() -> Path:
     """The first renderer at a fixed place; the test fails (not skips) without one."""
     found = next((p for p in RENDERERS if p.is_file()), None)

@@ -29,6 +29,7 @@ from reviewloop.git.diff import ChangeSet
 from reviewloop.git.names import under
 from reviewloop.policy.trust import Trust
 from reviewloop.sandbox import live
+from reviewloop.sandbox.bubblewrap import SandboxMode
 from reviewloop.sandbox.process import project_env
 
 _ONCE = threading.Lock()  # guards each context's `once` locks
@@ -98,6 +99,9 @@ class AnalyzerContext:
     # the reviewed tree when `root` is a copy of the change's base (`review.introduced`): a
     # local review's trusted config is read there, in either run (None: `root` is it)
     tree: Path | None = None
+    # the `sandbox` setting: how the project material an analyzer runs is confined (a
+    # Kustomize build renders unsandboxed with "off": `kustomize_render`)
+    sandbox: SandboxMode = "auto"
 
     @property
     def reviewed(self) -> Path:

@@ -257,12 +257,13 @@ class Checkov(ProvisionedAnalyzer):
 
     def stage(self, ctx: AnalyzerContext, targets: Any, at: Path, scratch: Path
               ) -> tuple[Any, dict[str, str]]:
-        """`staged`, each Kustomize build rendered offline in the sandbox first
+        """`staged`, each Kustomize build rendered offline, in the sandbox unless it is off, first
         (`kustomize_overlays.rendered`: checkov is never given one to fetch from), and each
         Helm chart the change reaches (`helm_charts.rendered`), read as manifests; a play's
         other task lists as its tasks (`ansible_sections`), Serverless v3's IAM statements
         where checkov reads them (`serverless_iam`), each on the file's own lines."""
-        rest, renders, aliases = kustomize.rendered(targets, at, scratch / "kz", ctx.timeout)
+        rest, renders, aliases = kustomize.rendered(targets, at, scratch / "kz", ctx.timeout,
+                                                  ctx.sandbox)
         rest, charts, more = helm.rendered(rest, at, scratch / "helm", ctx.timeout)
         given, links = rekeyed_services(*self.staged(rest, at, scratch), rest, at, scratch / "sls")
         plays, played = sections.copies(rest, at, scratch / "plays")  # pre_tasks as tasks

@@ -8,7 +8,8 @@ base manifest can make a privileged pod that no file of the change shows as a ma
 each build whose inputs the change wrote is rendered too (`builds`), `Kustomization`-named
 ones as well (Kustomize builds them; checkov does not find them). checkov renders with the
 review's network and no sandbox, and fetches a remote base a build names, so the review
-renders each build itself, offline in the sandbox (`kustomize_render`), and gives checkov
+renders each build itself, offline, in the sandbox unless `sandbox = "off"`
+(`kustomize_render`), and gives checkov
 the render, read by its Kubernetes checks, the findings on the build's file (`rendered`);
 checkov is never asked for its kustomize framework. The renderer is the one checkov would
 find on its PATH (`renderer`); without one the change's files such a build reads are named
@@ -39,6 +40,7 @@ from reviewloop.checks.analyzers.kustomize_render import (
     verb,
 )
 from reviewloop.findings.schema import Finding
+from reviewloop.sandbox.bubblewrap import SandboxMode
 
 KIND = "kustomize"
 FILES = ("kustomization.yaml", "kustomization.yml")  # checkov's kustomizeSupportedFileTypes
@@ -62,22 +64,22 @@ FAILED = ("checkov reported nothing on this build: `{command}` in its folder fai
           "fix the build")
 
 
-def unbuilt(root: Path, build: str, timeout: float, checked: frozenset[str]
-            ) -> str | None:
+def unbuilt(root: Path, build: str, timeout: float, checked: frozenset[str],
+            sandbox: SandboxMode = "auto") -> str | None:
     """Why checkov reported nothing on `build` (a kustomization file): a remote base it
-    names (`REMOTE`: never fetched), no sandbox to render in, what the renderer says when it
-    fails offline; None when it renders only kinds outside `checked` (those checkov runs a
-    check on whenever it reads one): nothing (a `kind: Component`, read through the builds
-    that include it), a ConfigMap; else `UNBUILT`."""
+    names (`REMOTE`: never fetched), no sandbox to render in (`sandbox`: the setting),
+    what the renderer says when it fails offline; None when it renders only kinds outside
+    `checked` (those checkov runs a check on whenever it reads one): nothing (a `kind:
+    Component`, read through the builds that include it), a ConfigMap; else `UNBUILT`."""
     command = renderer()
     if command is None:
         return UNBUILT
     if refs := remote(root, root / build):
         return REMOTE.format(url=refs[0])
-    if why := unsandboxed():
+    if why := unsandboxed(sandbox):
         return why
     try:
-        output = render(command, (root / build).parent, root, timeout)
+        output = render(command, (root / build).parent, root, timeout, sandbox)
     except AnalyzerError as exc:
         said = str(exc).split(": ", 1)[-1]  # `kubectl exited with 1: …`
         for top in {os.path.realpath(root), str(root)}:  # paths in it from the tree's root
@@ -89,12 +91,14 @@ def unbuilt(root: Path, build: str, timeout: float, checked: frozenset[str]
     return UNBUILT if kinds is None or kinds & checked else None
 
 
-def rendered(targets: Mapping[str, str], at: Path, scratch: Path, timeout: float
+def rendered(targets: Mapping[str, str], at: Path, scratch: Path, timeout: float,
+             sandbox: SandboxMode = "auto"
              ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """(the other targets, {render: "kubernetes"}, {render: its kustomization file}) for
-    the builds among `targets`: each rendered here, offline in the sandbox
-    (`kustomize_render`), its render read by checkov's Kubernetes checks, which its
-    kustomize framework runs on a render, so checkov itself renders (and fetches) nothing.
+    the builds among `targets`: each rendered here, offline in the sandbox `sandbox` asks
+    for, unsandboxed with `"off"` (`kustomize_render`), its render read by checkov's
+    Kubernetes checks, which its kustomize framework runs on a render, so checkov itself
+    renders (and fetches) nothing.
     A build naming a remote base is not rendered, and one that does not render is an empty
     render: checkov reports nothing on it, and `unbuilt` says why."""
     rest = {path: kind for path, kind in targets.items() if kind != KIND}
@@ -103,9 +107,9 @@ def rendered(targets: Mapping[str, str], at: Path, scratch: Path, timeout: float
     command = renderer()
     for index, path in enumerate(p for p, kind in targets.items() if kind == KIND):
         output = ""
-        if command is not None and not remote(at, at / path) and not unsandboxed():
+        if command is not None and not remote(at, at / path) and not unsandboxed(sandbox):
             try:
-                output = render(command, (at / path).parent, at, timeout)
+                output = render(command, (at / path).parent, at, timeout, sandbox)
             except AnalyzerError:
                 output = ""
         made = scratch / str(index) / "rendered.yaml"

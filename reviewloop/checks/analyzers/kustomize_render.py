@@ -6,11 +6,15 @@ clones a git one (`github.com/org/repo//dir?ref=x`, `git@…`, `ssh://…`) and 
 one named by a local base it reads: a file of the change would make the reviewer's machine
 fetch any address it names (a cloud's metadata endpoint, the intranet) and put what answers
 into the report. So the review renders every build itself (checkov is given the render,
-never the build: `kustomize_overlays.rendered`), here: inside the sandbox (`sandbox/`:
-`--unshare-net`, the tree read-only, an empty home), whatever the settings say, as ESLint's
-project config runs. A build whose kustomization file, or a local base's or component's,
-names a remote reference (`remote`) is not rendered at all and is named (`REMOTE`); one the
-sandbox cannot run is named with its fix (`NO_SANDBOX`).
+never the build: `kustomize_overlays.rendered`), here: with `sandbox = "auto"` or `"bwrap"`
+inside the sandbox (`sandbox/`: `--unshare-net`, the tree read-only, an empty home), as
+ESLint's project config runs; with `sandbox = "off"` (the user's opt-out, the only way on
+macOS) unsandboxed, as the project's other commands then run, and the network guarantee rests
+on the static detection alone. Either way kustomize's exec and KRM plugins and Helm stay off
+(no `--enable-alpha-plugins`, `--enable-exec`, `--enable-helm`). A build whose kustomization
+file, or a local base's or component's, names a remote reference (`remote`) is not rendered
+at all and is named (`REMOTE`); one the configured sandbox cannot run is named with the
+setting and its fix (`NO_SANDBOX`).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerError
+from reviewloop.sandbox.bubblewrap import SandboxMode, SandboxUnavailable
 
 RENDERERS = ("kubectl", "kustomize")  # in checkov's order (`check_system_deps`)
 # the names Kustomize reads a build's, a base's or a component's kustomization file under
@@ -46,6 +51,9 @@ REMOTE = ("not read: remote base {url} not fetched (offline): Kustomize download
 NO_SANDBOX = ("not read: the review renders a Kustomize build only in the sandbox, network "
               "off, and there is none here ({problem}), so what the build makes was not "
               "checked; fix: {fix}")
+# what `sandbox = "off"` does to a build, told with the opt-out the sandbox's fix names
+OFF = ('; with sandbox = "off" a Kustomize build is rendered unsandboxed, its plugins off, '
+       "and one naming a remote base is still not rendered")
 
 
 def renderer() -> str | None:
@@ -59,20 +67,34 @@ def verb(command: str) -> list[str]:
     return ["kustomize" if Path(command).name == "kubectl" else "build"]
 
 
-def unsandboxed() -> str | None:
-    """`NO_SANDBOX` with why, when the sandbox cannot run here (probed once a process)."""
-    from reviewloop.sandbox.bubblewrap import INSTALL, problem
+def unsandboxed(mode: SandboxMode = "auto") -> str | None:
+    """`NO_SANDBOX` with why and the setting, when the sandbox `mode` asks for cannot run
+    here (bwrap probed once a process); None with `"off"`: the build renders unsandboxed."""
+    from reviewloop.sandbox.bubblewrap import usable_bwrap
 
-    found = problem()
-    return None if found is None else NO_SANDBOX.format(problem=found, fix=INSTALL)
+    if mode == "off":
+        return None
+    try:
+        usable_bwrap(mode)
+    except SandboxUnavailable as exc:
+        return _no_sandbox(exc)
+    return None
 
 
-def render(command: str, folder: Path, root: Path, timeout: float) -> str:
+def _no_sandbox(exc: SandboxUnavailable) -> str:
+    """`NO_SANDBOX` for `exc`: the setting it names (`where`), why, and its fix."""
+    problem = f"{exc.where}: {exc.args[0]}" if exc.where else str(exc.args[0])
+    return NO_SANDBOX.format(problem=problem, fix=f"{exc.fix}{OFF}")
+
+
+def render(command: str, folder: Path, root: Path, timeout: float,
+           mode: SandboxMode = "auto") -> str:
     """The manifests `command` builds from the kustomization in `folder` (inside the tree at
-    `root`), run in the sandbox with no network and the tree read-only; AnalyzerError with
-    what the renderer says, or why it could not run."""
+    `root`), run in the sandbox `mode` asks for, with no network and the tree read-only
+    (`"off"`: unsandboxed, with the allow-listed environment only); AnalyzerError with what
+    the renderer says, or why it could not run."""
     from reviewloop.sandbox import process
-    from reviewloop.sandbox.bubblewrap import Sandbox, SandboxUnavailable
+    from reviewloop.sandbox.bubblewrap import Sandbox
 
     name = Path(command).name
     with tempfile.TemporaryDirectory(prefix="reviewloop-kustomize-") as work:
@@ -80,9 +102,9 @@ def render(command: str, folder: Path, root: Path, timeout: float) -> str:
         argv = [command, *verb(command), str(folder.resolve()), "-o", str(made)]
         try:
             done = process.run(shlex.join(argv), Path(work), timeout,
-                               sandbox=Sandbox(read=(root.resolve(),)))
+                               sandbox=Sandbox(mode=mode, read=(root.resolve(),)))
         except SandboxUnavailable as exc:
-            raise AnalyzerError(NO_SANDBOX.format(problem=exc.args[0], fix=exc.fix)) from None
+            raise AnalyzerError(_no_sandbox(exc)) from None
         if done.timed_out:
             raise AnalyzerError(f"{name} did not finish within {timeout:.0f}s")
         if done.exit_code != 0 or not made.is_file():
