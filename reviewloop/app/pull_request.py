@@ -231,8 +231,8 @@ def head_files(repo: Repository, head_sha: str, tmp: Path) -> Code:
             found = path in repo.export_files(head_sha, [path], tmp)
             # the text-form name (`\\xNN` for a byte that is not UTF-8) as the disk has it
             # on git's lines, as the findings' (a lone CR or U+2028 is inside one)
-            cache[path] = git_lines(under(tmp, path).read_bytes().decode(
-                "utf-8", "replace")) if found else None
+            cache[path] = [line.removesuffix("\n") for line in git_lines(
+                under(tmp, path).read_bytes().decode("utf-8", "replace"))] if found else None
         return cache[path]
     return read
 
