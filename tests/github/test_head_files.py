@@ -55,4 +55,4 @@ def test_a_file_s_lines_are_git_s_whatever_breaks_it_holds(ends: list[str],
     read = head_files(open_repository(root), head, Path(tmp_path_factory.mktemp("head")))
     lines = read("a.py")
     assert lines is not None and len(lines) == text.count("\n")
-    assert lines[len(ends)] == "subprocess.call(c, shell=True)"
+    assert lines[-1] == "subprocess.call(c, shell=True)"
