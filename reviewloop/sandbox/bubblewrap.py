@@ -42,7 +42,7 @@ _BLANKED_FILES = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-"
                   "/etc/ssh/ssh_host_*_key")
 # Still needed with the network on: the resolver configuration /etc/resolv.conf points into.
 _NETWORK_RUN = ("/run/systemd/resolve",)
-_PROBE_TIMEOUT_S = 10.0
+PROBE_TIMEOUT_S = 10.0  # a probe past it is asked again next time (`_probe`)
 # reviewloop's own package: the scripts it runs in the sandbox (ESLint's project-lint.mjs and
 # project-config.mjs) are read from it, and an editable install lives in its clone, often
 # under $HOME or /tmp, which the sandbox hides.
@@ -166,7 +166,7 @@ def _probe(bwrap: str) -> str | None:
     if not os.access(bwrap, os.X_OK):
         return _PROBED.setdefault(bwrap, f"{bwrap} is not an executable file")
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=_PROBE_TIMEOUT_S,
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S,
                               stdin=subprocess.DEVNULL, check=False)
     except subprocess.TimeoutExpired as exc:
         return f"{bwrap} could not start: {exc}"  # asked again next time

@@ -118,9 +118,9 @@ def test_a_probe_past_its_deadline_is_asked_again(tmp_path: Path, monkeypatch):
                     "exec sleep 600\n")
     fake.chmod(0o755)
     monkeypatch.setenv("REVIEWLOOP_BWRAP", str(fake))
-    monkeypatch.setattr("reviewloop.sandbox.bubblewrap._PROBE_TIMEOUT_S", 0.2)
+    monkeypatch.setattr("reviewloop.sandbox.bubblewrap.PROBE_TIMEOUT_S", 0.2)
     assert "could not start" in (problem() or "")  # the sleep outlasts any deadline
-    monkeypatch.setattr("reviewloop.sandbox.bubblewrap._PROBE_TIMEOUT_S", 600.0)
+    monkeypatch.setattr("reviewloop.sandbox.bubblewrap.PROBE_TIMEOUT_S", 600.0)
     assert problem() is None
     broken = tmp_path / "broken"
     broken.write_text("#!/bin/sh\necho 'no namespaces' >&2\nexit 1\n")
