@@ -28,6 +28,7 @@ from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.identity import commit_identity
 from reviewloop.git.repository import Repository, open_repository
+from reviewloop.git.reverse import git_lines
 from reviewloop.github.access import may_command, refusal
 from reviewloop.github.client import GitHubClient, GitHubError
 from reviewloop.github.commands import Command, CommentEvent, load_comment_event
@@ -379,7 +380,7 @@ def _suggest(job: Job, fixed: FixedTree) -> int:
     tree = open_repository(fixed.tree)
     fix_diff = tree.diff(base="HEAD")
     changes = parse_diff(job.repo.diff_refs(event.base_sha, event.head_sha))
-    head_text = {p: tree.git("show", f"HEAD:{p}").splitlines(keepends=True)
+    head_text = {p: git_lines(tree.git("show", f"HEAD:{p}"))  # the fix diff's lines
                  for p in fixed.paths if tree.try_git("cat-file", "-e", f"HEAD:{p}")[0] == 0}
     found, loose = suggestions(fix_diff, head_text, changes)
     body = fork_note(len(found), loose)

@@ -38,6 +38,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, parse_diff
 from reviewloop.git.names import under
 from reviewloop.git.repository import Repository, open_repository
+from reviewloop.git.reverse import git_lines
 from reviewloop.github.client import GitHubClient, GitHubError, api_url, token_from
 from reviewloop.github.converge import Code, Convergence, converge
 from reviewloop.github.event import PullRequestEvent, load_event, review_base
@@ -229,8 +230,9 @@ def head_files(repo: Repository, head_sha: str, tmp: Path) -> Code:
         if path not in cache:
             found = path in repo.export_files(head_sha, [path], tmp)
             # the text-form name (`\\xNN` for a byte that is not UTF-8) as the disk has it
-            cache[path] = under(tmp, path).read_text(encoding="utf-8", errors="replace") \
-                .splitlines() if found else None
+            # on git's lines, as the findings' (a lone CR or U+2028 is inside one)
+            cache[path] = [line.removesuffix("\n") for line in git_lines(
+                under(tmp, path).read_bytes().decode("utf-8", "replace"))] if found else None
         return cache[path]
     return read
 

@@ -43,7 +43,8 @@ from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import CodeIndex, Finding
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.git.names import under
-from reviewloop.git.reads import read_text
+from reviewloop.git.reads import read_bytes
+from reviewloop.git.reverse import git_lines
 from reviewloop.memo import TextMemo
 from reviewloop.policy.trust import Trust
 from reviewloop.review.agent_scope import scope_of
@@ -380,12 +381,12 @@ def code_index(path: Path, root: Path | None = None) -> CodeIndex | None:
     reviewer's analyzers locate their findings in the same files: a file's index is made
     once for its text, not once per analyzer and reviewer. With `root` (the tree `path` is
     in), a review's one read of the file is shared (`git.reads`)."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace") if root is None \
-            else read_text(root, os.fspath(path), "replace")
+    try:  # its bytes, on git's lines: a lone CR or U+2028 is inside one (not as read as text)
+        text = (path.read_bytes() if root is None else read_bytes(root, os.fspath(path))
+                ).decode("utf-8", "replace")
     except OSError:
         return None
-    return _INDEXED.get(text, lambda: CodeIndex(text.splitlines(keepends=True)))
+    return _INDEXED.get(text, lambda: CodeIndex(git_lines(text)))
 
 
 # A round's files' indexes, by text (bounded: a round's changed files, a few MB at most).

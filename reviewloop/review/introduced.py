@@ -187,7 +187,7 @@ class BaseTree:
         target = where / path
         if text is not None and fits(where, path) and _inside(target, where):
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", errors="surrogateescape")
+            target.write_text(text, encoding="utf-8", errors="surrogateescape", newline="")
             if base_executable(diff, head is not None and os.access(now, os.X_OK)):
                 target.chmod(target.stat().st_mode | 0o111)
             self.copied.add(target)
@@ -388,8 +388,8 @@ def _key(finding: Finding, code: _Code,
 
 
 def _read(path: Path, errors: str = "strict") -> str | None:
-    try:
-        return path.read_text(encoding="utf-8", errors=errors)
+    try:  # its bytes: read as text, a lone CR would end a line, where git's lines go on
+        return path.read_bytes().decode("utf-8", errors)
     except (OSError, UnicodeDecodeError):
         return None
 

@@ -28,6 +28,7 @@ from reviewloop.agent.tools import ToolLog, ToolRefused, Workspace, reviewer_too
 from reviewloop.checks.secrets.scanner import redact, redact_finding
 from reviewloop.findings.schema import Finding, FindingDraft
 from reviewloop.git.diff import parse_diff
+from reviewloop.git.reverse import git_lines
 from reviewloop.review.cache_gate import PrefixGate, pass_gates
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.reviewer import (
@@ -212,7 +213,7 @@ def _attribute(draft: FindingDraft, agent: str, workspace: Workspace) -> Finding
     workspace allows it (never through a symlink out, never a secret file)."""
     try:
         path = workspace.resolve(draft.file)
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = git_lines(path.read_bytes().decode("utf-8", "replace"))  # the diff's lines
     except (ToolRefused, OSError):
         lines = None
     return Finding.from_draft(draft, agent=agent, code_lines=lines)

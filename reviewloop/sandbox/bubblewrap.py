@@ -11,7 +11,6 @@ walls.
 
 from __future__ import annotations
 
-import functools
 import glob
 import os
 import shutil
@@ -43,7 +42,7 @@ _BLANKED_FILES = ("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-"
                   "/etc/ssh/ssh_host_*_key")
 # Still needed with the network on: the resolver configuration /etc/resolv.conf points into.
 _NETWORK_RUN = ("/run/systemd/resolve",)
-_PROBE_TIMEOUT_S = 10.0
+PROBE_TIMEOUT_S = 10.0  # a probe past it is asked again next time (`_probe`)
 # reviewloop's own package: the scripts it runs in the sandbox (ESLint's project-lint.mjs and
 # project-config.mjs) are read from it, and an editable install lives in its clone, often
 # under $HOME or /tmp, which the sandbox hides.
@@ -153,22 +152,30 @@ def problem() -> str | None:
     return None
 
 
-@functools.cache
+_PROBED: dict[str, str | None] = {}  # bwrap → why it cannot sandbox (None: it can)
+
+
 def _probe(bwrap: str) -> str | None:
-    """Run `true` in the same kind of sandbox once per process; the reason it failed."""
+    """Run `true` in the same kind of sandbox once per process; the reason it failed. A
+    probe past its deadline is not kept: on a loaded machine it said "no sandbox" for the
+    rest of the process, and every Kustomize build and project ESLint config went unread."""
+    if bwrap in _PROBED:
+        return _PROBED[bwrap]
     argv = [bwrap, *_namespace_args(network=False), "--ro-bind", "/", "/", "--dev", "/dev",
             "--proc", "/proc", "--", "true"]
     if not os.access(bwrap, os.X_OK):
-        return f"{bwrap} is not an executable file"
+        return _PROBED.setdefault(bwrap, f"{bwrap} is not an executable file")
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=_PROBE_TIMEOUT_S,
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=PROBE_TIMEOUT_S,
                               stdin=subprocess.DEVNULL, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"{bwrap} could not start: {exc}"
+    except subprocess.TimeoutExpired as exc:
+        return f"{bwrap} could not start: {exc}"  # asked again next time
+    except OSError as exc:
+        return _PROBED.setdefault(bwrap, f"{bwrap} could not start: {exc}")
     if done.returncode != 0:
         said = (done.stderr.strip() or f"exit {done.returncode}").splitlines()[-1]
-        return f"{bwrap} cannot create its namespaces here ({said})"
-    return None
+        return _PROBED.setdefault(bwrap, f"{bwrap} cannot create its namespaces here ({said})")
+    return _PROBED.setdefault(bwrap, None)
 
 
 def _namespace_args(network: bool) -> list[str]:

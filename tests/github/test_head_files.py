@@ -36,3 +36,23 @@ def test_a_file_s_lines_at_the_head_whatever_its_name(stem: list[bytes], nested:
     read = head_files(open_repository(root), head, Path(out))
     assert read(from_bytes(name)) == plain.decode().splitlines()
     assert read(from_bytes(b"missing" + name)) is None
+
+
+BREAKS = ["\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@settings(derandomize=True, max_examples=25, deadline=None)
+@given(ends=st.lists(st.sampled_from(BREAKS), min_size=1, max_size=6))
+def test_a_file_s_lines_are_git_s_whatever_breaks_it_holds(ends: list[str],
+                                                           tmp_path_factory) -> None:
+    """A lone CR, a form feed or U+2028 is inside one of git's lines, as it is for the
+    finding a follow-up relocates: split by `str.splitlines`, the flagged call below them
+    was read lines further down and its posted comment moved off it."""
+    text = "".join(f"a{end}b\n" for end in ends) + "subprocess.call(c, shell=True)\n"
+    root = feature_branch(tmp_path_factory.mktemp("repo") / "r", {b"a.py": text.encode()})
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, check=True,
+                          capture_output=True, text=True).stdout.strip()
+    read = head_files(open_repository(root), head, Path(tmp_path_factory.mktemp("head")))
+    lines = read("a.py")
+    assert lines is not None and len(lines) == text.count("\n")
+    assert lines[-1] == "subprocess.call(c, shell=True)"

@@ -378,13 +378,14 @@ def _generated(path: str, lines: int, seed: int) -> list[Finding]:
 def test_located_findings_are_the_reported_ones_attributed_then_located_on_their_code(
         tmp_path, batch):
     """Each finding comes out as `finding.model_copy(update={"agent": …}).with_code(code)`
-    makes it, field for field and with the same fields set, `code` being the file as
-    `Path.read_text` reads it (CRLF and a lone CR as LF, a byte that is not UTF-8 replaced),
-    whether the review's one read of the file is shared or not."""
+    makes it, field for field and with the same fields set, `code` being the file's lines
+    as git counts them (a lone CR inside one, as the findings' lines are; a byte that is not
+    UTF-8 replaced), whether the review's one read of the file is shared or not."""
     import subprocess
     from contextlib import nullcontext
 
     from reviewloop.findings.schema import CodeIndex
+    from reviewloop.git.reverse import git_lines
     from reviewloop.review.readable import one_batch
 
     text = ("a = 1\r\n\r\nb = 2\r\na = 1\r\nname = '\xe9t\xe9'\rc = 3\n\n    a = 1\n" * 6
@@ -396,8 +397,7 @@ def test_located_findings_are_the_reported_ones_attributed_then_located_on_their
     repo.git("add", "-A")
     diff = subprocess.run(["git", "diff", "--cached", "HEAD"], cwd=repo.root, check=True,
                           capture_output=True).stdout.decode("utf-8", "surrogateescape")
-    shown = (repo.root / "src" / "code.py").read_text(encoding="utf-8", errors="replace")
-    code = CodeIndex(shown.splitlines(keepends=True))
+    code = CodeIndex(git_lines(data.decode("utf-8", "replace")))
     raw = _generated("src/code.py", data.count(b"\n"), seed=41)  # lines as git counts them
 
     with one_batch(repo.root) if batch else nullcontext():

@@ -5,9 +5,12 @@ redacted, a failed tool's reason included."""
 
 from __future__ import annotations
 
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.registry import ANALYZERS
@@ -16,6 +19,7 @@ from reviewloop.git.diff import parse_diff
 from reviewloop.review.evidence import analyze, run_for_agent
 from reviewloop.review.introduced import BaseTrees
 from tests.support.analyzers import FakeAnalyzer, Repo, agent
+from tests.support.repos import init_repo, write_files
 
 TOKEN = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tV9wX1yZ3b5C"
 GUARDED = "resource {\n  name = 1\n}\nguard = true\n"
@@ -77,6 +81,34 @@ def test_the_reviewers_of_one_review_share_one_base_tree(tmp_path):
     assert not next(iter(roots)).exists()
     with pytest.raises(RuntimeError, match="removed"):
         tree.at(("infra/main.tf",), ())
+
+
+# every break `str.splitlines` knows, and the ones git knows (LF, CRLF)
+BREAKS = ["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
+          "\u2029"]
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ends=st.lists(st.sampled_from(BREAKS), min_size=1, max_size=12),
+       at=st.integers(0, 11), data=st.data())
+def test_the_base_is_rebuilt_as_git_has_it_whatever_breaks_the_file_holds(
+        tmp_path_factory, ends, at, data):
+    """A lone CR (or any break but LF) above or below a hunk is inside one of git's lines:
+    the base is rebuilt from the diff byte for byte, not with a hunk on the wrong lines (read
+    as text, each lone CR was a line of its own and the change's base got a second copy of
+    the code under the hunk)."""
+    lines = [f"line{n}{end}" for n, end in enumerate(ends)]
+    base = "".join(lines) + "tail\n"
+    at = min(at, len(lines))
+    added = data.draw(st.sampled_from(["new\n", "new\r", "new\r\n", "new\u2028x\n"]))
+    head = "".join(lines[:at]) + added + "".join(lines[at:]) + "tail\nend\n"
+    root = init_repo(tmp_path_factory.mktemp("base") / "r", {"a.js": base.encode()})
+    write_files(root, {"a.js": head.encode()})
+    diff = subprocess.run(["git", "diff", "HEAD"], cwd=root, check=True,
+                          capture_output=True).stdout.decode("utf-8", "surrogateescape")
+    with BaseTrees() as bases:
+        where = bases.of(root, diff, parse_diff(diff)).at(("a.js",), ())
+        assert (where / "a.js").read_bytes() == base.encode()
 
 
 @pytest.mark.parametrize("compares", [True, False])

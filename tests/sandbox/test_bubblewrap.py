@@ -16,6 +16,7 @@ from reviewloop.sandbox.bubblewrap import (
     Sandbox,
     SandboxUnavailable,
     candidates,
+    problem,
     require,
     wrap,
 )
@@ -105,6 +106,29 @@ def test_without_a_system_bwrap_the_wheel_s_own_sandboxes_the_command(monkeypatc
 def test_a_chosen_bwrap_is_the_only_one_tried(tmp_path: Path):
     chosen = str(tmp_path / "bwrap")
     assert candidates({"REVIEWLOOP_BWRAP": chosen, "PATH": "/usr/bin"}) == [chosen]
+
+
+def test_a_probe_past_its_deadline_is_asked_again(tmp_path: Path, monkeypatch):
+    """A loaded machine's slow start is no "no sandbox" for the rest of the process (every
+    Kustomize build and project ESLint config unread): a bwrap that hangs on its first
+    probe and starts on the next is usable then; one that cannot start stays so."""
+    calls = tmp_path / "calls"
+    fake = tmp_path / "bwrap"
+    fake.write_text(f'#!/bin/sh\nif [ -e "{calls}" ]; then exit 0; fi\ntouch "{calls}"\n'
+                    "exec sleep 600\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("REVIEWLOOP_BWRAP", str(fake))
+    monkeypatch.setattr("reviewloop.sandbox.bubblewrap.PROBE_TIMEOUT_S", 0.2)
+    assert "could not start" in (problem() or "")  # the sleep outlasts any deadline
+    monkeypatch.setattr("reviewloop.sandbox.bubblewrap.PROBE_TIMEOUT_S", 600.0)
+    assert problem() is None
+    broken = tmp_path / "broken"
+    broken.write_text("#!/bin/sh\necho 'no namespaces' >&2\nexit 1\n")
+    broken.chmod(0o755)
+    monkeypatch.setenv("REVIEWLOOP_BWRAP", str(broken))
+    assert "no namespaces" in (problem() or "")
+    broken.write_text("#!/bin/sh\nexit 0\n")  # asked once a process: its answer is kept
+    assert "no namespaces" in (problem() or "")
 
 
 @pytest.mark.parametrize("names", ["python", "secret", "home", "above-home", "relative"])

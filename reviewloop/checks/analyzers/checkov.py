@@ -262,9 +262,8 @@ class Checkov(ProvisionedAnalyzer):
         Helm chart the change reaches (`helm_charts.rendered`), read as manifests; a play's
         other task lists as its tasks (`ansible_sections`), Serverless v3's IAM statements
         where checkov reads them (`serverless_iam`), each on the file's own lines."""
-        rest, renders, aliases = kustomize.rendered(targets, at, scratch / "kz", ctx.timeout,
-                                                  ctx.sandbox)
-        rest, charts, more = helm.rendered(rest, at, scratch / "helm", ctx.timeout)
+        rest, renders, aliases = kustomize.rendered(targets, at, scratch / "kz", ctx)
+        rest, charts, more = helm.rendered(rest, at, scratch / "helm", ctx)
         given, links = rekeyed_services(*self.staged(rest, at, scratch), rest, at, scratch / "sls")
         plays, played = sections.copies(rest, at, scratch / "plays")  # pre_tasks as tasks
         return given | renders | charts | plays, links | aliases | more | played

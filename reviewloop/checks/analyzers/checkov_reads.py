@@ -129,7 +129,9 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
                 (t for t in cloudformation_types(path, text) if t in CHECKED_TYPES), None)):
             ctx.not_read(path, _CLOUDFORMATION.format(type=checked))
         elif kind == KUSTOMIZE:  # a build it renders holds resources it checks, or failed
-            if why := unbuilt(ctx.root, path, ctx.timeout, WORKLOADS, ctx.sandbox):
+            # (a render that failed is named already, with what it said: not rendered again)
+            if path not in ctx.unread and (why := unbuilt(ctx.root, path, ctx.timeout,
+                                                          WORKLOADS, ctx.sandbox)):
                 ctx.not_read(path, why)
         elif why := _always_checked(kind, path, text):
             ctx.not_read(path, why)

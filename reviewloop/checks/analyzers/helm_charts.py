@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.analyzers.base import AnalyzerError, run_tool_logged
+from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, run_tool_logged
 from reviewloop.findings.schema import Finding
 
 KIND = "helm"
@@ -129,13 +129,15 @@ def render(command: str, root: Path, chart: str, timeout: float) -> str:
     return output
 
 
-def rendered(targets: Mapping[str, str], at: Path, scratch: Path, timeout: float
+def rendered(targets: Mapping[str, str], at: Path, scratch: Path, ctx: AnalyzerContext
              ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """(the other targets, {render: "kubernetes"}, {render: the chart file it is read
     as}) for the chart files among `targets`: each chart rendered at `at`, each template's
     documents a file of their own, read as that template when the change wrote it, else as
     the chart's first changed file (a `values.yaml`). A chart that does not render is an
-    empty file: `unrendered` named its files."""
+    empty file, its changed files named with what helm said (`ctx.not_read`): `unrendered`
+    rendered it before, and a render that fails only here (past `ctx.timeout` on a loaded
+    machine) is no chart without findings."""
     rest = {path: kind for path, kind in targets.items() if kind != KIND}
     given: dict[str, str] = {}
     aliases: dict[str, str] = {}
@@ -143,9 +145,11 @@ def rendered(targets: Mapping[str, str], at: Path, scratch: Path, timeout: float
     mine = charts(at, (path for path, kind in targets.items() if kind == KIND))
     for index, (chart, files) in enumerate(sorted(mine.items())):
         try:
-            output = render(command, at, chart, timeout) if command else ""
-        except AnalyzerError:  # named (`unrendered`); read as an empty manifest, not skipped:
-            output = ""  # checkov is still given a file of the framework it is asked for
+            output = render(command, at, chart, ctx.timeout) if command else ""
+        except AnalyzerError as exc:  # read as an empty manifest, not skipped: checkov is
+            output = ""  # still given a file of the framework it is asked for
+            for path in sorted(files):
+                ctx.not_read(path, _failed(ctx.root, chart, str(exc)))
         for part, (source, text) in enumerate((_by_source(output) or {"": ""}).items()):
             template = (PurePosixPath(chart) / source.split("/", 1)[-1]).as_posix()
             made = scratch / str(index) / str(part) / "rendered.yaml"

@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reviewloop.checks.analyzers.base import AnalyzerError
+from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.checkov_related import Related, Source
 from reviewloop.checks.analyzers.kustomize_render import NAMES as READ
 from reviewloop.checks.analyzers.kustomize_render import (
@@ -81,37 +81,43 @@ def unbuilt(root: Path, build: str, timeout: float, checked: frozenset[str],
     try:
         output = render(command, (root / build).parent, root, timeout, sandbox)
     except AnalyzerError as exc:
-        said = str(exc).split(": ", 1)[-1]  # `kubectl exited with 1: …`
-        for top in {os.path.realpath(root), str(root)}:  # paths in it from the tree's root
-            said = said.replace(f"{top}/", "")
-        said = " ".join(said.split())
-        return FAILED.format(command=" ".join((Path(command).name, *verb(command))),
-                             error=said)
+        return _failed(command, exc, root)
     kinds = _kinds(output)
     return UNBUILT if kinds is None or kinds & checked else None
 
 
-def rendered(targets: Mapping[str, str], at: Path, scratch: Path, timeout: float,
-             sandbox: SandboxMode = "auto"
+def _failed(command: str, exc: AnalyzerError, root: Path) -> str:
+    """`FAILED`, with what the renderer said (or that it did not finish in time)."""
+    said = str(exc).split(": ", 1)[-1]  # `kubectl exited with 1: …`
+    for top in {os.path.realpath(root), str(root)}:  # paths in it from the tree's root
+        said = said.replace(f"{top}/", "")
+    return FAILED.format(command=" ".join((Path(command).name, *verb(command))),
+                         error=" ".join(said.split()))
+
+
+def rendered(targets: Mapping[str, str], at: Path, scratch: Path, ctx: AnalyzerContext
              ) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """(the other targets, {render: "kubernetes"}, {render: its kustomization file}) for
-    the builds among `targets`: each rendered here, offline in the sandbox `sandbox` asks
-    for, unsandboxed with `"off"` (`kustomize_render`), its render read by checkov's
-    Kubernetes checks, which its kustomize framework runs on a render, so checkov itself
-    renders (and fetches) nothing.
-    A build naming a remote base is not rendered, and one that does not render is an empty
-    render: checkov reports nothing on it, and `unbuilt` says why."""
+    the builds among `targets` (under `at`, the tree at `ctx.root`): each rendered here,
+    offline in the sandbox `ctx.sandbox` asks for, unsandboxed with `"off"`
+    (`kustomize_render`), its render read by checkov's Kubernetes
+    checks, which its kustomize framework runs on a render, so checkov itself renders (and
+    fetches) nothing. A build naming a remote base is not rendered, and one that does not
+    render is an empty render: checkov reports nothing on it. The render that failed here
+    (its renderer's error, or past `ctx.timeout` on a loaded machine) is named at once with
+    what it said (`ctx.not_read`), never rendered again to ask why: a second render could
+    succeed and call the build one that makes nothing checked; `unbuilt` names the rest."""
     rest = {path: kind for path, kind in targets.items() if kind != KIND}
     given: dict[str, str] = {}
     aliases: dict[str, str] = {}
     command = renderer()
     for index, path in enumerate(p for p, kind in targets.items() if kind == KIND):
         output = ""
-        if command is not None and not remote(at, at / path) and not unsandboxed(sandbox):
+        if command is not None and not remote(at, at / path) and not unsandboxed(ctx.sandbox):
             try:
-                output = render(command, (at / path).parent, at, timeout, sandbox)
-            except AnalyzerError:
-                output = ""
+                output = render(command, (at / path).parent, at, ctx.timeout, ctx.sandbox)
+            except AnalyzerError as exc:
+                ctx.not_read(path, _failed(command, exc, ctx.root))
         made = scratch / str(index) / "rendered.yaml"
         made.parent.mkdir(parents=True, exist_ok=True)
         made.write_text(output, encoding="utf-8")

@@ -53,7 +53,9 @@ class DeclaredFunctions:
 
     def functions(self, path: str, source: str) -> Iterator[FunctionSpan]:
         """Every public function of `source` with a body, in source order."""
-        lines = source.splitlines()
+        # git's lines, as the diff's changed lines count them (not `str.splitlines`, which
+        # also ends one at a form feed, NEL or U+2028)
+        lines = [line.removesuffix("\r") for line in source.split("\n")]
         code = [self._code(line) for line in lines]
         hidden = _ruby_private(lines) if self.block == "end" else set()
         for index, line in enumerate(lines):

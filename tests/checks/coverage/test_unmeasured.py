@@ -253,3 +253,24 @@ def test_a_test_command_that_cannot_be_measured_is_the_users_detected_or_configu
     result = coverage_gate_result(repo.root, diff, tests, strict=True)
     assert not result.passed and result.user_fix is not None
     assert "javascript: 1 function(s) not checked (src/b.js: b): " in result.user_fix
+
+
+# breaks `str.splitlines` knows that a file read as text keeps and git does not count
+ODD_BREAKS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(modules(), st.sampled_from(ODD_BREAKS))
+def test_a_break_git_does_not_count_moves_no_function_off_the_change(module, brk):
+    """A form feed, NEL or U+2028 in a comment above is inside one of git's lines, as the
+    diff's changed lines count them: split by `str.splitlines`, every declaration below was
+    a line further down, and a new function on a changed line was missed or another named."""
+    language, source, changed, touched = module
+    comment = "#" if language == "ruby" else "//"
+    finder = finder_for(PATHS[language])
+    assert isinstance(finder, DeclaredFunctions)
+
+    found = finder.new_public_functions(PATHS[language], f"{comment} a{brk}b\n{source}",
+                                        [n + 1 for n in changed])
+
+    assert [f.name for f in found] == touched, (brk, source)
