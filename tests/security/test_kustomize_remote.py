@@ -26,7 +26,14 @@ from hypothesis import strategies as st
 from reviewloop.checks.analyzers.base import AnalyzerError, run_tool_logged
 from reviewloop.checks.analyzers.kustomize_overlays import KIND, rendered, unbuilt
 from reviewloop.checks.analyzers.kustomize_render import remote, render, verb
-from tests.support.kustomize_tools import DEPLOYMENT, HEAD, HOST, renderer, search_path
+from tests.support.kustomize_tools import (
+    DEPLOYMENT,
+    HEAD,
+    HOST,
+    context,
+    renderer,
+    search_path,
+)
 from tests.support.listener import Listener
 from tests.support.repos import init_repo
 from tests.support.review_cli import review
@@ -151,6 +158,7 @@ def test_without_a_sandbox_a_build_is_named_not_rendered_unsandboxed(
     assert (why or "").startswith("not read: the review renders a Kustomize build only in "
                                   "the sandbox, network off, and there is none here"), why
     assert "bubblewrap" in (why or "")
-    _, given, aliases = rendered({"k/kustomization.yaml": KIND}, tmp_path, tmp_path / "s", 60)
+    _, given, aliases = rendered({"k/kustomization.yaml": KIND}, tmp_path, tmp_path / "s",
+                              context(tmp_path))
     assert [Path(p).read_text() for p in given] == [""]
     assert list(aliases.values()) == [str(tmp_path / "k/kustomization.yaml")]

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from reviewloop.checks.analyzers.kustomize_overlays import KIND, UNBUILT, rendered, unbuilt
 from reviewloop.checks.analyzers.kustomize_render import unsandboxed
 from reviewloop.sandbox.bubblewrap import MODES
-from tests.support.kustomize_tools import DEPLOYMENT, HEAD, HOST, search_path
+from tests.support.kustomize_tools import DEPLOYMENT, HEAD, HOST, context, search_path
 from tests.support.listener import Listener
 from tests.support.project_eslint import no_sandbox
 from tests.support.repos import init_repo
@@ -70,7 +70,8 @@ def test_a_build_renders_as_the_setting_says_with_or_without_bwrap(
         else:
             patch.delenv("REVIEWLOOP_BWRAP", raising=False)
         why = unbuilt(root, "k/kustomization.yaml", 60, frozenset({"Deployment"}), mode)
-        _, given_, _ = rendered({"k/kustomization.yaml": KIND}, root, root / "s", 60, mode)
+        _, given_, _ = rendered({"k/kustomization.yaml": KIND}, root, root / "s",
+                                  context(root, 60, mode))
         made = [Path(p).read_text() for p in given_]
     assert listener.accepted == 0  # a remote base is never fetched, whatever the setting
     if distant:

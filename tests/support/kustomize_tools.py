@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.git.diff import parse_diff
+from reviewloop.sandbox.bubblewrap import SandboxMode
+
 # where a kubectl or kustomize is installed: the dev extra's, then the system's
 RENDERERS = (Path(sys.prefix, "bin", "kubectl"), Path("/usr/local/bin/kubectl"),
              Path("/usr/bin/kubectl"), Path("/usr/local/bin/kustomize"),
@@ -61,3 +65,9 @@ def renderer_on(path: str) -> str:
     if found is None:
         pytest.fail(f"no kubectl or kustomize on {path}")
     return str(found)
+
+
+def context(root: Path, timeout: float = 60, sandbox: SandboxMode = "auto") -> AnalyzerContext:
+    """An analyzer's context on the tree `root`, with no change: what `rendered` reads."""
+    return AnalyzerContext(root=root, changes=parse_diff(""), diff_text="", agent="x",
+                           timeout=timeout, sandbox=sandbox)
