@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,18 @@ from tests.support.repos import init_repo, user_view, write
 from tests.support.worktrees import FILES, commit_in
 
 CHANGE = {"app.py": "x = 3\n", "feature.py": "f = 1\n", "tasks.md": "- [x] 1. a\n- [ ] 2. b\n"}
+
+
+@pytest.fixture(autouse=True)
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C raising KeyboardInterrupt, as in a terminal, whatever the runner inherited: a
+    command started in the background by a non-interactive shell (as CI may start the suite)
+    has SIGINT ignored, and Python then leaves it so."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _staged(root: Path) -> tuple[engine.LandPlan, dict[str, str]]:
@@ -100,15 +113,13 @@ def test_a_signal_at_every_git_operation_of_a_landing_leaves_the_checkout_landed
         assert heard == [signal.SIGTERM] * count  # each delivered once, after the landing
 
 
-def test_the_git_processes_of_a_landing_start_with_the_stopping_signals_blocked(tmp_path: Path):
+def test_the_git_processes_of_a_landing_start_with_the_stopping_signals_blocked():
     """Ctrl-C at a terminal reaches the whole process group: a git child of the landing
     must not die of it halfway (the mask is inherited across exec)."""
-    script = tmp_path / "mask.sh"
-    script.write_text("#!/bin/sh\ngrep SigBlk /proc/$$/status\n")
-    script.chmod(0o755)
     mine = signal.pthread_sigmask(signal.SIG_BLOCK, [])
-    with deferred_signals():
-        inside = subprocess.run([str(script)], capture_output=True, text=True).stdout
+    with deferred_signals():  # grep reads its own mask (a shell, dash, would reset it first)
+        inside = subprocess.run(["grep", "SigBlk", "/proc/self/status"], capture_output=True,
+                                text=True, check=True).stdout
     assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == mine  # the thread's mask restored
     mask = int(inside.split()[1], 16)
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
