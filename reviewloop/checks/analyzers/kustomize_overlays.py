@@ -30,15 +30,18 @@ from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.checkov_related import Related, Source
-from reviewloop.checks.analyzers.kustomize_render import NAMES as READ
 from reviewloop.checks.analyzers.kustomize_render import (
+    LISTED,
     REMOTE,
+    listed,
+    load,
     remote,
     render,
     renderer,
     unsandboxed,
     verb,
 )
+from reviewloop.checks.analyzers.kustomize_render import NAMES as READ
 from reviewloop.findings.schema import Finding
 from reviewloop.sandbox.bubblewrap import SandboxMode
 
@@ -47,8 +50,6 @@ FILES = ("kustomization.yaml", "kustomization.yml")  # checkov's kustomizeSuppor
 # READ: the names Kustomize itself reads a build's, a base's or a component's kustomization
 # under: a build found by checkov's names follows a base named `Kustomization` too (fuzz7 D2)
 # the fields whose entries name files or folders a build reads (Kustomize's own schema)
-_LISTED = ("resources", "bases", "components", "crds", "generators", "transformers",
-           "validators", "patchesStrategicMerge", "configurations")
 _GENERATED = ("configMapGenerator", "secretGenerator", "helmChartInflationGenerator")
 _PATHED = ("patches", "patchesJson6902", "replacements")
 _SKIPPED = frozenset({".git", "node_modules"})
@@ -238,7 +239,7 @@ def _inputs(file: Path, root: Path, seen: set[Path]) -> Iterator[Path]:
         return
     seen.add(file.parent)
     yield file
-    for entry in _entries(_load(file)):
+    for entry in _entries(load(file)):
         if "://" in entry or entry.startswith("git@"):
             continue  # a remote base: no file of the change
         target = Path(os.path.normpath(file.parent / entry))
@@ -256,36 +257,23 @@ def _entries(document: Any) -> Iterator[str]:
     """The local paths a kustomization names (a URL or an inline patch is none)."""
     if not isinstance(document, dict):
         return
-    for field in _LISTED:
-        yield from (e for e in _listed(document.get(field)) if isinstance(e, str)
+    for field in LISTED:
+        yield from (e for e in listed(document.get(field)) if isinstance(e, str)
                     and "\n" not in e)
     for field in _PATHED:
-        yield from (e["path"] for e in _listed(document.get(field))
+        yield from (e["path"] for e in listed(document.get(field))
                     if isinstance(e, dict) and isinstance(e.get("path"), str))
     for field in _GENERATED:
-        for generator in _listed(document.get(field)):
+        for generator in listed(document.get(field)):
             if isinstance(generator, dict):
                 yield from _generated(generator)
 
 
 def _generated(generator: dict[str, Any]) -> Iterator[str]:
     for key in ("files", "envs"):
-        yield from (str(e).split("=", 1)[-1] for e in _listed(generator.get(key)))
+        yield from (str(e).split("=", 1)[-1] for e in listed(generator.get(key)))
     if isinstance(generator.get("env"), str):
         yield generator["env"]
-
-
-def _listed(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else []
-
-
-def _load(file: Path) -> Any:
-    import yaml  # only for a tree with a kustomization
-
-    try:
-        return yaml.safe_load(file.read_text(encoding="utf-8", errors="replace"))
-    except (OSError, yaml.YAMLError):
-        return None
 
 
 def _inside(target: Path, root: Path) -> bool:

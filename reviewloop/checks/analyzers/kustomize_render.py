@@ -35,7 +35,7 @@ RENDERERS = ("kubectl", "kustomize")  # in checkov's order (`check_system_deps`)
 # the names Kustomize reads a build's, a base's or a component's kustomization file under
 NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 # the fields whose entries Kustomize loads, remote ones included (its own schema)
-_LISTED = ("resources", "bases", "components", "crds", "generators", "transformers",
+LISTED = ("resources", "bases", "components", "crds", "generators", "transformers",
            "validators", "patchesStrategicMerge", "configurations")
 _PATHED = ("patches", "patchesJson6902")
 _CHARTS = (("helmCharts", "repo"), ("helmChartInflationGenerator", "chartRepoUrl"))
@@ -123,7 +123,7 @@ def _remote(file: Path, root: Path, seen: set[Path]) -> Iterator[str]:
     if folder in seen:
         return
     seen.add(folder)
-    for entry in _entries(_load(file)):
+    for entry in _entries(load(file)):
         local = Path(os.path.normpath(folder / entry))
         if local.exists() or local.is_symlink():
             nested = next((local / n for n in NAMES if (local / n).is_file()), None)
@@ -137,22 +137,24 @@ def _entries(document: Any) -> Iterator[str]:
     """Every reference a kustomization may load from elsewhere, local or remote."""
     if not isinstance(document, dict):
         return
-    for field in _LISTED:
-        yield from (e for e in _listed(document.get(field)) if isinstance(e, str)
+    for field in LISTED:
+        yield from (e for e in listed(document.get(field)) if isinstance(e, str)
                     and "\n" not in e)
     for field in _PATHED:
-        yield from (e["path"] for e in _listed(document.get(field))
+        yield from (e["path"] for e in listed(document.get(field))
                     if isinstance(e, dict) and isinstance(e.get("path"), str))
     for field, key in _CHARTS:
-        yield from (e[key] for e in _listed(document.get(field))
+        yield from (e[key] for e in listed(document.get(field))
                     if isinstance(e, dict) and isinstance(e.get(key), str) and e[key])
 
 
-def _listed(value: Any) -> list[Any]:
+def listed(value: Any) -> list[Any]:
+    """`value` when it is a list (a kustomization's field), else none."""
     return value if isinstance(value, list) else []
 
 
-def _load(file: Path) -> Any:
+def load(file: Path) -> Any:
+    """The kustomization `file` as YAML; None when it cannot be read or parsed."""
     import yaml  # only for a tree with a kustomization
 
     try:
