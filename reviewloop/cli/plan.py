@@ -53,5 +53,5 @@ def _print_text(wave: Wave, ref: str | None) -> None:
 def _print_waiting(wave: Wave, out: Console) -> None:
     for task_id, why in wave.waiting:
         out.print(f"Not planned again: task {task_id}: {why}", markup=False, highlight=False)
-    for task_id, why in wave.unstartable:
+    for _task_id, why in wave.unstartable:
         out.print(f"Cannot start: {why}", markup=False, highlight=False)
