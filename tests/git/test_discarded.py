@@ -3,7 +3,8 @@ git.carry.put_back), on real repositories: for generated worktree states — tra
 edited (any bytes), deleted, made executable, new files (binary, executable, links, names
 with spaces and non-ASCII), a commit the stopped step made — every discarded byte comes back
 from the named ref with the command the message gives, the worktree is as saved, ignored files
-stay, and the user's own checkout (its files, index, HEAD, branch) is byte for byte as it was."""
+and installed packages stay, and the user's own checkout (its files, index, HEAD, branch) is
+byte for byte as it was."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ NEW = st.dictionaries(st.lists(NAME, min_size=1, max_size=2).map(lambda p: "n/" 
                       st.tuples(KIND, st.binary(max_size=40)), max_size=4).filter(
     lambda d: not any(o.startswith(p + "/") for p in d for o in d))  # no file is a folder too
 # a tracked file: None deleted, "+x" made executable, bytes written
+# an ignored file and an untracked installed-packages folder: never discarded, so never kept
+STAY = ("debug.log", "node_modules/pkg/index.js")
 EDITS = st.dictionaries(st.sampled_from(TRACKED),
                         st.one_of(st.none(), st.just("+x"), st.binary(max_size=40)), max_size=3)
 
@@ -99,15 +102,16 @@ def test_every_discarded_byte_is_kept_under_a_ref_and_the_checkout_is_untouched(
             git(run, "add", "-A")
             git(run, "commit", "-qm", "the stopped step's commit", "--allow-empty")
         write(run, "debug.log", "ignored: never discarded\n")
+        write(run, "node_modules/pkg/index.js", "left out of snapshots: never discarded\n")
         held = _files(run)
         back = carry.put_back(open_repository(run), packed, "r1", "implement")
         put = _files(run)
 
         assert _checkout_state(main) == before
-        assert {k: v for k, v in put.items() if k != "debug.log"} == saved
-        assert put["debug.log"] == held["debug.log"]
+        assert {k: v for k, v in put.items() if k not in STAY} == saved
+        assert {k: put[k] for k in STAY} == {k: held[k] for k in STAY}
         assert sorted(back.paths) == sorted(
-            p for p in set(saved) | set(held) if p != "debug.log" and saved.get(p) != held.get(p))
+            p for p in set(saved) | set(held) if p not in STAY and saved.get(p) != held.get(p))
         if not back.paths and not committed:  # nothing to discard: nothing kept
             assert back.kept is None and discarded.kept(open_repository(main), "r1") == []
             return
@@ -117,8 +121,7 @@ def test_every_discarded_byte_is_kept_under_a_ref_and_the_checkout_is_untouched(
             assert git(run, "rev-parse", "HEAD").strip() == packed.head
         # the command the message gives brings back everything the worktree held
         git(run, "restore", f"--source={back.kept}", "--", ".")
-        assert {k: v for k, v in _files(run).items() if k != "debug.log"} == {
-            k: v for k, v in held.items() if k != "debug.log"}
+        assert _files(run) == held
         assert _checkout_state(main) == before
 
 
