@@ -318,11 +318,13 @@ class Batch:
         why = first or "its implementer changed no file"
         self.runner.registry.update(record.run_id, status="abandoned",
                                     detail=f"changed no file ({why}); nothing to approve")
-        self.out.warn(f"Task {task_id} failed: run {record.run_id} changed no file ({why}).")
+        self.out.warn(f"Task {task_id} failed: run {record.run_id} changed no file ({why}): "
+                      "nothing to approve, so the run is abandoned (no reject needed); "
+                      "`reviewloop run all` runs the task again.")
         self.outcome[task_id] = "failed"
         self.states[task_id] = ("failed", f"run {record.run_id} changed no file, nothing was "
-                                          f"implemented ({why}); `reviewloop run all` runs "
-                                          "the task again")
+                                          f"implemented ({why}), so it was abandoned; "
+                                          "`reviewloop run all` runs the task again")
 
     def _failed(self, task_id: str, exc: ReviewloopError, record: RunRecord | None = None
                 ) -> None:

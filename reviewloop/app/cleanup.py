@@ -6,7 +6,8 @@ Only folders under THIS checkout's `.reviewloop/worktrees/` are ever removed: a 
 there that no run registered. Another checkout's worktrees (a linked checkout sharing
 `git worktree list`, the original of a copied checkout) are named and left alone. A run's
 worktree holding changes made after the run stopped, or a branch holding commits no other
-ref has, is kept and named (`--force` removes it anyway).
+ref has, is kept and named (`--force` removes it anyway); so are the refs keeping what
+`resume` discarded from a run's worktree (`git.discarded`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from reviewloop.app.output import Output
 from reviewloop.app.preflight import in_repository
 from reviewloop.config import Settings
 from reviewloop.errors import ExitCode, ReviewloopError, UserInputError
-from reviewloop.git import carry
+from reviewloop.git import carry, discarded
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import Repository, open_repository
 from reviewloop.runs import left
@@ -54,6 +55,8 @@ def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: 
                                                             or record.status in runs.FINISHED)
         if chosen:
             _clean_run(settings, root, checkout, record, force, out, done)
+            if record.status != "running" or crashed(root, record):
+                _discarded(checkout, record.run_id, force, done)
     if not run_ids:
         _strays(root, checkout, {r.run_id for r in records}, done)
     out.say("Removed " + ", ".join(done.removed) + "." if done.removed
@@ -98,6 +101,21 @@ def _clean_run(settings: Settings, root: Path, checkout: Repository, record: Run
     if commits:
         done.kept.append(f"branch {here.branch}: {commits} commit(s) on it are on no other "
                          f"branch; `git branch -D {here.branch}` removes it")
+
+
+def _discarded(checkout: Repository, run_id: str, force: bool, done: Cleaned) -> None:
+    """What `resume` discarded from the run's worktree (`git.discarded`): kept and named, it
+    may hold an edit of yours; with `--force` removed."""
+    refs = discarded.kept(checkout, run_id)
+    if not refs:
+        return
+    if force:
+        discarded.drop(checkout, refs)
+        done.removed += refs
+        return
+    done.kept.append(f"{', '.join(refs)}: what `reviewloop resume` discarded from run "
+                     f"{run_id}'s worktree ({discarded.restore_hint(refs[-1])}); "
+                     f"`reviewloop clean --force {run_id}` removes it")
 
 
 def _waiting(record: RunRecord, shown: str, branch: str, commits: int) -> str:

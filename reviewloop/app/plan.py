@@ -1,6 +1,7 @@
 """`plan`: the tasks a batch may start now (their dependencies done, or ticked at a ref where
 the wave's pull requests merged), held back when the spec's batch budget is spent; a task
-whose run waits for a decision is named, not planned again."""
+whose run waits for a decision is named, not planned again; a task only in the uncommitted
+spec is named with the fix, never offered (`run` refuses it: `runs.committed_spec`)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from reviewloop.agent.spend import usd
 from reviewloop.app.runs import awaiting_decision, decision_needed
 from reviewloop.config import Settings
 from reviewloop.git.repository import open_repository
+from reviewloop.runs import committed_spec
 from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.spec.batch import Wave, eligible_wave
 from reviewloop.spec.loader import load_spec, parse_tasks, read_text, require_tasks
@@ -27,17 +29,24 @@ def wave(settings: Settings, root: Path, *, limit: int | None = None,
     merged = ticked_at(spec, root, ref) if ref else set()
     waiting = {tid: decision_needed(record) for tid, record in
                awaiting_decision(settings, root, spec.tasks_file).items()}
-    found = eligible_wave(spec.tasks, merged=merged, limit=limit, waiting=waiting)
+    found = eligible_wave(spec.tasks, merged=merged, limit=limit, waiting=waiting,
+                          unstartable=_uncommitted(root, spec))
     # what `tasks` says about the spec (a duplicate id, an unknown dependency) is said here
     # too: a batch that never schedules a task must say why
     found = replace(found, diagnostics=tuple(dict.fromkeys((*spec.diagnostics,
                                                             *found.diagnostics))))
     refusal = _batch_budget_spent(settings, root, spec)
     if refusal:
-        found = Wave(held=tuple(t.id for t in found.tasks) + found.held,
-                     remaining=found.remaining, waiting=found.waiting,
-                     diagnostics=found.diagnostics)
+        found = replace(found, tasks=(), held=tuple(t.id for t in found.tasks) + found.held)
     return found, refusal
+
+
+def _uncommitted(root: Path, spec: Spec) -> dict[str, str]:
+    """Not-done tasks only in the uncommitted spec, with why and the fix: `run TASK` and
+    `run all` refuse them (a run starts from your last commit), so no plan offers them."""
+    open_ids = [t.id for t in spec.tasks if not t.is_done]
+    return {tid: "; ".join(committed_spec.reason(spec.tasks_file, root, tid))
+            for tid in committed_spec.uncommitted(root, spec.tasks_file, open_ids)}
 
 
 def _batch_budget_spent(settings: Settings, root: Path, spec: Spec) -> str | None:
@@ -72,6 +81,7 @@ def to_json(found: Wave, ref: str | None) -> dict:
                   for t in found.tasks],
         "held": list(found.held),
         "waiting": [{"task": tid, "why": why} for tid, why in found.waiting],
+        "unstartable": [{"task": tid, "why": why} for tid, why in found.unstartable],
         "remaining": found.remaining,
         "diagnostics": [d.model_dump(mode="json") for d in found.diagnostics],
     }

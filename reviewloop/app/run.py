@@ -292,7 +292,8 @@ def _batch(runner: LoopRunner, spec_file: Path, implementer: Implementer,
     from reviewloop.app.batch import Batch
 
     batch = Batch(runner, spec_file, implementer,
-                  settle=lambda r, result: _settle(r, result, options, out), out=out,
+                  settle=lambda r, result: _settle(r, result, options, out, batch=True),
+                  out=out,
                   jobs=options.jobs or runner.settings.run.jobs, keep_going=options.keep_going,
                   approve_at_end=options.approve_at_end)
     if batch_id:
@@ -301,16 +302,20 @@ def _batch(runner: LoopRunner, spec_file: Path, implementer: Implementer,
 
 
 def _settle(runner: LoopRunner, result: RunResult, options: RunOptions, out: Output, *,
-            chain: bool = False) -> int:
+            chain: bool = False, batch: bool = False) -> int:
     """Show the summary; get approval from --yes, the terminal, or later from the user.
     With run.land = "pr" the pull request is the approval: the run goes on to open it.
-    With `chain` (one task, not a batch) a commit is followed by the next steps."""
+    With `chain` (one task, not a batch) a commit is followed by the next steps. In a
+    `batch`, a run that changed no file is the batch's to give up and say (`Batch._empty`):
+    no advice to reject it here."""
     from reviewloop.github.run_pr import spend_text
 
     if result.summary is not None:
         out.summary(result.summary)
         out.say(f"Spend: {spend_text(result.summary, runner.settings.budget_usd)}")
     if result.status == "awaiting_approval" and changed_nothing(runner.touched(result.run_id)):
+        if batch:
+            return ExitCode.BLOCKING
         out.say(f"Run {result.run_id} changed no file: nothing was implemented, so there is "
                 "nothing to approve (a commit would hold only the task's tick). Reject it "
                 f"and run the task again.\n  reject:  reviewloop reject {result.run_id}")

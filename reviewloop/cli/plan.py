@@ -25,7 +25,7 @@ def run(settings: Settings, root: Path, *, fmt: str = "text", limit: int | None 
         print(json.dumps(plan.to_json(wave, ref), indent=2, ensure_ascii=False))
     else:
         _print_text(wave, ref)
-    if wave.waiting and fmt != "text":  # stdout stays the matrix or the JSON
+    if (wave.waiting or wave.unstartable) and fmt != "text":  # stdout stays the matrix/JSON
         _print_waiting(wave, ui.console(stderr=True))
     if wave.diagnostics:  # on stderr in every format: stdout stays the matrix or the JSON
         err = ui.console(stderr=True)
@@ -53,3 +53,5 @@ def _print_text(wave: Wave, ref: str | None) -> None:
 def _print_waiting(wave: Wave, out: Console) -> None:
     for task_id, why in wave.waiting:
         out.print(f"Not planned again: task {task_id}: {why}", markup=False, highlight=False)
+    for _task_id, why in wave.unstartable:
+        out.print(f"Cannot start: {why}", markup=False, highlight=False)

@@ -15,11 +15,12 @@ import subprocess
 import tempfile
 from collections.abc import Collection, Iterable
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.errors import ReviewloopError, UserInputError
-from reviewloop.git import neutral, nofollow
+from reviewloop.git import discarded, neutral, nofollow
 from reviewloop.git.failures import failed
 from reviewloop.git.repository import NO_TREE_CODE, Repository, open_repository
 from reviewloop.git.worktrees import WORKTREES, RunTree, forget, free_branch, restore
@@ -173,16 +174,31 @@ def rebuild(checkout: Repository, run_id: str, tree: RunTree, packed: Packed) ->
     return tree.model_copy(update={"path": str(path), "branch": name})
 
 
-def put_back(repo: Repository, packed: Packed) -> list[str]:
+class PutBack(NamedTuple):
+    """What `put_back` discarded: the paths it changed, and the ref keeping them as they were
+    (None when nothing was discarded)."""
+
+    paths: list[str]
+    kept: str | None
+
+
+def put_back(repo: Repository, packed: Packed, run_id: str, step: str) -> PutBack:
     """The run's worktree `repo` made what `packed` saved, as a rebuild in another clone
     makes it: HEAD at the saved HEAD, every non-ignored file as saved (what was written since
-    put back, what was created since deleted). The paths changed; none when it was as saved."""
+    put back, what was created since deleted). What it held is kept first, under
+    `refs/reviewloop/discarded/<run>/<n>` (`git.discarded`): a hand edit made there is never
+    lost. Nothing is kept, nor changed, when the worktree was as saved."""
     if not has_commit(repo, packed.head) or repo.try_git(
             "cat-file", "-e", f"{packed.tree}^{{tree}}")[0] != 0:
         unpack(repo, packed)  # objects pruned since they were saved
-    if repo.head_sha() != packed.head:  # the interrupted step committed: its commit goes too
+    saved = repo.git("rev-parse", f"{packed.tree}:{WORK}").strip()
+    head, now = repo.head_sha(), repo.worktree_tree()
+    if head == packed.head and now == saved:
+        return PutBack([], None)
+    kept = discarded.keep(repo, run_id, now, head, step)
+    if head != packed.head:  # the interrupted step committed: its commit goes too (kept)
         repo.git("reset", "-q", packed.head)
-    return restore(repo, repo.git("rev-parse", f"{packed.tree}:{WORK}").strip())
+    return PutBack(restore(repo, saved), kept)
 
 
 def write_run_files(checkout: Repository, packed: Packed, run_dir: Path) -> list[str]:

@@ -102,8 +102,9 @@ def build_summary(scope: Scope, run: RunView, escalations: Sequence[str]) -> Run
         rounds=rounds_run(run.reviews),
         reviewers=reviewer_outcomes(run.reviews, run.usage),
         ledger=ledger,
+        # what its commit would unblock: a run that changed no file never commits
         newly_eligible=[f"{t.id} {t.title}" for t in select.newly_eligible(
-            spec.tasks, run.task_id)],
+            spec.tasks, run.task_id)] if touched.paths else [],
         **_tokens(run.usage, scope.prices), llm=scope.llm, fallbacks=fallbacks_used(run.usage),
         escalations=[*escalations, *_left_out(scope), *human_gates(scope, run, levers),
                      *unread],

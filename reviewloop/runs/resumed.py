@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from reviewloop.errors import StoreDamaged, UserInputError
-from reviewloop.git import carry
+from reviewloop.git import carry, discarded
 from reviewloop.git.repository import Repository
 from reviewloop.git.worktrees import RunTree
 from reviewloop.implement.implementer import RUNNING
@@ -73,7 +73,8 @@ def put_back(store: RunStore, run_id: str, repo: Repository, run_dir: Path,
     the dead runner still running is stopped first (`sandbox.tether`), then the run's
     worktree `repo` is made what the store saved before the step (`git.carry.put_back`), so
     what the stopped attempt wrote is discarded, as a rebuild in another clone leaves it
-    out. A run waiting on a human is left as it is. What the user is told."""
+    out; what it held is kept first under a ref the message names (`git.discarded`). A run
+    waiting on a human is left as it is. What the user is told."""
     said = []
     left = tether.stop_left(run_dir / RUNNING)
     if left is not None:
@@ -84,11 +85,13 @@ def put_back(store: RunStore, run_id: str, repo: Repository, run_dir: Path,
     packed = store.work(run_id)
     if packed is None:  # a run of a reviewloop that kept no work
         return said
-    discarded = carry.put_back(repo, packed)
-    if discarded:
-        said.append(f"Discarded what the stopped {', '.join(next_nodes)} step wrote in run "
-                    f"{run_id}'s worktree (that step starts again from the run's last saved "
-                    f"work): {', '.join(discarded)}.")
+    step = ", ".join(next_nodes)
+    back = carry.put_back(repo, packed, run_id, step)
+    if back.kept is not None:
+        listed = f": {', '.join(back.paths)}" if back.paths else " (its commit)"
+        said.append(f"Discarded what the stopped {step} step wrote in run {run_id}'s worktree "
+                    f"(that step starts again from the run's last saved work){listed}. Kept "
+                    f"first as {back.kept}: {discarded.restore_hint(back.kept)}.")
     return said
 
 

@@ -21,11 +21,14 @@ from reviewloop.spec.select import waves
 @dataclass(frozen=True)
 class Wave:
     """The tasks a batch may start now; `held` are eligible ones left out by `limit`,
-    `waiting` eligible ones left out because a run of theirs waits for a decision (id, why)."""
+    `waiting` eligible ones left out because a run of theirs waits for a decision (id, why),
+    `unstartable` not-done ones no run can start as things are (id, why and the fix: a task
+    only in the uncommitted spec)."""
 
     tasks: tuple[Task, ...] = ()
     held: tuple[str, ...] = ()
     waiting: tuple[tuple[str, str], ...] = ()
+    unstartable: tuple[tuple[str, str], ...] = ()
     remaining: int = 0  # not-done, non-optional leaves, this wave's and those a cycle left out
     diagnostics: tuple[Diagnostic, ...] = ()
 
@@ -38,18 +41,21 @@ def merged_done(tasks: Sequence[Task], done_ids: Iterable[str]) -> tuple[Task, .
 
 
 def eligible_wave(tasks: Sequence[Task], *, merged: Iterable[str] = (),
-                  limit: int | None = None, waiting: Mapping[str, str] | None = None) -> Wave:
+                  limit: int | None = None, waiting: Mapping[str, str] | None = None,
+                  unstartable: Mapping[str, str] | None = None) -> Wave:
     """The first wave of not-done leaves, with `merged` ids counted as done and the ids in
-    `waiting` (task id -> why) left out."""
-    waiting = waiting or {}
+    `waiting` and `unstartable` (task id -> why) left out, before `limit` is applied."""
+    waiting, unstartable = waiting or {}, unstartable or {}
     plan = waves(merged_done(tasks, merged))
     by_id = {t.id: t for t in tasks}
-    first = tuple(tid for tid in (plan.waves[0] if plan.waves else ()) if tid not in waiting)
+    first = tuple(tid for tid in (plan.waves[0] if plan.waves else ())
+                  if tid not in waiting and tid not in unstartable)
     chosen = first if limit is None else first[:limit]
     return Wave(tasks=tuple(by_id[tid] for tid in chosen),
                 held=tuple(first[len(chosen):]),
                 remaining=len(plan.order) + len(plan.left_out),
                 waiting=tuple((tid, waiting[tid]) for tid in plan.order if tid in waiting),
+                unstartable=tuple(unstartable.items()),
                 diagnostics=plan.diagnostics)
 
 

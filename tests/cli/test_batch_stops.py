@@ -105,6 +105,12 @@ def test_a_task_whose_run_changed_no_file_is_failed_and_its_dependents_say_so(
     assert "`reviewloop run all` runs the task again" in said
     assert " 2: skipped: waits on 1 (failed)" in said
     assert "awaiting approval" not in said
+    # what happened, and no advice that does not apply: the run is abandoned, not rejected,
+    # and its empty change unblocks nothing
+    shown = " ".join((done.stdout + done.stderr).split())
+    assert "so it was abandoned" in said and "so the run is abandoned" in shown, shown
+    assert "Reject it" not in shown and "reviewloop reject" not in shown, shown
+    assert "Newly eligible" not in shown, shown
     # the next batch tries the task again: a new run, not the empty one left waiting
     again = cli(root, "run", "all", "--implementer", FAILING, "--yes", "--continue",
                 timeout=300)

@@ -18,6 +18,7 @@ import pytest
 
 from reviewloop.app import runs
 from reviewloop.config import Settings
+from reviewloop.git import discarded
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
 from reviewloop.runs import left
@@ -230,3 +231,31 @@ def test_a_run_whose_commit_did_not_land_keeps_its_worktree_branch_and_status(
     assert f"Kept {worktree.WORKTREES}/{RUN} and branch reviewloop/1:" in said, said
     if status in ("landing_refused", "failed"):
         assert f"`reviewloop approve {RUN}` lands it" in said, said
+
+
+@pytest.mark.parametrize("command", ("clean", "clean RUN", "clean --force RUN", "clean --force"))
+def test_what_resume_discarded_is_kept_and_named_until_clean_force(
+        tmp_path, monkeypatch, capsys, command):
+    """The refs keeping what `resume` discarded from a run's worktree (git.discarded) may hold
+    an edit of yours: `clean` names them with the way back, `clean --force` removes them."""
+    root = _checkout(tmp_path / "a")
+    tree = _run(root, "declined")
+    repo = open_repository(root)
+    kept = [discarded.keep(repo, RUN, open_repository(tree.path).worktree_tree(), None, "fix")
+            for _ in range(2)]
+    monkeypatch.chdir(root)
+
+    code, out, err = run_cli(capsys, *command.replace("RUN", RUN).split())
+
+    assert code == 0, err
+    said = " ".join((out + err).split())
+    if "--force" in command:
+        assert discarded.kept(repo, RUN) == []
+        assert f"{kept[0]}, {kept[1]}" in said, said
+        return
+    assert discarded.kept(repo, RUN) == kept
+    assert git(root, "show", f"{kept[1]}:greet.py") == "def hi():\n    return 1\n"
+    assert (f"Kept {kept[0]}, {kept[1]}: what `reviewloop resume` discarded from run {RUN}'s "
+            f"worktree (`git restore --source={kept[1]} -- PATH` brings a file back, in any "
+            f"checkout of this repository); `reviewloop clean --force {RUN}` removes it") \
+        in said, said

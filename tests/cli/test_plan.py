@@ -115,7 +115,9 @@ def test_a_spec_not_yet_in_the_ref_counts_nothing_as_merged(origin, capsys, monk
     git(checkout, "commit", "-q", "-m", "move")
     (checkout / SPEC_FILE).parent.joinpath("tasks.md").write_text(
         TASKS.replace("- [ ] 1.", "- [x] 1."))
-    code, out, _ = run_cli(capsys, "plan", "--format", "github-matrix", "--ref", "HEAD",
+    git(checkout, "add", SPEC_FILE)  # committed: a task only in the working file cannot start
+    git(checkout, "commit", "-q", "-m", "a new spec at the old place")
+    code, out, _ = run_cli(capsys, "plan", "--format", "github-matrix", "--ref", "HEAD~1",
                            "--spec", SPEC_FILE)
     assert code == 0
     assert [t["task"] for t in json.loads(out)["include"]] == ["2", "4"]
@@ -170,3 +172,44 @@ def test_plan_says_every_spec_problem_tasks_reports(tmp_path, capsys, monkeypatc
     assert said, problem  # the problem is a diagnostic at all
     for diagnostic in said:
         assert " ".join(diagnostic["message"].split()) in flat
+
+
+# how a task comes to be only in the working tree's spec
+UNCOMMITTED = {
+    "added": lambda text: text + "- [ ] 6. Gift cards\n",
+    "renamed": lambda text: text.replace("- [ ] 2. Basket", "- [ ] 6. Basket"),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(UNCOMMITTED))
+def test_a_task_only_in_the_uncommitted_spec_is_never_offered_until_committed(
+        origin, capsys, monkeypatch, edit):
+    """`run TASK` and `run all` refuse a task only in the uncommitted spec (a run starts from
+    the last commit): `plan` names it with that reason and the fix, in every format, and
+    offers it once the spec is committed."""
+    checkout = clone(origin, "planner")
+    monkeypatch.chdir(checkout)
+    spec = checkout / SPEC_FILE
+    spec.write_text(UNCOMMITTED[edit](spec.read_text()))
+    why = (f"task 6 is only in your uncommitted {SPEC_FILE}: a run starts from your last "
+           f"commit, whose spec has no task 6; commit the spec first (git add -- {SPEC_FILE} "
+           "&& git commit), then run it again")
+
+    code, out, err = run_cli(capsys, "plan", "--format", "json", "--max", "2")
+    data = json.loads(out)
+    assert code == 0
+    assert [t["task"] for t in data["tasks"]] == (["1"] if edit == "renamed" else ["1", "2"])
+    assert data["held"] == []
+    assert data["unstartable"] == [{"task": "6", "why": why}]
+    assert f"Cannot start: {why}" in " ".join(err.split())
+    assert matrix(capsys) == {"include": [{"task": "1", "title": "Catalogue"}] + (
+        [] if edit == "renamed" else [{"task": "2", "title": "Basket"}])}
+    code, out, _ = run_cli(capsys, "plan")
+    said = " ".join(out.split())
+    assert code == 0 and f"Cannot start: {why}" in said and "  6  " not in out
+
+    git(checkout, "commit", "-q", "-am", "the spec, committed")
+    code, out, err = run_cli(capsys, "plan", "--format", "json")
+    data = json.loads(out)
+    assert "6" in [t["task"] for t in data["tasks"]]
+    assert data["unstartable"] == [] and "Cannot start" not in err

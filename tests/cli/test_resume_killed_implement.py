@@ -138,6 +138,12 @@ def test_a_run_killed_during_implement_resumes_to_the_uninterrupted_commit_in_an
             kill_after > 0), here.stderr
         if 3 <= kill_after < len(WRITES):  # the scratch file there (the last write deletes it)
             assert "NOTES-scratch.md" in here.stderr
+            # kept first: the message names the ref, which holds the discarded file
+            [ref] = git(first, "for-each-ref", "--format=%(refname)",
+                        "refs/reviewloop/discarded/").split()
+            assert f"Kept first as {ref}: `git restore --source={ref} -- PATH`" in " ".join(
+                here.stderr.split()), here.stderr
+            assert git(first, "show", f"{ref}:NOTES-scratch.md") == "half-done notes\n"
         same = _committed(first)
         shutil.rmtree(top / "a")  # the starting clone's disk is gone
         there = cli(other, "resume", "--yes", timeout=600)
