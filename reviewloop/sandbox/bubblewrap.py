@@ -52,6 +52,11 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 class SandboxUnavailable(ConfigError):
     """The configured sandbox cannot run here; the message names the fix and the opt-out."""
 
+    @property
+    def stated(self) -> str:
+        """The setting and why it cannot run here, on one line (its fix apart: `fix`)."""
+        return f"{self.where}: {self.args[0]}" if self.where else str(self.args[0])
+
 
 @dataclass(frozen=True)
 class Sandbox:
@@ -141,6 +146,18 @@ def require(sandbox: Sandbox) -> None:
     """Raise SandboxUnavailable now, before any work, when `sandbox` cannot run here."""
     if not sandbox.off:
         usable_bwrap(sandbox.mode)
+
+
+def unavailable(mode: SandboxMode) -> SandboxUnavailable | None:
+    """Why the sandbox the setting `mode` asks for cannot run here (its `where` names the
+    setting, its `fix` the install and the opt-out); None when it can, or with `"off"`."""
+    if mode == "off":
+        return None
+    try:
+        usable_bwrap(mode)
+    except SandboxUnavailable as exc:
+        return exc
+    return None
 
 
 def problem() -> str | None:

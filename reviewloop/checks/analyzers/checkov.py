@@ -332,7 +332,7 @@ def _folders(root: Path, targets: Mapping[str, str]) -> list[str]:
 def _unrendered(ctx: AnalyzerContext) -> dict[str, str]:
     """{changed file: why}: builds, charts not rendered; module calls not in the tree."""
     return kustomize.unrendered(ctx.root, ctx.files) | helm.unrendered(
-        ctx.root, ctx.files, ctx.timeout) | unfetched(ctx.root, ctx.changes)
+        ctx.root, ctx.files, ctx.timeout, ctx.sandbox) | unfetched(ctx.root, ctx.changes)
 
 
 def _terraform(ctx: AnalyzerContext) -> dict[str, str]:
