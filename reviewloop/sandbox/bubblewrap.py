@@ -178,8 +178,10 @@ def _probe(bwrap: str) -> str | None:
     rest of the process, and every Kustomize build and project ESLint config went unread."""
     if bwrap in _PROBED:
         return _PROBED[bwrap]
+    # the shell every sandboxed command starts (`process.run`), by its path: a `true` looked
+    # up on the caller's PATH failed where PATH had none, and that was kept as "no sandbox"
     argv = [bwrap, *_namespace_args(network=False), "--ro-bind", "/", "/", "--dev", "/dev",
-            "--proc", "/proc", "--", "true"]
+            "--proc", "/proc", "--", "/bin/sh", "-c", ":"]
     if not os.access(bwrap, os.X_OK):
         return _PROBED.setdefault(bwrap, f"{bwrap} is not an executable file")
     try:
