@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.bicep_loops import unchecked, unwrapped, unwrapped_files
@@ -52,22 +52,39 @@ class Resource(NamedTuple):
                 f"{str(not self.insecure).lower()}\n  }}\n}}{closing}\n")
 
 
-@st.composite
-def files(draw: st.DrawFn) -> tuple[str, list[tuple[Resource, int, int]]]:
-    """(a Bicep file, each resource with its first and last line)."""
+SEPARATORS = ("\n", "\n// [for a in b: {\n", "\n/* if (c) {\n ] */\n")
+Drawn = tuple[str, list[tuple[Resource, int, int]]]
+
+
+def laid_out(resources: list[tuple[str, Resource]]) -> Drawn:
+    """(a Bicep file of the (separator, resource) pairs, each resource with its first and
+    last line)."""
     text, placed = PARAMS, []
-    for n in range(draw(st.integers(1, 4))):
-        resource = Resource(f"sa{n}", draw(st.sampled_from(list(HEADS))), draw(st.booleans()),
-                            draw(st.sampled_from(EXTRAS)))
-        text += draw(st.sampled_from(("\n", "\n// [for a in b: {\n", "\n/* if (c) {\n ] */\n")))
+    for separator, resource in resources:
+        text += separator
         first = text.count("\n") + 1
         text += resource.text()
         placed.append((resource, first, text.count("\n")))
     return text, placed
 
 
+@st.composite
+def files(draw: st.DrawFn) -> Drawn:
+    """A Bicep file of 1–4 resources (`laid_out`)."""
+    return laid_out([(draw(st.sampled_from(SEPARATORS)),
+                      Resource(f"sa{n}", draw(st.sampled_from(list(HEADS))), draw(st.booleans()),
+                               draw(st.sampled_from(EXTRAS))))
+                     for n in range(draw(st.integers(1, 4)))])
+
+
+# every head, insecure, beside a secure looped one: what plain checkov passes
+EVERY_HEAD = laid_out([("\n", Resource(f"sa{n}", head, True, EXTRAS[n % len(EXTRAS)]))
+                       for n, head in enumerate(HEADS)]
+                      + [("\n", Resource("ok", "looped condition", False, EXTRAS[1]))])
+
+
 @given(files())
-def test_each_head_is_blanked_and_every_line_kept(drawn: tuple[str, list]) -> None:
+def test_each_head_is_blanked_and_every_line_kept(drawn: Drawn) -> None:
     text, placed = drawn
     copy = unwrapped(text)
     if all(r.head == "plain" for r, _, _ in placed):
@@ -119,8 +136,9 @@ def test_the_copy_is_given_in_place_of_the_file(tmp_path: Path) -> None:
           phases=(Phase.explicit, Phase.generate),  # a failure's review is not shrunk
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files())
+@example(EVERY_HEAD)
 def test_a_review_reports_every_insecure_resource_on_its_lines(
-        iac_env: Path, drawn: tuple[str, list]) -> None:
+        iac_env: Path, drawn: Drawn) -> None:
     text, placed = drawn
     with tempfile.TemporaryDirectory() as scratch:
         root = feature_branch(Path(scratch) / "r", {"main.bicep": text.encode()})
