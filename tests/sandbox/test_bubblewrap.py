@@ -160,10 +160,12 @@ def test_the_probe_needs_nothing_on_path(tmp_path: Path, monkeypatch):
     """The probe ran `true` looked up on the caller's PATH: a PATH without it (a tool's own
     bin folder) made a working bwrap "no sandbox" for the rest of the process, and every
     Helm chart and Kustomize build unread. It runs the shell every sandboxed command runs."""
-    monkeypatch.setattr("reviewloop.sandbox.bubblewrap._PROBED", {})  # asked afresh here
-    (tmp_path / "bin").mkdir()
-    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     monkeypatch.delenv("REVIEWLOOP_BWRAP", raising=False)
     found = candidates()
-    monkeypatch.setenv("REVIEWLOOP_BWRAP", found[0] if found else str(tmp_path / "no-bwrap"))
+    assert found, "no bwrap here"
+    fresh = tmp_path / "bwrap"  # a path no probe of this process has asked about
+    fresh.symlink_to(found[0])
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setenv("REVIEWLOOP_BWRAP", str(fresh))
     assert problem() is None, problem()
