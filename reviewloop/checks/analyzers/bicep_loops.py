@@ -7,9 +7,11 @@ CKV_AZURE_3 (`supportsHttpsTrafficOnly: false`) falls back to the API version an
 in plain `checkov -d .`. So a Bicep file holding such a resource is given to checkov as a copy
 (`unwrapped`) where the loop's head (`[for x in xs:`), the condition (`if (c)`) and the loop's
 closing `]` are blanks: every line is where it is in the file, each resource's body is the
-resource to checkov, and a finding is on the file's own lines. A loop inside a body (a
-property's `[for …]`) is an expression and stays. A declaration whose head the copy cannot
-unwrap (a loop expression holding a bare `?:`) is named with its line (`unchecked`).
+resource to checkov, and a finding is on the file's own lines. A child resource nested in a
+body is unwrapped too: pycep cannot parse a looped one at all, and checkov read nothing of
+the file. A loop inside a body (a property's `[for …]`) is an expression and stays. A
+declaration whose head the copy cannot unwrap (a loop expression holding a bare `?:`) is
+named with its line (`unchecked`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,9 @@ lines.
 checkov reads `= [for x in xs: {…}]` and `= if (c) {…}` as a wrapper around the resource and
 passes CKV_AZURE_3 on it whatever its body says (plain `checkov -d .` too). Generated Bicep
 files — resources plain, looped over an array (with an index or not), over a range, under a
-condition, both; their bodies with a property's own loop and strings and comments holding
+condition, both; a child resource nested in one, looped or not (pycep cannot parse a looped
+child: checkov read nothing of the file); their bodies with a property's own loop and strings
+and comments holding
 `[for`, `if (`, `{` and `]` — are given to checkov unwrapped (`bicep_loops.unwrapped`): every
 line where it was, each head blanked, each body the resource. A review reports CKV_AZURE_3 on
 exactly the insecure resources' lines; a head the copy cannot take apart is named, with its
