@@ -14,6 +14,7 @@ namespaces. ESLint for real (`eslint_tools`)."""
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from reviewloop.sandbox.bubblewrap import MODES
 from tests.support.gitutil import git
 from tests.support.project_eslint import no_sandbox
 from tests.support.repos import init_repo
+from tests.support.review_cli import review
 
 BWRAPS = ("working", "missing", "no-namespaces")
 ASKED = {"auto": 'setting sandbox = "auto" (the default)', "bwrap": 'setting sandbox = "bwrap"'}
@@ -118,3 +120,29 @@ def test_the_project_config_runs_as_the_setting_says_with_or_without_bwrap(
     for why in (rules.unread.get("src/a.js"), files.unread.get("src/b.es6")):
         assert why is not None and ASKED[mode] in why and "no working sandbox" in why, why
         assert 'set sandbox = "off"' in why, why
+
+
+@pytest.mark.npm
+def test_sandbox_off_without_bwrap_runs_the_project_config_in_a_review(
+        eslint_tools: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A review with `sandbox = "off"` where no bwrap exists (macOS): the project's rules
+    report, the file only its config lints is linted, what it ignores is suppressed (listed),
+    and the review is complete — the setting reaches all three runs."""
+    root = _project(tmp_path)
+    (root / ".reviewloop.toml").write_text('sandbox = "off"\n')
+    git(root, "add", ".reviewloop.toml")
+    git(root, "commit", "-qm", "off")
+    (root / "legacy/old.js").write_text('export const run = (x) => eval(x);\n')
+    (root / "src/b.es6").write_text('export const run = (x) => eval(x);\n')
+    monkeypatch.setenv("REVIEWLOOP_BWRAP", str(tmp_path / "no-bwrap"))
+    done = review(root, "--fail-on", "never", "--json")
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout)
+    found = report["findings"]["remaining"] + report["findings"]["nits"]
+    assert {(f["file"], f["rule"]) for f in found if "(the project's own" in f["rationale"]} \
+        == {("src/a.js", "local/no-todo-names")}, found
+    assert ("src/b.es6", "no-eval") in {(f["file"], f["rule"]) for f in found}, found
+    suppressed = report["findings"]["suppressed"]
+    assert {f["file"] for f in suppressed} == {"legacy/old.js"} and "no-eval" in {
+        f["rule"] for f in suppressed}, suppressed
+    assert report["health"]["complete"] is True, report["health"]
