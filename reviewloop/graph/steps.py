@@ -174,7 +174,8 @@ def round_suppressions(deps: RoundDeps, baseline: Snapshot,
 
 def _judged(deps: RoundDeps, baseline: Snapshot) -> Suppressions:
     trust = deps.trust or run_trust(deps.setup.repo, baseline, deps.carried_tree)
-    return suppressions_for(deps.setup.repo, deps.setup.workspace.root, trust)
+    return suppressions_for(deps.setup.repo, deps.setup.workspace.root, trust,
+                            deps.setup.settings.sandbox)
 
 
 def fixer_reads(setup: RoundSetup, reviewer_model: str) -> bool:

@@ -52,6 +52,11 @@ _PACKAGE = Path(__file__).resolve().parents[1]
 class SandboxUnavailable(ConfigError):
     """The configured sandbox cannot run here; the message names the fix and the opt-out."""
 
+    @property
+    def stated(self) -> str:
+        """The setting and why it cannot run here, on one line (its fix apart: `fix`)."""
+        return f"{self.where}: {self.args[0]}" if self.where else str(self.args[0])
+
 
 @dataclass(frozen=True)
 class Sandbox:
@@ -143,6 +148,18 @@ def require(sandbox: Sandbox) -> None:
         usable_bwrap(sandbox.mode)
 
 
+def unavailable(mode: SandboxMode) -> SandboxUnavailable | None:
+    """Why the sandbox the setting `mode` asks for cannot run here (its `where` names the
+    setting, its `fix` the install and the opt-out); None when it can, or with `"off"`."""
+    if mode == "off":
+        return None
+    try:
+        usable_bwrap(mode)
+    except SandboxUnavailable as exc:
+        return exc
+    return None
+
+
 def problem() -> str | None:
     """Why bwrap cannot sandbox commands here, or None when it can (for tests and doctors)."""
     try:
@@ -161,8 +178,10 @@ def _probe(bwrap: str) -> str | None:
     rest of the process, and every Kustomize build and project ESLint config went unread."""
     if bwrap in _PROBED:
         return _PROBED[bwrap]
+    # the shell every sandboxed command starts (`process.run`), by its path: a `true` looked
+    # up on the caller's PATH failed where PATH had none, and that was kept as "no sandbox"
     argv = [bwrap, *_namespace_args(network=False), "--ro-bind", "/", "/", "--dev", "/dev",
-            "--proc", "/proc", "--", "true"]
+            "--proc", "/proc", "--", "/bin/sh", "-c", ":"]
     if not os.access(bwrap, os.X_OK):
         return _PROBED.setdefault(bwrap, f"{bwrap} is not an executable file")
     try:

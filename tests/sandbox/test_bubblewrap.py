@@ -154,3 +154,18 @@ def test_a_virtualenv_on_path_shows_its_python_and_no_other_folder_it_names(
     assert (str(python.resolve()) in bound) is (names == "python"), bound
     for other in (home / "secret", home, tmp_path):
         assert str(other.resolve()) not in bound, other
+
+
+def test_the_probe_needs_nothing_on_path(tmp_path: Path, monkeypatch):
+    """The probe ran `true` looked up on the caller's PATH: a PATH without it (a tool's own
+    bin folder) made a working bwrap "no sandbox" for the rest of the process, and every
+    Helm chart and Kustomize build unread. It runs the shell every sandboxed command runs."""
+    monkeypatch.delenv("REVIEWLOOP_BWRAP", raising=False)
+    found = candidates()
+    assert found, "no bwrap here"
+    fresh = tmp_path / "bwrap"  # a path no probe of this process has asked about
+    fresh.symlink_to(found[0])
+    (tmp_path / "bin").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    monkeypatch.setenv("REVIEWLOOP_BWRAP", str(fresh))
+    assert problem() is None, problem()

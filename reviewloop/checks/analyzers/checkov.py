@@ -67,6 +67,7 @@ from reviewloop.checks.analyzers import checkov_frameworks as frameworks
 from reviewloop.checks.analyzers import helm_charts as helm
 from reviewloop.checks.analyzers import kustomize_overlays as kustomize
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
+from reviewloop.checks.analyzers.bicep_loops import unwrapped_files
 from reviewloop.checks.analyzers.checkov_cross_files import cross_files, relations
 from reviewloop.checks.analyzers.checkov_documents import sniffed
 from reviewloop.checks.analyzers.checkov_policies import Policies, project_policies, var_files
@@ -257,14 +258,14 @@ class Checkov(ProvisionedAnalyzer):
 
     def stage(self, ctx: AnalyzerContext, targets: Any, at: Path, scratch: Path
               ) -> tuple[Any, dict[str, str]]:
-        """`staged`, each Kustomize build rendered offline, in the sandbox unless it is off, first
-        (`kustomize_overlays.rendered`: checkov is never given one to fetch from), and each
-        Helm chart the change reaches (`helm_charts.rendered`), read as manifests; a play's
-        other task lists as its tasks (`ansible_sections`), Serverless v3's IAM statements
-        where checkov reads them (`serverless_iam`), each on the file's own lines."""
+        """`staged`, Kustomize builds and Helm charts rendered offline first (`kustomize_overlays`,
+        `helm_charts`: checkov fetches nothing), read as manifests; a play's other task lists
+        as its tasks (`ansible_sections`), Serverless v3's IAM statements as checkov reads
+        them (`serverless_iam`), looped Bicep resources unwrapped (`bicep_loops`), in place."""
         rest, renders, aliases = kustomize.rendered(targets, at, scratch / "kz", ctx)
         rest, charts, more = helm.rendered(rest, at, scratch / "helm", ctx)
         given, links = rekeyed_services(*self.staged(rest, at, scratch), rest, at, scratch / "sls")
+        given, links = unwrapped_files(given, links, rest, at, scratch / "bicep")
         plays, played = sections.copies(rest, at, scratch / "plays")  # pre_tasks as tasks
         return given | renders | charts | plays, links | aliases | more | played
 
@@ -332,7 +333,7 @@ def _folders(root: Path, targets: Mapping[str, str]) -> list[str]:
 def _unrendered(ctx: AnalyzerContext) -> dict[str, str]:
     """{changed file: why}: builds, charts not rendered; module calls not in the tree."""
     return kustomize.unrendered(ctx.root, ctx.files) | helm.unrendered(
-        ctx.root, ctx.files, ctx.timeout) | unfetched(ctx.root, ctx.changes)
+        ctx.root, ctx.files, ctx.timeout, ctx.sandbox) | unfetched(ctx.root, ctx.changes)
 
 
 def _terraform(ctx: AnalyzerContext) -> dict[str, str]:

@@ -26,6 +26,9 @@ skip conditions (checkov 3.3), tested on the file's text whatever the kinds it d
   re-keyed, `serverless_iam.rekeyed`);
 * Ansible (`ansible_sections.unchecked`): a block's `rescue` and `always` tasks, which its
   runner never reads (a play's `pre_tasks`, `post_tasks` and `handlers` it is given as copies);
+* Bicep (`bicep_loops.unchecked`): a resource declared in a loop or under a condition whose
+  head the review cannot unwrap for it (it checks such a resource's wrapper, not its body;
+  the others are given to it unwrapped, `bicep_loops.unwrapped`);
 * a `.tf.json` with a repeated key: Terraform's JSON syntax keeps every repeated
   property (each block is planned), Python's JSON, which checkov reads it with, the last.
 """
@@ -38,6 +41,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers.ansible_sections import unchecked as rescued
+from reviewloop.checks.analyzers.bicep_loops import unchecked as wrapped
 from reviewloop.checks.analyzers.checkov_documents import shape_of
 from reviewloop.checks.analyzers.checkov_frameworks import (
     any_tag_loader,
@@ -88,6 +92,8 @@ def skip(kind: str, path: str, text: str) -> str | None:
         return repeated_key(text)
     if kind == "serverless":
         return unchecked(text)
+    if kind == "bicep":
+        return wrapped(text)
     return skipped(kind, text) or (rescued(text) if kind == "ansible" else None)
 
 

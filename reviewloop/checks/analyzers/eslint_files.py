@@ -10,7 +10,9 @@ never widens or narrows its own review) decide which other changed files are ESL
 ESLint itself answers, not a reading of the JavaScript: `node/eslint/project-files.mjs` asks
 `isPathIgnored` and `calculateConfigForFile` (the config nearest each file, as the project's
 `eslint` finds it) for all the changed files at once — one node call — in the sandbox (no
-network, the tree read-only), as for the project's rules (`eslint_project.py`). A file it lints
+network, the tree read-only), as for the project's rules (`eslint_project.py`); with
+`sandbox = "off"` (the user's opt-out, the only way on macOS) unsandboxed, as the project's
+other commands then run. A file it lints
 
 * as JavaScript (ESLint's own language, whatever the parser) or TypeScript (typescript-eslint's
   parser) is linted by reviewloop's ESLint as one (one it cannot parse is named as not read);
@@ -49,6 +51,7 @@ from reviewloop.git.repository import open_repository
 from reviewloop.git.trees import export, present
 from reviewloop.memo import TextMemo
 from reviewloop.policy.trust import Trust
+from reviewloop.sandbox.bubblewrap import SandboxMode, SandboxUnavailable
 
 log = logging.getLogger(__name__)
 # the flat configs ESLint finds by itself, and the manifests that install what they import
@@ -64,6 +67,8 @@ OTHER = ("the project's ESLint config lints it in a plugin's language (not JavaS
          "TypeScript), which reviewloop's ESLint does not run")
 UNEVALUATED = ("the project's ESLint config could not be evaluated to tell whether it lints "
                "it ({why})")
+NO_SANDBOX = ("the project's ESLint config is code, run only in the sandbox, and there is "
+              "none here ({why}): whether it lints it was not asked; {fix}")
 NOT_UTF8 = ("its name is not UTF-8, which ESLint cannot be given: whether the project's ESLint "
             "config lints it was not asked")
 
@@ -111,7 +116,9 @@ def declared(ctx: AnalyzerContext, known: Sequence[str]) -> Declared:
         key = "\0".join((str(root), sha256(ctx.diff_text.encode()).hexdigest(), *asked))
     else:  # a commit never changes: its answer is remembered whole
         key = "\0".join((str(root), str(trust.base), *asked))
-    answer = _MEMO.get(key, lambda: _ask(root, trust, asked, ctx.timeout)) if asked else _NONE
+    key = f"{ctx.sandbox}\0{key}"  # "off" evaluates where "auto" may not
+    answer = _MEMO.get(key, lambda: _ask(root, trust, asked, ctx.timeout, ctx.sandbox)) \
+        if asked else _NONE
     if odd:
         configs = _configs(root, trust, odd)
         answer = replace(answer, unread={**answer.unread, **{
@@ -132,18 +139,20 @@ def passed_by(ctx: AnalyzerContext, paths: Sequence[str]) -> dict[str, str]:
     if trust is None or (not trust.trusted_all and trust.base is None) or not asked:
         return {}
     root = ctx.reviewed
-    key = "\0".join(("passed-by", str(root), str(trust.base),
+    key = "\0".join(("passed-by", ctx.sandbox, str(root), str(trust.base),
                       sha256(ctx.diff_text.encode()).hexdigest(), *asked))
-    return _MEMO_PASSED.get(key, lambda: _passed_by(root, trust, asked, ctx.timeout))
+    return _MEMO_PASSED.get(key, lambda: _passed_by(root, trust, asked, ctx.timeout,
+                                                    ctx.sandbox))
 
 
-def _passed_by(root: Path, trust: Trust, asked: Sequence[str], timeout: float) -> dict[str, str]:
+def _passed_by(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
+               mode: SandboxMode) -> dict[str, str]:
     configs = _configs(root, trust, asked)
     asked = [p for p in asked if _above(p, configs)]  # ESLint fails on a file with none
     if not asked:
         return {}
     try:
-        kinds = _kinds(root, trust, asked, timeout)
+        kinds = _kinds(root, trust, asked, timeout, mode)
     except (ReviewloopError, OSError, ValueError) as exc:  # SandboxUnavailable is one
         log.warning("the project's ESLint config could not be asked what it ignores: %s", exc)
         return {}
@@ -171,14 +180,20 @@ def _text(path: Path) -> str | None:
         return None
 
 
-def _ask(root: Path, trust: Trust, asked: Sequence[str], timeout: float) -> Declared:
+def _ask(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
+         mode: SandboxMode) -> Declared:
     configs = _configs(root, trust, asked)
     asked = [p for p in asked if _above(p, configs)]  # ESLint fails on a file with none
     if not asked:
         return _NONE
     try:
-        kinds = _kinds(root, trust, asked, timeout)
-    except (ReviewloopError, OSError, ValueError) as exc:  # SandboxUnavailable is one
+        kinds = _kinds(root, trust, asked, timeout, mode)
+    except SandboxUnavailable as exc:  # named with the setting and its fix (`sandbox = "off"`)
+        log.warning("the project's ESLint config could not be evaluated for its files: %s", exc)
+        problem, _, fix = str(exc).strip().partition("\n")
+        why = NO_SANDBOX.format(why=problem.strip(), fix=fix.strip())
+        return Declared(unread={path: why for path in asked if _above(path, configs)})
+    except (ReviewloopError, OSError, ValueError) as exc:
         log.warning("the project's ESLint config could not be evaluated for its files: %s", exc)
         return unevaluated(asked, configs, str(exc))
     failed = unevaluated([p for p in asked if kinds.get(p, "").startswith("error ")], configs,
@@ -205,8 +220,10 @@ def _above(path: str, configs: dict[str, str]) -> list[str]:
     return [text for name, text in configs.items() if str(PurePosixPath(name).parent) in folders]
 
 
-def _kinds(root: Path, trust: Trust, asked: Sequence[str], timeout: float) -> dict[str, str]:
-    """path → "none" | "js" | "ts" | "other", as ESLint answers in the trusted tree."""
+def _kinds(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
+           mode: SandboxMode) -> dict[str, str]:
+    """path → "none" | "js" | "ts" | "other", as ESLint answers in the trusted tree, in the
+    sandbox the setting `mode` asks for ("off": unsandboxed, as the project's commands)."""
     # loaded only when a changed file has a trusted config to ask (most reviews have none)
     from reviewloop.checks.analyzers import npm_env
     from reviewloop.checks.analyzers.provision import TOOLS, home
@@ -230,7 +247,8 @@ def _kinds(root: Path, trust: Trust, asked: Sequence[str], timeout: float) -> di
         env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "",
                "NODE_PATH": ""}
         done = process.run(command, work, min(timeout, TIMEOUT_S), environ=env,
-                           sandbox=Sandbox(env=("REVIEWLOOP_ESLINT_HOME",), read=read))
+                           sandbox=Sandbox(mode=mode, env=("REVIEWLOOP_ESLINT_HOME",),
+                                           read=read))
     line = next((x for x in reversed(done.output.splitlines()) if x.startswith(_MARK)), None)
     if done.exit_code != 0 or line is None:
         raise ReviewloopError(f"exit {done.exit_code}: {done.output.strip()[-500:]}")

@@ -28,7 +28,10 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   rules a trusted `/* eslint rule: "error" */` comment switches on are run (`eslint_inline`).
 * In the sandbox: no network, the trees read-only, an empty working folder, nothing written;
   the config is evaluated from the trusted tree's root, where the project runs `eslint .`
-  (one may read `lint-rules.json` relative to the working folder).
+  (one may read `lint-rules.json` relative to the working folder). With `sandbox = "off"`
+  (the user's opt-out, the only way on macOS) it runs unsandboxed, as the project's other
+  commands then do; with `"auto"` or `"bwrap"` where no bwrap works, each file is named with
+  the setting and its fix.
 
 A rule reviewloop's own run reports on the same line is left to that run (one finding). What
 the file's config declares is honoured by that run (`ProjectLint.honoured`): the globals it
@@ -60,7 +63,7 @@ from reviewloop.git.repository import open_repository
 from reviewloop.git.trees import export
 from reviewloop.policy.trust import Trust
 from reviewloop.sandbox import process
-from reviewloop.sandbox.bubblewrap import Sandbox, SandboxUnavailable
+from reviewloop.sandbox.bubblewrap import Sandbox, SandboxMode, SandboxUnavailable
 
 log = logging.getLogger(__name__)
 # plugins whose rules are about security: their findings go to the security reviewer
@@ -168,8 +171,9 @@ def project_lint(ctx: AnalyzerContext, files: list[str]) -> ProjectLint:
         return _NONE
     # the config and packages of the reviewed tree, the texts of `root` (a base run's copy:
     # the same config lints the files as they were, `eslint_base`)
-    return _RUNS.get(ctx.root, files, lambda: _lint(ctx.reviewed, files, trust, ctx.timeout,
-                                                    ctx.root, trusted_configs(ctx, files)))
+    return _RUNS.get(ctx.root, files, lambda: _lint(
+        ctx.reviewed, files, trust, _Limits(ctx.timeout, ctx.sandbox), ctx.root,
+        trusted_configs(ctx, files)), salt=ctx.sandbox)
 
 
 def changed_manifest(trust: Trust, files: list[str]) -> str | None:
@@ -182,7 +186,13 @@ def changed_manifest(trust: Trust, files: list[str]) -> str | None:
                  and str(PurePosixPath(p).parent) in folders), None)
 
 
-def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
+@dataclass(frozen=True)
+class _Limits:
+    timeout: float
+    mode: SandboxMode  # the `sandbox` setting ("off": unsandboxed)
+
+
+def _lint(root: Path, files: list[str], trust: Trust, limits: _Limits,
           texts: Path, inline: dict[str, list[str]]) -> ProjectLint:
     tool_home, node = home(TOOLS["eslint"]), shutil.which("node")
     if tool_home is None or node is None:
@@ -203,7 +213,7 @@ def _lint(root: Path, files: list[str], trust: Trust, timeout: float,
         shown = installed(root, tree, files) if modules else ()
         try:
             run = _run(_Call(node, tool_home, tree, _texts(texts, tree, linted, Path(folder)),
-                             Path(folder), shown, timeout, inline), linted)
+                             Path(folder), shown, limits, inline), linted)
         except SandboxUnavailable as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
             problem, _, fix = str(exc).strip().partition("\n")
@@ -228,7 +238,7 @@ class _Call:
     head: Path  # where the linted files' texts are (the change's), read into the tree's places
     folder: Path  # the run's temporary folder
     modules: tuple[Path, ...]  # the installed packages shown to it (real folders)
-    timeout: float
+    limits: _Limits
     inline: dict[str, list[str]]  # file → its trusted comment configs (`eslint_inline`)
 
 
@@ -237,7 +247,8 @@ Outcome = tuple[list[tuple[str, Message]], dict[str, str], dict[str, Declared]]
 
 
 def _run(call: _Call, files: list[str]) -> Outcome:
-    """`project-lint.mjs` on `files` in the sandbox (`SandboxUnavailable` when there is none):
+    """`project-lint.mjs` on `files` in the sandbox the setting asks for (`SandboxUnavailable`
+    when there is none; "off": unsandboxed):
     the messages, and each file whose config could not load or whose lint failed, with why."""
     if not files:
         return [], {}, {}
@@ -248,8 +259,9 @@ def _run(call: _Call, files: list[str]) -> Outcome:
     env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(call.tool_home), "NODE_OPTIONS": "",
            "NODE_PATH": "", "REVIEWLOOP_INLINE_RULES": json.dumps(
                {str(call.tree / f): call.inline[f] for f in files if f in call.inline})}
-    done = process.run(command, work, min(call.timeout, TIMEOUT_S), environ=env,
-                       sandbox=Sandbox(env=("REVIEWLOOP_ESLINT_HOME", "REVIEWLOOP_INLINE_RULES"),
+    done = process.run(command, work, min(call.limits.timeout, TIMEOUT_S), environ=env,
+                       sandbox=Sandbox(mode=call.limits.mode,
+                                       env=("REVIEWLOOP_ESLINT_HOME", "REVIEWLOOP_INLINE_RULES"),
                                        read=(call.tool_home, call.tree, call.head,
                                              *call.modules)))
     return _parsed(done.output, done.exit_code, call.tree, files)

@@ -12,19 +12,32 @@ rendered document is read as the template it came from (its `# Source:` line), o
 template the change did not write, as the chart's first changed file (`rendered`). Without
 helm, or when `helm template` fails, the change's files of that chart are named with why
 and the fix (`unrendered`): what the chart makes was not checked.
+
+A chart's templates are the change's text, run by helm's template engine (which reads
+files, `.Files.Get`, and resolves names, `getHostByName`): so helm runs as a Kustomize build
+renders (`kustomize_render`), as the `sandbox` setting says — with `"auto"` or `"bwrap"` in
+the sandbox, network off, the tree read-only; with `"off"` (the user's opt-out, the only way
+on macOS) unsandboxed, as the project's other commands then run. Where the setting's sandbox
+cannot run, each chart is named with the setting and its fix (`NO_SANDBOX`). A dependency
+its `Chart.yaml` names from a repository and its `charts/` folder does not vendor
+(`unfetched`) is never fetched: the chart is not rendered and is named (`UNFETCHED`), whatever
+the setting.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError, run_tool_logged
+from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
+from reviewloop.checks.analyzers.helm_dependencies import unfetched
 from reviewloop.findings.schema import Finding
+from reviewloop.sandbox.bubblewrap import Sandbox, SandboxMode, SandboxUnavailable, unavailable
 
 KIND = "helm"
 CHART = "Chart.yaml"
@@ -36,6 +49,14 @@ FAILED = ("this file belongs to the Helm chart {chart}: `helm template` fails on
           "({error}), so what the chart makes was not checked; fix: {fix}")
 _VENDOR = ("vendor its dependencies (`helm dependency build {chart}`, committing the "
            "`charts/` folder)")
+UNFETCHED = ("this file belongs to the Helm chart {chart}: its dependency {name} from "
+             "{repository} is not in its charts/ folder and was not fetched (offline): helm "
+             "downloads it to render the chart, and a review reaches no network for a file "
+             "of the change, so what the chart makes was not checked; fix: " + _VENDOR)
+NO_SANDBOX = ("this file belongs to the Helm chart {chart}: the review renders a chart only "
+              "in the sandbox, network off, and there is none here ({problem}), so what the "
+              "chart makes was not checked; fix: {fix}; with sandbox = \"off\" a chart is "
+              "rendered unsandboxed, a dependency it does not vendor still never fetched")
 _source = re.compile(r"^# Source: (.+)$", re.MULTILINE)
 _SKIPPED = frozenset({".git", "node_modules"})
 
@@ -94,16 +115,19 @@ def targets(root: Path, changed: Iterable[str]) -> dict[str, str]:
         if helm() else {}
 
 
-def unrendered(root: Path, changed: Iterable[str], timeout: float) -> dict[str, str]:
-    """{changed file of a chart: why} for each chart helm is missing for or fails on."""
+def unrendered(root: Path, changed: Iterable[str], timeout: float,
+               mode: SandboxMode = "auto") -> dict[str, str]:
+    """{changed file of a chart: why} for each chart helm is missing for, whose dependency
+    would be fetched, that the sandbox `mode` asks for cannot render, or that helm fails
+    on."""
     command = helm()
     why: dict[str, str] = {}
     for chart, files in charts(root, changed).items():
         if command is None:
             said = NO_HELM.format(chart=chart)
-        else:
+        elif not (said := _unrenderable(root, chart, mode)):
             try:
-                render(command, root, chart, timeout)
+                render(command, root, chart, timeout, mode)
                 continue
             except AnalyzerError as exc:
                 said = _failed(root, chart, str(exc))
@@ -111,22 +135,51 @@ def unrendered(root: Path, changed: Iterable[str], timeout: float) -> dict[str, 
     return why
 
 
-def render(command: str, root: Path, chart: str, timeout: float) -> str:
+def _unrenderable(root: Path, chart: str, mode: SandboxMode) -> str:
+    """Why `chart` is not given to helm at all: a dependency helm would fetch (`UNFETCHED`),
+    no sandbox where the setting asks for one (`NO_SANDBOX`); "" when it is."""
+    if (missing := unfetched(root, chart)) is not None:
+        return UNFETCHED.format(chart=chart, name=missing[0], repository=missing[1])
+    if (exc := unavailable(mode)) is not None:
+        return NO_SANDBOX.format(chart=chart, problem=exc.stated, fix=exc.fix)
+    return ""
+
+
+_HOMES = {**{f"HELM_{name}_HOME": name.lower() for name in ("CACHE", "CONFIG", "DATA")},
+          "HELM_REPOSITORY_CONFIG": "repositories.yaml", "HELM_REGISTRY_CONFIG": "registry.json",
+          "HELM_PLUGINS": "plugins", "KUBECONFIG": "kubeconfig", "HOME": "."}
+
+
+def render(command: str, root: Path, chart: str, timeout: float,
+           mode: SandboxMode = "auto") -> str:
     """`helm template` of the chart folder `chart` under `root`, offline, helm's homes,
-    repository and registry files, plugins and kube config in a scratch folder; a chart
-    holding a link that leads out of the repository is not rendered (helm follows it)."""
+    repository and registry files, plugins and kube config in a scratch folder, in the
+    sandbox the setting `mode` asks for (network off, the tree read-only; `"off"`:
+    unsandboxed); a chart holding a link that leads out of the repository is not rendered
+    (helm follows it). AnalyzerError with what helm says, or why it could not run."""
+    from reviewloop.sandbox import process
+
     if (link := _link_out(root, chart)) is not None:
         raise AnalyzerError(f"{link} is a link out of the repository, which helm would read")
-    with tempfile.TemporaryDirectory(prefix="reviewloop-helm-") as home:
-        env = {f"HELM_{name}_HOME": str(Path(home, name.lower()))
-               for name in ("CACHE", "CONFIG", "DATA")}
-        env |= {"HELM_REPOSITORY_CONFIG": str(Path(home, "repositories.yaml")),
-                "HELM_REGISTRY_CONFIG": str(Path(home, "registry.json")),
-                "HELM_PLUGINS": str(Path(home, "plugins")),
-                "KUBECONFIG": str(Path(home, "kubeconfig"))}
-        output, _ = run_tool_logged([command, "template", RELEASE, "."], root / chart,
-                                    timeout, ok_codes=(0,), env={**env, "HOME": home})
-    return output
+    with tempfile.TemporaryDirectory(prefix="reviewloop-helm-") as work:
+        home, made = Path(work, "home"), Path(work, "rendered.yaml")
+        home.mkdir()
+        env = {name: str(home / place) for name, place in _HOMES.items()}
+        # stdout to a file: the sandbox's stderr joins its output (helm's warnings)
+        argv = shlex.join([command, "template", RELEASE, str((root / chart).resolve())])
+        try:
+            done = process.run(f"{argv} > {shlex.quote(str(made))}", Path(work), timeout,
+                               environ={**os.environ, **env},
+                               sandbox=Sandbox(mode=mode, env=tuple(env),
+                                               read=(root.resolve(),)))
+        except SandboxUnavailable as exc:
+            raise AnalyzerError(NO_SANDBOX.format(chart=chart, problem=exc.stated,
+                                                  fix=exc.fix)) from None
+        if done.timed_out:
+            raise AnalyzerError(f"helm did not finish within {timeout:.0f}s")
+        if done.exit_code != 0:
+            raise AnalyzerError(f"helm exited with {done.exit_code}: {done.output.strip()}")
+        return made.read_text(encoding="utf-8", errors="replace")
 
 
 def rendered(targets: Mapping[str, str], at: Path, scratch: Path, ctx: AnalyzerContext
@@ -144,8 +197,9 @@ def rendered(targets: Mapping[str, str], at: Path, scratch: Path, ctx: AnalyzerC
     command = helm()
     mine = charts(at, (path for path, kind in targets.items() if kind == KIND))
     for index, (chart, files) in enumerate(sorted(mine.items())):
-        try:
-            output = render(command, at, chart, ctx.timeout) if command else ""
+        try:  # one helm would fetch for, or with no sandbox: named (`unrendered`), not run
+            output = render(command, at, chart, ctx.timeout, ctx.sandbox) \
+                if command and not _unrenderable(at, chart, ctx.sandbox) else ""
         except AnalyzerError as exc:  # read as an empty manifest, not skipped: checkov is
             output = ""  # still given a file of the framework it is asked for
             for path in sorted(files):

@@ -70,21 +70,15 @@ def verb(command: str) -> list[str]:
 def unsandboxed(mode: SandboxMode = "auto") -> str | None:
     """`NO_SANDBOX` with why and the setting, when the sandbox `mode` asks for cannot run
     here (bwrap probed once a process); None with `"off"`: the build renders unsandboxed."""
-    from reviewloop.sandbox.bubblewrap import usable_bwrap
+    from reviewloop.sandbox.bubblewrap import unavailable
 
-    if mode == "off":
-        return None
-    try:
-        usable_bwrap(mode)
-    except SandboxUnavailable as exc:
-        return _no_sandbox(exc)
-    return None
+    exc = unavailable(mode)
+    return None if exc is None else _no_sandbox(exc)
 
 
 def _no_sandbox(exc: SandboxUnavailable) -> str:
     """`NO_SANDBOX` for `exc`: the setting it names (`where`), why, and its fix."""
-    problem = f"{exc.where}: {exc.args[0]}" if exc.where else str(exc.args[0])
-    return NO_SANDBOX.format(problem=problem, fix=f"{exc.fix}{OFF}")
+    return NO_SANDBOX.format(problem=exc.stated, fix=f"{exc.fix}{OFF}")
 
 
 def render(command: str, folder: Path, root: Path, timeout: float,

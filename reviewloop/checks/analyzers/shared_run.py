@@ -24,8 +24,12 @@ class SharedRuns(Generic[T]):
     def __init__(self, keep: int = 4):
         self._memo: TextMemo[T | AnalyzerError] = TextMemo(keep=keep, from_chars=0)
 
-    def get(self, root: Path, files: Sequence[str], run: Callable[[], T]) -> T:
-        key = "\0".join([str(root), *(f"{f}:{_digest(under(root, f))}" for f in sorted(files))])
+    def get(self, root: Path, files: Sequence[str], run: Callable[[], T], *,
+            salt: str = "") -> T:
+        """`run`'s report for `files` of the tree at `root` as they are now, and what else
+        changes it (`salt`: a setting), from the first to ask."""
+        key = "\0".join([salt, str(root),
+                          *(f"{f}:{_digest(under(root, f))}" for f in sorted(files))])
         outcome = self._memo.get(key, lambda: _outcome(run))
         if isinstance(outcome, AnalyzerError):
             raise AnalyzerError(str(outcome))  # a fresh one per view: they raise side by side

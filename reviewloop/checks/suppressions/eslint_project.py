@@ -17,8 +17,10 @@ honours what the project decided, from the trusted side only:
   touches the root's `package.json` or a lockfile the project's config is not read at all (a
   new plugin version could switch rules off);
 * a flat config is JavaScript: it is evaluated with reviewloop's ESLint, in the sandbox (no
-  network, the trees read-only), by `node/eslint/project-config.mjs`. One that cannot be
-  evaluated suppresses nothing (logged);
+  network, the trees read-only), by `node/eslint/project-config.mjs`; with `sandbox = "off"`
+  (the user's opt-out, the only way on macOS) unsandboxed, as the project's other commands
+  then run. One that cannot be evaluated (no working sandbox under `"auto"`) suppresses
+  nothing (logged);
 * a suppression the trusted side's config makes holds only where the reviewed tree's config
   makes it too (evaluated the same way, only then): a change that removes an `ignores` entry
   or a rule's `"off"` tightens the project's lint, and plain `eslint .` at its head reports
@@ -47,7 +49,7 @@ from reviewloop.findings.schema import Finding
 from reviewloop.git.repository import Repository
 from reviewloop.git.trees import export
 from reviewloop.sandbox import process
-from reviewloop.sandbox.bubblewrap import Sandbox, SandboxUnavailable
+from reviewloop.sandbox.bubblewrap import Sandbox, SandboxMode, SandboxUnavailable
 
 log = logging.getLogger(__name__)
 # ESLint's order at one folder (the TypeScript ones load with jiti)
@@ -71,6 +73,7 @@ class ProjectEslint:
 
     files: TrustedFiles
     repo: Repository
+    sandbox: SandboxMode = "auto"  # the setting the config is evaluated under
     _readable: bool = False
     _looked: bool = False
     _folders: dict[str, bool] = field(default_factory=dict)  # folder → a config is there
@@ -162,7 +165,7 @@ class ProjectEslint:
         with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-config-") as folder:
             tree = self.files.root.resolve() if head else self._trusted_tree(Path(folder))
             read = (tool_home, tree, *self._installed(tree, paths))
-            sandbox = Sandbox(env=("REVIEWLOOP_ESLINT_HOME",), read=read)
+            sandbox = Sandbox(mode=self.sandbox, env=("REVIEWLOOP_ESLINT_HOME",), read=read)
             work = Path(folder) / "work"
             work.mkdir()
             command = shlex.join([node, str(SCRIPT), str(tree),

@@ -30,6 +30,7 @@ from reviewloop.git.diff import ChangeSet, parse_diff
 from reviewloop.git.provenance import blame
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.policy.trust import Trust
+from reviewloop.sandbox.bubblewrap import SandboxMode
 
 
 @dataclass(frozen=True)
@@ -40,13 +41,15 @@ class Suppressions:
     added: list[Finding]
 
 
-def suppressions_for(repo: Repository, root: Path, trust: Trust) -> Suppressions:
-    """The suppressions of the tree at `root` (the reviewed files) under `trust`."""
+def suppressions_for(repo: Repository, root: Path, trust: Trust,
+                     sandbox: SandboxMode = "auto") -> Suppressions:
+    """The suppressions of the tree at `root` (the reviewed files) under `trust`; the
+    project's ESLint config is evaluated under the `sandbox` setting."""
     files = TrustedFiles(repo, root, trust)
     suppressor = Suppressor(files, baseline=_baseline(files), gitleaks=_gitleaks(files),
                             config=config_skips(files.trusted_text),
                             blame=lambda path, line: blame(repo, path, line, trust.head),
-                            project=ProjectEslint(files, repo))
+                            project=ProjectEslint(files, repo, sandbox))
     return Suppressions(suppressor, added_suppressions(files))
 
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from reviewloop.checks.analyzers import helm_charts, kustomize_overlays
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.git.diff import parse_diff
+from reviewloop.sandbox.bubblewrap import SandboxMode
 from tests.support import helm_tools
 from tests.support.kustomize_tools import search_path
 
@@ -42,9 +43,9 @@ def _build(root: Path, body: str) -> str:
     return "app/kustomization.yaml"
 
 
-def _ctx(root: Path, timeout: float = 600) -> AnalyzerContext:
+def _ctx(root: Path, timeout: float = 600, sandbox: SandboxMode = "auto") -> AnalyzerContext:
     return AnalyzerContext(root=root, changes=parse_diff(""), diff_text="", agent="x",
-                           timeout=timeout)
+                           timeout=timeout, sandbox=sandbox)
 
 
 @settings(max_examples=len(BROKEN), deadline=None,
@@ -112,7 +113,8 @@ def test_a_chart_that_renders_once_and_fails_the_next_time_is_named(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`unrendered` renders a chart first (and names one that fails); `rendered` renders
     it again for checkov: a render that fails only then was an empty manifest, named by
-    nothing. A helm that renders once, then fails as a loaded machine's did."""
+    nothing. A helm that renders once, then fails as a loaded machine's did: unsandboxed
+    (`sandbox = "off"`), as nothing a sandboxed helm writes outlives its run to count them."""
     real = helm_tools.helm()
     bin_ = tmp_path / "bin"
     bin_.mkdir()
@@ -123,10 +125,10 @@ def test_a_chart_that_renders_once_and_fails_the_next_time_is_named(
     fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{bin_}:/usr/bin:/bin")
     _chart(tmp_path / "r")
-    ctx = _ctx(tmp_path / "r")
+    ctx = _ctx(tmp_path / "r", sandbox="off")
     changed = ["chart/values.yaml"]
 
-    assert helm_charts.unrendered(ctx.root, changed, ctx.timeout) == {}  # the first: fine
+    assert helm_charts.unrendered(ctx.root, changed, ctx.timeout, "off") == {}  # the first
     helm_charts.rendered({"chart/values.yaml": helm_charts.KIND}, ctx.root, tmp_path / "v", ctx)
 
     assert "killed" in ctx.unread.get("chart/values.yaml", ""), ctx.unread
