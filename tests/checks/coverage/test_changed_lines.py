@@ -32,7 +32,8 @@ def test_a_new_function_below_odd_breaks_is_found_on_its_git_lines(
     if crlf:
         before, after = (t.replace("\n", "\r\n") for t in (before, after))
     repo = Repo(tmp_path_factory.mktemp("r"), {path: before})
-    changes = parse_diff(repo.change({path: after}))
+    repo.change({path: after})
+    changes = parse_diff(repo.exact_diff())
 
     found = [span for spans in changed_functions(repo.root, changes).values() for span in spans]
 
