@@ -102,7 +102,7 @@ def hold_reported(ctx: AnalyzerContext, *, new_review: bool) -> None:
     # a value the scan found as well keeps the scan's name for it (the one the prompt's
     # redaction of the diff gives it)
     hold([*((piece, hit.rule) for hits_of in scanned.values() for hit in hits_of
-            for piece in _value(hit, added[hit.path])),
+            for piece in _value(hit, added.get(hit.path, {}))),
           *((piece, hit.rule) for hit in hits
             if not any(_covers(s, hit) for s in scanned.get(hit.path, ()))
             for piece in _value(hit, added.get(hit.path, {})))], new_review=new_review)
