@@ -118,7 +118,7 @@ def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
     new_paths: dict[str, list[FileDiff]] = {}
     for diff in files:
         path = diff.path
-        head = rules.marker(_head(readable, path))
+        head = rules.marker(_head(readable, path, newlines=False))  # on git's lines
         trusted = rules.attribute_reason(attrs[path]) or (
             rules.path_reason(path) if path in placed else None) or built(path) or (
             _marked(trees.file_start(repo, tree, path, _HEAD_CHARS) or "")
