@@ -10,10 +10,11 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from reviewloop.agent.workspace import ToolRefused, Workspace
+from reviewloop.checks.analyzers.line_breaks import PYTHON, tool_lines
 
 # Directories no search descends into: VCS data, dependencies, caches, build output.
 SKIPPED_DIRS = frozenset({
@@ -33,7 +34,9 @@ def _is_binary(head: bytes) -> bool:
 def fs_read(
     ws: Workspace, path: str, start_line: int | None = None, end_line: int | None = None
 ) -> str:
-    """The file's lines numbered from 1, within the byte cap."""
+    """The file's lines numbered from 1 as git numbers them (split at LF only: a lone CR,
+    a form feed or U+2028 is inside a line, as the diff and the findings count them),
+    within the byte cap."""
     real = ws.resolve(path)
     if real.is_dir():
         raise ToolRefused(f"{path} is a directory; use list_dir")
@@ -44,17 +47,18 @@ def fs_read(
             raise ToolRefused(f"{path} is a binary file")
     start = max(start_line or 1, 1)
     lines, size, cut = [], 0, False
-    with real.open("r", encoding="utf-8", errors="replace", newline="") as fh:
-        for number, line in enumerate(fh, 1):
+    with real.open("rb") as fh:  # a binary file's lines end at LF only, as git's
+        for number, raw in enumerate(fh, 1):
             if end_line is not None and number > end_line:
                 break
             if number < start:
                 continue
-            size += len(line.encode("utf-8", errors="replace"))
+            size += len(raw)
             if size > ws.max_read_bytes:
                 cut = True
                 break
-            text = line.rstrip("\r\n")
+            text = raw.decode("utf-8", errors="replace").removesuffix("\n") \
+                .removesuffix("\r")
             lines.append(f"{number:>6}\t{text}")
     if not lines:
         return f"(no lines: {path} is empty or has fewer than {start} lines)"
@@ -152,8 +156,11 @@ def _matching_lines(
         return
     if _is_binary(data):
         return
-    for number, line in enumerate(data.decode("utf-8", errors="replace").splitlines(), 1):
-        if regex.search(line):
+    lines = data.decode("utf-8", errors="replace").split("\n")  # git's: at LF only, the
+    if lines[-1] == "":  # ones the model's findings are placed on
+        lines.pop()
+    for number, line in enumerate(lines, 1):
+        if regex.search(line.removesuffix("\r")):
             yield number, line.strip()
 
 
@@ -170,33 +177,41 @@ _OUTLINE = re.compile(
 
 
 def code(ws: Workspace, path: str) -> str:
-    """An outline of the file's classes and functions with line numbers."""
+    """An outline of the file's classes and functions with line numbers, git's (the diff's
+    and the findings'): Python's own, which also end a line at a lone CR, are moved onto
+    them."""
     real = ws.resolve(path)
     if not real.is_file():
         raise ToolRefused(f"{path} is not a file")
-    source = real.read_text(encoding="utf-8", errors="replace")
+    source = real.read_bytes().decode("utf-8", errors="replace")  # its breaks as they are
     if real.suffix == ".py":
+        to_git = tool_lines(source, PYTHON).line
         try:
-            return "\n".join(_python_outline(ast.parse(source).body, 0)) or "(no definitions)"
+            return "\n".join(_python_outline(ast.parse(source).body, 0, to_git)) \
+                or "(no definitions)"
         except SyntaxError as exc:
-            note = f"(not valid Python: {exc.msg} at line {exc.lineno}; regex outline)\n"
+            at = to_git(exc.lineno) if exc.lineno else exc.lineno
+            note = f"(not valid Python: {exc.msg} at line {at}; regex outline)\n"
             return note + _regex_outline(source)
     return _regex_outline(source)
 
 
-def _python_outline(nodes: list[ast.stmt], depth: int) -> list[str]:
+def _python_outline(nodes: list[ast.stmt], depth: int, to_git: Callable[[int], int]
+                    ) -> list[str]:
     lines = []
     pad = "  " * depth
     for node in nodes:
         if isinstance(node, ast.ClassDef):
             bases = ", ".join(ast.unparse(b) for b in node.bases)
-            lines.append(f"{node.lineno}: {pad}class {node.name}" + (f"({bases})" if bases else ""))
-            lines.extend(_python_outline(node.body, depth + 1))
+            lines.append(f"{to_git(node.lineno)}: {pad}class {node.name}"
+                         + (f"({bases})" if bases else ""))
+            lines.extend(_python_outline(node.body, depth + 1, to_git))
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             prefix = "async def" if isinstance(node, ast.AsyncFunctionDef) else "def"
             returns = f" -> {ast.unparse(node.returns)}" if node.returns else ""
             lines.append(
-                f"{node.lineno}-{node.end_lineno}: {pad}{prefix} {node.name}"
+                f"{to_git(node.lineno)}-{to_git(node.end_lineno or node.lineno)}: "
+                f"{pad}{prefix} {node.name}"
                 f"({ast.unparse(node.args)}){returns}"
             )
     return lines
@@ -205,6 +220,6 @@ def _python_outline(nodes: list[ast.stmt], depth: int) -> list[str]:
 def _regex_outline(source: str) -> str:
     lines = [
         f"{n}: {line.strip()[:160]}"
-        for n, line in enumerate(source.splitlines(), 1) if _OUTLINE.match(line)
+        for n, line in enumerate(source.split("\n"), 1) if _OUTLINE.match(line)  # git's
     ]
     return "\n".join(lines) or "(no definitions found)"

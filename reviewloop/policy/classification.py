@@ -61,12 +61,13 @@ def vendored_root(path: str) -> str | None:
 
 
 def marker(text: str) -> tuple[int, str] | None:
-    """(line number, line) of the first generated-code marker in the first lines of `text`."""
+    """(line number, line) of the first generated-code marker in the first lines of `text`,
+    numbered as git numbers them (at LF: a lone CR or a form feed is inside a line)."""
     if text.isascii():  # asked of every changed file: most hold no word of any marker
         lowered = text.lower()  # ASCII folds only to ASCII: IGNORECASE's own reading
         if "generated" not in lowered and "do not edit" not in lowered:
             return None
-    for number, line in enumerate(text.splitlines()[:MARKER_LINES], 1):
+    for number, line in enumerate(text.split("\n", MARKER_LINES)[:MARKER_LINES], 1):
         if _MARKER.search(line):
             return number, line.strip()
     return None

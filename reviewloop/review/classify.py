@@ -34,6 +34,7 @@ from reviewloop.git import trees
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.names import posix_name
 from reviewloop.git.repository import Repository
+from reviewloop.git.reverse import git_lines
 from reviewloop.git.sizes import MAX_FILE_BYTES
 from reviewloop.policy import built_output
 from reviewloop.policy import classification as rules
@@ -117,7 +118,7 @@ def classify(repo: Repository, changes: ChangeSet, root: Path, tree: str | None,
     new_paths: dict[str, list[FileDiff]] = {}
     for diff in files:
         path = diff.path
-        head = rules.marker(_head(readable, path))
+        head = rules.marker(_head(readable, path, newlines=False))  # on git's lines
         trusted = rules.attribute_reason(attrs[path]) or (
             rules.path_reason(path) if path in placed else None) or built(path) or (
             _marked(trees.file_start(repo, tree, path, _HEAD_CHARS) or "")
@@ -153,9 +154,15 @@ def _marked(text: str) -> str | None:
     return "generated code (marked so in its first lines)" if rules.marker(text) else None
 
 
-def _head(readable: Readability, path: str, limit: int = _HEAD_CHARS) -> str:
+def _head(readable: Readability, path: str, limit: int = _HEAD_CHARS, *,
+          newlines: bool = True) -> str:
     """The start of the changed file as the change leaves it ("" when it may not be read)."""
-    return readable.text_start(path, limit)
+    return readable.text_start(path, limit, newlines=newlines)
+
+
+def _lines(text: str) -> list[str]:
+    """`text`'s lines as git reads `.gitattributes`: at LF, a CRLF's CR dropped."""
+    return [line.removesuffix("\n").removesuffix("\r") for line in git_lines(text)]
 
 
 def _path_flag(key: str, group: Sequence[FileDiff]) -> Finding:
@@ -176,13 +183,15 @@ def _attribute_flags(repo: Repository, changes: ChangeSet, readable: Readability
     touched = [d.path for d in changes.files if posix_name(d.path) == _GITATTRIBUTES]
     if not touched:
         return []
-    defined = {**rules.macros((trees.file_start(repo, tree, _GITATTRIBUTES, _WHOLE)
-                               or "").splitlines()),
-               **rules.macros(_head(readable, _GITATTRIBUTES, _WHOLE).splitlines())}
+    defined = {**rules.macros(_lines(trees.file_start(repo, tree, _GITATTRIBUTES, _WHOLE)
+                                     or "")),
+               **rules.macros(_lines(_head(readable, _GITATTRIBUTES, _WHOLE, newlines=False)))}
     flags = []
     for path in touched:
-        hiding = [(number, parsed[0], reason)
-                  for number, text in enumerate(_head(readable, path, _WHOLE).splitlines(), 1)
+        # git's lines, as git reads the file and as `trust` and the finding number them (a
+        # lone CR or a form feed is inside one)
+        hiding = [(number, parsed[0], reason) for number, text in enumerate(
+                      _lines(_head(readable, path, _WHOLE, newlines=False)), 1)
                   if not trust.line(path, number)
                   and (parsed := rules.attribute_line(text)) is not None
                   and (reason := rules.tokens_reason(parsed[1], defined)) is not None]

@@ -119,16 +119,20 @@ class Readability:
             self._skipped[key] = reason
         return self._skipped[key]
 
-    def text_start(self, path: str, limit: int) -> str:
+    def text_start(self, path: str, limit: int, *, newlines: bool = True) -> str:
         """The first `limit` characters of the changed file `path` as it is in the tree (""
         when it is not there or may not be read): the answer already says whether it is a
-        regular file, so only the file is opened (no `Path` made, no `stat` again)."""
+        regular file, so only the file is opened (no `Path` made, no `stat` again). With
+        `newlines`, read with universal newlines; without, its line ends as they are (to
+        number its lines as git does: a lone CR is inside one)."""
         exists, reason = self.check(path)
         if reason is not None or not exists:
             return ""
         try:  # in a batch, the one read of the file the other steps share (`git.reads`)
-            return read_text(self._root, joined(self._root, on_disk(path)), "replace",
-                             limit)
+            full = joined(self._root, on_disk(path))
+            if not newlines:
+                return read_bytes(self._root, full).decode("utf-8", "replace")[:limit]
+            return read_text(self._root, full, "replace", limit)
         except (FileNotFoundError, NotADirectoryError):  # gone since it was asked
             return ""
 

@@ -55,8 +55,8 @@ def test_generated_markers_in_the_first_lines(text: str) -> None:
 
 
 def _marker_line_by_line(text: str) -> tuple[int, str] | None:
-    """`marker` as it was: every one of the first lines searched."""
-    for number, line in enumerate(text.splitlines()[:MARKER_LINES], 1):
+    """`marker` as it was: every one of the first lines (git's: at LF) searched."""
+    for number, line in enumerate(text.split("\n")[:MARKER_LINES], 1):
         if classification._MARKER.search(line):
             return number, line.strip()
     return None

@@ -32,6 +32,12 @@ class Repo:
         self.git("add", "-A")
         return self.git("diff", "--cached", "HEAD")
 
+    def exact_diff(self) -> str:
+        """The staged change's diff as git wrote it: its CRs kept (`git` reads its output as
+        universal-newline text, where a lone CR in a line ends it)."""
+        return subprocess.run(["git", "diff", "--cached", "HEAD"], cwd=self.root, check=True,
+                              capture_output=True).stdout.decode("utf-8", "replace")
+
 
 def agent(name: str = "review-test", analyzers: tuple[str, ...] = (), *,
           include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()) -> AgentDefinition:

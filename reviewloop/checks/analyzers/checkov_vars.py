@@ -34,7 +34,7 @@ from reviewloop.checks.analyzers.terraform_moves import AUTO_VARS, moved_in, tak
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import FileDiff, FileStatus
 from reviewloop.git.names import under
-from reviewloop.git.reverse import base_text
+from reviewloop.git.reverse import base_text, git_lines
 from reviewloop.memo import compiled_on_first_use
 
 _used = compiled_on_first_use(r"\bvar\.([A-Za-z_][\w-]*)")
@@ -210,10 +210,12 @@ def _file_lines(ctx: AnalyzerContext, path: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=64)
 def _read(file: str, mtime_ns: int, size: int) -> tuple[str, ...]:
-    """The lines of `file` as it is at `mtime_ns` and `size`: read once for the findings of
-    a run, not once each (one changed default read by a hundred resources)."""
+    """The lines of `file` as it is at `mtime_ns` and `size`, as git numbers them (the diff's
+    added lines index them: a lone CR, a form feed or U+2028 is inside one, where
+    universal newlines and `str.splitlines` end it): read once for the findings of a run,
+    not once each (one changed default read by a hundred resources)."""
     try:
-        text = Path(file).read_text(encoding="utf-8", errors="replace")
+        text = Path(file).read_bytes().decode("utf-8", "replace")
     except OSError:
         return ()
-    return tuple(text.splitlines(keepends=True))
+    return tuple(git_lines(text))

@@ -56,9 +56,10 @@ class _Shifts:
         return number if at < 0 else self.git[at] + number - self.tool[at]
 
 
-def _shifts(text: str, breaks: re.Pattern[str]) -> _Shifts:
-    """Where `text`'s tool lines part from git's: one pass over its odd breaks, counting
-    the line feeds between them (linear in the text)."""
+def tool_lines(text: str, breaks: re.Pattern[str]) -> _Shifts:
+    """Where `text`'s lines as a tool counts them (ending also at `breaks`) part from git's,
+    its `line` the git line of a tool line: one pass over its odd breaks, counting the line
+    feeds between them (linear in the text)."""
     shifts, tool, git, last = _Shifts(), 1, 1, 0
     for match in breaks.finditer(text):
         lfs = text.count("\n", last, match.start())
@@ -98,7 +99,7 @@ class Renumbering:
             holding = {f.file for f in found}
             shifted = {path: shifts for path, text in _odd_texts(
                 ctx, [p for p in paths if p in holding])
-                if (shifts := _shifts(text, breaks)).tool}
+                if (shifts := tool_lines(text, breaks)).tool}
             return cls(files=shifted)
         placed = None if getattr(analyzer, "attributed", None) is not None else ctx.file_set
         lowest: dict[str, int] = {}  # the last line of a file's findings, as its tool counts
@@ -107,7 +108,7 @@ class Renumbering:
                 lowest[f.file] = max(lowest.get(f.file, 0), f.end_line)
         return cls(unplaced=tuple(
             path for path, text in _odd_texts(ctx, [p for p in paths if p in lowest])
-            if (shifts := _shifts(text, breaks)).tool and lowest[path] >= shifts.tool[0]))
+            if (shifts := tool_lines(text, breaks)).tool and lowest[path] >= shifts.tool[0]))
 
     def finding(self, finding: Finding) -> Finding:
         """`finding` on git's lines (itself when its file needs none)."""

@@ -151,7 +151,9 @@ def changed_functions(root: Path, changes: ChangeSet, files: Collection[str] | N
                 or PurePosixPath(diff.path).name == "conftest.py":
             continue
         try:
-            source = under(root, diff.path).read_text(encoding="utf-8")
+            # its bytes as they are, on git's lines as `diff.added_lines` (read as text, a
+            # lone CR became a line of its own and moved every function below it)
+            source = under(root, diff.path).read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError):
             continue
         spans = finder.new_public_functions(diff.path, source, diff.added_lines)

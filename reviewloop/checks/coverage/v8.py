@@ -80,7 +80,7 @@ def _script_functions(root: Path, script: dict) -> list[tuple[str, dict[tuple[in
     if path is None or not path.endswith(_SCRIPTS):
         return []
     try:
-        text = (root / path).read_text(encoding="utf-8")
+        text = (root / path).read_bytes().decode("utf-8")  # V8's offsets: CRs kept
     except (OSError, UnicodeDecodeError):
         return []
     module, _ = _ranges(script.get("functions") or [])
@@ -112,7 +112,7 @@ def _script_lines(root: Path, script: dict, cached: dict | None) -> Iterable[tup
     if not path.endswith(_SCRIPTS):
         return []  # transformed code without a map: its offsets are not the file's
     try:
-        text = (root / path).read_text(encoding="utf-8")
+        text = (root / path).read_bytes().decode("utf-8")  # V8's offsets: CRs kept
     except (OSError, UnicodeDecodeError):
         return []
     if module is not None and module != _js_length(text):

@@ -85,20 +85,27 @@ def _detect_secrets_hits(ctx: AnalyzerContext) -> list[SecretHit]:
 
 def hold_reported(ctx: AnalyzerContext, *, new_review: bool) -> None:
     """Have `redact` replace, from now on, each value on an added line of `ctx.files` that
-    the layers `redact` does not run report (`known_values`): the project's gitleaks rules
-    and detect-secrets. Their scans are remembered: the analyzer and the gate reuse them."""
+    `redact`, reading text of no kind, may not find (`known_values`): what the project's
+    gitleaks rules and detect-secrets report, and what the scan found by the file's kind of
+    reading (a YAML anchor's or tag's literal, a flow mapping's plain value, `password: &pw
+    v`), which only the prompt's copy of the file's diff replaced (`diff_redaction`): the
+    fixer's prompt, a file the model reads, a comment or a report held it as it is. The
+    scans are remembered: the analyzer and the gate reuse them."""
     from reviewloop.checks.secrets.diff_scan import file_hits
     from reviewloop.checks.secrets.known_values import hold
 
     hits = (*_project_hits(ctx), *_detect_secrets_hits(ctx))
-    files = {path: diff for path in {h.path for h in hits}
+    files = {path: diff for path in {*ctx.files, *(h.path for h in hits)}
              if (diff := ctx.changes.file(path)) is not None}
-    # what the scan redacts already keeps the scan's name for it (its scan is the one the
-    # prompt's redaction reads)
-    scanned = [s for diff in files.values() for s in file_hits(diff)]
+    scanned = {path: file_hits(diff) for path, diff in files.items()}
     added = {path: {a.line: a.text for a in diff.added} for path, diff in files.items()}
-    hold(((piece, hit.rule) for hit in hits if not any(_covers(s, hit) for s in scanned)
-          for piece in _value(hit, added.get(hit.path, {}))), new_review=new_review)
+    # a value the scan found as well keeps the scan's name for it (the one the prompt's
+    # redaction of the diff gives it)
+    hold([*((piece, hit.rule) for hits_of in scanned.values() for hit in hits_of
+            for piece in _value(hit, added.get(hit.path, {}))),
+          *((piece, hit.rule) for hit in hits
+            if not any(_covers(s, hit) for s in scanned.get(hit.path, ()))
+            for piece in _value(hit, added.get(hit.path, {})))], new_review=new_review)
 
 
 def _covers(one: SecretHit, other: SecretHit) -> bool:

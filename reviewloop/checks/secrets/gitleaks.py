@@ -118,9 +118,11 @@ class IgnoreEntry:
 
 def parse_ignore(text: str, source: str = IGNORE_FILE) -> list[IgnoreEntry]:
     """The fingerprints of a `.gitleaksignore` (blank lines and `#` comments skipped; a line
-    that is no fingerprint is skipped too, as gitleaks does)."""
+    that is no fingerprint is skipped too, as gitleaks does). Its lines end at LF only, as
+    gitleaks' line scanner ends them: a file name holding U+2028 or a form feed is one
+    fingerprint, and `where` names git's line."""
     entries = []
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(text.split("\n"), start=1):
         entry = _entry(raw.strip(), f"{source}:{number}")
         if entry is not None:
             entries.append(entry)

@@ -1,13 +1,14 @@
-"""The secret values a review's secrets analyzer reported that the scanner's own layers do
-not find: redacted wherever `scanner.redact` is applied, for the rest of the review.
+"""The secret values a review's secrets analyzer reported that `scanner.redact` may not find
+in a text: redacted wherever `redact` is applied, for the rest of the review.
 
 The analyzer has layers `redact` does not run (`analyzer.hold_reported`): detect-secrets
 with the settings of the project's `.secrets.baseline`, and the project's own gitleaks
-rules. A value they reported on an added line was sent to the reviewers, the fixer and the
-tools' file reads as it is. A round with a model asks for those hits before its diff is
-redacted (`hold_reported`: the analyzer reuses the scans, each remembered), and each exact
-value is replaced from then on, in any text: `redact` replaces them before its own scan,
-so its caches, keyed by text, stay right.
+rules; and it reads a file by its kind (a YAML anchor's or tag's literal, a flow mapping's
+plain value), where `redact` reads text of no kind. A value found so on an added line was
+sent to the reviewers, the fixer and the tools' file reads as it is. A round with a model
+asks for those hits before its diff is redacted (`hold_reported`: the analyzer reuses the
+scans, each remembered), and each exact value is replaced from then on, in any text:
+`redact` replaces them before its own scan, so its caches, keyed by text, stay right.
 
 One set per process, cleared when a review's first round starts: reviewers run in threads,
 and every reader sees the whole of one set (it is swapped, never changed in place).

@@ -112,6 +112,35 @@ def test_npm_test_of_a_plain_js_package_flags_the_export_no_test_calls(tmp_path)
     assert not check.tests_failed
 
 
+@pytest.mark.parametrize("ends", ["\r\n", "\n/* a\rb */\n", "\n/* a\u2028b */\n"],
+                         ids=["crlf", "lone-cr", "u2028"])
+def test_v8_data_of_a_file_with_odd_line_ends_is_read_on_git_lines(tmp_path, ends):
+    """V8's offsets are into the file as it is: read as universal-newline text (its CRs
+    gone), a CRLF or lone-CR file's length no longer matched the run's and its data was
+    left out, and a function the tests call was called untested. Each break stands before
+    every function (a real `npm test`; each run costs a Node process, so three examples,
+    not a generator)."""
+    forget()
+    head = "// head" + ends + MATH.replace("\n", "\r\n" if ends == "\r\n" else "\n")
+    base = "// head" + ends + "export function add(a, b) {\n  return a + b;\n}\n"
+    if ends == "\r\n":
+        base = base.replace("\r\n", "\n").replace("\n", "\r\n")
+    root = init_repo(tmp_path / "pkg", {
+        "package.json": json.dumps({"name": "pkg", "type": "module",
+                                    "scripts": {"test": "node --test test/"}}),
+        "test/math.test.mjs": MATH_TEST, "lib/math.mjs": base.encode()}, message="start")
+    (root / "lib/math.mjs").write_bytes(head.encode())
+    (root / "test/more.test.mjs").write_text(MATH_TEST.replace("add", "neverCalled"))
+
+    check = new_code_coverage(root, parse_diff(git(root, "diff")), ProjectTests())
+
+    start = head[:head.index("export const")].count("\n") + 1
+    assert [(s.qualname, s.start, s.end) for s in check.functions] == \
+        [("neverCalled", start, start + 2)]
+    assert check.untested == ()  # the new test calls it, as V8 saw
+    assert not check.notes, check.notes
+
+
 def test_a_vitest_package_without_its_coverage_provider_is_noted_unchecked_unrun(tmp_path):
     root = tmp_path / "pkg"
     (root / "src").mkdir(parents=True)

@@ -4,10 +4,13 @@ ids for reviewloop's secret rules."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reviewloop.checks.secrets.gitleaks import RULE_IDS, IgnoreEntry, parse_ignore, rule_ids
 from reviewloop.checks.secrets.rules import RULES
 from reviewloop.checks.secrets.scanner import scan_text
+from tests.support.odd_breaks import ODD
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 
@@ -29,6 +32,20 @@ def test_both_fingerprint_forms_are_read_with_where_they_came_from() -> None:
 def test_a_file_name_with_colons_is_not_taken_for_a_commit() -> None:
     (entry,) = parse_ignore("deploy/a:b.env:generic-api-key:1\n")
     assert (entry.commit, entry.file, entry.line) == (None, "deploy/a:b.env", 1)
+
+
+@given(above=st.lists(st.sampled_from(["# a", "# \r", "", "x", "# \u2028 b", "# \x0c"]),
+                      max_size=6), odd=st.sampled_from(ODD))
+def test_a_fingerprint_is_read_on_git_lines_whatever_breaks_stand_around_it(
+        above: list[str], odd: str) -> None:
+    """gitleaks reads the file line by line at LF (a CRLF's CR dropped): a file name holding
+    an odd break is one fingerprint, and its place is git's line."""
+    text = "".join(f"{line}\n" for line in above) + f"conf/a{odd}b.env:generic-api-key:7\r\n"
+
+    entries = parse_ignore(text)
+
+    assert entries == [IgnoreEntry(file=f"conf/a{odd}b.env", rule="generic-api-key", line=7,
+                                   where=f".gitleaksignore:{len(above) + 1}")]
 
 
 @pytest.mark.parametrize(("ours", "theirs"), [
