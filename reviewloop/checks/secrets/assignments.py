@@ -96,6 +96,7 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
             yield from _yaml_values(text, tagged, prefilter=prefilter, config=config,
                                     references=references)
     pos = 0
+    reread_end = -1  # the end of a rejected long value being read once more
     lines = _lines_naming_a_secret(text) if prefilter else _every_line(text)
     for line_start, line_end in lines:
         pos = max(pos, line_start)
@@ -107,6 +108,11 @@ def assignments(text: str, *, prefilter: bool = True, syntax: Syntax = Syntax.LI
                 long, pos = _long_value(match, config=config, syntax=syntax,
                                         references=references)
                 yield from long
+                if not long and pos > match.end("name") and match.start() >= reread_end:
+                    # a rejected long value may hold the real one, as a shorter one may
+                    # (JSON in a string: `'{\"password\": \"…\"}'`): read once more from
+                    # after its name, one level deep, so each character is read at most twice
+                    reread_end, pos = pos, match.end("name")
                 continue
             group = "quoted" if match.group("quoted") else "bare"
             # after `(` or `,` only a string literal is a value: `f(key_size=2048,` is code;

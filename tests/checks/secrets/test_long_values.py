@@ -83,11 +83,14 @@ def test_bandits_quoted_password_is_redacted_whatever_its_value() -> None:
 
 
 @pytest.mark.parametrize("line", [
-    'token="{x}', "secret={y}", 'const token = "{z}";'])
+    'token="{x}', "secret={y}", 'const token = "{z}";',
+    # a long rejected value holding long ones, each read once more (`reread_end`)
+    "payload = '{w}'"])
 def test_the_scan_of_a_long_line_is_linear(line: str) -> None:
     def cpu(n: int) -> float:
         text = line.format(x="x" * n, y="".join(f"+a{i}=Zq" for i in range(n // 6)),
-                           z="Xk9mQ2vL" * (n // 8)) * 4
+                           z="Xk9mQ2vL" * (n // 8),
+                           w=('k=\\"' + "Zq9" * 120 + '\\" ') * (n // 370)) * 4
         best = float("inf")
         for _ in range(2):
             start = time.process_time()
@@ -125,9 +128,12 @@ def _added(path: str, text: str) -> FileDiff:
                       + "".join(f"+{line}\n" for line in lines)).files[0]
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
-@given(layout=st.sampled_from(LAYOUTS), seed=st.integers(0, 2**32),
-       short=st.integers(24, 80), long=st.integers(290, 1500))
+# every layout each run (drawn from all fifteen, 40 draws missed the JSON-in-a-Python-string
+# one, whose value over ~285 characters was lost: the outer string, not a secret, was
+# skipped whole where a shorter one is read again after its name)
+@pytest.mark.parametrize("layout", LAYOUTS)
+@settings(max_examples=6, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 2**32), short=st.integers(24, 80), long=st.integers(290, 1500))
 def test_a_long_value_is_read_as_a_short_one(layout: tuple[str, str], seed: int, short: int,
                                              long: int) -> None:
     """Where a short value is found whole, a long one in the same place is found whole, not
