@@ -10,9 +10,10 @@ broke the code (`runs` is False), the review still ends with a verdict (exit 0 o
 an error.
 
 The reviews run as a user runs them: the CLI on a real repository, offline (analyzers only).
-The tricks that only move a seed's file (into a vendored or hidden folder, under a hostile
-name) share one review with the unmoved seeds, each file asserted on its own (`_bins`); every
-other trick, and those moves of the Terraform and Dockerfile seeds, has a review of its own.
+The tricks whose case is the seed's file alone (its bytes rewritten, or moved into a vendored
+or hidden folder, under a hostile name) share one review with the unmoved seeds, each file
+asserted on its own (`_bins`); a trick that writes beside the file has a review of its own.
+The pairs are drawn as lists, the own-file pairs of a list sharing a review the same way.
 """
 
 from __future__ import annotations
