@@ -22,8 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.eslint_batches import Answers, answers
+from tests.support.environment import suite_environment
+from tests.support.eslint_batches import Answers, answers, copied
 from tests.support.gitutil import git
+from tests.support.js_tools import installed
 from tests.support.plain_eslint import plain_eslint, rule_files
 from tests.support.repos import init_repo, write_files
 from tests.support.review_cli import outcomes, reviewed_in
@@ -62,22 +64,34 @@ def _text(name: str, lead: str, tail: str, kind: str, before: str) -> tuple[str,
     return IMPORT + body, "const other = 1;\nexport { other };\n" + body
 
 
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str], set[str]]:
+    """Every variant in one repository, and the files whose no-undef ESLint silences: built
+    and answered once; each mode reviews a copy of its own (`copied`)."""
+    texts = {f"v{i}.js": _text(*v) for i, v in enumerate(_variants())}
+    with pytest.MonkeyPatch.context() as patch:
+        suite_environment(patch, tmp_path_factory.getbasetemp())
+        installed(patch, "eslint")
+        root = init_repo(tmp_path_factory.mktemp("grammar") / "r", {
+            "eslint.config.mjs": CONFIG, "package.json": '{"name": "x", "type": "module"}\n',
+            **{p: base for p, (base, _) in texts.items()}})
+        git(root, "checkout", "-qb", "feature")
+        write_files(root, {p: head for p, (_, head) in texts.items()})
+        honoured = rule_files(plain_eslint(root, "--no-inline-config"), "no-undef") \
+            - rule_files(plain_eslint(root), "no-undef")
+        assert honoured and len(honoured) < len(texts), honoured  # both kinds of comment met
+        return root, set(texts), honoured
+
+
 @pytest.mark.parametrize("mode", ("head", "working"))
 def test_a_comment_is_a_directive_exactly_where_eslint_reads_one(
-        tmp_path: Path, eslint_tools: Path, mode: str) -> None:
-    texts = {f"v{i}.js": _text(*v) for i, v in enumerate(_variants())}
-    root = init_repo(tmp_path / "r", {"eslint.config.mjs": CONFIG,
-                                      "package.json": '{"name": "x", "type": "module"}\n',
-                                      **{p: base for p, (base, _) in texts.items()}})
-    git(root, "checkout", "-qb", "feature")
-    write_files(root, {p: head for p, (_, head) in texts.items()})
-    honoured = rule_files(plain_eslint(root, "--no-inline-config"), "no-undef") \
-        - rule_files(plain_eslint(root), "no-undef")
-    assert honoured and len(honoured) < len(texts), honoured  # both kinds of comment met
-    report = reviewed_in(root, mode)
+        tmp_path: Path, eslint_tools: Path, batch: tuple[Path, set[str], set[str]],
+        mode: str) -> None:
+    template, texts, honoured = batch
+    report = reviewed_in(copied(template, tmp_path / "r"), mode)
     suppressed, reported = outcomes(report, "no-undef")
     assert suppressed == honoured, sorted(suppressed ^ honoured)
-    assert reported == set(texts) - suppressed, sorted(reported ^ (set(texts) - suppressed))
+    assert reported == texts - suppressed, sorted(reported ^ (texts - suppressed))
 
 
 # ESLint's config for the batches below: `.cjs` a script (CommonJS), `.jsx` parsed with JSX

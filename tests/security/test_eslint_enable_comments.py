@@ -30,7 +30,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.eslint_batches import answers
+from tests.support.environment import suite_environment
+from tests.support.eslint_batches import answers, copied
+from tests.support.js_tools import installed
 from tests.support.plain_eslint import import_deleted, plain_eslint, rule_files
 from tests.support.review_cli import outcomes, reviewed_in
 
@@ -76,22 +78,34 @@ def _body(spelling: str, place: str, disable: str) -> str:
     return f"{marker}\n{enable}\n{sink}\n"
 
 
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str], set[str]]:
+    """Every variant in one repository, and the files whose no-undef ESLint silences: built
+    and answered once; each mode reviews a copy of its own (`copied`)."""
+    texts = {f"e{i}.js": _body(*v) for i, v in enumerate(_variants())}
+    with pytest.MonkeyPatch.context() as patch:
+        suite_environment(patch, tmp_path_factory.getbasetemp())
+        installed(patch, "eslint")
+        root, config = import_deleted(tmp_path_factory.mktemp("enables"), texts, CONFIG)
+
+        def undefined(*args: str) -> set[str]:
+            return rule_files(plain_eslint(root, "-c", str(config), *args), "no-undef")
+
+        assert undefined("--no-inline-config") == set(texts)  # every file parses
+        honoured = set(texts) - undefined()
+        assert honoured and len(honoured) < len(texts), honoured  # both answers met
+        return root, set(texts), honoured
+
+
 @pytest.mark.parametrize("mode", ("head", "working"))
 def test_a_block_ends_exactly_where_eslint_reads_an_enable(
-        tmp_path: Path, eslint_tools: Path, mode: str) -> None:
-    texts = {f"e{i}.js": _body(*v) for i, v in enumerate(_variants())}
-    root, config = import_deleted(tmp_path, texts, CONFIG)
-
-    def undefined(*args: str) -> set[str]:
-        return rule_files(plain_eslint(root, "-c", str(config), *args), "no-undef")
-
-    assert undefined("--no-inline-config") == set(texts)  # every file parses
-    honoured = set(texts) - undefined()
-    assert honoured and len(honoured) < len(texts), honoured  # both answers met
-    report = reviewed_in(root, mode)
+        tmp_path: Path, eslint_tools: Path, batch: tuple[Path, set[str], set[str]],
+        mode: str) -> None:
+    template, texts, honoured = batch
+    report = reviewed_in(copied(template, tmp_path / "r"), mode)
     suppressed, reported = outcomes(report, "no-undef")
     assert suppressed == honoured, sorted(suppressed ^ honoured)
-    assert reported == set(texts) - suppressed, sorted(reported ^ (set(texts) - suppressed))
+    assert reported == texts - suppressed, sorted(reported ^ (texts - suppressed))
 
 
 JSX_CONFIG = ('export default [{ files: ["**/*.jsx"], languageOptions: { parserOptions: '

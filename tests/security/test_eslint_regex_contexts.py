@@ -22,11 +22,15 @@ takes the config, reported where it reports.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.support.environment import suite_environment
+from tests.support.eslint_batches import copied
 from tests.support.gitutil import git
+from tests.support.js_tools import installed
 from tests.support.plain_eslint import fatal_files, plain_eslint, rule_files
 from tests.support.repos import init_repo, write_files
 from tests.support.review_cli import MODES, outcomes, reviewed_in
@@ -119,27 +123,48 @@ def _bodies() -> dict[str, tuple[str, str]]:
     return texts
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Every file in one repository (the change in its working tree), and ESLint's answer:
+    the files it reports no-undef in, and those whose comment config it takes."""
+
+    root: Path
+    eslint: set[str]
+    honoured: set[str]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
+    """Built and answered once; each mode reviews a copy of its own (`copied`)."""
+    texts = _bodies()
+    with pytest.MonkeyPatch.context() as patch:
+        suite_environment(patch, tmp_path_factory.getbasetemp())
+        installed(patch, "eslint")
+        place = tmp_path_factory.mktemp("contexts")
+        written = place / "eslint.config.mjs"
+        written.write_text(CONFIG, encoding="utf-8")
+        root = init_repo(place / "r", {"package.json": '{"name": "x", "type": "module"}\n',
+                                       **{p: base for p, (base, _) in texts.items()}})
+        git(root, "checkout", "-qb", "feature")
+        write_files(root, {p: head for p, (_, head) in texts.items()})
+        results = plain_eslint(root, "-c", str(written))
+        assert not fatal_files(results), fatal_files(results)  # every file parses
+        eslint = rule_files(results, "no-undef")
+        uncommented = rule_files(plain_eslint(root, "-c", str(written), "--no-inline-config"),
+                                 "no-undef")
+        assert uncommented == set(texts)
+        honoured = uncommented - eslint
+        assert honoured and eslint, (honoured, eslint)  # both answers met
+        # ESLint's answer for the hashbang lines: none read, except past a line terminator
+        assert {f"h{i}.js" for i, (_, read) in enumerate(HASHBANGS.values()) if read} == \
+            {p for p in honoured if p.startswith("h")}
+        return Batch(root, eslint, honoured)
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_a_config_is_read_where_eslint_reads_a_comment(
-        tmp_path: Path, eslint_tools: Path, mode: str) -> None:
-    texts = _bodies()
-    written = tmp_path / "eslint.config.mjs"
-    written.write_text(CONFIG, encoding="utf-8")
-    root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',
-                                      **{p: base for p, (base, _) in texts.items()}})
-    git(root, "checkout", "-qb", "feature")
-    write_files(root, {p: head for p, (_, head) in texts.items()})
-    results = plain_eslint(root, "-c", str(written))
-    assert not fatal_files(results), fatal_files(results)  # every file parses
-    eslint = rule_files(results, "no-undef")
-    uncommented = rule_files(plain_eslint(root, "-c", str(written), "--no-inline-config"),
-                             "no-undef")
-    assert uncommented == set(texts)
-    honoured = uncommented - eslint
-    assert honoured and eslint, (honoured, eslint)  # both answers met
-    # ESLint's answer for the hashbang lines: none read, except past a line terminator
-    assert {f"h{i}.js" for i, (_, read) in enumerate(HASHBANGS.values()) if read} == \
-        {p for p in honoured if p.startswith("h")}
-    suppressed, reported = outcomes(reviewed_in(root, mode), "no-undef")
-    assert suppressed == honoured, sorted(suppressed ^ honoured)
-    assert reported == eslint, sorted(reported ^ eslint)
+        tmp_path: Path, eslint_tools: Path, batch: Batch, mode: str) -> None:
+    report = reviewed_in(copied(batch.root, tmp_path / "r"), mode)
+    suppressed, reported = outcomes(report, "no-undef")
+    assert suppressed == batch.honoured, sorted(suppressed ^ batch.honoured)
+    assert reported == batch.eslint, sorted(reported ^ batch.eslint)

@@ -20,11 +20,15 @@ covers both (`AMBIGUOUS`: reported where ruff waives, never the reverse).
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.support.environment import suite_environment
+from tests.support.eslint_batches import copied
 from tests.support.gitutil import git
+from tests.support.js_tools import installed
 from tests.support.plain_eslint import plain_eslint, rule_files
 from tests.support.plain_ruff import files_reporting
 from tests.support.repos import init_repo, write_files
@@ -91,29 +95,52 @@ def _name(shape: str) -> str:
     return shape.replace(" ", "_").replace(",", "")
 
 
+@dataclass(frozen=True)
+class Batch:
+    """Every variant in one repository (the change in its working tree), and the plain tools'
+    answers on it: the files ESLint reports no-undef in, and those ruff reports F821 in."""
+
+    root: Path
+    files: dict[str, tuple[str, str]]
+    eslint: set[str]
+    ruff: set[str]
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Batch:
+    """Built and answered once; each mode reviews a copy of its own (`copied`)."""
+    files = _files()
+    with pytest.MonkeyPatch.context() as patch:
+        suite_environment(patch, tmp_path_factory.getbasetemp())
+        installed(patch, "eslint")
+        place = tmp_path_factory.mktemp("breaks")
+        config = place / "eslint.config.mjs"
+        config.write_text(CONFIG, encoding="utf-8")
+        root = init_repo(place / "r", {
+            "package.json": '{"name": "x", "type": "module"}\n', "py/lib.py": "helper = 1\n",
+            **{p: base for p, (base, _) in files.items()}})
+        git(root, "checkout", "-qb", "feature")
+        write_files(root, {p: head for p, (_, head) in files.items()})
+        scripts = {p for p in files if p.endswith(".js")}
+
+        def undefined(*args: str) -> set[str]:
+            return rule_files(plain_eslint(root, "-c", str(config), *args), "no-undef")
+
+        assert undefined("--no-inline-config") == scripts  # every file parses
+        eslint = undefined()
+        assert eslint and eslint != scripts  # both answers met
+        ruff = files_reporting(root, "F821", "py")
+        assert ruff and ruff != set(files) - scripts
+        return Batch(root, files, eslint, ruff)
+
+
 @pytest.mark.parametrize("mode", MODES)
 def test_line_directives_reach_the_tools_own_lines(
-        tmp_path: Path, eslint_tools: Path, mode: str) -> None:
-    files = _files()
-    config = tmp_path / "eslint.config.mjs"
-    config.write_text(CONFIG, encoding="utf-8")
-    root = init_repo(tmp_path / "r", {
-        "package.json": '{"name": "x", "type": "module"}\n', "py/lib.py": "helper = 1\n",
-        **{p: base for p, (base, _) in files.items()}})
-    git(root, "checkout", "-qb", "feature")
-    write_files(root, {p: head for p, (_, head) in files.items()})
+        tmp_path: Path, eslint_tools: Path, batch: Batch, mode: str) -> None:
+    files, eslint, ruff = batch.files, batch.eslint, batch.ruff
     scripts = {p for p in files if p.endswith(".js")}
-
-    def undefined(*args: str) -> set[str]:
-        return rule_files(plain_eslint(root, "-c", str(config), *args), "no-undef")
-
-    assert undefined("--no-inline-config") == scripts  # every file parses
-    eslint = undefined()
-    assert eslint and eslint != scripts  # both answers met
-    ruff = files_reporting(root, "F821", "py")
     modules = set(files) - scripts
-    assert ruff and ruff != modules
-    report = reviewed_in(root, mode)
+    report = reviewed_in(copied(batch.root, tmp_path / "r"), mode)
 
     suppressed, reported = outcomes(report, "no-undef")
     assert reported == eslint, sorted(reported ^ eslint)

@@ -158,23 +158,68 @@ WEAKER = {
 }
 
 
+def _joined(texts: list[str]) -> str:
+    """One TOML file holding what each text sets: the top-level keys first, then each table
+    once, with the keys every text gives it."""
+    tables: dict[str, list[str]] = {"": []}
+    for text in texts:
+        table = ""
+        for line in text.splitlines():
+            if line.startswith("["):
+                table = line
+                tables.setdefault(table, [])
+            else:
+                tables[table].append(line)
+    return "\n".join([*tables.pop(""), *(f"{t}\n" + "\n".join(v) for t, v in tables.items()),
+                      ""])
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A run whose model wrote every setting of WEAKER, stopped, then was approved (refused),
+    then rejected."""
+
+    result: Any  # the run as it stopped (`LoopRunner.start`)
+    refusal: str  # what the refused approval said
+    status: str  # the run's status after the refused approval
+    log: str  # the project's history after it
+    rejected: str  # the status a human's reject ends it in
+
+
+@pytest.fixture(scope="module")
+def weaker(tmp_path_factory: pytest.TempPathFactory) -> Refused:
+    """One run in which the model writes every setting of WEAKER (the settings of one file
+    joined in it): each case is checked on its own refusal and its own line of the refused
+    approval."""
+    files: dict[str, list[str]] = {}
+    for path, content, _ in WEAKER.values():
+        files.setdefault(path, []).append(content)
+    with pytest.MonkeyPatch.context() as patch:
+        suite_environment(patch, tmp_path_factory.getbasetemp())
+        project = make_project(tmp_path_factory.mktemp("weaker"))
+        run = runner(project, _model_writes({p: _joined(t) for p, t in files.items()}))
+        result = start(run, project)
+        with pytest.raises(ApprovalRefused) as refused:
+            run.resume(result.run_id, "approve")
+        status = run.registry.get(result.run_id).status
+        log = git(project, "log", "--format=%s")
+        return Refused(result, str(refused.value), status, log,
+                       run.resume(result.run_id, "reject").status)
+
+
 @pytest.mark.parametrize("variant", list(WEAKER), ids=list(WEAKER))
 def test_a_weaker_sandbox_or_command_policy_is_refused_even_when_approved(
-        project: Path, variant: str) -> None:
-    path, content, says = WEAKER[variant]
-    run = runner(project, _model_writes({path: content}))
+        weaker: Refused, variant: str) -> None:
+    path, _, says = WEAKER[variant]
+    result = weaker.result
 
-    result = start(run, project)
     assert result.status == "awaiting_approval"
     assert any(e.startswith(f"refused: {path}: {says}") for e in result.escalations)
-    with pytest.raises(ApprovalRefused) as refused:
-        run.resume(result.run_id, "approve")
-
-    assert f"{path}: {says}" in str(refused.value)
-    assert "make the change yourself in your checkout" in str(refused.value)
-    assert run.registry.get(result.run_id).status == "awaiting_approval"
-    assert git(project, "log", "--format=%s") == "start\n"
-    assert run.resume(result.run_id, "reject").status == "declined"
+    assert f"{path}: {says}" in weaker.refusal
+    assert "make the change yourself in your checkout" in weaker.refusal
+    assert weaker.status == "awaiting_approval"
+    assert weaker.log == "start\n"
+    assert weaker.rejected == "declined"
 
 
 def test_a_human_who_takes_the_setting_out_of_the_run_can_approve_it(project: Path) -> None:

@@ -13,7 +13,8 @@ detect-secrets) reads it: `git log -p main..feature` holds the secret. The revie
   made too large to diff (over 16 MB) was skipped in silence. Both now count as not read:
   the verdict is incomplete and `--fail-on` fails.
 
-Generated: secret kinds x how the branch removes them, key kinds x what the base holds,
+Generated: secret kinds x how the branch removes them (one branch holding them all), key
+kinds x what the base holds (one branch for the keys the base holds, one for the others),
 branch lengths either side of the scan's limit, file sizes either side of the diff's ceiling."""
 
 from __future__ import annotations
@@ -69,27 +70,35 @@ KINDS = ("aws-access-key-id", "github-token", "stripe-key")
 REMOVALS = ("file-deleted", "line-removed", "line-replaced-back")
 
 
-@pytest.mark.parametrize(("kind", "removal"), list(product(KINDS, REMOVALS)))
-def test_a_branch_with_no_net_change_has_its_commits_scanned(
-        tmp_path: Path, kind: str, removal: str) -> None:
-    seed = KINDS.index(kind) * 10 + REMOVALS.index(removal)
-    rule, line = _token(kind, seed)
-    root = init_repo(tmp_path / "r", {"README.md": "base\n", "conf/app.py": "port = 1\n"})
+def test_a_branch_with_no_net_change_has_its_commits_scanned(tmp_path: Path) -> None:
+    """Every kind × every removal in one branch, each in a folder of its own (its own secret,
+    its own commits): the branch still changes nothing, and each secret is named on its own
+    file."""
+    cases = list(product(KINDS, REMOVALS))
+    root = init_repo(tmp_path / "r", {"README.md": "base\n", **{
+        f"c{i}/conf/app.py": "port = 1\n" for i in range(len(cases))}})
     git(root, "checkout", "-qb", "feature")
-    path = "conf/new.py" if removal == "file-deleted" else "conf/app.py"
-    commit(root, {path: f"port = 1\n{line}\n"}, "add a key")
-    if removal == "file-deleted":
-        git(root, "rm", "-q", path)
-        git(root, "commit", "-qm", "drop it")
-    else:
-        if removal == "line-replaced-back":
-            commit(root, {path: f"port = 1\n{line.split(' = ')[0]} = None\n"}, "from env")
-        commit(root, {path: "port = 1\n"}, "drop it")
-    assert git(root, "diff", "main...feature") == "" and _in_history(root, line.split('"')[1])
+    expected: list[tuple[str, str]] = []
+    secrets: list[str] = []
+    for i, (kind, removal) in enumerate(cases):
+        rule, line = _token(kind, KINDS.index(kind) * 10 + REMOVALS.index(removal))
+        path = f"c{i}/conf/new.py" if removal == "file-deleted" else f"c{i}/conf/app.py"
+        commit(root, {path: f"port = 1\n{line}\n"}, "add a key")
+        if removal == "file-deleted":
+            git(root, "rm", "-q", path)
+            git(root, "commit", "-qm", "drop it")
+        else:
+            if removal == "line-replaced-back":
+                commit(root, {path: f"port = 1\n{line.split(' = ')[0]} = None\n"}, "from env")
+            commit(root, {path: "port = 1\n"}, "drop it")
+        assert _in_history(root, line.split('"')[1]), (kind, removal)
+        expected.append((path, rule))
+        secrets.append(line.split('"')[1])
+    assert git(root, "diff", "main...feature") == ""
     done, report = _report(root, "--fail-on", "must_fix")
     assert done.returncode == 1, done.stdout[-2000:]
-    assert _named(report) == [(path, rule)] and _row(report)["passed"] is False
-    assert line.split('"')[1] not in done.stdout
+    assert _named(report) == sorted(expected) and _row(report)["passed"] is False, cases
+    assert [secret for secret in secrets if secret in done.stdout] == []
 
 
 def test_an_empty_range_is_still_nothing_to_review(tmp_path: Path) -> None:
@@ -129,25 +138,35 @@ KEYS = ("ed25519", "rsa", "pgp", "pgp-comment")
 BASES = ("other-key", "same-key", "no-key")
 
 
-@pytest.mark.parametrize(("kind", "base"), list(product(KEYS, BASES)))
+@pytest.mark.parametrize("excused", [False, True], ids=["other or no key", "same key"])
 def test_a_leaked_key_is_told_from_the_bases_keys_by_its_whole_text(
-        tmp_path: Path, kind: str, base: str) -> None:
-    """A fixture key of the same kind in the base excuses only that very key."""
-    seed = KEYS.index(kind) * 10
-    leaked = _key(kind, seed)
-    fixture = {"other-key": _key(kind, seed + 1), "same-key": leaked}.get(base)
-    root = init_repo(tmp_path / "r", {"README.md": "base\n", **(
-        {"tests/fixtures/test_key": fixture} if fixture else {})})
+        tmp_path: Path, excused: bool) -> None:
+    """A fixture key of the same kind in the base excuses only that very key. Every key kind
+    × what the base holds, in two branches: the bases holding the very key leaked (every
+    kind's in one repository), and those that do not (another key of the kind, or none); each
+    case its own key (seeds apart) and its own files, asserted on its own."""
+    cases = [(kind, base) for kind, base in product(KEYS, BASES)
+             if (base == "same-key") is excused]
+    fixtures: dict[str, str] = {}
+    leaked: dict[str, str] = {}
+    for i, (kind, base) in enumerate(cases):
+        seed = KEYS.index(kind) * 10 + BASES.index(base) * 3
+        leaked[f"deploy/id_key_{i}"] = _key(kind, seed)
+        fixture = {"other-key": _key(kind, seed + 1), "same-key": _key(kind, seed)}.get(base)
+        if fixture:
+            fixtures[f"tests/fixtures/test_key_{i}"] = fixture
+    root = init_repo(tmp_path / "r", {"README.md": "base\n", **fixtures})
     git(root, "checkout", "-qb", "feature")
-    commit(root, {"deploy/id_key": leaked}, "add a deploy key")
-    git(root, "rm", "-q", "deploy/id_key")
-    git(root, "commit", "-qm", "remove it")
-    commit(root, {"deploy/README": "the key lives in the vault\n"}, "notes")
-    assert _in_history(root, leaked.splitlines()[-3])
+    commit(root, leaked, "add the deploy keys")
+    git(root, "rm", "-q", *leaked)
+    git(root, "commit", "-qm", "remove them")
+    commit(root, {"deploy/README": "the keys live in the vault\n"}, "notes")
+    for key in leaked.values():
+        assert _in_history(root, key.splitlines()[-3])
     _, report = _report(root, "--fail-on", "never")
-    expected = [] if base == "same-key" else [("deploy/id_key", "private-key")]
-    assert [path for path, _ in _named(report)] == [path for path, _ in expected], report
-    assert _row(report)["passed"] is (base == "same-key")
+    expected = [] if excused else sorted(leaked)
+    assert [path for path, _ in _named(report)] == expected, (cases, report)
+    assert _row(report)["passed"] is excused
 
 
 def _empty_commits(root: Path, count: int, message: str) -> None:
@@ -190,25 +209,28 @@ def test_the_commits_past_the_scans_limit_are_not_read(
     assert named in report["verdict"], report["verdict"]
 
 
-@pytest.mark.parametrize(("size", "then"), list(product(
-    (17_000_000, 100_000), ("deleted", "shrunk"))))
-def test_a_file_too_large_to_diff_in_a_commit_is_not_read(
-        tmp_path: Path, size: int, then: str) -> None:
+@pytest.mark.parametrize("size", (17_000_000, 100_000))
+def test_a_file_too_large_to_diff_in_a_commit_is_not_read(tmp_path: Path, size: int) -> None:
+    """A file of `size` that a later commit deleted, and one it shrunk, in one branch: each
+    asserted on its own."""
     rule, line = _token("github-token", size % 7)
     root = init_repo(tmp_path / "r", {"README.md": "base\n"})
     git(root, "checkout", "-qb", "feature")
-    commit(root, {"data/f.txt": ("z" * 99 + "\n") * (size // 100) + f"{line}\n"}, "data")
-    if then == "deleted":
-        git(root, "rm", "-q", "data/f.txt")
-        git(root, "commit", "-qm", "drop it")
-    else:
-        commit(root, {"data/f.txt": "x\n"}, "shrink it")
+    paths = {then: f"data/{then}/f.txt" for then in ("deleted", "shrunk")}
+    data = ("z" * 99 + "\n") * (size // 100) + f"{line}\n"
+    commit(root, dict.fromkeys(paths.values(), data), "data")
+    git(root, "rm", "-q", paths["deleted"])
+    git(root, "commit", "-qm", "drop it")
+    commit(root, {paths["shrunk"]: "x\n"}, "shrink it")
     commit(root, {"notes.md": "notes\n"}, "notes")
     done, report = _report(root, "--fail-on", "must_fix")
     assert done.returncode == 1
     if size < 16_000_000:  # read: the token is named
-        assert _named(report) == [("data/f.txt", rule)] and report["health"]["complete"]
+        assert _named(report) == sorted((path, rule) for path in paths.values())
+        assert report["health"]["complete"]
         return
-    assert not report["health"]["complete"] and "data/f.txt" in report["verdict"], report
+    assert not report["health"]["complete"], report
     row = next(a for a in report["health"]["analyzers"] if a["name"] == "secret-history")
-    assert "too large to analyze" in row["unread"]["data/f.txt"], row
+    for path in paths.values():
+        assert path in report["verdict"], report["verdict"]
+        assert "too large to analyze" in row["unread"][path], row

@@ -5,6 +5,7 @@ uses it is reported, or silenced by a comment the base wrote."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,14 @@ DEFINES = {".cjs": 'const { compute } = require("./c.cjs");\n',
            "": 'import { compute } from "./c.js";\n'}
 REPLACED = {".cjs": "const other = 1;\nexports.other = other;\n",
             "": "const other = 1;\nexport { other };\n"}
+
+
+def copied(template: Path, to: Path) -> Path:
+    """A copy of the repository `template` at `to`, its links kept: a batch built and
+    answered by plain ESLint once per module, reviewed in each mode on a copy of its own
+    (a review leaves its state, `.reviewloop/`, in the tree it reads)."""
+    shutil.copytree(template, to, symlinks=True)
+    return to
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from reviewloop.checks.analyzers.provision import TOOLS, install
 from tests.support.tools_cache import cache_root
 
 
-def _installed(monkeypatch: pytest.MonkeyPatch, *names: str) -> Path:
+def installed(monkeypatch: pytest.MonkeyPatch, *names: str) -> Path:
+    """The kept tools folder with `names` installed, as REVIEWLOOP_TOOLS_DIR in `monkeypatch`
+    (a module-scoped fixture's `pytest.MonkeyPatch.context()`, or a test's)."""
     root = cache_root()
     for name in names:
         install(TOOLS[name], root)
@@ -23,10 +25,10 @@ def _installed(monkeypatch: pytest.MonkeyPatch, *names: str) -> Path:
 @pytest.fixture
 def eslint_tools(monkeypatch: pytest.MonkeyPatch) -> Path:
     """The kept tools folder with ESLint installed, as this test's REVIEWLOOP_TOOLS_DIR."""
-    return _installed(monkeypatch, "eslint")
+    return installed(monkeypatch, "eslint")
 
 
 @pytest.fixture
 def shellcheck_tools(monkeypatch: pytest.MonkeyPatch) -> Path:
     """The kept tools folder with shellcheck installed, as this test's REVIEWLOOP_TOOLS_DIR."""
-    return _installed(monkeypatch, "shellcheck")
+    return installed(monkeypatch, "shellcheck")

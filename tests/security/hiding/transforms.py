@@ -89,8 +89,11 @@ class Transform:
                        read=case.read and self.read(seed))
 
 
-def start(seed: Seed) -> Case:
-    return Case(main=seed.path, files={seed.path: seed.text})
+def start(seed: Seed, folder: str = "") -> Case:
+    """The seed's change as it is: its file at its path, under `folder` when one is given
+    (a trick's own copy, beside the others in one review)."""
+    path = f"{folder}/{seed.path}" if folder else seed.path
+    return Case(main=path, files={path: seed.text})
 
 
 def _lang(*names: str) -> Callable[[Seed], bool]:
