@@ -15,8 +15,8 @@ and a build of a missing folder (named, with what kubectl says). One review hold
 side by side, each in its own folder, and the set whose every build is named
 `Kustomization` (the name checkov's framework does not find); each set's own results are
 checked (a review and its checkov start cost more than a set's builds: two reviews of three
-sets took 12.8 s of CPU where four reviews of one took 18.7). kubectl for real, on a PATH of the test's own
-(`kustomize_tools`)."""
+sets took 12.8 s of CPU where four reviews of one took 18.7). kubectl for real, on a PATH
+of the test's own (`kustomize_tools`)."""
 
 from __future__ import annotations
 
