@@ -4,16 +4,13 @@ edit, it is loaded in the place its file declares, an offline review says it ran
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from _pytest.assertion import rewrite
 
 from reviewloop.review.definitions import builtin_agents
 from tests.support.paths import ROOT
@@ -49,26 +46,9 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         if source.is_symlink():
             target.symlink_to(os.readlink(source))  # reviewloop/builtin_agents -> ../agents
         elif source.is_file():
-            shutil.copy2(source, target)  # its time kept: the bytecode below stays valid
-            if source.suffix == ".py":
-                _bytecode(source, target)
+            target.write_bytes(source.read_bytes())
     (copy / "agents" / "review-api-docs.json").write_text(json.dumps(SIXTH, indent=2))
     return copy
-
-
-def _bytecode(source: Path, target: Path) -> None:
-    """This process's bytecode of `source` (compiled, and rewritten by pytest for a test
-    module), where the nested run looks for `target`'s: the copy's processes compiled the
-    package and rewrote the test modules' asserts afresh. Python and pytest each check a
-    file's bytecode against its source's time and size before they use it."""
-    if "PYTHONPYCACHEPREFIX" in os.environ:  # the nested run looks there, under its path
-        return
-    cached = (Path(importlib.util.cache_from_source(str(source))),
-              rewrite.get_cache_dir(source) / (source.stem + rewrite.PYC_TAIL))
-    for found in cached:
-        if found.is_file():
-            (target.parent / "__pycache__").mkdir(exist_ok=True)
-            shutil.copyfile(found, target.parent / "__pycache__" / found.name)
 
 
 def run(project: Path, cwd: Path, *args: str, timeout: float = 300
