@@ -27,6 +27,7 @@ pytest_plugins = [
     "tests.support.workspace",  # repo, ws, outside: temp repositories for the workspace tools
     "tests.support.worktrees",  # root: a repository on a `work` branch
     "tests.support.grouping",  # a module with a module-scoped fixture runs on one worker
+    "tests.support.bytecode",  # the controller writes the bytecode before the workers start
 ]
 
 # Before any fixture of any scope: HOME, git's config and identity built from nothing the

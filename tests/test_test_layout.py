@@ -80,6 +80,50 @@ def test_a_module_fixture_is_built_once_across_workers(tmp_path: Path):
     assert len(list(marks.iterdir())) == 1
 
 
+_CACHED = ('from pathlib import Path\nfrom _pytest.assertion import rewrite\n\n\n'
+           'def cached(source):\n'
+           '    return rewrite.get_cache_dir(source) / (source.stem + rewrite.PYC_TAIL)\n')
+_RECORD = _CACHED + '''
+
+def pytest_sessionstart(session):  # after tests.support.bytecode's, before xdist starts workers
+    if not hasattr(session.config, "workerinput"):
+        written = cached(Path(__file__).with_name("test_warmed.py")).stat().st_ino
+        Path(__file__).with_name("inode").write_text(str(written))
+'''
+_WARMED = _CACHED + '''
+
+def test_its_bytecode_is_the_one_the_controller_wrote():
+    # a worker that rewrote the module would have replaced the file (a new inode)
+    written = Path(__file__).with_name("inode").read_text()
+    assert str(cached(Path(__file__)).stat().st_ino) == written
+'''
+
+
+def test_the_controller_writes_the_test_modules_bytecode_before_the_workers_start(
+        tmp_path: Path):
+    """tests/support/bytecode.py: from a fresh clone, the xdist controller rewrites each test
+    module before its workers start, and the workers read that bytecode, not rewrite it
+    each (the nested run loads that plugin and xdist alone; its bytecode kept in the test's
+    folder)."""
+    import os
+    import subprocess
+    import sys
+
+    from tests import conftest
+
+    assert "tests.support.bytecode" in conftest.pytest_plugins
+    (tmp_path / "conftest.py").write_text(_RECORD)
+    (tmp_path / "test_warmed.py").write_text(_WARMED)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env |= {"PYTHONPATH": str(ROOT), "PYTHONPYCACHEPREFIX": str(tmp_path / "pyc")}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider",
+         "-p", "xdist.plugin", "-p", "tests.support.bytecode", "-n", "2", "test_warmed.py"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout, done.stdout
+
+
 _PATCHERS = {"setattr", "delattr", "patch", "object"}
 
 
