@@ -99,13 +99,31 @@ def hold_reported(ctx: AnalyzerContext, *, new_review: bool) -> None:
              if (diff := ctx.changes.file(path)) is not None}
     scanned = {path: file_hits(diff) for path, diff in files.items()}
     added = {path: {a.line: a.text for a in diff.added} for path, diff in files.items()}
-    # a value the scan found as well keeps the scan's name for it (the one the prompt's
-    # redaction of the diff gives it)
+    # a value the scan found by the file's kind is held where `redact`'s own scan of its
+    # line misses it (held everywhere, `postgres` found on its line would be replaced in
+    # every image and URL too); one the scan found as well keeps the scan's name for it
+    # (the one the prompt's redaction of the diff gives it)
     hold([*((piece, hit.rule) for hits_of in scanned.values() for hit in hits_of
-            for piece in _value(hit, added.get(hit.path, {}))),
+            for piece in _value(hit, added.get(hit.path, {}))
+            if _missed(piece, hit, added.get(hit.path, {}))),
           *((piece, hit.rule) for hit in hits
             if not any(_covers(s, hit) for s in scanned.get(hit.path, ()))
             for piece in _value(hit, added.get(hit.path, {})))], new_review=new_review)
+
+
+def _missed(piece: str, hit: SecretHit, added: dict[int, str]) -> bool:
+    """Whether `redact`'s own scan, reading `hit`'s line after the one before it (a block
+    scalar's key), leaves `piece` there: a piece of another line is held."""
+    from reviewloop.checks.secrets.scanner import scan_text
+
+    line, before = added.get(hit.line), added.get(hit.line - 1)
+    column = hit.column - 1
+    if line is None or line[column:column + len(piece)] != piece:
+        return True
+    offset = 0 if before is None else len(before) + 1
+    at = offset + column
+    return not any(h.start <= at and at + len(piece) <= h.end for h in scan_text(
+        line if before is None else f"{before}\n{line}"))
 
 
 def _covers(one: SecretHit, other: SecretHit) -> bool:

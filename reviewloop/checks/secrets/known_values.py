@@ -21,9 +21,9 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-# a shorter value is replaced only where no letter or digit runs on around it: a value of
-# a few characters would otherwise turn up inside every other word of a prompt
-_WHOLE_WORD_BELOW = 6
+# a value shorter than this is replaced only where no letter or digit runs on around it: a
+# short or common one (`admin1`, `postgres`) would turn up inside other words (`postgresql`)
+_WHOLE_WORD_BELOW = 16
 
 
 @dataclass(frozen=True)

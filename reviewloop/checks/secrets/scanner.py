@@ -170,7 +170,7 @@ def redact(text: str) -> str:
         known = _REDACTED.known(text)
         return known if known is not None else _redact_short(text)
     # parallel reviewers redacting the same diff: one scan, not five
-    return _REDACTED.get(text, lambda: _redact(text))
+    return _REDACTED.get(text, lambda: scan_redacted(text))
 
 
 def redact_around(text: str, clean: str) -> str:
@@ -196,7 +196,8 @@ _SPANS: dict[tuple[Syntax, frozenset[Reference]], TextMemo[list[Candidate]]] = {
 _REDACTED: TextMemo[str] = TextMemo(_REMEMBERED_TEXTS, from_chars=0)
 
 
-def _redact(text: str) -> str:
+def scan_redacted(text: str) -> str:
+    """`text` with what the scan finds in a text of no kind replaced (no held value)."""
     out, last = [], 0
     for hit in scan_text(text):
         out += [text[last:hit.start], f"[REDACTED:{hit.rule}]"]
@@ -207,7 +208,7 @@ def _redact(text: str) -> str:
 # A finding's title, rationale and suggestion are redacted by every reviewer, the ledger and
 # each report view: the same short texts, many times over, each paying the scan's fixed cost.
 _SHORT = 4096
-_redact_short = lru_cache(maxsize=4096)(_redact)
+_redact_short = lru_cache(maxsize=4096)(scan_redacted)
 
 
 def blocking(hit: SecretHit) -> bool:

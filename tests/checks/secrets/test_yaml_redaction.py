@@ -64,3 +64,28 @@ def test_a_yaml_value_the_scan_found_is_redacted_in_every_outgoing_text(
         "comment": safe(f"{finding.rationale}\n```yaml\n{text}```"),
     }
     assert {name: sent for name, sent in outgoing.items() if value in sent} == {}, place
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(word=st.sampled_from(["postgres", "development", "administrator", "rabbitmq", "keycloak"]),
+       key=st.sampled_from(["POSTGRES_PASSWORD", "password", "DB_PASS", "admin_password"]))
+def test_a_value_redact_finds_on_its_line_is_not_held_for_other_texts(
+        tmp_path_factory: pytest.TempPathFactory, word: str, key: str) -> None:
+    """A value `redact` finds by itself (`POSTGRES_PASSWORD: postgres`) is replaced on its
+    line, where its name is; held, the word was replaced in every other text too: the
+    image `postgres:16`, a `postgresql://` URL, another service's user."""
+    compose = (f"services:\n  db:\n    image: {word}:16\n    environment:\n"
+               f"      USER: {word}\n      {key}: {word}\n")
+    other = f"DATABASE_URL = '{word}ql://app@localhost/app'  # {word} user\n"
+    repo = Repo(tmp_path_factory.mktemp("r"), {"x.txt": "x\n"})
+    diff = repo.change({"docker-compose.yml": compose, "app/db.py": other})
+    ctx = AnalyzerContext(root=repo.root, changes=parse_diff(diff), diff_text=diff,
+                          agent="review-security", files=("docker-compose.yml", "app/db.py"))
+    assert change_hits(ctx), (word, key)
+
+    hold_reported(ctx, new_review=True)
+
+    assert redact(other) == other
+    assert f"image: {word}:16" in redact(compose)
+    assert f"{key}: [REDACTED:" in redact(compose)
