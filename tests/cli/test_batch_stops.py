@@ -101,7 +101,7 @@ def test_a_task_whose_run_changed_no_file_is_failed_and_its_dependents_say_so(
     assert done.returncode == ExitCode.BLOCKING, done.stdout + done.stderr
     assert "1 failed, 1 skipped" in said
     assert " 1: failed: run 1-" in said and "changed no file, nothing was implemented " \
-        "(implementer failed:" in said and "exited 5)" in said, said
+        "(implementer failed:" in said and "exited 5, with no output)" in said, said
     assert "`reviewloop run all` runs the task again" in said
     assert " 2: skipped: waits on 1 (failed)" in said
     assert "awaiting approval" not in said
