@@ -14,6 +14,8 @@ decoded in place on their line, and the line is scanned again with every layer, 
   blank;
 * only text and attributes are read: references in comments, CDATA sections and (HTML)
   `<script>` and `<style>` elements stay as written, as their readers leave them;
+* the file is not parsed: in JSX a reference in a JavaScript string (which JSX leaves as
+  written) is decoded too, as a reference in an HTML attribute is;
 * only what a decoded reference is part of counts (the text as written is the other
   layers'); a hit is reported on the characters of the line as written that it decodes
   from.
