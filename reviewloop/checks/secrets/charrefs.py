@@ -16,6 +16,10 @@ decoded in place on their line, and the line is scanned again with every layer, 
   `<script>` and `<style>` elements stay as written, as their readers leave them;
 * the file is not parsed: in JSX a reference in a JavaScript string (which JSX leaves as
   written) is decoded too, as a reference in an HTML attribute is;
+* a line is decoded only when a reference on it stands for more than the markup's own
+  syntax (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, named or numeric): those are how
+  markup writes `?a=1&b=2` and `<tag>`, and a line of them alone is not scanned twice (a
+  password holding `&` is found as written, `&amp;` and all);
 * only what a decoded reference is part of counts (the text as written is the other
   layers'); a hit is reported on the characters of the line as written that it decodes
   from.
@@ -37,6 +41,7 @@ __all__ = ["charref_candidates", "charrefs_decoded"]
 _REF = re.compile(r"&(?:#(?P<dec>[0-9]{1,7});?|#[xX](?P<hex>[0-9A-Fa-f]{1,6});?"
                   r"|(?P<name>[A-Za-z][A-Za-z0-9]{1,31});)")
 _XML_NAMES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_SYNTAX = frozenset(_XML_NAMES.values())  # what markup escapes to write itself
 # where no reader decodes references: comments, CDATA; HTML's raw-text elements too
 _XML_RAW = r"<!--.*?(?:-->|\Z)|<!\[CDATA\[.*?(?:\]\]>|\Z)"
 _UNREAD = {
@@ -79,10 +84,7 @@ def charrefs_decoded(text: str, kind: Reference = Reference.HTML_CHARACTER
     hidden: list[tuple[int, int]] = []
     line_end = -1  # the end of the line last added
     at = 0  # where `text` is copied from next, on the line being added
-    for ref in _REF.finditer(text):
-        character = _character(ref, kind)
-        if character is None or _inside(unread, ref.start()):
-            continue
+    for ref, character in _hiding_lines(text, kind, unread):
         if ref.start() > line_end:  # a new line: finish the last one, start this one
             if line_end >= 0:
                 _copy(text, at, line_end, parts, origin)
@@ -101,6 +103,20 @@ def charrefs_decoded(text: str, kind: Reference = Reference.HTML_CHARACTER
     _copy(text, at, line_end, parts, origin)
     origin.append(line_end)
     return "".join(parts), origin, hidden
+
+
+def _hiding_lines(text: str, kind: Reference, unread: list[tuple[int, int]]
+                  ) -> list[tuple[re.Match[str], str]]:
+    """Each decoded reference of `text` (and its character) on a line where one stands
+    for more than the markup's own syntax (`& < > " '`): `?a=1&amp;b=2` and `&lt;tag&gt;`
+    hide no token's characters, and a line of them alone costs no second scan."""
+    found = [(ref, character) for ref in _REF.finditer(text)
+             if (character := _character(ref, kind)) is not None
+             and not _inside(unread, ref.start())]
+    lines = {text.rfind("\n", 0, ref.start()) for ref, character in found
+             if character not in _SYNTAX}
+    return [(ref, character) for ref, character in found
+            if text.rfind("\n", 0, ref.start()) in lines] if lines else []
 
 
 def _character(ref: re.Match[str], kind: Reference) -> str | None:
