@@ -22,6 +22,7 @@ from reviewloop.landing.modes import land_mode
 from reviewloop.policy.governance import load_policy, with_quality_gates
 from reviewloop.policy.sensitive import is_sensitive
 from reviewloop.review.reviewer_set import load_reviewers
+from reviewloop.runs import committed_spec
 from reviewloop.runs.registry import LANDING_REFUSED, RunRecord, run_tree, state_dir
 from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
@@ -75,10 +76,13 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
         _prepare_branch(root, settings, options.branch)
         return _batch(runner, spec.tasks_file, implementer, options, out, batch_id=None)
     waiting = awaiting_decision(runner.settings, root, spec.tasks_file)
-    task = select.next_task(spec.tasks, skip=waiting) if target == "next" else \
-        select.by_id(spec.tasks, target)
+    task, passed = committed_spec.next_startable(root, spec.tasks_file, spec.tasks, waiting) \
+        if target == "next" else (select.by_id(spec.tasks, target), [])
+    for task_id in passed:  # a run starts from the last commit: its spec has no such task
+        why, fix = committed_spec.reason(spec.tasks_file, root, task_id)
+        out.warn(f"Passed over task {task_id}: {why}.\n  fix: {fix}")
     if task is None:
-        return _none_to_start(spec, waiting, out)
+        return _none_to_start(spec, waiting, out, passed)
     if target == "next":
         _say_waiting(spec, waiting, out)
     elif task.id in waiting and not task.is_done:  # asked for by its id: run, and say so
@@ -123,12 +127,14 @@ def _refuse_parent(spec: Spec, task: Task, force: bool) -> None:
                 "all`, which runs every open task in order")
 
 
-def _none_to_start(spec: Spec, waiting: dict[str, RunRecord], out: Output) -> int:
-    """`run next` with no task to start: done, or held by runs waiting for a decision or by
-    a dependency cycle (exit 1, as a run that waits exits: the spec is not finished)."""
+def _none_to_start(spec: Spec, waiting: dict[str, RunRecord], out: Output,
+                   passed: list[str]) -> int:
+    """`run next` with no task to start: done, or held by runs waiting for a decision, by
+    a dependency cycle or by tasks only in the uncommitted spec (`passed`, said already)
+    (exit 1, as a run that waits exits: the spec is not finished)."""
     open_waiting = _open_waiting(spec, waiting)
     plan = select.waves(spec.tasks)
-    if not open_waiting and not plan.left_out:
+    if not open_waiting and not plan.left_out and not passed:
         out.say("Every task is done (or waiting on an optional or blocked one).")
         return ExitCode.OK
     out.say("No task can start now.")

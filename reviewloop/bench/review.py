@@ -51,7 +51,8 @@ def review_case(root: Path, case: Case, reviewer: Reviewer,
     from an export (the checkout is not touched), the change's own suppressions and
     classification untrusted (the base's count). One thing differs, on purpose: every case
     is reviewed with the checkout's reviewers and settings, the ones being measured, not
-    with whatever configuration the old base commit had."""
+    with whatever configuration the old base commit had (its `sandbox` too: the analyzers
+    are confined as the checkout's `review` confines them)."""
     trusted = TrustedConfig(reviewer.settings, root=None, base=case.base, head=case.head,
                             paths=CONFIG_PATHS)
     started = clock()
@@ -59,7 +60,9 @@ def review_case(root: Path, case: Case, reviewer: Reviewer,
                                                                 head=case.head,
                                                                 merge_base=False),
                             model_factory=reviewer.factory, llm=True,
-                            analyze=partial(analyze, tests=None), trusted=trusted,
+                            analyze=partial(analyze, tests=None,
+                                            sandbox=reviewer.settings.sandbox),
+                            trusted=trusted,
                             replay=True)
     wall = round(clock() - started, 3)
     if isinstance(summary, NothingToReview):

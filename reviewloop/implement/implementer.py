@@ -175,16 +175,22 @@ def _run_command(command: str, argv: list[str], fd: int, task_text: str, root: P
         # the shell found no such program: not retried (a 127 from a program that is there
         # is what ran inside it failing, an attempt like any other)
         return ImplementResult(
-            summary=f"`{command}` exited with 127, command not found (install it, or pass "
-                    f"--implementer cmd:\"…\" with a command that exists here):\n{output}",
-            ok=False, final=True)
+            summary=_with_output(f"`{command}` exited with 127, command not found (install "
+                                 "it, or pass --implementer cmd:\"…\" with a command that "
+                                 "exists here)", output), ok=False, final=True)
     if proc.returncode != 0:
-        return ImplementResult(summary=f"`{command}` exited {proc.returncode}:\n{output}",
-                               ok=False)
+        return ImplementResult(summary=_with_output(f"`{command}` exited {proc.returncode}",
+                                                    output), ok=False)
     return ImplementResult(summary=output.strip() or f"`{command}` finished")
 
 
 _NOT_FOUND = 127  # the shell's exit code for a program it cannot find
+
+
+def _with_output(head: str, output: str) -> str:
+    """`head`, then what the command wrote; said to be nothing when it wrote nothing (a
+    colon and a blank line in the escalation's panel said less)."""
+    return f"{head}:\n{output}" if output.strip() else f"{head}, with no output"
 
 
 def _found(command: str, root: Path, env: dict[str, str]) -> bool:

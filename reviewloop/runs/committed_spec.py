@@ -1,17 +1,22 @@
 """Which tasks a run can see: a run's worktree starts from your last commit, so a task that
 exists only in your uncommitted spec is not there for it to implement.
 
-`run TASK` and `run all` ask the same question here, before any run (worktree, branch,
-record) is created, and say the reason and the fix instead of failing the run halfway.
+`run TASK`, `run next` and `run all` ask the same question here, before any run (worktree,
+branch, record) is created, and say the reason and the fix instead of failing the run
+halfway: `run TASK` refuses such a task, `run next` passes over it to the next that can
+start, `run all` and `plan` leave it out.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from reviewloop.errors import UserInputError
 from reviewloop.git.repository import open_repository
+from reviewloop.spec import select
 from reviewloop.spec.loader import parse_tasks
+from reviewloop.spec.model import Task
 
 
 def uncommitted(root: Path, spec_file: Path, task_ids: list[str]) -> list[str]:
@@ -28,6 +33,19 @@ def uncommitted(root: Path, spec_file: Path, task_ids: list[str]) -> list[str]:
     committed = {t.id for t in parse_tasks(root, spec_file, text).tasks} if status == 0 \
         else set()
     return [t for t in task_ids if t not in committed]
+
+
+def next_startable(root: Path, spec_file: Path, tasks: Sequence[Task],
+                   skip: Collection[str] = ()) -> tuple[Task | None, list[str]]:
+    """`run next`'s task: the first `select.next_task` picks (passing `skip`, the tasks
+    waiting for a decision) that is in the committed spec; and the ids of those it passed
+    over as only in the uncommitted one, in the order they would have been picked."""
+    unseen = set(uncommitted(root, spec_file, [t.id for t in tasks if not t.is_done]))
+    passed: list[str] = []
+    while (task := select.next_task(tasks, skip={*skip, *passed})) is not None \
+            and task.id in unseen:
+        passed.append(task.id)
+    return task, passed
 
 
 def reason(spec_file: Path, root: Path, task_id: str) -> tuple[str, str]:

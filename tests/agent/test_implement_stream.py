@@ -6,11 +6,18 @@ leave it waiting (and failing) instead of finishing."""
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from reviewloop.cli.panel import to_rich
 from reviewloop.implement.implementer import implement_with_command
+from reviewloop.reports.report import RunSummary
 
 HANDSHAKE = """import os, sys, time
 print("first line", flush=True)
@@ -65,6 +72,28 @@ def test_a_failing_command_reports_its_exit_code_and_output(tmp_path: Path) -> N
     result = implement_with_command(command, "", tmp_path, echo=lambda line: None)
     assert not result.ok
     assert "exited 4" in result.summary and "half done" in result.summary
+
+
+@settings(max_examples=8, deadline=None, derandomize=True)
+@given(st.integers(1, 126), st.sampled_from(("", "\n", "  \n\t\n", "\r\n\n")),
+       st.sampled_from(("stdout", "stderr")))
+def test_a_failing_command_that_wrote_nothing_says_so_in_the_panel(
+        tmp_path_factory, code: int, blank: str, stream: str) -> None:
+    """An escalation showed "`…` exited 5:" and a blank line: the output it announced was
+    empty. Generated: exit codes, and outputs of nothing or blanks only on either stream."""
+    folder = tmp_path_factory.mktemp("blank")
+    command = script(folder, f"import sys\nsys.stdin.read()\nsys.{stream}.write({blank!r})\n"
+                             f"sys.exit({code})\n")
+    result = implement_with_command(command, "", folder, echo=lambda line: None)
+    assert not result.ok
+    assert result.summary == f"`{command}` exited {code}, with no output"
+    summary = RunSummary(task_id="1", escalations=[f"implementer failed: {result.summary}"])
+    console = Console(width=400, record=True, file=io.StringIO())
+    console.print(to_rich(summary))
+    shown = [line.strip(" │") for line in console.export_text().splitlines()]
+    at = next(at for at, line in enumerate(shown) if "implementer failed" in line)
+    assert shown[at].endswith(f"exited {code}, with no output"), shown
+    assert shown[at + 1].startswith("╰"), shown  # no blank line after it: the panel's end
 
 
 def test_a_timeout_kills_the_command_and_what_it_started(tmp_path: Path) -> None:

@@ -101,7 +101,7 @@ def test_a_task_whose_run_changed_no_file_is_failed_and_its_dependents_say_so(
     assert done.returncode == ExitCode.BLOCKING, done.stdout + done.stderr
     assert "1 failed, 1 skipped" in said
     assert " 1: failed: run 1-" in said and "changed no file, nothing was implemented " \
-        "(implementer failed:" in said and "exited 5)" in said, said
+        "(implementer failed:" in said and "exited 5, with no output)" in said, said
     assert "`reviewloop run all` runs the task again" in said
     assert " 2: skipped: waits on 1 (failed)" in said
     assert "awaiting approval" not in said
@@ -153,3 +153,40 @@ def test_a_task_only_in_the_uncommitted_spec_is_said_before_any_run_starts(
     assert f"Skipping task 3: {LEFT_OUT}. fix: {FIX}" in said
     assert f" 3: left out: {LEFT_OUT}; {FIX}" in said
     assert sorted(r["task_id"] for r in _runs(root)) == (["1", "2"] if edit == "added" else ["1"])
+
+
+# the task `run next` would pick first is only in the working tree's spec: task 1 renamed 3,
+# or a task 3 written above it
+FIRST_UNCOMMITTED = {
+    "renamed": lambda spec: spec.write_text(spec.read_text().replace("- [ ] 1.", "- [ ] 3.")),
+    "inserted": lambda spec: spec.write_text(spec.read_text().replace(
+        "- [ ] 1.", "- [ ] 3. Add division\n\n- [ ] 1.")),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(FIRST_UNCOMMITTED))
+def test_run_next_passes_over_a_task_only_in_the_uncommitted_spec(
+        tmp_path: Path, edit: str) -> None:
+    """`run next` picked it, and the runner refused it (exit 2) while a committed task could
+    start; now it starts the next task that can, and says which it passed over and why."""
+    root = wave_repo(tmp_path, "- [ ] 1. Add the calculator\n\n- [ ] 2. Add subtraction\n")
+    FIRST_UNCOMMITTED[edit](root / SPEC)
+    picked = "2" if edit == "renamed" else "1"
+    done = cli(root, "run", "next", "--implementer", FAILING, "--yes", timeout=300)
+    said = " ".join((done.stdout + done.stderr).split())
+    assert f"Passed over task 3: {LEFT_OUT}. fix: {FIX}" in said, said
+    assert "error:" not in said, said
+    assert [r["task_id"] for r in _runs(root)] == [picked]
+
+
+def test_run_next_with_only_uncommitted_tasks_left_starts_nothing_and_says_why(
+        tmp_path: Path) -> None:
+    root = wave_repo(tmp_path, "- [x] 1. Add the calculator\n\n- [ ] 2. Add subtraction\n")
+    UNCOMMITTED["renamed"](root / SPEC)
+    done = cli(root, "run", "next", "--implementer", FAILING, "--yes")
+    said = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode == ExitCode.BLOCKING, said
+    assert f"Passed over task 3: {LEFT_OUT}. fix: {FIX}" in said
+    assert "No task can start now." in said and "Every task is done" not in said
+    assert _runs(root) == []
+    assert "reviewloop/" not in git(root, "branch", "--list")

@@ -17,6 +17,8 @@ and the unescaped literal is scanned with every rule, as `decoded` scans decoded
 * the literal is scanned unescaped with the text before it on its line and after it on its
   last line, so that a keyword rule sees its name (`password: "p\\x40ss…"`), and only what is
   found inside the literal counts;
+* Python's named escapes (`\\N{LATIN SMALL LETTER G}`) are read in a Python file's
+  literals only (`named`): elsewhere `\\N` is no escape, and the text is kept as written;
 * a secret found unescaped that no escape is part of is left to the rules on the text as
   written (its span and name); one an escape is part of is claimed before them, on the whole
   literal, so that a rule matching the part before an escape (a key split by an escaped line
@@ -30,6 +32,7 @@ its share of the body (`decoded.shares`), so that every credential to rotate is 
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
@@ -59,8 +62,11 @@ _DECODES = re.compile(
 _ESCAPE = re.compile(
     r"\\(?:x(?P<x>[0-9A-Fa-f]{2})|u\{(?P<braced>[0-9A-Fa-f]{1,6})\}"
     r"|u(?P<pair>[dD][89abAB][0-9A-Fa-f]{2}\\u[dD][c-fC-F][0-9A-Fa-f]{2})|u(?P<u>[0-9A-Fa-f]{4})"
-    r"|U(?P<U>[0-9A-Fa-f]{8})|(?P<octal>[0-7]{1,3})|(?P<joined>\r?\n[ \t]*)|(?P<other>.))"
+    r"|U(?P<U>[0-9A-Fa-f]{8})|N\{(?P<named>[A-Za-z0-9 -]{1,88})\}|(?P<octal>[0-7]{1,3})"
+    r"|(?P<joined>\r?\n[ \t]*)|(?P<other>.))"
     r"|(?P<fold>[ \t]*\r?\n[ \t]*)", re.DOTALL)
+# Python's `\N{NAME}`: read as an escape where `named` (a Python file's literals)
+_NAMED = re.compile(r"\\N\{[A-Za-z0-9 -]{1,88}\}")
 _TOKEN = re.compile(r"\S{6,}")
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f",
            "v": "\v", "e": "\x1b", '"': '"', "'": "'", "\\": "\\", "/": "/", " ": " "}
@@ -84,10 +90,11 @@ class Unescaped(NamedTuple):
                    for at, after in self.escapes)
 
 
-def escaped_candidates(text: str, scan: Scan, depth: int = 0) -> Iterator[Candidate]:
+def escaped_candidates(text: str, scan: Scan, depth: int = 0, *, named: bool = False
+                       ) -> Iterator[Candidate]:
     """A candidate for each secret that an escape is part of in the unescaped text of an
     escaped literal of `text` (`scan`), on the literal's body (its share of it, for
-    several). The
+    several); `named`: Python's `\\N{NAME}` escapes are read too. The
     literals' lines, unescaped, are scanned together, a blank line apart: one scan of a file,
     not one a literal (a scan's fixed cost is most of what a short line costs)."""
     if depth >= MAX_DEPTH or "\\" not in text:
@@ -95,7 +102,7 @@ def escaped_candidates(text: str, scan: Scan, depth: int = 0) -> Iterator[Candid
     found: list[tuple[int, int, int, Unescaped]] = []  # (body in `scanned`, literal span)
     parts: list[str] = []
     size = 0
-    for start, end, plain in escaped_literals(text):
+    for start, end, plain in escaped_literals(text, named=named):
         # its line around it, up to `WINDOW` each side: a line of a thousand literals (a
         # minified bundle, `json.dumps`' `\u00e9`s) costs a thousand windows, not a
         # thousand copies of the line
@@ -130,25 +137,28 @@ def _hidden_in(candidate: Candidate, literal: tuple[int, int, int, Unescaped]) -
     return plain.hidden(candidate[0] - at, candidate[1] - at)
 
 
-def escaped_literals(text: str) -> Iterator[tuple[int, int, Unescaped]]:
+def escaped_literals(text: str, *, named: bool = False
+                     ) -> Iterator[tuple[int, int, Unescaped]]:
     """(start, end, unescaped text) of the body of each string literal of `text` whose
-    escapes decode a character or join lines."""
+    escapes decode a character or join lines (`named`: Python's `\\N{NAME}` among them)."""
     for match in _LITERAL.finditer(text):
         group = "double" if match.group("double") is not None else "single"
         body = match.group(group)
-        if not _DECODES.search(body):
+        if not _DECODES.search(body) and not (named and _NAMED.search(body)):
             continue
-        plain = unescape(body, fold=group == "double")
+        plain = unescape(body, fold=group == "double", named=named)
         if plain is not None:
             yield match.start(group), match.end(group), plain
 
 
-def unescape(body: str, *, fold: bool = True) -> Unescaped | None:
+def unescape(body: str, *, fold: bool = True, named: bool = False) -> Unescaped | None:
     """`body` with its escapes read as YAML, JSON, Python, JavaScript, Go and shell `$'…'`
     read them (an unknown escape kept as written, as Python keeps it; a line break folded
-    to a space when `fold`, as YAML folds it); None when no escape decodes a character or
-    joins lines, as in `"\\\\d\\\\w"`, or only ones for control characters and blanks
-    (`"\\x1b[0m"`), or in words shorter than a secret, which no secret holds."""
+    to a space when `fold`, as YAML folds it; Python's `\\N{NAME}` read when `named`, kept
+    as written otherwise and when Unicode names no such character); None when no escape
+    decodes a character or joins lines, as in `"\\\\d\\\\w"`, or only ones for control
+    characters and blanks (`"\\x1b[0m"`), or in words shorter than a secret, which no
+    secret holds."""
     parts: list[str] = []
     escapes: list[tuple[int, int]] = []
     length = last = 0
@@ -157,13 +167,18 @@ def unescape(body: str, *, fold: bool = True) -> Unescaped | None:
         parts.append(body[last:match.start()])
         length += match.start() - last
         last = match.end()
-        if kind in ("other", "fold"):
+        if kind == "named":  # as written where it is no escape or names no character
+            out = (_name(match.group(kind)) if named else "") or match.group()
+            decodes = out != match.group()
+        elif kind in ("other", "fold"):
             out = (_SIMPLE.get(match.group(kind), match.group()) if kind == "other"
                    else " " if fold else match.group())
+            decodes = False
         else:
             out = "" if kind == "joined" else _character(kind, match.group(kind))
-            if not out or (out.isprintable() and not out.isspace()):  # not `\x1b`, `\0`
-                escapes.append((length, length + len(out)))
+            decodes = True
+        if decodes and (not out or (out.isprintable() and not out.isspace())):
+            escapes.append((length, length + len(out)))  # not `\x1b`, `\0`
         parts.append(out)
         length += len(out)
     parts.append(body[last:])
@@ -174,6 +189,16 @@ def unescape(body: str, *, fold: bool = True) -> Unescaped | None:
     escapes = [(at, after) for at, after in escapes
                if any(start <= at and after <= end for start, end in tokens)]
     return Unescaped(plain, escapes) if escapes else None
+
+
+def _name(name: str) -> str:
+    """The character Python's `\\N{name}` stands for ("" for none: an unknown name, or a
+    named sequence of several, which Python refuses)."""
+    try:
+        character = unicodedata.lookup(name)
+    except KeyError:
+        return ""
+    return character if len(character) == 1 else ""
 
 
 def _character(kind: str, digits: str) -> str:

@@ -8,6 +8,11 @@ A YAML tag or alias (`!ImportValue x`, `*db_password`) means something in YAML o
 `$__vault{provider:type:key}` in its .ini and provisioning YAML. Each is a reference only
 when its inside has the shape of what it names (a property's dotted name, an environment
 variable's name, a path): a random key wrapped in `@…@` or `$__env{…}` is still a key.
+
+Some kinds spell a character another way, and their reader builds the plain text: Python's
+strings read `\\N{LATIN SMALL LETTER G}` as `g` (`escaped`), HTML and JSX text and attributes
+read `&#103;`, `&#x67;` and HTML's named references (`&amp;`), XML and SVG the numeric ones and
+XML's five names (`charrefs`). A secret so written is the secret the reader sees.
 """
 
 from __future__ import annotations
@@ -22,12 +27,18 @@ class Reference(StrEnum):
     YAML_NODE = "yaml-node"  # a tag, an alias or an anchor (`yaml_nodes`)
     MAVEN = "maven"  # resource filtering: `@db.password@`
     GRAFANA = "grafana"  # `$__env{NAME}`, `$__file{/path}`, `$__vault{provider:type:key}`
+    NAMED_ESCAPE = "named-escape"  # Python's `\N{LATIN SMALL LETTER G}` in a string
+    HTML_CHARACTER = "html-character"  # `&#103;`, `&#x67;`, `&amp;`: HTML's and JSX's names
+    XML_CHARACTER = "xml-character"  # `&#103;`, `&#x67;`, `&amp;`: XML's five names only
 
 
 _KINDS = {
     Reference.YAML_NODE: re.compile(r"\.(?:ya?ml|eyaml)$", re.IGNORECASE),
     Reference.MAVEN: re.compile(r"\.(?:properties|xml|ya?ml)$", re.IGNORECASE),
     Reference.GRAFANA: re.compile(r"\.(?:ini|ya?ml)$", re.IGNORECASE),
+    Reference.NAMED_ESCAPE: re.compile(r"\.py[iw]?$", re.IGNORECASE),
+    Reference.HTML_CHARACTER: re.compile(r"\.(?:html?|[jt]sx)$", re.IGNORECASE),
+    Reference.XML_CHARACTER: re.compile(r"\.(?:xml|svg|xhtml|xsd|xslt?|plist)$", re.IGNORECASE),
 }
 # the inside of each wrapper, shaped as what it names: a Maven property (`db.password`,
 # `env.DB_PASSWORD`), an environment variable's name, a path, a vault's `provider:type:key`

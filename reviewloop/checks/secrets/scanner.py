@@ -7,7 +7,8 @@ Five layers, merged by span (the first layer to claim a span keeps it):
    percent-encoded runs (`?state=ghp%5F…`), decoded in place on their line the same way
    (`reviewloop.checks.secrets.percent`);
    string literals whose escapes hide a secret (`"\\x41KIA…"`, a YAML escaped line break),
-   scanned unescaped the same way (`reviewloop.checks.secrets.escaped`);
+   scanned unescaped the same way (`reviewloop.checks.secrets.escaped`); HTML and XML
+   character references (`&#103;hp…`, `reviewloop.checks.secrets.charrefs`);
 1. `reviewloop.checks.secrets.rules.RULES` — documented token formats (vendor prefixes, key blocks,
    connection strings, credentials in URLs and headers);
 2. gitleaks' default rules, vendored (`reviewloop.checks.secrets.gitleaks_rules`): the ~220
@@ -40,13 +41,12 @@ from urllib.parse import unquote
 from pydantic import BaseModel, ConfigDict
 
 from reviewloop.checks.secrets.assignments import Candidate, assignments
-from reviewloop.checks.secrets.decoded import decoded_candidates, decodes_to_text
+from reviewloop.checks.secrets.decoded import decodes_to_text
 from reviewloop.checks.secrets.ds_layer import detect_secrets
-from reviewloop.checks.secrets.escaped import escaped_candidates
+from reviewloop.checks.secrets.encodings import encoded_candidates
 from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
 from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
 from reviewloop.checks.secrets.known_values import holding, replaced
-from reviewloop.checks.secrets.percent import percent_candidates
 from reviewloop.checks.secrets.quoted import redact_quoted
 from reviewloop.checks.secrets.references import NONE, Reference, references_of
 from reviewloop.checks.secrets.rules import RULES, Rule
@@ -246,15 +246,10 @@ def candidates(text: str, *, prefilter: bool = True, depth: int = 0,
     the scanning. `depth`: how many encodings deep `text` was found (`decoded`, `escaped`);
     `syntax`: how the unquoted values of `text`'s file read (`syntax_of`); `references`:
     what its kind fills in (`references_of`)."""
-    # an encoded run holding a secret: named by what it holds, before a rule for its shape
-    yield from decoded_candidates(text, lambda plain, deeper: claim_spans(
-        candidates(plain, prefilter=prefilter, depth=deeper)), depth)
-    # a URL-encoded secret (`?state=ghp%5F…`): on the characters it decodes from
-    yield from percent_candidates(text, lambda plain, deeper: claim_spans(
-        candidates(plain, prefilter=prefilter, depth=deeper)), depth)
-    # a string literal whose escapes hide a secret: on the whole literal
-    yield from escaped_candidates(text, lambda plain, deeper: claim_spans(
-        candidates(plain, prefilter=prefilter, depth=deeper)), depth)
+    # what an encoding, an escape or a character reference hides: named by what it holds,
+    # before a rule for its shape
+    yield from encoded_candidates(text, lambda plain, deeper: claim_spans(
+        candidates(plain, prefilter=prefilter, depth=deeper)), depth, references)
     # most rules cannot match: skip their regex (each filter is a necessary condition)
     passing = _prefilter().passing(text) if prefilter else (1 << len(RULES)) - 1
     for bit in set_bits(passing):
