@@ -219,7 +219,7 @@ class _Entries(list[Entry]):
         changed — a marker appended, a line re-wrapped — or an LLM re-worded it) that no
         other report of the round has taken."""
         exact = self.exact(reports)
-        if exact is not None:
+        if exact is not None or not self._open:  # a first round: no entry to be taken
             return exact
         kinds = {_kind(r) for r in reports}
         return min((i for kind in kinds for i in self._open.get(kind, ())
