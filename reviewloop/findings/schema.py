@@ -68,7 +68,7 @@ class Severity(StrEnum):
     @property
     def actionable(self) -> bool:
         """must_fix and should_fix are fixed by the loop; nits are only reported."""
-        return self is not _NIT
+        return self is not Severity.NIT
 
     def at_least(self, other: Severity) -> bool:
         """True when self is as severe as `other` or more."""
@@ -90,9 +90,6 @@ _SEVERITY_META = {
     Severity.SHOULD_FIX: (1, "🟡", "should fix"),
     Severity.NIT: (2, "🟢", "nit"),
 }
-# asked of every finding a view or a sort reads: a member named through its class costs
-# Python 3.11 several times a module name's look-up
-_NIT = Severity.NIT
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -192,14 +189,6 @@ class ReviewReply(BaseModel):
         default=None, description="One or two sentences on the change as a whole.")
 
 
-def _no_names() -> list[str]:
-    """A finding's empty list of names: made by a function of ours, not by `list` (pydantic
-    parses a builtin's signature from its text while it builds the model: ~2 ms at import)
-    nor by `list[str]` (calling the alias makes the list, then fails to set its
-    `__orig_class__`, an exception raised and cleared: twice for each of 1,300 findings)."""
-    return []
-
-
 class Finding(FindingDraft):
     """A finding with who reported it and a fingerprint that survives line moves."""
     model_config = ConfigDict(defer_build=False)  # built once here, not in each model holding it
@@ -215,9 +204,9 @@ class Finding(FindingDraft):
         "'llm', or the analyzer that produced it, e.g. 'bandit', 'ruff'."))
     rule: str | None = Field(default=None, description="The analyzer's rule id, e.g. 'B602'.")
     also_reported_by: list[str] = Field(
-        default_factory=_no_names, description="Other agents that reported the same problem.")
+        default_factory=list[str], description="Other agents that reported the same problem.")
     merged_fingerprints: list[str] = Field(
-        default_factory=_no_names, description="Fingerprints of the duplicates merged into it.")
+        default_factory=list[str], description="Fingerprints of the duplicates merged into it.")
     start_column: int | None = Field(default=None, ge=1, description=(
         "The 1-based column on start_line where it starts, when the tool gives one (ESLint)."))
     level: Level = Field(
