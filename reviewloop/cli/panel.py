@@ -55,15 +55,17 @@ def to_rich(summary: RunSummary, *, report: str | None = None) -> RenderableType
     (the file the whole report was written to) it is that report's summary: the facts, the
     `SUMMARY_FINDING_ROWS` most severe findings, and counts of the rest, nits, findings
     outside the change and suppressed ones, each pointing at the file."""
-    parts: list[RenderableType] = [_facts(summary, report=report)]
+    # each view of the ledger read once (1,300 entries each time)
+    result, remaining, fixed = verdict(summary), summary.findings_remaining, \
+        summary.findings_fixed
+    parts: list[RenderableType] = [_facts(summary, (result, remaining, fixed), report=report)]
     rows = SUMMARY_FINDING_ROWS if report else MAX_FINDING_ROWS
     where = "the report" if report else "--format json, sarif or markdown (--output FILE)"
-    if summary.findings_remaining:
-        parts.append(findings_table(summary.findings_remaining, title="Remaining findings",
+    if remaining:
+        parts.append(findings_table(remaining, title="Remaining findings",
                                     limit=rows, where=where))
-    if summary.findings_fixed:
-        parts.append(findings_table(summary.findings_fixed, title="Fixed findings",
-                                    limit=rows, where=where))
+    if fixed:
+        parts.append(findings_table(fixed, title="Fixed findings", limit=rows, where=where))
     parts += _kept_apart(summary, report) if report else _kept_apart_tables(summary)
     if summary.reviewers:
         parts.append(_reviewers_table(summary.reviewers, summary.llm))
@@ -90,7 +92,7 @@ def to_rich(summary: RunSummary, *, report: str | None = None) -> RenderableType
                                      for e in listed(summary.stale_baseline)), style="yellow"))
     if summary.newly_eligible:
         parts.append(Text("Newly eligible: " + "; ".join(summary.newly_eligible)))
-    clean = verdict(summary) == CLEAN
+    clean = result == CLEAN
     shown = Text(printable(heading(summary)), style="bold")
     return Panel(Group(*parts), title=shown, title_align="left",
                  border_style="green" if clean else "yellow")
@@ -99,9 +101,8 @@ def to_rich(summary: RunSummary, *, report: str | None = None) -> RenderableType
 def _kept_apart_tables(summary: RunSummary) -> list[RenderableType]:
     """Nits, findings outside the change and suppressed ones, a few rows of each."""
     parts: list[RenderableType] = []
-    if summary.nits:
-        parts.append(findings_table(summary.nits, title="Nits (not fixed)",
-                                    limit=MAX_NIT_ROWS))
+    if nits := summary.nits:
+        parts.append(findings_table(nits, title="Nits (not fixed)", limit=MAX_NIT_ROWS))
     for status, title in _APART:
         if entries := summary.ledger.with_status(status):
             parts.append(_entries_table(entries, title))
@@ -152,14 +153,16 @@ def findings_table(findings: Iterable[Finding], *, title: str | None = None,
     return table
 
 
-def _facts(summary: RunSummary, *, report: str | None = None) -> Table:
-    """The run's facts; with the `report` file named, a few of the changed files."""
+def _facts(summary: RunSummary, views: tuple[str, list[Finding], list[Finding]], *,
+           report: str | None = None) -> Table:
+    """The run's facts; with the `report` file named, a few of the changed files. `views`:
+    the summary's verdict, findings remaining and fixed."""
     names = SUMMARY_FILE_NAMES if report else MAX_LISTED_FILES
     done, total = summary.spec_progress
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column()
-    result = verdict(summary)
+    result, remaining, fixed = views
     facts.add_row("verdict", Text(printable(result),
                                   style="bold green" if result == CLEAN else "bold red"))
     if not summary.llm:
@@ -183,8 +186,8 @@ def _facts(summary: RunSummary, *, report: str | None = None) -> Table:
         facts.add_row("spec put back" if index == 0 else "",
                       Text(f"{line} by the agent; not landed", style="yellow"))
     facts.add_row("review rounds", str(summary.rounds))
-    facts.add_row("fixed", counts_text(summary.findings_fixed))
-    facts.add_row("remaining", counts_text(summary.findings_remaining))
+    facts.add_row("fixed", counts_text(fixed))
+    facts.add_row("remaining", counts_text(remaining))
     facts.add_row("tokens", f"{tokens_text(summary)}, estimated cost "
                             f"{cost_text(summary.cost_usd)}")
     for index, line in enumerate(summary.fallbacks):

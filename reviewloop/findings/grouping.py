@@ -49,7 +49,7 @@ def group(findings: Iterable[Finding]) -> list[list[Finding]]:
     # indexes, so each LLM report is compared only with the analyzer groups on its lines
     # and the LLM groups on its code
     by_file: dict[str, list[list[Finding]]] = {}
-    for _, g in groups:
+    for _, g in groups if candidates else ():  # none without an LLM report
         if g[0].level == "line":
             by_file.setdefault(g[0].file, []).append(g)
     spans = {file: _Spans(found) for file, found in by_file.items()}

@@ -52,7 +52,11 @@ class Status(StrEnum):
     @property
     def unresolved(self) -> bool:
         """Open or escalated: still a problem of this change."""
-        return self in (Status.OPEN, Status.ESCALATED)
+        return self in _UNRESOLVED
+
+
+# asked of every entry a view reads (a member named through its class is a slow look-up)
+_UNRESOLVED = (Status.OPEN, Status.ESCALATED)
 
 
 class Transition(BaseModel):

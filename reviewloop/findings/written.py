@@ -7,6 +7,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from itertools import chain
+from typing import Any
 
 from reviewloop.findings.schema import normalise_path
 
@@ -61,6 +62,11 @@ class WrittenScope(Mapping[str, Written]):
         if made is None:
             made = self._made[path] = Written(chain.from_iterable(self._parts[path]))
         return made
+
+    def get(self, path: str, default: object = None) -> Any:
+        """`Mapping.get` without raising and catching a `KeyError` for each path the scope
+        lacks (a finding asks its file's removals: most files have none)."""
+        return self[path] if path in self._parts else default
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._parts)

@@ -9,10 +9,11 @@ renderer from the run summary. Third-party packages add formats through the entr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import cast
+
+import pydantic_core
 
 from reviewloop import plugins
 from reviewloop.reports.lines import to_github, to_ruff
@@ -55,8 +56,12 @@ def sarif_text(summary: RunSummary) -> str:
     from reviewloop import __version__
     from reviewloop.reports.sarif import to_sarif
 
-    return json.dumps(to_sarif(summary.ledger, tool_version=__version__,
-                               reviewers=summary.reviewers, llm=summary.llm), indent=2)
+    # written by pydantic-core in Rust, as the JSON report is (`report.json_bytes`):
+    # `json.dumps` with an indent runs in pure Python, 0.46 G instructions for 1,300
+    # findings; UTF-8 text, not `\u` escapes, and a float may be spelled differently
+    return pydantic_core.to_json(to_sarif(summary.ledger, tool_version=__version__,
+                                          reviewers=summary.reviewers, llm=summary.llm),
+                                 indent=2).decode()
 
 
 BUILTIN: dict[str, OutputFormat] = {f.name: f for f in (

@@ -110,6 +110,8 @@ def _plain(text: str, *, lead: bool) -> str:
     makes a mention, an e-mail link or a cross-reference of (`@name`, `a@b.example`,
     `#123`, `GH-123`, an issue's or pull request's URL; no backslash stops one) in a
     `code_span`."""
+    if not _REFERENCE_AT.search(text):  # nearly every text: `_REFERENCE`'s leading `\S*`
+        return _escaped(text, lead=lead)  # tries each character of each word (~0.1 M a title)
     out: list[str] = []
     done = 0
     for word in _REFERENCE.finditer(text):
@@ -161,8 +163,10 @@ def _span_content(code: str) -> str:
 _ACTIVE = re.compile(r"[\\`*_\[\]<>!&|~]|(?i:(?<=www)\.)|:(?=//)")
 # what starts a block at the start of a line: a heading, a quote, a list, a setext line
 _LEAD = re.compile(r"[#>+=-]|\d{1,9}[.)](?=\s|$)")
-# a word GitHub makes a mention, an e-mail link or a cross-reference of
+# a word GitHub makes a mention, an e-mail link or a cross-reference of, and what such a
+# word holds (a text without it has none)
 _REFERENCE = re.compile(r"\S*(?:@\w|#\d|(?i:gh-\d)|/(?:issues|pull)/\d)\S*")
+_REFERENCE_AT = re.compile(r"@\w|#\d|(?i:gh-\d)|/(?:issues|pull)/\d")
 # a run of backticks, then the text up to a run of the same length (CommonMark's code span)
 _SPAN = re.compile(r"(?<!`)(?P<fence>`+)(?!`)(?P<code>.+?)(?<!`)(?P=fence)(?!`)", re.S)
 

@@ -169,9 +169,9 @@ def verdict_reasons(summary: RunSummary) -> list[str]:
         reasons.append(unread)
     if not summary.llm:
         reasons.append(LLM_OFF)
-    if summary.open_actionable:
+    if remain := bool(summary.open_actionable):
         reasons.append(FINDINGS_REMAIN)
-    if summary.escalations and not summary.open_actionable:
+    if summary.escalations and not remain:
         reasons.append(f"escalated ({len(summary.escalations)})")
     return reasons
 

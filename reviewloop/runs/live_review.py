@@ -20,7 +20,6 @@ from pathlib import Path
 
 from reviewloop.git.diff import FileStatus, parse_diff
 from reviewloop.reports.report import REVIEW_ID, RunSummary
-from reviewloop.reports.timeline import timeline
 from reviewloop.runs import liveness
 from reviewloop.runs.trace import read_trace
 
@@ -90,6 +89,10 @@ def so_far(folder: Path, holder: liveness.Holder,
 def at_step(trace: str, prices: Mapping[str, Mapping[str, float]] | None = None) -> str:
     """`, at step review (round 2)`: the steps the trace `trace` has started and not ended
     (the reviewers of a round side by side), or "" when it says none."""
+    # read by `report` of a review still running: the review itself never asks (~7 M
+    # instructions of import, its models built)
+    from reviewloop.reports.timeline import timeline
+
     steps = list(dict.fromkeys(
         s.label + (f" (round {s.round})" if s.round is not None else "")
         for s in timeline(trace, prices).spans if s.status == "unfinished"))

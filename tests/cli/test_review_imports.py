@@ -89,6 +89,8 @@ NOT_NEEDED_HERE = {
     "reviewloop.checks.notebooks": "no notebook is changed",
     "reviewloop.checks.cdk.assembly": "no CDK cloud assembly is read",
     "rich.prompt": "a review asks no question",
+    "reviewloop.reports.timeline": "no trace is read back into steps (`report` of a review "
+                                   "still running does)",
     "reviewloop.policy.weakening": "no lever file is changed: nothing to read for what it loosens",
     "reviewloop.policy.approval": "no governance file: no approval rule applies",
     "reviewloop.checks.complexity": "no governance file sets a complexity limit",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status
 from reviewloop.findings.schema import Finding, Severity
@@ -92,3 +93,19 @@ def test_the_hostile_titles_of_the_report_become_text():
         "\\<img src=x onerror=alert(1)\\> (review-security)" in markdown
     assert "- 4 \\<iframe src=//e.x\\> `@someone`" in markdown
     assert set(rendered(markdown).tags) <= OWN
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(text=TEXT, lead=st.booleans())
+def test_a_text_is_escaped_as_the_word_by_word_search_escapes_it(text: str, lead: bool) -> None:
+    """`_plain` skips its search for reference words in a text holding none of what such a
+    word holds (`_REFERENCE_AT`): its answer is the search's, reference or not."""
+    from reviewloop.git.names import code_span
+    from reviewloop.reports.render import _REFERENCE, _escaped, _plain
+
+    out, done = [], 0
+    for word in _REFERENCE.finditer(text):
+        out += [_escaped(text[done:word.start()], lead=lead and not done), code_span(word[0])]
+        done = word.end()
+    out.append(_escaped(text[done:], lead=lead and not done))
+    assert _plain(text, lead=lead) == "".join(out)

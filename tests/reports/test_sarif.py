@@ -6,11 +6,15 @@ import json
 
 import jsonschema
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from reviewloop import __version__
 from reviewloop.findings.ledger import Entry, Ledger, Status
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.reports import sarif
-from reviewloop.reports.report import LLM_OFF, ReviewerOutcome
+from reviewloop.reports.formats import sarif_text
+from reviewloop.reports.report import LLM_OFF, ReviewerOutcome, RunSummary
 from reviewloop.reports.sarif import to_sarif
 from tests.support.paths import FIXTURES as FIXTURES_ROOT
 
@@ -181,3 +185,25 @@ def test_long_messages_are_cut():
         llm=True)["runs"][0]["results"][0]["message"]
     assert len(text["text"]) == sarif.MAX_MESSAGE
     assert text["text"].startswith("SQL built from request data")
+
+
+_TEXTS = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(
+    str.strip)
+
+
+@settings(derandomize=True, max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_TEXTS, _TEXTS, st.floats(0, 1), st.sampled_from(list(Severity)),
+                          st.sampled_from(list(Status))), min_size=0, max_size=8),
+       st.booleans())
+def test_the_sarif_text_is_the_log_as_json_dumps_writes_it(rows, llm: bool) -> None:
+    """`sarif_text` writes the log with pydantic-core (UTF-8, any float spelling), not
+    `json.dumps` with an indent: read back, every log is the same document."""
+    findings = [make(title=title, rationale=why, confidence=confidence, severity=severity,
+                     start_line=n + 1, end_line=n + 1)
+                for n, (title, why, confidence, severity, _) in enumerate(rows)]
+    ledger = Ledger(round=1, entries=[Entry.single(f, status, f"reported: {f.title}")
+                                      for f, (*_, status) in zip(findings, rows, strict=True)])
+    summary = RunSummary(task_id="review", ledger=ledger, reviewers=OK, llm=llm)
+    text = sarif_text(summary)
+    assert json.loads(text) == json.loads(json.dumps(to_sarif(
+        ledger, tool_version=__version__, reviewers=OK, llm=llm), indent=2))

@@ -47,7 +47,7 @@ from reviewloop.checks.secrets.encodings import encoded_candidates
 from reviewloop.checks.secrets.gitleaks_rules import gitleaks_rules
 from reviewloop.checks.secrets.keywords import LiteralFilter, set_bits
 from reviewloop.checks.secrets.known_values import holding, replaced
-from reviewloop.checks.secrets.quoted import redact_quoted
+from reviewloop.checks.secrets.quoted import PASSWORD_RULES, redact_quoted
 from reviewloop.checks.secrets.references import NONE, Reference, references_of
 from reviewloop.checks.secrets.rules import RULES, Rule
 from reviewloop.checks.secrets.syntax import Syntax, syntax_of
@@ -369,19 +369,16 @@ def redact_finding(finding: Finding) -> Finding:
     what it recognised in it (`[REDACTED:github-token]`)."""
     texts: tuple[str | None, ...] = (  # `_FINDING_TEXTS`, in its order
         finding.title, finding.rationale, finding.suggestion, finding.replacement)
-    update: dict[str, object] = {}
-    if holding():  # values a review's secrets analyzer reported (`known_values`)
-        known = tuple(replaced(v) if isinstance(v, str) else v for v in texts)
-        update = {k: v for k, v, was in zip(_FINDING_TEXTS, known, texts, strict=True)
-                  if v != was}
-        texts = known
-    # none held (an offline review): one cache look-up a finding, 2.1 → 0.35 µs, asked for
-    # each finding three times (its reviewer, the outcome, the summary)
-    scanned = dict(_redacted_texts(texts))
-    update.update(scanned)
-    texts = tuple(scanned.get(k, v) for k, v in zip(_FINDING_TEXTS, texts, strict=True))
-    update.update({k: quoted for k, v in zip(_FINDING_TEXTS, texts, strict=True)
-                   if isinstance(v, str) and (quoted := redact_quoted(finding.rule, v)) != v})
+    quoting = finding.rule if finding.rule in PASSWORD_RULES else None
+    if not holding():  # none held (an offline review): one cache look-up a finding, asked
+        # for each finding three times (its reviewer, the outcome, the summary)
+        scanned = _redacted_texts(texts, quoting)
+        return finding.model_copy(update=dict(scanned)) if scanned else finding
+    # values a review's secrets analyzer reported (`known_values`), then the scan's
+    known = tuple(replaced(v) if isinstance(v, str) else v for v in texts)
+    update: dict[str, object] = {k: v for k, v, was in zip(_FINDING_TEXTS, known, texts,
+                                                           strict=True) if v != was}
+    update.update(_redacted_texts(known, quoting))
     return finding.model_copy(update=update) if update else finding
 
 
@@ -389,7 +386,9 @@ def redact_finding(finding: Finding) -> Finding:
 # analyzers repeat the same title, rationale and suggestion across many findings: one look-up
 # per finding, not one per field.
 @lru_cache(maxsize=4096)
-def _redacted_texts(texts: tuple[str | None, ...]) -> tuple[tuple[str, str], ...]:
-    """(field, redacted text) for each of a finding's texts that redaction changes."""
+def _redacted_texts(texts: tuple[str | None, ...], quoting: str | None
+                    ) -> tuple[tuple[str, str], ...]:
+    """(field, redacted text) for each of a finding's texts that redaction changes: the
+    scan's (`redact`), then the value a password rule (`quoting`, else None) quotes."""
     return tuple((k, clean) for k, v in zip(_FINDING_TEXTS, texts, strict=True)
-                 if isinstance(v, str) and (clean := redact(v)) != v)
+                 if isinstance(v, str) and (clean := redact_quoted(quoting, redact(v))) != v)

@@ -138,6 +138,8 @@ class Suppressor:
         return self._markers[path]
 
     def _baseline(self, finding: Finding) -> Suppression | None:
+        if not self.baseline:  # asked for each finding (1,300 a review): most have none
+            return None
         entry = next((e for e in self.baseline if baseline_matches(e, finding)), None)
         if entry is None:
             return None
@@ -161,6 +163,8 @@ class Suppressor:
                 and entry.file == origin.path and entry.line in (None, origin.line))
 
     def _config(self, finding: Finding) -> Suppression | None:
+        if not self.config:
+            return None
         skip = next((s for s in self.config if s.covers(finding)), None)
         if skip is None:
             return None

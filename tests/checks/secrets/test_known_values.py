@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from reviewloop.checks.secrets.diff_redaction import redact_file_diff
 from reviewloop.checks.secrets.known_values import hold
+from reviewloop.checks.secrets.quoted import redact_quoted
 from reviewloop.checks.secrets.scanner import redact, redact_around, redact_finding
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import parse_diff
@@ -74,22 +75,28 @@ def test_a_later_round_adds_to_the_review_s_values() -> None:
         "[REDACTED:ds-secret-keyword] [REDACTED:ds-secret-keyword]")
 
 
-@settings(derandomize=True, max_examples=40, deadline=None)
-@given(st.sampled_from(VALUES), st.sampled_from(AROUND), st.booleans(), st.booleans())
+@settings(derandomize=True, max_examples=60, deadline=None)
+@given(st.sampled_from(VALUES), st.sampled_from((*AROUND, "Possible hardcoded password: '{}'")),
+       st.booleans(), st.booleans(),
+       st.sampled_from((None, "B105", "hardcoded_password_funcarg", "B602")))
 def test_a_finding_is_redacted_field_by_field_whether_or_not_a_value_is_held(
-        value: str, around: str, held: bool, suggested: bool) -> None:
-    """With nothing held `redact_finding` takes a shorter way (one look-up a finding): its
-    answer is still each text held-replaced, then redacted, as with a value held."""
+        value: str, around: str, held: bool, suggested: bool, rule: str | None) -> None:
+    """With nothing held `redact_finding` takes a shorter way (one look-up a finding, the
+    scan and a password rule's quoted value together): its answer is still each text
+    held-replaced, then redacted, then its quoted password replaced, as with a value held."""
     hold([(value, "ds-secret-keyword")] if held else (), new_review=True)
     text = around.format(value)[-300:]
     finding = Finding(severity=Severity.MUST_FIX, file="s.yaml", start_line=1, end_line=1,
                       title=f"Hard-coded {value}", rationale=text,
                       suggestion=f"rotate {value}" if suggested else None, confidence=0.9,
-                      agent="review-security")
+                      agent="review-security", source="bandit" if rule else "llm", rule=rule)
+
+    def expected(before: str | None) -> str | None:
+        return None if before is None else redact_quoted(rule, redact(before))
+
     clean = redact_finding(finding)
     for field in ("title", "rationale", "suggestion"):
-        before = getattr(finding, field)
-        assert getattr(clean, field) == (None if before is None else redact(before))
-    assert (clean is finding) == all(
-        getattr(finding, f) is None or redact(getattr(finding, f)) == getattr(finding, f)
-        for f in ("title", "rationale", "suggestion"))
+        assert getattr(clean, field) == expected(getattr(finding, field))
+    assert (clean is finding) == all(expected(getattr(finding, f)) == getattr(finding, f)
+                                     for f in ("title", "rationale", "suggestion"))
+    assert redact_finding(finding.model_copy()) == clean  # asked again: the same answer
