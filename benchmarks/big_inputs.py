@@ -95,9 +95,15 @@ def users_env() -> dict[str, str]:
     PYTHONDONTWRITEBYTECODE would keep reviewloop from keeping what it compiled once — its
     modules are compiled before the runs, `main`; its dataclasses' methods at the first run,
     `reviewloop.cli.dataclass_cache` — so every run would compile again)."""
-    return {k: v for k, v in os.environ.items()
-            if not k.startswith(("GITHUB_", "AWS_", "REVIEWLOOP_"))
-            and k != "PYTHONDONTWRITEBYTECODE"}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("GITHUB_", "AWS_", "REVIEWLOOP_"))
+           and k != "PYTHONDONTWRITEBYTECODE"}
+    if env.get("PYTHONPATH"):  # `PYTHONPATH=. python benchmarks/…`: the tree it names here,
+        # not the temporary repository each run starts in (there `.` found no reviewloop,
+        # and the editable install's checkout was reviewed instead)
+        env["PYTHONPATH"] = os.pathsep.join(os.path.abspath(p) if p else p
+                                            for p in env["PYTHONPATH"].split(os.pathsep))
+    return env
 
 
 def review(root: Path, *args: str, panel: bool = False,

@@ -8,6 +8,7 @@ it, without running its `main`.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,3 +34,14 @@ def test_every_benchmark_module_imports():
                           capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "", f"benchmarks that no longer import:\n{done.stdout}"
+
+
+def test_a_relative_pythonpath_names_the_tree_it_was_given_in_not_each_runs_repository():
+    """`PYTHONPATH=. python benchmarks/wide_changes.py` in a worktree: each review starts in
+    a temporary repository, where `.` would name no reviewloop and the editable install's
+    checkout would be measured instead of the worktree."""
+    shown = subprocess.run(
+        [sys.executable, "-c", "from benchmarks.big_inputs import users_env; "
+         "print(users_env()['PYTHONPATH'])"], cwd=ROOT, capture_output=True, text=True,
+        timeout=600, check=True, env={"PYTHONPATH": f".{os.pathsep}sub", "PYTHONHASHSEED": "0"})
+    assert shown.stdout.strip() == os.pathsep.join([str(ROOT), str(ROOT / "sub")])

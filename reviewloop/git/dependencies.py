@@ -16,15 +16,17 @@ from pathlib import Path
 from reviewloop.git.names import posix_name
 
 PACKAGES = "node_modules"
+_PACKAGE = "package.json"
 
 
 def link_installed(checkout: Path, export: Path, files: list[str]) -> list[Path]:
     """Link the checkout's installed `node_modules` beside each `package.json` of `export`
     (holding the repository paths `files`); return the linked folders' real places."""
     linked = []
-    for path in sorted(files):
-        # its name as text: a `Path` only for a package.json, not for each changed file
-        if posix_name(path) != "package.json" or PACKAGES in Path(path).parts:
+    # its name as text, the word looked for first: a `Path` only for a package.json,
+    # and only the package.json files sorted, not each changed file
+    for path in sorted(p for p in files if _PACKAGE in p and posix_name(p) == _PACKAGE):
+        if PACKAGES in Path(path).parts:
             continue
         folder = Path(path).parent
         installed, target = checkout / folder / PACKAGES, export / folder / PACKAGES

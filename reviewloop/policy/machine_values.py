@@ -25,9 +25,15 @@ _flag_key = compiled_on_first_use(r'"(@aws-cdk[\w-]*/[\w.-]+:[\w.-]+)"\s*:')
 def cdk_output(path: str) -> bool:
     """Whether `path` is the CDK's built output: a cloud assembly (`cdk.out/`), an asset
     manifest (`*.assets.json`) or an integ-test snapshot (`integ.x.js.snapshot/`)."""
-    folders = posix_parts(path)[:-1]  # asked of every changed file: no PurePosixPath
+    if not any(map(path.__contains__, _CDK_OUTPUT_WORDS)):
+        return False  # asked of every changed file: most hold none of the words at all
+    folders = posix_parts(path)[:-1]  # no PurePosixPath
     return posix_name(path).endswith(".assets.json") or "cdk.out" in folders or \
         any(p.endswith((".js.snapshot", ".ts.snapshot")) for p in folders)
+
+
+# each of `cdk_output`'s answers needs one of these in the path's text
+_CDK_OUTPUT_WORDS = (".assets.json", "cdk.out", ".snapshot")
 
 
 def machine_value(path: str, line: str, column: int, end_column: int) -> str | None:

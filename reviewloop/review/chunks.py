@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -47,8 +47,7 @@ class ChunkPlan(BaseModel):
     over_budget: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class _Piece:
+class _Piece(NamedTuple):  # one a changed file: a tuple, not a frozen dataclass
     path: str
     text: str
     tokens: int

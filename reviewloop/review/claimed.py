@@ -103,9 +103,8 @@ def scoped_files(agent: AgentDefinition, changes: ChangeSet, claimed: Mapping[st
     """Changed files the agent reviews, or one of its analyzers claimed (`claimed`, by name:
     `Claims.of`), that exist in the new tree as readable text: by their content, never by
     what a `.gitattributes`, a marker or a path says they are."""
-    applies = agent.applies_to
     kept = present(changes)
-    scoped = set(filter(applies, kept))
+    scoped = set(agent.in_scope(kept))
     failed: dict[str, str] = {}
     for name, answer in claimed.items():
         if isinstance(answer, str):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import Any, Literal
@@ -120,6 +120,14 @@ class AgentDefinition:
                 answers.clear()
             found = answers[path] = self._scope[0](path)
         return found
+
+    def in_scope(self, paths: Iterable[str]) -> tuple[str, ...]:
+        """The paths of `paths` in this reviewer's scope, in their order (`applies_to` of
+        each): a reviewer without a scope takes them all, unasked (5 reviewers × 5,000
+        files were 25,000 calls)."""
+        if not self.include and not self.exclude:
+            return tuple(paths)
+        return tuple(filter(self.applies_to, paths))
 
     @functools.cached_property
     def _scope_answers(self) -> dict[str | PurePath, bool]:

@@ -122,10 +122,8 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
     with _SCOPING:
         readable = Readability.of(root)
         scoped = scoped_files(agent, changes, claimed, readable)
-        files = tuple(f for f in scoped.files if only is None or f in only)
-        languages = {f: readable.language(f) for f in files}
-        sizes = {f: readable.size(f) for f in files}
-        encodings = {f: code for f in files if (code := readable.encoding(f))}
+        files = scoped.files if only is None else tuple(f for f in scoped.files if f in only)
+        languages, sizes, encodings = readable.facts(files)
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
                           files=files, tests=tests, trust=trust, languages=languages,
                           encodings=encodings, timeout=timeout, sandbox=sandbox)

@@ -104,6 +104,16 @@ class Readability:
         """The UTF-16 or UTF-32 codec `path` is in, or None: UTF-8 (`git.encodings`)."""
         return self._answer(path).encoding
 
+    def facts(self, paths: Sequence[str]) -> tuple[dict[str, str | None], dict[str, int],
+                                                    dict[str, str]]:
+        """(`language`, `size`, `encoding` when it has one) of each of `paths`, from one
+        look-up a path: every reviewer's analyzers ask all three of each file in their scope
+        (3 × 5 × 5,000 calls at 5,000 files)."""
+        answers = list(map(self._answer, paths))
+        return ({p: a.language for p, a in zip(paths, answers, strict=True)},
+                {p: a.size for p, a in zip(paths, answers, strict=True)},
+                {p: a.encoding for p, a in zip(paths, answers, strict=True) if a.encoding})
+
     def skipped(self, path: str, sensitive: Sequence[str] = ()) -> str | None:
         """Why the content of `path` may not reach a model reviewer, or None when it may
         (a deleted file has no content and no reason)."""

@@ -201,7 +201,7 @@ def reviewer_input(setup: RoundSetup, material_path: str, agent_name: str, index
     shared = _chunk_evidence(setup, material, material_path, chunk) \
         if setup.models.enabled else ()
     paths = chunk.paths if chunk else ()
-    own = tuple(p for p in paths if agent.applies_to(p))
+    own = agent.in_scope(paths)
     layered = _layers(setup, material, chunk)
     rest: tuple[str, ...] = ()
     after, after_evidence = "", tuple[Finding, ...]()

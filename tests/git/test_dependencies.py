@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewloop.checks.gates.commands import run_shell
+from reviewloop.git.dependencies import link_installed
 from reviewloop.git.repository import open_repository
 from reviewloop.runs.review import head_tree
 from reviewloop.sandbox.bubblewrap import Sandbox
@@ -44,3 +45,18 @@ def test_a_sandboxed_command_on_the_export_reads_the_packages_and_cannot_change_
                           sandbox=Sandbox())
         assert wrote.exit_code != 0
     assert (root / "infra" / "node_modules" / ".bin" / "cdk").read_text().endswith("cdk 2.0\n")
+
+
+def test_only_a_file_named_package_json_gets_the_link_whatever_else_its_path_says(
+        tmp_path: Path) -> None:
+    names = ["a/package.json", "b/xpackage.json", "c/package.json.bak", "d/package.jsonx",
+             "package.json/e/app.py", "f/package.json/g.py", "h/node_modules/package.json"]
+    checkout, export = tmp_path / "checkout", tmp_path / "export"
+    for name in names:  # every folder on the way has packages installed, in both trees
+        for parent in Path(name).parents:
+            (checkout / parent / "node_modules").mkdir(parents=True, exist_ok=True)
+            (export / parent).mkdir(parents=True, exist_ok=True)
+    linked = link_installed(checkout, export, names)
+    assert linked == [(checkout / "a" / "node_modules").resolve()]
+    assert sorted(p.relative_to(export).as_posix() for p in export.rglob("node_modules")
+                  if p.is_symlink()) == ["a/node_modules"]

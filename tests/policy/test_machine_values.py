@@ -3,7 +3,11 @@ cdk.json, the content hashes of its built output. Only that span is cleared."""
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reviewloop.policy.machine_values import cdk_output, machine_value
 
@@ -98,3 +102,23 @@ def test_every_place_the_cdk_writes_an_asset_hash_is_cleared_in_its_output_only(
         assert machine_value(path, line, *span) is not None, (path, line)
         assert machine_value(path, line, span[0], span[1] - 20) is not None  # part of it
         assert machine_value("src/settings.json", line, *span) is None
+
+
+# names and folders around every one of `cdk_output`'s rules, and their near misses
+_NAMED_PATHS = st.lists(st.sampled_from([
+    "cdk.out", "cdk.outs", "x.cdk.out", "a.assets.json", "assets.json", ".assets.json",
+    "integ.x.js.snapshot", "y.ts.snapshot", ".snapshot", "snapshot", "a.js", "", ".", "/",
+    "stack.template.json", "vendor"]), max_size=5).map("/".join) | st.text(
+    alphabet="cdk.outasejsnph/", max_size=16)
+
+
+def _cdk_output_by_parts(path: str) -> bool:
+    """`cdk_output` as it was before its words were looked for first: the parts alone."""
+    folders = PurePosixPath(path).parts[:-1]
+    return PurePosixPath(path).name.endswith(".assets.json") or "cdk.out" in folders or \
+        any(p.endswith((".js.snapshot", ".ts.snapshot")) for p in folders)
+
+
+@given(path=_NAMED_PATHS)
+def test_cdk_output_answers_as_the_paths_parts_do(path):
+    assert cdk_output(path) is _cdk_output_by_parts(path)

@@ -348,6 +348,19 @@ def test_applies_to(include, exclude, path, expected):
     assert agent.applies_to(path) is expected
 
 
+_SCOPES = st.lists(st.sampled_from(["*.py", "src/", "/infra", "tests/**", "**/*.tf",
+                                     "Dockerfile", "a?.[ch]"]), max_size=2).map(tuple)
+_SCOPED_PATHS = st.lists(st.sampled_from(["top.py", "src/a.py", "src/m.ts", "infra/main.tf",
+                                          "app/infra/x.tf", "tests/test_a.py", "Dockerfile",
+                                          "lib/a1.c", "docs/a.md"]), max_size=8)
+
+
+@given(include=_SCOPES, exclude=_SCOPES, paths=_SCOPED_PATHS)
+def test_in_scope_is_applies_to_of_each_path_in_order(include, exclude, paths):
+    agent = AgentDefinition(name="review-x", prompt="p", include=include, exclude=exclude)
+    assert agent.in_scope(paths) == tuple(p for p in paths if agent.applies_to(p))
+
+
 def test_applies_to_accepts_path_objects():
     agent = AgentDefinition(name="review-x", prompt="p", include=("*.md",))
     assert agent.applies_to(Path("docs/a.md"))

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reviewloop.checks.suppressions.files import tree_text
 from reviewloop.git.reads import read_text
@@ -163,3 +165,31 @@ def test_a_batch_reads_each_changed_file_once_for_every_step_that_reads_it(
         assert read_text(tmp_path, str(path)) == '"""Doc."""\nx = 1  # noqa\n'
     assert tree_text(tmp_path, "pkg/mod.py") == "changed\n"
     assert Readability.of(tmp_path).text_start("pkg/mod.py", 4) == "chan"
+
+
+# one of each kind of changed file: Python by name and by `#!`, UTF-16, binary, empty, a
+# symlink, a folder, and a name with nothing there
+_KINDS = {"app.py": b"x = 1\n", "tool": b"#!/usr/bin/env python3\nx = 1\n",
+          "wide.py": "x = 1\n".encode("utf-16"), "blob.bin": bytes(range(256)),
+          "notes.md": b"# n\n", "empty.txt": b""}
+_KINDS_PATHS = (*_KINDS, "link.py", "pkg", "gone.py")
+
+
+@pytest.fixture(scope="module")
+def kinds_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("kinds")
+    for name, data in _KINDS.items():
+        (root / name).write_bytes(data)
+    (root / "link.py").symlink_to(root / "app.py")
+    (root / "pkg").mkdir()
+    return root
+
+
+@given(paths=st.lists(st.sampled_from(_KINDS_PATHS), max_size=12))
+def test_facts_are_each_paths_language_size_and_encoding_as_asked_one_by_one(
+        kinds_root: Path, paths: list[str]) -> None:
+    files = Readability(kinds_root)
+    languages, sizes, encodings = files.facts(paths)
+    assert languages == {p: files.language(p) for p in paths}
+    assert sizes == {p: files.size(p) for p in paths}
+    assert encodings == {p: code for p in paths if (code := files.encoding(p))}
