@@ -36,6 +36,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers.checkov_frameworks import any_tag_loader
+from reviewloop.git.encodings import text_of
 from reviewloop.git.names import under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.memo import TextMemo, compiled_on_first_use
@@ -205,11 +206,13 @@ def sniffed(root: Path, path: str) -> str | None:
     """The text of a YAML or JSON file, whose kind only its text tells; None for others.
     All of it, not a window at its start (a licence header or a long Description must not
     hide a template), up to the analyzers' ceiling: a larger file is named as not read by
-    every analyzer (`git.sizes`)."""
+    every analyzer (`git.sizes`). A file in UTF-16 or UTF-32 is told by its decoded text
+    (`git.encodings`: kubectl applies a manifest with a byte-order mark), so its kind makes
+    it checkov's, which the coverage matrix names as not read (it reads UTF-8 only)."""
     if PurePosixPath(path).suffix.lower() not in (".yaml", ".yml", ".json", ".template"):
         return None
     try:
         with under(root, path).open("rb") as handle:
-            return handle.read(MAX_DIFFED_BYTES).decode("utf-8", errors="replace")
+            return text_of(handle.read(MAX_DIFFED_BYTES))
     except OSError:
         return None
