@@ -258,14 +258,15 @@ class Checkov(ProvisionedAnalyzer):
 
     def stage(self, ctx: AnalyzerContext, targets: Any, at: Path, scratch: Path
               ) -> tuple[Any, dict[str, str]]:
-        """`staged`, Kustomize builds and Helm charts rendered offline first (`kustomize_overlays`,
-        `helm_charts`: checkov fetches nothing), read as manifests; a play's other task lists
-        as its tasks (`ansible_sections`), Serverless v3's IAM statements as checkov reads
-        them (`serverless_iam`), looped Bicep resources unwrapped (`bicep_loops`), in place."""
+        """`staged`, Kustomize builds, Helm charts rendered offline first (`kustomize_overlays`,
+        `helm_charts`), read as manifests; a play's other task lists as its tasks, Serverless
+        v3's IAM statements as checkov reads them (`serverless_iam`), looped Bicep resources
+        unwrapped, escaped keys spelled plainly (`checkov_documents.unescaped`), in place."""
         rest, renders, aliases = kustomize.rendered(targets, at, scratch / "kz", ctx)
         rest, charts, more = helm.rendered(rest, at, scratch / "helm", ctx)
         given, links = rekeyed_services(*self.staged(rest, at, scratch), rest, at, scratch / "sls")
-        given, links = unwrapped_files(given, links, rest, at, scratch / "bicep")
+        given, links = documents.unescaped(*unwrapped_files(
+            given, links, rest, at, scratch / "bicep"), rest, at, scratch / "keys")
         plays, played = sections.copies(rest, at, scratch / "plays")  # pre_tasks as tasks
         return given | renders | charts | plays, links | aliases | more | played
 
@@ -284,8 +285,7 @@ class Checkov(ProvisionedAnalyzer):
         wins over its `.tf` twin, as in OpenTofu) — and each other file alone in a folder of
         its own, where a walk of the folder finds it (`checkov_frameworks.view_path`: a
         workflow under `.github/workflows/`, a CircleCI config under `.circleci/`, a hidden
-        name behind a `_`). Findings on a file the change did not touch are dropped later,
-        as always."""
+        name behind a `_`). Findings on a file the change did not touch are dropped later."""
         if not any(kind in TERRAFORM for kind in targets.values()):
             return as_dockerfiles(targets, at, scratch)
         aliases: dict[str, str] = {}
