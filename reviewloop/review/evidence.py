@@ -35,6 +35,7 @@ from typing import TypeVar
 from reviewloop.checks.analyzers import line_breaks
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerSkipped
 from reviewloop.checks.analyzers.deadline import bounded
+from reviewloop.checks.analyzers.dockerfile_builds import built
 from reviewloop.checks.analyzers.failure import failed, skipped
 from reviewloop.checks.analyzers.line_breaks import Renumbering
 from reviewloop.checks.analyzers.registry import Analyzer, analyzers
@@ -123,7 +124,8 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
         readable = Readability.of(root)
         scoped = scoped_files(agent, changes, claimed, readable)
         files = tuple(f for f in scoped.files if only is None or f in only)
-        languages = {f: readable.language(f) for f in files}
+        languages = {f: readable.language(f) for f in files}  # a file docker is told to build:
+        languages |= built(root, [f for f, known in languages.items() if known is None])
         sizes = {f: readable.size(f) for f in files}
         encodings = {f: code for f in files if (code := readable.encoding(f))}
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
