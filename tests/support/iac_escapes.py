@@ -28,9 +28,9 @@ SWAGGER = {"swagger": "2.0", "info": {"title": "api", "version": "1"},
 PLAN = {"format_version": "1.2", "terraform_version": "1.7.0",
         "planned_values": {"root_module": {"resources": []}}}
 # (kind as `framework` names it, its gate's words, document)
-DOCUMENTS = tuple((k.kind, GATES[k.kind], k.document) for k in KINDS if k.kind in GATES) + (
-    ("openapi", GATES["swagger"], SWAGGER), ("terraform_plan", GATES["terraform_plan"], PLAN))
-RULES = {k.kind: k.rule for k in KINDS}
+DOCUMENTS = (*((k.kind, GATES[k.kind], k.document) for k in KINDS if k.kind in GATES),
+             ("openapi", GATES["swagger"], SWAGGER),
+             ("terraform_plan", GATES["terraform_plan"], PLAN))
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,6 @@ def escaped(draw: st.DrawFn, kinds: tuple[str, ...] | None = None) -> Escaped:
                                                                             strict=True))
         pattern = rf'"{re.escape(key)}"(?=:)' if suffix == ".json" else \
             rf"(?m)^([ \t]*(?:- )?){re.escape(key)}(?=:)"
-        text = re.sub(pattern, lambda m: f'{m.group(1) if m.groups() else ""}"{spelled}"',
+        text = re.sub(pattern, lambda m, to=spelled: f'{m.group(1) if m.groups() else ""}"{to}"',
                       text)
     return Escaped(kind, gates, suffix, text, document)
