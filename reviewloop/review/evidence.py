@@ -227,8 +227,7 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
         for path in lines.unplaced:
             own.not_read(path, line_breaks.REASON)
         if own.encodings and not getattr(analyzer, "wide_text", False):
-            told = {f.file for f in found}  # a wide file it reports on it read (checkov's JSON)
-            for path in (p for p in wanted if p in own.encodings and p not in told):
+            for path in (p for p in wanted if p in own.encodings):
                 own.not_read(path, f"it is {own.encodings[path].upper()} text, and it reads "
                                    "UTF-8 only")
         return found, health("ok", "; ".join(own.remarks) or None)

@@ -56,21 +56,19 @@ def test_a_file_with_escaped_key_words_is_analysed_as_its_plain_copy(
 @settings(max_examples=4, deadline=None, derandomize=True, phases=[Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(drawn=escaped(REVIEWED), encoding=st.sampled_from(WIDE), escape=st.booleans())
-def test_a_wide_manifest_or_template_is_analysed_or_named_as_not_read(
+def test_a_wide_manifest_or_template_is_named_as_not_read(
         iac_tools: Path, drawn: Escaped, encoding: str, escape: bool) -> None:
-    """Told by its decoded text (its keys escaped or not): checkov reports on it what it
-    reports on the decoded copy (it decodes a JSON file's UTF-16 itself), or it is named as
-    checkov's unread file and the review is incomplete."""
+    """Told by its decoded text (its keys escaped or not), it is named as checkov's unread
+    file and the review is incomplete, findings or not (checkov decodes some of them itself,
+    and a finding on text it half read would not say it read the rest)."""
     path = f"deploy/x{drawn.suffix}"
     text = drawn.text if escape else plain(path, drawn.text)
-    expected = _oracle(iac_tools, f"x{drawn.suffix}", plain(path, text))
-    assert expected  # checkov reports on the decoded copy
+    assert _oracle(iac_tools, f"x{drawn.suffix}", plain(path, text))  # checkov would report
     report = review_feature({path: MARKS[encoding] + text.encode(encoding)})
     row = next(row for row in report["health"]["files"] if row["path"] == path)
-    named = any(why.startswith("checkov: ") for why in row["not_read"])  # as UTF-16 text, or
-    # by a skip of checkov's own its text tells (an ARM file's `contentVersion` it cannot see)
-    assert named or _found(report, path) == expected, (row, text)
-    assert named == (not report["health"]["complete"])
+    # as UTF-16 text, or by a skip of checkov's own its text tells (an ARM `contentVersion`)
+    assert any(why.startswith("checkov: ") for why in row["not_read"]), (row, text)
+    assert not report["health"]["complete"]
 
 
 def _found(report: dict[str, Any], path: str) -> set[tuple[str, int]]:
