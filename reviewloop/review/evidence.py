@@ -35,6 +35,7 @@ from typing import TypeVar
 from reviewloop.checks.analyzers import line_breaks
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerSkipped
 from reviewloop.checks.analyzers.deadline import bounded
+from reviewloop.checks.analyzers.dockerfile_builds import built
 from reviewloop.checks.analyzers.failure import failed, skipped
 from reviewloop.checks.analyzers.line_breaks import Renumbering
 from reviewloop.checks.analyzers.registry import Analyzer, analyzers
@@ -124,6 +125,8 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
         scoped = scoped_files(agent, changes, claimed, readable)
         files = scoped.files if only is None else tuple(f for f in scoped.files if f in only)
         languages, sizes, encodings = readable.facts(files)
+        # a file docker is told to build, under another name than a Dockerfile's
+        languages |= built(root, [f for f, known in languages.items() if known is None])
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
                           files=files, tests=tests, trust=trust, languages=languages,
                           encodings=encodings, timeout=timeout, sandbox=sandbox)

@@ -2,19 +2,18 @@
 
 Covers Terraform and OpenTofu (`*.tf`, `*.tf.json`, `*.tofu`, `*.tofu.json`: checkov skips
 an OpenTofu name, so it reads each under a `.tf` alias, `staged`; and `*.hcl`, which checkov's
-Terraform runner reads with the folder's `.tf` files), Dockerfiles (every name
-`languages.by_name` knows: `Dockerfile-prod` and `Containerfile` too, shown to checkov as
-`Dockerfile`), GitHub workflow files, what `checkov_documents` tells from a YAML/JSON file's
-parsed documents as checkov does (CloudFormation templates, Kubernetes manifests, ARM
-templates, OpenAPI specs, Argo workflows: an escape or a comment changes nothing), and what
+Terraform runner reads with the folder's `.tf` files), Dockerfiles (`languages.by_name`'s
+names, a file the repository builds as one too, `dockerfile_builds`: shown to checkov as
+`Dockerfile`), GitHub workflows, what `checkov_documents` tells from a YAML/JSON file's
+parsed documents as checkov does (CloudFormation, Kubernetes, ARM, OpenAPI, Argo: a comment
+or an escape, in a key too, changes nothing; one in UTF-16 is named as not read), and what
 `checkov_frameworks` tells by checkov's own rules: Bicep, Ansible playbooks and roles' task
 lists (a play's `pre_tasks`, `post_tasks` and `handlers` too, `ansible_sections`), Serverless
 (v3's IAM statements too, `serverless_iam`), and Azure, GitLab, Bitbucket and CircleCI pipelines.
 
-checkov is not a Python dependency of reviewloop: its exact pins (boto3 among them) clash
-with langchain-aws, so it runs from its own cached environment, installed on first use
-(`provision.py`); a checkov on PATH is used when none is cached. When neither is there and
-it cannot be installed now, `available()` says why and names the fix command.
+checkov is not a Python dependency of reviewloop (its pins clash with langchain-aws): it
+runs from its own cached environment, installed on first use (`provision.py`), else from
+PATH; when neither is there, `available()` says why and names the fix command.
 
 A changed Terraform file is read with its module, as `terraform plan` and plain `checkov -d`
 read it: the folder's other `.tf` files and the variable files Terraform loads by itself
@@ -76,6 +75,7 @@ from reviewloop.checks.analyzers.checkov_related import past_bound, shown_on_cha
 from reviewloop.checks.analyzers.checkov_results import NAME, file_of, finding
 from reviewloop.checks.analyzers.checkov_vars import on_changed_variables
 from reviewloop.checks.analyzers.checkov_views import as_dockerfiles, linked_as
+from reviewloop.checks.analyzers.dockerfile_builds import BuiltDockerfiles
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.serverless_files import view_links
@@ -111,8 +111,8 @@ _workflow = compiled_on_first_use(r"(^|/)\.github/workflows/(?:[^/]+/)*[^/]+\.[y
 
 def framework(path: str, text: str | None = None) -> str | None:
     """The checkov framework for a file by its name, or for YAML/JSON by its whole text
-    (`sniffed`) as checkov parses it (`checkov_documents`): a template is IaC wherever in
-    the file it says so, and a comment or an escape changes nothing."""
+    (`sniffed`) as checkov parses it (`checkov_documents`): a comment or an escape changes
+    nothing."""
     pure = PurePosixPath(path)
     name = pure.name
     if by_name(name) == DOCKERFILE:  # `git.languages`' rule (`Containerfile.dev` too)
@@ -150,7 +150,7 @@ CONFIG_FILES = tuple(ConfigFile(name, "checkov") for name in (
     ".checkov.yaml", ".checkov.yml", ".checkov.baseline"))
 
 
-class Checkov(ProvisionedAnalyzer):
+class Checkov(BuiltDockerfiles, ProvisionedAnalyzer):
     name = NAME
     markers = MARKERS
     config_files = CONFIG_FILES
@@ -258,14 +258,15 @@ class Checkov(ProvisionedAnalyzer):
 
     def stage(self, ctx: AnalyzerContext, targets: Any, at: Path, scratch: Path
               ) -> tuple[Any, dict[str, str]]:
-        """`staged`, Kustomize builds and Helm charts rendered offline first (`kustomize_overlays`,
-        `helm_charts`: checkov fetches nothing), read as manifests; a play's other task lists
-        as its tasks (`ansible_sections`), Serverless v3's IAM statements as checkov reads
-        them (`serverless_iam`), looped Bicep resources unwrapped (`bicep_loops`), in place."""
+        """`staged`, Kustomize builds, Helm charts rendered offline first (`kustomize_overlays`,
+        `helm_charts`), read as manifests; a play's other task lists as its tasks, Serverless
+        v3's IAM statements as checkov reads them (`serverless_iam`), looped Bicep resources
+        unwrapped, escaped keys spelled plainly (`checkov_documents.unescaped`), in place."""
         rest, renders, aliases = kustomize.rendered(targets, at, scratch / "kz", ctx)
         rest, charts, more = helm.rendered(rest, at, scratch / "helm", ctx)
         given, links = rekeyed_services(*self.staged(rest, at, scratch), rest, at, scratch / "sls")
-        given, links = unwrapped_files(given, links, rest, at, scratch / "bicep")
+        given, links = documents.unescaped(*unwrapped_files(
+            given, links, rest, at, scratch / "bicep"), rest, at, scratch / "keys")
         plays, played = sections.copies(rest, at, scratch / "plays")  # pre_tasks as tasks
         return given | renders | charts | plays, links | aliases | more | played
 
@@ -284,8 +285,7 @@ class Checkov(ProvisionedAnalyzer):
         wins over its `.tf` twin, as in OpenTofu) — and each other file alone in a folder of
         its own, where a walk of the folder finds it (`checkov_frameworks.view_path`: a
         workflow under `.github/workflows/`, a CircleCI config under `.circleci/`, a hidden
-        name behind a `_`). Findings on a file the change did not touch are dropped later,
-        as always."""
+        name behind a `_`). Findings on a file the change did not touch are dropped later."""
         if not any(kind in TERRAFORM for kind in targets.values()):
             return as_dockerfiles(targets, at, scratch)
         aliases: dict[str, str] = {}

@@ -20,9 +20,11 @@ YAML's safe loader (JSON's own parser first for `.json`), CloudFormation's short
 * OpenAPI: a top-level `openapi` or `swagger` version.
 
 Only a file holding the words checkov's own gate looks for in the raw text (`$schema`,
-`Resources`, `argoproj.io`, `apiVersion` and `kind`, `swagger` or `openapi`) is parsed:
-checkov reads none without them. Its Terraform plan runner loads every `.json` file: one
-holding `terraform_version`, or an escape that could spell it, is parsed. A file that does not
+`Resources`, `argoproj.io`, `apiVersion` and `kind`, `swagger` or `openapi`), an escaped key
+spelled as it parses (`checkov_keys.plain`), is parsed: checkov reads none without them,
+and is given a copy with its escaped keys so spelled (`unescaped`). Its Terraform plan
+runner loads every `.json` file: one holding `terraform_version`, or an escape that could
+spell it, is parsed. A file that does not
 parse is told by its text as before (`_by_text`): checkov then lists it under
 parsing_errors, or `checkov_reads` names it.
 """
@@ -36,6 +38,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers.checkov_frameworks import any_tag_loader
+from reviewloop.checks.analyzers.checkov_keys import plain, unescaped_files
+from reviewloop.git.encodings import text_of
 from reviewloop.git.names import under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.memo import TextMemo, compiled_on_first_use
@@ -78,13 +82,21 @@ _YAML: TextMemo[Shape | None] = TextMemo(100_000, from_chars=0, budget=8_000_000
 
 def kind_of(path: str, text: str) -> str | None:
     """The framework checkov reads the YAML/JSON file `path` under (None: none of these)."""
-    gates = _gates(path, text)
+    spelled = plain(path, text)  # an escaped key as it parses: `"\\u0061piVersion"`
+    gates = _gates(path, spelled)
     if not gates:
         return None
     shape = shape_of(path, text)
     if shape is None:
-        return _by_text(path, text)
+        return _by_text(path, spelled)
     return next((kind for kind in ORDER if kind in gates and kind in shape.kinds), None)
+
+
+def unescaped(given: dict[str, str], links: dict[str, str], targets: dict[str, str],
+              at: Path, view: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The staged run's `given` and `links` with each file of a kind told here whose keys
+    hold an escape given as a copy with them spelled plainly (`checkov_keys`)."""
+    return unescaped_files(given, links, targets, at, view, frozenset(ORDER))
 
 
 def shape_of(path: str, text: str) -> Shape | None:
@@ -205,11 +217,13 @@ def sniffed(root: Path, path: str) -> str | None:
     """The text of a YAML or JSON file, whose kind only its text tells; None for others.
     All of it, not a window at its start (a licence header or a long Description must not
     hide a template), up to the analyzers' ceiling: a larger file is named as not read by
-    every analyzer (`git.sizes`)."""
+    every analyzer (`git.sizes`). A file in UTF-16 or UTF-32 is told by its decoded text
+    (`git.encodings`: kubectl applies a manifest with a byte-order mark), so its kind makes
+    it checkov's, which the coverage matrix names as not read (it reads UTF-8 only)."""
     if PurePosixPath(path).suffix.lower() not in (".yaml", ".yml", ".json", ".template"):
         return None
     try:
         with under(root, path).open("rb") as handle:
-            return handle.read(MAX_DIFFED_BYTES).decode("utf-8", errors="replace")
+            return text_of(handle.read(MAX_DIFFED_BYTES))
     except OSError:
         return None

@@ -38,6 +38,7 @@ from reviewloop.checks.analyzers.base import (
     FileByFile,
     short_title,
 )
+from reviewloop.checks.analyzers.dockerfile_builds import BuiltDockerfiles
 from reviewloop.checks.analyzers.dockerfile_lines import instruction_ends
 from reviewloop.checks.analyzers.hadolint_config import NAMES as CONFIG_NAMES
 from reviewloop.checks.analyzers.hadolint_config import ProjectSettings, project_settings
@@ -64,7 +65,7 @@ _pragma = compiled_on_first_use(r"^\s*#\s*hadolint\s+shell\s*=", re.IGNORECASE)
 
 def dockerfiles(ctx: AnalyzerContext) -> list[str]:
     """The changed Dockerfiles: by name, or by a first `FROM` under a name checkov reads
-    (`Dockerfile.go`: `git.languages`)."""
+    (`Dockerfile.go`: `git.languages`), or built as one (`dockerfile_builds`)."""
     return [p for p in ctx.files if ctx.language(p) == DOCKERFILE]
 
 
@@ -97,7 +98,7 @@ MARKERS = (
 CONFIG_FILES = tuple(ConfigFile(name, "hadolint") for name in CONFIG_NAMES)
 
 
-class Hadolint(FileByFile, ProvisionedAnalyzer):
+class Hadolint(BuiltDockerfiles, FileByFile, ProvisionedAnalyzer):
     """hadolint, with the options the trusted side's config gives it (`hadolint_config`);
     per file: a finding is compared with the base (`review.introduced`: a deleted last
     `USER` makes DL3002 fire on a line the change did not write)."""

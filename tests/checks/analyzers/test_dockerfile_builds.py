@@ -1,0 +1,51 @@
+"""A file the repository tells docker to build is a Dockerfile whatever its name
+(`dockerfile_builds`): every form of `tests/support/docker_builds.py`, and nothing else —
+an expression, a path out of the tree, a file no build names."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings
+
+from reviewloop.checks.analyzers.dockerfile_builds import BuiltDockerfiles, built
+from reviewloop.git.languages import DOCKERFILE
+from tests.support.docker_builds import Built, builds
+
+
+def _tree(root: Path, files: dict[str, str]) -> None:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(builds())
+def test_a_file_a_build_names_is_a_dockerfile(drawn: Built) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        _tree(root, {**drawn.files, drawn.path: "FROM alpine\n", "other.txt": "x\n"})
+        assert built(root, [drawn.path, "other.txt"]) == {drawn.path: DOCKERFILE}
+        assert BuiltDockerfiles().claimed(root, [drawn.path, "other.txt"]) == [drawn.path]
+        assert BuiltDockerfiles().claims(root, drawn.path)
+
+
+def test_an_expression_or_a_path_out_of_the_tree_names_nothing(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        "compose.yaml": "services:\n  a:\n    build:\n      context: ../up\n"
+                        "      dockerfile: a.img\n  b:\n    build:\n"
+                        "      dockerfile: ${FILE:-b.img}\n  c:\n    build: .\n",
+        ".github/workflows/w.yml": "jobs:\n  x:\n    steps:\n"
+                                   "      - uses: docker/build-push-action@v6\n"
+                                   "        with: {file: '${{ inputs.file }}'}\n"
+                                   "      - uses: other/action@v1\n        with: {file: c.img}\n",
+        "Makefile": "x:\n\tdocker build -f $(FILE) .\n\tdocker run -f d.img\n",
+        "a.img": "", "b.img": "", "c.img": "", "d.img": ""})
+    assert built(tmp_path, ["a.img", "b.img", "c.img", "d.img"]) == {}
+
+
+def test_a_broken_compose_file_names_nothing(tmp_path: Path) -> None:
+    _tree(tmp_path, {"compose.yaml": "services: [\n", "web.img": "FROM alpine\n"})
+    assert built(tmp_path, ["web.img"]) == {}
+    assert built(tmp_path, []) == {}
