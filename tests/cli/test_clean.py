@@ -257,5 +257,6 @@ def test_what_resume_discarded_is_kept_and_named_until_clean_force(
     assert git(root, "show", f"{kept[1]}:greet.py") == "def hi():\n    return 1\n"
     assert (f"Kept {kept[0]}, {kept[1]}: what `reviewloop resume` discarded from run {RUN}'s "
             f"worktree (`git restore --source={kept[1]} -- PATH` brings a file back, in any "
-            f"checkout of this repository); `reviewloop clean --force {RUN}` removes it") \
+            f"checkout of this repository; `git restore --source={kept[1]}^2 --staged -- PATH` "
+            f"its staged version); `reviewloop clean --force {RUN}` removes it") \
         in said, said

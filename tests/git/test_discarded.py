@@ -4,7 +4,9 @@ edited (any bytes), deleted, made executable, new files (binary, executable, lin
 with spaces and non-ASCII), a commit the stopped step made — every discarded byte comes back
 from the named ref with the command the message gives, the worktree is as saved, ignored files
 and installed packages stay, and the user's own checkout (its files, index, HEAD, branch) is
-byte for byte as it was."""
+byte for byte as it was. In a SHA-1 and a SHA-256 repository alike, the worktree's index —
+a staged version that differs from the file — is kept too, as the ref's second parent, and
+comes back with the command the hint gives."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +22,7 @@ from reviewloop.git import carry, discarded
 from reviewloop.git import worktrees as worktree
 from reviewloop.git.repository import open_repository
 from tests.support.gitutil import git
-from tests.support.repos import init_repo, user_view, write
+from tests.support.repos import commit, init_repo, user_view, write
 
 BASE = {"a.txt": "alpha\n", "tool.sh": "echo hi\n", "dir/b c.txt": "bravo\n",
         "é/ü.bin": b"\x00\xff\x01binary\x00", ".gitignore": "*.log\n"}
@@ -149,3 +152,40 @@ def test_a_second_discard_gets_the_next_number_and_nothing_kept_when_nothing_cha
     assert discarded.kept(open_repository(main), "r") == []  # another run's prefix: not its
     discarded.drop(open_repository(main), [first.kept, second.kept])
     assert discarded.kept(open_repository(main), "r1") == []
+
+
+@pytest.mark.parametrize("object_format", ["sha1", "sha256"])
+def test_the_staged_version_is_kept_too_in_either_object_format(
+        tmp_path: Path, object_format: str) -> None:
+    main = tmp_path / "main"
+    main.mkdir()
+    git(main, "init", "-q", f"--object-format={object_format}", "-b", "main")
+    commit(main, BASE, "base")
+    tree = worktree.create(open_repository(main), "r1", "reviewloop/1", carry=False)
+    run = Path(tree.path)
+    repo = open_repository(run)
+    packed = carry.pack(repo, carry.compose(repo, repo.worktree_tree(),
+                                            carry.folder_tree(repo, run, []), []),
+                        git(main, "rev-parse", "HEAD").strip())
+    write(run, "a.txt", "staged v1\n")
+    git(run, "add", "a.txt")
+    write(run, "a.txt", "worktree v2\n")
+
+    back = carry.put_back(open_repository(run), packed, "r1", "implement")
+
+    assert back.kept == f"{discarded.PREFIX}/r1/1"
+    assert len(git(main, "rev-parse", back.kept).strip()) == (64 if object_format == "sha256"
+                                                              else 40)
+    assert git(main, "show", f"{back.kept}:a.txt") == "worktree v2\n"
+    assert git(main, "show", f"{back.kept}^2:a.txt") == "staged v1\n"
+    assert git(main, "rev-parse", f"{back.kept}^1").strip() == packed.head
+    assert (run / "a.txt").read_text() == "alpha\n"
+    git(run, "reset", "-q")  # the index as HEAD has it: the staged version only in the ref
+    hint = discarded.restore_hint(back.kept)
+    assert f"`git restore --source={back.kept}^2 --staged -- PATH` its staged version" in hint
+    git(run, "restore", f"--source={back.kept}^2", "--staged", "--", "a.txt")
+    git(run, "restore", f"--source={back.kept}", "--", "a.txt")
+    assert (git(run, "show", ":a.txt"), (run / "a.txt").read_text()) == ("staged v1\n",
+                                                                           "worktree v2\n")
+    assert "`git restore --source=<this>^2 --staged -- PATH`" in git(
+        main, "log", "-1", "--format=%B", back.kept)

@@ -154,3 +154,91 @@ def test_sandbox_off_without_bwrap_reviews_the_chart_completely(iac_env: Path) -
                   if f["source"] == "checkov" and f["rule"] == "CKV_K8S_16"}
     assert privileged == {"app/values.yaml"}, report["findings"]["remaining"]
     assert report["health"]["complete"] is True, report["health"]
+
+
+@pytest.mark.parametrize("kept", ["cellar", "home"])
+def test_helm_linked_into_a_hidden_folder_runs_or_is_named_with_its_own_fix(kept: str) -> None:
+    """helm on PATH as a link into a folder the sandbox hides (Homebrew on Linux:
+    `bin/helm -> ../Cellar/helm/3.0/bin/helm`, under /tmp here, which the sandbox hides as
+    it hides /home): run by its real path, that folder shown read-only, the chart renders.
+    Kept in the user's home itself, which is never shown, it cannot start: named so, with
+    where helm is and the fix — not "fix the chart"."""
+    with tempfile.TemporaryDirectory() as scratch, pytest.MonkeyPatch.context() as patch:
+        root = init_repo(Path(scratch) / "r", _chart("none", ""))
+        home = Path(scratch, "home")
+        real = home / "helm" if kept == "home" else Path(scratch, "Cellar/helm/3.0/bin/helm")
+        real.parent.mkdir(parents=True, exist_ok=True)
+        real.write_text(f'#!/bin/sh\nexec "{helm()}" "$@"\n')
+        real.chmod(0o755)
+        path = search_path(Path(scratch) / "bin", with_helm=False)
+        Path(path, "helm").symlink_to(real)
+        patch.setenv("PATH", path)
+        patch.setenv("HOME", str(home))
+        patch.delenv("REVIEWLOOP_BWRAP", raising=False)
+        ctx = AnalyzerContext(root=root, changes=parse_diff(""), diff_text="", agent="x",
+                              timeout=60, sandbox="bwrap")
+        why = unrendered(root, ["app/values.yaml"], 60, "bwrap")
+        _, given_, _ = rendered({"app/values.yaml": KIND}, root, root.parent / "s", ctx)
+        made = "".join(Path(p).read_text() for p in given_)
+    if kept == "cellar":
+        assert why == {}, why
+        assert "privileged: true" in made, made
+    else:
+        said = why["app/values.yaml"]
+        assert made == "" and said.startswith(
+            f"this file belongs to the Helm chart app: helm ({real}) could not start in the "
+            "sandbox ("), said
+        assert f"({home}: hidden); fix: install helm outside them" in said, said
+        assert "fix the chart" not in said, said
+
+
+REFS = ("none", "local", "remote")
+
+
+def _schema(ref: str, address: str) -> str:
+    """A values.schema.json that allows `privileged` to be a boolean only, the rule behind a
+    `$ref`: none (inline), `#/definitions/flag`, or a URL (the listener's)."""
+    flag = {"type": "boolean"}
+    target = {"none": flag, "local": {"$ref": "#/definitions/flag"},
+              "remote": {"$ref": f"{address}/flag.json"}}[ref]
+    return json.dumps({"$schema": "http://json-schema.org/draft-07/schema#",
+                       "definitions": {"flag": flag}, "type": "object",
+                       "properties": {"privileged": target}})
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sampled_from(REFS), st.sampled_from(("true", '"yes"')), st.booleans())
+def test_a_schema_referring_to_a_url_renders_unvalidated_and_says_so(
+        listener: Listener, ref: str, privileged: str, in_subchart: bool) -> None:
+    """A chart whose values.schema.json (its own or a vendored subchart's) `$ref`s a URL
+    renders with --skip-schema-validation, nothing fetched, and the review says its values
+    were not validated; one with no remote `$ref` is validated as helm validates it (a
+    value the schema refuses fails the render)."""
+    address = f"http://127.0.0.1:{listener.port}/schemas"
+    files = {**_chart("vendored", ""), "app/values.yaml": f"privileged: {privileged}\n"}
+    held = "app/charts/redis" if in_subchart else "app"
+    files[f"{held}/values.schema.json"] = _schema(ref, address)
+    with tempfile.TemporaryDirectory() as scratch, pytest.MonkeyPatch.context() as patch:
+        root = init_repo(Path(scratch) / "r", files)
+        patch.setenv("PATH", search_path(Path(scratch) / "bin", with_helm=True))
+        patch.delenv("REVIEWLOOP_BWRAP", raising=False)
+        ctx = AnalyzerContext(root=root, changes=parse_diff(""), diff_text="", agent="x",
+                              timeout=60, sandbox="bwrap")
+        why = unrendered(root, ["app/values.yaml"], 60, "bwrap")
+        _, given_, _ = rendered({"app/values.yaml": KIND}, root, root.parent / "s", ctx)
+        made = "".join(Path(p).read_text() for p in given_)
+    assert listener.accepted == 0
+    skipped = [r for r in ctx.remarks if "--skip-schema-validation" in r]
+    # the subchart's schema sees the subchart's own values (none): never refused there
+    refused = privileged != "true" and ref != "remote" and not in_subchart
+    if ref == "remote":
+        assert skipped == [f"the Helm chart app was rendered with --skip-schema-validation, its "
+                           f"values not validated against {held}/values.schema.json: it $refs "
+                           f"{address}/flag.json, which the review does not fetch (offline)"]
+    else:
+        assert skipped == [], ctx.remarks
+    if refused:
+        assert made == "" and "fix: fix the chart" in why["app/values.yaml"], why
+    else:
+        assert why == {} and f"privileged: {privileged.strip(chr(34))}" in made, (why, made)

@@ -40,6 +40,7 @@ from reviewloop.findings.schema import Finding
 from reviewloop.sandbox.bubblewrap import Sandbox, SandboxMode, SandboxUnavailable, unavailable
 
 KIND = "helm"
+_BELONGS = "this file belongs to the Helm chart {chart}: "
 CHART = "Chart.yaml"
 RELEASE = "release"  # the release name, the same at the head and at the base
 NO_HELM = ("this file belongs to the Helm chart {chart}: checkov renders a chart with `helm "
@@ -57,6 +58,12 @@ NO_SANDBOX = ("this file belongs to the Helm chart {chart}: the review renders a
               "in the sandbox, network off, and there is none here ({problem}), so what the "
               "chart makes was not checked; fix: {fix}; with sandbox = \"off\" a chart is "
               "rendered unsandboxed, a dependency it does not vendor still never fetched")
+SCHEMA_SKIPPED = ("the Helm chart {chart} was rendered with --skip-schema-validation, its values "
+                  "not validated against {schema}: it $refs {url}, which the review does not "
+                  "fetch (offline)")
+_OLD_HELM = ("use helm 3.16 or later, whose --skip-schema-validation renders a chart whose "
+             "values.schema.json $refs a URL offline")
+_remote = re.compile(r"^(?!file:)[A-Za-z][A-Za-z0-9+.-]*:")  # a URL helm's validator fetches
 _source = re.compile(r"^# Source: (.+)$", re.MULTILINE)
 _SKIPPED = frozenset({".git", "node_modules"})
 
@@ -157,7 +164,7 @@ def render(command: str, root: Path, chart: str, timeout: float,
     sandbox the setting `mode` asks for (network off, the tree read-only; `"off"`:
     unsandboxed); a chart holding a link that leads out of the repository is not rendered
     (helm follows it). AnalyzerError with what helm says, or why it could not run."""
-    from reviewloop.sandbox import process
+    from reviewloop.sandbox import process, tools
 
     if (link := _link_out(root, chart)) is not None:
         raise AnalyzerError(f"{link} is a link out of the repository, which helm would read")
@@ -166,15 +173,22 @@ def render(command: str, root: Path, chart: str, timeout: float,
         home.mkdir()
         env = {name: str(home / place) for name, place in _HOMES.items()}
         # stdout to a file: the sandbox's stderr joins its output (helm's warnings)
-        argv = shlex.join([command, "template", RELEASE, str((root / chart).resolve())])
+        # helm by its real path, its folder shown: a link on PATH may lead into a hidden one
+        skip = ["--skip-schema-validation"] if remote_schema(root, chart) else []
+        argv = shlex.join([str(tools.real(command)), "template", RELEASE, *skip,
+                           str((root / chart).resolve())])
         try:
             done = process.run(f"{argv} > {shlex.quote(str(made))}", Path(work), timeout,
                                environ={**os.environ, **env},
                                sandbox=Sandbox(mode=mode, env=tuple(env),
-                                               read=(root.resolve(),)))
+                                               read=(root.resolve(),
+                                                     *tools.shown(command))))
         except SandboxUnavailable as exc:
             raise AnalyzerError(NO_SANDBOX.format(chart=chart, problem=exc.stated,
                                                   fix=exc.fix)) from None
+        if tools.not_started(done.exit_code) and mode != "off":
+            raise AnalyzerError(_BELONGS.format(chart=chart)
+                                + tools.said("helm", command, done.output))
         if done.timed_out:
             raise AnalyzerError(f"helm did not finish within {timeout:.0f}s")
         if done.exit_code != 0:
@@ -200,6 +214,10 @@ def rendered(targets: Mapping[str, str], at: Path, scratch: Path, ctx: AnalyzerC
         try:  # one helm would fetch for, or with no sandbox: named (`unrendered`), not run
             output = render(command, at, chart, ctx.timeout, ctx.sandbox) \
                 if command and not _unrenderable(at, chart, ctx.sandbox) else ""
+            if output and (remote := remote_schema(at, chart)) is not None \
+                    and (said := SCHEMA_SKIPPED.format(chart=chart, schema=remote[0],
+                                                       url=remote[1])) not in ctx.remarks:
+                ctx.remark(said)  # once, not again for the base's render
         except AnalyzerError as exc:  # read as an empty manifest, not skipped: checkov is
             output = ""  # still given a file of the framework it is asked for
             for path in sorted(files):
@@ -212,6 +230,37 @@ def rendered(targets: Mapping[str, str], at: Path, scratch: Path, ctx: AnalyzerC
             shown = template if template in files else sorted(files, key=_values_first)[0]
             given[str(made)], aliases[str(made)] = "kubernetes", str(at / shown)
     return rest, given, aliases
+
+
+def remote_schema(root: Path, chart: str) -> tuple[str, str] | None:
+    """(file, URL) of the first `$ref` to a URL in a `values.schema.json` of the chart or a
+    subchart it vendors as a folder: helm fetches it to validate the values, which the
+    review's render, offline, cannot; None when there is none."""
+    import json
+
+    for folder, dirs, names in sorted(os.walk(root / chart)):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED)
+        if "values.schema.json" not in names:
+            continue
+        file = Path(folder, "values.schema.json")
+        try:
+            schema = json.loads(file.read_text(encoding="utf-8", errors="replace"))
+        except (OSError, ValueError):
+            continue  # helm says why
+        if (url := _ref(schema)) is not None:
+            return file.relative_to(root).as_posix(), url
+    return None
+
+
+def _ref(node: object) -> str | None:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and _remote.match(ref):
+            return ref
+        node = list(node.values())
+    if isinstance(node, list):
+        return next((found for item in node if (found := _ref(item)) is not None), None)
+    return None
 
 
 def _link_out(root: Path, chart: str) -> str | None:
@@ -265,10 +314,13 @@ def _values_first(path: str) -> tuple[bool, str]:
 
 
 def _failed(root: Path, chart: str, error: str) -> str:
+    if error.startswith(_BELONGS.format(chart=chart)):  # said whole, with its own fix
+        return error
     said = error.split(": ", 1)[-1]  # `helm exited with 1: …`
     for top in {os.path.realpath(root), str(root)}:
         said = said.replace(f"{top}/", "")
     said = " ".join(said.split())
     vendor = "missing in charts/" in said or "dependenc" in said
-    return FAILED.format(chart=chart, error=said,
-                         fix=_VENDOR.format(chart=chart) if vendor else "fix the chart")
+    fix = _OLD_HELM if "unknown flag: --skip-schema-validation" in said else \
+        _VENDOR.format(chart=chart) if vendor else "fix the chart"
+    return FAILED.format(chart=chart, error=said, fix=fix)

@@ -7,7 +7,9 @@ added, `@name`): a file of the change would make the reviewer's machine fetch wh
 names. The review renders a chart offline (`helm_charts.render`, no `--dependency-update`);
 one with such a dependency is not given to helm at all, whatever the `sandbox` setting, and
 is named (`helm_charts.UNFETCHED`). A dependency from a local folder (`file://…`, or no
-repository) is never fetched: helm then fails on it as on any chart it cannot render.
+repository) is never fetched: helm then fails on it as on any chart it cannot render. Only
+the chart's own list is asked, as `helm template` checks it: a vendored subchart's missing
+dependency is skipped by helm, which renders the chart offline.
 """
 
 from __future__ import annotations
@@ -19,68 +21,80 @@ _MANIFESTS = ("Chart.yaml", "requirements.yaml")  # where a v2 chart, a v1 chart
 
 
 def unfetched(root: Path, chart: str) -> tuple[str, str] | None:
-    """(name, repository) of the first dependency of the chart folder `chart` (under `root`),
-    or of a subchart it vendors, that names a repository helm would fetch it from and that
-    is not in the `charts/` folder beside it; None when there is none."""
-    return _unfetched((root / chart).resolve(), root.resolve(), set())
-
-
-def _unfetched(folder: Path, root: Path, seen: set[Path]) -> tuple[str, str] | None:
-    if folder in seen or not folder.is_relative_to(root):
+    """(name, repository) of the first dependency the chart folder `chart` (under `root`)
+    lists from a repository helm would fetch it from and that its `charts/` folder does not
+    vendor; None when there is none. Only the chart's own list counts, as `helm template`
+    checks it (a subchart's dependency missing from the subchart's `charts/` is skipped,
+    the chart still renders offline), and a vendored chart is matched as helm loads it: by
+    the name its `Chart.yaml` says, a folder's or an archive's (`charts/redis.tgz`)."""
+    folder = (root / chart).resolve()
+    if not folder.is_relative_to(root.resolve()):
         return None
-    seen.add(folder)
     vendored = _vendored(folder / "charts")
     for name, repository in _dependencies(folder):
         local = not repository or repository.startswith("file://")
-        if not local and not vendored.matches(name):
+        if not local and name not in vendored:
             return name, repository
-    for sub in vendored.folders:
-        if (found := _unfetched(sub, root, seen)) is not None:
-            return found
     return None
 
 
-class _Vendored:
-    """What a `charts/` folder holds: its subcharts' folders (by their names) and archives."""
-
-    def __init__(self, folders: dict[str, Path], archives: tuple[str, ...]):
-        self.named = folders
-        self.archives = archives
-
-    @property
-    def folders(self) -> list[Path]:
-        return sorted(set(self.named.values()))
-
-    def matches(self, name: str) -> bool:
-        """Whether a subchart of the dependency's `name` is here (an archive by its file
-        name, `redis-17.3.1.tgz`, as `helm dependency build` writes it)."""
-        return name in self.named or any(a.startswith(f"{name}-") for a in self.archives)
-
-
-def _vendored(charts: Path) -> _Vendored:
-    folders: dict[str, Path] = {}
-    archives: list[str] = []
+def _vendored(charts: Path) -> set[str]:
+    """The names of the charts helm loads from a `charts/` folder: each folder's and each
+    `.tgz` archive's, as its `Chart.yaml` says (an entry starting with `_` or `.` skipped,
+    as helm skips it)."""
+    names: set[str] = set()
     try:
         entries = sorted(charts.iterdir()) if charts.is_dir() else []
     except OSError:
         entries = []
     for entry in entries:
-        if entry.is_dir() and (entry / "Chart.yaml").is_file():
+        if entry.name.startswith(("_", ".")):
+            continue
+        if entry.is_dir():
             said = _load(entry / "Chart.yaml")
-            name = said.get("name") if isinstance(said, dict) else None
-            folders[name if isinstance(name, str) else entry.name] = entry.resolve()
-            folders.setdefault(entry.name, entry.resolve())
-        elif entry.name.endswith((".tgz", ".tar.gz")):
-            archives.append(entry.name)
-    return _Vendored(folders, tuple(archives))
+        elif entry.suffix == ".tgz":
+            said = _archived(entry)
+        else:
+            continue
+        if isinstance(said, dict) and isinstance(said.get("name"), str):
+            names.add(said["name"])
+    return names
+
+
+_MOST = 1 << 20  # a Chart.yaml larger than this is not read from an archive
+
+
+def _archived(archive: Path) -> Any:
+    """The `Chart.yaml` at the top folder of a chart archive, as YAML; None when there is
+    none or it does not read (helm then says why)."""
+    import tarfile
+
+    import yaml
+
+    try:
+        with tarfile.open(archive, "r:gz") as packed:
+            for member in packed:
+                parts = member.name.strip("/").split("/")
+                if len(parts) == 2 and parts[1] == "Chart.yaml" and member.isfile() \
+                        and member.size <= _MOST:
+                    read = packed.extractfile(member)
+                    return yaml.safe_load(read.read().decode("utf-8", "replace")) \
+                        if read is not None else None
+    except (OSError, tarfile.TarError, EOFError, yaml.YAMLError):
+        return None
+    return None
 
 
 def _dependencies(folder: Path) -> list[tuple[str, str]]:
-    """(name, repository) of each dependency the chart in `folder` lists."""
-    found = []
+    """(name, repository) of each dependency the chart in `folder` lists, as helm loads the
+    list: a `requirements.yaml` that says `dependencies` replaces `Chart.yaml`'s."""
+    found: list[tuple[str, str]] = []
     for manifest in _MANIFESTS:
         document = _load(folder / manifest)
-        listed = document.get("dependencies") if isinstance(document, dict) else None
+        if not isinstance(document, dict) or "dependencies" not in document:
+            continue
+        listed = document["dependencies"]
+        found = []
         for entry in listed if isinstance(listed, list) else []:
             if isinstance(entry, dict) and isinstance(entry.get("name"), str):
                 repository = entry.get("repository")
