@@ -359,7 +359,8 @@ def project_findings(ctx: AnalyzerContext, category: str,
             severity=severity, file=file, start_line=start,
             end_line=max(start, int(message.get("endLine") or start)),
             start_column=columns(file, message), title=short_title(message["message"]),
-            rationale=f"ESLint {rule} (the project's own ESLint config): {message['message']}",
+            rationale=f"ESLint {rule} (the project's own ESLint config{message.get('via', '')}"
+            f"): {message['message']}",
             suggestion=_suggestion(message), confidence=CONFIDENCE[severity], agent=ctx.agent,
             source=f"eslint-{category}", rule=rule))
     return own + found

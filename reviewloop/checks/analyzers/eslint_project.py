@@ -10,7 +10,8 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   lints), runs the base's config, not its own. The change's TypeScript sources and tsconfigs
   are the head's in that copy (`eslint_types.py`): typed rules see the head's types.
 * ESLint finds the config the way the project's own `eslint` does: the flat config nearest
-  each file (nested ones included).
+  each file (nested ones included), or the one the project names with `eslint -c <path>` in
+  its `lint` scripts or pre-commit hook (`eslint_named.py`, its findings say which).
 * Its plugins come from the checkout's `node_modules` (each of the linted files' folders and
   above, linked into the base's copy), which the change's own manifests installed: when the
   change touches a `package.json` or a lockfile in any folder, the base's config runs without
@@ -51,7 +52,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reviewloop.checks.analyzers import eslint_configs, eslint_rules, eslint_types, npm_env
+from reviewloop.checks.analyzers import (
+    eslint_configs,
+    eslint_named,
+    eslint_rules,
+    eslint_types,
+    npm_env,
+)
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.eslint_files import MANIFESTS, installed
 from reviewloop.checks.analyzers.eslint_inline import trusted_configs
@@ -207,13 +214,16 @@ def _lint(root: Path, files: list[str], trust: Trust, limits: _Limits,
             return ProjectLint(unread=dict.fromkeys(files, NO_TREE.format(why=exc)))
         if tree is None:
             return _NONE
-        unread = {f: why for f in files
-                  if (why := eslint_configs.unrunnable(tree, tool_home, f)) is not None}
-        linted = [f for f in files if f not in unread and eslint_configs.nearest(tree, f)]
+        named = {f: n for f in files if (n := eslint_named.named(tree, f)) is not None}
+        unread = {f: why for f in files if (why := named[f].problem(tree) if f in named else
+                                            None) or eslint_configs.unrunnable(
+            tree, tool_home, f, named[f].config if f in named else None)}
+        linted = [f for f in files if f not in unread
+                  and (f in named or eslint_configs.nearest(tree, f))]
         shown = installed(root, tree, files) if modules else ()
         try:
             run = _run(_Call(node, tool_home, tree, _texts(texts, tree, linted, Path(folder)),
-                             Path(folder), shown, limits, inline), linted)
+                             Path(folder), shown, limits, inline, named), linted)
         except SandboxUnavailable as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
             problem, _, fix = str(exc).strip().partition("\n")
@@ -240,6 +250,7 @@ class _Call:
     modules: tuple[Path, ...]  # the installed packages shown to it (real folders)
     limits: _Limits
     inline: dict[str, list[str]]  # file → its trusted comment configs (`eslint_inline`)
+    named: dict[str, eslint_named.Named]  # file → the config the project names for it
 
 
 # the messages; path → its error; path → what its config declares
@@ -258,13 +269,19 @@ def _run(call: _Call, files: list[str]) -> Outcome:
                           *(str(place / f) for f in files for place in (call.tree, call.head))])
     env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(call.tool_home), "NODE_OPTIONS": "",
            "NODE_PATH": "", "REVIEWLOOP_INLINE_RULES": json.dumps(
-               {str(call.tree / f): call.inline[f] for f in files if f in call.inline})}
+               {str(call.tree / f): call.inline[f] for f in files if f in call.inline}),
+           "REVIEWLOOP_NAMED_CONFIGS": json.dumps(
+               {str(call.tree / f): [str(call.tree / n.config), str(call.tree / n.cwd)]
+                for f in files if (n := call.named.get(f)) is not None})}
     done = process.run(command, work, min(call.limits.timeout, TIMEOUT_S), environ=env,
                        sandbox=Sandbox(mode=call.limits.mode,
-                                       env=("REVIEWLOOP_ESLINT_HOME", "REVIEWLOOP_INLINE_RULES"),
+                                       env=("REVIEWLOOP_ESLINT_HOME", "REVIEWLOOP_INLINE_RULES",
+                                            "REVIEWLOOP_NAMED_CONFIGS"),
                                        read=(call.tool_home, call.tree, call.head,
                                              *call.modules)))
-    return _parsed(done.output, done.exit_code, call.tree, files)
+    messages, failed, declared = _parsed(done.output, done.exit_code, call.tree, files)
+    return [(p, {**m, "via": f" {named.config}, as {named.source} runs it"}
+             if (named := call.named.get(p)) else m) for p, m in messages], failed, declared
 
 
 def _install_fix(root: Path, trust: Trust, path: str) -> str:
