@@ -215,9 +215,7 @@ def _lint(root: Path, files: list[str], trust: Trust, limits: _Limits,
         if tree is None:
             return _NONE
         named = {f: n for f in files if (n := eslint_named.named(tree, f)) is not None}
-        unread = {f: why for f in files if (why := named[f].problem(tree) if f in named else
-                                            None) or eslint_configs.unrunnable(
-            tree, tool_home, f, named[f].config if f in named else None)}
+        unread = {f: why for f in files if (why := _unrunnable(tree, tool_home, f, named.get(f)))}
         linted = [f for f in files if f not in unread
                   and (f in named or eslint_configs.nearest(tree, f))]
         shown = installed(root, tree, files) if modules else ()
@@ -238,6 +236,14 @@ def _lint(root: Path, files: list[str], trust: Trust, limits: _Limits,
                   for path, m in messages if m.get("fatal"))
     return ProjectLint([(p, m) for p, m in messages if m.get("ruleId")], unread,
                        {p: d for p, d in declared.items() if p not in unread})
+
+
+def _unrunnable(tree: Path, tool_home: Path, file: str,
+                named: eslint_named.Named | None) -> str:
+    """Why the project's rules cannot run on `file` ("" when they can): the config it names
+    is no file of the tree, or `eslint_configs.unrunnable`."""
+    return ((named.problem(tree) if named else None) or eslint_configs.unrunnable(
+        tree, tool_home, file, named.config if named else None) or "")
 
 
 @dataclass(frozen=True)
