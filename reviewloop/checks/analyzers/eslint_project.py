@@ -106,6 +106,15 @@ NO_TREE = "the base could not be read for the project's ESLint config ({why}): i
 # `ecmaVersion`, a `sourceType` older than the change's syntax); plain `eslint` fails it
 UNPARSED = ("the project's ESLint config could not parse it (line {line}: {why}; its own "
             "languageOptions): its rules were not run, and the project's `eslint` fails it")
+OWN_UNPARSED = "could not parse it"  # reviewloop's own run's reason (`eslint.record_reads`)
+PARSED_OTHERWISE = (
+    "reviewloop's own ESLint rules (its security rules among them) could not parse it ({why}), "
+    "while the project's ESLint config reads it with {how}, which reviewloop's rule set does "
+    "not use: the project's own rules ran on it, reviewloop's did not; fix: {fix}")
+PARSER_FIX = ("give a file in TypeScript syntax a TypeScript suffix (.ts, .tsx), which "
+              "reviewloop lints with typescript-eslint's parser, or review it by hand")
+PROCESSOR_FIX = ("review the code the project's plugin lints in it (a Markdown code block, an "
+                 "inline <script>) by hand, or move that code into a .js file of its own")
 Message = dict[str, Any]
 RAISED_CONFIDENCE = 0.7  # a 🟡 ESLint finding's (`eslint.CONFIDENCE`)
 
@@ -134,6 +143,17 @@ class ProjectLint:
         return kept
 
 
+    def explain(self, unread: dict[str, str]) -> dict[str, str]:
+        """The new reasons of the files of `unread` reviewloop's own rules could not parse and
+        the project's config parsed — with typescript-eslint's parser, through a processor —
+        that reason, not as if their code did not parse."""
+        return {path: PARSED_OTHERWISE.format(
+            why=why.removeprefix(OWN_UNPARSED).strip(" ()"),
+            how=said.reads or "its plugins", fix=PARSER_FIX if "parser" in said.reads
+            and "processor" not in said.reads else PROCESSOR_FIX)
+            for path, why in unread.items()
+            if (said := self.declared.get(path)) is not None and why.startswith(OWN_UNPARSED)}
+
     def raised(self, own: list[Finding]) -> list[Finding]:
         """`own`, each 🟢 finding of a rule the project's config makes an error on that line
         raised to 🟡, as the project's own finding there would be: reviewloop's run keeps the
@@ -154,6 +174,7 @@ class Declared:
 
     globals: frozenset[str] = frozenset()
     rules: frozenset[str] = frozenset()
+    reads: str = ""  # how, when not as plain JavaScript ("the parser typescript-eslint/parser")
 
 
 _NONE = ProjectLint()
@@ -354,7 +375,7 @@ def _parsed(output: str, exit_code: int, tree: Path, files: list[str]) -> Outcom
             for result in report["results"] for message in result.get("messages") or []
             if message.get("ruleId") or message.get("fatal")], failed, {
         where[str(name)]: Declared(frozenset(said.get("globals") or ()),
-                                   frozenset(said.get("rules") or ()))
+                                   frozenset(said.get("rules") or ()), str(said.get("reads") or ""))
         for name, said in (report.get("declared") or {}).items() if str(name) in where}
 
 

@@ -76,6 +76,13 @@ const unused = async (file, text) => {
   }
   return found;
 };
+const named_ = (x) => (typeof x === "string" ? x : x?.meta?.name ?? x?.name ?? "");
+const reads = (config) => {
+  const parser = named_(config.languageOptions?.parser);
+  const processor = named_(config.processor) || (config.processor ? "a processor" : "");
+  return [parser && parser !== "espree" ? `the parser ${parser}` : "",
+    processor && `the processor ${processor}`].filter(Boolean).join(" and ");
+};
 const results = [];
 const errors = {};
 // what each file's config declares that reviewloop's own run should honour: the globals it
@@ -99,6 +106,9 @@ for (let i = 0; i + 1 < pairs.length; i += 2) {
       declared[file] = {
         globals: Object.keys(globals).filter((name) => !["off", false].includes(globals[name])),
         rules: OWN.filter((rule) => rule in (config.rules ?? {}) && on(config.rules[rule])),
+        // how it reads the file, when not as plain JavaScript: a parser other than espree, a
+        // processor (the code blocks of a Markdown or HTML file)
+        reads: reads(config),
       };
     }
   } catch (error) {
