@@ -323,8 +323,7 @@ def record_reads(report: dict[str, Any], files: list[str], ctx: AnalyzerContext)
 
 
 def to_findings(report: dict[str, Any], ctx: AnalyzerContext, category: str) -> list[Finding]:
-    """The report's messages of rules in `category` as findings; parse errors (no rule)
-    are left to the build and test gates."""
+    """The report's messages of `category`'s rules as findings (parse errors: the gates')."""
     meta = (report.get("metadata") or {}).get("rulesMeta") or {}
     where, columns = repo_paths(ctx.root), Columns(ctx.root)
     return [_finding(message, where(result["filePath"]), meta.get(message["ruleId"]) or {},
@@ -337,13 +336,14 @@ def project_findings(ctx: AnalyzerContext, category: str,
                      own: list[Finding]) -> list[Finding]:
     """`own` (less what the trusted config declares away: `ProjectLint.honoured`) and the
     project's own rules' findings in `category` (`eslint_project.py`), but those reviewloop's
-    run reports on the same line (raised to 🟡 if an error there): 🟡 errors, 🟢 warnings.
-    A file they would have linted and did not is named as not read by the views they report
-    to (security and maintainability)."""
+    run reports on the same line (raised to 🟡 if an error there): 🟡 errors, 🟢 warnings. A
+    file they would have linted and did not is named as not read by the views they report to
+    (security, maintainability); one only the project's parser reads, with that reason."""
     from reviewloop.checks.analyzers import eslint_project
 
     project = eslint_project.project_lint(ctx, linted(ctx))
     own = project.raised(project.honoured(own))
+    ctx.unread.update(project.explain(ctx.unread))
     seen = {(f.rule, f.file, f.start_line) for f in own}
     found, columns = [], Columns(ctx.root)
     if category in eslint_project.VIEWS:
@@ -359,7 +359,8 @@ def project_findings(ctx: AnalyzerContext, category: str,
             severity=severity, file=file, start_line=start,
             end_line=max(start, int(message.get("endLine") or start)),
             start_column=columns(file, message), title=short_title(message["message"]),
-            rationale=f"ESLint {rule} (the project's own ESLint config): {message['message']}",
+            rationale=f"ESLint {rule} (the project's own ESLint config{message.get('via', '')}"
+            f"): {message['message']}",
             suggestion=_suggestion(message), confidence=CONFIDENCE[severity], agent=ctx.agent,
             source=f"eslint-{category}", rule=rule))
     return own + found

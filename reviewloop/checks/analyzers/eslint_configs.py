@@ -50,10 +50,10 @@ def legacy(tree: Path, file: str) -> str | None:
     return None
 
 
-def unrunnable(tree: Path, tool_home: Path, file: str) -> str | None:
-    """Why the project's rules cannot run on `file`; None when they can, or the project has
-    no ESLint config for it."""
-    config = nearest(tree, file)
+def unrunnable(tree: Path, tool_home: Path, file: str, named: str | None = None) -> str | None:
+    """Why the project's rules cannot run on `file` (with the config it names for it, if
+    any: `eslint_named.py`); None when they can, or the project has no ESLint config for it."""
+    config = named or nearest(tree, file)
     if config is None:
         old = legacy(tree, file)
         if old is None:

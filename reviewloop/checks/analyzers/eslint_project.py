@@ -10,7 +10,8 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   lints), runs the base's config, not its own. The change's TypeScript sources and tsconfigs
   are the head's in that copy (`eslint_types.py`): typed rules see the head's types.
 * ESLint finds the config the way the project's own `eslint` does: the flat config nearest
-  each file (nested ones included).
+  each file (nested ones included), or the one the project names with `eslint -c <path>` in
+  its `lint` scripts or pre-commit hook (`eslint_named.py`, its findings say which).
 * Its plugins come from the checkout's `node_modules` (each of the linted files' folders and
   above, linked into the base's copy), which the change's own manifests installed: when the
   change touches a `package.json` or a lockfile in any folder, the base's config runs without
@@ -51,7 +52,13 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reviewloop.checks.analyzers import eslint_configs, eslint_rules, eslint_types, npm_env
+from reviewloop.checks.analyzers import (
+    eslint_configs,
+    eslint_named,
+    eslint_rules,
+    eslint_types,
+    npm_env,
+)
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.eslint_files import MANIFESTS, installed
 from reviewloop.checks.analyzers.eslint_inline import trusted_configs
@@ -99,6 +106,15 @@ NO_TREE = "the base could not be read for the project's ESLint config ({why}): i
 # `ecmaVersion`, a `sourceType` older than the change's syntax); plain `eslint` fails it
 UNPARSED = ("the project's ESLint config could not parse it (line {line}: {why}; its own "
             "languageOptions): its rules were not run, and the project's `eslint` fails it")
+OWN_UNPARSED = "could not parse it"  # reviewloop's own run's reason (`eslint.record_reads`)
+PARSED_OTHERWISE = (
+    "reviewloop's own ESLint rules (its security rules among them) could not parse it ({why}), "
+    "while the project's ESLint config reads it with {how}, which reviewloop's rule set does "
+    "not use: the project's own rules ran on it, reviewloop's did not; fix: {fix}")
+PARSER_FIX = ("give a file in TypeScript syntax a TypeScript suffix (.ts, .tsx), which "
+              "reviewloop lints with typescript-eslint's parser, or review it by hand")
+PROCESSOR_FIX = ("review the code the project's plugin lints in it (a Markdown code block, an "
+                 "inline <script>) by hand, or move that code into a .js file of its own")
 Message = dict[str, Any]
 RAISED_CONFIDENCE = 0.7  # a 🟡 ESLint finding's (`eslint.CONFIDENCE`)
 
@@ -127,6 +143,17 @@ class ProjectLint:
         return kept
 
 
+    def explain(self, unread: dict[str, str]) -> dict[str, str]:
+        """The new reasons of the files of `unread` reviewloop's own rules could not parse and
+        the project's config parsed — with typescript-eslint's parser, through a processor —
+        that reason, not as if their code did not parse."""
+        return {path: PARSED_OTHERWISE.format(
+            why=why.removeprefix(OWN_UNPARSED).strip(" ()"),
+            how=said.reads or "its plugins", fix=PARSER_FIX if "parser" in said.reads
+            and "processor" not in said.reads else PROCESSOR_FIX)
+            for path, why in unread.items()
+            if (said := self.declared.get(path)) is not None and why.startswith(OWN_UNPARSED)}
+
     def raised(self, own: list[Finding]) -> list[Finding]:
         """`own`, each 🟢 finding of a rule the project's config makes an error on that line
         raised to 🟡, as the project's own finding there would be: reviewloop's run keeps the
@@ -147,6 +174,7 @@ class Declared:
 
     globals: frozenset[str] = frozenset()
     rules: frozenset[str] = frozenset()
+    reads: str = ""  # how, when not as plain JavaScript ("the parser typescript-eslint/parser")
 
 
 _NONE = ProjectLint()
@@ -207,13 +235,14 @@ def _lint(root: Path, files: list[str], trust: Trust, limits: _Limits,
             return ProjectLint(unread=dict.fromkeys(files, NO_TREE.format(why=exc)))
         if tree is None:
             return _NONE
-        unread = {f: why for f in files
-                  if (why := eslint_configs.unrunnable(tree, tool_home, f)) is not None}
-        linted = [f for f in files if f not in unread and eslint_configs.nearest(tree, f)]
+        named = {f: n for f in files if (n := eslint_named.named(tree, f)) is not None}
+        unread = {f: why for f in files if (why := _unrunnable(tree, tool_home, f, named.get(f)))}
+        linted = [f for f in files if f not in unread
+                  and (f in named or eslint_configs.nearest(tree, f))]
         shown = installed(root, tree, files) if modules else ()
         try:
             run = _run(_Call(node, tool_home, tree, _texts(texts, tree, linted, Path(folder)),
-                             Path(folder), shown, limits, inline), linted)
+                             Path(folder), shown, limits, inline, named), linted)
         except SandboxUnavailable as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
             problem, _, fix = str(exc).strip().partition("\n")
@@ -230,6 +259,14 @@ def _lint(root: Path, files: list[str], trust: Trust, limits: _Limits,
                        {p: d for p, d in declared.items() if p not in unread})
 
 
+def _unrunnable(tree: Path, tool_home: Path, file: str,
+                named: eslint_named.Named | None) -> str:
+    """Why the project's rules cannot run on `file` ("" when they can): the config it names
+    is no file of the tree, or `eslint_configs.unrunnable`."""
+    return ((named.problem(tree) if named else None) or eslint_configs.unrunnable(
+        tree, tool_home, file, named.config if named else None) or "")
+
+
 @dataclass(frozen=True)
 class _Call:
     node: str
@@ -240,6 +277,7 @@ class _Call:
     modules: tuple[Path, ...]  # the installed packages shown to it (real folders)
     limits: _Limits
     inline: dict[str, list[str]]  # file → its trusted comment configs (`eslint_inline`)
+    named: dict[str, eslint_named.Named]  # file → the config the project names for it
 
 
 # the messages; path → its error; path → what its config declares
@@ -258,13 +296,19 @@ def _run(call: _Call, files: list[str]) -> Outcome:
                           *(str(place / f) for f in files for place in (call.tree, call.head))])
     env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(call.tool_home), "NODE_OPTIONS": "",
            "NODE_PATH": "", "REVIEWLOOP_INLINE_RULES": json.dumps(
-               {str(call.tree / f): call.inline[f] for f in files if f in call.inline})}
+               {str(call.tree / f): call.inline[f] for f in files if f in call.inline}),
+           "REVIEWLOOP_NAMED_CONFIGS": json.dumps(
+               {str(call.tree / f): [str(call.tree / n.config), str(call.tree / n.cwd)]
+                for f in files if (n := call.named.get(f)) is not None})}
     done = process.run(command, work, min(call.limits.timeout, TIMEOUT_S), environ=env,
                        sandbox=Sandbox(mode=call.limits.mode,
-                                       env=("REVIEWLOOP_ESLINT_HOME", "REVIEWLOOP_INLINE_RULES"),
+                                       env=("REVIEWLOOP_ESLINT_HOME", "REVIEWLOOP_INLINE_RULES",
+                                            "REVIEWLOOP_NAMED_CONFIGS"),
                                        read=(call.tool_home, call.tree, call.head,
                                              *call.modules)))
-    return _parsed(done.output, done.exit_code, call.tree, files)
+    messages, failed, declared = _parsed(done.output, done.exit_code, call.tree, files)
+    return [(p, {**m, "via": f" {named.config}, as {named.source} runs it"}
+             if (named := call.named.get(p)) else m) for p, m in messages], failed, declared
 
 
 def _install_fix(root: Path, trust: Trust, path: str) -> str:
@@ -331,7 +375,7 @@ def _parsed(output: str, exit_code: int, tree: Path, files: list[str]) -> Outcom
             for result in report["results"] for message in result.get("messages") or []
             if message.get("ruleId") or message.get("fatal")], failed, {
         where[str(name)]: Declared(frozenset(said.get("globals") or ()),
-                                   frozenset(said.get("rules") or ()))
+                                   frozenset(said.get("rules") or ()), str(said.get("reads") or ""))
         for name, said in (report.get("declared") or {}).items() if str(name) in where}
 
 

@@ -22,7 +22,18 @@ const [tree, ...pairs] = process.argv.slice(2);
 process.chdir(tree);
 const options = { cwd: tree, allowInlineConfig: false, errorOnUnmatchedPattern: false,
   warnIgnored: false };
-const eslint = new ESLint(options);
+// file → [config, folder]: the config the project names for it with `eslint -c` (its `lint`
+// script, its pre-commit hook: reviewloop's `eslint_named`), run from the folder that command
+// runs from, as `npm run lint` does; the others get the flat config nearest them
+const named = JSON.parse(process.env.REVIEWLOOP_NAMED_CONFIGS || "{}");
+const optionsFor = (file) => (named[file]
+  ? { ...options, cwd: named[file][1], overrideConfigFile: named[file][0] } : options);
+const instances = new Map();
+const instance = (file, extra = {}) => {
+  const key = JSON.stringify([named[file] ?? null, extra]);
+  if (!instances.has(key)) instances.set(key, new ESLint({ ...optionsFor(file), ...extra }));
+  return instances.get(key);
+};
 // file → the configs of its `/* eslint rule: "error" */` comments the trusted side wrote
 // (reviewloop's `eslint_inline`): the rules they switch on run as plain `eslint` runs them
 const inline = JSON.parse(process.env.REVIEWLOOP_INLINE_RULES || "{}");
@@ -42,7 +53,8 @@ const switchedOn = (file, config) => {
       seen.add(id);
     }
   }
-  return Object.keys(rules).length ? new ESLint({ ...options, overrideConfig: { rules } }) : null;
+  return Object.keys(rules).length
+    ? new ESLint({ ...optionsFor(file), overrideConfig: { rules } }) : null;
 };
 // The problems plain `eslint .` reports about the directive comments themselves — an
 // `eslint-disable` that silences nothing, an inline config that changes nothing — at the
@@ -52,10 +64,10 @@ const switchedOn = (file, config) => {
 // linterOptions key that sets them; they have no rule).
 const UNUSED = [[/^Unused eslint-(disable|enable) directive/, "reportUnusedDisableDirectives"],
   [/^Unused inline config/, "reportUnusedInlineConfigs"]];
-const reading = new ESLint({ ...options, allowInlineConfig: true });
 const unused = async (file, text) => {
   if (!/\/[*/]\s*eslint[\s-]/.test(text)) return [];
   const found = [];
+  const reading = instance(file, { allowInlineConfig: true });
   for (const r of await reading.lintText(text, { filePath: file, warnIgnored: false })) {
     for (const m of r.messages) {
       const key = !m.ruleId && !m.fatal && UNUSED.find(([said]) => said.test(m.message ?? ""));
@@ -63,6 +75,13 @@ const unused = async (file, text) => {
     }
   }
   return found;
+};
+const named_ = (x) => (typeof x === "string" ? x : x?.meta?.name ?? x?.name ?? "");
+const reads = (config) => {
+  const parser = named_(config.languageOptions?.parser);
+  const processor = named_(config.processor) || (config.processor ? "a processor" : "");
+  return [parser && parser !== "espree" ? `the parser ${parser}` : "",
+    processor && `the processor ${processor}`].filter(Boolean).join(" and ");
 };
 const results = [];
 const errors = {};
@@ -75,6 +94,8 @@ for (let i = 0; i + 1 < pairs.length; i += 2) {
   const [file, source] = [pairs[i], pairs[i + 1]];
   try {
     const text = readFileSync(source, "utf8");
+    process.chdir(named[file]?.[1] ?? tree);
+    const eslint = instance(file);
     const config = await eslint.calculateConfigForFile(file);
     const linter = (config && switchedOn(file, config)) || eslint;
     for (const r of await linter.lintText(text, { filePath: file, warnIgnored: false })) {
@@ -85,6 +106,9 @@ for (let i = 0; i + 1 < pairs.length; i += 2) {
       declared[file] = {
         globals: Object.keys(globals).filter((name) => !["off", false].includes(globals[name])),
         rules: OWN.filter((rule) => rule in (config.rules ?? {}) && on(config.rules[rule])),
+        // how it reads the file, when not as plain JavaScript: a parser other than espree, a
+        // processor (the code blocks of a Markdown or HTML file)
+        reads: reads(config),
       };
     }
   } catch (error) {
