@@ -40,6 +40,20 @@ def hook_config(ctx: AnalyzerContext, hooks: frozenset[str],
     return None
 
 
+def hook_rev(ctx: AnalyzerContext, hooks: frozenset[str]) -> str | None:
+    """The `rev` of the trusted pre-commit config's repo that holds a hook whose id is one of
+    `hooks` (the tool's version the project runs: `v0.17.6`); None when there is none."""
+    data = trusted_yaml(ctx, PRE_COMMIT) or {}
+    repos = data.get("repos")
+    for repo in repos if isinstance(repos, list) else []:
+        listed = repo.get("hooks") if isinstance(repo, dict) else None
+        if isinstance(listed, list) and any(isinstance(h, dict) and h.get("id") in hooks
+                                            for h in listed):
+            rev = repo.get("rev")
+            return rev if isinstance(rev, str) else None
+    return None
+
+
 def option(args: object, names: Sequence[str]) -> str | None:
     """The value the command line `args` gives the option called any of `names` (each with
     its dashes: `-c`, `--configfile`), the last one winning; None when none gives one."""
