@@ -43,6 +43,7 @@ from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.analyzers.lossy_names import relabel, spelled_back
 from reviewloop.checks.analyzers.ruff_chain import selects, written
 from reviewloop.checks.analyzers.ruff_declarations import declaration_arguments
+from reviewloop.checks.analyzers.ruff_errors import explained
 from reviewloop.checks.analyzers.ruff_includes import declared, linted
 from reviewloop.checks.analyzers.ruff_lookup import Lookup, grouped
 from reviewloop.checks.analyzers.ruff_pinned import pinned
@@ -272,8 +273,9 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
                 report = check(ctx, ["--config", str(governing), "--force-exclude"],
                                 [named[p] for p in paths])  # its patterns: all absolute
         except AnalyzerError as error:
+            said = explained(ctx, config, error)  # about the user's file: `ruff_errors`
             for path in paths:
-                ctx.not_read(path, f"the project's own ruff rules could not run ({error})")
+                ctx.not_read(path, f"the project's own ruff rules could not run ({said})")
             continue
         found += [d for d in report if isinstance(d, dict) and isinstance(d.get("code"), str)
                   and (d["code"] not in (SYNTAX_ERROR, UNREADABLE) or _too_new(d))
