@@ -3,7 +3,7 @@
 fuzzer's D1): the review built on the classic `E4, E7, E9, F` and I001, UP006, LOG015, T100
 were silently missing. The pin: `required-version` (`==X`, `X`) in its config, or the `rev`
 of its pre-commit ruff hook. The twin without a pin keeps the classic default, the
-documented choice (docs/analyzers.md).
+documented choice (docs/analyzers.md), and the ruff analyzers' rows say so.
 """
 
 from __future__ import annotations
@@ -66,3 +66,8 @@ def test_a_pinned_ruff_runs_its_own_default(
         assert flagged >= DEFAULT_ONLY, (variant, flagged)
     else:
         assert not flagged & DEFAULT_ONLY, (variant, flagged)
+    reasons = {a["name"]: a["reason"] or "" for a in report["health"]["analyzers"]}
+    said = "ruff.toml selects no rules (`extend-select` at most): its rules ran on ruff's " \
+           "classic default E4, E7, E9, F"
+    assert (said in reasons["ruff-maintainability"]) is not VARIANTS[variant][1], reasons
+    assert report["health"]["complete"] is True

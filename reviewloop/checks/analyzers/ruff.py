@@ -46,7 +46,7 @@ from reviewloop.checks.analyzers.ruff_declarations import declaration_arguments
 from reviewloop.checks.analyzers.ruff_errors import explained
 from reviewloop.checks.analyzers.ruff_includes import declared, linted
 from reviewloop.checks.analyzers.ruff_lookup import Lookup, grouped
-from reviewloop.checks.analyzers.ruff_pinned import pinned
+from reviewloop.checks.analyzers.ruff_pinned import classic_note, pinned
 from reviewloop.checks.analyzers.ruff_run import check
 from reviewloop.checks.analyzers.ruff_run import ruff_command as ruff_command
 from reviewloop.checks.analyzers.ruff_version import of_config, versions
@@ -263,6 +263,8 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
                                    f"({config.problem})")
         paths = [p for p in governed if linted(ctx, p, config.layers)]  # its `include`
         native = pinned(ctx, config)  # ruff's own default selection: `ruff_pinned`
+        if paths and not native and (note := classic_note(config)) is not None:
+            ctx.remark(note)
         if not paths or not (native or selects(config.layers)):
             continue
         version = of_config(ctx, config)

@@ -7,7 +7,8 @@ the long-standing `E4, E7, E9, F` (`ruff_config`). But a project that pins the r
 reviewloop ships — `required-version = "==0.17.6"` (or `"0.17.6"`) in its config chain, or
 the `rev: v0.17.6` of its pre-commit ruff hook — runs exactly that ruff's default: the
 fuzzer's D1 (26 findings of plain `ruff check .`, I001, UP006, LOG015, T100…, silently
-missing from such a project's review).
+missing from such a project's review). A project that selects nothing and pins no release
+(or another one) keeps the classic default, and the analyzer's row says so (`classic_note`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,19 @@ def pinned(ctx: AnalyzerContext, config: Governing) -> bool:
             return isinstance(required, str) and _same(required.strip().removeprefix("=="))
     rev = hook_rev(ctx, HOOKS)
     return rev is not None and _same(rev.strip().removeprefix("v"))
+
+
+def classic_note(config: Governing) -> str | None:
+    """What the analyzer's row says of `config` when its rules were built on the classic
+    default rather than ruff's own (no `select` in its chain); None when it selects them."""
+    for _, table in config.layers:
+        lint = table.get("lint")
+        if "select" in table or (isinstance(lint, dict) and "select" in lint):
+            return None
+    return (f"{config.path} selects no rules (`extend-select` at most): its rules ran on ruff's "
+            "classic default E4, E7, E9, F, not on the default of the project's ruff release, "
+            f"which is not known; fix: pin `required-version = \"=={shipped()}\"` (the ruff "
+            "reviewloop runs) or set `select`")
 
 
 def _same(given: str) -> bool:
