@@ -20,6 +20,12 @@ bandit runs with it as given — `tmp_dirs = "notalist"` is iterated letter by l
 any string starting with `n`, `o`, `t`…, none on `/tmp`), `tmp_dirs = 5` fails the check on
 every string — so what plain bandit reports is not what this review's run reports, and
 bandit's files are named as not fully analysed. The review dropped it silently.
+
+The config the project's pre-commit bandit hook passes (`args: ['-c', 'security/bandit.yml']`,
+`--configfile`, `-c=`; `precommit_hooks`) is read too, a `.toml` one by its `[tool.bandit]`
+as bandit reads it: the review read only the root's names, and a hook's config under `ci/`
+or `security/` widened nothing (the fuzzer's D2). A hook config the trusted side does not
+have, or that does not parse, is named (`malformed`).
 """
 
 from __future__ import annotations
@@ -31,9 +37,13 @@ from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.precommit_hooks import PRE_COMMIT, hook_config
 from reviewloop.checks.analyzers.trusted_config import trusted_text, trusted_yaml
+from reviewloop.config import load_yaml
 
 YAML_CONFIGS = ("bandit.yaml", "bandit.yml", ".bandit.yaml", ".bandit.yml")
+HOOKS = frozenset({"bandit"})  # bandit's own pre-commit hook (PyCQA/bandit)
+OPTIONS = ("-c", "--configfile")
 _KEY_SIZES = {f"weak_key_size_{kind}_{level}": size for kind, sizes in
               (("dsa", (1024, 2048)), ("rsa", (1024, 2048)), ("ec", (160, 224)))
               for level, size in zip(("high", "medium"), sizes, strict=True)}
@@ -81,7 +91,8 @@ def plugin_settings(ctx: AnalyzerContext) -> dict[str, dict[str, Any]]:
 def malformed(ctx: AnalyzerContext) -> list[str]:
     """Why bandit's own run would differ from this review's: each widening setting (or
     plugin table) of a trusted config whose value is not of the type bandit's default is."""
-    said = []
+    hooked = _hook_problem(ctx)
+    said = [hooked] if hooked else []
     for name, table in _tables(ctx):
         for plugin, defaults in WIDENING.items():
             given = table.get(plugin)
@@ -92,8 +103,8 @@ def malformed(ctx: AnalyzerContext) -> list[str]:
                 if key in defaults and not _same_type(defaults[key], value):
                     said.append(f"{name} sets bandit's {plugin}.{key} to {_shown(value)}, "
                                 f"not {_kind(defaults[key])}")
-    return [f"{s}: plain bandit runs its check with that value, this review with bandit's "
-            "default; fix the trusted config" for s in said]
+    return [s if s.startswith(PRE_COMMIT) else f"{s}: plain bandit runs its check with that "
+            "value, this review with bandit's default; fix the trusted config" for s in said]
 
 
 def config_file(ctx: AnalyzerContext, folder: Path) -> list[str]:
@@ -110,17 +121,59 @@ def config_file(ctx: AnalyzerContext, folder: Path) -> list[str]:
 def _tables(ctx: AnalyzerContext) -> list[tuple[str, dict[str, Any]]]:
     """(file, its bandit table) of the trusted configs that parse: `pyproject.toml`'s
     `[tool.bandit]`, then each YAML config."""
-    tables: list[tuple[str, dict[str, Any]]] = []
-    text = trusted_text(ctx, "pyproject.toml")
-    if text is not None:
+    names = ["pyproject.toml", *YAML_CONFIGS]
+    hooked = hook_config(ctx, HOOKS, OPTIONS)
+    if hooked is not None and hooked not in names:
+        names.append(hooked)
+    return [(name, table) for name in names if (table := _table(ctx, name))]
+
+
+def _table(ctx: AnalyzerContext, name: str) -> dict[str, Any] | None:
+    """The bandit settings of the trusted config `name`: a `.toml`'s `[tool.bandit]`, else
+    the YAML file's mapping; None when it has none (or does not parse)."""
+    if not name.endswith(".toml"):
+        return trusted_yaml(ctx, name)
+    text = trusted_text(ctx, name)
+    try:
+        tool = tomllib.loads(text).get("tool") if text is not None else None
+    except tomllib.TOMLDecodeError:
+        tool = None
+    found = tool.get("bandit") if isinstance(tool, dict) else None
+    return found if isinstance(found, dict) else None
+
+
+def _hook_problem(ctx: AnalyzerContext) -> str | None:
+    """Why the config the pre-commit bandit hook names is not applied (None: it is, or
+    there is none): the trusted side has no such file, or it does not parse."""
+    hooked = hook_config(ctx, HOOKS, OPTIONS)
+    if hooked is None:
+        return None
+    if hooked.startswith(("../", "/")) or hooked == "..":
+        why = "is outside the repository, which reviewloop does not read"
+    elif (text := trusted_text(ctx, hooked)) is None:
+        why = "is not a file of the repository's trusted side"
+    elif not _parses(hooked, text):
+        why = "does not parse (bandit refuses it too)"
+    else:
+        return None
+    return (f"{PRE_COMMIT}'s bandit hook passes -c {hooked}, which {why}: its plugin "
+            "settings are not applied; fix: commit that file or correct the hook's args")
+
+
+def _parses(name: str, text: str) -> bool:
+    if name.endswith(".toml"):
         try:
-            tool = tomllib.loads(text).get("tool")
+            tomllib.loads(text)
         except tomllib.TOMLDecodeError:
-            tool = None
-        found = tool.get("bandit") if isinstance(tool, dict) else None
-        if isinstance(found, dict):
-            tables.append(("pyproject.toml", found))
-    return tables + [(name, t) for name in YAML_CONFIGS if (t := trusted_yaml(ctx, name))]
+            return False
+        return True
+    from yaml import YAMLError  # loaded by `load_yaml`: here only for its error
+
+    try:
+        load_yaml(text)
+    except YAMLError:
+        return False
+    return True
 
 
 def _same_type(default: Any, given: Any) -> bool:

@@ -43,8 +43,10 @@ from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.analyzers.lossy_names import relabel, spelled_back
 from reviewloop.checks.analyzers.ruff_chain import selects, written
 from reviewloop.checks.analyzers.ruff_declarations import declaration_arguments
+from reviewloop.checks.analyzers.ruff_errors import explained
 from reviewloop.checks.analyzers.ruff_includes import declared, linted
 from reviewloop.checks.analyzers.ruff_lookup import Lookup, grouped
+from reviewloop.checks.analyzers.ruff_pinned import classic_note, pinned
 from reviewloop.checks.analyzers.ruff_run import check
 from reviewloop.checks.analyzers.ruff_run import ruff_command as ruff_command
 from reviewloop.checks.analyzers.ruff_version import of_config, versions
@@ -260,17 +262,22 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
                 ctx.not_read(path, f"the project's ruff config was not all read "
                                    f"({config.problem})")
         paths = [p for p in governed if linted(ctx, p, config.layers)]  # its `include`
-        if not paths or not selects(config.layers):
+        native = pinned(ctx, config)  # ruff's own default selection: `ruff_pinned`
+        if paths and not native and (note := classic_note(config)) is not None:
+            ctx.remark(note)
+        if not paths or not (native or selects(config.layers)):
             continue
         version = of_config(ctx, config)
         try:
             with tempfile.TemporaryDirectory(prefix="reviewloop-ruff-chain-") as scratch:
-                governing = written(config.layers, os.fspath(ctx.root), Path(scratch), version)
+                governing = written(config.layers, os.fspath(ctx.root), Path(scratch), version,
+                                    native=native)
                 report = check(ctx, ["--config", str(governing), "--force-exclude"],
                                 [named[p] for p in paths])  # its patterns: all absolute
         except AnalyzerError as error:
+            said = explained(ctx, config, error)  # about the user's file: `ruff_errors`
             for path in paths:
-                ctx.not_read(path, f"the project's own ruff rules could not run ({error})")
+                ctx.not_read(path, f"the project's own ruff rules could not run ({said})")
             continue
         found += [d for d in report if isinstance(d, dict) and isinstance(d.get("code"), str)
                   and (d["code"] not in (SYNTAX_ERROR, UNREADABLE) or _too_new(d))

@@ -57,12 +57,15 @@ def selects(layers: Sequence[tuple[str, dict[str, Any]]]) -> bool:
 
 
 def written(layers: Sequence[tuple[str, dict[str, Any]]], root: str, scratch: Path,
-            version: str | None) -> Path:
+            version: str | None, *, native: bool = False) -> Path:
     """Write the chain `layers` (`ruff_lookup.Governing.layers`, farthest first; `root`, the
     checkout they hold) to `scratch`, each extending the one before; the governing config's
-    file, with `target-version` `version` when given."""
+    file, with `target-version` `version` when given. The first layer builds on the classic
+    default selection, or with `native` (the project pins the ruff reviewloop runs:
+    `ruff_pinned`) on that ruff's own default."""
     previous = scratch / "default.toml"
-    previous.write_text(f"lint = {{select = {toml_text(list(CLASSIC_DEFAULT))}}}\n", "utf-8")
+    previous.write_text("" if native else
+                        f"lint = {{select = {toml_text(list(CLASSIC_DEFAULT))}}}\n", "utf-8")
     for n, (path, table) in enumerate(layers):
         folder = posixpath.join(root, posixpath.dirname(path))
         settings = _carried(table, folder)

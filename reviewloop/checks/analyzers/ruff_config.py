@@ -11,14 +11,16 @@ Each file follows the config ruff would give it: the closest `.ruff.toml`, `ruff
   under `[lint]` or at the top), a second ruff run with the project's settings — its
   chain written out for ruff to resolve layer by layer (`extend-select` alone builds on
   ruff's long-standing default `E4, E7, E9, F`, not on the ~400 rules later releases enable
-  by default: the project's ruff version is not known), its `ignore` and
+  by default: the project's ruff version is not known; a project pinning the ruff
+  reviewloop ships gets that ruff's own default: `ruff_pinned`), its `ignore` and
   `per-file-ignores`, its rule options and `target-version`. That
   run only adds to reviewloop's own (`ruff._project_rules`; its Python version, when the
   config has no `target-version`, the `requires-python` ruff would take: `ruff_version`):
   reviewloop's rules keep their own run, never narrowed by the project's ignores (a
   finding is waived by `reviewloop.checks.suppressions`, the one way to waive), while the
   project's rules, and its tighter options for reviewloop's (`mccabe.max-complexity`),
-  follow the project's settings. A config that selects nothing adds no rules.
+  follow the project's settings. A config that selects nothing adds no rules (unless the
+  project pins the shipped ruff: `ruff_pinned`).
 
 Settings that name files or change what ruff prints or fixes are left out (the files are
 named to ruff, its output is read as JSON).

@@ -17,6 +17,14 @@ config already in the chain is not followed, and says why (`Governing.problem`):
 settings read so far still apply, and the files that config governs are named as not fully
 analysed. An `extend` to a `pyproject.toml` without `[tool.ruff]` adds nothing and ends the
 chain, as ruff reads it (an empty config); the review named it as not parsing.
+
+A config the project's pre-commit ruff hook passes (`args: [--config, ci/ruff.toml]`,
+`--config=ci/ruff.toml`; `precommit_hooks`) replaces the discovered one for every file, as
+`ruff check --config` does, its own path patterns (`per-file-ignores`, `exclude`, `src`,
+`include`) read from the repository's root (ruff resolves them from its working folder,
+where pre-commit runs it); its `extend` chain is followed as any config's. The review
+read only the discovered configs (the fuzzer's D4). A hook config the trusted side does not
+have, or that does not parse, names the files as not fully analysed.
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.precommit_hooks import PRE_COMMIT, hook_config
 from reviewloop.checks.analyzers.trusted_config import tightened_text, trusted_named
 
 CONFIGS = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's precedence at one folder
@@ -38,6 +47,13 @@ ADDING = frozenset({"extend-select", "extend-fixable", "extend-include",
 # the deselections each config in a chain applies to the selection so far, in turn (ruff
 # reads a config's `extend-ignore` as more of its `ignore`: a later `select` drops both)
 LAYERED = frozenset({"ignore", "extend-ignore"})
+HOOKS = frozenset({"ruff", "ruff-check"})  # astral-sh/ruff-pre-commit's linting hooks
+# settings holding paths or path patterns, which ruff reads from its working folder in a
+# `--config` file (keys: the pattern-keyed tables; values: the lists)
+KEYED_PATTERNS = frozenset({"per-file-ignores", "extend-per-file-ignores",
+                            "per-file-target-version"})
+LISTED_PATHS = frozenset({"exclude", "extend-exclude", "include", "extend-include"})
+FOLDER_LISTS = frozenset({"src", "namespace-packages"})  # folders, never a name's pattern
 
 
 @dataclass(frozen=True)
@@ -62,9 +78,11 @@ class Lookup:
     """The governing config of files of one review, each folder's config read once."""
 
     def __init__(self, ctx: AnalyzerContext | None,
-                 read: Callable[[str], str | None] | None = None):
+                 read: Callable[[str], str | None] | None = None, *,
+                 config: str | None = None):
         """The trusted side's configs (`ctx`), or those `read` gives (a file's text by its
-        repository path: the change's base, `review.introduced`)."""
+        repository path: the change's base, `review.introduced`); `config`: the one passed
+        with `--config` (with `ctx`: the one its pre-commit hook passes)."""
         self._folders: dict[str, Governing | None] = {}
         # the config governing the files of a folder: asked of each of 5,000 changed files
         # by both ruff analyzers, twice, the walks up its folders cost 27 ms (now 11)
@@ -74,10 +92,16 @@ class Lookup:
         self._present = trusted_named(ctx, frozenset(CONFIGS)) if ctx is not None else None
         self._text: Callable[[str], str | None] = read if read is not None else \
             lambda path: tightened_text(ctx, path) if ctx is not None else None
+        # `ruff check --config PATH` as the project's pre-commit hook runs it: PATH for all
+        given = hook_config(ctx, HOOKS, ("--config",)) if ctx is not None else config
+        self._fixed = given if given is not None and ("=" not in given or
+                                                     given.endswith(".toml")) else None
 
     def of(self, path: str) -> Governing | None:
         """The config that governs the file `path`; None when no folder up to the root has
         one."""
+        if self._fixed is not None:
+            return self.at(self._fixed)  # read once, as any folder's
         start = posixpath.dirname(path)
         try:
             return self._governs[start]
@@ -100,6 +124,8 @@ class Lookup:
         return self._folders[folder]
 
     def _read(self, folder: str) -> Governing | None:
+        if folder == self._fixed:
+            return self._hooked(folder)
         for name in CONFIGS:
             path = posixpath.join(folder, name)
             if self._present is not None and path not in self._present:
@@ -115,6 +141,50 @@ class Lookup:
             merged, problem, layers = _extended(self._text, path, table, (path,))
             return Governing(path, merged, problem, layers)
         return None
+
+
+    def _hooked(self, path: str) -> Governing:
+        """The config the pre-commit hook passes with `--config`, its patterns from the root."""
+        said = f"{PRE_COMMIT}'s ruff hook passes --config {path}"
+        text = self._text(path) if path.split("/")[0] != ".." and \
+            not posixpath.isabs(path) else None
+        if text is None:
+            return Governing(path, {}, f"{said}, which the trusted side does not have; fix: "
+                                       "commit that file or correct the hook's args")
+        table = _ruff_table(path, text)
+        if table is None and path.endswith("pyproject.toml") and _parses(text):
+            table = {}  # ruff reads a pyproject.toml without [tool.ruff] as an empty config
+        if table is None:
+            return Governing(path, {}, f"{said}, which does not parse")
+        merged, problem, layers = _extended(self._text, path,
+                                            _from_root(table, posixpath.dirname(path)), (path,))
+        return Governing(path, merged, problem, layers)
+
+
+def _from_root(table: dict[str, Any], folder: str) -> dict[str, Any]:
+    """`table` with its path settings written from `folder` (where the chain anchors them)
+    for the paths ruff reads from the root: `pkg/*` in `ci/ruff.toml` becomes `../pkg/*`. A
+    pattern without a `/` stays as written: ruff matches it against a file's name too."""
+    up = "/".join(".." for _ in folder.split("/")) if folder else ""
+    if not up:
+        return table
+
+    def rebased(value: Any, folder: bool = False) -> Any:
+        return posixpath.normpath(posixpath.join(up, value)) if isinstance(value, str) and (
+            "/" in value or folder) else value
+
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "lint" and isinstance(value, dict):
+            out[key] = _from_root(value, folder)
+        elif key in KEYED_PATTERNS and isinstance(value, dict):
+            out[key] = {("!" + rebased(k[1:]) if k.startswith("!") else rebased(k)): v
+                        for k, v in value.items()}
+        elif key in LISTED_PATHS | FOLDER_LISTS and isinstance(value, list):
+            out[key] = [rebased(v, key in FOLDER_LISTS) for v in value]
+        else:
+            out[key] = value
+    return out
 
 
 def grouped(ctx: AnalyzerContext, files: Iterable[str]) -> dict[Governing, list[str]]:
