@@ -19,7 +19,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from reviewloop.git.languages import DOCKERFILE
@@ -51,7 +51,12 @@ def _build_files(root: Path, paths: Sequence[str]) -> Iterator[tuple[str, str]]:
     """(a build file's repository path, its kind) for the changed ones, those in the
     folders of the changed files and above, and the workflows."""
     seen: set[str] = set()
-    folders = {"."} | {str(parent) for p in paths for parent in PurePosixPath(p).parents}
+    folders = {"."}
+    for path in paths:  # each changed file's folders, each walked up once (5,000 files)
+        folder = posixpath.dirname(path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
     for path in [*paths, *(p for f in sorted(folders) for p in _listed(root, f))]:
         kind = _kind(path)
         if kind and path not in seen:
@@ -75,12 +80,12 @@ def _listed(root: Path, folder: str) -> list[str]:
 
 def _kind(path: str) -> str:
     """`compose`, `workflow`, `make` or "" by the name `path`."""
-    pure = PurePosixPath(path)
-    if _COMPOSE.match(pure.name):
+    folder, _, name = path.rpartition("/")
+    if _COMPOSE.match(name):
         return "compose"
-    if str(pure.parent) == _WORKFLOWS and pure.suffix.lower() in (".yml", ".yaml"):
+    if folder == _WORKFLOWS and posixpath.splitext(name)[1].lower() in (".yml", ".yaml"):
         return "workflow"
-    return "make" if _MAKEFILE.match(pure.name) else ""
+    return "make" if _MAKEFILE.match(name) else ""
 
 
 def _named(root: Path, source: str, kind: str) -> set[str]:
