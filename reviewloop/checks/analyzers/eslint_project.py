@@ -60,6 +60,7 @@ from reviewloop.checks.analyzers import (
     npm_env,
 )
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.eslint_commands import Named
 from reviewloop.checks.analyzers.eslint_files import MANIFESTS, installed
 from reviewloop.checks.analyzers.eslint_inline import trusted_configs
 from reviewloop.checks.analyzers.provision import TOOLS, home
@@ -235,7 +236,7 @@ def _lint(root: Path, files: list[str], trust: Trust, limits: _Limits,
             return ProjectLint(unread=dict.fromkeys(files, NO_TREE.format(why=exc)))
         if tree is None:
             return _NONE
-        named = {f: n for f in files if (n := eslint_named.named(tree, f)) is not None}
+        named = eslint_named.NamedConfigs.of_tree(tree).of(files)
         unread = {f: why for f in files if (why := _unrunnable(tree, tool_home, f, named.get(f)))}
         linted = [f for f in files if f not in unread
                   and (f in named or eslint_configs.nearest(tree, f))]
@@ -260,7 +261,7 @@ def _lint(root: Path, files: list[str], trust: Trust, limits: _Limits,
 
 
 def _unrunnable(tree: Path, tool_home: Path, file: str,
-                named: eslint_named.Named | None) -> str:
+                named: Named | None) -> str:
     """Why the project's rules cannot run on `file` ("" when they can): the config it names
     is no file of the tree, or `eslint_configs.unrunnable`."""
     return ((named.problem(tree) if named else None) or eslint_configs.unrunnable(
@@ -277,7 +278,7 @@ class _Call:
     modules: tuple[Path, ...]  # the installed packages shown to it (real folders)
     limits: _Limits
     inline: dict[str, list[str]]  # file → its trusted comment configs (`eslint_inline`)
-    named: dict[str, eslint_named.Named]  # file → the config the project names for it
+    named: dict[str, Named]  # file → the config the project names for it
 
 
 # the messages; path → its error; path → what its config declares
