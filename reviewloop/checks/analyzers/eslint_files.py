@@ -43,6 +43,9 @@ from hashlib import sha256
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.eslint_commands import Named
+from reviewloop.checks.analyzers.eslint_named import NamedConfigs
+from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.errors import ReviewloopError
 from reviewloop.git.commit_files import CommitFiles
 from reviewloop.git.diff import FileStatus
@@ -117,8 +120,11 @@ def declared(ctx: AnalyzerContext, known: Sequence[str]) -> Declared:
     else:  # a commit never changes: its answer is remembered whole
         key = "\0".join((str(root), str(trust.base), *asked))
     key = f"{ctx.sandbox}\0{key}"  # "off" evaluates where "auto" may not
-    answer = _MEMO.get(key, lambda: _ask(root, trust, asked, ctx.timeout, ctx.sandbox)) \
+    named, blocked = _named(ctx, asked)
+    asked = tuple(p for p in asked if p not in blocked)
+    answer = _MEMO.get(key, lambda: _ask(root, trust, asked, named, ctx.timeout, ctx.sandbox)) \
         if asked else _NONE
+    answer = replace(answer, unread={**answer.unread, **blocked}) if blocked else answer
     if odd:
         configs = _configs(root, trust, odd)
         answer = replace(answer, unread={**answer.unread, **{
@@ -141,18 +147,31 @@ def passed_by(ctx: AnalyzerContext, paths: Sequence[str]) -> dict[str, str]:
     root = ctx.reviewed
     key = "\0".join(("passed-by", ctx.sandbox, str(root), str(trust.base),
                       sha256(ctx.diff_text.encode()).hexdigest(), *asked))
-    return _MEMO_PASSED.get(key, lambda: _passed_by(root, trust, asked, ctx.timeout,
+    named, blocked = _named(ctx, asked)  # plain `eslint -c` fails without its config
+    asked = tuple(p for p in asked if p not in blocked)
+    return _MEMO_PASSED.get(key, lambda: _passed_by(root, trust, asked, named, ctx.timeout,
                                                     ctx.sandbox))
 
 
-def _passed_by(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
-               mode: SandboxMode) -> dict[str, str]:
+def _named(ctx: AnalyzerContext, paths: Sequence[str]) -> tuple[dict[str, Named], dict[str, str]]:
+    """The configs the project names for `paths` (`eslint_named`: its scripts, lint-staged,
+    Makefile, pre-commit hook), read once a review on the trusted side; and the paths whose
+    named config cannot be used, with why (plain `eslint -c` fails on them)."""
+    configs: NamedConfigs = ctx.once("eslint-files:named", lambda: NamedConfigs(
+        lambda path: trusted_text(ctx, path)))
+    named = configs.of(paths)
+    blocked = {p: why for p, n in named.items() if (why := n.problem(configs.text))}
+    return {p: n for p, n in named.items() if p not in blocked}, blocked
+
+
+def _passed_by(root: Path, trust: Trust, asked: Sequence[str], named: dict[str, Named],
+               timeout: float, mode: SandboxMode) -> dict[str, str]:
     configs = _configs(root, trust, asked)
-    asked = [p for p in asked if _above(p, configs)]  # ESLint fails on a file with none
+    asked = [p for p in asked if p in named or _above(p, configs)]  # ESLint fails on none
     if not asked:
         return {}
     try:
-        kinds = _kinds(root, trust, asked, timeout, mode)
+        kinds = _kinds(root, trust, asked, named, timeout, mode)
     except (ReviewloopError, OSError, ValueError) as exc:  # SandboxUnavailable is one
         log.warning("the project's ESLint config could not be asked what it ignores: %s", exc)
         return {}
@@ -180,14 +199,15 @@ def _text(path: Path) -> str | None:
         return None
 
 
-def _ask(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
-         mode: SandboxMode) -> Declared:
+def _ask(root: Path, trust: Trust, asked: Sequence[str], named: dict[str, Named],
+         timeout: float, mode: SandboxMode) -> Declared:
     configs = _configs(root, trust, asked)
+    configs.update({f"{p}\0named": n.config for p, n in named.items()})  # `_above` finds it
     asked = [p for p in asked if _above(p, configs)]  # ESLint fails on a file with none
     if not asked:
         return _NONE
     try:
-        kinds = _kinds(root, trust, asked, timeout, mode)
+        kinds = _kinds(root, trust, asked, named, timeout, mode)
     except SandboxUnavailable as exc:  # named with the setting and its fix (`sandbox = "off"`)
         log.warning("the project's ESLint config could not be evaluated for its files: %s", exc)
         problem, _, fix = str(exc).strip().partition("\n")
@@ -215,13 +235,15 @@ def unevaluated(asked: Sequence[str], configs: dict[str, str], why: str) -> Decl
 
 
 def _above(path: str, configs: dict[str, str]) -> list[str]:
-    """The texts of `configs` beside or above `path`."""
+    """The texts of `configs` beside or above `path` (a config the project names for it:
+    `{path}\0named`)."""
     folders = {str(q) for q in PurePosixPath(path).parents}
-    return [text for name, text in configs.items() if str(PurePosixPath(name).parent) in folders]
+    return [text for name, text in configs.items() if name == f"{path}\0named"
+            or str(PurePosixPath(name).parent) in folders]
 
 
-def _kinds(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
-           mode: SandboxMode) -> dict[str, str]:
+def _kinds(root: Path, trust: Trust, asked: Sequence[str], named: dict[str, Named],
+           timeout: float, mode: SandboxMode) -> dict[str, str]:
     """path → "none" | "js" | "ts" | "other", as ESLint answers in the trusted tree, in the
     sandbox the setting `mode` asks for ("off": unsandboxed, as the project's commands)."""
     # loaded only when a changed file has a trusted config to ask (most reviews have none)
@@ -245,10 +267,10 @@ def _kinds(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
         script = npm_env.manifests("eslint") / "project-files.mjs"
         command = shlex.join([node, str(script), str(tree), *(str(tree / p) for p in asked)])
         env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "",
-               "NODE_PATH": ""}
+               "NODE_PATH": "", "REVIEWLOOP_NAMED_CONFIGS": named_env(tree, named, asked)}
         done = process.run(command, work, min(timeout, TIMEOUT_S), environ=env,
-                           sandbox=Sandbox(mode=mode, env=("REVIEWLOOP_ESLINT_HOME",),
-                                           read=read))
+                           sandbox=Sandbox(mode=mode, env=(
+                               "REVIEWLOOP_ESLINT_HOME", "REVIEWLOOP_NAMED_CONFIGS"), read=read))
     line = next((x for x in reversed(done.output.splitlines()) if x.startswith(_MARK)), None)
     if done.exit_code != 0 or line is None:
         raise ReviewloopError(f"exit {done.exit_code}: {done.output.strip()[-500:]}")
@@ -282,3 +304,10 @@ def installed(root: Path, tree: Path, files: Sequence[str]) -> tuple[Path, ...]:
                 and not place.is_symlink():
             place.symlink_to(modules.resolve(), target_is_directory=True)
     return tuple(found)
+
+
+def named_env(tree: Path, named: dict[str, Named], files: Sequence[str]) -> str:
+    """`REVIEWLOOP_NAMED_CONFIGS` of the node scripts: each of `files` the project names a
+    config for → [that config, the folder its command runs from], absolute in `tree`."""
+    return json.dumps({str(tree / f): [str(tree / n.config), str(tree / n.cwd)]
+                       for f in files if (n := named.get(f)) is not None})

@@ -61,7 +61,7 @@ from reviewloop.checks.analyzers import (
 )
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.eslint_commands import Named
-from reviewloop.checks.analyzers.eslint_files import MANIFESTS, installed
+from reviewloop.checks.analyzers.eslint_files import MANIFESTS, installed, named_env
 from reviewloop.checks.analyzers.eslint_inline import trusted_configs
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.analyzers.shared_run import SharedRuns
@@ -298,9 +298,7 @@ def _run(call: _Call, files: list[str]) -> Outcome:
     env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(call.tool_home), "NODE_OPTIONS": "",
            "NODE_PATH": "", "REVIEWLOOP_INLINE_RULES": json.dumps(
                {str(call.tree / f): call.inline[f] for f in files if f in call.inline}),
-           "REVIEWLOOP_NAMED_CONFIGS": json.dumps(
-               {str(call.tree / f): [str(call.tree / n.config), str(call.tree / n.cwd)]
-                for f in files if (n := call.named.get(f)) is not None})}
+           "REVIEWLOOP_NAMED_CONFIGS": named_env(call.tree, call.named, files)}
     done = process.run(command, work, min(call.limits.timeout, TIMEOUT_S), environ=env,
                        sandbox=Sandbox(mode=call.limits.mode,
                                        env=("REVIEWLOOP_ESLINT_HOME", "REVIEWLOOP_INLINE_RULES",
