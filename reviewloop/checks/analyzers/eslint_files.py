@@ -9,7 +9,8 @@ never widens or narrows its own review) decide which other changed files are ESL
 
 ESLint itself answers, not a reading of the JavaScript: `node/eslint/project-files.mjs` asks
 `isPathIgnored` and `calculateConfigForFile` (the config nearest each file, as the project's
-`eslint` finds it) for all the changed files at once — one node call — in the sandbox (no
+`eslint` finds it, or the one it names with `eslint -c`: `eslint_named`, run from where its
+command runs) for all the changed files at once — one node call — in the sandbox (no
 network, the tree read-only), as for the project's rules (`eslint_project.py`); with
 `sandbox = "off"` (the user's opt-out, the only way on macOS) unsandboxed, as the project's
 other commands then run. A file it lints

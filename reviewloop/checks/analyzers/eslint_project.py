@@ -11,7 +11,8 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   are the head's in that copy (`eslint_types.py`): typed rules see the head's types.
 * ESLint finds the config the way the project's own `eslint` does: the flat config nearest
   each file (nested ones included), or the one the project names with `eslint -c <path>` in
-  its `lint` scripts or pre-commit hook (`eslint_named.py`, its findings say which).
+  its lint scripts, lint-staged config, Makefile or pre-commit hook (`eslint_named.py`, its
+  findings say which).
 * Its plugins come from the checkout's `node_modules` (each of the linted files' folders and
   above, linked into the base's copy), which the change's own manifests installed: when the
   change touches a `package.json` or a lockfile in any folder, the base's config runs without

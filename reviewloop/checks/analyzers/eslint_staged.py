@@ -149,9 +149,10 @@ def recipes(text: str) -> Iterator[tuple[str, str]]:
 
 def _expanded(line: str, variables: dict[str, str]) -> str:
     """`line` with make's references to `variables` replaced (five levels deep; `$$` is `$`,
-    an unknown one kept as written)."""
+    an unknown one kept as `${NAME}`, one word of the shell's)."""
     for _ in range(5):
-        done = _REFERENCE.sub(lambda m: variables.get(m[1] or m[2], m[0]), line)
+        done = _REFERENCE.sub(lambda m: variables.get(m[1] or m[2], f"${{{m[1] or m[2]}}}"),
+                              line)
         if done == line:
             break
         line = done

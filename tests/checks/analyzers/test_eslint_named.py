@@ -259,3 +259,26 @@ def test_each_project_file_is_read_once_for_all_the_changed_files(files: list[st
     assert len(reads) == len(set(reads))
     assert {f: n.config for f, n in found.items()} == {
         f: NamedConfigs(texts.get).named(f).config for f in files}  # type: ignore[union-attr]
+
+
+@pytest.mark.npm
+def test_a_named_config_that_cannot_be_applied_names_its_files_not_read(
+        tmp_path: Path, eslint_tools: Path) -> None:
+    lint_staged = 'export default { "*.js": "eslint --config config/strict.mjs --fix" };\n'
+    repo = Repo(tmp_path / "repo", {
+        "eslint.config.mjs": LENIENT, "config/strict.mjs": STRICT,
+        "package.json": json.dumps({"type": "module"}),
+        "web/package.json": json.dumps({"type": "module"}),
+        "web/lint-staged.config.mjs": lint_staged,
+        "Makefile": "include ci.mk\nlint:\n\tnpx eslint -c $(STRICT) .\n"})
+    diff = repo.change({"web/run.js": CODE, "src/run.js": CODE})
+
+    report = run_for_agent(agent(MAINTAINABILITY, (MAINTAINABILITY,)), repo.root, diff,
+                           trust=Trust.everything())
+
+    assert report.complete, report.errors  # the analyzer ran; the files are not read (the
+    unread = {p: why for h in report.health for p, why in h.unread.items()}  # verdict: incomplete)
+    assert "lint-staged config web/lint-staged.config.mjs is JavaScript" in unread["web/run.js"]
+    assert "Makefile target `lint` runs ESLint with the config ${STRICT}, which make takes " \
+           "from outside the Makefile" in unread["src/run.js"]
+    assert not [f for f in report.findings if "(the project's own" in f.rationale]
