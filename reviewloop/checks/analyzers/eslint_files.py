@@ -203,8 +203,7 @@ def _text(path: Path) -> str | None:
 def _ask(root: Path, trust: Trust, asked: Sequence[str], named: dict[str, Named],
          timeout: float, mode: SandboxMode) -> Declared:
     configs = _configs(root, trust, asked)
-    configs.update({f"{p}\0named": n.config for p, n in named.items()})  # `_above` finds it
-    asked = [p for p in asked if _above(p, configs)]  # ESLint fails on a file with none
+    asked = [p for p in asked if p in named or _above(p, configs)]  # ESLint fails on none
     if not asked:
         return _NONE
     try:
@@ -213,11 +212,11 @@ def _ask(root: Path, trust: Trust, asked: Sequence[str], named: dict[str, Named]
         log.warning("the project's ESLint config could not be evaluated for its files: %s", exc)
         problem, _, fix = str(exc).strip().partition("\n")
         why = NO_SANDBOX.format(why=problem.strip(), fix=fix.strip())
-        return Declared(unread={path: why for path in asked if _above(path, configs)})
+        return Declared(unread=dict.fromkeys(asked, why))
     except (ReviewloopError, OSError, ValueError) as exc:
         log.warning("the project's ESLint config could not be evaluated for its files: %s", exc)
-        return unevaluated(asked, configs, str(exc))
-    failed = unevaluated([p for p in asked if kinds.get(p, "").startswith("error ")], configs,
+        return unevaluated(asked, str(exc))
+    failed = unevaluated([p for p in asked if kinds.get(p, "").startswith("error ")],
                          "; ".join(sorted({k.removeprefix("error ") for k in kinds.values()
                                            if k.startswith("error ")})))
     return Declared(js=tuple(p for p in asked if kinds.get(p) == "js"),
@@ -226,21 +225,19 @@ def _ask(root: Path, trust: Trust, asked: Sequence[str], named: dict[str, Named]
                             **{p: OTHER for p in asked if kinds.get(p) == "other"}})
 
 
-def unevaluated(asked: Sequence[str], configs: dict[str, str], why: str) -> Declared:
-    """Each of `asked` (a file of no language of its own under a trusted config) as not
-    read: what the config lints is in what it imports too (a shared config, a package), so
-    no reading of its own text can tell."""
+def unevaluated(asked: Sequence[str], why: str) -> Declared:
+    """Each of `asked` (a file of no language of its own under a trusted config, or one the
+    project names for it) as not read: what the config lints is in what it imports too (a
+    shared config, a package), so no reading of its own text can tell."""
     lines = [x.strip() for x in why.splitlines() if "Error" in x] or why.splitlines() or [""]
     reason = UNEVALUATED.format(why=lines[0][:200])
-    return Declared(unread={path: reason for path in asked if _above(path, configs)})
+    return Declared(unread=dict.fromkeys(asked, reason))
 
 
 def _above(path: str, configs: dict[str, str]) -> list[str]:
-    """The texts of `configs` beside or above `path` (a config the project names for it:
-    `{path}\0named`)."""
+    """The texts of `configs` beside or above `path`."""
     folders = {str(q) for q in PurePosixPath(path).parents}
-    return [text for name, text in configs.items() if name == f"{path}\0named"
-            or str(PurePosixPath(name).parent) in folders]
+    return [text for name, text in configs.items() if str(PurePosixPath(name).parent) in folders]
 
 
 def _kinds(root: Path, trust: Trust, asked: Sequence[str], named: dict[str, Named],

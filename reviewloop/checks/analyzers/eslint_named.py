@@ -40,6 +40,7 @@ from reviewloop.checks.analyzers.eslint_commands import (
     script_config,
     yaml_data,
 )
+from reviewloop.checks.analyzers.eslint_staged import Staged
 from reviewloop.checks.analyzers.precommit_hooks import PRE_COMMIT, Hook, hooks
 from reviewloop.checks.json_files import text_object
 
@@ -53,7 +54,7 @@ class NamedConfigs:
         self._read = read
         self._texts: dict[str, str | None] = {}
         self._data: dict[str, object] = {}
-        self._folders: dict[str, tuple[Named | None, Named | None]] = {}
+        self._folders: dict[str, tuple[Named | None, Staged | None, Named | None]] = {}
         self._hooks: list[tuple[Hook, str]] | None = None
 
     @classmethod
@@ -63,12 +64,13 @@ class NamedConfigs:
 
     def named(self, file: str) -> Named | None:
         """The config the project names for `file` (a repository path), if it names one."""
-        folder = PurePosixPath(file).parent
-        key = folder.as_posix()
+        key = file.rpartition("/")[0] or "."
         if key not in self._folders:
-            self._folders[key] = (self._scripts(folder), eslint_staged.makefile(self, folder))
-        scripts, makefile = self._folders[key]
-        return (scripts or eslint_staged.lint_staged(self, file) or makefile
+            folder = PurePosixPath(key)
+            self._folders[key] = (self._scripts(folder), eslint_staged.staged_config(
+                self, folder), eslint_staged.makefile(self, folder))
+        scripts, staged, makefile = self._folders[key]
+        return (scripts or eslint_staged.lint_staged(staged, file) or makefile
                 or self._pre_commit(file))
 
     def of(self, files: Iterable[str]) -> dict[str, Named]:

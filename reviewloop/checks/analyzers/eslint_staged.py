@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
 from typing import Any
@@ -54,37 +55,54 @@ _TARGET = re.compile(r"^([^\s:#=][^:=]*?)\s*::?(?!=)")
 _REFERENCE = re.compile(r"\$(?:\(([^()$]+)\)|\{([^{}$]+)\})")
 
 
-def lint_staged(files: ProjectFiles, file: str) -> Named | None:
-    """The config lint-staged's commands name for `file` (see the module's docstring)."""
-    for folder in PurePosixPath(file).parents:
+@dataclass(frozen=True)
+class Staged:
+    """The lint-staged config nearest a folder: its folder and path, and its mapping (glob
+    → commands), or the `Named` that says why it is not read (a config in code)."""
+
+    folder: PurePosixPath
+    path: str
+    config: dict[str, Any]
+    unread: Named | None = None
+
+
+def staged_config(files: ProjectFiles, folder: PurePosixPath) -> Staged | None:
+    """The lint-staged config lint-staged uses for the files of `folder` (the nearest)."""
+    for above in (folder, *folder.parents):
+        prefix = "" if str(above) == "." else f"{above}/"
         for name in NAMES:
-            path = (folder / name).as_posix()
-            if files.text(path) is None:
+            path = prefix + name
+            text = files.text(path)
+            if text is None:
                 continue
             if name.rpartition(".")[2].endswith(SCRIPTED):
-                if not NAMES_CONFIG.search(files.text(path) or ""):
-                    return None  # the config lint-staged uses for it: no ESLint `-c` in it
                 kind = "TypeScript" if name.endswith("ts") else "JavaScript"
-                return Named("", folder.as_posix(), path, UNRUN.format(path=path, kind=kind))
+                unread = Named("", above.as_posix(), path, UNRUN.format(path=path, kind=kind))
+                # no ESLint `-c` in its text: it names no config
+                return Staged(above, path, {}, unread if NAMES_CONFIG.search(text) else None)
             data = files.data(path)
             if name.startswith("package."):
                 if not isinstance(data, dict) or "lint-staged" not in data:
                     continue  # lint-staged passes a package file without the key by
                 data = data["lint-staged"]
-            return _in_config(data if isinstance(data, dict) else {}, folder, path, file)
+            return Staged(above, path, data if isinstance(data, dict) else {})
     return None
 
 
-def _in_config(config: dict[str, Any], folder: PurePosixPath, path: str,
-               file: str) -> Named | None:
-    relative = PurePosixPath(file).relative_to(folder).as_posix()
-    for pattern, commands in config.items():
+def lint_staged(staged: Staged | None, file: str) -> Named | None:
+    """The config the commands of the lint-staged config `staged` (the one nearest `file`)
+    name for `file` (see the module's docstring)."""
+    if staged is None or staged.unread is not None:
+        return None if staged is None else staged.unread
+    relative = file if str(staged.folder) == "." else file[len(str(staged.folder)) + 1:]
+    for pattern, commands in staged.config.items():
         if not matches(str(pattern), relative):
             continue
         for command in commands if isinstance(commands, list) else [commands]:
             found = script_config(command) if isinstance(command, str) else None
             if found:
-                return Named(join(folder, found), folder.as_posix(), f"{path} `{pattern}`")
+                return Named(join(staged.folder, found), staged.folder.as_posix(),
+                             f"{staged.path} `{pattern}`")
     return None
 
 
