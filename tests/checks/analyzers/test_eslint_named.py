@@ -271,7 +271,7 @@ def test_a_named_config_that_cannot_be_applied_names_its_files_not_read(
         "web/package.json": json.dumps({"type": "module"}),
         "web/lint-staged.config.mjs": lint_staged,
         "Makefile": "include ci.mk\nlint:\n\tnpx eslint -c $(STRICT) .\n"})
-    diff = repo.change({"web/run.js": CODE, "src/run.js": CODE})
+    diff = repo.change({"web/run.js": CODE, "src/run.js": CODE, "web/old.es6": CODE})
 
     report = run_for_agent(agent(MAINTAINABILITY, (MAINTAINABILITY,)), repo.root, diff,
                            trust=Trust.everything())
@@ -279,6 +279,8 @@ def test_a_named_config_that_cannot_be_applied_names_its_files_not_read(
     assert report.complete, report.errors  # the analyzer ran; the files are not read (the
     unread = {p: why for h in report.health for p, why in h.unread.items()}  # verdict: incomplete)
     assert "lint-staged config web/lint-staged.config.mjs is JavaScript" in unread["web/run.js"]
+    # a file of no language of its own: whether the config lints it is not known either
+    assert "lint-staged config web/lint-staged.config.mjs is JavaScript" in unread["web/old.es6"]
     assert "Makefile target `lint` runs ESLint with the config ${STRICT}, which make takes " \
            "from outside the Makefile" in unread["src/run.js"]
     assert not [f for f in report.findings if "(the project's own" in f.rationale]
