@@ -6,7 +6,8 @@ scripts and before the pre-commit hook.
   file), its names in lint-staged's own order at one folder (`NAMES`): a `package.json` or
   `package.yaml` counts only with a `"lint-staged"` key. Each glob that takes the file (a
   micromatch glob relative to the config's folder, dot-files included, one without `/`
-  matching the base name) runs its commands, a string or a list; the first whose ESLint
+  matching the base name; held to micromatch itself in tests/checks/analyzers/
+  test_eslint_named.py) runs its commands, a string or a list; the first whose ESLint
   command names a config wins, run from the config's folder. A config in JavaScript or
   TypeScript (`.lintstagedrc.js`, `lint-staged.config.mjs`, …) is code, which reviewloop does
   not run: when its text runs ESLint with `-c`/`--config`, the files it governs are named as

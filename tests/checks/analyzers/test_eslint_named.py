@@ -16,9 +16,11 @@ from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.eslint_commands import config_arg, script_config
 from reviewloop.checks.analyzers.eslint_named import NamedConfigs
+from reviewloop.checks.analyzers.eslint_staged import matches
 from reviewloop.policy.trust import Trust
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent
+from tests.support.minimatch_oracle import micromatch_grid
 
 paths = st.from_regex(r"[a-z]{1,6}(/[a-z]{1,6}){0,2}/eslint\.[a-z]{1,6}\.m?js", fullmatch=True)
 flags = st.lists(st.sampled_from(["--max-warnings", "0", "--cache", "--fix", "src", "."]),
@@ -284,3 +286,20 @@ def test_a_named_config_that_cannot_be_applied_names_its_files_not_read(
     assert "Makefile target `lint` runs ESLint with the config ${STRICT}, which make takes " \
            "from outside the Makefile" in unread["src/run.js"]
     assert not [f for f in report.findings if "(the project's own" in f.rationale]
+
+
+# the globs lint-staged's users write, and paths relative to the config's folder
+STAGED_GLOBS = ("*.js", "*.{js,jsx,ts,tsx}", "**/*.js", "src/**/*.js", "src/*.js", "*.?s",
+                "!(*.test).js", "*.{cjs,mjs}", "**/a.js", "+(src|lib)/**", ".*.js",
+                "src/**", "**", "*", "[ab].js", "{src,lib}/**/*.js", "*.test.js",
+                "packages/*/src/**/*.{ts,tsx}", "**/.eslintrc.js", "src/**/!(*.d).ts")
+STAGED_PATHS = ("a.js", "src/a.js", "src/deep/a.js", "lib/b.ts", "c.test.js", ".hidden.js",
+                "src/.hidden/x.js", "b.js", "x.cjs", "src/types.d.ts", "src/x.ts",
+                "packages/ui/src/button.tsx", "docs/README.md", "a.jsx", "lib/.eslintrc.js")
+
+
+@pytest.mark.npm
+def test_lint_staged_globs_take_what_micromatch_takes_with_lint_stageds_options() -> None:
+    oracle = micromatch_grid(STAGED_GLOBS, STAGED_PATHS)
+    ours = {(p, f): matches(p, f) for p in STAGED_GLOBS for f in STAGED_PATHS}
+    assert {k for k, v in ours.items() if v != oracle[k]} == set()
