@@ -62,3 +62,30 @@ MIXED = ("{docs/**,*.md}", "{src/**/*.ts,*.py}", "{src/*,*.tsx}", "{**/x.py,a.*}
 
 def pattern_grid() -> list[str]:
     return [folder + file for folder in FOLDERS for file in FILES] + list(MIXED)
+
+
+_MICROMATCH = """
+const mm = require(process.argv[1]);
+const [patterns, paths] = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+const out = {};
+for (const p of patterns) {
+  // lint-staged's options (lib/generateTasks.js)
+  const opts = {dot: true, matchBase: !p.includes('/'), posixSlashes: true, strictBrackets: true};
+  out[p] = paths.map(f => mm.isMatch(f, p, opts));
+}
+process.stdout.write(JSON.stringify(out));
+"""
+
+
+def micromatch_grid(patterns: Sequence[str], paths: Sequence[str]
+                    ) -> dict[tuple[str, str], bool]:
+    """{(pattern, path): micromatch's answer with lint-staged's options} for every pair: the
+    oracle for a lint-staged config's globs. micromatch 4.0.8 is the one the `jest-service`
+    fixture's committed lockfile installs (jest's own)."""
+    modules = installed(FIXTURES / "jest-service")
+    proc = subprocess.run(["node", "-e", _MICROMATCH, str(modules / "micromatch")],
+                          input=json.dumps([list(patterns), list(paths)]),
+                          capture_output=True, text=True, check=True, timeout=120)
+    answers = json.loads(proc.stdout)
+    return {(p, f): bool(hit) for p in patterns for f, hit in zip(paths, answers[p],
+                                                                  strict=True)}

@@ -12,10 +12,10 @@ have linted and did not are named as not read (`eslint_project.py`), never quiet
 
 from __future__ import annotations
 
-import json
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.eslint_files import CONFIGS
+from reviewloop.checks.json_files import json_object
 
 LEGACY = (".eslintrc.js", ".eslintrc.cjs", ".eslintrc.yaml", ".eslintrc.yml", ".eslintrc.json",
           ".eslintrc")  # ESLint 8's order at one folder
@@ -76,8 +76,4 @@ def _folders(file: str) -> list[str]:
 
 
 def _eslint_key(manifest: Path) -> bool:
-    try:
-        data = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else None
-    except (OSError, ValueError):
-        return False
-    return isinstance(data, dict) and "eslintConfig" in data
+    return manifest.is_file() and "eslintConfig" in json_object(manifest)

@@ -48,6 +48,7 @@ from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers import eslint_directives as directives
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.json_files import json_object
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.checks.suppressions.script_comments import js_comments
 from reviewloop.git.commit_files import CommitFiles
@@ -148,10 +149,8 @@ def package_type(root: Path, path: str) -> str | None:
     for folder in _folders(path):
         manifest = root / folder / "package.json"
         if manifest.is_file():
-            try:
-                kind = json.loads(manifest.read_text(encoding="utf-8")).get("type")
-            except (OSError, ValueError, AttributeError):
-                return None  # unreadable: as Node, which then fails to load the package
+            # unreadable: as Node, which then fails to load the package
+            kind = json_object(manifest).get("type")
             return kind if kind in (COMMONJS, MODULE) else None
     return None
 

@@ -9,7 +9,8 @@ never widens or narrows its own review) decide which other changed files are ESL
 
 ESLint itself answers, not a reading of the JavaScript: `node/eslint/project-files.mjs` asks
 `isPathIgnored` and `calculateConfigForFile` (the config nearest each file, as the project's
-`eslint` finds it) for all the changed files at once — one node call — in the sandbox (no
+`eslint` finds it, or the one it names with `eslint -c`: `eslint_named`, run from where its
+command runs) for all the changed files at once — one node call — in the sandbox (no
 network, the tree read-only), as for the project's rules (`eslint_project.py`); with
 `sandbox = "off"` (the user's opt-out, the only way on macOS) unsandboxed, as the project's
 other commands then run. A file it lints
@@ -43,6 +44,9 @@ from hashlib import sha256
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.analyzers.eslint_commands import Named
+from reviewloop.checks.analyzers.eslint_named import NamedConfigs
+from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.errors import ReviewloopError
 from reviewloop.git.commit_files import CommitFiles
 from reviewloop.git.diff import FileStatus
@@ -117,8 +121,11 @@ def declared(ctx: AnalyzerContext, known: Sequence[str]) -> Declared:
     else:  # a commit never changes: its answer is remembered whole
         key = "\0".join((str(root), str(trust.base), *asked))
     key = f"{ctx.sandbox}\0{key}"  # "off" evaluates where "auto" may not
-    answer = _MEMO.get(key, lambda: _ask(root, trust, asked, ctx.timeout, ctx.sandbox)) \
+    named, blocked = _named(ctx, asked)
+    asked = tuple(p for p in asked if p not in blocked)
+    answer = _MEMO.get(key, lambda: _ask(root, trust, asked, named, ctx.timeout, ctx.sandbox)) \
         if asked else _NONE
+    answer = replace(answer, unread={**answer.unread, **blocked}) if blocked else answer
     if odd:
         configs = _configs(root, trust, odd)
         answer = replace(answer, unread={**answer.unread, **{
@@ -141,18 +148,31 @@ def passed_by(ctx: AnalyzerContext, paths: Sequence[str]) -> dict[str, str]:
     root = ctx.reviewed
     key = "\0".join(("passed-by", ctx.sandbox, str(root), str(trust.base),
                       sha256(ctx.diff_text.encode()).hexdigest(), *asked))
-    return _MEMO_PASSED.get(key, lambda: _passed_by(root, trust, asked, ctx.timeout,
+    named, blocked = _named(ctx, asked)  # plain `eslint -c` fails without its config
+    asked = tuple(p for p in asked if p not in blocked)
+    return _MEMO_PASSED.get(key, lambda: _passed_by(root, trust, asked, named, ctx.timeout,
                                                     ctx.sandbox))
 
 
-def _passed_by(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
-               mode: SandboxMode) -> dict[str, str]:
+def _named(ctx: AnalyzerContext, paths: Sequence[str]) -> tuple[dict[str, Named], dict[str, str]]:
+    """The configs the project names for `paths` (`eslint_named`: its scripts, lint-staged,
+    Makefile, pre-commit hook), read once a review on the trusted side; and the paths whose
+    named config cannot be used, with why (plain `eslint -c` fails on them)."""
+    configs: NamedConfigs = ctx.once("eslint-files:named", lambda: NamedConfigs(
+        lambda path: trusted_text(ctx, path)))
+    named = configs.of(paths)
+    blocked = {p: why for p, n in named.items() if (why := n.problem(configs.text))}
+    return {p: n for p, n in named.items() if p not in blocked}, blocked
+
+
+def _passed_by(root: Path, trust: Trust, asked: Sequence[str], named: dict[str, Named],
+               timeout: float, mode: SandboxMode) -> dict[str, str]:
     configs = _configs(root, trust, asked)
-    asked = [p for p in asked if _above(p, configs)]  # ESLint fails on a file with none
+    asked = [p for p in asked if p in named or _above(p, configs)]  # ESLint fails on none
     if not asked:
         return {}
     try:
-        kinds = _kinds(root, trust, asked, timeout, mode)
+        kinds = _kinds(root, trust, asked, named, timeout, mode)
     except (ReviewloopError, OSError, ValueError) as exc:  # SandboxUnavailable is one
         log.warning("the project's ESLint config could not be asked what it ignores: %s", exc)
         return {}
@@ -180,23 +200,23 @@ def _text(path: Path) -> str | None:
         return None
 
 
-def _ask(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
-         mode: SandboxMode) -> Declared:
+def _ask(root: Path, trust: Trust, asked: Sequence[str], named: dict[str, Named],
+         timeout: float, mode: SandboxMode) -> Declared:
     configs = _configs(root, trust, asked)
-    asked = [p for p in asked if _above(p, configs)]  # ESLint fails on a file with none
+    asked = [p for p in asked if p in named or _above(p, configs)]  # ESLint fails on none
     if not asked:
         return _NONE
     try:
-        kinds = _kinds(root, trust, asked, timeout, mode)
+        kinds = _kinds(root, trust, asked, named, timeout, mode)
     except SandboxUnavailable as exc:  # named with the setting and its fix (`sandbox = "off"`)
         log.warning("the project's ESLint config could not be evaluated for its files: %s", exc)
         problem, _, fix = str(exc).strip().partition("\n")
         why = NO_SANDBOX.format(why=problem.strip(), fix=fix.strip())
-        return Declared(unread={path: why for path in asked if _above(path, configs)})
+        return Declared(unread=dict.fromkeys(asked, why))
     except (ReviewloopError, OSError, ValueError) as exc:
         log.warning("the project's ESLint config could not be evaluated for its files: %s", exc)
-        return unevaluated(asked, configs, str(exc))
-    failed = unevaluated([p for p in asked if kinds.get(p, "").startswith("error ")], configs,
+        return unevaluated(asked, str(exc))
+    failed = unevaluated([p for p in asked if kinds.get(p, "").startswith("error ")],
                          "; ".join(sorted({k.removeprefix("error ") for k in kinds.values()
                                            if k.startswith("error ")})))
     return Declared(js=tuple(p for p in asked if kinds.get(p) == "js"),
@@ -205,13 +225,13 @@ def _ask(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
                             **{p: OTHER for p in asked if kinds.get(p) == "other"}})
 
 
-def unevaluated(asked: Sequence[str], configs: dict[str, str], why: str) -> Declared:
-    """Each of `asked` (a file of no language of its own under a trusted config) as not
-    read: what the config lints is in what it imports too (a shared config, a package), so
-    no reading of its own text can tell."""
+def unevaluated(asked: Sequence[str], why: str) -> Declared:
+    """Each of `asked` (a file of no language of its own under a trusted config, or one the
+    project names for it) as not read: what the config lints is in what it imports too (a
+    shared config, a package), so no reading of its own text can tell."""
     lines = [x.strip() for x in why.splitlines() if "Error" in x] or why.splitlines() or [""]
     reason = UNEVALUATED.format(why=lines[0][:200])
-    return Declared(unread={path: reason for path in asked if _above(path, configs)})
+    return Declared(unread=dict.fromkeys(asked, reason))
 
 
 def _above(path: str, configs: dict[str, str]) -> list[str]:
@@ -220,8 +240,8 @@ def _above(path: str, configs: dict[str, str]) -> list[str]:
     return [text for name, text in configs.items() if str(PurePosixPath(name).parent) in folders]
 
 
-def _kinds(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
-           mode: SandboxMode) -> dict[str, str]:
+def _kinds(root: Path, trust: Trust, asked: Sequence[str], named: dict[str, Named],
+           timeout: float, mode: SandboxMode) -> dict[str, str]:
     """path → "none" | "js" | "ts" | "other", as ESLint answers in the trusted tree, in the
     sandbox the setting `mode` asks for ("off": unsandboxed, as the project's commands)."""
     # loaded only when a changed file has a trusted config to ask (most reviews have none)
@@ -245,10 +265,10 @@ def _kinds(root: Path, trust: Trust, asked: Sequence[str], timeout: float,
         script = npm_env.manifests("eslint") / "project-files.mjs"
         command = shlex.join([node, str(script), str(tree), *(str(tree / p) for p in asked)])
         env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "",
-               "NODE_PATH": ""}
+               "NODE_PATH": "", "REVIEWLOOP_NAMED_CONFIGS": named_env(tree, named, asked)}
         done = process.run(command, work, min(timeout, TIMEOUT_S), environ=env,
-                           sandbox=Sandbox(mode=mode, env=("REVIEWLOOP_ESLINT_HOME",),
-                                           read=read))
+                           sandbox=Sandbox(mode=mode, env=(
+                               "REVIEWLOOP_ESLINT_HOME", "REVIEWLOOP_NAMED_CONFIGS"), read=read))
     line = next((x for x in reversed(done.output.splitlines()) if x.startswith(_MARK)), None)
     if done.exit_code != 0 or line is None:
         raise ReviewloopError(f"exit {done.exit_code}: {done.output.strip()[-500:]}")
@@ -282,3 +302,10 @@ def installed(root: Path, tree: Path, files: Sequence[str]) -> tuple[Path, ...]:
                 and not place.is_symlink():
             place.symlink_to(modules.resolve(), target_is_directory=True)
     return tuple(found)
+
+
+def named_env(tree: Path, named: dict[str, Named], files: Sequence[str]) -> str:
+    """`REVIEWLOOP_NAMED_CONFIGS` of the node scripts: each of `files` the project names a
+    config for → [that config, the folder its command runs from], absolute in `tree`."""
+    return json.dumps({str(tree / f): [str(tree / n.config), str(tree / n.cwd)]
+                       for f in files if (n := named.get(f)) is not None})

@@ -4,146 +4,126 @@ nearest the file (`eslint_configs.nearest`), which ESLint then does not look up.
 
 Where the project says how it runs ESLint, in this order (the first that names a config wins):
 
-* the `lint` script of the package owning the file (the `package.json` nearest it, from its
-  folder up), run from that package's folder, as `npm run lint` does;
-* else its `lint:*` scripts (`lint:ci`, `lint:strict`), the first in name order that names
-  one: a lenient default for editors beside a strict CI config is linted with the strict one;
-* else the `args` of an ESLint hook (`id` holding `eslint`) of the repository's
-  `.pre-commit-config.yaml` whose `files` pattern takes the file, run from the root.
+1. the `lint` script of the package owning the file (the `package.json` nearest it, from its
+   folder up), run from that package's folder, as `npm run lint` does; else its `lint:*`
+   scripts (`lint:ci`, `lint:strict`), the first in name order that names one: a lenient
+   default for editors beside a strict CI config is linted with the strict one;
+2. else the commands lint-staged runs on it, from the lint-staged config nearest it, run from
+   that config's folder (`eslint_staged.py`: `.lintstagedrc*`, `"lint-staged"` in a
+   `package.json`; one in JavaScript is not run, and names the file as not read);
+3. else a recipe of the Makefile nearest it (`GNUmakefile`, `makefile`, `Makefile`), run
+   from its folder, as `make lint` does (`eslint_staged.py`);
+4. else the `args` of an ESLint hook (`id` holding `eslint`) of the repository's
+   `.pre-commit-config.yaml` whose `files` pattern takes the file, run from the root
+   (`precommit_hooks.hooks`, the one reading of a hook's args).
 
-The path is the project's, relative to the folder the command runs from; one that is not a
-file of the tree (absent, or outside it) is named as an error with the fix, and the files it
-would have linted as not read.
+ESLint's option is read as its command line reads it: `-c PATH`, `--config PATH`,
+`--config=PATH`, the last one given winning. The path is the project's, relative to the folder
+the command runs from; one that is not a file of the tree (absent, or outside it) is named as
+an error with the fix, and the files it would have linted as not read. Each file of the
+project (a `package.json`, a lint-staged config, a Makefile, the pre-commit config) is parsed
+once for all the changed files (`NamedConfigs`).
 """
 
 from __future__ import annotations
 
-import json
-import re
-import shlex
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
+from reviewloop.checks.analyzers import eslint_staged
+from reviewloop.checks.analyzers.eslint_commands import (
+    Named,
+    Read,
+    config_arg,
+    join,
+    script_config,
+    yaml_data,
+)
+from reviewloop.checks.analyzers.eslint_staged import Staged
+from reviewloop.checks.analyzers.precommit_hooks import PRE_COMMIT, Hook, hooks
+from reviewloop.checks.json_files import text_object
 
-PRE_COMMIT = ".pre-commit-config.yaml"
-SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;"})
-MISSING = ("{source} runs ESLint with the config {config}, which is not a file of the "
-           "project's tree: the project's rules were not run; fix: commit {config}, or "
-           "correct the path in {source}")
 
+class NamedConfigs:
+    """The configs a project names for its files, each of its files read and parsed once
+    (however many changed files they govern), what a folder's package and Makefile say
+    found once for all the files of the folder."""
 
-@dataclass(frozen=True)
-class Named:
-    """A config the project names: its path in the tree, the folder its command runs from,
-    and where it is named (`web/package.json` script `lint:ci`)."""
+    def __init__(self, read: Read) -> None:
+        self._read = read
+        self._texts: dict[str, str | None] = {}
+        self._data: dict[str, object] = {}
+        self._folders: dict[str, tuple[Named | None, Staged | None, Named | None]] = {}
+        self._hooks: list[tuple[Hook, str]] | None = None
 
-    config: str
-    cwd: str
-    source: str
+    @classmethod
+    def of_tree(cls, tree: Path) -> NamedConfigs:
+        """The configs of the tree at `tree` (the trusted side's own, or its copy)."""
+        return cls(lambda path: _tree_text(tree, path))
 
-    def problem(self, tree: Path) -> str | None:
-        """Why the config cannot be used (not a file of `tree`); None when it can."""
-        place = (tree / self.config).resolve()
-        if not place.is_relative_to(tree.resolve()) or not place.is_file():
-            return MISSING.format(source=self.source, config=self.config)
+    def named(self, file: str) -> Named | None:
+        """The config the project names for `file` (a repository path), if it names one."""
+        key = file.rpartition("/")[0] or "."
+        if key not in self._folders:
+            folder = PurePosixPath(key)
+            self._folders[key] = (self._scripts(folder), eslint_staged.staged_config(
+                self, folder), eslint_staged.makefile(self, folder))
+        scripts, staged, makefile = self._folders[key]
+        return (scripts or eslint_staged.lint_staged(staged, file) or makefile
+                or self._pre_commit(file))
+
+    def of(self, files: Iterable[str]) -> dict[str, Named]:
+        """file → the config the project names for it, for those of `files` it names one for."""
+        return {f: n for f in files if (n := self.named(f)) is not None}
+
+    def text(self, path: str) -> str | None:
+        """The text of the repository path `path` (None: no such file), read once."""
+        if path not in self._texts:
+            self._texts[path] = self._read(path)
+        return self._texts[path]
+
+    def data(self, path: str) -> object:
+        """What the file `path` holds, parsed once: JSON's object for a `.json` file (`{}`
+        when it holds none), else its YAML (None: no file, or no YAML)."""
+        if path not in self._data:
+            text = self.text(path)
+            self._data[path] = text_object(text) if path.endswith(".json") else yaml_data(text)
+        return self._data[path]
+
+    def _scripts(self, folder: PurePosixPath) -> Named | None:
+        for above in (folder, *folder.parents):
+            manifest = (above / "package.json").as_posix()
+            if self.text(manifest) is not None:
+                scripts = self.data(manifest)
+                scripts = scripts.get("scripts") if isinstance(scripts, dict) else None
+                return _script_named(scripts, above) if isinstance(scripts, dict) else None
+        return None
+
+    def _pre_commit(self, file: str) -> Named | None:
+        if self._hooks is None:
+            self._hooks = [(h, config) for h in hooks(self.data(PRE_COMMIT))
+                           if "eslint" in h.id and (config := config_arg(h.args)) is not None]
+        for hook, config in self._hooks:
+            if hook.takes(file):
+                return Named(join(PurePosixPath("."), config), ".",
+                             f"{PRE_COMMIT} hook `{hook.id}`")
         return None
 
 
-def named(tree: Path, file: str) -> Named | None:
-    """The config the project names for `file` (a path in `tree`), if it names one."""
-    return _scripts(tree, file) or _pre_commit(tree, file)
-
-
-def config_arg(args: list[str]) -> str | None:
-    """The value of the first `-c` / `--config` of ESLint's arguments."""
-    for n, arg in enumerate(args):
-        if arg in ("-c", "--config") and n + 1 < len(args):
-            return args[n + 1]
-        if arg.startswith("--config="):
-            return arg.removeprefix("--config=")
+def _script_named(scripts: dict[str, Any], folder: PurePosixPath) -> Named | None:
+    names = ["lint", *sorted(k for k in scripts if str(k).startswith("lint:"))]
+    for name in names:
+        text = scripts.get(name)
+        found = script_config(text) if isinstance(text, str) else None
+        if found:
+            source = f"{(folder / 'package.json').as_posix()} script `{name}`"
+            return Named(join(folder, found), folder.as_posix(), source)
     return None
 
 
-def script_config(script: str) -> str | None:
-    """The config an npm script's ESLint command names (`npx eslint -c x.mjs . && tsc`)."""
+def _tree_text(tree: Path, path: str) -> str | None:
     try:
-        lexer = shlex.shlex(script, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        tokens = list(lexer)
-    except ValueError:
-        return None
-    for n, token in enumerate(tokens):
-        if PurePosixPath(token).name == "eslint":
-            end = next((m for m in range(n + 1, len(tokens)) if tokens[m] in SEPARATORS),
-                       len(tokens))
-            if (found := config_arg(tokens[n + 1:end])) is not None:
-                return found
-    return None
-
-
-def _scripts(tree: Path, file: str) -> Named | None:
-    for folder in PurePosixPath(file).parents:
-        manifest = tree / folder / "package.json"
-        if manifest.is_file():
-            scripts = _json(manifest).get("scripts")
-            if not isinstance(scripts, dict):
-                return None
-            names = ["lint", *sorted(k for k in scripts if str(k).startswith("lint:"))]
-            for name in names:
-                text = scripts.get(name)
-                found = script_config(text) if isinstance(text, str) else None
-                if found:
-                    source = f"{(folder / 'package.json').as_posix()} script `{name}`"
-                    return Named(_join(folder, found), folder.as_posix(), source)
-            return None
-    return None
-
-
-def _pre_commit(tree: Path, file: str) -> Named | None:
-    try:
-        data = yaml.safe_load((tree / PRE_COMMIT).read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError):
-        return None
-    repos = data.get("repos") if isinstance(data, dict) else None
-    for hook in (h for r in repos or [] if isinstance(r, dict) for h in r.get("hooks") or []
-                 if isinstance(h, dict) and "eslint" in str(h.get("id", ""))):
-        args = hook.get("args")
-        found = config_arg([str(a) for a in args]) if isinstance(args, list) else None
-        if found and _takes(hook, file):
-            source = f"{PRE_COMMIT} hook `{hook['id']}`"
-            return Named(_join(PurePosixPath("."), found), ".", source)
-    return None
-
-
-def _takes(hook: dict[str, Any], file: str) -> bool:
-    """Whether the hook's `files` / `exclude` patterns (Python regexes) take `file`."""
-    try:
-        return bool(re.search(str(hook.get("files", "")), file)) and not (
-            "exclude" in hook and re.search(str(hook["exclude"]), file))
-    except re.error:
-        return True
-
-
-def _join(folder: PurePosixPath, path: str) -> str:
-    """`path` (relative to `folder`, or absolute) as a path in the tree, `..` resolved."""
-    if PurePosixPath(path).is_absolute():
-        return path  # not the tree's: named as missing
-    parts: list[str] = []
-    for part in (folder / path).parts:
-        if part == "..":
-            if not parts:
-                return path  # outside the tree: named as missing
-            parts.pop()
-        elif part not in (".", ""):
-            parts.append(part)
-    return "/".join(parts)
-
-
-def _json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return (tree / path).read_text(encoding="utf-8", errors="replace")
     except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        return None

@@ -11,7 +11,8 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   are the head's in that copy (`eslint_types.py`): typed rules see the head's types.
 * ESLint finds the config the way the project's own `eslint` does: the flat config nearest
   each file (nested ones included), or the one the project names with `eslint -c <path>` in
-  its `lint` scripts or pre-commit hook (`eslint_named.py`, its findings say which).
+  its lint scripts, lint-staged config, Makefile or pre-commit hook (`eslint_named.py`, its
+  findings say which).
 * Its plugins come from the checkout's `node_modules` (each of the linted files' folders and
   above, linked into the base's copy), which the change's own manifests installed: when the
   change touches a `package.json` or a lockfile in any folder, the base's config runs without
@@ -60,7 +61,8 @@ from reviewloop.checks.analyzers import (
     npm_env,
 )
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.eslint_files import MANIFESTS, installed
+from reviewloop.checks.analyzers.eslint_commands import Named
+from reviewloop.checks.analyzers.eslint_files import MANIFESTS, installed, named_env
 from reviewloop.checks.analyzers.eslint_inline import trusted_configs
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.analyzers.shared_run import SharedRuns
@@ -235,7 +237,7 @@ def _lint(root: Path, files: list[str], trust: Trust, limits: _Limits,
             return ProjectLint(unread=dict.fromkeys(files, NO_TREE.format(why=exc)))
         if tree is None:
             return _NONE
-        named = {f: n for f in files if (n := eslint_named.named(tree, f)) is not None}
+        named = eslint_named.NamedConfigs.of_tree(tree).of(files)
         unread = {f: why for f in files if (why := _unrunnable(tree, tool_home, f, named.get(f)))}
         linted = [f for f in files if f not in unread
                   and (f in named or eslint_configs.nearest(tree, f))]
@@ -260,7 +262,7 @@ def _lint(root: Path, files: list[str], trust: Trust, limits: _Limits,
 
 
 def _unrunnable(tree: Path, tool_home: Path, file: str,
-                named: eslint_named.Named | None) -> str:
+                named: Named | None) -> str:
     """Why the project's rules cannot run on `file` ("" when they can): the config it names
     is no file of the tree, or `eslint_configs.unrunnable`."""
     return ((named.problem(tree) if named else None) or eslint_configs.unrunnable(
@@ -277,7 +279,7 @@ class _Call:
     modules: tuple[Path, ...]  # the installed packages shown to it (real folders)
     limits: _Limits
     inline: dict[str, list[str]]  # file → its trusted comment configs (`eslint_inline`)
-    named: dict[str, eslint_named.Named]  # file → the config the project names for it
+    named: dict[str, Named]  # file → the config the project names for it
 
 
 # the messages; path → its error; path → what its config declares
@@ -297,9 +299,7 @@ def _run(call: _Call, files: list[str]) -> Outcome:
     env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(call.tool_home), "NODE_OPTIONS": "",
            "NODE_PATH": "", "REVIEWLOOP_INLINE_RULES": json.dumps(
                {str(call.tree / f): call.inline[f] for f in files if f in call.inline}),
-           "REVIEWLOOP_NAMED_CONFIGS": json.dumps(
-               {str(call.tree / f): [str(call.tree / n.config), str(call.tree / n.cwd)]
-                for f in files if (n := call.named.get(f)) is not None})}
+           "REVIEWLOOP_NAMED_CONFIGS": named_env(call.tree, call.named, files)}
     done = process.run(command, work, min(call.limits.timeout, TIMEOUT_S), environ=env,
                        sandbox=Sandbox(mode=call.limits.mode,
                                        env=("REVIEWLOOP_ESLINT_HOME", "REVIEWLOOP_INLINE_RULES",

@@ -10,12 +10,18 @@ An option is read as argparse (bandit) and clap (ruff) read it: `-c PATH`, `-c=P
 `-cPATH` for a short name, `--configfile PATH` or `--configfile=PATH` for a long one, the
 last one given winning. pre-commit runs a hook from the repository's root, so the path is
 the repository path from there.
+
+`hooks` is the one reading of a pre-commit config's hooks (their ids, args, `files` and
+`exclude` patterns, their repo's `rev`): bandit's and ruff's config here, ESLint's
+(`eslint_named`) from the trusted tree's copy.
 """
 
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.trusted_config import trusted_yaml
@@ -23,40 +29,69 @@ from reviewloop.checks.analyzers.trusted_config import trusted_yaml
 PRE_COMMIT = ".pre-commit-config.yaml"
 
 
-def hook_config(ctx: AnalyzerContext, hooks: frozenset[str],
+@dataclass(frozen=True)
+class Hook:
+    """One hook of a pre-commit config: its id, its `args` (None when it gives none, or not
+    as a list), its `files` / `exclude` patterns and the `rev` of the repo it comes from."""
+
+    id: str
+    args: list[str] | None
+    files: str
+    exclude: str | None
+    rev: str | None
+
+    def takes(self, path: str) -> bool:
+        """Whether pre-commit hands the hook `path`: its `files` pattern (a Python regex,
+        searched) takes it and its `exclude` does not; a pattern Python cannot compile
+        takes every file (pre-commit refuses the config: the hook is read as written)."""
+        try:
+            return bool(re.search(self.files, path)) and not (
+                self.exclude is not None and re.search(self.exclude, path))
+        except re.error:
+            return True
+
+
+def hooks(data: object) -> Iterator[Hook]:
+    """The hooks of the parsed pre-commit config `data`, in its order (any value: what is
+    not a mapping of repos holding hook mappings gives none)."""
+    repos = data.get("repos") if isinstance(data, dict) else None
+    for repo in repos if isinstance(repos, list) else []:
+        listed = repo.get("hooks") if isinstance(repo, dict) else None
+        rev = repo.get("rev") if isinstance(repo, dict) else None
+        for hook in listed if isinstance(listed, list) else []:
+            if isinstance(hook, dict):
+                args = hook.get("args")
+                exclude = hook.get("exclude")
+                yield Hook(str(hook.get("id", "")),
+                           [str(a) for a in args] if isinstance(args, list) else None,
+                           str(hook.get("files") or ""),
+                           None if exclude is None else str(exclude),
+                           rev if isinstance(rev, str) else None)
+
+
+def hook_config(ctx: AnalyzerContext, ids: frozenset[str],
                 names: Sequence[str]) -> str | None:
     """The option `names`' value in the args of the trusted pre-commit config's first hook
-    whose id is one of `hooks` and that gives it, as a path from the repository's root
+    whose id is one of `ids` and that gives it, as a path from the repository's root
     (normalised; one leaving the root keeps its `..`); None when no such hook gives it."""
-    data = trusted_yaml(ctx, PRE_COMMIT) or {}
-    repos = data.get("repos")
-    for repo in repos if isinstance(repos, list) else []:
-        listed = repo.get("hooks") if isinstance(repo, dict) else None
-        for hook in listed if isinstance(listed, list) else []:
-            if isinstance(hook, dict) and hook.get("id") in hooks:
-                value = option(hook.get("args"), names)
-                if value:
-                    return posixpath.normpath(value.replace("\\", "/"))
+    for hook in hooks(trusted_yaml(ctx, PRE_COMMIT)):
+        if hook.id in ids and (value := option(hook.args, names)):
+            return posixpath.normpath(value.replace("\\", "/"))
     return None
 
 
-def hook_rev(ctx: AnalyzerContext, hooks: frozenset[str]) -> str | None:
+def hook_rev(ctx: AnalyzerContext, ids: frozenset[str]) -> str | None:
     """The `rev` of the trusted pre-commit config's repo that holds a hook whose id is one of
-    `hooks` (the tool's version the project runs: `v0.17.6`); None when there is none."""
-    data = trusted_yaml(ctx, PRE_COMMIT) or {}
-    repos = data.get("repos")
-    for repo in repos if isinstance(repos, list) else []:
-        listed = repo.get("hooks") if isinstance(repo, dict) else None
-        if isinstance(listed, list) and any(isinstance(h, dict) and h.get("id") in hooks
-                                            for h in listed):
-            rev = repo.get("rev")
-            return rev if isinstance(rev, str) else None
-    return None
+    `ids` (the tool's version the project runs: `v0.17.6`); None when there is none."""
+    return next((hook.rev for hook in hooks(trusted_yaml(ctx, PRE_COMMIT)) if hook.id in ids),
+                None)
 
 
-def option(args: object, names: Sequence[str]) -> str | None:
+def option(args: object, names: Sequence[str], *, joined: bool = True) -> str | None:
     """The value the command line `args` gives the option called any of `names` (each with
-    its dashes: `-c`, `--configfile`), the last one winning; None when none gives one."""
+    its dashes: `-c`, `--configfile`), the last one winning; None when none gives one.
+    `joined`: a short name's value may follow it in the same word (`-cPATH`, argparse's;
+    ESLint's optionator refuses it)."""
     if not isinstance(args, list):
         return None
     words = [str(arg) for arg in args]
@@ -70,6 +105,7 @@ def option(args: object, names: Sequence[str]) -> str | None:
         for name in names:
             if word.startswith(name + "="):
                 value = word[len(name) + 1:]
-            elif not name.startswith("--") and word.startswith(name) and len(word) > len(name):
+            elif joined and not name.startswith("--") and word.startswith(name) \
+                    and len(word) > len(name):
                 value = word[len(name):]  # `-cPATH`: argparse's joined short option
     return value

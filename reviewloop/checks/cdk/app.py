@@ -27,6 +27,7 @@ from reviewloop.checks.cdk.language import (
     python_env,
 )
 from reviewloop.checks.gates.node import node_dependencies
+from reviewloop.checks.json_files import json_object
 from reviewloop.git.names import fits, posix_suffix
 
 CDK_JSON = "cdk.json"
@@ -186,11 +187,7 @@ def nag_folder(app_dir: Path, provisioned: Path | None = None) -> Path | None:
 
 
 def nag_version(folder: Path) -> str | None:
-    try:
-        data = json.loads((folder / "package.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    version = data.get("version") if isinstance(data, dict) else None
+    version = json_object(folder / "package.json").get("version")
     return version if isinstance(version, str) else None
 
 

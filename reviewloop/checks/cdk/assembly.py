@@ -16,7 +16,6 @@ up to its closing parenthesis): a change to one of its properties is a change to
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from reviewloop.checks.json_files import json_object
 from reviewloop.checks.paths import repo_path
 
 PATH_KEY = "aws:cdk:path"
@@ -50,7 +50,7 @@ class Stack:
 
     @cached_property
     def template(self) -> dict[str, Any]:
-        return _json(self.template_file)
+        return json_object(self.template_file)
 
     def holds(self, construct_path: str) -> bool:
         """Whether the construct at `construct_path` has metadata in this stack."""
@@ -104,7 +104,7 @@ def stacks(out: Path) -> list[Stack]:
 
 
 def _stacks(out: Path) -> Iterator[Stack]:
-    manifest = _json(out / "manifest.json")
+    manifest = json_object(out / "manifest.json")
     for name, artifact in (manifest.get("artifacts") or {}).items():
         kind = artifact.get("type")
         properties = artifact.get("properties") or {}
@@ -114,7 +114,7 @@ def _stacks(out: Path) -> Iterator[Stack]:
             metadata = dict(artifact.get("metadata") or {})
             extra = artifact.get("additionalMetadataFile")
             if extra:
-                metadata.update(_json(out / extra))
+                metadata.update(json_object(out / extra))
             stack = Stack(name, out / properties["templateFile"], metadata)
             yield stack
             yield from _nested(stack, out)
@@ -196,11 +196,3 @@ def call_end(source: Path, line: int, column: int) -> int:
                 if depth <= 0:
                     return number
     return line
-
-
-def _json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}

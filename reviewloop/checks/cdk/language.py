@@ -13,7 +13,6 @@ it reads files and PATH.
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 import shutil
@@ -24,6 +23,7 @@ from pathlib import Path
 from reviewloop.checks.cdk.launcher import program, started
 from reviewloop.checks.cdk.runners import HERE, RUNNERS, UNTOLD, Untold, script_name
 from reviewloop.checks.gates.node import checkout_root
+from reviewloop.checks.json_files import json_object
 from reviewloop.git.names import posix_suffix
 
 UNSUPPORTED = ("the CDK app in {where} is written in {language} (cdk.json runs `{command}`), "
@@ -149,11 +149,7 @@ def _joined(folder: str, sub: str) -> str:
 def package_scripts(folder: Path) -> dict[str, str]:
     """The `scripts` of the package.json in `folder` (none where it has none or it does not
     read)."""
-    try:
-        data = json.loads((folder / "package.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
-        return {}
-    scripts = data.get("scripts") if isinstance(data, dict) else None
+    scripts = json_object(folder / "package.json").get("scripts")
     return {k: v for k, v in scripts.items() if isinstance(v, str)} \
         if isinstance(scripts, dict) else {}
 

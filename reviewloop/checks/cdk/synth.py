@@ -34,6 +34,7 @@ from reviewloop.checks.cdk.python_hook import HOOK as PYTHON_HOOK
 from reviewloop.checks.cdk.python_hook import ORIGINS
 from reviewloop.checks.coverage.measure import tree_key
 from reviewloop.checks.gates.commands import run_shell
+from reviewloop.checks.json_files import json_object
 from reviewloop.sandbox.bubblewrap import Sandbox
 from reviewloop.sandbox.process import CommandRun, looks_secret
 
@@ -222,9 +223,6 @@ def _cli_package(cli_file: Path) -> Path | None:
     for folder in cli_file.parents:
         manifest = folder / "package.json"
         if manifest.is_file():
-            try:
-                named = json.loads(manifest.read_text(encoding="utf-8")).get("name")
-            except (OSError, ValueError, AttributeError):
-                return None
+            named = json_object(manifest).get("name")
             return folder if named == "aws-cdk" else None
     return None

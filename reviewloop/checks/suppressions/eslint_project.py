@@ -7,7 +7,10 @@ honours what the project decided, from the trusted side only:
 
 * the config of a file is the flat config NEAREST it (`eslint.config.*` in its folder or the
   closest above), as ESLint 10 and the project's own `eslint .` apply it: a sub-package's
-  own config decides for its files, whatever the root's `ignores` or `"off"` say;
+  own config decides for its files, whatever the root's `ignores` or `"off"` say; or the
+  one the project names with `eslint -c` (`eslint_named`: its lint scripts, lint-staged,
+  Makefile, pre-commit hook), run from where its command runs, as plain `eslint -c` does
+  (a named config that cannot be used suppresses nothing);
 * the configs are the trusted tree's: the user's own tree in a local review, else a copy of
   the base (`trust.base`) — so a pull request that edits a config, or a file a config
   imports, cannot widen what is suppressed here (and the edit is an `adds-suppression`
@@ -38,10 +41,13 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers import npm_env
+from reviewloop.checks.analyzers.eslint_files import named_env
+from reviewloop.checks.analyzers.eslint_named import NamedConfigs
 from reviewloop.checks.analyzers.provision import TOOLS, home
 from reviewloop.checks.suppressions.files import TrustedFiles
 from reviewloop.findings.ledger import Suppression
@@ -121,8 +127,16 @@ class ProjectEslint:
                          "not read")
         return self._readable
 
+    @cached_property
+    def _named(self) -> NamedConfigs:
+        """The configs the trusted side names (`eslint -c`), its files read once."""
+        return NamedConfigs(self.files.trusted_text)
+
     def _configured(self, path: str) -> bool:
-        """Whether the trusted side has a flat config beside `path` or above it."""
+        """Whether the trusted side has a flat config beside `path` or above it, or names
+        one for it (`eslint_named`)."""
+        if self._named.named(path) is not None:
+            return True
         for folder in PurePosixPath(path).parents:
             key = str(folder)
             if key not in self._folders:
@@ -165,12 +179,18 @@ class ProjectEslint:
         with tempfile.TemporaryDirectory(prefix="reviewloop-eslint-config-") as folder:
             tree = self.files.root.resolve() if head else self._trusted_tree(Path(folder))
             read = (tool_home, tree, *self._installed(tree, paths))
-            sandbox = Sandbox(mode=self.sandbox, env=("REVIEWLOOP_ESLINT_HOME",), read=read)
+            sandbox = Sandbox(mode=self.sandbox, read=read,
+                              env=("REVIEWLOOP_ESLINT_HOME", "REVIEWLOOP_NAMED_CONFIGS"))
+            # the configs its side names (`eslint -c`); a file whose named config cannot be
+            # used gets no verdict (plain `eslint -c` fails on it: nothing is suppressed)
+            named = NamedConfigs.of_tree(tree).of(paths)
+            paths = [p for p in paths if p not in named or named[p].problem(tree) is None]
             work = Path(folder) / "work"
             work.mkdir()
             command = shlex.join([node, str(SCRIPT), str(tree),
                                   *(str(tree / p) for p in paths)])
-            env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": ""}
+            env = {**os.environ, "REVIEWLOOP_ESLINT_HOME": str(tool_home), "NODE_OPTIONS": "",
+                   "REVIEWLOOP_NAMED_CONFIGS": named_env(tree, named, paths)}
             try:
                 done = process.run(command, work, TIMEOUT_S, sandbox=sandbox, environ=env)
             except SandboxUnavailable as exc:

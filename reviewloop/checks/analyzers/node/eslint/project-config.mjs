@@ -1,6 +1,7 @@
 // Reads a project's ESLint flat configs the way ESLint applies them, without linting anything:
 // for each file given, the config nearest it (as the project's own `eslint .` finds it, nested
-// ones included), whether it ignores the file and which rules it switches off. A file under no
+// ones included; or the one the project names with `eslint -c`), whether it ignores the file
+// and which rules it switches off. A file under no
 // config, or whose config cannot load, is left out (nothing is suppressed for it). `eslint .`
 // walks the tree from its root: a folder is passed by when the config nearest the folder
 // ABOVE it ignores it (the root's `pkg/**`), whatever the folder's own config says.
@@ -35,8 +36,30 @@ const walkedPast = async (file, config) => {
   }
   return undefined;
 };
+// file → [config, folder]: the config the project names for it with `eslint -c` (reviewloop's
+// `eslint_named`), run from the folder its command runs from: plain `eslint -c config .`
+// there looks up no other config, and that one config's ignores decide for every folder
+const named = JSON.parse(process.env.REVIEWLOOP_NAMED_CONFIGS || "{}");
 const report = {};
+const namedVerdict = async (file, [config, cwd]) => {
+  process.chdir(cwd);
+  const key = `${config}\0${cwd}`;
+  if (!alone.has(key)) alone.set(key, new ESLint({ cwd, overrideConfigFile: config }));
+  const calculated = await alone.get(key).calculateConfigForFile(file);
+  const off = Object.entries(calculated?.rules ?? {}).filter(([, s]) => isOff(s));
+  return { ignored: calculated === undefined || await alone.get(key).isPathIgnored(file),
+    off: off.map(([r]) => r), config: relative(tree, config) };
+};
 for (const file of files) {
+  if (named[file]) {
+    try {
+      report[file] = await namedVerdict(file, named[file]);
+    } catch (error) {
+      process.stderr.write(`${file}: ${String(error?.message ?? error).split("\n")[0]}\n`);
+    }
+    continue;
+  }
+  process.chdir(tree);
   const config = await eslint.findConfigFile(file);
   if (config === undefined) continue;
   try {  // a config that cannot load (a package not installed) suppresses nothing
