@@ -26,7 +26,8 @@ _ADDED = re.compile(r"^(?:Cannot use )?(?P<form>.+?) on Python 3\.\d+ "
 _SYNTAX_ERROR = "invalid-syntax"
 NEWER = ("uses Python {version} syntax ({forms}); reviewloop runs on Python {running}, so its "
          "own AST checks did not run on it and bandit, which runs on that Python, could not "
-         "parse it; ruff parses newer syntax itself")
+         "parse it; ruff parses newer syntax itself; fix: install reviewloop in a Python "
+         "{version} or later environment")
 
 
 def newer_syntax(root: Path, paths: Sequence[str], timeout: float) -> dict[str, str]:

@@ -17,16 +17,16 @@ from reviewloop.findings.ledger import Ledger
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import Repo, agent
 
-# (the version that added it, ruff's name for it, its code: `{n}` a name, 1 line or more)
+# (the version that added it, ruff's names for what it uses, its code: `{n}` a name)
 FORMS = [
-    (12, "`type` alias statement", "type Alias{n} = list[int]"),
-    (12, "type parameter lists", "def first{n}[T](xs: list[T]) -> T:\n    return xs[0]"),
-    (12, "type parameter lists", "class Box{n}[T]:\n    item: T"),
-    (12, "reuse outer quote character in f-strings",
+    (12, ("`type` alias statement",), "type Alias{n} = list[int]"),
+    (12, ("type parameter lists",), "def first{n}[T](xs: list[T]) -> T:\n    return xs[0]"),
+    (12, ("type parameter lists",), "class Box{n}[T]:\n    item: T"),
+    (12, ("reuse outer quote character in f-strings",),
      "word{n} = 'w'\nsaid{n} = f\"{{word{n} + f\"{{word{n}}}\"}}\""),
-    (13, "set default type for a type parameter",
+    (13, ("type parameter lists", "set default type for a type parameter"),
      "def made{n}[T = int]() -> None:\n    return None"),
-    (14, "multiple exception types must be parenthesized",
+    (14, ("multiple exception types must be parenthesized",),
      "try:\n    pass\nexcept ValueError, TypeError:\n    pass"),
 ]
 _NEWER = [f for f in FORMS if f[0] > sys.version_info.minor]
@@ -38,9 +38,10 @@ def text_of(chosen: list[int]) -> tuple[str, dict[str, list[int]], int]:
     lines = ["import subprocess", ""]
     where: dict[str, list[int]] = {}
     for n, index in enumerate(chosen):
-        _, form, code = _NEWER[index]
-        where.setdefault(form, []).append(len(lines) + 1 + (code.startswith("word") or
-                                                            code.startswith("try") * 2))
+        _, forms, code = _NEWER[index]
+        for form in forms:
+            where.setdefault(form, []).append(len(lines) + 1 + (code.startswith("word") or
+                                                                code.startswith("try") * 2))
         lines += code.format(n=n).split("\n")
     lines.append('subprocess.call("ls", shell=True)')
     return "\n".join(lines) + "\n", where, max(_NEWER[i][0] for i in chosen)
@@ -67,7 +68,7 @@ def test_newer_syntax_is_named_with_its_version_forms_and_readers(tmp_path, chos
     assert why.startswith(f"uses Python 3.{version} syntax (")
     assert f"reviewloop runs on Python {RUNNING}, so its own AST checks did not run on it and " \
         "bandit, which runs on that Python, could not parse it; ruff parses newer syntax " \
-        "itself" in why
+        f"itself; fix: install reviewloop in a Python 3.{version} or later environment" in why
     for form, lines in where.items():
         said = re.search(re.escape(form) + r", lines? ([\d, ]+)[;)]", why)
         assert said is not None and {int(n) for n in said[1].split(", ")} == set(lines), why
