@@ -141,7 +141,7 @@ def findings_table(findings: Iterable[Finding], *, title: str | None = None,
             table.add_section()
         previous = finding.severity
         table.add_row(Text(f"{finding.severity.emoji} {finding.severity.label}"),
-                      Text(printable(finding.location)), Text(printable(finding.title)),
+                      Text(printable(finding.location)), Text(printable(finding.headline)),
                       Text(", ".join(finding.agents)), Text(finding.short_id))
     if limit is not None and len(ordered) > limit:
         rest = Counter(f.severity for f in ordered[limit:])
@@ -235,7 +235,7 @@ def _entries_table(entries: Sequence[Entry], title: str) -> Table:
         table.add_column(name, no_wrap=name == "severity")
     for e in entries[:MAX_TERMINAL_ROWS]:
         table.add_row(Text(f"{e.severity.emoji} {e.severity.label}"),
-                      Text(printable(e.finding.location)), Text(printable(e.finding.title)),
+                      Text(printable(e.finding.location)), Text(printable(e.finding.headline)),
                       Text(printable(why(e))))
     if len(entries) > MAX_TERMINAL_ROWS:
         table.add_row("", "", Text(f"… and {len(entries) - MAX_TERMINAL_ROWS} more "

@@ -83,7 +83,19 @@ def representative(reports: Sequence[Finding]) -> Finding:
         "confidence": max(f.confidence for f in reports),
         "also_reported_by": sorted(agents),
         "merged_fingerprints": sorted(prints),
+        "more_here": more_here(reports),
     })
+
+
+def more_here(reports: Sequence[Finding]) -> list[str]:
+    """The messages of the anchor's tool's other reports of its rule at its place (one
+    identity): a tool that reports a rule three times on one line is one finding that says
+    so. The same report from another reviewer running the same tool is not counted again."""
+    first = reports[0]
+    if first.rule is None:  # an LLM's same title twice is one report said twice
+        return []
+    return [r.title for r in reports[1:] if r.fingerprint == first.fingerprint
+            and r.agent == first.agent and r.source == first.source]
 
 
 def overlaps(a: Finding, b: Finding) -> bool:

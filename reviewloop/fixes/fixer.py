@@ -48,7 +48,7 @@ def fix_prompt(findings: Sequence[Finding], feedback: str | None, steering: str 
     for f in findings:
         where = f"{f.file}:{f.start_line}" + (
             "" if f.end_line == f.start_line else f"-{f.end_line}")
-        lines.append(f"{f.severity.emoji} {f.title} (id {f.short_id}), {where}, from "
+        lines.append(f"{f.severity.emoji} {f.headline} (id {f.short_id}), {where}, from "
                      f"{', '.join(f.agents)}: {f.rationale}")
         if f.suggestion:
             lines.append(f"- suggested fix: {f.suggestion}")

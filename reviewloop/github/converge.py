@@ -38,9 +38,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from types import SimpleNamespace
 
+from reviewloop.findings.code_index import CodeIndex
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status, Suppression
 from reviewloop.findings.rounds import Said, move
-from reviewloop.findings.schema import CodeIndex, Finding, location_hash
+from reviewloop.findings.schema import Finding, location_hash
 from reviewloop.git.diff import ChangeSet
 from reviewloop.github.posted import PostedFinding, PostedState
 from reviewloop.github.records import FindingRecord

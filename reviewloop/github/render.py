@@ -47,7 +47,7 @@ def comment_body(finding: Finding, key: bytes, *, span: tuple[int, int] | None =
     head = f"{sev.emoji} **{sev.label}** · {', '.join(finding.agents)}"
     if finding.rule:
         head += f" · `{finding.source}/{finding.rule}`"
-    parts = [head, f"**{finding.title}**", finding.rationale]
+    parts = [head, f"**{finding.headline}**", finding.rationale]
     if span is not None and span != (finding.start_line, finding.end_line):
         parts.append(f"_Reported on lines {finding.start_line}–{finding.end_line}; only "
                      f"lines {span[0]}–{span[1]} are in the diff._")
@@ -209,7 +209,7 @@ def _body_item(finding: Finding, *, detail: bool) -> str:
     rationale, as plain text (`model_text`), redacted first."""
     sev = finding.severity
     text = (f"- {sev.emoji} **{sev.label}** {code_span(finding.location)} "
-            f"{model_text(redact(printable(finding.title)))} "
+            f"{model_text(redact(printable(finding.headline)))} "
             f"({plain_text(', '.join(finding.agents))})")
     if detail:
         rationale = " ".join(redact(finding.rationale).split())

@@ -69,7 +69,7 @@ def _counts(summary: RunSummary) -> dict[str, dict[str, int]]:
 def _finding(finding: Finding) -> dict[str, Any]:
     return {"severity": finding.severity.value,
             "where": _short(f"{finding.file}:{finding.start_line}", PLACE, keep_end=True),
-            "rule": finding.rule, "title": _short(finding.title), "agent": finding.agent}
+            "rule": finding.rule, "title": _short(finding.headline), "agent": finding.agent}
 
 
 def _incomplete(summary: RunSummary) -> dict[str, Any]:

@@ -132,7 +132,7 @@ def _finding(entry: Entry, snippet: Snippet | None) -> str:
              f"id <code>{esc(f.short_id)}</code>"]
     parts = [f'<article class="finding sev-{f.severity.value}" id="f-{esc(entry.id[:16])}">',
              f'<h3><span class="sev">\u25cf {esc(f.severity.label)}</span> '
-             f'<span class="title">{esc(f.title)}</span> {badge(entry.status.value)}</h3>',
+             f'<span class="title">{esc(f.headline)}</span> {badge(entry.status.value)}</h3>',
              f'<p class="small muted">{" · ".join(where)}</p>', f"<p>{esc(f.rationale)}</p>"]
     if f.suggestion:
         parts.append(f"<p><strong>Suggested:</strong> {esc(f.suggestion)}</p>")

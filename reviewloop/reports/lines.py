@@ -55,7 +55,7 @@ def to_ruff(summary: RunSummary, display_path: Callable[[str], str] = str,
               for e in entries]
     lines = [f"{printable(display_path(e.finding.file))}:{e.finding.start_line}:1: "
              f"{rule_of(e.finding)} {'[blocking] ' if block else ''}"
-             f"{printable(one_line(e.finding.title))}"
+             f"{printable(one_line(e.finding.headline))}"
              for e, block in zip(entries, blocks, strict=True)]
     outcome = verdict(summary)
     if not entries and outcome == CLEAN:
@@ -91,7 +91,7 @@ def to_github(summary: RunSummary) -> str:
 def annotation(finding: Finding) -> str:
     """`::error file=…,line=…,endLine=…,title=…::message` for one finding."""
     title = f"reviewloop {finding.agent}" + (f" {finding.rule}" if finding.rule else "")
-    message = f"{finding.severity.emoji} {finding.title} — {finding.rationale}"
+    message = f"{finding.severity.emoji} {finding.headline} — {finding.rationale}"
     if finding.suggestion:
         message += f"\n\nSuggestion: {finding.suggestion}"
     return workflow_command(GITHUB_LEVELS[finding.severity], message, file=finding.file,

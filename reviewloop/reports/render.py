@@ -80,13 +80,13 @@ def _md_section(title: str, body: list[str]) -> list[str]:
 
 def _md_findings(findings: Sequence[Finding]) -> list[str]:
     return [f"- {f.severity.emoji} **{f.severity.label}** {code_span(f.location)} "
-            f"{model_text(f.title)} ({plain_text(', '.join(f.agents))})"
+            f"{model_text(f.headline)} ({plain_text(', '.join(f.agents))})"
             for f in sorted(findings, key=Finding.sort_key)]
 
 
 def _md_entries(summary: RunSummary, status: Status) -> list[str]:
     return [f"- {e.severity.emoji} {code_span(e.finding.location)} "
-            f"{model_text(e.finding.title)} ({plain_text(', '.join(e.reporters))}) — "
+            f"{model_text(e.finding.headline)} ({plain_text(', '.join(e.reporters))}) — "
             f"{model_text(why(e))}"
             for e in summary.ledger.with_status(status)]
 

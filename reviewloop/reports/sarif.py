@@ -191,7 +191,7 @@ def _location(finding: Finding) -> dict[str, Any]:
 
 
 def _message(finding: Finding) -> str:
-    parts = [finding.title, finding.rationale]
+    parts = [finding.headline, finding.rationale]
     if finding.suggestion:
         parts.append(f"Suggestion: {finding.suggestion}")
     text = redact("\n\n".join(parts))

@@ -40,8 +40,9 @@ from reviewloop.checks.analyzers.failure import failed, skipped
 from reviewloop.checks.analyzers.line_breaks import Renumbering
 from reviewloop.checks.analyzers.registry import Analyzer, analyzers
 from reviewloop.checks.gates.commands import ProjectTests
+from reviewloop.findings.code_index import CodeIndex
 from reviewloop.findings.ledger import Health, HealthStatus
-from reviewloop.findings.schema import CodeIndex, Finding
+from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.git.names import under
 from reviewloop.git.reads import read_bytes

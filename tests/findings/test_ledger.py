@@ -14,9 +14,10 @@ from rich.console import Console
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov import to_findings
 from reviewloop.cli.panel import to_rich
+from reviewloop.findings.code_index import CodeIndex
 from reviewloop.findings.ledger import Health, Ledger, Status
 from reviewloop.findings.rounds import RoundInput, record
-from reviewloop.findings.schema import CodeIndex, Finding
+from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import parse_diff
 from reviewloop.reports.render import to_markdown
 from reviewloop.reports.report import CLEAN, ReviewerOutcome, RunSummary, to_json, verdict

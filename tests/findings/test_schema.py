@@ -10,14 +10,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from reviewloop.findings.code_index import CodeIndex, code_snippet
 from reviewloop.findings.schema import (
     SEVERITY_GUIDE,
-    CodeIndex,
     Finding,
     FindingDraft,
     ReviewReply,
     Severity,
-    code_snippet,
     fingerprint,
     normalise_path,
     normalise_title,
@@ -503,7 +502,7 @@ def test_a_window_is_its_lines_widened_line_by_line_to_min_window_characters():
     joining the range's lines and adding following ones until MIN_WINDOW, as written here."""
     import random
 
-    from reviewloop.findings.schema import MAX_WINDOW_LINES, MIN_WINDOW
+    from reviewloop.findings.code_index import MAX_WINDOW_LINES, MIN_WINDOW
 
     def widened(compact: list[str], start: int, end: int) -> str:
         if start < 1 or start > len(compact):

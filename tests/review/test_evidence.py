@@ -384,7 +384,7 @@ def test_located_findings_are_the_reported_ones_attributed_then_located_on_their
     import subprocess
     from contextlib import nullcontext
 
-    from reviewloop.findings.schema import CodeIndex
+    from reviewloop.findings.code_index import CodeIndex
     from reviewloop.git.reverse import git_lines
     from reviewloop.review.readable import one_batch
 

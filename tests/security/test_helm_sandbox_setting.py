@@ -17,7 +17,9 @@ that says after its render whether it saw the canary."""
 
 from __future__ import annotations
 
+import io
 import json
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -206,21 +208,62 @@ def _schema(ref: str, address: str) -> str:
                        "properties": {"privileged": target}})
 
 
-@settings(max_examples=12, deadline=None,
+PLACES = ("chart", "folder", "archive", "nested-archive")
+
+
+def _packed(files: dict[str, bytes]) -> bytes:
+    """A chart archive (`helm package`'s `.tgz`) holding `files`."""
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w:gz") as packed:
+        for name, data in files.items():
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            packed.addfile(member, io.BytesIO(data))
+    return out.getvalue()
+
+
+def _schema_files(place: str, schema: str) -> tuple[dict[str, str], dict[str, bytes], str]:
+    """(text files, archives, where the review names the schema) for a values.schema.json
+    in the chart, a subchart vendored as a folder, as `charts/redis-1.0.0.tgz`, or in an
+    archive inside that archive (`redis/charts/common-1.0.0.tgz`)."""
+    if place in ("chart", "folder"):
+        held = "app" if place == "chart" else "app/charts/redis"
+        texts = {f"{held}/values.schema.json": schema}
+        if place == "folder":
+            texts["app/charts/redis/Chart.yaml"] = CHART.format(name="redis")
+        return texts, {}, f"{held}/values.schema.json"
+    redis = {"redis/Chart.yaml": CHART.format(name="redis").encode()}
+    if place == "archive":
+        redis["redis/values.schema.json"] = schema.encode()
+        named = "redis/values.schema.json"
+    else:
+        redis["redis/charts/common-1.0.0.tgz"] = _packed({
+            "common/Chart.yaml": CHART.format(name="common").encode(),
+            "common/values.schema.json": schema.encode()})
+        named = "redis/charts/common-1.0.0.tgz:common/values.schema.json"
+    return {}, {"app/charts/redis-1.0.0.tgz": _packed(redis)}, \
+        f"app/charts/redis-1.0.0.tgz:{named}"
+
+
+@pytest.mark.parametrize("place", PLACES)
+@settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(REFS), st.sampled_from(("true", '"yes"')), st.booleans())
+@given(st.sampled_from(REFS), st.sampled_from(("true", '"yes"')))
 def test_a_schema_referring_to_a_url_renders_unvalidated_and_says_so(
-        listener: Listener, ref: str, privileged: str, in_subchart: bool) -> None:
-    """A chart whose values.schema.json (its own or a vendored subchart's) `$ref`s a URL
-    renders with --skip-schema-validation, nothing fetched, and the review says its values
-    were not validated; one with no remote `$ref` is validated as helm validates it (a
-    value the schema refuses fails the render)."""
+        listener: Listener, place: str, ref: str, privileged: str) -> None:
+    """A chart whose values.schema.json (its own or a vendored subchart's: a folder, an
+    archive in its `charts/`, an archive in that archive) `$ref`s a URL renders with
+    --skip-schema-validation, nothing fetched, and the review says its values were not
+    validated; one with no remote `$ref` is validated as helm validates it (a value the
+    schema refuses fails the render)."""
     address = f"http://127.0.0.1:{listener.port}/schemas"
-    files = {**_chart("vendored", ""), "app/values.yaml": f"privileged: {privileged}\n"}
-    held = "app/charts/redis" if in_subchart else "app"
-    files[f"{held}/values.schema.json"] = _schema(ref, address)
+    texts, archives, held = _schema_files(place, _schema(ref, address))
+    files = {**_chart("none", ""), "app/values.yaml": f"privileged: {privileged}\n", **texts}
     with tempfile.TemporaryDirectory() as scratch, pytest.MonkeyPatch.context() as patch:
         root = init_repo(Path(scratch) / "r", files)
+        for name, data in archives.items():
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (root / name).write_bytes(data)
         patch.setenv("PATH", search_path(Path(scratch) / "bin", with_helm=True))
         patch.delenv("REVIEWLOOP_BWRAP", raising=False)
         ctx = AnalyzerContext(root=root, changes=parse_diff(""), diff_text="", agent="x",
@@ -230,11 +273,11 @@ def test_a_schema_referring_to_a_url_renders_unvalidated_and_says_so(
         made = "".join(Path(p).read_text() for p in given_)
     assert listener.accepted == 0
     skipped = [r for r in ctx.remarks if "--skip-schema-validation" in r]
-    # the subchart's schema sees the subchart's own values (none): never refused there
-    refused = privileged != "true" and ref != "remote" and not in_subchart
+    # a subchart's schema sees the subchart's own values (none): never refused there
+    refused = privileged != "true" and ref != "remote" and place == "chart"
     if ref == "remote":
         assert skipped == [f"the Helm chart app was rendered with --skip-schema-validation, its "
-                           f"values not validated against {held}/values.schema.json: it $refs "
+                           f"values not validated against {held}: it $refs "
                            f"{address}/flag.json, which the review does not fetch (offline)"]
     else:
         assert skipped == [], ctx.remarks

@@ -25,7 +25,14 @@ from hypothesis import strategies as st
 from reviewloop.checks.analyzers.kustomize_overlays import KIND, UNBUILT, rendered, unbuilt
 from reviewloop.checks.analyzers.kustomize_render import unsandboxed
 from reviewloop.sandbox.bubblewrap import MODES
-from tests.support.kustomize_tools import DEPLOYMENT, HEAD, HOST, context, search_path
+from tests.support.kustomize_tools import (
+    DEPLOYMENT,
+    HEAD,
+    HOST,
+    context,
+    renderer,
+    search_path,
+)
 from tests.support.listener import Listener
 from tests.support.project_eslint import no_sandbox
 from tests.support.repos import init_repo
@@ -122,3 +129,44 @@ def test_sandbox_off_without_bwrap_reviews_the_build_completely() -> None:
     hosts = {f["file"] for kind in ("remaining", "nits") for f in report["findings"][kind]
              if f["source"] == "checkov" and f["rule"] == "CKV_K8S_19"}
     assert hosts == {"k/prod/kustomization.yaml"}, hosts
+
+
+@pytest.mark.parametrize("kept", ["cellar", "local-bin", "home"])
+def test_a_renderer_linked_into_a_hidden_folder_runs_or_is_named_with_its_own_fix(
+        kept: str) -> None:
+    """kubectl on PATH as a link into a folder the sandbox hides — Homebrew on Linux
+    (`bin/kubectl -> ../Cellar/kubernetes-cli/1.0/bin/kubectl`, under /tmp here, which the
+    sandbox hides as it hides /home), `~/.local/bin` — is run by its real path with that
+    folder shown read-only, and the build renders; kept in the user's home itself, which is
+    never shown, it cannot start: named so, with where it is and the fix, not "fix the
+    build"."""
+    with tempfile.TemporaryDirectory() as scratch, pytest.MonkeyPatch.context() as patch:
+        root = Path(scratch, "r")
+        (root / "k").mkdir(parents=True)
+        (root / "k/kustomization.yaml").write_text(f"{HEAD}resources:\n  - deploy.yaml\n{HOST}")
+        (root / "k/deploy.yaml").write_text(DEPLOYMENT)
+        home = Path(scratch, "home")
+        real = {"cellar": Path(scratch, "Cellar/kubernetes-cli/1.0/bin/kubectl"),
+                "local-bin": home / ".local/bin/kubectl", "home": home / "kubectl"}[kept]
+        real.parent.mkdir(parents=True, exist_ok=True)
+        real.write_text(f'#!/bin/sh\nexec "{renderer()}" "$@"\n')
+        real.chmod(0o755)
+        path = search_path(Path(scratch, "bin"), rendered=False)
+        Path(path, "kubectl").symlink_to(real)
+        patch.setenv("PATH", path)
+        patch.setenv("HOME", str(home))
+        patch.delenv("REVIEWLOOP_BWRAP", raising=False)
+        why = unbuilt(root, "k/kustomization.yaml", 60, frozenset({"Deployment"}), "bwrap")
+        ctx = context(root, 60, "bwrap")
+        _, given_, _ = rendered({"k/kustomization.yaml": KIND}, root, root / "s", ctx)
+        made = [Path(p).read_text() for p in given_]
+    if kept != "home":
+        assert len(made) == 1 and "hostNetwork: true" in made[0], (made, ctx.unread)
+        assert why == UNBUILT and ctx.unread == {}, (why, ctx.unread)
+    else:
+        assert made == [""]
+        said = ctx.unread["k/kustomization.yaml"]
+        assert said == why and said.startswith(
+            f"not read: kubectl ({real}) could not start in the sandbox ("), said
+        assert f"({home}: hidden); fix: install kubectl outside them" in said, said
+        assert "fix the build" not in said, said

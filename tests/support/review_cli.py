@@ -18,9 +18,14 @@ from tests.support.repos import feature_branch, init_repo
 SARIF_SCHEMA = FIXTURES_ROOT / "schemas" / "sarif-2.1.0.json"
 
 
-def review(root: Path, *args: str) -> subprocess.CompletedProcess:
+REVIEW_GUARD = 180  # s: a hang guard for a review of a few seconds of CPU, not a measure
+
+
+def review(root: Path, *args: str, guard: float = REVIEW_GUARD) -> subprocess.CompletedProcess:
+    """`reviewloop review ARGS` in `root`, killed after `guard` seconds (a hang guard: a
+    review whose CPU is many times the usual one's passes a proportionate one)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
-    return warm_cli.run(["review", *args], root, env=env, timeout=180)
+    return warm_cli.run(["review", *args], root, env=env, timeout=guard)
 
 
 def repo(tmp_path: Path) -> Path:

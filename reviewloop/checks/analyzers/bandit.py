@@ -44,6 +44,7 @@ from reviewloop.checks.analyzers.base import (
     short_title,
 )
 from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
+from reviewloop.checks.analyzers.python_versions import newer_syntax
 from reviewloop.checks.analyzers.ruff_includes import declared
 from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity, normalise_path
@@ -230,10 +231,13 @@ def record_reads(report: dict[str, Any], files: list[str], ctx: AnalyzerContext)
     """Every file of `files` bandit could not parse, or its report does not list as
     scanned, as not read."""
     where = repo_paths(ctx.root)
-    for error in report.get("errors") or []:
-        if isinstance(error, dict) and error.get("filename"):
-            ctx.not_read(where(str(error["filename"])),
-                         f"could not parse it ({error.get('reason') or 'no reason'})")
+    errors = {where(str(e["filename"])): str(e.get("reason") or "no reason")
+              for e in report.get("errors") or [] if isinstance(e, dict) and e.get("filename")}
+    # a file of a later Python's syntax is named so (`python_versions`), not "syntax error"
+    newer = newer_syntax(ctx.root, [p for p, why in errors.items() if "syntax" in why
+                                    and ctx.language(p) != JUPYTER], ctx.timeout)
+    for path, why in errors.items():
+        ctx.not_read(path, newer.get(path) or f"could not parse it ({why})")
     scanned = {where(name) for name in (report.get("metrics") or {}) if name != "_totals"}
     for path in files:
         if path not in scanned:

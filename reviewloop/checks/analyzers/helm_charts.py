@@ -32,10 +32,11 @@ import shlex
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
+from contextlib import suppress
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
-from reviewloop.checks.analyzers.helm_dependencies import unfetched
+from reviewloop.checks.analyzers.helm_dependencies import archived_schemas, unfetched
 from reviewloop.findings.schema import Finding
 from reviewloop.sandbox.bubblewrap import Sandbox, SandboxMode, SandboxUnavailable, unavailable
 
@@ -234,21 +235,38 @@ def rendered(targets: Mapping[str, str], at: Path, scratch: Path, ctx: AnalyzerC
 
 def remote_schema(root: Path, chart: str) -> tuple[str, str] | None:
     """(file, URL) of the first `$ref` to a URL in a `values.schema.json` of the chart or a
-    subchart it vendors as a folder: helm fetches it to validate the values, which the
-    review's render, offline, cannot; None when there is none."""
-    import json
-
+    subchart it vendors, as a folder or as an archive in a `charts/` folder
+    (`app/charts/redis-1.0.0.tgz:redis/values.schema.json`): helm fetches it to validate
+    the values, which the review's render, offline, cannot; None when there is none."""
     for folder, dirs, names in sorted(os.walk(root / chart)):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED)
-        if "values.schema.json" not in names:
-            continue
-        file = Path(folder, "values.schema.json")
+        texts: list[tuple[str, str]] = []
+        if "values.schema.json" in names:
+            file = Path(folder, "values.schema.json")
+            with suppress(OSError):  # helm says why
+                texts.append((file.relative_to(root).as_posix(),
+                              file.read_text(encoding="utf-8", errors="replace")))
+        if Path(folder).name == "charts":  # the archives helm loads as subcharts
+            for name in sorted(n for n in names if n.endswith(".tgz")
+                               and not n.startswith(("_", "."))):
+                archive = Path(folder, name)
+                texts += [(f"{archive.relative_to(root).as_posix()}:{member}", text)
+                          for member, text in archived_schemas(archive)]
+        if (found := _remote_in(texts)) is not None:
+            return found
+    return None
+
+
+def _remote_in(texts: list[tuple[str, str]]) -> tuple[str, str] | None:
+    import json
+
+    for where, text in texts:
         try:
-            schema = json.loads(file.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, ValueError):
+            schema = json.loads(text)
+        except ValueError:
             continue  # helm says why
         if (url := _ref(schema)) is not None:
-            return file.relative_to(root).as_posix(), url
+            return where, url
     return None
 
 

@@ -32,6 +32,7 @@ from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.checkov_related import Related, Source
 from reviewloop.checks.analyzers.kustomize_render import (
     LISTED,
+    NOT_STARTED,
     REMOTE,
     listed,
     load,
@@ -88,7 +89,10 @@ def unbuilt(root: Path, build: str, timeout: float, checked: frozenset[str],
 
 
 def _failed(command: str, exc: AnalyzerError, root: Path) -> str:
-    """`FAILED`, with what the renderer said (or that it did not finish in time)."""
+    """`FAILED`, with what the renderer said (or that it did not finish in time); a
+    renderer that could not start, as `render` said it (its own fix, not the build's)."""
+    if str(exc).startswith(NOT_STARTED):
+        return str(exc)
     said = str(exc).split(": ", 1)[-1]  # `kubectl exited with 1: …`
     for top in {os.path.realpath(root), str(root)}:  # paths in it from the tree's root
         said = said.replace(f"{top}/", "")

@@ -51,6 +51,8 @@ REMOTE = ("not read: remote base {url} not fetched (offline): Kustomize download
 NO_SANDBOX = ("not read: the review renders a Kustomize build only in the sandbox, network "
               "off, and there is none here ({problem}), so what the build makes was not "
               "checked; fix: {fix}")
+# a renderer that could not start in the sandbox: said whole, with where it is and its fix
+NOT_STARTED = "not read: "
 # what `sandbox = "off"` does to a build, told with the opt-out the sandbox's fix names
 OFF = ('; with sandbox = "off" a Kustomize build is rendered unsandboxed, its plugins off, '
        "and one naming a remote base is still not rendered")
@@ -87,18 +89,24 @@ def render(command: str, folder: Path, root: Path, timeout: float,
     `root`), run in the sandbox `mode` asks for, with no network and the tree read-only
     (`"off"`: unsandboxed, with the allow-listed environment only); AnalyzerError with what
     the renderer says, or why it could not run."""
-    from reviewloop.sandbox import process
+    from reviewloop.sandbox import process, tools
     from reviewloop.sandbox.bubblewrap import Sandbox
 
     name = Path(command).name
     with tempfile.TemporaryDirectory(prefix="reviewloop-kustomize-") as work:
         made = Path(work, "rendered.yaml")  # not stdout: the sandbox's output joins stderr
-        argv = [command, *verb(command), str(folder.resolve()), "-o", str(made)]
+        # by its real path, its folder shown: a link on PATH may lead into a hidden folder
+        # (Homebrew's Cellar, ~/.local/bin); the verb is the name it was found under
+        argv = [str(tools.real(command)), *verb(command), str(folder.resolve()), "-o",
+                str(made)]
         try:
             done = process.run(shlex.join(argv), Path(work), timeout,
-                               sandbox=Sandbox(mode=mode, read=(root.resolve(),)))
+                               sandbox=Sandbox(mode=mode, read=(root.resolve(),
+                                                                *tools.shown(command))))
         except SandboxUnavailable as exc:
             raise AnalyzerError(_no_sandbox(exc)) from None
+        if tools.not_started(done.exit_code) and mode != "off":
+            raise AnalyzerError(NOT_STARTED + tools.said(name, command, done.output))
         if done.timed_out:
             raise AnalyzerError(f"{name} did not finish within {timeout:.0f}s")
         if done.exit_code != 0 or not made.is_file():

@@ -34,7 +34,8 @@ from reviewloop.checks.suppressions.tightening import (
     tightening,
     tightening_finding,
 )
-from reviewloop.findings.schema import CodeIndex, Finding, Severity
+from reviewloop.findings.code_index import CodeIndex
+from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.names import under
 from reviewloop.policy.markers import Marker
 from reviewloop.policy.trust import LeverKind

@@ -14,7 +14,19 @@ from tests.support.cdk_app import CHANGED_STACK, STACK_FILE, cdk_repo
 from tests.support.gitutil import git
 from tests.support.review_cli import review
 
-pytestmark = [pytest.mark.npm, pytest.mark.pypi]  # the fixture's npm ci; checkov
+# What makes it slow is what it checks: one review of both sides, each exported and
+# synthesized in the sandbox (the CDK CLI, npx and the TypeScript app loading aws-cdk-lib and
+# cdk-nag: ~6 s of CPU a synth, one after the other, the base's needed to tell the ingress
+# rule is new) and its templates read by checkov (two runs). Measured outside pytest with
+# `/usr/bin/time python -m reviewloop review --base work --head feature --tests --json` on
+# this repository: 19.5 s user + 2.4 s sys (checkov cold), 77 s of wall at load 13 on two
+# cores; the last session's cgroup count was 35 s of CPU. `review`'s usual 180 s guard is
+# sized for reviews of a few seconds of CPU: at load 22 this one's share of two cores
+# (~1/11 of one) needs ~240–390 s. So its guard is proportionate to its CPU (as 180 s is to
+# ~4 s), and pytest's own hang guard above it; nothing it checks is dropped.
+GUARD = 900
+pytestmark = [pytest.mark.npm, pytest.mark.pypi,  # the fixture's npm ci; checkov
+              pytest.mark.timeout(GUARD + 300)]
 SSH = "    admin.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22), 'ssh from anywhere');\n"
 
 
@@ -34,7 +46,7 @@ def test_a_head_review_synthesizes_with_the_checkouts_packages_and_opening_ssh_f
     git(root, "commit", "-qam", "open ssh")
 
     done = review(root, "--base", "work", "--head", "feature", "--tests", "--json",
-                  "--fail-on", "must_fix")
+                  "--fail-on", "must_fix", guard=GUARD)
 
     assert done.returncode == 1, done.stderr[-2000:]
     report = json.loads(done.stdout)

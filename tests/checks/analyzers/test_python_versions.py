@@ -1,0 +1,87 @@
+"""A Python file of syntax newer than the Python reviewloop runs on is named so — the version,
+the forms and their lines, which analyzers could not read it and that ruff can — and stays not
+analysed; a real syntax error keeps its parse error. The forms are generated."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from itertools import count
+
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from reviewloop.checks.analyzers.python_versions import RUNNING
+from reviewloop.findings.ledger import Ledger
+from reviewloop.review.evidence import run_for_agent
+from tests.support.analyzers import Repo, agent
+
+# (the version that added it, ruff's names for what it uses, its code: `{n}` a name)
+FORMS = [
+    (12, ("`type` alias statement",), "type Alias{n} = list[int]"),
+    (12, ("type parameter lists",), "def first{n}[T](xs: list[T]) -> T:\n    return xs[0]"),
+    (12, ("type parameter lists",), "class Box{n}[T]:\n    item: T"),
+    (12, ("reuse outer quote character in f-strings",),
+     "word{n} = 'w'\nsaid{n} = f\"{{word{n} + f\"{{word{n}}}\"}}\""),
+    (13, ("type parameter lists", "set default type for a type parameter"),
+     "def made{n}[T = int]() -> None:\n    return None"),
+    (14, ("multiple exception types must be parenthesized",),
+     "try:\n    pass\nexcept ValueError, TypeError:\n    pass"),
+]
+_NEWER = [f for f in FORMS if f[0] > sys.version_info.minor]
+_RUNS = count()
+
+
+def text_of(chosen: list[int]) -> tuple[str, dict[str, list[int]], int]:
+    """The module, each form's lines (1-based, where it starts) and the newest version."""
+    lines = ["import subprocess", ""]
+    where: dict[str, list[int]] = {}
+    for n, index in enumerate(chosen):
+        _, forms, code = _NEWER[index]
+        for form in forms:
+            where.setdefault(form, []).append(len(lines) + 1 + (code.startswith("word") or
+                                                                code.startswith("try") * 2))
+        lines += code.format(n=n).split("\n")
+    lines.append('subprocess.call("ls", shell=True)')
+    return "\n".join(lines) + "\n", where, max(_NEWER[i][0] for i in chosen)
+
+
+@settings(derandomize=True, max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.integers(0, max(len(_NEWER) - 1, 0)), min_size=1, max_size=3))
+def test_newer_syntax_is_named_with_its_version_forms_and_readers(tmp_path, chosen) -> None:
+    assume(_NEWER)  # on a Python that has all of them, nothing is newer
+    text, where, version = text_of(chosen)
+    try:
+        ast.parse(text)
+        raise AssertionError("the running Python parsed it")
+    except SyntaxError:
+        pass
+    repo = Repo(tmp_path / f"r{next(_RUNS)}")
+    diff = repo.change({"app.py": text})
+
+    report = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff)
+
+    (row,) = [h for h in report.health if h.name == "bandit"]
+    why = row.unread["app.py"]
+    assert why.startswith(f"uses Python 3.{version} syntax (")
+    assert f"reviewloop runs on Python {RUNNING}, so its own AST checks did not run on it and " \
+        "bandit, which runs on that Python, could not parse it; ruff parses newer syntax " \
+        f"itself; fix: install reviewloop in a Python 3.{version} or later environment" in why
+    for form, lines in where.items():
+        said = re.search(re.escape(form) + r", lines? ([\d, ]+)[;)]", why)
+        assert said is not None and {int(n) for n in said[1].split(", ")} == set(lines), why
+    ledger = Ledger(health=report.health)
+    assert not ledger.complete and ledger.unanalysed() == {"app.py": [f"bandit: {why}"]}
+
+
+def test_a_real_syntax_error_beside_newer_syntax_keeps_its_parse_error(tmp_path) -> None:
+    repo = Repo(tmp_path)
+    diff = repo.change({"app.py": "type Alias = int\ndef broken(:\n    pass\n"})
+
+    report = run_for_agent(agent("review-security", ("bandit",)), repo.root, diff)
+
+    (row,) = [h for h in report.health if h.name == "bandit"]
+    assert row.unread["app.py"].startswith("could not parse it (")
+    assert not Ledger(health=report.health).complete
