@@ -28,6 +28,7 @@ from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.runs.stops import LANDING_STEPS, changed_nothing
 from reviewloop.spec import select
+from reviewloop.spec.context import unknown_references
 from reviewloop.spec.loader import load_spec, require_tasks
 from reviewloop.spec.model import Spec, Task
 from reviewloop.spec.steering import load_layered
@@ -59,10 +60,14 @@ def run(settings: Settings, root: Path, target: str, options: RunOptions, out: O
     load_reviewers(root, settings)  # a bad agent file, before work
     load_policy(root, settings)  # a bad .kiro/config.yaml or governance.yaml, before work
     # a broken front matter or a file reference that cannot be included, before work
-    steering = with_references(load_layered(spec.steering_dir), spec.steering_dir, is_sensitive)
+    steering = with_references(load_layered(spec.steering_dir, constitution=spec.constitution_file),
+                               spec.steering_dir, is_sensitive)
     check_steering(steering)
     for notice in cut_notices(steering):  # a rule past the cap would go missing unsaid
         out.warn(notice, style="yellow")
+    if steering or spec.steering_dir is not None:  # a `#name` naming no file, said
+        for notice in unknown_references(steering, spec.tasks):
+            out.warn(notice, style="yellow")
     if target not in ("next", "all"):  # refused before anything is created
         _refuse_parent(spec, select.by_id(spec.tasks, target), options.force)
     _check_branch(root, settings, options.branch)  # refused before anything is created

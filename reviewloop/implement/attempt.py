@@ -40,7 +40,8 @@ def write_context(root: Path, spec_file: Path | None, run_dir: Path, task_id: st
     text = task_context.task_text(task)
     SteeringSet.collect(spec.steering_dir, text=text, task_paths=ctx.paths,
                         manual=task_context.manual_names(text),
-                        sensitive=is_sensitive).write(run_dir)
+                        sensitive=is_sensitive,
+                        constitution=spec.constitution_file).write(run_dir)
     path = run_dir / "context.md"
     path.write_text(task_context.render(replace(ctx, steering=())), encoding="utf-8")
     return str(path)

@@ -33,7 +33,7 @@ from reviewloop.runs.claims import TaskRef, claimed
 from reviewloop.runs.registry import run_dir
 from reviewloop.runs.store import registry_for
 from reviewloop.runs.trusted import TrustedConfig
-from reviewloop.spec.steering import STEERING_DIR
+from reviewloop.spec.steering import STEERING_DIR, constitution_in
 from reviewloop.spec.steering_set import SteeringSet
 from reviewloop.state_dir import STATE_DIR
 
@@ -164,7 +164,8 @@ def _deps(repo: Repository, trusted: TrustedConfig, request: FixRequest, tree: R
     config_root = trusted.root
     agents = load_reviewers(config_root or repo.root, settings)
     SteeringSet.collect((config_root or repo.root) / STEERING_DIR,
-                        sensitive=is_sensitive).write(folder)
+                        sensitive=is_sensitive,
+                        constitution=constitution_in(config_root or repo.root)).write(folder)
     deps = deps_for(repo.root, settings, run_dir=folder, spec_file=None,
                     implementer=Implementer("manual"), model_factory=models.model_factory,
                     llm=models.llm, analyze=models.analyze, config_root=config_root,

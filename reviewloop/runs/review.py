@@ -53,7 +53,7 @@ from reviewloop.runs.source import empty_range, files_commit, head_tree
 from reviewloop.runs.streaming import MODES, Listener, Tee, relaying
 from reviewloop.runs.trace import TraceRecorder
 from reviewloop.runs.trusted import TrustedConfig, config_findings
-from reviewloop.spec.steering import STEERING_DIR
+from reviewloop.spec.steering import STEERING_DIR, constitution_in
 from reviewloop.spec.steering_set import SteeringSet
 from reviewloop.state_dir import STATE_DIR
 
@@ -127,7 +127,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         agents = load_reviewers(config_root or root, settings)
         # steering is configuration: with a head commit, the base commit's (like the agents)
         SteeringSet.collect((config_root or root) / STEERING_DIR,
-                            sensitive=is_sensitive).write(run_dir)
+                            sensitive=is_sensitive,
+                            constitution=constitution_in(config_root or root)).write(run_dir)
         early_analysis = EarlyAnalysis(analyze) if analyze is not None else _no_analysis()
         with head_tree(repo, exported, changes) as tree, early_analysis as early, \
                 ExitStack() as batch:

@@ -156,7 +156,7 @@ def _read_line(reader: _Reader, line: md.Line) -> None:
     if box is not None:
         _read_checkbox(reader, line, box)
         return
-    near = md.near_checkbox(line.text)
+    near = md.near_checkbox(line.text, example="- [ ] 3. Title")
     if near is not None and not _in_checklist(line):
         reader.diagnose(line.number, near)
     if reader.current is not None:

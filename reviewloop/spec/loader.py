@@ -12,6 +12,7 @@ from reviewloop.errors import SpecError
 from reviewloop.spec import docspec, documents, kiro, speckit
 from reviewloop.spec.context import undefined_requirements
 from reviewloop.spec.model import Diagnostic, Spec, SpecFormat, TaskList
+from reviewloop.spec.steering import constitution_in
 
 _SPECKIT_ID = re.compile(r"^\s*[-*]\s+\[[ xX]\]\s+(\*\*)?T\d{3}[a-z]?\b",
                          re.MULTILINE | re.IGNORECASE)
@@ -239,10 +240,12 @@ def _assemble(root: Path, fmt: SpecFormat, tasks_file: Path, text: str, parsed: 
     else:
         names = ("requirements.md", "bugfix.md") if fmt is SpecFormat.KIRO else ("spec.md",)
         req_file = _first_file(tasks_file.parent, names)
-        design_names = ("design.md",) if fmt is SpecFormat.KIRO else ("plan.md", "data-model.md")
-        design_file = _first_file(tasks_file.parent, design_names)
         req_text = read_document(req_file, root) if req_file else None
-        design_text = read_document(design_file, root) if design_file else None
+        if fmt is SpecFormat.KIRO:
+            design_file = _first_file(tasks_file.parent, ("design.md",))
+            design_text = read_document(design_file, root) if design_file else None
+        else:
+            design_file, design_text = _speckit_design(tasks_file.parent, root)
     diagnostics = parsed.diagnostics
     if fmt is SpecFormat.KIRO and req_file is not None and req_text is not None:
         diagnostics += tuple(Diagnostic(
@@ -254,7 +257,40 @@ def _assemble(root: Path, fmt: SpecFormat, tasks_file: Path, text: str, parsed: 
         diagnostics=diagnostics, requirements_file=req_file, design_file=design_file,
         requirements_text=req_text, design_text=design_text,
         steering_dir=_steering_dir(root, tasks_file), dialect=parsed.dialect,
+        constitution_file=_constitution(root, tasks_file) if fmt is SpecFormat.SPECKIT else None,
     )
+
+
+# what Spec Kit's `/speckit.implement` reads beside the tasks: the plan, then the data
+# model, the research and each contract, in this order, as one design document
+_SPECKIT_DESIGN = ("plan.md", "data-model.md", "research.md", "quickstart.md")
+
+
+def _speckit_design(folder: Path, root: Path) -> tuple[Path | None, str | None]:
+    """The first of Spec Kit's design documents that stands in `folder`, and all of them
+    together under a heading each (a `contracts/` folder's files too); (None, None) when
+    the feature has none."""
+    found = [folder / name for name in _SPECKIT_DESIGN if os.path.lexists(folder / name)]
+    contracts = folder / "contracts"
+    if contracts.is_dir() and not contracts.is_symlink():
+        found += sorted(p for p in contracts.rglob("*") if p.is_file() or p.is_symlink())
+    parts = []
+    for path in found:
+        text = read_document(path, root)
+        if text is not None and text.strip():
+            parts.append(text if path.name == "plan.md" else
+                         f"# {path.relative_to(folder).as_posix()}\n\n{text}")
+    return (found[0] if found else None), ("\n\n".join(parts) if parts else None)
+
+
+def _constitution(root: Path, tasks_file: Path) -> Path | None:
+    """Spec Kit's constitution (`steering.constitution_in`) in the nearest folder above the
+    spec that has one, not looking past its repository."""
+    for base in tasks_file.parents:
+        found = constitution_in(base)
+        if found is not None or (base / ".git").exists() or base == root:
+            return found
+    return None
 
 
 def _first_file(folder: Path, names: tuple[str, ...]) -> Path | None:

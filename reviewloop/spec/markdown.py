@@ -176,9 +176,11 @@ def parse_checkbox(text: str) -> Checkbox | None:
     )
 
 
-def near_checkbox(text: str) -> str | None:
+def near_checkbox(text: str, *, example: str = "- [ ] T3 Title") -> str | None:
     """What is wrong with a line that looks like a checkbox but is none, or None. A task
-    written so is not a task; its reader says so rather than drop it unnoticed."""
+    written so is not a task; its reader says so rather than drop it unnoticed. `example`
+    is a task line in the form of the file being read (`- [ ] 3. Title` for Kiro's,
+    `- [ ] T003 Title` for Spec Kit's)."""
     text = text.removeprefix("\ufeff")
     if parse_checkbox(text) is not None:
         return None
@@ -187,7 +189,7 @@ def near_checkbox(text: str) -> str | None:
         return None
     shown = text.strip()
     shown = shown if len(shown) <= 40 else shown[:39] + "…"
-    return (f"`{shown}` looks like a task's checkbox but is not one (write `- [ ] T3 Title`: "
+    return (f"`{shown}` looks like a task's checkbox but is not one (write `{example}`: "
             "a space after the bullet, one of ` `, `x`, `-`, `~` in the box, a space after "
             "it); line ignored")
 

@@ -100,6 +100,9 @@ class Spec(BaseModel):
     requirements_text: str | None = None
     design_text: str | None = None
     steering_dir: Path | None = None
+    # Spec Kit's constitution (`.specify/memory/constitution.md`): its project-wide rules,
+    # applied to every task as an `always` steering file is
+    constitution_file: Path | None = None
     dialect: str | None = None  # e.g. "cc-sdd" for a Kiro-layout spec written by cc-sdd
     extra: dict[str, str] = Field(default_factory=dict)
 

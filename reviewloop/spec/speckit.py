@@ -125,7 +125,7 @@ def _read_line(state: _State, line: Line) -> None:
     if box is not None:
         _read_checkbox(state, line.number, box)
         return
-    near = None if line.in_fence else near_checkbox(line.text)
+    near = None if line.in_fence else near_checkbox(line.text, example="- [ ] T003 Title")
     if near is not None:
         state.warn(line.number, near)
     if not line.in_fence and _in_dependency_section(state):

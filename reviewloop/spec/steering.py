@@ -21,6 +21,8 @@ would put it, front matter and all, into every prompt.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -106,14 +108,27 @@ def global_steering_dir(home: Path | None = None) -> Path | None:
     return base / STEERING_DIR
 
 
-def load_layered(project: Path | None, home: Path | None = None) -> list[SteeringFile]:
+def load_layered(project: Path | None, home: Path | None = None, *,
+                 constitution: Path | None = None) -> list[SteeringFile]:
     """The user's global steering (`~/.kiro/steering/*.md`) beneath the project's
     (`.kiro/steering/*.md`): a project file with the same file name replaces the global
-    one. Sorted by file name, as a folder lists them."""
+    one. Sorted by file name, as a folder lists them; Spec Kit's `constitution` after them,
+    read as a steering file (without front matter: `always`)."""
     chosen = {f.path.name: f
               for f in load_steering(global_steering_dir(home), project=False)}
     chosen.update({f.path.name: f for f in load_steering(project)})
-    return [chosen[name] for name in sorted(chosen)]
+    layered = [chosen[name] for name in sorted(chosen)]
+    return [*layered, read_steering(constitution)] if constitution is not None else layered
+
+
+def constitution_in(folder: Path) -> Path | None:
+    """Spec Kit's constitution in a project folder: `.specify/memory/constitution.md` (the
+    current layout), or `memory/constitution.md` beside a `specs/` folder (the first)."""
+    current = folder / ".specify" / "memory" / "constitution.md"
+    if os.path.lexists(current):
+        return current
+    first = folder / "memory" / "constitution.md"
+    return first if os.path.lexists(first) and (folder / "specs").is_dir() else None
 
 
 def read_steering(path: Path) -> SteeringFile:
@@ -271,17 +286,48 @@ def _patterns(value: object) -> tuple[str, ...]:
 
 
 def _split_top_level(value: str) -> list[str]:
-    """Split on commas outside `{…}`: `a/*.ts, {b,c}/*.py` → `a/*.ts`, `{b,c}/*.py`."""
-    parts, depth, current = [], 0, ""
-    for char in value:
+    """Split on commas outside `{…}` and `[…]` classes: `a/*.ts, {b,c}/*.py` → `a/*.ts`,
+    `{b,c}/*.py`; `src/[a,b]*.ts` stays whole (minimatch's class holds `a`, `,` and `b`)."""
+    parts, depth, current, index = [], 0, "", 0
+    while index < len(value):
+        char = value[index]
+        end = _class_end(value, index) if char == "[" else -1
+        if end > 0:  # a whole class, commas and braces in it included
+            current += value[index:end + 1]
+            index = end + 1
+            continue
+        if char == "\\" and index + 1 < len(value):
+            current += value[index:index + 2]
+            index += 2
+            continue
         depth += (char == "{") - (char == "}")
         if char == "," and depth <= 0:
             parts.append(current)
             current = ""
         else:
             current += char
+        index += 1
     parts.append(current)
     return parts
+
+
+def _class_end(value: str, start: int) -> int:
+    """The index of the `]` closing the class opened at `start`, or -1 when it is not
+    closed (then minimatch reads the `[` as itself): a `]` first in the class (after `[`,
+    `[!` or `[^`) is a member, as is an escaped one."""
+    index = start + 1
+    if index < len(value) and value[index] in "!^":
+        index += 1
+    if index < len(value) and value[index] == "]":
+        index += 1
+    while index < len(value):
+        if value[index] == "\\":
+            index += 2
+            continue
+        if value[index] == "]":
+            return index
+        index += 1
+    return -1
 
 
 def _normalise(path: str) -> str:
@@ -300,8 +346,15 @@ def _mentioned(item: SteeringFile, text: str) -> bool:
     lowered = text.casefold()
     if not lowered:
         return False
-    if item.name.casefold() in lowered or item.name.casefold().replace("-", " ") in lowered:
+    if any(_whole_word(name, lowered) for name in
+           {item.name.casefold(), item.name.casefold().replace("-", " ")}):
         return True
     words = set(_word().findall(item.description.casefold())) - _COMMON
     present = set(_word().findall(lowered))
     return len(words & present) >= _DESCRIPTION_HITS
+
+
+def _whole_word(name: str, text: str) -> bool:
+    """`name` in `text` as a word of its own (a plural `s` allowed): `ui` in "a new UI"
+    and `api` in "the APIs", not in "guide" or "capital"."""
+    return re.search(rf"(?<![^\W_]){re.escape(name)}s?(?![^\W_])", text) is not None

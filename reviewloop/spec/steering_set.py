@@ -67,12 +67,14 @@ class SteeringSet(BaseModel):
     @classmethod
     def collect(cls, project: Path | None, *, home: Path | None = None, text: str = "",
                 task_paths: Sequence[str] = (), manual: Sequence[str] = (),
-                sensitive: Callable[[str], bool] | None = None) -> SteeringSet:
+                sensitive: Callable[[str], bool] | None = None,
+                constitution: Path | None = None) -> SteeringSet:
         """The global and project steering now (`spec.steering.load_layered`), with their
         `#[[file:…]]` references included when `sensitive` says which files may hold secrets
         (`with_references`); a `ConfigError` for a file whose front matter cannot be used or
-        whose reference cannot be included (`check_steering`)."""
-        files = load_layered(project, home)
+        whose reference cannot be included (`check_steering`). Spec Kit's `constitution`
+        comes after them (`load_layered`)."""
+        files = load_layered(project, home, constitution=constitution)
         if sensitive is not None:
             files = with_references(files, project, sensitive)
         check_steering(files)
