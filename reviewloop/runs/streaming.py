@@ -135,9 +135,15 @@ def _plain_model(model: BaseModel) -> dict[str, Any]:
         return model.model_dump(mode="json")
     out = model.model_dump(mode="json", exclude=set(lists))
     for name in lists:
-        out[name] = PlainItems(len(model.__dict__[name]), lambda at, name=name: model.model_dump(
-            mode="json", include={name: {at}})[name][0])
+        out[name] = PlainItems(len(model.__dict__[name]), _item_of(model, name))
     return out
+
+
+def _item_of(model: BaseModel, name: str) -> Callable[[int], Any]:
+    """Item `at` of `model`'s list field `name`, plain, dumped through `model`."""
+    def item(at: int) -> Any:
+        return model.model_dump(mode="json", include={name: {at}})[name][0]
+    return item
 
 
 class PlainItems(Sequence[Any]):
