@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.gates.base import GateResult, gate_event
+from reviewloop.runs.streaming import PlainItems
 
 TRACE = "trace.jsonl"
 Clock = Callable[[], float]
@@ -70,7 +71,7 @@ class TraceRecorder:
         if self.broken:
             return
         line = json.dumps({"t": round(self.clock(), 3), **data}, ensure_ascii=False,
-                          default=str)
+                          default=_jsonable)
         try:
             with self.path.open("a", encoding="utf-8") as out:
                 out.write(line + "\n")
@@ -83,6 +84,12 @@ def _review(outcome: Mapping[str, Any]) -> dict[str, Any]:
     return {"agent": outcome.get("agent"), "round": outcome.get("round"),
             "status": outcome.get("status"), "findings": len(outcome.get("findings") or []),
             "error": outcome.get("error")}
+
+
+def _jsonable(value: object) -> object:
+    """A value `json` cannot write: a list of models read item by item (`PlainItems`, in a
+    usage record's field) as its list, anything else as its text."""
+    return list(value) if isinstance(value, PlainItems) else str(value)
 
 
 def read_trace(folder: Path) -> str:
