@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.gates.base import GateResult, gate_event
-from reviewloop.runs.streaming import PlainItems
 
 TRACE = "trace.jsonl"
 Clock = Callable[[], float]
@@ -87,9 +86,10 @@ def _review(outcome: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _jsonable(value: object) -> object:
-    """A value `json` cannot write: a list of models read item by item (`PlainItems`, in a
-    usage record's field) as its list, anything else as its text."""
-    return list(value) if isinstance(value, PlainItems) else str(value)
+    """A value `json` cannot write: a sequence (a list of models read item by item,
+    `streaming.PlainItems`, in a usage record's field) as its list, anything else as text."""
+    return list(value) if isinstance(value, Sequence) and not isinstance(
+        value, bytes | bytearray) else str(value)
 
 
 def read_trace(folder: Path) -> str:
