@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from functools import lru_cache
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -166,12 +166,12 @@ class FindingDraft(BaseModel):
                     for k, v in data.items()}
         return data
 
-    @model_validator(mode="after")
-    def _ordered_range(self) -> Self:
+    def model_post_init(self, context: Any, /) -> None:
+        """Checked once, when it is made (the error as a validator's); an `after` validator ran
+        again whenever a made finding went into another model (5 times a finding a review)."""
         if self.end_line < self.start_line:
             raise ValueError(f"end_line ({self.end_line}) must not be smaller than "
                              f"start_line ({self.start_line})")
-        return self
 
 
 class ReviewReply(BaseModel):
@@ -227,15 +227,15 @@ class Finding(FindingDraft):
         default="", pattern=r"^([0-9a-f]{64})?$",
         description="Stable identity across rounds and pushes; computed when left empty.")
 
-    @model_validator(mode="after")
-    def _default_identity(self) -> Self:
+    def model_post_init(self, context: Any, /) -> None:
+        """Its identity when none was given (see `FindingDraft.model_post_init`: once)."""
+        super().model_post_init(context)
         if self.level == "symbol" and not self.symbol:
             raise ValueError("a symbol-level finding needs `symbol`")
         if not self.location_hash:
             self.location_hash = location_hash(self, None)
         if not self.fingerprint:
             self.fingerprint = fingerprint(self)
-        return self
 
     @classmethod
     def from_draft(cls, draft: FindingDraft, *, agent: str,

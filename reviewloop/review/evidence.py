@@ -44,7 +44,7 @@ from reviewloop.findings.code_index import CodeIndex
 from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
-from reviewloop.git.names import under
+from reviewloop.git.names import under, under_text
 from reviewloop.git.reads import read_bytes
 from reviewloop.git.reverse import git_lines
 from reviewloop.memo import TextMemo
@@ -358,7 +358,8 @@ def _located(found: Sequence[Finding], ctx: AnalyzerContext, read: Sequence[str]
                 finding.level == "file" and ctx.changes.file(finding.file) is not None):
             continue
         if finding.file not in sources:
-            sources[finding.file] = code_index(under(ctx.root, finding.file), ctx.root)
+            # its name as `under` gives it, without a `Path` a file (`under_text`)
+            sources[finding.file] = code_index(under_text(ctx.root, finding.file), ctx.root)
         # attributed and located in one copy (1,300 findings a review)
         kept.append(finding.with_code(sources[finding.file], agent=ctx.agent))
     return kept
@@ -378,13 +379,13 @@ def located(findings: Sequence[Finding], root: Path) -> list[Finding]:
     return out
 
 
-def code_index(path: Path, root: Path | None = None) -> CodeIndex | None:
+def code_index(path: str | os.PathLike[str], root: Path | None = None) -> CodeIndex | None:
     """The file at `path` indexed for locating findings (None when it cannot be read). Each
     reviewer's analyzers locate their findings in the same files: a file's index is made
     once for its text, not once per analyzer and reviewer. With `root` (the tree `path` is
     in), a review's one read of the file is shared (`git.reads`)."""
     try:  # its bytes, on git's lines: a lone CR or U+2028 is inside one (not as read as text)
-        text = (path.read_bytes() if root is None else read_bytes(root, os.fspath(path))
+        text = (Path(path).read_bytes() if root is None else read_bytes(root, os.fspath(path))
                 ).decode("utf-8", "replace")
     except OSError:
         return None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +70,7 @@ class TraceRecorder:
         if self.broken:
             return
         line = json.dumps({"t": round(self.clock(), 3), **data}, ensure_ascii=False,
-                          default=str)
+                          default=_jsonable)
         try:
             with self.path.open("a", encoding="utf-8") as out:
                 out.write(line + "\n")
@@ -83,6 +83,13 @@ def _review(outcome: Mapping[str, Any]) -> dict[str, Any]:
     return {"agent": outcome.get("agent"), "round": outcome.get("round"),
             "status": outcome.get("status"), "findings": len(outcome.get("findings") or []),
             "error": outcome.get("error")}
+
+
+def _jsonable(value: object) -> object:
+    """A value `json` cannot write: a sequence (a list of models read item by item,
+    `streaming.PlainItems`, in a usage record's field) as its list, anything else as text."""
+    return list(value) if isinstance(value, Sequence) and not isinstance(
+        value, bytes | bytearray) else str(value)
 
 
 def read_trace(folder: Path) -> str:

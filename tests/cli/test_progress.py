@@ -8,6 +8,8 @@ import io
 import os
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel
 
 from reviewloop.checks.gates import GateContext, GateResult
@@ -15,7 +17,10 @@ from reviewloop.checks.gates.registry import run_gates
 from reviewloop.cli import ui
 from reviewloop.cli.progress import Steps, gate_text, label
 from reviewloop.config import Settings
-from reviewloop.runs.streaming import relay, relaying
+from reviewloop.findings.ledger import Health
+from reviewloop.findings.schema import Finding, FindingDraft, Severity
+from reviewloop.review.reviewer import ReviewerOutcome
+from reviewloop.runs.streaming import PlainUpdate, plain, relay, relaying
 
 
 class Clock:
@@ -180,10 +185,69 @@ def test_a_finished_steps_update_is_converted_only_as_far_as_a_listener_reads_it
                                  "actionable": [Ledger(entries=[3])]}}, reader)
 
     assert reader.said == "triage: 1 actionable finding(s)"
-    assert dumped == [{"mode": "json"}]  # the actionable finding, read: not the ledger
+    assert dumped == []  # the actionable findings counted: neither they nor the ledger dumped
     # what is read is plain, as before; the rest too, when read
     assert reader.update["actionable"] == [{"entries": [3]}]
+    assert dumped == [{"mode": "json"}]
     assert dict(reader.update) == {"ledger": {"entries": [1, 2]}, "actionable": [{"entries": [3]}]}
+
+
+def test_a_reviewers_findings_are_counted_without_being_dumped():
+    """The progress line and the timeline count a reviewer's findings: each used to be dumped
+    to JSON for that (1,297 in a 1,512-finding review)."""
+    dumped = []
+
+    class Item(BaseModel):
+        n: int
+
+        def model_dump(self, **kwargs):
+            dumped.append(self.n)
+            return super().model_dump(**kwargs)
+
+    class Outcome(BaseModel):
+        agent: str
+        round: int
+        status: str
+        findings: list[Item]
+
+    update = {"reviews": [Outcome(agent="review-security", round=1, status="ok",
+                                  findings=[Item(n=n) for n in range(3)])]}
+    said = ui.progress_text("review", PlainUpdate(update))
+
+    assert said == "review round 1 · review-security: 3 finding(s)" and dumped == []
+    assert PlainUpdate(update)["reviews"][0]["findings"][-1] == {"n": 2}
+
+
+_ITEMS = st.builds(Finding, severity=st.sampled_from(list(Severity)), file=st.just("a.py"),
+                   start_line=st.integers(1, 9), end_line=st.just(9), title=st.just("t"),
+                   rationale=st.just("r"), confidence=st.floats(0, 1), agent=st.just("x"),
+                   rule=st.none() | st.just("B602"))
+
+
+class _Drafts(BaseModel):  # a field whose type is the parent of what it holds
+    drafts: list[FindingDraft]
+    health: list[Health] = []
+    note: str | None = None
+
+
+@given(findings=st.lists(_ITEMS, max_size=3),
+       health=st.lists(st.builds(Health, kind=st.just("analyzer"), name=st.just("ruff"),
+                                 status=st.sampled_from(["ok", "failed"])), max_size=2),
+       shape=st.sampled_from(["outcome", "drafts", "list", "dict"]))
+def test_a_plain_value_equals_the_models_json_dump(findings, health, shape):
+    """Read whole, a plain value is what `model_dump(mode="json")` gives, field types and all."""
+    outcome = ReviewerOutcome(agent="a", round=1, status="ok", findings=findings,
+                              analyzers=health)
+    value, dumped = {
+        "outcome": (outcome, outcome.model_dump(mode="json")),
+        "drafts": (_Drafts(drafts=findings, health=health),
+                   _Drafts(drafts=findings, health=health).model_dump(mode="json")),
+        "list": ([outcome, outcome], [outcome.model_dump(mode="json")] * 2),
+        "dict": ({"reviews": [outcome], "n": 1},
+                 {"reviews": [outcome.model_dump(mode="json")], "n": 1}),
+    }[shape]
+
+    assert plain(value) == dumped and dumped == plain(value)
 
 
 def test_a_console_is_made_once_per_stream_and_terminal_settings(monkeypatch):

@@ -8,9 +8,10 @@ import jsonschema
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
+from pydantic import ValidationError, model_validator
 
 from reviewloop.findings.code_index import CodeIndex, code_snippet
+from reviewloop.findings.ledger import Entry, Status
 from reviewloop.findings.schema import (
     SEVERITY_GUIDE,
     Finding,
@@ -18,6 +19,7 @@ from reviewloop.findings.schema import (
     ReviewReply,
     Severity,
     fingerprint,
+    location_hash,
     normalise_path,
     normalise_title,
     short_fingerprint,
@@ -564,3 +566,63 @@ def test_a_tools_text_is_held_in_the_names_text_form_value_by_value(
     expected = {k: shown(v) if raw(v) else v for k, v in data.items()} if found else data
     assert Finding._as_text(data) == expected
     assert (Finding._as_text(data) is data) == (not found)
+
+
+# --- checked once, when made ---------------------------------------------------------------
+
+
+class _CheckedAfter(Finding):
+    """The checks as they were: `after` validators, which pydantic runs again whenever a made
+    finding goes into another model. The reference for `model_post_init`."""
+
+    def model_post_init(self, context: object, /) -> None:
+        return None
+
+    @model_validator(mode="after")
+    def _checks(self) -> _CheckedAfter:
+        if self.end_line < self.start_line:
+            raise ValueError(f"end_line ({self.end_line}) must not be smaller than "
+                             f"start_line ({self.start_line})")
+        if self.level == "symbol" and not self.symbol:
+            raise ValueError("a symbol-level finding needs `symbol`")
+        if not self.location_hash:
+            self.location_hash = location_hash(self, None)
+        if not self.fingerprint:
+            self.fingerprint = fingerprint(self)
+        return self
+
+
+def _made(cls: type[Finding], fields: dict) -> object:
+    try:
+        return cls.model_validate(fields).model_dump()
+    except ValidationError as exc:
+        return [(e["loc"], e["msg"]) for e in exc.errors()]
+
+
+@given(start=st.integers(1, 6), end=st.integers(1, 6),
+       level=st.sampled_from(["line", "symbol", "file"]),
+       symbol=st.none() | st.sampled_from(["", "load", "Db.run"]),
+       rule=st.none() | st.just("B602"),
+       given_hash=st.none() | st.sampled_from(["", "L1-1", "abc:0"]),
+       given_print=st.none() | st.sampled_from(["", "a" * 64, "not hex"]),
+       title=st.sampled_from(["t", "  padded  ", "x" * 121, ""]))
+def test_a_finding_is_made_as_its_validators_made_it(start, end, level, symbol, rule,
+                                                     given_hash, given_print, title):
+    fields = {**draft(start_line=start, end_line=end, title=title), "agent": "security",
+              "level": level, "symbol": symbol, "rule": rule}
+    fields |= {k: v for k, v in (("location_hash", given_hash),
+                                  ("fingerprint", given_print)) if v is not None}
+    assert _made(Finding, fields) == _made(_CheckedAfter, fields)
+
+
+def test_a_made_finding_is_not_checked_again_in_another_model():
+    """Each of a review's findings went into five models (an entry twice, its reviewer's
+    evidence and outcome): its `after` validators ran each time. Only the `before` one that
+    spells a name's bytes remains a model validator."""
+    modes = {name: d.info.mode for name, d in
+             Finding.__pydantic_decorators__.model_validators.items()}
+    assert modes == {"_as_text": "before"}
+    made = finding()
+    assert ReviewReply(findings=[made]).findings[0] is made
+    outcome = Entry.single(made, Status.OPEN, "reported")
+    assert outcome.finding is made and outcome.reports == [made]

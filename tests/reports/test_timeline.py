@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from reviewloop.checks.gates.base import GateResult
 from reviewloop.reports.timeline import timeline
-from reviewloop.runs.streaming import Tee
+from reviewloop.runs.streaming import PlainUpdate, Tee
 from reviewloop.runs.trace import TRACE, TraceRecorder, read_trace
 
 MODEL = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
@@ -221,3 +222,22 @@ def test_the_reported_wrong_types_make_the_timeline_partial(tmp_path: Path, fiel
     drawn = timeline("\n".join(lines) + "\n", PRICES)
     assert drawn.partial
     assert drawn.spans  # the other lines still draw their bars
+
+
+def test_a_usage_record_holding_models_is_written_as_lists(tmp_path: Path):
+    """A step's update reaches listeners with its lists of models read item by item: the
+    timeline writes such a list inside a usage record as the list it is, not its text."""
+
+    class Part(BaseModel):
+        tokens: int
+
+    class Usage(BaseModel):
+        role: str
+        parts: list[Part]
+
+    trace = TraceRecorder(tmp_path)
+    trace.finished("review", PlainUpdate({"usage": [Usage(role="review",
+                                                          parts=[Part(tokens=3)])]}))
+
+    line = json.loads(read_trace(tmp_path))
+    assert line["usage"] == [{"role": "review", "parts": [{"tokens": 3}]}]
