@@ -28,9 +28,9 @@ from reviewloop.runs.result import RunResult
 from reviewloop.runs.runner import LoopRunner
 from reviewloop.runs.stops import LANDING_STEPS, changed_nothing
 from reviewloop.spec import select
-from reviewloop.spec.context import unknown_references
 from reviewloop.spec.loader import load_spec, require_tasks
 from reviewloop.spec.model import Spec, Task
+from reviewloop.spec.references import unknown_references
 from reviewloop.spec.steering import load_layered
 from reviewloop.spec.steering_set import check_steering, cut_notices, with_references
 

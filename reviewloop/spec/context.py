@@ -37,7 +37,6 @@ _IDENT = re.compile(r"`([^`\n]{2,80})`")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,}")
 _CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]{2,}")
 _MANUAL = re.compile(r"(?<![\w&#])#([A-Za-z0-9][\w.-]*)")
-_NOT_A_NAME = re.compile(r"\d+|[0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8}")
 _STOP = frozenset(
     "with that this from into when then than have must should each also only more "
     "implement implementation create write tests test task tasks using update make add "
@@ -91,27 +90,6 @@ def manual_names(text: str) -> list[str]:
     its last letter or digit, so a sentence's full stop (`… follow #api-standards.`) is
     not part of it."""
     return [name.rstrip(".-") for name in _MANUAL.findall(text) if name.rstrip(".-")]
-
-
-def unknown_references(files: Sequence[SteeringFile], tasks: Iterable[Task]) -> list[str]:
-    """One line for each `#name` an open task gives that names no steering file in `files`
-    (said when a run starts: the rule its author meant to apply would be missing unsaid).
-    Issue numbers (`#12`) and colours (`#fff`) are not taken for names."""
-    known = {item.name.casefold() for item in files}
-    notices = []
-    for task in tasks:
-        if task.is_done:
-            continue
-        for name in dict.fromkeys(manual_names(task_text(task))):
-            plain = name.casefold().removesuffix(".md")
-            if plain in known or _NOT_A_NAME.fullmatch(plain):
-                continue
-            listed = ", ".join(sorted(known)) or "none"
-            notices.append(
-                f"{task.file}:{task.line}: task {task.id} names `#{name}`, but no steering "
-                f"file is named {plain}.md (steering files: {listed}): correct the name, or "
-                "the rule it means reaches no prompt")
-    return notices
 
 
 def mentioned_paths(text: str) -> list[str]:

@@ -257,35 +257,68 @@ def _assemble(root: Path, fmt: SpecFormat, tasks_file: Path, text: str, parsed: 
         diagnostics=diagnostics, requirements_file=req_file, design_file=design_file,
         requirements_text=req_text, design_text=design_text,
         steering_dir=_steering_dir(root, tasks_file), dialect=parsed.dialect,
-        constitution_file=_constitution(root, tasks_file) if fmt is SpecFormat.SPECKIT else None,
+        constitution_file=_constitution(root, tasks_file),
     )
 
 
 # what Spec Kit's `/speckit.implement` reads beside the tasks: the plan, then the data
 # model, the research and each contract, in this order, as one design document
 _SPECKIT_DESIGN = ("plan.md", "data-model.md", "research.md", "quickstart.md")
+# a contract is an API's schema in text: OpenAPI/AsyncAPI, JSON Schema, GraphQL, protobuf
+_CONTRACT_SUFFIXES = frozenset({".md", ".yaml", ".yml", ".json", ".graphql", ".gql",
+                                ".proto", ".txt", ".avsc", ".xsd", ".wsdl", ".raml"})
+MAX_CONTRACT_CHARS = 60_000  # the contracts a design carries, together
 
 
 def _speckit_design(folder: Path, root: Path) -> tuple[Path | None, str | None]:
     """The first of Spec Kit's design documents that stands in `folder`, and all of them
-    together under a heading each (a `contracts/` folder's files too); (None, None) when
-    the feature has none."""
+    together under a heading each, `contracts/` last (`_contracts`); (None, None) when the
+    feature has none. A design document is read whole or refused by name (`read_document`)."""
     found = [folder / name for name in _SPECKIT_DESIGN if os.path.lexists(folder / name)]
-    contracts = folder / "contracts"
-    if contracts.is_dir() and not contracts.is_symlink():
-        found += sorted(p for p in contracts.rglob("*") if p.is_file() or p.is_symlink())
     parts = []
     for path in found:
         text = read_document(path, root)
         if text is not None and text.strip():
-            parts.append(text if path.name == "plan.md" else
-                         f"# {path.relative_to(folder).as_posix()}\n\n{text}")
+            parts.append(text if path.name == "plan.md" else f"# {path.name}\n\n{text}")
+    parts += _contracts(folder / "contracts", folder, root)
     return (found[0] if found else None), ("\n\n".join(parts) if parts else None)
+
+
+def _contracts(contracts: Path, folder: Path, root: Path) -> list[str]:
+    """Each text contract under `contracts/` under its path, up to `MAX_CONTRACT_CHARS`
+    together; what is not read (a diagram, a file that is not UTF-8 text or links out of the
+    repository, one past the cap) is listed by name with the reason, in the design the
+    agents read — never a refusal of the whole spec, never dropped unsaid."""
+    if not contracts.is_dir() or contracts.is_symlink():
+        return []
+    parts, left_out, used = [], [], 0
+    for path in sorted(p for p in contracts.rglob("*") if p.is_file() or p.is_symlink()):
+        shown = path.relative_to(folder).as_posix()
+        if path.suffix.lower() not in _CONTRACT_SUFFIXES:
+            left_out.append(f"{shown} (not a text contract)")
+            continue
+        try:
+            text = read_document(path, root) or ""
+        except SpecError as exc:
+            left_out.append(f"{shown} ({exc.args[0]})")
+            continue
+        if used + len(text) > MAX_CONTRACT_CHARS:
+            left_out.append(f"{shown} (past the {MAX_CONTRACT_CHARS:,} characters of "
+                            "contracts a design carries)")
+            continue
+        used += len(text)
+        parts.append(f"# {shown}\n\n{text}")
+    if left_out:
+        listed = "\n".join(f"- {item}" for item in left_out[:50])
+        more = f"\n- … and {len(left_out) - 50} more" if len(left_out) > 50 else ""
+        parts.append(f"# contracts not read\n\n{listed}{more}")
+    return parts
 
 
 def _constitution(root: Path, tasks_file: Path) -> Path | None:
     """Spec Kit's constitution (`steering.constitution_in`) in the nearest folder above the
-    spec that has one, not looking past its repository."""
+    spec that has one, not looking past its repository: whatever the spec's format, as a
+    review (which has no spec) reads the repository's own."""
     for base in tasks_file.parents:
         found = constitution_in(base)
         if found is not None or (base / ".git").exists() or base == root:

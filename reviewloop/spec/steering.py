@@ -118,7 +118,10 @@ def load_layered(project: Path | None, home: Path | None = None, *,
               for f in load_steering(global_steering_dir(home), project=False)}
     chosen.update({f.path.name: f for f in load_steering(project)})
     layered = [chosen[name] for name in sorted(chosen)]
-    return [*layered, read_steering(constitution)] if constitution is not None else layered
+    if constitution is None:
+        return layered
+    root = repository_of(constitution.parent)  # one linked out of it is refused, as above
+    return [*layered, _outside(constitution, root) or read_steering(constitution)]
 
 
 def constitution_in(folder: Path) -> Path | None:
@@ -355,6 +358,10 @@ def _mentioned(item: SteeringFile, text: str) -> bool:
 
 
 def _whole_word(name: str, text: str) -> bool:
-    """`name` in `text` as a word of its own (a plural `s` allowed): `ui` in "a new UI"
-    and `api` in "the APIs", not in "guide" or "capital"."""
-    return re.search(rf"(?<![^\W_]){re.escape(name)}s?(?![^\W_])", text) is not None
+    """`name` in `text` as a word of its own: `ui` in "a new UI", `api` in "the APIs" (a
+    plural `s`), `python` in "python3" (a version), not `ui` in "guide" or `api` in
+    "capital". Only a Latin letter or digit at the name's edge needs a boundary: CJK text
+    has no spaces between its words (`测试` in "编写测试用例")."""
+    head = "(?<![A-Za-z0-9])" if name[:1].isascii() and name[:1].isalnum() else ""
+    tail = "(?:e?s)?[0-9.]*(?![A-Za-z])" if name[-1:].isascii() and name[-1:].isalnum() else ""
+    return re.search(f"{head}{re.escape(name)}{tail}", text) is not None

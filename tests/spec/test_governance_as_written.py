@@ -11,12 +11,15 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reviewloop.errors import ConfigError
 from reviewloop.spec import kiro, speckit
-from reviewloop.spec.context import manual_names, task_context, unknown_references
-from reviewloop.spec.loader import load_spec
+from reviewloop.spec.context import manual_names, task_context
+from reviewloop.spec.loader import MAX_CONTRACT_CHARS, load_spec
+from reviewloop.spec.references import unknown_references
 from reviewloop.spec.steering import (
     Inclusion,
     SteeringFile,
@@ -25,6 +28,7 @@ from reviewloop.spec.steering import (
     glob_matches,
     read_steering,
 )
+from reviewloop.spec.steering_set import SteeringSet
 
 # ---- fileMatchPattern: commas split patterns only outside `{…}` and `[…]` ------------------
 
@@ -74,14 +78,18 @@ def test_a_reference_ends_at_its_name(name, ending, lead):
 
 
 def test_a_reference_to_no_steering_file_is_said(tmp_path):
+    """Said for a name meant for a steering file (a near miss, or one ending `.md`); what `#`
+    also starts in prose — ids, colours, versions, `#if`, link anchors, code — is left alone."""
     parsed = kiro.parse("# Implementation Plan\n\n- [ ] 1. Build the API following "
                         "#api-standard.\n- [ ] 2. Fix issue #12 and colour #fff with "
-                        "#2fa-rules\n- [x] 3. Done with #gone\n", "tasks.md")
+                        "#2fa-rules, keep #main-content, #abcd, #1.2.3 and #if DEBUG, see "
+                        "[the model](#data-model) and `#include <x.h>`\n"
+                        "- [x] 3. Done with #gone.md\n- [ ] 4. Per #security.md\n", "tasks.md")
     files = [SteeringFile(Path("api-standards.md"), "api-standards", Inclusion.MANUAL, (), "x"),
              SteeringFile(Path("2fa-rules.md"), "2fa-rules", Inclusion.MANUAL, (), "y")]
     notices = unknown_references(files, parsed.tasks)
-    assert len(notices) == 1, notices
-    assert notices[0].startswith("tasks.md:3: task 1 names `#api-standard`")
+    assert [n.split(", but")[0] for n in notices] == [
+        "tasks.md:3: task 1 names `#api-standard`", "tasks.md:6: task 4 names `#security.md`"]
     assert "api-standards" in notices[0]
 
 
@@ -100,8 +108,16 @@ def test_an_auto_file_applies_when_named_as_a_word(name, before, after, upper):
     inside = f"Change the {before}{shown}{after} screen"  # a part of another word
     assert applicable([item], [], text=inside) == []
     for word in (f"Change the {shown} screen", f"Change the {shown}s", f"({shown}) work",
-                 f"Update {shown}-related code"):
+                 f"Update {shown}-related code", f"Port it to {shown}3"):
         assert applicable([item], [], text=word) == [item], word
+
+
+def test_a_name_in_a_script_without_spaces_is_found_inside_its_text():
+    for name, text in [("测试", "为登录功能编写测试用例"),
+                       ("データベース", "ユーザーテーブルのデータベース移行"),
+                       ("보안", "로그인보안 강화")]:
+        item = SteeringFile(Path(f"{name}.md"), name, Inclusion.AUTO, (), "rules")
+        assert applicable([item], [], text=text) == [item], name
 
 
 # ---- a near-miss checkbox is told its own format's form ----------------------------------
@@ -159,3 +175,42 @@ def test_spec_kit_s_constitution_and_design_documents_reach_the_task(tmp_path):
         assert [(s.name, s.inclusion) for s in context.steering] == [
             ("constitution", Inclusion.ALWAYS)]
         assert "Every module has tests" in context.steering[0].body
+
+
+def test_a_constitution_linked_out_of_the_repository_is_refused(tmp_path):
+    outside = tmp_path / "outside.md"
+    outside.write_text("SECRET123\n")
+    root = tmp_path / "repo"
+    feature = _speckit_project(root, layout="current")
+    constitution = root / ".specify" / "memory" / "constitution.md"
+    constitution.unlink()
+    constitution.symlink_to(outside)
+    spec = load_spec(root, feature / "tasks.md")
+    with pytest.raises(ConfigError, match="resolves outside the repository"):
+        SteeringSet.collect(spec.steering_dir, constitution=spec.constitution_file)
+    assert "SECRET123" not in (spec.design_text or "")
+
+
+def test_contracts_that_are_not_text_or_past_the_cap_are_named_not_read(tmp_path):
+    root = tmp_path / "repo"
+    feature = _speckit_project(root, layout="current")
+    contracts = feature / "contracts"
+    (contracts / "sequence.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
+    (contracts / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    (contracts / "notes.txt").write_bytes("caf\xe9".encode("latin-1"))
+    (tmp_path / "far.yaml").write_text("far: away\n")
+    (contracts / "far.yaml").symlink_to(tmp_path / "far.yaml")
+    for n in range(40):
+        (contracts / "gen" / f"c{n:02}.json").parent.mkdir(exist_ok=True)
+        (contracts / "gen" / f"c{n:02}.json").write_text('{"x": "' + "y" * 2_000 + '"}\n')
+    design = load_spec(root, feature / "tasks.md").design_text or ""
+    assert "openapi: 3.0.0" in design and "Album has a title" in design
+    unread = design.split("# contracts not read", 1)[1]
+    for name in ("sequence.png", ".DS_Store", "notes.txt", "far.yaml"):
+        assert f"contracts/{name} (" in unread, name
+    assert "far: away" not in design
+    shown = [n for n in range(40) if f"# contracts/gen/c{n:02}.json" in design]
+    assert shown and len(shown) < 40
+    assert all(f"contracts/gen/c{n:02}.json (past the" in unread
+               for n in range(40) if n not in shown)
+    assert len(design) < MAX_CONTRACT_CHARS + 10_000
