@@ -13,7 +13,7 @@ import re
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from typing import Generic, TypeVar
+from typing import AnyStr, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -166,7 +166,8 @@ def alive_throughout() -> Iterator[None]:
         gc.unfreeze()
 
 
-def compiled_on_first_use(pattern: str, flags: int = 0) -> Callable[[], re.Pattern[str]]:
+def compiled_on_first_use(pattern: AnyStr, flags: int = 0
+                          ) -> Callable[[], re.Pattern[AnyStr]]:
     """`pattern` compiled when the function returned is first called, then kept: for an
     expression only some files or features ask (a workflow's `uses:`, a Dockerfile's
     instructions), which a module compiling it at import made every command pay (~0.1-1 ms

@@ -151,6 +151,8 @@ def test_an_expression_is_compiled_at_its_first_use_then_kept():
     words = compiled_on_first_use(r"w\w+", re.IGNORECASE)
     assert words() is words()
     assert words().findall("Why was WHAT") == ["Why", "was", "WHAT"]
+    star = compiled_on_first_use(rb"import[ \t]*\*")  # bytes, as bandit_loads searches
+    assert star() is star() and star().search(b"from x import  *") is not None
 
 
 def test_by_object_answers_the_same_object_again_never_an_equal_one() -> None:

@@ -97,6 +97,8 @@ NOT_NEEDED_HERE = {
     "reviewloop.checks.analyzers.eslint_env": "ESLint does not run: no JavaScript or TypeScript",
     "reviewloop.checks.analyzers.eslint_project": "ESLint does not run, so neither do the "
                                                   "project's own rules",
+    "reviewloop.checks.suppressions.js_lexer": "no JavaScript or TypeScript file's comments "
+                                               "are read",
     # the other commands' modules: the CLI imports a command's module when it is named
     "reviewloop.cli.bench": "`bench` is not run",
     "reviewloop.cli.mcp_server": "`mcp` is not run",

@@ -1,10 +1,13 @@
 """Paths on git's command line in batches (`git.argv`): a change's names past ARG_MAX (7,000
 files in a deep folder, 2.4 MB) crashed the review with "Argument list too long" (f_abs D3).
-The limit is a constant, made small here: no test depends on the machine's ARG_MAX."""
+The limit is made small here; the one the machine's ARG_MAX gives is checked by starting a
+process with a full batch of the shortest names (the most pointers a batch can hold)."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -63,3 +66,24 @@ def test_a_tree_is_asked_in_batches_and_answers_the_same(
         paths = command[command.index("--") + 1:]
         assert paths and (sum(len(os.fsencode(p)) + 1 for p in paths) <= limit
                           or len(paths) == 1), command
+
+
+@given(arg_max=st.one_of(st.none(), st.integers(-1, 64 << 20)))
+def test_the_room_is_half_the_machines_limit_at_most_a_megabyte(arg_max: int | None) -> None:
+    room = argv._room(arg_max)
+    if arg_max is None or arg_max <= 0:  # the system does not say: the old fixed limit
+        assert room == 256 * 1024
+    else:
+        assert room == min(arg_max // 2, 1024 * 1024)
+
+
+def test_a_full_batch_of_the_shortest_names_starts_a_process() -> None:
+    """ARGV_BYTES as this machine sets it: a batch of one-byte names (each with its NUL and
+    its pointer, as `batches` counts them) as long as it lets through still starts."""
+    names = [chr(ord("a") + n % 26) for n in range(argv.ARGV_BYTES)]
+    first = next(argv.batches(names))
+    assert sum(len(n) + 1 + argv._POINTER for n in first) <= argv.ARGV_BYTES < sum(
+        len(n) + 1 + argv._POINTER for n in first) + 10
+    done = subprocess.run([sys.executable, "-c", "import sys; print(len(sys.argv) - 1)",
+                           *first], capture_output=True, text=True, check=True)
+    assert done.stdout == f"{len(first)}\n"

@@ -37,23 +37,26 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from reviewloop.memo import compiled_on_first_use
+
 MAX_SCANNED = 2_000_000  # a larger Python file is not read for its imports
 MAX_PARSED = 2_000_000  # bytes of files parsed for their loads; past it, not told
 _SKIPPED = frozenset({"node_modules", "__pycache__", "site-packages", "venv"})
-_TEST_PLACE = re.compile(r"(^|/)(tests?/|conftest\.py$)")
+_TEST_PLACE = compiled_on_first_use(r"(^|/)(tests?/|conftest\.py$)")
 _BY_NAME = frozenset({"import_module", "__import__", "find_spec"})  # one string: a module
 LOADERS = frozenset({*_BY_NAME, "resolve_name", "spec_from_file_location", "spec_from_loader",
                      "module_from_spec", "exec_module", "load_module", "load_source",
                      "load_package", "find_module", "SourceFileLoader",
                      "SourcelessFileLoader", "run_path", "run_module", "import_string"})
-_LOADER_WORD = re.compile(rb"|".join(re.escape(w.encode()) for w in sorted(LOADERS)))
+_LOADER_WORD = compiled_on_first_use(rb"|".join(re.escape(w.encode()) for w in sorted(LOADERS)))
 # substrings searched first (a scan of the bytes, where an alternation runs a pattern at
 # every byte: a 118 MB tree in 7 s rather than 0.5 s)
 _LOADER_HINTS = (b"import_", b"_import", b"spec", b"resolve_name", b"_module", b"load_",
                  b"FileLoader", b"run_path")
-_STAR = re.compile(rb"import[ \t\\\r\n]*\*")  # a literal prefix: searched as fast as a string
+# a literal prefix: searched as fast as a string
+_STAR = compiled_on_first_use(rb"import[ \t\\\r\n]*\*")
 _PACKAGING = frozenset({"pyproject.toml", "setup.cfg", "setup.py"})
-_REFERENCE = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*:\s*[A-Za-z_]")
+_REFERENCE = compiled_on_first_use(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*:\s*[A-Za-z_]")
 
 
 @dataclass
@@ -75,7 +78,7 @@ def imported(root: Path, candidates: Collection[str],
     # a module named like a test that production loads passes it on to what it loads: the
     # candidates, and the test code outside test places, are followed
     modules = {path: _module(path) for path in (*candidates, *(
-        p for p in files if not _TEST_PLACE.search(p) and is_test(p)))}
+        p for p in files if not _TEST_PLACE().search(p) and is_test(p)))}
     stems = {parts[-1] for parts in modules.values() if parts}
     word = re.compile(b"|".join(re.escape(stem.encode()) for stem in sorted(stems)))
     importable = _import_root(root)
@@ -87,8 +90,8 @@ def imported(root: Path, candidates: Collection[str],
         nonlocal blind
         named = {c for c, parts in modules.items() if parts and parts[-1].encode() in data} \
             if word.search(data) else set()  # most files name none: one search first
-        loader = any(h in data for h in _LOADER_HINTS) and _LOADER_WORD.search(data) is not None
-        if not named and not loader and not _STAR.search(data):
+        loader = any(h in data for h in _LOADER_HINTS) and _LOADER_WORD().search(data) is not None
+        if not named and not loader and not _STAR().search(data):
             return
         budget[0] -= len(data)
         loads = _loads(data.decode("utf-8", errors="replace"), path) \
@@ -111,7 +114,7 @@ def imported(root: Path, candidates: Collection[str],
     done: set[str] = set()
     while True:
         if blind:  # it may load any module but test code by place
-            found |= {c for c in modules if not _TEST_PLACE.search(c)}
+            found |= {c for c in modules if not _TEST_PLACE().search(c)}
         pending = [p for p in found if p in modules and p not in done]
         if not pending:
             return found & set(candidates)
@@ -168,11 +171,11 @@ def _entry_points(root: Path, path: str) -> list[tuple[str, ...]]:
         return []
     text = data.decode("utf-8", errors="replace")
     if not path.endswith("pyproject.toml"):
-        return [tuple(m.split(".")) for m in _REFERENCE.findall(text)]
+        return [tuple(m.split(".")) for m in _REFERENCE().findall(text)]
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError:
-        return [tuple(m.split(".")) for m in _REFERENCE.findall(text)]
+        return [tuple(m.split(".")) for m in _REFERENCE().findall(text)]
     project, poetry = table.get("project") or {}, (table.get("tool") or {}).get("poetry") or {}
     groups = [project.get("scripts"), project.get("gui-scripts"), poetry.get("scripts"),
               *(project.get("entry-points") or {}).values(),

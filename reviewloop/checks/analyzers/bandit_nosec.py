@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import re
 
+from reviewloop.memo import compiled_on_first_use
+
 # bandit.core.manager's NOSEC_COMMENT and NOSEC_COMMENT_TESTS, as bandit writes them: the
 # tests part ends at the next `#`, and of `B607,B603` (no space) only the last is read
-_NOSEC = re.compile(r"#\s*nosec:?\s*(?P<tests>[^#]+)?#?")  # lower case only, as bandit
-_TESTS = re.compile(r"(?:(B\d+|[a-z\d_]+),?)+", re.IGNORECASE)
+# (compiled when first asked: a change that adds no `# nosec` never reads one)
+_NOSEC = compiled_on_first_use(r"#\s*nosec:?\s*(?P<tests>[^#]+)?#?")  # lower case, as bandit
+_TESTS = compiled_on_first_use(r"(?:(B\d+|[a-z\d_]+),?)+", re.IGNORECASE)
 
 TEST_IDS = {  # a bandit test's name → its id
     "assert_used": "B101", "exec_used": "B102", "set_bad_file_permissions": "B103",
@@ -61,9 +64,9 @@ def nosec_ids(comment: str) -> frozenset[str] | None:
     """The test ids a `# nosec` comment silences, as bandit reads it; None: every test. A
     `# NOSEC` bandit does not read (it silences nothing; a change that adds one is still
     told, as the marker is found in any case)."""
-    found = _NOSEC.search(comment)
+    found = _NOSEC().search(comment)
     if found is None:
         return frozenset()
-    words = [m.group(1) for m in _TESTS.finditer(found.group("tests") or "")]
+    words = [m.group(1) for m in _TESTS().finditer(found.group("tests") or "")]
     ids = {word if word in _KNOWN else TEST_IDS.get(word, "") for word in words} - {""}
     return frozenset(ids) or None

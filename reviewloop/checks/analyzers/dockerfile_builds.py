@@ -28,6 +28,8 @@ from reviewloop.git.names import under
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$", re.IGNORECASE)
 _MAKEFILE = re.compile(r"^(?:GNUmakefile|[Mm]akefile|[\w.-]+\.mk)$")
 _WORKFLOWS = ".github/workflows"
+_MAKE_ENDS = ("akefile", ".mk")  # how every name `_MAKEFILE` takes ends
+_YAML_ENDS = (".yml", ".yaml")  # lower-cased: how every Compose file and workflow ends
 _BUILD_PUSH = "docker/build-push-action"
 # `docker build … -f FILE` / `docker buildx build --file=FILE` on one line of a recipe
 _DOCKER_F = re.compile(r"\bdocker(?:[ \t]+buildx)?[ \t]+build\b[^\n#;&|]*?[ \t]"
@@ -74,13 +76,26 @@ def _listed(root: Path, folder: str) -> list[str]:
             entries = os.listdir(under(root, name))
         except OSError:
             continue
-        found += [posixpath.normpath(posixpath.join(name, e)) for e in entries]
+        # a path made only for a name a build file can have: a changed file's folder lists
+        # every changed file in it (5,000 a review, twice: checkov's claims and hadolint's)
+        found += [posixpath.normpath(posixpath.join(name, e)) for e in entries
+                  if _may_build(e)]
     return [p for p in found if _kind(p)]
+
+
+def _may_build(name: str) -> bool:
+    """Whether a file of this name can be a build file: a Compose file or a workflow ends in
+    `.yml`/`.yaml` (any case), a Makefile in `akefile` or `.mk`, before the one newline a
+    pattern's `$` passes over (`_kind` decides)."""
+    name = name.removesuffix("\n")
+    return name.endswith(_MAKE_ENDS) or name.lower().endswith(_YAML_ENDS)
 
 
 def _kind(path: str) -> str:
     """`compose`, `workflow`, `make` or "" by the name `path`."""
     folder, _, name = path.rpartition("/")
+    if not _may_build(name):
+        return ""
     if _COMPOSE.match(name):
         return "compose"
     if folder == _WORKFLOWS and posixpath.splitext(name)[1].lower() in (".yml", ".yaml"):

@@ -10,15 +10,15 @@ disable written after the finding was read as before it, and hid what ESLint rep
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from reviewloop.git.names import under
+from reviewloop.memo import compiled_on_first_use
 
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # two UTF-16 units each
-_ODD = re.compile("\r(?!\n)|[\u2028\u2029]")  # ESLint's line ends that git's are not
-_TOOL_LINE = re.compile("\r\n|[\n\r\u2028\u2029]")
+_ASTRAL = compiled_on_first_use("[\U00010000-\U0010ffff]")  # two UTF-16 units each
+_ODD = compiled_on_first_use("\r(?!\n)|[\u2028\u2029]")  # ESLint's line ends that git's are not
+_TOOL_LINE = compiled_on_first_use("\r\n|[\n\r\u2028\u2029]")
 
 
 class Columns:
@@ -53,6 +53,6 @@ class Columns:
                 text = under(self.root, file).read_bytes().decode("utf-8", "replace")
             except OSError:
                 text = ""
-            self._starts[file] = (text, [0, *(m.end() for m in _TOOL_LINE.finditer(text))]) \
-                if _ASTRAL.search(text) or _ODD.search(text) else None
+            self._starts[file] = (text, [0, *(m.end() for m in _TOOL_LINE().finditer(text))]) \
+                if _ASTRAL().search(text) or _ODD().search(text) else None
         return self._starts[file]

@@ -41,6 +41,7 @@ from __future__ import annotations
 import re
 
 from reviewloop.git.languages import JAVASCRIPT, TYPESCRIPT
+from reviewloop.memo import compiled_on_first_use
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
 # JavaScript's white space and line terminators: its `\s` and what `trim()` removes (Python's
@@ -65,8 +66,10 @@ def js_trim(text: str) -> str:
     return text.strip(_TRIM)
 
 
-_JUSTIFICATION = re.compile(rf"{_S}-{{2,}}{_S}")
-_QUOTED = re.compile(r"^(['\"]?)(.*)\1$", re.DOTALL)
+# compiled when first asked (`memo.compiled_on_first_use`): a review without JavaScript
+# never reads a directive
+_JUSTIFICATION = compiled_on_first_use(rf"{_S}-{{2,}}{_S}")
+_QUOTED = compiled_on_first_use(r"^(['\"]?)(.*)\1$", re.DOTALL)
 
 
 def line_or_block(name: str) -> str:
@@ -100,9 +103,9 @@ def rules(match: re.Match[str]) -> frozenset[str] | None:
     """The rules a directive names (before its ` -- ` justification); none: every rule."""
     found = match.groupdict()
     text = found.get("rules") if found.get("rules") is not None else found.get("block")
-    listed = _JUSTIFICATION.split(text or "", maxsplit=1)[0]
+    listed = _JUSTIFICATION().split(text or "", maxsplit=1)[0]
     # each name trimmed, and out of the quotes around it (ESLint's `parseListConfig`)
-    names = frozenset(_QUOTED.sub(r"\2", js_trim(n)) for n in listed.split(","))
+    names = frozenset(_QUOTED().sub(r"\2", js_trim(n)) for n in listed.split(","))
     return (names - {""}) or None
 
 
@@ -114,7 +117,7 @@ _ENABLE = re.compile(rf"{_CODE}/\*{_S}*(?:eslint-enable){_END}"
 
 # the same anywhere in a line, for its raw text: where code before it fools `_CODE` (JSX
 # text `Don't`, a `/` that divides), an enable still ends the block (wider than ESLint)
-_ANY_ENABLE = re.compile(_ENABLE.pattern.removeprefix(_CODE))
+_ANY_ENABLE = compiled_on_first_use(_ENABLE.pattern.removeprefix(_CODE))
 
 
 def reenables(comments: str, rule: str | None, *, anywhere: bool = False) -> bool:
@@ -123,22 +126,22 @@ def reenables(comments: str, rule: str | None, *, anywhere: bool = False) -> boo
     rule, one with a list for those it names. Prose (`// eslint-enable later`), a string,
     a line comment or an upper-case name ends nothing, as in ESLint; `anywhere`: a raw
     line, any `/* eslint-enable` in it."""
-    match = (_ANY_ENABLE if anywhere else _ENABLE).search(comments)
+    match = (_ANY_ENABLE() if anywhere else _ENABLE).search(comments)
     if match is None:
         return False
     named = rules(match) if match.group("closed") else None
     return named is None or rule in named
 
 
-_LABEL = re.compile(rf"([a-z]+(?:-[a-z]+)*)(?:{_S}|$)")
+_LABEL = compiled_on_first_use(rf"([a-z]+(?:-[a-z]+)*)(?:{_S}|$)")
 
 
 def parse(body: str) -> tuple[str, str] | None:
     """A comment's text (between its delimiters) as ESLint's `parseDirective` reads it: the
     directive's name and what follows it before the ` -- ` justification, trimmed; None:
     no directive (prose, upper case, a name run into a colon)."""
-    directive = js_trim(_JUSTIFICATION.split(body, maxsplit=1)[0])
-    match = _LABEL.match(directive)
+    directive = js_trim(_JUSTIFICATION().split(body, maxsplit=1)[0])
+    match = _LABEL().match(directive)
     return (match[1], js_trim(directive[match.end(1):])) if match else None
 
 
@@ -163,7 +166,7 @@ def string_config(value: str) -> dict[str, str | None]:
 
 # levn's tokens (ESLint parses a comment config with levn): a quoted string whole, a bracket,
 # a colon or a comma, or a run of anything else
-_TOKEN = re.compile(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[][(){}:,]"""
+_TOKEN = compiled_on_first_use(r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|[][(){}:,]"""
                     rf"""|[^][(){{}}:,"'{JS_SPACE}]+""")
 _OPENS, _CLOSES = "[({", "])}"
 _PUNCTUATION = frozenset("[](){}:,")
@@ -179,10 +182,10 @@ def switched_off(match: re.Match[str]) -> frozenset[str] | None:
     severity it does not know, what is no `name: setting` list) waives nothing: the
     `no-undef: off` inside `no-restricted-globals: ["error", "no-undef: off"]`, or before a
     `no-undef: "error"` in the same comment, was read as a waiver (the reviewer's D9)."""
-    text = _JUSTIFICATION.split(match.group("rules"), 1)[0].strip()
+    text = _JUSTIFICATION().split(match.group("rules"), 1)[0].strip()
     if text.startswith("{") and text.endswith("}"):  # levn reads the braces' object too
         text = text[1:-1]
-    settings = _settings(_TOKEN.findall(text))
+    settings = _settings(_TOKEN().findall(text))
     return frozenset(rule for rule, on in (settings or {}).items() if on == "off")
 
 
@@ -197,7 +200,7 @@ def _settings(tokens: list[str]) -> dict[str, str] | None:
         severity, at = _severity(tokens, at + 2)
         if severity is None or tokens[at:at + 1] not in ([], [","]):
             return None
-        found[_QUOTED.sub(r"\2", name)] = severity
+        found[_QUOTED().sub(r"\2", name)] = severity
         at += 1
     return found
 
@@ -214,7 +217,7 @@ def _severity(tokens: list[str], at: int) -> tuple[str | None, int]:
         first = tokens[at + 1] if not depth and end - at > 2 else ""
     if not first or first in _PUNCTUATION:
         return None, end
-    word = _QUOTED.sub(r"\2", first)
+    word = _QUOTED().sub(r"\2", first)
     return _SEVERITIES.get(word) or (None if word != first else _NUMBERS.get(word)), end
 
 

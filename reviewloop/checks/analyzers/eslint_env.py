@@ -50,7 +50,7 @@ from reviewloop.checks.analyzers import eslint_directives as directives
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.json_files import json_object
 from reviewloop.checks.paths import looks_like_test
-from reviewloop.checks.suppressions.script_comments import js_comments
+from reviewloop.checks.suppressions.js_lexer import js_comments
 from reviewloop.git.commit_files import CommitFiles
 from reviewloop.git.languages import TYPESCRIPT
 from reviewloop.git.names import under
@@ -124,7 +124,7 @@ def declared_globals(text: str, trusted: Callable[[int, str], bool] = _every_com
     `trusted(first line, text)` refuses (one the change wrote or made: `trusted_comments`)
     declares nothing.
 
-    Only a comment declares (`script_comments.js_comments`): `"/* global compute */"` in a
+    Only a comment declares (`js_lexer.js_comments`): `"/* global compute */"` in a
     string, a template or a regular expression, or after prose in another comment, declares
     nothing to ESLint, which then reports no-undef on `compute`; read in the whole text it
     declared the name here and the finding went unreported."""

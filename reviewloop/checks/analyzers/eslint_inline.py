@@ -15,7 +15,7 @@ from __future__ import annotations
 from reviewloop.checks.analyzers import eslint_directives as directives
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.eslint_env import trusted_comments, want_base_copies
-from reviewloop.checks.suppressions.script_comments import js_comments
+from reviewloop.checks.suppressions.js_lexer import js_comments
 from reviewloop.git.names import under
 
 MAX_BYTES = 1_000_000  # a larger file's comments are not searched

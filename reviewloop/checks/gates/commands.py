@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from reviewloop.checks.gates.node import node_dependencies
 from reviewloop.config import Settings
+from reviewloop.memo import compiled_on_first_use
 from reviewloop.sandbox import process
 from reviewloop.sandbox.bubblewrap import Sandbox
 from reviewloop.sandbox.process import CommandRun
@@ -21,8 +22,8 @@ from reviewloop.sandbox.process import CommandRun
 NOT_FOUND = 127  # the shell's exit code for a command it cannot find
 NOT_FOUND_SUMMARY = "command not found"
 # `sh: 1: go: not found`, `bash: go: command not found`, `bash: line 1: go: command not found`
-_MISSING = re.compile(r"^(?:\S*sh|env)(?:: line \d+| ?\d*)?: (?:\d+: )?['‘]?([^:'’\n]+)['’]?: "
-                      r"(?:command )?not found", re.M)
+_MISSING = compiled_on_first_use(r"^(?:\S*sh|env)(?:: line \d+| ?\d*)?: (?:\d+: )?['‘]?"
+                                 r"([^:'’\n]+)['’]?: (?:command )?not found", re.M)
 
 
 class CommandOutcome(NamedTuple):
@@ -86,13 +87,13 @@ def missing_program(command: str, run: CommandRun) -> str | None:
     else the command's first word); None for any other ending."""
     if run.exit_code != NOT_FOUND or run.timed_out:
         return None
-    found = _MISSING.search(run.output)
+    found = _MISSING().search(run.output)
     return found.group(1).strip() if found else (command.split() or [command])[0]
 
 
 # asdf: `No version is set for command python` (exit 126); mise: `mise ERROR No version is
 # set for shim: python` (exit 1) — a shim that found no version for its tool
-_NO_VERSION = re.compile(r"No version is set for (command|shim):? ['\"]?([\w.+-]+)")
+_NO_VERSION = compiled_on_first_use(r"No version is set for (command|shim):? ['\"]?([\w.+-]+)")
 
 
 def shim_without_version(run: CommandRun) -> str | None:
@@ -100,7 +101,7 @@ def shim_without_version(run: CommandRun) -> str | None:
     tool: the sandbox hides your home, where the global version file is (`~/.tool-versions`,
     `~/.config/mise/config.toml`), while the manager's own folder is shown. None otherwise.
     No change of the code fixes it, so it is a gate's `user_fix`: the run stops for you."""
-    found = _NO_VERSION.search(run.output) if run.exit_code != 0 and not run.timed_out \
+    found = _NO_VERSION().search(run.output) if run.exit_code != 0 and not run.timed_out \
         else None
     if found is None:
         return None

@@ -24,8 +24,6 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
 
-from reviewloop.checks.suppressions.js_lexer import BREAKS, js_comments
-
 SPANNED = "\u2028"  # where a `/* */` comment's line broke, in the view's one line of it
 
 
@@ -33,6 +31,10 @@ def js_comment_view(lines: Sequence[str]) -> list[str]:
     """Each of `lines` (a JS/TS file's) with all but its comments blanked; a `/* */` comment
     spanning lines is whole on its first, its line breaks `SPANNED` (ESLint reads a
     directive's whole text, from where the comment starts), its other lines blank."""
+    # the lexer (its tables and patterns, ~2.5 ms) loaded by the first JS/TS file: every
+    # review imports this module for `SPANNED`, most read no script
+    from reviewloop.checks.suppressions.js_lexer import BREAKS, js_comments
+
     text = "\n".join(lines)
     keep = [False] * len(text)
     spanning = []

@@ -4,6 +4,8 @@ an expression, a path out of the tree, a file no build names."""
 
 from __future__ import annotations
 
+import os
+import posixpath
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -15,6 +17,7 @@ from reviewloop.checks.analyzers.dockerfile_builds import (
     _MAKEFILE,
     BuiltDockerfiles,
     _kind,
+    _listed,
     built,
 )
 from reviewloop.git.languages import DOCKERFILE
@@ -60,7 +63,8 @@ def test_a_broken_compose_file_names_nothing(tmp_path: Path) -> None:
 
 _PARTS = st.sampled_from(["compose.yaml", "docker-compose.prod.yml", "Compose.YML", "Makefile",
                           "GNUmakefile", "x.mk", "a.yml", "b.YAML", ".yml", "x.yml.bak", ".github",
-                          "workflows", "sub", "pkg", "Dockerfile"])
+                          "workflows", "sub", "pkg", "Dockerfile", "compose.yml\n", "Makefile\n",
+                          "a.yml\n", "x.MK", "makefile.py", "mod_00001.py", "compose.yml\n\n"])
 
 
 @given(st.lists(_PARTS, min_size=1, max_size=4))
@@ -76,3 +80,25 @@ def test_a_build_files_kind_is_told_by_its_name_as_pathlib_tells_it(parts: list[
     else:
         expected = "make" if _MAKEFILE.match(pure.name) else ""
     assert _kind(path) == expected, path
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(_PARTS.filter(lambda n: "\n" not in n or n.endswith("\n")), max_size=12,
+                      unique=True), workflows=st.booleans())
+def test_a_folders_build_files_are_the_ones_every_entry_path_tells(
+        names: list[str], workflows: bool) -> None:
+    """`_listed` makes a path only for a name a build file can have: the same list as a path
+    made for every entry, each told by `_kind` (the folder of 5,000 changed files, twice)."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for at in ("sub", ".github/workflows"):
+            (root / at).mkdir(parents=True)
+            for name in names:
+                (root / at / name).mkdir() if name in (".github", "workflows") else (
+                    root / at / name).write_text("x\n")
+        for asked in ("sub", "." if workflows else "sub/../sub"):
+            every = [p for name in (asked, ".github/workflows" if asked == "." else None)
+                     if name is not None
+                     for p in (posixpath.normpath(posixpath.join(name, e))
+                               for e in os.listdir(root / name)) if _kind(p)]
+            assert _listed(root, asked) == every, asked
