@@ -81,7 +81,10 @@ def test_it_runs_in_its_declared_place_and_offline_says_it_ran_nothing(
 # The hang guard sits above the nested run's own limit: eleven modules, one process, ~2 min on a
 # quiet machine and over 300 s (the suite's default guard) on a slower one while the suite runs.
 @pytest.mark.timeout(1260)
-def test_no_test_that_counts_the_reviewers_breaks(project: Path) -> None:
+def test_no_test_that_counts_the_reviewers_breaks(project: Path, tmp_path: Path) -> None:
+    # Its own temporary folder, in this test's: in the shared pytest-of-<user>, the nested
+    # session's exit deleted what older sessions left there (pytest's garbage-* and numbered
+    # folders beyond the last three): 8 GB on a developer's machine took it past this guard.
     done = run(project, project, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "-q",
-               *COUNTING, timeout=1200)
+               f"--basetemp={tmp_path / 'nested'}", *COUNTING, timeout=1200)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

