@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from reviewloop.errors import BlockingOutcome, CredentialsError, UserInputError
 from reviewloop.git.repository import Repository
 from reviewloop.github.client import token_from
+
 # every commit a run makes carries them
 from reviewloop.landing.message import SPEC_TRAILER, TASK_TRAILER, TRAILER
 
@@ -118,7 +119,7 @@ def _refuse_foreign(repo: Repository, remote: str, branch: str, current: str, co
 
 def owner(message: str) -> tuple[str, str]:
     """(task id, spec file) a run's commit message names in its trailers ("" when absent)."""
-    found = {key: "" for key in (TASK_TRAILER, SPEC_TRAILER)}
+    found = dict.fromkeys((TASK_TRAILER, SPEC_TRAILER), "")
     for line in message.splitlines():
         key, sep, value = line.partition(": ")
         if sep and key in found:

@@ -22,7 +22,7 @@ SPECS = ("alpha", "beta")
 
 
 def _origin(tmp_path: Path, branch: str | None) -> Path:
-    run = f'[run]\nland = "pr"\n' + (f'branch = "{branch}"\n' if branch else "")
+    run = '[run]\nland = "pr"\n' + (f'branch = "{branch}"\n' if branch else "")
     files = {f".kiro/specs/{name}/tasks.md": f"# Tasks\n\n- [ ] 1. {name.title()} one\n"
              for name in SPECS}
     return bare_origin(tmp_path, {
@@ -32,9 +32,10 @@ def _origin(tmp_path: Path, branch: str | None) -> Path:
 
 def _implementer(tmp_path: Path) -> Path:
     script = tmp_path / "implement.sh"
-    script.write_text('#!/bin/sh\ncat >/dev/null\necho "NAME = \\"$SPECNAME\\"" > "$SPECNAME.py"\n'
-                      'mkdir -p tests\nprintf "from $SPECNAME import NAME\\n\\n\\ndef test_name():\\n'
-                      '    assert NAME == \\"$SPECNAME\\"\\n" > "tests/test_$SPECNAME.py"\n')
+    script.write_text(
+        '#!/bin/sh\ncat >/dev/null\necho "NAME = \\"$SPECNAME\\"" > "$SPECNAME.py"\n'
+        'mkdir -p tests\nprintf "from $SPECNAME import NAME\\n\\n\\ndef test_name():\\n'
+        '    assert NAME == \\"$SPECNAME\\"\\n" > "tests/test_$SPECNAME.py"\n')
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     return script
 
