@@ -134,15 +134,17 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output
         return ExitCode.OK
     check_files(env)  # before the command runs: a wrong path fails only once it is done
     with client(env) as github:
-        if not may_command(github, comment):
-            github.create_issue_comment(comment.repo, comment.number, safe(refusal(comment)))
-            out.say(f"{comment.author} may not command reviewloop: nothing run")
-            return ExitCode.OK
-        if comment.command is None:
-            github.create_issue_comment(comment.repo, comment.number,
-                                        safe(f"@{comment.author} {comment.problem}"))
-            return ExitCode.OK
-        try:
+        verb = comment.command.verb if comment.command else "…"
+        try:  # GitHub failing anywhere in a command (from the permission check on) is exit 4
+            if not may_command(github, comment):
+                github.create_issue_comment(comment.repo, comment.number,
+                                            safe(refusal(comment)))
+                out.say(f"{comment.author} may not command reviewloop: nothing run")
+                return ExitCode.OK
+            if comment.command is None:
+                github.create_issue_comment(comment.repo, comment.number,
+                                            safe(f"@{comment.author} {comment.problem}"))
+                return ExitCode.OK
             pull = _pull(github, comment)
             if pull.closed and comment.command.verb in _OPEN_ONLY:
                 return _closed(github, comment, pull.closed, out)
@@ -150,7 +152,7 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output
                       load, config_file, Face(out, show, options, env), model_factory)
             return _VERBS[comment.command.verb](job)
         except GitHubError as exc:  # GitHub failing mid-command: a publishing failure
-            return _github_failed(github, comment, comment.command.verb, env, exc, out)
+            return _github_failed(github, comment, verb, env, exc, out)
 
 
 def _github_failed(github: GitHubClient, comment: CommentEvent, verb: str,
