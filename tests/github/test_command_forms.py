@@ -207,6 +207,22 @@ def test_who_reaches_the_group_is_asked_of_the_permission_api(
         assert command["jobs"][name]["needs"] == "route"
 
 
+def test_a_diff_line_command_runs_only_on_a_same_repository_pull_request() -> None:
+    """GitHub runs a `pull_request_review_comment` workflow of a fork's pull request with a
+    read-only token and no OIDC, and on the pull request's merge commit: such a command
+    starts no job (docs/github.md, "Forks"), and every command job checks out the default
+    branch whatever the event's ref."""
+    command = _workflow("reviewloop-command.yml")
+    gate = " ".join(command["jobs"]["route"]["if"].split())
+    assert ("(github.event_name == 'issue_comment' || "
+            "github.event.pull_request.head.repo.full_name == github.repository)") in gate
+    for name in ("same-repo", "fork"):
+        checkout, = (s for s in command["jobs"][name]["steps"]
+                     if s.get("uses", "").startswith("actions/checkout@"))
+        assert checkout["with"]["ref"] == "${{ github.event.repository.default_branch }}"
+        assert checkout["with"]["persist-credentials"] is False
+
+
 def test_a_command_and_a_pushs_review_share_one_group_and_neither_cancels_the_other() -> None:
     """docs/github-action.md, "Two runs at once": the command jobs and the PR workflow wait
     in the pull request's one group; none cancels a run in progress (a push would kill a
