@@ -232,7 +232,7 @@ def test_an_unpushed_commit_without_saved_work_is_not_lost_when_a_second_clone_c
     assert refused.returncode == 1, refused.stdout + refused.stderr
     said = " ".join((refused.stdout + refused.stderr).split())
     assert "is not in this clone and not yet on origin reviewloop/one/1" in said
-    assert f"the commit waits on branch reviewloop/1 in {first}" in said
+    assert f"the commit waits on branch reviewloop/one/1 in {first}" in said
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     _one_pull_request(origin, github, start)
     assert not list((first / ".reviewloop/worktrees").iterdir())
