@@ -49,7 +49,6 @@ from reviewloop.github.outputs import (
     check_files,
     redacted,
     write_job_outputs,
-    write_unpublished,
 )
 from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target, publish
@@ -105,14 +104,14 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output
 def _with_status(github: GitHubClient, event: PullRequestEvent, code: int, face: Face) -> int:
     """The `reviewloop` commit status on the reviewed head: the one name branch protection
     requires, which the command job sets too on the heads it pushes and reviews (a push with
-    `GITHUB_TOKEN` starts no workflow). Not on a fork's PR, whose token is read-only."""
+    `GITHUB_TOKEN` starts no workflow). Not on a fork's PR, whose token is read-only. One
+    GitHub refuses (a workflow written before it needed `statuses: write`) is a warning with
+    the fix: the review itself is published, and a branch protection that requires the
+    status still waits for it, so nothing merges unreviewed."""
     problem = set_status(github, event.repo, event.head_sha, clean=code == ExitCode.OK)
-    if problem is None:
-        return code
-    face.out.warn(f"Not published: {problem}")
-    write_unpublished(face.env, Delivery(published=False, error=problem, note=(
-        f"> [!WARNING]\n> **Not published to the pull request** — {problem}")))
-    return code if code == ExitCode.BLOCKING else ExitCode.UNPUBLISHED
+    if problem is not None:
+        face.out.warn(f"Warning: {problem}")
+    return code
 
 
 @dataclass(frozen=True)

@@ -166,16 +166,18 @@ def test_a_read_only_fork_token_falls_back_to_annotations(repo: Path, tmp_path: 
     assert github_fake.calls_to("repos/create-commit-status") == []  # a read-only token
 
 
-def test_a_status_the_token_may_not_set_is_a_publishing_failure(repo: Path, tmp_path: Path,
-                                                               github_fake) -> None:
+def test_a_status_the_token_may_not_set_is_a_warning_with_the_fix(repo: Path, tmp_path: Path,
+                                                                  github_fake) -> None:
+    """A workflow written before the status needed `statuses: write`: the review is published
+    and its exit code kept; the missing status is said with the fix (a branch protection
+    requiring it keeps waiting, so nothing merges unreviewed)."""
     github_fake.outage(403, match="/statuses/", body={
         "message": "Resource not accessible by integration"})
     done, outputs, _ = opened(repo, tmp_path, github_fake, {})
-    # exit 4, outranked here by the PR's blocking bandit finding (exit 1)
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert outputs["published"] == "false"
-    assert "`reviewloop` commit status could not be set" in outputs["publish_error"]
-    assert "statuses: write" in outputs["publish_error"]
+    assert done.returncode == 1, done.stdout + done.stderr  # the PR's blocking bandit finding
+    assert outputs.get("published") != "false"
+    assert "`reviewloop` commit status could not be set" in done.stderr
+    assert "statuses: write" in done.stderr
     assert len(summaries(github_fake)) == 1  # the review itself was published
 
 
