@@ -140,7 +140,7 @@ class Governance(_Frozen):
 class Runs(_Frozen):
     """Where a run works and how its approved commit reaches your branch (`[run]`)."""
 
-    branch: str = "reviewloop/{task}"  # the run's own branch; `{task}` is the task id
+    branch: str = "reviewloop/{spec}/{task}"  # {spec}: the spec's name (worktrees.spec_name)
     # merge: fast-forward (or replay) onto your branch; branch-only: leave it on the run's
     # branch; pr: push the run's branch to `remote` and open (or update) its pull request
     land: str = "merge"  # a mode of the registry `landing.modes` (plugins add more)

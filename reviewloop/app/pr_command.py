@@ -23,7 +23,7 @@ from reviewloop.app.output import Output
 from reviewloop.app.pull_request import ClientFactory, Face, Show, github_client, review_pull
 from reviewloop.app.review import ReviewOptions, analyzers_for
 from reviewloop.errors import BlockingOutcome, ExitCode
-from reviewloop.findings.ledger import Ledger, Status
+from reviewloop.findings.ledger import Ledger
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import parse_diff
 from reviewloop.git.identity import commit_identity
@@ -45,8 +45,9 @@ from reviewloop.github.fix_push import (
     push_fix,
     suggestions,
 )
+from reviewloop.github.fix_targets import fix_targets
 from reviewloop.github.ignores import IgnoreRecord, ignore_body, matching
-from reviewloop.github.markers import repository_key, strip_marker
+from reviewloop.github.markers import repository_key
 from reviewloop.github.outputs import check_files, write_unpublished
 from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target
@@ -133,15 +134,17 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output
         return ExitCode.OK
     check_files(env)  # before the command runs: a wrong path fails only once it is done
     with client(env) as github:
-        if not may_command(github, comment):
-            github.create_issue_comment(comment.repo, comment.number, safe(refusal(comment)))
-            out.say(f"{comment.author} may not command reviewloop: nothing run")
-            return ExitCode.OK
-        if comment.command is None:
-            github.create_issue_comment(comment.repo, comment.number,
-                                        safe(f"@{comment.author} {comment.problem}"))
-            return ExitCode.OK
-        try:
+        verb = comment.command.verb if comment.command else "…"
+        try:  # GitHub failing anywhere in a command (from the permission check on) is exit 4
+            if not may_command(github, comment):
+                github.create_issue_comment(comment.repo, comment.number,
+                                            safe(refusal(comment)))
+                out.say(f"{comment.author} may not command reviewloop: nothing run")
+                return ExitCode.OK
+            if comment.command is None:
+                github.create_issue_comment(comment.repo, comment.number,
+                                            safe(f"@{comment.author} {comment.problem}"))
+                return ExitCode.OK
             pull = _pull(github, comment)
             if pull.closed and comment.command.verb in _OPEN_ONLY:
                 return _closed(github, comment, pull.closed, out)
@@ -149,7 +152,7 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output
                       load, config_file, Face(out, show, options, env), model_factory)
             return _VERBS[comment.command.verb](job)
         except GitHubError as exc:  # GitHub failing mid-command: a publishing failure
-            return _github_failed(github, comment, comment.command.verb, env, exc, out)
+            return _github_failed(github, comment, verb, env, exc, out)
 
 
 def _github_failed(github: GitHubClient, comment: CommentEvent, verb: str,
@@ -275,11 +278,13 @@ def fix(job: Job) -> int:
     if done is not None:  # pushed before a crash: finish what followed the push, once
         return _after_push(job, done, job.repo.git("rev-parse", f"{done}^").strip(), None)
     ledger = posted_ledger(state)
-    targets = _targets(ledger, state, job.command.ids)
+    chosen = fix_targets(ledger, state, job.command.ids)
+    targets, note = chosen.findings, _left_out(chosen.left_out)
     if not targets:
         job.reply(answer(safe(f"@{job.comment.author} no open 🔴/🟡 finding to fix"
-                              + (" with those ids" if job.command.ids else "") + "."),
-                         job.comment.comment_id, event.head_sha, job.key))
+                              + (" with those ids" if job.command.ids else "") + "."
+                              + note), job.comment.comment_id, event.head_sha,
+                         job.key))
         return ExitCode.OK
     request = FixRequest(event.repo, event.number, event.head_sha, base,
                          job.comment.comment_id)
@@ -287,12 +292,12 @@ def fix(job: Job) -> int:
     identity = {} if job.pull.fork else commit_identity(job.repo, job.env)
     fixed = _fix(job, request, ledger, targets)
     if not fixed.paths:
-        job.reply(answer(safe(nothing_changed(fixed.escalations)), job.comment.comment_id,
-                         event.head_sha, job.key))
+        job.reply(answer(safe(nothing_changed(fixed.escalations) + note),
+                         job.comment.comment_id, event.head_sha, job.key))
         return ExitCode.BLOCKING
     if job.pull.fork:
-        return _suggest(job, fixed)
-    return _push(job, request, fixed, targets, identity)
+        return _suggest(job, fixed, note)
+    return _push(job, request, fixed, targets, identity, note)
 
 
 def _unreviewed_fix(job: Job, state: PostedState) -> str | None:
@@ -305,24 +310,9 @@ def _unreviewed_fix(job: Job, state: PostedState) -> str | None:
     return None
 
 
-def _targets(ledger: Ledger, state: PostedState, ids: tuple[str, ...]) -> list[Finding]:
-    """The open must/should-fix findings, or those the command names; each carries the
-    text of its comment as its rationale (the fixer needs the why)."""
-    found = []
-    for entry in ledger.with_status(Status.OPEN):
-        if not entry.severity.actionable:
-            continue
-        if ids and not any(entry.id.startswith(i) for i in ids):
-            continue
-        posted = state.findings.get(entry.id)
-        why = _rationale(posted.body) if posted is not None and posted.body else None
-        found.append(entry.finding.model_copy(update={"rationale": why})
-                     if why else entry.finding)
-    return found
-
-
-def _rationale(body: str) -> str:
-    return strip_marker(body).strip()[:4000]
+def _left_out(lines: Sequence[str]) -> str:
+    """The reply's paragraph naming each id a fix left out, and why."""
+    return "\n\nNot fixed:\n" + "\n".join(f"- {line}" for line in lines) if lines else ""
 
 
 def _fix(job: Job, request: FixRequest, ledger: Ledger, targets: list[Finding]) -> FixedTree:
@@ -344,7 +334,7 @@ def nothing_changed(escalations: Sequence[str]) -> str:
 
 
 def _push(job: Job, request: FixRequest, fixed: FixedTree, targets: list[Finding],
-          identity: Mapping[str, str]) -> int:
+          identity: Mapping[str, str], note: str) -> int:
     tree = open_repository(fixed.tree)
     facts = FixFacts(fixed.run_id, request.comment_id, request.number, fixed.ledger, targets,
                      fixed.rounds, fixed.passed_tests)
@@ -353,14 +343,15 @@ def _push(job: Job, request: FixRequest, fixed: FixedTree, targets: list[Finding
         push_fix(job.repo, commit, REMOTE, job.pull.head_ref, request.head_sha, job.env)
     except BlockingOutcome as exc:
         record_done(fixed.settings, job.root, request, "failed", detail=str(exc))
-        job.reply(answer(safe(f"@{job.comment.author} {exc}"), request.comment_id,
+        job.reply(answer(safe(f"@{job.comment.author} {exc}{note}"), request.comment_id,
                          request.head_sha, job.key))
         return ExitCode.BLOCKING
     record_done(fixed.settings, job.root, request, "committed", commit)
-    return _after_push(job, commit, request.head_sha, fixed)
+    return _after_push(job, commit, request.head_sha, fixed, note)
 
 
-def _after_push(job: Job, commit: str, before: str, fixed: FixedTree | None) -> int:
+def _after_push(job: Job, commit: str, before: str, fixed: FixedTree | None,
+                note: str = "") -> int:
     """Review the pushed head (fixed threads resolved, the summary and the status), then
     answer the command once, saying what did not reach the PR."""
     code, problem = _review(job, head=commit, before=before)
@@ -369,12 +360,12 @@ def _after_push(job: Job, commit: str, before: str, fixed: FixedTree | None) -> 
             e.splitlines()[0] for e in fixed.escalations[:5])
     unset = f"\n\nNote: {problem}." if problem else ""
     job.reply(answer(safe(f"Pushed {commit[:12]} with reviewloop's fix "
-                          f"(/reviewloop fix by @{job.comment.author}).{left}{unset}"),
+                          f"(/reviewloop fix by @{job.comment.author}).{left}{unset}{note}"),
                      job.comment.comment_id, commit, job.key))
     return code
 
 
-def _suggest(job: Job, fixed: FixedTree) -> int:
+def _suggest(job: Job, fixed: FixedTree, note: str) -> int:
     """A fork: the fix as suggestions on the PR head's lines, nothing pushed."""
     event = job.pull.event
     tree = open_repository(fixed.tree)
@@ -383,7 +374,7 @@ def _suggest(job: Job, fixed: FixedTree) -> int:
     head_text = {p: git_lines(tree.git("show", f"HEAD:{p}"))  # the fix diff's lines
                  for p in fixed.paths if tree.try_git("cat-file", "-e", f"HEAD:{p}")[0] == 0}
     found, loose = suggestions(fix_diff, head_text, changes)
-    body = fork_note(len(found), loose)
+    body = fork_note(len(found), loose) + safe(note)
     job.github.create_review(event.repo, event.number, commit_id=event.head_sha,
                              body=answer(body, job.comment.comment_id, event.head_sha,
                                          job.key),

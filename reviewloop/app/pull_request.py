@@ -44,10 +44,16 @@ from reviewloop.github.converge import Code, Convergence, converge
 from reviewloop.github.event import PullRequestEvent, load_event, review_base
 from reviewloop.github.followup import FollowUp, follow_up
 from reviewloop.github.markers import repository_key
-from reviewloop.github.outputs import annotate, check_files, redacted, write_job_outputs
+from reviewloop.github.outputs import (
+    annotate,
+    check_files,
+    redacted,
+    write_job_outputs,
+)
 from reviewloop.github.posted import PostedState
 from reviewloop.github.publish import Target, publish
 from reviewloop.github.render import counts_text
+from reviewloop.github.status import set_status
 from reviewloop.github.verdict import UNFINISHED, Delivery, pr_summary
 from reviewloop.github.whole_checks import judged_whole
 from reviewloop.reports.mermaid import gantt
@@ -91,7 +97,21 @@ def run(load: SettingsLoader, root: Path, options: ReviewOptions, *, out: Output
         target = Target(github, event.repo, event.number, event.head_sha,
                         repository_key(event.repo_id), base=(event.base_sha, event.base_ref))
         face = Face(out, show, options, env)
-        return review_pull(trusted, repo, root, event, face, model_factory, target)
+        code = review_pull(trusted, repo, root, event, face, model_factory, target)
+        return code if event.fork else _with_status(github, event, code, face)
+
+
+def _with_status(github: GitHubClient, event: PullRequestEvent, code: int, face: Face) -> int:
+    """The `reviewloop` commit status on the reviewed head: the one name branch protection
+    requires, which the command job sets too on the heads it pushes and reviews (a push with
+    `GITHUB_TOKEN` starts no workflow). Not on a fork's PR, whose token is read-only. One
+    GitHub refuses (a workflow written before it needed `statuses: write`) is a warning with
+    the fix: the review itself is published, and a branch protection that requires the
+    status still waits for it, so nothing merges unreviewed."""
+    problem = set_status(github, event.repo, event.head_sha, clean=code == ExitCode.OK)
+    if problem is not None:
+        face.out.warn(f"Warning: {problem}")
+    return code
 
 
 @dataclass(frozen=True)

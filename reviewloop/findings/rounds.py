@@ -89,9 +89,12 @@ def outside_reason(finding: Finding, scope: Mapping[str, Written],
     start, end = finding.start_line, finding.end_line
     if written.within(start, end) or removed_within(cuts, start, end):
         return None
-    if not written:
+    if not written and (cuts or removals is None):
         return ("in a file this change only deletes from, and not around a removed line: "
                 "no line of it was written")
+    if not written:  # touched without a text line: a binary file, a rename, a mode change
+        return ("in a file this change wrote no text line of (a binary file, a rename or "
+                "a mode change)")
     return (f"on lines this change did not write ({finding.location}; the nearest written "
             f"line is {written.nearest(start, end)})")
 

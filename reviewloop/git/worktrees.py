@@ -8,8 +8,9 @@ checkout is the landing engine's (`landing.engine`).
 from __future__ import annotations
 
 import os
+import re
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -60,10 +61,34 @@ class RunTree(BaseModel):
         return Path(self.path).parents[2]
 
 
-def branch_name(template: str, task_id: str) -> str:
-    slug = "-".join(p for p in "".join(c if c.isalnum() or c in "._" else "-"
-                                       for c in task_id).split("-") if p) or "task"
-    return template.replace("{task}", slug)
+def branch_name(template: str, task_id: str, spec: str | None = None) -> str:
+    """The run's branch: `{task}` the task id, `{spec}` the spec's name (`spec_name`); an
+    empty `{spec}` takes one separator after it along (`reviewloop/{spec}/{task}` for a
+    spec at the repository's root is `reviewloop/1`)."""
+    name = _slug(spec_name(spec), keep="_").strip("_")
+    if not name:
+        template = re.sub(r"\{spec\}[/._-]?", "", template)
+    return template.replace("{spec}", name).replace("{task}", _slug(task_id) or "task")
+
+
+def spec_name(spec: str | None) -> str:
+    """What tells a spec's tasks from another spec's: a Kiro spec's or Spec Kit feature's
+    folder (`.kiro/specs/alpha/tasks.md` → `alpha`, `specs/001-auth/tasks.md` →
+    `001-auth`), a one-document spec's name (`docs/auth-spec.md` → `auth`); "" for a spec
+    file at the repository's root (or none), the one spec a repository has there."""
+    if not spec:
+        return ""
+    path = PurePosixPath(spec)
+    if len(path.parts) < 2:
+        return ""
+    if path.name == "tasks.md":
+        return path.parent.name
+    return path.stem.removesuffix("-spec") or path.stem
+
+
+def _slug(text: str, keep: str = "._") -> str:
+    return "-".join(p for p in "".join(c if c.isalnum() or c in keep else "-"
+                                       for c in text).split("-") if p)
 
 
 def create(checkout: Repository, run_id: str, branch: str, *, carry: bool) -> RunTree:

@@ -74,8 +74,9 @@ def parse_command(body: str) -> Command | str | None:
     if found is None:
         return None
     verb, words = (found["verb"] or "").lower(), found["rest"].split()
-    if verb == "review" and not words:
-        return Command("review")
+    if verb == "review":
+        return Command("review") if not words else \
+            f"`/reviewloop review` takes no arguments: nothing was run. Usage: {USAGE}"
     if verb == "fix":
         bad = [w for w in words if not _ID.match(w.lower())]
         if bad:

@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 from reviewloop.errors import BlockingOutcome, CredentialsError, UserInputError
 from reviewloop.git.repository import Repository
 from reviewloop.github.client import token_from
-from reviewloop.landing.message import TRAILER  # every commit a run makes carries it
+
+# every commit a run makes carries them
+from reviewloop.landing.message import SPEC_TRAILER, TASK_TRAILER, TRAILER
 
 _SLUG = re.compile(r"^/?(?P<slug>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?$")
 _CREDENTIALS = re.compile(r"://[^/@\s]+@")
@@ -97,12 +99,45 @@ def _refuse_foreign(repo: Repository, remote: str, branch: str, current: str, co
                                   f"refs/heads/{branch}", env=auth)
     if status != 0:
         raise BlockingOutcome(f"cannot fetch {branch} from {remote}: {_first(err)}")
-    theirs = [sha for sha in repo.git("rev-list", current, f"^{commit}").split()
-              if f"{TRAILER}:" not in repo.git("log", "-1", "--format=%B", sha)]
+    mine = owner(repo.git("log", "-1", "--format=%B", commit))
+    theirs: list[str] = []
+    for sha in repo.git("rev-list", current, f"^{commit}").split():
+        message = repo.git("log", "-1", "--format=%B", sha)
+        if f"{TRAILER}:" not in message:
+            theirs.append(sha)
+        elif not same_task(owner(message), mine):
+            raise BlockingOutcome(
+                f"{branch} on {remote} holds {_task_text(owner(message))} (commit "
+                f"{sha[:12]}), not this run's {_task_text(mine)}: it is not replaced; give "
+                "each spec's tasks their own branches with [run] branch = "
+                '"reviewloop/{spec}/{task}" (the default)')
     if theirs:
         shown = ", ".join(sha[:12] for sha in theirs[:5])
         raise BlockingOutcome(f"{branch} on {remote} has commits reviewloop did not make "
                               f"({shown}); they are not overwritten")
+
+
+def owner(message: str) -> tuple[str, str]:
+    """(task id, spec file) a run's commit message names in its trailers ("" when absent)."""
+    found = dict.fromkeys((TASK_TRAILER, SPEC_TRAILER), "")
+    for line in message.splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and key in found:
+            found[key] = value.strip()
+    return found[TASK_TRAILER], found[SPEC_TRAILER]
+
+
+def same_task(theirs: tuple[str, str], mine: tuple[str, str]) -> bool:
+    """Whether a commit on the branch was made for the same spec's same task; a commit from
+    before the spec trailer (or a run without a spec) decides by the task id alone."""
+    if theirs[0] != mine[0]:
+        return False
+    return not (theirs[1] and mine[1]) or theirs[1] == mine[1]
+
+
+def _task_text(facts: tuple[str, str]) -> str:
+    task, spec = facts
+    return f"task {task or '?'}" + (f" of {spec}" if spec else "")
 
 
 def auth_env(repo: Repository, url: str, env: Mapping[str, str]) -> dict[str, str]:

@@ -4,6 +4,7 @@ crash is found by its trailer and not made twice."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
@@ -39,8 +40,9 @@ def commit_change(repo: Repository, workspace: Workspace, spec_file: Path | None
     task = spec.task(facts.task_id)
     try:
         # the run's files were reviewed: one ignored since (.git/info/exclude) is still theirs
-        return repo.commit_paths(paths, commit_message(facts, task.title if task else "",
-                                                       recent_subjects(repo)), force=True)
+        message = commit_message(dataclasses.replace(facts, spec=spec_rel),
+                                 task.title if task else "", recent_subjects(repo))
+        return repo.commit_paths(paths, message, force=True)
     except BaseException:
         spec.tasks_file.write_bytes(original)  # nothing committed: the task is not done
         raise

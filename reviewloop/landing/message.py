@@ -23,6 +23,8 @@ from reviewloop.config import Commits
 from reviewloop.findings.ledger import Ledger, Status
 
 TRAILER = "Reviewloop-Run"
+TASK_TRAILER = "Reviewloop-Task"
+SPEC_TRAILER = "Reviewloop-Spec"  # the spec file (repository-relative) the task is in
 SUBJECT_CHARS = 72
 RECENT_SUBJECTS = 20  # how far back "auto" looks
 
@@ -49,6 +51,7 @@ class CommitFacts:
     rounds: int
     passed_tests: int | None
     style: Commits = field(default_factory=Commits)
+    spec: str = ""  # the spec file, repository-relative: which spec's task this commit is
 
 
 def commit_message(facts: CommitFacts, title: str, recent: Sequence[str] = ()) -> str:
@@ -63,7 +66,8 @@ def commit_message(facts: CommitFacts, title: str, recent: Sequence[str] = ()) -
         stats += f", {facts.passed_tests} tests passing"
     return (subject(facts, title, recent) + "\n\n"
             f"Implemented and reviewed with reviewloop: {stats}.\n\n"
-            f"{TRAILER}: {facts.run_id}\nReviewloop-Task: {facts.task_id}\n")
+            f"{TRAILER}: {facts.run_id}\n{TASK_TRAILER}: {facts.task_id}\n"
+            + (f"{SPEC_TRAILER}: {facts.spec}\n" if facts.spec else ""))
 
 
 def subject(facts: CommitFacts, title: str, recent: Sequence[str] = ()) -> str:

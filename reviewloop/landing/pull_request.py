@@ -80,7 +80,8 @@ def land_pr(job: LandJob, commit: str, tree: RunTree) -> str:
     try:
         pull = job.open_pr(
             job.repo,  # the run's worktree: its commit is there even when resumed elsewhere
-            commit=commit, branch=worktree.branch_name(settings.run.branch, job.task_id),
+            commit=commit,
+            branch=worktree.branch_name(settings.run.branch, job.task_id, spec_rel(job)),
             base=_pr_base(job, tree), remote=settings.run.remote, run_id=job.run_id,
             summary=job.summary or RunSummary(task_id=job.task_id),
             spec=spec_rel(job) or "the spec", budget_usd=settings.budget_usd)

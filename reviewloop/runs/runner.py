@@ -117,7 +117,8 @@ class LoopRunner:
                batch: str | None) -> RunResult:
         checkout = open_repository(self.root)
         tree = worktree.create(checkout, run_id, worktree.branch_name(
-            self.settings.run.branch, task.id), carry=implementer.spec.your_change)
+            self.settings.run.branch, task.id, spec_key(spec_file, self.root)),
+            carry=implementer.spec.your_change)
         options = {"implementer": str(implementer), "llm": self.llm,
                    "model": model_for(self.settings, "review"),
                    "max_rounds": self.settings.max_rounds, "land": self.settings.run.land,

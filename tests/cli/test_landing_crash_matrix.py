@@ -122,7 +122,7 @@ def test_kill9_anywhere_in_landing_resumes_to_one_commit_and_at_most_one_pr(
         assert git(root, "rev-parse", "HEAD").strip() == start  # your branch never moves
         assert git(root, "branch", "--list", "reviewloop/*") == ""
         return
-    branch = "work" if mode == "merge" else "reviewloop/1"
+    branch = "work" if mode == "merge" else "reviewloop/one/1"
     assert _one_commit(root, start, branch) == FILES
     moved = git(root, "rev-parse", "work").strip() != start
     assert moved is (mode == "merge")
@@ -137,11 +137,11 @@ def _one_commit(root: Path, start: str, ref: str) -> list[str]:
 
 
 def _one_pull_request(origin: Path, github: GitHubFake, start: str) -> None:
-    assert _one_commit(origin, start, "reviewloop/1") == FILES
-    assert "- [x] 1. One" in git(origin, "show", f"reviewloop/1:{SPEC}")
+    assert _one_commit(origin, start, "reviewloop/one/1") == FILES
+    assert "- [x] 1. One" in git(origin, "show", f"reviewloop/one/1:{SPEC}")
     pulls = github.pulls_of(REPO)
     assert len(pulls) == 1, pulls
-    assert pulls[0]["head"]["sha"] == git(origin, "rev-parse", "reviewloop/1").strip()
+    assert pulls[0]["head"]["sha"] == git(origin, "rev-parse", "reviewloop/one/1").strip()
     assert pulls[0]["base"]["ref"] == "main" and pulls[0]["state"] == "open"
     assert len(github.calls_to("pulls/create")) == 1
     assert github.violations == []
@@ -159,7 +159,7 @@ def test_a_pushed_run_is_landed_by_a_second_clone_with_no_shared_worktree(
                **crash_env(tmp_path, "* push --quiet *", "after")}
         run_killed(first, env, tmp_path)
         run_id = git(origin, "log", "-1", "--format=%(trailers:key=Reviewloop-Run,valueonly)",
-                     "reviewloop/1").strip()
+                     "reviewloop/one/1").strip()
         away = first.rename(tmp_path / "elsewhere")  # the first machine is out of reach
         expire_lease(pg_url, run_id)  # its dead runner's lease runs out
         second = clone(origin, "job2", "pr")
@@ -189,8 +189,8 @@ def test_an_unpushed_commit_travels_in_the_run_store_and_a_second_clone_lands_it
                **crash_env(tmp_path, "* ls-remote *", "before")}
         run_killed(first, env, tmp_path)  # committed and saved, not pushed
         run_id = git(first, "log", "-1", "--format=%(trailers:key=Reviewloop-Run,valueonly)",
-                     "reviewloop/1").strip()
-        made = git(first, "rev-parse", "reviewloop/1").strip()
+                     "reviewloop/one/1").strip()
+        made = git(first, "rev-parse", "reviewloop/one/1").strip()
         away = first.rename(tmp_path / "elsewhere")  # the first machine is out of reach
         expire_lease(pg_url, run_id)
         second = clone(origin, "job2", "pr")
@@ -198,7 +198,7 @@ def test_an_unpushed_commit_travels_in_the_run_store_and_a_second_clone_lands_it
 
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     _one_pull_request(origin, github, start)
-    assert git(origin, "rev-parse", "reviewloop/1").strip() == made  # the commit it made
+    assert git(origin, "rev-parse", "reviewloop/one/1").strip() == made  # the commit it made
     assert not (second / ".reviewloop/worktrees").exists()  # the commit was all it needed
     assert (away / ".reviewloop/worktrees" / run_id / "feature_1.py").exists()
 
@@ -218,7 +218,7 @@ def test_an_unpushed_commit_without_saved_work_is_not_lost_when_a_second_clone_c
                **crash_env(tmp_path, "* ls-remote *", "before")}
         run_killed(first, env, tmp_path)  # committed and saved, not pushed
         run_id = git(first, "log", "-1", "--format=%(trailers:key=Reviewloop-Run,valueonly)",
-                     "reviewloop/1").strip()
+                     "reviewloop/one/1").strip()
         with psycopg.connect(pg_url, autocommit=True) as conn:
             conn.execute("DELETE FROM reviewloop_run_work")
         away = first.rename(tmp_path / "elsewhere")
@@ -231,8 +231,8 @@ def test_an_unpushed_commit_without_saved_work_is_not_lost_when_a_second_clone_c
 
     assert refused.returncode == 1, refused.stdout + refused.stderr
     said = " ".join((refused.stdout + refused.stderr).split())
-    assert "is not in this clone and not yet on origin reviewloop/1" in said
-    assert f"the commit waits on branch reviewloop/1 in {first}" in said
+    assert "is not in this clone and not yet on origin reviewloop/one/1" in said
+    assert f"the commit waits on branch reviewloop/one/1 in {first}" in said
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
     _one_pull_request(origin, github, start)
     assert not list((first / ".reviewloop/worktrees").iterdir())

@@ -161,6 +161,16 @@ def test_a_finding_spanning_a_removed_line_is_inside_the_change():
     assert "does not touch" in outside_reason(make(file="third.py", code=None), written, removed)
 
 
+def test_a_finding_in_a_binary_or_renamed_file_is_not_said_to_be_in_a_deletion():
+    """A modified binary file or a pure rename is in the change with no line written and
+    none removed: it is not "a file this change only deletes from"."""
+    written = normalise_scope({"data.bin": set(), "moved.py": set()})
+    for name in ("data.bin", "moved.py"):
+        said = outside_reason(make(file=name, lines=(1, 1)), written, normalise_scope({}))
+        assert said is not None and "only deletes" not in said
+        assert "wrote no text line of (a binary file, a rename or a mode change)" in said
+
+
 _AGENTS = ("security", "performance", "maintainability")
 _TITLES = ("SQL built with an f-string", "sql built from a string", "Unclosed cursor",
            "cursor never closed", "Injection")

@@ -64,6 +64,41 @@ def test_remove_deletes_the_worktree_and_optionally_its_branch(root: Path):
 def test_branch_names_follow_the_template() -> None:
     assert worktree.branch_name("reviewloop/{task}", "2.1") == "reviewloop/2.1"
     assert worktree.branch_name("rl-{task}", "T 3/a") == "rl-T-3-a"
+    default = "reviewloop/{spec}/{task}"
+    assert worktree.branch_name(default, "1", ".kiro/specs/alpha/tasks.md") == \
+        "reviewloop/alpha/1"
+    assert worktree.branch_name(default, "T001", "specs/001-auth/tasks.md") == \
+        "reviewloop/001-auth/T001"
+    assert worktree.branch_name(default, "T2", "docs/todo-api-spec.md") == \
+        "reviewloop/todo-api/T2"
+    # the one spec at the repository's root keeps the names it always had
+    assert worktree.branch_name(default, "1", "tasks.md") == "reviewloop/1"
+    assert worktree.branch_name("rl-{spec}-{task}", "1", None) == "rl-1"
+
+
+_FOLDER = st.text(st.characters(codec="utf-8", exclude_characters="/\x00"), min_size=1,
+                  max_size=12).filter(lambda name: name not in (".", ".."))
+
+
+@settings(max_examples=150, deadline=None)
+@given(first=_FOLDER, second=_FOLDER, task=st.from_regex(r"T?[0-9]{1,3}(\.[0-9])?",
+                                                          fullmatch=True),
+       layout=st.sampled_from([".kiro/specs/{}/tasks.md", "specs/{}/tasks.md"]))
+def test_two_specs_never_share_a_branch_and_every_name_is_a_valid_ref(
+        first: str, second: str, task: str, layout: str) -> None:
+    """Any two spec folders whose names differ in a letter or digit get different branches
+    for the same task id, and every name is one git accepts as a branch."""
+    names = [worktree.branch_name("reviewloop/{spec}/{task}", task, layout.format(folder))
+             for folder in (first, second)]
+    for name in names:
+        assert subprocess.run(["git", "check-ref-format", "--branch", name],
+                              capture_output=True).returncode == 0, name
+    if _letters(first) != _letters(second):
+        assert names[0] != names[1]
+
+
+def _letters(name: str) -> str:
+    return "-".join("".join(c if c.isalnum() else " " for c in name).split())
 
 
 def test_removing_one_run_keeps_git_links_of_the_others_after_a_move(tmp_path: Path):

@@ -45,7 +45,7 @@ def test_workflow_template_has_minimal_permissions_and_uploads_sarif() -> None:
     assert flow["permissions"] == {}  # job-level permissions only
     assert flow["jobs"]["review"]["permissions"] == {
         "contents": "read", "pull-requests": "write", "security-events": "write",
-        "id-token": "write"}
+        "statuses": "write", "id-token": "write"}
     steps = flow["jobs"]["review"]["steps"]
     uses = [s.get("uses", "") for s in steps]
     assert any(u.startswith("aws-actions/configure-aws-credentials") for u in uses)

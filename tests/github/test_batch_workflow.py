@@ -49,13 +49,16 @@ def test_plan_feeds_a_matrix_of_one_task_per_job_with_minimal_permissions():
     assert strategy["matrix"] == "${{ fromJSON(needs.plan.outputs.matrix) }}"
     assert strategy["max-parallel"] == "${{ fromJSON(inputs.max-parallel || '3') }}"
     assert strategy["fail-fast"] is False
-    assert implement["concurrency"] == {"group": "reviewloop-task-${{ matrix.task }}",
-                                        "cancel-in-progress": False}
+    # one group per spec and task: two specs' task 1 are two tasks
+    assert implement["concurrency"] == {
+        "group": "reviewloop-task-${{ needs.plan.outputs.spec }}-${{ matrix.task }}",
+        "cancel-in-progress": False}
     steps = implement["steps"]
     aws = next(s for s in steps if s.get("uses", "").startswith("aws-actions/"))
     assert aws["with"]["role-to-assume"] == "${{ vars.REVIEWLOOP_AWS_ROLE_ARN }}"
     run = steps[-1]
     assert run["env"]["TASK"] == "${{ matrix.task }}"
+    assert run["env"]["SPEC"] == "${{ needs.plan.outputs.spec }}"  # every wave's, not inputs
     assert 'reviewloop run "$TASK"' in run["run"]
 
 
@@ -105,6 +108,53 @@ def test_the_plan_step_writes_a_matrix_github_can_read(tmp_path):
     values = dict(line.split("=", 1) for line in output.read_text().splitlines())
     assert json.loads(values["matrix"]) == {"include": [{"task": "1", "title": "One"}]}
     assert values["count"] == "1"
+
+
+def _step(job: str, step_id: str, cwd: Path, tmp_path: Path, **env: str) -> dict[str, str]:
+    """The step's own script, run by bash in `cwd`; the outputs it wrote."""
+    step = next(s for s in flow()["jobs"][job]["steps"] if s.get("id") == step_id)
+    output = tmp_path / f"output-{step_id}"
+    output.write_text("")
+    subprocess.run(["bash", "-eo", "pipefail", "-c", step["run"]], cwd=cwd, check=True,
+                   capture_output=True, text=True, env={
+                       **os.environ, "GITHUB_OUTPUT": str(output),
+                       "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+                       "REVIEWLOOP_CHECKPOINT_URL": "",
+                       "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+                       **env})
+    return dict(line.split("=", 1) for line in output.read_text().splitlines())
+
+
+def test_after_a_merge_the_next_wave_plans_the_merged_runs_spec(tmp_path: Path) -> None:
+    """A repository with two Kiro specs, started by hand with `spec: .kiro/specs/b`: the
+    merge of wave 1's pull request starts the workflow with no inputs, and the spec comes
+    from the merged commit's `Reviewloop-Spec` trailer, so the next wave is b's (without
+    it `reviewloop plan` stops: "2 specs found")."""
+    repo = tmp_path / "repo"
+    for name in ("a", "b"):
+        spec = repo / f".kiro/specs/{name}/tasks.md"
+        spec.parent.mkdir(parents=True)
+        spec.write_text("# Plan\n\n- [ ] 1. One\n- [ ] 2. Two\n  - _Depends: 1_\n")
+    git(tmp_path, "init", "-q", "-b", "main", str(repo))
+    git(repo, "add", "-A")
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qm", "specs")
+    ticked = repo / ".kiro/specs/b/tasks.md"
+    ticked.write_text(ticked.read_text().replace("- [ ] 1.", "- [x] 1."))
+    git(repo, "-c", "user.name=t", "-c", "user.email=t@e", "commit", "-qam",
+        "1: One\n\nReviewloop-Run: r1\nReviewloop-Task: 1\n"
+        "Reviewloop-Spec: .kiro/specs/b/tasks.md")
+    head = git(repo, "rev-parse", "HEAD").strip()
+    for shas in ({"HEAD_SHA": head, "MERGED_SHA": "f" * 40},  # merged or rebased
+                 {"HEAD_SHA": "e" * 40, "MERGED_SHA": head}):  # squashed, branch deleted
+        found = _step("plan", "spec", repo, tmp_path, INPUT_SPEC="", **shas)
+        assert found == {"spec": ".kiro/specs/b/tasks.md"}
+        planned = _step("plan", "plan", repo, tmp_path, SPEC=found["spec"])
+        assert json.loads(planned["matrix"]) == {"include": [{"task": "2", "title": "Two"}]}
+    given = _step("plan", "spec", repo, tmp_path, INPUT_SPEC=".kiro/specs/a", HEAD_SHA="",
+                  MERGED_SHA="")
+    assert given == {"spec": ".kiro/specs/a"}  # the first wave: the dispatch's input
+    assert _step("plan", "spec", repo, tmp_path, INPUT_SPEC="", HEAD_SHA="", MERGED_SHA="") \
+        == {"spec": ""}  # nothing named: the config's spec, as before
 
 
 @pytest.mark.skipif(shutil.which("actionlint") is None,

@@ -5,7 +5,6 @@ is not a command either. Generated bodies are checked against a CommonMark parse
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from reviewloop.github.commands import Command, parse_command
+from tests.support.github import GitHubFake
 from tests.support.paths import ROOT
 
 COMMANDS = ["/reviewloop fix", "/reviewloop review", "/reviewloop fix abcdef12",
@@ -164,19 +164,63 @@ def test_the_gate_and_the_parser_read_a_first_line_alike(lead: str, word: str, t
     assert _gate(body) == (parse_command(body) is not None), repr(body)
 
 
-def test_only_a_commenter_who_can_have_write_access_reaches_the_group() -> None:
-    """GitHub evaluates a job's `if:` before the job enters its concurrency group: the route
-    job, which every command job needs, runs only for an OWNER, MEMBER or COLLABORATOR, so
-    a stranger's `/reviewloop review` on a public repository never cancels a waiting review
-    (the CLI's permission check stays the authority)."""
+def _writer(github: GitHubFake, author: str) -> str:
+    """The route job's `May the author command?` step, run as the runner runs it."""
+    step, = (s for s in _workflow("reviewloop-command.yml")["jobs"]["route"]["steps"]
+             if s.get("id") == "writer")
+    assert step["shell"] == "python" and step["if"] == "steps.command.outputs.command == 'true'"
+    with tempfile.TemporaryDirectory() as tmp:
+        output = Path(tmp) / "output"
+        output.touch()
+        subprocess.run([sys.executable, "-c", step["run"]], check=True, timeout=120,
+                       env={"GITHUB_API_URL": github.url, "GH_TOKEN": "ghs_test",
+                            "REPO": "octo/tasks", "AUTHOR": author,
+                            "GITHUB_OUTPUT": str(output)})
+        return output.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("role", "outage", "writer"), [
+    ("write", None, True), ("maintain", None, True), ("admin", None, True),
+    ("triage", None, False), ("read", None, False), (None, None, False),
+    (None, 404, False), ("write", 403, True), ("write", 502, True)])
+def test_who_reaches_the_group_is_asked_of_the_permission_api(
+        role: str | None, outage: int | None, writer: bool) -> None:
+    """GitHub evaluates a job's `if:` before the job enters its concurrency group, and the
+    route job, which every command job needs, lets a command through only when the
+    permission API says its author writes — an organization member whose membership is
+    private (`author_association` CONTRIBUTOR or NONE) included — so a stranger's
+    `/reviewloop review` never cancels a waiting review. GitHub failing lets it through:
+    the CLI's own check answers (exit 4)."""
     command = _workflow("reviewloop-command.yml")
-    gate = command["jobs"]["route"]["if"]
-    found = re.search(r"contains\(fromJSON\('(\[[^']*\])'\), "
-                      r"github\.event\.comment\.author_association\)", gate)
-    assert found is not None, gate
-    assert sorted(json.loads(found[1])) == ["COLLABORATOR", "MEMBER", "OWNER"]
+    route = command["jobs"]["route"]
+    assert "author_association" not in route["if"]
+    assert route["outputs"]["command"] == ("${{ steps.command.outputs.command == 'true' && "
+                                           "steps.writer.outputs.writer == 'true' }}")
+    with GitHubFake() as github:
+        if role is not None:
+            github.permissions["private-member"] = role
+        if outage is not None:
+            github.outage(outage, match="/collaborators/")
+        assert _writer(github, "private-member") == f"writer={str(writer).lower()}\n"
+        assert github.violations == []
     for name in ("same-repo", "fork"):
         assert command["jobs"][name]["needs"] == "route"
+
+
+def test_a_diff_line_command_runs_only_on_a_same_repository_pull_request() -> None:
+    """GitHub runs a `pull_request_review_comment` workflow of a fork's pull request with a
+    read-only token and no OIDC, and on the pull request's merge commit: such a command
+    starts no job (docs/github.md, "Forks"), and every command job checks out the default
+    branch whatever the event's ref."""
+    command = _workflow("reviewloop-command.yml")
+    gate = " ".join(command["jobs"]["route"]["if"].split())
+    assert ("(github.event_name == 'issue_comment' || "
+            "github.event.pull_request.head.repo.full_name == github.repository)") in gate
+    for name in ("same-repo", "fork"):
+        checkout, = (s for s in command["jobs"][name]["steps"]
+                     if s.get("uses", "").startswith("actions/checkout@"))
+        assert checkout["with"]["ref"] == "${{ github.event.repository.default_branch }}"
+        assert checkout["with"]["persist-credentials"] is False
 
 
 def test_a_command_and_a_pushs_review_share_one_group_and_neither_cancels_the_other() -> None:

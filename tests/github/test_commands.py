@@ -30,6 +30,8 @@ def test_the_first_line_is_the_command(body: str, expected: Command | None) -> N
     ("/reviewloop fix zz", "is not a finding id"),
     ("/reviewloop ignore abcdef12", "needs a finding id and a reason"),
     ("/reviewloop merge", "unknown command"),
+    ("/reviewloop review please", "`/reviewloop review` takes no arguments"),
+    ("/reviewloop Review now\tplease", "`/reviewloop review` takes no arguments"),
 ])
 def test_a_bad_command_says_how_to_write_it(body: str, says: str) -> None:
     problem = parse_command(body)

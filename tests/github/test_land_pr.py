@@ -72,7 +72,8 @@ def run_id_of(stdout: str) -> str:
 
 
 def pull(github: GitHubFake, task: str) -> dict:
-    found = [p for p in github.pulls_of(REPO) if p["head"]["ref"] == f"reviewloop/{task}"]
+    found = [p for p in github.pulls_of(REPO)
+             if p["head"]["ref"] == f"reviewloop/four/{task}"]
     assert len(found) == 1, found
     return found[0]
 
@@ -122,10 +123,11 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
             assert len(github.pulls_of(REPO)) == 3
             assert len(github.calls_to("pulls/create")) == 3
             assert rerun in first["body"] and runs["1"] not in first["body"]
-            assert first["head"]["sha"] == git(origin, "rev-parse", "reviewloop/1").strip()
+            assert first["head"]["sha"] == git(origin, "rev-parse",
+                                               "reviewloop/four/1").strip()
             assert f"Reviewloop-Run: {rerun}" in git(origin, "log", "-1", "--format=%B",
-                                                     "reviewloop/1")
-            assert git(origin, "rev-list", "--count", "main..reviewloop/1") == "1\n"
+                                                     "reviewloop/four/1")
+            assert git(origin, "rev-list", "--count", "main..reviewloop/four/1") == "1\n"
 
             # --- kill -9 a job mid-review; another clone's process finishes the run --
             victim = start(clones[1], env, "run", "4", "--implementer", agent,
@@ -162,8 +164,9 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
     fourth = pull(github, "4")
     assert f"Opened pull request #{fourth['number']}" in out
     assert run_id in fourth["body"] and "Implements task **4: Four**" in fourth["body"]
-    assert "- [x] 4. Four" in spec_at(origin, "reviewloop/4")
-    assert _files(origin, "reviewloop/4") == [SPEC, "feature_4.py", "tests/test_feature_4.py"]
+    assert "- [x] 4. Four" in spec_at(origin, "reviewloop/four/4")
+    assert _files(origin, "reviewloop/four/4") == [SPEC, "feature_4.py",
+                                                   "tests/test_feature_4.py"]
     # the dead job's worktree and local branch (in its clone) are cleaned up by the resumer
     assert not (clones[1] / ".reviewloop/worktrees" / run_id).exists()
     assert git(clones[1], "branch", "--list", "reviewloop/*") == ""
@@ -174,10 +177,11 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
 
 def _check_matrix(origin: Path, github: GitHubFake, outs, runs: dict[str, str]) -> None:
     heads = git(origin, "for-each-ref", "--format=%(refname:short)", "refs/heads")
-    assert sorted(heads.split()) == ["main", "reviewloop/1", "reviewloop/2", "reviewloop/3"]
+    assert sorted(heads.split()) == ["main", "reviewloop/four/1", "reviewloop/four/2",
+                                     "reviewloop/four/3"]
     assert "- [x]" not in spec_at(origin, "main")  # approval is the merge: main untouched
     for n in "123":
-        branch = f"reviewloop/{n}"
+        branch = f"reviewloop/four/{n}"
         assert git(origin, "rev-parse", f"{branch}~1") == git(origin, "rev-parse", "main")
         assert _files(origin, branch) == [SPEC, f"feature_{n}.py", f"tests/test_feature_{n}.py"]
         ticked = [line for line in spec_at(origin, branch).splitlines() if "- [x]" in line]
@@ -248,8 +252,8 @@ def test_a_run_over_its_budget_opens_a_draft_pull_request_marked_escalated(
     # an escalation is shown as text, as the Markdown report shows it (`budget\_usd`)
     assert model_text(f"budget exhausted: {SPENT} spent of budget_usd $0.01") in opened["body"]
     assert "- [ ] 1. One" in spec_at(origin, "main")  # approval is the merge: main untouched
-    assert "- [x] 1. One" in spec_at(origin, "reviewloop/1")
-    assert opened["head"]["sha"] == git(origin, "rev-parse", "reviewloop/1").strip()
+    assert "- [x] 1. One" in spec_at(origin, "reviewloop/four/1")
+    assert opened["head"]["sha"] == git(origin, "rev-parse", "reviewloop/four/1").strip()
     assert github.violations == []
 
 
@@ -269,16 +273,16 @@ def test_run_all_opens_the_first_wave_then_the_next_after_the_merge(tmp_path: Pa
                     timeout=300)
         assert first.returncode == 1, first.stdout + first.stderr
         assert "Skipping task 2: it waits on 1" in first.stderr
-        assert [p["head"]["ref"] for p in github.pulls_of(REPO)] == ["reviewloop/1"]
+        assert [p["head"]["ref"] for p in github.pulls_of(REPO)] == ["reviewloop/four/1"]
 
-        git(root, "push", "-q", "origin", "origin/reviewloop/1:refs/heads/main")  # merged
+        git(root, "push", "-q", "origin", "origin/reviewloop/four/1:refs/heads/main")  # merged
         git(root, "pull", "-q", "--ff-only")
         second = cli(root, "run", "all", "--implementer", agent, "--model", MODEL, env=env,
                      timeout=300)
 
     assert second.returncode == 0, second.stdout + second.stderr
-    assert [p["head"]["ref"] for p in github.pulls_of(REPO)] == ["reviewloop/1",
-                                                                 "reviewloop/2"]
-    assert "- [x] 1. One" in spec_at(origin, "reviewloop/2")
-    assert "- [x] 2. Two" in spec_at(origin, "reviewloop/2")
-    assert git(origin, "rev-parse", "reviewloop/2~1") == git(origin, "rev-parse", "main")
+    assert [p["head"]["ref"] for p in github.pulls_of(REPO)] == ["reviewloop/four/1",
+                                                                 "reviewloop/four/2"]
+    assert "- [x] 1. One" in spec_at(origin, "reviewloop/four/2")
+    assert "- [x] 2. Two" in spec_at(origin, "reviewloop/four/2")
+    assert git(origin, "rev-parse", "reviewloop/four/2~1") == git(origin, "rev-parse", "main")

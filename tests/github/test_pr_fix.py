@@ -90,12 +90,13 @@ def test_a_writers_fix_is_one_pushed_commit_fixing_both_threads_resolved_check_g
 def test_an_outsiders_fix_gets_a_reply_and_nothing_runs(world: PullRequestWorld) -> None:
     reviewed(world)
     asked = len(world.bedrock.requests)
+    statuses = len(world.github.calls_to("repos/create-commit-status"))  # the PR job's
     done = world.command("/reviewloop fix", OUTSIDER)
     assert done.returncode == 0, done.stdout + done.stderr
     assert commits_on_pr(world) == 0
     assert len(world.bedrock.requests) == asked  # no fixer, no reviewer
     assert "only people with write access" in replies(world.github)[-1]
-    assert world.github.calls_to("repos/create-commit-status") == []
+    assert len(world.github.calls_to("repos/create-commit-status")) == statuses
 
 
 def test_a_bots_comment_never_commands(world: PullRequestWorld) -> None:
@@ -254,6 +255,24 @@ def test_github_failing_mid_command_exits_4_with_the_outputs_and_a_reply(
     assert commits_on_pr(world) == 0
     assert "GitHub failed while carrying out /reviewloop fix" in replies(world.github)[-1]
     assert last_output(world, "published") == "false"
+
+
+@pytest.mark.parametrize("body", ["/reviewloop fix", "/reviewloop frobnicate"])
+def test_github_failing_at_the_permission_check_exits_4_with_the_outputs(
+        world: PullRequestWorld, body: str) -> None:
+    """The first call of a command (who may command) is as much GitHub's as any later one:
+    its failure is exit 4 with the outputs saying why, not reviewloop's internal error."""
+    world.github.outage(403, match="/collaborators/", body={
+        "message": "Resource not accessible by integration"})
+    done = world.command(body, MAINTAINER)
+    assert done.returncode == 4, done.stdout + done.stderr
+    assert "internal error" not in done.stderr and "Traceback" not in done.stderr
+    verb = "fix" if body.endswith("fix") else "…"
+    said = f"GitHub failed while carrying out /reviewloop {verb}"
+    assert said in done.stderr and said in replies(world.github)[-1]
+    assert last_output(world, "published") == "false"
+    assert "Resource not accessible by integration" in last_output(world, "publish_error")
+    assert commits_on_pr(world) == 0
 
 
 IDENTITY = ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")

@@ -105,6 +105,8 @@ def test_opened_then_fixed_push_converges(repo: Path, tmp_path: Path, github_fak
     sarif = json.loads((tmp_path / "out.sarif").read_text())
     jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
     assert "shell=True" in (tmp_path / "summary.md").read_text()
+    # the one name branch protection requires, on every reviewed head (D14)
+    assert github_fake.status_of(git(repo, "rev-parse", "HEAD")) == "failure"
 
     before = git(repo, "rev-parse", "HEAD")
     (repo / "app.py").write_text((repo / "app.py").read_text().replace(
@@ -123,6 +125,7 @@ def test_opened_then_fixed_push_converges(repo: Path, tmp_path: Path, github_fak
     assert fixed["body"].startswith("✅ **Fixed**")
     assert resolved_threads(github_fake) == [github_fake.thread_of(fixed["id"])["id"]]
     assert len(summaries(github_fake)) == 1
+    assert github_fake.status_of(git(repo, "rev-parse", "HEAD")) == "success"
     # the first run's writing the summary's own id into it, then the second run's update
     assert len(github_fake.calls_to("issues/update-comment")) == 2
 
@@ -160,6 +163,22 @@ def test_a_read_only_fork_token_falls_back_to_annotations(repo: Path, tmp_path: 
     assert "cannot write to this pull request" in done.stderr
     assert outputs["must_fix"] == "1"
     assert "shell=True" in (tmp_path / "summary.md").read_text()
+    assert github_fake.calls_to("repos/create-commit-status") == []  # a read-only token
+
+
+def test_a_status_the_token_may_not_set_is_a_warning_with_the_fix(repo: Path, tmp_path: Path,
+                                                                  github_fake) -> None:
+    """A workflow written before the status needed `statuses: write`: the review is published
+    and its exit code kept; the missing status is said with the fix (a branch protection
+    requiring it keeps waiting, so nothing merges unreviewed)."""
+    github_fake.outage(403, match="/statuses/", body={
+        "message": "Resource not accessible by integration"})
+    done, outputs, _ = opened(repo, tmp_path, github_fake, {})
+    assert done.returncode == 1, done.stdout + done.stderr  # the PR's blocking bandit finding
+    assert outputs.get("published") != "false"
+    assert "`reviewloop` commit status could not be set" in done.stderr
+    assert "statuses: write" in done.stderr
+    assert len(summaries(github_fake)) == 1  # the review itself was published
 
 
 def test_force_push_reviews_the_whole_pr_and_reopened_posts_no_duplicates(

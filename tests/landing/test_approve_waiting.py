@@ -119,7 +119,7 @@ def test_a_landing_refused_for_a_deleted_spec_says_so_and_can_be_declined(tmp_pa
     refused = cli(root, "approve", run_id)
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert f"the spec {SPEC} is no longer on work" in refused.stderr
-    assert "git merge reviewloop/T1" in refused.stderr
+    assert "git merge reviewloop/feat/T1" in refused.stderr
     record = _record(root, run_id)
     assert record["status"] == "landing_refused" and "BlockingOutcome" not in record["detail"]
     declined = cli(root, "reject", run_id)

@@ -139,7 +139,7 @@ def test_a_declined_run_keeps_its_worktree_and_the_next_run_starts_clean(project
     assert listed == {str(kept): declined.tree.branch}
 
     again = start(runner(project, ScriptedChatModel()), project, "manual")
-    assert again.tree.branch == "reviewloop/1-2"
+    assert again.tree.branch == "reviewloop/calc/1-2"
     assert not (Path(again.tree.path) / "calc.py").exists()  # nothing of the declined run
 
 
