@@ -24,6 +24,10 @@ from reviewloop.checks.analyzers.precommit_hooks import option
 
 SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;"})
 OPTION = ("-c", "--config")
+# the flat configs ESLint finds by itself, in its order at one folder (the TypeScript ones
+# load with jiti: `eslint_configs.py`)
+CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
+           "eslint.config.mts", "eslint.config.cts")
 CONTAINERS = frozenset({"docker", "docker-compose", "podman", "nerdctl", "kubectl"})
 VALUED = frozenset({  # ESLint's options that take a value (the next word, unless `=`)
     "-c", "--config", "-f", "--format", "-o", "--output-file", "--ext", "--rulesdir",

@@ -34,7 +34,13 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from reviewloop.checks.analyzers import anchored_yaml
-from reviewloop.checks.analyzers.eslint_commands import Named, ProjectFiles, join, runs
+from reviewloop.checks.analyzers.eslint_commands import (
+    CONFIGS,
+    Named,
+    ProjectFiles,
+    join,
+    runs,
+)
 
 # lint-staged's `CONFIG_FILE_NAMES`, in its order
 NAMES = ("package.json", "package.yaml", "package.yml", ".lintstagedrc", ".lintstagedrc.json",
@@ -116,8 +122,6 @@ def lint_staged(files: ProjectFiles, staged: Staged | None, file: str) -> Named 
 
 def default(files: ProjectFiles, file: str) -> str | None:
     """The flat config ESLint finds for `file` by itself: the nearest (`eslint_configs`)."""
-    from reviewloop.checks.analyzers.eslint_files import CONFIGS  # it imports this module
-
     for folder in PurePosixPath(file).parents:
         for name in CONFIGS:
             if files.text(path := (folder / name).as_posix()) is not None:
