@@ -16,7 +16,7 @@ from typing import Any
 
 BUDGET = 100_000  # the nodes the aliases of one document may stand for
 REFUSED = ("{path} repeats its anchors (`*alias`) into more than 100,000 values, which "
-           "reviewloop does not expand: the config it names for ESLint was not read, the "
+           "reviewloop does not expand: the config it names for {tool} was not read, the "
            "project's rules were not run; fix: write the repeated values out")
 
 

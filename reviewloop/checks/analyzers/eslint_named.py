@@ -115,7 +115,8 @@ class NamedConfigs:
         if self._hooks is None:
             data = self.data(PRE_COMMIT)
             if data is anchored_yaml.EXPANDS and "eslint" in str(self.text(PRE_COMMIT)):
-                return Named("", ".", PRE_COMMIT, anchored_yaml.REFUSED.format(path=PRE_COMMIT))
+                return Named("", ".", PRE_COMMIT, anchored_yaml.REFUSED.format(
+                    path=PRE_COMMIT, tool="ESLint"))
             self._hooks = [(h, config) for h in hooks(data)
                            if "eslint" in h.id and (config := config_arg(h.args)) is not None]
         for hook, config in self._hooks:

@@ -92,7 +92,8 @@ def staged_config(files: ProjectFiles, folder: PurePosixPath) -> Staged | None:
             data = files.data(path)
             if data is anchored_yaml.EXPANDS:
                 return Staged(above, path, {}, Named("", above.as_posix(), path,
-                                                     anchored_yaml.REFUSED.format(path=path)))
+                                                     anchored_yaml.REFUSED.format(
+                    path=path, tool="ESLint")))
             if name.startswith("package."):
                 if not isinstance(data, dict) or "lint-staged" not in data:
                     continue  # lint-staged passes a package file without the key by

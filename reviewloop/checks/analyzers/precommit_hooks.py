@@ -89,6 +89,16 @@ def hook_rev(ctx: AnalyzerContext, ids: frozenset[str]) -> str | None:
                  if hook.id in ids), None)
 
 
+def refused(ctx: AnalyzerContext, ids: frozenset[str]) -> str | None:
+    """Why the trusted pre-commit config's hooks were not read, when its aliases stand for
+    too much (`anchored_yaml`) and its text names one of `ids`; None otherwise."""
+    text = trusted_text(ctx, PRE_COMMIT)
+    if text is None or not any(i in text for i in ids) or \
+            anchored_yaml.load(text) is not anchored_yaml.EXPANDS:
+        return None
+    return anchored_yaml.REFUSED.format(path=PRE_COMMIT, tool=min(ids))
+
+
 def option(args: object, names: Sequence[str], *, joined: bool = True) -> str | None:
     """The value the command line `args` gives the option called any of `names` (each with
     its dashes: `-c`, `--configfile`), the last one winning; None when none gives one.

@@ -13,9 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers import anchored_yaml
+from reviewloop.checks.analyzers.bandit_config import malformed
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.eslint_named import NamedConfigs
 from reviewloop.checks.analyzers.precommit_hooks import hook_config, hook_rev, hooks
+from reviewloop.checks.analyzers.ruff_lookup import Lookup
 from reviewloop.git.diff import parse_diff
 
 HEAD = "repos:\n- repo: https://github.com/pre-commit/mirrors-eslint\n  rev: v9.0.0\n  hooks:\n"
@@ -88,3 +90,17 @@ def test_a_config_that_does_not_parse_is_none_and_no_text_is_none() -> None:
     assert anchored_yaml.load("a: [b\n") is None
     assert anchored_yaml.load("a: *undefined\n") is None
     assert anchored_yaml.load(None) is None
+
+
+@given(st.integers(7, 9), st.sampled_from(["bandit", "ruff"]))
+def test_bandits_and_ruffs_hooks_in_a_refused_config_are_said_not_read(
+        tmp_path_factory: object, levels: int, tool: str) -> None:
+    root = Path(str(tmp_path_factory.mktemp("r")))  # type: ignore[attr-defined]
+    text = _laughs(levels, 9).replace("id: eslint", f"id: {tool}")
+    (root / ".pre-commit-config.yaml").write_text(text, encoding="utf-8")
+    ctx = AnalyzerContext(root=root, changes=parse_diff(""), diff_text="", agent="a")
+    said = (malformed(ctx) if tool == "bandit" else [Lookup(ctx).of("src/a.py").problem])
+    assert said == [anchored_yaml.REFUSED.format(path=".pre-commit-config.yaml", tool=tool)]
+    (root / ".pre-commit-config.yaml").write_text(text.replace(tool, "other"), "utf-8")
+    assert hook_config(ctx, frozenset({tool}), ("-c",)) is None  # names none: nothing said
+    assert (malformed(ctx) if tool == "bandit" else [Lookup(ctx).of("src/a.py")]) in ([], [None])
