@@ -90,10 +90,10 @@ def staged_config(files: ProjectFiles, folder: PurePosixPath) -> Staged | None:
                 unread = Named("", above.as_posix(), path, UNRUN.format(path=path, kind=kind))
                 return Staged(above, path, {}, unread, _code_configs(text, above))
             data = files.data(path)
-            if data is anchored_yaml.EXPANDS:
-                return Staged(above, path, {}, Named("", above.as_posix(), path,
-                                                     anchored_yaml.REFUSED.format(
-                    path=path, tool="ESLint")))
+            if data is anchored_yaml.EXPANDS and (
+                    not name.startswith("package.") or "lint-staged" in text):
+                why = anchored_yaml.REFUSED.format(path=path, tool="ESLint")
+                return Staged(above, path, {}, Named("", above.as_posix(), path, why))
             if name.startswith("package."):
                 if not isinstance(data, dict) or "lint-staged" not in data:
                     continue  # lint-staged passes a package file without the key by

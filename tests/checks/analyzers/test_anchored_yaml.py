@@ -104,3 +104,10 @@ def test_bandits_and_ruffs_hooks_in_a_refused_config_are_said_not_read(
     (root / ".pre-commit-config.yaml").write_text(text.replace(tool, "other"), "utf-8")
     assert hook_config(ctx, frozenset({tool}), ("-c",)) is None  # names none: nothing said
     assert (malformed(ctx) if tool == "bandit" else [Lookup(ctx).of("src/a.py")]) in ([], [None])
+
+
+def test_a_refused_package_yaml_without_lint_staged_is_passed_by() -> None:
+    text = _laughs(8, 9).replace("repos:", "name: w\nrepos:")
+    assert NamedConfigs({"web/package.yaml": text}.get).named("web/a.js") is None
+    staged = NamedConfigs({"web/package.yaml": text + "lint-staged: {}\n"}.get).named("web/a.js")
+    assert staged is not None and staged.unread.startswith("web/package.yaml repeats")
