@@ -11,13 +11,16 @@ changed file as plain `eslint -c <config>` decides it, run from where that comma
 
 Before, the nearest config answered the first two, so the review passed what the project's
 CI (`eslint -c strict.mjs`) fails. Plain ESLint, run as each source runs it, is the oracle;
-one repository holds the four sources side by side, reviewed once.
+one repository holds the sources side by side, reviewed once: a pre-commit hook whose
+`files` is merged from an anchor, a Makefile recipe after `cd DIR &&` beside recipes for
+another folder and in a container, and a lint-staged config in code that names the config
+ESLint finds anyway beside prettier's `--config` (rev1's E1-E4).
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
@@ -45,10 +48,24 @@ PACKAGES = {  # folder → the files that name its config, and how plain ESLint 
     "made": ({"made/package.json": json.dumps(MODULE), "made/Makefile":
               "CONFIG = strict.mjs\n.PHONY: lint\nlint:\n\t@npx eslint -c $(CONFIG) .\n"},
              "made", "strict.mjs"),
+    # an anchor merged into the hook, as pre-commit reads it (rev1 E1)
     "hooked": ({"hooked/package.json": json.dumps(MODULE), ".pre-commit-config.yaml":
+                "x-ours: &ours\n  files: ^hooked/\n"
                 "repos:\n- repo: https://github.com/pre-commit/mirrors-eslint\n  rev: v9.0.0\n"
-                "  hooks:\n  - id: eslint\n    files: ^hooked/\n"
+                "  hooks:\n  - id: eslint\n    <<: *ours\n"
                 "    args: [--config, hooked/strict.mjs]\n"}, ".", "hooked/strict.mjs"),
+    # a root Makefile's recipe after `cd` (E3); its recipe for another folder and its
+    # container's command name nothing for the other packages' files (E4)
+    "cded": ({"cded/package.json": json.dumps(MODULE), "Makefile":
+              "lint:\n\tcd cded && npx eslint -c strict.mjs .\nlint-legacy:\n\tnpx eslint "
+              "-c ci/gone.mjs legacy/\ndocker:\n\tdocker run --rm -v $$PWD:/app node:22 npx "
+              "eslint -c /app/eslint.config.mjs /app\n"}, "cded", "strict.mjs"),
+    # a lint-staged config in code naming the config ESLint finds anyway, beside prettier's
+    # own `--config` (E2): the file is linted by it, not named as not read
+    "coded": ({"coded/package.json": json.dumps(MODULE), "coded/eslint.config.mjs": STRICT,
+               "coded/lint-staged.config.mjs": "export default {\n  '*.{js,es6}': ["
+               "'prettier --config .prettierrc.json --write', 'eslint -c eslint.config.mjs "
+               "--fix'],\n};\n"}, "coded", "eslint.config.mjs"),
 }
 CHANGED = {
     "src/run.js": "export const run = (s) => eval(s);\n",
@@ -88,8 +105,9 @@ def test_each_source_s_named_config_decides_as_plain_eslint_c_does(
     assert suppressed == {f"{folder}/legacy/l.js" for folder in PACKAGES}, suppressed
     by = {(f.get("finding") or f)["file"]: f.get("reason")
           for f in report["findings"]["suppressed"]}
-    assert by == {f"{folder}/legacy/l.js": f"suppressed by {folder}/strict.mjs (the project's "
-                  "ESLint config)" for folder in PACKAGES}, by  # not the nearest, lenient one
+    assert by == {f"{folder}/legacy/l.js": f"suppressed by {PurePosixPath(cwd, config)} (the "
+                  "project's ESLint config)" for folder, (_, cwd, config) in PACKAGES.items()
+                  }, by  # not the nearest, lenient one
     said = {(f["file"], f["start_line"]) for bucket in ("remaining", "nits", "out_of_scope")
             for f in report["findings"][bucket] if f["rule"] == UNUSED}
     assert said == unused, (sorted(said), sorted(unused))

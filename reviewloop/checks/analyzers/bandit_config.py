@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.precommit_hooks import PRE_COMMIT, hook_config
+from reviewloop.checks.analyzers.precommit_hooks import PRE_COMMIT, hook_config, refused
 from reviewloop.checks.analyzers.trusted_config import trusted_text, trusted_yaml
 from reviewloop.config import load_yaml
 
@@ -147,7 +147,7 @@ def _hook_problem(ctx: AnalyzerContext) -> str | None:
     there is none): the trusted side has no such file, or it does not parse."""
     hooked = hook_config(ctx, HOOKS, OPTIONS)
     if hooked is None:
-        return None
+        return refused(ctx, HOOKS)  # a config whose aliases stand for too much: said
     if hooked.startswith(("../", "/")) or hooked == "..":
         why = "is outside the repository, which reviewloop does not read"
     elif (text := trusted_text(ctx, hooked)) is None:

@@ -3,6 +3,12 @@ Makefile recipe, a pre-commit hook's args) and the config it names with `-c` / `
 read as ESLint's own command line reads it: `-c PATH`, `--config PATH`, `--config=PATH`, the
 last one given winning (optionator refuses `-cPATH`). `eslint_named` says where a project
 writes one.
+
+A line is split into its commands at `&&`, `||`, `;`, `|`, `&`: only an ESLint command's own
+`-c` counts (`prettier --config x` beside it names nothing). A leading `cd DIR &&` moves the
+commands after it, as the shell does; an ESLint command run inside a container (`docker run
+… eslint`, `docker compose exec … eslint`) lints the container's files, not the tree's, and is
+left out. The paths an ESLint command lints are its words that are no option or option value.
 """
 
 from __future__ import annotations
@@ -13,11 +19,22 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
+from reviewloop.checks.analyzers import anchored_yaml
 from reviewloop.checks.analyzers.precommit_hooks import option
-from reviewloop.config import load_yaml
 
 SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;"})
 OPTION = ("-c", "--config")
+# the flat configs ESLint finds by itself, in its order at one folder (the TypeScript ones
+# load with jiti: `eslint_configs.py`)
+CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
+           "eslint.config.mts", "eslint.config.cts")
+CONTAINERS = frozenset({"docker", "docker-compose", "podman", "nerdctl", "kubectl"})
+VALUED = frozenset({  # ESLint's options that take a value (the next word, unless `=`)
+    "-c", "--config", "-f", "--format", "-o", "--output-file", "--ext", "--rulesdir",
+    "--parser", "--parser-options", "--plugin", "--rule", "--env", "--global",
+    "--resolve-plugins-relative-to", "--ignore-path", "--ignore-pattern", "--max-warnings",
+    "--cache-location", "--cache-strategy", "--stdin-filename", "--fix-type", "--flag",
+    "--report-unused-disable-directives-severity", "--concurrency", "--print-config"})
 MISSING = ("{source} runs ESLint with the config {config}, which is not a file of the "
            "project's tree: the project's rules were not run; fix: commit {config}, or "
            "correct the path in {source}")
@@ -64,22 +81,84 @@ def config_arg(args: list[str] | None) -> str | None:
     return option(args, OPTION, joined=False)
 
 
-def script_config(script: str) -> str | None:
-    """The config a shell command line's ESLint command names (`npx eslint -c x.mjs . &&
-    tsc`): of its first ESLint command that names one."""
+@dataclass(frozen=True)
+class Run:
+    """One ESLint command of a command line: the config it names (None: none), as written;
+    the folder it runs in, relative to where the line starts (`web` after `cd web &&`); and
+    the paths it lints, as written (none: its folder)."""
+
+    config: str | None
+    cd: str
+    paths: tuple[str, ...]
+
+    def named(self, folder: PurePosixPath) -> tuple[str, str] | None:
+        """(config, cwd) as paths in the tree, for a line run from `folder`; None when the
+        command names no config."""
+        if self.config is None:
+            return None
+        cwd = join(folder, self.cd) or "."
+        return join(PurePosixPath(cwd), self.config), cwd
+
+
+def runs(script: str) -> list[Run]:
+    """The ESLint commands of the shell command line `script`, in its order (see the
+    module's docstring); none for a line the shell's quoting cannot read."""
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=True)
         lexer.whitespace_split = True
         tokens = list(lexer)
     except ValueError:
-        return None
-    for n, token in enumerate(tokens):
-        if PurePosixPath(token).name == "eslint":
-            end = next((m for m in range(n + 1, len(tokens)) if tokens[m] in SEPARATORS),
-                       len(tokens))
-            if (found := config_arg(tokens[n + 1:end])) is not None:
-                return found
+        return []
+    found: list[Run] = []
+    cd: str | None = "."
+    command: list[str] = []
+    for token in [*tokens, ";"]:
+        if token not in SEPARATORS:
+            command.append(token)
+            continue
+        if command and command[0] == "cd":
+            cd = _moved(cd, command[1:])
+        elif (at := _eslint_at(command)) is not None and cd is not None:
+            args = command[at + 1:]
+            found.append(Run(config_arg(args), cd, _paths(args)))
+        command = []
+    return found
+
+
+def script_config(script: str) -> str | None:
+    """The config a shell command line's ESLint command names (`npx eslint -c x.mjs . &&
+    tsc`), as written: of its first ESLint command that names one."""
+    return next((run.config for run in runs(script) if run.config is not None), None)
+
+
+def _eslint_at(command: list[str]) -> int | None:
+    """Where ESLint's own word is in `command`; None for no ESLint, or one in a container."""
+    for at, word in enumerate(command):
+        if PurePosixPath(word).name == "eslint":
+            return None if CONTAINERS & {PurePosixPath(w).name for w in command[:at]} else at
     return None
+
+
+def _moved(cd: str | None, args: list[str]) -> str | None:
+    """The folder after `cd args` from `cd` (None: one the tree does not say: `cd $DIR`,
+    `cd /app`, `cd -`, or `cd` home)."""
+    if cd is None or len(args) != 1 or args[0].startswith(("/", "~", "-")) or "$" in args[0]:
+        return None
+    return join(PurePosixPath(cd), args[0]) or "."
+
+
+def _paths(args: list[str]) -> tuple[str, ...]:
+    """The words of ESLint's arguments `args` that are paths: no option, no option's value."""
+    paths: list[str] = []
+    skip = False
+    for at, word in enumerate(args):
+        if word == "--":
+            return (*paths, *args[at + 1:])
+        if skip or word.startswith("-"):
+            skip = not skip and word in VALUED
+            continue
+        paths.append(word)
+    return tuple(paths)
 
 
 def join(folder: PurePosixPath, path: str) -> str:
@@ -98,13 +177,7 @@ def join(folder: PurePosixPath, path: str) -> str:
 
 
 def yaml_data(text: str | None) -> object:
-    """The YAML (or JSON) document `text` holds; None for no text, or one that does not
-    parse."""
-    if text is None:
-        return None
-    from yaml import YAMLError
-
-    try:
-        return load_yaml(text)
-    except (YAMLError, RecursionError):
-        return None
+    """The YAML (or JSON) document `text` holds, read as pre-commit and lint-staged read it
+    (aliases expanded: `anchored_yaml`); None for no text, or one that does not parse,
+    `anchored_yaml.EXPANDS` for one whose aliases stand for too much."""
+    return anchored_yaml.load(text)

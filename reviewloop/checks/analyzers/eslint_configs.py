@@ -3,7 +3,7 @@ and why reviewloop's ESLint cannot run it, when it cannot: the files the project
 have linted and did not are named as not read (`eslint_project.py`), never quietly left out.
 
 * The flat config nearest the file, from its folder up (ESLint 10's lookup, nested configs
-  included), in ESLint's order at one folder (`eslint_files.CONFIGS`). A TypeScript one
+  included), in ESLint's order at one folder (`eslint_commands.CONFIGS`). A TypeScript one
   (`eslint.config.ts`, `.mts`, `.cts`) ESLint loads with jiti only, which reviewloop's ESLint
   pins beside it (`node/eslint/package.json`); a tools folder from before lacks it.
 * With no flat config, a legacy one (ESLint 8's `.eslintrc*`, or `package.json`'s
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.analyzers.eslint_files import CONFIGS
+from reviewloop.checks.analyzers.eslint_commands import CONFIGS
 from reviewloop.checks.json_files import json_object
 
 LEGACY = (".eslintrc.js", ".eslintrc.cjs", ".eslintrc.yaml", ".eslintrc.yml", ".eslintrc.json",

@@ -44,7 +44,7 @@ from hashlib import sha256
 from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.eslint_commands import Named
+from reviewloop.checks.analyzers.eslint_commands import CONFIGS, Named
 from reviewloop.checks.analyzers.eslint_named import NamedConfigs
 from reviewloop.checks.analyzers.trusted_config import trusted_text
 from reviewloop.errors import ReviewloopError
@@ -58,11 +58,8 @@ from reviewloop.policy.trust import Trust
 from reviewloop.sandbox.bubblewrap import SandboxMode, SandboxUnavailable
 
 log = logging.getLogger(__name__)
-# the flat configs ESLint finds by itself, and the manifests that install what they import
-# (`eslint_project.py` reads the same)
-# (ESLint's order at one folder; the TypeScript ones load with jiti: `eslint_configs.py`)
-CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
-           "eslint.config.mts", "eslint.config.cts")
+# the manifests that install what the flat configs ESLint finds by itself (`CONFIGS`)
+# import (`eslint_project.py` reads the same)
 MANIFESTS = ("package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock",
              "pnpm-lock.yaml")
 TIMEOUT_S = 120.0

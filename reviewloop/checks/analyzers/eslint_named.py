@@ -10,12 +10,15 @@ Where the project says how it runs ESLint, in this order (the first that names a
    default for editors beside a strict CI config is linted with the strict one;
 2. else the commands lint-staged runs on it, from the lint-staged config nearest it, run from
    that config's folder (`eslint_staged.py`: `.lintstagedrc*`, `"lint-staged"` in a
-   `package.json`; one in JavaScript is not run, and names the file as not read);
-3. else a recipe of the Makefile nearest it (`GNUmakefile`, `makefile`, `Makefile`), run
-   from its folder, as `make lint` does (`eslint_staged.py`);
+   `package.json`; one in JavaScript is not run: when it names a config other than the one
+   ESLint finds for the file, the file is not read, unless 3. or 4. names one for it);
+3. else a recipe of the Makefile nearest it (`GNUmakefile`, `makefile`, `Makefile`) whose
+   ESLint command lints the file, run from its folder (after a leading `cd DIR &&`), as `make
+   lint` does (`eslint_staged.py`);
 4. else the `args` of an ESLint hook (`id` holding `eslint`) of the repository's
    `.pre-commit-config.yaml` whose `files` pattern takes the file, run from the root
-   (`precommit_hooks.hooks`, the one reading of a hook's args).
+   (`precommit_hooks.hooks`, the one reading of a hook's args; anchors and aliases expanded
+   as pre-commit expands them, `anchored_yaml`).
 
 ESLint's option is read as its command line reads it: `-c PATH`, `--config PATH`,
 `--config=PATH`, the last one given winning. The path is the project's, relative to the folder
@@ -31,16 +34,16 @@ from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reviewloop.checks.analyzers import eslint_staged
+from reviewloop.checks.analyzers import anchored_yaml, eslint_staged
 from reviewloop.checks.analyzers.eslint_commands import (
     Named,
     Read,
     config_arg,
     join,
-    script_config,
+    runs,
     yaml_data,
 )
-from reviewloop.checks.analyzers.eslint_staged import Staged
+from reviewloop.checks.analyzers.eslint_staged import Recipe, Staged
 from reviewloop.checks.analyzers.precommit_hooks import PRE_COMMIT, Hook, hooks
 from reviewloop.checks.json_files import text_object
 
@@ -54,7 +57,7 @@ class NamedConfigs:
         self._read = read
         self._texts: dict[str, str | None] = {}
         self._data: dict[str, object] = {}
-        self._folders: dict[str, tuple[Named | None, Staged | None, Named | None]] = {}
+        self._folders: dict[str, tuple[Named | None, Staged | None, tuple[Recipe, ...]]] = {}
         self._hooks: list[tuple[Hook, str]] | None = None
 
     @classmethod
@@ -69,9 +72,17 @@ class NamedConfigs:
             folder = PurePosixPath(key)
             self._folders[key] = (self._scripts(folder), eslint_staged.staged_config(
                 self, folder), eslint_staged.makefile(self, folder))
-        scripts, staged, makefile = self._folders[key]
-        return (scripts or eslint_staged.lint_staged(staged, file) or makefile
-                or self._pre_commit(file))
+        scripts, staged, recipes = self._folders[key]
+        if scripts is not None:
+            return scripts
+        found = eslint_staged.lint_staged(self, staged, file)
+        if found is not None and not found.unread:
+            return found
+        later = (eslint_staged.made(recipes, file), self._pre_commit(file))
+        # a config in code is not read: a source after it that names one the project runs
+        # on the file wins over saying the file is not read
+        return next((n for n in later if n is not None and not n.unread), None) or found or \
+            next((n for n in later if n is not None), None)
 
     def of(self, files: Iterable[str]) -> dict[str, Named]:
         """file → the config the project names for it, for those of `files` it names one for."""
@@ -102,7 +113,11 @@ class NamedConfigs:
 
     def _pre_commit(self, file: str) -> Named | None:
         if self._hooks is None:
-            self._hooks = [(h, config) for h in hooks(self.data(PRE_COMMIT))
+            data = self.data(PRE_COMMIT)
+            if data is anchored_yaml.EXPANDS and "eslint" in str(self.text(PRE_COMMIT)):
+                return Named("", ".", PRE_COMMIT, anchored_yaml.REFUSED.format(
+                    path=PRE_COMMIT, tool="ESLint"))
+            self._hooks = [(h, config) for h in hooks(data)
                            if "eslint" in h.id and (config := config_arg(h.args)) is not None]
         for hook, config in self._hooks:
             if hook.takes(file):
@@ -115,10 +130,9 @@ def _script_named(scripts: dict[str, Any], folder: PurePosixPath) -> Named | Non
     names = ["lint", *sorted(k for k in scripts if str(k).startswith("lint:"))]
     for name in names:
         text = scripts.get(name)
-        found = script_config(text) if isinstance(text, str) else None
-        if found:
-            source = f"{(folder / 'package.json').as_posix()} script `{name}`"
-            return Named(join(folder, found), folder.as_posix(), source)
+        for run in runs(text) if isinstance(text, str) else []:
+            if (named := run.named(folder)) is not None:
+                return Named(*named, f"{(folder / 'package.json').as_posix()} script `{name}`")
     return None
 
 

@@ -13,7 +13,8 @@ the repository path from there.
 
 `hooks` is the one reading of a pre-commit config's hooks (their ids, args, `files` and
 `exclude` patterns, their repo's `rev`): bandit's and ruff's config here, ESLint's
-(`eslint_named`) from the trusted tree's copy.
+(`eslint_named`) from the trusted tree's copy. The config is read as pre-commit reads it,
+anchors and aliases expanded (`anchored_yaml`: `<<: *common` merged into a hook).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from reviewloop.checks.analyzers import anchored_yaml
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.trusted_config import trusted_yaml
+from reviewloop.checks.analyzers.trusted_config import trusted_text
 
 PRE_COMMIT = ".pre-commit-config.yaml"
 
@@ -74,7 +76,7 @@ def hook_config(ctx: AnalyzerContext, ids: frozenset[str],
     """The option `names`' value in the args of the trusted pre-commit config's first hook
     whose id is one of `ids` and that gives it, as a path from the repository's root
     (normalised; one leaving the root keeps its `..`); None when no such hook gives it."""
-    for hook in hooks(trusted_yaml(ctx, PRE_COMMIT)):
+    for hook in hooks(anchored_yaml.load(trusted_text(ctx, PRE_COMMIT))):
         if hook.id in ids and (value := option(hook.args, names)):
             return posixpath.normpath(value.replace("\\", "/"))
     return None
@@ -83,8 +85,18 @@ def hook_config(ctx: AnalyzerContext, ids: frozenset[str],
 def hook_rev(ctx: AnalyzerContext, ids: frozenset[str]) -> str | None:
     """The `rev` of the trusted pre-commit config's repo that holds a hook whose id is one of
     `ids` (the tool's version the project runs: `v0.17.6`); None when there is none."""
-    return next((hook.rev for hook in hooks(trusted_yaml(ctx, PRE_COMMIT)) if hook.id in ids),
-                None)
+    return next((hook.rev for hook in hooks(anchored_yaml.load(trusted_text(ctx, PRE_COMMIT)))
+                 if hook.id in ids), None)
+
+
+def refused(ctx: AnalyzerContext, ids: frozenset[str]) -> str | None:
+    """Why the trusted pre-commit config's hooks were not read, when its aliases stand for
+    too much (`anchored_yaml`) and its text names one of `ids`; None otherwise."""
+    text = trusted_text(ctx, PRE_COMMIT)
+    if text is None or not any(i in text for i in ids) or \
+            anchored_yaml.load(text) is not anchored_yaml.EXPANDS:
+        return None
+    return anchored_yaml.REFUSED.format(path=PRE_COMMIT, tool=min(ids))
 
 
 def option(args: object, names: Sequence[str], *, joined: bool = True) -> str | None:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
-from reviewloop.checks.analyzers.precommit_hooks import PRE_COMMIT, hook_config
+from reviewloop.checks.analyzers.precommit_hooks import PRE_COMMIT, hook_config, refused
 from reviewloop.checks.analyzers.trusted_config import tightened_text, trusted_named
 
 CONFIGS = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's precedence at one folder
@@ -94,12 +94,17 @@ class Lookup:
             lambda path: tightened_text(ctx, path) if ctx is not None else None
         # `ruff check --config PATH` as the project's pre-commit hook runs it: PATH for all
         given = hook_config(ctx, HOOKS, ("--config",)) if ctx is not None else config
+        # a pre-commit config whose aliases stand for too much: what it passes is not known
+        why = refused(ctx, HOOKS) if ctx is not None else None
+        self._refused = None if why is None else Governing(PRE_COMMIT, {}, why)
         self._fixed = given if given is not None and ("=" not in given or
                                                      given.endswith(".toml")) else None
 
     def of(self, path: str) -> Governing | None:
         """The config that governs the file `path`; None when no folder up to the root has
         one."""
+        if self._refused is not None:
+            return self._refused
         if self._fixed is not None:
             return self.at(self._fixed)  # read once, as any folder's
         start = posixpath.dirname(path)

@@ -200,7 +200,7 @@ def test_lint_staged_in_each_form_names_the_config_of_the_glob_that_takes_the_fi
 def test_a_lint_staged_config_in_code_is_named_not_read_when_it_runs_eslint_with_a_config(
         name: str) -> None:
     code = 'export default { "*.js": (files) => `eslint --config ci/x.mjs ${files.join(" ")}` };'
-    named_ = NamedConfigs({name: code, "Makefile": "lint:\n\teslint -c m.mjs .\n"}.get)
+    named_ = NamedConfigs({name: code, "Makefile": "lint:\n\teslint -c m.mjs lib\n"}.get)
     found = named_.named("src/a.js")
     assert found is not None and found.problem(lambda _: "") == (
         f"the project's lint-staged config {name} is "
@@ -211,6 +211,10 @@ def test_a_lint_staged_config_in_code_is_named_not_read_when_it_runs_eslint_with
                           "Makefile": "lint:\n\teslint -c m.mjs .\n"}.get)
     found = plain.named("src/a.js")  # the config lint-staged uses names none: the next source
     assert found is not None and found.source == "Makefile target `lint`"
+    # a source after it that names a config for the file is one the project runs: it wins
+    found = NamedConfigs({name: code, "Makefile": "lint:\n\teslint -c m.mjs .\n"}.get
+                         ).named("src/a.js")
+    assert found is not None and (found.config, found.unread) == ("m.mjs", "")
 
 
 RECIPES = [  # (Makefile, the config it names from the root)
@@ -221,7 +225,7 @@ RECIPES = [  # (Makefile, the config it names from the root)
     ("CONFIG ?= ci/${NAME}\nNAME = eslint.mjs\ncheck:\n\teslint -c ${CONFIG} .\n",
      "ci/eslint.mjs"),
     ("lint:\n\tnpx eslint \\\n\t  --config ci/eslint.mjs \\\n\t  .\n", "ci/eslint.mjs"),
-    ("build:\n\ttsc -p .\n\n.PHONY: lint\nlint:\n\tcd web && npx prettier -c . && "
+    ("build:\n\ttsc -p .\n\n.PHONY: lint\nlint:\n\tnpx tsc -p web && npx prettier -c . && "
      "npx eslint -c=x.mjs --config=ci/eslint.mjs .\n", "ci/eslint.mjs"),
 ]
 
