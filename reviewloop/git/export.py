@@ -94,7 +94,7 @@ def _write_links(cmd: GitCommand, options: Sequence[str], links: Sequence[tuple[
     `k8s/pod.yaml -> mid -> pod.txt` (the plain tools follow the chain). A link out of the
     tree, to a folder or to nothing, or absolute is left out, as a submodule is
     (`left_out`)."""
-    targets = _link_texts(cmd, options, sorted({sha for _, sha in links}))
+    targets = link_texts(cmd, options, sorted({sha for _, sha in links}))
     reached, pending = set(written), list(links)
     while pending:  # a round a link of the chain: each round writes those it reaches
         later = []
@@ -116,7 +116,7 @@ def _write_links(cmd: GitCommand, options: Sequence[str], links: Sequence[tuple[
         pending = later
 
 
-def _link_texts(cmd: GitCommand, options: Sequence[str], shas: Sequence[str]
+def link_texts(cmd: GitCommand, options: Sequence[str], shas: Sequence[str]
                 ) -> dict[str, str]:
     """Each link blob's text (where it leads), from one `git cat-file --batch`; "" for one
     git does not have."""

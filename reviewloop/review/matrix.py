@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -92,10 +93,12 @@ class FileCoverage(BaseModel):
     not_read: list[str]  # `bandit: could not parse it (…)`, every reason
 
 
-def file_checks(root: Path, changes: ChangeSet) -> Health:
+def file_checks(root: Path, changes: ChangeSet,
+                left_out: Mapping[str, str] | None = None) -> Health:
     """The `changed-files` row: of the files `changes` adds or modifies, those no analyzer
     could be given or place a finding on, with why (see the module docstring). One `lstat`
-    a file; only a file over the ceiling or diffed as binary is looked at further."""
+    a file; only a file over the ceiling or diffed as binary is looked at further.
+    `left_out`: the links of the reviewed commit its export has not (`git.export_links`)."""
     readable = Readability.of(root)
     written = [f for f in changes.files if f.status is not FileStatus.DELETED]
     modules = {f.path: why for f in written if (why := _submodule(f)) is not None}
@@ -107,7 +110,7 @@ def file_checks(root: Path, changes: ChangeSet) -> Health:
     links = {path: why for path, text in texts.items()
              if (why := _link_into_code(path, text, root)) is not None}
     linked = {path: whys[0] for path, links in linked_names(
-        root, {f.path for f in files}, {f.path for f in written}).items()
+        root, {f.path for f in files}, {f.path for f in written}, left_out).items()
         if (whys := [why for link in links if (why := _linked_as(link, path, root))])}
     return Health(kind="analyzer", name=CHECK, status="ok",
                   files=tuple(dict.fromkeys((*(f.path for f in files), *links, *modules))),
@@ -215,11 +218,12 @@ def _target_text(root: Path, target: str) -> str | None:
         return None
 
 
-def with_file_checks(ledger: Ledger, root: Path, changes: ChangeSet) -> Ledger:
+def with_file_checks(ledger: Ledger, root: Path, changes: ChangeSet,
+                     left_out: Mapping[str, str] | None = None) -> Ledger:
     """The ledger with the `changed-files` row for `changes` (see `file_checks`)."""
     if not changes.files:
         return ledger
-    return ledger.with_health([file_checks(root, changes)])
+    return ledger.with_health([file_checks(root, changes, left_out)])
 
 
 def matrix(ledger: Ledger) -> list[FileCoverage]:
