@@ -44,6 +44,7 @@ from reviewloop.git.diff_links import link_text
 from reviewloop.git.languages import SHEBANG_BYTES, by_name, untold
 from reviewloop.git.names import fits, on_disk, under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
+from reviewloop.review.databricks import HEADER_CHARS, SUFFIXES, is_notebook, magic_cells
 from reviewloop.review.linked import last_target, linked_names
 from reviewloop.review.readable import (
     MAX_ANALYZED_BYTES,
@@ -76,6 +77,9 @@ _LINKED_AS = ("{link}, a symlink the change did not touch, makes it {kind}: the 
 _UNTOLD = ("a script whose shebang (`{shebang}`) names no interpreter whose language reviewloop "
            "can tell, so no analyzer read it; name the interpreter (`#!/usr/bin/env python3`, "
            "`#!/usr/bin/env -S uv run --script`) or give the file its language's suffix")
+_MAGIC_CELLS = ("a Databricks notebook whose cells written as `MAGIC` comment lines run code "
+                "({cells}) that no analyzer here reads (they read comments); review those "
+                "cells by hand, or keep that code in files of its own language")
 _SUBPROJECT = "Subproject commit "
 _SUBMODULE = ("a submodule, now at commit {commit}: the files of the commits it moved to are "
               "not in this change's diff and were not reviewed (review them in the "
@@ -144,6 +148,11 @@ def _gap(readable: Readability, diff: FileDiff, changes: ChangeSet) -> str | Non
     if readable.language(path) is None and (shebang := untold(path, readable.text_start(
             path, SHEBANG_BYTES).encode("utf-8", "surrogateescape"))) is not None:
         return _UNTOLD.format(shebang=shebang)  # a script no analyzer claimed: nobody's
+    if path.lower().endswith(SUFFIXES) and is_notebook(readable.text_start(
+            path, HEADER_CHARS)) and (cells := magic_cells(
+            readable.text_start(path, MAX_ANALYZED_BYTES))):
+        shown = ", ".join(f"line {line}: {magic}" for line, magic in cells[:5])
+        return _MAGIC_CELLS.format(cells=shown + (" …" if len(cells) > 5 else ""))
     if diff.status is not FileStatus.RENAMED or diff.added or diff.removals \
             or diff.old_path is None:
         return None
