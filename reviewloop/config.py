@@ -122,6 +122,7 @@ class Review(_Frozen):
     # Round 1 too: the reviewers of a chunk on one model review it in one call, each one's
     # instructions in it (fewer tokens; one prompt with four areas, `review/rereview.py`).
     combined_review: bool = False
+    executed_files: tuple[str, ...] = ()  # globs of files a tool runs: levers (lever_files)
 
     @field_validator("context_windows")
     @classmethod

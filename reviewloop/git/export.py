@@ -25,6 +25,7 @@ from typing import IO
 from reviewloop.errors import ReviewloopError
 from reviewloop.git import neutral
 from reviewloop.git.command import GitCommand
+from reviewloop.git.deep_folders import make_folders
 from reviewloop.git.diff import ChangeSet, FileStatus
 from reviewloop.git.failures import failed
 from reviewloop.git.names import fits, folder_of, joined, shown
@@ -68,7 +69,7 @@ def write_blobs(cmd: GitCommand, listing: str, dest: Path, options: Sequence[str
             links.append((path, sha))
     base = os.fspath(dest)  # names as strings: two `Path`s a file were a third of the export
     for folder in sorted({folder_of(joined(base, path)) for path, _, _ in files}):
-        os.makedirs(folder, exist_ok=True)
+        make_folders(folder)  # no recursion a level: a file 1,000 folders deep
     small = [(path, sha) for path, sha, size in files if size <= MAX_FILE_BYTES]
     if claimed is not None:
         small = _write_claimed(small, claimed, base)
@@ -94,7 +95,7 @@ def _write_links(cmd: GitCommand, options: Sequence[str], links: Sequence[tuple[
     `k8s/pod.yaml -> mid -> pod.txt` (the plain tools follow the chain). A link out of the
     tree, to a folder or to nothing, or absolute is left out, as a submodule is
     (`left_out`)."""
-    targets = _link_texts(cmd, options, sorted({sha for _, sha in links}))
+    targets = link_texts(cmd, options, sorted({sha for _, sha in links}))
     reached, pending = set(written), list(links)
     while pending:  # a round a link of the chain: each round writes those it reaches
         later = []
@@ -105,7 +106,7 @@ def _write_links(cmd: GitCommand, options: Sequence[str], links: Sequence[tuple[
                 later.append((path, sha))
                 continue
             at = os.path.join(base, path)
-            os.makedirs(os.path.dirname(at), exist_ok=True)
+            make_folders(os.path.dirname(at))
             os.symlink(text, at)
             if os.path.isfile(at):
                 reached.add(path)
@@ -116,7 +117,7 @@ def _write_links(cmd: GitCommand, options: Sequence[str], links: Sequence[tuple[
         pending = later
 
 
-def _link_texts(cmd: GitCommand, options: Sequence[str], shas: Sequence[str]
+def link_texts(cmd: GitCommand, options: Sequence[str], shas: Sequence[str]
                 ) -> dict[str, str]:
     """Each link blob's text (where it leads), from one `git cat-file --batch`; "" for one
     git does not have."""

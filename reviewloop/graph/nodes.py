@@ -261,7 +261,7 @@ def summary_scope(deps: LoopDeps) -> Scope:
                  levers=repository_levers(
                      # settings name folders in the checkout the run started from
                      deps.checkout.root if deps.checkout else deps.repo.root,
-                     deps.settings.agents_dirs))
+                     deps.settings.agents_dirs, deps.settings.review.executed_files))
 
 
 def _fix_job(deps: LoopDeps, state: LoopState) -> FixJob:

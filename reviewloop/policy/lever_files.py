@@ -99,7 +99,22 @@ LEVERS: tuple[Lever, ...] = (
              ".lldbinit", "sitecustomize.py", "usercustomize.py"),
     *_levers(LeverKind.EXECUTED, "CI", "/.github/workflows/**", "/.github/actions/**",
              "/.gitlab-ci.yml", "/.circleci/**", "/.travis.yml", "/azure-pipelines.yml",
-             "/bitbucket-pipelines.yml", "/.buildkite/**", "/Jenkinsfile"),
+             "/bitbucket-pipelines.yml", "/.buildkite/**", "/Jenkinsfile",
+             # Gitea's and Forgejo's Actions, GitLab's included files, Drone, Woodpecker,
+             # AppVeyor, Cloud Build; Read the Docs' `build.commands`; the deploy previews
+             # Netlify and Vercel build from a pull request's own build command
+             "/.gitea/workflows/**", "/.forgejo/workflows/**", "/.gitlab/ci/**",
+             "/.drone.yml", "/.woodpecker.yml", "/.woodpecker.yaml", "/.woodpecker/**",
+             "/appveyor.yml", "/.appveyor.yml", "/cloudbuild.yaml", "/cloudbuild.yml",
+             "/.readthedocs.yaml", "/.readthedocs.yml", "/netlify.toml", "/vercel.json"),
+    # tools' own start-up files that run code: pylint's `init-hook`, Bazel's `--run_under`,
+    # Cargo's `runner`, Bun's `preload`, mocha's `require`, Babel's local plugins, MkDocs'
+    # `hooks:`, devbox's `init_hook`, Nix's `shellHook`
+    *_levers(LeverKind.EXECUTED, "pylint", ".pylintrc", "pylintrc"),
+    *_levers(LeverKind.EXECUTED, "build and test tools", ".bazelrc", "/.cargo/config.toml",
+             "/.cargo/config", "bunfig.toml", ".mocharc.*", ".babelrc", ".babelrc.*",
+             "babel.config.*", "mkdocs.yml", "mkdocs.yaml", "devbox.json", "/flake.nix",
+             "shell.nix"),
     *_levers(LeverKind.EXECUTED, "coverage and test settings", ".coveragerc", ".nycrc",
              ".nycrc.json", ".nycrc.yml", ".nycrc.yaml", ".c8rc", ".c8rc.json", ".istanbul.yml",
              "codecov.yml", ".codecov.yml", "pytest.ini", "jest.config.*", "vitest.config.*"),

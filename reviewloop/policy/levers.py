@@ -115,9 +115,12 @@ def refuse(report: LeverReport, run_id: str, where: str) -> None:
         f"{run_id}`, or remove it from the run's worktree ({where}) and approve again")
 
 
-def repository_levers(root: Path, agents_dirs: Iterable[Path]) -> tuple[Lever, ...]:
-    """Levers only this repository has: the reviewer folders its settings name."""
-    found = []
+def repository_levers(root: Path, agents_dirs: Iterable[Path],
+                      executed: Iterable[str] = ()) -> tuple[Lever, ...]:
+    """Levers only this repository has: the reviewer folders its settings name, and the
+    files its tools run by themselves that it names (`review.executed_files`, globs)."""
+    found = [Lever(glob, LeverKind.EXECUTED, "the project (review.executed_files)")
+             for glob in executed]
     for folder in agents_dirs:
         try:
             rel = folder.resolve().relative_to(root.resolve()).as_posix()

@@ -6,13 +6,19 @@ checkov, however the text file is named, and `k8s/pod.yaml -> mid -> pod.txt` to
 that edits only `pod.txt` changes what they read as `k8s/pod.yaml`, though the link is not in
 the diff. This module finds those links (one pass over the tree, following none of them on
 the way); `review.matrix` says what each name makes the changed file.
+
+A link to a folder gives every file under it a name of its own: with `.husky -> tools/hooks`
+husky runs `tools/hooks/pre-commit` as `.husky/pre-commit`, a shell script by its folder
+(`git.languages.SHELL_FOLDERS`), so an edit of the real file is named under the link's name.
 """
 
 from __future__ import annotations
 
+import bisect
 import os
+import posixpath
 import stat
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
 _GIT = ".git"
@@ -22,24 +28,54 @@ _SKIPPED = frozenset((_GIT, "node_modules", ".venv", "venv", "__pycache__", ".to
                       ".mypy_cache", ".ruff_cache", ".pytest_cache"))
 
 
-def linked_names(root: Path, changed: Collection[str],
-                 written: Collection[str]) -> dict[str, list[str]]:
+def linked_names(root: Path, changed: Collection[str], written: Collection[str],
+                 left_out: Mapping[str, str] | None = None) -> dict[str, list[str]]:
     """For each changed regular file some symlink of the tree at `root` ends at (through any
     chain of links, all inside the tree), every such link, by the file's path, in path order:
-    `{"t/pod.txt": ["k8s/pod.yaml", "t/mid"]}`. Links the change writes are left out
+    `{"t/pod.txt": ["k8s/pod.yaml", "t/mid"]}`; a file under a folder a link ends at by the
+    name the link gives it (`{"tools/hooks/pre-commit": [".husky/pre-commit"]}`), the links
+    an export of the tree left out (`left_out`: path → what it points at,
+    `git.export_links`) included. Links the change writes are left out
     (`review.matrix` judges those by their own diff)."""
     if not changed:
         return {}
     base = os.path.realpath(root)
+    ordered = sorted(changed)
     found: dict[str, list[str]] = {}
     for link in sorted(_symlinks(str(root))):
         name = Path(os.path.relpath(link, root)).as_posix()
         if name in written:
             continue
         target = last_target(root, name)
-        if target is not None and target in changed and _regular(os.path.join(base, target)):
+        if target is None:
+            continue
+        if target in changed and _regular(os.path.join(base, target)):
             found.setdefault(target, []).append(name)
-    return found
+        elif os.path.isdir(os.path.join(base, target)):
+            _through_folder(found, ordered, name, target)
+    for name, text in (left_out or {}).items():
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), text))
+        if name not in written and not text.startswith("/") and target != ".." \
+                and not target.startswith("../") and not os.path.islink(os.path.join(root, name)) \
+                and os.path.isdir(os.path.join(base, target)):
+            _through_folder(found, ordered, name, target)
+    return {path: sorted(set(names)) for path, names in found.items()}
+
+
+def _through_folder(found: dict[str, list[str]], ordered: list[str], link: str,
+                    folder: str) -> None:
+    """The names the link `link` to `folder` gives the changed files under it, into `found`
+    (`.husky/pre-commit` for `tools/hooks/pre-commit`)."""
+    for path in _under(ordered, folder):
+        found.setdefault(path, []).append(f"{link}{path[len(folder):]}")
+
+
+def _under(ordered: list[str], folder: str) -> list[str]:
+    """The paths of the sorted `ordered` inside `folder`."""
+    prefix = f"{folder}/"
+    start = bisect.bisect_left(ordered, prefix)
+    end = bisect.bisect_left(ordered, f"{folder}0")  # "0" sorts right after "/"
+    return [p for p in ordered[start:end] if p.startswith(prefix)]
 
 
 def last_target(root: Path, link: str) -> str | None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import os
 import posixpath
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -43,6 +44,7 @@ from reviewloop.git.diff_links import link_text
 from reviewloop.git.languages import SHEBANG_BYTES, by_name, untold
 from reviewloop.git.names import fits, on_disk, under
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
+from reviewloop.review.databricks import HEADER_CHARS, SUFFIXES, is_notebook, magic_cells
 from reviewloop.review.linked import last_target, linked_names
 from reviewloop.review.readable import (
     MAX_ANALYZED_BYTES,
@@ -75,6 +77,9 @@ _LINKED_AS = ("{link}, a symlink the change did not touch, makes it {kind}: the 
 _UNTOLD = ("a script whose shebang (`{shebang}`) names no interpreter whose language reviewloop "
            "can tell, so no analyzer read it; name the interpreter (`#!/usr/bin/env python3`, "
            "`#!/usr/bin/env -S uv run --script`) or give the file its language's suffix")
+_MAGIC_CELLS = ("a Databricks notebook whose cells written as `MAGIC` comment lines run code "
+                "({cells}) that no analyzer here reads (they read comments); review those "
+                "cells by hand, or keep that code in files of its own language")
 _SUBPROJECT = "Subproject commit "
 _SUBMODULE = ("a submodule, now at commit {commit}: the files of the commits it moved to are "
               "not in this change's diff and were not reviewed (review them in the "
@@ -92,10 +97,12 @@ class FileCoverage(BaseModel):
     not_read: list[str]  # `bandit: could not parse it (…)`, every reason
 
 
-def file_checks(root: Path, changes: ChangeSet) -> Health:
+def file_checks(root: Path, changes: ChangeSet,
+                left_out: Mapping[str, str] | None = None) -> Health:
     """The `changed-files` row: of the files `changes` adds or modifies, those no analyzer
     could be given or place a finding on, with why (see the module docstring). One `lstat`
-    a file; only a file over the ceiling or diffed as binary is looked at further."""
+    a file; only a file over the ceiling or diffed as binary is looked at further.
+    `left_out`: the links of the reviewed commit its export has not (`git.export_links`)."""
     readable = Readability.of(root)
     written = [f for f in changes.files if f.status is not FileStatus.DELETED]
     modules = {f.path: why for f in written if (why := _submodule(f)) is not None}
@@ -107,7 +114,7 @@ def file_checks(root: Path, changes: ChangeSet) -> Health:
     links = {path: why for path, text in texts.items()
              if (why := _link_into_code(path, text, root)) is not None}
     linked = {path: whys[0] for path, links in linked_names(
-        root, {f.path for f in files}, {f.path for f in written}).items()
+        root, {f.path for f in files}, {f.path for f in written}, left_out).items()
         if (whys := [why for link in links if (why := _linked_as(link, path, root))])}
     return Health(kind="analyzer", name=CHECK, status="ok",
                   files=tuple(dict.fromkeys((*(f.path for f in files), *links, *modules))),
@@ -141,6 +148,11 @@ def _gap(readable: Readability, diff: FileDiff, changes: ChangeSet) -> str | Non
     if readable.language(path) is None and (shebang := untold(path, readable.text_start(
             path, SHEBANG_BYTES).encode("utf-8", "surrogateescape"))) is not None:
         return _UNTOLD.format(shebang=shebang)  # a script no analyzer claimed: nobody's
+    if path.lower().endswith(SUFFIXES) and is_notebook(readable.text_start(
+            path, HEADER_CHARS)) and (cells := magic_cells(
+            readable.text_start(path, MAX_ANALYZED_BYTES))):
+        shown = ", ".join(f"line {line}: {magic}" for line, magic in cells[:5])
+        return _MAGIC_CELLS.format(cells=shown + (" …" if len(cells) > 5 else ""))
     if diff.status is not FileStatus.RENAMED or diff.added or diff.removals \
             or diff.old_path is None:
         return None
@@ -215,11 +227,12 @@ def _target_text(root: Path, target: str) -> str | None:
         return None
 
 
-def with_file_checks(ledger: Ledger, root: Path, changes: ChangeSet) -> Ledger:
+def with_file_checks(ledger: Ledger, root: Path, changes: ChangeSet,
+                     left_out: Mapping[str, str] | None = None) -> Ledger:
     """The ledger with the `changed-files` row for `changes` (see `file_checks`)."""
     if not changes.files:
         return ledger
-    return ledger.with_health([file_checks(root, changes)])
+    return ledger.with_health([file_checks(root, changes, left_out)])
 
 
 def matrix(ledger: Ledger) -> list[FileCoverage]:

@@ -196,12 +196,21 @@ class Readability:
 
     def _real_folder(self, folder: str) -> Path:
         """Where the repo-relative `folder` really is: its parent's real place and its own
-        name, unless it is a link, which is resolved in full."""
-        if folder not in self._folders:
-            parent, _, name = folder.rpartition("/")
-            full = self.root / folder
-            self._folders[folder] = full.resolve() if os.path.islink(full) else \
-                self._real_folder(parent or ".") / name
+        name, unless it is a link, which is resolved in full. Iterative: the folders not yet
+        known are walked down from the deepest known one (a file 1,000 folders deep is no
+        recursion 1,000 calls deep)."""
+        pending = []
+        at = folder
+        while at not in self._folders:
+            pending.append(at)
+            if at == ".":
+                break
+            at = at.rpartition("/")[0] or "."
+        for name in reversed(pending):
+            full = self.root / name
+            parent = name.rpartition("/")[0] or "."
+            self._folders[name] = full.resolve() if os.path.islink(full) \
+                else self._folders[parent] / name.rpartition("/")[2]
         return self._folders[folder]
 
 

@@ -11,6 +11,11 @@ line's shebang (`git.languages.language`), read back from the diff (`git.reverse
 The same holds for a rename into a name that makes a tool read the file as something it was
 not (`checks.analyzers.roles`): a YAML file moved into `.github/workflows/` is a workflow
 GitHub runs, every line of it new to zizmor.
+
+And for a change that only makes a file executable (`old mode 100644`, `new mode 100755`)
+where `./file` then runs it as a shell script (no shebang: `sh` runs it; a shell's shebang
+over another name's language, `git.executed`): the shell analyzers' findings on it are the
+change's, which made it run.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.roles import moved_into
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import FileDiff, FileStatus
+from reviewloop.git.executed import made_executable
 from reviewloop.git.languages import head, language
 from reviewloop.git.names import under
 from reviewloop.git.reverse import base_text
@@ -27,19 +33,36 @@ NOTE = (" The change made its file {now} (it was {before}): every line of it is 
         "{now}'s analyzers, though this one lies on none of the lines the change wrote.")
 MOVED = (" The change renamed its file from {old}, making it {now}: every line of it is new "
          "there, though this finding lies on none of the lines the change wrote.")
+EXECUTABLE = (" The change made its file executable, so `./{path}` runs it as a {shell} script: "
+              "every line of it is new to the shell's analyzers, though this finding lies on "
+              "none of the lines the change wrote.")
+_SHELL_SOURCES = ("shellcheck", "shellcheck-security")
 
 
 def retyped(found: list[Finding], ctx: AnalyzerContext) -> list[Finding]:
     """`found`, each finding on a file whose language the change changed marked
     `introduced` (see the module)."""
     notes: dict[str, str | None] = {}
+    ran: dict[str, str | None] = {}
     for finding in found:
         if not finding.introduced and finding.file not in notes:
             notes[finding.file] = _note(ctx, finding.file)
-    if not any(notes.values()):
+            ran[finding.file] = _made_to_run(ctx, finding.file)
+    if not any(notes.values()) and not any(ran.values()):
         return found
     return [f.model_copy(update={"introduced": True, "rationale": f.rationale + note})
-            if not f.introduced and (note := notes.get(f.file)) else f for f in found]
+            if not f.introduced and (note := notes.get(f.file) or (
+                ran.get(f.file) if f.source in _SHELL_SOURCES else None)) else f
+            for f in found]
+
+
+def _made_to_run(ctx: AnalyzerContext, path: str) -> str | None:
+    """The note for a file the change only made executable, run then as a shell script."""
+    diff = ctx.changes.file(path)
+    if diff is None or diff.status is not FileStatus.MODIFIED or not made_executable(diff.text):
+        return None
+    shell = ctx.runs_as(path)
+    return None if shell is None else EXECUTABLE.format(path=path, shell=shell)
 
 
 def _note(ctx: AnalyzerContext, path: str) -> str | None:

@@ -100,5 +100,6 @@ def _setup(review: OfflineReview) -> tuple[RoundSetup, Scope]:
     scope = Scope(repo=review.repo, workspace=workspace, spec_file=None,
                   governance=governance, prices=settings.prices, llm=False,
                   reviewers_left_out=review.reviewers_left_out,
-                  levers=repository_levers(review.repo.root, settings.agents_dirs))
+                  levers=repository_levers(review.repo.root, settings.agents_dirs,
+                                           settings.review.executed_files))
     return setup, scope

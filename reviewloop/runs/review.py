@@ -22,6 +22,7 @@ from reviewloop.findings.rounds import RoundInput, Suppressor, record
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import ChangeSet, parse_diff, save_diff
 from reviewloop.git.export import left_out
+from reviewloop.git.export_links import left_out_links
 from reviewloop.git.repository import Repository, Snapshot, TouchedFiles, open_repository
 from reviewloop.git.staged import index_commit
 from reviewloop.graph.state import STATE_VERSION, ReviewStart, limits_for
@@ -154,8 +155,8 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
                 summary, suppress = _graph_review(run, _deps(
                     root, settings, run_dir, model_factory, llm, early, config_root, agents,
                     content), fix, progress)
-            summary = summary.model_copy(update={"ledger": with_file_checks(
-                summary.ledger, content, changes)})  # the coverage matrix's own row
+            summary = summary.model_copy(update={"ledger": with_file_checks(  # its own row
+                summary.ledger, content, changes, left_out_links(repo, exported))})
             summary = with_gates(summary, content, settings, (diff_text, changes), suppress,
                                  on_gate=trace.gate, trust=side.for_analyzers(
                                      baseline.tree, lambda: changes, repo.root))

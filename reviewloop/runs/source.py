@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.errors import NOT_WRITABLE_FIX, NotWritable, UserInputError
+from reviewloop.git.deep_folders import remove_tree
 from reviewloop.git.dependencies import link_installed
 from reviewloop.git.diff import ChangeSet
 from reviewloop.git.export import from_diff
@@ -121,12 +122,15 @@ def head_tree(repo: Repository, head: str | None, changes: ChangeSet | None = No
         yield None
         return
     claimed = from_diff(changes) if changes is not None else None
-    with tempfile.TemporaryDirectory(prefix="reviewloop-head-",
-                                     dir=place_for(tree_bytes(repo, head, claimed))) as tmp, \
-            one_read(tmp):  # no one writes to the export: what it wrote is each file's read
-        link_installed(repo.root, Path(tmp), repo.export_files(head, ["."], Path(tmp),
-                                                               claimed))
-        yield Path(tmp)
+    tmp = tempfile.mkdtemp(prefix="reviewloop-head-",
+                           dir=place_for(tree_bytes(repo, head, claimed)))
+    try:  # removed with no recursion a level (`deep_folders`), however the review ends
+        with one_read(tmp):  # no one writes to the export: what it wrote is each file's read
+            link_installed(repo.root, Path(tmp), repo.export_files(head, ["."], Path(tmp),
+                                                                   claimed))
+            yield Path(tmp)
+    finally:
+        remove_tree(tmp)
 
 
 def files_commit(repo: Repository, source: DiffSource, staged: str | None,

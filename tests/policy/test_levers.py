@@ -162,3 +162,41 @@ def test_a_lever_is_the_first_lever_whose_glob_matches_asked_or_remembered(path:
     assert lever(path, extra) == expected
     assert config_lever(path) == next(
         (x for x in (*tool_levers(), *LEVERS) if globs.matches(x.glob, path)), None)
+
+
+# the files ordinary tools load from a checkout and run code from, each at the places its
+# tool reads it (the root, or anywhere for a tool run in a sub-project)
+EXECUTED = {".gitea/workflows/{s}.yml": True, ".forgejo/workflows/{s}.yaml": True,
+            ".gitlab/ci/{s}.yml": True, ".drone.yml": True, ".woodpecker.yml": True,
+            ".woodpecker/{s}.yaml": True, "appveyor.yml": True, "cloudbuild.yaml": True,
+            ".readthedocs.yaml": True, "netlify.toml": True, "vercel.json": True,
+            ".cargo/config.toml": True, "flake.nix": True,
+            ".pylintrc": False, "pylintrc": False, ".bazelrc": False, "bunfig.toml": False,
+            ".mocharc.yml": False, ".mocharc.{s}": False, ".babelrc": False,
+            ".babelrc.json": False, "babel.config.{s}": False, "mkdocs.yml": False,
+            "devbox.json": False, "shell.nix": False}
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(name=st.sampled_from(sorted(EXECUTED)), stem=st.sampled_from(("ci", "js", "build-1")),
+       folder=st.sampled_from(("", "pkg/", "a/b/")))
+def test_a_file_a_tool_runs_by_itself_is_an_executed_lever(name: str, stem: str,
+                                                           folder: str) -> None:
+    path = name.format(s=stem)
+    found = lever(path)
+    assert found is not None and found.kind is LeverKind.EXECUTED, path
+    nested = lever(f"{folder}{path}")
+    rooted = EXECUTED[name]  # read at the root only: a nested copy is no lever
+    assert (nested is not None and nested.kind is LeverKind.EXECUTED) is (
+        not rooted or folder == ""), (folder, path)
+
+
+@given(glob=st.sampled_from(("tools/bootstrap.cfg", "/ops/*.run", "**/hooks.conf")),
+       folder=st.sampled_from(("", "x/")))
+def test_a_project_names_its_own_executed_files(glob: str, folder: str) -> None:
+    extra = repository_levers(Path("/r"), [], [glob])
+    path = glob.lstrip("/").replace("*", "deploy").replace("**/", folder)
+    found = lever(path, extra)
+    assert found is not None and found.kind is LeverKind.EXECUTED
+    assert found.owner == "the project (review.executed_files)"
+    assert lever(path) is None or lever(path) != found

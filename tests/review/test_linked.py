@@ -1,6 +1,7 @@
 """`review.linked`: the symlinks of a tree followed to the changed file they end at, as
 `checkov -d .` and `bandit -r .` follow them; a link that ends nowhere in the tree, or in
-`.git`, and the files under a linked folder, lead to no changed file."""
+`.git`, lead to no changed file; a link to a folder names each changed file under it
+anew (`.husky -> tools/hooks`), on disk or as an export's left-out link."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reviewloop.review.linked import last_target, linked_names
 
@@ -35,7 +38,7 @@ def _tree(root: Path, link: str) -> None:
     os.symlink("f.txt", root / "t" / "mid")
     os.symlink("deep/../f.txt", root / "t" / "up")
     os.symlink("loop", root / "t" / "loop")
-    os.symlink("t", root / "linked")  # a folder link: nothing under it is walked
+    os.symlink("t", root / "linked")  # a folder link: not walked, its files named through it
     (root / "a").mkdir()
     os.symlink(link, root / "a" / "x.py")
 
@@ -48,6 +51,42 @@ def test_a_link_leads_to_the_changed_file_its_chain_ends_at(
     end = ENDS[link]
     assert last_target(root, "a/x.py") == end
     found = linked_names(root, {"t/f.txt", "t/mid"}, {"a/x.py"} if written else set())
-    expected = [*(["a/x.py"] if end == "t/f.txt" and not written else []), "t/mid", "t/up"]
-    assert found == {"t/f.txt": expected}
+    through = "" if written or end != "t" else "a/x.py/"  # `a/x.py -> ../t`: a folder link
+    expected = sorted([*(["a/x.py"] if end == "t/f.txt" and not written else []),
+                       "linked/f.txt", "t/mid", "t/up", *([f"{through}f.txt"] * bool(through))])
+    assert found == {"t/f.txt": expected,
+                     "t/mid": sorted(["linked/mid", *([f"{through}mid"] * bool(through))])}
     assert linked_names(root, set(), set()) == {}
+
+
+# a folder link's place, and where it points from there to the real folder `real/<n>`
+LINK_PLACES = st.sampled_from((".husky", "etc/bash_completion.d", "web/.husky", "scripts",
+                               "a/b/c/hooks"))
+_names = st.text(alphabet="abcdefghij-_", min_size=1, max_size=8)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(place=LINK_PLACES, inner=st.lists(_names, min_size=1, max_size=3, unique=True),
+       sub=st.sampled_from(("", "deep/", "x/y/")), on_disk=st.booleans())
+def test_a_folder_link_names_every_changed_file_under_it(
+        tmp_path_factory: pytest.TempPathFactory, place: str, inner: list[str], sub: str,
+        on_disk: bool) -> None:
+    """Whatever the link's place and depth, and whether it is on disk (a working tree) or
+    given as an export's left-out link (path → text), each changed file under the folder
+    is named `<link>/<rest>`; a file beside the folder, and a written link, name nothing."""
+    root = tmp_path_factory.mktemp("r")
+    changed = {f"real/{sub}{name}" for name in inner} | {"realm/other", "elsewhere/f"}
+    for path in changed:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text("x\n")
+    text = os.path.relpath("real", os.path.dirname(place) or ".")
+    left_out = {}
+    if on_disk:
+        (root / place).parent.mkdir(parents=True, exist_ok=True)
+        os.symlink(text, root / place)
+    else:
+        left_out = {place: text}
+    found = linked_names(root, changed, set(), left_out)
+    assert found == {f"real/{sub}{name}": [f"{place}/{sub}{name}"] for name in inner}
+    assert linked_names(root, changed, {place}, left_out) == {}

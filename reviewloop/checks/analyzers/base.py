@@ -129,7 +129,18 @@ class AnalyzerContext:
         found: dict[str | None, list[str]] = {}
         for path in self.files:
             found.setdefault(self.language(path), []).append(path)
+            if (shell := self.runs_as(path)) is not None:  # and as `./path` runs it
+                found.setdefault(shell, []).append(path)
         return {name: tuple(paths) for name, paths in found.items()}
+
+    def runs_as(self, path: str) -> str | None:
+        """The shell `path` runs as, executable in `root`, when its language is another
+        (`reviewloop.git.executed`): its analyzers read it too."""
+        from reviewloop.git.executed import executable, runs_as
+        from reviewloop.git.languages import head
+
+        where = under(self.root, path)
+        return runs_as(path, head(where)) if executable(where) else None
 
     def language(self, path: str) -> str | None:
         if path in self.languages:

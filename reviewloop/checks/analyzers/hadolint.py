@@ -16,7 +16,9 @@ its line is an `adds-suppression` (`MARKERS`).
 
 hadolint runs shellcheck on each RUN; a RUN shellcheck refuses (SC1071: a `SHELL` naming
 zsh, a script for another interpreter) had none of those checks, so the file is named as
-not read with the RUN lines (hadolint's own rules did run on it).
+not read with the RUN lines (hadolint's own rules did run on it). So is a RUN under a
+`SHELL` of no shell (`["python3", "-c"]`, `["node", "-e"]`, perl, pwsh: `dockerfile_shells`),
+which shellcheck would misread as sh: its answers on those RUNs are dropped.
 
 hadolint names an instruction by its first line; a finding spans the whole instruction
 (`dockerfile_lines.instruction_ends`: its continuation lines, a heredoc's body), so `sudo`
@@ -40,6 +42,7 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.analyzers.dockerfile_builds import BuiltDockerfiles
 from reviewloop.checks.analyzers.dockerfile_lines import instruction_ends
+from reviewloop.checks.analyzers.dockerfile_shells import foreign_runs
 from reviewloop.checks.analyzers.hadolint_config import NAMES as CONFIG_NAMES
 from reviewloop.checks.analyzers.hadolint_config import ProjectSettings, project_settings
 from reviewloop.checks.analyzers.provision import TOOLS
@@ -195,13 +198,28 @@ def to_findings(report: Any, ctx: AnalyzerContext) -> list[Finding]:
             ctx.not_read(repo_path(ctx.root, item["file"]),
                          f"could not parse it ({short_title(str(item.get('message', '')))})")
     _unchecked_runs(report, ctx)
+    foreign = {path: runs for path in given if (runs := _foreign(ctx, path))}
     settings = project_settings(ctx)
     ends: dict[str, dict[int, int]] = {}
     for path in {repo_path(ctx.root, item["file"]) for item in report} & given:
         ends[path] = instruction_ends(_lines(ctx, path))
     return [_finding(item, ctx, ends[path], settings) for item in report
             if item.get("code") not in
-            (PARSE_ERROR, UNCHECKED) and (path := repo_path(ctx.root, item["file"])) in given]
+            (PARSE_ERROR, UNCHECKED) and (path := repo_path(ctx.root, item["file"])) in given
+            and not (str(item.get("code")).startswith("SC")
+                     and item.get("line") in foreign.get(path, {}))]
+
+
+def _foreign(ctx: AnalyzerContext, path: str) -> dict[int, str]:
+    """The RUNs of `path` under a `SHELL` of no shell (`dockerfile_shells`), each named."""
+    runs = foreign_runs(_lines(ctx, path))
+    for program in dict.fromkeys(runs.values()):
+        at = ", ".join(str(line) for line, named in runs.items() if named == program)
+        ctx.not_read(path, f"the RUN at line {at} runs under SHELL `{program}`: code of that "
+                           "program, which shellcheck (run by hadolint on each RUN) would "
+                           "misread as sh and no analyzer here reads as that language; review "
+                           "it by hand (hadolint's own rules ran)")
+    return runs
 
 
 def _lines(ctx: AnalyzerContext, path: str) -> list[str]:

@@ -241,7 +241,8 @@ class ShellcheckAnalyzer(FileByFile):
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         for path in ctx.files_for(*UNCHECKED_SHELLS):
-            ctx.not_read(path, _OTHER_SHELL.format(shell=ctx.language(path)))
+            ctx.not_read(path, _OTHER_SHELL.format(
+                shell=ctx.runs_as(path) or ctx.language(path)))
         if not scripts(ctx):
             return []
         comments = comments_for(ctx)
