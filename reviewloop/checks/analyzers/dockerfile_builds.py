@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from reviewloop.git.languages import DOCKERFILE
-from reviewloop.git.names import under
+from reviewloop.git.names import folder_of, under
 
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$", re.IGNORECASE)
 _MAKEFILE = re.compile(r"^(?:GNUmakefile|[Mm]akefile|[\w.-]+\.mk)$")
@@ -53,10 +53,10 @@ def _build_files(root: Path, paths: Sequence[str]) -> Iterator[tuple[str, str]]:
     seen: set[str] = set()
     folders = {"."}
     for path in paths:  # each changed file's folders, each walked up once (5,000 files)
-        folder = posixpath.dirname(path)
+        folder = folder_of(path)
         while folder and folder not in folders:
             folders.add(folder)
-            folder = posixpath.dirname(folder)
+            folder = folder_of(folder)
     for path in [*paths, *(p for f in sorted(folders) for p in _listed(root, f))]:
         kind = _kind(path)
         if kind and path not in seen:
@@ -74,8 +74,14 @@ def _listed(root: Path, folder: str) -> list[str]:
             entries = os.listdir(under(root, name))
         except OSError:
             continue
-        found += [posixpath.normpath(posixpath.join(name, e)) for e in entries]
+        # a path made only for a name a build file may have (not for each of 500 sources)
+        found += [posixpath.normpath(posixpath.join(name, e)) for e in entries if _may_be(e)]
     return [p for p in found if _kind(p)]
+
+
+def _may_be(name: str) -> bool:
+    """Whether a file named `name` may be a build file in some folder (`_kind`)."""
+    return name.lower().endswith((".yml", ".yaml")) or _MAKEFILE.match(name) is not None
 
 
 def _kind(path: str) -> str:

@@ -15,6 +15,7 @@ from reviewloop.checks.analyzers.dockerfile_builds import (
     _MAKEFILE,
     BuiltDockerfiles,
     _kind,
+    _may_be,
     built,
 )
 from reviewloop.git.languages import DOCKERFILE
@@ -76,3 +77,6 @@ def test_a_build_files_kind_is_told_by_its_name_as_pathlib_tells_it(parts: list[
     else:
         expected = "make" if _MAKEFILE.match(pure.name) else ""
     assert _kind(path) == expected, path
+    # a folder's entries are joined to it only when the name may be one, in some folder
+    assert _may_be(pure.name) or not _kind(f".github/workflows/{pure.name}"), path
+    assert _may_be(pure.name) or not expected, path
