@@ -46,7 +46,8 @@ def batches(paths: Sequence[str], limit: int | None = None,
     batch: list[str] = []
     size = 0
     for path in paths:
-        length = len(os.fsencode(argv(path))) + 1 + _POINTER
+        text = argv(path)  # an ASCII name is as long in bytes (5,000 `fsencode`s a ruff)
+        length = (len(text) if text.isascii() else len(os.fsencode(text))) + 1 + _POINTER
         if batch and size + length > limit:
             yield batch
             batch, size = [], 0

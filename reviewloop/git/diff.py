@@ -234,10 +234,25 @@ def _parse(text: str, source: str) -> ChangeSet:
     plain = plain_files(lines.all)
     if plain is None:
         return _read(lines, text, source)
-    return ChangeSet(source=source, files=tuple(FileDiff.model_construct(
-        path=f.path, old_path=f.old_path, status=FileStatus(f.status), binary=f.binary,
-        added=f.added, removed=f.removed, hunks=f.hunks, removals=f.removals, text=f.text)
-        for f in plain))
+    return ChangeSet(source=source, files=tuple(_constructed({
+        "path": f.path, "old_path": f.old_path, "status": _STATUS[f.status],
+        "binary": f.binary, "added": f.added, "removed": f.removed, "hunks": f.hunks,
+        "removals": f.removals, "text": f.text}) for f in plain))
+
+
+_STATUS = {status.value: status for status in FileStatus}
+_FIELDS, _NEW, _SET = tuple(FileDiff.model_fields), FileDiff.__new__, object.__setattr__
+
+
+def _constructed(fields: dict[str, Any]) -> FileDiff:
+    """`FileDiff.model_construct(**fields)` of all fields without its loop over them (4.5
+    against 1.6 µs a file; `tests/git/test_diff_plain.py` holds the two alike)."""
+    diff = _NEW(FileDiff)
+    _SET(diff, "__dict__", fields)
+    _SET(diff, "__pydantic_fields_set__", set(_FIELDS))
+    _SET(diff, "__pydantic_extra__", None)
+    _SET(diff, "__pydantic_private__", None)
+    return diff
 
 
 def read_in_general(text: str, source: str = "diff") -> ChangeSet:
@@ -369,7 +384,7 @@ def _lines(pf: PatchedFile) -> FileLines:
             elif line.target_line_no is not None:  # added or context
                 last, removing = line.target_line_no, False
                 if line.line_type == "+":
-                    added.append(AddedLine(last, _strip_eol(line.value)))
+                    added.append(AddedLine(last, line.value.removesuffix("\n").removesuffix("\r")))
     return FileLines(tuple(added), tuple(removals), removed)
 
 
@@ -383,7 +398,3 @@ def _clean(name: str) -> str:
             raw = name[1:-1].encode("utf-8")
         name = from_bytes(raw)
     return PREFIX.sub("", name, count=1)
-
-
-def _strip_eol(value: str) -> str:
-    return value.removesuffix("\n").removesuffix("\r")

@@ -22,7 +22,7 @@ from tests.support.repos import commit, init_repo
 
 pytestmark = pytest.mark.usefixtures("no_global_git_config")
 
-NAMES = st.text(alphabet=st.sampled_from("abz09_-é"), min_size=1, max_size=40)
+NAMES = st.text(alphabet=st.sampled_from("abz09_-é\udce9"), min_size=1, max_size=40)
 
 
 @given(paths=st.lists(NAMES, max_size=80), limit=st.integers(1, 300))
@@ -32,10 +32,14 @@ def test_batches_keep_every_path_in_order_within_the_limit(paths: list[str], lim
         patch.setattr(argv, "ARGV_BYTES", limit)
         runs = list(argv.batches(paths))
     assert [p for run in runs for p in run] == paths
-    for run in runs:
-        size = sum(len(os.fsencode(p)) + 1 for p in run)
+    for run, after in zip(runs, [*runs[1:], []], strict=False):
+        # each path's bytes, its NUL and its pointer in the argument vector
+        size = sum(len(os.fsencode(p)) + 1 + argv._POINTER for p in run)
         assert size <= limit or len(run) == 1, (run, limit)
         assert run  # never an empty batch: git given no path would read the whole tree
+        # each batch as full as the limit lets it be: the next path would not fit
+        assert not after or size + len(os.fsencode(after[0])) + 1 + argv._POINTER > limit, \
+            (run, after)
 
 
 @pytest.fixture(scope="module")

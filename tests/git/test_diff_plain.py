@@ -2,7 +2,8 @@
 ChangeSet the general reader (unidiff) gives — every field, on generated diffs around the
 plain shape's edges (names with spaces or quotes, renames, mode changes, binary and empty
 files, miscounted hunks, blank lines, CR, no-newline markers, a missing last newline) and
-on real `git diff` output; what the general reader rejects, the plain reader leaves to it."""
+on real `git diff` output, each file built as `model_construct` builds one; what the
+general reader rejects, the plain reader leaves to it."""
 
 from __future__ import annotations
 
@@ -79,7 +80,13 @@ def _same(text: str) -> bool:
         return False
     if plain is None:
         return False
-    assert ChangeSet(source="fuzz", files=parse_diff(text, "fuzz").files) == general
+    read = parse_diff(text, "fuzz").files
+    assert ChangeSet(source="fuzz", files=read) == general
+    for mine, theirs in zip(read, general.files, strict=True):  # built as `model_construct`
+        assert (list(vars(mine).items()), mine.model_fields_set, mine.__pydantic_extra__,
+                mine.__pydantic_private__, mine.model_dump()) == (
+            list(vars(theirs).items()), theirs.model_fields_set, theirs.__pydantic_extra__,
+            theirs.__pydantic_private__, theirs.model_dump())
     assert [(f.path, f.old_path, f.status.value, f.binary, f.added, f.removals, f.removed,
              f.hunks, f.text) for f in general.files] == [tuple(f) for f in plain]
     return True

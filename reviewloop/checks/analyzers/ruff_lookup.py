@@ -38,6 +38,7 @@ from typing import Any
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.precommit_hooks import PRE_COMMIT, hook_config, refused
 from reviewloop.checks.analyzers.trusted_config import tightened_text, trusted_named
+from reviewloop.git.names import folder_of
 
 CONFIGS = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's precedence at one folder
 # lists a config adds to what it extends rather than replacing it (ruff's `extend-*`)
@@ -107,7 +108,7 @@ class Lookup:
             return self._refused
         if self._fixed is not None:
             return self.at(self._fixed)  # read once, as any folder's
-        start = posixpath.dirname(path)
+        start = folder_of(path)  # asked of every file, three times a ruff (`dirname`'s set-up)
         try:
             return self._governs[start]
         except KeyError:

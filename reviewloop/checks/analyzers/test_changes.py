@@ -33,7 +33,7 @@ from reviewloop.checks.behaviour import changes_behaviour
 from reviewloop.checks.paths import looks_like_test
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import FileDiff
-from reviewloop.git.names import code_span, name_suffix, on_disk, posix_name, posix_parts
+from reviewloop.git.names import code_span, name_suffix, posix_name, under_text
 from reviewloop.git.reads import read_text
 
 NAME = "test-changes"
@@ -121,7 +121,7 @@ def _unread(ctx: AnalyzerContext) -> str:
 
 def _changes_behaviour(root: str, diff: FileDiff) -> bool:
     try:
-        full = os.path.join(root, *posix_parts(on_disk(diff.path)))  # `under`'s file
+        full = under_text(root, diff.path)  # `under`'s file
         text = read_text(root, full)  # in a review, the one read others share
     except (OSError, UnicodeDecodeError):
         return True  # unreadable here: judged as a change
