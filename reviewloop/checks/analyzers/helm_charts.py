@@ -174,9 +174,10 @@ def render(command: str, root: Path, chart: str, timeout: float,
         home.mkdir()
         env = {name: str(home / place) for name, place in _HOMES.items()}
         # stdout to a file: the sandbox's stderr joins its output (helm's warnings)
-        # helm by its real path, its folder shown: a link on PATH may lead into a hidden one
+        # helm by the path it was found at, each folder on the way to its binary shown: a
+        # link on PATH may lead into a hidden one, a multi-call binary acts as its name says
         skip = ["--skip-schema-validation"] if remote_schema(root, chart) else []
-        argv = shlex.join([str(tools.real(command)), "template", RELEASE, *skip,
+        argv = shlex.join([command, "template", RELEASE, *skip,
                            str((root / chart).resolve())])
         try:
             done = process.run(f"{argv} > {shlex.quote(str(made))}", Path(work), timeout,
