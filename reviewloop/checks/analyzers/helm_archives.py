@@ -25,6 +25,7 @@ from typing import Any, NamedTuple, Protocol
 
 INFLATED = 100 << 20  # helm's MaxDecompressedChartSize: an archive read at most this far
 FILE = 5 << 20  # helm's MaxDecompressedFileSize: a schema or Chart.yaml larger is not read
+_KEPT = 2 * FILE  # an archive's schemas kept at most this large together (they are cached)
 SCHEMA = "values.schema.json"
 CHART = "Chart.yaml"
 _DEPTH = 4  # archives inside archives read at most this deep
@@ -83,7 +84,7 @@ def packed(archive: Path) -> Packed:
     return _packed(str(archive), found.st_size, found.st_mtime_ns, found.st_ino)
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)
 def _packed(archive: str, size: int, mtime: int, inode: int) -> Packed:
     """`packed` of the archive at `archive` as it is (its size, time and inode the key)."""
     import gzip
@@ -135,6 +136,9 @@ def _read(stream: _Stream, budget: _Budget, depth: int, charts: list[bytes],
                 data = read.read() if read is not None else b""
                 if parts[-1] == CHART and len(parts) == 2:
                     charts.append(data)
+                elif parts[-1] == SCHEMA and sum(len(t) for _, t in schemas) + len(data) \
+                        > _KEPT:
+                    unread = unread or f"its schemas are over {_KEPT >> 20} MiB together"
                 elif parts[-1] == SCHEMA:
                     schemas.append((member.name, data.decode("utf-8", "replace")))
                 else:

@@ -32,12 +32,11 @@ def unfetched(root: Path, chart: str) -> tuple[str, str] | None:
     folder = (root / chart).resolve()
     if not folder.is_relative_to(root.resolve()):
         return None
-    vendored = _vendored(folder / "charts")
-    for name, repository in _dependencies(folder):
-        local = not repository or repository.startswith("file://")
-        if not local and name not in vendored:
-            return name, repository
-    return None
+    remote = [(name, repository) for name, repository in _dependencies(folder)
+              if repository and not repository.startswith("file://")]
+    vendored = _vendored(folder / "charts") if remote else set()  # no archive read for none
+    return next(((name, repository) for name, repository in remote
+                 if name not in vendored), None)
 
 
 def _vendored(charts: Path) -> set[str]:

@@ -220,3 +220,30 @@ def test_helm_refuses_such_an_archive_too_and_the_chart_is_named(
     assert ("larger than the maximum size" if kind == "bomb"
             else "content outside the base directory") in said, said
     assert ctx.unread == {"app/values.yaml": said} and rest == {"main.tf": "terraform"}
+
+
+def test_an_archive_s_schemas_are_kept_only_so_large_together(tmp_path: Path) -> None:
+    """What is cached stays bounded: past 10 MiB of schemas the rest is not kept, said."""
+    big = b"{" + b" " * (FILE - 8) + b"}"
+    chart = _chart(tmp_path, {"redis-1.0.0.tgz": _tgz({
+        f"redis/charts/s{i}/values.schema.json": big for i in range(3)})})
+    held = packed(chart / "charts" / "redis-1.0.0.tgz")
+    assert len(held.schemas) == 2 and held.unread == "its schemas are over 10 MiB together"
+
+
+def test_a_chart_with_no_remote_dependency_reads_no_archive(tmp_path: Path) -> None:
+    """Only a dependency helm would fetch asks which charts are vendored: a broken archive
+    beside a chart that lists none is not opened for it (helm says why it fails)."""
+    from reviewloop.checks.analyzers import helm_archives
+    from reviewloop.checks.analyzers.helm_dependencies import unfetched
+
+    chart = _chart(tmp_path, {"x-1.0.0.tgz": b"broken"})
+    (chart / "Chart.yaml").write_text(CHART.format(name="app") + "dependencies:\n"
+                                      "  - name: local\n    repository: file://../local\n")
+    misses = helm_archives._packed.cache_info().misses
+    assert unfetched(tmp_path, "app") is None
+    assert helm_archives._packed.cache_info().misses == misses  # not opened
+    (chart / "Chart.yaml").write_text(CHART.format(name="app") + "dependencies:\n"
+                                      "  - name: x\n    repository: https://e.invalid\n")
+    assert unfetched(tmp_path, "app") == ("x", "https://e.invalid")
+    assert helm_archives._packed.cache_info().misses == misses + 1  # read for it, once
