@@ -10,9 +10,10 @@ archive as it is on disk (`packed`, cached by the file's identity): its top `Cha
 a chart's level — the archive's chart's and its subcharts', in folders and archives under
 `charts/` (`redis/charts/common-1.0.tgz:common/values.schema.json`), which helm validates
 the values with (`helm_charts.remote_schema`). Whatever else it holds is passed over
-unread. An archive that does not read whole (past the budget, not a gzip tar archive, a
-schema past helm's limit) says why (`Packed.unread`): the chart's schema check is then
-stated as not done, and helm says itself why it does not load the chart."""
+unread, and at most 10 MiB of schemas an archive is kept. An archive that does not read
+whole (past the budget, not a gzip tar archive, a schema past helm's limit, too many) says
+why (`Packed.unread`): the chart's schema check is then stated as not done, and helm says
+itself why it does not load the chart."""
 
 from __future__ import annotations
 
