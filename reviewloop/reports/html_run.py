@@ -142,7 +142,11 @@ def _finding(entry: Entry, snippet: Snippet | None) -> str:
         why = f": {s.reason}" if s.reason else ""
         parts.append(f'<p class="small">Suppressed ({esc(s.kind)}) at {esc(s.where)}'
                      f"{esc(by)}{esc(why)}</p>")
-    others = [r for r in entry.reports[1:] if r.title != f.title or r.agent != f.agent]
+    # a report the headline already says (`more_here`: its rule's other messages here)
+    # is not listed again
+    said = {f.title, *f.more_here}
+    others = [r for r in entry.reports[1:] if r.agent != f.agent
+              or (r.title not in said if r.source == f.source else r.title != f.title)]
     if others:
         items = "".join(f"<li>{esc(r.title)} — {esc(r.agent)} ({esc(r.source)}, "
                         f"<code>{esc(r.location)}</code>)</li>" for r in others)

@@ -3,10 +3,13 @@
 A tool found on PATH is often a link into a folder the sandbox hides: Homebrew on Linux
 (`~/.linuxbrew/bin/helm -> ../Cellar/helm/3.16.0/bin/helm`), a `~/.local/bin` link, a
 download under `/tmp`. The sandbox binds each PATH folder back, not the link's target, so
-the tool is "not found" inside it. `real` is the binary itself, `shown` the folder to show
-read-only with it — never `/`, a folder the sandbox hides as a whole (`/tmp`, `/home`,
-`/root`), the user's home or a folder above it: a tool kept there cannot run sandboxed
-(`NOT_STARTED` says so, with the fix)."""
+the tool is "not found" inside it. A tool is still started by the path it was found at
+(`argv[0]`): a multi-call binary — snap's `/snap/bin/kubectl -> /usr/bin/snap`, busybox —
+acts as the tool its name says, and started as its target it is another. `shown` is the
+folder of each step from that path to the binary (`hops`), to show read-only with it —
+never `/`, a folder the sandbox hides as a whole (`/tmp`, `/home`, `/root`), the user's
+home or a folder above it: a tool kept there cannot run sandboxed (`NOT_STARTED` says so,
+with the fix)."""
 
 from __future__ import annotations
 
@@ -26,21 +29,41 @@ def real(command: str) -> Path:
     return Path(command).resolve()
 
 
+_MOST_HOPS = 40  # as the kernel's limit on links followed (ELOOP)
+
+
+def hops(command: str) -> list[Path]:
+    """`command` and each path a link on the way leads to, as the kernel follows them when
+    it starts `command`, the binary last."""
+    path = Path(command)
+    found = [path]
+    while path.is_symlink() and len(found) <= _MOST_HOPS:
+        try:
+            target = Path(os.readlink(path))
+        except OSError:
+            break
+        path = target if target.is_absolute() else path.parent / target
+        found.append(path)
+    return [*found, real(command)]
+
+
 def shown(command: str) -> tuple[Path, ...]:
-    """The real folder of `command` to show read-only in the sandbox; none when it is one
-    that must stay hidden (see the module's note)."""
-    folder = real(command).parent
+    """The folders of the steps from `command` to its binary (`hops`) to show read-only in
+    the sandbox, each real; none that must stay hidden (see the module's note)."""
+    folders = dict.fromkeys(hop.parent.resolve() for hop in hops(command))
+    return tuple(folder for folder in folders if _showable(folder))
+
+
+def _showable(folder: Path) -> bool:
     home = Path(os.environ.get("HOME") or str(Path.home())).resolve()
-    if folder in _WHOLE or home == folder or home.is_relative_to(folder):
-        return ()
-    return (folder,)
+    return not (folder in _WHOLE or home == folder or home.is_relative_to(folder))
 
 
 def said(tool: str, command: str, error: str) -> str:
     """`NOT_STARTED` for `tool`, found at `command`, the shell having said `error`."""
     folder = real(command).parent
     return NOT_STARTED.format(tool=tool, real=real(command), error=" ".join(error.split()),
-                              folder=folder, shown="shown" if shown(command) else "hidden")
+                              folder=folder, shown="shown" if _showable(folder) else "hidden")
 
 
 def not_started(exit_code: int) -> bool:

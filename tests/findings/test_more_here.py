@@ -4,6 +4,7 @@ how many were merged and carries their distinct messages, in every report format
 from __future__ import annotations
 
 import json
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -13,6 +14,8 @@ from reviewloop.cli.panel import to_rich
 from reviewloop.findings.grouping import group, representative
 from reviewloop.findings.ledger import Entry, Ledger, Status
 from reviewloop.findings.schema import Finding
+from reviewloop.findings.titles import HEADLINE_LENGTH, TITLE_LENGTH, with_more
+from reviewloop.reports import html_run
 from reviewloop.reports.formats import RenderContext, formats
 from reviewloop.reports.report import RunSummary
 
@@ -99,3 +102,60 @@ def test_every_report_format_says_how_many_and_what() -> None:
     (result,) = sarif["runs"][0]["results"]  # one result: the identity GitHub folds them by
     assert result["message"]["text"].startswith(
         f"{messages[0]} (and 2 more on this line: {messages[1]}; {messages[2]})")
+
+
+def test_the_html_report_says_the_merged_messages_once() -> None:
+    """The headline lists them; "Also reported as" is only for what it does not say."""
+    summary, messages = summary_with_three()
+    text = re.sub(r"<[^>]+>", " ", html_run._finding(summary.ledger.entries[0], None))
+    assert all(text.count(m) == 1 for m in messages), text
+    assert "Also reported as" not in text
+
+
+def test_another_reviewer_s_report_is_still_listed_in_the_html() -> None:
+    messages = ["`os` imported but unused", "`sys` imported but unused"]
+    (found,) = group([report(messages[0]), report(messages[1]),
+                      report(messages[1], agent="review-security")])
+    kept = representative(found)
+    entry = Entry(id=kept.fingerprint, finding=kept, reports=found, status=Status.OPEN,
+                  history=[{"status": "open", "reason": "reported", "round": 1}])
+    text = re.sub(r"<[^>]+>", " ", html_run._finding(entry, None))
+    assert "Also reported as:" in text and "review-security" in text
+
+
+_LONG = st.text("abcdefghijklmnopqrstuvwxyz_ ", min_size=1, max_size=TITLE_LENGTH).map(
+    lambda s: " ".join(s.split()) or "x")
+
+
+@settings(derandomize=True, max_examples=60, deadline=None)
+@given(_LONG, st.lists(_LONG, min_size=1, max_size=60),
+       st.sampled_from(["here", "on this line", "on these lines"]))
+def test_a_headline_is_capped_and_counts_what_it_does_not_list(title, more, where) -> None:
+    """Generated: any number of merged messages up to a title's length: the headline stays
+    within `HEADLINE_LENGTH`, lists the distinct messages in order while they fit, and
+    counts the rest, so every message is either listed or counted."""
+    headline = with_more(title, more, where)
+    distinct = [m for m in dict.fromkeys(more) if m != title]
+
+    assert len(headline) <= HEADLINE_LENGTH
+    assert headline.startswith(f"{title} (and {len(more)} more {where}")
+    left = re.search(r"; (\d+) other messages? not listed\)$|: (\d+) other messages? not "
+                     r"listed\)$", headline)
+    unlisted = int(left[1] or left[2]) if left else 0
+    shown = len(distinct) - unlisted
+    listed = "; ".join(distinct[:shown])
+    assert listed in headline
+    if not left:
+        assert headline.endswith(f": {listed})" if distinct else f"{where})")
+    else:
+        assert unlisted > 0 and shown < len(distinct)
+
+
+def test_a_minified_line_s_hundreds_of_reports_make_a_short_headline() -> None:
+    names = [f"`name_{i:04d}` is not defined" for i in range(500)]
+    (found,) = group(report(n, rule="F821") for n in names)
+    headline = representative(found).headline
+    assert len(headline) <= HEADLINE_LENGTH
+    assert headline.startswith(f"{names[0]} (and 499 more on this line: {names[1]}; ")
+    listed = headline.count("is not defined") - 1
+    assert headline.endswith(f"; {499 - listed} other messages not listed)")

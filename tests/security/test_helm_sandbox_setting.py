@@ -162,7 +162,8 @@ def test_sandbox_off_without_bwrap_reviews_the_chart_completely(iac_env: Path) -
 def test_helm_linked_into_a_hidden_folder_runs_or_is_named_with_its_own_fix(kept: str) -> None:
     """helm on PATH as a link into a folder the sandbox hides (Homebrew on Linux:
     `bin/helm -> ../Cellar/helm/3.0/bin/helm`, under /tmp here, which the sandbox hides as
-    it hides /home): run by its real path, that folder shown read-only, the chart renders.
+    it hides /home): run by the path it was found at, its target's folder shown read-only,
+    the chart renders.
     Kept in the user's home itself, which is never shown, it cannot start: named so, with
     where helm is and the fix — not "fix the chart"."""
     with tempfile.TemporaryDirectory() as scratch, pytest.MonkeyPatch.context() as patch:

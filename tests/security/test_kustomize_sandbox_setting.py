@@ -136,7 +136,7 @@ def test_a_renderer_linked_into_a_hidden_folder_runs_or_is_named_with_its_own_fi
         kept: str) -> None:
     """kubectl on PATH as a link into a folder the sandbox hides — Homebrew on Linux
     (`bin/kubectl -> ../Cellar/kubernetes-cli/1.0/bin/kubectl`, under /tmp here, which the
-    sandbox hides as it hides /home), `~/.local/bin` — is run by its real path with that
+    sandbox hides as it hides /home), `~/.local/bin` — is run by the path it was found at, that
     folder shown read-only, and the build renders; kept in the user's home itself, which is
     never shown, it cannot start: named so, with where it is and the fix, not "fix the
     build"."""

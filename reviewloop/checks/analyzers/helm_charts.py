@@ -34,9 +34,11 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
-from reviewloop.checks.analyzers.helm_dependencies import archived_schemas, unfetched
+from reviewloop.checks.analyzers.helm_archives import INFLATED, packed
+from reviewloop.checks.analyzers.helm_dependencies import unfetched
 from reviewloop.findings.schema import Finding
 from reviewloop.sandbox.bubblewrap import Sandbox, SandboxMode, SandboxUnavailable, unavailable
 
@@ -60,8 +62,10 @@ NO_SANDBOX = ("this file belongs to the Helm chart {chart}: the review renders a
               "chart makes was not checked; fix: {fix}; with sandbox = \"off\" a chart is "
               "rendered unsandboxed, a dependency it does not vendor still never fetched")
 SCHEMA_SKIPPED = ("the Helm chart {chart} was rendered with --skip-schema-validation, its values "
-                  "not validated against {schema}: it $refs {url}, which the review does not "
-                  "fetch (offline)")
+                  "not validated against {schema}: {why}")
+_REFS = "it $refs {url}, which the review does not fetch (offline)"
+_UNREAD = ("{unread}, so the review did not read it whole and whether a values.schema.json "
+           "in it $refs a URL, which helm would fetch, was not checked")
 _OLD_HELM = ("use helm 3.16 or later, whose --skip-schema-validation renders a chart whose "
              "values.schema.json $refs a URL offline")
 _remote = re.compile(r"^(?!file:)[A-Za-z][A-Za-z0-9+.-]*:")  # a URL helm's validator fetches
@@ -174,9 +178,10 @@ def render(command: str, root: Path, chart: str, timeout: float,
         home.mkdir()
         env = {name: str(home / place) for name, place in _HOMES.items()}
         # stdout to a file: the sandbox's stderr joins its output (helm's warnings)
-        # helm by its real path, its folder shown: a link on PATH may lead into a hidden one
+        # helm by the path it was found at, each folder on the way to its binary shown: a
+        # link on PATH may lead into a hidden one, a multi-call binary acts as its name says
         skip = ["--skip-schema-validation"] if remote_schema(root, chart) else []
-        argv = shlex.join([str(tools.real(command)), "template", RELEASE, *skip,
+        argv = shlex.join([command, "template", RELEASE, *skip,
                            str((root / chart).resolve())])
         try:
             done = process.run(f"{argv} > {shlex.quote(str(made))}", Path(work), timeout,
@@ -216,8 +221,8 @@ def rendered(targets: Mapping[str, str], at: Path, scratch: Path, ctx: AnalyzerC
             output = render(command, at, chart, ctx.timeout, ctx.sandbox) \
                 if command and not _unrenderable(at, chart, ctx.sandbox) else ""
             if output and (remote := remote_schema(at, chart)) is not None \
-                    and (said := SCHEMA_SKIPPED.format(chart=chart, schema=remote[0],
-                                                       url=remote[1])) not in ctx.remarks:
+                    and (said := SCHEMA_SKIPPED.format(chart=chart, schema=remote.schema,
+                                                       why=remote.why)) not in ctx.remarks:
                 ctx.remark(said)  # once, not again for the base's render
         except AnalyzerError as exc:  # read as an empty manifest, not skipped: checkov is
             output = ""  # still given a file of the framework it is asked for
@@ -233,11 +238,22 @@ def rendered(targets: Mapping[str, str], at: Path, scratch: Path, ctx: AnalyzerC
     return rest, given, aliases
 
 
-def remote_schema(root: Path, chart: str) -> tuple[str, str] | None:
-    """(file, URL) of the first `$ref` to a URL in a `values.schema.json` of the chart or a
-    subchart it vendors, as a folder or as an archive in a `charts/` folder
+class Unvalidated(NamedTuple):
+    """Why a chart renders with `--skip-schema-validation`: the schema it is about, and why."""
+
+    schema: str
+    why: str
+
+
+def remote_schema(root: Path, chart: str) -> Unvalidated | None:
+    """The first `$ref` to a URL in a `values.schema.json` of the chart or a subchart it
+    vendors, as a folder or as an archive in a `charts/` folder
     (`app/charts/redis-1.0.0.tgz:redis/values.schema.json`): helm fetches it to validate
-    the values, which the review's render, offline, cannot; None when there is none."""
+    the values, which the review's render, offline, cannot; or the first such archive that
+    does not read whole (`helm_archives.packed`: past helm's own size limits, broken), whose
+    schemas are then not checked, or past which the chart's archives together inflate past
+    helm's limit on one (each is read once, `packed`'s cache); None when there is none."""
+    inflated = 0
     for folder, dirs, names in sorted(os.walk(root / chart)):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED)
         texts: list[tuple[str, str]] = []
@@ -250,10 +266,17 @@ def remote_schema(root: Path, chart: str) -> tuple[str, str] | None:
             for name in sorted(n for n in names if n.endswith(".tgz")
                                and not n.startswith(("_", "."))):
                 archive = Path(folder, name)
-                texts += [(f"{archive.relative_to(root).as_posix()}:{member}", text)
-                          for member, text in archived_schemas(archive)]
+                where, held = archive.relative_to(root).as_posix(), packed(archive)
+                inflated += held.inflated
+                if not held.unread and inflated > INFLATED:
+                    held = held._replace(unread=f"the chart's archives up to it inflate past "
+                                                f"{INFLATED >> 20} MiB together")
+                if held.unread:
+                    return Unvalidated(f"the schemas in {where}",
+                                       _UNREAD.format(unread=held.unread))
+                texts += [(f"{where}:{member}", text) for member, text in held.schemas]
         if (found := _remote_in(texts)) is not None:
-            return found
+            return Unvalidated(found[0], _REFS.format(url=found[1]))
     return None
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from reviewloop.checks.analyzers.helm_archives import packed
+
 _MANIFESTS = ("Chart.yaml", "requirements.yaml")  # where a v2 chart, a v1 chart lists them
 
 
@@ -30,12 +32,11 @@ def unfetched(root: Path, chart: str) -> tuple[str, str] | None:
     folder = (root / chart).resolve()
     if not folder.is_relative_to(root.resolve()):
         return None
-    vendored = _vendored(folder / "charts")
-    for name, repository in _dependencies(folder):
-        local = not repository or repository.startswith("file://")
-        if not local and name not in vendored:
-            return name, repository
-    return None
+    remote = [(name, repository) for name, repository in _dependencies(folder)
+              if repository and not repository.startswith("file://")]
+    vendored = _vendored(folder / "charts") if remote else set()  # no archive read for none
+    return next(((name, repository) for name, repository in remote
+                 if name not in vendored), None)
 
 
 def _vendored(charts: Path) -> set[str]:
@@ -53,84 +54,12 @@ def _vendored(charts: Path) -> set[str]:
         if entry.is_dir():
             said = _load(entry / "Chart.yaml")
         elif entry.suffix == ".tgz":
-            said = _archived(entry)
+            said = packed(entry).chart
         else:
             continue
         if isinstance(said, dict) and isinstance(said.get("name"), str):
             names.add(said["name"])
     return names
-
-
-_MOST = 1 << 20  # a Chart.yaml larger than this is not read from an archive
-
-
-def _archived(archive: Path) -> Any:
-    """The `Chart.yaml` at the top folder of a chart archive, as YAML; None when there is
-    none or it does not read (helm then says why)."""
-    import tarfile
-
-    import yaml
-
-    try:
-        with tarfile.open(archive, "r:gz") as packed:
-            for member in packed:
-                parts = member.name.strip("/").split("/")
-                if len(parts) == 2 and parts[1] == "Chart.yaml" and member.isfile() \
-                        and member.size <= _MOST:
-                    read = packed.extractfile(member)
-                    return yaml.safe_load(read.read().decode("utf-8", "replace")) \
-                        if read is not None else None
-    except (OSError, tarfile.TarError, EOFError, yaml.YAMLError):
-        return None
-    return None
-
-
-_SCHEMA = "values.schema.json"
-_PACKED_DEPTH = 4  # archives inside archives read at most this deep
-_MOST_PACKED = 64 << 20  # an archive inside one larger than this is not opened
-
-
-def archived_schemas(archive: Path) -> list[tuple[str, str]]:
-    """(member, text) of each `values.schema.json` helm loads from a chart archive (a
-    vendored `charts/NAME-VER.tgz`): its chart's and its subcharts', folders and archives
-    in its `charts/` alike (`redis/charts/common-1.0.tgz:common/values.schema.json`); none
-    when it does not read (helm then says why)."""
-    import tarfile
-
-    try:
-        with tarfile.open(archive, "r:gz") as packed:
-            return _schemas_in(packed, 0)
-    except (OSError, tarfile.TarError, EOFError):
-        return []
-
-
-def _schemas_in(packed: Any, depth: int) -> list[tuple[str, str]]:
-    import io
-    import tarfile
-
-    found: list[tuple[str, str]] = []
-    for member in packed:
-        parts = member.name.strip("/").split("/")
-        # a chart's own file is `top/NAME`; a subchart's `top/charts/sub/NAME`, and so on
-        charted = len(parts) % 2 == 0 and all(p == "charts" for p in parts[1:-1:2])
-        if not member.isfile():
-            continue
-        if charted and parts[-1] == _SCHEMA and member.size <= _MOST:
-            read = packed.extractfile(member)
-            if read is not None:
-                found.append((member.name, read.read().decode("utf-8", "replace")))
-        elif len(parts) % 2 == 1 and parts[-1].endswith(".tgz") and parts[-2] == "charts" \
-                and all(p == "charts" for p in parts[1:-1:2]) and depth < _PACKED_DEPTH \
-                and member.size <= _MOST_PACKED:
-            read = packed.extractfile(member)
-            try:
-                with tarfile.open(fileobj=io.BytesIO(read.read() if read else b""),
-                                  mode="r:gz") as inner:
-                    found += [(f"{member.name}:{name}", text)
-                              for name, text in _schemas_in(inner, depth + 1)]
-            except (OSError, tarfile.TarError, EOFError):
-                continue
-    return found
 
 
 def _dependencies(folder: Path) -> list[tuple[str, str]]:

@@ -95,10 +95,10 @@ def render(command: str, folder: Path, root: Path, timeout: float,
     name = Path(command).name
     with tempfile.TemporaryDirectory(prefix="reviewloop-kustomize-") as work:
         made = Path(work, "rendered.yaml")  # not stdout: the sandbox's output joins stderr
-        # by its real path, its folder shown: a link on PATH may lead into a hidden folder
-        # (Homebrew's Cellar, ~/.local/bin); the verb is the name it was found under
-        argv = [str(tools.real(command)), *verb(command), str(folder.resolve()), "-o",
-                str(made)]
+        # by the path it was found at (a multi-call binary acts as its name says), each
+        # folder on the way to its binary shown: a link on PATH may lead into a hidden
+        # folder (Homebrew's Cellar, ~/.local/bin); the verb is the name it was found under
+        argv = [command, *verb(command), str(folder.resolve()), "-o", str(made)]
         try:
             done = process.run(shlex.join(argv), Path(work), timeout,
                                sandbox=Sandbox(mode=mode, read=(root.resolve(),

@@ -65,6 +65,7 @@ from reviewloop.memo import TextMemo
 __all__ = [
     "DOCUMENTATION_CONFIDENCE",
     "EXAMPLE_CONFIDENCE",
+    "FINDING_TEXTS",
     "SOURCE",
     "SecretHit",
     "blocking",
@@ -359,36 +360,41 @@ def preview(value: str) -> str:
     return value[:min(4, len(value) // 5)] + "…[redacted]"
 
 
-_FINDING_TEXTS = ("title", "rationale", "suggestion", "replacement")
+# a finding's user-visible texts, each redacted (a list item by item); its other fields are
+# its identity and place (file, rule, symbol, fingerprints), agents, source and numbers
+FINDING_TEXTS = ("title", "rationale", "suggestion", "replacement", "more_here")
+_Text = str | tuple[str, ...] | None
 
 
 def redact_finding(finding: Finding) -> Finding:
-    """The finding with every secret in its text replaced: findings are printed, stored,
-    sent to the fixer and posted, and an analyzer's message may quote the value it found;
-    what a password rule quotes is replaced whatever it is (`quoted`), after the scan named
-    what it recognised in it (`[REDACTED:github-token]`)."""
-    texts: tuple[str | None, ...] = (  # `_FINDING_TEXTS`, in its order
-        finding.title, finding.rationale, finding.suggestion, finding.replacement)
+    """The finding with every secret in its text (`FINDING_TEXTS`) replaced: findings are
+    printed, stored, sent to the fixer and posted, and an analyzer's message may quote the
+    value it found; what a password rule quotes is replaced whatever it is (`quoted`), after
+    the scan named what it recognised in it (`[REDACTED:github-token]`)."""
+    texts = tuple(tuple(v) if isinstance(v := getattr(finding, k), list) else v
+                  for k in FINDING_TEXTS)
     quoting = finding.rule if finding.rule in PASSWORD_RULES else None
-    if not holding():  # none held (an offline review): one cache look-up a finding, asked
-        # for each finding three times (its reviewer, the outcome, the summary)
-        scanned = _redacted_texts(texts, quoting)
-        return finding.model_copy(update=dict(scanned)) if scanned else finding
-    # values a review's secrets analyzer reported (`known_values`), then the scan's
-    known = tuple(replaced(v) if isinstance(v, str) else v for v in texts)
-    update: dict[str, object] = {k: v for k, v, was in zip(_FINDING_TEXTS, known, texts,
-                                                           strict=True) if v != was}
-    update.update(_redacted_texts(known, quoting))
+    # values a review's secrets analyzer reported (`known_values`) first, when any is held
+    known = tuple(map(_replaced, texts)) if holding() else texts
+    update = {k: list(v) if isinstance(v, tuple) else v
+              for k, v, was in zip(FINDING_TEXTS, _redacted_texts(known, quoting), texts,
+                                   strict=True) if v != was}
     return finding.model_copy(update=update) if update else finding
+
+
+def _replaced(value: _Text) -> _Text:
+    return replaced(value) if isinstance(value, str) else \
+        tuple(map(replaced, value)) if isinstance(value, tuple) else value
 
 
 # A run redacts each finding several times (its reviewer, the ledger, every report), and
 # analyzers repeat the same title, rationale and suggestion across many findings: one look-up
 # per finding, not one per field.
 @lru_cache(maxsize=4096)
-def _redacted_texts(texts: tuple[str | None, ...], quoting: str | None
-                    ) -> tuple[tuple[str, str], ...]:
-    """(field, redacted text) for each of a finding's texts that redaction changes: the
-    scan's (`redact`), then the value a password rule (`quoting`, else None) quotes."""
-    return tuple((k, clean) for k, v in zip(_FINDING_TEXTS, texts, strict=True)
-                 if isinstance(v, str) and (clean := redact_quoted(quoting, redact(v))) != v)
+def _redacted_texts(texts: tuple[_Text, ...], quoting: str | None) -> tuple[_Text, ...]:
+    """A finding's texts redacted: the scan's (`redact`), then the value a password rule
+    (`quoting`, else None) quotes."""
+    def clean(text: str) -> str:
+        return redact_quoted(quoting, redact(text))
+    return tuple(clean(v) if isinstance(v, str) else tuple(map(clean, v))
+                 if isinstance(v, tuple) else v for v in texts)
