@@ -7,6 +7,7 @@ are generated: a product of statuses, checkpoint states and folder orders."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 import sqlite3
@@ -217,3 +218,31 @@ def test_a_review_that_raised_in_a_process_that_goes_on_is_interrupted_not_runni
     assert live_review.driver(folder) is None
     with pytest.raises(UserInputError, match=f"review {folder.name} was interrupted"):
         find(Settings(), root, folder.name)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(gone=st.sets(st.sampled_from(sorted(set(RunSummary.model_fields) - {"task_id"}))))
+def test_a_summary_without_its_ledger_is_unreadable_not_a_review_that_found_nothing(
+        tmp_path: Path, gone: set[str]) -> None:
+    """A summary.json missing `ledger` read as an empty ledger (report: complete, exit 0;
+    stats: its findings dropped); now it is named unreadable. Missing any other key (a
+    summary written by an older version) it is still read."""
+    root = tmp_path / "r"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
+    name = review(root)
+    path = root / ".reviewloop" / "reviews" / name / "summary.json"
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({k: v for k, v in data.items() if k not in gone}))
+    found = stored(Settings(), root)
+    if "ledger" in gone:
+        assert found.runs == []
+        [line] = found.unreadable
+        assert line == (f"review {name}: summary.json cannot be read (summary: its ledger "
+                        "(every finding of the run) is missing: the file is damaged; run the "
+                        "review again or delete its folder)")
+        with pytest.raises(UserInputError, match="its ledger"):
+            find(Settings(), root, name)
+    else:
+        assert [s.name for s in found.runs] == [name] and found.unreadable == []
