@@ -246,3 +246,24 @@ def test_a_summary_without_its_ledger_is_unreadable_not_a_review_that_found_noth
             find(Settings(), root, name)
     else:
         assert [s.name for s in found.runs] == [name] and found.unreadable == []
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(version=st.integers(-5, 10**6).filter(lambda v: v != 1))
+def test_a_summary_of_a_ledger_version_this_reviewloop_does_not_read_is_named(
+        tmp_path: Path, version: int) -> None:
+    """A ledger of version 99 (a later schema) was read as this one without a word."""
+    root = tmp_path / "r"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
+    name = review(root)
+    path = root / ".reviewloop" / "reviews" / name / "summary.json"
+    data = json.loads(path.read_text())
+    data["ledger"]["version"] = version
+    path.write_text(json.dumps(data))
+    found = stored(Settings(), root)
+    [line] = found.unreadable
+    assert found.runs == [] and line.startswith(
+        f"review {name}: summary.json cannot be read (ledger.version: Value error, ledger "
+        f"version {version} is not one this reviewloop reads (1 to 1): upgrade reviewloop"), line
