@@ -4,7 +4,8 @@ In this order, the first that covers the finding wins:
 
 * an inline marker in the reviewed file — `reviewloop: ignore[RULE, …]` for any finding
   (RULE: an analyzer rule `B602`, `bandit/B602` or `bandit:B602` as `stats` names it, a
-  reviewer's name for its LLM findings, `*`; text after `]` is the reason), or the marker of the tool that reported it (`# nosec`,
+  reviewer's name for its LLM findings, `*`; text after `]` is the reason), or the marker
+  of the tool that reported it (`# nosec`,
   `# noqa`, `#checkov:skip=`, `# hadolint ignore=`, `# zizmor: ignore[…]`, `gitleaks:allow`,
   …; which lines each covers is `policy.markers.Reach`). A marker counts only when the trusted
   side carries it (`Trust.vouches`): one the untrusted change wrote is reported by `added`,
