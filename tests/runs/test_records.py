@@ -23,6 +23,7 @@ from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
 from reviewloop.reports.report import REVIEW_ID, RunSummary, verdict
 from reviewloop.runs import live_review, liveness
+from reviewloop.runs import review as review_module
 from reviewloop.runs.records import find, is_replay, review_id, save_summary, stored
 from reviewloop.runs.registry import Registry
 from reviewloop.runs.review import DiffSource, review_change
@@ -210,9 +211,14 @@ def test_a_review_that_raised_in_a_process_that_goes_on_is_interrupted_not_runni
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     root = init_repo(tmp_path / "r", {"app.py": "x = 1\n"})
     (root / "app.py").write_text("x = 2\n")
-    with pytest.raises(UserInputError, match="nope"):  # raised after the folder is named
-        review_change(root, Settings(reviewers=("nope",)), DiffSource(),
-                      model_factory=lambda name: None, llm=False)
+    def collect(*args: object, **kwargs: object) -> None:
+        raise UserInputError("nope: the steering folder could not be read")
+
+    # raised after the folder is named (a refused configuration is refused before it)
+    monkeypatch.setattr(review_module.SteeringSet, "collect", collect)
+    with pytest.raises(UserInputError, match="nope"):
+        review_change(root, Settings(), DiffSource(), model_factory=lambda name: None,
+                      llm=False)
     (folder,) = (root / ".reviewloop" / "reviews").iterdir()
     assert not (folder / live_review.HOLDER).exists()
     assert live_review.driver(folder) is None
@@ -267,3 +273,24 @@ def test_a_summary_of_a_ledger_version_this_reviewloop_does_not_read_is_named(
     assert found.runs == [] and line.startswith(
         f"review {name}: summary.json cannot be read (ledger.version: Value error, ledger "
         f"version {version} is not one this reviewloop reads (1 to 1): upgrade reviewloop"), line
+
+
+@pytest.mark.parametrize("refused", ("an unknown reviewer", "a bad agent file"))
+def test_a_review_whose_configuration_is_refused_leaves_no_review_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refused: str) -> None:
+    """A review refused by its configuration (exit 2, nothing reviewed: a plugin registry
+    error, an agent file) left a review folder that `report` then called interrupted ("killed
+    or stopped by an error") and `stats` unreadable, until deleted by hand."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    root = init_repo(tmp_path / "r", {"app.py": "x = 1\n"})
+    name = review(root)
+    (root / "app.py").write_text("x = 2\n")
+    settings = Settings(reviewers=("nope",)) if refused == "an unknown reviewer" else Settings()
+    if refused == "a bad agent file":
+        (root / ".kiro" / "agents").mkdir(parents=True)
+        (root / ".kiro" / "agents" / "review-x.json").write_text("{not json")
+    with pytest.raises(UserInputError):
+        review_change(root, settings, DiffSource(), model_factory=lambda name: None,
+                      llm=False)
+    assert [p.name for p in (root / ".reviewloop" / "reviews").iterdir()] == [name]
+    assert find(Settings(), root, None).name == name and stored(Settings(), root).unreadable == []
