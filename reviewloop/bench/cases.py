@@ -132,6 +132,12 @@ def _case(line: CaseLine, raw: str, where: str, repo: Repository) -> Case:
             head = commit(repo, line.head or "").sha
     except UserInputError as exc:  # the git error, named with the file and line
         raise UserInputError(exc.args[0], where=where, fix=exc.fix) from None
+    # no change to review: scored, it would be a miss that lowers the hit rate without a word
+    if repo.try_git("diff", "--quiet", base, head, "--")[0] == 0:
+        same = "is its base" if head == base else f"({head[:12]}) changes nothing of its base"
+        raise UserInputError(f"the case's head {same} ({base[:12]}): no change to review",
+                             where=where, fix="give as `head` the commit that brought the bug "
+                             "and as `base` the commit before it (its parent)")
     for label in line.labels:
         _check_label(repo, head, label, where)
     return Case(id=case_id, source="jsonl", base=base, head=head, labels=line.labels,

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from reviewloop.findings.schema import Finding, Severity
 
@@ -214,6 +214,15 @@ class Ledger(BaseModel):
     round: int = Field(default=0, ge=0)  # the last round (or push) recorded
     entries: list[Entry] = Field(default_factory=list[Entry])
     health: list[Health] = Field(default_factory=list[Health])
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        """A ledger of a later schema is not read as this one (its findings misread)."""
+        if not 1 <= value <= LEDGER_VERSION:
+            raise ValueError(f"ledger version {value} is not one this reviewloop reads (1 to "
+                             f"{LEDGER_VERSION}): upgrade reviewloop to read it")
+        return value
 
     # -- queries --------------------------------------------------------------------------
 

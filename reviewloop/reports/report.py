@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
 import pydantic_core
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from reviewloop.agent.spend import usd
 from reviewloop.checks.gates.base import NOT_RUN
@@ -46,6 +46,10 @@ class ReviewerOutcome(BaseModel):
     duration_s: float = Field(default=0.0, ge=0.0)
     input_tokens: int = Field(default=0, ge=0)
     output_tokens: int = Field(default=0, ge=0)
+
+
+# the validation context of a summary read back from a run's record (`RunSummary`)
+STORED = {"stored": True}
 
 
 class RunSummary(BaseModel):
@@ -90,6 +94,18 @@ class RunSummary(BaseModel):
     # task run stopped before its end (its process gone), and where an approved one landed
     unfinished: str | None = None
     landed: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ledger_kept(cls, data: Any, info: ValidationInfo) -> Any:
+        """A summary read back (`STORED` context) holds its ledger: without it the file is
+        damaged, not a run that found nothing."""
+        if isinstance(info.context, dict) and info.context.get("stored") and \
+                isinstance(data, dict) and "ledger" not in data:
+            raise pydantic_core.PydanticCustomError(
+                "missing_ledger", "its ledger (every finding of the run) is missing: the file is "
+                "damaged; run the review again or delete its folder")
+        return data
 
     @property
     def is_review(self) -> bool:

@@ -32,13 +32,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
+from reviewloop import plugins
 from reviewloop.checks.analyzers import line_breaks
 from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerSkipped
 from reviewloop.checks.analyzers.deadline import bounded
 from reviewloop.checks.analyzers.dockerfile_builds import built
 from reviewloop.checks.analyzers.failure import failed, skipped
 from reviewloop.checks.analyzers.line_breaks import Renumbering
-from reviewloop.checks.analyzers.registry import Analyzer, analyzers
+from reviewloop.checks.analyzers.registry import Analyzer, analyzers, package_of
 from reviewloop.checks.gates.commands import ProjectTests
 from reviewloop.findings.code_index import CodeIndex
 from reviewloop.findings.ledger import Health, HealthStatus
@@ -50,6 +51,8 @@ from reviewloop.git.reverse import git_lines
 from reviewloop.memo import TextMemo
 from reviewloop.policy.trust import Trust
 from reviewloop.review.agent_scope import scope_of
+from reviewloop.review.analyzer_output import located as located_in
+from reviewloop.review.analyzer_output import repository_paths
 from reviewloop.review.claimed import claimers, claims_of, present, scoped_files
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.introduced import BaseTree, BaseTrees, Compared, marked
@@ -140,8 +143,11 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
             base.close()
     left = _left_out(agent, ctx, readable, only)
     for found, health in results:
-        report.health.append(_with_left_out(health, table, left, agent))
-        for finding in _located(found, ctx, health.files):
+        placed = located_in(found, ctx, health.files, lambda f: code_index(
+            under_text(ctx.root, f), ctx.root))
+        report.health.append(_with_dropped(_with_left_out(health, table, left, agent),
+                                           placed.said(health.name)))
+        for finding in placed.kept:
             if _in_change(finding, ctx.changes):
                 report.findings.append(finding)
             elif ctx.changes.contains(finding.file, finding.start_line, finding.end_line):
@@ -178,9 +184,9 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     # asked even with no changed file in scope: a change may leave it files to read without
     # one of its own (a Terraform module it only deleted a file of: checkov reads the module)
     try:  # read whole within its deadline: a generator may stall or raise midway
-        wanted = _bounded(name, "reads()", ctx, lambda: tuple(analyzer.reads(ctx)))
-        if wrong := [p for p in wanted if not isinstance(p, str)]:
-            raise TypeError(f"reads() gave {wrong[0]!r}, not a repository-relative path")
+        wanted = repository_paths(_bounded(name, "reads()", ctx, lambda: (
+            given if isinstance(given := analyzer.reads(ctx), str | bytes) else tuple(given))),
+            ctx)
         limit = _limit(analyzer.max_bytes)
     # the per-analyzer boundary, as for `run`: anything but Ctrl-C (`failure.failed`)
     except BaseException as exc:  # noqa: BLE001
@@ -318,8 +324,8 @@ def _with_left_out(health: Health, table: Mapping[str, Analyzer], left: Analyzer
     if left is None or analyzer is None:
         return health
     try:  # asked again, of the files its wider scope held: the boundary, as in `_run_one`
-        lost = [p for p in _bounded(health.name, "reads()", left,
-                                    lambda: tuple(analyzer.reads(left)))
+        lost = [p for p in repository_paths(_bounded(health.name, "reads()", left,
+                                                     lambda: tuple(analyzer.reads(left))), left)
                 if p not in health.files]
     except BaseException as exc:  # noqa: BLE001
         return health.model_copy(update={"status": "failed",
@@ -332,6 +338,20 @@ def _with_left_out(health: Health, table: Mapping[str, Analyzer], left: Analyzer
                                      "unread": {**health.unread, **dict.fromkeys(lost, why)}})
 
 
+def _with_dropped(health: Health, said: str | None) -> Health:
+    """An analyzer's row saying the findings it gave on no place of the review: a plugin's
+    contract broken (its row failed, with its package and the fix), a built-in's row named."""
+    if said is None:
+        return health
+    package = package_of(health.name)
+    if package is None:
+        return health.model_copy(update={"reason": "; ".join(filter(None, (health.reason,
+                                                                           said)))})
+    error = plugins.blamed("analyzer", health.name, package, f"gave {said}")
+    return health.model_copy(update={"status": "failed",
+                                     "reason": f"{error.args[0]}; fix: {error.fix}"})
+
+
 def _in_change(finding: Finding, changes: ChangeSet) -> bool:
     """On what the change did: its lines hold an added line or span a removal; a file-level
     finding (a failing test, a missing test) when the change wrote to or removed from its
@@ -342,27 +362,6 @@ def _in_change(finding: Finding, changes: ChangeSet) -> bool:
         diff = changes.file(finding.file)
         return diff is not None and bool(diff.added or diff.removals)
     return changes.touches(finding.file, finding.start_line, finding.end_line)
-
-
-def _located(found: Sequence[Finding], ctx: AnalyzerContext, read: Sequence[str] = ()
-             ) -> list[Finding]:
-    """Findings in in-scope files, attributed and located on their code; and on a file the
-    change wrote that the analyzer read though it is no file of the scope (`read`: a
-    variable file the change made a link, which checkov follows, `terraform_var_links`)."""
-    kept = []
-    in_scope = {*ctx.files, *(p for p in read if p not in ctx.file_set and (
-        diff := ctx.changes.file(p)) is not None and diff.status is not FileStatus.DELETED)}
-    sources: dict[str, CodeIndex | None] = {}
-    for finding in found:
-        if finding.file not in in_scope and not (  # a file-level finding on a deleted file
-                finding.level == "file" and ctx.changes.file(finding.file) is not None):
-            continue
-        if finding.file not in sources:
-            # its name as `under` gives it, without a `Path` a file (`under_text`)
-            sources[finding.file] = code_index(under_text(ctx.root, finding.file), ctx.root)
-        # attributed and located in one copy (1,300 findings a review)
-        kept.append(finding.with_code(sources[finding.file], agent=ctx.agent))
-    return kept
 
 
 def located(findings: Sequence[Finding], root: Path) -> list[Finding]:

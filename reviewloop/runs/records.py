@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from reviewloop.config import Settings
 from reviewloop.errors import StoreDamaged, UserInputError
 from reviewloop.findings.ledger import Ledger
-from reviewloop.reports.report import RunSummary
+from reviewloop.reports.report import STORED, RunSummary
 from reviewloop.runs import live_review
 from reviewloop.runs.registry import RunRecord, new_run_id
 from reviewloop.runs.trace import read_trace
@@ -243,7 +243,8 @@ def _task_run(settings: Settings, root: Path, run_id: str,
         asked = [i.value for t in snapshot.tasks for i in t.interrupts
                  if isinstance(i.value, dict) and "summary" in i.value]
         try:
-            summary = RunSummary.model_validate(asked[0]["summary"]) if asked else None
+            summary = RunSummary.model_validate(asked[0]["summary"], context=STORED) \
+                if asked else None
         except ValidationError as exc:
             raise UserInputError(f"its summary cannot be read: {exc.errors()[0]['msg']}",
                                  fix="see `reviewloop runs`") from None
@@ -297,7 +298,8 @@ def _ended(folder: Path) -> Path:
 
 def _review(folder: Path, problems: list[str]) -> StoredRun | None:
     try:
-        summary = RunSummary.model_validate_json((folder / SUMMARY).read_bytes())
+        summary = RunSummary.model_validate_json((folder / SUMMARY).read_bytes(),
+                                                context=STORED)
     except (OSError, ValidationError) as exc:
         problems.append(f"review {folder.name}: {SUMMARY} cannot be read "
                         f"({_first(exc)})")
@@ -311,7 +313,7 @@ def _pull(path: Path, problems: list[str]) -> tuple[StoredRun, set[str]] | None:
     try:
         if data is None:
             raise ValueError("not JSON")
-        summary = RunSummary.model_validate(data["summary"])
+        summary = RunSummary.model_validate(data["summary"], context=STORED)
         name = f"{data['repo']}#{int(data['number'])}"
         pushes = {str(p["run_id"]) for p in data.get("pushes", [])}
     except (KeyError, TypeError, ValueError) as exc:

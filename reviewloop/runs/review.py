@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reviewloop.checks.analyzers.registry import analyzers
 from reviewloop.checks.suppressions.stale import stale_baseline
 from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
@@ -116,6 +117,11 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
     # before any analyzer or test writes a file; a review of a commit's files reads nothing
     # of the working tree (they are its export): HEAD's own record stands for it
     baseline = baseline or (repo.head_snapshot() if exported else repo.snapshot())
+    # the configuration refused (an agent file, a plugin's registry) leaves no review folder
+    # that `report` and `stats` would call interrupted
+    config_root = trusted.root if trusted else None
+    agents = load_reviewers(config_root or root, settings)
+    analyzers()
     run_id = review_id(replay=replay)
     run_dir = state_dir(root) / "reviews" / run_id
     run_dir.mkdir(parents=True, exist_ok=True)
@@ -124,8 +130,6 @@ def review_change(root: Path, settings: Settings, source: DiffSource, *,
         save_diff(diff_path, diff_text)
         trace = TraceRecorder(run_dir)  # the review's timeline (`reviewloop report --html`)
         progress = Tee(progress, trace)
-        config_root = trusted.root if trusted else None
-        agents = load_reviewers(config_root or root, settings)
         # steering is configuration: with a head commit, the base commit's (like the agents)
         SteeringSet.collect((config_root or root) / STEERING_DIR,
                             sensitive=is_sensitive,

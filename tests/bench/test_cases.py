@@ -176,3 +176,25 @@ def test_a_bench_over_a_cases_file_scores_the_labels(repo, tmp_path, capsys):
     rows = {r["reviewer"]: r for r in report["models"][0]["reviewers"]}
     assert rows["review-security"]["hits"] == 1 and rows["review-security"]["must_fix_share"] == 1
     assert report["case_results"][0]["source"] == "jsonl"
+
+
+@pytest.mark.parametrize("how", ("same commit", "same commit by two names", "empty commit"))
+def test_a_case_whose_head_changes_nothing_of_its_base_is_refused(repo, tmp_path, how):
+    """A case with `head` == `base` was replayed as 0 findings and scored a miss, halving
+    the hit rate without a word; one whose head changes nothing (an empty commit) likewise."""
+    head = git(repo.root, "log", "-1", "--format=%H", f"--grep={CLAMP.subject}").strip()
+    base = {"same commit": head, "same commit by two names": "HEAD"}.get(how)
+    if how == "same commit by two names":
+        head = git(repo.root, "rev-parse", "HEAD").strip()
+    if base is None:
+        git(repo.root, "commit", "-q", "--allow-empty", "-m", "nothing")
+        head = git(repo.root, "rev-parse", "HEAD").strip()
+        base = f"{head}^"
+    ok = {"diff": DIFF, "labels": [{"path": "greet.py", "line": 3}]}
+    bad = {"base": base, "head": head, "labels": [{"path": "bounds.py", "line": 6}]}
+    with pytest.raises(UserInputError, match="no change to review") as raised:
+        load_cases(write(tmp_path, ok, bad), repo)
+    assert f"{tmp_path / 'cases.jsonl'}:2" in str(raised.value)
+    assert "`base` the commit before it" in str(raised.value)
+    assert raised.value.exit_code == 2
+    assert ("is its base" in str(raised.value)) == (how != "empty commit")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from reviewloop.findings.ledger import Entry, Status
 from reviewloop.findings.schema import Finding
-from reviewloop.reports.snippets import snippets
+from reviewloop.reports import snippets as snippets_module
+from reviewloop.reports.snippets import CONTEXT, MOST, snippets
 
 ROUND_1 = """\
 diff --git a/app.py b/app.py
@@ -63,3 +68,37 @@ def test_a_fixed_finding_shows_the_code_it_was_reported_on_and_outside_ones_none
     assert snippets([entry(2, file="other.py")], {1: ROUND_1}) == {}
     assert snippets([entry(7, file=".env")], {1: ROUND_1.replace("app.py", ".env")}) == {}
     assert snippets([entry(7)], {1: "not a diff at all"}) == {}
+
+
+def _added_file(name: str, count: int) -> str:
+    body = "".join(f"+v{i} = {i}\n" for i in range(1, count + 1))
+    return (f"diff --git a/{name} b/{name}\nnew file mode 100644\n--- /dev/null\n"
+            f"+++ b/{name}\n@@ -0,0 +1,{count} @@\n{body}")
+
+
+@settings(max_examples=40, deadline=None)
+@given(count=st.integers(1, 60), lines=st.lists(st.integers(-3, 70), max_size=12))
+def test_every_finding_shows_the_lines_around_it_from_one_parse_of_its_files_hunks(
+        count, lines):
+    """`report --html` re-parsed a file's hunks for every finding: 10,000 findings on five
+    files of 2,000 lines took 155 s. Each file's hunks are read once per round, and every
+    finding still gets the lines within CONTEXT of it, at most MOST, flagged on its own."""
+    calls: list[str] = []
+    real = snippets_module.hunks
+    diff = _added_file("m1.py", count) + _added_file("m2.py", count)
+    entries = [entry(max(start, 1), file=f"m{1 + i % 2}.py") for i, start in enumerate(lines)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(snippets_module, "hunks",
+                      lambda diff: calls.append(diff.path) or real(diff))
+        shown = snippets(entries, {1: diff})
+    assert sorted(calls) == sorted({e.finding.file for e in entries})
+    for one in entries:
+        start = one.finding.start_line
+        if start > count:
+            assert one.id not in shown
+            continue
+        code = shown[one.id]
+        expected = [n for n in range(start - CONTEXT, start + CONTEXT + 1) if 1 <= n <= count]
+        assert [c.number for c in code.lines] == expected[:MOST]
+        assert [c.number for c in code.lines if c.flagged] == [start]
+        assert all(c.added and c.text == f"v{c.number} = {c.number}" for c in code.lines)

@@ -7,6 +7,7 @@ are generated: a product of statuses, checkpoint states and folder orders."""
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 import sqlite3
@@ -22,6 +23,7 @@ from reviewloop.config import Settings
 from reviewloop.errors import UserInputError
 from reviewloop.reports.report import REVIEW_ID, RunSummary, verdict
 from reviewloop.runs import live_review, liveness
+from reviewloop.runs import review as review_module
 from reviewloop.runs.records import find, is_replay, review_id, save_summary, stored
 from reviewloop.runs.registry import Registry
 from reviewloop.runs.review import DiffSource, review_change
@@ -209,11 +211,86 @@ def test_a_review_that_raised_in_a_process_that_goes_on_is_interrupted_not_runni
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     root = init_repo(tmp_path / "r", {"app.py": "x = 1\n"})
     (root / "app.py").write_text("x = 2\n")
-    with pytest.raises(UserInputError, match="nope"):  # raised after the folder is named
-        review_change(root, Settings(reviewers=("nope",)), DiffSource(),
-                      model_factory=lambda name: None, llm=False)
+    def collect(*args: object, **kwargs: object) -> None:
+        raise UserInputError("nope: the steering folder could not be read")
+
+    # raised after the folder is named (a refused configuration is refused before it)
+    monkeypatch.setattr(review_module.SteeringSet, "collect", collect)
+    with pytest.raises(UserInputError, match="nope"):
+        review_change(root, Settings(), DiffSource(), model_factory=lambda name: None,
+                      llm=False)
     (folder,) = (root / ".reviewloop" / "reviews").iterdir()
     assert not (folder / live_review.HOLDER).exists()
     assert live_review.driver(folder) is None
     with pytest.raises(UserInputError, match=f"review {folder.name} was interrupted"):
         find(Settings(), root, folder.name)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(gone=st.sets(st.sampled_from(sorted(set(RunSummary.model_fields) - {"task_id"}))))
+def test_a_summary_without_its_ledger_is_unreadable_not_a_review_that_found_nothing(
+        tmp_path: Path, gone: set[str]) -> None:
+    """A summary.json missing `ledger` read as an empty ledger (report: complete, exit 0;
+    stats: its findings dropped); now it is named unreadable. Missing any other key (a
+    summary written by an older version) it is still read."""
+    root = tmp_path / "r"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
+    name = review(root)
+    path = root / ".reviewloop" / "reviews" / name / "summary.json"
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({k: v for k, v in data.items() if k not in gone}))
+    found = stored(Settings(), root)
+    if "ledger" in gone:
+        assert found.runs == []
+        [line] = found.unreadable
+        assert line == (f"review {name}: summary.json cannot be read (summary: its ledger "
+                        "(every finding of the run) is missing: the file is damaged; run the "
+                        "review again or delete its folder)")
+        with pytest.raises(UserInputError, match="its ledger"):
+            find(Settings(), root, name)
+    else:
+        assert [s.name for s in found.runs] == [name] and found.unreadable == []
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(version=st.integers(-5, 10**6).filter(lambda v: v != 1))
+def test_a_summary_of_a_ledger_version_this_reviewloop_does_not_read_is_named(
+        tmp_path: Path, version: int) -> None:
+    """A ledger of version 99 (a later schema) was read as this one without a word."""
+    root = tmp_path / "r"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir()
+    name = review(root)
+    path = root / ".reviewloop" / "reviews" / name / "summary.json"
+    data = json.loads(path.read_text())
+    data["ledger"]["version"] = version
+    path.write_text(json.dumps(data))
+    found = stored(Settings(), root)
+    [line] = found.unreadable
+    assert found.runs == [] and line.startswith(
+        f"review {name}: summary.json cannot be read (ledger.version: Value error, ledger "
+        f"version {version} is not one this reviewloop reads (1 to 1): upgrade reviewloop"), line
+
+
+@pytest.mark.parametrize("refused", ("an unknown reviewer", "a bad agent file"))
+def test_a_review_whose_configuration_is_refused_leaves_no_review_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refused: str) -> None:
+    """A review refused by its configuration (exit 2, nothing reviewed: a plugin registry
+    error, an agent file) left a review folder that `report` then called interrupted ("killed
+    or stopped by an error") and `stats` unreadable, until deleted by hand."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    root = init_repo(tmp_path / "r", {"app.py": "x = 1\n"})
+    name = review(root)
+    (root / "app.py").write_text("x = 2\n")
+    settings = Settings(reviewers=("nope",)) if refused == "an unknown reviewer" else Settings()
+    if refused == "a bad agent file":
+        (root / ".kiro" / "agents").mkdir(parents=True)
+        (root / ".kiro" / "agents" / "review-x.json").write_text("{not json")
+    with pytest.raises(UserInputError):
+        review_change(root, settings, DiffSource(), model_factory=lambda name: None,
+                      llm=False)
+    assert [p.name for p in (root / ".reviewloop" / "reviews").iterdir()] == [name]
+    assert find(Settings(), root, None).name == name and stored(Settings(), root).unreadable == []

@@ -3,8 +3,9 @@
 In this order, the first that covers the finding wins:
 
 * an inline marker in the reviewed file — `reviewloop: ignore[RULE, …]` for any finding
-  (RULE: an analyzer rule `B602`, `bandit/B602`, a reviewer's name for its LLM findings,
-  `*`; text after `]` is the reason), or the marker of the tool that reported it (`# nosec`,
+  (RULE: an analyzer rule `B602`, `bandit/B602` or `bandit:B602` as `stats` names it, a
+  reviewer's name for its LLM findings, `*`; text after `]` is the reason), or the marker
+  of the tool that reported it (`# nosec`,
   `# noqa`, `#checkov:skip=`, `# hadolint ignore=`, `# zizmor: ignore[…]`, `gitleaks:allow`,
   …; which lines each covers is `policy.markers.Reach`). A marker counts only when the trusted
   side carries it (`Trust.vouches`): one the untrusted change wrote is reported by `added`,
@@ -306,9 +307,10 @@ def _covers(marker: Marker, finding: Finding) -> bool:
 def covers(names: Iterable[str], finding: Finding) -> bool:
     """Whether the names of a `reviewloop: ignore[…]` comment cover this finding."""
     named = set(names)
-    known = {finding.agent, f"{finding.source}/{finding.rule}" if finding.rule else ""}
-    if finding.rule:
-        known.add(finding.rule)
+    known = {finding.agent}
+    if finding.rule:  # `stats` spells it `bandit:B602`, SARIF `bandit/B602`: either is taken
+        known |= {finding.rule, f"{finding.source}/{finding.rule}",
+                  f"{finding.source}:{finding.rule}"}
     return "*" in named or bool(named & known)
 
 
@@ -324,7 +326,8 @@ def baseline_matches(entry: BaselineEntry, finding: Finding) -> bool:
     if entry.fingerprint:
         return entry.fingerprint in finding.fingerprints
     if entry.file != finding.file or not entry.rule or not finding.rule \
-            or entry.rule not in (finding.rule, f"{finding.source}/{finding.rule}"):
+            or entry.rule not in (finding.rule, f"{finding.source}/{finding.rule}",
+                                  f"{finding.source}:{finding.rule}"):
         return False
     return entry.line is None or entry.line == finding.start_line
 

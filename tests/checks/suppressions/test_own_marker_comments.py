@@ -20,7 +20,8 @@ from reviewloop.checks.suppressions.markers import line_markers
 from tests.support.repos import init_repo, write_files
 from tests.support.review_cli import review
 
-_RULE = st.sampled_from(["B602", "*", "bandit/B602", "review-security", "S604, B602"])
+_RULE = st.sampled_from(["B602", "*", "bandit/B602", "bandit:B602", "review-security",
+                         "S604, B602"])
 _REASON = st.text("abc xyz-", max_size=12)
 MARKER = st.builds(lambda rule, reason: f"reviewloop: ignore[{rule}] {reason}".rstrip(),
                    _RULE, _REASON)

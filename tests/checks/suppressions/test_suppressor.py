@@ -11,7 +11,7 @@ import pytest
 
 from reviewloop.checks.suppressions.files import TrustedFiles
 from reviewloop.checks.suppressions.scope import pr_trust, suppressions_for
-from reviewloop.checks.suppressions.suppressor import Suppressor
+from reviewloop.checks.suppressions.suppressor import Suppressor, covers
 from reviewloop.checks.suppressions.tool_config import ConfigSkip
 from reviewloop.errors import UserInputError
 from reviewloop.findings.schema import Finding, Severity
@@ -108,7 +108,7 @@ def test_a_baseline_entry_by_fingerprint_or_by_rule_and_file(tmp_path: Path) -> 
     assert found(finding(3, file="d.py")) is None
 
 
-@pytest.mark.parametrize("spelled", ["B602", "bandit/B602"])
+@pytest.mark.parametrize("spelled", ["B602", "bandit/B602", "bandit:B602"])
 def test_a_baseline_rule_may_be_spelled_as_sarif_shows_it(tmp_path: Path, spelled: str
                                                           ) -> None:
     """The rule id SARIF and code scanning show (`bandit/B602`), which an inline marker
@@ -122,7 +122,18 @@ def test_a_baseline_rule_may_be_spelled_as_sarif_shows_it(tmp_path: Path, spelle
     assert found(finding(3, file="s.py", rule="B605")) is None
     assert found(finding(3, file="other.py")) is None
     other_tool = found(finding(3, file="s.py", source="ruff"))
-    assert (other_tool is None) == (spelled == "bandit/B602")
+    assert (other_tool is None) == (spelled != "B602")
+
+
+@pytest.mark.parametrize(("named", "covered"), [
+    ("B602", True), ("bandit/B602", True), ("bandit:B602", True), ("review-security", True),
+    ("*", True), ("ruff:B602", False), ("ruff/B602", False), ("bandit:B605", False),
+    ("b602", False), ("bandit", False)])
+def test_an_inline_marker_names_a_rule_as_the_tool_sarif_or_stats_spells_it(
+        named: str, covered: bool) -> None:
+    """`stats` names a rule `bandit:B602`; `ignore[bandit:B602]` copied from it suppressed
+    nothing (only `B602` and `bandit/B602` did). Each spelling covers that tool's rule only."""
+    assert covers([named], finding(3)) is covered
 
 
 def test_a_baseline_the_change_touches_is_read_from_the_base(tmp_path: Path) -> None:
