@@ -25,7 +25,7 @@ from reviewloop.git.languages import (
 )
 from reviewloop.git.names import name_suffix, posix_name
 
-_EXECUTABLE = stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
+EXECUTE_BITS = stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH
 
 
 def executable(where: str | os.PathLike[str]) -> bool:
@@ -34,7 +34,7 @@ def executable(where: str | os.PathLike[str]) -> bool:
         mode = os.lstat(where).st_mode
     except OSError:
         return False
-    return stat.S_ISREG(mode) and bool(mode & _EXECUTABLE)
+    return stat.S_ISREG(mode) and bool(mode & EXECUTE_BITS)
 
 
 def runs_as(path: str, start: bytes) -> str | None:

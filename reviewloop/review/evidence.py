@@ -133,7 +133,8 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
         languages |= built(root, [f for f, known in languages.items() if known is None])
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
                           files=files, tests=tests, trust=trust, languages=languages,
-                          encodings=encodings, timeout=timeout, sandbox=sandbox)
+                          encodings=encodings, timeout=timeout, sandbox=sandbox,
+                          shells={p: s for p in files if (s := readable.shell(p))})
     report = AnalyzerReport(health=off)
     base = bases.of(root, diff_text, changes) if bases is not None else BaseTree(root, changes)
     try:
@@ -312,8 +313,8 @@ def _left_out(agent: AgentDefinition, ctx: AnalyzerContext, files: Readability,
     left = tuple(path for f in ctx.changes.files
                  if f.status is not FileStatus.DELETED and (path := f.path) not in ctx.files
                  and before(path) and (only is None or path in only) and files.readable(path))
-    return replace(ctx, files=left, languages={p: files.language(p) for p in left}) \
-        if left else None
+    return replace(ctx, files=left, languages={p: files.language(p) for p in left},
+                   shells={p: s for p in left if (s := files.shell(p))}) if left else None
 
 
 def _with_left_out(health: Health, table: Mapping[str, Analyzer], left: AnalyzerContext | None,

@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 from reviewloop.git import lfs
 from reviewloop.git.encodings import opaque_source_encoding, wide_encoding
+from reviewloop.git.executed import EXECUTE_BITS, runs_as
 from reviewloop.git.languages import BINARY_PROBE, PYTHON, head, is_binary, language
 from reviewloop.git.names import joined, on_disk
 from reviewloop.git.reads import batched, one_read, read_bytes, read_text
@@ -56,6 +57,7 @@ class _Answer(NamedTuple):  # made for every changed file: a tuple, not a frozen
     size: int = 0
     language: str | None = None
     encoding: str | None = None  # UTF-16 or UTF-32's codec; None: UTF-8 (`git.encodings`)
+    shell: str | None = None  # executable: the shell `./path` runs it as (`git.executed`)
 
 
 class Readability:
@@ -92,6 +94,10 @@ class Readability:
         """Why no analyzer may read the changed file `path`, or None when one may (or it is
         deleted)."""
         return self._answer(path).reason
+
+    def shell(self, path: str) -> str | None:
+        """The shell `path` also runs as, executable here, beside its language (`git.executed`)."""
+        return self._answer(path).shell
 
     def size(self, path: str) -> int:
         return self._answer(path).size
@@ -180,7 +186,10 @@ class Readability:
             return _Answer(True, "leads outside the repository")
         if not stat.S_ISREG(info.st_mode):
             return _Answer(True, NOT_A_FILE)
-        return _content(full, path, info, self._root)
+        answer = _content(full, path, info, self._root)
+        if info.st_mode & EXECUTE_BITS:  # its first bytes read again: executable files are few
+            return answer._replace(shell=runs_as(path, head(full)))
+        return answer
 
     def _inside(self, path: str) -> bool:
         """Whether `path`, not a link itself, really is inside the repository: its folder's

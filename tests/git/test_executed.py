@@ -78,3 +78,36 @@ def test_executable_is_any_execute_bit_of_a_regular_file(tmp_path: Path, mode: i
 ])
 def test_made_executable_reads_the_header_only(header: str, expected: bool) -> None:
     assert made_executable(header) is expected
+
+
+_STARTS = st.sampled_from([*(f"{bang}\necho hi\n" for bang in SHELL_BANGS), "echo hi\n", "",
+                           "#!/usr/bin/env python3\nprint(1)\n", "\x00\x01binary"])
+
+
+@given(files=st.lists(st.tuples(st.sampled_from((*CODE_NAMES, *BARE_NAMES, *KIND_NAMES)),
+                                _STARTS, st.sampled_from((0o644, 0o755, 0o700, 0o744))),
+                      min_size=1, max_size=8, unique_by=lambda f: f[0]))
+def test_the_reviews_one_look_is_the_files_own(tmp_path_factory: pytest.TempPathFactory,
+                                               files: list[tuple[str, str, int]]) -> None:
+    """What a review's analyzers take from its one look at each file (`review.readable`,
+    `AnalyzerContext.shells`) is what `runs_as` says of the file itself, mode and bytes."""
+    from reviewloop.checks.analyzers.base import AnalyzerContext
+    from reviewloop.git.diff import ChangeSet
+    from reviewloop.git.languages import head
+    from reviewloop.review.readable import Readability
+
+    root = tmp_path_factory.mktemp("tree")
+    for name, start, mode in files:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(start, encoding="utf-8")
+        os.chmod(root / name, mode)
+    looked = Readability(root)
+    paths = tuple(name for name, _, _ in files)
+    shells = {p: s for p in paths if (s := looked.shell(p))}
+    known = AnalyzerContext(root=root, changes=ChangeSet(), diff_text="", agent="a",
+                            files=paths, shells=shells)
+    itself = AnalyzerContext(root=root, changes=ChangeSet(), diff_text="", agent="a",
+                             files=paths)
+    for path in paths:
+        expected = runs_as(path, head(root / path)) if executable(root / path) else None
+        assert looked.shell(path) == known.runs_as(path) == itself.runs_as(path) == expected

@@ -86,6 +86,9 @@ class AnalyzerContext:
     languages: Mapping[str, str | None] = field(default_factory=dict)
     # path → the UTF-16 or UTF-32 codec of each of `files` in one (`reviewloop.git.encodings`)
     encodings: Mapping[str, str] = field(default_factory=dict)
+    # path → the shell each executable one of `files` also runs as, looked at once a review
+    # (`review.readable`); None: `runs_as` looks at the file itself
+    shells: Mapping[str, str] | None = None
     # what this analyzer's run did not read of the files it was to read, with why (each
     # analyzer's run gets its own, `review.evidence`)
     unread: dict[str, str] = field(default_factory=dict)
@@ -136,6 +139,8 @@ class AnalyzerContext:
     def runs_as(self, path: str) -> str | None:
         """The shell `path` runs as, executable in `root`, when its language is another
         (`reviewloop.git.executed`): its analyzers read it too."""
+        if self.shells is not None and self.tree is None:  # the reviewed tree's, known
+            return self.shells.get(path)
         from reviewloop.git.executed import executable, runs_as
         from reviewloop.git.languages import head
 
