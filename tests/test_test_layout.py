@@ -201,6 +201,14 @@ def test_counted(asked):
 def test_declared(value):
     with open(os.path.join(os.environ["LAYOUT_MARKS"], "declared"), "a") as marks:
         marks.write("x")
+
+
+class TestMethods:
+    @settings(max_examples=300, database=None)
+    @given(st.tuples(st.integers(), st.text()))
+    def test_method(self, value):
+        with open(os.path.join(os.environ["LAYOUT_MARKS"], "method"), "a") as marks:
+            marks.write("x")
 '''
 
 
@@ -210,7 +218,8 @@ def test_a_generated_test_runs_its_count_up_to_the_profiles_cap(tmp_path: Path,
     """tests/support/examples.py: by default (`suite`) a generated test declared with more
     than `SUITE_EXAMPLES` examples runs that many, one with fewer runs its own count;
     `--hypothesis-profile deep` runs every test's count as declared. A test's settings made
-    inside it (`test_counted`) are hypothesis's own: only the collected test is capped."""
+    inside it (`test_counted`) are hypothesis's own: only the collected test is capped, a
+    test method (`TestMethods`) as a test function."""
     import os
     import subprocess
     import sys
@@ -231,5 +240,5 @@ def test_a_generated_test_runs_its_count_up_to_the_profiles_cap(tmp_path: Path,
         check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     ran = {mark.name: len(mark.read_text()) for mark in marks.iterdir()}
-    assert ran == {**{str(n): n for n in asked},
-                   "declared": 300 if profile else SUITE_EXAMPLES}
+    declared = 300 if profile else SUITE_EXAMPLES
+    assert ran == {**{str(n): n for n in asked}, "declared": declared, "method": declared}

@@ -46,6 +46,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     cap = CAPS.get(settings.get_current_profile_name())
     for item in items:
         test: Any = getattr(item, "obj", None)
+        test = getattr(test, "__func__", test)  # a test method: the function it binds
         if getattr(test, "is_hypothesis_test", False):
             test._hypothesis_internal_use_settings = capped(
                 test._hypothesis_internal_use_settings, cap)
