@@ -6,7 +6,6 @@ import os
 import sys
 
 import pytest
-from hypothesis import settings
 
 from tests.support.environment import host_home, isolate, suite_environment
 
@@ -28,6 +27,7 @@ pytest_plugins = [
     "tests.support.worktrees",  # root: a repository on a `work` branch
     "tests.support.grouping",  # a module with a module-scoped fixture runs on one worker
     "tests.support.bytecode",  # the controller writes the bytecode before the workers start
+    "tests.support.examples",  # a generated test's examples, capped by the profile
 ]
 
 # Before any fixture of any scope: HOME, git's config and identity built from nothing the
@@ -41,12 +41,6 @@ if sys.dont_write_bytecode and sys.pycache_prefix is None:
     # processes a test starts keep the environment they are given.
     sys.pycache_prefix = str(host_home() / ".cache" / "reviewloop-tests" / "pycache")
     sys.dont_write_bytecode = False
-
-# No test depends on how fast the machine is: hypothesis's default 200 ms deadline per example
-# failed generated tests of the pure code (tests/findings) as DeadlineExceeded / FlakyFailure
-# on a loaded machine. A test that states its own deadline keeps it.
-settings.register_profile("suite", deadline=None)
-settings.load_profile("suite")
 
 _OPT_IN = {
     "live": ("REVIEWLOOP_LIVE", "talks to a real model provider; set REVIEWLOOP_LIVE=1"),

@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from tests.support.paths import ROOT
 
 
@@ -174,3 +176,69 @@ def test(monkeypatch):
     assert _private_patches(source) == [
         "5: _prefilter", "6: reviewloop.git.diff._parse", "7: _CACHE", "8: __init__",
         "9: reviewloop.memo._lock", "10: _commit"]
+
+
+_GENERATED = '''
+import os
+import pytest
+from hypothesis import given, settings, strategies as st
+
+ASKED = {asked}
+
+
+@pytest.mark.parametrize("asked", ASKED)
+def test_counted(asked):
+    @settings(max_examples=asked, database=None)
+    @given(st.tuples(st.integers(), st.text()))
+    def generated(value):
+        with open(os.path.join(os.environ["LAYOUT_MARKS"], str(asked)), "a") as marks:
+            marks.write("x")
+    generated()
+
+
+@settings(max_examples=300, database=None)
+@given(st.tuples(st.integers(), st.text()))
+def test_declared(value):
+    with open(os.path.join(os.environ["LAYOUT_MARKS"], "declared"), "a") as marks:
+        marks.write("x")
+
+
+class TestMethods:
+    @settings(max_examples=300, database=None)
+    @given(st.tuples(st.integers(), st.text()))
+    def test_method(self, value):
+        with open(os.path.join(os.environ["LAYOUT_MARKS"], "method"), "a") as marks:
+            marks.write("x")
+'''
+
+
+@pytest.mark.parametrize("profile", [(), ("--hypothesis-profile", "deep")])
+def test_a_generated_test_runs_its_count_up_to_the_profiles_cap(tmp_path: Path,
+                                                                profile: tuple[str, ...]) -> None:
+    """tests/support/examples.py: by default (`suite`) a generated test declared with more
+    than `SUITE_EXAMPLES` examples runs that many, one with fewer runs its own count;
+    `--hypothesis-profile deep` runs every test's count as declared. A test's settings made
+    inside it (`test_counted`) are hypothesis's own: only the collected test is capped, a
+    test method (`TestMethods`) as a test function."""
+    import os
+    import subprocess
+    import sys
+
+    from tests import conftest
+    from tests.support.examples import SUITE_EXAMPLES
+
+    assert "tests.support.examples" in conftest.pytest_plugins
+    asked = (1, SUITE_EXAMPLES - 1, SUITE_EXAMPLES, SUITE_EXAMPLES + 1)
+    (tmp_path / "test_generated.py").write_text(_GENERATED.format(asked=asked))
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    env = {**os.environ, "LAYOUT_MARKS": str(marks), "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider",
+         "-p", "_hypothesis_pytestplugin", "-p", "tests.support.examples", *profile,
+         "test_generated.py"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    ran = {mark.name: len(mark.read_text()) for mark in marks.iterdir()}
+    declared = 300 if profile else SUITE_EXAMPLES
+    assert ran == {**{str(n): n for n in asked}, "declared": declared, "method": declared}
