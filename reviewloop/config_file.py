@@ -45,9 +45,14 @@ def read_file_layer(root: Path, explicit: Path | None) -> tuple[str, dict[str, A
 
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    try:  # a byte-order mark (Notepad's UTF-8) is not TOML's, but the text after it is
+        return tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} on line {line} "
+                          "is not UTF-8 (TOML files are UTF-8)", where=f"{path}:{line}",
+                          fix="save it as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)") from None
+    except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"not valid TOML ({exc})", where=str(path),
                           fix="correct the TOML syntax at the position shown") from None
     except OSError as exc:

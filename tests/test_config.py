@@ -194,3 +194,24 @@ def test_lease_figures_default_and_a_beat_longer_than_half_the_lease_is_refused(
         load_settings(tmp_path, environ={})
     assert 'key "lease_beat_seconds"' in str(info.value)
     assert "must be at most half of lease_seconds (20)" in str(info.value)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.integers(0, 4), rounds=st.integers(1, 9), bom=st.booleans(),
+       bad=st.sampled_from([b"\xe9", b"\xff", b"\x80", b"\xc3("]))
+def test_a_settings_file_saved_with_a_bom_reads_and_a_latin1_one_names_its_line(
+        tmp_path: Path, lines: int, rounds: int, bom: bool, bad: bytes) -> None:
+    """Notepad's UTF-8 (a byte-order mark first) read as `not valid TOML ... at the position
+    shown`, where nothing shows; a Latin-1 byte as a decoding error with the same TOML fix.
+    Now the mark is skipped, and a byte that is not UTF-8 is named with its line."""
+    text = b"# note\n" * lines + f"max_rounds = {rounds}\n".encode()
+    path = tmp_path / ".reviewloop.toml"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text)
+    assert load_settings(tmp_path, environ={}).max_rounds == rounds
+    path.write_bytes(text + b'# caf' + bad + b"\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(tmp_path, environ={})
+    message = str(info.value)
+    assert f".reviewloop.toml:{lines + 2}: not UTF-8 text: byte 0x{bad[0]:02x}" in message
+    assert "save it as UTF-8" in message

@@ -267,8 +267,12 @@ def _kiro_reviewers(root: Path, reviewers: Sequence[str], builtins: frozenset[st
             log.warning("skipped %s: %s", path, reason)
             skipped.append(Skipped(path, name, reason, unreadable=True))
         else:
-            skipped.append(Skipped(path, name, f'not a reviewer: the name does not start with '
-                                   f'"{REVIEWER_PREFIX}" and "reviewers" does not list it'))
+            reason = (f'not a reviewer: the name does not start with "{REVIEWER_PREFIX}" and '
+                      '"reviewers" does not list it')
+            if path.stem.startswith(REVIEWER_PREFIX):  # its file name says it reviews: said
+                reason += f' (its file name does, so it may be meant to: name it "{path.stem}")'
+                log.warning("skipped %s (agent %r): %s", path, name, reason)
+            skipped.append(Skipped(path, name, reason))
     return used, skipped
 
 

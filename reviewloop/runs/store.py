@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from reviewloop import wal
 from reviewloop.config import Settings
 from reviewloop.errors import ConfigError, UserInputError
-from reviewloop.runs.registry import Registry, RunStore, state_dir, store_damaged
+from reviewloop.runs.registry import Registry, RunStore, not_a_file, state_dir, store_damaged
 from reviewloop.state_dir import read_only_state, state_folder
 
 if TYPE_CHECKING:
@@ -119,6 +119,7 @@ def checkpointer(settings: Settings, root: Path, keeper: WorkKeeper | None = Non
 
         read_only = reading and read_only_state(root)
         path = (state_folder(root) if read_only else state_dir(root)) / CHECKPOINTS
+        not_a_file(path)  # a folder there: damaged (`runs --repair`), not "cannot open"
         lite: sqlite3.Connection | None = None
         try:  # a file that is no database fails its first statement: the switch to WAL
             if read_only:  # no setup (it writes): a file without its tables is damaged

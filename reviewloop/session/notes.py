@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from reviewloop.git import repo_writes
 from reviewloop.state_dir import writable_state
 
 NOTES_FILE = ".reviewloop/notes.jsonl"
+log = logging.getLogger(__name__)
+_DECODER = json.JSONDecoder()
 
 
 class Note(BaseModel):
@@ -35,8 +38,10 @@ def add(root: Path, text: str, kind: str = "decision") -> Note:
     # a committed symlink there, or a folder: exit 2, nothing followed or written
     repo_writes.check(root, [NOTES_FILE], whole=True)
     path = root / NOTES_FILE
-    with path.open("a", encoding="utf-8") as handle:
-        handle.write(note.model_dump_json() + "\n")
+    with path.open("a+b") as handle:  # a last line left without its newline (an editor,
+        handle.seek(0, 2)  # an append cut short) is ended first: never glued onto
+        ended = handle.tell() == 0 or (handle.seek(-1, 2), handle.read(1))[1] == b"\n"
+        handle.write((b"" if ended else b"\n") + note.model_dump_json().encode() + b"\n")
     return note
 
 
@@ -54,16 +59,33 @@ def _check_text(text: str) -> None:
 
 
 def read(root: Path) -> list[Note]:
-    """Every note, oldest first; a line that is not a note is skipped, never fatal."""
+    """Every note, oldest first (several on one line, as an earlier release could glue them,
+    each read); a line that holds no note is named in a warning and skipped, never fatal."""
     if not readable(root):
         return []
     path = root / NOTES_FILE
     notes = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            notes.append(Note.model_validate(json.loads(line)))
-        except ValueError:
-            continue
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace")
+                                  .splitlines(), start=1):
+        found = _notes_in(line.strip())
+        if found is None:
+            log.warning("%s:%d is not a note (not a JSON note record): skipped; fix: correct or "
+                        "remove the line", path, number)
+        notes += found or []
+    return notes
+
+
+def _notes_in(line: str) -> list[Note] | None:
+    """The notes a line holds, one JSON object after another; None: something else."""
+    notes, at = [], 0
+    try:
+        while at < len(line):
+            value, at = _DECODER.raw_decode(line, at)
+            notes.append(Note.model_validate(value))
+            while at < len(line) and line[at].isspace():
+                at += 1
+    except ValueError:
+        return None
     return notes
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -541,3 +542,20 @@ def test_a_reviewer_s_scope_is_its_include_less_its_exclude(include, exclude, pa
             and not any(globs.matches(g, path) for g in exclude)
         assert agent.applies_to(path) is expected
         assert agent.applies_to(path) is expected  # the answer kept
+
+
+@pytest.mark.parametrize("stem,name", [("review-x", "x-security"), ("review-sec", "sec"),
+                                       ("review-", "reviewer-api"), ("review-a.b", "Review-a")])
+def test_a_kiro_file_named_as_a_reviewer_whose_agent_is_not_one_is_warned(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, stem: str, name: str) -> None:
+    """`.kiro/agents/review-x.json` defining `x-security` (a typo, a renamed agent) did not
+    run, and nothing in a review said so (only `reviewloop agents` listed it): now every
+    load warns, naming the file, its agent and the name that would make it a reviewer."""
+    write_agent(tmp_path / ".kiro/agents", f"{stem}.json", {"name": name, "prompt": "Look."})
+    with caplog.at_level(logging.WARNING, logger="reviewloop.review.definitions"):
+        agent_set = load_agents(tmp_path)
+    assert agent_set.names == builtin_names()
+    [skipped] = agent_set.skipped
+    assert skipped.name == name and f'name it "{stem}"' in skipped.reason
+    [warned] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert f"{stem}.json" in warned and repr(name) in warned and f'name it "{stem}"' in warned

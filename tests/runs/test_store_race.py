@@ -4,6 +4,7 @@ the busy wait, so the store's first opening must not fail on it."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -88,3 +89,19 @@ def test_a_checkpoint_file_that_is_no_database_is_named_damaged(tmp_path: Path):
     (tmp_path / ".reviewloop" / "checkpoints.sqlite").write_bytes(b"not SQLite at all\n" * 64)
     with pytest.raises(StoreDamaged), checkpointer(Settings(), tmp_path):
         pass
+
+
+@pytest.mark.parametrize("reading", [False, True])
+@pytest.mark.parametrize("kind", ["folder", "fifo"])
+def test_a_checkpoint_path_that_is_no_file_is_named_damaged(tmp_path: Path, kind: str,
+                                                          reading: bool) -> None:
+    """A folder (or a pipe) where `checkpoints.sqlite` belongs: `runs` said damaged, but
+    `report RUN` and `stats` (which read it) ended in SQLite's "unable to open database
+    file", an internal error, exit 3. Now the same damage, naming the path and the repair."""
+    place = tmp_path / ".reviewloop" / "checkpoints.sqlite"
+    place.parent.mkdir()
+    place.mkdir() if kind == "folder" else os.mkfifo(place)
+    with pytest.raises(StoreDamaged, match=r"checkpoints\.sqlite is damaged: it is not a file"
+                       ) as info, checkpointer(Settings(), tmp_path, reading=reading):
+        pass
+    assert "runs --repair" in str(info.value)

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from reviewloop.session import notes
+from reviewloop.session.notes import NOTES_FILE, Note
 from tests.support.cli_main import run_cli
 from tests.support.repos import init_repo
 
@@ -43,3 +49,30 @@ def test_a_note_is_stored_as_written_or_refused_when_not_utf8(repo, capsys, frag
     assert code == 0, err
     saved = json.loads(stored.read_text(encoding="utf-8"))
     assert saved["text"] == " ".join(text.split())
+
+
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.lists(st.sampled_from(["one", "two", "café"]), min_size=1, max_size=3),
+       ending=st.sampled_from(["", "\n", "\r\n", " ", "\n\n"]), glued=st.booleans())
+def test_a_notes_file_left_without_its_last_newline_loses_no_note(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, before: list[str], ending: str,
+        glued: bool) -> None:
+    """A notes file whose last line lost its newline (an editor, an append cut short) had the
+    next note glued onto it, and the glued line was skipped as "not a note": both decisions
+    left every handoff silently. Now the next note starts a line of its own, a line an
+    earlier release glued is read note by note, and a line that is no note is named."""
+    root = tmp_path / f"r{len(list(tmp_path.iterdir()))}"
+    (root / ".reviewloop").mkdir(parents=True)
+    records = [Note(created="2026-01-01T00:00:00+00:00", kind="decision", text=t)
+               for t in before]
+    lines = [r.model_dump_json() for r in records]
+    text = ("".join(lines) if glued else "\n".join(lines)) + ending
+    (root / NOTES_FILE).write_text(text, encoding="utf-8", newline="")
+    notes.add(root, "three")
+    assert [n.text for n in notes.read(root)] == [*before, "three"]
+    (root / NOTES_FILE).write_text("not json\n" + (root / NOTES_FILE).read_text())
+    with caplog.at_level(logging.WARNING, logger="reviewloop.session.notes"):
+        assert [n.text for n in notes.read(root)] == [*before, "three"]
+    assert any(f"{NOTES_FILE.split('/')[-1]}:1 is not a note" in r.getMessage()
+               for r in caplog.records)
