@@ -15,6 +15,7 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import MutableMapping
 from pathlib import Path
@@ -68,6 +69,13 @@ def isolate(environ: MutableMapping[str, str] | None = None) -> Path:
     # PyPI here (a minute of pip per worker) where it meant the shared cache (`iac_tools`).
     environ.update({"HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1",
                     "REVIEWLOOP_TOOLS_OFFLINE": "1", **IDENTITY})
+    # The tools installed beside this interpreter (zizmor, bandit, ruff from the `dev` extra)
+    # first on PATH, as an activated environment has them: the suite run as
+    # `.venv/bin/python -m pytest` from a shell that never activated it found no zizmor, and
+    # a review test failed on the machine's PATH, not on the code
+    here = str(Path(sys.executable).parent)
+    if here not in environ.get("PATH", "").split(os.pathsep):
+        environ["PATH"] = os.pathsep.join(filter(None, [here, environ.get("PATH", "")]))
     return home
 
 
