@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.github.markers import read_marker, repository_key, strip_marker
 from reviewloop.github.model_markdown import inert
-from reviewloop.github.render import comment_body
+from reviewloop.github.render import comment_body, review_body
 from tests.support.markdown_text import MARKUP, RAW_HTML, RAW_TAGS
 
 KEY = repository_key(1296269)
@@ -140,3 +140,18 @@ def test_a_fence_the_rationale_leaves_open_closes_before_the_suggestions_label()
     strong = [where for where, tag in page.elements if tag == "strong" and where != ("/",)]
     assert strong[-1] == ("p",)  # the label, in a paragraph of its own, not in the code
     assert "x = 1\n\nSuggestion: Do so.\n" in "".join(page.text)
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(title=MARKUP.filter(lambda t: t.strip() and len(t) <= 110),
+       rationale=MARKUP.filter(str.strip))
+def test_the_review_body_shows_the_same_markup_as_plain_text(title: str, rationale: str):
+    """The review body lists a model's title and rationale as plain text (`model_text`):
+    the same library makes no element there either, and the body's own list stays whole."""
+    finding = _finding(title.strip(), rationale, "")
+    body = review_body("a" * 40, KEY, inline=[], listed=[finding],
+                       overflow=[finding.moved(start_line=9, end_line=9)])
+    page = github(strip_marker(body))
+    assert not {tag for _, tag in page.elements} & RAW_TAGS and page.comments == 0
+    assert [where for where, tag in page.elements if tag == "li" and where != ("/",)] == [
+        ("ul",), ("ul",)]
