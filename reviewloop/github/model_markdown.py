@@ -83,6 +83,8 @@ def _escaped(line: str, *, spans: bool) -> str:
 def closed(text: str) -> str:
     """`text` with a code fence it leaves open closed at its end, so that what follows (the
     fixer's suggestion, the footer) is not swallowed into a model's code block."""
+    if "```" not in text and "~~~" not in text:  # no fence opens without one: most texts
+        return text
     for _ in range(3):  # a closing fence may itself sit in a block that swallows it
         tokens = _COMMONMARK.parse(f"{text}\n\n{_PROBE}\n")
         last = next((t for t in reversed(tokens) if t.block and t.content), None)
