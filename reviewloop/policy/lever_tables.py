@@ -16,8 +16,24 @@ _UNREADABLE = "unreadable"  # a file that does not parse: every part of it is wo
 
 
 def tables_of(path: str) -> list[LeverTable]:
-    """The lever tables a file at `path` may hold (most files: none, and nothing is read)."""
-    return [t for t in LEVER_TABLES if globs.matches(t.glob, path)]
+    """The lever tables a file at `path` may hold (most files: none, and nothing is read).
+    Asked of every changed file: a table named by a bare file name (all of them now) is
+    looked up by the path's last part, not matched as a glob (5,000 paths: ~165 ms)."""
+    name = path.rpartition("/")[2]
+    if name not in _NAMED and not _GLOBBED:
+        return []
+    return [t for t in LEVER_TABLES
+            if (t.glob == name if _bare(t.glob) else globs.matches(t.glob, path))]
+
+
+def _bare(glob: str) -> bool:
+    """A glob that is a file name alone: it matches that name in any folder (and, as a
+    gitignore pattern, a folder so named, whose files are no such file: left out)."""
+    return not any(c in glob for c in "/*?[\\!")
+
+
+_NAMED = frozenset(t.glob for t in LEVER_TABLES if _bare(t.glob))
+_GLOBBED = any(not _bare(t.glob) for t in LEVER_TABLES)
 
 
 def altered(table: LeverTable, path: str, before: str | None, after: str | None

@@ -15,7 +15,9 @@ from hypothesis import strategies as st
 
 from reviewloop.checks.suppressions.config_files import tool_levers
 from reviewloop.git.changes import Version
-from reviewloop.policy.lever_files import LeverKind
+from reviewloop.policy import globs
+from reviewloop.policy.lever_files import LEVER_TABLES, LeverKind
+from reviewloop.policy.lever_tables import tables_of
 from reviewloop.policy.levers import LeverReport, lever_report, run_findings
 
 HOOKS = ["preinstall", "install", "postinstall", "prepare", "prepublish"]
@@ -136,3 +138,18 @@ def test_pylints_own_files_are_levers_whole_wherever_they_are():
                  "pkg/setup.cfg", "tox.ini"):
         report = _report(path, "", "[pylint.main]\ninit-hook = 'import os'\n")
         assert [c.lever.kind for c in report.changes] == [LeverKind.EXECUTED], path
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(parts=st.lists(st.sampled_from(["package.json", "pyproject.toml", "src", "a b",
+                                       "package.json.bak", "xpackage.json", "é", ".hidden",
+                                       "pyproject.tom", "node_modules"]), min_size=1,
+                      max_size=4))
+def test_the_name_lookup_answers_as_the_globs_do(parts: list[str]):
+    """`tables_of` looks a bare name up by the path's last part: the globs' own answer for
+    a file of that name; a file inside a folder so named (which a gitignore-style glob
+    matches too) is no JSON or TOML file of the tool's."""
+    path = "/".join(parts)
+    named = [t for t in LEVER_TABLES if globs.matches(t.glob, parts[-1])]
+    assert tables_of(path) == named
+    assert set(named) <= {t for t in LEVER_TABLES if globs.matches(t.glob, path)}
