@@ -57,6 +57,8 @@ class Steps:
 
     `clock` and `background` are for tests: they call `tick()` themselves on a fake clock."""
 
+    reads_lazily = True  # a step's update as `runs.streaming`'s views: read as far as needed
+
     def __init__(self, clock: Callable[[], float] = time.monotonic, *,
                  background: bool = True) -> None:
         self.clock, self.background = clock, background

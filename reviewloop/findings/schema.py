@@ -168,7 +168,10 @@ class FindingDraft(BaseModel):
 
     def model_post_init(self, context: Any, /) -> None:
         """Checked once, when it is made (the error as a validator's); an `after` validator ran
-        again whenever a made finding went into another model (5 times a finding a review)."""
+        again whenever a made finding went into another model (5 times a finding a review).
+        `model_construct` runs it too, on purpose: its fields are not validated, but a
+        constructed finding's place is checked and it gets its identity (`Finding`), without
+        which no ledger, marker or report can key it."""
         if self.end_line < self.start_line:
             raise ValueError(f"end_line ({self.end_line}) must not be smaller than "
                              f"start_line ({self.start_line})")

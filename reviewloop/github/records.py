@@ -30,13 +30,20 @@ class FindingRecord:
     location_hash: str = ""  # `Finding.location_hash`: where its code is, without lines
     symbol: str | None = None
     confidence: float = 0.5
+    # what the comment's head says beside the title: the other agents that reported it
+    # (`Finding.also_reported_by`) and its rule's other messages at its place (`more_here`,
+    # its headline's "and 2 more on this line"): lost, a finding rebuilt from its comment
+    # was another finding's words on the PR's summary
+    also: tuple[str, ...] = ()
+    more_here: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, finding: Finding) -> FindingRecord:
         return cls(finding.fingerprint, finding.severity, finding.file, finding.start_line,
                    finding.end_line, finding.title, finding.agent, finding.source,
                    finding.rule, finding.level, finding.location_hash, finding.symbol,
-                   finding.confidence)
+                   finding.confidence, tuple(finding.also_reported_by),
+                   tuple(finding.more_here))
 
     def finding(self, rationale: str = POSTED) -> Finding:
         """The finding as the ledger holds it, identity unchanged (its text is on the PR)."""
@@ -44,7 +51,8 @@ class FindingRecord:
                        end_line=self.end_line, title=self.title, rationale=rationale,
                        confidence=self.confidence, agent=self.agent, source=self.source,
                        rule=self.rule, level=self.level, symbol=self.symbol,  # type: ignore[arg-type]
-                       location_hash=self.location_hash, fingerprint=self.fingerprint)
+                       location_hash=self.location_hash, fingerprint=self.fingerprint,
+                       also_reported_by=list(self.also), more_here=list(self.more_here))
 
     def data(self) -> dict[str, Any]:
         """Plain JSON for a marker (short keys: markers count against the body limit)."""
@@ -58,6 +66,10 @@ class FindingRecord:
         if self.symbol:
             out["sym"] = self.symbol
         out["lh"], out["c"] = self.location_hash, round(self.confidence, 2)
+        if self.also:
+            out["also"] = list(self.also)
+        if self.more_here:
+            out["m"] = list(self.more_here)
         return out
 
     @classmethod
@@ -68,7 +80,8 @@ class FindingRecord:
             return cls(str(data["fp"]), Severity(data["sev"]), str(data["file"]), start, end,
                        str(data["t"]), str(data["a"]), str(data["src"]), data.get("rule"),
                        str(data.get("lvl", "line")), str(data.get("lh", "")),
-                       data.get("sym"), float(data.get("c", 0.5)))
+                       data.get("sym"), float(data.get("c", 0.5)),
+                       _texts(data.get("also", ())), _texts(data.get("m", ())))
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -79,3 +92,11 @@ class FindingRecord:
         if self.start_line == self.end_line:
             return f"{self.file}:{self.start_line}"
         return f"{self.file}:{self.start_line}-{self.end_line}"
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    """A marker's list of texts (absent in an earlier release's: none); anything else is
+    not a shape we write."""
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError("not a list of texts")
+    return tuple(value)

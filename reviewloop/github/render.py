@@ -6,25 +6,23 @@ messages, the report — is redacted and `neutralise`d, so it can neither leak a
 open an HTML comment; each body ends with one signed marker (`github/markers.py`). In the
 review body and the summary a model's words are plain text (`reports.render.model_text`:
 no link, image, HTML, mention or cross-reference); an inline comment passes its Markdown
-through (code, a suggestion), but no `@name` in it can notify anyone (`mentions.unmentioned`).
+through (code, a suggestion), but no `@name` in it can notify anyone (`mentions.unmentioned`),
+and its raw HTML is text and no fence of it is left open (`model_markdown.shown`).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-
-from markdown_it import MarkdownIt
 
 from reviewloop.checks.secrets.scanner import redact
 from reviewloop.findings.schema import SHORT_LENGTH, Finding, Severity
 from reviewloop.git.names import printable
 from reviewloop.github.markers import neutralise, read_marker, seal, strip_marker, with_marker
 from reviewloop.github.mentions import unmentioned
+from reviewloop.github.model_markdown import shown
 from reviewloop.github.records import FindingRecord
 from reviewloop.reports.render import code_span, model_text, plain_text
 
@@ -36,12 +34,6 @@ _ROOM_KEY = bytes(32)  # any key: a marker's length does not depend on it
 _FIXED = "✅ **Fixed**"
 _LEFT = "⏭️ **No longer in this pull request**"
 _SUGGESTION = re.compile(r"^(`{3,})suggestion\n.*?^\1$", re.M | re.S)
-# A line that may open a fenced code block: inside any quotes and list items, a fence of 3+
-# backticks or tildes, then its info string (whose first word GitHub reads as the language).
-_COMMONMARK = MarkdownIt("commonmark")
-_PROBE = "reviewloop-end-of-model-text"  # parsed after a model's text: is it still code?
-_FENCE = re.compile(r"^(?P<lead>(?:[ \t>*+-]|\d{1,9}[.)])*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$",
-                    re.M)
 
 
 def safe(text: str) -> str:
@@ -63,11 +55,13 @@ def comment_body(finding: Finding, key: bytes, *, span: tuple[int, int] | None =
                      f"lines {span[0]}–{span[1]} are in the diff._")
     if finding.suggestion:
         parts.append(f"**Suggestion:** {finding.suggestion}")
-    text = safe("\n\n".join(parts))
+    # a model's Markdown, but it suggests no change (only the fixer's gated `replacement`
+    # becomes one, below) and swallows nothing after it: each part is `shown` on its own, so
+    # a fence a rationale leaves open is closed before the suggestion's label
+    text = "\n\n".join(shown(safe(part)) for part in parts)
     if len(text) > _INLINE_TEXT:  # a model's rationale can be any length; GitHub's limit not
-        text = text[:_INLINE_TEXT] + "\n\n… cut here: GitHub's size limit for a comment."
-    text = unmentioned(closed(defused(text)))  # a model's Markdown, but it notifies no one and
-    # suggests no change: only the fixer's gated `replacement` becomes a suggestion (below)
+        text = shown(text[:_INLINE_TEXT]) + "\n\n… cut here: GitHub's size limit for a comment."
+    text = unmentioned(text)  # and it notifies no one
     if suggest and finding.replacement is not None:
         # code applied as it stands: redacted, not escaped (a fence shows `<!--` as text)
         block = _suggestion_block(redact(finding.replacement))
@@ -78,31 +72,6 @@ def comment_body(finding: Finding, key: bytes, *, span: tuple[int, int] | None =
              f"{finding.confidence:.0%}</sub>")
     return with_marker(text, "finding", {"f": FindingRecord.of(finding).data(),
                                          "st": "open"}, key)
-
-
-def defused(text: str) -> str:
-    """`text` (a model's Markdown) with every code fence whose info string says
-    `suggestion` — in any case, fence length or kind, inside quotes or lists, written with
-    character references — made a plain `text` block: GitHub shows such a block as a change
-    anyone with write access applies in one click, which model prose must never offer."""
-    def plain(line: re.Match[str]) -> str:
-        info = html.unescape(line["info"]).casefold()
-        if "suggestion" not in info and "suggestion" not in unicodedata.normalize("NFKC", info):
-            return line[0]
-        return f"{line['lead']}{line['fence']}text"
-    return _FENCE.sub(plain, text)
-
-
-def closed(text: str) -> str:
-    """`text` with a code fence it leaves open closed at its end, so that what follows (the
-    fixer's suggestion, the footer) is not swallowed into a model's code block."""
-    for _ in range(3):  # a closing fence may itself sit in a block that swallows it
-        tokens = _COMMONMARK.parse(f"{text}\n\n{_PROBE}\n")
-        last = next((t for t in reversed(tokens) if t.block and t.content), None)
-        if last is None or last.type != "fence" or _PROBE not in last.content:
-            return text
-        text = f"{text}\n{last.markup}"
-    return text
 
 
 def restated(body: str, key: bytes, state: str, head_sha: str, *,

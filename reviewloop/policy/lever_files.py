@@ -110,7 +110,8 @@ LEVERS: tuple[Lever, ...] = (
     # tools' own start-up files that run code: pylint's `init-hook`, Bazel's `--run_under`,
     # Cargo's `runner`, Bun's `preload`, mocha's `require`, Babel's local plugins, MkDocs'
     # `hooks:`, devbox's `init_hook`, Nix's `shellHook`
-    *_levers(LeverKind.EXECUTED, "pylint", ".pylintrc", "pylintrc"),
+    *_levers(LeverKind.EXECUTED, "pylint", ".pylintrc", "pylintrc", ".pylintrc.toml",
+             "pylintrc.toml"),
     *_levers(LeverKind.EXECUTED, "build and test tools", ".bazelrc", "/.cargo/config.toml",
              "/.cargo/config", "bunfig.toml", ".mocharc.*", ".babelrc", ".babelrc.*",
              "babel.config.*", "mkdocs.yml", "mkdocs.yaml", "devbox.json", "/flake.nix",
@@ -122,6 +123,40 @@ LEVERS: tuple[Lever, ...] = (
     # none of the tools reviewloop runs: ruff reads pyproject.toml and ruff.toml only
     *_levers(LeverKind.EXECUTED, "tox, flake8, pytest, coverage.py, mypy", "setup.cfg",
              "tox.ini", ".flake8", "mypy.ini", ".mypy.ini"),
+)
+
+
+@dataclass(frozen=True)
+class LeverTable:
+    """A part of a file others share that a tool runs code from: the file is a lever only
+    when the change alters that part (`policy.lever_tables.altered`), not for the rest of it
+    (a dependency, a version: routine work). A `*` in a key path is any key at that level."""
+
+    glob: str  # gitignore-style, matched against the repository path
+    keys: tuple[tuple[str, ...], ...]  # the key paths of a JSON or TOML file
+    kind: LeverKind
+    owner: str
+
+    @property
+    def lever(self) -> Lever:
+        return Lever(self.glob, self.kind, self.owner)
+
+
+# Found by class: a tool that runs code named in a shared file when a developer or CI installs,
+# builds or lints the checkout
+LEVER_TABLES: tuple[LeverTable, ...] = (
+    # npm, yarn and pnpm run these when the package (or a workspace of it) is installed
+    LeverTable("package.json", tuple(("scripts", name) for name in (
+        "preinstall", "install", "postinstall", "prepare", "prepublish")),
+        LeverKind.EXECUTED, "npm (install scripts)"),
+    # pip and build import the build backend from these folders of the checkout
+    LeverTable("pyproject.toml", (("build-system", "backend-path"),), LeverKind.EXECUTED,
+               "pip and build (backend-path)"),
+    # pylint runs `init-hook` and imports `load-plugins` (its `.pylintrc`, setup.cfg and
+    # tox.ini are levers whole)
+    LeverTable("pyproject.toml", tuple(("tool", "pylint", *at, name) for at in ((), ("*",))
+                                       for name in ("init-hook", "load-plugins")),
+               LeverKind.EXECUTED, "pylint (init-hook, load-plugins)"),
 )
 
 

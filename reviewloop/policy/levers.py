@@ -6,7 +6,9 @@ analyzers' tools, which the caller passes in (`checks.suppressions.config_files.
 the checks sit above this layer); this module asks it for every path a change touches and
 reads what the change did to each (`weakening`). `pyproject.toml` counts when one of its
 `[tool.*]` tables changed (the tools' settings and suppressions), not for a dependency or a
-version bump, which are routine feature work.
+version bump, which are routine feature work; any `package.json` or `pyproject.toml` counts
+when it alters a part that runs code at install, build or lint time (`lever_tables`: npm's
+install scripts, `backend-path`, pylint's `init-hook`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from reviewloop.errors import BlockingOutcome
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.changes import Version
 from reviewloop.policy.lever_files import Lever, LeverKind, lever
+from reviewloop.policy.lever_tables import altered, tables_of
 
 if TYPE_CHECKING:  # what a change did to a lever is read only when it touches one
     from reviewloop.policy.weakening import Weakening
@@ -52,11 +55,14 @@ class LeverChange:
     path: str
     lever: Lever
     weakens: tuple[Weakening, ...] = ()
+    parts: tuple[str, ...] = ()  # a lever table's keys it alters: `scripts.postinstall added`
 
     def describe(self) -> str:
-        """`.reviewloop.toml (configuration): reconfigures the review`, plus what it lowers."""
+        """`.reviewloop.toml (configuration): reconfigures the review`, plus what it lowers
+        or alters."""
         text = f"{self.path} ({self.lever.kind}): {self.lever.kind.verb}"
-        lowered = [f"{w.key} {w.change}" for w in self.weakens if not w.refused]
+        lowered = [*(f"{w.key} {w.change}" for w in self.weakens if not w.refused),
+                   *self.parts]
         return text + (f": {'; '.join(lowered)}" if lowered else "")
 
 
@@ -85,20 +91,29 @@ def lever_report(paths: Iterable[str], read: Callable[[list[str]], Contents],
     and after texts of the paths asked for (only lever paths are read). `tools` are the
     analyzers' tools' config files (required: without them a tool's skip list would pass)."""
     levers = (*extra, *tools)
-    found = {p: hit for p in sorted(set(paths)) if (hit := lever(p, levers)) is not None}
-    if not found:
+    touched = sorted(set(paths))
+    found = {p: hit for p in touched if (hit := lever(p, levers)) is not None}
+    shared = {p: tables for p in touched if (tables := tables_of(p))}
+    if not found and not shared:
         return LeverReport()
     from reviewloop.policy.weakening import PYPROJECT, weakenings  # its rules: ~1 ms to load
 
-    texts = read(list(found))
+    texts = read(sorted({*found, *shared}))
     changes = []
-    for path, hit in found.items():
+    for path in sorted({*found, *shared}):
         before, after = texts.get(path, (Version(), Version()))
-        if path == PYPROJECT and not after.link and not _tool_tables_differ(before.text,
-                                                                            after.text):
-            continue
-        changes.append(LeverChange(path, hit, tuple(
-            weakenings(path, before.text, after.text, link=after.link))))
+        hit = found.get(path)
+        if hit is not None and (path != PYPROJECT or after.link
+                                or _tool_tables_differ(before.text, after.text)):
+            changes.append(LeverChange(path, hit, tuple(
+                weakenings(path, before.text, after.text, link=after.link))))
+        for table in shared.get(path, ()):
+            # a whole-file lever of the same kind says it already; a link is read through
+            # by the tool, never here: made one, it may now say anything
+            parts = ["made a symlink"] if after.link and not before.link else \
+                altered(table, path, before.text, after.text)
+            if parts and (hit is None or hit.kind is not table.kind):
+                changes.append(LeverChange(path, table.lever, parts=tuple(parts)))
     return LeverReport(tuple(changes))
 
 

@@ -29,7 +29,7 @@ from reviewloop.reports.summary import Scope, review_summary
 from reviewloop.review.classify import TrustedSide
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.round import Analyze, RoundSetup
-from reviewloop.runs.streaming import Listener, PlainUpdate
+from reviewloop.runs.streaming import Listener, PlainUpdate, told
 from reviewloop.spec.steering_set import SteeringSet
 
 
@@ -81,7 +81,7 @@ class _Told:
         self.listener.started(task_id, node, inputs)
         try:
             update = run()
-            self.listener.finished(node, PlainUpdate(update))
+            told(self.listener, node, PlainUpdate(update))
             return update
         finally:
             self.listener.ended(task_id)

@@ -3,12 +3,14 @@
 One place for it, used by the loop's runner and by `review`: `tasks` says when a step (a
 node, or a reviewer's `Send` branch) starts and ends, `updates` what each finished step
 changed, and `custom` what a step reports itself while it works (each gate as it starts and
-ends, `graph.nodes.gate_events`). Listeners get plain JSON-like values, never the state's
-own classes: a step's update converted value by value as a listener reads it (the triage's
-update holds the whole ledger, which no listener reads; dumping it cost a 20k-line review
-~40 ms), and a list of models as a sequence whose items are converted as they are read (a
-reviewer's outcome holds its findings, which the progress line and the timeline count:
-dumping a 1,512-finding review's to count them cost ~40 M instructions).
+ends, `graph.nodes.gate_events`). Listeners get plain JSON values, never the state's own
+classes: dicts and lists a listener may `json.dumps` (a user's or a plugin's). reviewloop's
+own listeners, which say so (`reads_lazily = True`), get a step's update converted value by
+value as they read it (the triage's update holds the whole ledger, which no listener reads;
+dumping it cost a 20k-line review ~40 ms), and a list of models as a sequence whose items
+are converted as they are read (a reviewer's outcome holds its findings, which the progress
+line and the timeline count: dumping a 1,512-finding review's to count them cost ~40 M
+instructions); `json` cannot write those views, which are no `dict` or `list`.
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ class Listener(Protocol):
         """The step `task_id` ended (finished, failed, or stopped at a question)."""
 
     def finished(self, node: str, update: Mapping[str, Any]) -> None:
-        """A step finished with this update (its values converted as they are read)."""
+        """A step finished with this update: a dict of plain JSON values; a `PlainUpdate`,
+        its values converted as they are read, to a listener whose class sets
+        `reads_lazily = True` (`told`)."""
 
     def event(self, data: dict[str, Any]) -> None:
         """Something a step reported while it works (`{"kind": "gate", ...}`)."""
@@ -50,8 +54,8 @@ def relay(mode: str, data: Any, listener: Listener | None) -> None:
     if mode == "updates":
         for node, update in data.items():
             if not node.startswith("__"):  # __interrupt__, __metadata__ (a replayed step)
-                listener.finished(node, PlainUpdate(update) if isinstance(update, dict)
-                                  else {})
+                told(listener, node, PlainUpdate(update) if isinstance(update, dict)
+                     else {})
     elif mode == "tasks":
         if "input" in data:
             listener.started(data["id"], data["name"], step_inputs(data["input"]))
@@ -87,6 +91,25 @@ def step_inputs(inputs: object) -> dict[str, Any]:
     if dataclasses.is_dataclass(inputs) and not isinstance(inputs, type):
         return {f.name: getattr(inputs, f.name) for f in dataclasses.fields(inputs)}
     return dict(inputs) if isinstance(inputs, dict) else {}
+
+
+def told(listener: Listener, node: str, update: Mapping[str, Any]) -> None:
+    """`listener.finished(node, update)`, `update` made `whole` unless the listener's class
+    reads the lazy views (`reads_lazily = True`: the progress line, the trace, `Tee`)."""
+    lazy = getattr(type(listener), "reads_lazily", False) is True
+    listener.finished(node, update if lazy else whole(update))
+
+
+def whole(value: Any) -> Any:
+    """`value` with every lazy view in it (`PlainUpdate`, `PlainItems`) read whole into the
+    dict or list it stands for: what `json.dumps` writes, as it did before the views."""
+    if isinstance(value, dict):
+        return {k: whole(v) for k, v in value.items()}
+    if isinstance(value, PlainUpdate):
+        return {k: whole(value[k]) for k in value}
+    if isinstance(value, list | PlainItems):
+        return [whole(v) for v in value]
+    return value
 
 
 class PlainUpdate(Mapping[str, Any]):
@@ -177,7 +200,10 @@ class PlainItems(Sequence[Any]):
 
 
 class Tee:
-    """One `Listener` telling several: the user's progress and the run's trace."""
+    """One `Listener` telling several: the user's progress and the run's trace (each as it
+    reads: `told`)."""
+
+    reads_lazily = True
 
     def __init__(self, *listeners: Listener | None) -> None:
         self.listeners = [one for one in listeners if one is not None]
@@ -192,7 +218,7 @@ class Tee:
 
     def finished(self, node: str, update: Mapping[str, Any]) -> None:
         for one in self.listeners:
-            one.finished(node, update)
+            told(one, node, update)
 
     def event(self, data: dict[str, Any]) -> None:
         for one in self.listeners:

@@ -26,6 +26,8 @@ Clock = Callable[[], float]
 class TraceRecorder:
     """Appends the run's events to `folder/trace.jsonl` (see the module docstring)."""
 
+    reads_lazily = True  # a step's update as `runs.streaming`'s views: read as far as needed
+
     def __init__(self, folder: Path, clock: Clock = time.time) -> None:
         self.path = folder / TRACE
         self.clock = clock

@@ -24,9 +24,11 @@ from reviewloop.config import CONFIG_FILE, Settings
 from reviewloop.errors import ConfigError
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, parse_diff
+from reviewloop.git.provenance import read_at
 from reviewloop.git.repository import Repository
 from reviewloop.policy.governance import KIRO_CONFIG
 from reviewloop.policy.governance_file import GOVERNANCE_FILE
+from reviewloop.policy.lever_tables import altered, tables_of
 from reviewloop.policy.levers import lever_finding
 from reviewloop.policy.trust import LeverKind
 from reviewloop.review.definitions import KIRO_AGENTS_DIR
@@ -106,6 +108,10 @@ def config_findings(repo: Repository, trusted: TrustedConfig,
         if (found := lever(path)) is not None and found.kind is LeverKind.EXECUTED:
             flagged.append(_executed(path, found.owner, trusted.base))
             continue
+        for table in tables_of(path):  # a package.json's install scripts, a backend-path…
+            if (parts := altered(table, path, read_at(repo, trusted.base, path),
+                                 read_at(repo, trusted.head, path))):
+                flagged.append(_executed(path, table.owner, trusted.base, parts))
         if not configuring(path):
             continue
         if path == PYPROJECT and not _reviewloop_section_changed(repo, trusted):
@@ -128,16 +134,18 @@ def _flag(path: str, line: int, base: str) -> Finding:
                     "ideally in a pull request without code changes."))
 
 
-def _executed(path: str, owner: str, base: str) -> Finding:
+def _executed(path: str, owner: str, base: str, parts: Sequence[str] = ()) -> Finding:
     """A file another tool runs or obeys (editor tasks, dev containers, CI, coverage
-    settings, …): what a reviewer of the code would not think to read."""
+    settings, …), or the `parts` of a shared file that run code (`lever_tables`): what a
+    reviewer of the code would not think to read."""
+    what = f" ({'; '.join(parts)})" if parts else ""
     return lever_finding(
         path, 1, LeverKind.EXECUTED, level="file",
         rationale=(f"{path} is read by {owner}: it runs or steers commands on a developer's "
                    "machine or in CI (a task run when a folder opens, a dev container's "
                    "post-create command, an interpreter pin, a CI step, what coverage or the "
-                   f"tests count). The change under review, against {base[:12]}, adds or "
-                   "edits it."),
+                   f"tests count, an install script). The change under review, against "
+                   f"{base[:12]}, adds or edits it{what}."),
         suggestion=("Read it as code that will run: check every command it starts and every "
                     "setting it loosens before merging."))
 

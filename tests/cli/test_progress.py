@@ -170,6 +170,8 @@ def test_a_finished_steps_update_is_converted_only_as_far_as_a_listener_reads_it
             return super().model_dump(**kwargs)
 
     class Reader:
+        reads_lazily = True  # as the progress line and the trace do
+
         def started(self, task_id, node, inputs): ...
 
         def ended(self, task_id): ...

@@ -626,3 +626,27 @@ def test_a_made_finding_is_not_checked_again_in_another_model():
     assert ReviewReply(findings=[made]).findings[0] is made
     outcome = Entry.single(made, Status.OPEN, "reported")
     assert outcome.finding is made and outcome.reports == [made]
+
+
+@given(start=st.integers(1, 6), end=st.integers(1, 6),
+       level=st.sampled_from(["line", "symbol", "file"]),
+       symbol=st.none() | st.sampled_from(["load", "Db.run"]), rule=st.none() | st.just("B602"))
+def test_model_construct_gives_a_finding_its_identity_and_checks_its_place(
+        start, end, level, symbol, rule):
+    """`model_construct` (no validation: pydantic's contract) runs `model_post_init` too:
+    since r22 a constructed finding gets the identity a validated one gets — under the
+    `after` validators it had none (`fingerprint == ""`, every ledger key broken) — and a
+    range or symbol no reader can place is refused, with the validator's words."""
+    fields = {**draft(start_line=start, end_line=end), "agent": "security", "level": level,
+              "symbol": symbol, "rule": rule}
+    try:
+        made = Finding(**fields)
+    except ValidationError as exc:
+        [error] = exc.errors()
+        with pytest.raises(ValueError) as raised:
+            Finding.model_construct(**fields)
+        assert str(raised.value) in error["msg"]
+        return
+    built = Finding.model_construct(**fields)
+    assert (built.fingerprint, built.location_hash) == (made.fingerprint, made.location_hash)
+    assert len(built.fingerprint) == 64

@@ -6,16 +6,18 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.findings.ledger import Entry, Health, Ledger, Status, Suppression
 from reviewloop.findings.schema import Finding
+from reviewloop.git.names import printable
 from reviewloop.reports.html import CSP, esc
 from reviewloop.reports.html_run import RunPage, run_html
 from reviewloop.reports.report import ReviewerOutcome, RunSummary
 from reviewloop.reports.snippets import CodeLine, Snippet
 from reviewloop.reports.timeline import Span, Timeline
+from tests.support.markdown_text import MARKUP
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 HOSTILE = f"</title></style>{XSS}'\"&amp;"
@@ -123,3 +125,56 @@ def test_any_title_is_escaped(title):
     page = parsed(html)
     assert "script" not in page.tags and "img" not in page.tags
     assert esc(title.strip()[:120]) in html
+
+
+class Skeleton(HTMLParser):
+    """The page's tags in order, start and end, as a browser's tokenizer meets them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_endtag(self, tag):
+        self.tags.append(f"/{tag}")
+
+    def handle_comment(self, data):
+        self.tags.append("<!--")
+
+
+def model_page(text: str) -> str:
+    """A run's page with `text` in every place a model's or a tool's words are shown."""
+    said = finding(text.strip() or "t", suggestion=text).model_copy(
+        update={"rationale": text or "r", "more_here": [text]})
+    entry = Entry.single(said, Status.OPEN, text)
+    ledger = Ledger(round=1, entries=[entry], health=[Health(
+        kind="analyzer", name="bandit", agent="review-security", status="failed",
+        reason=text, files=("app.py",), unread={"app.py": text})])
+    summary = RunSummary(task_id="review", task_title=text, ledger=ledger, reviewers=[
+        ReviewerOutcome(agent="review-security", status="failed", error=text)],
+        gates=[("tests", False, text)], escalations=[text], skipped=[text], llm=True)
+    code = Snippet(round=1, lines=[CodeLine(number=6, text=text, added=True, flagged=True)])
+    return run_html(RunPage(name="r1", kind="review", summary=summary, snippets={
+        said.fingerprint: code}, timeline=Timeline(total_s=1, spans=[Span(
+            kind="review", label=text, round=1, start_s=0, duration_s=1, detail=text)])))
+
+
+def skeleton(page: str) -> list[str]:
+    parser = Skeleton()
+    parser.feed(page)
+    parser.close()
+    return parser.tags
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(text=MARKUP)
+def test_a_models_raw_html_never_changes_the_pages_structure(text: str) -> None:
+    """An unclosed `<pre>`, `<textarea>`, `<script`, a stray `</td>` or `<!--` in a finding's
+    message, suggestion or any other run text: the page's elements are those of the same
+    page with a plain word there, and the text is shown as written."""
+    page = model_page(text)
+    assert skeleton(page) == skeleton(model_page("word"))
+    shown = "".join(parsed(page).text)
+    assert printable(text.strip(), keep="\t\n") in shown

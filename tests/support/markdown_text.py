@@ -69,3 +69,20 @@ def outside_code(rendered_html: str) -> str:
 # GitHub's mention: `@` and a name, at the start of a text or after a character that is not
 # a letter, a digit or `_` (html-pipeline's MentionFilter)
 MENTION = re.compile(r"(?<![A-Za-z0-9_])@[A-Za-z0-9]")
+
+
+# raw HTML and Markdown a model may write that, left as it is, changes a page's structure:
+# an element left open swallows what follows it (`<pre>`, `<details>`, `<textarea>`; GitHub
+# drops `<script>` and `<textarea>` with everything in them), a stray end tag closes ours
+RAW_HTML = ["<pre>", "<pre", "</pre>", "<details>", "<details open>", "<summary>", "</details>",
+            "<script>", "<script", "</td>", "</tr></table>", "<table><tr><td>", "<!--", "-->",
+            "<textarea>", "<style>", "<xmp>", "<plaintext>", "<div>", "</div>", "</p>",
+            "<sub>", "</sub>", "<b", "<?php", "<![CDATA[", "<!DOCTYPE html>", "</code>",
+            "<a href='x'>", "<title>", "<noscript>", "<iframe>", "<svg onload=alert(1)>"]
+# Markdown that opens a block which may run on: fences, indented code, quotes and lists
+OPENERS = ["```", "~~~", "````python", "`", "``", "`<pre>`", "    <pre>", "> ", "- ", "1. ",
+           "\\<pre>", "\\", "&lt;", "|"]
+MARKUP = st.lists(st.sampled_from(RAW_HTML) | st.sampled_from(OPENERS) | WORDS
+                  | st.sampled_from(["\n", "\n\n"]), min_size=1, max_size=9).map("".join)
+RAW_TAGS = {"details", "summary", "script", "td", "tr", "table", "textarea", "style", "xmp",
+            "plaintext", "div", "sub", "b", "a", "title", "noscript", "iframe", "svg"}
