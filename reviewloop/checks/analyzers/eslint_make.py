@@ -36,7 +36,7 @@ UNEXPANDED = ("{source} runs ESLint with the config {config}, which make takes f
               "applied, the project's rules were not run; fix: write its path in the Makefile")
 _VARIABLE = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(?::{1,3}|\?|!)?=\s*(.*)$")
 _TARGET = re.compile(r"^([^\s:#=][^:=]*?)\s*::?(?!=)")
-_INCLUDE = re.compile(r"^(?:-include|sinclude|include)\s+(.*)$")
+_INCLUDE = re.compile(r"^\s*(?:-include|sinclude|include)\s+(.*)$")
 _REFERENCE = re.compile(r"\$(?:\(([^()$]+)\)|\{([^{}$]+)\})")
 _GLOB = re.compile(r"[*?\[\]{}()!]")
 
@@ -127,6 +127,7 @@ class _Reading:
             bare = line.split("#", 1)[0].rstrip()
             if (included := _INCLUDE.match(bare)) is not None:
                 yield from self._included(included[1], reading)
+                self.target = ""  # a directive ends the rule before it, as in make
             elif (assigned := _VARIABLE.match(bare)) is not None:
                 self.variables[assigned[1]] = assigned[2].strip()
             elif (rule := _TARGET.match(bare)) is not None:
@@ -143,6 +144,7 @@ class _Reading:
                 continue
             text = self.files.text(path)
             if text is not None:
+                self.target = ""
                 yield from self.lines(text, path, (*reading, path))
 
 

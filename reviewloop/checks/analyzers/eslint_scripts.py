@@ -46,11 +46,13 @@ _ENV = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 def script_recipes(scripts: Mapping[str, Any], folder: PurePosixPath) -> tuple[Recipe, ...]:
     """Each ESLint command of the package's `lint` script, then of its `lint:*` ones in name
     order (the package at `folder`), with the config it names (`""`: none) and the paths in
-    the tree it lints; where each is named: the script the chain starts from."""
+    the tree it lints; where each is named: the script the chain starts from, and the
+    scripts it went through (`script `lint` (through `lint:ci`)`)."""
     found: list[Recipe] = []
     for name in ["lint", *sorted(str(k) for k in scripts if str(k).startswith("lint:"))]:
-        source = f"{(folder / 'package.json').as_posix()} script `{name}`"
-        for run in _runs(scripts, name, "", (name,)):
+        for run, chain in _runs(scripts, name, "", (name,)):
+            source = f"{(folder / 'package.json').as_posix()} script `{name}`" + (
+                f" (through {', '.join(f'`{c}`' for c in chain[1:])})" if chain[1:] else "")
             cwd = join(folder, run.cd) or "."
             paths = tuple(p if "$" in p else join(PurePosixPath(cwd), p) or "."
                           for p in run.paths or (".",))
@@ -60,8 +62,9 @@ def script_recipes(scripts: Mapping[str, Any], folder: PurePosixPath) -> tuple[R
 
 
 def _runs(scripts: Mapping[str, Any], name: str, extra: str,
-          chain: tuple[str, ...]) -> Iterator[Run]:
-    """The ESLint commands the script `name` runs (`extra`: the words its caller adds)."""
+          chain: tuple[str, ...]) -> Iterator[tuple[Run, tuple[str, ...]]]:
+    """The ESLint commands the script `name` runs (`extra`: the words its caller adds), each
+    with the chain of scripts it is in (`chain`: those that ran `name`, and it)."""
     text = scripts.get(name)
     if not isinstance(text, str):
         return
@@ -70,7 +73,7 @@ def _runs(scripts: Mapping[str, Any], name: str, extra: str,
         called = _called(scripts, words) if cd == "." else []
         if not called:
             if (run := eslint_run(cd, command)) is not None:
-                yield run
+                yield run, chain
             continue
         for target, more in called:
             if target not in chain and len(chain) < MAX_DEPTH:

@@ -5,13 +5,15 @@ Generated: the directive's spellings and where the recipe and its variables are.
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.eslint_make import MAX_INCLUDED
 from reviewloop.checks.analyzers.eslint_named import NamedConfigs
 
-DIRECTIVES = st.sampled_from(["include", "-include", "sinclude"])
+DIRECTIVES = st.sampled_from(["include", "-include", "sinclude", "  include"])
 # the included file's name as the Makefile writes it (`MK = mk` is assigned before)
 WRITTEN = st.sampled_from(["mk/lint.mk", "./mk/lint.mk", "$(MK)/lint.mk", "${MK}/lint.mk",
                            "mk/../mk/lint.mk"])
@@ -63,13 +65,14 @@ def test_a_cycle_of_includes_ends_and_a_chain_too_deep_is_not_followed(
         length: int, directive: str) -> None:
     names = [f"mk/{n}.mk" for n in range(length)]
     texts = {"Makefile": f"include {names[0]}\n"}
-    for a, b in zip(names, [*names[1:], names[0]]):  # the last includes the first again
+    # each includes the next, the last the first again, and each the Makefile
+    for a, b in zip(names, [*names[1:], names[0]], strict=True):
         texts[a] = f"{directive} {b}\n{directive} Makefile\n"
     texts[names[-1]] += "lint:\n\teslint -c ci.mjs .\n"
     found = NamedConfigs(texts.get).named("a.js")
     assert found is not None and found.config == "ci.mjs"
     deep = [f"d{n}.mk" for n in range(MAX_INCLUDED + 2)]
     texts = {"Makefile": f"include {deep[0]}\n", **{a: f"include {b}\n" for a, b in
-                                                   zip(deep, deep[1:])}}
+                                                   itertools.pairwise(deep)}}
     texts[deep[-1]] = "lint:\n\teslint -c deep.mjs .\n"
     assert NamedConfigs(texts.get).named("a.js") is None

@@ -6,6 +6,7 @@ each read against what npm and the shell do with them."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import shlex
 
@@ -42,10 +43,11 @@ def test_a_script_that_runs_another_is_followed_to_its_eslint_command(
         depth: int) -> None:
     # `lint` → step1 → … → `name`, whose ESLint command names the config
     chain = ["lint", *(f"step{n}" for n in range(1, depth)), name]
-    scripts = {a: f"{before}{prefix}{call.format(b)}" for a, b in zip(chain, chain[1:])}
+    scripts = {a: f"{before}{prefix}{call.format(b)}" for a, b in itertools.pairwise(chain)}
     scripts[name] = f"{prefix}{runner} --max-warnings 0 {spelling.format('ci/strict.mjs')} ."
+    through = ", ".join(f"`{c}`" for c in chain[1:])
     assert _named(scripts, "web/src/a.js") == (
-        "web/ci/strict.mjs", "web/package.json script `lint`")
+        "web/ci/strict.mjs", f"web/package.json script `lint` (through {through})")
 
 
 @given(st.sampled_from(["npm run lint:ci -- {}", "yarn lint:ci {}", "pnpm run lint:ci {}",
@@ -54,7 +56,8 @@ def test_the_words_after_the_called_script_are_put_after_its_text_as_npm_puts_th
         call: str, spelling: str) -> None:
     scripts = {"lint": call.format(spelling.format("ci/late.mjs")),
                "lint:ci": "eslint -c early.mjs ."}
-    assert _named(scripts, "web/a.js") == ("web/ci/late.mjs", "web/package.json script `lint`")
+    assert _named(scripts, "web/a.js") == (
+        "web/ci/late.mjs", "web/package.json script `lint` (through `lint:ci`)")
 
 
 @given(st.sampled_from(["lint:*", "lint:**"]), st.permutations(["lint:a", "lint:b", "lint:c"]))
@@ -66,18 +69,20 @@ def test_an_npm_run_all_glob_runs_the_scripts_it_takes_in_the_package_order(
     texts = {"package.json": json.dumps({"scripts": {
         "lint": f"run-s build {shlex.quote(pattern)}", **scripts}})}
     found = NamedConfigs(texts.get).named("a.js")
+    first = "lint:x:deep" if pattern == "lint:**" else order[1]
     assert found is not None and (found.config, found.source) == (
-        "deep.mjs" if pattern == "lint:**" else "one.mjs", "package.json script `lint`")
+        "deep.mjs" if pattern == "lint:**" else "one.mjs",
+        f"package.json script `lint` (through `{first}`)")
 
 
 @given(st.integers(2, 5), CALLS)
 def test_a_cycle_of_scripts_names_nothing_and_ends(length: int, call: str) -> None:
     chain = ["lint", *(f"s{n}" for n in range(1, length))]
-    scripts = {a: call.format(b) for a, b in zip(chain, [*chain[1:], chain[0]])}
+    scripts = {a: call.format(b) for a, b in zip(chain, [*chain[1:], chain[0]], strict=True)}
     assert _named(scripts, "web/a.js") is None
     # a chain running past MAX_DEPTH scripts is not followed to its end
     deep = ["lint", *(f"d{n}" for n in range(1, MAX_DEPTH + 2))]
-    scripts = {a: f"npm run {b}" for a, b in zip(deep, deep[1:])}
+    scripts = {a: f"npm run {b}" for a, b in itertools.pairwise(deep)}
     scripts[deep[-1]] = "eslint -c deep.mjs ."
     assert _named(scripts, "web/a.js") is None
 
@@ -113,7 +118,7 @@ def test_each_lint_scripts_config_applies_to_the_paths_its_command_names(
         scoped: list[tuple[str, str]], chained: bool, spelling: str) -> None:
     scripts = {}
     names = [f"lint:{n}" for n in range(len(scoped))]
-    for name, (folder, path) in zip(names, scoped):
+    for name, (folder, path) in zip(names, scoped, strict=True):
         config = spelling.format(f"{folder.replace('/', '-')}.config.js")
         scripts[name] = f"eslint {config} {path.format(folder)}"
     if chained:  # `lint` runs them all: the first whose paths take the file wins
