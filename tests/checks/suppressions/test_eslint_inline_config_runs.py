@@ -3,8 +3,8 @@ commands do: each folder linted with the config its command names (a chain of np
 `run-s` with words added, a recipe of an included makefile, each command's paths), and an
 `eslint-disable` comment the base wrote waiving a finding only where that command reads
 inline configuration (not under web.config.js's `linterOptions.noInlineConfig`, nor api's
-`--no-inline-config`). The oracle: plain ESLint run as each command runs it, in each review
-mode."""
+`--no-inline-config`), and a trusted `/* eslint eqeqeq: "error" */` switching its rule on
+only there too. The oracle: plain ESLint run as each command runs it, in each review mode."""
 
 from __future__ import annotations
 
@@ -26,17 +26,18 @@ PROJECT = FIXTURES / "eslint-lint-setups"
 COMMANDS = {"web": ("-c", "web.config.js"), "api": ("--config=api.config.js",
                                                     "--no-inline-config"),
             "tools": ("-c", "tools.config.js"), "lib": ()}
-RULE = "no-console"
+RULES = ("no-console", "eqeqeq")
+Hits = set[tuple[str, str, int]]
 
 
-def _lines(report: dict[str, Any]) -> tuple[set[tuple[str, int]], set[tuple[str, int]]]:
-    """(file, line) of each no-console finding the review reported, and of each suppressed."""
-    suppressed = {((f.get("finding") or f)["file"], (f.get("finding") or f)["start_line"])
-                  for f in report["findings"]["suppressed"]
-                  if (f.get("finding") or f)["rule"] == RULE}
-    reported = {(f["file"], f["start_line"]) for bucket in ("remaining", "nits", "out_of_scope")
-                for f in report["findings"][bucket] if f["rule"] == RULE}
-    return reported, suppressed
+def _lines(report: dict[str, Any]) -> tuple[Hits, Hits]:
+    """(file, rule, line) of each finding of `RULES` the review reported, and suppressed."""
+    def hit(f: dict[str, Any]) -> tuple[str, str, int]:
+        return f["file"], f["rule"], f["start_line"]
+    suppressed = {hit(f.get("finding") or f) for f in report["findings"]["suppressed"]}
+    reported = {hit(f) for bucket in ("remaining", "nits", "out_of_scope")
+                for f in report["findings"][bucket]}
+    return ({h for h in reported if h[1] in RULES}, {h for h in suppressed if h[1] in RULES})
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -46,16 +47,22 @@ def test_each_folder_is_linted_and_waived_as_its_ci_command_does(
              for p in PROJECT.rglob("*") if p.is_file()}
     root = init_repo(tmp_path / "r", files)
     git(root, "checkout", "-qb", "feature")
-    write_files(root, {f"{folder}/main.js": files[f"{folder}/main.js"] + 'console.log("b");\n'
-                       for folder in COMMANDS})
-    plain = {(r["filePath"], m["line"]) for folder, args in COMMANDS.items()
+    for folder in COMMANDS:
+        write_files(root, {
+            f"{folder}/main.js": files[f"{folder}/main.js"] + 'console.log("b");\n',
+            f"{folder}/rules.js": files[f"{folder}/rules.js"] + "export const loose = "
+                                                                "(a, b) => a == b;\n"})
+    plain = {(r["filePath"], m["ruleId"], m["line"]) for folder, args in COMMANDS.items()
              for r in plain_eslint(root, *args) if r["filePath"].startswith(f"{folder}/")
-             for m in r["messages"] if m.get("ruleId") == RULE}
+             for m in r["messages"] if m.get("ruleId") in RULES}
     # the oracle itself: each folder's command, as the fixture's README says
-    assert plain == {("web/main.js", 2), ("web/main.js", 3), ("api/main.js", 2),
-                     ("api/main.js", 3), ("tools/main.js", 3)}
+    assert plain == {("web/main.js", "no-console", 2), ("web/main.js", "no-console", 3),
+                     ("api/main.js", "no-console", 2), ("api/main.js", "no-console", 3),
+                     ("tools/main.js", "no-console", 3), ("tools/rules.js", "eqeqeq", 3),
+                     ("lib/rules.js", "eqeqeq", 3)}
 
     reported, suppressed = _lines(reviewed_in(root, mode))
 
     assert reported == plain
-    assert suppressed == {("tools/main.js", 2)}  # the comment tools/' command reads
+    # the comment tools/' command reads
+    assert suppressed == {("tools/main.js", "no-console", 2)}
