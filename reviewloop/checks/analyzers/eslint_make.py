@@ -59,16 +59,22 @@ class Recipe:
         return False
 
 
-def makefile(files: ProjectFiles, folder: PurePosixPath) -> tuple[Recipe, ...]:
-    """The ESLint commands that name a config in the recipes of the Makefile nearest
-    `folder` and the files it includes, in make's order (see the module's docstring)."""
+def nearest(files: ProjectFiles, folder: PurePosixPath) -> str | None:
+    """The Makefile nearest `folder` (make reads the one of its folder: the first of
+    `MAKEFILES` there)."""
     for above in (folder, *folder.parents):
         for name in MAKEFILES:
-            path = (above / name).as_posix()
-            text = files.text(path)
-            if text is not None:  # make reads this one Makefile in its folder
-                return tuple(_recipes(files, path, above, text))
-    return ()
+            if files.text(path := (above / name).as_posix()) is not None:
+                return path
+    return None
+
+
+def makefile(files: ProjectFiles, path: str) -> tuple[Recipe, ...]:
+    """The ESLint commands that name a config in the recipes of the Makefile `path` and the
+    files it includes, in make's order (see the module's docstring)."""
+    text = files.text(path)
+    above = PurePosixPath(path).parent
+    return tuple(_recipes(files, path, above, text)) if text is not None else ()
 
 
 def made(recipes_: tuple[Recipe, ...], file: str) -> Named | None:

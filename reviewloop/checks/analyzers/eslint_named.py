@@ -63,6 +63,8 @@ class NamedConfigs:
         self._folders: dict[str, tuple[tuple[Recipe, ...], Staged | None,
                                        tuple[Recipe, ...]]] = {}
         self._hooks: list[tuple[Hook, str]] | None = None
+        # a package's scripts and a Makefile, read once for all the folders they govern
+        self._parsed: dict[str, tuple[Recipe, ...]] = {}
 
     @classmethod
     def of_tree(cls, tree: Path) -> NamedConfigs:
@@ -103,8 +105,11 @@ class NamedConfigs:
         key = file.rpartition("/")[0] or "."
         if key not in self._folders:
             folder = PurePosixPath(key)
+            made = eslint_make.nearest(self, folder)
+            if made is not None and made not in self._parsed:
+                self._parsed[made] = eslint_make.makefile(self, made)
             self._folders[key] = (self._scripts(folder), eslint_staged.staged_config(
-                self, folder), eslint_make.makefile(self, folder))
+                self, folder), self._parsed[made] if made is not None else ())
         return self._folders[key]
 
     def of(self, files: Iterable[str]) -> dict[str, Named]:
@@ -129,9 +134,12 @@ class NamedConfigs:
         for above in (folder, *folder.parents):
             manifest = (above / "package.json").as_posix()
             if self.text(manifest) is not None:
-                scripts = self.data(manifest)
-                scripts = scripts.get("scripts") if isinstance(scripts, dict) else None
-                return script_recipes(scripts, above) if isinstance(scripts, dict) else ()
+                if manifest not in self._parsed:
+                    scripts = self.data(manifest)
+                    scripts = scripts.get("scripts") if isinstance(scripts, dict) else None
+                    self._parsed[manifest] = script_recipes(scripts, above) \
+                        if isinstance(scripts, dict) else ()
+                return self._parsed[manifest]
         return ()
 
     def _pre_commit(self, file: str) -> Named | None:
