@@ -43,8 +43,9 @@ _GLOB = re.compile(r"[*?\[\]{}()!]")
 
 @dataclass(frozen=True)
 class Recipe:
-    """An ESLint command that names a config: the config, and the paths it lints (paths in
-    the tree, or globs of them; `$` in one: a path make takes from elsewhere)."""
+    """An ESLint command that names a config (`""`: none, but it says `--no-inline-config`):
+    the config, and the paths it lints (paths in the tree, or globs of them; `$` in one: a
+    path make takes from elsewhere)."""
 
     named: Named
     paths: tuple[str, ...]
@@ -78,21 +79,24 @@ def makefile(files: ProjectFiles, path: str) -> tuple[Recipe, ...]:
 
 
 def made(recipes_: tuple[Recipe, ...], file: str) -> Named | None:
-    """The config of the first of `recipes_` that lints `file`."""
-    return next((recipe.named for recipe in recipes_ if recipe.lints(file)), None)
+    """The config of the first of `recipes_` that names one and lints `file`."""
+    return next((recipe.named for recipe in recipes_
+                 if recipe.named.config and recipe.lints(file)), None)
 
 
 def _recipes(files: ProjectFiles, path: str, above: PurePosixPath,
              text: str) -> Iterator[Recipe]:
     for where, target, line in recipes(text, path, files, above):
         for run in runs(line):
-            if run.config is None:
+            if run.config is None and not run.no_inline:
                 continue
             source = f"{where} target `{target}`"
             cwd = join(above, run.cd) or "."
             paths = tuple(p if "$" in p else join(PurePosixPath(cwd), p) or "."
                           for p in run.paths or (".",))
-            if "$" in run.config:
+            if run.config is None:  # it names none, and reads no inline configuration
+                yield Recipe(Named("", cwd, source, no_inline=True), paths)
+            elif "$" in run.config:
                 yield Recipe(Named(run.config, cwd, source, UNEXPANDED.format(
                     source=source, config=run.config), run.no_inline), paths)
             else:

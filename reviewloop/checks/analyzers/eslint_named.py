@@ -62,7 +62,7 @@ class NamedConfigs:
         self._data: dict[str, object] = {}
         self._folders: dict[str, tuple[tuple[Recipe, ...], Staged | None,
                                        tuple[Recipe, ...]]] = {}
-        self._hooks: list[tuple[Hook, str]] | None = None
+        self._hooks: list[tuple[Hook, str | None]] | None = None
         # a package's scripts and a Makefile, read once for all the folders they govern
         self._parsed: dict[str, tuple[Recipe, ...]] = {}
 
@@ -88,15 +88,18 @@ class NamedConfigs:
 
     def no_inline(self, file: str) -> str | None:
         """Where the project runs ESLint on `file` with `--no-inline-config` (its command
-        that names the config ESLint uses for it, or any ESLint command of its package's
-        `lint` scripts that lints it: the CI's strict run is the verdict that counts);
-        None: nowhere."""
+        that names the config ESLint uses for it, else any ESLint command of its package's
+        `lint` scripts, its Makefile, its lint-staged config or its pre-commit hooks that
+        lints it: the CI's strict run is the verdict that counts); None: nowhere."""
         named = self.named(file)
         if named is not None and named.no_inline and not named.unread:
             return named.source
-        scripts = self._folder(file)[0]
-        return next((r.named.source for r in scripts if r.named.no_inline and r.lints(file)),
-                    None)
+        scripts, staged, recipes = self._folder(file)
+        return next((r.named.source for r in (*scripts, *recipes)
+                     if r.named.no_inline and r.lints(file)), None) \
+            or eslint_staged.staged_no_inline(staged, file) or next(
+                (f"{PRE_COMMIT} hook `{hook.id}`" for hook, _ in self._eslint_hooks()
+                 if NO_INLINE in (hook.args or ()) and hook.takes(file)), None)
 
     def _folder(self, file: str) -> tuple[tuple[Recipe, ...], Staged | None,
                                           tuple[Recipe, ...]]:
@@ -142,16 +145,20 @@ class NamedConfigs:
                 return self._parsed[manifest]
         return ()
 
-    def _pre_commit(self, file: str) -> Named | None:
+    def _eslint_hooks(self) -> list[tuple[Hook, str | None]]:
+        """The ESLint hooks of the pre-commit config, and the config each names."""
         if self._hooks is None:
-            data = self.data(PRE_COMMIT)
-            if data is anchored_yaml.EXPANDS and "eslint" in str(self.text(PRE_COMMIT)):
-                return Named("", ".", PRE_COMMIT, anchored_yaml.REFUSED.format(
-                    path=PRE_COMMIT, tool="ESLint"))
-            self._hooks = [(h, config) for h in hooks(data)
-                           if "eslint" in h.id and (config := config_arg(h.args)) is not None]
-        for hook, config in self._hooks:
-            if hook.takes(file):
+            self._hooks = [(h, config_arg(h.args)) for h in hooks(self.data(PRE_COMMIT))
+                           if "eslint" in h.id]
+        return self._hooks
+
+    def _pre_commit(self, file: str) -> Named | None:
+        data = self.data(PRE_COMMIT)
+        if data is anchored_yaml.EXPANDS and "eslint" in str(self.text(PRE_COMMIT)):
+            return Named("", ".", PRE_COMMIT, anchored_yaml.REFUSED.format(
+                path=PRE_COMMIT, tool="ESLint"))
+        for hook, config in self._eslint_hooks():
+            if config is not None and hook.takes(file):
                 return Named(join(PurePosixPath("."), config), ".",
                              f"{PRE_COMMIT} hook `{hook.id}`",
                              no_inline=NO_INLINE in (hook.args or ()))

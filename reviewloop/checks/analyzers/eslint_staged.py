@@ -106,6 +106,21 @@ def lint_staged(files: ProjectFiles, staged: Staged | None, file: str) -> Named 
     return None
 
 
+def staged_no_inline(staged: Staged | None, file: str) -> str | None:
+    """Where the commands the lint-staged config `staged` runs on `file` say
+    `--no-inline-config` (None: none of them does, or the config is code)."""
+    if staged is None or staged.unread is not None:
+        return None
+    relative = file if str(staged.folder) == "." else file[len(str(staged.folder)) + 1:]
+    for pattern, commands in staged.config.items():
+        if matches(str(pattern), relative) and any(
+                run.no_inline for command in (commands if isinstance(commands, list)
+                                              else [commands])
+                for run in (runs(command) if isinstance(command, str) else [])):
+            return f"{staged.path} `{pattern}`"
+    return None
+
+
 def default(files: ProjectFiles, file: str) -> str | None:
     """The flat config ESLint finds for `file` by itself: the nearest (`eslint_configs`)."""
     for folder in PurePosixPath(file).parents:

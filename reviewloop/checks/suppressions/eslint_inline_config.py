@@ -6,8 +6,9 @@ It is off for a file when, on the trusted side or in the reviewed tree (a change
 take waivers away here):
 
 * the project runs ESLint on it with `--no-inline-config`: the command that names its config,
-  or any ESLint command of its package's `lint` scripts that lints it (`eslint_named`:
-  scripts, their chains, lint-staged, the Makefile and what it includes, the pre-commit hook);
+  or any other ESLint command that lints it (`eslint_named.no_inline`: its package's `lint`
+  scripts and their chains, lint-staged, the Makefile and what it includes, the pre-commit
+  hooks);
 * its flat config (the nearest `eslint.config.*`, or the one the project names with `-c`)
   sets `linterOptions.noInlineConfig: true`, as ESLint computes it for the file
   (`ProjectEslint`, evaluated in the sandbox; one that cannot be evaluated says nothing);

@@ -64,18 +64,21 @@ def _fresh(tmp_path: Path) -> Path:
 
 @SETTINGS
 @given(PREFIXES, OFF, SPELLINGS, st.sampled_from(["script", "chain", "staged", "make", "hook"]),
-       st.booleans())
+       st.booleans(), st.booleans())
 def test_a_lint_command_with_no_inline_config_leaves_the_findings(
-        tmp_path: Path, prefix: str, off: str, spelling: str, where: str, on: bool) -> None:
+        tmp_path: Path, prefix: str, off: str, spelling: str, where: str, on: bool,
+        named: bool) -> None:
     flag = "" if on else off
-    command = f"{prefix}eslint {flag} {spelling.format('ci.mjs')} src"
+    # with a config of its own, or the one ESLint finds (eslint.config.mjs)
+    command = f"{prefix}eslint {flag} {spelling.format('ci.mjs') if named else ''} src"
     files = {"ci.mjs": "export default [];\n", "eslint.config.mjs": "export default [];\n"}
     if where == "script":
         files["package.json"] = json.dumps({"scripts": {"lint:ci": command}})
     elif where == "chain":  # npm puts the words after `yarn ci` after its script's text
         files["package.json"] = json.dumps({"scripts": {
             "lint": "npm run typecheck && run-s lint:all", "typecheck": "tsc",
-            "lint:all": f"yarn ci {flag}".rstrip(), "ci": f"{prefix}eslint -c ci.mjs src"}})
+            "lint:all": f"yarn ci {flag}".rstrip(),
+            "ci": f"{prefix}eslint {'-c ci.mjs' if named else ''} src"}})
     elif where == "staged":  # lint-staged adds the staged files its glob takes
         files[".lintstagedrc.json"] = json.dumps({"src/**/*.js": command})
     elif where == "make":
