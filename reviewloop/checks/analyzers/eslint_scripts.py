@@ -7,6 +7,9 @@ leading `NAME=value` / `cross-env` / `env` prefixes.
 
 * A chain is followed `MAX_DEPTH` scripts deep; a script that runs itself, directly or
   through others, is not followed again (npm would never end it): it names nothing more.
+  At most `MAX_CALLS` scripts are read for one package, all chains together: a package whose
+  chains fan out past that (a reviewed tree's `run-s '*'` in every script) is read no
+  further, its review never stalled by it.
 * Only a runner at the package's folder is followed (after `cd DIR &&`, or with `--prefix`,
   `--workspace`, `--filter`, `--cwd` or `--dir`, it runs another package's script).
 * Each ESLint command lints the paths it names (relative to the folder it runs in; none:
@@ -33,6 +36,8 @@ from reviewloop.checks.analyzers.eslint_commands import (
 from reviewloop.checks.analyzers.eslint_make import Recipe
 
 MAX_DEPTH = 8  # scripts deep, as a chain of `npm run` is followed
+MAX_CALLS = 200  # scripts read for one package, whatever the chains: `run-s 's*'` in each
+# of 20 scripts `s1`…`s20` would otherwise be 20^8 readings
 # the package managers' words that run a script: `npm run x`, `yarn x`, `pnpm run x`
 RUNNERS = {"npm": ("run", "run-script", "rum", "urn"), "yarn": ("run", ""),
            "pnpm": ("run", "run-script", ""), "bun": ("run",)}
@@ -49,8 +54,9 @@ def script_recipes(scripts: Mapping[str, Any], folder: PurePosixPath) -> tuple[R
     the tree it lints; where each is named: the script the chain starts from, and the
     scripts it went through (`script `lint` (through `lint:ci`)`)."""
     found: list[Recipe] = []
+    budget = [MAX_CALLS]
     for name in ["lint", *sorted(str(k) for k in scripts if str(k).startswith("lint:"))]:
-        for run, chain in _runs(scripts, name, "", (name,)):
+        for run, chain in _runs(scripts, name, "", (name,), budget):
             source = f"{(folder / 'package.json').as_posix()} script `{name}`" + (
                 f" (through {', '.join(f'`{c}`' for c in chain[1:])})" if chain[1:] else "")
             cwd = join(folder, run.cd) or "."
@@ -61,12 +67,14 @@ def script_recipes(scripts: Mapping[str, Any], folder: PurePosixPath) -> tuple[R
     return tuple(found)
 
 
-def _runs(scripts: Mapping[str, Any], name: str, extra: str,
-          chain: tuple[str, ...]) -> Iterator[tuple[Run, tuple[str, ...]]]:
+def _runs(scripts: Mapping[str, Any], name: str, extra: str, chain: tuple[str, ...],
+          budget: list[int]) -> Iterator[tuple[Run, tuple[str, ...]]]:
     """The ESLint commands the script `name` runs (`extra`: the words its caller adds), each
-    with the chain of scripts it is in (`chain`: those that ran `name`, and it)."""
+    with the chain of scripts it is in (`chain`: those that ran `name`, and it); `budget`:
+    how many more scripts may be read for the package."""
     text = scripts.get(name)
-    if not isinstance(text, str):
+    budget[0] -= 1
+    if not isinstance(text, str) or budget[0] < 0:
         return
     for cd, command in commands(f"{text} {extra}".rstrip()):
         words = _unprefixed(command)
@@ -77,7 +85,7 @@ def _runs(scripts: Mapping[str, Any], name: str, extra: str,
             continue
         for target, more in called:
             if target not in chain and len(chain) < MAX_DEPTH:
-                yield from _runs(scripts, target, more, (*chain, target))
+                yield from _runs(scripts, target, more, (*chain, target), budget)
 
 
 def _unprefixed(command: list[str]) -> list[str]:

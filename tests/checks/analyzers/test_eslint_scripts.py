@@ -9,12 +9,14 @@ from __future__ import annotations
 import itertools
 import json
 import shlex
+from collections.abc import Iterator, Mapping
+from pathlib import PurePosixPath
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.eslint_named import NamedConfigs
-from reviewloop.checks.analyzers.eslint_scripts import MAX_DEPTH
+from reviewloop.checks.analyzers.eslint_scripts import MAX_CALLS, MAX_DEPTH, script_recipes
 
 # how a script runs the script `{}` (and what npm then puts after its text)
 CALLS = st.sampled_from([
@@ -130,3 +132,30 @@ def test_each_lint_scripts_config_applies_to_the_paths_its_command_names(
         found = configs.named(file)  # a file none takes: ESLint's own lookup (None here)
         expected = None if first is None else f"{first.replace('/', '-')}.config.js"
         assert (found and found.config) == expected, (file, scripts, found)
+
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.integers(6, 30), st.sampled_from(["run-s 's*'", "npm-run-all -p 's*'", "run-p s:**"]))
+def test_chains_that_fan_out_are_read_at_most_max_calls_scripts_far(
+        count: int, call: str) -> None:
+    # every script runs every script: count^MAX_DEPTH chains, were they all followed
+    names = [f"s{n}" if "*'" in call else f"s:{n}" for n in range(count)]
+    scripts = {"lint": call, **dict.fromkeys(names, call)}
+    reads: list[str] = []
+
+    class Counted(Mapping[str, str]):
+        def __getitem__(self, key: str) -> str:
+            reads.append(key)
+            return scripts[key]
+
+        def __iter__(self) -> Iterator[str]:
+            return iter(scripts)
+
+        def __len__(self) -> int:
+            return len(scripts)
+
+    assert script_recipes(Counted(), PurePosixPath(".")) == ()
+    assert len(reads) <= 2 * MAX_CALLS + count  # each script read, and asked of once
+    texts = {"package.json": json.dumps({"scripts": scripts})}
+    assert NamedConfigs(texts.get).named("a.js") is None
