@@ -14,8 +14,9 @@ folder make runs in (the Makefile's: GNU make resolves every include from its wo
 folder, a nested one too), `$(NAME)` expanded. A file that is not there, is no file of the
 tree (`../`, an absolute path), a glob or a name make would take from elsewhere is passed by
 (make itself would fail on a missing `include`); one already being read is not read again
-(a cycle), and `MAX_INCLUDED` files deep is as far as includes are followed. A config path
-make takes from elsewhere (the environment) names the files as not read.
+(a cycle), `MAX_INCLUDED` files deep is as far as includes are followed, and `MAX_FILES`
+files are read for one Makefile at most (includes that fan out cannot stall the review). A
+config path make takes from elsewhere (the environment) names the files as not read.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from reviewloop.checks.analyzers.eslint_commands import Named, ProjectFiles, joi
 MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 ROOT = PurePosixPath(".")
 MAX_INCLUDED = 8  # includes deep
+MAX_FILES = 64  # files read for one Makefile, its includes all together
 UNEXPANDED = ("{source} runs ESLint with the config {config}, which make takes from outside "
               "the Makefile and the files it includes (the environment, its command line, "
               "an included file that is not in the tree): that config was not "
@@ -125,6 +127,7 @@ class _Reading:
         self.files, self.folder = files, folder
         self.variables: dict[str, str] = {}
         self.target = ""
+        self.budget = MAX_FILES
 
     def lines(self, text: str, path: str, reading: tuple[str, ...]
               ) -> Iterator[tuple[str, str, str]]:
@@ -152,7 +155,10 @@ class _Reading:
             if "$" in name or _GLOB.search(name) or not path or path in reading \
                     or path.startswith(("/", "../")):
                 continue
+            if self.budget <= 0:
+                return
             text = self.files.text(path)
+            self.budget -= 1
             if text is not None:
                 self.target = ""
                 yield from self.lines(text, path, (*reading, path))

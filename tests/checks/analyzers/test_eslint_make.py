@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewloop.checks.analyzers.eslint_make import MAX_INCLUDED
+from reviewloop.checks.analyzers.eslint_make import MAX_FILES, MAX_INCLUDED, recipes
 from reviewloop.checks.analyzers.eslint_named import NamedConfigs
 
 DIRECTIVES = st.sampled_from(["include", "-include", "sinclude", "  include"])
@@ -76,3 +76,33 @@ def test_a_cycle_of_includes_ends_and_a_chain_too_deep_is_not_followed(
                                                    itertools.pairwise(deep)}}
     texts[deep[-1]] = "lint:\n\teslint -c deep.mjs .\n"
     assert NamedConfigs(texts.get).named("a.js") is None
+
+
+
+class _Counted:
+    """A project's files whose every reading is counted (no cache: each include read)."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        self.texts, self.reads = texts, 0
+
+    def text(self, path: str) -> str | None:
+        self.reads += 1
+        return self.texts.get(path)
+
+    def data(self, path: str) -> object:
+        return None
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(3, 12), DIRECTIVES)
+def test_includes_that_fan_out_are_read_at_most_max_files_times(
+        count: int, directive: str) -> None:
+    # each file includes every file: count^MAX_INCLUDED readings, were they all followed
+    names = [f"mk/{n}.mk" for n in range(count)]
+    every = f"{directive} {' '.join(names)}\nlint-x:\n\teslint -c x.mjs lib\n"
+    files = _Counted({"Makefile": every, **dict.fromkeys(names, every)})
+    found = list(recipes(every, "Makefile", files))
+    assert files.reads <= MAX_FILES
+    assert ("Makefile", "lint-x", "eslint -c x.mjs lib") in found
+    named = NamedConfigs(files.texts.get).named("lib/a.js")
+    assert named is not None and named.config == "x.mjs"
