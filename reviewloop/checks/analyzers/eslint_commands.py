@@ -24,6 +24,7 @@ from reviewloop.checks.analyzers.precommit_hooks import option
 
 SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;"})
 OPTION = ("-c", "--config")
+NO_INLINE = "--no-inline-config"  # ESLint's switch: no comment directive is read
 # the flat configs ESLint finds by itself, in its order at one folder (the TypeScript ones
 # load with jiti: `eslint_configs.py`)
 CONFIGS = ("eslint.config.js", "eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts",
@@ -61,6 +62,7 @@ class Named:
     cwd: str
     source: str
     unread: str = ""
+    no_inline: bool = False  # its command says `--no-inline-config`
 
     def problem(self, read: Read | Path) -> str | None:
         """Why the config cannot be used (not a file of the tree `read` reads, or a `Path`
@@ -85,11 +87,13 @@ def config_arg(args: list[str] | None) -> str | None:
 class Run:
     """One ESLint command of a command line: the config it names (None: none), as written;
     the folder it runs in, relative to where the line starts (`web` after `cd web &&`); and
-    the paths it lints, as written (none: its folder)."""
+    the paths it lints, as written (none: its folder); `no_inline`: it says
+    `--no-inline-config` (its files' `eslint-disable` comments waive nothing)."""
 
     config: str | None
     cd: str
     paths: tuple[str, ...]
+    no_inline: bool = False
 
     def named(self, folder: PurePosixPath) -> tuple[str, str] | None:
         """(config, cwd) as paths in the tree, for a line run from `folder`; None when the
@@ -103,13 +107,28 @@ class Run:
 def runs(script: str) -> list[Run]:
     """The ESLint commands of the shell command line `script`, in its order (see the
     module's docstring); none for a line the shell's quoting cannot read."""
+    return [run for cd, command in commands(script) if (run := eslint_run(cd, command))]
+
+
+def eslint_run(cd: str, command: list[str]) -> Run | None:
+    """`command` (its words, run in the folder `cd`) as an ESLint command; None: none."""
+    if (at := _eslint_at(command)) is None:
+        return None
+    args = command[at + 1:]
+    return Run(config_arg(args), cd, _paths(args), NO_INLINE in _options(args))
+
+
+def commands(script: str) -> list[tuple[str, list[str]]]:
+    """(the folder it runs in, its words) of each command of the shell command line `script`
+    but `cd`, in its order; those after a `cd` the tree does not say are left out, and a
+    line the shell's quoting cannot read has none."""
     try:
         lexer = shlex.shlex(script, posix=True, punctuation_chars=True)
         lexer.whitespace_split = True
         tokens = list(lexer)
     except ValueError:
         return []
-    found: list[Run] = []
+    found: list[tuple[str, list[str]]] = []
     cd: str | None = "."
     command: list[str] = []
     for token in [*tokens, ";"]:
@@ -118,9 +137,8 @@ def runs(script: str) -> list[Run]:
             continue
         if command and command[0] == "cd":
             cd = _moved(cd, command[1:])
-        elif (at := _eslint_at(command)) is not None and cd is not None:
-            args = command[at + 1:]
-            found.append(Run(config_arg(args), cd, _paths(args)))
+        elif command and cd is not None:
+            found.append((cd, command))
         command = []
     return found
 
@@ -145,6 +163,12 @@ def _moved(cd: str | None, args: list[str]) -> str | None:
     if cd is None or len(args) != 1 or args[0].startswith(("/", "~", "-")) or "$" in args[0]:
         return None
     return join(PurePosixPath(cd), args[0]) or "."
+
+
+def _options(args: list[str]) -> list[str]:
+    """The words of ESLint's arguments `args` that are options (before a `--`)."""
+    return [w for w in args[:args.index("--") if "--" in args else len(args)]
+            if w.startswith("-")]
 
 
 def _paths(args: list[str]) -> tuple[str, ...]:

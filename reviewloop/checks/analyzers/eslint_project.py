@@ -12,7 +12,7 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
 * ESLint finds the config the way the project's own `eslint` does: the flat config nearest
   each file (nested ones included), or the one the project names with `eslint -c <path>` in
   its lint scripts, lint-staged config, Makefile or pre-commit hook (`eslint_named.py`, its
-  findings say which).
+  findings say which), with its `--no-inline-config` when that command says it.
 * Its plugins come from the checkout's `node_modules` (each of the linted files' folders and
   above, linked into the base's copy), which the change's own manifests installed: when the
   change touches a `package.json` or a lockfile in any folder, the base's config runs without
@@ -27,7 +27,8 @@ reviewloop's own isolated run (`eslint.py`) is untouched: this second run can on
   (`eslint_configs.py` tells which config each file has).
 * Inline `eslint-disable` comments are not honoured by the tool: which count is decided once,
   for every analyzer, by `reviewloop.checks.suppressions` (the trusted side's only). The
-  rules a trusted `/* eslint rule: "error" */` comment switches on are run (`eslint_inline`).
+  rules a trusted `/* eslint rule: "error" */` comment switches on are run (`eslint_inline`),
+  unless the project's ESLint reads no inline configuration in the file (`noInlineConfig`).
 * In the sandbox: no network, the trees read-only, an empty working folder, nothing written;
   the config is evaluated from the trusted tree's root, where the project runs `eslint .`
   (one may read `lint-rules.json` relative to the working folder). With `sandbox = "off"`
@@ -49,6 +50,7 @@ import re
 import shlex
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -223,7 +225,7 @@ class _Limits:
 
 
 def _lint(root: Path, files: list[str], trust: Trust, limits: _Limits,
-          texts: Path, inline: dict[str, list[str]]) -> ProjectLint:
+          texts: Path, inline: Mapping[str, list[str] | None]) -> ProjectLint:
     tool_home, node = home(TOOLS["eslint"]), shutil.which("node")
     if tool_home is None or node is None:
         return _NONE  # the views already say ESLint is missing
@@ -237,14 +239,17 @@ def _lint(root: Path, files: list[str], trust: Trust, limits: _Limits,
             return ProjectLint(unread=dict.fromkeys(files, NO_TREE.format(why=exc)))
         if tree is None:
             return _NONE
-        named = eslint_named.NamedConfigs.of_tree(tree).of(files)
+        configs = eslint_named.NamedConfigs.of_tree(tree)
+        named = configs.of(files)
+        # run with `--no-inline-config`: no comment of the file is read (None)
+        read = {**inline, **{f: None for f in files if configs.no_inline(f)}}
         unread = {f: why for f in files if (why := _unrunnable(tree, tool_home, f, named.get(f)))}
         linted = [f for f in files if f not in unread
                   and (f in named or eslint_configs.nearest(tree, f))]
         shown = installed(root, tree, files) if modules else ()
         try:
             run = _run(_Call(node, tool_home, tree, _texts(texts, tree, linted, Path(folder)),
-                             Path(folder), shown, limits, inline, named), linted)
+                             Path(folder), shown, limits, read, named), linted)
         except SandboxUnavailable as exc:
             log.warning("the project's ESLint rules were not run: %s", exc)
             problem, _, fix = str(exc).strip().partition("\n")
@@ -278,7 +283,8 @@ class _Call:
     folder: Path  # the run's temporary folder
     modules: tuple[Path, ...]  # the installed packages shown to it (real folders)
     limits: _Limits
-    inline: dict[str, list[str]]  # file → its trusted comment configs (`eslint_inline`)
+    # file → its trusted comment configs (`eslint_inline`); None: its comments are not read
+    inline: dict[str, list[str] | None]
     named: dict[str, Named]  # file → the config the project names for it
 
 

@@ -1,6 +1,6 @@
-"""The ESLint config a project names in its lint-staged config or its Makefile (`eslint -c
-<path>` in a command they run), for `eslint_named`, which asks them after the `package.json`
-scripts and before the pre-commit hook.
+"""The ESLint config a project names in its lint-staged config (`eslint -c <path>` in a
+command it runs), for `eslint_named`, which asks it after the `package.json` scripts and
+before the Makefile (`eslint_make`) and the pre-commit hook.
 
 * lint-staged: the config nearest the file (lint-staged takes the closest one to each staged
   file), its names in lint-staged's own order at one folder (`NAMES`): a `package.json` or
@@ -14,20 +14,13 @@ scripts and before the pre-commit hook.
   them names a config (its own `-c`, not another tool's) that is not the one ESLint finds for
   the file by itself, the file is named as not read, with that reason, unless a source after
   it (the Makefile, the pre-commit hook) names a config for it: one the project does run.
-* make: the Makefile nearest the file (`GNUmakefile`, `makefile`, `Makefile`, GNU make's
-  order), run from its folder: the first recipe line, in the file's order, whose ESLint
-  command names a config and lints the file (its paths, relative to where it runs, take it;
-  a command with no path lints its folder), after a leading `cd DIR &&` (`@`/`-`/`+`
-  prefixes and `\\` continuations read as make reads them; `$(NAME)` and `${NAME}` expanded
-  from the Makefile's own assignments). A path make would take from elsewhere (the
-  environment, an included file) names the files as not read.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
@@ -38,7 +31,6 @@ from reviewloop.checks.analyzers.eslint_commands import (
     CONFIGS,
     Named,
     ProjectFiles,
-    join,
     runs,
 )
 
@@ -48,20 +40,12 @@ NAMES = ("package.json", "package.yaml", "package.yml", ".lintstagedrc", ".lints
          ".lintstagedrc.js", ".lintstagedrc.ts", ".lintstagedrc.cjs", ".lintstagedrc.cts",
          "lint-staged.config.mjs", "lint-staged.config.mts", "lint-staged.config.js",
          "lint-staged.config.ts", "lint-staged.config.cjs", "lint-staged.config.cts")
-MAKEFILES = ("GNUmakefile", "makefile", "Makefile")
 SCRIPTED = ("js", "ts")  # the suffixes' endings of a config that is code
 # a string literal of JavaScript: each is read as a command of a config in code
 _LITERAL = re.compile(r"'((?:[^'\\\n]|\\.)*)'|\"((?:[^\"\\\n]|\\.)*)\"|`((?:[^`\\]|\\.)*)`")
-_GLOB = re.compile(r"[*?\[\]{}()!]")
 UNRUN = ("the project's lint-staged config {path} is {kind}, which reviewloop does not run, "
          "and it runs ESLint with a config of its own (-c/--config): that config was not "
          "applied, the project's rules were not run; fix: write it as .lintstagedrc.json")
-UNEXPANDED = ("{source} runs ESLint with the config {config}, which make takes from outside "
-              "the Makefile (the environment, an included file): that config was not "
-              "applied, the project's rules were not run; fix: write its path in the Makefile")
-_VARIABLE = re.compile(r"^(?:export\s+|override\s+)?([A-Za-z_][\w.-]*)\s*(?::{1,3}|\?|!)?=\s*(.*)$")
-_TARGET = re.compile(r"^([^\s:#=][^:=]*?)\s*::?(?!=)")
-_REFERENCE = re.compile(r"\$(?:\(([^()$]+)\)|\{([^{}$]+)\})")
 
 
 @dataclass(frozen=True)
@@ -117,7 +101,23 @@ def lint_staged(files: ProjectFiles, staged: Staged | None, file: str) -> Named 
         for command in commands if isinstance(commands, list) else [commands]:
             for run in runs(command) if isinstance(command, str) else []:
                 if (named := run.named(staged.folder)) is not None:
-                    return Named(*named, f"{staged.path} `{pattern}`")
+                    return Named(*named, f"{staged.path} `{pattern}`",
+                                 no_inline=run.no_inline)
+    return None
+
+
+def staged_no_inline(staged: Staged | None, file: str) -> str | None:
+    """Where the commands the lint-staged config `staged` runs on `file` say
+    `--no-inline-config` (None: none of them does, or the config is code)."""
+    if staged is None or staged.unread is not None:
+        return None
+    relative = file if str(staged.folder) == "." else file[len(str(staged.folder)) + 1:]
+    for pattern, commands in staged.config.items():
+        if matches(str(pattern), relative) and any(
+                run.no_inline for command in (commands if isinstance(commands, list)
+                                              else [commands])
+                for run in (runs(command) if isinstance(command, str) else [])):
+            return f"{staged.path} `{pattern}`"
     return None
 
 
@@ -157,96 +157,3 @@ def _compiled(pattern: str) -> Callable[[str], bool]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         return glob.compile(pattern, flags=flags, limit=1000).match
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """A recipe's ESLint command that names a config: the config, and the paths it lints
-    (paths in the tree, or globs of them; `$` in one: a path make takes from elsewhere)."""
-
-    named: Named
-    paths: tuple[str, ...]
-
-    def lints(self, file: str) -> bool:
-        """Whether the command lints `file` (one of its paths is it, holds it, or takes it)."""
-        for path in self.paths:
-            if "$" in path or path == "." or file == path or file.startswith(f"{path}/"):
-                return True
-            if _GLOB.search(path) and _globbed(path, file):
-                return True
-        return False
-
-
-def makefile(files: ProjectFiles, folder: PurePosixPath) -> tuple[Recipe, ...]:
-    """The ESLint commands that name a config in the recipes of the Makefile nearest
-    `folder`, in its order (see the module's docstring)."""
-    for above in (folder, *folder.parents):
-        for name in MAKEFILES:
-            path = (above / name).as_posix()
-            text = files.text(path)
-            if text is not None:  # make reads this one Makefile in its folder
-                return tuple(_recipes(path, above, text))
-    return ()
-
-
-def made(recipes_: tuple[Recipe, ...], file: str) -> Named | None:
-    """The config of the first of `recipes_` that lints `file`."""
-    return next((recipe.named for recipe in recipes_ if recipe.lints(file)), None)
-
-
-def _recipes(path: str, above: PurePosixPath, text: str) -> Iterator[Recipe]:
-    for target, line in recipes(text):
-        for run in runs(line):
-            if run.config is None:
-                continue
-            source = f"{path} target `{target}`"
-            cwd = join(above, run.cd) or "."
-            paths = tuple(p if "$" in p else join(PurePosixPath(cwd), p) or "."
-                          for p in run.paths or (".",))
-            if "$" in run.config:
-                yield Recipe(Named(run.config, cwd, source, UNEXPANDED.format(
-                    source=source, config=run.config)), paths)
-            else:
-                yield Recipe(Named(join(PurePosixPath(cwd), run.config), cwd, source), paths)
-
-
-def _globbed(pattern: str, file: str) -> bool:
-    """Whether the glob `pattern` ESLint is given (a path in the tree) takes `file`, or a
-    file under a folder it takes."""
-    from wcmatch import glob
-
-    flags = glob.GLOBSTAR | glob.BRACE | glob.EXTGLOB | glob.DOTGLOB
-    try:
-        return any(glob.globmatch(p.as_posix(), pattern, flags=flags, limit=1000)
-                   for p in (PurePosixPath(file), *PurePosixPath(file).parents))
-    except ValueError:
-        return False
-
-
-def recipes(text: str) -> Iterator[tuple[str, str]]:
-    """(target, command) of each recipe line of the Makefile `text`, continuations joined,
-    its prefixes (`@`, `-`, `+`) dropped and the Makefile's own variables expanded."""
-    variables: dict[str, str] = {}
-    target = ""
-    for line in re.sub(r"\\\n[ \t]*", " ", text).splitlines():
-        if line.startswith("\t"):
-            if target:
-                yield target, _expanded(line.strip().lstrip("@-+ "), variables)
-            continue
-        bare = line.split("#", 1)[0].rstrip()
-        if (assigned := _VARIABLE.match(bare)) is not None:
-            variables[assigned[1]] = assigned[2].strip()
-        elif (rule := _TARGET.match(bare)) is not None:
-            target = rule[1].split()[0]
-
-
-def _expanded(line: str, variables: dict[str, str]) -> str:
-    """`line` with make's references to `variables` replaced (five levels deep; `$$` is `$`,
-    an unknown one kept as `${NAME}`, one word of the shell's)."""
-    for _ in range(5):
-        done = _REFERENCE.sub(lambda m: variables.get(m[1] or m[2], f"${{{m[1] or m[2]}}}"),
-                              line)
-        if done == line:
-            break
-        line = done
-    return line.replace("$$", "$")

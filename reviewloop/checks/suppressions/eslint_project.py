@@ -69,7 +69,8 @@ SCRIPT = npm_env.manifests("eslint") / "project-config.mjs"
 _MARK = "REVIEWLOOP-PROJECT-CONFIG "
 TIMEOUT_S = 120.0
 
-Verdict = dict[str, Any]  # {"ignored": bool, "off": [rule, …], "config": its nearest config}
+# {"ignored": bool, "off": [rule, …], "config": its nearest config, "noInline": bool}
+Verdict = dict[str, Any]
 
 
 @dataclass
@@ -106,6 +107,17 @@ class ProjectEslint:
         if finding.rule in (verdict.get("off") or ()):
             return Suppression(kind="baseline", where=where,
                                reason=f"the project's ESLint config turns {finding.rule} off")
+        return None
+
+    def no_inline(self, path: str) -> str | None:
+        """The flat config that switches inline configuration off for `path`
+        (`linterOptions.noInlineConfig`), the trusted side's, else the reviewed tree's
+        (which can only take waivers away); None: neither does, or it cannot be told."""
+        if not self.readable() or not self._configured(path):
+            return None
+        for verdict in (self._verdict(path), self._head(path)):
+            if verdict is not None and verdict.get("noInline"):
+                return str(verdict.get("config"))
         return None
 
     def expect(self, findings: Iterable[Finding]) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from reviewloop.checks.secrets.gitleaks import IGNORE_FILE, IgnoreEntry, parse_ignore
 from reviewloop.checks.suppressions.added import added_suppressions
+from reviewloop.checks.suppressions.eslint_inline_config import InlineConfig
 from reviewloop.checks.suppressions.eslint_project import ProjectEslint
 from reviewloop.checks.suppressions.files import TrustedFiles
 from reviewloop.checks.suppressions.suppressor import (
@@ -49,7 +50,8 @@ def suppressions_for(repo: Repository, root: Path, trust: Trust,
     suppressor = Suppressor(files, baseline=_baseline(files), gitleaks=_gitleaks(files),
                             config=config_skips(files.trusted_text),
                             blame=lambda path, line: blame(repo, path, line, trust.head),
-                            project=ProjectEslint(files, repo, sandbox))
+                            project=(project := ProjectEslint(files, repo, sandbox)),
+                            eslint_inline=InlineConfig(files, project))
     return Suppressions(suppressor, added_suppressions(files))
 
 

@@ -12,9 +12,11 @@ In this order, the first that covers the finding wins:
   and the finding stays open; one on a line it left alone counts only when the base's copy,
   read the same way, had the same marker there (`base_markers`: not string text the change
   unwrapped). A Python file this Python cannot parse (3.12's f-strings on 3.11) has no
-  markers that count: its comments are not known as ruff reads them. The tools themselves
-  run with their markers switched off, so nothing they would hide is lost before this
-  decision;
+  markers that count: its comments are not known as ruff reads them. An ESLint directive
+  counts only where the project's ESLint reads inline configuration (not under its config's
+  `noInlineConfig` or its command's `--no-inline-config`: `eslint_inline_config`). The
+  tools themselves run with their markers switched off, so nothing they would hide is lost
+  before this decision;
 * `.reviewloop-baseline.json` (`{"version": 1, "findings": [{"fingerprint": "…", "rule":
   "B602", "file": "app.py", "by": "alice", "reason": "…"}]}`): an entry matches by
   fingerprint, or by rule and file (and line, when given) when it has no fingerprint;
@@ -38,6 +40,7 @@ from reviewloop.checks.analyzers.eslint_directives import reenables
 from reviewloop.checks.secrets.gitleaks import IgnoreEntry, rule_ids
 from reviewloop.checks.suppressions.base_markers import base_of, file_markers
 from reviewloop.checks.suppressions.comments import reader
+from reviewloop.checks.suppressions.eslint_inline_config import InlineConfig
 from reviewloop.checks.suppressions.eslint_project import ProjectEslint
 from reviewloop.checks.suppressions.files import TrustedFiles
 from reviewloop.checks.suppressions.markers import file_language
@@ -64,6 +67,7 @@ BASELINE = ".reviewloop-baseline.json"
 SECRETS = "secrets"  # the secrets scanner's finding source
 _JSX_TAG = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|<>|</>")
 RUFF = "ruff"  # the owner of the noqa markers ruff honours (`analyzers.ruff.MARKERS`)
+ESLINT = "eslint"  # the owner of ESLint's directives (`analyzers.eslint.MARKERS`)
 SHELLCHECK = "shellcheck"  # its `disable=` covers the next command (`shell_scopes`)
 
 Blame = Callable[[str, int], Origin | None]  # (path, line) → the commit that wrote it
@@ -92,6 +96,8 @@ class Suppressor:
     blame: Blame = field(default=lambda path, line: None)
     # the project's own tool config that only running it can read (ESLint's flat config)
     project: ProjectEslint | None = None
+    # whether ESLint reads a file's directives as the project runs it (`noInlineConfig`)
+    eslint_inline: InlineConfig | None = None
     _markers: dict[str, list[tuple[int, Marker]]] = field(default_factory=dict)
     _comments: dict[str, Sequence[str]] = field(default_factory=dict)
     _noqa: dict[str, dict[int, int]] = field(default_factory=dict)
@@ -128,10 +134,17 @@ class Suppressor:
             if self._reaches(marker, number, finding) and _covers(marker, finding) \
                     and trust.vouches(number, finding.file, finding.start_line,
                                       stretch=stretch) \
-                    and all(trust.line(finding.file, line) for line in spanned):
+                    and all(trust.line(finding.file, line) for line in spanned) \
+                    and not self._inline_off(marker, finding.file):
                 return Suppression(kind="inline", where=f"{finding.file}:{number}",
                                    reason=_reason(marker))
         return None
+
+    def _inline_off(self, marker: Marker, path: str) -> bool:
+        """Whether `marker` is an ESLint directive the project's ESLint does not read in
+        `path` (inline configuration off: `eslint_inline_config`)."""
+        return marker.owner == ESLINT and self.eslint_inline is not None \
+            and self.eslint_inline.off(path) is not None
 
     def _file_markers(self, path: str) -> list[tuple[int, Marker]]:
         if path not in self._markers:

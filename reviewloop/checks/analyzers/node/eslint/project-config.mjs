@@ -1,9 +1,9 @@
 // Reads a project's ESLint flat configs the way ESLint applies them, without linting anything:
 // for each file given, the config nearest it (as the project's own `eslint .` finds it, nested
 // ones included; or the one the project names with `eslint -c`), whether it ignores the file
-// and which rules it switches off. A file under no
-// config, or whose config cannot load, is left out (nothing is suppressed for it). `eslint .`
-// walks the tree from its root: a folder is passed by when the config nearest the folder
+// and which rules it switches off, and whether it reads the file's inline configuration. A
+// file under no config, or whose config cannot load, is left out (nothing is suppressed for
+// it). `eslint .` walks the tree from its root: a folder is passed by when the config nearest the folder
 // ABOVE it ignores it (the root's `pkg/**`), whatever the folder's own config says.
 // reviewloop runs this inside its sandbox (no network, read-only), in a copy of the trusted
 // side's tree: a flat config is JavaScript. Usage: node project-config.mjs TREE FILE...
@@ -22,6 +22,8 @@ const isOff = (setting) => {
   const level = Array.isArray(setting) ? setting[0] : setting;
   return level === 0 || level === "off";
 };
+// `linterOptions.noInlineConfig`: ESLint then reads no directive comment of the file
+const noInline = (calculated) => calculated?.linterOptions?.noInlineConfig === true;
 // each config on its own, as the walk asks it about a folder (its patterns are relative to
 // its folder); a probe file in the folder is unconfigured only when the folder is ignored
 const alone = new Map();
@@ -48,7 +50,7 @@ const namedVerdict = async (file, [config, cwd]) => {
   const calculated = await alone.get(key).calculateConfigForFile(file);
   const off = Object.entries(calculated?.rules ?? {}).filter(([, s]) => isOff(s));
   return { ignored: calculated === undefined || await alone.get(key).isPathIgnored(file),
-    off: off.map(([r]) => r), config: relative(tree, config) };
+    off: off.map(([r]) => r), config: relative(tree, config), noInline: noInline(calculated) };
 };
 for (const file of files) {
   if (named[file]) {
@@ -71,7 +73,7 @@ for (const file of files) {
     const calculated = await eslint.calculateConfigForFile(file);
     const off = Object.entries(calculated?.rules ?? {}).filter(([, s]) => isOff(s));
     report[file] = { ignored: calculated === undefined, off: off.map(([r]) => r),
-      config: relative(tree, config) };
+      config: relative(tree, config), noInline: noInline(calculated) };
   } catch (error) {
     process.stderr.write(`${file}: ${String(error?.message ?? error).split("\n")[0]}\n`);
   }

@@ -35,7 +35,8 @@ const instance = (file, extra = {}) => {
   return instances.get(key);
 };
 // file → the configs of its `/* eslint rule: "error" */` comments the trusted side wrote
-// (reviewloop's `eslint_inline`): the rules they switch on run as plain `eslint` runs them
+// (reviewloop's `eslint_inline`): the rules they switch on run as plain `eslint` runs them;
+// null: the project runs ESLint on the file with `--no-inline-config`
 const inline = JSON.parse(process.env.REVIEWLOOP_INLINE_RULES || "{}");
 const known = (config, id) => {
   const at = id.lastIndexOf("/");
@@ -97,9 +98,13 @@ for (let i = 0; i + 1 < pairs.length; i += 2) {
     process.chdir(named[file]?.[1] ?? tree);
     const eslint = instance(file);
     const config = await eslint.calculateConfigForFile(file);
-    const linter = (config && switchedOn(file, config)) || eslint;
+    // inline configuration off (the project's `--no-inline-config`, its config's
+    // `noInlineConfig`): no comment of the file switches a rule on, none is unused
+    const off = inline[file] === null || config?.linterOptions?.noInlineConfig === true;
+    const linter = (config && !off && switchedOn(file, config)) || eslint;
     for (const r of await linter.lintText(text, { filePath: file, warnIgnored: false })) {
-      results.push({ filePath: r.filePath, messages: [...r.messages, ...await unused(file, text)] });
+      const said = off ? [] : await unused(file, text);
+      results.push({ filePath: r.filePath, messages: [...r.messages, ...said] });
     }
     if (config) {
       const globals = config.languageOptions?.globals ?? {};
