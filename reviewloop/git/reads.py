@@ -3,6 +3,9 @@ steps and written by none (a review with no fixer, `review.readable.one_batch`):
 classification, the suppressions and the test-change check each read every changed file,
 three opens a file (15,000 at 5,000 files) for one content.
 
+Each file's `lstat` is shared the same way (`lstat`): the first look at a changed file
+and the suppressions' read of its lines asked the file system each.
+
 Outside such a batch every read goes to the file system, as before. A batch keeps at most
 `BUDGET` bytes; past it a file is read again by whoever asks.
 """
@@ -17,6 +20,7 @@ from contextlib import contextmanager
 BUDGET = 128 << 20  # bytes kept by all open batches together
 
 _TREES: dict[str, dict[str, bytes]] = {}  # root (as given) -> full path -> content
+_LOOKS: dict[str, dict[str, os.stat_result]] = {}  # root -> full path -> its `os.lstat`
 _LOCK = threading.Lock()  # the analyzers read from several threads at once
 _kept = 0
 
@@ -29,6 +33,7 @@ def one_read(root: str | os.PathLike[str]) -> Iterator[None]:
     with _LOCK:
         outer = key in _TREES
         _TREES.setdefault(key, {})
+        _LOOKS.setdefault(key, {})
     try:
         yield
     finally:
@@ -40,11 +45,26 @@ def _forget(key: str) -> None:
     global _kept
     with _LOCK:
         _kept -= sum(map(len, _TREES.pop(key).values()))
+        del _LOOKS[key]
 
 
 def batched(root: str | os.PathLike[str]) -> bool:
     """Whether a batch for the tree at `root` is open (a file read is shared)."""
     return os.fspath(root) in _TREES
+
+
+def lstat(root: str | os.PathLike[str], full: str) -> os.stat_result:
+    """`os.lstat(full)` (a path under `root`), as it answers and raises: in a batch, the
+    first answer for the file, which every later look shares (the first look at a changed
+    file and the suppressions' read of its lines each made one: 10,000 at 5,000 files).
+    A failed look is not kept."""
+    looks = _LOOKS.get(os.fspath(root))
+    if looks is None:
+        return os.lstat(full)
+    info = looks.get(full)
+    if info is None:
+        info = looks[full] = os.lstat(full)  # one dict write: safe from several threads
+    return info
 
 
 def read_bytes(root: str | os.PathLike[str], full: str) -> bytes:
