@@ -4,6 +4,7 @@ newlines, a bad byte replaced or raised), whole or its start."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,46 @@ def test_a_batch_looks_at_a_file_once_and_forgets_it_when_it_ends(tmp_path: Path
         (tmp_path / "new").write_bytes(b"")
         assert reads.lstat(tmp_path, str(tmp_path / "new")).st_size == 0
     assert reads.lstat(tmp_path, str(path)).st_size == len(b"longer than it was\n")
+
+
+def test_a_batch_derives_once_for_a_key_and_never_keeps_an_error(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def compute(answer: str) -> str:
+        asked.append(answer)
+        return answer
+
+    assert reads.derived(tmp_path, "k", lambda: compute("a")) == "a"  # outside: each time
+    assert reads.derived(tmp_path, "k", lambda: compute("b")) == "b"
+    with one_read(tmp_path):
+        assert reads.derived(tmp_path, "k", lambda: compute("c")) == "c"
+        assert reads.derived(tmp_path, "k", lambda: compute("d")) == "c"  # the first, kept
+        assert reads.derived(tmp_path, "other", lambda: compute("e")) == "e"
+        with pytest.raises(OSError, match="gone"):
+            reads.derived(tmp_path, "bad", lambda: (_ for _ in ()).throw(OSError("gone")))
+        assert reads.derived(tmp_path, "bad", lambda: compute("f")) == "f"  # asked again
+    assert reads.derived(tmp_path, "k", lambda: compute("g")) == "g"  # the batch ended
+    assert asked == ["a", "b", "c", "e", "f", "g"]
+
+
+def test_who_asks_while_it_is_derived_waits_for_that_answer(tmp_path: Path) -> None:
+    started, release = threading.Event(), threading.Event()
+    answers: list[str] = []
+
+    def slow() -> str:
+        started.set()
+        assert release.wait(60)
+        return "first"
+
+    with one_read(tmp_path):
+        first = threading.Thread(target=lambda: answers.append(
+            reads.derived(tmp_path, "k", slow)))
+        first.start()
+        assert started.wait(60)
+        second = threading.Thread(target=lambda: answers.append(
+            reads.derived(tmp_path, "k", lambda: "second")))
+        second.start()
+        release.set()
+        first.join(60)
+        second.join(60)
+    assert answers == ["first", "first"]
