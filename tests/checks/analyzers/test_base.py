@@ -294,7 +294,7 @@ def _scanned(ctx: AnalyzerContext) -> dict[str | None, tuple[str, ...]]:
 @settings(max_examples=80, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(["a.py", "b.sh", "c", "d.txt", "e/f.py", "g.js"]),
-                          st.sampled_from(_LANGUAGES + ("unknown",)),
+                          st.sampled_from((*_LANGUAGES, "unknown")),
                           st.sampled_from([None, "shell", "python"])),
                 max_size=8, unique_by=lambda t: t[0]),
        st.sampled_from(["shells", "no-shells", "none-known", "a-base-run"]))
