@@ -3,6 +3,11 @@ steps and written by none (a review with no fixer, `review.readable.one_batch`):
 classification, the suppressions and the test-change check each read every changed file,
 three opens a file (15,000 at 5,000 files) for one content.
 
+Each file's `lstat` is shared the same way (`lstat`): the first look at a changed file
+and the suppressions' read of its lines asked the file system each. And what several
+steps derive from the tree alike (`derived`): the Dockerfiles a change's build files name,
+asked by checkov's claims and by hadolint's.
+
 Outside such a batch every read goes to the file system, as before. A batch keeps at most
 `BUDGET` bytes; past it a file is read again by whoever asks.
 """
@@ -11,12 +16,18 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
+from typing import Any, TypeVar, cast
+
+T = TypeVar("T")
 
 BUDGET = 128 << 20  # bytes kept by all open batches together
 
 _TREES: dict[str, dict[str, bytes]] = {}  # root (as given) -> full path -> content
+_LOOKS: dict[str, dict[str, os.stat_result]] = {}  # root -> full path -> its `os.lstat`
+_DERIVED: dict[str, dict[Hashable, Future[Any]]] = {}  # root -> key -> what `derived` gave
 _LOCK = threading.Lock()  # the analyzers read from several threads at once
 _kept = 0
 
@@ -29,6 +40,8 @@ def one_read(root: str | os.PathLike[str]) -> Iterator[None]:
     with _LOCK:
         outer = key in _TREES
         _TREES.setdefault(key, {})
+        _LOOKS.setdefault(key, {})
+        _DERIVED.setdefault(key, {})
     try:
         yield
     finally:
@@ -40,11 +53,50 @@ def _forget(key: str) -> None:
     global _kept
     with _LOCK:
         _kept -= sum(map(len, _TREES.pop(key).values()))
+        del _LOOKS[key], _DERIVED[key]
 
 
 def batched(root: str | os.PathLike[str]) -> bool:
     """Whether a batch for the tree at `root` is open (a file read is shared)."""
     return os.fspath(root) in _TREES
+
+
+def lstat(root: str | os.PathLike[str], full: str) -> os.stat_result:
+    """`os.lstat(full)` (a path under `root`), as it answers and raises: in a batch, the
+    first answer for the file, which every later look shares (the first look at a changed
+    file and the suppressions' read of its lines each made one: 10,000 at 5,000 files).
+    A failed look is not kept."""
+    looks = _LOOKS.get(os.fspath(root))
+    if looks is None:
+        return os.lstat(full)
+    info = looks.get(full)
+    if info is None:
+        info = looks[full] = os.lstat(full)  # one dict write: safe from several threads
+    return info
+
+
+def derived(root: str | os.PathLike[str], key: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`: what the tree at `root` says (its names, its files), asked by several
+    steps. In a batch, computed once for `key` (whoever asks meanwhile waits for it) and
+    kept while the batch lasts; an error is raised to those waiting, never kept. Outside a
+    batch, computed at each ask. The answer is shared: it must not be changed."""
+    memo = _DERIVED.get(os.fspath(root))
+    if memo is None:
+        return compute()
+    with _LOCK:
+        asked = memo.get(key)
+        mine = asked is None
+        if asked is None:
+            asked = memo[key] = Future()
+    if mine:
+        try:
+            asked.set_result(compute())
+        except BaseException as exc:
+            with _LOCK:
+                memo.pop(key, None)  # asked again later: computed again
+            asked.set_exception(exc)
+            raise
+    return cast(T, asked.result())
 
 
 def read_bytes(root: str | os.PathLike[str], full: str) -> bytes:

@@ -21,6 +21,7 @@ from reviewloop.git.diff import FileStatus
 from reviewloop.git.names import printable, under_text
 
 _SHOWN = 3  # dropped findings named in a row; the rest counted
+_NOT_NORMAL = frozenset(("", ".", ".."))  # the parts no normalised repository path has
 
 
 def repository_paths(given: object, ctx: AnalyzerContext) -> tuple[str, ...]:
@@ -44,10 +45,11 @@ def _not_a_path(path: object, ctx: AnalyzerContext) -> str | None:
         return "it is empty"
     if "\0" in path:
         return "it holds a NUL character"
-    if path.startswith("/") or os.path.isabs(path):
+    if path.startswith("/") or (os.sep != "/" and os.path.isabs(path)):
         return "it is absolute (name it from the repository's root)"
     parts = path.split("/")
-    if any(part in ("", ".", "..") for part in parts):
+    # a set's look-up a part, no generator: asked of every path each analyzer reads
+    if not _NOT_NORMAL.isdisjoint(parts):
         return "it is not normalised (no '.', '..' or empty part)"
     if parts[0] == ".git":
         return "it is inside .git"

@@ -31,7 +31,7 @@ from reviewloop.git.encodings import opaque_source_encoding, wide_encoding
 from reviewloop.git.executed import EXECUTE_BITS, runs_as
 from reviewloop.git.languages import BINARY_PROBE, PYTHON, head, is_binary, language
 from reviewloop.git.names import joined, on_disk
-from reviewloop.git.reads import batched, one_read, read_bytes, read_text
+from reviewloop.git.reads import batched, lstat, one_read, read_bytes, read_text
 from reviewloop.git.sizes import MAX_DIFFED_BYTES, MAX_FILE_BYTES
 from reviewloop.policy.sensitive import is_sensitive
 
@@ -173,7 +173,7 @@ class Readability:
         disk = on_disk(path)
         full = joined(self._root, disk)
         try:
-            info = os.lstat(full)
+            info = lstat(self._root, full)  # in a batch, the suppressions' look too
         except ValueError:  # a NUL in the name (a model may write one): no such file exists
             return _Answer(False)
         except OSError as exc:  # not there, as `Path.exists` reads it; anything else is raised

@@ -4,6 +4,7 @@ newlines, a bad byte replaced or raised), whole or its start."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,112 @@ def test_a_missing_file_raises_as_open_does_and_the_budget_bounds_what_is_kept(
         large.write_bytes(b"changed")
         assert read_bytes(tmp_path, str(small)) == b"12345"
         assert read_bytes(tmp_path, str(large)) == b"changed"  # read again
+
+
+def _made(root: Path, kind: str) -> Path:
+    """An entry of `kind` under `root` (made anew): what a changed file's name can be."""
+    path = root / kind
+    if kind == "file":
+        path.write_bytes(b"x = 1\n")
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "link":
+        path.symlink_to("file")
+    elif kind == "dangling":
+        path.symlink_to("nowhere")
+    elif kind == "under-a-file":
+        (root / "plain").write_bytes(b"")
+        return root / "plain" / "x"
+    return path  # "missing": nothing there
+
+
+def _looked(root: Path, path: Path) -> tuple[int, int, int, int] | type[OSError]:
+    try:
+        info = reads.lstat(root, str(path))
+    except OSError as exc:
+        return type(exc)
+    return info.st_mode, info.st_size, info.st_ino, info.st_dev
+
+
+def _lstat(path: Path) -> tuple[int, int, int, int] | type[OSError]:
+    try:
+        info = path.lstat()
+    except OSError as exc:
+        return type(exc)
+    return info.st_mode, info.st_size, info.st_ino, info.st_dev
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(kind=st.sampled_from(["file", "empty", "folder", "link", "dangling", "missing",
+                             "under-a-file"]), batched=st.booleans())
+def test_a_look_is_lstat_s_answer_or_error(tmp_path_factory: pytest.TempPathFactory,
+                                           kind: str, batched: bool) -> None:
+    root = tmp_path_factory.mktemp("look")
+    (root / "file").write_bytes(b"a link's target\n")
+    path = _made(root, kind)
+    if batched:
+        with one_read(root):
+            assert _looked(root, path) == _lstat(path)
+            assert _looked(root, path) == _lstat(path)  # kept, or the same error again
+    else:
+        assert _looked(root, path) == _lstat(path)
+
+
+def test_a_batch_looks_at_a_file_once_and_forgets_it_when_it_ends(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_bytes(b"first\n")
+    with one_read(tmp_path):
+        first = reads.lstat(tmp_path, str(path))
+        path.write_bytes(b"longer than it was\n")  # a tree in a batch does not change
+        assert reads.lstat(tmp_path, str(path)) is first  # the one look, shared
+        with pytest.raises(FileNotFoundError):  # a failed look is not kept
+            reads.lstat(tmp_path, str(tmp_path / "new"))
+        (tmp_path / "new").write_bytes(b"")
+        assert reads.lstat(tmp_path, str(tmp_path / "new")).st_size == 0
+    assert reads.lstat(tmp_path, str(path)).st_size == len(b"longer than it was\n")
+
+
+def test_a_batch_derives_once_for_a_key_and_never_keeps_an_error(tmp_path: Path) -> None:
+    asked: list[str] = []
+
+    def compute(answer: str) -> str:
+        asked.append(answer)
+        return answer
+
+    assert reads.derived(tmp_path, "k", lambda: compute("a")) == "a"  # outside: each time
+    assert reads.derived(tmp_path, "k", lambda: compute("b")) == "b"
+    with one_read(tmp_path):
+        assert reads.derived(tmp_path, "k", lambda: compute("c")) == "c"
+        assert reads.derived(tmp_path, "k", lambda: compute("d")) == "c"  # the first, kept
+        assert reads.derived(tmp_path, "other", lambda: compute("e")) == "e"
+        with pytest.raises(OSError, match="gone"):
+            reads.derived(tmp_path, "bad", lambda: (_ for _ in ()).throw(OSError("gone")))
+        assert reads.derived(tmp_path, "bad", lambda: compute("f")) == "f"  # asked again
+    assert reads.derived(tmp_path, "k", lambda: compute("g")) == "g"  # the batch ended
+    assert asked == ["a", "b", "c", "e", "f", "g"]
+
+
+def test_who_asks_while_it_is_derived_waits_for_that_answer(tmp_path: Path) -> None:
+    started, release = threading.Event(), threading.Event()
+    answers: list[str] = []
+
+    def slow() -> str:
+        started.set()
+        assert release.wait(60)
+        return "first"
+
+    with one_read(tmp_path):
+        first = threading.Thread(target=lambda: answers.append(
+            reads.derived(tmp_path, "k", slow)))
+        first.start()
+        assert started.wait(60)
+        second = threading.Thread(target=lambda: answers.append(
+            reads.derived(tmp_path, "k", lambda: "second")))
+        second.start()
+        release.set()
+        first.join(60)
+        second.join(60)
+    assert answers == ["first", "first"]

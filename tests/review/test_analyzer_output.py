@@ -7,6 +7,7 @@ dropped silently. Generated over the ways a path is no repository path, and over
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,9 @@ from hypothesis import strategies as st
 from reviewloop import plugins
 from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.findings.schema import Finding, Severity
+from reviewloop.git.diff import parse_diff
+from reviewloop.git.names import under_text
+from reviewloop.review.analyzer_output import _not_a_path
 from reviewloop.review.evidence import run_for_agent
 from tests.support.analyzers import FakeAnalyzer, Repo, agent
 from tests.support.plugins import install
@@ -81,6 +85,36 @@ def test_reads_giving_a_str_is_its_failed_row_not_read_letter_by_letter(change, 
     assert row.status == "failed" and row.files == ()
     assert "not a list of repository-relative paths (return [path], not path)" in \
         (row.reason or ""), row.reason
+
+
+def _spelled_out(path: str, ctx: AnalyzerContext) -> str | None:
+    """`_not_a_path` as first written, part by part (the rule the faster one must keep)."""
+    if not path:
+        return "it is empty"
+    if "\0" in path:
+        return "it holds a NUL character"
+    if path.startswith("/") or os.path.isabs(path):
+        return "it is absolute (name it from the repository's root)"
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return "it is not normalised (no '.', '..' or empty part)"
+    if parts[0] == ".git":
+        return "it is inside .git"
+    if ctx.changes.file(path) is None and not os.path.lexists(under_text(ctx.root, path)):
+        return "no such file in the repository"
+    return None
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.one_of(st.lists(st.sampled_from(["/", ".", "..", "\0", ".git", "src", "a.txt",
+                                                "b.txt", "x"]), max_size=8).map("".join),
+                      st.lists(st.sampled_from(["src", "a.txt", "b.txt", ".", "..", "", ".git",
+                                                "\0"]), max_size=4).map("/".join)))
+def test_the_path_check_says_what_the_part_by_part_rule_says(change, path):
+    repo, diff = change
+    ctx = AnalyzerContext(root=repo.root, changes=parse_diff(diff), diff_text=diff, agent="x")
+    assert _not_a_path(path, ctx) == _spelled_out(path, ctx), path
 
 
 def test_reads_giving_a_path_twice_reads_it_once(change):

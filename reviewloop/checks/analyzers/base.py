@@ -130,10 +130,15 @@ class AnalyzerContext:
         """`files` by language, sorted once: each analyzer of every agent asks for its
         languages' files (17 asks of 5,000 files a review, one `language` call each)."""
         found: dict[str | None, list[str]] = {}
+        known, shells = self.languages, self.shells if self.tree is None else None
+        # the review's answers asked directly, not through two methods a file (6 contexts ×
+        # 5,000 files); `runs_as` looks at a file only when the review did not
+        shell_of = self.runs_as if shells is None else shells.get
         for path in self.files:
-            found.setdefault(self.language(path), []).append(path)
-            if (shell := self.runs_as(path)) is not None:  # and as `./path` runs it
-                found.setdefault(shell, []).append(path)
+            found.setdefault(known[path] if path in known else self.language(path),
+                             []).append(path)
+            if (shells is None or shells) and (shell := shell_of(path)) is not None:
+                found.setdefault(shell, []).append(path)  # and as `./path` runs it
         return {name: tuple(paths) for name, paths in found.items()}
 
     def runs_as(self, path: str) -> str | None:

@@ -24,6 +24,7 @@ from typing import Any
 
 from reviewloop.git.languages import DOCKERFILE
 from reviewloop.git.names import under
+from reviewloop.git.reads import derived
 
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:\.[\w.-]+)?\.ya?ml$", re.IGNORECASE)
 _MAKEFILE = re.compile(r"^(?:GNUmakefile|[Mm]akefile|[\w.-]+\.mk)$")
@@ -40,10 +41,15 @@ _MAX_READ = 1_000_000  # a build file larger than this names nothing
 
 def built(root: Path, paths: Sequence[str]) -> dict[str, str]:
     """{path: `DOCKERFILE`} for each of the changed `paths` that one of the repository's
-    Compose files, workflows or Makefiles tells docker to build, whatever its name."""
-    wanted = set(paths)
-    if not wanted:
+    Compose files, workflows or Makefiles tells docker to build, whatever its name. In a
+    review's batch (`git.reads.derived`), found once for checkov's claims and hadolint's
+    (each walked every changed file's name: 0.03-0.07 s at 5,000 files)."""
+    if not paths:
         return {}
+    return dict(derived(root, (__name__, tuple(paths)), lambda: _built(root, paths)))
+
+
+def _built(root: Path, paths: Sequence[str]) -> dict[str, str]:
     named = {p for source, folder in _build_files(root, paths)
              for p in _named(root, source, folder)}
     return {path: DOCKERFILE for path in paths if path in named}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reviewloop.git.commit_files import CommitFiles
 from reviewloop.git.names import folder_of, under_text
-from reviewloop.git.reads import read_bytes, read_text
+from reviewloop.git.reads import lstat, read_bytes, read_text
 from reviewloop.git.repository import Repository
 from reviewloop.policy.trust import Trust
 
@@ -28,7 +28,7 @@ def tree_text(root: str | Path, path: str, inside: Callable[[str], bool] | None 
     CR read as LF (as `open` reads text), else the bytes' own line ends."""
     full = under_text(root, path)  # `under`'s file, as a string
     try:
-        info = os.lstat(full)  # a symlink is not a regular file here: it is never followed
+        info = lstat(root, full)  # a symlink is not a regular file here: never followed
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
             return None
         if not (inside or partial(_inside, root))(folder_of(full)):

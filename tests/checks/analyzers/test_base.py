@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks import interrupts
@@ -279,3 +279,41 @@ def test_files_for_gives_the_files_of_the_languages_in_their_order(languages, as
 
     assert ctx.files_for(*asked) == [p for p in files if languages[p] in asked]
     assert ctx.files_for(*asked) == ctx.files_for(*reversed(asked))
+
+
+def _scanned(ctx: AnalyzerContext) -> dict[str | None, tuple[str, ...]]:
+    """The files by language as each file's `language` and `runs_as` say them, in order."""
+    found: dict[str | None, list[str]] = {}
+    for path in ctx.files:
+        found.setdefault(ctx.language(path), []).append(path)
+        if (shell := ctx.runs_as(path)) is not None:
+            found.setdefault(shell, []).append(path)
+    return {name: tuple(paths) for name, paths in found.items()}
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["a.py", "b.sh", "c", "d.txt", "e/f.py", "g.js"]),
+                          st.sampled_from((*_LANGUAGES, "unknown")),
+                          st.sampled_from([None, "shell", "python"])),
+                max_size=8, unique_by=lambda t: t[0]),
+       st.sampled_from(["shells", "no-shells", "none-known", "a-base-run"]))
+def test_the_files_by_language_are_each_files_language_and_shell(tmp_path, files, shells):
+    """However the review's answers are given (the shells known or looked at, a language
+    not told, a base run's copy), `files_for` indexes what `language` and `runs_as` say of
+    each file, in the order of `files`."""
+    root = tmp_path / f"t{len(list(tmp_path.iterdir()))}"
+    root.mkdir()
+    for path, _, shell in files:
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(f"#!/bin/{'sh' if shell == 'shell' else 'python3'}\nx\n")
+        if shell is not None:
+            (root / path).chmod(0o755)
+    ctx = AnalyzerContext(
+        root=root, changes=ChangeSet(), diff_text="", agent="a",
+        files=tuple(p for p, _, _ in files),
+        languages={p: language for p, language, _ in files if language != "unknown"},
+        shells=None if shells == "none-known" else {} if shells == "no-shells" else {
+            p: shell for p, _, shell in files if shell is not None},
+        tree=tmp_path if shells == "a-base-run" else None)
+    assert ctx._by_language == _scanned(ctx)

@@ -21,6 +21,7 @@ from reviewloop.checks.analyzers.dockerfile_builds import (
     built,
 )
 from reviewloop.git.languages import DOCKERFILE
+from reviewloop.git.reads import one_read
 from tests.support.docker_builds import Built, builds
 
 
@@ -39,6 +40,22 @@ def test_a_file_a_build_names_is_a_dockerfile(drawn: Built) -> None:
         assert built(root, [drawn.path, "other.txt"]) == {drawn.path: DOCKERFILE}
         assert BuiltDockerfiles().claimed(root, [drawn.path, "other.txt"]) == [drawn.path]
         assert BuiltDockerfiles().claims(root, drawn.path)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(builds())
+def test_a_batch_finds_the_built_files_once_and_as_without_one(drawn: Built) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        _tree(root, {**drawn.files, drawn.path: "FROM alpine\n", "other.txt": "x\n"})
+        paths = [drawn.path, "other.txt"]
+        alone = built(root, paths)
+        with one_read(root):
+            first = built(root, paths)
+            os.unlink(root / next(iter(drawn.files)))  # a batch's tree does not change
+            assert built(root, paths) == first == alone  # the first answer, shared
+            assert BuiltDockerfiles().claimed(root, paths) == [drawn.path]
+        assert built(root, paths) == {}  # outside: the tree as it is now
 
 
 def test_an_expression_or_a_path_out_of_the_tree_names_nothing(tmp_path: Path) -> None:
