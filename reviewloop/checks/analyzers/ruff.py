@@ -226,11 +226,20 @@ def _own(ctx: AnalyzerContext, selection: list[str], files: list[str],
     report: list[Any] = []
     for (version, declared), batch in batches.items():
         found = check(ctx, [*selection, *declared,
-                             *(["--target-version", version] if version else [])], batch)
+                             *(["--target-version", version] if version else [])], batch,
+                      _failed(ctx, files, given, "ruff"))
         if not isinstance(found, list):
             return found
         report += found
     return report
+
+
+def _failed(ctx: AnalyzerContext, files: list[str], given: list[str],
+            rules: str) -> Callable[[str, AnalyzerError], None]:
+    """Names as not read a file (as ruff was `given` it) that ruff itself failed on."""
+    named = dict(zip(given, files, strict=True))
+    return lambda path, error: ctx.not_read(named.get(path, path),
+                                            f"{rules} failed on it ({error})")
 
 
 def _too_new(diagnostic: dict[str, Any]) -> bool:
@@ -273,7 +282,8 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
                 governing = written(config.layers, os.fspath(ctx.root), Path(scratch), version,
                                     native=native)
                 report = check(ctx, ["--config", str(governing), "--force-exclude"],
-                                [named[p] for p in paths])  # its patterns: all absolute
+                               [named[p] for p in paths],  # its patterns: all absolute
+                               _failed(ctx, files, given, "the project's own ruff rules"))
         except AnalyzerError as error:
             said = explained(ctx, config, error)  # about the user's file: `ruff_errors`
             for path in paths:
