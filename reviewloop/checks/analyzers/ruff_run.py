@@ -45,3 +45,12 @@ def check(ctx: AnalyzerContext, selection: list[str], given: list[str],
         for path, error in failures.items():
             failed(path, error)
     return next((r for r in runs if not isinstance(r, list)), [d for r in runs for d in r])
+
+
+def failed_on(ctx: AnalyzerContext, files: list[str], given: list[str],
+              rules: str) -> Callable[[str, AnalyzerError], None]:
+    """`check`'s `failed`: names as not read the one of `files` (as ruff was `given` it) that
+    ruff itself failed on, with what of reviewloop's failed (`rules`) and ruff's message."""
+    named = dict(zip(given, files, strict=True))
+    return lambda path, error: ctx.not_read(named.get(path, path),
+                                            f"{rules} failed on it ({error})")
