@@ -1,14 +1,16 @@
 """A batch tool's failure narrowed to the files it failed on: the others keep their results.
 
-ruff, shellcheck and bandit's CLI are given many files a run (`git.argv.batches`: a
-5,000-file change is one run). One file can make the tool itself fail — ruff overflows its
-stack on `x = [[[…]]]` nested 6,000 deep and exits -6 with no report — and the run's
-failure would take every other file's findings with it. A batch whose tool failed (an exit
-code it never gives on findings, output that is not its report: `AnalyzerError.exited`) is
-split in halves and each half run again, until each file that fails is alone: that file is
-named with the tool's message, the others keep their findings. The work is bounded: at most
-`runs_for(n)` more runs (a tool that fails on every file, a broken config, spends them and
-fails as a whole, as before); a timeout or a tool that cannot start is never split.
+ruff and shellcheck are given many files a run (ruff in `git.argv.batches`: a 5,000-file
+change is one run). One file can make the tool itself fail — ruff overflows its stack on
+`x = [[[…]]]` nested 6,000 deep and exits -6 with no report — and the run's failure would
+take every other file's findings with it. (bandit, in process or its CLI, reports a file it
+fails on in its own `errors`, RecursionError included: its batch stands.) A batch whose
+tool failed (an exit code it never gives on findings, output that is not its report:
+`AnalyzerError.exited`) is split in halves and each half run again, until each file that
+fails is alone: that file is named with the tool's message, the others keep their findings.
+The work is bounded: at most `runs_for(n)` more runs (a tool that fails on every file, a
+broken config, spends them and fails as a whole, as before); a timeout or a tool that
+cannot start is never split.
 """
 
 from __future__ import annotations

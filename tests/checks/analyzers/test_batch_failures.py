@@ -83,3 +83,50 @@ def test_ruff_crashing_on_one_file_keeps_the_others_findings(
     assert set(unread) == {f"pkg/module_{n}.py" for n in deep}
     for why in unread.values():
         assert why.startswith("ruff failed on it (ruff exited with ") and "stack" in why
+
+
+CRASHING = '''#!{python}
+"""shellcheck, but one that aborts (as a stack overflow does) on a script holding the word
+CRASH_HERE: no real script found makes shellcheck fail (deep nesting makes it run on)."""
+import os, signal, sys
+for arg in sys.argv[1:]:
+    if os.path.isfile(arg) and "CRASH_HERE" in open(arg, encoding="utf-8").read():
+        sys.stderr.write("shellcheck: internal error\\n")
+        sys.stderr.flush()
+        os.kill(os.getpid(), signal.SIGABRT)
+os.execv({real!r}, [{real!r}, *sys.argv[1:]])
+'''
+
+
+@settings(max_examples=3, deadline=None, derandomize=True,
+          phases=[Phase.explicit, Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(count=st.integers(2, 7), data=st.data())
+def test_shellcheck_failing_on_one_script_keeps_the_others_comments(
+        tmp_path_factory: pytest.TempPathFactory, shellcheck_tools, count: int,
+        data: st.DataObject) -> None:
+    import sys
+
+    from reviewloop.checks.analyzers import shellcheck
+
+    bad = data.draw(st.sets(st.integers(0, count - 1), min_size=1, max_size=min(2, count - 1)))
+    real = shellcheck.locate(shellcheck.TOOL)
+    assert real is not None
+    wrapper = tmp_path_factory.mktemp("bin") / "shellcheck"
+    wrapper.write_text(CRASHING.format(python=sys.executable, real=str(real)), "utf-8")
+    wrapper.chmod(0o755)
+    files = {f"bin/job_{n}.sh": "#!/bin/sh\n" + ("# CRASH_HERE\n" if n in bad else "\n")
+             + 'echo $1\n' for n in range(count)}
+    repo = Repo(tmp_path_factory.mktemp("r") / "repo")
+    diff = repo.change(files)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(shellcheck, "locate", lambda tool: wrapper)
+        report = run_for_agent(agent("sec", ("shellcheck-security",)), repo.root, diff)
+    assert report.errors == []
+    assert {f.file for f in report.findings if f.rule == "SC2086"} == \
+        {f"bin/job_{n}.sh" for n in range(count) if n not in bad}
+    unread = {path: why for h in report.health for path, why in h.unread.items()}
+    assert set(unread) == {f"bin/job_{n}.sh" for n in bad}
+    for why in unread.values():
+        assert why.startswith("shellcheck failed on it (shellcheck exited with -6: ") \
+            and "internal error" in why, why
