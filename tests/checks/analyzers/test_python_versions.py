@@ -133,3 +133,30 @@ def test_newer_syntax_is_named_by_ruff_with_bandit_or_without(tmp_path, chosen, 
     ledger = Ledger(health=report.health)
     assert ledger.complete is not bool(chosen)
     assert set(ledger.unanalysed()) == ({"new.py"} if chosen else set())
+
+
+@settings(derandomize=True, max_examples=5, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(("Box", "café", "Ωmega", "x_1")),
+                          st.sampled_from(("type {n} = int", "def {n}[T](x: T) -> T:\n    "
+                                           "return x", "class {n}[T]:\n    pass",
+                                           "{n} = 1", "def {n}(x):\n    return x"))),
+                min_size=1, max_size=6))
+def test_unparsed_here_finds_each_newer_file_among_many(tmp_path, files) -> None:
+    """One search over the files together: each file of a later Python's syntax is found
+    wherever it sits among the others, a non-ASCII name included; 3.11 code is not."""
+    from reviewloop.checks.analyzers.python_versions import unparsed_here
+
+    assume(_NEWER)
+    root = tmp_path / f"t{next(_RUNS)}"
+    root.mkdir()
+    newer = set()
+    for index, (name, form) in enumerate(files):
+        text = "import os\n\n" + form.format(n=name) + "\n"
+        (root / f"m{index}.py").write_text(text, encoding="utf-8")
+        try:
+            ast.parse(text)
+        except SyntaxError:
+            newer.add(f"m{index}.py")
+    found = unparsed_here(root, [f"m{i}.py" for i in range(len(files))], 60)
+    assert set(found) == newer
