@@ -204,9 +204,26 @@ def fits(root: str | os.PathLike[str], path: str) -> bool:
     bytes, and no path a tool opens is `PATH_MAX` long."""
     if 4 * len(path) <= NAME_MAX and 4 * (len(os.fspath(root)) + 1 + len(path)) < PATH_MAX:
         return True  # a character is at most 4 bytes: every export's short names, unencoded
+    return unfit(root, path) is None
+
+
+def unfit(root: str | os.PathLike[str], path: str) -> str | None:
+    """Why the repository path `path` cannot be a file under `root`, with its figures: a
+    part over `NAME_MAX` bytes, the name itself `PATH_MAX` long, or the path under `root`
+    (a review's copy of the tree, or your checkout) that long though the name alone is not —
+    a checkout in a shorter folder holds that one. None: it can be."""
     raw = os.fsencode(path)
-    return all(len(part) <= NAME_MAX for part in raw.split(b"/")) \
-        and len(os.fsencode(root)) + 1 + len(raw) < PATH_MAX
+    longest = max(map(len, raw.split(b"/")))
+    if longest > NAME_MAX:
+        return f"a part of it is {longest:,} bytes, over the {NAME_MAX} a file system holds"
+    if len(raw) >= PATH_MAX:
+        return f"it is {len(raw):,} bytes, and a path a tool opens is under {PATH_MAX:,}"
+    whole = len(os.fsencode(root)) + 1 + len(raw)
+    if whole >= PATH_MAX:
+        return (f"it is {len(raw):,} bytes, {whole:,} in the folder the tree is reviewed "
+                f"in, and a path a tool opens is under {PATH_MAX:,}: a checkout in a folder "
+                "of a shorter path holds it")
+    return None
 
 
 def repository_relative(root: Path, paths: Iterable[str | os.PathLike[str]] | None) -> list[str]:

@@ -42,7 +42,7 @@ from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.diff_headers import LINK, SUBMODULE
 from reviewloop.git.diff_links import link_text
 from reviewloop.git.languages import SHEBANG_BYTES, by_name, untold
-from reviewloop.git.names import fits, on_disk, under
+from reviewloop.git.names import on_disk, under, unfit
 from reviewloop.git.sizes import MAX_DIFFED_BYTES
 from reviewloop.review.databricks import HEADER_CHARS, SUFFIXES, is_notebook, magic_cells
 from reviewloop.review.linked import last_target, linked_names
@@ -55,9 +55,8 @@ from reviewloop.review.readable import (
 
 CHECK = "changed-files"  # the row of the files no analyzer could be given
 _NOT_FOUND = "not in the reviewed tree under the name the diff gives"
-_TOO_LONG = ("its name is longer than a file system here holds (a part over 255 bytes, or "
-             "4,096 in all): no checkout has the file, so no tool read it; give it a shorter "
-             "name")
+_TOO_LONG = ("its name is longer than a file system here holds ({why}): the reviewed tree "
+             "could not have the file, so no tool read it; give it a shorter name")
 _NO_LINES = ("git shows none of its lines (it took the file for binary), so nothing found in "
              "it can be placed on the change")
 _RENAMED_INTO_CODE = ("renamed into a {language} file without a changed line: the diff shows "
@@ -137,7 +136,8 @@ def _gap(readable: Readability, diff: FileDiff, changes: ChangeSet) -> str | Non
     except OSError:  # anything but "not there" (which is an answer): as it was, not found
         return _NOT_FOUND
     if not there:
-        return _NOT_FOUND if fits(readable.root, on_disk(path)) else _TOO_LONG
+        why = unfit(readable.root, on_disk(path))
+        return _NOT_FOUND if why is None else _TOO_LONG.format(why=why)
     if size > MAX_ANALYZED_BYTES:
         reason = readable.analyzable(path)
         return reason if reason is not None and reason.startswith(TOO_LARGE) else None

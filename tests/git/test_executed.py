@@ -2,7 +2,9 @@
 lines: a shell's shebang over any name is that shell (beside the name's language), no
 shebang on a file of no language is `sh` (execve's ENOEXEC fallback), and a file whose name
 or shebang already says its shell, a binary, an empty file or a name of a kind is nothing
-more."""
+more. A no-shebang file reads as `sh` only when it reads as a script (`shell_shaped`): first
+statements of scripts x comment leads x line ends, against prose, data, markup and binaries
+with the same execute bits, and kinds x modes in one real change."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.git.executed import executable, made_executable, runs_as
@@ -111,3 +113,93 @@ def test_the_reviews_one_look_is_the_files_own(tmp_path_factory: pytest.TempPath
     for path in paths:
         expected = runs_as(path, head(root / path)) if executable(root / path) else None
         assert looked.shell(path) == known.runs_as(path) == itself.runs_as(path) == expected
+
+
+# first statements a no-shebang shell script starts with, after any comments and blank lines
+SCRIPT_STARTS = ('TARGET="$1"', "set -euo pipefail", "export PATH=/opt/bin:$PATH",
+                 "cd \"$(dirname \"$0\")\"", "main() {\n  echo hi\n}", "if [ -f x ]; then",
+                 "for f in *.txt; do echo \"$f\"; done", "[ -n \"$CI\" ] && exit 0",
+                 ". ./env.sh", ": \"${PORT:=8080}\"", "./configure --prefix=/usr",
+                 "/usr/bin/env python3 -m tool", "npm install", "make", "(cd web && npm ci)",
+                 "{ echo a; echo b; } > out", "\"$@\"", "readonly DIR=/srv",
+                 "local_var=1", "arr[0]=x", "PATH+=:/x", "exec \"$@\"")
+# texts with +x that are no script: prose, data, markup
+NOT_SCRIPTS = ("MIT License\n\nCopyright (c) 2026 A. Person",
+               "Apache License\n                           Version 2.0, January 2004",
+               "Permission is hereby granted, free of charge, to any person obtaining a copy",
+               "This project is a tool.\nIt does things.", "Lorem ipsum dolor sit amet.",
+               '{"name": "x", "version": 1}', '[\n  {"a": 1}\n]', "name,age\nbob,3",
+               "<?xml version=\"1.0\"?>\n<root/>", "<!DOCTYPE html>\n<html></html>",
+               "---\nkey: value", "ID\tName\n1\tbob", "the end.", "1,2,3\n4,5,6",
+               "# only a comment\n\n# and another")
+COMMENTS = st.sampled_from(("", "# deploy the app\n", "\n\n", "#\n# a header\n#\n  \n"))
+BINARIES = st.one_of(
+    st.binary(min_size=1, max_size=300).filter(lambda b: b"\0" in b),
+    st.binary(min_size=4, max_size=300).filter(
+        lambda b: _not_utf8(b) and b.strip()),
+    st.sampled_from((b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", b"\x1f\x8b\x08\0\0\0\0\0",
+                     b"PK\x03\x04\x14\0\0\0", "café".encode("latin-1") + b" au lait\n")))
+
+
+def _not_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return error.reason != "unexpected end of data"
+    return False
+
+
+@given(name=st.sampled_from(BARE_NAMES), lead=COMMENTS, start=st.sampled_from(SCRIPT_STARTS),
+       rest=bodies, crlf=st.booleans())
+def test_a_no_shebang_script_of_any_first_statement_runs_as_sh(
+        name: str, lead: str, start: str, rest: str, crlf: bool) -> None:
+    text = f"{lead}{start}\n{rest}"
+    assert runs_as(name, (text.replace("\n", "\r\n") if crlf else text).encode()) == SHELL
+
+
+@given(name=st.sampled_from((*BARE_NAMES, "LICENSE", "COPYING", "data/records")),
+       lead=COMMENTS, text=st.sampled_from(NOT_SCRIPTS), crlf=st.booleans())
+def test_prose_or_data_with_execute_bits_is_no_script(name: str, lead: str, text: str,
+                                                      crlf: bool) -> None:
+    body = f"{lead}{text}\n"
+    assert runs_as(name, (body.replace("\n", "\r\n") if crlf else body).encode()) is None
+
+
+@given(name=st.sampled_from((*BARE_NAMES, "LICENSE", "blob")), data=BINARIES)
+def test_a_binary_or_a_file_not_utf8_is_never_a_script(name: str, data: bytes) -> None:
+    assert runs_as(name, data) is None
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=st.lists(st.tuples(
+    st.sampled_from(("script", "prose", "data", "binary")), st.sampled_from((0o644, 0o755)),
+    st.integers(0, 10**6)), min_size=1, max_size=8))
+def test_only_executable_scripts_go_to_the_shells_analyzers(
+        tmp_path_factory: pytest.TempPathFactory, files: list[tuple[str, int, int]]) -> None:
+    """File kinds x modes in one real repository's change: the analyzers of `sh`
+    (shellcheck) are given exactly the executable files that read as scripts."""
+    from reviewloop.checks.analyzers.base import AnalyzerContext
+    from reviewloop.git.diff import parse_diff
+    from tests.support.analyzers import Repo
+
+    kinds = {"script": SCRIPT_STARTS, "prose": NOT_SCRIPTS[:5], "data": NOT_SCRIPTS[5:14]}
+    repo = Repo(tmp_path_factory.mktemp("r") / "repo")
+    wanted, paths = set(), []
+    for n, (kind, mode, seed) in enumerate(files):
+        path = f"bin/{kind}_{n}"
+        target = repo.root / path
+        target.parent.mkdir(exist_ok=True)
+        if kind == "binary":
+            target.write_bytes(b"\x7fELF\x02\x01\x01\0" + seed.to_bytes(4, "big") * 20)
+        else:
+            options = kinds[kind]
+            target.write_text(f"{options[seed % len(options)]}\n", encoding="utf-8")
+        os.chmod(target, mode)
+        paths.append(path)
+        if kind == "script" and mode == 0o755:
+            wanted.add(path)
+    diff = repo.change({})
+    ctx = AnalyzerContext(root=repo.root, changes=parse_diff(diff), diff_text=diff,
+                          agent="a", files=tuple(paths))
+    assert set(ctx.files_for(SHELL)) == wanted

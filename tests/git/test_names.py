@@ -12,6 +12,9 @@ from hypothesis import strategies as st
 
 from reviewloop.git.diff_headers import utf8_names
 from reviewloop.git.names import (
+    NAME_MAX,
+    PATH_MAX,
+    fits,
     folder_of,
     from_bytes,
     joined,
@@ -25,6 +28,7 @@ from reviewloop.git.names import (
     shown,
     under,
     under_text,
+    unfit,
 )
 
 # bytes that make escapes, break UTF-8, or are ordinary
@@ -121,3 +125,26 @@ def test_a_name_joined_to_a_folder_and_its_folder_are_os_path_s(path: str, base:
     assert joined(base, path) == os.path.join(base, path)
     assert folder_of(path) == os.path.dirname(path)
     assert folder_of(joined(base, path)) == os.path.dirname(os.path.join(base, path))
+
+
+@given(parts=st.lists(st.integers(1, 260), min_size=1, max_size=20),
+       root=st.integers(1, 120), wide=st.sampled_from(("", "é", "日")))
+def test_a_path_fits_exactly_when_no_reason_is_given(parts: list[int], root: int,
+                                                     wide: str) -> None:
+    """Near NAME_MAX and PATH_MAX: a path fits under a folder exactly when every part is at
+    most 255 bytes and the whole, with the folder, under 4,096; else the reason gives the
+    figure that does not fit."""
+    path = "/".join((wide + "x" * n)[:n] if len((wide + "x" * n)[:n].encode()) <= n + 2
+                    else "x" * n for n in parts)
+    folder = "/" + "r" * (root - 1)
+    raw = path.encode()
+    widest, whole = max(len(p) for p in raw.split(b"/")), len(folder) + 1 + len(raw)
+    why = unfit(folder, path)
+    assert fits(folder, path) is (why is None)
+    assert (why is None) is (widest <= NAME_MAX and whole < PATH_MAX)
+    if widest > NAME_MAX:
+        assert why == f"a part of it is {widest:,} bytes, over the 255 a file system holds"
+    elif len(raw) >= PATH_MAX:
+        assert why is not None and why.startswith(f"it is {len(raw):,} bytes, and a path")
+    elif whole >= PATH_MAX:
+        assert why is not None and why.startswith(f"it is {len(raw):,} bytes, {whole:,} in")

@@ -91,3 +91,64 @@ def test_a_name_no_file_system_holds_is_named_and_the_rest_reviewed(tmp_path_fac
             assert any("longer than a file system here holds" in why
                        for why in unread.get(new, [])), (new[:40], unread.get(new))
             assert report["verdict"].startswith("incomplete")
+
+
+def _near_limit(index: int, total: int, widest: int) -> str:
+    """A Python file's path of `total` bytes whose parts are at most `widest` bytes (its
+    first part that wide, the others filling up to `total`)."""
+    last = f"f{index}.py"
+    parts, left = [], total - len(last)
+    while left > 0:
+        width = min(widest if not parts else 250, left - 1)
+        parts.append(f"{index}" + "d" * (width - len(str(index))))
+        left -= width + 1
+    return "/".join([*parts, last])
+
+
+@settings(max_examples=3, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(3_900, 4_100), st.sampled_from((200, 255, 256))),
+                min_size=4, max_size=8))
+@example([(3_900, 255), (4_040, 255), (4_062, 250), (4_070, 255), (4_095, 255), (4_096, 255),
+          (4_000, 256)])
+def test_names_near_the_path_limits_are_analysed_or_named_with_their_figures(
+        tmp_path_factory, files) -> None:
+    """Paths of 3,900-4,100 bytes, parts up to 255 or 256 bytes: each file is analysed (its
+    F821 reported) or named not analysed with why and its figures: a part over 255 bytes, a
+    name of 4,096, or a name that fits whose path in the reviewed tree's folder does not —
+    one cut, the same for every file: all shorter ones analysed, all longer ones named."""
+    root = init_repo(tmp_path_factory.mktemp("near") / "r", {"README.md": "base\n"})
+    git(root, "checkout", "-qb", "feature")
+    paths = {}
+    for index, (total, widest) in enumerate(files):
+        path = _near_limit(index, total, widest)
+        paths[path] = (len(path.encode()), max(len(p) for p in path.split("/")))
+        _stage(root, path, "print(undefined_name)\n")
+    git(root, "commit", "-qm", "the change")
+    done = review(root, "--base", "main", "--head", "feature", "--fail-on", "never", "--json")
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(done.stdout)
+    unread = {row["path"]: row["not_read"] for row in report["health"]["files"]}
+    reported = {f["file"] for bucket in ("remaining", "nits") for f in report["findings"][bucket]
+                if f["rule"] == "F821"}
+    folder = set()  # the bytes the reviewed tree's folder adds, told by each third case
+    for path, (size, widest) in paths.items():
+        said = [w for w in unread.get(path, []) if "longer than a file system" in w]
+        if path in reported:
+            assert not said and widest <= 255 and size < 4_096, (size, widest, said)
+            continue
+        assert len(said) == 1, (size, widest, unread.get(path))
+        if widest > 255:
+            assert f"a part of it is {widest:,} bytes, over the 255" in said[0]
+        elif size >= 4_096:
+            assert f"it is {size:,} bytes, and a path a tool opens is under 4,096" in said[0]
+        else:
+            whole = int(said[0].split(f"it is {size:,} bytes, ")[1].split(" ")[0]
+                        .replace(",", ""))
+            assert whole >= 4_096
+            folder.add(whole - size)
+    assert len(folder) <= 1
+    for path, (size, widest) in paths.items():  # the cut: one for all
+        if folder and widest <= 255:
+            assert (path in reported) == (size + min(folder) < 4_096), size
+        assert size > 3_950 or widest > 255 or path in reported  # never a short one

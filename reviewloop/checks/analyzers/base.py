@@ -40,11 +40,15 @@ class AnalyzerError(ReviewloopError):
     """The tool ran and failed, or said something that cannot be read; the message says which.
     `files`: the changed files the failure left unanalysed, of an analyzer that measures the
     change as a whole and so names none in `reads` (a CDK app's sources, which its synth
-    covers): the coverage matrix names each of them."""
+    covers): the coverage matrix names each of them. `exited`: the tool ran on its files and
+    ended with a code it never gives on findings, or printed no report — one of its files
+    may be why (`batch_failures` narrows it down); not so a timeout or a start that failed."""
 
-    def __init__(self, message: str = "", *, files: Iterable[str] = ()) -> None:
+    def __init__(self, message: str = "", *, files: Iterable[str] = (),
+                 exited: bool = False) -> None:
         super().__init__(message)
         self.files = tuple(files)
+        self.exited = exited
 
 
 class AnalyzerSkipped(ReviewloopError):
@@ -241,7 +245,8 @@ def run_tool_logged(argv: Sequence[str], cwd: Path, timeout: float, *,
         raise KeyboardInterrupt(f"{name} was interrupted (Ctrl-C)")
     if proc.returncode not in ok_codes:
         said = (stderr.strip() or stdout.strip())[-OUTPUT_CHARS:]
-        raise AnalyzerError(f"{name} exited with {proc.returncode}: {said or 'no output'}")
+        raise AnalyzerError(f"{name} exited with {proc.returncode}: {said or 'no output'}",
+                            exited=True)
     return stdout, stderr
 
 
@@ -250,6 +255,6 @@ def parse_json(text: str, tool: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise AnalyzerError(f"{tool} printed something that is not JSON ({exc.msg}): "
-                            f"{text[:OUTPUT_CHARS]!r}") from None
+                            f"{text[:OUTPUT_CHARS]!r}", exited=True) from None
 
 

@@ -41,13 +41,14 @@ from reviewloop.checks.analyzers.base import (
 )
 from reviewloop.checks.analyzers.line_breaks import PYTHON as PYTHON_BREAKS
 from reviewloop.checks.analyzers.lossy_names import relabel, spelled_back
+from reviewloop.checks.analyzers.python_versions import unparsed_here
 from reviewloop.checks.analyzers.ruff_chain import selects, written
 from reviewloop.checks.analyzers.ruff_declarations import declaration_arguments
 from reviewloop.checks.analyzers.ruff_errors import explained
 from reviewloop.checks.analyzers.ruff_includes import declared, linted
 from reviewloop.checks.analyzers.ruff_lookup import Lookup, grouped
 from reviewloop.checks.analyzers.ruff_pinned import classic_note, pinned
-from reviewloop.checks.analyzers.ruff_run import check
+from reviewloop.checks.analyzers.ruff_run import check, failed_on
 from reviewloop.checks.analyzers.ruff_run import ruff_command as ruff_command
 from reviewloop.checks.analyzers.ruff_version import of_config, versions
 from reviewloop.checks.paths import repo_paths
@@ -161,7 +162,11 @@ class RuffAnalyzer(FileByFile):
         if isinstance(diagnostics, list):  # a notebook's copy; a name ruff printed lossily
             names = {copy: under_text(ctx.root, f) for f, copy in copies.items()}
             diagnostics = relabel(diagnostics, spelled_back(ctx, files, given, "ruff") | names)
-        return self.to_findings(diagnostics, ctx)
+        found = self.to_findings(diagnostics, ctx)
+        if ctx.tree is None:  # a file of a later Python's syntax: said, bandit run or not
+            for path, why in unparsed_here(ctx.root, ctx.files_for(PYTHON), ctx.timeout).items():
+                ctx.not_read(path, why)
+        return found
 
     def takes(self, code: str) -> bool:
         """Whether a rule the project's run reports joins this view: the performance view
@@ -226,7 +231,8 @@ def _own(ctx: AnalyzerContext, selection: list[str], files: list[str],
     report: list[Any] = []
     for (version, declared), batch in batches.items():
         found = check(ctx, [*selection, *declared,
-                             *(["--target-version", version] if version else [])], batch)
+                             *(["--target-version", version] if version else [])], batch,
+                      failed_on(ctx, files, given, "ruff"))
         if not isinstance(found, list):
             return found
         report += found
@@ -273,7 +279,8 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
                 governing = written(config.layers, os.fspath(ctx.root), Path(scratch), version,
                                     native=native)
                 report = check(ctx, ["--config", str(governing), "--force-exclude"],
-                                [named[p] for p in paths])  # its patterns: all absolute
+                               [named[p] for p in paths],  # its patterns: all absolute
+                               failed_on(ctx, files, given, "the project's own ruff rules"))
         except AnalyzerError as error:
             said = explained(ctx, config, error)  # about the user's file: `ruff_errors`
             for path in paths:

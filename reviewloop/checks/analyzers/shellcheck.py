@@ -44,6 +44,7 @@ from reviewloop.checks.analyzers.base import (
     run_tool,
     short_title,
 )
+from reviewloop.checks.analyzers.batch_failures import isolated
 from reviewloop.checks.analyzers.provision import TOOLS, locate, unavailable
 from reviewloop.checks.analyzers.shared_run import SharedRuns
 from reviewloop.checks.analyzers.shellcheck_rc import governing, grouped
@@ -56,6 +57,7 @@ from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
 TOOL = TOOLS["shellcheck"]
+FAILED = "failed"  # the code of reviewloop's own comment on a script shellcheck failed on
 SECURITY = {"SC2114": Severity.MUST_FIX, "SC2115": Severity.MUST_FIX,
             **dict.fromkeys(("SC2086", "SC2046", "SC2048", "SC2068", "SC2091", "SC2294",
                              "SC2029", "SC2156"), Severity.SHOULD_FIX)}
@@ -144,7 +146,8 @@ def _run(files: list[str], ctx: AnalyzerContext) -> list[dict[str, Any]]:
             own += [c for c in _comments(executable,
                                          [*_rc(Path(folder), shell), enabled.argument()],
                                          named, Path(folder), ctx)
-                    if _place(c) not in mine and not enabled.drops(f"SC{c.get('code')}")]
+                    if c.get("code") == FAILED
+                    or (_place(c) not in mine and not enabled.drops(f"SC{c.get('code')}"))]
     return [{**c, "file": copies.get(str(c.get("file")), str(c.get("file")))} for c in own]
 
 
@@ -169,13 +172,21 @@ def _comments(executable: Path, options: list[str], copies: list[str], folder: P
               ctx: AnalyzerContext) -> list[dict[str, Any]]:
     """shellcheck's comments on the `copies` with `options` (`--norc` or `--rcfile` among
     them: no rc file of the tree is read)."""
-    # exit 1: findings
-    output = run_tool([str(executable), *options, "--format", "json1", *copies],
-                      folder, ctx.timeout)
-    report = parse_json(output, "shellcheck")
-    if not isinstance(report, dict) or not isinstance(report.get("comments"), list):
-        raise AnalyzerError(f"shellcheck's JSON has no comments list: {str(report)[:200]}")
-    return list(report["comments"])
+    def one(part: list[str]) -> list[dict[str, Any]]:
+        # exit 1: findings
+        output = run_tool([str(executable), *options, "--format", "json1", *part],
+                          folder, ctx.timeout)
+        report = parse_json(output, "shellcheck")
+        if not isinstance(report, dict) or not isinstance(report.get("comments"), list):
+            raise AnalyzerError(f"shellcheck's JSON has no comments list: {str(report)[:200]}")
+        return list(report["comments"])
+
+    # a script shellcheck itself fails on is one comment of its own (`FAILED`): the others'
+    # comments stand (`batch_failures`)
+    reports, failures = isolated(one, copies)
+    return [*(c for report in reports for c in report),
+            *({"file": copy, "code": FAILED, "message": str(error)}
+              for copy, error in failures.items())]
 
 
 def _place(comment: dict[str, Any]) -> tuple[str, Any, Any, Any]:
@@ -246,6 +257,10 @@ class ShellcheckAnalyzer(FileByFile):
         if not scripts(ctx):
             return []
         comments = comments_for(ctx)
+        for c in comments:
+            if c.get("code") == FAILED:
+                ctx.not_read(str(c["file"]), f"shellcheck failed on it ({c.get('message')})")
+        comments = [c for c in comments if c.get("code") != FAILED]
         unparsed = {str(c["file"]) for c in comments
                     if c.get("code") in (PARSE_FAILED, REFUSED)}
         for c in comments:

@@ -85,3 +85,78 @@ def test_a_real_syntax_error_beside_newer_syntax_keeps_its_parse_error(tmp_path)
     (row,) = [h for h in report.health if h.name == "bandit"]
     assert row.unread["app.py"].startswith("could not parse it (")
     assert not Ledger(health=report.health).complete
+
+
+# 3.11 code that looks like the newer forms: never named (a `type` name, a list index after a
+# name, a parenthesized `except`, f-strings of 3.11)
+LOOK_ALIKES = [
+    "type = 1\nkind = type",
+    "def kind{n}(x):\n    return type(x)",
+    "class Box{n}(list):\n    item = [1][0]",
+    "try:\n    pass\nexcept (ValueError, TypeError):\n    pass",
+    "word{n} = 'w'\nsaid{n} = f\"{{word{n}}}\" + F'{{word{n}!r}}' + rf\"\\d{{word{n}}}\"",
+    "except_{n} = 1, 2",
+]
+
+
+@settings(derandomize=True, max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.integers(0, max(len(_NEWER) - 1, 0)), max_size=2),
+       st.lists(st.integers(0, len(LOOK_ALIKES) - 1), max_size=3),
+       st.sampled_from([("ruff-maintainability",), ("ruff-performance",),
+                        ("ruff-maintainability", "bandit")]))
+def test_newer_syntax_is_named_by_ruff_with_bandit_or_without(tmp_path, chosen, alike,
+                                                               analyzers) -> None:
+    """With bandit off (turned off, or no security reviewer in scope), ruff's rows name a file
+    of a later Python's syntax: reviewloop's own AST readings could not read it, ruff did;
+    3.11 code shaped like those forms is named by nothing."""
+    assume(_NEWER or not chosen)
+    newer, _, version = text_of(chosen) if chosen else ("", {}, 0)
+    plain = "\n".join(LOOK_ALIKES[i].format(n=n) for n, i in enumerate(alike)) + "\n"
+    ast.parse(plain)
+    repo = Repo(tmp_path / f"r{next(_RUNS)}")
+    files = {"old.py": plain, **({"new.py": newer} if chosen else {})}
+    diff = repo.change(files)
+
+    report = run_for_agent(agent("review-x", analyzers), repo.root, diff)
+
+    for row in (h for h in report.health if h.name.startswith("ruff")):
+        assert "old.py" not in row.unread, row.unread
+        if chosen:
+            why = row.unread["new.py"]
+            assert why.startswith(f"uses Python 3.{version} syntax (") and \
+                f"reviewloop runs on Python {RUNNING}, so its own AST checks (the lines a " \
+                "`# noqa` covers in a multi-line statement, the new public functions coverage " \
+                f"looks for, bandit) could not read it, though ruff did; fix: install " \
+                f"reviewloop in a Python 3.{version} or later environment" == why[why.index(
+                    "reviewloop runs"):], why
+    ledger = Ledger(health=report.health)
+    assert ledger.complete is not bool(chosen)
+    assert set(ledger.unanalysed()) == ({"new.py"} if chosen else set())
+
+
+@settings(derandomize=True, max_examples=5, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(("Box", "café", "Ωmega", "x_1")),
+                          st.sampled_from(("type {n} = int", "def {n}[T](x: T) -> T:\n    "
+                                           "return x", "class {n}[T]:\n    pass",
+                                           "{n} = 1", "def {n}(x):\n    return x"))),
+                min_size=1, max_size=6))
+def test_unparsed_here_finds_each_newer_file_among_many(tmp_path, files) -> None:
+    """One search over the files together: each file of a later Python's syntax is found
+    wherever it sits among the others, a non-ASCII name included; 3.11 code is not."""
+    from reviewloop.checks.analyzers.python_versions import unparsed_here
+
+    assume(_NEWER)
+    root = tmp_path / f"t{next(_RUNS)}"
+    root.mkdir()
+    newer = set()
+    for index, (name, form) in enumerate(files):
+        text = "import os\n\n" + form.format(n=name) + "\n"
+        (root / f"m{index}.py").write_text(text, encoding="utf-8")
+        try:
+            ast.parse(text)
+        except SyntaxError:
+            newer.add(f"m{index}.py")
+    found = unparsed_here(root, [f"m{i}.py" for i in range(len(files))], 60)
+    assert set(found) == newer
