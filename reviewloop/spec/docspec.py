@@ -24,6 +24,7 @@ from reviewloop.spec.markdown import (
     near_checkbox,
     parse_checkbox,
     strip_bullet,
+    unclosed_block,
 )
 from reviewloop.spec.model import Diagnostic, Task, TaskList
 
@@ -108,7 +109,7 @@ def _next_section(current: tuple[str, int] | None, level: int,
     kind = section_kind(title)
     if kind is None and current is not None and current[0] == "tasks" \
             and not _NOT_PLAN.search(title):
-        return current  # `## Phase 2`, `## Testing`, `## Rollout` after `## Tasks`: the plan goes on
+        return current  # `## Phase 2`, `## Testing`, `## Rollout` after `## Tasks`: the plan
     if kind is None:
         return current if current is not None and level > current[1] else None
     if current is not None and current[0] == kind and level > current[1]:
@@ -208,6 +209,8 @@ def parse(text: str, file: str) -> TaskList:
         task_lines = [line for line in lines if line.section is None]
     for line in task_lines:
         _read_line(state, line)
+    if (unclosed := unclosed_block(list(iter_lines(text)))) is not None:
+        state.warn(*unclosed)
     read = {line.number for line in task_lines}
     _unread_task_lines(state, [line for line in lines if line.number not in read])
     if not state.drafts:

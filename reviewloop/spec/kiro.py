@@ -105,6 +105,8 @@ def parse(text: str, file: str, *, cc_sdd: bool | None = None) -> TaskList:
     _bare_carriage_return(reader, lines)
     for line in lines:
         _read_line(reader, line)
+    if (unclosed := md.unclosed_block(lines)) is not None:
+        reader.diagnose(*unclosed)
     if not reader.drafts and not reader.diagnostics:  # empty, or prose only: never "0 tasks"
         reader.diagnose(1, "no tasks found; add Kiro's task lines, like `- [ ] 1. Title` "
                            "(a sub-task `  - [ ] 1.1 Title`), or let Kiro write them "

@@ -35,6 +35,7 @@ from reviewloop.spec.markdown import (
     near_checkbox,
     parse_checkbox,
     strip_bullet,
+    unclosed_block,
 )
 from reviewloop.spec.model import Diagnostic, Task, TaskList
 from reviewloop.spec.order import ancestors_of
@@ -111,8 +112,11 @@ class _State:
 def parse(text: str, file: str) -> TaskList:
     """Parse a Spec Kit tasks file. Never raises; odd lines become diagnostics."""
     state = _State(file=file)
-    for line in iter_lines(text):
+    lines = list(iter_lines(text))
+    for line in lines:
         _read_line(state, line)
+    if (unclosed := unclosed_block(lines)) is not None:
+        state.warn(*unclosed)
     return _finish(state)
 
 

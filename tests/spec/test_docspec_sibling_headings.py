@@ -24,8 +24,8 @@ LEVELS = st.sampled_from(["#", "##", "###"])
 
 
 def _text(inserted: str, at: int) -> tuple[str, list[int]]:
-    lines = HEAD.split("\n")[:-1] + ["## Tasks", ""]
-    body = TASKS[:at] + ["", inserted, ""] + TASKS[at:]
+    lines = [*HEAD.split("\n")[:-1], "## Tasks", ""]
+    body = [*TASKS[:at], "", inserted, "", *TASKS[at:]]
     text = "\n".join(lines + body) + "\n"
     boxes = [n for n, line in enumerate(text.split("\n"), start=1) if line.startswith("- [")]
     return text, boxes
