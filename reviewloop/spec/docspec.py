@@ -24,6 +24,7 @@ from reviewloop.spec.markdown import (
     near_checkbox,
     parse_checkbox,
     strip_bullet,
+    unclosed_block,
 )
 from reviewloop.spec.model import Diagnostic, Task, TaskList
 
@@ -44,6 +45,11 @@ _INLINE_REQ = re.compile(rf"\s*[(\[](?P<ids>{_REQ_ID}(?:\s*,\s*{_REQ_ID})*)[)\]]
 _OPTIONAL = re.compile(
     r"^\s*(?:[(\[]\s*optional\s*[)\]]|optional\s*:)\s*|\s*[(\[]\s*optional\s*[)\]]",
     re.IGNORECASE)
+# headings after the task plan that end it; any other heading after `## Tasks` is a phase of it
+_NOT_PLAN = re.compile(
+    r"\b(?:open questions?|questions|notes?|out of scope|non[- ]goals?|future work|references?|"
+    r"appendix|glossary|risks?|changelog|change log|faq|assumptions|decisions?|"
+    r"alternatives considered)\b", re.IGNORECASE)
 _LONGEST_TITLE = 2000
 _ID_TOKEN = re.compile(r"[A-Za-z]*\d+(?:\.\d+)*")
 _REF_TOKEN = re.compile(r"\b[A-Za-z]{1,5}-?\d+(?:\.\d+)*\b|\b\d+(?:\.\d+)*\b")
@@ -101,6 +107,9 @@ def _scan(text: str) -> list[_Line]:
 def _next_section(current: tuple[str, int] | None, level: int,
                   title: str) -> tuple[str, int] | None:
     kind = section_kind(title)
+    if kind is None and current is not None and current[0] == "tasks" \
+            and not _NOT_PLAN.search(title):
+        return current  # `## Phase 2`, `## Testing`, `## Rollout` after `## Tasks`: the plan
     if kind is None:
         return current if current is not None and level > current[1] else None
     if current is not None and current[0] == kind and level > current[1]:
@@ -200,12 +209,31 @@ def parse(text: str, file: str) -> TaskList:
         task_lines = [line for line in lines if line.section is None]
     for line in task_lines:
         _read_line(state, line)
+    if (unclosed := unclosed_block(list(iter_lines(text)))) is not None:
+        state.warn(*unclosed)
+    read = {line.number for line in task_lines}
+    _unread_task_lines(state, [line for line in lines if line.number not in read])
     if not state.drafts:
         state.warn(1, "no tasks found; add a `## Tasks` section with lines like "
                       "`- [ ] T1 Title` (see docs/spec-format.md)")
     known_reqs = {k: v[0] for k, v in _requirement_items(
         [line for line in lines if line.section == "requirements"]).items()}
     return _finish(state, known_reqs)
+
+
+def _unread_task_lines(state: _State, lines: list[_Line]) -> None:
+    """A task line in a section the plan is not read from (Requirements, Design, a heading
+    before `## Tasks`) is named, never dropped silently."""
+    for line in lines:
+        box = None if line.in_fence else parse_checkbox(line.text)
+        found = None if box is None else _TASK_ID.match(box.rest)
+        if found is None or (line.section in ("requirements", "design")
+                             and found.group("id")[:1] not in "tT"):
+            continue  # `- [ ] 1. WHEN …` under a requirement is a criterion, never a task
+        where = f"the {line.section} section" if line.section else "a section outside the plan"
+        state.warn(line.number, f"task line in {where} is not read: the plan is the `## Tasks` "
+                                "section and the phase headings after it (up to one such as "
+                                "`## Open questions`); move it there")
 
 
 def _read_line(state: _State, line: _Line) -> None:

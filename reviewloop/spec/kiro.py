@@ -55,6 +55,11 @@ _CRITERIA_HEADINGS = (
     "definition of done", "acceptance criteria", "success criteria", "done criteria",
     "exit criteria", "验收标准", "完成标准", "受け入れ基準", "完了条件",
 )
+_CRITERIA_NAMES = frozenset((*_CRITERIA_HEADINGS, "dod"))
+# what may stand around a criteria name in its heading: emphasis, numbering, emoji, a colon
+_CRITERIA_DECORATION = re.compile(r"^[\W\d_]+|[^\w)）]+$")
+_CRITERIA_NOTE = re.compile(r"\s*[(（][^)）]*[)）]\s*$")  # "Acceptance Criteria (all must hold)"
+_CRITERIA_JOIN = re.compile(r"\s*[/|&,]\s*|\s+(?:and|or)\s+")
 _CHECKLIST_HEADINGS = (
     "definition of done", "acceptance criteria", "checklist", "check list", "verification",
     "success criteria", "done criteria", "exit criteria", "quality gate",
@@ -100,6 +105,8 @@ def parse(text: str, file: str, *, cc_sdd: bool | None = None) -> TaskList:
     _bare_carriage_return(reader, lines)
     for line in lines:
         _read_line(reader, line)
+    if (unclosed := md.unclosed_block(lines)) is not None:
+        reader.diagnose(*unclosed)
     if not reader.drafts and not reader.diagnostics:  # empty, or prose only: never "0 tasks"
         reader.diagnose(1, "no tasks found; add Kiro's task lines, like `- [ ] 1. Title` "
                            "(a sub-task `  - [ ] 1.1 Title`), or let Kiro write them "
@@ -169,11 +176,14 @@ def _in_checklist(line: md.Line) -> bool:
 
 
 def _in_criteria(line: md.Line) -> bool:
-    """Under a heading no task list is ever named ("Definition of Done", "Acceptance
-    Criteria"): a numbered box there is a criterion too (a phase may well be named
-    "Verification" or "Checklist", whose numbered boxes stay tasks)."""
-    heading = (line.heading or "").casefold()
-    return any(word in heading for word in _CRITERIA_HEADINGS)
+    """Under a heading that is a criteria name no task list is ever given ("Definition of
+    Done", "Acceptance Criteria", "DoD / Definition of done"): a numbered box there is a
+    criterion too. A heading that only holds the words ("Phase 2: Validate Success Criteria")
+    is a phase, and a phase named "Verification" or "Checklist" keeps its numbered tasks."""
+    heading = _CRITERIA_DECORATION.sub("", (line.heading or "").casefold())
+    heading = _CRITERIA_DECORATION.sub("", _CRITERIA_NOTE.sub("", heading))
+    parts = [part.strip() for part in _CRITERIA_JOIN.split(heading)]
+    return bool(heading) and all(part in _CRITERIA_NAMES for part in parts)
 
 
 def _read_checkbox(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:
@@ -183,6 +193,9 @@ def _read_checkbox(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:
         return
     if _in_criteria(line):
         reader.current = None  # its detail lines belong to no task
+        reader.diagnose(line.number, f"numbered box {parsed[0]} under \"{line.heading}\" is "
+                                     "read as a criterion, not a task (a task goes under a "
+                                     "phase heading or none)")
         return
     task_id, title, starred = parsed
     if task_id in reader.drafts:

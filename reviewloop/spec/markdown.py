@@ -19,7 +19,7 @@ Unicode separators and shift every later line.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from reviewloop.spec.model import TaskStatus
@@ -53,6 +53,7 @@ _FENCE = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})")
 _COMMENT_OPEN = re.compile(r"^[ \t]*<!--")
 _HEADING = re.compile(r"^ {0,3}(?P<hashes>#{1,6})[ \t]+(?P<text>.*?)(?:[ \t]+#+)?[ \t]*$")
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
+_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+")  # a list item, up to its text
 _EMPHASIS = " \t_*"
 
 
@@ -66,6 +67,8 @@ class Line:
     heading: str | None  # text of the nearest heading above (this line's own if a heading)
     heading_level: int  # 1..6, 0 before the first heading
     is_heading: bool
+    block_start: int = 0  # line the fence or comment holding this line began on
+    closes: bool = False  # the line that ends its fence or comment
 
     @property
     def indent(self) -> int:
@@ -125,36 +128,94 @@ def iter_lines(text: str) -> Iterator[Line]:
     """Walk `text`, tracking ``` / ~~~ fences, HTML comments and the current heading.
 
     A fence closes on a line that starts with the same character at least as many times;
-    an unclosed fence runs to the end of the document, as in CommonMark. A line that opens
-    with `<!--` starts a comment (a commented-out task is not a task) that ends on the line
-    holding `-->`; both count as `in_fence`. A comment after a task's text is left alone.
+    a line that opens with `<!--` starts a comment (a commented-out task is not a task) that
+    ends on the line holding `-->`; both count as `in_fence`. A comment after a task's text
+    is left alone. As in CommonMark, a fence or comment opened inside a list item (a task's
+    details) ends with that item, at the first line indented less than the item's text; one
+    opened outside a list runs to the end of the document (`unclosed_block` names it).
     """
-    fence: str | None = None
-    comment = False
-    heading: str | None = None
-    level = 0
+    walk = _Walk()
     for number, raw in enumerate(split_lines(text), start=1):
-        body = raw.lstrip("\ufeff") if number == 1 else raw
-        if fence is None and (comment or _COMMENT_OPEN.match(body)):
-            opened_at = body.find("<!--") + 4 if not comment else 0
-            comment = "-->" not in body[max(opened_at, 0):]
-            yield Line(number, raw, True, heading, level, False)
-            continue
+        yield walk.line(number, raw, raw.lstrip("\ufeff") if number == 1 else raw)
+
+
+class _Walk:
+    """The state of `iter_lines`: the open block (fence or comment), the list items around
+    it (the columns their text starts at) and the current heading."""
+
+    def __init__(self) -> None:
+        self.fence: str | None = None
+        self.comment = False
+        self.start = 0  # line the open fence or comment began on
+        self.container: int | None = None  # text column of the list item holding it
+        self.items: list[int] = []
+        self.heading: str | None = None
+        self.level = 0
+
+    def line(self, number: int, raw: str, body: str) -> Line:
+        if (self.fence is not None or self.comment) and self.container is not None \
+                and body.strip() and indent_width(body) < self.container:
+            self.fence, self.comment = None, False  # its list item ended: so does the block
+        if self.fence is None and (self.comment or _COMMENT_OPEN.match(body)):
+            if not self.comment:
+                self._open(number, body)
+            opened_at = body.find("<!--") + 4 if not self.comment else 0
+            self.comment = "-->" not in body[max(opened_at, 0):]
+            return self._in_block(number, raw, closes=not self.comment)
         opener = _FENCE.match(body)
-        if fence is not None:
-            if opener and opener["fence"][0] == fence[0] and len(opener["fence"]) >= len(fence) \
-                    and not body.strip()[len(opener["fence"]):].strip():
-                fence = None
-            yield Line(number, raw, True, heading, level, False)
-            continue
+        if self.fence is not None:
+            closes = opener is not None and opener["fence"][0] == self.fence[0] \
+                and len(opener["fence"]) >= len(self.fence) \
+                and not body.strip()[len(opener["fence"]):].strip()
+            if closes:
+                self.fence = None
+            return self._in_block(number, raw, closes=closes)
         if opener:
-            fence = opener["fence"]
-            yield Line(number, raw, True, heading, level, False)
-            continue
+            self._open(number, body)
+            self.fence = opener["fence"]
+            return self._in_block(number, raw, closes=False)
+        if body.strip():
+            self._enter(body)
         match = _HEADING.match(body)
         if match:
-            heading, level = match["text"].strip(), len(match["hashes"])
-        yield Line(number, raw, False, heading, level, bool(match))
+            self.heading, self.level = match["text"].strip(), len(match["hashes"])
+        return Line(number, raw, False, self.heading, self.level, bool(match))
+
+    def _enter(self, body: str) -> None:
+        """Close the list items `body` is not indented into; open the one it starts."""
+        indent = indent_width(body)
+        while self.items and self.items[-1] > indent:
+            self.items.pop()
+        item = _ITEM.match(body)
+        if item is not None:
+            self.items.append(len(item.group(0).expandtabs(4)))
+
+    def _open(self, number: int, body: str) -> None:
+        self._enter(body)
+        self.start = number
+        self.container = self.items[-1] if self.items else None
+
+    def _in_block(self, number: int, raw: str, *, closes: bool) -> Line:
+        return Line(number, raw, True, self.heading, self.level, False, self.start, closes)
+
+
+def unclosed_block(lines: Sequence[Line]) -> tuple[int, str] | None:
+    """(line, message) when a fence or comment is still open at the end of the document,
+    naming the task lines it hid; None when every block closes."""
+    last = lines[-1] if lines else None
+    if last is None or not last.in_fence or last.closes:
+        return None
+    start = last.block_start
+    hidden = [line.number for line in lines if line.block_start == start
+              and line.number > start and parse_checkbox(line.text) is not None]
+    opener = next(line for line in lines if line.number == start).text.lstrip("\ufeff")
+    fence = _FENCE.match(opener)
+    what, close = ("code fence", f"a line of `{fence['fence']}`") \
+        if fence is not None and not _COMMENT_OPEN.match(opener) else ("HTML comment", "`-->`")
+    shown = (f"; it hides the task lines {', '.join(map(str, hidden))}" if hidden
+             else "")
+    return start, (f"the {what} opened on line {start} is never closed, so the rest of the "
+                   f"file is read as inside it{shown}; close it with {close}")
 
 
 def parse_checkbox(text: str) -> Checkbox | None:

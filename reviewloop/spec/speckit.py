@@ -35,6 +35,7 @@ from reviewloop.spec.markdown import (
     near_checkbox,
     parse_checkbox,
     strip_bullet,
+    unclosed_block,
 )
 from reviewloop.spec.model import Diagnostic, Task, TaskList
 from reviewloop.spec.order import ancestors_of
@@ -60,7 +61,6 @@ _NOT_TASKS = re.compile(
     r"checklist|check\s*list|checkpoint|definition of done|acceptance|validation|verification",
     re.IGNORECASE)
 _DEPENDENCY_SECTION = re.compile(r"dependenc", re.IGNORECASE)
-_OPTIONAL = re.compile(r"\boptional\b", re.IGNORECASE)
 _OPTIONAL_TITLE = re.compile(r"[(\[]\s*optional\s*[)\]]\s*", re.IGNORECASE)
 _PROSE_DEP = re.compile(
     r"\b(?:depends\s+on|dependent\s+on|after|requires|blocked\s+by|needs|waits\s+for)"
@@ -112,8 +112,11 @@ class _State:
 def parse(text: str, file: str) -> TaskList:
     """Parse a Spec Kit tasks file. Never raises; odd lines become diagnostics."""
     state = _State(file=file)
-    for line in iter_lines(text):
+    lines = list(iter_lines(text))
+    for line in lines:
         _read_line(state, line)
+    if (unclosed := unclosed_block(lines)) is not None:
+        state.warn(*unclosed)
     return _finish(state)
 
 
@@ -230,8 +233,9 @@ def _new_draft(state: _State, task_id: str, box: Checkbox, rest: str, number: in
         exact = True
     if problem := contradiction(task_id, lists):
         state.warn(number, problem)
-    optional = box.optional or bool(_OPTIONAL_TITLE.search(rest)) or any(
-        _OPTIONAL.search(h.title) for h in state.headings)
+    # only the task's own marker: a heading's "(OPTIONAL - only if tests requested)" is Spec
+    # Kit's template text, which /speckit.tasks keeps when the tests were requested
+    optional = box.optional or bool(_OPTIONAL_TITLE.search(rest))
     title = " ".join(_COMMENT.sub(" ", _OPTIONAL_TITLE.sub("", rest)).split())
     return _Draft(
         id=task_id, title=title, status=box.status, line=number, indent=box.indent,

@@ -56,6 +56,9 @@ def test_messy_fixture_diagnostics():
         "or `- [ ] 3 Title` (line ignored)",
         "docs/billing-export-spec.md:64: duplicate task id 3 (first at line 58); this line is "
         "ignored, renumber it",
+        "docs/billing-export-spec.md:71: task line in a section outside the plan is not read: "
+        "the plan is the `## Tasks` section and the phase headings after it (up to one such as "
+        "`## Open questions`); move it there",
     ]
     by_id = parsed.by_id()
     assert by_id["2"].details == ("read rates from the rates table",

@@ -12,7 +12,8 @@ from reviewloop.spec import kiro
 
 HEAD = "# Implementation Plan\n\n- [ ] 1. Set up project\n- [ ] 2. Build API\n  - Detail\n\n"
 CRITERIA = st.sampled_from(["Definition of Done", "Acceptance Criteria", "Success criteria",
-                            "Exit Criteria", "DoD / Definition of done", "验收标准"])
+                            "Exit Criteria", "DoD / Definition of done", "验收标准",
+                            "**Acceptance Criteria:**", "5. Exit criteria (all must hold) ✅"])
 ITEMS = st.lists(st.sampled_from([
     "- [ ] 3. All unit tests pass", "- [ ] 4. Code reviewed by a second engineer",
     "- [ ] 1. WHEN a user posts THEN the API SHALL store it", "- [x] 2.1 Docs updated",
@@ -26,10 +27,34 @@ def test_criteria_are_never_tasks(heading: str, level: str, items: list[str]) ->
     parsed = kiro.parse(text, ".kiro/specs/f/tasks.md")
     assert [t.id for t in parsed.tasks] == ["1", "2"], text
     assert parsed.by_id()["2"].details == ("Detail",)
-    assert parsed.diagnostics == (), text
+    numbered = [number for number, line in enumerate(text.split("\n"), start=1)
+                if kiro.split_id(line.split("]", 1)[-1].strip()) is not None]
+    # each numbered box skipped as a criterion is named at its line, never dropped silently
+    assert [d.line for d in parsed.diagnostics] == numbered[2:], text
+    assert all("read as a criterion, not a task" in d.message for d in parsed.diagnostics)
 
 
 def test_a_phase_named_verification_keeps_its_tasks() -> None:
     text = HEAD + "## Verification\n- [ ] 3. Verify the deployment\n## Checklist\n" \
                   "- [ ] 4. Check the logs\n"
     assert [t.id for t in kiro.parse(text, "tasks.md").tasks] == ["1", "2", "3", "4"]
+
+
+PHASE_FORMS = st.sampled_from(["Phase {n}: Validate {name}", "Phase {n}: {name} Validation",
+                               "Phase {n}: {name}", "{name} review and sign-off",
+                               "Check the {name}", "Phase {n} — meet the {name}"])
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(form=PHASE_FORMS, name=CRITERIA, n=st.integers(1, 12),
+       level=st.sampled_from(["##", "###"]))
+def test_a_phase_heading_holding_the_words_keeps_its_tasks(form: str, name: str, n: int,
+                                                           level: str) -> None:
+    """`## Phase 2: Validate Success Criteria` is a phase: its numbered boxes are tasks."""
+    heading = form.format(n=n, name=name)
+    text = HEAD + f"{level} {heading}\n- [ ] 3. Write the end-to-end tests\n" \
+                  "  - _Requirements: 1.1_\n- [ ] 4. Run them in CI\n"
+    parsed = kiro.parse(text, ".kiro/specs/f/tasks.md")
+    assert [t.id for t in parsed.tasks] == ["1", "2", "3", "4"], heading
+    assert parsed.by_id()["3"].phase == heading
+    assert parsed.diagnostics == (), heading
