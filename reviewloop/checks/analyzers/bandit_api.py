@@ -26,8 +26,10 @@ What the CLI's process gave for free is kept:
   one literal over many lines (a word list) costs it the literal's lines for each string,
   for each string check (it looks for a `# nosec` on each of them), so 260 kB of it take a
   minute where 260 kB of code take two seconds (`benchmarks/bandit_slow_files.py`). So the
-  deadline is also checked before each node bandit visits, and the run ends there with the
-  CLI's own failure ("bandit did not finish within …s"); a stop (Ctrl-C, SIGTERM) ends it
+  deadline is also checked before a file's first node bandit visits and every
+  `NODES_A_LOOK`th after it (a look a node cost ~5 % of bandit's time: three calls and a
+  clock; 32 nodes of even that file are ~0.1 s), and the run ends there with the CLI's own
+  failure ("bandit did not finish within …s"); a stop (Ctrl-C, SIGTERM) ends it
   at the same places, as it kills the CLI;
 * silence: bandit's loggers write nowhere for the run, then are put back as they were
   (the three its per-node and per-file code calls `debug` on, ~100 times a file, answer
@@ -69,6 +71,7 @@ EXCLUDED = "/dev/null/none"  # reviewloop's `-x`: none of bandit's default exclu
 # only when that takes at most a quarter of the deadline
 BYTES_PER_SECOND = 125_000
 SHARE = 4
+NODES_A_LOOK = 32  # the deadline and a stop looked at before a file's node 1, 33, 65, …
 _SCAN_RAISED = "exception while scanning file"  # bandit's reason for a file whose scan raised
 _QUIET = ("bandit", "stevedore")  # bandit's loggers and its plugin loader's
 # the loggers of bandit's hot path: their `debug`, below the run's WARNING, costs a call and
@@ -100,9 +103,9 @@ def report(targets: Sequence[str], config: str | None, *, timeout: float | None 
            clock: Callable[[], float] = time.monotonic) -> dict[str, Any] | None:
     """bandit's JSON report on `targets` (absolute file paths) with the `-c` file `config`,
     as `json.loads` reads what its CLI prints; None where the CLI would not print one as
-    usual. Before each file
-    and each node bandit visits: when `stopping` (reviewloop stopping, `sandbox.live`) says
-    so, KeyboardInterrupt; past `timeout` seconds of `clock` from the run's start, the
+    usual. Before each file and a file's first node bandit visits and every `NODES_A_LOOK`th
+    after it: when `stopping` (reviewloop stopping, `sandbox.live`) says so,
+    KeyboardInterrupt; past `timeout` seconds of `clock` from the run's start, the
     AnalyzerError of a CLI killed at its deadline (`base.run_tool`)."""
     with _ONE_AT_A_TIME, _quiet(), _fresh_lines(targets):
         ends = None if timeout is None else clock() + timeout
@@ -166,14 +169,23 @@ def _report(targets: Sequence[str], config: str | None, check: Callable[[], None
 
 def _check_visits(manager: Any, check: Callable[[], None]) -> None:
     """`manager`'s `_execute_ast_visitor` as bandit 1.9 writes it (three lines), with a
-    visitor that calls `check` before each node: one node's work is bounded by its file's
-    lines, a file's is not (many strings in one literal over many lines)."""
+    visitor that calls `check` before its file's first node and every `NODES_A_LOOK`th after
+    it: one node's work is bounded by its file's lines, a file's is not (many strings in one
+    literal over many lines)."""
     from bandit.core import node_visitor  # with bandit only (`available`)
 
+    visit = node_visitor.BanditNodeVisitor.pre_visit
+
     class Checked(node_visitor.BanditNodeVisitor):
+        unlooked = 0  # nodes to visit before the next look
+
         def pre_visit(self, node: Any) -> Any:
-            check()
-            return super().pre_visit(node)
+            if self.unlooked:
+                self.unlooked -= 1
+            else:
+                check()
+                self.unlooked = NODES_A_LOOK - 1
+            return visit(self, node)
 
     def execute(fname: str, fdata: Any, data: str, nosec_lines: dict[int, Any]) -> Any:
         visitor = Checked(fname, fdata, manager.b_ma, manager.b_ts, manager.debug,

@@ -11,6 +11,7 @@ import itertools
 import json
 import linecache
 import logging
+import math
 import os
 import sys
 import tempfile
@@ -259,7 +260,7 @@ def test_what_runs_in_process(tmp_path: Path) -> None:
     assert not bandit_api.fits([str(folder)], 600)  # the CLI would look for a .bandit in it
 
 
-def test_a_stop_ends_the_run_at_the_next_node(tmp_path: Path) -> None:
+def test_a_stop_ends_the_run_at_the_next_look(tmp_path: Path) -> None:
     targets, _ = _write(tmp_path / "p", [(["eval(x)\n"], b""), (["eval(y)\n"], b"")], None)
     asked: list[bool] = []
 
@@ -273,10 +274,12 @@ def test_a_stop_ends_the_run_at_the_next_node(tmp_path: Path) -> None:
     assert bandit_api.report(targets, None) is not None  # the lock and the state let go
 
 
-def _visits(source: str) -> int:
+def _looks(source: str) -> int:
     """How often a run on one file of `source` checks its deadline: before the file, and
-    before each node bandit visits (every node of the tree but the module)."""
-    return sum(1 for _ in ast.walk(ast.parse(source)))  # the module's look is the file's
+    before the nodes bandit visits (every node of the tree but the module) numbered 1,
+    1 + `NODES_A_LOOK`, 1 + 2 × `NODES_A_LOOK`, …"""
+    visits = sum(1 for _ in ast.walk(ast.parse(source))) - 1
+    return 1 + math.ceil(visits / bandit_api.NODES_A_LOOK)
 
 
 # many strings in one literal over many lines: bandit's slow shape (a nosec look-up over the
@@ -286,11 +289,12 @@ SHAPES = st.sampled_from(("WORDS = [\n{}]\n", "f(\n{})\n", "{}"))
 
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(shape=SHAPES, count=st.integers(1, 40), timeout=st.integers(0, 200))
+@given(shape=SHAPES, count=st.integers(1, 160), timeout=st.integers(0, 30))
 def test_a_file_ends_at_the_deadline_inside_it(tmp_path: Path, shape: str, count: int,
                                                timeout: int) -> None:
-    """One small file: the run ends with the failure of a CLI killed at its deadline as soon
-    as a node is visited past it, not after the file; a clock that ticks once a look."""
+    """One small file: the run ends with the failure of a CLI killed at its deadline at the
+    first look past it (at most `NODES_A_LOOK` nodes on), not after the file; a clock that
+    ticks once a look."""
     lines = "".join(f'    "word{n}",\n' if shape != "{}" else f"x{n} = 'w{n}'\n"
                     for n in range(count))
     source = shape.format(lines)
@@ -303,13 +307,13 @@ def test_a_file_ends_at_the_deadline_inside_it(tmp_path: Path, shape: str, count
         looked.append(next(ticks))
         return looked[-1]
 
-    if _visits(source) > timeout:
+    if _looks(source) > timeout:
         with pytest.raises(AnalyzerError, match=f"^bandit did not finish within {timeout}s$"):
             bandit_api.report([str(target)], None, timeout=timeout, clock=clock)
         assert looked[-1] == timeout + 1  # it ended at the first look past the deadline
     else:
         ours = bandit_api.report([str(target)], None, timeout=timeout, clock=clock)
-        assert ours is not None and len(looked) == 1 + _visits(source)
+        assert ours is not None and len(looked) == 1 + _looks(source)
         assert _untimed(ours) == _untimed(bandit_api.report([str(target)], None))
     assert bandit_api.report([str(target)], None) is not None  # the lock and the state let go
 
