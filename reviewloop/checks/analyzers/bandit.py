@@ -138,7 +138,7 @@ class Bandit(FileByFile):
             # in this process when the files fit its deadline (`bandit_api`), the same report
             in_process = bandit_api.fits(targets, ctx.timeout)
             # in batches under ARG_MAX (`git.argv`): 7,000 deep names do not start bandit
-            report = merged([parse_json(_batch(argv, batch, config[1:], in_process, ctx), NAME)
+            report = merged([_batch(argv, batch, config[1:], in_process, ctx)
                              for batch in batches(targets)])
         report = in_notebooks(report, {script: (str(under(ctx.root, path)), lines)
                                        for path, (script, lines) in scripts.items()})
@@ -152,13 +152,16 @@ class Bandit(FileByFile):
 
 
 def _batch(argv: list[str], batch: list[str], config: list[str], in_process: bool,
-           ctx: AnalyzerContext) -> str:
-    """bandit's JSON report on `batch`: from `bandit_api` when `in_process` and it gives one,
-    else from the CLI `argv` starts (the oracle, and whatever the CLI says instead); each
-    ends at the analyzer's deadline with the same failure."""
-    text = bandit_api.report(batch, config[0] if config else None,
-                             timeout=ctx.timeout) if in_process else None
-    return text if text is not None else run_tool([*argv, *batch], ctx.root, ctx.timeout)
+           ctx: AnalyzerContext) -> Any:
+    """bandit's JSON report on `batch`, read: from `bandit_api` when `in_process` and it
+    gives one (the document itself), else from the CLI `argv` starts (the oracle, and
+    whatever the CLI says instead); each ends at the analyzer's deadline with the same
+    failure."""
+    report = bandit_api.report(batch, config[0] if config else None,
+                               timeout=ctx.timeout) if in_process else None
+    if report is not None:
+        return report
+    return parse_json(run_tool([*argv, *batch], ctx.root, ctx.timeout), NAME)
 
 
 def merged(reports: list[Any]) -> dict[str, Any]:

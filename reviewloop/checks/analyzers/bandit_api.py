@@ -1,6 +1,8 @@
 """bandit run in reviewloop's own process through its API: the JSON report that
 `python -m bandit -f json -q --ignore-nosec -x /dev/null/none [-c FILE] -- FILE...` prints,
-without starting an interpreter for it (issue #41: about 0.4 G instructions a wide review).
+without starting an interpreter for it (issue #41: about 0.4 G instructions a wide review),
+handed over as the document `json.loads` reads from it, not as text (bandit writes it with an
+indent through `json`'s pure-Python encoder: ~0.05 s at 5,000 files, and as much to read).
 
 It is the same installed bandit reviewloop would start with its own interpreter, and it
 never executes the project's code; its config comes from the trusted side only
@@ -9,10 +11,11 @@ exactly those options: no `--ini` and file targets, so no `.bandit` file is read
 looks for one under directory targets only: a target that is a directory is left to the
 CLI); the profile from the config's `tests` and `skips`; `-x` appended to the config's
 `exclude_dirs`; a manager aggregating by file, quiet, ignoring `# nosec`; results at every
-severity and confidence with 3 lines of code; bandit's own json formatter, into memory
-(it compares the file it wrote with `sys.stdout.name`, which a stdout without one, a
-StringIO under pytest or an embedding host, None under pythonw, fails after the report is
-written: here the formatter reads a `sys` whose stdout is its report, `_json_report`).
+severity and confidence with 3 lines of code; bandit's own json formatter, whose document
+is taken where it would be encoded (`_json_report`: it also compares the file it wrote with
+`sys.stdout.name`, which a stdout without one, a StringIO under pytest or an embedding host,
+None under pythonw, fails after the report is written: the formatter reads a `sys` whose
+stdout is its report).
 
 What the CLI's process gave for free is kept:
 
@@ -23,13 +26,17 @@ What the CLI's process gave for free is kept:
   one literal over many lines (a word list) costs it the literal's lines for each string,
   for each string check (it looks for a `# nosec` on each of them), so 260 kB of it take a
   minute where 260 kB of code take two seconds (`benchmarks/bandit_slow_files.py`). So the
-  deadline is also checked before each node bandit visits, and the run ends there with the
-  CLI's own failure ("bandit did not finish within …s"); a stop (Ctrl-C, SIGTERM) ends it
+  deadline is also checked before a file's first node bandit visits and every
+  `NODES_A_LOOK`th after it (a look a node cost ~5 % of bandit's time: three calls and a
+  clock; 32 nodes of even that file are ~0.1 s), and the run ends there with the CLI's own
+  failure ("bandit did not finish within …s"); a stop (Ctrl-C, SIGTERM) ends it
   at the same places, as it kills the CLI;
-* silence: bandit's loggers write nowhere for the run, then are put back as they were,
-  and the warnings a parse raises (an invalid escape, `0o8`) are ignored by a filter set
-  once for the name bandit parses under (`<unknown>`); the lines
-  bandit quotes are read fresh (`linecache` holds none of the files before or after);
+* silence: bandit's loggers write nowhere for the run, then are put back as they were
+  (the three its per-node and per-file code calls `debug` on, ~100 times a file, answer
+  those calls with nothing: `_CHATTY`), and the warnings a parse raises (an invalid
+  escape, `0o8`) are ignored by a filter set once for the name bandit parses under
+  (`<unknown>`); the lines bandit quotes are read fresh (`linecache` holds none of the
+  files before or after);
 * one run at a time, and bandit's module state as it was after it: a run keeps each
   plugin's settings on the plugin's function, and its report renames blacklist tests in
   bandit's plugin table (`_plugins_kept`).
@@ -64,8 +71,12 @@ EXCLUDED = "/dev/null/none"  # reviewloop's `-x`: none of bandit's default exclu
 # only when that takes at most a quarter of the deadline
 BYTES_PER_SECOND = 125_000
 SHARE = 4
+NODES_A_LOOK = 32  # the deadline and a stop looked at before a file's node 1, 33, 65, …
 _SCAN_RAISED = "exception while scanning file"  # bandit's reason for a file whose scan raised
 _QUIET = ("bandit", "stevedore")  # bandit's loggers and its plugin loader's
+# the loggers of bandit's hot path: their `debug`, below the run's WARNING, costs a call and
+# an `isEnabledFor` for nothing, 520,000 times at 5,000 files (~7 % of bandit's time)
+_CHATTY = ("bandit.core.node_visitor", "bandit.core.tester", "bandit.core.manager")
 _ONE_AT_A_TIME = threading.Lock()
 _SET_BY_A_RUN = ("_config", "_checks", "_test_id")  # on a plugin's function (`BanditTestSet`)
 
@@ -89,11 +100,12 @@ def fits(targets: Sequence[str], timeout: float) -> bool:
 
 def report(targets: Sequence[str], config: str | None, *, timeout: float | None = None,
            stopping: Callable[[], bool] = live.stopping,
-           clock: Callable[[], float] = time.monotonic) -> str | None:
+           clock: Callable[[], float] = time.monotonic) -> dict[str, Any] | None:
     """bandit's JSON report on `targets` (absolute file paths) with the `-c` file `config`,
-    as its CLI prints it; None where the CLI would not print one as usual. Before each file
-    and each node bandit visits: when `stopping` (reviewloop stopping, `sandbox.live`) says
-    so, KeyboardInterrupt; past `timeout` seconds of `clock` from the run's start, the
+    as `json.loads` reads what its CLI prints; None where the CLI would not print one as
+    usual. Before each file and a file's first node bandit visits and every `NODES_A_LOOK`th
+    after it: when `stopping` (reviewloop stopping, `sandbox.live`) says so,
+    KeyboardInterrupt; past `timeout` seconds of `clock` from the run's start, the
     AnalyzerError of a CLI killed at its deadline (`base.run_tool`)."""
     with _ONE_AT_A_TIME, _quiet(), _fresh_lines(targets):
         ends = None if timeout is None else clock() + timeout
@@ -127,7 +139,7 @@ class _Ended(BaseException):
 
 
 def _report(targets: Sequence[str], config: str | None, check: Callable[[], None]
-            ) -> str | None:
+            ) -> dict[str, Any] | None:
     from bandit.core import config as b_config  # with bandit only (`available`)
     from bandit.core import extension_loader
     from bandit.core import manager as b_manager
@@ -152,21 +164,28 @@ def _report(targets: Sequence[str], config: str | None, check: Callable[[], None
     manager.run_tests()
     if any(reason == _SCAN_RAISED for _, reason in manager.skipped):
         return None
-    out = _Report()
-    _json_report(manager, out)
-    return out.text
+    return _json_report(manager)
 
 
 def _check_visits(manager: Any, check: Callable[[], None]) -> None:
     """`manager`'s `_execute_ast_visitor` as bandit 1.9 writes it (three lines), with a
-    visitor that calls `check` before each node: one node's work is bounded by its file's
-    lines, a file's is not (many strings in one literal over many lines)."""
+    visitor that calls `check` before its file's first node and every `NODES_A_LOOK`th after
+    it: one node's work is bounded by its file's lines, a file's is not (many strings in one
+    literal over many lines)."""
     from bandit.core import node_visitor  # with bandit only (`available`)
 
+    visit = node_visitor.BanditNodeVisitor.pre_visit
+
     class Checked(node_visitor.BanditNodeVisitor):
+        unlooked = 0  # nodes to visit before the next look
+
         def pre_visit(self, node: Any) -> Any:
-            check()
-            return super().pre_visit(node)
+            if self.unlooked:
+                self.unlooked -= 1
+            else:
+                check()
+                self.unlooked = NODES_A_LOOK - 1
+            return visit(self, node)
 
     def execute(fname: str, fdata: Any, data: str, nosec_lines: dict[int, Any]) -> Any:
         visitor = Checked(fname, fdata, manager.b_ma, manager.b_ts, manager.debug,
@@ -178,31 +197,37 @@ def _check_visits(manager: Any, check: Callable[[], None]) -> None:
     manager._execute_ast_visitor = execute  # this manager's only
 
 
-def _json_report(manager: Any, out: _Report) -> None:
-    """bandit's json formatter (what `output_results(3, "UNDEFINED", "UNDEFINED", out,
-    "json")` calls) writing into `out`, run with a `sys` whose stdout is `out`: after writing,
-    the formatter compares its file's name with `sys.stdout.name` to log where it wrote,
-    which fails on a stdout without a name (a StringIO, None), and the report was lost. A
-    copy of the function, so the process's `sys` and bandit's module stay as they are."""
+def _json_report(manager: Any) -> dict[str, Any]:
+    """The document bandit's json formatter (what `output_results(3, "UNDEFINED",
+    "UNDEFINED", out, "json")` calls) would encode, taken from it at `json.dumps`: a copy of
+    the function whose `json` hands its document over and whose `sys` has the report's file
+    as stdout (after writing, the formatter compares its file's name with `sys.stdout.name`,
+    which fails on a stdout without a name, a StringIO, None, and the report was lost); the
+    process's `sys` and `json` and bandit's module stay as they are. The document holds
+    only what JSON does (lists, not tuples; text keys): the same as the CLI's, read back."""
     from bandit.formatters import json as b_json  # with bandit only (`available`)
 
+    documents: list[dict[str, Any]] = []
+
+    def dumps(document: dict[str, Any], **_layout: Any) -> str:  # sort_keys, indent
+        documents.append(document)
+        return ""
+
     formatter = b_json.report
-    names = {**formatter.__globals__, "sys": types.SimpleNamespace(stdout=out)}
+    out = _Report()
+    names = {**formatter.__globals__, "sys": types.SimpleNamespace(stdout=out),
+             "json": types.SimpleNamespace(dumps=dumps)}
     own = types.FunctionType(formatter.__code__, names, formatter.__name__,
                              formatter.__defaults__, formatter.__closure__)
     own(manager, fileobj=out, sev_level="UNDEFINED", conf_level="UNDEFINED", lines=3)
+    [document] = documents
+    return document
 
 
 class _Report(io.StringIO):
-    """Where bandit's formatter writes: it closes the file it is given and names it."""
+    """Where bandit's formatter writes (nothing: `_json_report`); it names the file."""
 
     name = "<reviewloop: bandit's report>"
-    text = ""
-
-    def close(self) -> None:
-        if not self.closed:
-            self.text = self.getvalue()
-        super().close()
 
 
 @contextmanager
@@ -211,10 +236,13 @@ def _quiet() -> Iterator[None]:
     and put back as they were; bandit's parse warnings ignored (`_parses_quiet`)."""
     saved = [(log, log.level, log.propagate, log.handlers[:])
              for log in map(logging.getLogger, _QUIET)]
+    chatty = [(log, vars(log).get("debug")) for log in map(logging.getLogger, _CHATTY)]
     for log, *_ in saved:
         log.setLevel(logging.WARNING)
         log.propagate = False
         log.handlers = [logging.NullHandler()]
+    for log, _ in chatty:
+        log.debug = _nothing  # type: ignore[method-assign]  # what WARNING makes of it
     _parses_quiet()
     try:
         yield
@@ -223,6 +251,15 @@ def _quiet() -> Iterator[None]:
             log.setLevel(level)
             log.propagate = propagate
             log.handlers = handlers
+        for log, own in chatty:
+            if own is None:
+                del log.debug
+            else:
+                log.debug = own  # type: ignore[method-assign]
+
+
+def _nothing(*_args: object, **_kwargs: object) -> None:
+    """A `debug` call on a logger at WARNING: nothing."""
 
 
 def _parses_quiet() -> None:

@@ -1,5 +1,6 @@
-"""bandit in reviewloop's process (`bandit_api`): the report its CLI prints, byte for byte
-but the time, on generated files and configs; nothing of the process left changed."""
+"""bandit in reviewloop's process (`bandit_api`): the report its CLI prints, read, and byte
+for byte but the time once written as bandit writes it, on generated files and configs;
+nothing of the process left changed."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import itertools
 import json
 import linecache
 import logging
+import math
 import os
 import sys
 import tempfile
@@ -26,6 +28,17 @@ from hypothesis import strategies as st
 from reviewloop.checks.analyzers import bandit_api
 from reviewloop.checks.analyzers.base import AnalyzerError
 from tests.support.plain_bandit import cli_report, without_time
+
+
+def _untimed(report: dict | None) -> dict:
+    """`report` but the moment it was made (a copy)."""
+    assert report is not None
+    return {key: value for key, value in report.items() if key != "generated_at"}
+
+
+def _printed(report: dict) -> str:
+    """`report` as bandit's json formatter writes it (`bandit/formatters/json.py`)."""
+    return json.dumps(report, sort_keys=True, indent=2, separators=(",", ": "))
 
 # what bandit flags, and what it cannot read, one snippet a line group
 SNIPPETS = (
@@ -97,8 +110,8 @@ def test_the_report_is_the_clis(tmp_path: Path, files: list[tuple[list[str], byt
         assert code == 2 or "exception while scanning file" in printed
         return
     assert code in (0, 1)
-    assert without_time(ours) == without_time(printed)
-    assert ours.replace(json.loads(ours)["generated_at"], "") == \
+    assert _untimed(ours) == without_time(printed)  # a tuple where the CLI's has a list: no
+    assert _printed(ours).replace(ours["generated_at"], "") == \
         printed.replace(json.loads(printed)["generated_at"], "")
 
 
@@ -107,7 +120,7 @@ def test_a_change_bandit_reads_is_reported_here(tmp_path: Path) -> None:
                              {"skips": ["B101"]})
     ours = bandit_api.report(targets, config)
     assert ours is not None
-    report = without_time(ours)
+    report = _untimed(ours)
     assert report == without_time(cli_report(targets, config, tmp_path)[1])
     assert {r["test_id"] for r in report["results"]} >= {"B602", "B307", "B301", "B506"}
     assert "B101" not in {r["test_id"] for r in report["results"]}
@@ -123,10 +136,13 @@ def test_a_config_bandit_refuses_is_left_to_the_cli(tmp_path: Path) -> None:
 
 def _process_state() -> tuple[object, ...]:
     loggers = [logging.getLogger(name) for name in ("", "bandit", "bandit.core.manager",
-                                                    "stevedore", "py.warnings")]
+                                                    "bandit.core.node_visitor", "stevedore",
+                                                    "py.warnings")]
     table = extension_loader.MANAGER
     return (sys.argv[:], os.getcwd(), warnings.filters[:], warnings.showwarning,
-            [(log.level, log.propagate, log.handlers[:]) for log in loggers],
+            [(log.level, log.propagate, log.handlers[:],
+              {key: value for key, value in vars(log).items() if key != "_cache"})
+             for log in loggers],
             {test: dict(entry) for test, entry in table.blacklist_by_id.items()},
             [dict(vars(p.plugin)) for p in table.plugins], dict(vars(blacklisting.blacklist)))
 
@@ -153,6 +169,50 @@ def test_nothing_of_the_process_is_left_changed_and_nothing_printed(
     assert capfd.readouterr() == ("", "")
 
 
+CHATTY = ("bandit.core.node_visitor", "bandit.core.tester", "bandit.core.manager")
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(files=FILES, level=st.sampled_from((logging.DEBUG, logging.INFO, logging.NOTSET)),
+       own=st.booleans())
+def test_bandit_debugging_writes_nothing_and_is_put_back(
+        tmp_path: Path, files: list[tuple[list[str], bytes]], level: int, own: bool) -> None:
+    """A host that debugs bandit's hot path (a level and a handler on its loggers, a `debug`
+    of its own on one): the run writes nothing there, reports what the CLI prints, and
+    leaves each logger's `debug` as it found it."""
+    targets, _ = _write(Path(tempfile.mkdtemp(dir=tmp_path)) / "p", files, None)
+    written = io.StringIO()
+    handler = logging.StreamHandler(written)
+    loggers = [logging.getLogger(name) for name in CHATTY]
+    calls: list[object] = []
+
+    def debug(*args: object, **kwargs: object) -> None:
+        calls.append(args)
+
+    levels = [log.level for log in loggers]
+    try:
+        for log in loggers:
+            log.setLevel(level)
+            log.addHandler(handler)
+        if own:
+            loggers[0].debug = debug  # type: ignore[method-assign]
+        ours = bandit_api.report(targets, None)
+        assert written.getvalue() == "" and calls == []
+        assert [vars(log).get("debug") for log in loggers] == [debug if own else None, None,
+                                                                 None]
+    finally:
+        for log, was in zip(loggers, levels, strict=True):
+            log.removeHandler(handler)
+            log.setLevel(was)
+            vars(log).pop("debug", None)
+    printed = cli_report(targets, None, tmp_path)[1]
+    if ours is None:
+        assert "exception while scanning file" in printed
+        return
+    assert _untimed(ours) == without_time(printed)
+
+
 def test_the_lines_quoted_are_the_files_now(tmp_path: Path) -> None:
     """A file rewritten with its size and time kept: the code bandit quotes is the new one."""
     targets, _ = _write(tmp_path / "p", [(["eval(aaaa)\n"], b"")], None)
@@ -163,8 +223,8 @@ def test_the_lines_quoted_are_the_files_now(tmp_path: Path) -> None:
     os.utime(targets[0], ns=(stat.st_atime_ns, stat.st_mtime_ns))
     ours = bandit_api.report(targets, None)
     assert ours is not None
-    assert "bbbb" in json.loads(ours)["results"][0]["code"]
-    assert without_time(ours) == without_time(cli_report(targets, None, tmp_path)[1])
+    assert "bbbb" in ours["results"][0]["code"]
+    assert _untimed(ours) == without_time(cli_report(targets, None, tmp_path)[1])
     assert linecache.getline(targets[0], 1) == "eval(aaaa)\n"  # the cache as it was
 
 
@@ -177,13 +237,13 @@ def test_runs_at_once_each_report_their_own_config(tmp_path: Path) -> None:
                 for targets, config in runs]
     start = threading.Barrier(len(runs))
 
-    def run(job: tuple[list[str], str | None]) -> str | None:
+    def run(job: tuple[list[str], str | None]) -> dict | None:
         start.wait()
         return bandit_api.report(*job)
 
     with ThreadPoolExecutor(len(runs)) as pool:
         got = list(pool.map(run, runs))
-    assert [without_time(text) for text in got if text is not None] == expected
+    assert [_untimed(report) for report in got if report is not None] == expected
 
 
 def test_what_runs_in_process(tmp_path: Path) -> None:
@@ -200,7 +260,7 @@ def test_what_runs_in_process(tmp_path: Path) -> None:
     assert not bandit_api.fits([str(folder)], 600)  # the CLI would look for a .bandit in it
 
 
-def test_a_stop_ends_the_run_at_the_next_node(tmp_path: Path) -> None:
+def test_a_stop_ends_the_run_at_the_next_look(tmp_path: Path) -> None:
     targets, _ = _write(tmp_path / "p", [(["eval(x)\n"], b""), (["eval(y)\n"], b"")], None)
     asked: list[bool] = []
 
@@ -214,10 +274,12 @@ def test_a_stop_ends_the_run_at_the_next_node(tmp_path: Path) -> None:
     assert bandit_api.report(targets, None) is not None  # the lock and the state let go
 
 
-def _visits(source: str) -> int:
+def _looks(source: str) -> int:
     """How often a run on one file of `source` checks its deadline: before the file, and
-    before each node bandit visits (every node of the tree but the module)."""
-    return sum(1 for _ in ast.walk(ast.parse(source)))  # the module's look is the file's
+    before the nodes bandit visits (every node of the tree but the module) numbered 1,
+    1 + `NODES_A_LOOK`, 1 + 2 × `NODES_A_LOOK`, …"""
+    visits = sum(1 for _ in ast.walk(ast.parse(source))) - 1
+    return 1 + math.ceil(visits / bandit_api.NODES_A_LOOK)
 
 
 # many strings in one literal over many lines: bandit's slow shape (a nosec look-up over the
@@ -227,11 +289,12 @@ SHAPES = st.sampled_from(("WORDS = [\n{}]\n", "f(\n{})\n", "{}"))
 
 @settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(shape=SHAPES, count=st.integers(1, 40), timeout=st.integers(0, 200))
+@given(shape=SHAPES, count=st.integers(1, 160), timeout=st.integers(0, 30))
 def test_a_file_ends_at_the_deadline_inside_it(tmp_path: Path, shape: str, count: int,
                                                timeout: int) -> None:
-    """One small file: the run ends with the failure of a CLI killed at its deadline as soon
-    as a node is visited past it, not after the file; a clock that ticks once a look."""
+    """One small file: the run ends with the failure of a CLI killed at its deadline at the
+    first look past it (at most `NODES_A_LOOK` nodes on), not after the file; a clock that
+    ticks once a look."""
     lines = "".join(f'    "word{n}",\n' if shape != "{}" else f"x{n} = 'w{n}'\n"
                     for n in range(count))
     source = shape.format(lines)
@@ -244,14 +307,14 @@ def test_a_file_ends_at_the_deadline_inside_it(tmp_path: Path, shape: str, count
         looked.append(next(ticks))
         return looked[-1]
 
-    if _visits(source) > timeout:
+    if _looks(source) > timeout:
         with pytest.raises(AnalyzerError, match=f"^bandit did not finish within {timeout}s$"):
             bandit_api.report([str(target)], None, timeout=timeout, clock=clock)
         assert looked[-1] == timeout + 1  # it ended at the first look past the deadline
     else:
         ours = bandit_api.report([str(target)], None, timeout=timeout, clock=clock)
-        assert ours is not None and len(looked) == 1 + _visits(source)
-        assert without_time(ours) == without_time(bandit_api.report([str(target)], None) or "")
+        assert ours is not None and len(looked) == 1 + _looks(source)
+        assert _untimed(ours) == _untimed(bandit_api.report([str(target)], None))
     assert bandit_api.report([str(target)], None) is not None  # the lock and the state let go
 
 
@@ -287,6 +350,6 @@ def test_the_report_is_made_here_whatever_stdout_is(tmp_path: Path, stdout: str,
         stack.enter_context(contextlib.redirect_stdout(replaced))
         ours = bandit_api.report(targets, None)
     assert ours is not None
-    assert without_time(ours) == without_time(expected)
+    assert _untimed(ours) == _untimed(expected)
     if isinstance(replaced, io.StringIO):
         assert replaced.getvalue() == ""
