@@ -10,9 +10,12 @@ a file, so the two never disagree.
 A file of a known language is text even with a NUL byte in it: `node` runs a script with a
 NUL in a comment, bash one whose NUL is past its first line. A file of no known language
 is binary when its first 8,000 bytes hold a NUL (git's own test) *and* look like a binary
-format: a known signature (PNG, ZIP, ELF, …) or a tenth or more of them control bytes. One
-NUL in a config file or a note does not make it binary: analyzers (the secrets scan first)
-read it like any text. Nor is text in UTF-16 or UTF-32 binary, all its NULs notwithstanding
+format: a tenth or more of them control bytes, or, after a known signature (PNG, ZIP, ELF,
+…), bytes no text holds (control bytes, bytes that are not UTF-8). One NUL in a config file
+or a note does not make it binary, nor does a signature before text: a `.env` the change
+starts with a PNG's signature and a NUL, a token on its next line, is text, and analyzers
+(the secrets scan first) read it like any text: a change's own first bytes never exempt
+its lines. Nor is text in UTF-16 or UTF-32 binary, all its NULs notwithstanding
 (`reviewloop.git.encodings`).
 """
 
@@ -355,32 +358,30 @@ SIGNATURES = (
     b"ID3\4", b"fLaC\0", b"fLaC\x80", b"SQLite format 3\0", b"\x93NUMPY", b"PAR1",
     b"\xde\x12\x04\x95", b"\x95\x04\x12\xde", b"!<arch>\n", b"\xd0\xcf\x11\xe0",
 )
-# the signatures a line of text can start with (`BM = 1`, `MZ=1`): only with bytes no text
-# holds after them do they make a file binary; any other signature is no text's start
+# the signatures a line of text can start with (`BM = 1`, `MZ=1`)
 TEXTLIKE = tuple(s for s in SIGNATURES if all(32 <= b < 127 for b in s))
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b") + b"\x7f"
 _BINARY_SHARE = 0.1  # of the probe's bytes, control bytes that make it binary
 
 
 def looks_binary(start: bytes) -> bool:
-    """Whether content starting with `start` is binary: git's NUL test, and a binary format's
-    signature, or a tenth or more of its first 8,000 bytes control bytes where they are no
-    UTF-16 or UTF-32 text. A signature a line of text can start with (`TEXTLIKE`: `BM`, a
-    bitmap's, `MZ`, an executable's) counts only with a tenth of the bytes ones no text
-    holds (control bytes, bytes that are not UTF-8): a config file that starts `BM = 1` and
-    holds one NUL is still a config file whose secrets must be read."""
+    """Whether content starting with `start` is binary: git's NUL test, and a tenth or more
+    of its first 8,000 bytes control bytes where they are no UTF-16 or UTF-32 text. A binary
+    format's signature (`SIGNATURES`, an MP4's `ftyp`, a tar's `ustar`) counts only with a
+    tenth of the bytes ones no text holds (control bytes, bytes that are not UTF-8), as a
+    real image's, archive's or executable's are: a signature and a NUL are a few bytes the
+    change itself writes, and a config file that starts with them (a PNG's
+    and a NUL, `BM = 1`) is still a config file whose secrets must be read."""
     probe = start[:BINARY_PROBE]
     if b"\0" not in probe:
         return False
     control = len(probe) - len(probe.translate(None, _CONTROL))
-    if probe.startswith(TEXTLIKE):
+    if probe.startswith(SIGNATURES) or probe[4:8] == b"ftyp" or probe[257:262] == b"ustar":
         decoded = probe.decode("utf-8", "replace")
         invalid = decoded.count("\ufffd") - probe.count("\ufffd".encode())
         if probe[-1] >= 0x80:  # a character cut at the probe's end is not a wrong byte
             invalid -= decoded[-4:].count("\ufffd")
         return control + invalid >= _BINARY_SHARE * len(probe)
-    if probe.startswith(SIGNATURES) or probe[4:8] == b"ftyp" or probe[257:262] == b"ustar":
-        return True
     if wide_encoding(probe) is not None:  # UTF-16 or UTF-32 text
         return False
     return control >= _BINARY_SHARE * len(probe)
