@@ -32,6 +32,7 @@ from reviewloop.git.binary_formats import looks_binary
 from reviewloop.git.dockerfile_names import builds_an_image, docker_stem, dockerfile_name
 from reviewloop.git.env_split import split_string
 from reviewloop.git.names import name_suffix, posix_name
+from reviewloop.git.pyinstaller_spec import is_pyinstaller_spec
 from reviewloop.memo import compiled_on_first_use
 
 PYTHON = "python"
@@ -360,7 +361,9 @@ def language(path: str, start: bytes) -> str | None:
         return DOCKERFILE  # `Dockerfile.go`, `Dockerfile.sh` starting `FROM`: checkov reads it
     if named is not None and (named not in SHELLS or _shebang(start) is None):
         return named  # the usual file: decided by its name
-    return by_shebang(start[:SHEBANG_BYTES]) or named
+    return by_shebang(start[:SHEBANG_BYTES]) or named \
+        or (PYTHON if is_pyinstaller_spec(posix_name(path), start) else None)  # `pyinstaller
+    # app.spec` runs it as Python; an RPM spec is no Python
 
 
 def is_binary(path: str, start: bytes) -> bool:

@@ -113,3 +113,31 @@ def test_python_run_by_its_name_is_python(folder: str, name: str, head: bytes) -
 def test_a_name_of_another_kind_is_not_taken_for_python(folder: str, name: str) -> None:
     """`SConstruct.txt`, `app.wsgi.md`: the last suffix names another kind of file."""
     assert language(f"{folder}{name}", b"") != PYTHON
+
+
+_SPEC_HEADS = st.sampled_from([b"", b"# -*- mode: python ; coding: utf-8 -*-\n",
+                               b"import os\n", b"block_cipher = None\n\n"])
+_TARGETS = st.lists(st.sampled_from([b"a = Analysis(['app.py'], pathex=[])\n",
+                                     b"pyz = PYZ(a.pure)\n", b"exe = EXE(pyz, a.scripts)\n",
+                                     b"coll = COLLECT(exe, a.binaries)\n",
+                                     b"app = BUNDLE(coll, name='App.app')\n"]),
+                    min_size=1, max_size=4)
+_RPM_LINES = st.sampled_from([b"Name: app\n", b"Version: 1.0\n", b"%description\n",
+                              b"%install\n", b"Summary: a tool\n", b"License: MIT\n"])
+
+
+@given(folder=_FOLDER, stem=st.sampled_from(["app", "main", "My Tool", "build"]),
+       suffix=st.sampled_from([".spec", ".SPEC", ".Spec"]), head=_SPEC_HEADS, targets=_TARGETS,
+       rpm=st.lists(_RPM_LINES, max_size=2))
+def test_a_pyinstaller_spec_is_python_and_an_rpm_spec_is_not(
+        folder: str, stem: str, suffix: str, head: bytes, targets: list[bytes],
+        rpm: list[bytes]) -> None:
+    """fz1 D6: `pyinstaller app.spec` executes the spec as Python (`subprocess.call(…,
+    shell=True)` in one ran unread); an RPM spec, sharing the suffix, is no Python."""
+    path = f"{folder}{stem}{suffix}"
+    data = head + b"".join(targets)
+    assert language(path, data) == PYTHON
+    if rpm:
+        assert language(path, b"".join(rpm) + data) is None
+    assert language(f"{folder}{stem}.txt", data) is None  # the suffix says another kind
+    assert language(path, b"#!/bin/sh\n" + data) == "shell"  # a shebang names its runtime
