@@ -30,6 +30,7 @@ _DECODER = json.JSONDecoder()
 _SPACE = re.compile(r"[\s,:]*")
 _MAGIC = re.compile(r"^\s*[%!]")
 NOT_PLACED = "could not place its cells' lines in the file"
+MALFORMED = "could not parse it: a cell's source is not nbformat's text"
 PYTHON_KERNEL = "python"  # the only `language_info.name` ruff lints a notebook under
 
 
@@ -65,6 +66,7 @@ class Cell:
 class Notebook:
     cells: tuple[Cell, ...]
     placed: bool = True  # every source line was found on its file line
+    malformed: tuple[int, ...] = ()  # the cells (1-based) whose source is no text
 
     def line(self, cell: int, row: int) -> int:
         """The file line of row `row` (1-based) of cell `cell` (1-based, every cell counted,
@@ -85,6 +87,10 @@ class Notebook:
 
     def unread(self) -> str | None:
         """Why part of the notebook is read by no analyzer (`cell 3 (%%bash) …`), or None."""
+        if self.malformed:
+            cells = ", ".join(f"cell {n}" for n in self.malformed)
+            return (f"{MALFORMED} ({cells}: not a string or a list of strings; Jupyter "
+                    "cannot load it), so no analyzer read that code")
         if not self.placed:
             return NOT_PLACED
         magics = [(n, why) for n, cell in enumerate(self.cells, 1) if cell.code
@@ -115,7 +121,15 @@ def read(raw: str) -> Notebook | None:
     return Notebook(tuple(
         Cell(code=isinstance(c, dict) and c.get("cell_type") == "code",
              lines=tuple(text), where=tuple(where))
-        for c, (text, where) in zip(cells, places, strict=True)), placed=placed)
+        for c, (text, where) in zip(cells, places, strict=True)), placed=placed,
+        malformed=tuple(n for n, c in enumerate(cells, 1) if not _textual(c)))
+
+
+def _textual(cell: object) -> bool:
+    """Whether a cell's source is nbformat's: a string, or a list of strings."""
+    source = cell.get("source", "") if isinstance(cell, dict) else ""
+    return isinstance(source, str) or (isinstance(source, list)
+                                       and all(isinstance(s, str) for s in source))
 
 
 def for_ruff(raw: str) -> tuple[str, Notebook] | None:

@@ -10,9 +10,12 @@ a file, so the two never disagree.
 A file of a known language is text even with a NUL byte in it: `node` runs a script with a
 NUL in a comment, bash one whose NUL is past its first line. A file of no known language
 is binary when its first 8,000 bytes hold a NUL (git's own test) *and* look like a binary
-format: a known signature (PNG, ZIP, ELF, …) or a tenth or more of them control bytes. One
-NUL in a config file or a note does not make it binary: analyzers (the secrets scan first)
-read it like any text. Nor is text in UTF-16 or UTF-32 binary, all its NULs notwithstanding
+format: a tenth or more of them control bytes, or, after a known signature (PNG, ZIP, ELF,
+…), bytes no text holds (control bytes, bytes that are not UTF-8). One NUL in a config file
+or a note does not make it binary, nor does a signature before text: a `.env` the change
+starts with a PNG's signature and a NUL, a token on its next line, is text, and analyzers
+(the secrets scan first) read it like any text: a change's own first bytes never exempt
+its lines. Nor is text in UTF-16 or UTF-32 binary, all its NULs notwithstanding
 (`reviewloop.git.encodings`).
 """
 
@@ -22,10 +25,14 @@ import functools
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from reviewloop.git.binary_formats import BINARY_PROBE as BINARY_PROBE
+from reviewloop.git.binary_formats import SIGNATURES as SIGNATURES
+from reviewloop.git.binary_formats import TEXTLIKE as TEXTLIKE
+from reviewloop.git.binary_formats import looks_binary
 from reviewloop.git.dockerfile_names import builds_an_image, docker_stem, dockerfile_name
-from reviewloop.git.encodings import wide_encoding
 from reviewloop.git.env_split import split_string
 from reviewloop.git.names import name_suffix, posix_name
+from reviewloop.git.pyinstaller_spec import is_pyinstaller_spec
 from reviewloop.memo import compiled_on_first_use
 
 PYTHON = "python"
@@ -73,16 +80,27 @@ SHELL_FILES = frozenset({".bashrc", ".bash_profile", ".bash_login", ".bash_logou
 # (`/etc/bash.bashrc`, `/etc/profile`), X sessions', a dotfile repository's copies without
 # their dot (`bashrc`), a `.local` variant (`.profile.local`), Arch's and Alpine's build
 # recipes (bash and sh), and the files of the folders a shell reads whole: husky's hooks
-# (`.husky/pre-commit`, run by sh) and bash-completion's
+# (`.husky/pre-commit`, run by sh), bash-completion's, and `~/.bashrc.d/` (Fedora's and
+# RHEL's default `~/.bashrc` sources every file there); bash-completion sources
+# `~/.bash_completion`, xinit runs `~/.xinitrc` with sh, FreeBSD's sh reads `~/.shrc`
 SOURCED = frozenset({"bashrc", "bash_profile", "bash_login", "bash_logout", "bash_aliases",
-                     "bash_functions", "bash.bashrc", "kshrc", "mkshrc", "envrc", "xprofile",
-                     "xsessionrc", "profile"})
+                     "bash_functions", "bash.bashrc", "bash.bash_logout", "bash_completion",
+                     "kshrc", "mkshrc", "shrc", "envrc", "xprofile", "xsessionrc", "xinitrc",
+                     "profile"})
 RECIPES = frozenset({"PKGBUILD", "APKBUILD"})
-SHELL_FOLDERS = frozenset({".husky", "bash_completion.d"})
+SHELL_FOLDERS = frozenset({".husky", "bash_completion.d", ".bashrc.d", "bashrc.d"})
 # the start-up files of the shells no analyzer reads, each run by its shell by name
 UNCHECKED_SHELL_FILES: dict[str, str] = {
     **dict.fromkeys((".zshrc", ".zshenv", ".zprofile", ".zlogin", ".zlogout"), ZSH),
     **dict.fromkeys((".cshrc", ".tcshrc", ".login", ".logout"), CSH)}
+# the same without their dot, as a dotfile repository's copy or the system's
+# (`/etc/zsh/zshrc`, `/etc/csh.cshrc`), or with a `.local` tail, and the folders zsh
+# set-ups source whole (`~/.zshrc.d/`): `login`/`logout` alone name too much to count
+UNCHECKED_SOURCED: dict[str, str] = {
+    **{name[1:]: shell for name, shell in UNCHECKED_SHELL_FILES.items()
+       if name not in (".login", ".logout")},
+    **dict.fromkeys(("csh.cshrc", "csh.login", "csh.logout"), CSH)}
+UNCHECKED_FOLDERS: dict[str, str] = dict.fromkeys((".zshrc.d", "zshrc.d"), ZSH)
 # interpreter names a shebang may give (`#!/usr/bin/env -S node --flag` included)
 INTERPRETERS: dict[str, str] = {
     "python": PYTHON, "pypy": PYTHON, "graalpy": PYTHON, "graalpython": PYTHON,
@@ -132,7 +150,6 @@ WRAPPERS: dict[str, frozenset[str]] = {
 _program_name = compiled_on_first_use(r"^[\w.+@-]+$")  # a command's name, no quote in it
 _duration = compiled_on_first_use(r"^\d+(?:\.\d+)?[smhd]?$|^0x[0-9a-f]+$")
 SHEBANG_BYTES = 256  # of a file's start: where its `#!` line is read from
-BINARY_PROBE = 8000  # git's own: a NUL in the first 8,000 bytes makes a file binary
 _version = compiled_on_first_use(r"[\d.]+$")  # python3.12 → python, node20 → node
 # the CPython and PyPy family as their builds name themselves: `python3.13t` (free-threaded),
 # `python3m` (pymalloc), `python3.12d` and Debian's `python3.11-dbg`, `python3-dbg`, `pypy3.10`
@@ -153,8 +170,8 @@ def by_name(path: str) -> str | None:
     name = posix_name(path)  # asked of every changed file: no PurePosixPath
     if name in SHELL_FILES or _sourced(path, name):
         return SHELL
-    if name in UNCHECKED_SHELL_FILES:
-        return UNCHECKED_SHELL_FILES[name]
+    if (unchecked := _unchecked(path, name)) is not None:
+        return unchecked
     if name in PYTHON_FILES:
         return PYTHON
     suffix = name_suffix(name).lower()
@@ -177,6 +194,16 @@ def _sourced(path: str, name: str) -> bool:
         return False  # `/etc/profile` and `.profile`; a file `profile` elsewhere may be any
     return stem in SOURCED or name in RECIPES or name.endswith(".envrc") \
         or (folder in SHELL_FOLDERS and "." not in name)
+
+
+def _unchecked(path: str, name: str) -> str | None:
+    """The shell no analyzer reads that runs `path` by its name or folder, or None."""
+    if name in UNCHECKED_SHELL_FILES:
+        return UNCHECKED_SHELL_FILES[name]
+    if (shell := UNCHECKED_SOURCED.get(name.removeprefix(".").removesuffix(".local"))):
+        return shell
+    folder = path[:-len(name)].rstrip("/").rpartition("/")[2]
+    return UNCHECKED_FOLDERS.get(folder) if "." not in name else None
 
 
 def by_shebang(head: bytes) -> str | None:
@@ -334,7 +361,9 @@ def language(path: str, start: bytes) -> str | None:
         return DOCKERFILE  # `Dockerfile.go`, `Dockerfile.sh` starting `FROM`: checkov reads it
     if named is not None and (named not in SHELLS or _shebang(start) is None):
         return named  # the usual file: decided by its name
-    return by_shebang(start[:SHEBANG_BYTES]) or named
+    return by_shebang(start[:SHEBANG_BYTES]) or named \
+        or (PYTHON if is_pyinstaller_spec(posix_name(path), start) else None)  # `pyinstaller
+    # app.spec` runs it as Python; an RPM spec is no Python
 
 
 def is_binary(path: str, start: bytes) -> bool:
@@ -342,45 +371,3 @@ def is_binary(path: str, start: bytes) -> bool:
     language's file whatever bytes its comments hold) whose `start` is binary."""
     return looks_binary(start) and language(path, start) is None
 
-
-# the first bytes of common binary formats: images, archives and compressed data, fonts,
-# executables and object code, media, databases, serialized arrays and messages (MP3's, Ogg's
-# and FLAC's with the byte after their letters: a version, a block type)
-SIGNATURES = (
-    b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\0", b"MM\0*", b"BM",
-    b"\0\0\1\0", b"RIFF", b"%PDF-", b"PK\3\4", b"PK\5\6", b"PK\7\x08", b"\x1f\x8b", b"BZh",
-    b"\xfd7zXZ\0", b"7z\xbc\xaf\x27\x1c", b"\x28\xb5\x2f\xfd", b"\x04\x22\x4d\x18",
-    b"wOFF", b"wOF2", b"\0\1\0\0", b"OTTO", b"\x7fELF", b"\xfe\xed\xfa", b"\xcf\xfa\xed\xfe",
-    b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe", b"MZ", b"\0asm", b"OggS\0", b"ID3\2", b"ID3\3",
-    b"ID3\4", b"fLaC\0", b"fLaC\x80", b"SQLite format 3\0", b"\x93NUMPY", b"PAR1",
-    b"\xde\x12\x04\x95", b"\x95\x04\x12\xde", b"!<arch>\n", b"\xd0\xcf\x11\xe0",
-)
-# the signatures a line of text can start with (`BM = 1`, `MZ=1`): only with bytes no text
-# holds after them do they make a file binary; any other signature is no text's start
-TEXTLIKE = tuple(s for s in SIGNATURES if all(32 <= b < 127 for b in s))
-_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\r\f\x1b") + b"\x7f"
-_BINARY_SHARE = 0.1  # of the probe's bytes, control bytes that make it binary
-
-
-def looks_binary(start: bytes) -> bool:
-    """Whether content starting with `start` is binary: git's NUL test, and a binary format's
-    signature, or a tenth or more of its first 8,000 bytes control bytes where they are no
-    UTF-16 or UTF-32 text. A signature a line of text can start with (`TEXTLIKE`: `BM`, a
-    bitmap's, `MZ`, an executable's) counts only with a tenth of the bytes ones no text
-    holds (control bytes, bytes that are not UTF-8): a config file that starts `BM = 1` and
-    holds one NUL is still a config file whose secrets must be read."""
-    probe = start[:BINARY_PROBE]
-    if b"\0" not in probe:
-        return False
-    control = len(probe) - len(probe.translate(None, _CONTROL))
-    if probe.startswith(TEXTLIKE):
-        decoded = probe.decode("utf-8", "replace")
-        invalid = decoded.count("\ufffd") - probe.count("\ufffd".encode())
-        if probe[-1] >= 0x80:  # a character cut at the probe's end is not a wrong byte
-            invalid -= decoded[-4:].count("\ufffd")
-        return control + invalid >= _BINARY_SHARE * len(probe)
-    if probe.startswith(SIGNATURES) or probe[4:8] == b"ftyp" or probe[257:262] == b"ustar":
-        return True
-    if wide_encoding(probe) is not None:  # UTF-16 or UTF-32 text
-        return False
-    return control >= _BINARY_SHARE * len(probe)

@@ -157,3 +157,30 @@ def test_ruff_reports_a_notebook_under_any_kernel_name(tmp_path: Path) -> None:
     found = {(f.file, f.rule) for f in report.findings}
     assert report.complete
     assert found == {(name, rule) for name in files for rule in ("B006", "E722")}
+
+
+_NOT_TEXT = st.one_of(st.lists(st.text(max_size=5), min_size=1, max_size=3),
+                      st.integers(), st.none(), st.dictionaries(st.text(max_size=3), st.text()))
+
+
+@given(cells=st.lists(_CELL, max_size=4), at=st.integers(min_value=0),
+       bad=st.lists(_NOT_TEXT, min_size=1, max_size=3), position=st.integers(min_value=0))
+def test_a_cell_whose_source_is_not_text_names_the_notebook_not_read(
+        cells: list[tuple[str, list[str], bool]], at: int, bad: list[object],
+        position: int) -> None:
+    """fz1 D5: a code cell whose `source` list holds a list (or a number, a mapping…) was
+    read as no code while bandit and ruff were shown as having read the notebook. Jupyter
+    cannot load it; it is named, with the cell, and well-formed notebooks stay read."""
+    data = json.loads(_notebook(cells, indent=1))
+    well_formed = read(json.dumps(data))
+    assert well_formed is not None and well_formed.unread() is None
+    source: list[object] = ["import os\n"]
+    source.insert(position % 2, bad[0])
+    data["cells"].insert(at % (len(data["cells"]) + 1),
+                         {"cell_type": "code", "metadata": {}, "outputs": [],
+                          "execution_count": None, "source": source})
+    notebook = read(json.dumps(data, indent=1))
+    assert notebook is not None
+    why = notebook.unread()
+    assert why is not None and f"cell {at % len(data['cells']) + 1}" in why, why
+    assert why.startswith("could not parse it")

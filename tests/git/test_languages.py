@@ -70,15 +70,18 @@ def test_a_signature_a_line_can_start_with_does_not_make_text_binary(
     assert not is_binary("deploy/creds.ini", bytes(data))
 
 
-@given(signature=st.sampled_from([s for s in SIGNATURES if s not in TEXTLIKE]),
-       text=_LONG_TEXT, nul=st.integers(min_value=0))
-def test_a_signature_no_text_starts_with_makes_a_file_binary(signature: bytes, text: bytes,
-                                                              nul: int) -> None:
-    """An ELF, an `ar` archive, a gettext catalog, a ZIP stored uncompressed: headers of
-    printable strings, and binary all the same (a NUL is all it takes, as before)."""
-    data = bytearray(signature + text)
-    data.insert(len(signature) + nul % (len(text) + 1), 0)
-    assert looks_binary(bytes(data)) and is_binary("lib/libx.so", bytes(data))
+@given(signature=st.sampled_from([*SIGNATURES, b"\0\0\0\x18ftyp"]), text=_LONG_TEXT,
+       nul=st.integers(min_value=0), newline=st.booleans())
+def test_a_signature_and_a_nul_before_text_do_not_make_it_binary(
+        signature: bytes, text: bytes, nul: int, newline: bool) -> None:
+    """Any format's signature and one NUL, written by the change itself before text (a
+    `.env` starting with a PNG's, an ELF's, SQLite's header, a token on a later line): still
+    text, whose secrets are read (fz1 D3: it was binary, unread, and the review complete)."""
+    data = bytearray(signature + b"\n" * newline + text)
+    data.insert(len(signature) + nul % (len(data) - len(signature) + 1), 0)
+    assert not looks_binary(bytes(data))
+    assert not is_binary(".env", bytes(data)) and not is_binary("config/secrets.yaml",
+                                                                  bytes(data))
 
 
 @given(signature=st.sampled_from(SIGNATURES), payload=st.binary(min_size=256, max_size=4000))
@@ -110,3 +113,31 @@ def test_python_run_by_its_name_is_python(folder: str, name: str, head: bytes) -
 def test_a_name_of_another_kind_is_not_taken_for_python(folder: str, name: str) -> None:
     """`SConstruct.txt`, `app.wsgi.md`: the last suffix names another kind of file."""
     assert language(f"{folder}{name}", b"") != PYTHON
+
+
+_SPEC_HEADS = st.sampled_from([b"", b"# -*- mode: python ; coding: utf-8 -*-\n",
+                               b"import os\n", b"block_cipher = None\n\n"])
+_TARGETS = st.lists(st.sampled_from([b"a = Analysis(['app.py'], pathex=[])\n",
+                                     b"pyz = PYZ(a.pure)\n", b"exe = EXE(pyz, a.scripts)\n",
+                                     b"coll = COLLECT(exe, a.binaries)\n",
+                                     b"app = BUNDLE(coll, name='App.app')\n"]),
+                    min_size=1, max_size=4)
+_RPM_LINES = st.sampled_from([b"Name: app\n", b"Version: 1.0\n", b"%description\n",
+                              b"%install\n", b"Summary: a tool\n", b"License: MIT\n"])
+
+
+@given(folder=_FOLDER, stem=st.sampled_from(["app", "main", "My Tool", "build"]),
+       suffix=st.sampled_from([".spec", ".SPEC", ".Spec"]), head=_SPEC_HEADS, targets=_TARGETS,
+       rpm=st.lists(_RPM_LINES, max_size=2))
+def test_a_pyinstaller_spec_is_python_and_an_rpm_spec_is_not(
+        folder: str, stem: str, suffix: str, head: bytes, targets: list[bytes],
+        rpm: list[bytes]) -> None:
+    """fz1 D6: `pyinstaller app.spec` executes the spec as Python (`subprocess.call(…,
+    shell=True)` in one ran unread); an RPM spec, sharing the suffix, is no Python."""
+    path = f"{folder}{stem}{suffix}"
+    data = head + b"".join(targets)
+    assert language(path, data) == PYTHON
+    if rpm:
+        assert language(path, b"".join(rpm) + data) is None
+    assert language(f"{folder}{stem}.txt", data) is None  # the suffix says another kind
+    assert language(path, b"#!/bin/sh\n" + data) == "shell"  # a shebang names its runtime

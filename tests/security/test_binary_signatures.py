@@ -16,9 +16,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.git.languages import TEXTLIKE
+from reviewloop.git.languages import SIGNATURES, TEXTLIKE
 from reviewloop.review.readable import SENSITIVE_UNREAD, Readability
-from tests.support.repos import feature_branch
+from tests.support.gitutil import git
+from tests.support.repos import feature_branch, init_repo, write
 from tests.support.review_cli import review
 
 ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -61,3 +62,42 @@ def test_a_sensitive_binary_file_is_not_said_to_be_analysed(tmp_path: Path) -> N
     reason = Readability.of(tmp_path).skipped("keystore.p12", ("*.p12",))
 
     assert reason == f"{SENSITIVE_UNREAD} (a binary file)"
+
+
+CONFIGS = (".env", "config.env", "secrets.yaml", ".npmrc", "deploy/app.conf")
+# a format's signature and one NUL on the file's first line(s), written by the change itself:
+# every signature, each file in its own folder, a secret on a later line
+HEADERS = st.tuples(*(st.tuples(st.sampled_from(CONFIGS), SECRETS, st.booleans())
+                      for _ in SIGNATURES))
+
+
+@settings(max_examples=2, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(HEADERS, st.sampled_from(("head", "staged")))
+def test_a_binary_header_the_change_writes_hides_no_secret_below_it(
+        cases: tuple[tuple[str, str, bool], ...], mode: str) -> None:
+    """fz1 D3: a `.env` starting `\\x89PNG\\r\\n\\x1a\\n\\0` (ZIP's, ELF's, SQLite's header…)
+    and a token on its next line was binary by the change's own bytes: nothing read it, the
+    secrets gate passed, the review was complete. The change's text lines are read."""
+    with tempfile.TemporaryDirectory() as scratch:
+        root = init_repo(Path(scratch) / "r", {"README.md": "x\n"})
+        git(root, "checkout", "-qb", "feature")
+        paths = []
+        for at, (signature, (name, secret, newline)) in enumerate(
+                zip(SIGNATURES, cases, strict=True)):
+            paths.append(f"s{at}/{name}")
+            body = f"\nregion = eu-west-1\ndebug = false\nAWS_ACCESS_KEY_ID={secret}\n"
+            write(root, paths[-1], signature + b"\0" + b"\n" * newline + body.encode())
+        git(root, "add", "-A")
+        args: tuple[str, ...] = ("--staged",)
+        if mode == "head":
+            git(root, "commit", "-qm", "head")
+            args = ("--base", "main", "--head", "feature")
+
+        done = review(root, *args, "--json")
+
+        report = json.loads(done.stdout)
+        found = {(f["file"], f["source"]) for f in report["findings"]["remaining"]}
+        for path in paths:
+            assert (path, "secrets") in found, (path, report["health"]["files"])
+        assert done.returncode == 1

@@ -14,7 +14,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.git.languages import RECIPES, SHELL, SHELL_FOLDERS, SOURCED, language
+from reviewloop.git.languages import (
+    RECIPES,
+    SHELL,
+    SHELL_FOLDERS,
+    SOURCED,
+    UNCHECKED_FOLDERS,
+    UNCHECKED_SHELL_FILES,
+    UNCHECKED_SOURCED,
+    language,
+)
 from tests.support.repos import feature_branch
 from tests.support.review_cli import review
 
@@ -44,6 +53,38 @@ def sourced_names(draw: st.DrawFn) -> str:
 @given(path=sourced_names(), start=STARTS)
 def test_a_file_a_shell_sources_by_name_is_shell(path: str, start: bytes) -> None:
     assert language(path, start) == SHELL, path
+
+
+@st.composite
+def unchecked_names(draw: st.DrawFn) -> tuple[str, str]:
+    """(a path zsh or csh runs by its name or folder, that shell): a start-up file with or
+    without its dot, with a `.local` tail, the system's, or a file of `.zshrc.d/`."""
+    folder = draw(FOLDER | st.sampled_from(("etc/", "etc/zsh/")))
+    if draw(st.booleans()):
+        dir_name, shell = draw(st.sampled_from(sorted(UNCHECKED_FOLDERS.items())))
+        return f"{folder}{dir_name}/{draw(st.sampled_from(('aliases', '10-git', 'x')))}", shell
+    stem, shell = draw(st.sampled_from(sorted(UNCHECKED_SOURCED.items())))
+    return (f"{folder}{draw(st.sampled_from(('.', '')))}{stem}"
+            f"{draw(st.sampled_from(('', '.local')))}", shell)
+
+
+@settings(max_examples=300, deadline=None)
+@given(named=unchecked_names(), start=STARTS)
+def test_a_start_up_file_of_a_shell_no_analyzer_reads_is_that_shell(
+        named: tuple[str, str], start: bytes) -> None:
+    """fz1 D1: `zshrc` (a dotfile repository's copy), `etc/zsh/zshrc`, `.zshrc.d/x` were
+    nobody's, while `.zshrc` is named as not analysed; so are they now. A bash shebang
+    still makes one shell that shellcheck reads."""
+    path, shell = named
+    assert language(path, start) == shell, path
+    assert language(path, b"#!/bin/bash\n" + start) == SHELL, path
+
+
+def test_the_lists_agree_and_generic_names_stand() -> None:
+    assert {f".{stem}" for stem in UNCHECKED_SOURCED} >= set(UNCHECKED_SHELL_FILES) \
+        - {".login", ".logout"}
+    for path in ("login", "src/logout", ".zshrc.d/README.md", ".bashrc.d/notes.txt"):
+        assert language(path, b"") is None, path  # too generic, or a named kind
 
 
 def test_profile_is_shell_where_a_shell_reads_it_and_other_files_stand() -> None:

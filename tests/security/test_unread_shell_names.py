@@ -32,7 +32,10 @@ DIALECTS = {"zsh": "zsh", "fish": "fish", "csh": "csh", "tcsh": "csh"}
 # a name, and the dialect it says by itself (None: no shell's name)
 NAMES = {"bin/deploy": None, "notes": None, "deploy.sh": "sh", "x/deploy.zsh": "zsh",
          "tool.fish": "fish", "conf.d/config.fish": "fish", "a.csh": "csh", "b.tcsh": "csh",
-         ".zshrc": "zsh", "home/.zprofile": "zsh", ".cshrc": "csh", "DEPLOY.ZSH": "zsh"}
+         ".zshrc": "zsh", "home/.zprofile": "zsh", ".cshrc": "csh", "DEPLOY.ZSH": "zsh",
+         # without their dot, the system's, and a folder zsh set-ups source (fz1 D1)
+         "dotfiles/zshrc": "zsh", "etc/zsh/zshrc": "zsh", ".zshrc.d/aliases": "zsh",
+         "etc/csh.cshrc": "csh"}
 SHEBANGS = {  # a first line and the interpreter it names (None: no shebang)
     "none": ("", None),
     **{f"bin-{i}": (f"#!/bin/{i}\n", i) for i in DIALECTS},

@@ -55,6 +55,7 @@ from reviewloop.checks.paths import repo_paths
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JUPYTER, PYTHON
 from reviewloop.git.names import under, under_text
+from reviewloop.git.pyinstaller_spec import injected
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
@@ -203,7 +204,8 @@ class RuffAnalyzer(FileByFile):
         severity = cache(self.severity)  # a report names few codes, each many times
         return [self._finding(d, ctx, where, severity) for d in diagnostics
                 if d.get("code") and (d["code"] not in (SYNTAX_ERROR, UNREADABLE)
-                                      or (self.project and _too_new(d)))]
+                                      or (self.project and _too_new(d)))
+                and not injected(d["code"], str(d.get("filename")), str(d.get("message")))]
 
     def _finding(self, diagnostic: dict[str, Any], ctx: AnalyzerContext,
                  where: Callable[[str], str], severity: Callable[[str], Severity]) -> Finding:
