@@ -25,7 +25,7 @@ from reviewloop.config_file import CONFIG_FILE as CONFIG_FILE  # imported from h
 from reviewloop.config_file import PYPROJECT_TABLE, read_file_layer
 from reviewloop.config_values import MIN_CONTEXT_WINDOW as MIN_CONTEXT_WINDOW
 from reviewloop.config_values import PRICE_KEYS as PRICE_KEYS
-from reviewloop.config_values import check_price, check_windows, scalar_kind, unknown_key_fix
+from reviewloop.config_values import Globs, check_price, check_windows, scalar_kind, unknown_key_fix
 from reviewloop.config_values import value_fix as list_fix
 from reviewloop.errors import ConfigError
 
@@ -122,7 +122,7 @@ class Review(_Frozen):
     # Round 1 too: the reviewers of a chunk on one model review it in one call, each one's
     # instructions in it (fewer tokens; one prompt with four areas, `review/rereview.py`).
     combined_review: bool = False
-    executed_files: tuple[str, ...] = ()  # globs of files a tool runs: levers (lever_files)
+    executed_files: Globs = ()  # globs of files a tool runs: levers (lever_files)
 
     @field_validator("context_windows")
     @classmethod
@@ -135,7 +135,7 @@ class Governance(_Frozen):
 
     max_files: int | None = Field(default=20, ge=1)
     max_lines: int | None = Field(default=800, ge=1)
-    approval_paths: tuple[str, ...] | None = None  # None: the built-in list (migrations, CI, …)
+    approval_paths: Globs | None = None  # None: the built-in list (migrations, CI, …)
 
 
 class Runs(_Frozen):
@@ -190,7 +190,7 @@ class Settings(_Frozen):
     sandbox_network: bool = False  # let sandboxed commands use the network
     sandbox_env: tuple[str, ...] = ()  # extra environment variables passed into commands
     sandbox_read: tuple[Path, ...] = ()  # hidden paths (in $HOME, /tmp, …) shown read-only
-    sensitive: tuple[str, ...] | None = None
+    sensitive: Globs | None = None  # {a,b} alternatives expanded, as in every glob setting
     governance: Governance = Governance()
     # USD per million tokens by model id: {input, output, cache_read, cache_write}.
     prices: dict[str, dict[str, float]] = Field(default_factory=dict)

@@ -5,9 +5,12 @@ Each was accepted once and turned a guard-rail off without a word (`reviewloop.c
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any, get_args
+from typing import Annotated, Any, get_args
+
+from pydantic import AfterValidator
 
 # The smallest context window a reviewer call fits in: the rules, the task, the persona and
 # the reply take a few thousand tokens before any diff (`review.round.DIFF_SHARE`).
@@ -99,3 +102,87 @@ def value_fix(dotted: str, error_type: str, given: object) -> str:
         return f'make "{dotted}" a list, e.g. {key} = ["first", "second"]'
     return f'set "{dotted}" to a valid value'
 
+
+
+# `{a,b}` alternatives in one path glob: at most this many patterns come of it.
+MAX_ALTERNATIVES = 64
+
+
+def expand_braces(pattern: str) -> tuple[str, ...]:
+    """The patterns a path glob's `{a,b}` alternatives stand for, as a shell, minimatch
+    (Kiro) or editorconfig reads them: `conf/{prod,dev}.yaml` is `conf/prod.yaml` and
+    `conf/dev.yaml`; nested groups and several groups multiply out, in order, duplicates
+    dropped. A `{` with no top-level comma (`{a}`), an unclosed one or an escaped `\\{` is
+    taken literally, as a shell does. git's globs take the braces as characters, so a
+    pattern written for the other tools never matched: each setting expands them first.
+    ValueError past MAX_ALTERNATIVES patterns (a typo would otherwise make thousands)."""
+    found: list[str] = []
+    _expand(pattern, found)
+    return tuple(dict.fromkeys(found))
+
+
+def expand_all(patterns: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """`expand_braces` of each pattern of a setting, in order (None stays None)."""
+    if patterns is None:
+        return None
+    found = [p for pattern in patterns for p in expand_braces(pattern)]
+    if blank := next((p for p in patterns if not all(e.strip() for e in expand_braces(p))),
+                     None):
+        raise ValueError(f"{blank!r} holds an empty {{a,b}} alternative, a pattern that "
+                         "names no file: remove the empty one")
+    return tuple(dict.fromkeys(found))
+
+
+def _expand_setting(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    return expand_all(patterns) or ()
+
+
+# A setting's list of path globs, read with its {a,b} alternatives expanded.
+Globs = Annotated[tuple[str, ...], AfterValidator(_expand_setting)]
+
+
+def _expand(pattern: str, found: list[str]) -> None:
+    group = _group(pattern)
+    if group is None:
+        if len(found) >= MAX_ALTERNATIVES:
+            raise ValueError(f"{{a,b}} alternatives in {pattern!r} make more than "
+                             f"{MAX_ALTERNATIVES} patterns: write fewer, or one pattern for "
+                             "each with * or ** wildcards")
+        found.append(pattern)
+        return
+    start, commas, end = group
+    cuts = (start, *commas, end)
+    for left, right in itertools.pairwise(cuts):
+        _expand(pattern[:start] + pattern[left + 1:right] + pattern[end + 1:], found)
+
+
+def _group(pattern: str) -> tuple[int, list[int], int] | None:
+    """The first `{…}` holding a top-level comma: (its `{`, those commas, its `}`)."""
+    at = 0
+    while at < len(pattern):
+        if pattern[at] == "\\":
+            at += 2
+            continue
+        if pattern[at] == "{" and (group := _closed(pattern, at)) is not None:
+            return group
+        at += 1
+    return None
+
+
+def _closed(pattern: str, start: int) -> tuple[int, list[int], int] | None:
+    depth, at = 0, start + 1
+    commas: list[int] = []
+    while at < len(pattern):
+        char = pattern[at]
+        if char == "\\":
+            at += 1
+        elif char == "{":
+            depth += 1
+        elif char == "}" and depth:
+            depth -= 1
+        elif char == "}":
+            return (start, commas, at) if commas else None
+        elif char == "," and not depth:
+            commas.append(at)
+        at += 1
+    return None

@@ -18,6 +18,7 @@ from pathlib import Path
 from reviewloop.errors import (
     NOT_WRITABLE_FIX,
     NotWritable,
+    StoreDamaged,
     UserInputError,
     not_writable,
     write_refused,
@@ -25,6 +26,15 @@ from reviewloop.errors import (
 from reviewloop.git.command import GitCommand
 
 STATE_DIR = ".reviewloop"
+
+
+def not_a_file(path: Path, fix: str) -> None:
+    """A store path that is there but not a file (a folder, a pipe, a socket) is a damaged
+    store, never an empty one: exit 2 naming it, with `fix` (`runs --repair` moves it aside).
+    Asked before SQLite connects, which would end in "unable to open database file"."""
+    if path.exists() and not path.is_file():
+        raise StoreDamaged(f"{path.name} is damaged: it is not a file", where=str(path),
+                           fix=fix)
 
 
 def state_folder(root: Path) -> Path:

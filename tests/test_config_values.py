@@ -132,3 +132,56 @@ def test_one_command_where_a_list_goes_gets_the_list_it_should_be_as_the_fix(
     assert fix.startswith(f'make "gates.{key}" a list: {key} = [')
     pasted = loaded(tmp_path, f"[gates]\n{fix.split(': ', 1)[1]}\n")
     assert getattr(pasted.gates, key) == (command,)
+
+
+WORDS = st.text("abcxyz", min_size=1, max_size=3)
+GROUPS = st.lists(st.lists(WORDS, min_size=2, max_size=3, unique=True), min_size=1, max_size=3)
+
+
+def _braced(groups: list[list[str]]) -> tuple[str, list[str]]:
+    """A glob of `dir/<g1>-<g2>…yaml` written with {a,b} groups, and the files it names (the
+    product of the groups, in order): the oracle for its expansion."""
+    pattern = "conf/" + "-".join("{" + ",".join(g) + "}" for g in groups) + ".yaml"
+    names: list[str] = [""]
+    for group in groups:
+        names = [f"{n}-{w}" if n else w for n in names for w in group]
+    return pattern, [f"conf/{n}.yaml" for n in dict.fromkeys(names)]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=FUNCTION_SCOPED)
+@given(groups=GROUPS, key=st.sampled_from(["sensitive", "governance.approval_paths",
+                                            "review.executed_files"]))
+def test_brace_alternatives_in_every_glob_setting_are_expanded(tmp_path: Path, groups, key):
+    """fz2 D10: `sensitive = ["conf/{prod,dev}.yaml"]` never matched (git's globs take the
+    braces as characters): conf/prod.yaml was committed. Every path-glob setting expands
+    them, as a shell or minimatch (Kiro) does."""
+    from reviewloop.policy.sensitive import is_sensitive
+
+    pattern, files = _braced(groups)
+    table, _, name = key.rpartition(".")
+    text = (f"[{table}]\n" if table else "") + f'{name} = ["{pattern}", "other/*.yaml"]\n'
+    got = loaded(tmp_path, text)
+    value = getattr(getattr(got, table) if table else got, name)
+    assert value == (*files, "other/*.yaml")
+    if key == "sensitive":
+        assert all(is_sensitive(f, value) for f in files)
+        assert not is_sensitive("conf/" + pattern[5:], value)  # the braces are not a name
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("a{b,c{d,e}}f", ("abf", "acdf", "acef")), ("{a}", ("{a}",)), ("x{a,b", ("x{a,b",)),
+    ("\\{a,b}", ("\\{a,b}",)), ("*.{js,ts,}", ("*.js", "*.ts", "*.")), ("{a,a}", ("a",)),
+    ("src/**/*.{py,pyi}", ("src/**/*.py", "src/**/*.pyi"))])
+def test_braces_read_as_a_shell_reads_them(pattern: str, expected: tuple[str, ...]):
+    from reviewloop.config_values import expand_braces
+    assert expand_braces(pattern) == expected
+
+
+@pytest.mark.parametrize("key", ["sensitive", "governance.approval_paths",
+                                 "review.executed_files"])
+def test_too_many_brace_alternatives_name_the_key(tmp_path: Path, key: str):
+    table, _, name = key.rpartition(".")
+    group = "{" + ",".join("abcdefghi") + "}"
+    text = (f"[{table}]\n" if table else "") + f'{name} = ["{group}/{group}/x"]\n'
+    message = refused(tmp_path, text)
+    assert f'key "{key}' in message and "more than 64 patterns" in message, message

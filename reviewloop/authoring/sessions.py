@@ -21,7 +21,7 @@ from reviewloop import wal
 from reviewloop.authoring.graph import SpecDeps, build_spec_graph
 from reviewloop.errors import StoreDamaged, UserInputError
 from reviewloop.git.repository import open_repository
-from reviewloop.state_dir import STATE_DIR, read_only_state, writable_state
+from reviewloop.state_dir import STATE_DIR, not_a_file, read_only_state, writable_state
 
 STATE_FILE = ".reviewloop/spec-sessions.sqlite"
 _SCHEMA = """CREATE TABLE IF NOT EXISTS spec_sessions (
@@ -103,7 +103,9 @@ class SpecSessions:
     @contextmanager
     def _readable(self) -> Iterator[None]:
         """A file SQLite cannot read (overwritten, truncated) is named with its repair; a
-        busy one (OperationalError) is not damage and goes on as it is."""
+        busy one (OperationalError) is not damage and goes on as it is. A folder or pipe
+        where the file belongs is named before SQLite is asked to open it."""
+        not_a_file(self.path, _REPAIR_FIX)
         try:
             yield
         except sqlite3.OperationalError:

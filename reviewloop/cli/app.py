@@ -290,7 +290,7 @@ def review_cmd(obj: Context, base: str | None, head: str | None, staged: bool, w
         source=DiffSource(base=base, head=head, staged=staged, paths=scope), format=fmt,
         output=None if str(output) == "-" else output,  # as `report --output -`
         fail_on=fail_on, fix=fix, require_llm=require_llm, sarif=sarif, tests=tests)
-    review.prepare_outputs(options)
+    review.prepare_outputs(options, obj.root)
     load = obj.loader(model=model, region=region,
                       review={"run_tests": True} if tests else None)
     if github is None:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from reviewloop.app.review import Nothing, ReviewOptions, review
 from reviewloop.cli import ui
 from reviewloop.cli.panel import MAX_TERMINAL_ROWS, to_rich
+from reviewloop.cli.report_targets import refuse_overwrite
 from reviewloop.cli.terminal import terminal
 from reviewloop.errors import DiskFull, ExitCode, PluginError, UserInputError, is_disk_full
 from reviewloop.git.names import printable
@@ -26,10 +27,11 @@ if TYPE_CHECKING:  # chat models load LangChain: not before the analyzers start
     from reviewloop.agent.models import ModelFactory
 
 
-def prepare_outputs(options: ReviewOptions) -> None:
+def prepare_outputs(options: ReviewOptions, root: Path | None = None) -> None:
     """Create the folders --output and --sarif write into (as ruff does), before the review,
     so a path that cannot be written is refused before any work rather than after it, as
-    are both naming one file (the SARIF would overwrite the report)."""
+    are both naming one file (the SARIF would overwrite the report) and a file of the
+    repository at `root` that is not a report (`report_targets`)."""
     if options.output is not None and options.sarif is not None \
             and os.path.realpath(options.output) == os.path.realpath(options.sarif):
         raise UserInputError(f"--output and --sarif both name {options.output}",
@@ -38,13 +40,14 @@ def prepare_outputs(options: ReviewOptions) -> None:
     for flag, path in (("--output", options.output), ("--sarif", options.sarif)):
         if path is not None:
             ext = formats.get(options.format).extension if flag == "--output" else ".sarif"
-            prepare_output(flag, path, ext)
+            prepare_output(flag, path, ext, root)
 
 
-def prepare_output(flag: str, path: Path, ext: str) -> None:
+def prepare_output(flag: str, path: Path, ext: str, root: Path | None = None) -> None:
     """Create the folder `path` (given as `flag`, a file of extension `ext`) is written
-    into; one that cannot be made, or a `path` that is a folder, is a usage error (exit 2)
-    naming the flag and the fix — `review` and `report` alike."""
+    into; one that cannot be made, a `path` that is a folder, or a file of the repository
+    at `root` that is not a report, is a usage error (exit 2) naming the flag and the fix —
+    `review` and `report` alike."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -61,6 +64,7 @@ def prepare_output(flag: str, path: Path, ext: str) -> None:
     if folder:
         raise UserInputError(f"{flag} {path} is a folder", where=str(path),
                              fix=f"give {flag} a file name, e.g. {path / 'report'}{ext}")
+    refuse_overwrite(flag, path, root, ext)
 
 
 def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,

@@ -44,7 +44,8 @@ def run(settings: Settings, root: Path, run_id: str | None, *, fmt: str,
         return ExitCode.OK
     from reviewloop.cli.review import prepare_output  # its review's own check: exit 2
 
-    prepare_output("--output", target, ".html" if fmt == HTML else formats.get(fmt).extension)
+    prepare_output("--output", target, ".html" if fmt == HTML else formats.get(fmt).extension,
+                   root)
     target.write_bytes(data)
     ui.console(stderr=True).print(f"Wrote {target}", markup=False, highlight=False,
                                   soft_wrap=True)

@@ -89,6 +89,24 @@ def _kind(mode: int) -> str:
     return "a file" if stat.S_ISREG(mode) else "a special file (a FIFO, a socket or a device)"
 
 
+def line_end(text: str) -> str:
+    """The line end `text` uses, for lines added to it: CRLF when most of its lines end so
+    (a file saved on Windows), else LF. Lines added in the file's own ends leave the user's
+    lines as they were (`git diff` shows only the added ones)."""
+    return "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
+
+
+def append_line(path: Path, line: str) -> None:
+    """`line` added at the end of the file `path` (made when missing) in the file's own line
+    ends; its bytes as they are otherwise (CRLF stays CRLF, a byte that is not UTF-8 stays
+    that byte). For git's own files (`.git/info/exclude`), not the repository's."""
+    text = path.read_bytes().decode("utf-8", "surrogateescape") if path.exists() else ""
+    end = line_end(text)
+    if text and not text.endswith("\n"):
+        text += end
+    path.write_bytes(f"{text}{line}{end}".encode("utf-8", "surrogateescape"))
+
+
 def write(root: Path, path: Path | str, data: str | bytes, *, fix: str = "") -> Path:
     """Make `path` (under `root`) hold `data` (text is UTF-8): checked as `check` does, its
     missing folders made without following a link, written to a temporary file beside it and

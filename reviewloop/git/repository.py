@@ -20,6 +20,7 @@ from reviewloop.git.plaindiff import as_text, read_blob, without_tree_attributes
 from reviewloop.git.recording import stage_all, stage_tracked
 from reviewloop.git.refs import CommitNames
 from reviewloop.git.refs import is_protected as is_protected
+from reviewloop.git.repo_writes import append_line
 from reviewloop.git.sizes import DIFF_SIZE_LIMIT
 from reviewloop.git.snapshots import Change, Snapshot, parse_raw_changes
 from reviewloop.git.snapshots import TouchedFiles as TouchedFiles
@@ -332,10 +333,7 @@ class Repository:
             return False
         exclude = self.git_path("info/exclude")
         exclude.parent.mkdir(parents=True, exist_ok=True)
-        text = exclude.read_text(encoding="utf-8") if exclude.exists() else ""
-        if text and not text.endswith("\n"):
-            text += "\n"
-        exclude.write_text(f"{text}{path}\n", encoding="utf-8")
+        append_line(exclude, path)
         return True
 
     # -- plumbing -------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from reviewloop.config import load_settings
 from reviewloop.config_file import read_file_layer
 from reviewloop.errors import UserInputError
 from reviewloop.git import repo_writes
+from reviewloop.git.repo_writes import line_end
 from reviewloop.install.githook import free_backup
 from reviewloop.install.stack import detect_stack, missing_manager, node_note, python_note
 
@@ -258,7 +259,7 @@ def pre_commit_change(root: Path, version: str) -> Change:
         return Change(PRE_COMMIT, "create", "runs `reviewloop review --staged` before commits",
                       "repos:\n" + pre_commit_entry(version))
     try:
-        text = target.read_text(encoding="utf-8")
+        text = target.read_bytes().decode("utf-8")  # line ends as they are: CRLF kept
     except UnicodeDecodeError as exc:
         raise UserInputError(
             f"not UTF-8 text (byte {exc.start}); nothing written", where=str(target),
@@ -299,7 +300,9 @@ def _append_repo(text: str, version: str) -> str | None:
     to the same config with exactly one more repo."""
     items = re.findall(r"^([ \t]*)- +repo:", text, flags=re.MULTILINE)
     indent = items[0] if items else "  "
-    merged = text + ("" if text.endswith("\n") else "\n") + pre_commit_entry(version, indent)
+    end = line_end(text)  # the entry in the file's own line ends: the user's lines stay
+    entry = pre_commit_entry(version, indent).replace("\n", end)
+    merged = text + ("" if text.endswith("\n") else end) + entry
     before, after = _load_yaml(text), _load_yaml(merged)
     if before is None or after is None or not isinstance(after.get("repos"), list):
         return None

@@ -114,6 +114,7 @@ _APPROVAL_KEYS = {
     "paths": ("files_matching", "paths", "protected_paths", "approval_paths"),
 }
 _INTS = {"max_files", "max_lines"}
+_GLOBS = {"sensitive", "paths"}  # path globs: {a,b} alternatives expanded
 
 
 def load_policy(root: Path, settings: Settings) -> Policy:
@@ -243,7 +244,7 @@ def _pick(reader: KiroReader, section: Mapping[str, Any], keypath: tuple[str, ..
         if name in _INTS:
             found[name] = _Found(".".join(where), reader.whole(where, value))
             continue
-        checked = reader.strings(where, value)
+        checked = reader.globs(where, value) if name in _GLOBS else reader.strings(where, value)
         if name == "paths":
             reader.check_globs(where, checked)
         found[name] = _Found(".".join(where), checked)

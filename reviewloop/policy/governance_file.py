@@ -124,7 +124,7 @@ def _approval(reader: KiroReader, section: Mapping[str, Any], at: KeyPath,
             inner = reader.section(section, where, _THRESHOLDS, strict=True)
             _approval(reader, inner, where, values, keys)
         elif name == "file_patterns":
-            patterns = reader.strings(where, value)
+            patterns = reader.globs(where, value)  # {a,b} alternatives expanded
             reader.check_globs(where, patterns)
             _put(values, keys, name, where, patterns, reader)
         elif name == "change_types":

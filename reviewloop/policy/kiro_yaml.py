@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewloop.config import load_yaml
+from reviewloop.config_values import expand_all
 from reviewloop.errors import ConfigError
 from reviewloop.policy import globs
 
@@ -128,6 +129,15 @@ class KiroReader:
             return tuple(v.strip() for v in value)
         raise self.error(keypath, "expected a list of non-empty strings", value,
                          f'write it as a list, e.g. {keypath[-1]}: ["first", "second"]')
+
+    def globs(self, keypath: KeyPath, value: Any) -> tuple[str, ...]:
+        """`strings`, each a path glob whose {a,b} alternatives are expanded (minimatch's,
+        which Kiro matches with)."""
+        try:
+            return expand_all(self.strings(keypath, value)) or ()
+        except ValueError as exc:
+            raise self.error(keypath, str(exc), value, "write fewer {a,b} alternatives, or "
+                             "one pattern for each") from None
 
     def check_globs(self, keypath: KeyPath, patterns: tuple[str, ...]) -> None:
         for pattern in patterns:

@@ -28,10 +28,9 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from reviewloop.errors import AgentDefinitionError
 from reviewloop.findings.schema import Severity
-from reviewloop.policy import globs
 from reviewloop.review.agent_errors import schema_error, where
 from reviewloop.review.agent_files import entries, parse, peek_name
-from reviewloop.review.agent_scope import REMEMBERED, cached_scope
+from reviewloop.review.agent_scope import REMEMBERED, cached_scope, scope_globs
 from reviewloop.review.kiro_tools import READ_ONLY_TOOLS, map_tools
 from reviewloop.review.prompt_files import confine_agents_dir, resolve_prompt, user_config_dir
 
@@ -363,6 +362,8 @@ def _build(data: dict[str, Any], path: Path, text: str, origin: Origin,
     own = spec.reviewloop
     for key in ("analyzers", "include", "exclude"):
         _check_entries(getattr(own, key), ("reviewloop", key), path, text)
+    include, exclude = (scope_globs(getattr(own, key), ("reviewloop", key), path, text)
+                        for key in ("include", "exclude"))
     grant = map_tools(spec.tools)
     for index, name, hint in grant.unknown:
         raise AgentDefinitionError(f'key "tools[{index}]": unknown tool "{name}"',
@@ -371,7 +372,7 @@ def _build(data: dict[str, Any], path: Path, text: str, origin: Origin,
         name=spec.name.strip(), description=spec.description or "",
         prompt=resolve_prompt(spec.prompt, path, where(path, text, ("prompt",)), allowed),
         tools=grant.tools, model=spec.model,
-        analyzers=tuple(own.analyzers), include=tuple(own.include), exclude=tuple(own.exclude),
+        analyzers=tuple(own.analyzers), include=include, exclude=exclude,
         severity_floor=Severity(own.severity_floor) if own.severity_floor else None,
         enabled=own.enabled, order=own.order, source=path, origin=origin,
         set_keys=frozenset(own.model_fields_set),
@@ -385,12 +386,4 @@ def _check_entries(values: list[str], keypath: tuple[str, ...], path: Path, text
             raise AgentDefinitionError(f'key "{".".join(keypath)}[{index}]": must not be empty',
                                        where=where(path, text, keypath),
                                        fix="remove the empty entry")
-    if keypath[-1] in ("include", "exclude"):
-        for value in values:
-            try:
-                globs.check(value)
-            except globs.BadGlob as exc:
-                raise AgentDefinitionError(
-                    f'key "{".".join(keypath)}": invalid glob "{value}" ({exc})',
-                    where=where(path, text, keypath),
-                    fix='use *, ** and ? wildcards, e.g. "src/**/*.py"') from None
+

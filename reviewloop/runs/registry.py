@@ -32,6 +32,7 @@ from reviewloop.errors import (
 from reviewloop.git.carry import Packed
 from reviewloop.git.worktrees import RunTree
 from reviewloop.runs import liveness
+from reviewloop.state_dir import not_a_file as _not_a_file
 from reviewloop.state_dir import read_only_state, state_folder, writable_state
 
 if TYPE_CHECKING:  # loaded when a registry is opened: a review writes none (#41)
@@ -290,9 +291,7 @@ class Registry(RunStore):
 def not_a_file(path: Path) -> None:
     """A registry path that is there but not a file (a folder, a socket) is a damaged store,
     never an empty one: `runs --repair` moves it aside."""
-    if path.exists() and not path.is_file():
-        raise StoreDamaged(f"{path.name} is damaged: it is not a file", where=str(path),
-                           fix=REPAIR_FIX)
+    _not_a_file(path, REPAIR_FIX)
 
 
 def empty_file(path: Path) -> None:

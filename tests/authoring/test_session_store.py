@@ -3,6 +3,8 @@ spec command stops with exit 2 naming the file and the fix, and `runs --repair` 
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -95,3 +97,45 @@ def test_a_reviewloop_file_is_named_not_an_internal_error(repo, capsys, argv):
     code, text = _run(capsys, *argv)
     assert code == 2 and ".reviewloop is a file" in text and "move or remove" in text, text
     assert (repo / ".reviewloop").read_text() == "mine\n"
+
+
+def _folder(path: Path) -> None:
+    path.mkdir()
+
+
+def _full_folder(path: Path) -> None:
+    path.mkdir()
+    (path / "inside.sqlite").write_bytes(b"x")
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _socket(path: Path) -> None:
+    with socket.socket(socket.AF_UNIX) as bound:
+        bound.bind(str(path))
+
+
+NOT_A_FILE: dict[str, Callable[[Path], None]] = {
+    "folder": _folder, "full folder": _full_folder, "fifo": _fifo, "socket": _socket}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_A_FILE))
+def test_a_session_store_that_is_not_a_file_is_named_in_every_command(repo, capsys, kind):
+    """fz2 D4: a folder, pipe or socket where spec-sessions.sqlite belongs was an internal
+    error (exit 3, "unable to open database file") in `handoff` and `pickup`."""
+    assert _run(capsys, "note", "a decision")[0] == 0
+    assert _run(capsys, "handoff")[0] == 0  # so `pickup` has a handoff to read
+    path = repo / STATE_FILE
+    for leftover in (path, path.with_name(path.name + "-wal"),
+                     path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    NOT_A_FILE[kind](path)
+    for argv in (("handoff",), ("pickup",), ("spec", "resume", "--list"),
+                 ("spec", "new", "other", "--approve-all"), ("spec", "resume", "add-api")):
+        code, text = _run(capsys, *argv)
+        assert code == 2, (kind, argv, text)
+        assert "spec-sessions.sqlite is damaged: it is not a file" in text, text
+        assert str(path) in text and "runs --repair" in text and "internal error" not in text
+    assert not path.is_file()

@@ -403,3 +403,19 @@ def test_both_approval_spellings_at_once_is_an_error(tmp_path):
     assert error.where == ".kiro/config.yaml:4"
     assert 'key "governance.require_approval": repeats governance.approval' in str(error)
     assert error.fix == "keep one of approval and require_approval"
+
+
+@pytest.mark.parametrize(("key", "field"), [("sensitiveFiles", "sensitive"),
+                                            ("sensitive_paths", "sensitive"),
+                                            ("files_matching", "approval_paths")])
+@pytest.mark.parametrize("alternatives", [["prod", "dev"], ["prod", "dev", "qa"], ["a", "b-c"]])
+def test_kiro_brace_alternatives_are_expanded_as_minimatch_does(tmp_path, key, field,
+                                                                alternatives):
+    """fz2 D10: Kiro matches with minimatch, where `conf/{prod,dev}.yaml` names both files;
+    reviewloop took the braces literally and conf/prod.yaml was not sensitive."""
+    pattern = "conf/{" + ",".join(alternatives) + "}.yaml"
+    kiro(tmp_path, (f"security:\n  {key}" if field == "sensitive" else
+                    f"governance:\n  approval:\n    {key}") + f': ["{pattern}"]\n')
+    got = getattr(load_policy(tmp_path, Settings()), field)
+    assert all(f"conf/{name}.yaml" in got for name in alternatives), got
+    assert not any("{" in pattern for pattern in got)

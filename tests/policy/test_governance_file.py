@@ -127,3 +127,11 @@ def test_the_coverage_gate_reaches_the_settings_unless_reviewloop_sets_its_own(t
     assert with_quality_gates(Settings(), policy).gates.coverage_threshold == 0.85
     own = Settings(gates=Gates(coverage_threshold=0.5))
     assert with_quality_gates(own, policy).gates.coverage_threshold == 0.5
+
+
+@pytest.mark.parametrize("alternatives", [["a", "b"], ["pay", "bill", "tax"]])
+def test_file_patterns_expand_brace_alternatives(alternatives) -> None:
+    """fz2 D10: every path-glob setting reads `{a,b}` as Kiro's minimatch does."""
+    pattern = "src/{" + ",".join(alternatives) + "}/**"
+    rules, _ = parse_governance(f"require_human_approval:\n  file_patterns: ['{pattern}']\n")
+    assert rules.file_patterns == tuple(f"src/{a}/**" for a in alternatives)

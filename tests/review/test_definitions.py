@@ -559,3 +559,30 @@ def test_a_kiro_file_named_as_a_reviewer_whose_agent_is_not_one_is_warned(
     assert skipped.name == name and f'name it "{stem}"' in skipped.reason
     [warned] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert f"{stem}.json" in warned and repr(name) in warned and f'name it "{stem}"' in warned
+
+
+@settings(max_examples=40, deadline=None)
+@given(groups=st.lists(st.lists(st.sampled_from(["py", "js", "ts", "src", "docs"]),
+                                min_size=2, max_size=3, unique=True), min_size=1, max_size=2),
+       key=st.sampled_from(["include", "exclude"]))
+def test_brace_alternatives_in_a_scope_are_expanded(tmp_path_factory, groups, key):
+    """fz2 D10: `{a,b}` in every path-glob setting is read as a shell or Kiro's minimatch
+    reads it (it was refused here, and silently never matched elsewhere)."""
+    pattern = "/".join("{" + ",".join(g) + "}" for g in groups) + "/*.x"
+    expected: list[str] = [""]
+    for group in groups:
+        expected = [f"{e}/{w}" if e else w for e in expected for w in group]
+    folder = tmp_path_factory.mktemp("agents")
+    path = write_agent(folder, "review-scope.json", {
+        "name": "review-scope", "prompt": "Review.", "reviewloop": {key: [pattern, "x/**"]}})
+    agent = validate_file(path)
+    assert getattr(agent, key) == (*(f"{e}/*.x" for e in expected), "x/**")
+    assert agent.applies_to(f"{expected[0]}/a.x") is (key == "include")
+
+
+@pytest.mark.parametrize("pattern", ["{,a}", "{a,b,c,d,e,f,g,h,i}/{a,b,c,d,e,f,g,h,i}"])
+def test_a_scope_brace_that_names_nothing_or_too_much_is_refused(tmp_path, pattern):
+    path = write_agent(tmp_path, "review-scope.json", {
+        "name": "review-scope", "prompt": "Review.", "reviewloop": {"include": [pattern]}})
+    text = error_text(path)
+    assert 'key "reviewloop.include"' in text and "review-scope.json:" in text, text
