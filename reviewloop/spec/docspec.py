@@ -50,6 +50,10 @@ _NOT_PLAN = re.compile(
     r"\b(?:open questions?|questions|notes?|out of scope|non[- ]goals?|future work|references?|"
     r"appendix|glossary|risks?|changelog|change log|faq|assumptions|decisions?|"
     r"alternatives considered)\b", re.IGNORECASE)
+# headings after the plan whose boxes are criteria or checks, not tasks: only a `T<n>` there is
+# named as a task line left out
+_CRITERIA = re.compile(r"\b(?:criteria|checklists?|definition of done|done when|metrics|kpis?|"
+                       r"sign[- ]?offs?)\b", re.IGNORECASE)
 _LONGEST_TITLE = 2000
 _ID_TOKEN = re.compile(r"[A-Za-z]*\d+(?:\.\d+)*")
 _REF_TOKEN = re.compile(r"\b[A-Za-z]{1,5}-?\d+(?:\.\d+)*\b|\b\d+(?:\.\d+)*\b")
@@ -107,9 +111,11 @@ def _scan(text: str) -> list[_Line]:
 def _next_section(current: tuple[str, int] | None, level: int,
                   title: str) -> tuple[str, int] | None:
     kind = section_kind(title)
-    if kind is None and current is not None and current[0] == "tasks" \
-            and not _NOT_PLAN.search(title):
-        return current  # `## Phase 2`, `## Testing`, `## Rollout` after `## Tasks`: the plan
+    if kind is None and current is not None and current[0] in ("tasks", "criteria"):
+        if _CRITERIA.search(title):
+            return ("criteria", level)  # `## Success criteria`, `## Launch checklist`
+        if current[0] == "tasks" and not _NOT_PLAN.search(title):
+            return current  # `## Phase 2`, `## Testing`, `## Rollout` after `## Tasks`: the plan
     if kind is None:
         return current if current is not None and level > current[1] else None
     if current is not None and current[0] == kind and level > current[1]:
@@ -227,9 +233,9 @@ def _unread_task_lines(state: _State, lines: list[_Line]) -> None:
     for line in lines:
         box = None if line.in_fence else parse_checkbox(line.text)
         found = None if box is None else _TASK_ID.match(box.rest)
-        if found is None or (line.section in ("requirements", "design")
+        if found is None or (line.section in ("requirements", "design", "criteria")
                              and found.group("id")[:1] not in "tT"):
-            continue  # `- [ ] 1. WHEN …` under a requirement is a criterion, never a task
+            continue  # `- [ ] 1. WHEN …` under a requirement or criteria is no task
         where = f"the {line.section} section" if line.section else "a section outside the plan"
         state.warn(line.number, f"task line in {where} is not read: the plan is the `## Tasks` "
                                 "section and the phase headings after it (up to one such as "

@@ -59,6 +59,8 @@ _CRITERIA_NAMES = frozenset((*_CRITERIA_HEADINGS, "dod"))
 # what may stand around a criteria name in its heading: emphasis, numbering, emoji, a colon
 _CRITERIA_DECORATION = re.compile(r"^[\W\d_]+|[^\w)）]+$")
 _CRITERIA_NOTE = re.compile(r"\s*[(（][^)）]*[)）]\s*$")  # "Acceptance Criteria (all must hold)"
+# what may follow a criteria name that opens a heading: "Acceptance criteria for task 2"
+_CRITERIA_FOR = re.compile(r"\s+(?:for|of|per)\b|\s*[-–—]")
 _CRITERIA_JOIN = re.compile(r"\s*[/|&,]\s*|\s+(?:and|or)\s+")
 _CHECKLIST_HEADINGS = (
     "definition of done", "acceptance criteria", "checklist", "check list", "verification",
@@ -183,7 +185,10 @@ def _in_criteria(line: md.Line) -> bool:
     heading = _CRITERIA_DECORATION.sub("", (line.heading or "").casefold())
     heading = _CRITERIA_DECORATION.sub("", _CRITERIA_NOTE.sub("", heading))
     parts = [part.strip() for part in _CRITERIA_JOIN.split(heading)]
-    return bool(heading) and all(part in _CRITERIA_NAMES for part in parts)
+    return bool(heading) and (all(part in _CRITERIA_NAMES for part in parts) or any(
+        heading.startswith(name) and _CRITERIA_FOR.match(heading, len(name))
+        for name in _CRITERIA_NAMES))  # "Acceptance criteria for task 2"
+
 
 
 def _read_checkbox(reader: _Reader, line: md.Line, box: md.Checkbox) -> None:

@@ -73,3 +73,29 @@ def test_a_task_line_in_the_design_section_is_named() -> None:
     assert [t.id for t in parsed.tasks] == ["T1"]
     assert [(d.line, "design section is not read" in d.message)
             for d in parsed.diagnostics] == [(11, True)]
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(heading=st.sampled_from(["Acceptance criteria", "Success criteria", "Verification checklist",
+                                "Launch checklist", "Definition of Done", "Done when",
+                                "Success metrics", "KPIs", "Sign-off"]),
+       level=st.sampled_from(["##", "###"]), second=st.booleans(),
+       boxes=st.lists(st.sampled_from(["- [ ] 1. WHEN the CLI runs THEN it exits 0",
+                                       "- [ ] 2 All tests pass", "- [ ] Security sign-off",
+                                       "- [x] Docs updated"]), min_size=1, max_size=4))
+def test_criteria_and_checklists_after_the_plan_are_no_tasks_and_no_noise(
+        heading: str, level: str, second: bool, boxes: list[str]) -> None:
+    """A review found `## Verification checklist`, `## Success criteria` or `## Definition of
+    Done` after `## Tasks` read as phases of the plan: "All tests pass" became a task `run next`
+    would implement, and an id-less box a warning. Criteria and checklists end the plan; their
+    boxes are neither tasks nor diagnostics, but a `T<n>` line there is named."""
+    body = "\n".join(boxes)
+    extra = f"\n\n{level} Success metrics\n\n{body}" if second else ""
+    text = (HEAD + "## Tasks\n\n" + "\n".join(TASKS) + f"\n\n{level} {heading}\n\n{body}{extra}\n")
+    parsed = docspec.parse(text, "spec.md")
+    assert [t.id for t in parsed.tasks] == ["T1", "T2", "T3", "T4"]
+    assert parsed.diagnostics == ()
+    moved = docspec.parse(text + "- [ ] T5 Ship it\n", "spec.md")
+    assert [t.id for t in moved.tasks] == ["T1", "T2", "T3", "T4"]
+    [said] = moved.diagnostics
+    assert said.line == len(text.split("\n")) and "is not read" in said.message

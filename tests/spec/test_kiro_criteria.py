@@ -58,3 +58,24 @@ def test_a_phase_heading_holding_the_words_keeps_its_tasks(form: str, name: str,
     assert [t.id for t in parsed.tasks] == ["1", "2", "3", "4"], heading
     assert parsed.by_id()["3"].phase == heading
     assert parsed.diagnostics == (), heading
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(name=st.sampled_from(["Acceptance criteria", "Definition of Done", "Exit criteria",
+                             "Success Criteria", "DoD"]),
+       rest=st.sampled_from([" for task 2", " of phase 1", " per task", " - phase 1",
+                             " — rollout"]),
+       level=st.sampled_from(["##", "###"]))
+def test_a_heading_that_opens_with_a_criteria_name_holds_criteria(
+        name: str, rest: str, level: str) -> None:
+    """A review found "### Acceptance criteria for task 2" read as a phase: its numbered
+    boxes became tasks 3 and 4, silently. A heading that opens with a criteria name and goes
+    on `for …`/`of …`/`- …` is criteria; one that only holds the words later ("Phase 2:
+    Validate Success Criteria") stays a phase."""
+    text = HEAD + f"{level} {name}{rest}\n\n- [ ] 3. It exits 0\n- [ ] 4. It prints usage\n"
+    parsed = kiro.parse(text, "tasks.md")
+    assert [t.id for t in parsed.tasks] == ["1", "2"]
+    assert [d.line for d in parsed.diagnostics] == [9, 10]
+    phase = kiro.parse(HEAD + f"{level} Phase 3: Check {name}{rest}\n\n- [ ] 3. It exits 0\n",
+                       "tasks.md")
+    assert [t.id for t in phase.tasks] == ["1", "2", "3"]
