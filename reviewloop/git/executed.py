@@ -81,7 +81,9 @@ _STATEMENT = re.compile(
     r"|\.{0,2}/|~/"  # a command by its path
     r"|\$|\"\$"  # an expansion
     r"|\((?=[a-z$])|\{[ \t]+\S|\[\[?[ \t]"  # a subshell, a group, a test
-    r"|[a-z][\w.+-]*(?:[ \t;&|][^\n]*[^.!?\s]|[ \t;&|]*)$")  # a command, not a sentence
+    r"|\\[a-z]|(?P<q>['\"])[a-z][\w.+-]*(?P=q)(?=[ \t;&|]|$)"  # `\rm`, `'rm'`: no alias
+    # a command, not a sentence: its last word no full stop, but for `.`/`..` (`git add .`)
+    r"|[a-z][\w.+-]*(?:[ \t;&|][^\n]*[^.!?\s]|[ \t;&|](?:[^\n]*[ \t])?\.\.?|[ \t;&|]*)$")
 
 
 def shell_shaped(start: bytes) -> bool:

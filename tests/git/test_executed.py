@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.git.executed import executable, made_executable, runs_as
+from reviewloop.git.executed import executable, made_executable, runs_as, shell_shaped
 from reviewloop.git.languages import CSH, SHELL, ZSH, language
 
 SHELL_BANGS = {"#!/bin/bash": SHELL, "#!/bin/sh -e": SHELL, "#!/usr/bin/env bash": SHELL,
@@ -203,3 +203,20 @@ def test_only_executable_scripts_go_to_the_shells_analyzers(
     ctx = AnalyzerContext(root=repo.root, changes=parse_diff(diff), diff_text=diff,
                           agent="a", files=tuple(paths))
     assert set(ctx.files_for(SHELL)) == wanted
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(command=st.sampled_from(["docker build -t app", 'cp -r "$1"', "python3 -m pip install -e",
+                                "git add", "rsync -a src/", "ls", "find", "tar czf out.tgz"]),
+       target=st.sampled_from([".", ".."]), quote=st.sampled_from(["", "\\", "'", '"']),
+       lead=st.sampled_from(["", "# build it\n", "\n\n"]))
+def test_a_command_whose_last_word_is_a_folder_dot_is_a_script(
+        command: str, target: str, quote: str, lead: str) -> None:
+    """A review found `docker build -t app .`, `git add .` or `\\rm -rf x` as an executable's
+    first line read as a sentence (its full stop) or as no statement, so the script went to no
+    shellcheck and nothing said so. A lone `.`/`..` is a folder; a backslash or quotes around
+    a command only keep an alias out."""
+    name, _, rest = command.partition(" ")
+    named = f"\\{name}" if quote == "\\" else f"{quote}{name}{quote}"
+    assert shell_shaped(f"{lead}{named} {rest} {target}".replace("  ", " ").encode())
+    assert not shell_shaped(f"{lead}This file is {name} data.".encode())
