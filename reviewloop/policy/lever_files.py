@@ -147,7 +147,8 @@ class LeverTable:
 LEVER_TABLES: tuple[LeverTable, ...] = (
     # npm, yarn and pnpm run these when the package (or a workspace of it) is installed
     LeverTable("package.json", tuple(("scripts", name) for name in (
-        "preinstall", "install", "postinstall", "prepare", "prepublish")),
+        "preinstall", "install", "postinstall", "preprepare", "prepare", "postprepare",
+        "prepublish")),
         LeverKind.EXECUTED, "npm (install scripts)"),
     # pip and build import the build backend from these folders of the checkout
     LeverTable("pyproject.toml", (("build-system", "backend-path"),), LeverKind.EXECUTED,

