@@ -116,6 +116,10 @@ def expand_braces(pattern: str) -> tuple[str, ...]:
     taken literally, as a shell does. git's globs take the braces as characters, so a
     pattern written for the other tools never matched: each setting expands them first.
     ValueError past MAX_ALTERNATIVES patterns (a typo would otherwise make thousands)."""
+    if pattern.count("{") > MAX_ALTERNATIVES:  # bounds the depth and the scans, as the count
+        raise ValueError(f"{pattern[:80]!r}{'…' if len(pattern) > 80 else ''} holds more than "
+                         f"{MAX_ALTERNATIVES} '{{': write fewer {{a,b}} groups, or one pattern "
+                         "for each with * or ** wildcards")
     found: list[str] = []
     _expand(pattern, found)
     return tuple(dict.fromkeys(found))

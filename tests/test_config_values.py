@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
@@ -185,3 +185,17 @@ def test_too_many_brace_alternatives_name_the_key(tmp_path: Path, key: str):
     text = (f"[{table}]\n" if table else "") + f'{name} = ["{group}/{group}/x"]\n'
     message = refused(tmp_path, text)
     assert f'key "{key}' in message and "more than 64 patterns" in message, message
+
+
+@settings(max_examples=20, deadline=None, derandomize=True)
+@given(unit=st.sampled_from(["{a,b}", "{a}", "{", "x{", "{a,{b,c}}"]),
+       count=st.integers(65, 3000))
+def test_a_pattern_of_many_braces_is_refused_at_once(unit: str, count: int) -> None:
+    """A review found `"{a,b}" * 1000` ending `reviewloop agents` in a RecursionError (exit 3)
+    and 20,000 unclosed `{` taking 20 s: past MAX_ALTERNATIVES braces the pattern is refused
+    before it is read, a ValueError (exit 2 naming the key, as the count past 64 patterns)."""
+    from reviewloop.config_values import MAX_ALTERNATIVES, expand_braces
+    pattern = unit * max(1, count // len(unit))
+    assume(pattern.count("{") > MAX_ALTERNATIVES)
+    with pytest.raises(ValueError, match=f"more than {MAX_ALTERNATIVES} '{{'"):
+        expand_braces(pattern)
