@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -113,8 +114,12 @@ def _fifo(path: Path) -> None:
 
 
 def _socket(path: Path) -> None:
-    with socket.socket(socket.AF_UNIX) as bound:
-        bound.bind(str(path))
+    """A socket bound under a short name and moved into place: a socket's path is at most
+    107 bytes, which a test's temporary folder can pass on its own."""
+    with tempfile.TemporaryDirectory(dir="/tmp") as short, \
+            socket.socket(socket.AF_UNIX) as bound:
+        bound.bind(os.path.join(short, "s"))
+        os.rename(os.path.join(short, "s"), path)
 
 
 NOT_A_FILE: dict[str, Callable[[Path], None]] = {

@@ -36,7 +36,6 @@ from reviewloop.checks.analyzers.eslint_named import NamedConfigs
 from reviewloop.checks.analyzers.eslint_staged import matches
 from reviewloop.checks.suppressions.eslint_project import ProjectEslint
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
-from reviewloop.checks.suppressions.js_lexer import js_comments
 
 # ESLint 8's names at one folder, in its order (the first there is that folder's config)
 ESLINTRC = (".eslintrc.js", ".eslintrc.cjs", ".eslintrc.yaml", ".eslintrc.yml",
@@ -160,6 +159,9 @@ def _rc(read: Read, path: str) -> dict[str, Any] | None:
 
 def _json(text: str) -> object:
     """JSON with `//` and `/* */` comments, as ESLint's `strip-json-comments` reads it."""
+    # the JS lexer only with an eslintrc to read: an offline review of no JS loads none of it
+    from reviewloop.checks.suppressions.js_lexer import js_comments
+
     blanked = list(text)
     for start, end in js_comments(text):
         blanked[start:end] = " " * (end - start)
