@@ -234,13 +234,13 @@ class _Report(io.StringIO):
 def _quiet() -> Iterator[None]:
     """bandit's loggers writing nowhere at the CLI's `-q` level (WARNING: no progress bar)
     and put back as they were; bandit's parse warnings ignored (`_parses_quiet`)."""
-    saved = [(log, log.level, log.propagate, log.handlers[:])
-             for log in map(logging.getLogger, _QUIET)]
+    saved = [(log, log.level, log.propagate, log.handlers[:]) for log in _family()]
     chatty = [(log, vars(log).get("debug")) for log in map(logging.getLogger, _CHATTY)]
     for log, *_ in saved:
         log.setLevel(logging.WARNING)
-        log.propagate = False
-        log.handlers = [logging.NullHandler()]
+        top = log.name in _QUIET  # a child (a host's handler on it) passes up to its top
+        log.propagate = not top
+        log.handlers = [logging.NullHandler()] if top else []
     for log, _ in chatty:
         log.debug = _nothing  # type: ignore[method-assign]  # what WARNING makes of it
     _parses_quiet()
@@ -256,6 +256,16 @@ def _quiet() -> Iterator[None]:
                 del log.debug
             else:
                 log.debug = own  # type: ignore[method-assign]
+
+
+def _family() -> list[logging.Logger]:
+    """bandit's and stevedore's loggers, children included: bandit logs the ERROR for a file
+    it cannot parse on `bandit.core.manager`, where a host may have put a handler."""
+    prefixes = tuple(f"{top}." for top in _QUIET)
+    named = {*_QUIET, *_CHATTY} | {
+        name for name, log in list(logging.Logger.manager.loggerDict.items())
+        if isinstance(log, logging.Logger) and name.startswith(prefixes)}
+    return [logging.getLogger(name) for name in sorted(named)]
 
 
 def _nothing(*_args: object, **_kwargs: object) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from bandit.core import blacklisting, extension_loader
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers import bandit_api
@@ -176,6 +176,7 @@ CHATTY = ("bandit.core.node_visitor", "bandit.core.tester", "bandit.core.manager
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(files=FILES, level=st.sampled_from((logging.DEBUG, logging.INFO, logging.NOTSET)),
        own=st.booleans())
+@example(files=[([], b"x = 1\x00\n")], level=logging.DEBUG, own=False)  # bandit's ERROR line
 def test_bandit_debugging_writes_nothing_and_is_put_back(
         tmp_path: Path, files: list[tuple[list[str], bytes]], level: int, own: bool) -> None:
     """A host that debugs bandit's hot path (a level and a handler on its loggers, a `debug`
@@ -201,6 +202,8 @@ def test_bandit_debugging_writes_nothing_and_is_put_back(
         assert written.getvalue() == "" and calls == []
         assert [vars(log).get("debug") for log in loggers] == [debug if own else None, None,
                                                                  None]
+        assert all(log.handlers == [handler] and log.propagate and log.level == level
+                   for log in loggers)
     finally:
         for log, was in zip(loggers, levels, strict=True):
             log.removeHandler(handler)
