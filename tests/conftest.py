@@ -26,6 +26,7 @@ pytest_plugins = [
     "tests.support.workspace",  # repo, ws, outside: temp repositories for the workspace tools
     "tests.support.worktrees",  # root: a repository on a `work` branch
     "tests.support.grouping",  # a module with a module-scoped fixture runs on one worker
+    "tests.support.ordering",  # the tests marked `long` start first, the longest first
     "tests.support.bytecode",  # the controller writes the bytecode before the workers start
     "tests.support.examples",  # a generated test's examples, capped by the profile
 ]

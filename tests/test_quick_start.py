@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.paths import ROOT
 
 
@@ -35,6 +37,7 @@ def test_ci_runs_the_readme_test_command_and_installs_only_chromium_from_apt():
     assert installs and all(line.rstrip().endswith(" chromium") for line in installs)
 
 
+@pytest.mark.long(seconds=117)
 def test_the_suite_needs_nothing_from_the_machine_s_home_or_git_config(tmp_path: Path):
     """A fresh machine: an empty HOME (no git identity), a bare PATH, no other variable.
     A test whose module-scoped fixture commits runs before any function-scoped fixture, so

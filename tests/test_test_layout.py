@@ -7,6 +7,8 @@ import ast
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.support.paths import ROOT
 
@@ -242,3 +244,135 @@ def test_a_generated_test_runs_its_count_up_to_the_profiles_cap(tmp_path: Path,
     ran = {mark.name: len(mark.read_text()) for mark in marks.iterdir()}
     declared = 300 if profile else SUITE_EXAMPLES
     assert ran == {**{str(n): n for n in asked}, "declared": declared, "method": declared}
+
+
+class _Item:
+    """What tests/support/ordering.py reads of a collected test: its id and its marks."""
+
+    def __init__(self, nodeid: str, seconds: object = None, marked: bool = False) -> None:
+        self.nodeid = nodeid
+        self.mark = pytest.mark.long(seconds=seconds).mark if seconds is not None else \
+            pytest.mark.long.mark if marked else None
+
+    def get_closest_marker(self, name: str) -> pytest.Mark | None:
+        return self.mark if name == "long" else None
+
+
+_MARKS = st.one_of(st.none(), st.just("bare"), st.integers(0, 200), st.floats(0, 200))
+
+
+@given(st.lists(_MARKS, max_size=30))
+def test_the_long_tests_come_first_the_longest_first_and_the_rest_keep_their_order(
+        marks: list[object]) -> None:
+    from tests.support.ordering import started_first
+
+    items = [_Item(f"t{n}", None if m == "bare" else m, m == "bare")
+             for n, m in enumerate(marks)]
+    ordered = started_first(items)
+    timed = {id(i): 0.0 if i.mark is not None and not i.mark.kwargs else i.mark.kwargs["seconds"]
+             for i in items if i.mark is not None}
+    long = [i for i in ordered if id(i) in timed]
+    assert sorted(map(id, ordered)) == sorted(map(id, items))  # each item once
+    assert ordered[:len(long)] == long  # the marked first
+    assert ordered[len(long):] == [i for i in items if i.mark is None]
+    assert long == sorted((i for i in items if id(i) in timed), key=lambda i: -timed[id(i)])
+
+
+@given(st.one_of(st.text(max_size=5), st.booleans(), st.lists(st.integers(), max_size=2)))
+def test_a_long_mark_that_is_not_a_number_names_the_test(given: object) -> None:
+    from tests.support.ordering import started_first
+
+    with pytest.raises(pytest.UsageError, match=r"^tests/test_x\.py::test_y: .*long\(seconds"):
+        started_first([_Item("tests/test_x.py::test_y", given)])
+
+
+_ORDERED = '''
+import os
+import pytest
+
+
+def _started(name):
+    with open(os.environ["LAYOUT_LOG"], "a") as log:
+        log.write(f"{os.environ['PYTEST_XDIST_WORKER']} {name}\\n")
+
+
+@pytest.fixture(scope="module")
+def shared():
+    return True
+
+
+@pytest.mark.parametrize("case", range(PLAIN))
+def test_plain(case):
+    _started(f"plain{case}")
+
+
+@pytest.mark.long(seconds=5)
+def test_short_long():
+    _started("long5")
+
+
+@pytest.mark.long(seconds=50)
+def test_longest():
+    _started("long50")
+'''
+_GROUPED = '''
+import os
+import pytest
+
+from test_ordered import _started
+
+
+@pytest.fixture(scope="module")
+def shared():
+    return True
+
+
+@pytest.mark.parametrize("case", range(3))
+def test_grouped(shared, case):
+    _started(f"group{case}")
+
+
+@pytest.mark.long(seconds=20)
+def test_grouped_long(shared):
+    _started("group-long")
+'''
+
+
+@pytest.mark.parametrize("plain", [1, 6])
+def test_the_long_tests_start_first_on_the_workers(tmp_path: Path, plain: int) -> None:
+    """tests/support/ordering.py, with xdist and the suite's grouping alone in a nested run:
+    the marked tests sit after the plain ones in their files (the suite's longest, in
+    tests/test_quick_start.py, is collected among the last), yet each worker starts with them;
+    a group (a module with a module-scoped fixture) whose one test is marked goes first whole,
+    on one worker; no marked test starts on a worker after a plain one there."""
+    import os
+    import subprocess
+    import sys
+
+    from tests import conftest
+
+    assert "tests.support.ordering" in conftest.pytest_plugins
+    (tmp_path / "test_ordered.py").write_text(_ORDERED.replace("PLAIN", str(plain)))
+    (tmp_path / "test_zgrouped.py").write_text(_GROUPED)
+    log = tmp_path / "log"
+    env = {**os.environ, "LAYOUT_LOG": str(log), "PYTHONPATH": f"{ROOT}{os.pathsep}{tmp_path}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider",
+         "--strict-markers", "-p", "xdist.plugin", "-p", "tests.support.grouping", "-p",
+         "tests.support.ordering", "-n", "2", "--dist", "loadgroup", "test_ordered.py",
+         "test_zgrouped.py"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    ran: dict[str, list[str]] = {}
+    for line in log.read_text().splitlines():
+        worker, name = line.split()
+        ran.setdefault(worker, []).append(name)
+    assert sorted(n for names in ran.values() for n in names) == sorted(
+        [f"plain{n}" for n in range(plain)] + ["long5", "long50", "group-long", "group0",
+                                                "group1", "group2"])
+    assert {names[0] for names in ran.values()} == {"long50", "group-long"}
+    (grouped,) = [names for names in ran.values() if names[0] == "group-long"]
+    assert grouped[:4] == ["group-long", "group0", "group1", "group2"]
+    for names in ran.values():
+        plain_at = [n for n, name in enumerate(names) if name.startswith("plain")]
+        assert not plain_at or all(n.startswith("plain") for n in names[plain_at[0]:]), names

@@ -103,6 +103,7 @@ def uninterrupted(origin: Path, tmp_path_factory: pytest.TempPathFactory) -> tup
     return tree, files
 
 
+@pytest.mark.long(seconds=42)
 @settings(max_examples=3, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])

@@ -120,6 +120,7 @@ def _verdict(run: Run, found: Counter[tuple[str, str, str]]) -> tuple[object, ..
 Pushes = list[list[Op]]
 
 
+@pytest.mark.long(seconds=19)
 @pytest.mark.timeout(1200)  # about a minute an example, on a busy machine
 @settings(max_examples=5, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])

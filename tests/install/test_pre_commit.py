@@ -62,6 +62,7 @@ def test_pre_commit_runs_the_hook_and_blocks_on_must_fix(tmp_path: Path):
     assert clean.returncode == 0, clean.stdout + clean.stderr
 
 
+@pytest.mark.long(seconds=33)
 @pytest.mark.pypi
 @pytest.mark.timeout(960)  # the hang guard above the install's own 900 s limit
 def test_try_repo_installs_and_runs_the_hook(tmp_path: Path):

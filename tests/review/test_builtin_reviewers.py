@@ -80,6 +80,7 @@ def test_it_runs_in_its_declared_place_and_offline_says_it_ran_nothing(
 
 # The hang guard sits above the nested run's own limit: eleven modules, one process, ~2 min on a
 # quiet machine and over 300 s (the suite's default guard) on a slower one while the suite runs.
+@pytest.mark.long(seconds=77)
 @pytest.mark.timeout(1260)
 def test_no_test_that_counts_the_reviewers_breaks(project: Path, tmp_path: Path) -> None:
     # Its own temporary folder, in this test's: in the shared pytest-of-<user>, the nested

@@ -84,6 +84,7 @@ def service(tmp_path: Path) -> Path:
                        {".kiro/specs/prices/tasks.md": SPEC}, branch="work", base_message="start")
 
 
+@pytest.mark.long(seconds=33)
 def test_a_failing_test_goes_back_and_eslint_and_coverage_findings_are_fixed_and_closed(
         service: Path, eslint_tools: Path) -> None:
     model = ScriptedChatModel()

@@ -79,6 +79,7 @@ def _files(comparing: frozenset[str], made: bool, gap: int, edited: bool
     return files
 
 
+@pytest.mark.long(seconds=23)
 @settings(max_examples=3, deadline=None, derandomize=True, phases=[Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(comparing=st.frozensets(st.sampled_from(sorted(OLD))), made=st.booleans(),

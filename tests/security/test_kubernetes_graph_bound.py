@@ -29,6 +29,7 @@ def pod(name: str) -> str:
            "spec:\n  containers:\n  - name: c\n    image: nginx:1.25\n"
 
 
+@pytest.mark.long(seconds=17)
 def test_a_policy_selecting_more_pods_than_the_bound_is_read_in_part_and_said_so(
         iac_env: Path) -> None:
     pods = {f"apps/p{n:03}.yaml": pod(f"p{n}") for n in range(MAX_RELATED + 2)}

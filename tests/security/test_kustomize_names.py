@@ -63,6 +63,7 @@ def change(overlay: str, component: str, includer: str, configs: str, broken: st
 
 # Two reviews, as hypothesis draws first the simplest sets (every name `kustomization.yaml`)
 # and then sets at random; each review beside `ALL_NAMED`.
+@pytest.mark.long(seconds=15)
 @settings(max_examples=2, deadline=None, derandomize=True,
           phases=(Phase.explicit, Phase.generate))  # a failure's review is not shrunk
 @given(st.lists(st.tuples(_names, _names, _names, _names, _names), min_size=2, max_size=2,

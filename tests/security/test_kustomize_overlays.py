@@ -233,6 +233,7 @@ def oracle(tmp_path_factory: pytest.TempPathFactory, iac_tools: Path) -> Callabl
     return ask
 
 
+@pytest.mark.long(seconds=26)
 @pytest.mark.parametrize(("rendered", "terraform"), [(True, False), (True, True), (False, False)],
                          ids=["renderer", "renderer-with-terraform", "no-renderer"])
 def test_a_change_reaching_a_kustomize_build_is_checked_as_checkov_renders_it(

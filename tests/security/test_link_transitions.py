@@ -40,6 +40,8 @@ from tests.support.repos import init_repo
 from tests.support.review_cli import review
 from tests.support.tools_cache import cache_root
 
+pytestmark = pytest.mark.long(seconds=34)  # the module fixture's review
+
 _GROUP = ('resource "aws_security_group" "sg" {{\n  name        = "sg"\n  description = "d"\n'
           '  ingress {{\n    description = "ssh"\n    from_port   = 22\n    to_port     = 22\n'
           '    protocol    = "tcp"\n    cidr_blocks = [{}]\n  }}\n}}\n')

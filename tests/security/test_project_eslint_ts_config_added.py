@@ -42,6 +42,7 @@ ADDED = {"src/b.ts": BODY.format(imports=OWN), "src/deep/er/b.ts": BODY.format(i
          "src/c.ts": BODY.format(imports='import type { K } from "./kinds.js";\n')}
 
 
+@pytest.mark.long(seconds=17)
 @pytest.mark.parametrize("edited", [False, True], ids=["added only", "beside an edit"])
 @pytest.mark.parametrize("config", ["eslint.config.ts", "eslint.config.mts"])
 def test_a_file_the_change_adds_is_linted_with_the_project_s_typed_rules(

@@ -32,7 +32,8 @@ import pytest
 from tests.support.iac_tools import module_reviews
 from tests.support.project_rules import found, reviewed, shown
 
-pytestmark = pytest.mark.pypi  # checkov and hadolint, from the shared tools cache
+pytestmark = [pytest.mark.pypi,  # checkov and hadolint, from the shared tools cache
+              pytest.mark.long(seconds=27)]  # the module fixture's reviews
 
 POSIX = 'if [[ "$1" == "x" ]]; then echo "$RANDOM"; fi\nn=$(( 2 ** 3 ))\necho "$n"\n'
 BRACES = "x=1\necho $x\n"  # SC2250 with require-variable-braces

@@ -121,6 +121,7 @@ def _opened(checks: list[dict], cases: tuple[Case, ...]) -> set[int]:
             and check["file_path"] == f"/{case.module}/main.tf"}
 
 
+@pytest.mark.long(seconds=29)
 @settings(max_examples=2, deadline=None, derandomize=True,
           phases=(Phase.explicit, Phase.generate),  # a failure's review is not shrunk
           suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -67,6 +67,7 @@ def _case(folder: str, style: str, twin: str) -> tuple[dict[str, str], dict[str,
     return base, {f"{folder}/{module}": async_}, f"{folder}/{module}"
 
 
+@pytest.mark.long(seconds=17)
 def test_what_a_change_does_to_an_unchanged_importer_is_the_changes(
         tmp_path: Path, eslint_tools: Path) -> None:
     # every style × every twin (and the change itself)

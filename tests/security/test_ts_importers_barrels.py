@@ -76,6 +76,7 @@ def _variants() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return base, change, shown
 
 
+@pytest.mark.long(seconds=16)
 def test_a_change_reaches_the_importers_of_a_barrel(tmp_path: Path, eslint_tools: Path) -> None:
     base, change, shown = _variants()
     root = init_repo(tmp_path / "r", {"package.json": '{"name": "x", "type": "module"}\n',

@@ -63,6 +63,7 @@ def want(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[tuple[str, i
                                   ("x/action.yml", ACTION))}
 
 
+@pytest.mark.long(seconds=23)
 @settings(max_examples=4, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(name, min_size=1, max_size=3, unique=True))

@@ -302,6 +302,7 @@ STAGED_PATHS = ("a.js", "src/a.js", "src/deep/a.js", "lib/b.ts", "c.test.js", ".
                 "packages/ui/src/button.tsx", "docs/README.md", "a.jsx", "lib/.eslintrc.js")
 
 
+@pytest.mark.long(seconds=16)
 @pytest.mark.npm
 def test_lint_staged_globs_take_what_micromatch_takes_with_lint_stageds_options() -> None:
     oracle = micromatch_grid(STAGED_GLOBS, STAGED_PATHS)

@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.npm, pytest.mark.pypi,  # the fixture's npm ci; checko
 SSH = "    admin.addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22), 'ssh from anywhere');\n"
 
 
+@pytest.mark.long(seconds=36)
 def test_a_head_review_synthesizes_with_the_checkouts_packages_and_opening_ssh_fails_the_gate(
         tmp_path: Path, iac_tools: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # One review, both sides exported: a head review against the fixture app's own commit

@@ -33,6 +33,7 @@ pytestmark = [pytest.mark.pypi, pytest.mark.npm]  # aws-cdk-lib's wheel; the CDK
 CHANGED = ("cdk.json", "app.py", "stacks/storage.py")
 
 
+@pytest.mark.long(seconds=29)
 @pytest.mark.parametrize("command", ["./app.py", "nice -n 10 python3 app.py"])
 def test_an_app_started_by_its_own_python_script_is_synthesized_as_python(
         tmp_path: Path, iac_env: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:

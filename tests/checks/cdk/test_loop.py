@@ -52,6 +52,7 @@ def _calls(model: ScriptedChatModel, marker: str) -> list[str]:
             if any(marker in message_text(m) for m in messages[:1])]
 
 
+@pytest.mark.long(seconds=16)
 def test_a_failed_synth_goes_back_and_the_new_constructs_are_reported_on_their_lines(
         repo: Path) -> None:
     model = ScriptedChatModel()

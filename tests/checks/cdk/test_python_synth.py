@@ -24,7 +24,8 @@ from tests.support.cdk_python import APP, PARTS, STORAGE, cli_folder, jsii_sandb
 from tests.support.gitutil import git
 from tests.support.tools_cache import cache_root as tools_cache
 
-pytestmark = [pytest.mark.pypi, pytest.mark.npm]  # aws-cdk-lib's wheel; the CDK CLI, checkov
+pytestmark = [pytest.mark.pypi, pytest.mark.npm,  # aws-cdk-lib's wheel; the CDK CLI, checkov
+              pytest.mark.long(seconds=69)]  # the app's synth (its module fixture)
 CHANGED = ("app.py", "stacks/storage.py", "stacks/parts.py")
 
 

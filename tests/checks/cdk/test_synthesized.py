@@ -27,7 +27,7 @@ from reviewloop.sandbox.bubblewrap import Sandbox
 from tests.support.cdk_app import CHANGED_STACK, STACK_FILE, cdk_repo, line_of
 from tests.support.gitutil import git
 
-pytestmark = pytest.mark.npm
+pytestmark = [pytest.mark.npm, pytest.mark.long(seconds=21)]  # long: the module's synth
 
 UPLOADS = line_of(CHANGED_STACK, "new s3.Bucket(this, 'Uploads'")
 ADMIN = line_of(CHANGED_STACK, "new ec2.SecurityGroup(this, 'Admin'")

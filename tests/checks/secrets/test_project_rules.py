@@ -99,6 +99,7 @@ AND = "\n".join(['title = "project"', "[[allowlists]]", 'condition = "AND"',
                  "regex = " + _literal(r"acme_(?:live|test)_[0-9a-f]{16}"), ""])
 
 
+@pytest.mark.long(seconds=36)
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rules())

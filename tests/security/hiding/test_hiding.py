@@ -239,6 +239,7 @@ def tools(request: pytest.FixtureRequest, group: str) -> None:
         request.getfixturevalue(name)
 
 
+@pytest.mark.long(seconds=20)
 @pytest.mark.parametrize(("group", "tricks"), _params())
 def test_no_single_trick_lowers_the_verdict(tmp_path: Path, group: str, tricks: Review,
                                             tools: None) -> None:
