@@ -270,31 +270,10 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
     tools themselves overlap: the first reviewer's analyzer is still running while the
     second scopes and starts its own."""
     from concurrent.futures import ThreadPoolExecutor
-    from threading import Event, Lock, get_ident
+    from threading import Event
 
     from reviewloop.review import evidence
 
-    class Owned:
-        """The scoping lock, knowing its holder: `Lock.locked()` also saw the other
-        reviewer's hold, so a claim asked outside the lock read as inside it when the other
-        thread was scoping then (a race the machine's load decided)."""
-
-        def __init__(self) -> None:
-            self.lock, self.owner = Lock(), 0
-
-        def __enter__(self) -> None:
-            self.lock.acquire()
-            self.owner = get_ident()
-
-        def __exit__(self, *exc: object) -> None:
-            self.owner = 0
-            self.lock.release()
-
-        def mine(self) -> bool:
-            return self.owner == get_ident()
-
-    scoping_lock = Owned()
-    monkeypatch.setattr(evidence, "_SCOPING", scoping_lock)
     diff = repo.change({"src/a.txt": NEW})
     held: list[bool] = []
     claimed_held: list[bool] = []
@@ -302,7 +281,7 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
     scoped_files = evidence.scoped_files
 
     def scoping(*args, **kwargs):
-        held.append(scoping_lock.mine())
+        held.append(evidence._SCOPING.locked())
         return scoped_files(*args, **kwargs)
 
     monkeypatch.setattr(evidence, "scoped_files", scoping)
@@ -316,7 +295,13 @@ def test_reviewers_scope_their_files_one_at_a_time_and_run_their_tools_side_by_s
 
         def claims(self, root, path: str) -> bool:
             """Asked before the reviewer scopes its files (its globs leave this one out)."""
-            claimed_held.append(scoping_lock.mine())
+            # outside the lock, this thread takes it once the other reviewer's scoping ends;
+            # inside, the lock (not reentrant) never comes: `Lock.locked()` could not tell
+            # the other reviewer's hold from this thread's (a race under load)
+            taken = evidence._SCOPING.acquire(timeout=30)
+            if taken:
+                evidence._SCOPING.release()
+            claimed_held.append(not taken)
             return True
 
         def run(self, ctx):
