@@ -11,6 +11,7 @@ scanned for secrets.
 
 from __future__ import annotations
 
+import json
 import random
 import struct
 import zlib
@@ -27,7 +28,8 @@ from reviewloop.checks.secrets.gate import SecretsGate
 from reviewloop.config import Settings
 from reviewloop.git.binary_formats import looks_binary
 from tests.support.gitutil import git
-from tests.support.repos import branch_repo
+from tests.support.repos import branch_repo, feature_branch
+from tests.support.review_cli import review
 
 # built at run time so this file carries no credential
 SECRETS = {
@@ -142,3 +144,17 @@ def test_an_image_over_the_bound_is_named_as_not_scanned(
     assert result.passed
     assert "not fully scanned: a binary file of" in result.output_tail
     assert "it was not scanned for secrets" in result.output_tail
+
+
+def test_a_review_counts_the_secret_in_an_image_in_its_verdict(tmp_path: Path) -> None:
+    """Through `reviewloop review`: the finding is the change's (no line of the image is in
+    the diff to place it on), must-fix, and the review exits 1 (it passed, exit 0, before)."""
+    secret = SECRETS["aws"].encode()
+    root = feature_branch(tmp_path / "r", {"logo.png": _png(30_000, 3, after=secret)})
+    done = review(root, "--base", "main", "--head", "feature", "--json")
+    report = json.loads(done.stdout)
+    found = [(f["file"], f["start_line"], f["severity"])
+             for f in report["findings"]["remaining"]]
+    assert ("logo.png", 1, "must_fix") in found, report["verdict"]
+    assert done.returncode == 1
+    assert secret.split(b"=")[-1].decode() not in done.stdout
