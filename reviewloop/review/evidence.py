@@ -41,7 +41,6 @@ from reviewloop.checks.analyzers.failure import failed, skipped
 from reviewloop.checks.analyzers.line_breaks import Renumbering
 from reviewloop.checks.analyzers.registry import Analyzer, analyzers, package_of
 from reviewloop.checks.gates.commands import ProjectTests
-from reviewloop.checks.notebook_size import code_within
 from reviewloop.findings.code_index import CodeIndex
 from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import Finding
@@ -59,6 +58,7 @@ from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.introduced import BaseTree, BaseTrees, Compared, marked
 from reviewloop.review.readable import Readability
 from reviewloop.review.retyped import retyped
+from reviewloop.review.size_limit import too_large
 from reviewloop.sandbox.bubblewrap import SandboxMode
 
 log = logging.getLogger(__name__)
@@ -194,11 +194,8 @@ def _run_one(name: str, table: Mapping[str, Analyzer], ctx: AnalyzerContext,
     except BaseException as exc:  # noqa: BLE001
         return [], Health(kind="analyzer", name=name, agent=ctx.agent, status="failed",
                           reason=_why(name, exc))
-    # what it would read but for its size limit: not given to it, and named as not read (no
-    # file is when the largest is within it: 5,000 files are not asked one by one)
-    big = {p: f"too large for it ({sizes[p]:,} bytes; it reads up to {limit:,})"
-           for p in wanted if sizes.get(p, 0) > limit and not code_within(ctx.root, p, limit)} \
-        if wanted and max(sizes.values(), default=0) > limit else {}
+    # what it would read but for its size limit: not given to it, and named as not read
+    big = too_large(analyzer, wanted, sizes, limit, ctx.root)
     own = replace(ctx, files=tuple(p for p in ctx.files if p not in big) if big else ctx.files,
                   unread=dict(big), left_out={}, remarks=[])
 

@@ -98,6 +98,7 @@ _PYTHON2 = ("did not read it: its shebang names a Python 2 interpreter (python2,
 class Bandit(FileByFile):
     name = NAME
     max_bytes = MAX_BYTES
+    notebook_code = True  # of a notebook, its code cells as one script: `max_bytes` is theirs
     markers = MARKERS
     config_files = CONFIG_FILES
     line_breaks = PYTHON_BREAKS  # through Python's tokenizer

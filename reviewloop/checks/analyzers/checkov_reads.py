@@ -45,6 +45,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
@@ -116,7 +117,8 @@ def unread(reports: Iterable[Mapping[str, Any]], targets: Mapping[str, str],
     quiet = {p: kind for p, kind in {**targets, **builds}.items()
              if p not in seen and p not in failed}
     told = {path: why for path, kind in {**targets, **builds}.items()
-            if path not in failed and (why := skip(kind, path, _text(ctx, path)))}
+            if path not in failed and (why := skip(kind, path, _text(ctx, path),
+                                                   partial(ctx.changes.touches, path)))}
     for path, why in told.items():  # a skip of checkov's own, told by the text
         ctx.not_read(path, why)
     for path, kind in ((p, k) for p, k in quiet.items() if p not in told):

@@ -29,6 +29,9 @@ skip conditions (checkov 3.3), tested on the file's text whatever the kinds it d
 * Bicep (`bicep_loops.unchecked`): a resource declared in a loop or under a condition whose
   head the review cannot unwrap for it (it checks such a resource's wrapper, not its body;
   the others are given to it unwrapped, `bicep_loops.unwrapped`);
+* Terraform (`terraform_dynamic.unchecked`): a resource holding a `dynamic` block, whose
+  generated blocks checkov does not evaluate (a `dynamic "ingress"` opening SSH to the world
+  passes CKV_AWS_24): named with its lines as not fully checked;
 * a `.tf.json` with a repeated key: Terraform's JSON syntax keeps every repeated
   property (each block is planned), Python's JSON, which checkov reads it with, the last.
 """
@@ -37,6 +40,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -50,6 +54,7 @@ from reviewloop.checks.analyzers.checkov_frameworks import (
     skipped,
 )
 from reviewloop.checks.analyzers.serverless_iam import unchecked
+from reviewloop.checks.analyzers.terraform_dynamic import unchecked as generated
 from reviewloop.memo import compiled_on_first_use
 
 # checkov's k8_yaml.load: a file holding either is taken for a Helm template
@@ -71,9 +76,12 @@ OWN_SUFFIXES = {"kubernetes": (".yaml", ".yml", ".json"), "openapi": (".json", "
 _LABELS = {"kubernetes": "Kubernetes", "openapi": "OpenAPI", "argo_workflows": "Argo Workflows"}
 
 
-def skip(kind: str, path: str, text: str) -> str | None:
+def skip(kind: str, path: str, text: str,
+         touched: Callable[[int, int], bool] | None = None) -> str | None:
     """Why checkov, given `path` (of framework `kind`, with this `text`), reads none or only
-    part of it; None when none of its skip conditions holds."""
+    part of it; None when none of its skip conditions holds. `touched`: whether lines
+    start..end of it are the change's (a part checkov skips that the change left as it was
+    is not named; without it, any is)."""
     if why := misnamed(kind, path):  # `Storage.Bicep`: by a name in its own case only
         return why
     suffix = PurePosixPath(path).suffix
@@ -90,6 +98,8 @@ def skip(kind: str, path: str, text: str) -> str | None:
         return cloudformation(text)
     if kind == "terraform_json":
         return repeated_key(text)
+    if kind == "terraform":
+        return generated(text, touched)
     if kind == "serverless":
         return unchecked(text)
     if kind == "bicep":

@@ -26,10 +26,12 @@ The `package.json` read is the reviewed tree's own: only its `"type"` field, whi
 nothing but the globals and the parse goal (what Node itself reads it for).
 
 Globals a file declares itself: the names of its `/* global a, b: writable */` comments
-(ESLint's syntax), read here because reviewloop's run ignores inline configuration — only
-those the trusted side wrote: a comment on a line the change added silences no-undef as an
-`eslint-disable` would, so it declares nothing and is reported (`eslint_directives`); a test
-file (`checks.paths.looks_like_test`) also has the globals of jest, mocha and vitest.
+(ESLint's syntax), read here because reviewloop's run ignores inline configuration — none
+where the project's ESLint reads no inline configuration either (`--no-inline-config`,
+`noInlineConfig: true`: `inline_off`), and only those the trusted side wrote: a comment on
+a line the change added silences no-undef as an `eslint-disable` would, so it declares
+nothing and is reported (`eslint_directives`); a test file (`checks.paths.looks_like_test`)
+also has the globals of jest, mocha and vitest.
 
 Type information (typescript-eslint's type-aware rules, through its project service) is asked
 for on a TypeScript file when a `tsconfig.json` lies in its folder or above it, inside the
@@ -195,10 +197,27 @@ def facts(ctx: AnalyzerContext, files: list[str],
         if _global_word().search(text):  # the few that may declare: after, their bases together
             declaring[name] = (key, text)
     want_base_copies(ctx, declaring)
+    off = inline_off(ctx) if declaring else None
     for name, (key, text) in declaring.items():
+        if off is not None and off(name) is not None:
+            continue  # the project's ESLint reads no `/* global */` there: nor does ours
         found[key] = replace(found[key], declared=declared_globals(text,
                                                                    trusted_comments(ctx, name)))
     return found
+
+
+def inline_off(ctx: AnalyzerContext) -> Callable[[str], str | None] | None:
+    """Why the project's ESLint reads no inline configuration in a file (None: it does), as
+    the suppressions ask it (`eslint_inline_config`: its lint commands, its eslintrc, its
+    flat config as written); None without the change's trust to read them from."""
+    if ctx.trust is None:
+        return None
+    from reviewloop.checks.suppressions.eslint_inline_config import InlineConfig
+    from reviewloop.checks.suppressions.files import TrustedFiles
+
+    trust = ctx.trust
+    repo = open_repository(Path(trust.checkout) if trust.checkout else ctx.reviewed)
+    return InlineConfig(TrustedFiles(repo, ctx.reviewed, trust)).off
 
 
 def trusted_comments(ctx: AnalyzerContext, path: str) -> Callable[[int, str], bool]:

@@ -57,7 +57,9 @@ class Analyzer(Protocol):
     the line breaks its tool counts and git does not (`analyzers.line_breaks`; None: it
     numbers lines as git does); one that declares none is held to every break there is.
     `wide_text`: True when it reads a file in UTF-16 or UTF-32 as text (`git.encodings`);
-    one that does not say so names each such file as not analysed."""
+    one that does not say so names each such file as not analysed. `notebook_code`: True
+    when of a notebook it reads the code cells alone, so its `max_bytes` measures them, not
+    the outputs beside them (`checks.notebook_size`); any other is held to the file's size."""
 
     @property
     def name(self) -> str: ...

@@ -133,6 +133,7 @@ class RuffAnalyzer(FileByFile):
     project: bool = False  # the project's own rules join this view (`ruff_config`)...
     project_own: bool = False  # ...or only those under this view's own `select` prefixes
     line_breaks: ClassVar[re.Pattern[str]] = PYTHON_BREAKS  # as Python's tokenizer
+    notebook_code: ClassVar[bool] = True  # of a notebook, its cells' Python (a copy of them)
 
     def available(self) -> str | None:
         return module_missing("ruff", INSTALL)

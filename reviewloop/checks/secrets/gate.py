@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from reviewloop.checks.gates.base import GateContext, GateResult
+from reviewloop.findings.schema import Finding
 
 
 class SecretsGate:
@@ -35,5 +36,15 @@ class SecretsGate:
             name=self.name, passed=False,
             summary=f"{len(hits)} secret(s) in added lines: move them to the environment or "
                     "a secret store and read them at run time",
-            output_tail="\n".join(lines) + unread, findings=to_findings(hits),
+            output_tail="\n".join(lines) + unread, findings=_binary_introduced(
+                to_findings(hits), ctx),
             duration_s=time.monotonic() - started)
+
+
+def _binary_introduced(findings: list[Finding], ctx: GateContext) -> list[Finding]:
+    """`findings`, those on a binary file marked as the change's (`introduced`): the diff
+    shows no line of it to place them on, and its scan already left out what the base's
+    file held (`binary_text`), so they count in the verdict instead of lying "outside"."""
+    binary = {f.path for f in ctx.changes.files if f.binary}
+    return [f.model_copy(update={"introduced": True}) if f.file in binary else f
+            for f in findings] if binary else findings

@@ -18,7 +18,12 @@ take waivers away here):
   `package.json`'s `eslintConfig`, the first of them in each folder from the file's up to one
   with `root: true`, the nearest that sets it deciding, an `overrides` entry whose `files`
   take the file over its config's top). An eslintrc in code (`.eslintrc.js`, `.eslintrc.cjs`)
-  is not run: it sets nothing here.
+  is never run: its exported object is read as written (`js_object`), and where code stands
+  for the setting (`noInlineConfig: process.env.CI`, `...base`, a computed key) it cannot be
+  told, which is named: the comments waive nothing, and the reason says why;
+* its flat config sets it and ESLint could not be asked (no node, the config not
+  evaluated): the config's exported array is read as written, in the same way (its last
+  element taking the file — no `files`, or `files` matching it — decides).
 """
 
 from __future__ import annotations
@@ -36,12 +41,15 @@ from reviewloop.checks.analyzers.eslint_named import NamedConfigs
 from reviewloop.checks.analyzers.eslint_staged import matches
 from reviewloop.checks.suppressions.eslint_project import ProjectEslint
 from reviewloop.checks.suppressions.files import TrustedFiles, tree_text
+from reviewloop.checks.suppressions.js_object import UNKNOWN, exported, value_of
 
 # ESLint 8's names at one folder, in its order (the first there is that folder's config)
 ESLINTRC = (".eslintrc.js", ".eslintrc.cjs", ".eslintrc.yaml", ".eslintrc.yml",
             ".eslintrc.json", ".eslintrc", "package.json")
 OFF = "ESLint runs with inline configuration off for {file} ({where}): its `eslint-disable` "\
       "comments waive nothing"
+UNTOLD = "{config} sets `noInlineConfig` by code the review does not run, so whether ESLint "\
+         "reads inline configuration cannot be told: taken as off"
 Read = Callable[[str], "str | None"]
 
 
@@ -71,6 +79,10 @@ class InlineConfig:
                 return OFF.format(file=path, where=where)
         if self.project is not None and (where := self.project.no_inline(path)) is not None:
             return OFF.format(file=path, where=where)
+        if self.project is None or not self.project.evaluated(path):
+            for read, _ in self._sides:  # ESLint not asked: the flat config as written
+                if (where := _flat(read, path)) is not None:
+                    return OFF.format(file=path, where=where)
         return None
 
 
@@ -83,6 +95,8 @@ def _configured(read: Read, named: NamedConfigs, path: str) -> str | None:
                                                    ".cts"):
             return None  # a flat config: `ProjectEslint` tells
         setting = _setting(_rc(read, config.config), config.cwd, path)
+        if setting is UNKNOWN:
+            return UNTOLD.format(config=config.config)
         if setting is not None:
             return config.config if setting else None
     elif any(read((folder / name).as_posix()) is not None
@@ -93,6 +107,8 @@ def _configured(read: Read, named: NamedConfigs, path: str) -> str | None:
         if found is None:
             continue
         setting = _setting(found[1], str(folder), path)
+        if setting is UNKNOWN:
+            return UNTOLD.format(config=found[0])
         if setting is not None:
             return found[0] if setting else None
         if found[1].get("root") is True:
@@ -100,15 +116,55 @@ def _configured(read: Read, named: NamedConfigs, path: str) -> str | None:
     return None
 
 
+def _flat(read: Read, path: str) -> str | None:
+    """The nearest flat config of `path` when, read as written, it switches inline
+    configuration off for it (its name) or may (why it cannot be told); None: it does not."""
+    for folder in PurePosixPath(path).parents:
+        prefix = "" if str(folder) == "." else f"{folder}/"
+        found = next(((prefix + name, text) for name in FLAT
+                      if (text := read(prefix + name)) is not None), None)
+        if found is None:
+            continue
+        if "noInlineConfig" not in found[1]:
+            return None
+        relative = path if not prefix else path.removeprefix(prefix)
+        config = exported(found[1])  # `tseslint.config(…)`: all of it code
+        setting = UNKNOWN if config is UNKNOWN else _flat_setting(config, relative)
+        if setting is UNKNOWN:
+            return UNTOLD.format(config=found[0])
+        return found[0] if setting else None
+    return None
+
+
+def _flat_setting(config: Any, relative: str) -> object:
+    """What a flat config's array (or one object) sets `linterOptions.noInlineConfig` to
+    for `relative`: the last element taking it that sets it; `UNKNOWN` where code in an
+    element the file writes may (a whole element in code is another module's: skipped)."""
+    setting: object = None
+    for element in config if isinstance(config, list) else [config]:
+        if element is UNKNOWN:  # another module's config (`js.configs.recommended`)
+            continue
+        files = value_of(element, "files")
+        value = value_of(element, "linterOptions", "noInlineConfig")
+        if value is None:
+            continue
+        if files is UNKNOWN or (isinstance(files, list) and UNKNOWN in files):
+            setting = UNKNOWN if value is not False else setting
+        elif files is None or any(isinstance(p, str) and matches(p, relative)
+                                  for p in (files if isinstance(files, list) else [files])):
+            setting = value if isinstance(value, bool) or value is UNKNOWN else setting
+    return setting
+
+
 def _folder_rc(read: Read, folder: PurePosixPath) -> tuple[str, dict[str, Any]] | None:
     """The eslintrc of `folder` (the first of `ESLINTRC` there; a `package.json` only with
-    `eslintConfig`) and what it holds; None: none, or one in code (it sets nothing here)."""
+    `eslintConfig`) and what it holds; one in code as written (`js_object`); None: none."""
     prefix = "" if str(folder) == "." else f"{folder}/"
     for name in ESLINTRC:
         path = prefix + name
         if name.endswith("js"):
-            if read(path) is not None:
-                return None
+            if (text := read(path)) is not None:
+                return path, _code_rc(text)
             continue
         data = _rc(read, path)
         if data is not None:
@@ -116,18 +172,42 @@ def _folder_rc(read: Read, folder: PurePosixPath) -> tuple[str, dict[str, Any]] 
     return None
 
 
-def _setting(data: dict[str, Any] | None, folder: str, path: str) -> bool | None:
+def _code_rc(text: str) -> dict[str, Any]:
+    """An eslintrc in code as written: its exported object; one this cannot read sets
+    nothing unless its text names the setting (then: `UNKNOWN`)."""
+    data = exported(text)
+    if "noInlineConfig" not in text:  # code elsewhere (`require`d) no more than `extends`
+        return {"root": data.get("root")} if isinstance(data, dict) else {}
+    return data if isinstance(data, dict) else {"noInlineConfig": UNKNOWN}
+
+
+def _setting(data: dict[str, Any] | None, folder: str, path: str) -> object:
     """What the eslintrc `data` (in `folder`) sets `noInlineConfig` to for `path`: its last
-    `overrides` entry that takes the file and sets it, else its own; None: not set."""
+    `overrides` entry that takes the file and sets it, else its own; None: not set;
+    `UNKNOWN`: code (an eslintrc in code) may set it."""
     if data is None:
         return None
     relative = path if folder in (".", "") else path.removeprefix(f"{folder}/")
-    setting = data.get("noInlineConfig")
-    for override in data.get("overrides") or ():
-        if isinstance(override, dict) and "noInlineConfig" in override \
-                and _takes(override, relative):
-            setting = override["noInlineConfig"]
-    return setting if isinstance(setting, bool) else None
+    setting = value_of(data, "noInlineConfig")
+    overrides = value_of(data, "overrides")
+    if overrides is UNKNOWN:
+        return UNKNOWN if setting is not True else True
+    for override in overrides if isinstance(overrides, list) else ():
+        value = value_of(override, "noInlineConfig")
+        if value is None:
+            continue
+        if value is UNKNOWN or not isinstance(override, dict) or (
+                value is True and _unknown_files(override)):
+            setting = UNKNOWN
+        elif _takes(override, relative):
+            setting = value
+    return setting if isinstance(setting, bool) or setting is UNKNOWN else None
+
+
+def _unknown_files(override: dict[str, Any]) -> bool:
+    """Whether code stands for an `overrides` entry's `files` (which it may then take)."""
+    files = value_of(override, "files")
+    return files is UNKNOWN or (isinstance(files, list) and UNKNOWN in files)
 
 
 def _takes(override: dict[str, Any], relative: str) -> bool:

@@ -120,6 +120,11 @@ class ProjectEslint:
                 return str(verdict.get("config"))
         return None
 
+    def evaluated(self, path: str) -> bool:
+        """Whether ESLint itself gave the trusted side's flat config's settings for `path`
+        (what `no_inline` says is then ESLint's word, not a guess)."""
+        return self.readable() and self._configured(path) and self._verdict(path) is not None
+
     def expect(self, findings: Iterable[Finding]) -> None:
         """The findings about to be asked about: their files' verdicts are made in the run
         the first one asks for (a working-tree review's change is not `trust.added`; one
