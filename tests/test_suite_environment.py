@@ -4,6 +4,7 @@ before any fixture): what a module-scoped fixture sees, which runs before the pe
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,21 @@ def test_a_python_synth_is_given_its_own_copy_of_a_filled_jsii_cache(
     assert all((e / ".jsii.runtime.v1.json").is_file() for e in entries), sorted(entries)
     (copy / "written-by-a-synth").write_text("x")
     assert not (cdk_python.jsii_cache() / "written-by-a-synth").exists()
+
+
+@settings(max_examples=50, deadline=None, derandomize=True)
+@given(others=st.lists(st.sampled_from(["/usr/bin", "/bin", "/root/.pyenv/shims",
+                                        "/opt/venv/bin", "/usr/local/bin"]),
+                       max_size=4, unique=True),
+       at=st.integers(0, 4) | st.none())
+def test_this_interpreters_folder_comes_first_on_path_wherever_it_was(
+        others: list[str], at: int | None) -> None:
+    """Behind pyenv's shims, a project's `python -m pytest` ran pyenv's Python (no
+    coverage.py): a review test passed or failed with the shell and checkout it ran from."""
+    here = str(Path(sys.executable).parent)
+    entries = [*others]
+    if at is not None:
+        entries.insert(min(at, len(entries)), here)
+    environ = {**HOST, "PATH": os.pathsep.join(entries)}
+    isolate(environ)
+    assert environ["PATH"].split(os.pathsep) == [here, *others]

@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from reviewloop.spec.fences import LazyFences
 from reviewloop.spec.model import TaskStatus
 
 MARK_STATUS: dict[str, TaskStatus] = {
@@ -131,11 +132,13 @@ def iter_lines(text: str) -> Iterator[Line]:
     a line that opens with `<!--` starts a comment (a commented-out task is not a task) that
     ends on the line holding `-->`; both count as `in_fence`. A comment after a task's text
     is left alone. As in CommonMark, a fence or comment opened inside a list item (a task's
-    details) ends with that item, at the first line indented less than the item's text; one
-    opened outside a list runs to the end of the document (`unclosed_block` names it).
+    details) ends with that item, at the first line indented less than the item's text,
+    unless that line is a fence's code written unindented (`fences.LazyFences` says when);
+    one opened outside a list runs to the end of the document (`unclosed_block` names it).
     """
-    walk = _Walk()
-    for number, raw in enumerate(split_lines(text), start=1):
+    raws = split_lines(text)
+    walk = _Walk(LazyFences(raws, _item_indent))
+    for number, raw in enumerate(raws, start=1):
         yield walk.line(number, raw, raw.lstrip("\ufeff") if number == 1 else raw)
 
 
@@ -143,7 +146,9 @@ class _Walk:
     """The state of `iter_lines`: the open block (fence or comment), the list items around
     it (the columns their text starts at) and the current heading."""
 
-    def __init__(self) -> None:
+    def __init__(self, lazy: LazyFences) -> None:
+        self.lazy = lazy
+        self.lazy_until = 0  # the open fence's unindented code runs to its closer here
         self.fence: str | None = None
         self.comment = False
         self.start = 0  # line the open fence or comment began on
@@ -154,7 +159,8 @@ class _Walk:
 
     def line(self, number: int, raw: str, body: str) -> Line:
         if (self.fence is not None or self.comment) and self.container is not None \
-                and body.strip() and indent_width(body) < self.container:
+                and body.strip() and indent_width(body) < self.container \
+                and not self._lazy_code(number, body):
             self.fence, self.comment = None, False  # its list item ended: so does the block
         if self.fence is None and (self.comment or _COMMENT_OPEN.match(body)):
             if not self.comment:
@@ -181,6 +187,15 @@ class _Walk:
             self.heading, self.level = match["text"].strip(), len(match["hashes"])
         return Line(number, raw, False, self.heading, self.level, bool(match))
 
+    def _lazy_code(self, number: int, body: str) -> bool:
+        """Whether a line indented less than the open fence's list item is still its code."""
+        if self.fence is None or number <= self.lazy_until:
+            return self.fence is not None
+        if _FENCE.match(body):
+            return False
+        self.lazy_until = self.lazy.closer(number, self.fence, self.container or 0) or 0
+        return self.lazy_until > 0
+
     def _enter(self, body: str) -> None:
         """Close the list items `body` is not indented into; open the one it starts."""
         indent = indent_width(body)
@@ -199,6 +214,10 @@ class _Walk:
         return Line(number, raw, True, self.heading, self.level, False, self.start, closes)
 
 
+def _item_indent(text: str) -> int | None:
+    return indent_width(text) if _ITEM.match(text) else None
+
+
 def unclosed_block(lines: Sequence[Line]) -> tuple[int, str] | None:
     """(line, message) when a fence or comment is still open at the end of the document,
     naming the task lines it hid; None when every block closes."""
@@ -210,12 +229,18 @@ def unclosed_block(lines: Sequence[Line]) -> tuple[int, str] | None:
               and line.number > start and parse_checkbox(line.text) is not None]
     opener = next(line for line in lines if line.number == start).text.lstrip("\ufeff")
     fence = _FENCE.match(opener)
-    what, close = ("code fence", f"a line of `{fence['fence']}`") \
+    what, close = ("code fence", _closing_line(fence["fence"])) \
         if fence is not None and not _COMMENT_OPEN.match(opener) else ("HTML comment", "`-->`")
     shown = (f"; it hides the task lines {', '.join(map(str, hidden))}" if hidden
              else "")
     return start, (f"the {what} opened on line {start} is never closed, so the rest of the "
                    f"file is read as inside it{shown}; close it with {close}")
+
+
+def _closing_line(fence: str) -> str:
+    """What closes `fence`, in words: a fence quoted in backticks renders as a broken span."""
+    kind = "backticks" if fence[0] == "`" else "tildes"
+    return f"a line of {len(fence)} {kind} and nothing else"
 
 
 def parse_checkbox(text: str) -> Checkbox | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import bz2
 import zlib
 
@@ -141,3 +142,35 @@ def test_a_pyinstaller_spec_is_python_and_an_rpm_spec_is_not(
         assert language(path, b"".join(rpm) + data) is None
     assert language(f"{folder}{stem}.txt", data) is None  # the suffix says another kind
     assert language(path, b"#!/bin/sh\n" + data) == "shell"  # a shebang names its runtime
+
+
+_TAGS = st.sampled_from(["Name", "Version", "Release", "Summary", "License", "BuildRequires",
+                         "VERSION", "name"])
+_VALUES = st.sampled_from([
+    '1.0', 'MIT', 'a tool', 'app', 'python3-devel >= 3.8', 'foo <= 2', 'x == y', 'a != b',
+    '"a=b"', 'a = b c', 'GPL-2.0+ AND MIT',  # none assigns: what RPM writes
+    'str = "1"', 'int = 3', 'dict[str, int] = {}', 'str | None = None', '"x" = 1',
+    "list[str] = ['a']",  # annotated assignments, Python
+])
+_COLON = st.sampled_from([":", " :", "\t:"])
+_AFTER = st.sampled_from([" ", "  ", "\t"])
+
+
+@given(tag=_TAGS, colon=_COLON, after=_AFTER, value=_VALUES, targets=_TARGETS,
+       stem=st.sampled_from(["app", "App Tool"]))
+def test_an_annotated_assignment_is_no_rpm_tag(tag: str, colon: str, after: str, value: str,
+                                               targets: list[bytes], stem: str) -> None:
+    """r23 review: `Version: str = "1"` in a PyInstaller spec was read as RPM's `Version:`
+    tag, so the spec (and its `shell=True`) was nobody's. Python's parser is the oracle: the
+    line is Python's when it is an annotated assignment, an RPM tag otherwise."""
+    line = f"{tag}{colon}{after}{value}"
+    try:
+        tree: ast.Module | None = ast.parse(line)
+    except SyntaxError:
+        tree = None
+    python = tree is not None and isinstance(tree.body[0], ast.AnnAssign) \
+        and tree.body[0].value is not None
+    data = f"{line}\n".encode() + b"".join(targets)
+    assert language(f"{stem}.spec", data) == (PYTHON if python else None), line
+    rpm = b"%description\nA tool.\n"  # a section settles it whatever the tag line is
+    assert language(f"{stem}.spec", data + rpm) is None

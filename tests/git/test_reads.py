@@ -5,6 +5,7 @@ newlines, a bad byte replaced or raised), whole or its start."""
 from __future__ import annotations
 
 import threading
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -169,24 +170,46 @@ def test_a_batch_derives_once_for_a_key_and_never_keeps_an_error(tmp_path: Path)
     assert asked == ["a", "b", "c", "e", "f", "g"]
 
 
-def test_who_asks_while_it_is_derived_waits_for_that_answer(tmp_path: Path) -> None:
-    started, release = threading.Event(), threading.Event()
+def test_who_asks_while_it_is_derived_waits_for_that_answer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second asker is seen waiting on the first one's answer before that answer may be
+    given (`slow` cannot return until `release`), and its own `compute` never runs: had it
+    not waited, `waiting` would never be set and the test fails, with no clock involved."""
+    started, release, waiting = threading.Event(), threading.Event(), threading.Event()
     answers: list[str] = []
+    computed: list[str] = []
+
+    class Watched(Future[object]):
+        def result(self, timeout: float | None = None) -> object:
+            if not self.done():
+                waiting.set()  # an asker is about to block on an answer still being derived
+            return super().result(timeout)
+
+    monkeypatch.setattr(reads, "Future", Watched)
 
     def slow() -> str:
         started.set()
         assert release.wait(60)
+        computed.append("first")
         return "first"
+
+    def second_compute() -> str:
+        computed.append("second")
+        return "second"
 
     with one_read(tmp_path):
         first = threading.Thread(target=lambda: answers.append(
             reads.derived(tmp_path, "k", slow)))
         first.start()
         assert started.wait(60)
+        assert not waiting.is_set()  # the first asker computes: it waits on nobody
         second = threading.Thread(target=lambda: answers.append(
-            reads.derived(tmp_path, "k", lambda: "second")))
+            reads.derived(tmp_path, "k", second_compute)))
         second.start()
+        assert waiting.wait(60)  # the second asker blocks on the unfinished answer ...
+        assert answers == [] and second.is_alive()  # ... and has none while it is derived
         release.set()
         first.join(60)
         second.join(60)
     assert answers == ["first", "first"]
+    assert computed == ["first"]

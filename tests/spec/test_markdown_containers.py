@@ -85,7 +85,8 @@ def test_no_task_line_disappears_without_a_diagnostic(items, ending, reader) -> 
     parsed = parse(text)
     read = {t.line for t in parsed.tasks}
     named = {int(n) for d in parsed.diagnostics
-             for n in re.findall(r"\d+", d.message.partition("hides the task lines")[2])}
+             for n in re.findall(r"\d+", d.message.partition("hides the task lines")[2]
+                                   .partition(";")[0])}
     code = _code_lines(text)
     for box in (b + offset for b in boxes):
         if box in code:

@@ -72,10 +72,12 @@ def isolate(environ: MutableMapping[str, str] | None = None) -> Path:
     # The tools installed beside this interpreter (zizmor, bandit, ruff from the `dev` extra)
     # first on PATH, as an activated environment has them: the suite run as
     # `.venv/bin/python -m pytest` from a shell that never activated it found no zizmor, and
-    # a review test failed on the machine's PATH, not on the code
+    # a review test failed on the machine's PATH, not on the code. First even when PATH has
+    # it already, later: behind pyenv's shims a project's `python -m pytest` ran pyenv's
+    # Python, which has no coverage.py, and passed or failed with the shell it was run from
     here = str(Path(sys.executable).parent)
-    if here not in environ.get("PATH", "").split(os.pathsep):
-        environ["PATH"] = os.pathsep.join(filter(None, [here, environ.get("PATH", "")]))
+    rest = [entry for entry in environ.get("PATH", "").split(os.pathsep) if entry != here]
+    environ["PATH"] = os.pathsep.join(filter(None, [here, *rest]))
     return home
 
 

@@ -43,10 +43,11 @@ READ_BY_RUFF_ONLY = (
     "functions coverage looks for, bandit) could not read it, though ruff did; fix: install "
     "reviewloop in a Python {version} or later environment")
 # where a later Python's syntax may be: a `type` alias, a generic `def` or `class`, an
-# unparenthesized `except A, B`, an f-string (3.12's may reuse its quote), as bytes (a name:
-# any but the bytes that end one, so a non-ASCII name is one too; none passes a NUL, which
-# parts the files). Only a file holding one is parsed here
-_MAYBE_NEWER = re.compile(rb"[fF][\"']|def[ \t]+[^\s(\[\0]+[ \t]*\[|class[ \t]+[^\s(\[:\0]+"
+# unparenthesized `except A, B`, an f-string of any prefix (`f`, `rf`, `Fr`, `fR`, …: the `f`
+# comes last or just before the `r`; 3.12's may reuse its quote, hold a backslash or a
+# comment), as bytes (a name: any but the bytes that end one, so a non-ASCII name is one too;
+# none passes a NUL, which parts the files). Only a file holding one is parsed here
+_MAYBE_NEWER = re.compile(rb"[fF][rR]?[\"']|def[ \t]+[^\s(\[\0]+[ \t]*\[|class[ \t]+[^\s(\[:\0]+"
                           rb"[ \t]*\[|type[ \t]+[^\s=(\0]|except[ \t]+[^(\s:\0][^:\n\0]*,")
 
 

@@ -5,6 +5,8 @@ the base is a should-fix saying so. Real git, real pytest in the sandbox, the CL
 from __future__ import annotations
 
 import json
+import shlex
+import sys
 from pathlib import Path
 
 from tests.support.gitutil import git
@@ -17,10 +19,17 @@ TESTS = ("from calc.core import add, sub\n\n\ndef test_add():\n    assert add(1,
          "class TestBroken:\n    def test_always(self):\n        assert False, 'broken before'\n")
 
 
+# The suite's own interpreter, named: a bare `python` is whichever comes first on PATH, and
+# where that was not this one (PATH holding pyenv's shims before the venv, as it does from
+# some checkouts and shells) it had no coverage.py, the coverage analyzer failed and a change
+# that breaks nothing read as an incomplete review (exit 1)
+PYTEST = f"{shlex.quote(sys.executable)} -m pytest -q tests"
+
+
 def _project(tmp_path: Path) -> Path:
     return init_repo(tmp_path / "repo", {
         "calc/__init__.py": "", "calc/core.py": CORE, "tests/test_core.py": TESTS,
-        ".reviewloop.toml": '[gates]\ntest = ["python -m pytest -q tests"]\n'})
+        ".reviewloop.toml": f"[gates]\ntest = [{json.dumps(PYTEST)}]\n"})
 
 
 def _failing(report: dict) -> dict[str, dict]:
@@ -47,9 +56,12 @@ def test_a_change_that_breaks_nothing_has_only_the_old_failure(tmp_path: Path) -
     root = _project(tmp_path)
     (root / "calc" / "core.py").write_text(CORE + "\n\ndef mul(a, b):\n    return a * b\n")
     done = review(root, "--tests", "--json", "--fail-on", "must_fix")
-    failing = _failing(json.loads(done.stdout))
+    report = json.loads(done.stdout)
+    failing = _failing(report)
     assert [f["severity"] for f in failing.values()] == ["should_fix"]
-    assert done.returncode == 0, done.stdout
+    rows = {row["name"]: row for row in report["health"]["analyzers"]}
+    assert (rows["coverage"]["status"], rows["failing-tests"]["status"]) == ("ok", "ok"), rows
+    assert report["health"]["complete"] and done.returncode == 0, report["verdict"]
 
 
 def test_the_base_is_the_commit_the_change_is_reviewed_against(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import ast
 import re
 import sys
 from itertools import count
+from pathlib import Path
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -160,3 +161,45 @@ def test_unparsed_here_finds_each_newer_file_among_many(tmp_path, files) -> None
             newer.add(f"m{index}.py")
     found = unparsed_here(root, [f"m{i}.py" for i in range(len(files))], 60)
     assert set(found) == newer
+
+
+# every f-string prefix (case and order), every quote, and what a replacement field may hold:
+# 3.12's (PEP 701) reuse of the string's own quote, a nested f-string in it, a backslash, a
+# comment; and 3.11's (another quote, a format spec)
+F_PREFIXES = ["f", "F", "fr", "fR", "Fr", "FR", "rf", "rF", "Rf", "RF"]
+F_QUOTES = ['"', "'", '"""', "'''"]
+F_FIELDS = ["{d[QkQ]}", "{fQ{x}Q}", "{QaQ + x}", "{d[OkO]}", "{x!r:>{w}}", "{'\\n'.join(y)}",
+            "{x # a comment\n}", "text {fQ{fQ{x}Q}Q} text"]
+F_PLACES = ["z = {s}", "print({s})", "z = [x, {s}]"]
+
+
+def test_f_strings_of_every_prefix_and_quote_are_named_as_the_parser_reads_them(
+        tmp_path: Path) -> None:
+    """r23 review: `fr"{d["k"]}"`, `FR`, `fR` were not searched for, so such a file was
+    neither parsed nor named. Every variant is generated; the oracle is this Python's own
+    parser: a file it cannot parse, whose only newer syntax is such an f-string, is named with
+    3.12, and one it parses is named by nothing."""
+    from reviewloop.checks.analyzers.python_versions import unparsed_here
+
+    root = tmp_path / "fstrings"
+    root.mkdir()
+    expected: dict[str, bool] = {}
+    for index, (prefix, quote, field, place) in enumerate(
+            (p, q, f, w) for p in F_PREFIXES for q in F_QUOTES for f in F_FIELDS
+            for w in F_PLACES):
+        other = "'" if quote[0] == '"' else '"'
+        literal = prefix + quote + field.replace("Q", quote[0]).replace("O", other) + quote
+        text = ("d = {'k': 1}\nx = 'v'\nw = 3\ny = ['a']\n" + place.format(s=literal) + "\n")
+        name = f"m{index}.py"
+        (root / name).write_text(text, encoding="utf-8")
+        try:
+            ast.parse(text)
+            expected[name] = False
+        except SyntaxError:
+            expected[name] = True
+    assert sum(expected.values()) > (0 if _NEWER else -1)  # some need 3.12 where it is newer
+
+    found = unparsed_here(root, sorted(expected), 120)
+
+    assert {name for name, newer in expected.items() if newer} == set(found)
+    assert all(why.startswith("uses Python 3.12 syntax (") for why in found.values()), found
