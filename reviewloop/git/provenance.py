@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from reviewloop.git.names import on_disk
 from reviewloop.git.repository import Repository
 
+LINK = "120000"  # the mode of a symlink's entry
 _NOT_COMMITTED = "0" * 40  # blame's id for a line of the working tree no commit holds yet
 REGULAR = ("100644", "100755")  # the modes of a regular file's entry
 
@@ -21,6 +22,19 @@ def read_at(repo: Repository, rev: str, path: str) -> str | None:
     meta, _, name = out.rstrip("\0").partition("\t")
     mode, kind, sha = meta.split()
     if name != on_disk(path) or kind != "blob" or mode not in REGULAR:
+        return None
+    return repo.git("cat-file", "blob", sha, errors="replace")
+
+
+def link_at(repo: Repository, rev: str, path: str) -> str | None:
+    """The target of the symlink `path` in the commit or tree `rev`, as its entry says it
+    (never followed); None when `path` is no symlink there."""
+    status, out, _ = repo.try_git("ls-tree", "-z", rev, "--", on_disk(path))
+    if status != 0 or not out:
+        return None
+    meta, _, name = out.rstrip("\0").partition("\t")
+    mode, kind, sha = meta.split()
+    if name != on_disk(path) or kind != "blob" or mode != LINK:
         return None
     return repo.git("cat-file", "blob", sha, errors="replace")
 

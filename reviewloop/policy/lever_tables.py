@@ -49,6 +49,24 @@ def altered(table: LeverTable, path: str, before: str | None, after: str | None
             for key in sorted({*old, *new}) if old.get(key) != new.get(key)]
 
 
+def relinked(before: str | None, after: str | None) -> str | None:
+    """What the change did to a lever file as a symlink, given each side's target (None: no
+    symlink there): `made a symlink to T` or `symlink retargeted from A to B`; None when it
+    is no link after, or the same one. The tool reads through the link, never this check:
+    made one, or pointed elsewhere, the file may now say anything (an install script too)."""
+    if after is None or after == before:
+        return None
+    if before is None:
+        return f"made a symlink to `{_shown(after)}`"
+    return f"symlink retargeted from `{_shown(before)}` to `{_shown(after)}`"
+
+
+def _shown(target: str) -> str:
+    """A link's target as a finding quotes it: one line, at most 120 characters."""
+    flat = target.replace("\n", "\\n").replace("`", "'")
+    return flat if len(flat) <= 120 else flat[:117] + "..."
+
+
 def _parts(table: LeverTable, path: str, text: str | None) -> dict[str, Any] | str:
     """{dotted key path: value} of `table`'s keys in `text`; `_UNREADABLE` when it does not
     parse as the JSON or TOML its name says."""

@@ -24,11 +24,11 @@ from reviewloop.config import CONFIG_FILE, Settings
 from reviewloop.errors import ConfigError
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, parse_diff
-from reviewloop.git.provenance import read_at
+from reviewloop.git.provenance import link_at, read_at
 from reviewloop.git.repository import Repository
 from reviewloop.policy.governance import KIRO_CONFIG
 from reviewloop.policy.governance_file import GOVERNANCE_FILE
-from reviewloop.policy.lever_tables import altered, tables_of
+from reviewloop.policy.lever_tables import altered, relinked, tables_of
 from reviewloop.policy.levers import lever_finding
 from reviewloop.policy.trust import LeverKind
 from reviewloop.review.definitions import KIRO_AGENTS_DIR
@@ -105,31 +105,42 @@ def config_findings(repo: Repository, trusted: TrustedConfig,
     flagged = []
     configuring = _configuring(trusted.paths)
     for path in changes.paths:
-        if (found := lever(path)) is not None and found.kind is LeverKind.EXECUTED:
-            flagged.append(_executed(path, found.owner, trusted.base))
+        found, tables, configures = lever(path), tables_of(path), configuring(path)
+        # a lever made a symlink, or one retargeted: read through by the tool, never here
+        link = _relinked(repo, trusted, path) if found or tables or configures else None
+        if found is not None and found.kind is LeverKind.EXECUTED:
+            flagged.append(_executed(path, found.owner, trusted.base, [link] if link else ()))
             continue
-        for table in tables_of(path):  # a package.json's install scripts, a backend-path…
-            if (parts := altered(table, path, read_at(repo, trusted.base, path),
-                                 read_at(repo, trusted.head, path))):
+        for table in tables:  # a package.json's install scripts, a backend-path…
+            if (parts := [link] if link else altered(
+                    table, path, read_at(repo, trusted.base, path),
+                    read_at(repo, trusted.head, path))):
                 flagged.append(_executed(path, table.owner, trusted.base, parts))
-        if not configuring(path):
+        if not configures:
             continue
-        if path == PYPROJECT and not _reviewloop_section_changed(repo, trusted):
+        if path == PYPROJECT and link is None and not _reviewloop_section_changed(repo, trusted):
             continue
         diff = changes.file(path)
         line = next(iter(diff.added_lines), 1) if diff is not None else 1
-        flagged.append(_flag(path, line, trusted.base))
+        flagged.append(_flag(path, line, trusted.base, link))
     return flagged
 
 
-def _flag(path: str, line: int, base: str) -> Finding:
+def _relinked(repo: Repository, trusted: TrustedConfig, path: str) -> str | None:
+    """`lever_tables.relinked` of `path` between the base and the head commit."""
+    assert trusted.base is not None and trusted.head is not None
+    return relinked(link_at(repo, trusted.base, path), link_at(repo, trusted.head, path))
+
+
+def _flag(path: str, line: int, base: str, link: str | None = None) -> Finding:
+    how = f" The change {link}: reviewloop and the tools read through it." if link else ""
     return lever_finding(
         path, line, LeverKind.CONFIG,
         rationale=(f"{path} configures how reviewloop reviews changes (reviewers, their "
                    "scope and analyzers, settings, governance or steering). This review "
                    f"used the configuration of the base commit {base[:12]}; the change takes "
                    "effect once merged, and could switch reviewers off, narrow their scope "
-                   "or drop analyzers."),
+                   f"or drop analyzers.{how}"),
         suggestion=("Have a maintainer review this configuration change on its own, "
                     "ideally in a pull request without code changes."))
 
