@@ -23,8 +23,9 @@ from reviewloop.checks.suppressions.config_files import lever
 from reviewloop.config import CONFIG_FILE, Settings
 from reviewloop.errors import ConfigError
 from reviewloop.findings.schema import Finding
+from reviewloop.git.commit_files import CommitFiles
 from reviewloop.git.diff import ChangeSet, parse_diff
-from reviewloop.git.provenance import link_at, read_at
+from reviewloop.git.provenance import links_at
 from reviewloop.git.repository import Repository
 from reviewloop.policy.governance import KIRO_CONFIG
 from reviewloop.policy.governance_file import GOVERNANCE_FILE
@@ -104,17 +105,21 @@ def config_findings(repo: Repository, trusted: TrustedConfig,
         changes = parse_diff(repo.diff_refs(trusted.base, trusted.head))
     flagged = []
     configuring = _configuring(trusted.paths)
-    for path in changes.paths:
-        found, tables, configures = lever(path), tables_of(path), configuring(path)
-        # a lever made a symlink, or one retargeted: read through by the tool, never here
-        link = _relinked(repo, trusted, path) if found or tables or configures else None
+    asked = {path: (lever(path), tables_of(path), configuring(path)) for path in changes.paths}
+    asked = {path: facts for path, facts in asked.items() if any(facts)}
+    # a lever made a symlink, or one retargeted: read through by the tool, never here
+    links = [links_at(repo, rev, list(asked)) for rev in (trusted.base, trusted.head)]
+    texts = [CommitFiles(repo, rev) for rev in (trusted.base, trusted.head)]
+    for side in texts:
+        side.want(path for path, (_, tables, _) in asked.items() if tables)
+    for path, (found, tables, configures) in asked.items():
+        link = relinked(links[0].get(path), links[1].get(path))
         if found is not None and found.kind is LeverKind.EXECUTED:
             flagged.append(_executed(path, found.owner, trusted.base, [link] if link else ()))
             continue
         for table in tables:  # a package.json's install scripts, a backend-path…
             if (parts := [link] if link else altered(
-                    table, path, read_at(repo, trusted.base, path),
-                    read_at(repo, trusted.head, path))):
+                    table, path, texts[0].read(path), texts[1].read(path))):
                 flagged.append(_executed(path, table.owner, trusted.base, parts))
         if not configures:
             continue
@@ -124,12 +129,6 @@ def config_findings(repo: Repository, trusted: TrustedConfig,
         line = next(iter(diff.added_lines), 1) if diff is not None else 1
         flagged.append(_flag(path, line, trusted.base, link))
     return flagged
-
-
-def _relinked(repo: Repository, trusted: TrustedConfig, path: str) -> str | None:
-    """`lever_tables.relinked` of `path` between the base and the head commit."""
-    assert trusted.base is not None and trusted.head is not None
-    return relinked(link_at(repo, trusted.base, path), link_at(repo, trusted.head, path))
 
 
 def _flag(path: str, line: int, base: str, link: str | None = None) -> Finding:
