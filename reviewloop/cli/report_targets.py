@@ -25,6 +25,7 @@ import re
 from pathlib import Path
 
 from reviewloop.errors import UserInputError
+from reviewloop.git.names import printable
 
 _READ = 1 << 24  # a report past 16 MB is read as its first 16 MB (its markers lead or end)
 _STRING = rb'"(?:[^"\\]|\\.)*"'
@@ -54,10 +55,10 @@ def refuse_overwrite(flag: str, path: Path, root: Path | None, ext: str = ".md")
         return
     top = os.path.realpath(root)
     if (link := _link_inside(path, top)) is not None:
-        shown = Path(link).relative_to(top).as_posix()
-        raise UserInputError(
+        shown = printable(Path(link).relative_to(top).as_posix())
+        raise UserInputError(  # the link's target is the repository's text: made printable
             f"{flag} {path} leads through {shown}, a symlink in the repository (to "
-            f"{os.readlink(link)}): a report is never written through one; nothing was "
+            f"{printable(os.readlink(link))}): a report is never written through one; nothing was "
             "written", where=str(path),
             fix=f"give {flag} another path: a new file (e.g. reviewloop-report{ext}) or one "
                 f"outside the repository, or remove the link {shown} first if it is not "

@@ -42,7 +42,8 @@ def altered(table: LeverTable, path: str, before: str | None, after: str | None
             ) -> list[str]:
     """The key paths of `table` (dotted, `scripts.postinstall`) whose values differ between
     `before` and `after` (None: no such file), each with what happened to it: `added`,
-    `removed`, `changed`; a file that does not parse has them all `unreadable`."""
+    `removed`, `changed`; then each script the keys run by name that differs
+    (`_run_by_keys`); a file that does not parse has the keys all `unreadable`."""
     data = _data(path, before), _data(path, after)
     if _UNREADABLE in data:  # what the tool reads there cannot be told: any edit counts
         return [f"{'.'.join(key)} unreadable" for key in table.keys] if before != after else []

@@ -144,3 +144,11 @@ def test_a_users_file_is_never_taken_for_a_report(user: bytes, extra: bytes, rep
             and where == "before":
         return  # a file that opens as the report does is one (notes appended to a report)
     assert not holds_report(mixed)
+
+
+def test_a_links_target_is_shown_printable(tmp_path: Path) -> None:
+    """The target is the repository's text: an ESC in it would recolour the terminal."""
+    root, _ = _linked(tmp_path, "r.md", "r.md", "../outside/\x1b[31mred")
+    with pytest.raises(UserInputError) as refused:
+        refuse_overwrite("--output", root / "r.md", root)
+    assert "\x1b" not in str(refused.value) and "red" in str(refused.value)
