@@ -47,7 +47,9 @@ def prepare_output(flag: str, path: Path, ext: str, root: Path | None = None) ->
     """Create the folder `path` (given as `flag`, a file of extension `ext`) is written
     into; one that cannot be made, a `path` that is a folder, or a file of the repository
     at `root` that is not a report, is a usage error (exit 2) naming the flag and the fix —
-    `review` and `report` alike."""
+    `review` and `report` alike; so is a symlink of the repository on its way, before any
+    folder is made through it."""
+    refuse_overwrite(flag, path, root, ext)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -64,7 +66,6 @@ def prepare_output(flag: str, path: Path, ext: str, root: Path | None = None) ->
     if folder:
         raise UserInputError(f"{flag} {path} is a folder", where=str(path),
                              fix=f"give {flag} a file name, e.g. {path / 'report'}{ext}")
-    refuse_overwrite(flag, path, root, ext)
 
 
 def run(load: SettingsLoader, root: Path, options: ReviewOptions, *,

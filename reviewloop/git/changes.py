@@ -89,11 +89,12 @@ def _over_rounds(pick: Callable[[str], dict[str, set[int]]], repo: Repository, d
 
 @dataclass(frozen=True)
 class Version:
-    """A path at one moment: the text of a regular file, or that it is a symlink (whose
-    target is never read); neither when it is absent."""
+    """A path at one moment: the text of a regular file, or that it is a symlink and the
+    target its entry names (never followed); neither when it is absent."""
 
     text: str | None = None
     link: bool = False
+    target: str = ""  # a symlink's target, as its entry says it
 
 
 def contents(repo: Repository, baseline: Snapshot, paths: Sequence[str]
@@ -112,7 +113,7 @@ def _version(repo: Repository, tree: str, path: str) -> Version:
         return Version()
     mode, kind, sha = meta.split()
     if mode == "120000":
-        return Version(link=True)
+        return Version(link=True, target=repo.git("cat-file", "blob", sha, errors="replace"))
     if kind != "blob" or mode not in ("100644", "100755"):
         return Version()  # a submodule: no text of this repository's
     return Version(repo.git("cat-file", "blob", sha, errors="replace"))

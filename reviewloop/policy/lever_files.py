@@ -136,6 +136,9 @@ class LeverTable:
     keys: tuple[tuple[str, ...], ...]  # the key paths of a JSON or TOML file
     kind: LeverKind
     owner: str
+    # the table of npm scripts that `keys` name (`("scripts",)`): every script a key's runs,
+    # through `npm run` chains (`policy.npm_scripts.reached`), is a part of the lever too
+    scripts: tuple[str, ...] = ()
 
     @property
     def lever(self) -> Lever:
@@ -145,11 +148,12 @@ class LeverTable:
 # Found by class: a tool that runs code named in a shared file when a developer or CI installs,
 # builds or lints the checkout
 LEVER_TABLES: tuple[LeverTable, ...] = (
-    # npm, yarn and pnpm run these when the package (or a workspace of it) is installed
+    # npm, yarn and pnpm run these when the package (or a workspace of it) is installed, and
+    # every script they run by name (`"postinstall": "npm run setup"`)
     LeverTable("package.json", tuple(("scripts", name) for name in (
         "preinstall", "install", "postinstall", "preprepare", "prepare", "postprepare",
         "prepublish")),
-        LeverKind.EXECUTED, "npm (install scripts)"),
+        LeverKind.EXECUTED, "npm (install scripts)", scripts=("scripts",)),
     # pip and build import the build backend from these folders of the checkout
     LeverTable("pyproject.toml", (("build-system", "backend-path"),), LeverKind.EXECUTED,
                "pip and build (backend-path)"),

@@ -23,7 +23,7 @@ from reviewloop.errors import BlockingOutcome
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.changes import Version
 from reviewloop.policy.lever_files import Lever, LeverKind, lever
-from reviewloop.policy.lever_tables import altered, tables_of
+from reviewloop.policy.lever_tables import altered, relinked, tables_of
 
 if TYPE_CHECKING:  # what a change did to a lever is read only when it touches one
     from reviewloop.policy.weakening import Weakening
@@ -109,9 +109,10 @@ def lever_report(paths: Iterable[str], read: Callable[[list[str]], Contents],
                 weakenings(path, before.text, after.text, link=after.link))))
         for table in shared.get(path, ()):
             # a whole-file lever of the same kind says it already; a link is read through
-            # by the tool, never here: made one, it may now say anything
-            parts = ["made a symlink"] if after.link and not before.link else \
-                altered(table, path, before.text, after.text)
+            # by the tool, never here: made one, or retargeted, it may now say anything
+            link = relinked(before.target if before.link else None,
+                            after.target if after.link else None)
+            parts = [link] if link else altered(table, path, before.text, after.text)
             if parts and (hit is None or hit.kind is not table.kind):
                 changes.append(LeverChange(path, table.lever, parts=tuple(parts)))
     return LeverReport(tuple(changes))

@@ -23,12 +23,13 @@ from reviewloop.checks.suppressions.config_files import lever
 from reviewloop.config import CONFIG_FILE, Settings
 from reviewloop.errors import ConfigError
 from reviewloop.findings.schema import Finding
+from reviewloop.git.commit_files import CommitFiles
 from reviewloop.git.diff import ChangeSet, parse_diff
-from reviewloop.git.provenance import read_at
+from reviewloop.git.provenance import links_at
 from reviewloop.git.repository import Repository
 from reviewloop.policy.governance import KIRO_CONFIG
 from reviewloop.policy.governance_file import GOVERNANCE_FILE
-from reviewloop.policy.lever_tables import altered, tables_of
+from reviewloop.policy.lever_tables import altered, relinked, tables_of
 from reviewloop.policy.levers import lever_finding
 from reviewloop.policy.trust import LeverKind
 from reviewloop.review.definitions import KIRO_AGENTS_DIR
@@ -104,32 +105,41 @@ def config_findings(repo: Repository, trusted: TrustedConfig,
         changes = parse_diff(repo.diff_refs(trusted.base, trusted.head))
     flagged = []
     configuring = _configuring(trusted.paths)
-    for path in changes.paths:
-        if (found := lever(path)) is not None and found.kind is LeverKind.EXECUTED:
-            flagged.append(_executed(path, found.owner, trusted.base))
+    asked = {path: (lever(path), tables_of(path), configuring(path)) for path in changes.paths}
+    asked = {path: facts for path, facts in asked.items() if any(facts)}
+    # a lever made a symlink, or one retargeted: read through by the tool, never here
+    links = [links_at(repo, rev, list(asked)) for rev in (trusted.base, trusted.head)]
+    texts = [CommitFiles(repo, rev) for rev in (trusted.base, trusted.head)]
+    for side in texts:
+        side.want(path for path, (_, tables, _) in asked.items() if tables)
+    for path, (found, tables, configures) in asked.items():
+        link = relinked(links[0].get(path), links[1].get(path))
+        if found is not None and found.kind is LeverKind.EXECUTED:
+            flagged.append(_executed(path, found.owner, trusted.base, [link] if link else ()))
             continue
-        for table in tables_of(path):  # a package.json's install scripts, a backend-path…
-            if (parts := altered(table, path, read_at(repo, trusted.base, path),
-                                 read_at(repo, trusted.head, path))):
+        for table in tables:  # a package.json's install scripts, a backend-path…
+            if (parts := [link] if link else altered(
+                    table, path, texts[0].read(path), texts[1].read(path))):
                 flagged.append(_executed(path, table.owner, trusted.base, parts))
-        if not configuring(path):
+        if not configures:
             continue
-        if path == PYPROJECT and not _reviewloop_section_changed(repo, trusted):
+        if path == PYPROJECT and link is None and not _reviewloop_section_changed(repo, trusted):
             continue
         diff = changes.file(path)
         line = next(iter(diff.added_lines), 1) if diff is not None else 1
-        flagged.append(_flag(path, line, trusted.base))
+        flagged.append(_flag(path, line, trusted.base, link))
     return flagged
 
 
-def _flag(path: str, line: int, base: str) -> Finding:
+def _flag(path: str, line: int, base: str, link: str | None = None) -> Finding:
+    how = f" The change {link}: reviewloop and the tools read through it." if link else ""
     return lever_finding(
         path, line, LeverKind.CONFIG,
         rationale=(f"{path} configures how reviewloop reviews changes (reviewers, their "
                    "scope and analyzers, settings, governance or steering). This review "
                    f"used the configuration of the base commit {base[:12]}; the change takes "
                    "effect once merged, and could switch reviewers off, narrow their scope "
-                   "or drop analyzers."),
+                   f"or drop analyzers.{how}"),
         suggestion=("Have a maintainer review this configuration change on its own, "
                     "ideally in a pull request without code changes."))
 

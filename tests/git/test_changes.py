@@ -45,6 +45,6 @@ def test_contents_reads_both_sides_and_never_follows_a_symlink(tmp_path: Path) -
     found = contents(repo, baseline, ["settings.toml", ".reviewloop.toml", "main.tf", "gone"])
 
     assert found["settings.toml"] == (Version("max_rounds = 2\n"), Version('sandbox = "off"\n'))
-    assert found[".reviewloop.toml"] == (Version(), Version(link=True))
+    assert found[".reviewloop.toml"] == (Version(), Version(link=True, target="elsewhere.toml"))
     assert found["main.tf"] == (Version(TF), Version(TF))
     assert found["gone"] == (Version(), Version())

@@ -3,11 +3,14 @@ the commit that wrote a line."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reviewloop.git.provenance import Origin, blame, read_at
+from reviewloop.git.provenance import Origin, blame, link_at, links_at, read_at
 from reviewloop.git.repository import Repository, open_repository
 from tests.support.gitutil import git
 from tests.support.repos import init_repo
@@ -57,3 +60,33 @@ def test_blame_names_a_file_whose_name_holds_a_break_git_does_not_quote(tmp_path
     root = init_repo(tmp_path / "r", {name: "x = 1\n"})
     origin = blame(open_repository(root), name, 1, "HEAD")
     assert origin == Origin(commit=git(root, "rev-parse", "HEAD").strip(), path=name, line=1)
+
+
+NAMES = ["package.json", "a b/package.json", "é/pyproject.toml", 'q"uote.json', "-dash.json",
+         "tab\there.json", "deep/er/x.json", "*.json", ":(glob)x.json"]
+
+
+@settings(max_examples=25, derandomize=True, deadline=None)
+@given(kinds=st.lists(st.sampled_from(["file", "link", "absent"]), min_size=len(NAMES),
+                      max_size=len(NAMES)),
+       targets=st.lists(st.sampled_from(["../out/victim", "a b/x", "é", "/etc/passwd"]),
+                        min_size=len(NAMES), max_size=len(NAMES)))
+def test_links_read_together_answer_as_each_read_alone(kinds: list[str],
+                                                       targets: list[str]) -> None:
+    """`links_at` (one `ls-tree` a batch) says what `link_at` says of each path: odd names,
+    pathspec magic and a name like an option included."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "repo"
+        root.mkdir()
+        for name, kind, target in zip(NAMES, kinds, targets, strict=True):
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            if kind == "file":
+                (root / name).write_text("{}\n")
+            elif kind == "link":
+                (root / name).symlink_to(target)
+        init_repo(root, {"README.md": "x\n"})
+        repo = open_repository(root)
+        alone = {name: found for name in NAMES if (found := link_at(repo, "HEAD", name))}
+        assert links_at(repo, "HEAD", NAMES) == alone
+        assert alone == {n: t for n, k, t in zip(NAMES, kinds, targets, strict=True)
+                         if k == "link"}

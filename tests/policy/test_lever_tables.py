@@ -128,10 +128,30 @@ def test_a_file_that_does_not_parse_any_more_is_worth_a_look():
     assert change.parts[0] == "scripts.preinstall unreadable"
 
 
-def test_a_package_json_made_a_symlink_is_a_lever():
-    texts = {"package.json": (Version('{"scripts": {}}'), Version(link=True))}
-    report = lever_report(["package.json"], lambda paths: texts, tools=tool_levers())
-    assert [c.parts for c in report.changes] == [("made a symlink",)]
+LINK_SIDES = st.sampled_from([Version('{"scripts": {}}'), Version(), Version(link=True,
+                              target="evil.json"), Version(link=True, target="../out/x.json"),
+                              Version(link=True, target="a\nb")])
+
+
+@settings(max_examples=80, derandomize=True, deadline=None)
+@given(path=st.sampled_from(["package.json", "web/package.json", "lib/pyproject.toml"]),
+       before=LINK_SIDES, after=LINK_SIDES)
+def test_a_lever_table_file_made_a_symlink_or_retargeted_is_a_lever(path: str, before: Version,
+                                                                     after: Version):
+    """The tool reads through the link, this check never: a shared file made a symlink, or
+    its symlink pointed elsewhere, may now say anything, install scripts included."""
+    texts = {path: (before, after)}
+    report = lever_report([path], lambda paths: texts, tools=tool_levers())
+    parts = [p for c in report.changes for p in c.parts]
+    shown = after.target.replace("\n", "\\n")
+    if after.link and not before.link:
+        assert parts and set(parts) == {f"made a symlink to `{shown}`"}
+    elif after.link and after.target != before.target:
+        assert parts and set(parts) == {
+            f"symlink retargeted from `{before.target.replace(chr(10), chr(92) + 'n')}` to "
+            f"`{shown}`"}
+    elif after.link:  # the same link on both sides
+        assert parts == []
 
 
 def test_pylints_own_files_are_levers_whole_wherever_they_are():

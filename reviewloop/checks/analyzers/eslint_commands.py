@@ -13,7 +13,6 @@ left out. The paths an ESLint command lints are its words that are no option or 
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,8 +20,8 @@ from typing import Protocol
 
 from reviewloop.checks.analyzers import anchored_yaml
 from reviewloop.checks.analyzers.precommit_hooks import option
+from reviewloop.policy.npm_scripts import commands, join
 
-SEPARATORS = frozenset({"&&", "||", ";", "|", "&", ";;"})
 OPTION = ("-c", "--config")
 NO_INLINE = "--no-inline-config"  # ESLint's switch: no comment directive is read
 # the flat configs ESLint finds by itself, in its order at one folder (the TypeScript ones
@@ -118,31 +117,6 @@ def eslint_run(cd: str, command: list[str]) -> Run | None:
     return Run(config_arg(args), cd, _paths(args), NO_INLINE in _options(args))
 
 
-def commands(script: str) -> list[tuple[str, list[str]]]:
-    """(the folder it runs in, its words) of each command of the shell command line `script`
-    but `cd`, in its order; those after a `cd` the tree does not say are left out, and a
-    line the shell's quoting cannot read has none."""
-    try:
-        lexer = shlex.shlex(script, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        tokens = list(lexer)
-    except ValueError:
-        return []
-    found: list[tuple[str, list[str]]] = []
-    cd: str | None = "."
-    command: list[str] = []
-    for token in [*tokens, ";"]:
-        if token not in SEPARATORS:
-            command.append(token)
-            continue
-        if command and command[0] == "cd":
-            cd = _moved(cd, command[1:])
-        elif command and cd is not None:
-            found.append((cd, command))
-        command = []
-    return found
-
-
 def script_config(script: str) -> str | None:
     """The config a shell command line's ESLint command names (`npx eslint -c x.mjs . &&
     tsc`), as written: of its first ESLint command that names one."""
@@ -155,14 +129,6 @@ def _eslint_at(command: list[str]) -> int | None:
         if PurePosixPath(word).name == "eslint":
             return None if CONTAINERS & {PurePosixPath(w).name for w in command[:at]} else at
     return None
-
-
-def _moved(cd: str | None, args: list[str]) -> str | None:
-    """The folder after `cd args` from `cd` (None: one the tree does not say: `cd $DIR`,
-    `cd /app`, `cd -`, or `cd` home)."""
-    if cd is None or len(args) != 1 or args[0].startswith(("/", "~", "-")) or "$" in args[0]:
-        return None
-    return join(PurePosixPath(cd), args[0]) or "."
 
 
 def _options(args: list[str]) -> list[str]:
@@ -183,21 +149,6 @@ def _paths(args: list[str]) -> tuple[str, ...]:
             continue
         paths.append(word)
     return tuple(paths)
-
-
-def join(folder: PurePosixPath, path: str) -> str:
-    """`path` (relative to `folder`, or absolute) as a path in the tree, `..` resolved."""
-    if PurePosixPath(path).is_absolute():
-        return path  # not the tree's: named as missing
-    parts: list[str] = []
-    for part in (folder / path).parts:
-        if part == "..":
-            if not parts:
-                return path if path.startswith("../") else f"../{path}"  # outside the tree
-            parts.pop()
-        elif part not in (".", ""):
-            parts.append(part)
-    return "/".join(parts)
 
 
 def yaml_data(text: str | None) -> object:

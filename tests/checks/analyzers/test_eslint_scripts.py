@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reviewloop.checks.analyzers.eslint_named import NamedConfigs
-from reviewloop.checks.analyzers.eslint_scripts import MAX_CALLS, MAX_DEPTH, script_recipes
+from reviewloop.checks.analyzers.eslint_scripts import script_recipes
+from reviewloop.policy.npm_scripts import MAX_CALLS, MAX_DEPTH
 
 # how a script runs the script `{}` (and what npm then puts after its text)
 CALLS = st.sampled_from([
