@@ -4,8 +4,8 @@ bytes read), so a stray 500 MB virtualenv costs nothing: it is never walked, rea
 
 A marker counts only as the tool writes it (a virtualenv's `pyvenv.cfg` names its `home`,
 a conda environment's `conda-meta/` holds its `history`, a repository's `.git` is a git
-directory or a `gitdir:` link to one, as git itself judges): an empty file of that name in a folder of sources
-leaves nothing out. Every untracked file is kept, whatever its size: one over the
+directory or a `gitdir:` link to one, as git itself judges): an empty file of that name in a
+folder of sources leaves nothing out. Every untracked file is kept, whatever its size: one over the
 analyzers' ceiling is in the change, where the coverage matrix names it not analysed and
 the verdict counts it, as it does for the same file staged (`review.matrix`)."""
 

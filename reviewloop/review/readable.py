@@ -29,6 +29,7 @@ from typing import NamedTuple
 from reviewloop.git import lfs
 from reviewloop.git.encodings import opaque_source_encoding, wide_encoding
 from reviewloop.git.executed import EXECUTE_BITS, runs_as
+from reviewloop.git.kept_modes import EXECUTABLE, LINK, kept_modes
 from reviewloop.git.languages import BINARY_PROBE, PYTHON, head, is_binary, language
 from reviewloop.git.names import joined, on_disk
 from reviewloop.git.reads import batched, lstat, one_read, read_bytes, read_text
@@ -180,14 +181,15 @@ class Readability:
             if exc.errno in _NOT_THERE:
                 return _Answer(False)
             raise
-        if stat.S_ISLNK(info.st_mode):
+        kept = kept_modes(self._root).get(path)  # the index's, where the disk cannot show it
+        if stat.S_ISLNK(info.st_mode) or kept == LINK:  # `core.symlinks = false`'s link too
             return _Answer(True, SYMLINK_REASON)
         if not self._inside(disk):  # a folder on the way may be a link
             return _Answer(True, "leads outside the repository")
         if not stat.S_ISREG(info.st_mode):
             return _Answer(True, NOT_A_FILE)
         answer = _content(full, path, info, self._root)
-        if info.st_mode & EXECUTE_BITS:  # its first bytes read again: executable files are few
+        if info.st_mode & EXECUTE_BITS or kept == EXECUTABLE:  # executable files are few
             return answer._replace(shell=runs_as(path, head(full)))
         return answer
 

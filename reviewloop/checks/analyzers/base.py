@@ -151,10 +151,13 @@ class AnalyzerContext:
         if self.shells is not None and self.tree is None:  # the reviewed tree's, known
             return self.shells.get(path)
         from reviewloop.git.executed import executable, runs_as
+        from reviewloop.git.kept_modes import EXECUTABLE, kept_modes
         from reviewloop.git.languages import head
 
         where = under(self.root, path)
-        return runs_as(path, head(where)) if executable(where) else None
+        # a checkout's index says +x where its disk cannot (`core.fileMode = false`)
+        kept = self.tree is None and kept_modes(self.root).get(path) == EXECUTABLE
+        return runs_as(path, head(where)) if executable(where) or kept else None
 
     def language(self, path: str) -> str | None:
         if path in self.languages:
