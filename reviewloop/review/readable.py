@@ -30,10 +30,11 @@ from reviewloop.git import lfs
 from reviewloop.git.encodings import opaque_source_encoding, wide_encoding
 from reviewloop.git.executed import EXECUTE_BITS, runs_as
 from reviewloop.git.kept_modes import EXECUTABLE, LINK, kept_modes
-from reviewloop.git.languages import BINARY_PROBE, PYTHON, head, is_binary, language
+from reviewloop.git.languages import BINARY_PROBE, PYTHON, SHELL, head, is_binary, language
 from reviewloop.git.names import joined, on_disk
 from reviewloop.git.reads import batched, lstat, one_read, read_bytes, read_text
 from reviewloop.git.sizes import MAX_DIFFED_BYTES, MAX_FILE_BYTES
+from reviewloop.git.trampolines import handed_to
 from reviewloop.policy.sensitive import is_sensitive
 
 MAX_ANALYZED_BYTES = MAX_DIFFED_BYTES  # over it the diff shows no lines (git.sizes)
@@ -58,7 +59,9 @@ class _Answer(NamedTuple):  # made for every changed file: a tuple, not a frozen
     size: int = 0
     language: str | None = None
     encoding: str | None = None  # UTF-16 or UTF-32's codec; None: UTF-8 (`git.encodings`)
-    shell: str | None = None  # executable: the shell `./path` runs it as (`git.executed`)
+    # the other language it runs as: executable, the shell `./path` runs it as
+    # (`git.executed`); a shell script, what it hands itself to (`git.trampolines`)
+    shell: str | None = None
 
 
 class Readability:
@@ -97,7 +100,9 @@ class Readability:
         return self._answer(path).reason
 
     def shell(self, path: str) -> str | None:
-        """The shell `path` also runs as, executable here, beside its language (`git.executed`)."""
+        """The other language `path` runs as, beside its own: the shell it runs as, executable
+        here (`git.executed`), or the Python or JavaScript a shell script hands itself to
+        (`git.trampolines`)."""
         return self._answer(path).shell
 
     def size(self, path: str) -> int:
@@ -190,7 +195,7 @@ class Readability:
             return _Answer(True, NOT_A_FILE)
         answer = _content(full, path, info, self._root)
         if info.st_mode & EXECUTE_BITS or kept == EXECUTABLE:  # executable files are few
-            return answer._replace(shell=runs_as(path, head(full)))
+            return answer._replace(shell=runs_as(path, head(full)) or answer.shell)
         return answer
 
     def _inside(self, path: str) -> bool:
@@ -254,7 +259,8 @@ def _read_content(full: str, path: str, size: int, root: str) -> _Answer:
     if size > MAX_ANALYZED_BYTES:
         return _Answer(True, f"{TOO_LARGE} ({size:,} bytes; the limit is "
                              f"{MAX_ANALYZED_BYTES:,})", size, known)
-    return _Answer(True, None, size, known, wide_encoding(start))
+    return _Answer(True, None, size, known, wide_encoding(start),
+                   handed_to(path, start) if known == SHELL else None)
 
 
 def _start(full: str, size: int, root: str) -> bytes:
