@@ -82,6 +82,7 @@ class Readability:
         self._inside_folders: dict[str, bool] = {}
         self._answers: dict[str, _Answer] = {}
         self._skipped: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._kept: Mapping[str, str] | None = None  # `git.kept_modes`, asked at the first look
 
     def unreadable(self, path: str) -> str | None:
         """Why no model reads the content of the changed file `path` (no analyzer either,
@@ -186,7 +187,9 @@ class Readability:
             if exc.errno in _NOT_THERE:
                 return _Answer(False)
             raise
-        kept = kept_modes(self._root).get(path)  # the index's, where the disk cannot show it
+        if self._kept is None:  # once a batch: two stats a file were 10,000 at 5,000 files
+            self._kept = kept_modes(self._root)
+        kept = self._kept.get(path)  # the index's mode, where the disk cannot show it
         if stat.S_ISLNK(info.st_mode) or kept == LINK:  # `core.symlinks = false`'s link too
             return _Answer(True, SYMLINK_REASON)
         if not self._inside(disk):  # a folder on the way may be a link
