@@ -64,8 +64,12 @@ def _places(top: str) -> tuple[str, str] | None:
     """(index file, config file) of the checkout whose top is `top`, or None."""
     if not os.path.lexists(os.path.join(top, ".git")):
         return None
-    status, out, _ = GitCommand(Path(top)).run(
-        ["git", "rev-parse", "--show-toplevel", "--git-path", "index", "--git-path", "config"])
+    try:  # git not runnable here (no `git` on PATH): no index to ask, the disk's modes stand
+        status, out, _ = GitCommand(Path(top)).run(
+            ["git", "rev-parse", "--show-toplevel", "--git-path", "index", "--git-path",
+             "config"])
+    except OSError:
+        return None
     lines = out.decode("utf-8", "surrogateescape").split("\n")
     if status != 0 or len(lines) < 3 or not _same(lines[0], top):
         return None
