@@ -3,15 +3,16 @@ build output. Decided from directory listings and the environment's own marker f
 bytes read), so a stray 500 MB virtualenv costs nothing: it is never walked, read or hashed.
 
 A marker counts only as the tool writes it (a virtualenv's `pyvenv.cfg` names its `home`,
-a conda environment's `conda-meta/` holds its `history`, a repository's `.git` is a folder
-with a `HEAD` or a `gitdir:` link): an empty file of that name in a folder of sources
-leaves nothing out. Every untracked file is kept, whatever its size: one over the
+a conda environment's `conda-meta/` holds its `history`, a repository's `.git` is a git
+directory or a `gitdir:` link to one, as git itself judges): an empty file of that name in a
+folder of sources leaves nothing out. Every untracked file is kept, whatever its size: one over the
 analyzers' ceiling is in the change, where the coverage matrix names it not analysed and
 the verdict counts it, as it does for the same file staged (`review.matrix`)."""
 
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
@@ -22,6 +23,8 @@ from reviewloop.git.names import shown
 
 # Of a marker file, the most read: a real one is a few lines.
 _MARKER_BYTES = 4096
+# a detached HEAD: a commit id's 40 hex digits first, as git reads it (`get_oid_hex_any`)
+_COMMIT_ID = re.compile(r"[0-9a-fA-F]{40}")
 # Untracked folders that hold installed or generated files, never a change to review.
 _GENERATED_DIRS = {
     "node_modules": "installed npm packages", "__pycache__": "Python bytecode cache",
@@ -77,12 +80,43 @@ def _venv_marker(cfg: Path) -> bool:
 
 
 def _repository_marker(dot_git: Path) -> bool:
-    """Whether `dot_git` makes its folder a repository of its own: a `.git` folder holding
-    `HEAD`, or a `.git` file linking to one (`gitdir: …`, a worktree or a submodule)."""
-    if dot_git.is_dir() and not dot_git.is_symlink():
-        return (dot_git / "HEAD").is_file()
+    """Whether `dot_git` makes its folder a repository of its own, by git's own rules
+    (`is_nonbare_repository_dir`: what `git status` and `git add -A` do not descend into): a
+    `.git` folder that is a git directory, or a `.git` file whose `gitdir: …` names one (a
+    worktree, a submodule). A `.git` file linking to nothing (a submodule's folder copied
+    from another checkout) or a folder holding only `HEAD` is no repository to git, whose
+    files it lists and commits: neither leaves the folder out."""
+    if dot_git.is_dir():
+        return _git_directory(dot_git)
     text = _start(dot_git)
-    return text is not None and text.startswith("gitdir:")
+    if text is None or not text.startswith("gitdir: "):
+        return False
+    linked = Path(text.removeprefix("gitdir: ").rstrip())
+    return _git_directory(linked if linked.is_absolute() else dot_git.parent / linked)
+
+
+def _git_directory(folder: Path) -> bool:
+    """Git's `is_git_directory`: a valid `HEAD` (a link into `refs/`, `ref: refs/…`, or a
+    commit id) and, in its common folder (`commondir`, a worktree's), `objects/` and
+    `refs/` it may enter."""
+    head = folder / "HEAD"
+    if os.path.islink(head):
+        if not os.readlink(head).startswith("refs/"):
+            return False
+    elif (said := _start(head)) is None or not _valid_head(said):
+        return False
+    common = _start(folder / "commondir")
+    if common is not None and common.strip():
+        shared = Path(common.rstrip("\n"))
+        folder = shared if shared.is_absolute() else folder / shared
+    return all(os.access(folder / name, os.X_OK) for name in ("objects", "refs"))
+
+
+def _valid_head(text: str) -> bool:
+    """Whether `text` is a `HEAD` file git accepts: `ref: refs/…` or a commit id."""
+    if text.startswith("ref:"):
+        return text[4:].lstrip().startswith("refs/")
+    return _COMMIT_ID.match(text) is not None
 
 
 def _start(path: Path) -> str | None:

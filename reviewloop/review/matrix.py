@@ -172,8 +172,10 @@ def _link_into_code(path: str, text: str, root: Path) -> str | None:
     read as what they are), or makes it what checkov or zizmor read by name and text
     (`_link_into_role`)."""
     language = by_name(path)
-    target = last_target(root, path) or posixpath.normpath(
-        posixpath.join(posixpath.dirname(path), text))
+    # followed on disk only where the tree has the link (`core.symlinks = false` checks one
+    # out as a text file holding its target, which leads nowhere but to itself)
+    followed = last_target(root, path) if os.path.islink(under(root, path)) else None
+    target = followed or posixpath.normpath(posixpath.join(posixpath.dirname(path), text))
     if language is not None:
         return None if by_name(target) == language \
             else _LINK_INTO_CODE.format(language=language, target=target)

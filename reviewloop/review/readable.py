@@ -29,10 +29,12 @@ from typing import NamedTuple
 from reviewloop.git import lfs
 from reviewloop.git.encodings import opaque_source_encoding, wide_encoding
 from reviewloop.git.executed import EXECUTE_BITS, runs_as
-from reviewloop.git.languages import BINARY_PROBE, PYTHON, head, is_binary, language
+from reviewloop.git.kept_modes import EXECUTABLE, LINK, kept_modes
+from reviewloop.git.languages import BINARY_PROBE, PYTHON, SHELL, head, is_binary, language
 from reviewloop.git.names import joined, on_disk
 from reviewloop.git.reads import batched, lstat, one_read, read_bytes, read_text
 from reviewloop.git.sizes import MAX_DIFFED_BYTES, MAX_FILE_BYTES
+from reviewloop.git.trampolines import handed_to
 from reviewloop.policy.sensitive import is_sensitive
 
 MAX_ANALYZED_BYTES = MAX_DIFFED_BYTES  # over it the diff shows no lines (git.sizes)
@@ -57,7 +59,9 @@ class _Answer(NamedTuple):  # made for every changed file: a tuple, not a frozen
     size: int = 0
     language: str | None = None
     encoding: str | None = None  # UTF-16 or UTF-32's codec; None: UTF-8 (`git.encodings`)
-    shell: str | None = None  # executable: the shell `./path` runs it as (`git.executed`)
+    # the other language it runs as: executable, the shell `./path` runs it as
+    # (`git.executed`); a shell script, what it hands itself to (`git.trampolines`)
+    shell: str | None = None
 
 
 class Readability:
@@ -78,6 +82,7 @@ class Readability:
         self._inside_folders: dict[str, bool] = {}
         self._answers: dict[str, _Answer] = {}
         self._skipped: dict[tuple[str, tuple[str, ...]], str | None] = {}
+        self._kept: Mapping[str, str] | None = None  # `git.kept_modes`, asked at the first look
 
     def unreadable(self, path: str) -> str | None:
         """Why no model reads the content of the changed file `path` (no analyzer either,
@@ -96,7 +101,9 @@ class Readability:
         return self._answer(path).reason
 
     def shell(self, path: str) -> str | None:
-        """The shell `path` also runs as, executable here, beside its language (`git.executed`)."""
+        """The other language `path` runs as, beside its own: the shell it runs as, executable
+        here (`git.executed`), or the Python or JavaScript a shell script hands itself to
+        (`git.trampolines`)."""
         return self._answer(path).shell
 
     def size(self, path: str) -> int:
@@ -180,15 +187,18 @@ class Readability:
             if exc.errno in _NOT_THERE:
                 return _Answer(False)
             raise
-        if stat.S_ISLNK(info.st_mode):
+        if self._kept is None:  # once a batch: two stats a file were 10,000 at 5,000 files
+            self._kept = kept_modes(self._root)
+        kept = self._kept.get(path)  # the index's mode, where the disk cannot show it
+        if stat.S_ISLNK(info.st_mode) or kept == LINK:  # `core.symlinks = false`'s link too
             return _Answer(True, SYMLINK_REASON)
         if not self._inside(disk):  # a folder on the way may be a link
             return _Answer(True, "leads outside the repository")
         if not stat.S_ISREG(info.st_mode):
             return _Answer(True, NOT_A_FILE)
         answer = _content(full, path, info, self._root)
-        if info.st_mode & EXECUTE_BITS:  # its first bytes read again: executable files are few
-            return answer._replace(shell=runs_as(path, head(full)))
+        if info.st_mode & EXECUTE_BITS or kept == EXECUTABLE:  # executable files are few
+            return answer._replace(shell=runs_as(path, head(full)) or answer.shell)
         return answer
 
     def _inside(self, path: str) -> bool:
@@ -252,7 +262,8 @@ def _read_content(full: str, path: str, size: int, root: str) -> _Answer:
     if size > MAX_ANALYZED_BYTES:
         return _Answer(True, f"{TOO_LARGE} ({size:,} bytes; the limit is "
                              f"{MAX_ANALYZED_BYTES:,})", size, known)
-    return _Answer(True, None, size, known, wide_encoding(start))
+    return _Answer(True, None, size, known, wide_encoding(start),
+                   handed_to(path, start) if known == SHELL else None)
 
 
 def _start(full: str, size: int, root: str) -> bytes:

@@ -146,15 +146,22 @@ class AnalyzerContext:
         return {name: tuple(paths) for name, paths in found.items()}
 
     def runs_as(self, path: str) -> str | None:
-        """The shell `path` runs as, executable in `root`, when its language is another
-        (`reviewloop.git.executed`): its analyzers read it too."""
+        """The other language `path` runs as, its analyzers reading it too: the shell it runs
+        as, executable in `root`, when its language is another (`reviewloop.git.executed`),
+        or the Python or JavaScript a shell script hands itself to (`git.trampolines`)."""
         if self.shells is not None and self.tree is None:  # the reviewed tree's, known
             return self.shells.get(path)
         from reviewloop.git.executed import executable, runs_as
+        from reviewloop.git.kept_modes import EXECUTABLE, kept_modes
         from reviewloop.git.languages import head
+        from reviewloop.git.trampolines import handed_to
 
         where = under(self.root, path)
-        return runs_as(path, head(where)) if executable(where) else None
+        # a checkout's index says +x where its disk cannot (`core.fileMode = false`)
+        kept = self.tree is None and kept_modes(self.root).get(path) == EXECUTABLE
+        start = head(where)
+        told = runs_as(path, start) if executable(where) or kept else None
+        return told or handed_to(path, start)  # a shell script handing itself to Python
 
     def language(self, path: str) -> str | None:
         if path in self.languages:

@@ -63,9 +63,11 @@ SECURITY = {"SC2114": Severity.MUST_FIX, "SC2115": Severity.MUST_FIX,
                              "SC2029", "SC2156"), Severity.SHOULD_FIX)}
 LEVELS = {"error": Severity.SHOULD_FIX, "warning": Severity.SHOULD_FIX}
 CONFIDENCE = 0.7
-# shellcheck's note whenever its parser gave up: then it checked nothing else in the file
-# (src/ShellCheck/Parser.hs, `makeErrorFor`)
-PARSE_FAILED = 1072
+# shellcheck's notes whenever its parser gave up: then it checked nothing else in the file
+# (src/ShellCheck/Parser.hs: SC1072 from `makeErrorFor`; SC1088 "Parsing stopped here.
+# Invalid use of parentheses?" and SC1089 "Parsing stopped here. Is this keyword correctly
+# matched up?" stand alone: the answer to a `'''exec' python3 "$0"` trampoline, among others)
+PARSE_FAILED = (1072, 1088, 1089)
 NO_SHEBANG = 2148  # "Tips depend on target shell and yours is unknown"
 # its answer to a script for another shell or language (a zsh, fish, csh or python shebang):
 # "ShellCheck only supports sh/bash/dash/ksh/'busybox sh' scripts", and nothing else checked
@@ -262,7 +264,7 @@ class ShellcheckAnalyzer(FileByFile):
                 ctx.not_read(str(c["file"]), f"shellcheck failed on it ({c.get('message')})")
         comments = [c for c in comments if c.get("code") != FAILED]
         unparsed = {str(c["file"]) for c in comments
-                    if c.get("code") in (PARSE_FAILED, REFUSED)}
+                    if c.get("code") in (*PARSE_FAILED, REFUSED)}
         for c in comments:
             if str(c["file"]) in unparsed and _syntax_error(c):
                 said = f"line {c.get('line', '?')}: SC{c.get('code')} " \
