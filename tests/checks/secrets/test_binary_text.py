@@ -60,7 +60,13 @@ def _png(size: int, seed: int, text: bytes = b"", after: bytes = b"") -> bytes:
 def _jpeg(size: int, seed: int, comment: bytes) -> bytes:
     segment = b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment
     return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" \
-        + _noise(size, seed) + segment + _noise(512, seed + 1) + b"\xff\xd9"
+        + _noise(size, seed) + segment + _SCAN + _noise(512, seed + 1) + b"\xff\xd9"
+
+
+# the start-of-scan header after the comment, as a JPEG has it (one component): the
+# comment's printable run ends there, not in whatever byte the scan data happens to start
+# with (a printable one had made the base's and the head's runs differ by that byte)
+_SCAN = b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00"
 
 
 def _image(form: str, size: int, seed: int, secret: bytes) -> tuple[str, bytes]:
