@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from reviewloop.checks.analyzers.template_strings import string_end
 from reviewloop.git.names import under
 
 KIND = "bicep"
@@ -163,32 +164,9 @@ def _masked(text: str) -> str:
             out[at + 3:end] = [c if c in "\r\n" else "_" for c in text[at + 3:end]]
             at = end + 3
         elif text[at] == "'":
-            end = _string_end(text, at + 1)
+            end = string_end(text, at + 1, "'")
             out[at + 1:end] = [c if c in "\r\n" else "_" for c in text[at + 1:end]]
             at = end + 1
         else:
             at += 1
     return "".join(out)
-
-
-def _string_end(text: str, at: int) -> int:
-    """Where the single-quoted string whose inside starts at `at` closes (`\\'` escaped;
-    an interpolation's own strings inside `${…}` skipped)."""
-    depth = 0
-    while at < len(text):
-        char = text[at]
-        if char == "\\":
-            at += 2
-            continue
-        if text.startswith("${", at):
-            depth += 1
-            at += 2
-            continue
-        if depth and char == "}":
-            depth -= 1
-        elif depth and char == "'":
-            at = _string_end(text, at + 1)
-        elif not depth and char in "'\n":
-            return at
-        at += 1
-    return len(text)

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from reviewloop.checks.analyzers.template_strings import string_end
+
 # a block header's labels: quoted, or bare identifiers (HCL takes both)
 _LABEL = r'(?:"[^"\n]*"|[A-Za-z_][\w-]*)'
 _RESOURCE = re.compile(rf"(?m)^[ \t]*resource[ \t]*({_LABEL})[ \t]*({_LABEL})[ \t]*\{{")
@@ -99,7 +101,7 @@ def _masked(text: str) -> str:
             fill(at, end, " ")
             at = end
         elif char == '"':
-            end = _string_end(text, at + 1)
+            end = string_end(text, at + 1, '"', ("${", "%{"))
             fill(at + 1, end, "_")
             at = end + 1
         elif (heredoc := _HEREDOC.match(text, at)) is not None:
@@ -111,26 +113,3 @@ def _masked(text: str) -> str:
         else:
             at += 1
     return "".join(out)
-
-
-def _string_end(text: str, at: int) -> int:
-    """Where the quoted string whose inside starts at `at` closes (`\\"` escaped; the
-    strings of an interpolation `${…}` or a directive `%{…}` skipped)."""
-    depth = 0
-    while at < len(text):
-        char = text[at]
-        if char == "\\":
-            at += 2
-            continue
-        if text.startswith(("${", "%{"), at):
-            depth += 1
-            at += 2
-            continue
-        if depth and char == "}":
-            depth -= 1
-        elif depth and char == '"':
-            at = _string_end(text, at + 1)
-        elif not depth and char in '"\n':
-            return at
-        at += 1
-    return len(text)
