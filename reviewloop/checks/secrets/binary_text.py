@@ -44,14 +44,14 @@ def binary_hits(root: Path, changes: ChangeSet, paths: tuple[str, ...],
             continue
         source = under(root, file.path)
         try:
-            size = source.stat().st_size
+            stat = source.stat()
         except OSError:
             continue  # not in the tree: nothing of it to read
-        if size > MAX_BYTES:
-            not_read(file.path, TOO_LARGE.format(size=size, limit=MAX_BYTES))
+        if stat.st_size > MAX_BYTES:
+            not_read(file.path, TOO_LARGE.format(size=stat.st_size, limit=MAX_BYTES))
             continue
-        hits += _file_hits(str(root), file.path, _old_blob(file), size,
-                           source.stat().st_mtime_ns)
+        hits += _file_hits(str(root), file.path, _old_blob(file), stat.st_size,
+                           stat.st_mtime_ns)
     return hits
 
 
