@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.support.paths import ROOT
 
 
@@ -37,7 +35,6 @@ def test_ci_runs_the_readme_test_command_and_installs_only_chromium_from_apt():
     assert installs and all(line.rstrip().endswith(" chromium") for line in installs)
 
 
-@pytest.mark.long(seconds=117)
 def test_the_suite_needs_nothing_from_the_machine_s_home_or_git_config(tmp_path: Path):
     """A fresh machine: an empty HOME (no git identity), a bare PATH, no other variable.
     A test whose module-scoped fixture commits runs before any function-scoped fixture, so
@@ -48,6 +45,7 @@ def test_the_suite_needs_nothing_from_the_machine_s_home_or_git_config(tmp_path:
            "PATH": os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin", "/bin"])}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0",
+         f"--basetemp={tmp_path / 'basetemp'}",  # not the machine's: see suite_environment
          "tests/cli/test_json_schemas.py::test_a_schema_that_does_not_match_is_caught"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]

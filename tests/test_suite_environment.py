@@ -4,6 +4,7 @@ before any fixture): what a module-scoped fixture sees, which runs before the pe
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -93,3 +94,35 @@ def test_this_interpreters_folder_comes_first_on_path_wherever_it_was(
     environ = {**HOST, "PATH": os.pathsep.join(entries)}
     isolate(environ)
     assert environ["PATH"].split(os.pathsep) == [here, *others]
+
+
+@pytest.mark.parametrize("suite", [True, False], ids=["suite environment", "pytest's default"])
+def test_a_pytest_a_test_starts_leaves_the_machines_older_sessions_alone(
+        suite: bool, tmp_path: Path) -> None:
+    """A pytest removes, as it exits, the numbered folders older sessions left in the shared
+    pytest-of-<user> beyond its last three: in the suite's environment a nested run keeps its
+    own under the session's folder and removes nothing of the machine's. Without it (the
+    control) the same run removes them, so the test sees what it guards against."""
+    import getpass
+
+    machine = tmp_path / "machine-tmp"
+    shared = machine / f"pytest-of-{getpass.getuser()}"
+    older = [shared / f"pytest-{n}" for n in range(4)]
+    for folder in older:
+        folder.mkdir(parents=True)
+        (folder / "left-by-an-earlier-run.txt").write_text("kept\n", encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (project / "test_one.py").write_text(
+        "def test_one(tmp_path):\n    (tmp_path / 'x').write_text('x')\n", encoding="utf-8")
+    env = {**os.environ, "TMPDIR": str(machine)}
+    if not suite:
+        env.pop("PYTEST_DEBUG_TEMPROOT")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"],
+                          cwd=project, env=env, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    survivors = [folder for folder in older if folder.is_dir()]
+    # pytest's default: its own is pytest-4, and it keeps the last three (2, 3 and its own)
+    assert survivors == (older if suite else older[2:])

@@ -341,8 +341,8 @@ def test_grouped_long(shared):
 @pytest.mark.parametrize("plain", [1, 6])
 def test_the_long_tests_start_first_on_the_workers(tmp_path: Path, plain: int) -> None:
     """tests/support/ordering.py, with xdist and the suite's grouping alone in a nested run:
-    the marked tests sit after the plain ones in their files (the suite's longest, in
-    tests/test_quick_start.py, is collected among the last), yet each worker starts with them;
+    the marked tests sit after the plain ones in their files (as a long test of a file in
+    tests/ itself is collected among the last), yet each worker starts with them;
     a group (a module with a module-scoped fixture) whose one test is marked goes first whole,
     on one worker; no marked test starts on a worker after a plain one there."""
     import os

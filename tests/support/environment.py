@@ -104,3 +104,10 @@ def suite_environment(monkeypatch: pytest.MonkeyPatch, basetemp: Path) -> None:
     # plugins: this venv's hypothesis and langsmith plugins cost seconds per run, and no
     # fixture project uses any. The sandbox passes the name through (sandbox/process.py).
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
+    # ... and keep their numbered temporary folders in this session's, not in the machine's
+    # shared pytest-of-<user>: a pytest deletes, as it exits, what older sessions left there
+    # (every numbered folder beyond its last three). A nested run of CI's quick-start test
+    # spent over 300 s removing an earlier full run's gigabytes (tests/test_suite_environment.py).
+    nested = basetemp / "nested-pytest"
+    nested.mkdir(exist_ok=True)
+    monkeypatch.setenv("PYTEST_DEBUG_TEMPROOT", str(nested))

@@ -3,8 +3,9 @@ so that tests/test_test_layout.py can check it in a nested pytest that loads not
 
 xdist hands its workers work in collection order (`--dist loadgroup`: a group, or a test, at
 a time as a worker frees up), and the tests directory collects its own `test_*.py` files
-after its folders: the suite's longest test (tests/test_quick_start.py, 117 s in CI) started
-among the last, and the run ended with one worker on it and the others idle. A test or module
+after its folders: a test of 117 s in CI (tests/test_quick_start.py's, most of it a nested
+pytest deleting an older session's folders, since fixed) started among the last, and the
+run ended with one worker on it and the others idle. A test or module
 marked `long(seconds)` (its time in CI's slowest list) is moved to the front, the longest
 first; the others keep their order. A marked test of a group takes its whole group along
 (xdist queues a group where its first test stands). Only the order changes: what a test
