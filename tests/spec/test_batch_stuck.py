@@ -45,8 +45,8 @@ def _oracle(tasks: list[Task], waiting: set[str], unstartable: set[str]) -> bool
 @given(graphs())
 def test_stuck_exactly_when_no_task_starts_and_one_never_will(case):
     tasks, waiting, unstartable = case
-    wave = eligible_wave(tasks, waiting={t: "awaits approval" for t in waiting},
-                         unstartable={t: "only in the uncommitted spec" for t in unstartable})
+    wave = eligible_wave(tasks, waiting=dict.fromkeys(waiting, "awaits approval"),
+                         unstartable=dict.fromkeys(unstartable, "only in the uncommitted spec"))
     stuck = wave.stuck()
     assert (stuck is not None) == _oracle(tasks, waiting, unstartable)
     if stuck:
