@@ -83,5 +83,6 @@ def to_json(found: Wave, ref: str | None) -> dict:
         "waiting": [{"task": tid, "why": why} for tid, why in found.waiting],
         "unstartable": [{"task": tid, "why": why} for tid, why in found.unstartable],
         "remaining": found.remaining,
+        "left_out": list(found.left_out),
         "diagnostics": [d.model_dump(mode="json") for d in found.diagnostics],
     }

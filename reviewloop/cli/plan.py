@@ -1,4 +1,9 @@
-"""`reviewloop plan`: the tasks a batch may start now, as text, JSON or a GitHub matrix."""
+"""`reviewloop plan`: the tasks a batch may start now, as text, JSON or a GitHub matrix.
+
+Exit 1 when none may start and none ever will as things stand: the batch budget is spent,
+or every task left is in (or waits on) a dependency cycle or only in the uncommitted spec.
+Tasks that only wait for a run's approval are no failure: the approval moves the batch on.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +37,10 @@ def run(settings: Settings, root: Path, *, fmt: str = "text", limit: int | None 
         err.print(f"{len(wave.diagnostics)} line(s) of the spec could not be understood:",
                   style="bold yellow")
         err.print(ui.diagnostics(wave.diagnostics), end="")
-    return ExitCode.BLOCKING if refusal else ExitCode.OK
+    stuck = wave.stuck()  # an empty matrix that exits 0 would end a batch green, tasks open
+    if stuck:
+        ui.console(stderr=True).print(stuck, markup=False, highlight=False)
+    return ExitCode.BLOCKING if refusal or stuck else ExitCode.OK
 
 
 def _print_text(wave: Wave, ref: str | None) -> None:

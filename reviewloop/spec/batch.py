@@ -23,7 +23,8 @@ class Wave:
     """The tasks a batch may start now; `held` are eligible ones left out by `limit`,
     `waiting` eligible ones left out because a run of theirs waits for a decision (id, why),
     `unstartable` not-done ones no run can start as things are (id, why and the fix: a task
-    only in the uncommitted spec)."""
+    only in the uncommitted spec), `left_out` not-done ones in or waiting on a dependency
+    cycle (the diagnostics say which)."""
 
     tasks: tuple[Task, ...] = ()
     held: tuple[str, ...] = ()
@@ -31,6 +32,23 @@ class Wave:
     unstartable: tuple[tuple[str, str], ...] = ()
     remaining: int = 0  # not-done, non-optional leaves, this wave's and those a cycle left out
     diagnostics: tuple[Diagnostic, ...] = ()
+    left_out: tuple[str, ...] = ()
+
+    def stuck(self) -> str | None:
+        """Why no run can ever start as the spec and checkout stand (tasks remain that wait
+        on no decision, only on a fix), or None: some task may start, every task is done, or
+        what is open waits for a run's approval."""
+        if self.tasks or self.held or not (self.left_out or self.unstartable):
+            return None
+        parts = []
+        if self.left_out:
+            parts.append(f"{len(self.left_out)} in or waiting on a dependency cycle "
+                         f"({', '.join(self.left_out)}; fix the dependencies named above)")
+        if self.unstartable:
+            parts.append(f"{len(self.unstartable)} only in the uncommitted spec "
+                         f"({', '.join(tid for tid, _ in self.unstartable)}; commit it)")
+        return (f"No task can start, and none will until the spec is fixed: of "
+                f"{self.remaining} not done, {' and '.join(parts)}")
 
 
 def merged_done(tasks: Sequence[Task], done_ids: Iterable[str]) -> tuple[Task, ...]:
@@ -56,7 +74,7 @@ def eligible_wave(tasks: Sequence[Task], *, merged: Iterable[str] = (),
                 remaining=len(plan.order) + len(plan.left_out),
                 waiting=tuple((tid, waiting[tid]) for tid in plan.order if tid in waiting),
                 unstartable=tuple(unstartable.items()),
-                diagnostics=plan.diagnostics)
+                diagnostics=plan.diagnostics, left_out=plan.left_out)
 
 
 def github_matrix(wave: Wave) -> dict:

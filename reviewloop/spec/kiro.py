@@ -317,7 +317,8 @@ def _finish(reader: _Reader) -> TaskList:
             id=draft.id, title=draft.title, details=tuple(draft.details),
             status=draft.status, optional=draft.optional, parent=draft.parent,
             children=tuple(children[draft.id]), requirements=tuple(draft.requirements),
-            depends_on=tuple(depends), parallel=draft.parallel, phase=draft.phase,
+            depends_on=tuple(depends), follows=tuple(in_order.get(draft.id, ())),
+            parallel=draft.parallel, phase=draft.phase,
             file=reader.file, line=draft.line,
         ))
     return TaskList(tasks=tuple(tasks), diagnostics=tuple(reader.diagnostics),

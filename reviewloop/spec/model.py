@@ -39,8 +39,10 @@ class Task(BaseModel):
 
     `depends_on` holds explicit dependencies (`_Depends:_`, "depends on T012") and derived
     ones (a parent depends on its children; Spec Kit phase order; a Kiro dependency-graph
-    wave). `line` is 1-based and points at the checkbox line, which is what the status
-    write-back edits.
+    wave). `follows` is the part of `depends_on` that only the file order implies (Spec
+    Kit's phases and tasks, cc-sdd's tasks): a task marked done passes those on to the
+    tasks that follow it (`select.py`). `line` is 1-based and points at the checkbox line,
+    which is what the status write-back edits.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -54,6 +56,7 @@ class Task(BaseModel):
     children: tuple[str, ...] = ()
     requirements: tuple[str, ...] = ()
     depends_on: tuple[str, ...] = ()
+    follows: tuple[str, ...] = ()
     parallel: bool = False
     phase: str | None = None
     file: str

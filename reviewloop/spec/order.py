@@ -84,6 +84,12 @@ def story_of(text: str) -> str | None:
     return f"US{int(match['n'])}" if match else None
 
 
+def story_of_labels(labels: Iterable[str]) -> str | None:
+    """The one story a phase's `[USn]` labels name, if there is one."""
+    stories = {story_of(label) for label in labels} - {None}
+    return stories.pop() if len(stories) == 1 else None
+
+
 @dataclass
 class StoryRules:
     """What a Spec Kit file's dependency section says about its user stories."""

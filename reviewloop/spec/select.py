@@ -11,6 +11,9 @@ itself. Rules shared by every function here:
 * A dependency on a parent means its leaves. A child inherits its ancestors'
   dependencies, except a parent's (derived) dependency on its own children.
 * A dependency on a task that is marked done is met, even when its children are not.
+  Only the file order (`Task.follows`) passes through a done task: a task that follows it
+  waits for the open tasks it followed, as the order says (a task ticked out of order
+  releases no later one).
 """
 
 from __future__ import annotations
@@ -202,8 +205,16 @@ class _Graph:
         """The units `unit` waits on; with `done`, only those not done yet."""
         done = done or (lambda tid: False)
         found: list[str] = []
-        for dep, holder in self.raw_dependencies(unit):
-            if dep not in self.by_id or done(dep):
+        pending = list(self.raw_dependencies(unit))
+        passed: set[str] = set()
+        while pending:
+            dep, holder = pending.pop(0)
+            if dep not in self.by_id:
+                continue
+            if done(dep):
+                if dep in holder.follows and dep not in passed:  # the order goes through it
+                    passed.add(dep)
+                    pending += [(prior, self.by_id[dep]) for prior in self.by_id[dep].follows]
                 continue
             for leaf in self.units_under(dep):
                 if (leaf != unit or dep == holder.id) and leaf not in found and not done(leaf):

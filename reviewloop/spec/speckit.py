@@ -288,8 +288,9 @@ def _add_phase_order(state: _State, children: dict[str, list[str]]) -> None:
     for draft in state.drafts.values():
         if draft.phase_index is not None and not children[draft.id]:
             by_phase.setdefault(draft.phase_index, []).append(draft)
-    phases = [order.Phase(i, state.phase_story.get(i) or _story_of_tasks(by_phase[i]),
-                          state.phase_number.get(i)) for i in sorted(by_phase)]
+    phases = [order.Phase(i, state.phase_story.get(i) or order.story_of_labels(
+        r for d in by_phase[i] for r in d.requirements), state.phase_number.get(i))
+              for i in sorted(by_phase)]
     bases = order.phase_bases(phases, order.story_rules(state.dependency_lines))
     last: dict[int, list[str]] = {}
     implied: dict[str, list[str]] = {}
@@ -357,12 +358,6 @@ def _through_exact(state: _State, implied: dict[str, list[str]], waits: list[str
     return found
 
 
-def _story_of_tasks(drafts: list[_Draft]) -> str | None:
-    """The one `[USn]` label every task of a phase carries, if there is one."""
-    labels = {order.story_of(r) for d in drafts for r in d.requirements} - {None}
-    return labels.pop() if len(labels) == 1 else None
-
-
 def _build(state: _State, draft: _Draft, order: dict[str, int], children: list[str]) -> Task:
     known: list[str] = []
     ancestors = ancestors_of(draft.parent, lambda task: state.drafts[task].parent)
@@ -375,10 +370,13 @@ def _build(state: _State, draft: _Draft, order: dict[str, int], children: list[s
             continue
         known.append(dep)
     known.sort(key=order.__getitem__)
+    implied = {dep for dep, number in zip(draft.depends_on, draft.dep_lines, strict=False)
+               if not number}  # the file and phase order's (`_add_phase_order`)
     return Task(
         id=draft.id, title=draft.title, details=tuple(draft.details), status=draft.status,
         optional=draft.optional, requirements=tuple(dict.fromkeys(draft.requirements)),
-        depends_on=(*known, *children), parallel=draft.parallel, phase=draft.phase,
+        depends_on=(*known, *children), follows=tuple(d for d in known if d in implied),
+        parallel=draft.parallel, phase=draft.phase,
         parent=draft.parent, children=tuple(children), file=state.file, line=draft.line,
     )
 
