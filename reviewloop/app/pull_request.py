@@ -64,7 +64,7 @@ from reviewloop.review.introduced import BaseTrees
 from reviewloop.runs.records import review_folder, save_pull
 from reviewloop.runs.review import DiffSource, NothingToReview, blocking, review_change
 from reviewloop.runs.trace import read_trace
-from reviewloop.runs.trusted import SettingsLoader, TrustedConfig, base_config
+from reviewloop.runs.trusted import SettingsLoader, TrustedConfig, base_config, configures
 
 if TYPE_CHECKING:  # chat models load LangChain: not before the analyzers start
     from reviewloop.agent.models import ModelFactory
@@ -134,12 +134,16 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
     factory, llm = model_switch(settings, model_factory, options.require_llm,
                                 warn=None if out.quiet() else out.warn)
     state, unread = _posted(target, out)
-    # a review without the LLM reviewers judged no file by them: once they are on, the
-    # whole PR is theirs to read, not only what this push changed
+    # a review without the LLM reviewers, or without the project's tests, judged no file
+    # by them: once they are on, the whole PR is theirs to read, not only this push's files
     base = review_base(event, state.last_reviewed_head, repo.is_ancestor,
                        last_whole=state.last_review_whole
-                       and (state.last_review_llm or not llm))
-    view = follow_up(repo, event, state, None if base == event.base_sha else base)
+                       and (state.last_review_llm or not llm)
+                       and (state.last_review_tests or not options.tests))
+    view = follow_up(repo, event, state, None if base == event.base_sha else base,
+                     configures(trusted))
+    if view.reconfigured:
+        out.say(reconfigured_note(event, view.reconfigured))
     state = view.followed(state)  # findings on a renamed file move with it
     source = DiffSource(base=event.base_sha, head=event.head_sha, focus=view.focus)
     full_text = source.read(repo)  # the PR's change; a follow-up reads its `focus` again
@@ -164,11 +168,18 @@ def review_pull(trusted: TrustedConfig, repo: Repository, root: Path, event: Pul
         judge = Judge(state, findings, full, reviewed,
                       code=head_files(repo, event.head_sha, Path(tmp)),
                       health=summary.ledger.health, left=view.left, wide=view.wide,
-                      llm=summary.llm)
+                      llm=summary.llm, tests=options.tests)
         return _conclude(target, judge, summary, unread, face,
                          record=lambda pr: save_pull(root, target.repo, target.number, pr,
                                                      head=target.head_sha),
                          chart=chart, fork=event.fork)
+
+
+def reconfigured_note(event: PullRequestEvent, paths: Sequence[str]) -> str:
+    """Why a follow-up push is reviewed whole: the base changed how the review judges."""
+    shown = ", ".join(paths[:5]) + (f" and {len(paths) - 5} more" if len(paths) > 5 else "")
+    return (f"Reviewing the whole pull request: {event.base_ref} changed the review's "
+            f"configuration since the last review ({shown}).")
 
 
 def empty_change(event: PullRequestEvent, *, posted: bool) -> str:
@@ -239,6 +250,7 @@ class Judge:
     left: frozenset[str] = frozenset()  # files the PR no longer changes (`github.followup`)
     wide: frozenset[str] = frozenset()  # files read with their whole part of the PR's diff
     llm: bool = True  # the LLM reviewers ran
+    tests: bool = False  # the project's tests ran (run-tests)
 
 
 def head_files(repo: Repository, head_sha: str, tmp: Path) -> Code:
@@ -273,7 +285,7 @@ def _publish(target: Target, judge: Judge, conv: Convergence, markdown: str,
     try:
         publish(target, judge.findings, judge.full, markdown, reviewed=judge.reviewed,
                 state=judge.state, code=judge.code, health=judge.health, convergence=conv,
-                llm=judge.llm)
+                llm=judge.llm, tests=judge.tests)
         return Delivery()
     except GitHubError as exc:
         annotate(judge.findings)

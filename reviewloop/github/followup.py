@@ -17,7 +17,9 @@ alike, so a later push can turn a rename into a deleted file and a new one, or t
 without touching the old lines: the lines the PR's diff counts as added are then not the
 ones the last review judged, and the file is read whole — the verdict of a head never
 depends on how the PR got there. A PR whose base branch changed (retargeted), or whose last
-base is not known, is reviewed whole.
+base is not known, is reviewed whole; so is one whose base commit moved to one that changes a
+file the review takes from the trusted side (`reconfigured`: settings, reviewer definitions,
+a tool's config): what the last review counted was counted under other rules.
 
 The findings posted on a file the new commits renamed move with it (`moved`): a finding is
 fixed only when its code is gone from the PR, never because its path changed.
@@ -25,7 +27,7 @@ fixed only when its code is gone from the PR, never because its path changed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 from reviewloop.git.diff import parse_diff
@@ -42,13 +44,16 @@ class FollowUp:
     part of the PR's change differs since the last review; `narrow` those of them read from
     the commits since the last head, `since` (the others of `focus` are read with their
     whole part of the PR's diff: `wide`); `left` the files the PR changed then and no
-    longer does; `moved` old path → new path for files the new commits renamed."""
+    longer does; `moved` old path → new path for files the new commits renamed;
+    `reconfigured` the trusted files the base changed since the last review, which made
+    this one whole."""
 
     focus: tuple[str, ...] | None = None
     left: frozenset[str] = frozenset()
     moved: Mapping[str, str] = field(default_factory=dict)
     narrow: frozenset[str] = frozenset()
     since: str | None = None
+    reconfigured: tuple[str, ...] = ()
 
     @property
     def whole(self) -> bool:
@@ -82,19 +87,24 @@ class FollowUp:
 
 
 def follow_up(repo: Repository, event: PullRequestEvent, state: PostedState,
-              since: str | None) -> FollowUp:
+              since: str | None, configures: Callable[[str], bool]) -> FollowUp:
     """The follow-up view of `event`'s head. `since`: the last reviewed head when the push can
-    be reviewed in part (`github.event.review_base`), else None (the whole PR)."""
+    be reviewed in part (`github.event.review_base`), else None (the whole PR);
+    `configures`: whether a path is one the review takes from the base (`reconfigured`)."""
     last = state.last_reviewed_head
     last_base = state.last_reviewed_base
     old_base = new_base = None
+    changed: tuple[str, ...] = ()
     if since is not None and last_base is not None \
             and state.last_reviewed_base_ref == event.base_ref:
-        old_base, new_base = _merge_base(repo, last_base, since), \
-            _merge_base(repo, event.base_sha, event.head_sha)
+        changed = reconfigured(repo, last_base, event.base_sha, configures)
+        if not changed:
+            old_base, new_base = _merge_base(repo, last_base, since), \
+                _merge_base(repo, event.base_sha, event.head_sha)
     if since is None or old_base is None or new_base is None:  # the whole PR
         moved = renames(repo, last, event.head_sha) if last else {}
-        return FollowUp(left=_left_whole(repo, event, state, moved), moved=moved)
+        return FollowUp(left=_left_whole(repo, event, state, moved), moved=moved,
+                        reconfigured=changed)
     before = _named(repo.tree_changes(old_base, since))
     now = _named(repo.tree_changes(new_base, event.head_sha))
     focus, narrow = differing(before, now), frozenset[str]()
@@ -105,6 +115,21 @@ def follow_up(repo: Repository, event: PullRequestEvent, state: PostedState,
         narrow = frozenset(p for p in focus if p in before and p not in regrouped)
     return FollowUp(focus=focus, left=frozenset(before.keys() - now.keys()),
                     moved=renames(repo, since, event.head_sha), narrow=narrow, since=since)
+
+
+def reconfigured(repo: Repository, old: str, new: str,
+                 configures: Callable[[str], bool]) -> tuple[str, ...]:
+    """The files the review takes from the trusted side (`configures`) that differ between
+    the base commit the last review judged against, `old`, and this push's, `new`: the counts
+    made then were made under other rules, so the push is reviewed whole, as a retarget is.
+    One `git diff --name-only` between the two, none when the base did not move; an old
+    base git cannot compare (gone) is named itself, as changed."""
+    if old == new:
+        return ()
+    code, out, _ = repo.try_git("diff", "--name-only", "-z", "--no-renames", old, new, "--")
+    if code != 0:
+        return (old,)
+    return tuple(path for name in out.split("\0") if name and configures(path := shown(name)))
 
 
 def _left_whole(repo: Repository, event: PullRequestEvent, state: PostedState,

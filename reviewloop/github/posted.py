@@ -82,6 +82,9 @@ class PostedState:
     last_reviewed_head: str | None = None
     last_review_whole: bool = False  # every file read, nothing failed (`render.summary_body`)
     last_review_llm: bool = True  # the LLM reviewers ran (a marker says so when they did not)
+    # the project's tests ran (run-tests; a marker says so when they did, and one from before
+    # it said so counts as not: a push that runs them then reads the whole PR once)
+    last_review_tests: bool = False
     last_reviewed_base: str | None = None  # the PR's base commit the last review judged
     last_reviewed_base_ref: str | None = None  # and its branch (`github.followup`)
     identity: Identity = ACTIONS_BOT
@@ -162,6 +165,7 @@ def read_state(review_comments: Iterable[Mapping[str, Any]],
                        last_review_whole=(summary or {}).get("whole") is True and not lost
                        and len(summaries) < 2,
                        last_review_llm=(summary or {}).get("llm") is not False,
+                       last_review_tests=(summary or {}).get("tests") is True,
                        last_reviewed_base=_text((summary or {}).get("base")),
                        last_reviewed_base_ref=_text((summary or {}).get("base_ref")),
                        identity=identity,

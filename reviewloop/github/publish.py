@@ -93,12 +93,14 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
             report_markdown: str, *, reviewed: ChangeSet | None = None,
             max_inline: int = MAX_INLINE, state: PostedState | None = None,
             code: Code | None = None, health: Sequence[Health] = (),
-            convergence: Convergence | None = None, llm: bool = True) -> PublishResult:
+            convergence: Convergence | None = None, llm: bool = True,
+            tests: bool = False) -> PublishResult:
     """Converge the PR on `findings` (the analysis at `target.head_sha`; `changes` is the
     whole PR diff, `reviewed` the part analysed again, None for all of it; `code` reads a
     file at the head, `health` says which reviewers and analyzers ran — see `converge`;
     `convergence`: the caller's own `converge` of the same `state`, so that what it reports
-    and what is posted come from one decision; `llm`: whether the LLM reviewers ran).
+    and what is posted come from one decision; `llm`: whether the LLM reviewers ran,
+    `tests`: whether the project's tests did).
 
     The summary's marker records whether the review was whole (`whole`, and every new
     finding shown: one past the review body's size limit is in no marker, so only a review
@@ -137,7 +139,7 @@ def publish(target: Target, findings: Sequence[Finding], changes: ChangeSet,
                         open_counts=result.open_counts,
                         fixed_count=len(result.ledger.with_status(Status.FIXED)),
                         body_fixed=conv.body_fixed(),
-                        whole=whole(health) and not result.unshown, llm=llm,
+                        whole=whole(health) and not result.unshown, llm=llm, tests=tests,
                         base=target.base,
                         left_count=len(result.ledger.with_status(Status.OUT_OF_SCOPE)),
                         body_left=conv.body_left(),

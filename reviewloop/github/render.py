@@ -243,7 +243,7 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
                  open_counts: Mapping[str, int], fixed_count: int,
                  body_fixed: Iterable[str] = (), whole: bool = True,
                  base: tuple[str, str] | None = None, left_count: int = 0,
-                 body_left: Iterable[str] = (), llm: bool = True,
+                 body_left: Iterable[str] = (), llm: bool = True, tests: bool = False,
                  open_ids: Iterable[str] = (), edited: Sequence[str] = (),
                  elsewhere: Sequence[tuple[str, str]] = (), own_id: int | None = None
                  ) -> str:
@@ -259,7 +259,8 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
     the review was `whole` (`github.event.review_base`), the comment's own id once GitHub
     gave it one (`own_id`: only a marker recording its own comment's id is read,
     `github.posted.own_summaries`), whether the LLM reviewers ran
-    (`llm`: absent when they did), and the PR's `base` it was judged against, (commit,
+    (`llm`: absent when they did), whether the project's tests ran (`tests`: absent when
+    they did not), and the PR's `base` it was judged against, (commit,
     branch) (`github.followup`).
 
     The body stays under GitHub's limit whatever the PR's history: the report is cut to
@@ -284,6 +285,7 @@ def summary_body(report_markdown: str, head_sha: str, key: bytes, *,
     text = f"{head}\n\n{report}\n\n_Last reviewed commit: {head_sha}_"
     data: dict[str, Any] = {"head": head_sha, "open": dict(open_counts), "whole": whole,
                             **({} if llm else {"llm": False}),
+                            **({"tests": True} if tests else {}),
                             **({} if own_id is None else {"id": own_id})}
     if base is not None:
         data |= {"base": base[0], "base_ref": base[1]}

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from reviewloop.checks.suppressions.config_files import lever
+from reviewloop.checks.suppressions.config_files import lever, tables_in
 from reviewloop.config import CONFIG_FILE, Settings
 from reviewloop.errors import ConfigError
 from reviewloop.findings.schema import Finding
@@ -129,6 +129,18 @@ def config_findings(repo: Repository, trusted: TrustedConfig,
         line = next(iter(diff.added_lines), 1) if diff is not None else 1
         flagged.append(_flag(path, line, trusted.base, link))
     return flagged
+
+
+def configures(trusted: TrustedConfig) -> Callable[[str], bool]:
+    """Whether a repository path is one a review takes from its trusted side: a lever file
+    (settings, reviewer definitions, steering, a tool's config or ignore file, a hook:
+    `checks.suppressions.config_files.lever`), a shared file holding a tool's or a lever's
+    table (pyproject.toml, package.json), or one of `trusted.paths` (the reviewer folders and
+    prompt files its settings name). A base commit that changes none of them reviews a
+    change as the one before it did (`github.followup`)."""
+    configuring = _configuring(trusted.paths)
+    return lambda path: lever(path) is not None or configuring(path) or bool(
+        tables_in(path) or tables_of(path))
 
 
 def _flag(path: str, line: int, base: str, link: str | None = None) -> Finding:

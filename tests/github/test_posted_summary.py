@@ -102,3 +102,20 @@ def test_two_summaries_reviewloop_created_make_the_next_review_whole() -> None:
     state = read_state([], [], [summary(9), summary(5)], KEY, identity=ME)
     assert (state.summary_comment_id, state.extra_summaries) == (5, [9])
     assert not state.last_review_whole
+
+
+@given(st.booleans(), st.booleans())
+def test_the_summary_marker_says_whether_the_tests_and_the_llm_reviewers_ran(
+        tests: bool, llm: bool) -> None:
+    """What the next push compares with its own run: a review without the tests (or the LLM
+    reviewers) judged no file by them (`app.pull_request`); a marker written before it said
+    so reads as the tests not run, the LLM reviewers run."""
+    body = summary_body("report", _head(5), KEY, open_counts={}, fixed_count=0,
+                        own_id=5, tests=tests, llm=llm)
+    state = read_state([], [], [{"id": 5, "user": USERS["me"], "body": body}], KEY,
+                       identity=ME)
+    assert (state.last_review_tests, state.last_review_llm) == (tests, llm)
+    older = seal("summary", {"head": _head(6), "whole": True, "id": 6}, KEY)
+    state = read_state([], [], [{"id": 6, "user": USERS["me"], "body": "r\n\n" + older}], KEY,
+                       identity=ME)
+    assert (state.last_review_tests, state.last_review_llm) == (False, True)

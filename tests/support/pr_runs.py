@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,8 +50,9 @@ def payload(root: Path, action: str, **extra: str) -> dict:
 
 
 def review(root: Path, tmp: Path, gh: GitHubFake, event: dict,
-           env: Mapping[str, str] | None = None) -> Run:
-    """One Actions run on `event` (a `payload`); `env` over the test's environment."""
+           env: Mapping[str, str] | None = None, args: Sequence[str] = ()) -> Run:
+    """One Actions run on `event` (a `payload`); `env` over the test's environment, `args`
+    after `review` (the Action's `--tests`)."""
     tmp.mkdir(parents=True)
     (tmp / "event.json").write_text(json.dumps(event))
     (tmp / "outputs.txt").write_text("")
@@ -61,8 +62,8 @@ def review(root: Path, tmp: Path, gh: GitHubFake, event: dict,
                       "GITHUB_EVENT_PATH": str(tmp / "event.json"), "GITHUB_API_URL": gh.url,
                       "GITHUB_TOKEN": "ghs_test", "GITHUB_STEP_SUMMARY": str(tmp / "summary.md"),
                       "GITHUB_OUTPUT": str(tmp / "outputs.txt")} | dict(env or {})
-    done = warm_cli.run(["review", "--sarif", str(tmp / "out.sarif")], root, env=run_env,
-                        timeout=300)
+    done = warm_cli.run(["review", "--sarif", str(tmp / "out.sarif"), *args], root,
+                        env=run_env, timeout=300)
     assert done.returncode in (0, 1, 4), done.stdout + done.stderr
     outputs = dict(line.split("=", 1)
                    for line in (tmp / "outputs.txt").read_text().splitlines() if "=" in line)
