@@ -41,6 +41,8 @@ REFUSED = LANDING_REFUSED.replace("_", " ")  # an approved run waiting, as `runs
 STOPPED = ("interrupted", "running")  # a run's process stopped (one still live is skipped)
 SETTLED = ("left out", "failed", "awaiting approval", REFUSED)  # before the waves: not run
 Settle = Callable[[LoopRunner, RunResult], int]  # show, ask, resume: 0 when committed
+# a spec with nothing left to run: `run next` and `run all` say it alike
+ALL_DONE = "Every task is done (or waiting on an optional or blocked one)."
 
 
 @dataclass
@@ -105,6 +107,8 @@ class Batch:
             self.out.warn(
                 "`reviewloop approve RUN` approves that run only; `reviewloop run all` then "
                 "continues the batch (or `reviewloop approve RUN --continue`).")
+        if not self.states:  # no task reached: its report would be empty
+            self.out.say(ALL_DONE)
         return ExitCode.BLOCKING if self.outcome else ExitCode.OK
 
     def _unseen(self, open_ids: list[str]) -> None:
