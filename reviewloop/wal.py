@@ -8,7 +8,8 @@ long as the timeout would have waited; once the file is in WAL mode the saver's 
 is a no-op that takes no lock.
 
 `read_only` opens such a file where its folder cannot be written (a read-only checkout),
-for the commands that only read it.
+for the commands that only read it, and for the store's health check: a hot journal a killed
+writer left (SQLite's crash state) is rolled back first where the folder can be written.
 """
 
 from __future__ import annotations
@@ -55,17 +56,52 @@ def read_only(path: Path, schema: tuple[str, ...] = ()) -> sqlite3.Connection:
 def _opened(path: Path) -> sqlite3.Connection:
     uri = path.resolve().as_uri()
     conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=TIMEOUT)
+    writable = os.access(path.parent, os.W_OK | os.X_OK)
     try:
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as exc:
+            if not (writable and _crashed_writer(exc)):
+                raise
+            conn.close()
+            conn = _recovered(path, uri)
         return conn
     except sqlite3.OperationalError:  # WAL without a -shm: nothing can write it here anyway
         conn.close()
-        if os.access(path.parent, os.W_OK | os.X_OK):
+        if writable:
             raise  # a busy or damaged file where it could be written: not read as frozen
     except BaseException:  # not a database: the caller names the damage
         conn.close()
         raise
     return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=TIMEOUT)
+
+
+def _crashed_writer(exc: sqlite3.OperationalError) -> bool:
+    """What a read-only connection meets in a file a writer was killed inside a transaction
+    of: a hot `-journal` to roll back (SQLITE_READONLY_ROLLBACK) or a `-wal` index to rebuild
+    (SQLITE_READONLY_RECOVERY, _CANTINIT). SQLite's normal crash state, not damage: the next
+    connection that may write puts it right, as it would any committed row back."""
+    return getattr(exc, "sqlite_errorname", "") in (
+        "SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY", "SQLITE_READONLY_CANTINIT")
+
+
+def _recovered(path: Path, uri: str) -> sqlite3.Connection:
+    """`path` read again after a read-write connection (in a folder this user may write) let
+    SQLite roll back or recover what a killed writer left; its first read does that, and
+    `query_only` keeps it from writing anything else. Read-only again from there."""
+    fixer = sqlite3.connect(path, timeout=TIMEOUT)
+    try:
+        fixer.execute("PRAGMA query_only = ON")
+        fixer.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        fixer.close()
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=TIMEOUT)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 def _locked(exc: BaseException) -> bool:

@@ -19,7 +19,7 @@ from reviewloop.errors import ExitCode, ReviewloopError
 from reviewloop.implement.implementer import Implementer
 from reviewloop.landing.engine import LandConflict
 from reviewloop.landing.job import LAND_PLAN
-from reviewloop.runs import committed_spec
+from reviewloop.runs import committed_spec, unstarted
 from reviewloop.runs.claims import RunInProgress
 from reviewloop.runs.lease import LeaseHeld
 from reviewloop.runs.registry import (
@@ -41,6 +41,8 @@ REFUSED = LANDING_REFUSED.replace("_", " ")  # an approved run waiting, as `runs
 STOPPED = ("interrupted", "running")  # a run's process stopped (one still live is skipped)
 SETTLED = ("left out", "failed", "awaiting approval", REFUSED)  # before the waves: not run
 Settle = Callable[[LoopRunner, RunResult], int]  # show, ask, resume: 0 when committed
+# a spec with nothing left to run: `run next` and `run all` say it alike
+ALL_DONE = "Every task is done (or waiting on an optional or blocked one)."
 
 
 @dataclass
@@ -105,6 +107,8 @@ class Batch:
             self.out.warn(
                 "`reviewloop approve RUN` approves that run only; `reviewloop run all` then "
                 "continues the batch (or `reviewloop approve RUN --continue`).")
+        if not self.states:  # no task reached: its report would be empty
+            self.out.say(ALL_DONE)
         return ExitCode.BLOCKING if self.outcome else ExitCode.OK
 
     def _unseen(self, open_ids: list[str]) -> None:
@@ -244,6 +248,8 @@ class Batch:
             self._by_another(task.id, f"run {pending.run_id} is being driven by {driver}")
             return None
         try:
+            if pending and pending.status in STOPPED and self._unstarted(pending):
+                pending = None  # abandoned: nothing of it to resume
             if pending:
                 try:
                     return self.runner.resume(pending.run_id)
@@ -259,6 +265,15 @@ class Batch:
                 raise
             self._failed(task.id, exc, pending and self.runner.registry.get(pending.run_id))
             return None
+
+    def _unstarted(self, record: RunRecord) -> bool:
+        """Whether `record` stopped before its first step was saved: then it is abandoned
+        and what it made cleared (`runs.unstarted`), and the task starts afresh."""
+        said = unstarted.given_up(self.runner.settings, self.runner.root,
+                                  self.runner.registry, record)
+        if said is not None:
+            self.out.warn(said)
+        return said is not None
 
     def _by_another(self, task_id: str, why: str) -> None:
         """A task another live process is running (a second `run all`, say): skipped, not

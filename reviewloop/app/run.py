@@ -9,6 +9,7 @@ from pathlib import Path
 
 from reviewloop.agent.models import ModelFactory
 from reviewloop.app import decisions
+from reviewloop.app.batch import ALL_DONE
 from reviewloop.app.chain import after_commit
 from reviewloop.app.models import model_switch
 from reviewloop.app.output import Output
@@ -140,7 +141,7 @@ def _none_to_start(spec: Spec, waiting: dict[str, RunRecord], out: Output,
     open_waiting = _open_waiting(spec, waiting)
     plan = select.waves(spec.tasks)
     if not open_waiting and not plan.left_out and not passed:
-        out.say("Every task is done (or waiting on an optional or blocked one).")
+        out.say(ALL_DONE)
         return ExitCode.OK
     out.say("No task can start now.")
     if plan.left_out:

@@ -44,6 +44,7 @@ class Listing:
     rows: list[dict]
     unreadable: list[str]
     repairable: bool
+    unresumable: frozenset[str] = frozenset()  # stopped runs with no checkpoint to resume
 
 
 def listing(settings: Settings, root: Path, *, repair: bool = False) -> tuple[Listing, list[str]]:
@@ -51,8 +52,12 @@ def listing(settings: Settings, root: Path, *, repair: bool = False) -> tuple[Li
     files moved into `.reviewloop/damaged-<time>/`."""
     in_repository(root)  # exit 2 outside a repository, creating nothing
     repaired = _repair(settings, root) if repair else []
-    records, unreadable, repairable = readable(settings, root)
-    return Listing([row(root, r) for r in records], unreadable, repairable), repaired
+    if postgres_url(settings) is not None:
+        found = damage.Damage(registry_for(settings, root).list())
+    else:
+        found = damage.inspect(root)
+    return Listing([row(root, r) for r in found.records], found.problems, found.repairable,
+                   frozenset(found.unresumable)), repaired
 
 
 def _repair(settings: Settings, root: Path) -> list[str]:
@@ -62,15 +67,6 @@ def _repair(settings: Settings, root: Path) -> list[str]:
                              "project keeps its runs in Postgres", where="checkpoint_url",
                              fix="repair the database with its own tools")
     return damage.repair(root) or ["Nothing to repair: every run store file reads."]
-
-
-def readable(settings: Settings, root: Path) -> tuple[list[RunRecord], list[str], bool]:
-    """The runs that read, a line for what does not, and whether `--repair` would mend it
-    (SQLite; Postgres reads or fails)."""
-    if postgres_url(settings) is not None:
-        return registry_for(settings, root).list(), [], False
-    found = damage.inspect(root)
-    return found.records, found.problems, found.repairable
 
 
 def records(settings: Settings, root: Path) -> list[RunRecord]:

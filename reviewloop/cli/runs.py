@@ -30,7 +30,7 @@ def list_runs(settings: Settings, root: Path, *, as_json: bool = False,
         print(json.dumps({"root": str(root), "runs": found.rows, **extra}, indent=2,
                          ensure_ascii=False))
     elif found.rows or not found.unreadable:
-        _print_table(found.rows)
+        _print_table(found.rows, found.unresumable)
     if found.unreadable:
         err = ui.console(stderr=True)
         fix = f"\n  fix: {REPAIR_FIX}" if found.repairable else ""
@@ -45,7 +45,7 @@ def clean(settings: Settings, root: Path, run_ids: tuple[str, ...], everything: 
     return cleanup.clean(settings, root, run_ids, everything, terminal(), force=force)
 
 
-def _print_table(rows: list[dict]) -> None:
+def _print_table(rows: list[dict], unresumable: frozenset[str] = frozenset()) -> None:
     out = ui.console()
     if not rows:
         out.print("No runs yet: `reviewloop run TASK|next|all` starts one.")
@@ -72,7 +72,11 @@ def _print_table(rows: list[dict]) -> None:
                       f"  `reviewloop approve {row['run_id']}` lands it once that is dealt with;"
                       f" `reviewloop reject {row['run_id']}` drops it.", soft_wrap=True,
                       markup=False)
-        if row["status"] == "crashed":
+        if row["status"] == "crashed" and row["run_id"] in unresumable:
+            out.print(f"Run {row['run_id']} stopped without finishing and has no checkpoint to "
+                      f"resume: `reviewloop run all` abandons it and runs task "
+                      f"{row['task_id']} afresh.", soft_wrap=True, markup=False)
+        elif row["status"] == "crashed":
             out.print(f"Run {row['run_id']} stopped without finishing (its process is gone): "
                       f"`reviewloop resume {row['run_id']}` continues it.", soft_wrap=True)
     stale = sum(r["worktree"]["state"] == "kept" for r in rows)

@@ -42,6 +42,7 @@ class Damage:
     registry_damaged: bool = False
     checkpoints_damaged: bool = False
     spec_sessions_damaged: bool = False
+    unresumable: set[str] = field(default_factory=set)  # stopped runs with no checkpoint
 
     @property
     def repairable(self) -> bool:
@@ -64,9 +65,11 @@ def inspect(root: Path) -> Damage:
         found.problems.append(f"{state / CHECKPOINTS}: {CHECKPOINTS} is damaged: {reason}")
         found.checkpoints_damaged = True
     else:
-        found.problems += _without_checkpoint(state / CHECKPOINTS, [
+        lost = _without_checkpoint(state / CHECKPOINTS, [
             r for r in found.records if r.status in UNFINISHED
             and not (r.status == "running" and not crashed(root, r))])  # live: not saved yet
+        found.unresumable = {r.run_id for r in lost}
+        found.problems += [_lost(r) for r in lost]
     reason = health(state / SPEC_SESSIONS)
     if reason is not None:
         found.problems.append(f"{state / SPEC_SESSIONS}: {SPEC_SESSIONS} is damaged: {reason}")
@@ -115,8 +118,8 @@ def repair(root: Path, now: datetime | None = None) -> list[str]:
     return done
 
 
-def _without_checkpoint(path: Path, records: list[RunRecord]) -> list[str]:
-    """A line for each of the stopped `records` the checkpoint file has nothing of."""
+def _without_checkpoint(path: Path, records: list[RunRecord]) -> list[RunRecord]:
+    """The stopped `records` the checkpoint file has nothing of."""
     threads: set[str] = set()
     if path.is_file():
         try:
@@ -125,9 +128,17 @@ def _without_checkpoint(path: Path, records: list[RunRecord]) -> list[str]:
                     "SELECT DISTINCT thread_id FROM checkpoints")}
         except sqlite3.DatabaseError:
             threads = set()  # no table yet: nothing was ever checkpointed
-    return [f"run {r.run_id}: no checkpoint in {CHECKPOINTS} (deleted or replaced): it cannot "
-            f"be resumed; `reviewloop clean {r.run_id}` forgets it"
-            for r in records if r.run_id not in threads]
+    return [r for r in records if r.run_id not in threads]
+
+
+def _lost(record: RunRecord) -> str:
+    """What a stopped run without a checkpoint is, and what goes on from there."""
+    run = record.run_id
+    cause = ("it stopped before its first step was saved, or the file was deleted or replaced"
+             if record.status in ("running", "interrupted") else "deleted or replaced")
+    return (f"run {run}: no checkpoint in {CHECKPOINTS} ({cause}): it cannot be resumed; "
+            f"`reviewloop run all` abandons it and runs task {record.task_id} afresh, "
+            f"`reviewloop clean {run}` forgets it")
 
 
 def _move_aside(path: Path, folder: Path) -> Path:

@@ -148,7 +148,8 @@ def no_checkpoint(record: RunRecord) -> StoreDamaged:
              "checkpoints.sqlite was deleted or replaced (or lost this run in a repair)")
     again = (f"`reviewloop clean {record.run_id}` forgets the run and "
              f"`reviewloop run {record.task_id}` starts the task again")
+    batch = "`reviewloop run all` abandons it and runs its task afresh; "
     return StoreDamaged(
         f"run {record.run_id} has no checkpoint in the store: {cause}", where=record.run_id,
-        fix=f"{again} (if you moved the checkpoint file, put it back instead)" if stopped
+        fix=f"{batch}{again} (if you moved the checkpoint file, put it back instead)" if stopped
         else f"if you moved the checkpoint file, put it back; otherwise {again}")

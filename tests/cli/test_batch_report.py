@@ -16,7 +16,7 @@ from typing import cast
 
 import pytest
 
-from reviewloop.app.batch import Batch, Settle
+from reviewloop.app.batch import ALL_DONE, Batch, Settle
 from reviewloop.app.output import Recorded
 from reviewloop.errors import ExitCode
 from reviewloop.implement.implementer import Implementer
@@ -28,6 +28,7 @@ from reviewloop.runs.runner import LoopRunner
 from reviewloop.spec import select
 from reviewloop.spec.loader import load_spec
 from reviewloop.spec.model import Task
+from tests.support.loop_cli import cli
 from tests.support.repos import commit, wave_repo
 
 SPEC = ".kiro/specs/wave/tasks.md"
@@ -167,3 +168,32 @@ def test_a_continued_batch_reports_the_task_its_approved_run_committed(tmp_path,
     assert (states.get(task) == ("committed", f"{sha[:12]} (run {task}-run)")) is \
         (owner == "this batch")
     assert (task in states) is (owner == "this batch")
+
+
+KINDS = {"done": "- [x] {n}. Task {n}\n", "optional": "- [ ]* {n}. Task {n}\n",
+         "open": "- [ ] {n}. Task {n}\n"}
+
+
+@pytest.mark.parametrize("kinds", [k for size in (1, 2, 3)
+                                   for k in itertools.product(sorted(KINDS), repeat=size)])
+def test_a_batch_with_nothing_to_run_says_so_as_run_next_does(tmp_path, kinds):
+    """r25 D5: a spec whose tasks are all done or optional ended `run all` without a word."""
+    root = wave_repo(tmp_path, "# Tasks\n\n" + "".join(
+        KINDS[kind].format(n=n) for n, kind in enumerate(kinds, 1)))
+    out = Recorded()
+    code = batch(root, Runs(root), out).run()
+    if "open" in kinds:  # a task to run: the report is the batch's last word
+        assert ALL_DONE not in out.lines
+        assert any(line.startswith("Batch batch-") for line in out.lines)
+    else:
+        assert out.lines == [ALL_DONE]
+        assert code == ExitCode.OK
+        assert Registry(root).list() == []
+
+
+def test_run_all_and_run_next_say_the_same_when_nothing_is_left(tmp_path):
+    root = wave_repo(tmp_path, "# Tasks\n\n- [x] 1. Done\n- [ ]* 2. Optional\n")
+    for how in ("all", "next"):
+        done = cli(root, "run", how, "--implementer", "cmd:true", "--yes")
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.stdout.strip().splitlines()[-1] == ALL_DONE, (how, done.stdout)

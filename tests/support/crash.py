@@ -6,7 +6,8 @@ committing and landing calls. The point is a shell pattern matched against the g
 line (`"$*"`, e.g. `"push *"` or `"*update-ref*refs/heads/work*"`); `when` is `before` (git
 is not run: the step never happened) or `after` (it happened, nothing after it did). The
 kill happens once: a mark file stops it for the resume, which keeps the same environment.
-With `log`, every git command line is appended to that file (to see where the points are).
+With `log`, every git command line is appended to that file (to see where the points are);
+with `log` and `nth`, the kill is before the nth git command, whatever it is.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ hit() {
   return 1
 }
 ARGS="$*"
+# KILL_NTH: killed before the Nth git command (GIT_LOG counts them), whatever it is
+if [ -n "$KILL_NTH" ] && [ ! -e "$KILL_MARK" ] && [ "$(wc -l < "$GIT_LOG")" -ge "$KILL_NTH" ]; then
+  touch "$KILL_MARK"; kill -9 "$PPID"; exit 137
+fi
 if hit before; then touch "$KILL_MARK"; kill -9 "$PPID"; exit 137; fi
 "$REAL_GIT" "$@"
 status=$?
@@ -34,15 +39,17 @@ exit $status
 
 
 def crash_env(tmp_path: Path, at: str = "", when: str = "after",
-              log: Path | None = None) -> dict[str, str]:
-    """Environment for a reviewloop process that is killed at `at` (`when`: before|after);
-    the mark file `tmp_path/killed` says the kill happened."""
+              log: Path | None = None, nth: int = 0) -> dict[str, str]:
+    """Environment for a reviewloop process that is killed at `at` (`when`: before|after),
+    or with `nth` (and `log`) before its nth git command; the mark file `tmp_path/killed`
+    says the kill happened."""
     shim = tmp_path / "git-shim"
     shim.mkdir(exist_ok=True)
     (shim / "git").write_text(GIT_SHIM)
     (shim / "git").chmod(0o755)
     return {"KILL_AT": at, "KILL_WHEN": when, "KILL_MARK": str(killed_mark(tmp_path)),
-            "GIT_LOG": str(log or ""), "REAL_GIT": shutil.which("git") or "git",
+            "KILL_NTH": str(nth or ""), "GIT_LOG": str(log or ""),
+            "REAL_GIT": shutil.which("git") or "git",
             "PATH": f"{shim}{os.pathsep}{os.environ['PATH']}"}
 
 
