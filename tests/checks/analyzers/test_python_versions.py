@@ -203,3 +203,41 @@ def test_f_strings_of_every_prefix_and_quote_are_named_as_the_parser_reads_them(
 
     assert {name for name, newer in expected.items() if newer} == set(found)
     assert all(why.startswith("uses Python 3.12 syntax (") for why in found.values()), found
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(("type Alias = int", "x = 1", "def f[T](x: T) -> T:\n    "
+                                 "return x", "def broken(:\n    pass", "y = f'{1}'")),
+                min_size=1, max_size=5), st.integers(1, 3))
+def test_in_a_review_s_batch_the_files_are_searched_once_and_answer_as_alone(
+        tmp_path, monkeypatch, texts, asks) -> None:
+    """ruff's views each ask about the same files: in a batch (`git.reads.one_read`) the
+    search runs once and every ask gets its answer, the one the search gives alone (the
+    oracle: `_unparsed`, asked outside a batch); a change of the paths asked is asked anew."""
+    from reviewloop.checks.analyzers import python_versions
+    from reviewloop.git.reads import one_read
+
+    root = tmp_path / f"b{next(_RUNS)}"
+    root.mkdir()
+    paths = []
+    for index, text in enumerate(texts):
+        (root / f"m{index}.py").write_text(text + "\n", encoding="utf-8")
+        paths.append(f"m{index}.py")
+    alone = python_versions._unparsed(root, paths, 60)
+    searched: list[tuple[str, ...]] = []
+    search = python_versions._unparsed
+
+    def counted(root_: Path, asked: list[str], timeout: float) -> dict[str, str]:
+        searched.append(tuple(asked))
+        return search(root_, asked, timeout)
+
+    monkeypatch.setattr(python_versions, "_unparsed", counted)
+    with one_read(root):
+        answers = [python_versions.unparsed_here(root, paths, 60) for _ in range(asks)]
+        assert python_versions.unparsed_here(root, paths[:1], 60) == {
+            p: why for p, why in alone.items() if p == paths[0]}
+    assert all(answer == alone for answer in answers)
+    assert searched == list(dict.fromkeys([tuple(paths), tuple(paths[:1])]))
+    assert python_versions.unparsed_here(root, paths, 60) == alone  # outside: asked anew
+    assert searched[-1] == tuple(paths) and len(searched) == 2 + (len(paths) > 1)
