@@ -263,6 +263,51 @@ def test_what_runs_in_process(tmp_path: Path) -> None:
     assert not bandit_api.fits([str(folder)], 600)  # the CLI would look for a .bandit in it
 
 
+KINDS = st.sampled_from(("file", "link", "folder", "gone", "link to a folder"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(KINDS, st.integers(0, 3000)), min_size=1, max_size=6),
+       st.integers(0, 12_000))
+def test_in_a_batch_what_runs_in_process_is_told_by_the_batch_s_looks(
+        kinds: list[tuple[str, int]], budget: int) -> None:
+    """Given the tree's root in a review's batch (`git.reads.one_read`), `fits` answers as
+    it does alone (the oracle: a `stat` a target) for files, links to files or folders,
+    folders and missing files; the size is the batch's first look (a file grown since is
+    not looked at again), a link's its target's."""
+    from reviewloop.git.reads import lstat, one_read
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = os.path.realpath(folder)
+        targets = []
+        for n, (kind, size) in enumerate(kinds):
+            target = os.path.join(root, f"f{n}.py")
+            if kind in ("file", "link"):
+                Path(root, f"t{n}").write_bytes(b"x" * size)
+                if kind == "file":
+                    os.rename(os.path.join(root, f"t{n}"), target)
+                else:
+                    os.symlink(f"t{n}", target)
+            elif kind == "folder":
+                os.mkdir(target)
+            elif kind == "link to a folder":
+                os.mkdir(os.path.join(root, f"d{n}"))
+                os.symlink(f"d{n}", target)
+            targets.append(target)
+        timeout = budget * bandit_api.SHARE / bandit_api.BYTES_PER_SECOND
+        alone = bandit_api.fits(targets, timeout)
+        with one_read(Path(root)):
+            for target in targets:
+                with contextlib.suppress(OSError):
+                    lstat(root, target)  # the review's first look
+            assert bandit_api.fits(targets, timeout, root) == alone
+            for target in targets:
+                if os.path.isfile(target) and not os.path.islink(target):
+                    Path(target).write_bytes(b"x" * (budget + 1))  # looked at already
+            assert bandit_api.fits(targets, timeout, root) == alone
+        assert bandit_api.fits(targets, timeout, root) == bandit_api.fits(targets, timeout)
+
+
 def _padded(source: str, over: int | None) -> str:
     """`source` as it is (None), or with a comment after it that makes it `SMALL_FILE` + `over`
     bytes: the same nodes, a file bandit's run looks into or not."""
