@@ -112,9 +112,9 @@ def report(targets: Sequence[str], config: str | None, *, timeout: float | None 
     """bandit's JSON report on `targets` (absolute file paths) with the `-c` file `config`,
     as `json.loads` reads what its CLI prints; None where the CLI would not print one as
     usual. Before each file and, in a file over `SMALL_FILE` bytes, its first node bandit
-    visits and every `NODES_A_LOOK`th after it: when `stopping` (reviewloop stopping, `sandbox.live`) says so,
-    KeyboardInterrupt; past `timeout` seconds of `clock` from the run's start, the
-    AnalyzerError of a CLI killed at its deadline (`base.run_tool`)."""
+    visits and every `NODES_A_LOOK`th after it: when `stopping` (reviewloop stopping,
+    `sandbox.live`) says so, KeyboardInterrupt; past `timeout` seconds of `clock` from the
+    run's start, the AnalyzerError of a CLI killed at its deadline (`base.run_tool`)."""
     with _ONE_AT_A_TIME, _quiet(), _fresh_lines(targets):
         ends = None if timeout is None else clock() + timeout
 
@@ -253,7 +253,7 @@ def _quiet() -> Iterator[None]:
         log.propagate = not top
         log.handlers = [logging.NullHandler()] if top else []
     for log, _ in chatty:
-        log.debug = _nothing  # type: ignore[method-assign]  # what WARNING makes of it
+        log.debug = _nothing  # type: ignore[method-assign,assignment]  # WARNING's answer
     _parses_quiet()
     try:
         yield
