@@ -21,6 +21,7 @@ file's left-out asserts are counted in bandit's health with the reason (`bandit_
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 import tempfile
@@ -137,7 +138,7 @@ class Bandit(FileByFile):
             argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec",
                     "-x", bandit_api.EXCLUDED, *config, "--"]
             # in this process when the files fit its deadline (`bandit_api`), the same report
-            in_process = bandit_api.fits(targets, ctx.timeout)
+            in_process = bandit_api.fits(targets, ctx.timeout, os.fspath(ctx.root))
             # in batches under ARG_MAX (`git.argv`): 7,000 deep names do not start bandit
             report = merged([_batch(argv, batch, config[1:], in_process, ctx)
                              for batch in batches(targets)])

@@ -16,7 +16,7 @@ import ast
 import bisect
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from reviewloop.checks.analyzers.base import AnalyzerError, parse_json, run_tool
@@ -24,7 +24,7 @@ from reviewloop.checks.analyzers.batch_failures import isolated
 from reviewloop.checks.analyzers.ruff_run import ruff_command
 from reviewloop.git.argv import batches
 from reviewloop.git.names import under_text
-from reviewloop.git.reads import read_bytes
+from reviewloop.git.reads import derived, read_bytes
 
 RUNNING = f"{sys.version_info.major}.{sys.version_info.minor}"
 # ruff's words for syntax the target Python lacks: "Cannot use `type` alias statement on
@@ -51,11 +51,17 @@ _MAYBE_NEWER = re.compile(rb"[fF][rR]?[\"']|def[ \t]+[^\s(\[\0]+[ \t]*\[|class[ 
                           rb"[ \t]*\[|type[ \t]+[^\s=(\0]|except[ \t]+[^(\s:\0][^:\n\0]*,")
 
 
-def unparsed_here(root: Path, paths: Sequence[str], timeout: float) -> dict[str, str]:
+def unparsed_here(root: Path, paths: Sequence[str], timeout: float) -> Mapping[str, str]:
     """Of the Python files `paths`, those this Python cannot parse only for the syntax a
     later one added, each with `READ_BY_RUFF_ONLY`'s reason (a real syntax error: ruff's
     own "could not parse it"). The files are searched as one text, each at most to its
-    first `_MAYBE_NEWER` (5,000 files of a review's reads: ~15 ms of CPU)."""
+    first `_MAYBE_NEWER` (5,000 files of a review's reads: ~15 ms of CPU); in a review's
+    batch (`git.reads.derived`) once for the same files, which ruff's views all ask about
+    (two at five reviewers). The answer is shared: read it, never change it."""
+    return derived(root, (__name__, tuple(paths)), lambda: _unparsed(root, paths, timeout))
+
+
+def _unparsed(root: Path, paths: Sequence[str], timeout: float) -> dict[str, str]:
     read: list[tuple[str, bytes]] = []
     for path in paths:
         try:

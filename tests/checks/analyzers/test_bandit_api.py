@@ -263,8 +263,67 @@ def test_what_runs_in_process(tmp_path: Path) -> None:
     assert not bandit_api.fits([str(folder)], 600)  # the CLI would look for a .bandit in it
 
 
-def test_a_stop_ends_the_run_at_the_next_look(tmp_path: Path) -> None:
-    targets, _ = _write(tmp_path / "p", [(["eval(x)\n"], b""), (["eval(y)\n"], b"")], None)
+KINDS = st.sampled_from(("file", "link", "folder", "gone", "link to a folder"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(KINDS, st.integers(0, 3000)), min_size=1, max_size=6),
+       st.integers(0, 12_000))
+def test_in_a_batch_what_runs_in_process_is_told_by_the_batch_s_looks(
+        kinds: list[tuple[str, int]], budget: int) -> None:
+    """Given the tree's root in a review's batch (`git.reads.one_read`), `fits` answers as
+    it does alone (the oracle: a `stat` a target) for files, links to files or folders,
+    folders and missing files; the size is the batch's first look (a file grown since is
+    not looked at again), a link's its target's."""
+    from reviewloop.git.reads import lstat, one_read
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = os.path.realpath(folder)
+        targets = []
+        for n, (kind, size) in enumerate(kinds):
+            target = os.path.join(root, f"f{n}.py")
+            if kind in ("file", "link"):
+                Path(root, f"t{n}").write_bytes(b"x" * size)
+                if kind == "file":
+                    os.rename(os.path.join(root, f"t{n}"), target)
+                else:
+                    os.symlink(f"t{n}", target)
+            elif kind == "folder":
+                os.mkdir(target)
+            elif kind == "link to a folder":
+                os.mkdir(os.path.join(root, f"d{n}"))
+                os.symlink(f"d{n}", target)
+            targets.append(target)
+        timeout = budget * bandit_api.SHARE / bandit_api.BYTES_PER_SECOND
+        alone = bandit_api.fits(targets, timeout)
+        with one_read(Path(root)):
+            for target in targets:
+                with contextlib.suppress(OSError):
+                    lstat(root, target)  # the review's first look
+            assert bandit_api.fits(targets, timeout, root) == alone
+            for target in targets:
+                if os.path.isfile(target) and not os.path.islink(target):
+                    Path(target).write_bytes(b"x" * (budget + 1))  # looked at already
+            assert bandit_api.fits(targets, timeout, root) == alone
+        assert bandit_api.fits(targets, timeout, root) == bandit_api.fits(targets, timeout)
+
+
+def _padded(source: str, over: int | None) -> str:
+    """`source` as it is (None), or with a comment after it that makes it `SMALL_FILE` + `over`
+    bytes: the same nodes, a file bandit's run looks into or not."""
+    if over is None:
+        return source
+    room = bandit_api.SMALL_FILE + over - len(source.encode()) - 2
+    assert room >= 0
+    return f"{source}#{'x' * room}\n"
+
+
+@pytest.mark.parametrize("over", [None, 0, 1])
+def test_a_stop_ends_the_run_at_the_next_look(tmp_path: Path, over: int | None) -> None:
+    """Looks before each file, and in a file over `SMALL_FILE` bytes before its first node:
+    reviewloop stopping once bandit has started the first file ends the run at the next."""
+    targets, _ = _write(tmp_path / "p", [([_padded("eval(x)\n", over)], b""),
+                                         (["eval(y)\n"], b"")], None)
     asked: list[bool] = []
 
     def stopping() -> bool:  # reviewloop stops once bandit has started the first file
@@ -273,14 +332,16 @@ def test_a_stop_ends_the_run_at_the_next_look(tmp_path: Path) -> None:
 
     with pytest.raises(KeyboardInterrupt, match="stopped with reviewloop"):
         bandit_api.report(targets, None, stopping=stopping)
-    assert asked == [False, True]  # before the first file, then before its first node
-    assert bandit_api.report(targets, None) is not None  # the lock and the state let go
+    assert asked == [False, True]  # before the first file, then before its first node or
+    assert bandit_api.report(targets, None) is not None  # the next file; all let go
 
 
 def _looks(source: str) -> int:
     """How often a run on one file of `source` checks its deadline: before the file, and
-    before the nodes bandit visits (every node of the tree but the module) numbered 1,
-    1 + `NODES_A_LOOK`, 1 + 2 × `NODES_A_LOOK`, …"""
+    in a file over `SMALL_FILE` bytes before the nodes bandit visits (every node of the tree
+    but the module) numbered 1, 1 + `NODES_A_LOOK`, 1 + 2 × `NODES_A_LOOK`, …"""
+    if len(source.encode()) <= bandit_api.SMALL_FILE:
+        return 1
     visits = sum(1 for _ in ast.walk(ast.parse(source))) - 1
     return 1 + math.ceil(visits / bandit_api.NODES_A_LOOK)
 
@@ -290,17 +351,21 @@ def _looks(source: str) -> int:
 SHAPES = st.sampled_from(("WORDS = [\n{}]\n", "f(\n{})\n", "{}"))
 
 
-@settings(max_examples=15, deadline=None,
+@settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(shape=SHAPES, count=st.integers(1, 160), timeout=st.integers(0, 30))
+@given(shape=SHAPES, count=st.integers(1, 160), timeout=st.integers(0, 30),
+       over=st.sampled_from((None, 0, 1, 4000)))
+@example(shape="WORDS = [\n{}]\n", count=160, timeout=3, over=1)  # ends mid-file
+@example(shape="WORDS = [\n{}]\n", count=160, timeout=1, over=0)  # looked at once
 def test_a_file_ends_at_the_deadline_inside_it(tmp_path: Path, shape: str, count: int,
-                                               timeout: int) -> None:
-    """One small file: the run ends with the failure of a CLI killed at its deadline at the
-    first look past it (at most `NODES_A_LOOK` nodes on), not after the file; a clock that
-    ticks once a look."""
+                                               timeout: int, over: int | None) -> None:
+    """One file: the run ends with the failure of a CLI killed at its deadline at the first
+    look past it: in a file over `SMALL_FILE` bytes at most `NODES_A_LOOK` nodes on, not
+    after the file; a smaller file is looked at before it only, and its nodes visited whole
+    whatever the clock says after; a clock that ticks once a look."""
     lines = "".join(f'    "word{n}",\n' if shape != "{}" else f"x{n} = 'w{n}'\n"
                     for n in range(count))
-    source = shape.format(lines)
+    source = _padded(shape.format(lines), over)
     target = Path(tempfile.mkdtemp(dir=tmp_path)) / "words.py"
     target.write_text(source, "utf-8")
     ticks = itertools.count()  # 0 when the run starts: the deadline is `timeout`

@@ -203,3 +203,35 @@ def test_f_strings_of_every_prefix_and_quote_are_named_as_the_parser_reads_them(
 
     assert {name for name, newer in expected.items() if newer} == set(found)
     assert all(why.startswith("uses Python 3.12 syntax (") for why in found.values()), found
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(("type Alias = int", "x = 1", "def f[T](x: T) -> T:\n    "
+                                 "return x", "def broken(:\n    pass", "y = f'{1}'")),
+                min_size=1, max_size=5), st.integers(2, 3))
+def test_in_a_review_s_batch_the_files_are_searched_once_and_answer_as_alone(
+        tmp_path, texts, asks) -> None:
+    """ruff's views each ask about the same files: in a batch (`git.reads.one_read`) the
+    search runs once and every ask gets its answer, the one the search gives alone (the
+    oracle: asked outside a batch), the same answer, not an equal one; a batch's tree does
+    not change, so files rewritten after the first ask are not searched again for the same
+    paths; for other paths, and outside the batch, they are."""
+    from reviewloop.checks.analyzers.python_versions import unparsed_here
+    from reviewloop.git.reads import one_read
+
+    root = tmp_path / f"b{next(_RUNS)}"
+    root.mkdir()
+    paths = []
+    for index, text in enumerate(texts):
+        (root / f"m{index}.py").write_text(text + "\n", encoding="utf-8")
+        paths.append(f"m{index}.py")
+    alone = unparsed_here(root, paths, 60)
+    with one_read(root):
+        first = unparsed_here(root, paths, 60)
+        for path in paths:  # every file now plain 3.11 code
+            (root / path).write_text("x = 1\n", encoding="utf-8")
+        answers = [unparsed_here(root, paths, 60) for _ in range(asks - 1)]
+        assert unparsed_here(root, [*paths, "gone.py"], 60) == {}  # other paths: searched
+    assert first == alone and all(answer is first for answer in answers)
+    assert unparsed_here(root, paths, 60) == {}  # outside: the files as they are now
