@@ -6,8 +6,8 @@ each regular file inside, an archive inside an archive opened in turn, at most `
 levels below the file (a `.tar.gz` is one level: its compression and its tar are one
 archive). Limits: `MAX_INFLATED` bytes inflated in all, `MAX_MEMBERS` members, a member
 inflating more than `MAX_RATIO` times its compressed size (a bomb's mark). Past a limit, an
-encrypted member, or bytes that do not read as what they start as, raise `Unreadable`
-naming the member and why: the caller names the archive as not scanned.
+encrypted member, or bytes that do not read as what they start as, end the reading, the
+member and why in `Budget.unread`: the caller names the archive as not scanned.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _BROKEN = (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib.error,
            lzma.LZMAError, ValueError, NotImplementedError, RuntimeError)
 
 
-class Unreadable(Exception):
+class _Unreadable(Exception):  # it ends `leaves`: never seen outside this module
     """Why an archive was not read whole (its message names the member)."""
 
 
@@ -44,11 +44,12 @@ class Budget:
     def __init__(self) -> None:
         self.left = MAX_INFLATED
         self.members = 0
+        self.unread = ""  # why the archive was not read whole ("" if it was)
 
     def count(self, name: str) -> None:
         self.members += 1
         if self.members > MAX_MEMBERS:
-            raise Unreadable(f"{name}: over {MAX_MEMBERS:,} members")
+            raise _Unreadable(f"{name}: over {MAX_MEMBERS:,} members")
 
     def take(self, name: str, size: int, packed: int) -> None:
         """Spend `size` inflated bytes of a member `packed` into `packed` bytes."""
@@ -56,11 +57,11 @@ class Budget:
         self.left -= size
 
     def check(self, name: str, size: int, packed: int) -> None:
-        """Raise `Unreadable` if `size` bytes inflated from `packed` pass a limit."""
+        """Raise `_Unreadable` if `size` bytes inflated from `packed` pass a limit."""
         if size > self.left:
-            raise Unreadable(f"{name} inflates past {MAX_INFLATED >> 20} MiB in all")
+            raise _Unreadable(f"{name} inflates past {MAX_INFLATED >> 20} MiB in all")
         if size > MAX_RATIO * max(packed, 1):
-            raise Unreadable(f"{name} inflates {size // max(packed, 1):,} times its "
+            raise _Unreadable(f"{name} inflates {size // max(packed, 1):,} times its "
                              f"{packed:,} bytes, past {MAX_RATIO:,}: a compression bomb")
 
 
@@ -75,10 +76,18 @@ def kind(data: bytes) -> str | None:
     return "tar" if data[257:262] == b"ustar" else None
 
 
-def leaves(name: str, data: bytes, budget: Budget, depth: int = 0) -> Iterator[
+def leaves(name: str, data: bytes, budget: Budget) -> Iterator[tuple[str, bytes]]:
+    """(`name!member…`, bytes) of each regular file inside the archive `data` named `name`,
+    up to the first limit or broken part (then why is `budget.unread`)."""
+    try:
+        yield from _leaves(name, data, budget, 0)
+    except _Unreadable as exc:
+        budget.unread = str(exc)
+
+
+def _leaves(name: str, data: bytes, budget: Budget, depth: int) -> Iterator[
         tuple[str, bytes]]:
-    """(`name!member…`, bytes) of each regular file inside the archive `data` named `name`;
-    raises `Unreadable` (see the module's note)."""
+    """`leaves`, `depth` archives below the file; raises `_Unreadable`."""
     form = kind(data)
     try:
         if form == "zip":
@@ -93,12 +102,12 @@ def leaves(name: str, data: bytes, budget: Budget, depth: int = 0) -> Iterator[
             if kind(content) is None:
                 yield member, content
             elif depth >= MAX_DEPTH:
-                raise Unreadable(f"{member} is an archive nested more than {MAX_DEPTH} "
+                raise _Unreadable(f"{member} is an archive nested more than {MAX_DEPTH} "
                                  "deep")
             else:
-                yield from leaves(member, content, budget, depth + 1)
+                yield from _leaves(member, content, budget, depth + 1)
     except _BROKEN as exc:
-        raise Unreadable(f"{name} does not read as a {form} archive ({exc})") from exc
+        raise _Unreadable(f"{name} does not read as a {form} archive ({exc})") from exc
 
 
 def _zip(name: str, data: bytes, budget: Budget) -> Iterator[tuple[str, bytes]]:
@@ -109,7 +118,7 @@ def _zip(name: str, data: bytes, budget: Budget) -> Iterator[tuple[str, bytes]]:
             if info.is_dir():
                 continue
             if info.flag_bits & 0x1:
-                raise Unreadable(f"{member} is encrypted")
+                raise _Unreadable(f"{member} is encrypted")
             budget.take(member, info.file_size, info.compress_size)
             with archive.open(info) as stream:  # its size as declared, checked as read
                 yield member, stream.read(info.file_size)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from reviewloop.checks.secrets.archive_members import Budget, Unreadable, kind, leaves
+from reviewloop.checks.secrets.archive_members import Budget, kind, leaves
 from reviewloop.checks.secrets.binary_text import MAX_BYTES, printable
 from reviewloop.checks.secrets.scanner import SecretHit, scan_text
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
@@ -89,20 +89,17 @@ def _file_hits(root: str, path: str, old: str | None, binary: bool, size: int,
     before = _base_texts(Path(root), path, old)
     shown = printable(data)[0] if binary else ""  # what `binary_text` scans of it
     out: list[SecretHit] = []
-    try:
-        for member, content in leaves(path, data, Budget()):
-            text, line_of = _text(content)
-            for hit in scan_text(text, path=member.rsplit("!", 1)[-1]):
-                value = text[hit.start:hit.end]
-                if value in shown or any(value in held for held in before):
-                    continue  # `binary_text` reports it, or the base's archive held it
-                out.append(hit.model_copy(update={
-                    "path": path, "line": 1, "column": 1, "end_column": 1,
-                    "description": f"{hit.description} (in {member}, "
-                                   f"{line_of(hit.start)})"}))
-    except Unreadable as exc:
-        return out, str(exc)
-    return out, ""
+    budget = Budget()
+    for member, content in leaves(path, data, budget):
+        text, line_of = _text(content)
+        for hit in scan_text(text, path=member.rsplit("!", 1)[-1]):
+            value = text[hit.start:hit.end]
+            if value in shown or any(value in held for held in before):
+                continue  # `binary_text` reports it, or the base's archive held it
+            out.append(hit.model_copy(update={
+                "path": path, "line": 1, "column": 1, "end_column": 1,
+                "description": f"{hit.description} (in {member}, {line_of(hit.start)})"}))
+    return out, budget.unread
 
 
 def _text(content: bytes) -> tuple[str, Callable[[int], str]]:
@@ -120,10 +117,8 @@ def _base_texts(root: Path, path: str, blob: str | None) -> list[str]:
     does not read; what read before a limit is kept)."""
     if blob is None:
         return []
-    texts: list[str] = []
     try:
-        for _, content in leaves(path, read_blob(root, blob, limit=MAX_BYTES), Budget()):
-            texts.append(_text(content)[0])
-    except (Unreadable, OSError):
-        pass
-    return texts
+        data = read_blob(root, blob, limit=MAX_BYTES)
+    except OSError:
+        return []
+    return [_text(content)[0] for _, content in leaves(path, data, Budget())]
