@@ -210,3 +210,15 @@ def test_the_review_formats_paragraph_names_every_format_review_accepts():
     option = next(p for p in cli.commands["review"].params if "--format" in p.opts)
     assert isinstance(option.type, click.Choice)
     assert [f for f in option.type.choices if f"`{f}`" not in paragraph] == []
+
+
+def test_the_untracked_folders_left_out_are_each_named_in_the_findings_page():
+    """docs/findings.md lists every folder name `git/untracked.py` leaves out of a
+    working-tree review (it named only `build` and `dist` while node_modules, __pycache__,
+    .tox, .nox and the tool caches were left out as well: fzb D6)."""
+    from reviewloop.git.untracked import _GENERATED_DIRS
+
+    page = " ".join((DOCS / "findings.md").read_text(encoding="utf-8").split())
+    paragraph = page[page.index("untracked folder of generated files"):][:600]
+    assert [name for name in [*_GENERATED_DIRS, "*.egg-info"]
+            if f"`{name}`" not in paragraph] == []

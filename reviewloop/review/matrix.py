@@ -143,6 +143,10 @@ def _gap(readable: Readability, diff: FileDiff, changes: ChangeSet) -> str | Non
         return reason if reason is not None and reason.startswith(TOO_LARGE) else None
     if diff.binary and readable.analyzable(path) is None:
         return _NO_LINES
+    from reviewloop.checks.secrets.archives import unscanned  # a binary archive's only
+
+    if diff.binary and (why := unscanned(readable.root, diff)) is not None:
+        return why  # an archive the secrets scan could not read whole (a bomb, encrypted)
     if (reason := readable.analyzable(path)) is not None and reason.startswith(NOT_ANALYSED):
         return reason  # text that hides what runs: an LFS pointer, an opaque source codec
     if readable.language(path) is None and (shebang := untold(path, readable.text_start(

@@ -61,15 +61,18 @@ class SecretsScan:
 
 def change_hits(ctx: AnalyzerContext) -> list[SecretHit]:
     """The secrets on the added lines of `ctx.files` (and in the printable text of a binary
-    one, `binary_text`): the scan's own layers, the project's gitleaks rules and its
-    detect-secrets baseline's settings, one hit per credential. The
+    one, `binary_text`; in the files inside an archive, `archives`): the scan's own layers,
+    the project's gitleaks rules and its detect-secrets baseline's settings, one hit per
+    credential. The
     analyzer (its agent's files) and the secrets gate (every file of the change) both ask
     this, so their findings agree and the ledger merges them into one entry."""
+    from reviewloop.checks.secrets.archives import archive_hits
     from reviewloop.checks.secrets.binary_text import binary_hits
     from reviewloop.checks.secrets.diff_scan import scan_changes
 
     hits = secrets_only(scan_changes(ctx.changes, ctx.files), ctx.changes) + binary_hits(
-        ctx.root, ctx.changes, tuple(ctx.files), ctx.not_read)  # an image's text too
+        ctx.root, ctx.changes, tuple(ctx.files), ctx.not_read) + archive_hits(
+        ctx.root, ctx.changes, tuple(ctx.files), ctx.not_read)  # an image's text, a zip's
     own, found = _project_hits(ctx), _detect_secrets_hits(ctx)
     # a secret the project's rule names is reported under its name, once: a hit of the
     # scan's own rules over the same characters gives way
