@@ -27,6 +27,7 @@ from reviewloop.errors import ReviewloopError
 from reviewloop.findings.titles import short_title as short_title  # re-exported
 from reviewloop.git.diff import ChangeSet
 from reviewloop.git.names import under
+from reviewloop.git.run_by import Caller
 from reviewloop.policy.trust import Trust
 from reviewloop.sandbox import live
 from reviewloop.sandbox.bubblewrap import SandboxMode
@@ -88,6 +89,8 @@ class AnalyzerContext:
     trust: Trust | None = None
     # path → language (`reviewloop.git.languages`) of each of `files`, by name or shebang
     languages: Mapping[str, str | None] = field(default_factory=dict)
+    # path → what runs each of `files` of no language of its own as one (`git.run_by`)
+    callers: Mapping[str, Caller] = field(default_factory=dict)
     # path → the UTF-16 or UTF-32 codec of each of `files` in one (`reviewloop.git.encodings`)
     encodings: Mapping[str, str] = field(default_factory=dict)
     # path → the shell each executable one of `files` also runs as, looked at once a review

@@ -1,0 +1,186 @@
+"""Changed files of no language of their own that the repository itself runs or loads as one.
+
+A file's language is told by its name or shebang (`git.languages`); a suffix-less file
+without a shebang — a shell library, `scripts/migrate` — is run as a language only by what
+calls it: `. ./lib/helpers` or `source lib/env.conf` in a shell script, `python3
+scripts/migrate` in a Makefile recipe, a package.json script, a workflow's `run:` or a
+Dockerfile's `RUN`, `bash ci/build`, `./tools/setup` (no shebang: the shell running it reads
+it), `require('./lib/handler')` in JavaScript (node loads a file of any other suffix as
+CommonJS). Such a file is that language to the analyzers (`review.evidence`), with its caller
+named (`Caller`), as a Dockerfile under another name the repository builds is
+(`checks.analyzers.dockerfile_builds`).
+
+The callers are found with one `git grep` over the reviewed tree for the candidates' names
+(its ignored files left out), and only when the change has a candidate: a change of files
+that all have a language pays nothing. A path is resolved from the caller's folder or the
+tree's root; one spelt through an expansion (`"$DIR"/lib/helpers`, `$(dirname "$0")/x`,
+`~/aliases`) or, in a Dockerfile, from the image's root (`sh /setup`), by its literal tail:
+the candidate whose path ends with it. A file whose only marker is an editor's modeline or a
+shellcheck directive (`git.modelines`) is that language as well.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from reviewloop.git.command import GitCommand
+from reviewloop.git.command_words import runs
+from reviewloop.git.dockerfile_names import dockerfile_name
+from reviewloop.git.languages import JAVASCRIPT, OTHER_KINDS, SHELL, head, language
+from reviewloop.git.modelines import by_modeline
+from reviewloop.git.names import name_suffix, posix_name, under
+from reviewloop.git.reads import derived
+
+# a caller's kind by its name: how its lines hold commands
+_WORKFLOW = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$", re.IGNORECASE)
+_MAKEFILE = re.compile(r"^(?:GNUmakefile|[Mm]akefile|[\w.-]+\.mk)$")
+_JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
+# `require('./x')`, `import … from './x'`, `import './x'`, `import('./x')`: a relative path
+_LOADED = re.compile(r"""(?:\brequire\s*\(\s*|\bimport\s*\(\s*|\bfrom\s+|^\s*import\s+)"""
+                     r"""(['"])(\.\.?/[^'"\n]+)\1""", re.MULTILINE)
+_PACKAGE_SCRIPT = re.compile(r'^\s*"(?:[^"\\]|\\.)*"\s*:\s*("(?:[^"\\]|\\.)*")')
+_YAML_RUN = re.compile(r"^\s*(?:-\s*)?run\s*:\s*[|>]?[-+]?\s*")
+_RECIPE = re.compile(r"^\t[@+-]*")
+_DOCKER_RUN = re.compile(r"^\s*RUN\s+(?:--\S+\s+)*", re.IGNORECASE)
+_EXPANSION = ("$", "`", "~")
+# what node loads by its own rule, not as JavaScript
+_NOT_CODE = (".json", ".node")
+_MAX_LINE = 2_000  # of a caller's line read: a longer one is data
+
+
+class Caller(NamedTuple):
+    """What runs a changed file as a language: the language, the caller's `path:line`, and
+    the shell dialect a shell script is run with (None: not a shell script)."""
+
+    language: str
+    where: str
+    dialect: str | None = None
+
+
+def run_by(root: Path, paths: Sequence[str]) -> dict[str, Caller]:
+    """{path: its `Caller`} for each of `paths` (changed files of no language of their own)
+    that the tree at `root` runs or loads as a language; in a review's batch, found once."""
+    candidates = tuple(sorted(p for p in paths if _candidate(p)))
+    if not candidates:
+        return {}
+    return dict(derived(root, (__name__, candidates), lambda: _found(root, candidates)))
+
+
+def _candidate(path: str) -> bool:
+    """Whether a caller could make `path` code: no suffix a kind of its own has (`.md`)."""
+    name = posix_name(path)
+    return "\n" not in name and name_suffix(name).lower() not in OTHER_KINDS
+
+
+def _found(root: Path, candidates: tuple[str, ...]) -> dict[str, Caller]:
+    found: dict[str, Caller] = {}
+    for path in candidates:
+        if (told := by_modeline(_text(root, path))) is not None:
+            found[path] = Caller(told[0], f"{path}:{told[1]}", told[2])
+    wanted = [p for p in candidates if p not in found]
+    by_name: dict[str, list[str]] = {}
+    for path in wanted:
+        by_name.setdefault(posix_name(path), []).append(path)
+    if not by_name:
+        return found
+    for caller, number, text in _mentions(root, sorted(by_name)):
+        for word, lang, dialect, from_image in _loads(root, caller, text):
+            for path in _resolved(word, caller, by_name, from_image, lang != JAVASCRIPT):
+                found.setdefault(path, Caller(lang, f"{caller}:{number}", dialect))
+    return found
+
+
+def _text(root: Path, path: str) -> str:
+    try:
+        with under(root, path).open("rb") as handle:
+            return handle.read(_HEAD).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+_HEAD = 64_000  # of a candidate read for a modeline (vim reads its first and last lines)
+
+
+def _mentions(root: Path, names: list[str]) -> Iterator[tuple[str, int, str]]:
+    """(file, line number, line) of every line of the tree naming one of `names`: one git
+    grep, its ignored files left out, binaries too."""
+    given = "".join(f"{n}\n" for n in names).encode("utf-8", "surrogateescape")
+    status, out, _ = GitCommand(root).run(
+        ["git", "grep", "--no-index", "--exclude-standard", "-I", "-n", "-z", "-F",
+         "-f", "-", "--", "."], given=given)
+    if status not in (0, 1):
+        return
+    for record in out.split(b"\n"):
+        file, _, rest = record.partition(b"\0")
+        number, _, line = rest.partition(b"\0")
+        if number.isdigit() and len(line) <= _MAX_LINE:
+            yield (os.fsdecode(file).removeprefix("./"), int(number),
+                   line.decode("utf-8", "replace"))
+
+
+def _loads(root: Path, caller: str, text: str) -> Iterator[tuple[str, str, str | None, bool]]:
+    """(path word, language, dialect, whether from an image's root) of what the line `text`
+    of the file `caller` runs or loads."""
+    name = posix_name(caller)
+    if name.endswith(_JS_SUFFIXES):
+        for match in _LOADED.finditer(text):
+            if not match.group(2).endswith(_NOT_CODE):
+                yield match.group(2), JAVASCRIPT, None, False
+        return
+    command, shell, image = _command(root, caller, name, text)
+    if command is not None:
+        for run in runs(command, shell):
+            yield run.word, run.language, run.dialect, image
+
+
+def _command(root: Path, caller: str, name: str, text: str
+             ) -> tuple[str | None, str, bool]:
+    """(the command the line holds, the shell that runs it, whether in an image)."""
+    if _WORKFLOW.match(caller):
+        return _YAML_RUN.sub("", text), "bash", False
+    if _MAKEFILE.match(name):
+        return (_RECIPE.sub("", text) if text.startswith("\t") else None), "sh", False
+    if name == "package.json":
+        script = _PACKAGE_SCRIPT.match(text)
+        return (_json_string(script.group(1)) if script else None), "sh", False
+    if dockerfile_name(name):
+        return _DOCKER_RUN.sub("", text), "sh", True
+    start = head(under(root, caller))
+    if language(caller, start) == SHELL:
+        first = start[:128].split(b"\n", 1)[0]
+        return text, "bash" if b"bash" in first or name.endswith(".bash") else "sh", False
+    return None, "sh", False
+
+
+def _json_string(literal: str) -> str | None:
+    try:
+        value = json.loads(literal)
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _resolved(word: str, caller: str, by_name: Mapping[str, list[str]],
+              from_image: bool, rooted: bool) -> list[str]:
+    """The candidates the path `word`, written in `caller`, names: from the caller's folder,
+    or (`rooted`: a command, run from anywhere) the tree's root."""
+    named = by_name.get(posixpath.basename(word))
+    if not named or not word or word.endswith("/"):
+        return []
+    parts = word.split("/")
+    literal = [i for i, part in enumerate(parts) if part.startswith(_EXPANSION) or "$" in part]
+    if literal or (from_image and word.startswith("/")):
+        tail = parts[literal[-1] + 1:] if literal else [p for p in parts if p]
+        return [p for p in named if tail and p.split("/")[-len(tail):] == tail]
+    if word.startswith("/"):
+        return []
+    here = posixpath.dirname(caller)
+    places = {posixpath.normpath(posixpath.join(here, word)),
+              posixpath.normpath(word) if rooted else ""}
+    return [p for p in named if p in places]
