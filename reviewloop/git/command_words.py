@@ -15,18 +15,28 @@ from __future__ import annotations
 
 import functools
 import posixpath
+import re
 import shlex
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from reviewloop.git.languages import RUNNERS, SHELL, SHELLS, WRAPPERS, by_shebang
+from reviewloop.git.languages import (
+    JAVASCRIPT,
+    PYTHON,
+    RUNNERS,
+    SHELL,
+    SHELLS,
+    WRAPPERS,
+    by_shebang,
+)
 
 # what precedes a command on its line without being one
 _KEYWORDS = frozenset({"then", "do", "else", "elif", "if", "while", "until", "!", "time",
                        "command", "builtin", "{", "}", "exec"})
 _SEPARATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;", "|&", "{", "}"})
 # an interpreter's options after which no file is given: code or a module instead
-_NO_FILE = frozenset({"-c", "-m", "-e", "--eval", "-p", "--print", "-"})
+_NO_FILE = {SHELL: frozenset({"-c", "-s", "-"}), PYTHON: frozenset({"-c", "-m", "-"}),
+            JAVASCRIPT: frozenset({"-e", "--eval", "-p", "--print", "-"})}
 # an interpreter's options that take the next word as their argument
 _TAKES = frozenset({"-W", "-X", "-o", "+o", "-O", "+O", "-r", "--require", "--import",
                     "--loader", "--experimental-loader", "-C", "--conditions", "--input-type",
@@ -34,6 +44,7 @@ _TAKES = frozenset({"-W", "-X", "-o", "+o", "-O", "+O", "-r", "--require", "--im
 # shell dialects shellcheck knows by name (any other POSIX shell is read as sh)
 _DIALECTS = frozenset({"sh", "bash", "dash", "ksh"})
 _SOURCE = frozenset({".", "source"})
+_SUBSTITUTION = re.compile(r"\$\([^()]*\)|`[^`]*`")
 
 
 class Run(NamedTuple):
@@ -54,6 +65,8 @@ def runs(line: str, shell: str = "sh") -> Iterator[Run]:
 
 def _commands(line: str) -> Iterator[list[str]]:
     """The simple commands of `line`, each as its words."""
+    for _ in range(3):  # `$(dirname "$0")/x`: an expansion, as `$VAR` is (nested twice)
+        line = _SUBSTITUTION.sub("$_", line)
     lexer = shlex.shlex(line, posix=True, punctuation_chars=";&|()")
     lexer.whitespace_split = True
     lexer.commenters = "#"
@@ -88,9 +101,9 @@ def _run(words: list[str], shell: str) -> Run | None:
     rest = words[index + 1:]
     if name == "busybox" and rest[:1] in (["sh"], ["ash"]):
         rest = rest[1:]
-    dialect = _dialect(name) if language == SHELL else None
-    word = _script(rest)
-    return Run(word, language, dialect) if word is not None else None
+    word = _script(rest, language)
+    return Run(word, language, _dialect(name) if language == SHELL else None) \
+        if word is not None else None
 
 
 def _runner(words: list[str], language: str, shell: str) -> Run | None:
@@ -101,7 +114,7 @@ def _runner(words: list[str], language: str, shell: str) -> Run | None:
     if not rest:
         return None
     if (named := interpreter(posixpath.basename(rest[0]))) is not None:
-        word = _script(rest[1:])
+        word = _script(rest[1:], named)
         dialect = _dialect(posixpath.basename(rest[0])) if named == SHELL else None
         return Run(word, named, dialect) if word is not None else None
     return Run(rest[0], language, None) if "/" in rest[0] and language not in SHELLS else None
@@ -128,12 +141,12 @@ def _past_wrappers(words: list[str]) -> int:
     return index
 
 
-def _script(words: list[str]) -> str | None:
+def _script(words: list[str], language: str) -> str | None:
     """The file an interpreter is given among its `words` (None: code or a module)."""
     index = 0
     while index < len(words):
         word = words[index]
-        if word in _NO_FILE:
+        if word in _NO_FILE.get(language, _NO_FILE[JAVASCRIPT] | _NO_FILE[PYTHON]):
             return None
         if word in _TAKES:
             index += 2

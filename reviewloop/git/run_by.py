@@ -44,11 +44,12 @@ _JS_SUFFIXES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 # `require('./x')`, `import … from './x'`, `import './x'`, `import('./x')`: a relative path
 _LOADED = re.compile(r"""(?:\brequire\s*\(\s*|\bimport\s*\(\s*|\bfrom\s+|^\s*import\s+)"""
                      r"""(['"])(\.\.?/[^'"\n]+)\1""", re.MULTILINE)
-_PACKAGE_SCRIPT = re.compile(r'^\s*"(?:[^"\\]|\\.)*"\s*:\s*("(?:[^"\\]|\\.)*")')
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _YAML_RUN = re.compile(r"^\s*(?:-\s*)?run\s*:\s*[|>]?[-+]?\s*")
 _RECIPE = re.compile(r"^\t[@+-]*")
 _DOCKER_RUN = re.compile(r"^\s*RUN\s+(?:--\S+\s+)*", re.IGNORECASE)
 _EXPANSION = ("$", "`", "~")
+_FOLDER, _ANYWHERE, _IMAGE = "folder", "anywhere", "image"  # where a path is from
 # what node loads by its own rule, not as JavaScript
 _NOT_CODE = (".json", ".node")
 _MAX_LINE = 2_000  # of a caller's line read: a longer one is data
@@ -89,9 +90,10 @@ def _found(root: Path, candidates: tuple[str, ...]) -> dict[str, Caller]:
         by_name.setdefault(posix_name(path), []).append(path)
     if not by_name:
         return found
+    shells: dict[str, str | None] = {}
     for caller, number, text in _mentions(root, sorted(by_name)):
-        for word, lang, dialect, from_image in _loads(root, caller, text):
-            for path in _resolved(word, caller, by_name, from_image, lang != JAVASCRIPT):
+        for word, lang, dialect, where in _loads(root, caller, text, shells):
+            for path in _resolved(word, caller, by_name, where):
                 found.setdefault(path, Caller(lang, f"{caller}:{number}", dialect))
     return found
 
@@ -124,38 +126,47 @@ def _mentions(root: Path, names: list[str]) -> Iterator[tuple[str, int, str]]:
                    line.decode("utf-8", "replace"))
 
 
-def _loads(root: Path, caller: str, text: str) -> Iterator[tuple[str, str, str | None, bool]]:
-    """(path word, language, dialect, whether from an image's root) of what the line `text`
-    of the file `caller` runs or loads."""
+def _loads(root: Path, caller: str, text: str, shells: dict[str, str | None]
+           ) -> Iterator[tuple[str, str, str | None, str]]:
+    """(path word, language, dialect, where the path is from: `_FOLDER`, `_ANYWHERE` or
+    `_IMAGE`) of what the line `text` of the file `caller` runs or loads."""
     name = posix_name(caller)
     if name.endswith(_JS_SUFFIXES):
         for match in _LOADED.finditer(text):
             if not match.group(2).endswith(_NOT_CODE):
-                yield match.group(2), JAVASCRIPT, None, False
+                yield match.group(2), JAVASCRIPT, None, _FOLDER
         return
-    command, shell, image = _command(root, caller, name, text)
-    if command is not None:
+    commands, shell, image = _commands(root, caller, name, text, shells)
+    for command in commands:
         for run in runs(command, shell):
-            yield run.word, run.language, run.dialect, image
+            yield run.word, run.language, run.dialect, _IMAGE if image else _ANYWHERE
 
 
-def _command(root: Path, caller: str, name: str, text: str
-             ) -> tuple[str | None, str, bool]:
-    """(the command the line holds, the shell that runs it, whether in an image)."""
+def _commands(root: Path, caller: str, name: str, text: str, shells: dict[str, str | None]
+              ) -> tuple[list[str], str, bool]:
+    """(the commands the line holds, the shell that runs them, whether in an image)."""
     if _WORKFLOW.match(caller):
-        return _YAML_RUN.sub("", text), "bash", False
+        return [_YAML_RUN.sub("", text)], "bash", False
     if _MAKEFILE.match(name):
-        return (_RECIPE.sub("", text) if text.startswith("\t") else None), "sh", False
-    if name == "package.json":
-        script = _PACKAGE_SCRIPT.match(text)
-        return (_json_string(script.group(1)) if script else None), "sh", False
+        return ([_RECIPE.sub("", text)] if text.startswith("\t") else []), "sh", False
+    if name == "package.json":  # each string on the line may be a script: keys run nothing
+        strings = (_json_string(m.group(0)) for m in _JSON_STRING.finditer(text))
+        return [s for s in strings if s], "sh", False
     if dockerfile_name(name):
-        return _DOCKER_RUN.sub("", text), "sh", True
+        return [_DOCKER_RUN.sub("", text)], "sh", True
+    if caller not in shells:  # a file naming many candidates is looked at once
+        shells[caller] = _shell(root, caller)
+    shell = shells[caller]
+    return ([text] if shell else []), shell or "sh", False
+
+
+def _shell(root: Path, caller: str) -> str | None:
+    """The dialect of the shell script `caller` (bash or sh), or None: no shell script."""
     start = head(under(root, caller))
-    if language(caller, start) == SHELL:
-        first = start[:128].split(b"\n", 1)[0]
-        return text, "bash" if b"bash" in first or name.endswith(".bash") else "sh", False
-    return None, "sh", False
+    if language(caller, start) != SHELL:
+        return None
+    first = start[:128].split(b"\n", 1)[0]
+    return "bash" if b"bash" in first or caller.endswith(".bash") else "sh"
 
 
 def _json_string(literal: str) -> str | None:
@@ -166,21 +177,29 @@ def _json_string(literal: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _resolved(word: str, caller: str, by_name: Mapping[str, list[str]],
-              from_image: bool, rooted: bool) -> list[str]:
+def _resolved(word: str, caller: str, by_name: Mapping[str, list[str]], where: str
+              ) -> list[str]:
     """The candidates the path `word`, written in `caller`, names: from the caller's folder,
-    or (`rooted`: a command, run from anywhere) the tree's root."""
+    or for a command (run from anywhere) the tree's root too; through an expansion, or from
+    an image's root, by its literal tail."""
     named = by_name.get(posixpath.basename(word))
     if not named or not word or word.endswith("/"):
         return []
     parts = word.split("/")
     literal = [i for i, part in enumerate(parts) if part.startswith(_EXPANSION) or "$" in part]
-    if literal or (from_image and word.startswith("/")):
-        tail = parts[literal[-1] + 1:] if literal else [p for p in parts if p]
+    if literal:  # `"$DIR"/lib/x`: the candidates ending with `lib/x`
+        tail = parts[literal[-1] + 1:]
         return [p for p in named if tail and p.split("/")[-len(tail):] == tail]
-    if word.startswith("/"):
-        return []
+    if word.startswith("/"):  # `/src/tools/gen` in an image: copied there from the tree
+        tail = [p for p in parts if p not in ("", ".")]
+        return [p for p in named if where == _IMAGE and _either_ends(p.split("/"), tail)]
     here = posixpath.dirname(caller)
     places = {posixpath.normpath(posixpath.join(here, word)),
-              posixpath.normpath(word) if rooted else ""}
+              posixpath.normpath(word) if where != _FOLDER else ""}
     return [p for p in named if p in places]
+
+
+def _either_ends(one: list[str], other: list[str]) -> bool:
+    """Whether one of two paths' parts ends the other's."""
+    shorter = min(len(one), len(other))
+    return one[-shorter:] == other[-shorter:]

@@ -166,6 +166,13 @@ class AnalyzerContext:
         told = runs_as(path, start) if executable(where) or kept else None
         return told or handed_to(path, start)  # a shell script handing itself to Python
 
+    def caller_note(self, path: str) -> str:
+        """`; run as zsh by ci.yml:6`: what makes `path`, of no language of its own, code
+        (`git.run_by`), for a reason naming it not read; "" for a file its name or shebang
+        makes code."""
+        caller = self.callers.get(path)
+        return f"; run as {caller.language} by {caller.where}" if caller is not None else ""
+
     def language(self, path: str) -> str | None:
         if path in self.languages:
             return self.languages[path]

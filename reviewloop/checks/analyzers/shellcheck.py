@@ -258,7 +258,7 @@ class ShellcheckAnalyzer(FileByFile):
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         for path in ctx.files_for(*UNCHECKED_SHELLS):
             ctx.not_read(path, _OTHER_SHELL.format(
-                shell=ctx.runs_as(path) or ctx.language(path)))
+                shell=ctx.runs_as(path) or ctx.language(path)) + ctx.caller_note(path))
         if not scripts(ctx):
             return []
         comments = comments_for(ctx)
