@@ -34,8 +34,8 @@ from reviewloop.git.command_words import runs
 from reviewloop.git.dockerfile_names import dockerfile_name
 from reviewloop.git.languages import JAVASCRIPT, OTHER_KINDS, SHELL, head, language
 from reviewloop.git.modelines import by_modeline
-from reviewloop.git.names import name_suffix, posix_name, under
-from reviewloop.git.reads import derived
+from reviewloop.git.names import joined, name_suffix, on_disk, posix_name, under
+from reviewloop.git.reads import batched, derived, read_bytes
 
 # a caller's kind by its name: how its lines hold commands
 _WORKFLOW = re.compile(r"^\.github/workflows/[^/]+\.ya?ml$", re.IGNORECASE)
@@ -99,14 +99,21 @@ def _found(root: Path, candidates: tuple[str, ...]) -> dict[str, Caller]:
 
 
 def _text(root: Path, path: str) -> str:
+    """The start of the candidate `path`: in a review's batch, from the one read of it the
+    other steps share (`git.reads`)."""
     try:
+        if batched(root):
+            return read_bytes(root, joined(str(root), on_disk(path)))[:_HEAD].decode(
+                "utf-8", "replace")
         with under(root, path).open("rb") as handle:
             return handle.read(_HEAD).decode("utf-8", "replace")
     except OSError:
         return ""
 
 
-_HEAD = 64_000  # of a candidate read for a modeline (vim reads its first and last lines)
+# of a candidate read for a modeline: vim reads its first and last lines, so a modeline at
+# the end of a longer file is not seen
+_HEAD = 64_000
 
 
 def _mentions(root: Path, names: list[str]) -> Iterator[tuple[str, int, str]]:

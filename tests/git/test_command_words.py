@@ -49,7 +49,7 @@ def test_an_interpreter_runs_the_path_after_its_options(program, before, data, p
 def test_a_sourced_file_is_shell_in_the_caller_s_dialect(word, shell, path, around):
     line = f"{around[0]}{word} {path}{around[1]}"
     dialect = "bash" if word == "source" else shell
-    assert list(runs(line, shell))[0] == Run(_word(path), SHELL, dialect), line
+    assert next(iter(runs(line, shell))) == Run(_word(path), SHELL, dialect), line
 
 
 @given(st.sampled_from(("./tools/setup", "tools/setup", "/setup", "../x/run")),
