@@ -117,15 +117,27 @@ _HEAD = 64_000
 
 
 def _mentions(root: Path, names: list[str]) -> Iterator[tuple[str, int, str]]:
-    """(file, line number, line) of every line of the tree naming one of `names`: one git
-    grep, its ignored files left out, binaries too."""
+    """(file, line number, line) of every line of the tree naming one of `names`, binaries
+    left out: a head commit's export read whole, git grep's `--no-index`; a checkout's
+    tracked files and its untracked ones but those it ignores (a tracked file is read
+    whatever a `.gitignore` the change writes says: `--untracked` alone passes it over)."""
     given = "".join(f"{n}\n" for n in names).encode("utf-8", "surrogateescape")
-    status, out, _ = GitCommand(root).run(
-        ["git", "grep", "--no-index", "--exclude-standard", "-I", "-n", "-z", "-F",
-         "-f", "-", "--", "."], given=given)
-    if status not in (0, 1):
-        return
+    grep = ["git", "grep", "-I", "-n", "-z", "-F", "-f", "-"]
+    runs = [[*grep, "--", "."], [*grep, "--untracked", "--", "."]] \
+        if os.path.exists(root / ".git") else [[*grep, "--no-index", "--", "."]]
+    seen: set[bytes] = set()
+    for argv in runs:
+        status, out, _ = GitCommand(root).run(argv, given=given)
+        if status in (0, 1):
+            yield from _lines(out, seen)
+
+
+def _lines(out: bytes, seen: set[bytes]) -> Iterator[tuple[str, int, str]]:
+    """git grep's `-n -z` records, each once over the runs whose output `seen` saw."""
     for record in out.split(b"\n"):
+        if record in seen:
+            continue
+        seen.add(record)
         file, _, rest = record.partition(b"\0")
         number, _, line = rest.partition(b"\0")
         if number.isdigit() and len(line) <= _MAX_LINE:

@@ -144,3 +144,24 @@ def test_the_first_caller_in_the_tree_s_order_is_named(tmp_path):
                                       "a.sh": "#!/bin/bash\necho\nsource lib/x\n",
                                       "lib/x": "y=1\n"})
     assert run_by(root, ["lib/x"]) == {"lib/x": Caller(SHELL, "a.sh:3", "bash")}
+
+
+def test_a_tracked_caller_a_gitignore_names_is_still_read(tmp_path):
+    """A change cannot hide a caller by ignoring it: a tracked file is read whatever a
+    `.gitignore` says (git grep's `--untracked` alone passes it over)."""
+    root = init_repo(tmp_path / "r", {"run.sh": "#!/bin/sh\n. ./lib/x\n", "lib/x": "y=1\n"})
+    (root / ".gitignore").write_text("run.sh\n*.sh\n")
+    (root / "new.sh").write_text("#!/bin/sh\nbash lib/y\n")  # untracked, and ignored
+    (root / "lib" / "y").write_text("z=1\n")
+    assert run_by(root, ["lib/x", "lib/y"]) == {"lib/x": Caller(SHELL, "run.sh:2", "sh")}
+
+
+def test_an_untracked_caller_and_an_export_without_git(tmp_path):
+    root = init_repo(tmp_path / "r", {"lib/x": "y=1\n"})
+    (root / "new.sh").write_text("#!/bin/sh\nbash lib/x\n")  # untracked: the change's own
+    assert run_by(root, ["lib/x"]) == {"lib/x": Caller(SHELL, "new.sh:2", "bash")}
+    export = tmp_path / "export"  # a head commit's files, no repository
+    (export / "lib").mkdir(parents=True)
+    (export / "lib" / "x").write_text("y=1\n")
+    (export / "Makefile").write_text("all:\n\tpython3 lib/x\n")
+    assert run_by(export, ["lib/x"]) == {"lib/x": Caller(PYTHON, "Makefile:2")}
