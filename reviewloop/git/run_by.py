@@ -53,6 +53,14 @@ _FOLDER, _ANYWHERE, _IMAGE = "folder", "anywhere", "image"  # where a path is fr
 # what node loads by its own rule, not as JavaScript
 _NOT_CODE = (".json", ".node")
 _MAX_LINE = 2_000  # of a caller's line read: a longer one is data
+# Over this many names, git grep -F's patterns cost more than the lines of every call: 0.08 s
+# of CPU for 200 names over 10,000 files, 0.76 s for 1,000, 8.4 s for 5,000 (one caller
+# syntax: 0.07 s). Past it the lines that may call a file are read instead, and matched by
+# name here (`_resolved`); a path run as a command through an expansion alone is not one.
+_MANY = 256
+_CALLING = (r"(^|[^[:alnum:]_.-])(source|\.|python[0-9.]*|pypy[0-9.]*|[bd]?a?sh|ksh|zsh|"
+            r"busybox|node|nodejs|ts-node|tsx|bun|deno|run|require|import|from)"
+            r"([[:space:](]|$)|\.\.?/")
 
 
 class Caller(NamedTuple):
@@ -123,6 +131,8 @@ def _mentions(root: Path, names: list[str]) -> Iterator[tuple[str, int, str]]:
     whatever a `.gitignore` the change writes says: `--untracked` alone passes it over)."""
     given = "".join(f"{n}\n" for n in names).encode("utf-8", "surrogateescape")
     grep = ["git", "grep", "-I", "-n", "-z", "-F", "-f", "-"]
+    if len(names) > _MANY:  # git grep -F's time grows with its patterns: the lines of a caller
+        grep, given = ["git", "grep", "-I", "-n", "-z", "-E", "-e", _CALLING], b""
     runs = [[*grep, "--", "."], [*grep, "--untracked", "--", "."]] \
         if os.path.exists(root / ".git") else [[*grep, "--no-index", "--", "."]]
     seen: set[bytes] = set()

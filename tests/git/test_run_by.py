@@ -165,3 +165,14 @@ def test_an_untracked_caller_and_an_export_without_git(tmp_path):
     (export / "lib" / "x").write_text("y=1\n")
     (export / "Makefile").write_text("all:\n\tpython3 lib/x\n")
     assert run_by(export, ["lib/x"]) == {"lib/x": Caller(PYTHON, "Makefile:2")}
+
+
+@pytest.mark.parametrize("kind", sorted(CALLERS))
+def test_past_many_names_the_lines_that_call_are_read(kind, tmp_path, monkeypatch):
+    """Past `_MANY` names git grep reads the lines of a call instead of the names: the
+    same callers are found."""
+    monkeypatch.setattr(run_by_module, "_MANY", 2)
+    caller, text, line = _caller(kind, f"python3 ./{TARGET}")
+    others = {f"tools/gen{i}": "x\n" for i in range(4)}
+    root = init_repo(tmp_path / "r", {caller: text, TARGET: "x = 1\n", **others})
+    assert run_by(root, [TARGET, *others]) == {TARGET: Caller(PYTHON, f"{caller}:{line}")}
