@@ -57,7 +57,7 @@ _MAX_LINE = 2_000  # of a caller's line read: a longer one is data
 # of CPU for 200 names over 10,000 files, 0.76 s for 1,000, 8.4 s for 5,000 (one caller
 # syntax: 0.07 s). Past it the lines that may call a file are read instead, and matched by
 # name here (`_resolved`); a path run as a command through an expansion alone is not one.
-_MANY = 256
+MANY_NAMES = 256
 _CALLING = (r"(^|[^[:alnum:]_.-])(source|\.|python[0-9.]*|pypy[0-9.]*|[bd]?a?sh|ksh|zsh|"
             r"busybox|node|nodejs|ts-node|tsx|bun|deno|run|require|import|from)"
             r"([[:space:](]|$)|\.\.?/")
@@ -72,13 +72,15 @@ class Caller(NamedTuple):
     dialect: str | None = None
 
 
-def run_by(root: Path, paths: Sequence[str]) -> dict[str, Caller]:
+def run_by(root: Path, paths: Sequence[str], *, many: int = MANY_NAMES) -> dict[str, Caller]:
     """{path: its `Caller`} for each of `paths` (changed files of no language of their own)
-    that the tree at `root` runs or loads as a language; in a review's batch, found once."""
+    that the tree at `root` runs or loads as a language; in a review's batch, found once.
+    `many`: past this many names the lines of a call are searched for, not the names."""
     candidates = tuple(sorted(p for p in paths if _candidate(p)))
     if not candidates:
         return {}
-    return dict(derived(root, (__name__, candidates), lambda: _found(root, candidates)))
+    return dict(derived(root, (__name__, candidates, many),
+                        lambda: _found(root, candidates, many)))
 
 
 def _candidate(path: str) -> bool:
@@ -87,7 +89,7 @@ def _candidate(path: str) -> bool:
     return "\n" not in name and name_suffix(name).lower() not in OTHER_KINDS
 
 
-def _found(root: Path, candidates: tuple[str, ...]) -> dict[str, Caller]:
+def _found(root: Path, candidates: tuple[str, ...], many: int) -> dict[str, Caller]:
     found: dict[str, Caller] = {}
     for path in candidates:
         if (told := by_modeline(_text(root, path))) is not None:
@@ -99,7 +101,7 @@ def _found(root: Path, candidates: tuple[str, ...]) -> dict[str, Caller]:
     if not by_name:
         return found
     shells: dict[str, str | None] = {}
-    for caller, number, text in _mentions(root, sorted(by_name)):
+    for caller, number, text in _mentions(root, sorted(by_name), many):
         for word, lang, dialect, where in _loads(root, caller, text, shells):
             for path in _resolved(word, caller, by_name, where):
                 found.setdefault(path, Caller(lang, f"{caller}:{number}", dialect))
@@ -124,14 +126,14 @@ def _text(root: Path, path: str) -> str:
 _HEAD = 64_000
 
 
-def _mentions(root: Path, names: list[str]) -> Iterator[tuple[str, int, str]]:
+def _mentions(root: Path, names: list[str], many: int) -> Iterator[tuple[str, int, str]]:
     """(file, line number, line) of every line of the tree naming one of `names`, binaries
     left out: a head commit's export read whole, git grep's `--no-index`; a checkout's
     tracked files and its untracked ones but those it ignores (a tracked file is read
     whatever a `.gitignore` the change writes says: `--untracked` alone passes it over)."""
     given = "".join(f"{n}\n" for n in names).encode("utf-8", "surrogateescape")
     grep = ["git", "grep", "-I", "-n", "-z", "-F", "-f", "-"]
-    if len(names) > _MANY:  # git grep -F's time grows with its patterns: the lines of a caller
+    if len(names) > many:  # git grep -F's time grows with its patterns: the lines of a caller
         grep, given = ["git", "grep", "-I", "-n", "-z", "-E", "-e", _CALLING], b""
     runs = [[*grep, "--", "."], [*grep, "--untracked", "--", "."]] \
         if os.path.exists(root / ".git") else [[*grep, "--no-index", "--", "."]]

@@ -168,11 +168,10 @@ def test_an_untracked_caller_and_an_export_without_git(tmp_path):
 
 
 @pytest.mark.parametrize("kind", sorted(CALLERS))
-def test_past_many_names_the_lines_that_call_are_read(kind, tmp_path, monkeypatch):
-    """Past `_MANY` names git grep reads the lines of a call instead of the names: the
+def test_past_many_names_the_lines_that_call_are_read(kind, tmp_path):
+    """Past `many` names git grep reads the lines of a call instead of the names: the
     same callers are found."""
-    monkeypatch.setattr(run_by_module, "_MANY", 2)
     caller, text, line = _caller(kind, f"python3 ./{TARGET}")
     others = {f"tools/gen{i}": "x\n" for i in range(4)}
     root = init_repo(tmp_path / "r", {caller: text, TARGET: "x = 1\n", **others})
-    assert run_by(root, [TARGET, *others]) == {TARGET: Caller(PYTHON, f"{caller}:{line}")}
+    assert run_by(root, [TARGET, *others], many=2) == {TARGET: Caller(PYTHON, f"{caller}:{line}")}
