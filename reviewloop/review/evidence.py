@@ -48,6 +48,7 @@ from reviewloop.git.diff import ChangeSet, FileStatus, parse_diff
 from reviewloop.git.names import under, under_text
 from reviewloop.git.reads import read_bytes
 from reviewloop.git.reverse import git_lines
+from reviewloop.git.run_by import run_by
 from reviewloop.memo import TextMemo
 from reviewloop.policy.trust import Trust
 from reviewloop.review.agent_scope import scope_of
@@ -130,11 +131,13 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
         scoped = scoped_files(agent, changes, claimed, readable)
         files = scoped.files if only is None else tuple(f for f in scoped.files if f in only)
         languages, sizes, encodings = readable.facts(files)
-        # a file docker is told to build, under another name than a Dockerfile's
-        languages |= built(root, [f for f, known in languages.items() if known is None])
+        # a file docker is told to build, or the repository runs as a language (`run_by`)
+        unknown = [f for f, known in languages.items() if known is None]
+        callers = run_by(root, unknown)
+        languages |= {p: c.language for p, c in callers.items()} | built(root, unknown)
     ctx = AnalyzerContext(root=root, changes=changes, diff_text=diff_text, agent=agent.name,
                           files=files, tests=tests, trust=trust, languages=languages,
-                          encodings=encodings, timeout=timeout, sandbox=sandbox,
+                          encodings=encodings, timeout=timeout, sandbox=sandbox, callers=callers,
                           shells={p: s for p in files if (s := readable.shell(p))})
     report = AnalyzerReport(health=off)
     base = bases.of(root, diff_text, changes) if bases is not None else BaseTree(root, changes)

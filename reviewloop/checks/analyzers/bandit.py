@@ -120,7 +120,7 @@ class Bandit(FileByFile):
 
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         for path in (old := ctx.files_for(PYTHON2)):
-            ctx.not_read(path, _PYTHON2)
+            ctx.not_read(path, _PYTHON2 + ctx.caller_note(path))
         files = [f for f in self.reads(ctx) if f not in old]
         if not files:
             return []

@@ -27,6 +27,7 @@ from reviewloop.errors import ReviewloopError
 from reviewloop.findings.titles import short_title as short_title  # re-exported
 from reviewloop.git.diff import ChangeSet
 from reviewloop.git.names import under
+from reviewloop.git.run_by import Caller
 from reviewloop.policy.trust import Trust
 from reviewloop.sandbox import live
 from reviewloop.sandbox.bubblewrap import SandboxMode
@@ -88,6 +89,8 @@ class AnalyzerContext:
     trust: Trust | None = None
     # path → language (`reviewloop.git.languages`) of each of `files`, by name or shebang
     languages: Mapping[str, str | None] = field(default_factory=dict)
+    # path → what runs each of `files` of no language of its own as one (`git.run_by`)
+    callers: Mapping[str, Caller] = field(default_factory=dict)
     # path → the UTF-16 or UTF-32 codec of each of `files` in one (`reviewloop.git.encodings`)
     encodings: Mapping[str, str] = field(default_factory=dict)
     # path → the shell each executable one of `files` also runs as, looked at once a review
@@ -162,6 +165,13 @@ class AnalyzerContext:
         start = head(where)
         told = runs_as(path, start) if executable(where) or kept else None
         return told or handed_to(path, start)  # a shell script handing itself to Python
+
+    def caller_note(self, path: str) -> str:
+        """`; run as zsh by ci.yml:6`: what makes `path`, of no language of its own, code
+        (`git.run_by`), for a reason naming it not read; "" for a file its name or shebang
+        makes code."""
+        caller = self.callers.get(path)
+        return f"; run as {caller.language} by {caller.where}" if caller is not None else ""
 
     def language(self, path: str) -> str | None:
         if path in self.languages:

@@ -138,8 +138,11 @@ def _run(files: list[str], ctx: AnalyzerContext) -> list[dict[str, Any]]:
             copies[str(copy)] = path
         rcs = governing(ctx, copies.values())
         own = []
-        for shell in sorted({rc.shell for rc in rcs.values()}, key=str):
-            named = [copy for copy, path in copies.items() if rcs[path].shell == shell]
+        # the trusted rc's dialect, else the one the script is run or sourced with
+        dialect = {path: rcs[path].shell or (c.dialect if (c := ctx.callers.get(path)) else None)
+                   for path in copies.values()}
+        for shell in sorted(set(dialect.values()), key=str):
+            named = [copy for copy, path in copies.items() if dialect[path] == shell]
             own += _comments(executable, _rc(Path(folder), shell), named, Path(folder), ctx)
         mine = {_place(c) for c in own}
         for (enabled, shell), group in grouped(rcs).items():
@@ -255,7 +258,7 @@ class ShellcheckAnalyzer(FileByFile):
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
         for path in ctx.files_for(*UNCHECKED_SHELLS):
             ctx.not_read(path, _OTHER_SHELL.format(
-                shell=ctx.runs_as(path) or ctx.language(path)))
+                shell=ctx.runs_as(path) or ctx.language(path)) + ctx.caller_note(path))
         if not scripts(ctx):
             return []
         comments = comments_for(ctx)
