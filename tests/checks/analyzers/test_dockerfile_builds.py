@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from reviewloop.checks.analyzers.dockerfile_builds import (
     _COMPOSE,
     _MAKEFILE,
+    _OTHERS,
     BuiltDockerfiles,
     _kind,
     _listed,
@@ -81,7 +82,11 @@ def test_a_broken_compose_file_names_nothing(tmp_path: Path) -> None:
 _PARTS = st.sampled_from(["compose.yaml", "docker-compose.prod.yml", "Compose.YML", "Makefile",
                           "GNUmakefile", "x.mk", "a.yml", "b.YAML", ".yml", "x.yml.bak", ".github",
                           "workflows", "sub", "pkg", "Dockerfile", "compose.yml\n", "Makefile\n",
-                          "a.yml\n", "x.MK", "makefile.py", "mod_00001.py", "compose.yml\n\n"])
+                          "a.yml\n", "x.MK", "makefile.py", "mod_00001.py", "compose.yml\n\n",
+                          "devcontainer.json", ".devcontainer.json", ".devcontainer",
+                          "docker-bake.hcl", "docker-bake.override.json", "skaffold.yaml",
+                          "package.json", "justfile", ".JustFile", ".gitlab-ci.yml",
+                          "deploy.gitlab-ci.yaml", "x.json", "x.hcl", "justfile.py"])
 
 
 @given(st.lists(_PARTS, min_size=1, max_size=4))
@@ -94,8 +99,10 @@ def test_a_build_files_kind_is_told_by_its_name_as_pathlib_tells_it(parts: list[
         expected = "compose"
     elif str(pure.parent) == ".github/workflows" and pure.suffix.lower() in (".yml", ".yaml"):
         expected = "workflow"
+    elif _MAKEFILE.match(pure.name):
+        expected = "make"
     else:
-        expected = "make" if _MAKEFILE.match(pure.name) else ""
+        expected = next((k for k, p in _OTHERS if p.match(pure.name)), "")
     assert _kind(path) == expected, path
 
 
@@ -108,14 +115,14 @@ def test_a_folders_build_files_are_the_ones_every_entry_path_tells(
     made for every entry, each told by `_kind` (the folder of 5,000 changed files, twice)."""
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        for at in ("sub", ".github/workflows"):
+        for at in ("sub", ".github/workflows", ".devcontainer", ".devcontainer/api"):
             (root / at).mkdir(parents=True)
             for name in names:
                 (root / at / name).mkdir() if name in (".github", "workflows") else (
                     root / at / name).write_text("x\n")
         for asked in ("sub", "." if workflows else "sub/../sub"):
-            every = [p for name in (asked, ".github/workflows" if asked == "." else None)
-                     if name is not None
+            tops = (".github/workflows", ".devcontainer", ".devcontainer/api")
+            every = [p for name in (asked, *(tops if asked == "." else ()))
                      for p in (posixpath.normpath(posixpath.join(name, e))
                                for e in os.listdir(root / name)) if _kind(p)]
             assert _listed(root, asked) == every, asked
