@@ -1,11 +1,11 @@
 """A Dockerfile under another name that the repository tells docker to build (a Compose
 file's `build.dockerfile`, a workflow's `docker/build-push-action` `file:`, a Makefile's
 `docker build -f`, a devcontainer.json, a Bake file, a Skaffold config, a package.json
-script, a justfile, a GitLab CI job, a workflow's `run:`) is analysed as a Dockerfile, outside the infrastructure reviewer's globs
-too: the review reports on its own lines what plain checkov reports on it named
-`Dockerfile` (the oracle), and hadolint reads it. `reviewloop review --base main --head
-feature` as a user runs it, with the suite's checkov and hadolint (`iac_env`); marked `pypi`
-(CI sets REVIEWLOOP_PYPI=1)."""
+script, a justfile, a GitLab CI job, a workflow's `run:`) is analysed as a Dockerfile,
+outside the infrastructure reviewer's globs too: the review reports on its own lines what
+plain checkov reports on it named `Dockerfile` (the oracle), and hadolint reads it.
+`reviewloop review --base main --head feature` as a user runs it, with the suite's checkov
+and hadolint (`iac_env`); marked `pypi` (CI sets REVIEWLOOP_PYPI=1)."""
 
 from __future__ import annotations
 

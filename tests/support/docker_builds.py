@@ -105,7 +105,8 @@ def _other(draw: st.DrawFn, form: str, path: str, folder: str) -> Built:
             f"build:\n  image: docker\n  script:\n    - echo hi\n    - {json.dumps(line)}\n")})
     working = folder or "."
     named = spelt(posixpath.relpath(path, working))
+    run = command.format(path=named).replace("\n", "\n        ")  # the block's indent
     return Built(form, path, {".github/workflows/image.yml": (
         "on: push\njobs:\n  b:\n    runs-on: ubuntu-latest\n    steps:\n"
-        f"      - run: |\n          {command.format(path=named).replace(chr(10), chr(10) + '        ')}\n"
+        f"      - run: |\n          {run}\n"
         f"        working-directory: {working}\n")})

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from reviewloop.checks.analyzers import dockerfile_callers as callers
+from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.checkov_frameworks import any_tag_loader
-from reviewloop.checks.analyzers.dockerfile_callers import Unreadable
 from reviewloop.git.languages import DOCKERFILE
 from reviewloop.git.names import under
 from reviewloop.git.reads import derived
@@ -172,7 +172,7 @@ def _named(root: Path, source: str, kind: str) -> tuple[set[str], str]:
     here = posixpath.dirname(source) or "."
     try:
         pairs = _pairs(text, here, kind)
-    except Unreadable as exc:  # named where it may build an image at all
+    except ValueError as exc:  # does not parse: named where it may build an image at all
         return set(), str(exc) if _MENTIONS.search(text) else ""
     found = {p for pair in pairs if (p := _inside(*pair))}
     expressions = sorted({f"`{f}`" for *_, f in pairs if _EXPRESSION.search(f)})
@@ -205,7 +205,7 @@ def _loaded(text: str, *, all_documents: bool = False) -> Any:
             return list(yaml.load_all(text, Loader=loader))
         return yaml.load(text, Loader=loader)
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        raise Unreadable(f"it is not YAML ({_first_line(exc)})") from None
+        raise ValueError(f"it is not YAML ({_first_line(exc)})") from None
 
 
 def _first_line(exc: Exception) -> str:
@@ -253,3 +253,21 @@ class BuiltDockerfiles:
 
     def claimed(self, root: Path, paths: Sequence[str]) -> list[str]:
         return list(built(root, paths))
+
+
+class BuiltOrUntoldDockerfiles(BuiltDockerfiles):
+    """hadolint's claims: the built files, and each changed build file naming a Dockerfile the
+    review cannot tell (`unresolved`), which hadolint names as not read (`name_untold`)."""
+
+    def claims(self, root: Path, path: str) -> bool:
+        return path in built(root, [path]) or path in unresolved(root, [path])
+
+    def claimed(self, root: Path, paths: Sequence[str]) -> list[str]:
+        return [*built(root, paths), *unresolved(root, paths)]
+
+
+def name_untold(ctx: AnalyzerContext) -> None:
+    """Name as not read each of the analyzer's files that is a build file naming a
+    Dockerfile the review cannot tell."""
+    for source, why in unresolved(ctx.root, ctx.files).items():
+        ctx.not_read(source, why)

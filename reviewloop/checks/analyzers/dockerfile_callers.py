@@ -18,7 +18,7 @@
 
 Each answers `(folder, path)` pairs; a path that is an expression (`${VAR}`, `$(VAR)`,
 `${{ … }}`, just's `{{var}}`) is kept as it is, and `dockerfile_builds` names it as one the
-review cannot resolve, as it names a build file that does not parse (`Unreadable`).
+review cannot resolve, as it names a build file that does not parse (a `ValueError` saying why).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ _GITLAB_SCRIPTS = ("script", "before_script", "after_script")
 Pairs = list[tuple[str, str]]  # (the folder a path is relative to, the path)
 
 
-class Unreadable(ValueError):
+class _Unreadable(ValueError):
     """A build file that does not parse: what it names is not known."""
 
 
@@ -79,7 +79,7 @@ def bake_json(text: str, folder: str) -> Pairs:
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise Unreadable(f"it is not JSON ({exc})") from None
+        raise _Unreadable(f"it is not JSON ({exc})") from None
     targets = document.get("target") if isinstance(document, Mapping) else None
     return [(posixpath.join(folder, _text(t.get("context"), ".")), t["dockerfile"])
             for t in (targets.values() if isinstance(targets, Mapping) else ())
@@ -107,7 +107,7 @@ def package_scripts(text: str, folder: str) -> Pairs:
     try:
         document = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise Unreadable(f"it is not JSON ({exc})") from None
+        raise _Unreadable(f"it is not JSON ({exc})") from None
     scripts = document.get("scripts") if isinstance(document, Mapping) else None
     return [pair for script in (scripts.values() if isinstance(scripts, Mapping) else ())
             if isinstance(script, str) for pair in commands(script, folder)]
@@ -162,4 +162,4 @@ def _jsonc(text: str) -> Any:
     try:
         return loads_with_comments(text)
     except (ValueError, RecursionError) as exc:
-        raise Unreadable(f"it is not JSON with comments ({exc})") from None
+        raise _Unreadable(f"it is not JSON with comments ({exc})") from None
