@@ -9,7 +9,7 @@ A changed file of no language (`git.languages.by_name`) whose text is one — it
 of content a top-level key (or JSON's `{`), with `apiVersion:` and `kind:` at the top level,
 or `AWSTemplateFormatVersion`, or `Resources:` holding an `AWS::` type — is claimed by
 checkov and named as not read by it, the review incomplete. Documentation (`.md`, `.rst`…)
-is not a manifest whatever it quotes.
+is not a manifest whatever it quotes, and a `Kustomization` is rendered, not named.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 
 from reviewloop.checks.analyzers.checkov_skips import SUFFIXES
 from reviewloop.checks.analyzers.dockerfile_builds import BuiltDockerfiles
+from reviewloop.checks.analyzers.kustomize_render import NAMES as KUSTOMIZATIONS
 from reviewloop.git.languages import by_name
 from reviewloop.git.names import under
 from reviewloop.git.reads import derived
@@ -52,7 +53,8 @@ def unopened(root: Path, paths: Sequence[str]) -> dict[str, str]:
 def _unopened(root: Path, path: str) -> str | None:
     name = PurePosixPath(path).name
     suffix = PurePosixPath(path).suffix
-    if suffix.lower() in SUFFIXES or suffix.lower() in _DOCUMENTS or by_name(name) is not None:
+    if suffix.lower() in SUFFIXES or suffix.lower() in _DOCUMENTS or by_name(name) is not None \
+            or name in KUSTOMIZATIONS:  # `Kustomization`: rendered (`kustomize_render`)
         return None
     try:
         with under(root, path).open("rb") as handle:

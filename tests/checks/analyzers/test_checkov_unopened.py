@@ -68,7 +68,9 @@ def test_documentation_a_file_checkov_opens_or_prose_is_not_named(name: str,
         assert CheckovClaims().claimed(root, [name]) == []
 
 
-def test_a_binary_or_missing_file_is_not_named(tmp_path: Path) -> None:
+def test_a_binary_a_missing_file_or_a_kustomization_is_not_named(tmp_path: Path) -> None:
     (tmp_path / "pod.bin").write_bytes(b"apiVersion: v1\nkind: Pod\n\0\0")
-    assert unopened(tmp_path, ["pod.bin", "gone.manifest"]) == {}
+    (tmp_path / "Kustomization").write_text("apiVersion: kustomize.config.k8s.io/v1beta1\n"
+                                            "kind: Kustomization\nresources: [pod.yaml]\n")
+    assert unopened(tmp_path, ["pod.bin", "gone.manifest", "Kustomization"]) == {}
     assert unopened(tmp_path, []) == {}
