@@ -73,9 +73,9 @@ from reviewloop.checks.analyzers.checkov_policies import Policies, project_polic
 from reviewloop.checks.analyzers.checkov_reads import unread
 from reviewloop.checks.analyzers.checkov_related import past_bound, shown_on_change
 from reviewloop.checks.analyzers.checkov_results import NAME, file_of, finding
+from reviewloop.checks.analyzers.checkov_unopened import CheckovClaims, unopened
 from reviewloop.checks.analyzers.checkov_vars import on_changed_variables
 from reviewloop.checks.analyzers.checkov_views import as_dockerfiles, linked_as
-from reviewloop.checks.analyzers.dockerfile_builds import BuiltDockerfiles
 from reviewloop.checks.analyzers.provision import TOOLS
 from reviewloop.checks.analyzers.provisioned import ProvisionedAnalyzer
 from reviewloop.checks.analyzers.serverless_files import view_links
@@ -150,7 +150,7 @@ CONFIG_FILES = tuple(ConfigFile(name, "checkov") for name in (
     ".checkov.yaml", ".checkov.yml", ".checkov.baseline"))
 
 
-class Checkov(BuiltDockerfiles, ProvisionedAnalyzer):
+class Checkov(CheckovClaims, ProvisionedAnalyzer):
     name = NAME
     markers = MARKERS
     config_files = CONFIG_FILES
@@ -182,8 +182,7 @@ class Checkov(BuiltDockerfiles, ProvisionedAnalyzer):
             return Checkov(project, Path(folder), variables).run(ctx)
 
     def reads(self, ctx: AnalyzerContext) -> list[str]:
-        """Its targets, and the changed files of a Kustomize build or a Helm chart it cannot
-        render (named)."""
+        """Its targets, and the changed files it cannot read (`_unrendered`: named)."""
         return sorted({*self.targets(ctx), *_unrendered(ctx)})
 
     def wants(self, ctx: AnalyzerContext) -> bool:
@@ -331,9 +330,10 @@ def _folders(root: Path, targets: Mapping[str, str]) -> list[str]:
 
 
 def _unrendered(ctx: AnalyzerContext) -> dict[str, str]:
-    """{changed file: why}: builds, charts not rendered; module calls not in the tree."""
-    return kustomize.unrendered(ctx.root, ctx.files) | helm.unrendered(
-        ctx.root, ctx.files, ctx.timeout, ctx.sandbox) | unfetched(ctx.root, ctx.changes)
+    """{changed file: why}: builds, charts unrendered; calls not in the tree; unopened."""
+    found = kustomize.unrendered(ctx.root, ctx.files) | unopened(ctx.root, ctx.files)
+    return found | helm.unrendered(ctx.root, ctx.files, ctx.timeout, ctx.sandbox) | unfetched(
+        ctx.root, ctx.changes)
 
 
 def _terraform(ctx: AnalyzerContext) -> dict[str, str]:

@@ -40,7 +40,11 @@ from reviewloop.checks.analyzers.base import (
     FileByFile,
     short_title,
 )
-from reviewloop.checks.analyzers.dockerfile_builds import BuiltDockerfiles
+from reviewloop.checks.analyzers.dockerfile_builds import (
+    BuiltOrUntoldDockerfiles,
+    name_untold,
+    unresolved,
+)
 from reviewloop.checks.analyzers.dockerfile_lines import instruction_ends
 from reviewloop.checks.analyzers.dockerfile_shells import foreign_runs
 from reviewloop.checks.analyzers.hadolint_config import NAMES as CONFIG_NAMES
@@ -101,7 +105,7 @@ MARKERS = (
 CONFIG_FILES = tuple(ConfigFile(name, "hadolint") for name in CONFIG_NAMES)
 
 
-class Hadolint(BuiltDockerfiles, FileByFile, ProvisionedAnalyzer):
+class Hadolint(BuiltOrUntoldDockerfiles, FileByFile, ProvisionedAnalyzer):
     """hadolint, with the options the trusted side's config gives it (`hadolint_config`);
     per file: a finding is compared with the base (`review.introduced`: a deleted last
     `USER` makes DL3002 fire on a line the change did not write)."""
@@ -121,7 +125,13 @@ class Hadolint(BuiltDockerfiles, FileByFile, ProvisionedAnalyzer):
     def targets(self, ctx: AnalyzerContext) -> list[str]:
         return dockerfiles(ctx)
 
+    def reads(self, ctx: AnalyzerContext) -> list[str]:
+        """Its targets, and each changed build file naming a Dockerfile the review cannot
+        tell: in its row, named as not read (`name_untold`)."""
+        return sorted({*dockerfiles(ctx), *unresolved(ctx.root, ctx.files)})
+
     def run(self, ctx: AnalyzerContext) -> list[Finding]:
+        name_untold(ctx)  # a build file naming a Dockerfile the review cannot tell
         targets = self.targets(ctx)
         options = project_settings(ctx).options if targets else ()
         copies = _trusted_copies(ctx, targets)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from reviewloop.memo import compiled_on_first_use
 
@@ -66,6 +67,19 @@ def syntax_error(text: str) -> str | None:
         message = getattr(exc, "msg", str(exc))
         return f"line {line}: {message}" if line else message
     return None
+
+
+def loads_with_comments(text: str) -> Any:
+    """`text` read as JSON with comments and trailing commas (TypeScript's JSON, and the
+    Dev Container spec's `devcontainer.json`); ValueError where it is not that."""
+    def plain(match: re.Match[str]) -> str:
+        token = match.group()
+        if token.startswith("/*") and not token.endswith("*/"):
+            return token  # unclosed: left for the JSON parser to fail on
+        return " " if token == "," or token.startswith("/") else token
+
+    stripped = _token().sub(plain, text.removeprefix("\ufeff"))
+    return json.loads(stripped)
 
 
 def unloadable(root: Path, files: list[str]) -> dict[str, str]:
