@@ -211,13 +211,16 @@ class _Graph:
             dep, holder = pending.pop(0)
             if dep not in self.by_id:
                 continue
-            if done(dep):
+            # a parent ticked over open sub-tasks still stands for them: they will run, and
+            # what depends on the parent waits for them as for an open parent's
+            open_leaves = [leaf for leaf in self.units_under(dep) if not done(leaf)]
+            if done(dep) and not open_leaves:
                 if dep in holder.follows and dep not in passed:  # the order goes through it
                     passed.add(dep)
                     pending += [(prior, self.by_id[dep]) for prior in self.by_id[dep].follows]
                 continue
-            for leaf in self.units_under(dep):
-                if (leaf != unit or dep == holder.id) and leaf not in found and not done(leaf):
+            for leaf in open_leaves:
+                if (leaf != unit or dep == holder.id) and leaf not in found:
                     found.append(leaf)
         return found
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reviewloop.errors import ExitCode, TaskSelectionError
 from reviewloop.spec import select
@@ -117,9 +119,36 @@ def test_a_child_inherits_its_parents_dependencies():
 
 
 def test_a_dependency_on_a_task_marked_done_is_met():
+    tasks = make([("1", DONE), ("1.1", DONE, "1"), ("2", OPEN, None, ("1",))])
+    assert select.next_task(tasks).id == "2"
+
+
+def test_a_dependency_on_a_parent_ticked_over_open_sub_tasks_waits_for_them():
+    """The open sub-tasks still run (the parent stands for them), so what depends on the
+    parent waits for them, as on an open parent."""
     tasks = make([("1", DONE), ("1.1", OPEN, "1"), ("2", OPEN, None, ("1",))])
     assert ids(t for t in [select.next_task(tasks)]) == ["1.1"]
-    assert "2" in select.waves(tasks).waves[0]
+    assert select.waves(tasks).waves == (("1.1",), ("2",))
+
+
+@settings(max_examples=200)
+@given(st.lists(st.tuples(st.booleans(), st.lists(st.booleans(), max_size=3)),
+                min_size=1, max_size=4), st.data())
+def test_a_dependency_on_a_parent_is_met_when_it_and_its_sub_tasks_are_done(
+        parents: list[tuple[bool, list[bool]]], data: st.DataObject) -> None:
+    """Any ticks on parents and their sub-tasks: task 9, depending on one parent, starts in
+    the first wave exactly when everything that parent stands for is done (its sub-tasks,
+    or the parent itself when it has none)."""
+    spec: list[tuple] = []
+    for n, (parent_done, kids) in enumerate(parents, start=1):
+        spec.append((str(n), DONE if parent_done or (kids and all(kids)) else OPEN))
+        spec += [(f"{n}.{k}", DONE if done else OPEN, str(n))
+                 for k, done in enumerate(kids, start=1)]
+    target = data.draw(st.integers(1, len(parents)))
+    spec.append(("9", OPEN, None, (str(target),)))
+    parent_done, kids = parents[target - 1]
+    met = all(kids) if kids else parent_done
+    assert ("9" in select.waves(make(spec)).waves[0]) is met
 
 
 def test_an_optional_dependency_never_blocks():
