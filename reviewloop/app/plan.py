@@ -17,7 +17,7 @@ from reviewloop.runs import committed_spec
 from reviewloop.runs.budget import SpendLog, spec_key
 from reviewloop.spec.batch import Wave, eligible_wave
 from reviewloop.spec.loader import load_spec, parse_tasks, read_text, require_tasks
-from reviewloop.spec.model import Spec
+from reviewloop.spec.model import Diagnostic, Spec
 
 
 def wave(settings: Settings, root: Path, *, limit: int | None = None,
@@ -26,14 +26,14 @@ def wave(settings: Settings, root: Path, *, limit: int | None = None,
     spent."""
     spec = load_spec(root, settings.spec)
     require_tasks(spec)  # no task read is no plan: an empty matrix would say "all done"
-    merged = ticked_at(spec, root, ref) if ref else set()
+    merged, at_ref = ticked_at(spec, root, ref) if ref else (set(), ())
     waiting = {tid: decision_needed(record) for tid, record in
                awaiting_decision(settings, root, spec.tasks_file).items()}
     found = eligible_wave(spec.tasks, merged=merged, limit=limit, waiting=waiting,
                           unstartable=_uncommitted(root, spec))
     # what `tasks` says about the spec (a duplicate id, an unknown dependency) is said here
     # too: a batch that never schedules a task must say why
-    found = replace(found, diagnostics=tuple(dict.fromkeys((*spec.diagnostics,
+    found = replace(found, diagnostics=tuple(dict.fromkeys((*spec.diagnostics, *at_ref,
                                                             *found.diagnostics))))
     refusal = _batch_budget_spent(settings, root, spec)
     if refusal:
@@ -62,16 +62,39 @@ def _batch_budget_spent(settings: Settings, root: Path, spec: Spec) -> str | Non
             "to go on)")
 
 
-def ticked_at(spec: Spec, root: Path, ref: str) -> set[str]:
-    """Ids of the tasks ticked in the spec's tasks file as committed at `ref`."""
+def ticked_at(spec: Spec, root: Path, ref: str) -> tuple[set[str], tuple[Diagnostic, ...]]:
+    """Ids of the tasks ticked in the spec's tasks file as committed at `ref` that are the
+    same tasks here (the same id and title), and what `plan` says about the rest: a tasks
+    file missing at `ref`, or an id ticked there that names another task (a revised,
+    renumbered spec), is not taken as merged without a word."""
     repo = open_repository(root)
     relative = spec.tasks_file.resolve().relative_to(repo.root.resolve()).as_posix()
     with tempfile.TemporaryDirectory(prefix="reviewloop-plan-") as folder:
         if not repo.export_files(ref, [relative], Path(folder)):
-            return set()  # the spec is not in the target yet: nothing of it is merged
+            return set(), (Diagnostic(file=relative, line=1, message=(
+                f"not in {ref}: no task counts as merged there (commit the spec to {ref}, "
+                "or name the ref the wave's pull requests merge into)")),)
         text = read_text(Path(folder) / relative)
     parsed = parse_tasks(repo.root, spec.tasks_file, text)
-    return {t.id for t in parsed.tasks if t.is_done}
+    here = {t.id: t for t in spec.tasks}
+    merged: set[str] = set()
+    said: list[Diagnostic] = []
+    for task in parsed.tasks:
+        if not task.is_done or task.id not in here:
+            continue
+        local = here[task.id]
+        if _same_title(local.title, task.title):
+            merged.add(task.id)
+        elif not local.is_done:
+            said.append(Diagnostic(file=relative, line=local.line, message=(
+                f"task {task.id} is ticked in {ref} as {task.title!r}, another task than "
+                f"{local.title!r} here: not taken as merged (the spec was revised there; "
+                f"merge {ref} into this branch, or renumber the tasks alike)")))
+    return merged, tuple(said)
+
+
+def _same_title(one: str, other: str) -> bool:
+    return " ".join(one.casefold().split()) == " ".join(other.casefold().split())
 
 
 def to_json(found: Wave, ref: str | None) -> dict:

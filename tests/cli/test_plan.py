@@ -117,10 +117,34 @@ def test_a_spec_not_yet_in_the_ref_counts_nothing_as_merged(origin, capsys, monk
         TASKS.replace("- [ ] 1.", "- [x] 1."))
     git(checkout, "add", SPEC_FILE)  # committed: a task only in the working file cannot start
     git(checkout, "commit", "-q", "-m", "a new spec at the old place")
-    code, out, _ = run_cli(capsys, "plan", "--format", "github-matrix", "--ref", "HEAD~1",
-                           "--spec", SPEC_FILE)
+    code, out, err = run_cli(capsys, "plan", "--format", "github-matrix", "--ref", "HEAD~1",
+                             "--spec", SPEC_FILE)
     assert code == 0
     assert [t["task"] for t in json.loads(out)["include"]] == ["2", "4"]
+    assert f"{SPEC_FILE}:1: not in HEAD~1: no task counts as merged there" in err
+
+
+@pytest.mark.parametrize("title", ["Write the README", "Catalogue", "  catalogue "],
+                         ids=["another task", "the same", "the same, spaced"])
+def test_an_id_ticked_at_the_ref_counts_only_for_the_same_task(origin, capsys, monkeypatch,
+                                                                 title):
+    """A spec revised and renumbered at the ref: task 1 ticked there is another task than
+    task 1 here, which stays to do, and the plan says why."""
+    work = clone(origin, "reviser")
+    path = work / SPEC_FILE
+    path.write_text(TASKS.replace("- [ ] 1. Catalogue", f"- [x] 1. {title}"))
+    git(work, "commit", "-q", "-am", "revised")
+    git(work, "push", "-q", "origin", "main")
+    checkout = clone(origin, "planner")
+    git(checkout, "reset", "-q", "--hard", "HEAD~1")  # this branch has the spec as it was
+    monkeypatch.chdir(checkout)
+    code, out, err = run_cli(capsys, "plan", "--format", "github-matrix", "--ref",
+                             "origin/main")
+    same = title.strip().casefold() == "catalogue"
+    assert code == 0
+    assert [t["task"] for t in json.loads(out)["include"]] == (["2", "4"] if same
+                                                                 else ["1", "2"])
+    assert ("not taken as merged" in err) is not same
 
 
 def test_everything_done_gives_an_empty_matrix():
