@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Iterator
 
 _DEV_NULL = "/dev/null"
 LINK, SUBMODULE = "120000", "160000"  # git's modes of a symlink and of a submodule
@@ -76,15 +77,36 @@ def header_mode(text: str) -> str | None:
     `deleted file mode` or `new mode` line, or else the mode an `index <a>..<b> <mode>` line
     ends with — all that a file whose mode stays has (a symlink retargeted); None when the
     header gives none (a rename with no change, a diff without `index` lines)."""
+    return next((mode for kind, mode in _modes(text) if kind in _MODE_LINES or
+                 kind == "index "), None)
+
+
+def base_mode(text: str) -> str | None:
+    """The mode a file's part of a diff gives it before the change, as git read it from the
+    base's tree (never from the disk, whose bit git does not read under `core.fileMode =
+    false`): an `old mode` or `deleted file mode` line, or else the mode an `index <a>..<b>
+    <mode>` line ends with, a mode the change kept; None for an added file, or when the
+    header gives none (a rename with no change, a diff without `index` lines)."""
+    for kind, mode in _modes(text):
+        if kind == "new file mode ":
+            return None
+        if kind in ("old mode ", "deleted file mode ", "index "):
+            return mode
+    return None
+
+
+def _modes(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, mode) of each line of the header of a file's part of a diff (up to its first
+    hunk or binary content) that gives a mode: a `… mode <mode>` line (kind: its words up
+    to the mode, with their space), or an `index <a>..<b> <mode>` line (kind: `index `)."""
     for line in text.split("\n@@", 1)[0].split("\n"):
         line = line.removesuffix("\r")
         if line.startswith(("Binary files ", "GIT binary patch")):
-            return None  # the header has ended: what follows is the file's content
-        if line.startswith(_MODE_LINES) or (line.startswith("index ") and line.count(" ") == 2):
-            mode = line.rpartition(" ")[2]
-            if len(mode) == 6 and mode.isdigit():
-                return mode
-    return None
+            return  # the header has ended: what follows is the file's content
+        kind, _, mode = line.rpartition(" ")
+        if len(mode) == 6 and mode.isdigit() and (kind == "mode" or kind.endswith(" mode") or (
+                line.startswith("index ") and line.count(" ") == 2)):
+            yield ("index " if line.startswith("index ") else kind + " "), mode
 
 
 def _bare(name: str) -> str:

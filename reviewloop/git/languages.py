@@ -31,6 +31,7 @@ from reviewloop.git.binary_formats import TEXTLIKE as TEXTLIKE
 from reviewloop.git.binary_formats import looks_binary
 from reviewloop.git.dockerfile_names import builds_an_image, docker_stem, dockerfile_name
 from reviewloop.git.env_split import split_string
+from reviewloop.git.hand_over import command_string, handing_program
 from reviewloop.git.names import name_suffix, posix_name
 from reviewloop.git.pyinstaller_spec import is_pyinstaller_spec
 from reviewloop.memo import compiled_on_first_use
@@ -237,7 +238,8 @@ def _told(head: bytes) -> tuple[str | None, bool] | None:
     if line is None:
         return None
     words = _kernel_words(line.decode("utf-8", "replace"))
-    programs = list(_programs(words)) if words is not None else []
+    command = _command(words) if words is not None else None
+    programs = list(_names(command or []))
     if not programs:  # env refuses its -S string, or no program is named: it runs nothing
         return None, False
     first = programs[0]
@@ -248,10 +250,19 @@ def _told(head: bytes) -> tuple[str | None, bool] | None:
         programs = [PurePosixPath(chained).name]
     if not _program_name().match(first):  # `'-S`, a quote env was handed: no command runs
         programs = programs[:1]
-    for program in programs:
+    # `sh -c 'exec python3 "$0" "$@"'`: no shell reads the file, handed to Python by name
+    handed = _handed(command or []) if _known(first) in SHELLS else None
+    for program in ([handed] if handed else programs):
         if (language := _known(program)) is not None or _other(program):
             return language, True
     return None, False
+
+
+def _handed(command: list[str]) -> str | None:
+    """The interpreter a shell's `-c` string (`command`: the shell and its arguments) hands
+    the script to, its own `$0` (`git.hand_over`), or None."""
+    string = command_string(command)
+    return handing_program(string) if string is not None else None
 
 
 def _other(program: str) -> bool:
@@ -304,10 +315,10 @@ def _env_split(word: str) -> str | None:
     return None
 
 
-def _programs(words: list[str]) -> Iterator[str]:
-    """The program names of a shebang's words, past the wrappers that run the next one
-    (`env -S -u HOME nice -n 5 timeout 60 python3` → `python3`, …): options, their
-    arguments, assignments and durations left out."""
+def _command(words: list[str]) -> list[str] | None:
+    """The words of the command a shebang's wrappers run, from its program on (`env -S -u
+    HOME nice -n 5 timeout 60 python3 -u` → `python3 -u`): their options, the options'
+    arguments, assignments and durations left out; None when env refuses its -S string."""
     index = 0
     while index < len(words) and PurePosixPath(words[index]).name in WRAPPERS:
         takes = WRAPPERS[PurePosixPath(words[index]).name]
@@ -319,7 +330,7 @@ def _programs(words: list[str]) -> Iterator[str]:
                 # -S: the next words, as they came)
                 parts = split_string(split)
                 if parts is None:
-                    return  # env refuses the string: it runs nothing
+                    return None  # env refuses the string: it runs nothing
                 words = [*words[:index], *parts, *words[index + 1:]]
             elif word in takes:  # an option with an argument: `-u HOME`, `-n 5`
                 index += 2
@@ -327,7 +338,12 @@ def _programs(words: list[str]) -> Iterator[str]:
                 index += 1
             else:
                 break
-    for word in words[index:]:
+    return words[index:]
+
+
+def _names(command: list[str]) -> Iterator[str]:
+    """The program names among a command's words (its options left out)."""
+    for word in command:
         if not word.startswith("-"):
             yield PurePosixPath(word).name
 

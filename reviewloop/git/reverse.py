@@ -8,12 +8,8 @@ run's change and a working-tree review, from the diff the review already has.
 
 from __future__ import annotations
 
-import re
-
 from reviewloop.git.diff import FileDiff, FileStatus, hunks
-
-# A header saying the file's mode before the change (a line of content starts with its mark)
-_OLD_MODE = re.compile(r"^(?:old|deleted file) mode (\d+)$", re.MULTILINE)
+from reviewloop.git.diff_headers import base_mode
 
 
 def base_text(head: str | None, diff: FileDiff) -> str | None:
@@ -43,10 +39,13 @@ def base_text(head: str | None, diff: FileDiff) -> str | None:
 
 def base_executable(diff: FileDiff, executable_now: bool) -> bool:
     """Whether the file was executable before the change (ruff's EXE rules read the bit):
-    as its diff's `old mode` or `deleted file mode` says, else as it is now
-    (`executable_now`), a mode the change kept."""
-    old = _OLD_MODE.search(diff.text)
-    return old.group(1) == "100755" if old else executable_now
+    as git says in its diff's header, from the base's tree (`diff_headers.base_mode`), else
+    (a header without modes: a rename with no change, a diff written by hand) as it is now
+    (`executable_now`), a mode the change kept. The disk is not asked first: under
+    `core.fileMode = false` a working file's bit is not what git records, and a script the
+    base held `100755` read as not executable there made its head's EXE001 the base's too."""
+    mode = base_mode(diff.text)
+    return mode == "100755" if mode is not None else executable_now
 
 
 def git_lines(text: str) -> list[str]:

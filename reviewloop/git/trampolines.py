@@ -6,26 +6,22 @@ The forms seen in the wild, each also valid Python or JavaScript, which is why t
 pip/distlib's console-script launcher when the interpreter's path holds a space or passes
 the 127-byte shebang limit (`'''exec' "/opt/my env/bin/python3" "$0" "$@"` / `' '''`),
 `''''exec python3 "$0" "$@" #'''`, `"exec" "python3" "$0" "$@"`, Node's `":" //# …; exec
-/usr/bin/env node "$0" "$@"` and `//bin/true; exec node "$0" "$@"`, and a shebang giving the
-shell a command string: `#!/usr/bin/env -S sh -c 'exec python3 "$0" "$@"'`. Such a file
-is read by its language's analyzers as well as by shellcheck (whose parser stops at the
-Python or JavaScript, naming the file not parsed): `handed_to` tells which language, from
-the file's first lines; a file that only mentions an interpreter is no trampoline.
+/usr/bin/env node "$0" "$@"` and `//bin/true; exec node "$0" "$@"`. Such a file is read by
+its language's analyzers as well as by shellcheck (whose parser stops at the Python or
+JavaScript, naming the file not parsed): `handed_to` tells which language, from the file's
+first lines; a file that only mentions an interpreter is no trampoline. A shebang giving
+its shell a command string that hands the file over (`#!/usr/bin/env -S sh -c 'exec
+python3 "$0" "$@"'`) makes no shell script at all: no shell reads the file, whose language
+is the interpreter's (`git.languages`, `git.hand_over`).
 """
 
 from __future__ import annotations
 
-import re
-
+from reviewloop.git.hand_over import handing_program
 from reviewloop.git.languages import JAVASCRIPT, PYTHON, SHELL, language
 
 # where a trampoline's hand-over is: the shebang and the lines right after it
 _LINES = 6
-# an interpreter word (alone or ending a path, quoted or not), its options, then the file
-# itself as its script: `python3 "$0"`, `"/opt/my env/bin/python3" "$0"`, `node -r x $0`
-_HAND_OVER = re.compile(
-    r"""(?:^|[\s'"/;:=])(?P<program>python[0-9.]*|pypy[0-9.]*|node(?:js)?)['"]?"""
-    r"""(?:[ \t]+-{1,2}[\w=.-]+)*[ \t]+['"]?\$(?:0|\{0\})['"]?(?=[\s;'"&|]|$)""")
 
 
 def handed_to(path: str, start: bytes) -> str | None:
@@ -35,6 +31,6 @@ def handed_to(path: str, start: bytes) -> str | None:
         return None
     lines = start.decode("utf-8", "replace").removeprefix("\ufeff").split("\n")[:_LINES]
     for line in lines:
-        if (found := _HAND_OVER.search(line)) is not None:
-            return JAVASCRIPT if found["program"].startswith("node") else PYTHON
+        if (program := handing_program(line)) is not None:
+            return JAVASCRIPT if program.startswith("node") else PYTHON
     return None

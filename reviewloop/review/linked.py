@@ -10,6 +10,13 @@ the way); `review.matrix` says what each name makes the changed file.
 A link to a folder gives every file under it a name of its own: with `.husky -> tools/hooks`
 husky runs `tools/hooks/pre-commit` as `.husky/pre-commit`, a shell script by its folder
 (`git.languages.SHELL_FOLDERS`), so an edit of the real file is named under the link's name.
+
+Under `core.symlinks = false` (Git for Windows' default) a link is checked out as a small
+text file holding its target, and the index keeps `120000` (`git.kept_modes`): every other
+checkout of the commit, and the CI that runs the tools, has the link. Such a file is taken
+for the link it is, followed by its text (through other such links), as a link an export
+of a commit left out is (`left_out`); before, the working-tree review of a Windows checkout
+named no dependent of a changed file a link leads to.
 """
 
 from __future__ import annotations
@@ -21,7 +28,10 @@ import stat
 from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 
+from reviewloop.git.kept_modes import LINK, kept_modes
+
 _GIT = ".git"
+_LINK_TEXT = 4096  # bytes: a link's text is a path (PATH_MAX)
 # folders the plain tools leave out by default (ruff's, checkov's, ESLint's excludes): a
 # link under them is read by none, and a local checkout's virtualenv holds thousands of files
 _SKIPPED = frozenset((_GIT, "node_modules", ".venv", "venv", "__pycache__", ".tox", ".nox",
@@ -35,7 +45,8 @@ def linked_names(root: Path, changed: Collection[str], written: Collection[str],
     `{"t/pod.txt": ["k8s/pod.yaml", "t/mid"]}`; a file under a folder a link ends at by the
     name the link gives it (`{"tools/hooks/pre-commit": [".husky/pre-commit"]}`), the links
     an export of the tree left out (`left_out`: path → what it points at,
-    `git.export_links`) included. Links the change writes are left out
+    `git.export_links`) and those a checkout has as text files (`_kept_links`) included.
+    Links the change writes are left out
     (`review.matrix` judges those by their own diff)."""
     if not changed:
         return {}
@@ -53,13 +64,50 @@ def linked_names(root: Path, changed: Collection[str], written: Collection[str],
             found.setdefault(target, []).append(name)
         elif os.path.isdir(os.path.join(base, target)):
             _through_folder(found, ordered, name, target)
-    for name, text in (left_out or {}).items():
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), text))
-        if name not in written and not text.startswith("/") and target != ".." \
-                and not target.startswith("../") and not os.path.islink(os.path.join(root, name)) \
-                and os.path.isdir(os.path.join(base, target)):
+    texts = {**_kept_links(root), **(left_out or {})}
+    for name in texts:
+        target = _text_target(texts, name)
+        if name in written or target is None:
+            continue
+        if target in changed and _regular(os.path.join(base, target)):
+            found.setdefault(target, []).append(name)
+        elif os.path.isdir(os.path.join(base, target)):
             _through_folder(found, ordered, name, target)
     return {path: sorted(set(names)) for path, names in found.items()}
+
+
+def _kept_links(root: Path) -> dict[str, str]:
+    """Each link the checkout at `root` has as a text file (`core.symlinks = false`: its
+    index says `120000`) → the target its text names."""
+    texts = {}
+    for name, mode in kept_modes(root).items():
+        path = os.path.join(root, name)
+        if mode != LINK or os.path.islink(path) or not _regular(path):
+            continue
+        try:
+            with open(path, "rb") as handle:
+                texts[name] = handle.read(_LINK_TEXT).decode("utf-8", "surrogateescape")
+        except OSError:  # unreadable: no target to follow
+            continue
+    return texts
+
+
+def _text_target(texts: Mapping[str, str], name: str) -> str | None:
+    """Where the link `name` leads, its text and then any link's among `texts` it leads to
+    followed, from the tree's top; None when it leaves the tree, is absolute, or loops."""
+    seen = {name}
+    while True:
+        text = texts[name]
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(name), text))
+        if not text or text.startswith("/") or target == ".." or target.startswith("../") \
+                or target.split("/", 1)[0] == _GIT:
+            return None
+        if target not in texts:
+            return target
+        if target in seen:
+            return None
+        seen.add(target)
+        name = target
 
 
 def _through_folder(found: dict[str, list[str]], ordered: list[str], link: str,

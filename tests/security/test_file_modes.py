@@ -7,7 +7,16 @@ reports.
 Generated: every file of the product shebang × mode at the base (absent, 644, 755) × mode at
 the head × its body edited or not, in one repository, reviewed as a pull request, staged and
 in the working tree. What the review shows as the change's must be what plain `ruff check`
-newly reports at the head: its findings there that it did not report at the base."""
+newly reports at the head: its findings there that it did not report at the base.
+
+Under `core.fileMode = false` (Git for Windows, WSL and SMB mounts) git reads no executable
+bit from the disk: the index keeps its mode, and a working file's bit may differ from what
+the base's tree says. The base a finding is compared with takes its mode from git (the
+diff's header), not from the working file: a script `100755` at the base, `chmod -x` in the
+working tree only, had its base rebuilt not executable, its head's EXE001 read as the base's
+too and dropped. Generated there too: the same product, each head mode set on the disk only
+or through git (`update-index --chmod`), each checkout's findings plain ruff's in a checkout
+of what git records (the working tree as it is)."""
 
 from __future__ import annotations
 
@@ -21,7 +30,7 @@ import pytest
 
 from reviewloop.checks.analyzers.ruff import ruff_command
 from tests.support.gitutil import git
-from tests.support.repos import init_repo
+from tests.support.repos import init_repo, write_files
 from tests.support.review_cli import MODES, reviewed_in
 
 SHEBANG = "#!/usr/bin/env python3\n"
@@ -53,24 +62,50 @@ def _shown(report: dict) -> set[tuple[str, str]]:
             for entry in report["findings"][bucket] if str(entry["rule"]).startswith("EXE")}
 
 
-@pytest.mark.parametrize("mode", MODES)
-def test_the_change_s_findings_are_what_plain_ruff_newly_reports(tmp_path: Path,
-                                                                 mode: str) -> None:
+def _checkout(root: Path, where: Path) -> Path:
+    """The index of the repository at `root` checked out into `where` (its modes as git
+    records them, whatever `core.fileMode` says of the disk)."""
+    git(root, "checkout-index", "-a", f"--prefix={where.as_posix()}/")
+    return where
+
+
+def _changed(root: Path, mode: str) -> set[str]:
+    """The files git says the reviewed change touched (`mode`: one of `MODES`, after
+    `reviewed_in`), the working tree's new files with them."""
+    args = {"working": ("HEAD",), "staged": ("--cached", "HEAD"), "head": ("main", "feature")}
+    new = git(root, "ls-files", "--others", "--exclude-standard") if mode == "working" else ""
+    return {*git(root, "diff", "--name-only", *args[mode]).split(), *new.split()}
+
+
+@pytest.mark.parametrize(("mode", "file_mode", "through_git"),
+                         [*((m, "true", False) for m in MODES),
+                          *((m, "false", g) for m in MODES for g in (False, True))])
+def test_the_change_s_findings_are_what_plain_ruff_newly_reports(
+        tmp_path: Path, mode: str, file_mode: str, through_git: bool) -> None:
     root = tmp_path / "r"
     base = {_name(*c): (SHEBANG if c[0] else "") + BODY for c in COMBOS if c[1] != "absent"}
-    init_repo(root, {"ruff.toml": '[lint]\nextend-select = ["EXE"]\n', **base})
+    init_repo(root, {"ruff.toml": '[lint]\nextend-select = ["EXE"]\n'})
+    git(root, "config", "core.fileMode", file_mode)
+    write_files(root, base)
+    git(root, "add", "-A")
     for combo in COMBOS:
         if combo[1] != "absent":
             _chmod(root / _name(*combo), combo[1])
-    git(root, "add", "-A")
+            git(root, "update-index", f"--chmod={'+' if combo[1] == '755' else '-'}x",
+                _name(*combo))
     git(root, "commit", "-qm", "modes")
-    before = _plain(root)
+    before = _plain(_checkout(root, tmp_path / "base"))
     git(root, "checkout", "-qb", "feature")
     for shebang, base_mode, head_mode, edited in COMBOS:
-        path = root / _name(shebang, base_mode, head_mode, edited)
+        name = _name(shebang, base_mode, head_mode, edited)
         if edited or base_mode == "absent":
-            path.write_text((SHEBANG if shebang else "") + (EDITED if edited else BODY))
-        _chmod(path, head_mode)
-    after = _plain(root)
-    assert after - before, "the product makes no new finding: it tests nothing"
-    assert _shown(reviewed_in(root, mode)) == after - before
+            (root / name).write_text((SHEBANG if shebang else "") + (EDITED if edited else BODY))
+        _chmod(root / name, head_mode)
+        if through_git:  # staged now, as `git add` after it keeps it
+            git(root, "add", name)
+            git(root, "update-index", f"--chmod={'+' if head_mode == '755' else '-'}x", name)
+    report = reviewed_in(root, mode)
+    after = _plain(root if mode == "working" else _checkout(root, tmp_path / "head"))
+    newly = {(path, rule) for path, rule in after - before if path in _changed(root, mode)}
+    assert newly, "the product makes no new finding: it tests nothing"
+    assert _shown(report) == newly
