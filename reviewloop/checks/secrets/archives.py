@@ -14,19 +14,17 @@ past a limit, encrypted or broken is named as not scanned for secrets (`not_read
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
 from reviewloop.checks.secrets.archive_members import Budget, kind, leaves
-from reviewloop.checks.secrets.binary_text import MAX_BYTES, printable
+from reviewloop.checks.secrets.binary_text import MAX_BYTES, old_blob, printable
 from reviewloop.checks.secrets.scanner import SecretHit, scan_text
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.names import under
 from reviewloop.git.plaindiff import read_blob
 
-_BLOBS = re.compile(r"^index ([0-9a-f]+)\.\.([0-9a-f]+)", re.MULTILINE)
 _PROBE = 8_000  # git's own binary probe: a NUL in it makes a member binary
 NOT_SCANNED = "an archive not scanned for secrets: {why}"
 
@@ -67,16 +65,8 @@ def _scan(root: Path, file: FileDiff) -> tuple[list[SecretHit], str] | None:
         return None  # not in the tree (or a folder): nothing of it to read
     if stat.st_size > MAX_BYTES:
         return None
-    return _file_hits(str(root), file.path, _old_blob(file), file.binary, stat.st_size,
+    return _file_hits(str(root), file.path, old_blob(file), file.binary, stat.st_size,
                       stat.st_mtime_ns)
-
-
-def _old_blob(file: FileDiff) -> str | None:
-    """The base's blob of a changed file, by its diff's `index` line (None: a new file)."""
-    found = _BLOBS.search(file.text)
-    if file.status is FileStatus.ADDED or found is None or not found.group(1).strip("0"):
-        return None
-    return found.group(1)
 
 
 @lru_cache(maxsize=64)  # the gate and the analyzer ask of the same file in a round

@@ -57,12 +57,12 @@ def binary_hits(root: Path, changes: ChangeSet, paths: tuple[str, ...],
         if stat.st_size > MAX_BYTES:
             not_read(file.path, TOO_LARGE.format(size=stat.st_size, limit=MAX_BYTES))
             continue
-        hits += _file_hits(str(root), file.path, _old_blob(file), stat.st_size,
+        hits += _file_hits(str(root), file.path, old_blob(file), stat.st_size,
                            stat.st_mtime_ns)
     return hits
 
 
-def _old_blob(file: FileDiff) -> str | None:
+def old_blob(file: FileDiff) -> str | None:
     """The base's blob of a changed file, by its diff's `index` line (None: a new file)."""
     found = _BLOBS.search(file.text)
     if file.status is FileStatus.ADDED or found is None or not found.group(1).strip("0"):
