@@ -9,7 +9,9 @@ A changed file of no language (`git.languages.by_name`) whose text is one — it
 of content a top-level key (or JSON's `{`), with `apiVersion:` and `kind:` at the top level,
 or `AWSTemplateFormatVersion`, or `Resources:` holding an `AWS::` type — is claimed by
 checkov and named as not read by it, the review incomplete. Documentation (`.md`, `.rst`…)
-is not a manifest whatever it quotes, and a `Kustomization` is rendered, not named.
+is not a manifest whatever it quotes, a `Kustomization` is rendered, not named, and a file
+parked under a suffix that switches it off (`deny.yaml.off`, `pod.yaml.bak`, `~`) is no
+manifest anything applies.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ from reviewloop.git.reads import derived
 
 _MAX_READ = 1_000_000  # a larger file is not looked at
 _DOCUMENTS = (".md", ".markdown", ".rst", ".adoc", ".html", ".htm", ".tex", ".org")
+# a suffix that parks a file (switched off, kept aside, an example to copy): nothing deploys
+# `deny.yaml.off` or `pod.yaml.bak`, so checkov not reading it leaves nothing unchecked
+PARKED = (".off", ".disabled", ".disable", ".bak", ".backup", ".orig", ".old", ".save",
+          ".rej", ".tmp", ".swp", ".example", ".sample", ".dist")
 # a line that holds no content: blank, a comment, a document marker, a template's tag
 _NO_CONTENT = re.compile(r"^\s*(?:#.*|---.*|\.\.\.|\{\{.*|\{%.*|\{#.*)?$")
 _TOP_KEY = re.compile(r"^(?:[A-Za-z_][\w.-]*|\"[^\"]+\"|'[^']+')[ \t]*:(?:[ \t]|$)|^\{")
@@ -55,6 +61,8 @@ def _unopened(root: Path, path: str) -> str | None:
     suffix = PurePosixPath(path).suffix
     if suffix.lower() in SUFFIXES or suffix.lower() in _DOCUMENTS or by_name(name) is not None \
             or name in KUSTOMIZATIONS:  # `Kustomization`: rendered (`kustomize_render`)
+        return None
+    if suffix.lower() in PARKED or name.endswith("~"):
         return None
     try:
         with under(root, path).open("rb") as handle:

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reviewloop.checks.analyzers.checkov_unopened import CheckovClaims, unopened
+from reviewloop.checks.analyzers.checkov_unopened import PARKED, CheckovClaims, unopened
 
 _SUFFIXES = ("manifest", "yml.tpl", "yaml.j2", "yaml.gotmpl", "txt", "", "cfn", "tmpl",
              "yml.j2", "k8s", "YAML.tpl")
@@ -74,3 +74,18 @@ def test_a_binary_a_missing_file_or_a_kustomization_is_not_named(tmp_path: Path)
                                             "kind: Kustomization\nresources: [pod.yaml]\n")
     assert unopened(tmp_path, ["pod.bin", "gone.manifest", "Kustomization"]) == {}
     assert unopened(tmp_path, []) == {}
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(inner=st.sampled_from(["yaml", "yml", "json", "manifest", ""]),
+       parked=st.sampled_from([*PARKED, ".OFF", "~"]), kind=st.sampled_from(sorted(_TEXTS)))
+def test_a_manifest_parked_under_a_switched_off_suffix_is_not_named(
+        inner: str, parked: str, kind: str) -> None:
+    """`deny.yaml.off`, `pod.yaml.bak`, `stack~`: a file switched off or kept aside, which
+    nothing applies (a policy renamed so is judged as removed, `test_kubernetes_graph`)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        name = (f"k8s/pod.{inner}" if inner else "k8s/pod") + parked
+        (root / name).parent.mkdir(parents=True)
+        (root / name).write_text(_TEXTS[kind])
+        assert unopened(root, [name]) == {}
