@@ -34,7 +34,9 @@ Printed per size, each figure with the command that reproduces it:
 Then (left out with `--no-round2`; `--sizes none` for these alone) a task run on the
 example project with a ~300-line change, a round-1 review with one finding (the 10-line fix
 of two helpers), then again with three findings in three places (three fix groups, one
-fixer conversation of two calls each), and round 2 on the fix: the fix step ÷ round 1
+fixer conversation each: one reply, its edit with `done`, as the fixer's rules ask; the fix
+step of a fixer that replies after its edit, two calls a group, is printed beside it), and
+round 2 on the fix: the fix step ÷ round 1
 (target <= 0.25), round 2's reviewers ÷ round 1 (target <= 0.15; the re-reviewers on one
 model are asked in one call, `review.rereview`), and the fix step with
 round 2 ÷ round 1 (the whole second round as a user pays it); how many fixer calls read
@@ -70,7 +72,7 @@ from benchmarks.harness import (  # noqa: E402
 )
 from reviewloop.review.definitions import load_agents  # noqa: E402
 from reviewloop.review.reviewer import agent_prompt  # noqa: E402
-from tests.support.bedrock import RecordedRequest, text, tool_use  # noqa: E402
+from tests.support.bedrock import RecordedRequest, text, tool_use, tool_uses  # noqa: E402
 from tests.support.bedrock_tokens import cache_points, segments, tokens_of  # noqa: E402
 
 WINDOW = 200_000
@@ -292,11 +294,12 @@ def _fixes(helpers: list[str]) -> list[tuple[str, str]]:
             ("value * 57 + 57", "(value + 1) * 57  # 57 per step")]
 
 
-def round2(base: Path, groups: int) -> list[str]:
-    """The fix step and round 2 ÷ round 1 billed, through the real graph: `groups` findings
-    in as many places of a 300-line change (1: the 10-line fix of two helpers; 3: that and
-    one line in each of two more), each fixed by its own fixer conversation (an edit, then
-    a reply)."""
+def round2(base: Path, groups: int, *, closing_reply: bool = False) -> list[RecordedRequest]:
+    """Every request of a run through the real graph: `groups` findings in as many places of
+    a 300-line change (1: the 10-line fix of two helpers; 3: that and one line in each of
+    two more), each fixed by its own fixer conversation: one reply, its edit with `done`
+    (the fixer's rules ask for that, `agent.done`), or with `closing_reply` an edit, then a
+    reply of its own; then round 2."""
     from reviewloop.agent.models import make_chat_model
     from reviewloop.config import Gates, Settings
     from reviewloop.implement.implementer import Implementer
@@ -304,7 +307,7 @@ def round2(base: Path, groups: int) -> list[str]:
     from reviewloop.spec import select
     from reviewloop.spec.loader import load_spec
 
-    root = base / f"round2-{groups}"
+    root = base / f"round2-{groups}{'-reply' if closing_reply else ''}"
     shutil.copytree(ROOT / "examples" / "todo-api", root,
                     ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache"))
     init_repo(root, "example")
@@ -313,32 +316,49 @@ def round2(base: Path, groups: int) -> list[str]:
     with bedrock(latency=0.5, in_process=True, prompt_cache=True,
                  context_window=WINDOW) as fake:
         script_reviewers(fake, rounds=2, findings={REVIEWERS[0]: FINDINGS[:groups]})
-        fake.script(FIXER, [reply for old, new in _fixes(helpers)[:groups] for reply in (
-            tool_use("edit_file", {"path": "todo/helpers.py", "old": old, "new": new}),
-            text("done"))])
+        edits = [("edit_file", {"path": "todo/helpers.py", "old": old, "new": new})
+                 for old, new in _fixes(helpers)[:groups]]
+        fake.script(FIXER, [reply for edit in edits for reply in (
+            (tool_use(*edit), text("fixed")) if closing_reply
+            else (tool_uses(edit, ("done", {"summary": "fixed"})),))])
         settings = Settings(model=MODEL, gates=Gates(build=(), test=()))
         runner = LoopRunner(root, settings, lambda name: make_chat_model(name), llm=True)
         spec_file = root / "docs" / "todo-api-spec.md"
         task = select.next_task(load_spec(root, spec_file).tasks)
         assert task is not None, "the example's spec has a task left"
         runner.start(task, spec_file, Implementer.parse("manual"))
-        requests = list(fake.requests)
-    return round2_figures(requests, groups)
+        return list(fake.requests)
 
 
-def round2_figures(requests: Sequence[RecordedRequest], groups: int) -> list[str]:
-    command = f"{COMMAND} --sizes none"
-    what = f"{groups} fix group(s) of a 300-line change"
+def _phases(requests: Sequence[RecordedRequest]
+            ) -> tuple[list[RecordedRequest], list[RecordedRequest], list[RecordedRequest]]:
+    """Round 1's reviewer calls, the fix step's, round 2's."""
     fix = [r for r in requests if FIXER in r.system_text()]
     reviews = [r for r in requests if r not in fix and ("agent: review-" in r.system_text()
                                                          or "agents: review-" in r.system_text())]
     second = [r for r in reviews if "Re-review, round 2" in r.system_text()]
-    first = [r for r in reviews if r not in second]
     if not second or not fix:
         raise SystemExit("the fix or round 2 never ran: " + json.dumps([r.path for r in requests]))
+    return [r for r in reviews if r not in second], fix, second
+
+
+def round2_figures(requests: Sequence[RecordedRequest], groups: int,
+                   replying: Sequence[RecordedRequest] = ()) -> list[str]:
+    """The fix step and round 2 ÷ round 1 billed; with `replying` (the same run with a fixer
+    that ends in a reply of its own), that fix step beside it."""
+    command = f"{COMMAND} --sizes none"
+    what = f"{groups} fix group(s) of a 300-line change"
+    first, fix, second = _phases(requests)
     one = billed(first)
     reads = sum(1 for r in fix if r.cache_read and not r.cache_write)
     writes = sum(1 for r in fix if r.cache_write)
+    closing = []
+    if replying:
+        first_r, fix_r, _ = _phases(replying)
+        closing = [ratio(f"{what}: fix step / round 1 billed, a fixer that ends in a reply of "
+                         "its own after its edit", billed(fix_r) / billed(first_r),
+                         note=f"{billed(fix_r):,.0f} in {len(fix_r)} fixer call(s); "
+                              f"{billed(fix_r) / billed(first_r):.3f}; `{command}`")]
     return [
         f"{what}: round 1 {one:,.0f} billed in {len(first)} reviewer call(s); fix step "
         f"{billed(fix):,.0f} in {len(fix)} fixer call(s) ({reads} read the cache only, "
@@ -347,6 +367,7 @@ def round2_figures(requests: Sequence[RecordedRequest], groups: int) -> list[str
               note=f"{billed(fix) / one:.3f}; `{command}`"),
         ratio(f"{what}: round 2 reviewers / round 1 billed", billed(second) / one,
               target=0.15, note=f"{billed(second) / one:.3f}; `{command}`"),
+        *closing,
         ratio(f"{what}: fix step + round 2 reviewers / round 1 billed (the second round as "
               "paid)", (billed(fix) + billed(second)) / one, note=f"`{command}`")]
 
@@ -369,7 +390,8 @@ def main() -> None:
                 print(line, flush=True)
         if not args.no_round2:
             for groups in (1, 3):
-                for line in round2(base, groups):
+                replying = round2(base, groups, closing_reply=True) if groups == 3 else []
+                for line in round2_figures(round2(base, groups), groups, replying):
                     print(line, flush=True)
 
 

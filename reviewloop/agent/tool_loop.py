@@ -65,6 +65,7 @@ def run_agent(
     timeout_s: float | None = None,
     on_reply: Callable[[AIMessage], None] | None = None,
     on_first_token: Callable[[], None] | None = None,
+    stop: Callable[[Sequence[ToolMessage]], bool] | None = None,
 ) -> LoopResult:
     """Call the model, run the tools it asks for, repeat until it stops.
 
@@ -74,7 +75,9 @@ def run_agent(
     takes longer than `timeout_s` raises ModelTimeout. `on_reply` sees every reply as it
     arrives, so a caller can count the tokens of a run that then fails. With
     `on_first_token`, the first call is streamed and it is called at the first event: the
-    provider has read the prompt (and written its cache) by then.
+    provider has read the prompt (and written its cache) by then. With `stop`, the loop also
+    ends after a reply whose tool results (one per call, in order) it says end the work
+    (`agent.done`).
     """
     bound_tools = [*tools, *([finish_tool] if finish_tool else [])]
     bound = with_tools(model, bound_tools) if bound_tools else model
@@ -99,7 +102,8 @@ def run_agent(
                 f"Reply by calling the `{finish_tool.name}` tool; plain text is not read."))
             continue
         done, misses = _run_calls(calls, by_name, finish_tool, finish, result, misses)
-        if done:
+        batch = [m for m in result.messages[-len(calls):] if isinstance(m, ToolMessage)]
+        if done or (stop is not None and stop(batch)):
             return result
         if misses > nudges:
             shown = finish_tool.name if finish_tool is not None else "the finishing tool"

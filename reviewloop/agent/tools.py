@@ -20,6 +20,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 # Re-exported: callers import the whole agent toolbox from here.
+from reviewloop.agent.done import done_tool
 from reviewloop.agent.search import (
     MAX_GREP_FILE_BYTES,
     MAX_GREP_MATCHES,
@@ -297,7 +298,8 @@ def editor_tools(
     ws: Workspace, policy: CommandPolicy, log: ToolLog | None = None, *,
     command_timeout: float = 300,
 ) -> list[BaseTool]:
-    """Tools for the implementer and the fixer: the read tools plus write, edit and run."""
+    """Tools for the implementer and the fixer: the read tools plus write, edit and run, and
+    `done` to end with the last edit (`agent.done`)."""
     log = log if log is not None else ToolLog()
     tools = _read_tools(ws, log)
 
@@ -332,4 +334,4 @@ def editor_tools(
         ),
     ]
     ordered = [tools[n] for n in ("fs_read", "list_dir", "glob", "grep", "code")]
-    return ordered + extra
+    return [*ordered, *extra, done_tool()]

@@ -219,6 +219,7 @@ def test_tool_names_and_schemas(ws: Workspace):
     editors = editor_tools(ws, CommandPolicy())
     assert [t.name for t in editors] == [
         "fs_read", "list_dir", "glob", "grep", "code", "write_file", "edit_file", "run_command",
+        "done",
     ]
     for tool in editors:
         assert len(tool.description) > 30

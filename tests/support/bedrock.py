@@ -113,6 +113,14 @@ def tool_use(name: str, input: dict[str, Any], *, text_before: str | None = None
                  usage=_usage(input_tokens, output_tokens, cache_read, cache_write))
 
 
+def tool_uses(*calls: tuple[str, dict[str, Any]], delay: float = 0.0) -> Reply:
+    """An answer that calls each (name, input) of `calls`, in order, in one reply."""
+    blocks = tuple({"toolUse": {"toolUseId": f"tooluse_{next(_tool_ids):06d}", "name": name,
+                                "input": input}} for name, input in calls)
+    return Reply(content=blocks, stop_reason="tool_use", delay=delay,
+                 usage=_usage(None, None, 0, 0))
+
+
 def malformed(body: bytes = b'{"output": {"message": ', *, delay: float = 0.0) -> Reply:
     """A 200 answer whose body is not valid JSON."""
     return Reply(raw_body=body, delay=delay)
