@@ -81,17 +81,23 @@ def child_env(fake: BedrockFake | None = None, **extra: str) -> dict[str, str]:
 def script_reviewers(fake: BedrockFake, rounds: int, *, delay: float = 0.0,
                      findings: Mapping[str, list[dict]] | None = None,
                      reviewers: Iterable[str] = REVIEWERS) -> None:
-    """Each reviewer answers `rounds` calls with `submit_findings` (its `findings` the first
-    time, none after), and so does a combined re-review (`review.rereview`: the reviewers
-    of a chunk on one model asked in one call from round 2 on). `delay` 0 leaves the time
-    to the fake's latency model."""
-    for name in reviewers:
-        first = list((findings or {}).get(name, []))
+    """Each reviewer answers `rounds` calls with `submit_findings`: its `findings` in round 1,
+    none in a re-review. Round 1 asked in one call (`[review] combined_review`, the
+    default: the reviewers of a chunk on one model, `review.rereview`) answers every
+    reviewer's findings, each naming its `agent`; a re-review, alone or combined, none.
+    `delay` 0 leaves the time to the fake's latency model."""
+    found = {name: list((findings or {}).get(name, [])) for name in reviewers}
+    # first: a marker in every re-review's prompt, alone or combined (the first match wins)
+    fake.script("Re-review, round ", [tool_use("submit_findings", {"findings": []},
+                                               delay=delay) for _ in range(rounds * 5)])
+    for name, first in found.items():
         fake.script(f"agent: {name}", [
             tool_use("submit_findings", {"findings": first if n == 0 else []}, delay=delay)
             for n in range(rounds)])
-    fake.script("agents: ", [tool_use("submit_findings", {"findings": []}, delay=delay)
-                             for _ in range(rounds)])
+    together = [dict(f, agent=name) for name, first in found.items() for f in first]
+    fake.script("agents: ", [tool_use("submit_findings",
+                                      {"findings": together if n == 0 else []}, delay=delay)
+                             for n in range(rounds)])
 
 
 # -- repositories -------------------------------------------------------------------------

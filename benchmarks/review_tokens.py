@@ -16,20 +16,19 @@ after the shared prefix, uncached: below a cache checkpoint's minimum), `+longdo
 160-line one (cached after the prefix, written once and read once, `review.layers`).
 Printed per size, each figure with the command that reproduces it:
 
-* reviewloop ÷ one PR-Agent call (targets: <= 1.2 at 300 lines, <= 1.0 at 1k and 3k);
-* reviewloop ÷ the outside floor: the plain `git diff base...head` as the shared part,
-  written once (1.25 G) and read by each other reviewer called (0.1 G each), plus each
-  reviewer's instructions in full (its whole prompt file and the ask) uncached; it is built
-  from nothing of reviewloop's own prompt, so it says what the specialists' prompts cost
-  over the change itself;
-* reviewloop ÷ its own floor (its own shared prefix written once and read by the others,
-  each reviewer's own part): 1.00 whenever the cache works;
-* a breakdown in characters of the shared prefix and each reviewer's own part, PR-Agent's
-  prompt beside them.
-* the same change reviewed with `[review] combined_review = true` (the reviewers of a chunk
-  on one model in one call, each one's instructions in it; `.reviewloop.toml` committed in
-  the fixture's base, a fresh fake): its billed tokens beside the default's, and ÷ one
-  PR-Agent call.
+* the default review (the reviewers of a chunk on one model asked in one call, each one's
+  instructions in it: `[review] combined_review`) ÷ one PR-Agent call (targets: <= 1.2 at
+  300 lines, <= 1.0 at 1k and 3k);
+* ÷ the outside floor: the plain `git diff base...head` as the shared part, written once
+  (1.25 G) and read by each other call (0.1 G each), plus each reviewer's instructions in
+  full (its whole prompt file and the ask) uncached; it is built from nothing of
+  reviewloop's own prompt, so it says what the specialists' prompts cost over the change;
+* the same change with `[review] combined_review = false` (one call per reviewer, in
+  parallel; `.reviewloop.toml` committed in the fixture's base, a fresh fake): its billed
+  tokens beside the default's and ÷ one PR-Agent call, a breakdown in characters of its
+  shared prefix and each reviewer's own part (PR-Agent's prompt beside them), ÷ the outside
+  floor, and ÷ its own floor (its own shared prefix written once and read by the others,
+  each reviewer's own part: 1.00 whenever the cache works).
 
 Then (left out with `--no-round2`; `--sizes none` for these alone) a task run on the
 example project with a ~300-line change, a round-1 review with one finding (the 10-line fix
@@ -48,6 +47,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -127,11 +127,13 @@ def floors(calls: Sequence[RecordedRequest]) -> tuple[float, float, int]:
     return ran, five, prefix
 
 
-def outside_floor(diff_text: str, names: Sequence[str]) -> float:
-    """The plain diff G written once and read by the other reviewers, each reviewer's
-    instructions in full: nothing of reviewloop's own prompt goes into it."""
+def outside_floor(diff_text: str, calls: Sequence[Sequence[str]]) -> float:
+    """The plain diff G written once and read by each other call, each reviewer's
+    instructions in full (`calls`: the reviewers each call asks): nothing of reviewloop's
+    own prompt goes into it."""
     diff = math.ceil(len(diff_text) / 4)
-    return 1.25 * diff + 0.1 * diff * (len(names) - 1) + sum(map(full_instructions, names))
+    return 1.25 * diff + 0.1 * diff * (len(calls) - 1) + sum(
+        full_instructions(name) for names in calls for name in names)
 
 
 def breakdown(size: str, calls: Sequence[RecordedRequest],
@@ -170,8 +172,16 @@ def breakdown(size: str, calls: Sequence[RecordedRequest],
 
 
 def _agent(request: RecordedRequest) -> str:
+    """The reviewer a call asks, or the reviewers asked together joined with "+"."""
+    return "+".join(_members(request))
+
+
+def _members(request: RecordedRequest) -> list[str]:
     system = request.system_text()
-    return next(n for n in REVIEWERS if f"agent: {n}" in system)
+    listed = re.search(r"^agents: (.+)$", system, re.M)
+    if listed:
+        return listed[1].split(", ")
+    return [next(n for n in REVIEWERS if f"agent: {n}" in system)]
 
 
 # A size's suffix: the README.md added on top of the change, in lines of steps
@@ -197,76 +207,80 @@ def with_docs(repo: Path, steps: int) -> str:
 
 
 def one_size(base: Path, size: str, python: Path | None) -> list[str]:
+    """The default review of one generated change (the reviewers of a chunk asked in one
+    call) against one PR-Agent call and the outside floor; then the same change with one call
+    per reviewer (`separate_calls`), with the breakdown and the floors of that shape."""
     plain_size, steps = sized(size)
     lines, files = SIZES[plain_size]
-    ours, theirs = base / f"rl-{size}", base / f"pa-{size}"
-    rev = make_change(ours, lines, files, seed=1)
+    theirs = base / f"pa-{size}"
     make_change(theirs, lines, files, seed=1)
     if steps:
-        rev = (rev[0], with_docs(ours, steps))
         with_docs(theirs, steps)
-    with bedrock(latency=1.0, prompt_cache=True, context_window=WINDOW) as fake:
-        script_reviewers(fake, rounds=20)
-        run = review(ours, *rev, fake=fake)
-    calls = [r for r in run.requests if not r.warmup]
-    mine = billed(run.requests)
-    ran, five, prefix = floors(calls)
-    writes = sum(1 for r in calls if r.cache_write)
-    command = f"{COMMAND} --sizes {size} --no-round2"
-    out = [f"{size}: reviewloop billed {mine:,.0f} tokens in {len(run.requests)} call(s) "
-           f"({writes} prefix write(s), {len(calls) - writes} read(s); shared prefix "
-           f"{prefix:,} tokens; output {sum(r.output_tokens for r in calls):,} tokens, "
-           "not counted)"]
     theirs_calls: Sequence[RecordedRequest] = ()
     if python is not None:
         with bedrock(latency=1.0, prompt_cache=True, context_window=WINDOW) as fake:
             theirs_calls = peer.review(python, theirs, "main", fake)
-    out += breakdown(size, calls, theirs_calls)
+    ours = base / f"rl-{size}"
+    plain, calls, mine = _reviewed(ours, size)
+    command = f"{COMMAND} --sizes {size} --no-round2"
+    out = [f"{size}: reviewloop billed {mine:,.0f} tokens in {len(calls)} call(s) "
+           f"({', '.join(map(_agent, calls))}; output "
+           f"{sum(r.output_tokens for r in calls):,} tokens, not counted)"]
     if python is not None:
-        peer_billed = billed(theirs_calls)
         out.append(ratio(f"{size}: billed tokens, reviewloop / one PR-Agent call",
-                         mine / peer_billed,
+                         mine / billed(theirs_calls),
                          target=1.2 if size.startswith("300") else 1.0,
-                         note=f"PR-Agent {peer_billed:,.0f} in {len(theirs_calls)} call(s); "
-                              f"`{command}`"))
-    plain = git(ours, "diff", f"{rev[0]}...{rev[1]}")
-    outside = outside_floor(plain, [_agent(r) for r in calls])
+                         note=f"PR-Agent {billed(theirs_calls):,.0f} in {len(theirs_calls)} "
+                              f"call(s); `{command}`"))
+    outside = outside_floor(plain, [_members(r) for r in calls])
     out.append(ratio(f"{size}: billed / outside floor (plain git diff, each reviewer's "
                      "instructions in full)", mine / outside,
-                     note=f"floor {outside:,.0f} for the {len(calls)} reviewers called; "
-                          f"`{command}`"))
-    out.append(ratio(f"{size}: billed / own floor for five specialists", mine / five,
-                     target=1.1, note=f"floor {five:,.0f}"))
-    out.append(ratio(f"{size}: billed / own floor for the {len(calls)} reviewers called",
-                     mine / ran, target=1.1, note=f"floor {ran:,.0f}"))
-    return out + combined_review(base, size, mine, theirs_calls)
+                     note=f"floor {outside:,.0f} for these {len(calls)} call(s); `{command}`"))
+    return out + separate_calls(base, size, mine, theirs_calls)
 
 
-def combined_review(base: Path, size: str, default: float,
-                    peer_calls: Sequence[RecordedRequest]) -> list[str]:
-    """The same change reviewed with `[review] combined_review = true` (in the fixture's
-    `.reviewloop.toml`, committed in its base: a review reads its settings there; a fresh
-    fake, nothing cached): its billed tokens beside the default's, and ÷ one PR-Agent
-    call."""
+def _reviewed(repo: Path, size: str, config: str = ""
+              ) -> tuple[str, list[RecordedRequest], float]:
+    """Review the generated change of `size` in `repo` (`config`: its `.reviewloop.toml`,
+    committed in the base): the plain diff, the reviewer calls, their billed tokens."""
     plain_size, steps = sized(size)
     lines, files = SIZES[plain_size]
-    repo = base / f"rl-combined-{size}"
-    rev = make_change(repo, lines, files, seed=1, config="[review]\ncombined_review = true\n")
+    rev = make_change(repo, lines, files, seed=1, config=config)
     if steps:
         rev = (rev[0], with_docs(repo, steps))
     with bedrock(latency=1.0, prompt_cache=True, context_window=WINDOW) as fake:
         script_reviewers(fake, rounds=20)
         run = review(repo, *rev, fake=fake)
-    billed_now = billed(run.requests)
-    out = [f"{size}: with [review] combined_review = true: billed {billed_now:,.0f} tokens in "
-           f"{len(run.requests)} call(s) (default: {default:,.0f}; "
-           f"{billed_now / default:.2f} of it)"]
+    calls = [r for r in run.requests if not r.warmup]
+    return git(repo, "diff", f"{rev[0]}...{rev[1]}"), calls, billed(run.requests)
+
+
+def separate_calls(base: Path, size: str, default: float,
+                   peer_calls: Sequence[RecordedRequest]) -> list[str]:
+    """The same change with `[review] combined_review = false` (one call per reviewer, in
+    parallel; in the fixture's `.reviewloop.toml`, committed in its base, a fresh fake): its
+    billed tokens beside the default's and ÷ one PR-Agent call, what its shared prefix and
+    each reviewer's own part hold, and its floors."""
+    plain, calls, mine = _reviewed(base / f"rl-separate-{size}", size,
+                                   "[review]\ncombined_review = false\n")
+    command = f"{COMMAND} --sizes {size} --no-round2"
+    ran, five, prefix = floors(calls)
+    writes = sum(1 for r in calls if r.cache_write)
+    what = f"{size}, one call per reviewer (combined_review = false)"
+    out = [f"{what}: billed {mine:,.0f} tokens in {len(calls)} call(s) ({writes} prefix "
+           f"write(s), {len(calls) - writes} read(s); shared prefix {prefix:,} tokens; "
+           f"default: {default:,.0f}, {default / mine:.2f} of it)"]
+    out += breakdown(size, calls, peer_calls)
     if peer_calls:
-        out.append(ratio(f"{size}: billed tokens, combined_review = true / one PR-Agent call",
-                         billed_now / billed(peer_calls),
-                         target=1.2 if size.startswith("300") else 1.0,
-                         note=f"default {default / billed(peer_calls):.2f}; "
-                              f"`{COMMAND} --sizes {size} --no-round2`"))
+        out.append(ratio(f"{what}: billed tokens / one PR-Agent call",
+                         mine / billed(peer_calls), note=f"`{command}`"))
+    outside = outside_floor(plain, [_members(r) for r in calls])
+    out.append(ratio(f"{what}: billed / outside floor", mine / outside,
+                     note=f"floor {outside:,.0f} for the {len(calls)} reviewers called"))
+    out.append(ratio(f"{what}: billed / own floor for five specialists", mine / five,
+                     target=1.1, note=f"floor {five:,.0f}"))
+    out.append(ratio(f"{what}: billed / own floor for the {len(calls)} reviewers called",
+                     mine / ran, target=1.1, note=f"floor {ran:,.0f}"))
     return out
 
 
