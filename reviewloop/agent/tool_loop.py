@@ -103,7 +103,9 @@ def run_agent(
             continue
         done, misses = _run_calls(calls, by_name, finish_tool, finish, result, misses)
         batch = [m for m in result.messages[-len(calls):] if isinstance(m, ToolMessage)]
-        if done or (stop is not None and stop(batch)):
+        # a call the provider could not parse was never run: it ends nothing
+        if done or (stop is not None and not getattr(reply, "invalid_tool_calls", None)
+                    and stop(batch)):
             return result
         if misses > nudges:
             shown = finish_tool.name if finish_tool is not None else "the finishing tool"
@@ -160,7 +162,8 @@ def _run_calls(calls: Sequence[ToolCall], by_name: Mapping[str, BaseTool],
         elif name in by_name:
             content = _invoke_tool(by_name[name], args)
         else:
-            content = f"unknown tool {name!r}; available: {', '.join(sorted(by_name))}"
+            content = (f"error: unknown tool {name!r}; available: "
+                       f"{', '.join(sorted(by_name))}")
         result.messages.append(ToolMessage(content=redact(str(content)), tool_call_id=call_id,
                                            name=name))
     return done, misses

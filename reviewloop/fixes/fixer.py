@@ -29,8 +29,8 @@ from reviewloop.review.submit import submit_tool
 # What the fixer does with each finding it is sent, in both forms of its rules.
 _FIX = ("read the code at its lines and change it so the problem is gone, keeping the "
         "behaviour the task needs and the tests passing; change nothing else. Leave one you "
-        "are sure is wrong. End by calling done with your last edit: a short summary per "
-        "finding id, and why for any left.")
+        "are sure is wrong. End by calling done in the reply of your last edit: a short "
+        "summary per finding id, and why for any left.")
 
 # The fixer on its own (no reviewers' prefix before it).
 FIXER_RULES = ("You fix review findings in the repository you have tools for. For each: "

@@ -31,7 +31,7 @@ from tests.support.loop_cli import (
 )
 
 ROUND_TOOLS = ["fs_read", "list_dir", "glob", "grep", "code", "write_file", "edit_file",
-               "run_command", "submit_findings"]
+               "run_command", "done", "submit_findings"]
 
 
 @pytest.fixture
