@@ -82,8 +82,8 @@ def script_reviewers(fake: BedrockFake, rounds: int, *, delay: float = 0.0,
                      findings: Mapping[str, list[dict]] | None = None,
                      reviewers: Iterable[str] = REVIEWERS) -> None:
     """Each reviewer answers `rounds` calls with `submit_findings`: its `findings` in round 1,
-    none in a re-review. Round 1 asked in one call (`[review] combined_review`, the
-    default: the reviewers of a chunk on one model, `review.rereview`) answers every
+    none in a re-review. Round 1 asked in one call (`[review] combined_review`: the
+    reviewers of a chunk on one model, `review.rereview`) answers every
     reviewer's findings, each naming its `agent`; a re-review, alone or combined, none.
     `delay` 0 leaves the time to the fake's latency model."""
     found = {name: list((findings or {}).get(name, [])) for name in reviewers}

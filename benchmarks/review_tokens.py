@@ -14,21 +14,21 @@ A size with `+docs` adds a 40-line README.md to the change (code and its documen
 which the performance and test-quality reviewers leave out; the two other reviewers read it
 after the shared prefix, uncached: below a cache checkpoint's minimum), `+longdocs` a
 160-line one (cached after the prefix, written once and read once, `review.layers`).
-Printed per size, each figure with the command that reproduces it:
+Printed per size, each figure with the command that reproduces it, for each shape of round
+1 (`[review] combined_review`: the reviewers of a chunk on one model asked in one call, each
+one's instructions in it, or one call per reviewer, in parallel), the default first and the
+other set in the fixture's `.reviewloop.toml` (committed in its base; a fresh fake):
 
-* the default review (the reviewers of a chunk on one model asked in one call, each one's
-  instructions in it: `[review] combined_review`) ÷ one PR-Agent call (targets: <= 1.2 at
-  300 lines, <= 1.0 at 1k and 3k);
+* its billed tokens ÷ one PR-Agent call (targets: <= 1.2 at 300 lines, <= 1.0 at 1k and
+  3k), and beside the default's;
 * ÷ the outside floor: the plain `git diff base...head` as the shared part, written once
   (1.25 G) and read by each other call (0.1 G each), plus each reviewer's instructions in
   full (its whole prompt file and the ask) uncached; it is built from nothing of
   reviewloop's own prompt, so it says what the specialists' prompts cost over the change;
-* the same change with `[review] combined_review = false` (one call per reviewer, in
-  parallel; `.reviewloop.toml` committed in the fixture's base, a fresh fake): its billed
-  tokens beside the default's and ÷ one PR-Agent call, a breakdown in characters of its
-  shared prefix and each reviewer's own part (PR-Agent's prompt beside them), ÷ the outside
-  floor, and ÷ its own floor (its own shared prefix written once and read by the others,
-  each reviewer's own part: 1.00 whenever the cache works).
+* with one call per reviewer, a breakdown in characters of the shared prefix and each
+  reviewer's own part (PR-Agent's prompt beside them), and ÷ its own floor (its own shared
+  prefix written once and read by the others, each reviewer's own part: 1.00 whenever the
+  cache works).
 
 Then (left out with `--no-round2`; `--sizes none` for these alone) a task run on the
 example project with a ~300-line change, a round-1 review with one finding (the 10-line fix
@@ -70,6 +70,7 @@ from benchmarks.harness import (  # noqa: E402
     script_reviewers,
     workdir,
 )
+from reviewloop.config import Review  # noqa: E402
 from reviewloop.review.definitions import load_agents  # noqa: E402
 from reviewloop.review.reviewer import agent_prompt  # noqa: E402
 from tests.support.bedrock import RecordedRequest, text, tool_use, tool_uses  # noqa: E402
@@ -207,9 +208,9 @@ def with_docs(repo: Path, steps: int) -> str:
 
 
 def one_size(base: Path, size: str, python: Path | None) -> list[str]:
-    """The default review of one generated change (the reviewers of a chunk asked in one
-    call) against one PR-Agent call and the outside floor; then the same change with one call
-    per reviewer (`separate_calls`), with the breakdown and the floors of that shape."""
+    """One generated change reviewed in both shapes of round 1, the default first (`SHAPES`):
+    each one's billed tokens ÷ one PR-Agent call and ÷ the outside floor; for one call per
+    reviewer, also what its shared prefix and each reviewer's own part hold, and its floors."""
     plain_size, steps = sized(size)
     lines, files = SIZES[plain_size]
     theirs = base / f"pa-{size}"
@@ -220,23 +221,55 @@ def one_size(base: Path, size: str, python: Path | None) -> list[str]:
     if python is not None:
         with bedrock(latency=1.0, prompt_cache=True, context_window=WINDOW) as fake:
             theirs_calls = peer.review(python, theirs, "main", fake)
-    ours = base / f"rl-{size}"
-    plain, calls, mine = _reviewed(ours, size)
+    out: list[str] = []
+    default = 0.0
+    for combined in SHAPES:
+        shown, spent = _shape(base, size, combined, theirs_calls, default)
+        out += shown
+        default = default or spent
+    return out
+
+
+# "[review] combined_review" as the two shapes are set, the default's first
+SHAPES = (Review().combined_review, not Review().combined_review)
+
+
+def _shape(base: Path, size: str, combined: bool, peer_calls: Sequence[RecordedRequest],
+           default: float) -> tuple[list[str], float]:
+    """One shape's lines (`default`: the default shape's billed tokens, 0 for the default
+    itself) and its billed tokens."""
+    setting = f"combined_review = {str(combined).lower()}"
+    what = f"{size}, {setting}" + (" (the default)" if combined == SHAPES[0] else "")
+    config = "" if combined == SHAPES[0] else f"[review]\n{setting}\n"
+    folder = f"rl-{'together' if combined else 'apart'}-{size}"
+    plain, calls, mine = _reviewed(base / folder, size, config)
     command = f"{COMMAND} --sizes {size} --no-round2"
-    out = [f"{size}: reviewloop billed {mine:,.0f} tokens in {len(calls)} call(s) "
+    out = [f"{what}: reviewloop billed {mine:,.0f} tokens in {len(calls)} call(s) "
            f"({', '.join(map(_agent, calls))}; output "
-           f"{sum(r.output_tokens for r in calls):,} tokens, not counted)"]
-    if python is not None:
-        out.append(ratio(f"{size}: billed tokens, reviewloop / one PR-Agent call",
-                         mine / billed(theirs_calls),
+           f"{sum(r.output_tokens for r in calls):,} tokens, not counted)"
+           + (f"; {mine / default:.2f} of the default's {default:,.0f}" if default else "")]
+    if peer_calls:
+        out.append(ratio(f"{what}: billed tokens, reviewloop / one PR-Agent call",
+                         mine / billed(peer_calls),
                          target=1.2 if size.startswith("300") else 1.0,
-                         note=f"PR-Agent {billed(theirs_calls):,.0f} in {len(theirs_calls)} "
+                         note=f"PR-Agent {billed(peer_calls):,.0f} in {len(peer_calls)} "
                               f"call(s); `{command}`"))
     outside = outside_floor(plain, [_members(r) for r in calls])
-    out.append(ratio(f"{size}: billed / outside floor (plain git diff, each reviewer's "
+    out.append(ratio(f"{what}: billed / outside floor (plain git diff, each reviewer's "
                      "instructions in full)", mine / outside,
-                     note=f"floor {outside:,.0f} for these {len(calls)} call(s); `{command}`"))
-    return out + separate_calls(base, size, mine, theirs_calls)
+                     note=f"floor {outside:,.0f} for these {len(calls)} call(s)"))
+    if combined:
+        return out, mine
+    ran, five, prefix = floors(calls)
+    writes = sum(1 for r in calls if r.cache_write)
+    out.append(f"{what}: {writes} prefix write(s), {len(calls) - writes} read(s); shared "
+               f"prefix {prefix:,} tokens")
+    out += breakdown(size, calls, peer_calls)
+    out.append(ratio(f"{what}: billed / own floor for five specialists", mine / five,
+                     target=1.1, note=f"floor {five:,.0f}"))
+    out.append(ratio(f"{what}: billed / own floor for the {len(calls)} reviewers called",
+                     mine / ran, target=1.1, note=f"floor {ran:,.0f}"))
+    return out, mine
 
 
 def _reviewed(repo: Path, size: str, config: str = ""
@@ -253,35 +286,6 @@ def _reviewed(repo: Path, size: str, config: str = ""
         run = review(repo, *rev, fake=fake)
     calls = [r for r in run.requests if not r.warmup]
     return git(repo, "diff", f"{rev[0]}...{rev[1]}"), calls, billed(run.requests)
-
-
-def separate_calls(base: Path, size: str, default: float,
-                   peer_calls: Sequence[RecordedRequest]) -> list[str]:
-    """The same change with `[review] combined_review = false` (one call per reviewer, in
-    parallel; in the fixture's `.reviewloop.toml`, committed in its base, a fresh fake): its
-    billed tokens beside the default's and ÷ one PR-Agent call, what its shared prefix and
-    each reviewer's own part hold, and its floors."""
-    plain, calls, mine = _reviewed(base / f"rl-separate-{size}", size,
-                                   "[review]\ncombined_review = false\n")
-    command = f"{COMMAND} --sizes {size} --no-round2"
-    ran, five, prefix = floors(calls)
-    writes = sum(1 for r in calls if r.cache_write)
-    what = f"{size}, one call per reviewer (combined_review = false)"
-    out = [f"{what}: billed {mine:,.0f} tokens in {len(calls)} call(s) ({writes} prefix "
-           f"write(s), {len(calls) - writes} read(s); shared prefix {prefix:,} tokens; "
-           f"default: {default:,.0f}, {default / mine:.2f} of it)"]
-    out += breakdown(size, calls, peer_calls)
-    if peer_calls:
-        out.append(ratio(f"{what}: billed tokens / one PR-Agent call",
-                         mine / billed(peer_calls), note=f"`{command}`"))
-    outside = outside_floor(plain, [_members(r) for r in calls])
-    out.append(ratio(f"{what}: billed / outside floor", mine / outside,
-                     note=f"floor {outside:,.0f} for the {len(calls)} reviewers called"))
-    out.append(ratio(f"{what}: billed / own floor for five specialists", mine / five,
-                     target=1.1, note=f"floor {five:,.0f}"))
-    out.append(ratio(f"{what}: billed / own floor for the {len(calls)} reviewers called",
-                     mine / ran, target=1.1, note=f"floor {ran:,.0f}"))
-    return out
 
 
 FINDINGS = [  # three findings in three places: three fix groups
