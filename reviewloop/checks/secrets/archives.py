@@ -14,18 +14,22 @@ past a limit, encrypted or broken is named as not scanned for secrets (`not_read
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 from reviewloop.checks.secrets.archive_members import Budget, kind, leaves
 from reviewloop.checks.secrets.binary_text import MAX_BYTES, old_blob, printable
 from reviewloop.checks.secrets.scanner import SecretHit, scan_text
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
-from reviewloop.git.names import under
+from reviewloop.git.names import under, under_text
 from reviewloop.git.plaindiff import read_blob
+from reviewloop.git.reads import batched, lstat, read_bytes
 
 _PROBE = 8_000  # git's own binary probe: a NUL in it makes a member binary
+_MAGIC = 512  # the bytes `kind` is given: enough for tar's signature at offset 257
 NOT_SCANNED = "an archive not scanned for secrets: {why}"
 
 
@@ -55,18 +59,28 @@ def unscanned(root: Path, file: FileDiff) -> str | None:
 def _scan(root: Path, file: FileDiff) -> tuple[list[SecretHit], str] | None:
     """`_file_hits` of `file` as it is in the tree; None when it is no archive, not there,
     or too large to read (`binary_text` names that)."""
-    source = under(root, file.path)
     try:
-        with source.open("rb") as stream:
-            if kind(stream.read(512)) is None:
-                return None
-        stat = source.stat()
+        info = _archive(root, file.path)
     except OSError:
         return None  # not in the tree (or a folder): nothing of it to read
-    if stat.st_size > MAX_BYTES:
+    if info is None or info.st_size > MAX_BYTES:
         return None
-    return _file_hits(str(root), file.path, old_blob(file), file.binary, stat.st_size,
-                      stat.st_mtime_ns)
+    return _file_hits(str(root), file.path, old_blob(file), file.binary, info.st_size,
+                      info.st_mtime_ns)
+
+
+def _archive(root: Path, path: str) -> os.stat_result | None:
+    """The file's `stat` when it starts as an archive does, else None. In a review's batch
+    (`git.reads`) a regular file is judged by the read the other steps share: a change of
+    5,000 files opened each of them once more here only to find it is no archive."""
+    full = under_text(root, path)
+    if batched(root):
+        info = lstat(root, full)
+        if S_ISREG(info.st_mode):  # one over the ceiling is not read here: no bytes asked
+            return info if info.st_size <= MAX_BYTES and kind(
+                read_bytes(root, full)[:_MAGIC]) is not None else None
+    with open(full, "rb") as stream:  # a link is followed, as `open` does
+        return os.stat(stream.fileno()) if kind(stream.read(_MAGIC)) is not None else None
 
 
 @lru_cache(maxsize=64)  # the gate and the analyzer ask of the same file in a round
