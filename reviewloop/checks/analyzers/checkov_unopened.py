@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from reviewloop.checks.analyzers.checkov_skips import SUFFIXES
 from reviewloop.checks.analyzers.dockerfile_builds import BuiltDockerfiles
 from reviewloop.checks.analyzers.kustomize_render import NAMES as KUSTOMIZATIONS
 from reviewloop.git.languages import by_name
-from reviewloop.git.names import under
+from reviewloop.git.names import name_suffix, posix_name, under
 from reviewloop.git.reads import derived
 
 _MAX_READ = 1_000_000  # a larger file is not looked at
@@ -57,8 +57,8 @@ def unopened(root: Path, paths: Sequence[str]) -> dict[str, str]:
 
 
 def _unopened(root: Path, path: str) -> str | None:
-    name = PurePosixPath(path).name
-    suffix = PurePosixPath(path).suffix
+    name = posix_name(path)  # no `PurePosixPath` a changed file (two each: 10,000 at 5,000)
+    suffix = name_suffix(name)
     if suffix.lower() in SUFFIXES or suffix.lower() in _DOCUMENTS or by_name(name) is not None \
             or name in KUSTOMIZATIONS:  # `Kustomization`: rendered (`kustomize_render`)
         return None
