@@ -120,8 +120,10 @@ class Review(_Frozen):
     # Round 2 on, the re-reviewers on one model judge a fix in one call (`review/rereview.py`).
     combined_rereview: bool = True
     # Round 1 too: the reviewers of a chunk on one model review it in one call, each one's
-    # instructions in it (fewer tokens; one prompt with four areas, `review/rereview.py`).
-    combined_review: bool = False
+    # instructions in it (the fewest tokens: the shared prefix is paid once,
+    # `review/rereview.py`); false: one call per reviewer, in parallel: each specialist's
+    # separate judgement, more tokens.
+    combined_review: bool = True
     executed_files: Globs = ()  # globs of files a tool runs: levers (lever_files)
 
     @field_validator("context_windows")
