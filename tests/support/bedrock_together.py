@@ -52,3 +52,10 @@ def _submitted(reply) -> dict | None:
             or blocks[0]["toolUse"]["name"] != "submit_findings":
         return None
     return blocks[0]["toolUse"]["input"]
+
+
+def asks(system: str, name: str) -> bool:
+    """Whether a request's system prompt asks reviewer `name`: its own call (`agent: NAME`),
+    or round 1's call of several (its persona under `## NAME`)."""
+    return f"agent: {name}\n" in system or (
+        f"\n## {name}\n" in system and _TOGETHER.search(system) is not None)
