@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.support.bedrock import BedrockFake
 from tests.support.gitutil import git
 from tests.support.loop_cli import (
@@ -22,7 +24,13 @@ from tests.support.loop_cli import (
 FALLBACK = "us.amazon.nova-pro-v1:0"
 
 
-def test_a_throttled_primary_falls_back_and_the_summary_names_the_fallback(project: Path):
+@pytest.mark.parametrize("combined", [True, False], ids=["combined", "one-call-each"])
+def test_a_throttled_primary_falls_back_and_the_summary_names_the_fallback(
+        project: Path, combined: bool):
+    if not combined:  # `[review] combined_review = false`: one call per reviewer
+        config = project / ".reviewloop.toml"
+        config.write_text(config.read_text() + "\n[review]\ncombined_review = false\n")
+        git(project, "commit", "-qam", "one call per reviewer")
     git(project, "switch", "-qc", "task-2")
     manual_change(project)
     with BedrockFake() as fake:
@@ -37,10 +45,11 @@ def test_a_throttled_primary_falls_back_and_the_summary_names_the_fallback(proje
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Committed" in done.stdout
-    # one call: the reviewers whose scope holds the change (not infrastructure's) asked
-    # together, no warm-up call
-    assert answered == [FALLBACK] and throttled == {MODEL}
+    # the reviewers whose scope holds the change (not infrastructure's), no warm-up call:
+    # asked together one call, else one each
+    calls = 1 if combined else len(CALLED)
+    assert answered == [FALLBACK] * calls and throttled == {MODEL}
     shown = " ".join(done.stdout.replace("│", " ").split())  # the panel's wrapped lines
-    # (the note counts the reviewers it answered for: one call for four, asked together)
-    assert (f"fallback model review: {FALLBACK} answered {len(CALLED)} call(s) instead of "
+    # the note counts the calls, and names the reviewers they answered for
+    assert (f"fallback model review: {FALLBACK} answered {calls} call(s) instead of "
             f"{MODEL}, which failed or was throttled ({', '.join(sorted(CALLED))})") in shown
