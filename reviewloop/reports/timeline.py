@@ -160,7 +160,7 @@ def _started(event: Mapping[str, Any], at: float) -> _Open:
         part = f" (part {chunk + 1})" if isinstance(chunk, int) and chunk else ""
         together = event.get("together")  # asked in one call with it: one bar names them all
         names = [agent, *(together if isinstance(together, list) else [])]
-        return _Open(node, ", ".join(str(n) for n in names) + part, round_no, at, agent)
+        return _Open(node, " + ".join(str(n) for n in names) + part, round_no, at, agent)
     return _Open(node, STEP_NAMES.get(node, node), round_no, at)
 
 

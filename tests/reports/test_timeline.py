@@ -126,7 +126,7 @@ def test_reviewers_asked_in_one_call_are_one_bar_that_names_them_all(tmp_path: P
                   ("review-performance", "review-security", "review-tests")]})
     trace.ended("a")
     [bar] = timeline(read_trace(tmp_path), PRICES).spans
-    assert bar.label == "review-performance, review-security, review-tests"
+    assert bar.label == "review-performance + review-security + review-tests"
     assert (bar.duration_s, bar.status, bar.detail) == (3, "ok", "3 finding(s)")
     assert (bar.input_tokens, bar.output_tokens) == (3000, 300)
 
