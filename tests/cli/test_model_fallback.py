@@ -19,6 +19,7 @@ from tests.support.loop_cli import (
     example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
+    one_call_each,
 )
 
 FALLBACK = "us.amazon.nova-pro-v1:0"
@@ -27,10 +28,8 @@ FALLBACK = "us.amazon.nova-pro-v1:0"
 @pytest.mark.parametrize("combined", [True, False], ids=["combined", "one-call-each"])
 def test_a_throttled_primary_falls_back_and_the_summary_names_the_fallback(
         project: Path, combined: bool):
-    if not combined:  # `[review] combined_review = false`: one call per reviewer
-        config = project / ".reviewloop.toml"
-        config.write_text(config.read_text() + "\n[review]\ncombined_review = false\n")
-        git(project, "commit", "-qam", "one call per reviewer")
+    if not combined:
+        one_call_each(project)
     git(project, "switch", "-qc", "task-2")
     manual_change(project)
     with BedrockFake() as fake:

@@ -23,6 +23,7 @@ from tests.support.loop_cli import (
     example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
+    one_call_each,
     wait_until,
 )
 from tests.support.repos import NO_GATES, init_repo
@@ -93,10 +94,7 @@ def test_no_credentials_runs_offline_and_says_so(project: Path) -> None:
 def test_killed_during_a_slow_reviewer_resumes_without_repeating_finished_calls(
         project: Path) -> None:
     # one call per reviewer, so that the slow one is the only call left to repeat
-    config = project / ".reviewloop.toml"
-    config.write_text(config.read_text() + "\n[review]\ncombined_review = false\n")
-    git(project, "add", ".reviewloop.toml")
-    git(project, "commit", "-qm", "one call per reviewer")
+    one_call_each(project)
     manual_change(project)
     never = threading.Event()  # the slow reviewer's answer is never sent: it is killed first
     with BedrockFake() as fake:
