@@ -322,8 +322,8 @@ class BedrockFake:
         haystack = json.dumps(body.get("system") or []) + json.dumps(body.get("messages") or [])
         with self._lock:
             # round 1's reviewers asked in one call: from their own scripts (bedrock_together)
-            if merged := together_reply(self._scripts, body, lambda found, delay: tool_use(
-                    "submit_findings", {"findings": found}, delay=delay)):
+            if merged := together_reply(self._scripts, body, lambda found, delay, gate: tool_use(
+                    "submit_findings", {"findings": found}, delay=delay, gate=gate)):
                 return merged
             for marker, queue in self._scripts.items():
                 if marker in haystack or json.dumps(marker)[1:-1] in haystack:
