@@ -13,6 +13,7 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 # What only round 1's call of several reviewers says (a re-review's: "judge the fix")
@@ -34,7 +35,7 @@ def together_reply(scripts: Mapping[str, deque], body: Mapping[str, Any], make):
     that would answer it asked alone (`own_queue`), every one's next reply a lone
     `submit_findings` (taken from those scripts, one each); else None, and no script is
     touched. `make(findings, delay, gate)` builds it: held, like a reply of its own, until
-    every member's `gate` is set."""
+    every member's `gate` is set, with the usage they all state added up."""
     names = members(body)
     haystack = json.dumps(body.get("system") or []) + json.dumps(body.get("messages") or [])
     queues = [own_queue(scripts, name, haystack) for name in names]
@@ -55,8 +56,11 @@ def together_reply(scripts: Mapping[str, deque], body: Mapping[str, Any], make):
     findings = [{**f, "agent": name} for name, i in zip(names, inputs, strict=True)
                 for f in (i or {}).get("findings", [])]
     gates = list({id(r.gate): r.gate for r in firsts if r.gate is not None}.values())
-    return make(findings, max(r.delay for r in firsts),
-                gates[0] if len(gates) == 1 else _AllOf(gates) if gates else None)
+    merged = make(findings, max(r.delay for r in firsts),
+                  gates[0] if len(gates) == 1 else _AllOf(gates) if gates else None)
+    # the tokens every member's reply states, added up: a test's spend holds either way
+    stated = set.intersection(*(set(r.usage) for r in firsts))
+    return replace(merged, usage={k: sum(r.usage[k] for r in firsts) for k in stated})
 
 
 def own_queue(scripts: Mapping[str, deque], name: str, haystack: str) -> deque | None:
