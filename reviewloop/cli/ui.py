@@ -163,8 +163,8 @@ def progress(node: str, update: Mapping[str, Any]) -> None:
     if _verbosity == QUIET or live_view() is not None:
         return
     # reviewers asked in one call: a line each, as when each had a call of its own
-    lines = [_review_text([r]) for r in (update.get("reviews") or [])
-             if node == "review"] or [_progress_text(node, update)]
+    lines: list[str | None] = [_review_text([r]) for r in (update.get("reviews") or [])
+                               if node == "review"] or [_progress_text(node, update)]
     for line in lines:
         if line:
             console(stderr=True).print(bullet(line), highlight=False)

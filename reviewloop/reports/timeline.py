@@ -180,9 +180,8 @@ def _report(bars: list[_Open], event: Mapping[str, Any]) -> None:
         bar.usage = _usage(event.get("usage") or [])
         if first and node == "review":  # a call of several: their findings together
             bar.status = str(first.get("status") or "")
-            found = sum(r.get("findings") for r in reviews
-                        if isinstance(r.get("findings"), int)
-                        and not isinstance(r.get("findings"), bool))
+            counts = [r.get("findings") for r in reviews]
+            found = sum(n for n in counts if isinstance(n, int) and not isinstance(n, bool))
             bar.detail = f"{found} finding(s)" + (
                 f"; {first['error']}" if first.get("error") else "")
         return
