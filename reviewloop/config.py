@@ -119,9 +119,9 @@ class Review(_Frozen):
     agent_models: bool = True
     # Round 2 on, the re-reviewers on one model judge a fix in one call (`review/rereview.py`).
     combined_rereview: bool = True
-    # Round 1 too: the reviewers of a chunk on one model review it in one call, each one's
-    # instructions in it (fewer tokens; one prompt with four areas, `review/rereview.py`).
-    combined_review: bool = False
+    # Round 1 too: a chunk's reviewers on one model in one call, each one's instructions in it
+    # (`review/rereview.py`); false: one call each, in parallel: separate judgements, more tokens.
+    combined_review: bool = True
     executed_files: Globs = ()  # globs of files a tool runs: levers (lever_files)
 
     @field_validator("context_windows")

@@ -267,6 +267,7 @@ class UsageRecord(BaseModel):
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     fallback_for: str | None = None  # the primary model the fallback `model` answered for
+    shared_by: int = 1  # a combined call's reply: its tokens split over that many reviewers
 
 
 def usage_from(message: AIMessage, *, role: str, agent: str, model: str) -> UsageRecord:

@@ -26,10 +26,12 @@ _NAMES = {"gates": "guard-rails", "prepare": "review round", "implement": "imple
 
 
 def label(node: str, inputs: dict[str, Any]) -> str:
-    """What a step is called on screen: a reviewer's name for its branch, `review round N`."""
+    """What a step is called on screen: a reviewer's name for its branch (those asked in
+    one call, `together`, each named), `review round N`."""
     if node == "review" and inputs.get("review_agent"):
         chunk = inputs.get("review_chunk", 0)
-        return inputs["review_agent"] + (f" (part {chunk + 1})" if chunk else "")
+        names = [inputs["review_agent"], *(inputs.get("together") or [])]
+        return " + ".join(names) + (f" (part {chunk + 1})" if chunk else "")
     text = _NAMES.get(node, node)
     if node == "prepare" and inputs.get("round"):
         text += f" {inputs['round']}"

@@ -162,10 +162,13 @@ def progress(node: str, update: Mapping[str, Any]) -> None:
     on a terminal the live view (cli/live.py) shows the step instead, as it runs."""
     if _verbosity == QUIET or live_view() is not None:
         return
-    line = _progress_text(node, update)
-    if line:
-        console(stderr=True).print(bullet(line), highlight=False)
-        spoke()
+    # reviewers asked in one call: a line each, as when each had a call of its own
+    lines: list[str | None] = [_review_text([r]) for r in (update.get("reviews") or [])
+                               if node == "review"] or [_progress_text(node, update)]
+    for line in lines:
+        if line:
+            console(stderr=True).print(bullet(line), highlight=False)
+            spoke()
 
 
 def live_terminal() -> bool:
@@ -199,11 +202,7 @@ def _progress_text(node: str, update: Mapping[str, Any]) -> str | None:
             text += f"; {len(material.skipped)} file(s) not reviewed (listed at the end)"
         return text + (f"; stopped: {material.stopped}" if material.stopped else "")
     if node == "review":
-        outcome = (update.get("reviews") or [{}])[0]
-        status = outcome.get("status", "?")
-        detail = (f"{len(outcome.get('findings', []))} finding(s)" if status == "ok"
-                  else outcome.get("error") or outcome.get("summary") or status)
-        return f"review round {outcome.get('round', '?')} · {outcome.get('agent')}: {detail}"
+        return _review_text(update.get("reviews") or [{}])
     if node == "triage":
         return f"triage: {len(update.get('actionable', []))} actionable finding(s)"
     if node == "fix":  # a re-review follows only a fix that neither stopped nor overspent
@@ -217,3 +216,15 @@ def _progress_text(node: str, update: Mapping[str, Any]) -> str | None:
     if node == "land":
         return f"land: {(update.get('commit') or '')[:12]}"
     return None
+
+
+def _review_text(outcomes: Sequence[Mapping[str, Any]]) -> str:
+    """`review round N · agent: detail`, the details of reviewers asked in one call after
+    one another."""
+    said = []
+    for outcome in outcomes:
+        status = outcome.get("status", "?")
+        detail = (f"{len(outcome.get('findings', []))} finding(s)" if status == "ok"
+                  else outcome.get("error") or outcome.get("summary") or status)
+        said.append(f"{outcome.get('agent')}: {detail}")
+    return f"review round {outcomes[0].get('round', '?')} · " + "; ".join(said)

@@ -7,8 +7,10 @@ that weakens the sandbox or the command policy is also shown as refused."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol, TypedDict
 
@@ -257,14 +259,20 @@ def _outcome(agent: str, rounds: Sequence[ReviewerRound], usage: Sequence[UsageR
 
 def fallbacks_used(usage: Sequence[UsageRecord]) -> list[str]:
     """One line per role and primary whose fallback model answered, with its call count and
-    the agents it answered for."""
-    calls: dict[tuple[str, str, str], list[str]] = {}
+    the agents it answered for (a combined call's reply, split over its reviewers, counts
+    once: each of its records is one `shared_by`-th of it)."""
+    calls: dict[tuple[str, str, str], list[UsageRecord]] = {}
     for used in usage:
         if used.fallback_for:
-            calls.setdefault((used.role, used.model, used.fallback_for), []).append(used.agent)
-    return [f"{role}: {model} answered {len(agents)} call(s) instead of {primary}, which "
-            f"failed or was throttled ({', '.join(sorted(set(agents)))})"
-            for (role, model, primary), agents in calls.items()]
+            calls.setdefault((used.role, used.model, used.fallback_for), []).append(used)
+    return [f"{role}: {model} answered {_calls(records)} call(s) instead of {primary}, which "
+            f"failed or was throttled ({', '.join(sorted({u.agent for u in records}))})"
+            for (role, model, primary), records in calls.items()]
+
+
+def _calls(records: Sequence[UsageRecord]) -> int:
+    """The model replies `records` hold, each reviewer's share of a combined one a part."""
+    return math.ceil(sum(Fraction(1, max(u.shared_by, 1)) for u in records))
 
 
 class _Tokens(TypedDict):

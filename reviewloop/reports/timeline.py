@@ -158,7 +158,9 @@ def _started(event: Mapping[str, Any], at: float) -> _Open:
     if node == "review" and isinstance(agent, str):
         chunk = event.get("chunk")
         part = f" (part {chunk + 1})" if isinstance(chunk, int) and chunk else ""
-        return _Open(node, agent + part, round_no, at, agent)
+        together = event.get("together")  # asked in one call with it: one bar names them all
+        names = [agent, *(together if isinstance(together, list) else [])]
+        return _Open(node, " + ".join(str(n) for n in names) + part, round_no, at, agent)
     return _Open(node, STEP_NAMES.get(node, node), round_no, at)
 
 
@@ -176,9 +178,11 @@ def _report(bars: list[_Open], event: Mapping[str, Any]) -> None:
             continue
         bar.reported = True
         bar.usage = _usage(event.get("usage") or [])
-        if first and node == "review":
+        if first and node == "review":  # a call of several: their findings together
             bar.status = str(first.get("status") or "")
-            bar.detail = f"{first.get('findings', 0)} finding(s)" + (
+            counts = [r.get("findings") for r in reviews]
+            found = sum(n for n in counts if isinstance(n, int) and not isinstance(n, bool))
+            bar.detail = f"{found} finding(s)" + (
                 f"; {first['error']}" if first.get("error") else "")
         return
 

@@ -176,7 +176,7 @@ def _shares(usage: Sequence[UsageRecord], names: Sequence[str]) -> list[list[Usa
     member takes what does not divide), so the members' tokens add up to the call's."""
     parts = len(names)
     fields = ("input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens")
-    return [[u.model_copy(update={"agent": name, **{
+    return [[u.model_copy(update={"agent": name, "shared_by": parts, **{
         f: getattr(u, f) // parts + (getattr(u, f) % parts if i == 0 else 0) for f in fields}})
         for u in usage] for i, name in enumerate(names)]
 

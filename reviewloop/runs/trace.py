@@ -44,6 +44,9 @@ class TraceRecorder:
             value = inputs.get(key)
             if isinstance(value, int | str) and not isinstance(value, bool):
                 step[name] = value
+        together = inputs.get("together")  # the reviewers asked in the same call
+        if isinstance(together, list) and together and all(isinstance(n, str) for n in together):
+            step["together"] = together
         self._write(step)
 
     def ended(self, task_id: str) -> None:

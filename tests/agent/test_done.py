@@ -33,8 +33,9 @@ CALLS: dict[str, tuple[str, dict[str, str], bool]] = {
     "read-missing": ("fs_read", {"path": "nowhere.py"}, False),
     "bad-arguments": ("edit_file", {"path": "a.py"}, False),
     "misspelled-tool": ("edit_flie", {"path": "a.py", "old": "x = 1", "new": "x = 3"}, False),
-    "command": ("run_command", {"command": "true"}, True),
-    "failing-command": ("run_command", {"command": "false"}, False),
+    # commands the default policy allows (`true` and `false` it refuses): one exits 0, one 1
+    "command": ("run_command", {"command": "python3 -m this"}, True),
+    "failing-command": ("run_command", {"command": "python3 -m no_such_module_x"}, False),
 }
 # `done` as the agent may call it: its summary, or arguments it does not take.
 DONES: dict[str, tuple[dict[str, str], bool]] = {

@@ -21,7 +21,7 @@ from tests.support.bench_repo import CLAMP, planted
 from tests.support.chat import ScriptedChatModel
 from tests.support.gitutil import git
 from tests.support.paths import ROOT
-from tests.support.runner import CALLED, review
+from tests.support.runner import round_one
 
 DIFF = """diff --git a/greet.py b/greet.py
 new file mode 100644
@@ -162,9 +162,7 @@ def test_a_bench_over_a_cases_file_scores_the_labels(repo, tmp_path, capsys):
                "title": "Undefined name nam", "rationale": "NameError at call time.",
                "confidence": 0.9}
     model = ScriptedChatModel()
-    for agent in CALLED:
-        model.script(f"agent: {agent}", [review([finding] if agent == "review-security"
-                                                else [])])
+    round_one(model, {"review-security": [finding]})
     path = write(tmp_path, {"id": "typo", "diff": DIFF, "labels": [{"path": "greet.py",
                                                                      "line": 3}]})
     code = bench.run(lambda _root, _config: Settings(model="scripted"), repo.root,

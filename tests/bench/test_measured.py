@@ -14,7 +14,7 @@ import pytest
 from reviewloop.bench.cases import Case, Label
 from reviewloop.bench.review import result_of
 from reviewloop.cli import bench
-from reviewloop.config import ModelRoles, ModelRouting, Settings
+from reviewloop.config import ModelRoles, ModelRouting, Review, Settings
 from reviewloop.reports.report import RunSummary
 from tests.support.bedrock import BedrockFake, aws_env, tool_use
 from tests.support.bench_repo import AVERAGE, CLAMP, PARSE, planted
@@ -103,34 +103,38 @@ def test_a_model_whose_calls_all_fail_is_failed_stops_the_bench_and_is_retried(
         code, again = run_bench(repo, fake, monkeypatch, capsys, settings)
         calls = len(fake.calls)
     [row] = again["models"]
-    assert calls == 3 * len(CALLED)
+    assert calls == 3  # a call a case: its reviewers asked together
     assert (code, row["cases"], row["hits"], row["failed"]) == (0, 3, 3, 0)
     assert again["stopped"] is None
 
 
-@pytest.mark.parametrize("failing", range(1, len(CALLED) + 1))
+@pytest.mark.parametrize("failing", [*range(1, len(CALLED) + 1), None],
+                         ids=[*map(str, range(1, len(CALLED) + 1)), "combined"])
 def test_a_review_with_any_failed_reviewer_measures_nothing(repo, monkeypatch, capsys,
                                                             failing):
-    """k of the reviewers' first calls refused: the case's review is failed (its other
-    reviewers' findings are not scored as a whole review), the next run reviews it."""
-    settings = Settings(model=SONNET)
+    """k of the reviewers' first calls refused (one call each, `[review] combined_review =
+    false`), or the one call of them all (the default): the case's review is failed (its
+    other reviewers' findings are not scored as a whole review), the next run reviews it."""
+    combined = failing is None
+    settings = Settings(model=SONNET, review=Review(combined_review=combined))
     with BedrockFake() as fake:
         found_everywhere(fake)
-        fake.fail_next(400, count=failing)
+        fake.fail_next(400, count=1 if combined else failing)
         code, report = run_bench(repo, fake, monkeypatch, capsys, settings, limit=2)
+    failed = len(CALLED) if combined else failing  # a failed call fails each it asked
     [row] = report["models"]
     first = report["case_results"][0]["results"][0]
     assert code == 1
     assert (first["status"], first["hit"], first["findings"]) == ("failed", False, [])
-    assert f"{failing} of {len(CALLED)} reviewer(s) failed" in first["error"]
+    assert f"{failed} of {len(CALLED)} reviewer(s) failed" in first["error"]
     assert (row["cases"], row["hits"], row["failed"]) == (1, 1, 1)
-    assert sum(r["failed"] for r in row["reviewers"]) == failing
+    assert sum(r["failed"] for r in row["reviewers"]) == failed
 
     with BedrockFake() as fake:
         found_everywhere(fake)
         code, again = run_bench(repo, fake, monkeypatch, capsys, settings, limit=2)
         calls = len(fake.calls)
-    assert calls == len(CALLED)  # the failed case only
+    assert calls == (1 if combined else len(CALLED))  # the failed case only
     assert (code, again["models"][0]["cases"], again["models"][0]["failed"]) == (0, 2, 0)
 
 

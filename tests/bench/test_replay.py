@@ -5,7 +5,6 @@ bench must report for it — per reviewer and per model."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -48,19 +47,17 @@ ANSWERS: dict[str, dict[str, list[dict]]] = {
 }
 
 
-def answer(agent: str) -> Callable[[list[BaseMessage]], AIMessage]:
-    def reply(messages: list[BaseMessage]) -> AIMessage:
-        system = message_text(messages[0])
-        case = next(bug.marker for bug in BUGS if bug.marker in system)
-        return review(ANSWERS.get(agent, {}).get(case, []))
-    return reply
+def answer(messages: list[BaseMessage]) -> AIMessage:
+    """The reviewers' one call on a case (`[review] combined_review`): each one's answer,
+    each finding naming its agent."""
+    system = message_text(messages[0])
+    case = next(bug.marker for bug in BUGS if bug.marker in system)
+    return review([{**f, "agent": agent} for agent in CALLED
+                   for f in ANSWERS.get(agent, {}).get(case, [])])
 
 
 def scripted(cases: int = 3) -> ScriptedChatModel:
-    model = ScriptedChatModel()
-    for agent in CALLED:
-        model.script(f"agent: {agent}", [answer(agent)] * cases)
-    return model
+    return ScriptedChatModel().script("agents: ", [answer] * cases)
 
 
 @pytest.fixture
@@ -105,7 +102,7 @@ def test_two_of_three_planted_bugs_found_are_two_hits_per_reviewer(repo: Path, c
     assert by_case[CLAMP.subject]["hit_by"] == [SECURITY]  # two lines off: within 3
     assert by_case[PARSE.subject]["hit"] is False
     assert "unconfirmed, not false" in report["note"]
-    assert len(model.history) == 3 * len(CALLED)  # each case reviewed once by each reviewer
+    assert len(model.history) == 3  # each case reviewed once, its reviewers in one call
 
 
 def test_near_zero_counts_only_findings_on_the_labelled_line(repo: Path, capsys):
@@ -129,7 +126,7 @@ def test_the_limit_reviews_the_newest_cases_only(repo: Path, capsys):
     report = run_bench(repo, model, capsys, limit=1)
     assert report["cases"] == 1
     assert report["case_results"][0]["description"] == PARSE.subject
-    assert len(model.history) == len(CALLED)
+    assert len(model.history) == 1
 
 
 PRICED = Settings(prices={"m": {"input": 3.0, "output": 15.0}})

@@ -35,6 +35,7 @@ from tests.support.loop_cli import (
     fake_env,
     make_example,
     manual_change,
+    one_call_each,
 )
 from tests.support.terminal import Terminal
 
@@ -73,6 +74,7 @@ def running(text: str) -> dict[str, int]:
 
 def test_the_live_view_updates_reviewer_lines_then_shows_outcomes(tmp_path: Path) -> None:
     project = make_example(tmp_path)
+    one_call_each(project)  # a line per reviewer's own call, the first ending before the rest
     manual_change(project)
     release = threading.Event()
     with BedrockFake() as fake:
@@ -116,8 +118,11 @@ def test_the_live_view_updates_reviewer_lines_then_shows_outcomes(tmp_path: Path
     assert status == 0, final
 
 
-def test_off_a_terminal_each_event_is_one_plain_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("combined", [True, False], ids=["combined", "one-call-each"])
+def test_off_a_terminal_each_event_is_one_plain_line(tmp_path: Path, combined: bool) -> None:
     project = make_example(tmp_path)
+    if not combined:
+        one_call_each(project)
     manual_change(project)
     with BedrockFake() as fake:
         script_reviews(fake)
@@ -126,10 +131,13 @@ def test_off_a_terminal_each_event_is_one_plain_line(tmp_path: Path) -> None:
     lines = [line for line in done.stderr.splitlines() if line.startswith("• review round 1")]
     assert lines[0] == "• review round 1 …", done.stderr  # the step started
     assert lines[1].startswith("• review round 1: "), done.stderr  # its estimate
+    # each reviewer says what it found on a line of its own, also when asked with others
     assert sorted(lines[2:]) == sorted([
         *(f"• review round 1 · {name}: 0 finding(s)" for name in CALLED),
         f"• review round 1 · {OUT_OF_SCOPE}: {SKIP_NOTE}"]), done.stderr
-    for name in REVIEWERS:  # each reviewer says when it starts, on a line of its own
+    # each call says when it starts, on a line of its own: one naming all it asks
+    calls = [" + ".join(CALLED)] if combined else list(CALLED)
+    for name in [*calls, OUT_OF_SCOPE]:
         assert f"• {name} …" in done.stderr.splitlines(), done.stderr
     assert "\x1b[" not in done.stderr  # no live drawing in a log
 

@@ -72,6 +72,16 @@ def test_the_lines_name_each_running_step_with_its_seconds(steps, clock, capsys)
     assert beats(err) == ["• still running: review-security 2s, review-performance (part 2) 2s"]
 
 
+def test_reviewers_asked_in_one_call_are_one_step_naming_them_all(steps, clock, capsys):
+    steps.started("t1", "review", {"review_agent": "review-security",
+                                   "together": ["review-tests"], "review_chunk": 1})
+    steps.tick()
+    clock.now += 2
+    steps.tick()
+    assert beats(capsys.readouterr().err) == [
+        "• still running: review-security + review-tests (part 2) 2s"]
+
+
 def test_another_line_restarts_the_count(steps, clock, capsys):
     steps.started("t1", "implement", {})
     for _ in range(10):  # a step's own line every 1.5 s: never 2 s of silence
@@ -218,6 +228,23 @@ def test_a_reviewers_findings_are_counted_without_being_dumped():
 
     assert said == "review round 1 · review-security: 3 finding(s)" and dumped == []
     assert PlainUpdate(update)["reviews"][0]["findings"][-1] == {"n": 2}
+
+
+def test_reviewers_asked_in_one_call_each_say_what_they_found(capsys):
+    """Round 1's reviewers asked in one call (`[review] combined_review`) end in one step:
+    off a terminal a line each, as when each had a call of its own; a live row all of
+    them."""
+    ui.set_verbosity(ui.NORMAL)
+    update = {"reviews": [{"agent": "review-security", "round": 1, "status": "ok",
+                           "findings": [{}, {}]},
+                          {"agent": "review-tests", "round": 1, "status": "ok",
+                           "findings": []}]}
+    ui.progress("review", update)
+    assert capsys.readouterr().err.splitlines() == [
+        "• review round 1 · review-security: 2 finding(s)",
+        "• review round 1 · review-tests: 0 finding(s)"]
+    assert ui.progress_text("review", update) == (
+        "review round 1 · review-security: 2 finding(s); review-tests: 0 finding(s)")
 
 
 _ITEMS = st.builds(Finding, severity=st.sampled_from(list(Severity)), file=st.just("a.py"),

@@ -88,5 +88,7 @@ def test_the_report_of_a_real_review_renders_in_chromium_with_every_title(tmp_pa
     assert all(box and box["width"] > 0 and box["height"] > 0 for box in shown.values())
     assert HOSTILE in shown  # a title element holding the hostile title as its text
     assert "Verdict: not clean" in body and "Coverage matrix" in body
-    assert bars >= 5 and "2,580 tok" in body  # a bar per reviewer call, with its tokens
+    # a bar per reviewer call with its tokens: the reviewers asked in one call, 2,580 each
+    assert bars >= 5 and f"{len(CALLED) * 2580:,} tok" in body
+    assert " + ".join(CALLED) in body  # that call's bar names them all
     assert ink(shot) > 0.02  # the screenshot is a rendered page, not a blank one

@@ -28,6 +28,7 @@ from tests.support.loop_cli import (
     cli,
     fake_env,
     make_example,
+    one_call_each,
     wait_until,
 )
 from tests.support.runner import IMPLEMENTER
@@ -40,8 +41,10 @@ MINE = "# my own notes, not committed\n"
 @pytest.fixture
 def origin(tmp_path: Path) -> Path:
     """The example project as a bare repository, its work on branch `feature` (a run never
-    lands on the default branch)."""
+    lands on the default branch); one call per reviewer (`combined_review = false`), so
+    that the review is killed with three reviewers answered and one thinking."""
     seed = make_example(tmp_path / "seed")
+    one_call_each(seed)
     git(seed, "checkout", "-q", "-b", "feature")
     bare = tmp_path / "origin.git"
     git(tmp_path, "clone", "-q", "--bare", str(seed), str(bare))

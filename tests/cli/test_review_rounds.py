@@ -56,8 +56,9 @@ def test_a_change_over_the_budget_is_reviewed_in_chunks_with_nothing_left_out(tm
     diffs = [r.system_text() for r in calls]
     chunks = {text.split("```diff\n", 1)[1].split("```", 1)[0] for text in diffs}
     assert len(chunks) > 1  # more than one chunk, each reviewed by every reviewer in scope
-    # (a reviewer whose scope holds no Python module is not called)
-    assert len(calls) == len(chunks) * len(IN_SCOPE)
+    # in one call (a reviewer whose scope holds no Python module is not called)
+    assert len(calls) == len(chunks)
+    assert all(f"agents: {', '.join(IN_SCOPE)}\n" in r.system_text() for r in calls)
     assert all(len(c) // 3 <= 2000 for c in chunks)  # within the budget (3 chars a token)
     for i in range(8):  # every file in exactly one chunk
         assert sum(f"b/mod_{i}.py" in c for c in chunks) == 1
@@ -68,7 +69,9 @@ def test_a_change_over_the_budget_is_reviewed_in_chunks_with_nothing_left_out(tm
 
 
 def test_the_first_reviewer_writes_the_prefix_and_the_others_read_it(tmp_path: Path):
-    root = project(tmp_path, "", files=2, functions=40)
+    # one call per reviewer: the calls that share the prefix (asked together, the
+    # default, they are one call)
+    root = project(tmp_path, "[review]\ncombined_review = false\n", files=2, functions=40)
     with BedrockFake(prompt_cache=True, latency=0.2) as fake:
         answer_all(fake, 1)
         done = review(root, fake)

@@ -23,6 +23,7 @@ from tests.support.loop_cli import (
     example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
+    one_call_each,
     wait_until,
 )
 from tests.support.repos import NO_GATES, init_repo
@@ -39,7 +40,9 @@ def test_run_next_manual_yes_commits_exactly_the_task_files(project: Path) -> No
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Committed" in done.stdout
-    assert len(requests) == len(CALLED) and {r.model_id for r in requests} == {MODEL}
+    # the reviewers in scope, asked in one call
+    assert len(requests) == 1 and {r.model_id for r in requests} == {MODEL}
+    assert f"agents: {', '.join(CALLED)}\n" in requests[0].system_text()
     shown = git(project, "show", "--name-only", "--format=", "HEAD").split()
     assert sorted(shown) == ["docs/todo-api-spec.md", "tests/test_store.py", "todo/store.py"]
     assert "- [x] T2" in (project / SPEC).read_text()
@@ -90,6 +93,8 @@ def test_no_credentials_runs_offline_and_says_so(project: Path) -> None:
 
 def test_killed_during_a_slow_reviewer_resumes_without_repeating_finished_calls(
         project: Path) -> None:
+    # one call per reviewer, so that the slow one is the only call left to repeat
+    one_call_each(project)
     manual_change(project)
     never = threading.Event()  # the slow reviewer's answer is never sent: it is killed first
     with BedrockFake() as fake:
@@ -152,8 +157,8 @@ def test_batch_runs_each_task_through_its_own_cycle_in_dependency_order(tmp_path
         files = git(root, "show", "--name-only", "--format=", f"HEAD~{3 - order.index(task) - 1}")
         assert sorted(files.split()) == [".kiro/specs/three/tasks.md", f"feature_{task}.py",
                                          f"test_feature_{task}.py"]
-    # the reviewers in scope, per task, never one review for several tasks
-    assert calls == 3 * len(CALLED)
+    # the reviewers in scope, in one call per task, never one review for several tasks
+    assert calls == 3
     assert (root / ".kiro/specs/three/tasks.md").read_text().count("- [x]") == 3
     # the mistyped task is named before any work, never run, never dropped unnoticed
     assert ".kiro/specs/three/tasks.md:10: `-[ ] 4. Fourth, mistyped` looks like a task's " \

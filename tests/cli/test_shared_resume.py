@@ -21,6 +21,7 @@ from tests.support.loop_cli import (
     example_project,  # noqa: F401 - the fixture `project` here
     fake_env,
     manual_change,
+    one_call_each,
     wait_until,
 )
 
@@ -29,6 +30,7 @@ def test_killed_runner_is_resumed_by_another_process_and_the_lease_refuses_a_sec
         project: Path, pg_url) -> None:
     import psycopg
 
+    one_call_each(project)  # so that three reviewers are saved while the last one thinks
     manual_change(project)
     never = threading.Event()  # the slow reviewer's answer is never sent: it is killed first
     with BedrockFake() as fake:

@@ -16,13 +16,12 @@ from reviewloop.runs.review import DiffSource, review_change
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.repos import init_repo
 from tests.support.runner import (
-    CALLED,
     FIXER,
     IMPLEMENTER,
     TEST_CALC,
-    clean_round,
     ran,
     review,
+    round_one,
     runner,
     settings,
     start,
@@ -50,10 +49,7 @@ def scripted(*double_fixes) -> ScriptedChatModel:
         tool_call("write_file", {"path": "util.py", "content": UTIL}),
         tool_call("write_file", {"path": "tests/test_util.py", "content": TEST_UTIL}),
         "wrote calc.py and util.py"])
-    model.script("agent: review-maintainability", [review([ADD, DOUBLE])])
-    for name in CALLED:
-        if name != "review-maintainability":
-            model.script(f"agent: {name}", [review()])
+    round_one(model, {"review-maintainability": [ADD, DOUBLE]})
     model.script("agents: ", [review()])
     model.script(FIXER, [tool_call("write_file", {"path": "calc.py", "content": DOCUMENTED}),
                          "documented add", *double_fixes])
@@ -131,8 +127,7 @@ def test_in_your_checkout_a_failing_fix_stays_and_the_next_group_is_not_started(
     (root / "calc.py").write_text(GREEN)  # your uncommitted change, under review
     (root / "util.py").write_text(UTIL)
     model = ScriptedChatModel()
-    model.script("agent: review-maintainability", [review([ADD, DOUBLE])])
-    clean_round(model, but="review-maintainability")
+    round_one(model, {"review-maintainability": [ADD, DOUBLE]})
     wrong = 'def add(a, b):\n    """Sum."""\n    return a * b\n'
     model.script(FIXER, [tool_call("write_file", {"path": "calc.py", "content": wrong}),
                          "documented"] * 3)
@@ -163,8 +158,7 @@ def test_fixes_that_pass_their_own_tests_but_fail_the_full_suite_are_discarded(
         # reads util.py without importing it: not one of the tests relevant to util.py
         tool_call("write_file", {"path": "tests/test_layout.py", "content": layout}),
         "wrote it"])
-    model.script("agent: review-maintainability", [review([DOUBLE])])
-    clean_round(model, but="review-maintainability")
+    round_one(model, {"review-maintainability": [DOUBLE]})
     model.script(FIXER, [tool_call("write_file", {"path": "util.py", "content": GOOD_UTIL}),
                          "documented"])
 
@@ -189,9 +183,8 @@ def test_a_fix_whose_tests_no_command_runs_is_kept_not_verified(tmp_path: Path) 
     (root / "calc.js").write_text("exports.add = (a, b) => a + b;\n")  # yours, under review
     model = ScriptedChatModel()
     finding = {**ADD, "file": "calc.js", "end_line": 1}
-    model.script("agent: review-maintainability", [review([finding]), review()])
-    for name in (a for a in CALLED if a != "review-maintainability"):
-        model.script(f"agent: {name}", [review(), review()])
+    round_one(model, {"review-maintainability": [finding]})
+    model.script("agents: ", [review()])  # round 2: the re-reviewers in one call
     model.script(FIXER, [tool_call("write_file", {"path": "calc.test.js",
                                                   "content": "require('./calc');\n"}),
                          "tested"] * 3)

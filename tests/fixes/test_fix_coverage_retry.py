@@ -15,7 +15,7 @@ from reviewloop.config import Gates, Settings
 from reviewloop.findings.ledger import Status
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
-from tests.support.runner import CALLED, FIXER, IMPLEMENTER, ran, review, start
+from tests.support.runner import FIXER, IMPLEMENTER, ran, review, round_one, start
 
 CALC = "def add(a, b):\n    return a + b\n"
 HALVED = CALC + "\n\ndef halve(a):\n    return a / 2\n"  # halve's def on line 5
@@ -39,10 +39,7 @@ def _model(*fixes: object, rereview: bool = True) -> ScriptedChatModel:
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [tool_call("write_file", {"path": "calc.py", "content": CALC}),
                                "wrote calc.py"])
-    model.script("agent: review-maintainability", [review([WANTED])])
-    for name in CALLED:
-        if name != "review-maintainability":
-            model.script(f"agent: {name}", [review()])
+    round_one(model, {"review-maintainability": [WANTED]})
     if rereview:
         model.script("agents: ", [review()])
     model.script(FIXER, list(fixes))

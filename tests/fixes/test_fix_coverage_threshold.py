@@ -16,7 +16,7 @@ from langchain_core.messages import ToolMessage
 from reviewloop.config import Gates, Settings
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
-from tests.support.runner import CALLED, FIXER, IMPLEMENTER, ran, review, start
+from tests.support.runner import FIXER, IMPLEMENTER, ran, review, round_one, start
 
 CALC = "def add(a, b):\n    return a + b\n"
 UTIL = "def scale(x):\n    return x * 2\n"
@@ -51,10 +51,7 @@ def _model() -> ScriptedChatModel:
                                tool_call("write_file", {"path": "util.py", "content": UTIL}),
                                tool_call("write_file", {"path": "tests/test_util.py",
                                                         "content": TEST_UTIL}), "wrote"])
-    model.script("agent: review-maintainability", [review([GUARD, NAME])])
-    for name in CALLED:
-        if name != "review-maintainability":
-            model.script(f"agent: {name}", [review()])
+    round_one(model, {"review-maintainability": [GUARD, NAME]})
     model.script("agents: ", [review()] * 3)
     model.script(FIXER, [_fixer] * 30)
     return model

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.bedrock import BedrockFake, RecordedRequest, text, tool_use
+from tests.support.bedrock_together import members
 from tests.support.bedrock_tokens import cache_points, segments, tokens_of
 from tests.support.loop_cli import (
     CALLED,
@@ -22,6 +23,7 @@ from tests.support.loop_cli import (
     fake_env,
     make_example,
     manual_change,
+    one_call_each,
 )
 
 FIXER = "You fix review findings"
@@ -65,8 +67,12 @@ def script(fake: BedrockFake, root: Path) -> None:
         text("fixed the test")])
 
 
-def run_with_fixes(project: Path) -> list[RecordedRequest]:
-    """`reviewloop run` on a manual change, scripted by `script`: every request it sent."""
+def run_with_fixes(project: Path, *, combined: bool = True) -> list[RecordedRequest]:
+    """`reviewloop run` on a manual change, scripted by `script`: every request it sent.
+    Round 1 asks its reviewers in one call (`[review] combined_review`), or with
+    `combined=False` one call each."""
+    if not combined:
+        one_call_each(project)
     manual_change(project)
     with BedrockFake(prompt_cache=True) as fake:
         script(fake, project)
@@ -85,13 +91,17 @@ def cached_prefix(request: RecordedRequest, upto: int) -> tuple[list, list]:
         system[:points[upto - 1]] if len(points) >= upto else system
 
 
+@pytest.mark.parametrize("combined", [True, False], ids=["combined", "one-call-each"])
 def test_every_fixer_call_reads_the_rules_the_reviewers_cached_and_no_diff(
-        project: Path) -> None:
-    requests = run_with_fixes(project)
+        project: Path, combined: bool) -> None:
+    requests = run_with_fixes(project, combined=combined)
     fixer = [r for r in requests if FIXER in r.system_text()]
-    reviewers = [r for r in requests if r not in fixer and "agent: review-" in r.system_text()
+    reviewers = [r for r in requests if r not in fixer
+                 and ("agent: review-" in r.system_text() or members(r.body))
                  and "Re-review, round 2" not in r.system_text()]
-    assert len(fixer) == 4 and len(reviewers) == len(CALLED)  # two groups, two calls each
+    assert len(fixer) == 4  # two groups, two calls each
+    # round 1: the reviewers asked in one call, or a call each
+    assert len(reviewers) == (1 if combined else len(CALLED))
 
     # The reviewers' cached parts before the round's material (the diff and the evidence):
     # tool specs, rules, steering and task. The fixer's requests start with them, byte for

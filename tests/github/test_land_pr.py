@@ -133,7 +133,8 @@ def test_three_jobs_open_three_pull_requests_rerun_updates_and_a_killed_job_resu
             victim = start(clones[1], env, "run", "4", "--implementer", agent,
                            "--model", MODEL)
             try:
-                wait_until(lambda: _asked(bedrock, "feature_4.py") == len(CALLED),
+                # every reviewer of task 4, asked in one call (`combined_review`)
+                wait_until(lambda: _asked(bedrock, "feature_4.py") == 1,
                           what="every reviewer of task 4")
             finally:
                 victim.kill()

@@ -12,7 +12,7 @@ from reviewloop.findings.ledger import Status
 from reviewloop.review.evidence import analyze
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
-from tests.support.runner import FIXER, IMPLEMENTER, REVIEWERS, ran, review, settings, start
+from tests.support.runner import FIXER, IMPLEMENTER, ran, review, round_one, settings, start
 
 CALC = "def add(a, b):\n    return a + b\n"
 VIEW = "export function show(el, name) {\n  el.innerHTML = name;\n}\n"
@@ -31,8 +31,7 @@ def test_an_eslint_security_finding_is_fixed_and_re_reviewed(
     model.script(IMPLEMENTER, [
         tool_call("write_file", {"path": "calc.py", "content": CALC}),
         tool_call("write_file", {"path": "web/view.js", "content": VIEW}), "wrote both"])
-    for name in REVIEWERS:  # the models find nothing: the evidence is ESLint's
-        model.script(f"agent: {name}", [review()])
+    round_one(model)  # the models find nothing: the evidence is ESLint's
     model.script("agents: ", [review()])  # round 2: the re-reviewers in one call
     model.script(FIXER, [
         tool_call("write_file", {"path": "web/view.js", "content": SAFE}),
@@ -42,7 +41,7 @@ def test_an_eslint_security_finding_is_fixed_and_re_reviewed(
     run = LoopRunner(project, settings(max_rounds=2), lambda name: model, analyze=analyze)
     result = start(run, project)
 
-    security = _prompts(model, "agent: review-security")
+    security = _prompts(model, "## review-security\n")  # its part of round 1's one call
     assert "must_fix web/view.js:2" in security[0] and "Unsafe assignment to innerHTML" \
         in security[0]
     assert "Unsafe assignment to innerHTML" in _prompts(model, FIXER)[0]

@@ -12,7 +12,7 @@ from reviewloop.runs.review import DiffSource, review_change
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel
 from tests.support.repos import init_repo
-from tests.support.runner import CALLED, ran, review, settings, start
+from tests.support.runner import ran, round_one, settings, start
 
 MUST_FIX = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
             "title": "add has no docstring", "rationale": "public API",
@@ -39,9 +39,7 @@ def test_a_run_whose_last_round_is_reached_takes_no_fix_point_and_escalates(
         project: Path) -> None:
     (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
     model = ScriptedChatModel()
-    model.script("agent: review-maintainability", [review([MUST_FIX])])
-    for name in [n for n in CALLED if n != "review-maintainability"]:
-        model.script(f"agent: {name}", [review()])
+    round_one(model, {"review-maintainability": [MUST_FIX]})
     nodes = Nodes()
     run = LoopRunner(project, settings(max_rounds=1), lambda name: model, progress=nodes)
 

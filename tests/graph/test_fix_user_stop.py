@@ -18,7 +18,7 @@ from reviewloop.checks.coverage.check import UNMEASURED_FIX
 from reviewloop.config import Gates, Settings
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, tool_call
-from tests.support.runner import CALLED, FIXER, IMPLEMENTER, ran, review, start
+from tests.support.runner import FIXER, IMPLEMENTER, ran, round_one, start
 
 CALC = "def add(a, b):\n    return a + b\n"
 GO = "package calc\n\n// Double doubles n.\nfunc Double(n int) int {\n    return n * 2\n}\n"
@@ -38,10 +38,7 @@ def test_a_fix_that_fails_a_gate_only_you_can_fix_stops_the_run_naming_gate_and_
     wanted = {"severity": "should_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
               "title": "Doubling is done by hand", "rationale": "callers repeat n * 2",
               "suggestion": "add a helper", "confidence": 0.9}
-    model.script("agent: review-maintainability", [review([wanted])])
-    for name in CALLED:
-        if name != "review-maintainability":
-            model.script(f"agent: {name}", [review()])
+    round_one(model, {"review-maintainability": [wanted]})
     model.script(FIXER, [tool_call("write_file", {"path": "double.go", "content": GO}),
                          "added the helper in Go"])
 

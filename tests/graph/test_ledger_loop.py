@@ -19,6 +19,7 @@ from tests.support.runner import (
     REVIEWERS,
     ran,
     review,
+    round_one,
     runner,
     start,
 )
@@ -40,10 +41,7 @@ def test_a_must_fix_on_a_line_written_by_fix_round_1_reported_in_round_3_stays_o
     terse = finding(1, "add has no docstring")
     vague = finding(2, "The docstring says nothing")
     tainted = finding(3, "Untrusted value traced into the log", "must_fix")
-    model.script("agent: review-maintainability", [review([terse])])
-    for name in CALLED:  # the reviewers with calc.py in their scope
-        if name != "review-maintainability":
-            model.script(f"agent: {name}", [review()])
+    round_one(model, {"review-maintainability": [terse]})
     # rounds 2 and 3: the re-reviewers asked in one call, each finding naming its agent
     model.script("agents: ", [review([{**vague, "agent": "review-maintainability"}]),
                               review([{**tainted, "agent": "review-security"}])])
@@ -73,10 +71,7 @@ def test_a_finding_outside_the_change_is_shown_with_its_reason(project: Path) ->
     model.script(IMPLEMENTER, [tool_call("write_file", {"path": "calc.py", "content": CALC}),
                                "wrote calc.py"])
     elsewhere = finding(1, "The test imports a private name", file="tests/test_calc.py")
-    model.script("agent: review-test-quality", [review([elsewhere])])
-    for name in REVIEWERS:
-        if name != "review-test-quality":
-            model.script(f"agent: {name}", [review()])
+    round_one(model, {"review-test-quality": [elsewhere]})
 
     result = start(runner(project, model), project)
 
@@ -103,7 +98,8 @@ def test_a_failed_reviewers_tokens_are_counted(project: Path) -> None:
         if name != "review-security":
             model.script(f"agent: {name}", [review()])
 
-    result = start(runner(project, model), project)
+    # one call per reviewer, so that one fails alone (`test_a_failed_combined_call_...`)
+    result = start(runner(project, model, review={"combined_review": False}), project)
 
     summary = ran(result)
     (security,) = [r for r in summary.reviewers if r.agent == "review-security"]
@@ -111,3 +107,27 @@ def test_a_failed_reviewers_tokens_are_counted(project: Path) -> None:
     assert (security.input_tokens, security.output_tokens) == (1400, 60)
     assert summary.input_tokens >= 1400 and summary.output_tokens >= 60
     assert result.summary is not None and isinstance(result.summary.ledger, Ledger)
+
+
+def test_a_failed_combined_call_fails_every_member_and_its_tokens_are_counted(
+        project: Path) -> None:
+    """Round 1 asks its reviewers in one call (the default): when it never submits, every
+    member failed, and their shares add up to what the call cost."""
+    model = ScriptedChatModel()
+    model.script(IMPLEMENTER, [tool_call("write_file", {"path": "calc.py", "content": CALC}),
+                               "wrote calc.py"])
+    chatty = AIMessage(content="I think it is fine.",
+                       usage_metadata={"input_tokens": 700, "output_tokens": 30,
+                                       "total_tokens": 730})
+    model.script("agents: ", [chatty, chatty])  # never submits: fails
+
+    result = start(runner(project, model), project)
+
+    summary = ran(result)
+    asked = [r for r in summary.reviewers if r.agent in CALLED]
+    assert sorted(r.agent for r in asked) == sorted(CALLED)
+    assert all(r.status == "failed" for r in asked)
+    assert sum(r.input_tokens for r in asked) == 1400
+    assert sum(r.output_tokens for r in asked) == 60
+    assert summary.input_tokens >= 1400 and summary.output_tokens >= 60
+    assert summary.escalations  # a failed review is never clean

@@ -1,8 +1,9 @@
 """The loop with scripted models on a real repository: from round 2 on, the re-reviewers on
 one model are asked in one call (`review.rereview`), and the run comes out as it does with
 one call per re-reviewer (`[review] combined_rereview = false`): the same ledger, the same
-reviewers in the report. With `[review] combined_review = true` round 1 asks its reviewers
-in one call too, each one's instructions in it, and the run still comes out the same."""
+reviewers in the report. Round 1 asks its reviewers in one call too (`[review]
+combined_review`, the default), each one's instructions in it, and the run comes out as with
+one call per reviewer (`combined_review = false`)."""
 
 from __future__ import annotations
 
@@ -66,7 +67,10 @@ def test_round_two_asks_its_re_reviewers_in_one_call_and_ends_as_separate_calls_
     for together in {combined, False}:
         root = make_project(tmp_path / f"together-{together}")
         model = scripted(together)
-        result = start(runner(root, model, review={"combined_rereview": together}), root)
+        # round 1 one call per reviewer, so that only round 2 differs (round 1 asked in one
+        # call, the default: `test_round_one_asks_its_reviewers_in_one_call_...`)
+        result = start(runner(root, model, review={"combined_rereview": together,
+                                                   "combined_review": False}), root)
         assert model.remaining() == 0
         runs[together] = (model, ran(result), root)
 

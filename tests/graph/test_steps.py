@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reviewloop.app.review import analyzers_for
-from reviewloop.config import Settings
+from reviewloop.config import Review, Settings
 from reviewloop.git.diff import save_diff
 from reviewloop.git.repository import TouchedFiles, open_repository
 from reviewloop.graph import steps
@@ -38,7 +38,9 @@ def test_the_graph_and_an_offline_review_call_the_same_step_functions(tmp_path, 
             called.append(_name)
             return _real(*args)
         monkeypatch.setattr(steps, name, spy)
-    settings = Settings(model="scripted")
+    # one call per reviewer: offline every reviewer is a step of its own (never asked
+    # together), so the graph's steps are the same list, not only the same functions
+    settings = Settings(model="scripted", review=Review(combined_review=False))
     model = ScriptedChatModel().enqueue(*(
         tool_call("submit_findings", {"findings": [], "summary": "nothing"})
         for _ in range(5)))

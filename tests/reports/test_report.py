@@ -401,6 +401,18 @@ def test_findings_table_of_nothing_is_an_empty_table():
     assert table.row_count == 0
 
 
+def test_a_combined_call_a_fallback_answered_counts_once():
+    """Four reviewers asked in one call (`[review] combined_review`): each holds a quarter of
+    each reply, and the note counts the replies, naming the four."""
+    names = ("maintainability", "performance", "security", "tests")
+    usage = [UsageRecord(role="review", agent=name, model="nova", fallback_for="sonnet",
+                         input_tokens=10, shared_by=4) for _ in range(2) for name in names]
+    alone = UsageRecord(role="review", agent="security", model="nova", fallback_for="sonnet")
+    assert fallbacks_used([*usage, alone]) == [
+        "review: nova answered 3 call(s) instead of sonnet, which failed or was throttled "
+        f"({', '.join(names)})"]
+
+
 def test_a_fallback_model_is_named_in_every_view():
     usage = [UsageRecord(role="review", agent=agent, model="nova", fallback_for="sonnet",
                          input_tokens=10) for agent in ("security", "performance", "security")]

@@ -109,6 +109,28 @@ def test_each_step_gate_reviewer_and_fix_group_is_a_bar_with_its_tokens_and_cost
     assert [s.start_s for s in line.spans] == sorted(s.start_s for s in line.spans)
 
 
+def test_reviewers_asked_in_one_call_are_one_bar_that_names_them_all(tmp_path: Path):
+    """Round 1's reviewers on one model are asked in one call (`[review] combined_review`,
+    the default): one bar, named by every one of them, with the call's tokens and all their
+    findings."""
+    clock = Clock()
+    trace = TraceRecorder(tmp_path, clock)
+    trace.started("a", "review", {"review_agent": "review-performance", "review_chunk": 0,
+                                  "round": 1, "together": ["review-security", "review-tests"]})
+    clock.at(3)
+    trace.finished("review", {"reviews": [
+        {"agent": name, "round": 1, "status": "ok", "findings": [{}] * found}
+        for name, found in (("review-performance", 1), ("review-security", 2),
+                            ("review-tests", 0))],
+        "usage": [usage(name, "review", 1000, 100) for name in
+                  ("review-performance", "review-security", "review-tests")]})
+    trace.ended("a")
+    [bar] = timeline(read_trace(tmp_path), PRICES).spans
+    assert bar.label == "review-performance + review-security + review-tests"
+    assert (bar.duration_s, bar.status, bar.detail) == (3, "ok", "3 finding(s)")
+    assert (bar.input_tokens, bar.output_tokens) == (3000, 300)
+
+
 def test_a_model_without_a_price_has_an_unknown_cost_not_zero(tmp_path: Path):
     line = timeline(recorded_run(tmp_path).replace(MODEL, "our-own-model"), prices={})
     security = next(s for s in line.spans if s.label == "review-security")
@@ -187,7 +209,8 @@ WRONG = st.one_of(st.none(), st.booleans(), st.integers(-2, 2), st.just(10**400)
                   st.dictionaries(st.sampled_from(["agent", "round", "x"]),
                                   st.integers(), max_size=2))
 FIELDS = st.sampled_from(["t", "usage", "reviews", "duration_s", "round", "chunk", "node",
-                          "id", "gate", "status", "label", "findings", "attempts", "agent"])
+                          "id", "gate", "status", "label", "findings", "attempts", "agent",
+                          "together"])
 
 
 @given(mutations=st.lists(st.tuples(st.integers(0, 40), FIELDS, WRONG), min_size=1,

@@ -117,7 +117,7 @@ def test_a_part_holds_only_its_files_diff() -> None:
 
 def test_code_and_docs_write_the_prefix_once_and_the_docs_go_to_their_readers(
         tmp_path: Path) -> None:
-    root = init_repo(tmp_path / "p", {"README.md": "demo\n"})
+    root = init_repo(tmp_path / "p", {"README.md": "demo\n", ".reviewloop.toml": ONE_EACH})
     for i in range(3):
         (root / f"mod_{i}.py").write_text("".join(
             f"def f{i}_{n}(value):\n    return value * {n} + {i}\n\n\n" for n in range(40)))
@@ -148,7 +148,7 @@ def test_long_docs_two_reviewers_read_are_written_once_and_read_by_the_other(
     the prefix: a cached part of its own, written by the first of them and read by the
     others (1.25 + 0.1 instead of 2 x); the reviewers that leave it out never see it. (The code
     is most of the diff, so all four share the prefix: `layers`.)"""
-    root = init_repo(tmp_path / "p", {"README.md": "demo\n"})
+    root = init_repo(tmp_path / "p", {"README.md": "demo\n", ".reviewloop.toml": ONE_EACH})
     for i in range(3):
         (root / f"mod_{i}.py").write_text("".join(
             f"def f{i}_{n}(value):\n    return value * {n} + {i}\n\n\n" for n in range(120)))
@@ -175,6 +175,12 @@ def test_long_docs_two_reviewers_read_are_written_once_and_read_by_the_other(
     assert sorted(r.cache_read for r in readers)[1:] == [whole] * (len(readers) - 1)
     assert all(r.cache_read == common for r in others if not r.cache_write)
     assert len(calls) == sum(a.applies_to("mod_0.py") for a in builtin_agents())
+
+
+# One call per reviewer: how separate calls share the prefix and a part only some read
+# (asked together, the default, they read their files once in one call:
+# `test_reviewers_asked_in_one_call_read_their_files_once_so_nothing_is_cached`)
+ONE_EACH = "[review]\ncombined_review = false\n"
 
 
 def _reviewed(root: Path) -> list:

@@ -51,9 +51,12 @@ def agent_file(root: Path, tools: list[str]) -> Path:
 
 
 def offered(requests) -> dict[str, list[str]]:
+    """The tools each reviewer's calls were offered: its own call's (security's, with tools
+    of its own, is asked alone), or those of the call asking it with others (round 1 gives
+    each one's persona under `## NAME`)."""
     return {name: r.tool_names() for r in requests
             for name in ("review-security", "review-performance")
-            if f"agent: {name}" in json.dumps(r.body)}
+            if f"agent: {name}" in json.dumps(r.body) or f"## {name}\\n" in json.dumps(r.body)}
 
 
 def test_a_reviewer_granted_only_fs_read_is_offered_only_fs_read(project: Path) -> None:

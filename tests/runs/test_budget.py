@@ -15,7 +15,7 @@ from reviewloop.runs.budget import SpendLog
 from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.gitutil import git
-from tests.support.runner import CALLED, FIXER, IMPLEMENTER, review, settings, start
+from tests.support.runner import CALLED, FIXER, IMPLEMENTER, round_one, settings, start
 
 PRICES = {"scripted": {"input": 3.0, "output": 15.0}}
 
@@ -49,8 +49,7 @@ def test_a_run_over_budget_does_not_fix(project: Path):
     model = ScriptedChatModel()
     finding = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
                "title": "no docstring", "rationale": "public", "confidence": 0.9}
-    for name in CALLED:
-        model.script(f"agent: {name}", [review([finding] if name == CALLED[0] else None)])
+    round_one(model, {CALLED[0]: [finding]})
     model.script(FIXER, ["never asked"])
     run = LoopRunner(project, settings(budget_usd=0.0001, prices=PRICES), lambda name: model)
 

@@ -18,7 +18,7 @@ from reviewloop.errors import DiskFull, ExitCode
 from reviewloop.runs.registry import Registry
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.gitutil import git
-from tests.support.runner import CALLED, IMPLEMENTER, make_project, review, runner, start
+from tests.support.runner import IMPLEMENTER, clean_round, make_project, runner, start
 
 
 @pytest.fixture
@@ -64,8 +64,7 @@ def awaiting_approval(calc: Path) -> tuple[ScriptedChatModel, str]:
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [tool_call("write_file", {
         "path": "calc.py", "content": "def add(a, b):\n    return a + b\n"}), "wrote calc.py"])
-    for name in CALLED:
-        model.script(f"agent: {name}", [review()])
+    clean_round(model)
     result = start(runner(calc, model), calc)
     assert result.status == "awaiting_approval"
     return model, result.run_id

@@ -13,12 +13,12 @@ from reviewloop.runs.runner import LoopRunner
 from tests.support.chat import ScriptedChatModel, tool_call
 from tests.support.gitutil import git
 from tests.support.runner import (
-    CALLED,
     FIXER,
     IMPLEMENTER,
     clean_round,
     ran,
     review,
+    round_one,
     runner,
     spec_file,
     start,
@@ -35,9 +35,7 @@ def implemented(model: ScriptedChatModel, *extra) -> None:
 
 
 def one_finding_round(model: ScriptedChatModel, *later) -> None:
-    model.script("agent: review-maintainability", [review([MUST_FIX])])
-    for name in [n for n in CALLED if n != "review-maintainability"]:
-        model.script(f"agent: {name}", [review()])
+    round_one(model, {"review-maintainability": [MUST_FIX]})
     if later:  # round 2: the re-reviewers in one call
         model.script("agents: ", list(later))
 

@@ -22,6 +22,7 @@ from tests.support.runner import (
     clean_round,
     ran,
     review,
+    round_one,
     runner,
     start,
 )
@@ -77,8 +78,7 @@ def test_a_provider_failure_while_fixing_fails_the_run_and_resume_redoes_only_th
     should_fix = {"severity": "should_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
                   "title": "add has no type hints", "rationale": "public API",
                   "suggestion": "annotate it", "confidence": 0.9}
-    model.script("agent: review-maintainability", [review([should_fix])])
-    clean_round(model, but="review-maintainability")
+    round_one(model, {"review-maintainability": [should_fix]})
     model.script(FIXER, [provider_error("ServiceUnavailableException", 503)])
     run = runner(project, model)
 

@@ -17,7 +17,7 @@ from reviewloop.runs.review import DiffSource, review_change
 from reviewloop.runs.trusted import base_config
 from tests.support.chat import ScriptedChatModel
 from tests.support.repos import branch_repo
-from tests.support.runner import REVIEWERS, review
+from tests.support.runner import clean_round
 
 
 @pytest.fixture
@@ -33,8 +33,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_a_pull_request_review_parses_its_diff_once(repo: Path, llm: bool) -> None:
     before = diff.parsed_count()
     model = ScriptedChatModel()
-    for name in REVIEWERS:
-        model.script(f"agent: {name}", [review()])
+    clean_round(model)
     checkout = open_repository(repo)
 
     with base_config(checkout, "main", "feature", lambda r, c: load_settings(r, environ={}),

@@ -14,7 +14,7 @@ from reviewloop.reports.report import RunSummary
 from reviewloop.runs.review import DiffSource, review_change
 from tests.support.chat import ScriptedChatModel, message_text
 from tests.support.repos import init_repo
-from tests.support.runner import REVIEWERS, review
+from tests.support.runner import clean_round, review
 
 SCOPED = "review-product"
 
@@ -39,8 +39,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_a_scoped_reviewer_reads_and_reports_only_its_own_files(repo: Path) -> None:
     model = ScriptedChatModel()
-    for name in REVIEWERS:
-        model.script(f"agent: {name}", [review()])
+    clean_round(model)  # the built-ins, asked in one call: all of the change is theirs
     model.script(f"agent: {SCOPED}", [review([finding("app.py", "App finding"),
                                               finding("tests/test_app.py", "Test finding")])])
 
@@ -49,9 +48,10 @@ def test_a_scoped_reviewer_reads_and_reports_only_its_own_files(repo: Path) -> N
 
     assert isinstance(summary, RunSummary)
     prompts = {name: [message_text(h[0]) for h in model.history
-                      if f"agent: {name}" in message_text(h[0])]
-               for name in (SCOPED, "review-security")}
-    assert len(prompts[SCOPED]) == 1
+                      if marker in message_text(h[0])]
+               for name, marker in ((SCOPED, f"agent: {SCOPED}"),
+                                    ("review-security", "## review-security\n"))}
+    assert len(prompts[SCOPED]) == 1 and len(prompts["review-security"]) == 1
     assert "APP-LINE" in prompts[SCOPED][0]
     assert "TEST-LINE" not in prompts[SCOPED][0]  # it never reads the excluded file's diff
     assert "tests/test_app.py" not in prompts[SCOPED][0].split("# The change", 1)[1]

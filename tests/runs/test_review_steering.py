@@ -21,7 +21,7 @@ from reviewloop.spec.steering import load_layered
 from reviewloop.spec.steering_set import MAX_STEERING_CHARS, cut_notices
 from tests.support.chat import ScriptedChatModel, message_text
 from tests.support.repos import branch_repo
-from tests.support.runner import REVIEWERS, review
+from tests.support.runner import REVIEWERS, clean_round, review
 
 STEERING = "# The project's steering for these files"
 
@@ -43,15 +43,16 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def reviewers() -> ScriptedChatModel:
     model = ScriptedChatModel()
-    for name in REVIEWERS:
+    clean_round(model)  # those that read all of the change, asked in one call
+    for name in REVIEWERS:  # and each whose scope leaves out a changed steering file (*.md)
         model.script(f"agent: {name}", [review()])
     return model
 
 
 def steering_sections(model: ScriptedChatModel) -> list[str]:
     """The steering part of every reviewer's system prompt (the diff follows it)."""
-    prompts = [message_text(h[0]) for h in model.history if "agent: review-" in
-               message_text(h[0])]
+    prompts = [message_text(h[0]) for h in model.history
+               if any(m in message_text(h[0]) for m in ("agent: review-", "agents: review-"))]
     return [p.split(STEERING, 1)[1].split("# The change (unified diff)", 1)[0]
             if STEERING in p else "" for p in prompts]
 

@@ -17,6 +17,7 @@ from tests.support.runner import (
     clean_round,
     ran,
     review,
+    round_one,
     runner,
     settings,
     spec_file,
@@ -36,10 +37,7 @@ def test_gate_retry_fix_rereview_approve_commit(project: Path) -> None:
     must_fix = {"severity": "must_fix", "file": "calc.py", "start_line": 1, "end_line": 2,
                 "title": "add has no docstring or type hints", "rationale": "public API",
                 "suggestion": "document it", "confidence": 0.9}
-    model.script("agent: review-maintainability", [review([must_fix])])
-    for name in CALLED:
-        if name != "review-maintainability":
-            model.script(f"agent: {name}", [review()])
+    round_one(model, {"review-maintainability": [must_fix]})
     model.script("agents: ", [review()])  # round 2: the re-reviewers in one call
     model.script(FIXER, [
         tool_call("edit_file", {"path": "calc.py", "old": "def add(a, b):\n",
@@ -81,9 +79,7 @@ def test_manual_change_escalates_when_findings_remain(project: Path) -> None:
     should_fix = {"severity": "should_fix", "file": "calc.py", "start_line": 2,
                   "end_line": 2, "title": "no input validation", "rationale": "x",
                   "confidence": 0.6}
-    for name in CALLED:
-        model.script(f"agent: {name}", [review([should_fix] if name == "review-security"
-                                               else None)])
+    round_one(model, {"review-security": [should_fix]})
     model.script(FIXER, ["I will not change anything"])
     run = runner(project, model, max_rounds=3)
 
@@ -102,9 +98,11 @@ def test_manual_change_escalates_when_findings_remain(project: Path) -> None:
 def test_failed_reviewer_is_recorded_and_never_clean(project: Path) -> None:
     (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
     model = ScriptedChatModel()
-    clean_round(model, but="review-performance")
+    # one call per reviewer, so that one fails alone (a failed combined call fails every
+    # member: `test_a_failed_combined_call_fails_every_member_and_is_never_clean`)
+    clean_round(model, but="review-performance", combined=False)
     model.script("agent: review-performance", ["plain text, no tool call", "still text"])
-    run = runner(project, model)
+    run = runner(project, model, review={"combined_review": False})
 
     result = start(run, project, "manual")
 
@@ -116,6 +114,23 @@ def test_failed_reviewer_is_recorded_and_never_clean(project: Path) -> None:
                for e in result.escalations)  # so --yes will not approve it
     verdict = report.verdict(result.summary)
     assert verdict != report.CLEAN and "reviewer failed: review-performance" in verdict
+
+
+def test_a_failed_combined_call_fails_every_member_and_is_never_clean(project: Path) -> None:
+    (project / "calc.py").write_text("def add(a, b):\n    return a + b\n")
+    model = ScriptedChatModel()
+    model.script("agents: ", ["plain text, no tool call", "still text"])  # round 1's one call
+    run = runner(project, model)
+
+    result = start(run, project, "manual")
+
+    outcomes = {r.agent: r for r in result.summary.reviewers}
+    for name in CALLED:
+        assert outcomes[name].status == "failed"
+        assert "never called submit_findings" in (outcomes[name].error or "")
+        assert any(e.startswith(f"reviewer {name} failed in round 1")
+                   for e in result.escalations)  # so --yes will not approve it
+    assert report.verdict(result.summary).startswith(f"reviewer failed: {', '.join(CALLED)};")
 
 
 def test_gates_fail_on_manual_change_escalate_without_review(project: Path) -> None:
@@ -224,7 +239,8 @@ def test_an_agent_json_model_overrides_the_review_model_for_that_agent(project: 
         '{"name": "review-security", "prompt": "Find security problems.", '
         '"model": "bedrock:special-model"}')
     model = ScriptedChatModel()
-    clean_round(model)
+    clean_round(model, apart=["review-security"])  # on a model of its own: asked alone
+    model.script("agent: review-infrastructure", [review()])  # the agent file is its
     asked: list[str] = []
 
     def factory(name: str) -> ScriptedChatModel:

@@ -13,7 +13,7 @@ import pytest
 from reviewloop.spec.loader import load_spec
 from tests.support.chat import ScriptedChatModel
 from tests.support.gitutil import git
-from tests.support.runner import SPEC, clean_round, runner, spec_file, start
+from tests.support.runner import NO_MARKDOWN, SPEC, clean_round, runner, spec_file, start
 
 SPEC_PATH = ".kiro/specs/calc/tasks.md"
 # what the agent does to the spec besides its change, and what the summary then says
@@ -43,7 +43,7 @@ def test_a_sabotaged_spec_goes_back_before_it_is_gated_and_lands_only_the_tick(
         project: Path, how: str) -> None:
     sabotage, said = SABOTAGE[how]
     model = ScriptedChatModel()
-    clean_round(model)
+    clean_round(model, apart=NO_MARKDOWN)  # apart: read a moved spec's new .md alone
     run = runner(project, model)
 
     result = start(run, project, _agent(project, sabotage))

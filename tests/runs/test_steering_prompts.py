@@ -18,8 +18,10 @@ from tests.support.runner import (
     CALLED,
     FIXER,
     IMPLEMENTER,
+    NO_MARKDOWN,
     make_project,
     review,
+    round_one,
     runner,
     start,
 )
@@ -51,8 +53,6 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (home / ".kiro/steering/style.md").write_text("GLOBAL-STYLE: the project's wins.\n")
     monkeypatch.setenv("HOME", str(home))
     return root
-
-
 def scripted() -> ScriptedChatModel:
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [
@@ -64,10 +64,8 @@ def scripted() -> ScriptedChatModel:
         "wrote calc.py and a test",
         tool_call("edit_file", {"path": "calc.py", "old": "a - b", "new": "a + b"}),
         "fixed the sign"])
-    model.script("agent: review-maintainability", [review([NO_DOC])])
-    for name in CALLED:  # the reviewers with calc.py in their scope
-        if name != "review-maintainability":
-            model.script(f"agent: {name}", [review()])
+    # round 1: those whose scope leaves out the steering file (*.md) are asked apart
+    round_one(model, {"review-maintainability": [NO_DOC]}, apart=NO_MARKDOWN)
     model.script("agents: ", [review()])  # round 2: the re-reviewers in one call
     model.script(FIXER, [tool_call("write_file", {"path": "tests/test_x.py",
                                                   "content": DOCUMENTED_X}), "documented"])
@@ -97,10 +95,12 @@ def test_steering_reaches_the_implementer_reviewers_and_fixer_by_the_files_they_
     assert "INJECTED-RULE" not in retry  # steering is read once, when the run started
     assert "TYPESCRIPT-RULE" not in first + retry
 
-    round1 = [text(h) for h in opening(model, "agent: review-")
+    round1 = [text(h) for h in opening(model, "agent: review-") + opening(model, "agents: ")
               if "Re-review" not in message_text(h[0])]
     round2 = [text(h) for h in opening(model, "Re-review, round 2")]
-    assert len(round1) == len(CALLED)  # only those with the change in scope
+    # only those with the change in scope: one call for those that read all of it
+    together = ", ".join(n for n in CALLED if n not in NO_MARKDOWN)
+    assert len(round1) == 1 + len(NO_MARKDOWN) and f"agents: {together}\n" in round1[-1]
     assert len(round2) == 1 and f"agents: {', '.join(CALLED)}" in round2[0]  # one call
     for prompt in round1 + round2:
         assert "TESTS-RULE" in prompt and "STYLE-RULE" in prompt and "GLOBAL-RULE" in prompt

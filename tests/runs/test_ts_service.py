@@ -28,7 +28,7 @@ from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
 from tests.support.npm_fixture import project
 from tests.support.repos import branch_repo
-from tests.support.runner import FIXER, IMPLEMENTER, REVIEWERS, ran, review
+from tests.support.runner import FIXER, IMPLEMENTER, ran, review, round_one
 
 pytestmark = pytest.mark.npm
 
@@ -95,8 +95,7 @@ def test_a_failing_test_goes_back_and_eslint_and_coverage_findings_are_fixed_and
         tool_call("write_file", {"path": "src/discount.ts", "content": DISCOUNT}),
         "fixed the discount and the label",
     ])
-    for name in REVIEWERS:  # the models find nothing: the evidence is the analyzers'
-        model.script(f"agent: {name}", [review()])
+    round_one(model)  # the models find nothing: the evidence is the analyzers'
     model.script("agents: ", [review()])  # the re-review: the re-reviewers in one call
     model.script(FIXER, [
         tool_call("write_file", {"path": "src/discount.ts", "content": FIXED}),
@@ -126,11 +125,11 @@ def test_a_failing_test_goes_back_and_eslint_and_coverage_findings_are_fixed_and
         "'number'." in told
 
     quality = next("\n".join(message_text(m) for m in h) for h in model.history
-                   if "agent: review-test-quality" in message_text(h[0]))
+                   if "## review-test-quality\n" in message_text(h[0]))  # round 1's call
     assert "should_fix src/discount.ts:7-9 Public function surcharge is not executed by any " \
         "test" in quality  # the coverage analyzer's evidence
     security = next("\n".join(message_text(m) for m in h) for h in model.history
-                    if "agent: review-security" in message_text(h[0]))
+                    if "## review-security\n" in message_text(h[0]))
     assert "must_fix src/discount.ts:12" in security  # real ESLint's evidence
     # one measured `npm test` per attempt and one after the fix; the analyzer read them
     assert suites_started() - measured == 3

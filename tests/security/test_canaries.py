@@ -38,6 +38,7 @@ from reviewloop.review.model_review import run_reviewer
 from reviewloop.review.reviewer import ReviewInput
 from tests.support import canaries, warm_cli
 from tests.support.bedrock import BedrockFake, RecordedRequest, text, tool_use
+from tests.support.bedrock_together import asks
 from tests.support.canaries import (
     CANARIES,
     ENV_CANARIES,
@@ -125,7 +126,8 @@ def reviews(tmp_path_factory: pytest.TempPathFactory, tools: Path) -> dict[str, 
 def test_no_review_format_leaks_a_canary(reviews: dict[str, Ran], fmt: str) -> None:
     ran = reviews[fmt]
     assert ran.done.returncode == 1, ran.done.stdout + ran.done.stderr  # must_fix remain
-    assert len(ran.bedrock) >= 8  # the reviewers in scope and the security one's tools
+    # the reviewers in scope, asked in one call: the security one's four tools and its submit
+    assert len(ran.bedrock) >= 5
     assert leaks(ran.texts()) == []
 
 
@@ -143,7 +145,7 @@ def test_the_review_reached_every_canary(reviews: dict[str, Ran]) -> None:
     assert [s.split(":")[0] for s in report["skipped"]] == [
         ".env", "config/credentials.json", "id_ed25519"]
     security = json.dumps([[r.body["system"], r.body["messages"]] for r in ran.bedrock
-                           if "agent: review-security" in r.system_text()])
+                           if asks(r.system_text(), "review-security")])
     for shown in ("may hold secrets", "[REDACTED:aws-secret-access-key]",
                   "[REDACTED:private-key]", "[REDACTED:slack-webhook]",
                   "Possible hardcoded password: '[REDACTED:generic-password]'"):

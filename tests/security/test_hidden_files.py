@@ -237,7 +237,7 @@ def test_a_run_reports_what_the_model_does_to_hide_a_file(project: Path) -> None
     assert sorted((f.file, f.start_line) for f in flags) == [(".gitattributes", 1),
                                                               ("calc.py", 1)]
     reviewed = [message_text(m) for call in model.history for m in call
-                if "agent: review-" in message_text(call[0])]
+                if any(m in message_text(call[0]) for m in ("agent: review-", "agents: review-"))]
     # sent as a text diff: a new file whole, without a `+` on each line
     assert any("+++ b/calc.py (all added, lines 1-3)\n# @generated\ndef add(a, b):\n"
                "    return a + b\n" in text for text in reviewed)

@@ -16,6 +16,7 @@ import pytest
 
 from tests.support import warm_cli
 from tests.support.bedrock import BedrockFake, text, tool_use
+from tests.support.bedrock_together import asks
 from tests.support.gitutil import git
 from tests.support.loop_cli import MODEL, REVIEWERS, fake_env
 from tests.support.repos import NO_GATES, init_repo
@@ -81,8 +82,7 @@ def test_review_keeps_b602_open_whatever_the_security_reviewer_answers(tmp_path:
     with BedrockFake() as fake:
         _answers(fake, SILENCES[answer])
         done = _cli(root, fake, "review", "--format", "json")
-        asked = [r.system_text() for r in fake.calls if "agent: review-security" in
-                 r.system_text()]
+        asked = [r.system_text() for r in fake.calls if asks(r.system_text(), "review-security")]
 
     assert done.returncode == 1, done.stdout + done.stderr
     entry = _b602(json.loads(done.stdout)["ledger"])

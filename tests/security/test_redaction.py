@@ -52,22 +52,19 @@ def leaked(fake: BedrockFake) -> list[str]:
 
 def test_tool_results_are_redacted_before_they_reach_the_model(repo: Path) -> None:
     with BedrockFake() as fake:
-        fake.script("agent: review-security", [
+        # the reviewers whose scope holds app.py (not infrastructure's), asked in one call
+        fake.script("agents: ", [
             tool_use("fs_read", {"path": "config/settings.py"}),
             tool_use("grep", {"pattern": "ghp_|AKIA|SECRET"}),
             tool_use("submit_findings", {"findings": []})])
-        for name in REVIEWERS:
-            if name != "review-security":
-                fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
         done = cli(repo, "review", "--base", "main", "--head", "HEAD", "--model", MODEL,
                    "--format", "json", env=fake_env(fake))
         requests = fake.calls
 
     assert done.returncode == 0, done.stdout + done.stderr
-    # three calls of the security reviewer, one of each other whose scope holds app.py (not
-    # infrastructure's)
-    others = [a for a in builtin_agents() if a.name != "review-security" and a.applies_to("app.py")]
-    assert len(requests) == 3 + len(others)
+    in_scope = [a.name for a in builtin_agents() if a.applies_to("app.py")]
+    assert len(requests) == 3  # the one call's three turns
+    assert all(f"agents: {', '.join(in_scope)}\n" in r.system_text() for r in requests)
     tool_results = [json.dumps(r.body["messages"]) for r in requests
                     if "toolResult" in json.dumps(r.body["messages"])]
     assert any("[REDACTED:aws-secret-access-key]" in t and "[REDACTED:github-token]" in t

@@ -85,6 +85,10 @@ def _script(model: ScriptedChatModel, planted: dict[tuple[str, int], str]) -> No
     for name in REVIEWERS:
         if name != "review-security":
             model.script(f"agent: {name}", [review()] * 4)
+    # asked with the others in one call (`[review] combined_review`): the same reads
+    model.script("agents: ", [
+        *(tool_call("fs_read", {"path": path}) for path in files),
+        review([{**q, "agent": "review-security"} for q in quoted]), *[review()] * 3])
     model.script(FIXER, ["nothing to change"] * 200)
 
 

@@ -35,7 +35,9 @@ def test_credential_files_in_a_manual_change_reach_no_prompt_and_no_commit(
     prompts = [message_text(m) for h in model.history for m in h]
     final = run.resume(result.run_id, "approve")
 
-    assert len(model.history) == len(CALLED)  # every reviewer in scope ran once
+    # every reviewer in scope ran once: asked together, in one call
+    assert len(model.history) == 1
+    assert f"agents: {', '.join(CALLED)}\n" in message_text(model.history[0][0])
     assert not [p for p in prompts if CANARY in p]
     assert not [n for n in CREDENTIAL_FILES if any(n in p for p in prompts)]
     for name in CREDENTIAL_FILES:

@@ -26,6 +26,8 @@ Realism, each opt-in through the constructor (the defaults behave as before):
   is answered by the fake itself (one token, `stopReason: max_tokens`) without using the
   script. A scripted reply's own `delay`, when set, replaces `latency` for that call.
 * A reply's `gate` (a `threading.Event`) holds its answer until the test sets it.
+* Round 1's reviewers asked in one call are answered from their own `agent: NAME` scripts
+  (`bedrock_together`), so a test scripts each reviewer once either way.
 * `models={...}`: the ids the account's region serves. The control plane's
   `GET /foundation-models` (ListFoundationModels: the bare ids) and `GET /inference-profiles`
   (ListInferenceProfiles: the `us.`/`global.`… ids) list them, and a call to any other id
@@ -57,6 +59,7 @@ from urllib.parse import unquote
 import pytest
 
 from tests.support.bedrock_stream import first_event, rest_events
+from tests.support.bedrock_together import together_reply
 from tests.support.bedrock_tokens import (
     MAX_CACHE_POINTS,
     CacheUsage,
@@ -318,6 +321,10 @@ class BedrockFake:
     def _take_reply(self, body: dict[str, Any]) -> Reply | None:
         haystack = json.dumps(body.get("system") or []) + json.dumps(body.get("messages") or [])
         with self._lock:
+            # round 1's reviewers asked in one call: from their own scripts (bedrock_together)
+            if merged := together_reply(self._scripts, body, lambda found, delay, gate: tool_use(
+                    "submit_findings", {"findings": found}, delay=delay, gate=gate)):
+                return merged
             for marker, queue in self._scripts.items():
                 if marker in haystack or json.dumps(marker)[1:-1] in haystack:
                     return queue.popleft() if queue else None

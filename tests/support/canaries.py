@@ -174,13 +174,17 @@ def quoting_finding() -> dict[str, Any]:
 def script_reviewers(fake) -> None:
     """The security reviewer tries the sensitive files, reads and greps the secrets, and
     quotes them in its finding; the others find nothing."""
-    fake.script("agent: review-security", [
-        tool_use("fs_read", {"path": ".env"}), tool_use("fs_read", {"path": "id_ed25519"}),
-        tool_use("fs_read", {"path": "src/settings.py"}),
-        tool_use("grep", {"pattern": "AKIA|ghp_|hooks|BEGIN|password"}),
-        tool_use("submit_findings", {"findings": [quoting_finding()]})])
+    def tries(finding: dict) -> list:
+        return [tool_use("fs_read", {"path": ".env"}),
+                tool_use("fs_read", {"path": "id_ed25519"}),
+                tool_use("fs_read", {"path": "src/settings.py"}),
+                tool_use("grep", {"pattern": "AKIA|ghp_|hooks|BEGIN|password"}),
+                tool_use("submit_findings", {"findings": [finding]})]
+    fake.script("agent: review-security", tries(quoting_finding()))
     for name in REVIEWERS[1:]:
         fake.script(f"agent: {name}", [tool_use("submit_findings", {"findings": []})])
+    # asked with the others in one call (`[review] combined_review`), the same tries
+    fake.script("agents: ", tries({**quoting_finding(), "agent": "review-security"}))
 
 
 # --- the grep ------------------------------------------------------------------------------

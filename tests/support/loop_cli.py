@@ -53,6 +53,15 @@ def make_example(tmp_path: Path) -> Path:
     return root
 
 
+def one_call_each(root: Path) -> None:
+    """Commit `[review] combined_review = false` into the project's config: round 1 asks
+    each reviewer in a call of its own, in parallel (the default asks those on one model in
+    one call)."""
+    config = (root / ".reviewloop.toml").read_text()
+    commit(root, {".reviewloop.toml": f"{config}\n[review]\ncombined_review = false\n"},
+           message="one call per reviewer")
+
+
 def fake_env(fake: BedrockFake) -> dict[str, str]:
     return {"AWS_ENDPOINT_URL_BEDROCK_RUNTIME": fake.url, "AWS_ENDPOINT_URL_BEDROCK": fake.url,
             "AWS_ACCESS_KEY_ID": "AKIDFAKE",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,10 @@ REVIEWERS = builtin_names()  # from the registry: a new built-in needs no edit h
 # A reviewer whose scope holds no .py file (infrastructure, agents/review-infrastructure.json)
 # is skipped on these Python projects, never called, so nothing is scripted for it.
 CALLED = tuple(a.name for a in builtin_agents() if a.applies_to("calc.py"))
+# Those of them whose scope leaves out Markdown: when the change holds a .md file (a
+# steering file, a spec) round 1 asks them apart from the others (`review.rereview`).
+NO_MARKDOWN = tuple(a.name for a in builtin_agents()
+                    if a.name in CALLED and not a.applies_to("notes.md"))
 
 
 @pytest.fixture
@@ -70,10 +75,29 @@ def review(findings: list[dict] | None = None):
     return tool_call("submit_findings", {"findings": findings or [], "summary": "looked"})
 
 
-def clean_round(model: ScriptedChatModel, *, but: str = "") -> None:
-    for name in CALLED:
+def round_one(model: ScriptedChatModel, findings: Mapping[str, list[dict]] | None = None, *,
+              combined: bool = True, apart: Sequence[str] = (), but: str = "") -> None:
+    """Script round 1 of the CALLED reviewers, each finding its `findings` (none when not
+    named). Asked in one call (`[review] combined_review`, the default) they get one reply,
+    each finding naming its agent; those `apart` (their scope holds only some of the
+    change's files: `review.rereview`) and, with `combined=False`, every one get a call of
+    their own, but `but`, which the test scripts. Script it before the re-reviews: the calls
+    of reviewers asked together share the "agents: " script in every round, in order."""
+    given = findings or {}
+    alone = [n for n in CALLED if not combined or n in apart]
+    assert not but or but in alone, f"{but} is asked with others: script it in `findings`"
+    if together := [n for n in CALLED if n not in alone]:
+        model.script("agents: ", [review([{**f, "agent": name} for name in together
+                                          for f in given.get(name, [])])])
+    for name in alone:
         if name != but:
-            model.script(f"agent: {name}", [review()])
+            model.script(f"agent: {name}", [review(given.get(name))])
+
+
+def clean_round(model: ScriptedChatModel, *, combined: bool = True,
+                apart: Sequence[str] = (), but: str = "") -> None:
+    """Round 1 finds nothing (`round_one`)."""
+    round_one(model, combined=combined, apart=apart, but=but)
 
 
 def runner(root: Path, model: ScriptedChatModel, **kw) -> LoopRunner:

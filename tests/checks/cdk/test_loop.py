@@ -22,7 +22,7 @@ from reviewloop.spec.loader import load_spec
 from tests.support.cdk_app import BROKEN_STACK, CHANGED_STACK, STACK_FILE, cdk_repo, line_of
 from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
-from tests.support.runner import IMPLEMENTER, REVIEWERS, ran, review
+from tests.support.runner import IMPLEMENTER, ran, review
 
 pytestmark = pytest.mark.npm
 
@@ -60,8 +60,7 @@ def test_a_failed_synth_goes_back_and_the_new_constructs_are_reported_on_their_l
         tool_call("write_file", {"path": STACK_FILE, "content": BROKEN_STACK}), "added them",
         tool_call("write_file", {"path": STACK_FILE, "content": CHANGED_STACK}), "fixed the id",
     ])
-    for name in REVIEWERS:
-        model.script(f"agent: {name}", [review()])
+    model.script("agents: ", [review()])  # the stack's reviewers, asked in one call
     settings = Settings(model="scripted", gates=Gates(build=(), test=None), max_rounds=1)
     spec_file = repo / ".kiro/specs/infra/tasks.md"
     spec = load_spec(repo, spec_file)
@@ -82,7 +81,7 @@ def test_a_failed_synth_goes_back_and_the_new_constructs_are_reported_on_their_l
     assert "synth gate" not in first
     assert "## synth gate: `cdk synth (in .)` exited with" in second
     assert "There is already a Construct with name 'Reports'" in second
-    (infra,) = _calls(model, "agent: review-infrastructure")
+    (infra,) = _calls(model, "## review-infrastructure\n")  # its part of the one call
     admin = line_of(CHANGED_STACK, "new ec2.SecurityGroup(this, 'Admin'")
     uploads = line_of(CHANGED_STACK, "new s3.Bucket(this, 'Uploads'")
     jobs = line_of(CHANGED_STACK, "new sqs.Queue(this, 'Jobs'")

@@ -19,12 +19,12 @@ from tests.support.chat import ScriptedChatModel, message_text, tool_call
 from tests.support.gitutil import git
 from tests.support.hooks import CALC
 from tests.support.runner import (
-    CALLED,
     FIXER,
     IMPLEMENTER,
     clean_round,
     ran,
     review,
+    round_one,
     runner,
     start,
 )
@@ -101,10 +101,7 @@ def test_a_hook_failing_on_the_fixers_output_goes_back_to_the_fixer(project: Pat
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [
         tool_call("write_file", {"path": "calc.py", "content": CALC}), "implemented"])
-    model.script("agent: review-maintainability", [review([should_fix])])
-    for name in CALLED:
-        if name != "review-maintainability":
-            model.script(f"agent: {name}", [review()])
+    round_one(model, {"review-maintainability": [should_fix]})
     model.script("agents: ", [review()])  # round 2: the re-reviewers in one call
     model.script(FIXER, [
         tool_call("write_file", {"path": "calc.py", "content": "import os\n\n\n" + typed}),
