@@ -86,13 +86,19 @@ def test_a_finding_outside_the_change_is_shown_with_its_reason(project: Path) ->
     assert to_json(summary)["findings"]["out_of_scope"][0]["reason"] == entry.reason
 
 
-def test_a_failed_reviewers_tokens_are_counted(project: Path) -> None:
+def _implemented_with_a_chatty_reply() -> tuple[ScriptedChatModel, AIMessage]:
+    """A model whose implementer writes calc.py, and a reviewer reply that never submits
+    (700 tokens in, 30 out)."""
     model = ScriptedChatModel()
     model.script(IMPLEMENTER, [tool_call("write_file", {"path": "calc.py", "content": CALC}),
                                "wrote calc.py"])
-    chatty = AIMessage(content="I think it is fine.",
-                       usage_metadata={"input_tokens": 700, "output_tokens": 30,
-                                       "total_tokens": 730})
+    return model, AIMessage(content="I think it is fine.",
+                            usage_metadata={"input_tokens": 700, "output_tokens": 30,
+                                            "total_tokens": 730})
+
+
+def test_a_failed_reviewers_tokens_are_counted(project: Path) -> None:
+    model, chatty = _implemented_with_a_chatty_reply()
     model.script("agent: review-security", [chatty, chatty])  # never submits: fails
     for name in REVIEWERS:
         if name != "review-security":
@@ -113,12 +119,7 @@ def test_a_failed_combined_call_fails_every_member_and_its_tokens_are_counted(
         project: Path) -> None:
     """Round 1 asks its reviewers in one call (the default): when it never submits, every
     member failed, and their shares add up to what the call cost."""
-    model = ScriptedChatModel()
-    model.script(IMPLEMENTER, [tool_call("write_file", {"path": "calc.py", "content": CALC}),
-                               "wrote calc.py"])
-    chatty = AIMessage(content="I think it is fine.",
-                       usage_metadata={"input_tokens": 700, "output_tokens": 30,
-                                       "total_tokens": 730})
+    model, chatty = _implemented_with_a_chatty_reply()
     model.script("agents: ", [chatty, chatty])  # never submits: fails
 
     result = start(runner(project, model), project)
