@@ -78,23 +78,45 @@ class ByObject(Generic[T]):
     not an equal one), for the last `keep` objects: for a frozen input whose content key
     costs more to build than a second ask should (a file's added lines joined, for the
     secrets scan's `TextMemo`, asked by the analyzer, the gate and the prompt's redaction).
-    An entry holds its object, so its `id` is never another's meanwhile."""
+    An entry holds its object, so its `id` is never another's meanwhile. Callers asking
+    about the same object at once wait for one computation (the secrets analyzer, started
+    early, and the round's redaction go through a change's files side by side)."""
 
     def __init__(self, keep: int):
         self._keep = keep
         self._done: dict[int, tuple[object, T]] = {}
+        self._pending: dict[int, tuple[object, threading.Event]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: object, compute: Callable[[], T]) -> T:
         found = self._done.get(id(key))
         if found is not None and found[0] is key:
             return found[1]
-        value = compute()
-        with self._lock:
-            self._done[id(key)] = (key, value)
-            while len(self._done) > self._keep:
-                del self._done[next(iter(self._done))]
-        return value
+        while True:
+            with self._lock:
+                found = self._done.get(id(key))
+                if found is not None and found[0] is key:
+                    return found[1]
+                pending = self._pending.get(id(key))
+                mine = pending is None
+                if pending is None:
+                    pending = self._pending[id(key)] = (key, threading.Event())
+            if mine:
+                return self._compute(key, compute, pending[1])
+            pending[1].wait()  # then look again: done, or its computation failed (we try)
+
+    def _compute(self, key: object, compute: Callable[[], T], pending: threading.Event) -> T:
+        try:
+            value = compute()
+            with self._lock:
+                self._done[id(key)] = (key, value)
+                while len(self._done) > self._keep:
+                    del self._done[next(iter(self._done))]
+            return value
+        finally:
+            with self._lock:
+                del self._pending[id(key)]
+            pending.set()
 
 
 class SharedCache(Generic[T]):

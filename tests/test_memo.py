@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 
 import pytest
 
 from reviewloop.memo import ByObject, TextMemo, compiled_on_first_use, shared_cache
 
 
-def test_callers_asking_together_share_one_computation():
-    memo: TextMemo[str] = TextMemo(keep=2, from_chars=10)
+def _asked_together(get: Callable[[Callable[[], str]], str]) -> tuple[list[str], int]:
+    """Five callers asking `get` at once, the first computing until all others ask: their
+    answers and how many computations ran."""
     calls = []
     started, release = threading.Event(), threading.Event()
 
@@ -23,17 +25,32 @@ def test_callers_asking_together_share_one_computation():
         return "done"
 
     results = []
-    first = threading.Thread(target=lambda: results.append(memo.get("x" * 20, slow)))
+    first = threading.Thread(target=lambda: results.append(get(slow)))
     first.start()
     assert started.wait(timeout=60)
-    others = [threading.Thread(target=lambda: results.append(memo.get("x" * 20, slow)))
-              for _ in range(4)]
+    others = [threading.Thread(target=lambda: results.append(get(slow))) for _ in range(4)]
     for thread in others:
         thread.start()
     release.set()
     for thread in (first, *others):
         thread.join()
-    assert results == ["done"] * 5 and len(calls) == 1
+    return results, len(calls)
+
+
+def test_callers_asking_together_share_one_computation():
+    memo: TextMemo[str] = TextMemo(keep=2, from_chars=10)
+
+    assert _asked_together(lambda slow: memo.get("x" * 20, slow)) == (["done"] * 5, 1)
+
+
+def test_callers_asking_about_one_object_together_share_one_computation():
+    """The secrets analyzer, started early, and the round's redaction go through the same
+    files side by side: each file's key is built and scanned once, not once each."""
+    memo: ByObject[str] = ByObject(keep=2)
+    key = object()
+
+    assert _asked_together(lambda slow: memo.get(key, slow)) == (["done"] * 5, 1)
+    assert memo.get(key, lambda: "again") == "done"
 
 
 def test_different_texts_are_computed_side_by_side():
@@ -170,3 +187,15 @@ def test_by_object_answers_the_same_object_again_never_an_equal_one() -> None:
     assert memo.get(other, lambda: count(other)) == 3  # the oldest (`first`) is let go
     assert memo.get(first, lambda: count(first)) == 4
     assert computed == [first, equal, other, first]
+
+
+def test_a_failed_computation_for_an_object_is_tried_again_by_the_next_caller() -> None:
+    memo: ByObject[str] = ByObject(keep=2)
+    key = object()
+
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        memo.get(key, broken)
+    assert memo.get(key, lambda: "fine") == "fine"

@@ -8,8 +8,17 @@ run's change and a working-tree review, from the diff the review already has.
 
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
+
+from unidiff.constants import RE_HUNK_HEADER
+
 from reviewloop.git.diff import FileDiff, FileStatus, hunks
 from reviewloop.git.diff_headers import base_mode
+
+# a hunk as the rebuild needs it: where its new side starts, how long it is, and its old
+# side's lines (its unchanged and removed ones, each with its line end)
+Hunk = tuple[int, int, list[str]]
 
 
 def base_text(head: str | None, diff: FileDiff) -> str | None:
@@ -17,21 +26,19 @@ def base_text(head: str | None, diff: FileDiff) -> str | None:
     diff cannot be read back (a binary file, a diff that does not fit `head`)."""
     if diff.status is FileStatus.ADDED or diff.binary:
         return None
-    parsed = hunks(diff)
+    parsed = old_sides(diff)
     if parsed is None:
         return None
     lines = [] if diff.status is FileStatus.DELETED or head is None else git_lines(head)
     old: list[str] = []
     at = 0  # lines of `lines` (0-based) already carried over
-    for hunk in parsed:
-        start = max(hunk.target_start - 1, 0) if hunk.target_length else hunk.target_start
+    for target_start, target_length, before in parsed:
+        start = max(target_start - 1, 0) if target_length else target_start
         if start < at or start > len(lines):
             return None
         old += lines[at:start]
-        for line in hunk:
-            if line.is_context or line.is_removed:
-                old.append(line.value)
-        at = start + hunk.target_length
+        old += before
+        at = start + target_length
     if at > len(lines):
         return None
     return "".join(old + lines[at:])
@@ -54,3 +61,60 @@ def git_lines(text: str) -> list[str]:
     lines = text.split("\n")
     ends = [line + "\n" for line in lines[:-1]]
     return [*ends, lines[-1]] if lines[-1] else ends
+
+
+def old_sides(diff: FileDiff) -> list[Hunk] | None:
+    """The hunks of `diff` as (new side's start, its length, old side's lines), as unidiff
+    reads them (`git.diff.hunks`), None when it cannot. A diff as git writes it is read here in
+    one pass over its lines (unidiff's full parse made a `Line` object and a regex match of
+    each: half of rebuilding a 20k-line change's bases); anything else (a CR in it, a blank
+    line with no space before it, a line between hunks that is no hunk header or "No
+    newline" note) is left to unidiff."""
+    fast = None if "\r" in diff.text else _read_hunks(
+        io.StringIO(diff.text, newline="\n").readlines())
+    if fast is not None:
+        return fast
+    parsed = hunks(diff)
+    return None if parsed is None else [
+        (h.target_start, h.target_length, [line.value for line in h
+                                           if line.is_context or line.is_removed])
+        for h in parsed]
+
+
+def _read_hunks(lines: Sequence[str]) -> list[Hunk] | None:
+    """`old_sides` of a file's diff lines written as git writes them; None for any other."""
+    at = next((i for i, line in enumerate(lines) if line.startswith("@@")), len(lines))
+    read: list[Hunk] = []
+    while at < len(lines):
+        line = lines[at]
+        at += 1
+        if line.startswith("\\"):  # "\ No newline at end of file", after a hunk
+            continue
+        header = RE_HUNK_HEADER.match(line)
+        if header is None:
+            return None
+        source, start = int(header[2] or 1), int(header[3])
+        target = int(header[4] or 1)
+        old = new = 0
+        before: list[str] = []
+        while old < source or new < target:
+            if at == len(lines):
+                return None
+            line = lines[at]
+            at += 1
+            kind = line[:1]
+            if kind == "+":
+                new += 1
+            elif kind == "-":
+                old += 1
+                before.append(line[1:])
+            elif kind == " ":
+                old += 1
+                new += 1
+                before.append(line[1:])
+            elif kind != "\\":
+                return None
+            if old > source or new > target:
+                return None
+        read.append((start, target, before))
+    return read

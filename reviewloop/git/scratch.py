@@ -45,3 +45,18 @@ def place_for(size: int, memory: Path = MEMORY,
     except OSError:
         return None
     return str(memory) if stats.f_bavail * stats.f_frsize >= 2 * size + SPARE else None
+
+
+def beside(tree: Path, memory: Path | None = None) -> str | None:
+    """The folder to make a temporary folder in for files that go with the tree at `tree` (a
+    change's base versions of its files, beside the head's export): `memory` when the tree
+    is in it (it was placed there with room for twice its files, `place_for`: the base
+    holds the repository's files at most); None: the temporary folder. Each file created
+    in an ext4 /tmp costs ~0.8 ms of kernel CPU on a virtual machine's disk, in a tmpfs
+    ~0.02 ms."""
+    memory = MEMORY if memory is None else memory
+    try:
+        return str(memory) if Path(os.path.realpath(tree)).is_relative_to(
+            os.path.realpath(memory)) else None
+    except (OSError, ValueError):
+        return None

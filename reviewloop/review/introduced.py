@@ -55,6 +55,7 @@ from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
 from reviewloop.git.names import fits
 from reviewloop.git.reverse import base_executable, base_text
+from reviewloop.git.scratch import beside
 from reviewloop.review.renamed_in import renamed_in
 
 NOTE = (" The change introduced it: the same analyzer does not report it on the change's base, "
@@ -78,9 +79,9 @@ class Compared(Protocol):
 
 
 class BaseTree:
-    """The change's base, made once (on first use) in a temporary folder, for every analyzer
-    of one review (`BaseTrees`; a reviewer run alone has its own); `close` removes it.
-    Thread-safe: the reviewers' analyzers ask for it side by side."""
+    """The change's base, made once (on first use) in a temporary folder (`scratch.beside`
+    its head), for every analyzer of one review (`BaseTrees`; a reviewer run alone has its
+    own); `close` removes it. Thread-safe: the reviewers' analyzers ask for it side by side."""
 
     def __init__(self, root: Path, changes: ChangeSet) -> None:
         self._root, self._changes = root, changes
@@ -103,7 +104,8 @@ class BaseTree:
             if self._closed:  # an analyzer outliving its review (on an error): no new copy
                 raise RuntimeError("the review's copy of the change's base is removed")
             if self._made is None:
-                self._made = tempfile.TemporaryDirectory(prefix="reviewloop-base-")
+                self._made = tempfile.TemporaryDirectory(prefix="reviewloop-base-",
+                                                         dir=beside(self._root))
                 log.debug("the change's base made in %s", self._made.name)
             where = Path(self._made.name)
             inside = [f.path for f in self._changes.files
@@ -272,8 +274,7 @@ class BaseTrees:
         self._trees: dict[tuple[Path, str], BaseTree] = {}
 
     def of(self, root: Path, diff_text: str, changes: ChangeSet) -> BaseTree:
-        """The base tree of the change `diff_text` (parsed: `changes`) to the tree at
-        `root`."""
+        """The base tree of the change `diff_text` (parsed: `changes`) to the tree `root`."""
         key = (root.resolve(), diff_text)
         with self._lock:
             if key not in self._trees:
@@ -395,6 +396,5 @@ def _read(path: Path, errors: str = "strict") -> str | None:
 
 
 def _inside(target: Path, where: Path) -> bool:
-    """Whether `target` stays under `where` (a diff's path with `..` or a leading `/` is
-    written nowhere)."""
+    """Whether `target` stays under `where` (a diff's path with `..` or a leading `/`: no)."""
     return os.path.realpath(target).startswith(os.path.realpath(where) + os.sep)

@@ -47,7 +47,14 @@ def shown(diff_text: str) -> str:
     return _SHOWN.get(diff_text, lambda: _shown(diff_text))
 
 
+def shown_fenced(diff_text: str) -> str:
+    """`fenced(shown(diff_text))`, as every prompt of a chunk shows its diff: the round's
+    estimate, its redaction and each reviewer's call ask for the same text, made once."""
+    return _FENCED.get(diff_text, lambda: fenced(shown(diff_text)))
+
+
 _SHOWN: TextMemo[str] = TextMemo(keep=16)  # a round's chunks
+_FENCED: TextMemo[str] = TextMemo(keep=16)
 _ticks = compiled_on_first_use(r"`{3,}")
 
 

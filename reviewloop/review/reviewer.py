@@ -31,7 +31,7 @@ from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import parse_diff
 from reviewloop.review.definitions import AgentDefinition
 from reviewloop.review.evidence_notes import evidence_section
-from reviewloop.review.prompt_diff import fenced, shown
+from reviewloop.review.prompt_diff import shown_fenced
 
 RULES = """You are one of several code reviewers of a change made for a spec task, each in its own
 area: stay in yours. Review only the lines the change adds or modifies (the diff's + lines,
@@ -124,14 +124,14 @@ def round_prompt(review: ReviewInput) -> str:
     steering and the task apart, `cached_rules`)."""
     parts: list[str] = []
     if review.round == 1:
-        parts.append(f"# The change (unified diff)\n\n{fenced(shown(review.diff_text))}")
+        parts.append(f"# The change (unified diff)\n\n{shown_fenced(review.diff_text)}")
     else:
         # no heading of their own: the findings, then their fix, follow the one sentence
         parts.append(
             f"# Re-review, round {review.round}\n\nReview ONLY the fix below of these "
             "findings: report a problem it introduced or a finding it did not resolve (same "
             "file and lines), nothing on code it did not touch.\n\n"
-            f"{_finding_lines(review.addressed)}\n{fenced(shown(review.diff_text))}")
+            f"{_finding_lines(review.addressed)}\n{shown_fenced(review.diff_text)}")
     if review.shared_evidence:
         parts.append(evidence_section(review.shared_evidence))
     return "\n\n".join(parts) + "\n"
@@ -188,7 +188,7 @@ def after_prompt(review: ReviewInput) -> str:
     if not review.after:
         return ""
     text = (f"\n# Your files outside the shared diff above (unified diff)\n\n"
-            f"{fenced(shown(review.after))}\n")
+            f"{shown_fenced(review.after)}\n")
     evidence = evidence_section(review.after_evidence)
     return text + (f"\n{evidence}" if evidence else "")
 

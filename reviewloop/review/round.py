@@ -55,7 +55,7 @@ from reviewloop.review.material import (
     unscoped,
     unsent,
 )
-from reviewloop.review.prompt_diff import fenced, shown
+from reviewloop.review.prompt_diff import shown_fenced
 from reviewloop.review.readable import Readability
 from reviewloop.review.rereview import (
     Together,
@@ -302,7 +302,7 @@ def _shared_evidence(setup: RoundSetup, evidence: Mapping[str, AgentEvidence],
 def _shown_diff(chunk: Chunk) -> str:
     """The chunk's diff as the round's prompt shows it, with its fences: redacted file by
     file when the chunks were planned, so the prompt's redaction need not scan it again."""
-    return fenced(shown(chunk.diff))
+    return shown_fenced(chunk.diff)
 
 
 def _shared(round_no: int, context: str, addressed: Sequence[Finding], steering: SteeringSet,

@@ -9,8 +9,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.git.diff import parse_diff
-from reviewloop.git.reverse import base_text
+from reviewloop.git.diff import hunks, parse_diff
+from reviewloop.git.reverse import _read_hunks, base_text, git_lines, old_sides
 from tests.support.gitutil import git
 from tests.support.repos import init_repo
 
@@ -86,3 +86,25 @@ def test_a_break_git_does_not_count_stays_inside_its_line(tmp_path_factory, old,
     (changed,) = parse_diff(diff).files
 
     assert base_text(_text(new), changed) == _text(old)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old=_ODD, new=_ODD, no_end=st.booleans())
+def test_the_one_pass_reading_of_hunks_is_unidiffs(tmp_path_factory, old, new, no_end):
+    """The hunks `old_sides` reads in one pass are those unidiff's full parse gives, or it
+    leaves the file to unidiff (a CR in the diff): a last line without its newline too."""
+    tmp = tmp_path_factory.mktemp("one")
+    end = (lambda t: t[:-1]) if no_end else (lambda t: t)
+    diff = _raw_diff(tmp, end(_text(old)), end(_text(new)))
+    if not diff:
+        return
+    (changed,) = parse_diff(diff).files
+    parsed = hunks(changed)
+
+    assert parsed is not None
+    if "\r" not in changed.text:  # read in one pass, not left to unidiff
+        assert _read_hunks(git_lines(changed.text)) is not None
+    assert old_sides(changed) == [(h.target_start, h.target_length,
+                                   [x.value for x in h if x.is_context or x.is_removed])
+                                  for h in parsed]

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from reviewloop.git.repository import open_repository
-from reviewloop.git.scratch import place_for, tree_bytes
+from reviewloop.git.scratch import beside, place_for, tree_bytes
 from tests.support.repos import feature_branch
 
 
@@ -58,3 +58,17 @@ def test_sizing_then_exporting_a_commit_lists_its_tree_once(tmp_path: Path,
     assert sorted(written) == ["README.md", "a.py", "pkg/b.txt"]
     assert (tmp_path / "out" / "pkg" / "b.txt").read_bytes() == b"hello"
     assert len([line for line in log.read_text().splitlines() if " ls-tree " in line]) == 1
+
+
+def test_what_goes_with_a_tree_in_memory_is_made_beside_it(tmp_path: Path) -> None:
+    """A change's base versions go where its head's export is: in memory when it is there
+    (placed with room for twice its files), else in the temporary folder; a link into the
+    memory folder is in it."""
+    memory = tmp_path / "shm"
+    (memory / "head").mkdir(parents=True)
+    (tmp_path / "link").symlink_to(memory)
+    (tmp_path / "checkout").mkdir()
+
+    assert beside(memory / "head", memory) == str(memory)
+    assert beside(tmp_path / "link" / "head", memory) == str(memory)
+    assert beside(tmp_path / "checkout", memory) is None

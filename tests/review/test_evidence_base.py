@@ -83,6 +83,25 @@ def test_the_reviewers_of_one_review_share_one_base_tree(tmp_path):
         tree.at(("infra/main.tf",), ())
 
 
+def test_the_base_of_a_head_exported_in_memory_is_made_in_memory(tmp_path, monkeypatch):
+    """A review's head exported to the memory folder has its base rebuilt beside it (each
+    file created on a VM's ext4 /tmp cost ~0.8 ms of kernel CPU: 60 base files, a tenth of a
+    20k-line round); a checkout's base goes to the temporary folder, as before."""
+    memory = tmp_path / "shm"
+    memory.mkdir()
+    monkeypatch.setattr("reviewloop.git.scratch.MEMORY", memory)
+    repo = Repo(tmp_path / "repo", {"infra/main.tf": GUARDED})
+    diff = repo.change({"infra/main.tf": GUARDED.replace("guard = true\n", "")})
+    head = memory / "head"
+    subprocess.run(["cp", "-a", str(repo.root), str(head)], check=True)
+    with BaseTrees() as bases:
+        made = bases.of(head, diff, parse_diff(diff)).at(("infra/main.tf",), ())
+        checkout = bases.of(repo.root, diff, parse_diff(diff)).at(("infra/main.tf",), ())
+
+        assert made.parent == memory and (made / "infra/main.tf").read_text() == GUARDED
+        assert checkout.parent != memory and (checkout / "infra/main.tf").read_text() == GUARDED
+
+
 # every break `str.splitlines` knows, and the ones git knows (LF, CRLF)
 BREAKS = ["\n", "\r\n", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028",
           "\u2029"]

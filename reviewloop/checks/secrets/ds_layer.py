@@ -11,6 +11,7 @@ import re
 import threading
 from collections.abc import Callable, Iterator
 from functools import cache
+from itertools import accumulate
 
 from reviewloop.checks.secrets.values import looks_fake, looks_placeholder
 
@@ -70,17 +71,65 @@ def _has_a_literal(line: str) -> bool:
             or "cloudant.com" in folded or "softlayer" in folded)
 
 
+# `_has_a_literal`'s words, looked for in the whole text at once: (in the text, folded)
+_CASED, _FOLDED = ("AKC", "AP"), ("key", "token", "pass", "pw", "cloudant.com", "softlayer")
+
+
+def _with_a_literal(text: str) -> list[tuple[int, str]]:
+    """(where it starts, its text) of each line of `text` that `_has_a_literal` passes, in
+    order, found by a search of the whole text for each word, not a look at each line (most
+    lines of code hold none). Case folding maps no character to a line break or from one,
+    and where the folded text is as long as the text, each character to one: its lines are
+    then at the same places; otherwise they are found by number."""
+    folded = text.casefold()
+    if len(folded) != len(text):
+        every = text.split("\n")
+        starts = [0, *accumulate(len(line) + 1 for line in every)]
+        return [(starts[at], every[at]) for at in sorted(
+            {*_numbers(text, _CASED), *_numbers(folded, _FOLDED)})]
+    found: dict[int, str] = {}
+    for whole, words in ((text, _CASED), (folded, _FOLDED)):
+        for word in words:
+            position = 0
+            while (at := whole.find(word, position)) >= 0:
+                start = text.rfind("\n", 0, at) + 1
+                end = text.find("\n", at + len(word))
+                found[start] = text[start:] if end < 0 else text[start:end]
+                if end < 0:
+                    break
+                position = end + 1
+    return sorted(found.items())
+
+
+def _numbers(whole: str, words: tuple[str, ...]) -> Iterator[int]:
+    """The numbers (0-based) of the lines of `whole` holding one of `words`."""
+    for word in words:
+        line = position = 0
+        while (at := whole.find(word, position)) >= 0:
+            line += whole.count("\n", position, at)
+            yield line
+            position = whole.find("\n", at + len(word)) + 1
+            if not position:
+                break
+            line += 1
+
+
+def _every_line(text: str) -> Iterator[tuple[int, str]]:
+    offset = 0
+    for line in text.split("\n"):
+        yield offset, line
+        offset += len(line) + 1
+
+
 def detect_secrets(text: str, *, prefilter: bool = True) -> Iterator[Candidate]:
     """detect-secrets' format plugins, line by line; a missing install skips this layer
     (the rule table covers every format these plugins know). `prefilter=False` hands it
     every line, not only those `worth_a_look` (the same candidates, slower)."""
-    starts, lines, offset = [], [], 0
-    for line in text.split("\n"):
-        # minified blobs (> 2000 characters) are left to the rule table
-        if len(line) <= 2000 and (not prefilter or worth_a_look(line)):
-            starts.append(offset)
-            lines.append(line)
-        offset += len(line) + 1
+    # minified blobs (> 2000 characters) are left to the rule table
+    chosen = [(start, line) for start, line in (
+        _with_a_literal(text) if prefilter else _every_line(text))
+        if len(line) <= 2000 and (not prefilter or worth_a_look(line))]
+    starts, lines = [start for start, _ in chosen], [line for _, line in chosen]
     scan = _ds_scanner() if lines else None  # detect-secrets loads only when it has work
     if scan is None:
         return

@@ -12,7 +12,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from reviewloop.checks.secrets.ds_layer import detect_secrets, worth_a_look
+from reviewloop.checks.secrets.ds_layer import (
+    _has_a_literal,
+    _with_a_literal,
+    detect_secrets,
+    worth_a_look,
+)
 from reviewloop.checks.secrets.scanner import redact
 
 _HEX = "0123456789abcdef"
@@ -127,3 +132,21 @@ def test_the_literal_pre_check_skips_only_lines_the_patterns_do_not_match(line: 
     expected = (_ALONE.search(line) is not None
                 or (_NAME.search(line) is not None and _VALUE.search(line) is not None))
     assert worth_a_look(line) == expected
+
+
+def _each_line(text: str) -> list[tuple[int, str]]:
+    starts = [0]
+    for line in text.split("\n")[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    return list(zip(starts, text.split("\n"), strict=True))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(_LINE, st.text(alphabet=st.sampled_from(_FOLDS + "_-=: AKCP\n"),
+                                         max_size=40), st.text(max_size=30)),
+                max_size=6).map("\n".join))
+def test_the_whole_text_search_finds_the_lines_a_look_at_each_would(text: str) -> None:
+    """Searched as one text (folded whole, `ß` growing it or not), the lines kept are those
+    the literal pre-check passes one by one, at their places."""
+    assert _with_a_literal(text) == [(start, line) for start, line in _each_line(text)
+                                     if _has_a_literal(line)]
