@@ -11,8 +11,12 @@ twice the files) uses the temporary folder as before.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from types import TracebackType
+from typing import Self
 
 from reviewloop.git.export import Claimed
 from reviewloop.git.repository import Repository
@@ -60,3 +64,28 @@ def beside(tree: Path, memory: Path | None = None) -> str | None:
             os.path.realpath(memory)) else None
     except (OSError, ValueError):
         return None
+
+
+class LazyFolder:
+    """A temporary folder made when a file is first placed in it (`folder / name`) and
+    removed on exit: an analyzer's room for a notebook's script or a config it writes, which
+    most runs never need (a folder made and removed costs kernel CPU on every run: four
+    ruff and two bandit runs a review)."""
+
+    def __init__(self, prefix: str) -> None:
+        self._prefix = prefix
+        self._made: Path | None = None
+
+    def __truediv__(self, name: str) -> Path:
+        if self._made is None:
+            self._made = Path(tempfile.mkdtemp(prefix=self._prefix))
+        return self._made / name
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        if self._made is not None:
+            shutil.rmtree(self._made, ignore_errors=True)
+            self._made = None

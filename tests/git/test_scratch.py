@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from reviewloop.git.repository import open_repository
-from reviewloop.git.scratch import beside, place_for, tree_bytes
+from reviewloop.git.scratch import LazyFolder, beside, place_for, tree_bytes
 from tests.support.repos import feature_branch
 
 
@@ -72,3 +72,18 @@ def test_what_goes_with_a_tree_in_memory_is_made_beside_it(tmp_path: Path) -> No
     assert beside(memory / "head", memory) == str(memory)
     assert beside(tmp_path / "link" / "head", memory) == str(memory)
     assert beside(tmp_path / "checkout", memory) is None
+
+
+def test_an_analyzers_folder_is_made_only_for_a_file_placed_in_it(tmp_path: Path,
+                                                                   monkeypatch) -> None:
+    """Most bandit and ruff runs write no notebook script or config: no folder is made for
+    them; one that is used is removed on exit, with what was written in it."""
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    with LazyFolder("reviewloop-x-"):
+        pass
+    assert list(tmp_path.iterdir()) == []
+    with LazyFolder("reviewloop-x-") as folder:
+        (folder / "bandit.yaml").write_text("{}")
+        (made,) = tmp_path.iterdir()
+        assert made.name.startswith("reviewloop-x-") and (made / "bandit.yaml").is_file()
+    assert list(tmp_path.iterdir()) == []

@@ -24,7 +24,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -52,6 +51,7 @@ from reviewloop.findings.schema import Finding, Severity, normalise_path
 from reviewloop.git.argv import batches
 from reviewloop.git.languages import JUPYTER, PYTHON, PYTHON2
 from reviewloop.git.names import under, under_text
+from reviewloop.git.scratch import LazyFolder
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
@@ -124,17 +124,17 @@ class Bandit(FileByFile):
         files = [f for f in self.reads(ctx) if f not in old]
         if not files:
             return []
-        with tempfile.TemporaryDirectory(prefix="reviewloop-bandit-") as tmp:
+        with LazyFolder("reviewloop-bandit-") as tmp:
             # a notebook's code cells as a script (bandit reads .py files only)
             scripts = notebook_scripts(ctx, [f for f in files if ctx.language(f) == JUPYTER],
-                                       Path(tmp))
+                                       tmp)
             targets = [scripts[f][0] if f in scripts else under_text(ctx.root, f)
                        for f in files if f in scripts or ctx.language(f) != JUPYTER]
             # --ignore-nosec: a `# nosec` counts only where the trusted side wrote it, which
             # reviewloop.checks.suppressions decides (and lists the finding as suppressed);
             # -x with a path that cannot exist: none of bandit's default excludes applies
             # -c: the trusted side's plugin settings that widen a check (`bandit_config`)
-            config = config_file(ctx, Path(tmp))
+            config = config_file(ctx, tmp)
             argv = [sys.executable, "-m", "bandit", "-f", "json", "-q", "--ignore-nosec",
                     "-x", bandit_api.EXCLUDED, *config, "--"]
             # in this process when the files fit its deadline (`bandit_api`), the same report
@@ -178,7 +178,7 @@ def merged(reports: list[Any]) -> dict[str, Any]:
     return whole
 
 
-def notebook_scripts(ctx: AnalyzerContext, notebooks: list[str], folder: Path
+def notebook_scripts(ctx: AnalyzerContext, notebooks: list[str], folder: Path | LazyFolder
                      ) -> dict[str, tuple[str, tuple[int, ...]]]:
     """{notebook: (its code cells written as a script in `folder`, the notebook line of each
     script line)}; a notebook that is not one, or with cells no analyzer reads, is named as

@@ -40,6 +40,7 @@ from reviewloop.checks.analyzers.base import AnalyzerContext
 from reviewloop.checks.analyzers.precommit_hooks import PRE_COMMIT, hook_config, refused
 from reviewloop.checks.analyzers.trusted_config import trusted_text, trusted_yaml
 from reviewloop.config import load_yaml
+from reviewloop.git.scratch import LazyFolder
 
 YAML_CONFIGS = ("bandit.yaml", "bandit.yml", ".bandit.yaml", ".bandit.yml")
 HOOKS = frozenset({"bandit"})  # bandit's own pre-commit hook (PyCQA/bandit)
@@ -107,7 +108,7 @@ def malformed(ctx: AnalyzerContext) -> list[str]:
             "value, this review with bandit's default; fix the trusted config" for s in said]
 
 
-def config_file(ctx: AnalyzerContext, folder: Path) -> list[str]:
+def config_file(ctx: AnalyzerContext, folder: Path | LazyFolder) -> list[str]:
     """bandit's `-c FILE` for the trusted plugin settings (written in `folder`; JSON is
     YAML), or no arguments when there are none."""
     settings = plugin_settings(ctx)

@@ -56,6 +56,7 @@ from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.languages import JUPYTER, PYTHON
 from reviewloop.git.names import under, under_text
 from reviewloop.git.pyinstaller_spec import injected
+from reviewloop.git.scratch import LazyFolder
 from reviewloop.policy.lever_files import ConfigFile
 from reviewloop.policy.markers import MarkerSyntax, Reach
 
@@ -151,10 +152,10 @@ class RuffAnalyzer(FileByFile):
         files = self.reads(ctx)
         if not files:
             return []
-        with tempfile.TemporaryDirectory(prefix="reviewloop-ruff-") as tmp:
+        with LazyFolder("reviewloop-ruff-") as tmp:
             # a notebook as the Python its cells run (`notebooks.for_ruff`), named back after
             copies = _notebook_copies(ctx, [f for f in files if ctx.language(f) == JUPYTER],
-                                      Path(tmp))
+                                      tmp)
             given = [copies.get(f) or under_text(ctx.root, f) for f in files]
             # E902: a file ruff could not read (not UTF-8, …), which it otherwise only warns of
             diagnostics = _own(ctx, ["--isolated", "--select",
@@ -296,7 +297,8 @@ def _project_rules(ctx: AnalyzerContext, files: list[str], given: list[str],
     return found
 
 
-def _notebook_copies(ctx: AnalyzerContext, notebooks: list[str], folder: Path) -> dict[str, str]:
+def _notebook_copies(ctx: AnalyzerContext, notebooks: list[str],
+                     folder: LazyFolder) -> dict[str, str]:
     """{notebook: its copy for ruff in `folder`}; a cell no analyzer reads is named as not
     read. A file that is no notebook is left to ruff, which names it."""
     if not notebooks:
