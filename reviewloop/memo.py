@@ -18,105 +18,108 @@ from typing import AnyStr, Generic, TypeVar
 T = TypeVar("T")
 
 
-class TextMemo(Generic[T]):
+K = TypeVar("K", bound=Hashable)
+_NONE = (object(),)  # no entry: its object is no key
+
+
+class _Once(Generic[K, T]):
+    """What both memos share: a result kept under a key, and callers asking about the same
+    key at once waiting for one computation. The lock guards only the bookkeeping, never a
+    computation: different keys are computed side by side. A computation that raises is
+    not kept, and the next caller tries again."""
+
+    def __init__(self) -> None:
+        self._done: dict[K, T] = {}
+        self._pending: dict[K, threading.Event] = {}
+        self._lock = threading.Lock()
+
+    def _once(self, key: K, found: Callable[[], bool], compute: Callable[[], T]) -> T:
+        """`self._done[key]` when `found()` (asked under the lock), else `compute()` kept
+        there by `_keep_one`, computed by the first caller only."""
+        while True:
+            with self._lock:
+                if found():
+                    return self._done[key]
+                pending = self._pending.get(key)
+                mine = pending is None
+                if pending is None:
+                    pending = self._pending[key] = threading.Event()
+            if not mine:
+                pending.wait()  # then look again: done, or its computation failed (we try)
+                continue
+            try:
+                value = compute()
+                with self._lock:
+                    self._keep_one(key, value)
+                return value
+            finally:
+                with self._lock:
+                    del self._pending[key]
+                pending.set()
+
+    def _keep_one(self, key: K, value: T) -> None:
+        raise NotImplementedError
+
+
+class TextMemo(_Once[str, T]):
     """`compute()`'s result for `text`, kept for the last `keep` texts of `from_chars` or
     more characters (smaller ones are cheap: computed every time, never kept). Callers
     asking about the same large text at once wait for one computation. Results are
-    shared: they must not be mutated. Different texts are computed side by side: the lock
-    guards only the bookkeeping, never a computation."""
+    shared: they must not be mutated. Different texts are computed side by side."""
 
     def __init__(self, keep: int, from_chars: int = 16_384, budget: int | None = None):
+        super().__init__()
         self._keep = keep
         self._from = from_chars
         self._budget = budget  # most characters of text kept, over all entries
         self._chars = 0
-        self._done: dict[str, T] = {}
         self.computed = 0  # how many large texts' results were computed, not remembered
-        self._pending: dict[str, threading.Event] = {}
-        self._lock = threading.Lock()
 
     def get(self, text: str, compute: Callable[[], T]) -> T:
         if len(text) < self._from:
             return compute()
-        while True:
-            with self._lock:
-                if text in self._done:
-                    return self._done[text]
-                pending = self._pending.get(text)
-                mine = pending is None
-                if pending is None:
-                    pending = self._pending[text] = threading.Event()
-            if mine:
-                return self._compute(text, compute, pending)
-            pending.wait()  # then look again: done, or its computation failed (we try)
+        return self._once(text, lambda: text in self._done, compute)
 
     def known(self, text: str) -> T | None:
         """The kept result for `text`, or None; never computes (a dict read: no lock)."""
         return self._done.get(text)
 
-    def _compute(self, text: str, compute: Callable[[], T], pending: threading.Event) -> T:
-        try:
-            value = compute()
-            with self._lock:
-                self.computed += 1
-                if text not in self._done:
-                    self._chars += len(text)
-                self._done[text] = value
-                while self._done and (len(self._done) > self._keep or (
-                        self._budget is not None and self._chars > self._budget)):
-                    self._chars -= len(next(iter(self._done)))
-                    del self._done[next(iter(self._done))]
-            return value
-        finally:
-            with self._lock:
-                del self._pending[text]
-            pending.set()
+    def _keep_one(self, text: str, value: T) -> None:
+        self.computed += 1
+        if text not in self._done:
+            self._chars += len(text)
+        self._done[text] = value
+        while self._done and (len(self._done) > self._keep or (
+                self._budget is not None and self._chars > self._budget)):
+            self._chars -= len(next(iter(self._done)))
+            del self._done[next(iter(self._done))]
 
 
-class ByObject(Generic[T]):
+class ByObject(_Once[int, tuple[object, T]], Generic[T]):
     """`compute()`'s result for an object asked about again, by identity (the same object,
     not an equal one), for the last `keep` objects: for a frozen input whose content key
     costs more to build than a second ask should (a file's added lines joined, for the
     secrets scan's `TextMemo`, asked by the analyzer, the gate and the prompt's redaction).
-    An entry holds its object, so its `id` is never another's meanwhile. Callers asking
-    about the same object at once wait for one computation (the secrets analyzer, started
-    early, and the round's redaction go through a change's files side by side)."""
+    An entry holds its object, so its `id` is never another's meanwhile (nor while it is
+    computed: its callers hold it). Callers asking about the same object at once wait for
+    one computation (the secrets analyzer, started early, and the round's redaction go
+    through a change's files side by side)."""
 
     def __init__(self, keep: int):
+        super().__init__()
         self._keep = keep
-        self._done: dict[int, tuple[object, T]] = {}
-        self._pending: dict[int, tuple[object, threading.Event]] = {}
-        self._lock = threading.Lock()
 
     def get(self, key: object, compute: Callable[[], T]) -> T:
-        found = self._done.get(id(key))
+        found = self._done.get(id(key))  # a dict read: no lock
         if found is not None and found[0] is key:
             return found[1]
-        while True:
-            with self._lock:
-                found = self._done.get(id(key))
-                if found is not None and found[0] is key:
-                    return found[1]
-                pending = self._pending.get(id(key))
-                mine = pending is None
-                if pending is None:
-                    pending = self._pending[id(key)] = (key, threading.Event())
-            if mine:
-                return self._compute(key, compute, pending[1])
-            pending[1].wait()  # then look again: done, or its computation failed (we try)
+        return self._once(id(key), lambda: self._done.get(id(key), _NONE)[0] is key,
+                          lambda: (key, compute()))[1]
 
-    def _compute(self, key: object, compute: Callable[[], T], pending: threading.Event) -> T:
-        try:
-            value = compute()
-            with self._lock:
-                self._done[id(key)] = (key, value)
-                while len(self._done) > self._keep:
-                    del self._done[next(iter(self._done))]
-            return value
-        finally:
-            with self._lock:
-                del self._pending[id(key)]
-            pending.set()
+    def _keep_one(self, key: int, value: tuple[object, T]) -> None:
+        self._done[key] = value
+        while len(self._done) > self._keep:
+            del self._done[next(iter(self._done))]
 
 
 class SharedCache(Generic[T]):
