@@ -11,7 +11,6 @@ twice the files) uses the temporary folder as before.
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -51,35 +50,38 @@ def place_for(size: int, memory: Path = MEMORY,
     return str(memory) if stats.f_bavail * stats.f_frsize >= 2 * size + SPARE else None
 
 
-def beside(tree: Path, memory: Path | None = None) -> str | None:
+def beside(tree: Path, memory: Path | None = None,
+           environ: Mapping[str, str] = os.environ) -> str | None:
     """The folder to make a temporary folder in for files that go with the tree at `tree` (a
-    change's base versions of its files, beside the head's export): `memory` when the tree
-    is in it (it was placed there with room for twice its files, `place_for`: the base
-    holds the repository's files at most); None: the temporary folder. Each file created
-    in an ext4 /tmp costs ~0.8 ms of kernel CPU on a virtual machine's disk, in a tmpfs
-    ~0.02 ms."""
+    change's base versions of its files, beside the head's export): `memory` (`MEMORY`
+    unless given) when the tree is in it and it has `SPARE` free (a head exported there was
+    placed with room for twice its files, `place_for`: the base holds the repository's
+    files at most) and `TMPDIR` names no folder of the user's; None: the temporary folder.
+    Each file created in an ext4 /tmp cost 0.05–0.8 ms of kernel CPU on a virtual machine's
+    disk, in a tmpfs ~0.02 ms."""
     memory = MEMORY if memory is None else memory
     try:
-        return str(memory) if Path(os.path.realpath(tree)).is_relative_to(
-            os.path.realpath(memory)) else None
+        inside = Path(os.path.realpath(tree)).is_relative_to(os.path.realpath(memory))
     except (OSError, ValueError):
         return None
+    return place_for(0, memory, environ) if inside else None
 
 
 class LazyFolder:
     """A temporary folder made when a file is first placed in it (`folder / name`) and
-    removed on exit: an analyzer's room for a notebook's script or a config it writes, which
-    most runs never need (a folder made and removed costs kernel CPU on every run: four
-    ruff and two bandit runs a review)."""
+    removed on exit, as `tempfile.TemporaryDirectory` removes one: an analyzer's room for a
+    notebook's script or a config it writes, which most runs never need (a folder made and
+    removed costs kernel CPU on every run: four ruff and two bandit runs a review). For one
+    thread's use."""
 
     def __init__(self, prefix: str) -> None:
         self._prefix = prefix
-        self._made: Path | None = None
+        self._made: tempfile.TemporaryDirectory[str] | None = None
 
     def __truediv__(self, name: str) -> Path:
         if self._made is None:
-            self._made = Path(tempfile.mkdtemp(prefix=self._prefix))
-        return self._made / name
+            self._made = tempfile.TemporaryDirectory(prefix=self._prefix)
+        return Path(self._made.name) / name
 
     def __enter__(self) -> Self:
         return self
@@ -87,5 +89,5 @@ class LazyFolder:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         if self._made is not None:
-            shutil.rmtree(self._made, ignore_errors=True)
-            self._made = None
+            made, self._made = self._made, None
+            made.cleanup()

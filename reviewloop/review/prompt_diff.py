@@ -50,7 +50,7 @@ def shown(diff_text: str) -> str:
 def shown_fenced(diff_text: str) -> str:
     """`fenced(shown(diff_text))`, as every prompt of a chunk shows its diff: the round's
     estimate, its redaction and each reviewer's call ask for the same text, made once."""
-    return _FENCED.get(diff_text, lambda: fenced(shown(diff_text)))
+    return _FENCED.get(diff_text, lambda: fenced(_shown(diff_text)))  # one copy kept
 
 
 _SHOWN: TextMemo[str] = TextMemo(keep=16)  # a round's chunks

@@ -69,9 +69,11 @@ def test_what_goes_with_a_tree_in_memory_is_made_beside_it(tmp_path: Path) -> No
     (tmp_path / "link").symlink_to(memory)
     (tmp_path / "checkout").mkdir()
 
-    assert beside(memory / "head", memory) == str(memory)
-    assert beside(tmp_path / "link" / "head", memory) == str(memory)
-    assert beside(tmp_path / "checkout", memory) is None
+    assert beside(memory / "head", memory, environ={}) == str(memory)
+    assert beside(tmp_path / "link" / "head", memory, environ={}) == str(memory)
+    assert beside(tmp_path / "checkout", memory, environ={}) is None
+    # the user's TMPDIR is theirs, as for the head's export
+    assert beside(memory / "head", memory, environ={"TMPDIR": str(tmp_path)}) is None
 
 
 def test_an_analyzers_folder_is_made_only_for_a_file_placed_in_it(tmp_path: Path,

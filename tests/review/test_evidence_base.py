@@ -90,6 +90,7 @@ def test_the_base_of_a_head_exported_in_memory_is_made_in_memory(tmp_path, monke
     memory = tmp_path / "shm"
     memory.mkdir()
     monkeypatch.setattr("reviewloop.git.scratch.MEMORY", memory)
+    monkeypatch.delenv("TMPDIR", raising=False)
     repo = Repo(tmp_path / "repo", {"infra/main.tf": GUARDED})
     diff = repo.change({"infra/main.tf": GUARDED.replace("guard = true\n", "")})
     head = memory / "head"
