@@ -95,6 +95,8 @@ def _read_hunks(lines: Sequence[str]) -> list[Hunk] | None:
             return None
         source, start = int(header[2] or 1), int(header[3])
         target = int(header[4] or 1)
+        if not (source or target):  # unidiff reads a line into even an empty hunk
+            return None
         old = new = 0
         before: list[str] = []
         while old < source or new < target:
