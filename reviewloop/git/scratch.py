@@ -22,6 +22,7 @@ from reviewloop.git.repository import Repository
 
 MEMORY = Path("/dev/shm")  # Linux's tmpfs open to every user (POSIX shared memory)
 SPARE = 256 << 20  # bytes left free in it beyond twice the export
+EXPORT_PREFIX = "reviewloop-head-"  # a head commit's export's folder (`runs.source.head_tree`)
 
 
 def tree_bytes(repo: Repository, rev: str, claimed: Claimed | None = None) -> int:
@@ -54,17 +55,20 @@ def beside(tree: Path, memory: Path | None = None,
            environ: Mapping[str, str] = os.environ) -> str | None:
     """The folder to make a temporary folder in for files that go with the tree at `tree` (a
     change's base versions of its files, beside the head's export): `memory` (`MEMORY`
-    unless given) when the tree is in it and it has `SPARE` free (a head exported there was
-    placed with room for twice its files, `place_for`: the base holds the repository's
-    files at most) and `TMPDIR` names no folder of the user's; None: the temporary folder.
-    Each file created in an ext4 /tmp cost 0.05–0.8 ms of kernel CPU on a virtual machine's
-    disk, in a tmpfs ~0.02 ms."""
+    unless given) when `tree` is a head's export there (`EXPORT_PREFIX`, placed with room for
+    twice its files, `place_for`: the base holds the repository's files at most), it still
+    has `SPARE` free and `TMPDIR` names no folder of the user's; None: the temporary folder,
+    as for a checkout, whose size nothing here has weighed (even one kept in memory). Each
+    file created in an ext4 /tmp cost 0.05–0.8 ms of kernel CPU on a virtual machine's disk,
+    in a tmpfs ~0.02 ms."""
     memory = MEMORY if memory is None else memory
     try:
-        inside = Path(os.path.realpath(tree)).is_relative_to(os.path.realpath(memory))
+        real = Path(os.path.realpath(tree))
+        exported = real.name.startswith(EXPORT_PREFIX) and real.parent == Path(
+            os.path.realpath(memory))
     except (OSError, ValueError):
         return None
-    return place_for(0, memory, environ) if inside else None
+    return place_for(0, memory, environ) if exported else None
 
 
 class LazyFolder:

@@ -18,7 +18,7 @@ from reviewloop.git.diff import ChangeSet
 from reviewloop.git.export import from_diff
 from reviewloop.git.reads import one_read
 from reviewloop.git.repository import Repository, Snapshot
-from reviewloop.git.scratch import place_for, tree_bytes
+from reviewloop.git.scratch import EXPORT_PREFIX, place_for, tree_bytes
 from reviewloop.git.staged import unstaged
 from reviewloop.state_dir import writable_state
 
@@ -122,7 +122,7 @@ def head_tree(repo: Repository, head: str | None, changes: ChangeSet | None = No
         yield None
         return
     claimed = from_diff(changes) if changes is not None else None
-    tmp = tempfile.mkdtemp(prefix="reviewloop-head-",
+    tmp = tempfile.mkdtemp(prefix=EXPORT_PREFIX,
                            dir=place_for(tree_bytes(repo, head, claimed)))
     try:  # removed with no recursion a level (`deep_folders`), however the review ends
         with one_read(tmp):  # no one writes to the export: what it wrote is each file's read

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 from reviewloop.git.repository import open_repository
-from reviewloop.git.scratch import LazyFolder, beside, place_for, tree_bytes
+from reviewloop.git.scratch import EXPORT_PREFIX, LazyFolder, beside, place_for, tree_bytes
 from tests.support.repos import feature_branch
 
 
@@ -60,20 +60,26 @@ def test_sizing_then_exporting_a_commit_lists_its_tree_once(tmp_path: Path,
     assert len([line for line in log.read_text().splitlines() if " ls-tree " in line]) == 1
 
 
-def test_what_goes_with_a_tree_in_memory_is_made_beside_it(tmp_path: Path) -> None:
+def test_what_goes_with_a_head_exported_in_memory_is_made_beside_it(tmp_path: Path,
+                                                                    monkeypatch) -> None:
     """A change's base versions go where its head's export is: in memory when it is there
     (placed with room for twice its files), else in the temporary folder; a link into the
-    memory folder is in it."""
+    memory folder is in it. A checkout kept in memory was weighed by nothing: its base goes
+    to the temporary folder."""
+    monkeypatch.setattr("reviewloop.git.scratch.SPARE", 0)  # whatever this disk has free
     memory = tmp_path / "shm"
-    (memory / "head").mkdir(parents=True)
+    head = memory / f"{EXPORT_PREFIX}x1"
+    head.mkdir(parents=True)
+    (memory / "checkout").mkdir()
     (tmp_path / "link").symlink_to(memory)
     (tmp_path / "checkout").mkdir()
 
-    assert beside(memory / "head", memory, environ={}) == str(memory)
-    assert beside(tmp_path / "link" / "head", memory, environ={}) == str(memory)
+    assert beside(head, memory, environ={}) == str(memory)
+    assert beside(tmp_path / "link" / head.name, memory, environ={}) == str(memory)
     assert beside(tmp_path / "checkout", memory, environ={}) is None
+    assert beside(memory / "checkout", memory, environ={}) is None
     # the user's TMPDIR is theirs, as for the head's export
-    assert beside(memory / "head", memory, environ={"TMPDIR": str(tmp_path)}) is None
+    assert beside(head, memory, environ={"TMPDIR": str(tmp_path)}) is None
 
 
 def test_an_analyzers_folder_is_made_only_for_a_file_placed_in_it(tmp_path: Path,

@@ -16,6 +16,7 @@ from reviewloop.checks.analyzers.base import AnalyzerContext, AnalyzerError
 from reviewloop.checks.analyzers.registry import ANALYZERS
 from reviewloop.findings.schema import Finding, Severity
 from reviewloop.git.diff import parse_diff
+from reviewloop.git.scratch import EXPORT_PREFIX
 from reviewloop.review.evidence import analyze, run_for_agent
 from reviewloop.review.introduced import BaseTrees
 from tests.support.analyzers import FakeAnalyzer, Repo, agent
@@ -90,10 +91,11 @@ def test_the_base_of_a_head_exported_in_memory_is_made_in_memory(tmp_path, monke
     memory = tmp_path / "shm"
     memory.mkdir()
     monkeypatch.setattr("reviewloop.git.scratch.MEMORY", memory)
+    monkeypatch.setattr("reviewloop.git.scratch.SPARE", 0)  # whatever this disk has free
     monkeypatch.delenv("TMPDIR", raising=False)
     repo = Repo(tmp_path / "repo", {"infra/main.tf": GUARDED})
     diff = repo.change({"infra/main.tf": GUARDED.replace("guard = true\n", "")})
-    head = memory / "head"
+    head = memory / f"{EXPORT_PREFIX}t"
     subprocess.run(["cp", "-a", str(repo.root), str(head)], check=True)
     with BaseTrees() as bases:
         made = bases.of(head, diff, parse_diff(diff)).at(("infra/main.tf",), ())
