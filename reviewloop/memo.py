@@ -11,6 +11,7 @@ import functools
 import gc
 import re
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import AnyStr, Generic, TypeVar
@@ -22,7 +23,7 @@ K = TypeVar("K", bound=Hashable)
 _NONE = (object(),)  # no entry: its object is no key
 
 
-class _Once(Generic[K, T]):
+class _Once(ABC, Generic[K, T]):
     """What both memos share: a result kept under a key, and callers asking about the same
     key at once waiting for one computation. The lock guards only the bookkeeping, never a
     computation: different keys are computed side by side. A computation that raises is
@@ -57,8 +58,9 @@ class _Once(Generic[K, T]):
                     del self._pending[key]
                 pending.set()
 
+    @abstractmethod
     def _keep_one(self, key: K, value: T) -> None:
-        raise NotImplementedError
+        """Keep `value` for `key` (called under the lock), letting the oldest go."""
 
 
 class TextMemo(_Once[str, T]):
