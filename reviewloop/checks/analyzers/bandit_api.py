@@ -66,6 +66,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from reviewloop.checks.analyzers.base import AnalyzerError
+from reviewloop.checks.lane import cpu_lane
 from reviewloop.git.reads import lstat
 from reviewloop.sandbox import live
 
@@ -115,7 +116,7 @@ def report(targets: Sequence[str], config: str | None, *, timeout: float | None 
     visits and every `NODES_A_LOOK`th after it: when `stopping` (reviewloop stopping,
     `sandbox.live`) says so, KeyboardInterrupt; past `timeout` seconds of `clock` from the
     run's start, the AnalyzerError of a CLI killed at its deadline (`base.run_tool`)."""
-    with _ONE_AT_A_TIME, _quiet(), _fresh_lines(targets):
+    with cpu_lane(), _ONE_AT_A_TIME, _quiet(), _fresh_lines(targets):
         ends = None if timeout is None else clock() + timeout
 
         def check() -> None:

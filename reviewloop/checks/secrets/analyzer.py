@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from reviewloop.checks.analyzers.base import AnalyzerContext
+from reviewloop.checks.lane import cpu_lane
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet
 from reviewloop.policy.lever_files import ConfigFile
@@ -55,8 +56,10 @@ class SecretsScan:
         from reviewloop.checks.secrets.scanner import to_findings
 
         # only the agent's files: an oversize or out-of-scope file's lines are not scanned
-        # here (the secrets gate still scans every added line of the change)
-        return to_findings(change_hits(ctx), agent=ctx.agent)
+        # here (the secrets gate still scans every added line of the change); in its turn
+        # with bandit's in-process run (`checks.lane`)
+        with cpu_lane():
+            return to_findings(change_hits(ctx), agent=ctx.agent)
 
 
 def change_hits(ctx: AnalyzerContext) -> list[SecretHit]:
