@@ -41,6 +41,7 @@ from reviewloop.checks.analyzers.failure import failed, skipped
 from reviewloop.checks.analyzers.line_breaks import Renumbering
 from reviewloop.checks.analyzers.registry import Analyzer, analyzers, package_of
 from reviewloop.checks.gates.commands import ProjectTests
+from reviewloop.checks.lane import cpu_lane
 from reviewloop.findings.code_index import CodeIndex
 from reviewloop.findings.ledger import Health, HealthStatus
 from reviewloop.findings.schema import Finding
@@ -70,7 +71,8 @@ NOTHING_TO_ANALYZE = "no changed file it analyzes"
 # One reviewer's scoping at a time. Side by side, the reviewers' diff parses and file checks
 # (pure Python) contend for the GIL, and each takes about as long as all of them: bandit
 # started ~0.15 s into the early analysis of a 442-file change. In turn, the first
-# reviewer's tools start at once and each next one's as its scoping ends.
+# reviewer's tools start at once and each next one's as its scoping ends, which goes before
+# bandit's and the secrets scan's turns in the CPU lane (`checks.lane`).
 _SCOPING = threading.Lock()
 
 
@@ -119,14 +121,14 @@ def run_for_agent(agent: AgentDefinition, root: Path, diff_text: str, *,
            for name, why in agent.turned_off]
     if not agent.analyzers:
         return AnalyzerReport(health=off)
-    with _SCOPING:
+    with cpu_lane(first=True), _SCOPING:
         changes = parse_diff(diff_text, source=f"{agent.name} diff")
     # asked once per review, outside the lock: a claim that hangs holds no other reviewer
     shared = claims_of(bases)
     paths = present(changes)
     claimed = {name: shared.of(name, table[name], root, diff_text, paths, timeout)
                for name in claimers(agent, table)}
-    with _SCOPING:
+    with cpu_lane(first=True), _SCOPING:
         readable = Readability.of(root)
         scoped = scoped_files(agent, changes, claimed, readable)
         files = scoped.files if only is None else tuple(f for f in scoped.files if f in only)

@@ -1,10 +1,12 @@
 """The analyzers' CPU lane (`checks.lane`): bandit's in-process run and the secrets scan each
 hold it while they work, so in one process they run one after the other; a thread holding
-it enters it again freely. Each holding is seen from another thread, which cannot take it."""
+it enters it again freely; a turn asked `first` (a reviewer's scoping) goes before the
+turns asked without it."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -17,37 +19,69 @@ from reviewloop.checks.secrets import analyzer as secrets_analyzer
 from reviewloop.checks.secrets.analyzer import SecretsScan
 
 
-def _held_elsewhere() -> bool:
-    """Whether a thread other than a new one holds the lane now (the new thread tries it
-    without waiting)."""
-    held: list[bool] = []
-
-    def probe() -> None:
-        took = lane._LANE.acquire(blocking=False)
-        if took:
-            lane._LANE.release()
-        held.append(not took)
-
-    thread = threading.Thread(target=probe)
-    thread.start()
-    thread.join()
-    return held[0]
+def _mine() -> bool:
+    """Whether this thread is in its turn."""
+    return lane._holder == threading.get_ident()
 
 
-def test_a_turn_keeps_the_other_threads_out_and_its_own_thread_may_enter_again() -> None:
-    assert not _held_elsewhere()
-    with lane.cpu_lane():
-        assert _held_elsewhere()
+def _free() -> bool:
+    return lane._holder is None and lane._first == 0
+
+
+def _until(ready: Callable[[], bool]) -> None:
+    """Wait (without a deadline: the test's own) until `ready()` says so."""
+    pause = threading.Event()
+    while not ready():
+        pause.wait(0.001)
+
+
+def test_a_turn_is_its_threads_alone_and_its_thread_may_enter_again() -> None:
+    assert _free()
+    ended = threading.Event()  # set as this thread's turn ends
+    saw: list[bool] = []
+
+    def other() -> None:
         with lane.cpu_lane():
-            assert _held_elsewhere()
-        assert _held_elsewhere()
-    assert not _held_elsewhere()
+            saw.append(ended.is_set())
+
+    with lane.cpu_lane():
+        with lane.cpu_lane(first=True):  # the same thread, again
+            assert _mine()
+        assert _mine()
+        waiting = threading.Thread(target=other)
+        waiting.start()
+        _until(lambda: len(lane._STATE._waiters) == 1)  # it waits for this turn
+        ended.set()
+    waiting.join()
+    assert saw == [True]
+    assert _free()
 
 
 def test_a_turn_ends_when_its_work_raises() -> None:
     with pytest.raises(RuntimeError), lane.cpu_lane():
         raise RuntimeError("the scan failed")
-    assert not _held_elsewhere()
+    assert _free()
+
+
+def test_a_turn_asked_first_goes_before_one_asked_without() -> None:
+    order: list[str] = []
+
+    def turn(name: str, *, first: bool) -> threading.Thread:
+        def work() -> None:
+            with lane.cpu_lane(first=first):
+                order.append(name)
+        thread = threading.Thread(target=work)
+        thread.start()
+        return thread
+
+    with lane.cpu_lane():
+        scoping = turn("scoping", first=True)
+        _until(lambda: lane._first == 1)  # it asked, and waits for this turn
+        scan = turn("scan", first=False)
+    scan.join()
+    scoping.join()
+    assert order == ["scoping", "scan"]
+    assert _free()
 
 
 def test_bandit_in_process_works_in_its_turn(tmp_path: Path) -> None:
@@ -56,24 +90,24 @@ def test_bandit_in_process_works_in_its_turn(tmp_path: Path) -> None:
     seen: list[bool] = []
 
     def stopping() -> bool:  # asked before each file bandit scans
-        seen.append(_held_elsewhere())
+        seen.append(_mine())
         return False
 
     report = bandit_api.report([str(source)], None, timeout=60, stopping=stopping)
     assert report is not None
     assert [r["test_id"] for r in report["results"]] == ["B404", "B607", "B602"]
     assert seen == [True]
-    assert not _held_elsewhere()
+    assert _free()
 
 
 def test_the_secrets_scan_works_in_its_turn(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[bool] = []
 
     def hits(ctx: Any) -> list[Any]:
-        seen.append(_held_elsewhere())
+        seen.append(_mine())
         return []
 
     monkeypatch.setattr(secrets_analyzer, "change_hits", hits)
     assert SecretsScan().run(SimpleNamespace(agent="security")) == []  # type: ignore[arg-type]
     assert seen == [True]
-    assert not _held_elsewhere()
+    assert _free()
