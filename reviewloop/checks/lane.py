@@ -41,9 +41,15 @@ def cpu_lane(*, first: bool = False) -> Iterator[None]:
     with _STATE:
         if first:
             _first += 1
-        while (_holder is not None and _holder != me) or (
-                _holder is None and not first and _first):
-            _STATE.wait()
+        try:
+            while (_holder is not None and _holder != me) or (
+                    _holder is None and not first and _first):
+                _STATE.wait()
+        except BaseException:  # Ctrl-C while waiting: no turn asked for is left behind
+            if first:
+                _first -= 1
+                _STATE.notify_all()
+            raise
         _holder, _depth = me, _depth + 1
     try:
         yield

@@ -5,6 +5,7 @@ turns asked without it."""
 
 from __future__ import annotations
 
+import signal
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -82,6 +83,44 @@ def test_a_turn_asked_first_goes_before_one_asked_without() -> None:
     scoping.join()
     assert order == ["scoping", "scan"]
     assert _free()
+
+
+class _Interrupted(Exception):
+    pass
+
+
+def test_a_wait_interrupted_leaves_no_turn_asked_for() -> None:
+    """Ctrl-C reaching a thread that waits for its turn `first` (here the main thread, as
+    pytest runs a test): the turns asked without it do not wait for it afterwards."""
+    def interrupt(signum: int, frame: Any) -> None:
+        raise _Interrupted
+
+    main = threading.main_thread().ident
+    assert main == threading.get_ident()
+    held = threading.Event()
+    done = threading.Event()
+
+    def holder() -> None:
+        with lane.cpu_lane():
+            held.set()
+            _until(lambda: len(lane._STATE._waiters) == 1)  # the main thread waits
+            signal.pthread_kill(main, signal.SIGINT)
+            done.wait()
+
+    before = signal.signal(signal.SIGINT, interrupt)
+    try:
+        thread = threading.Thread(target=holder)
+        thread.start()
+        held.wait()
+        with pytest.raises(_Interrupted), lane.cpu_lane(first=True):
+            pass
+    finally:
+        signal.signal(signal.SIGINT, before)
+        done.set()
+    thread.join()
+    assert _free()
+    with lane.cpu_lane():  # a plain turn is not held back by the interrupted one
+        assert _mine()
 
 
 def test_bandit_in_process_works_in_its_turn(tmp_path: Path) -> None:
