@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 _names = itertools.count()
+_PORT_ATTEMPTS = 5  # starts of the server, each on a port free when asked
 
 
 def _find_bin() -> Path:
@@ -100,14 +101,10 @@ def running_server() -> Iterator[str]:
         os.chown(folder, user.pw_uid, user.pw_gid)
         folder.chmod(0o755)
     binaries = _reachable_bin(folder, user)
-    port = _free_port()
     subprocess.run(_as_server_user([str(binaries / "initdb"), "-D", str(data), "-U", "postgres",
                                     "-A", "trust", "-E", "UTF8", "--no-sync"], user),
                    check=True, capture_output=True)
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run(_as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-o", options,
-                                    "-l", str(folder / "log"), "-w", "start"], user),
-                   check=True, capture_output=True)
+    port = _started(binaries, data, folder, user)
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
@@ -115,6 +112,25 @@ def running_server() -> Iterator[str]:
                                         "immediate", "stop"], user), check=False,
                        capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _started(binaries: Path, data: Path, folder: Path, user: pwd.struct_passwd | None) -> int:
+    """Start the server on a free port; its port. The port is free when asked and taken
+    only when the server binds it: another process may take it meanwhile (the server's log
+    then says "Address already in use"), and the server starts again on another."""
+    for attempt in range(_PORT_ATTEMPTS):
+        port = _free_port()
+        options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        log = folder / f"log.{attempt}"
+        started = subprocess.run(_as_server_user(
+            [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w",
+             "start"], user), capture_output=True, check=False)
+        if started.returncode == 0:
+            return port
+        said = log.read_text(errors="replace") if log.is_file() else ""
+        if "Address already in use" not in said:
+            started.check_returncode()
+    raise RuntimeError(f"no free port for PostgreSQL in {_PORT_ATTEMPTS} attempts")
 
 
 def new_database(server_url: str) -> str:
