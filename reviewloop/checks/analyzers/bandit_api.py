@@ -43,6 +43,9 @@ What the CLI's process gave for free is kept:
   plugin's settings on the plugin's function, and its report renames blacklist tests in
   bandit's plugin table (`_plugins_kept`).
 
+Where bandit does work whose answer is already known (a node no test checks, B613 on a file
+with no bidirectional character), the run skips it, for the same report (`bandit_lean`).
+
 Where the CLI would have ended otherwise (a config bandit refuses, a profile with no test,
 a file whose scan raised, which includes a recursion that runs out deeper in this process
 than in a fresh one), `report` answers None and the caller runs the CLI, whose report or
@@ -65,6 +68,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from reviewloop.checks.analyzers.bandit_lean import lean_file_tests, lean_visitor
 from reviewloop.checks.analyzers.base import AnalyzerError
 from reviewloop.checks.lane import cpu_lane
 from reviewloop.git.reads import lstat
@@ -167,6 +171,7 @@ def _report(targets: Sequence[str], config: str | None, check: Callable[[], None
 
     manager._parse_file = parse_checked  # this manager's only, as is its visitor
     _check_visits(manager, check)
+    lean_file_tests(manager.b_ts.tests)
     manager.discover_files(list(targets), False, EXCLUDED)
     if not manager.b_ts.tests:  # "No tests would be run": the CLI exits 2
         return None
@@ -182,12 +187,14 @@ def _check_visits(manager: Any, check: Callable[[], None]) -> None:
     every `NODES_A_LOOK`th after it: one node's work is bounded by its file's lines, a
     file's is not (many strings in one literal over many lines); a smaller file, most of a
     wide change, gets bandit's own visitor (an override a node was ~0.12 G instructions at
-    5,000 files), its look the one before it (`parse_checked`)."""
+    5,000 files), its look the one before it (`parse_checked`). Both skip the nodes no test
+    of the run checks (`bandit_lean.lean_visitor`)."""
     from bandit.core import node_visitor  # with bandit only (`available`)
 
+    lean = lean_visitor(node_visitor.BanditNodeVisitor)  # the run's own: its test set's
     visit = node_visitor.BanditNodeVisitor.pre_visit
 
-    class Checked(node_visitor.BanditNodeVisitor):
+    class Checked(lean):  # type: ignore[misc,valid-type]  # bandit has no types
         unlooked = 0  # nodes to visit before the next look
 
         def pre_visit(self, node: Any) -> Any:
@@ -199,7 +206,7 @@ def _check_visits(manager: Any, check: Callable[[], None]) -> None:
             return visit(self, node)
 
     def execute(fname: str, fdata: Any, data: str, nosec_lines: dict[int, Any]) -> Any:
-        kind = Checked if len(data) > SMALL_FILE else node_visitor.BanditNodeVisitor
+        kind = Checked if len(data) > SMALL_FILE else lean
         visitor = kind(fname, fdata, manager.b_ma, manager.b_ts, manager.debug, nosec_lines,
                        manager.metrics)
         score = visitor.process(data)

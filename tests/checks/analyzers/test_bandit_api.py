@@ -40,6 +40,8 @@ def _printed(report: dict) -> str:
     """`report` as bandit's json formatter writes it (`bandit/formatters/json.py`)."""
     return json.dumps(report, sort_keys=True, indent=2, separators=(",", ": "))
 
+BIDI = "label = 'abc\u202edef'  # a right-to-left override: B613\n"
+UTF7 = b"# -*- coding: utf-7 -*-\nlabel = '+IC4-'\n"  # the same override in ASCII bytes
 # what bandit flags, and what it cannot read, one snippet a line group
 SNIPPETS = (
     "import subprocess\nsubprocess.call(cmd, shell=True)\n",
@@ -59,18 +61,20 @@ SNIPPETS = (
     "x = '\\d'\n",  # an invalid escape: a warning while parsing
     "y = 1if z else 2\n",  # a SyntaxWarning while parsing
     "def broken(:\n",
+    BIDI,
+    "# caf\u00e9, no override\n",
     "x = '" + "a" * 30_000 + "'\n",
     "v = " + "[" * 60 + "]" * 60 + "\n",
     "",
 )
 BYTES = st.sampled_from((b"", b"\xff\xfe\x00bad", b"x = 1\x00\n", b"# -*- coding: latin-1 -*-\n",
-                         b"\xe9t\xe9 = 1\n"))
+                         b"\xe9t\xe9 = 1\n", b"\xef\xbb\xbf", UTF7))
 # most files start as they are: a prefix that bandit cannot read leaves its file unread
 FILES = st.lists(st.tuples(st.lists(st.sampled_from(SNIPPETS), max_size=5),
                            st.just(b"") | st.just(b"") | BYTES),
                  min_size=1, max_size=4)
 IDS = ("B101", "B102", "B105", "B106", "B108", "B110", "B301", "B307", "B324", "B404",
-       "B506", "B602", "B999")
+       "B506", "B602", "B613", "B999")
 CONFIGS = st.none() | st.fixed_dictionaries({}, optional={
     "skips": st.lists(st.sampled_from(IDS), max_size=3),
     "tests": st.lists(st.sampled_from(IDS), max_size=3),
@@ -101,6 +105,8 @@ def _write(folder: Path, files: list[tuple[list[str], bytes]], config: dict | No
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(files=FILES, config=CONFIGS)
+@example(files=[([BIDI, SNIPPETS[0]], b"")], config=None)  # B613 found: bandit's own test
+@example(files=[([SNIPPETS[0]], UTF7)], config={"tests": ["B613"]})  # most kinds untested
 def test_the_report_is_the_clis(tmp_path: Path, files: list[tuple[list[str], bytes]],
                                 config: dict | None) -> None:
     targets, config_path = _write(Path(tempfile.mkdtemp(dir=tmp_path)) / "p", files, config)
