@@ -38,7 +38,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -53,6 +52,7 @@ from reviewloop.checks.analyzers.terraform_moves import moved_in
 from reviewloop.checks.paths import in_tree_file
 from reviewloop.findings.schema import Finding
 from reviewloop.git.diff import ChangeSet, FileDiff, FileStatus
+from reviewloop.git.held import Held
 from reviewloop.git.names import fits
 from reviewloop.git.reverse import base_executable, base_text
 from reviewloop.git.scratch import beside
@@ -91,7 +91,7 @@ class BaseTree:
         self._written: set[str] = set()  # changed files already rebuilt
         self._unchanged: set[str] = set()  # context files already copied
         self._touched = {p for f in changes.files for p in (f.path, f.old_path) if p}
-        self._made: tempfile.TemporaryDirectory[str] | None = None
+        self._made: Held | None = None
         self._closed = False
 
     def at(self, files: Sequence[str], folders: Sequence[str],
@@ -104,8 +104,7 @@ class BaseTree:
             if self._closed:  # an analyzer outliving its review (on an error): no new copy
                 raise RuntimeError("the review's copy of the change's base is removed")
             if self._made is None:
-                self._made = tempfile.TemporaryDirectory(prefix="reviewloop-base-",
-                                                         dir=beside(self._root))
+                self._made = Held("reviewloop-base-", beside(self._root))
                 log.debug("the change's base made in %s", self._made.name)
             where = Path(self._made.name)
             inside = [f.path for f in self._changes.files

@@ -5,17 +5,16 @@ a head commit, its diff, and the commit whose files the analyzers, gates and rev
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from reviewloop.errors import NOT_WRITABLE_FIX, NotWritable, UserInputError
-from reviewloop.git.deep_folders import remove_tree
 from reviewloop.git.dependencies import link_installed
 from reviewloop.git.diff import ChangeSet
 from reviewloop.git.export import from_diff
+from reviewloop.git.held import Held
 from reviewloop.git.reads import one_read
 from reviewloop.git.repository import Repository, Snapshot
 from reviewloop.git.scratch import EXPORT_PREFIX, place_for, tree_bytes
@@ -122,15 +121,15 @@ def head_tree(repo: Repository, head: str | None, changes: ChangeSet | None = No
         yield None
         return
     claimed = from_diff(changes) if changes is not None else None
-    tmp = tempfile.mkdtemp(prefix=EXPORT_PREFIX,
-                           dir=place_for(tree_bytes(repo, head, claimed)))
+    held = Held(EXPORT_PREFIX, place_for(tree_bytes(repo, head, claimed)))
+    tmp = held.name
     try:  # removed with no recursion a level (`deep_folders`), however the review ends
         with one_read(tmp):  # no one writes to the export: what it wrote is each file's read
             link_installed(repo.root, Path(tmp), repo.export_files(head, ["."], Path(tmp),
                                                                    claimed))
             yield Path(tmp)
     finally:
-        remove_tree(tmp)
+        held.cleanup()
 
 
 def files_commit(repo: Repository, source: DiffSource, staged: str | None,
