@@ -51,7 +51,7 @@ def lean_file_tests(tests: dict[str, list[Callable[..., Any]]]) -> None:
     """A test set's `tests` (kind → test functions) with B613 answering at once for a file
     that holds none of its characters; nothing where this bandit has no such plugin."""
     try:
-        from bandit.plugins import trojansource as plugin  # bandit 1.7.3 and later
+        from bandit.plugins import trojansource as plugin  # bandit 1.7.10 and later
     except ImportError:
         return
     checks = tests.get("File", [])
