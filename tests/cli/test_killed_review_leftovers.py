@@ -4,7 +4,6 @@ room). The next review removes it, since no live process holds it (`git.held`)."
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -13,12 +12,7 @@ import time
 from pathlib import Path
 
 from reviewloop.git.held import HELD
-from tests.support.processes import alive
-from tests.support.repos import branch_repo
-
-# the project's tests: say they started, then wait
-_CONFTEST = "import os, pathlib, signal\npathlib.Path({started!r}).write_text(str(os.getpid()))\n" \
-            "signal.pause()\n"
+from tests.support.waiting_tests import kill_tests, pid_said, waiting_project
 
 
 def _review(root: Path, scratch: Path, *extra: str) -> subprocess.Popen[str]:
@@ -31,25 +25,19 @@ def _review(root: Path, scratch: Path, *extra: str) -> subprocess.Popen[str]:
 
 def test_the_next_review_removes_what_a_killed_review_left(tmp_path: Path) -> None:
     started = tmp_path / "started"
-    command = json.dumps(f"{sys.executable} -m pytest -q -p no:cacheprovider")
-    root = branch_repo(tmp_path / "repo", {
-        ".reviewloop.toml": f'sandbox = "off"\n[gates]\ntest = [{command}]\n',
-        "conftest.py": _CONFTEST.format(started=str(started)),
-        "test_app.py": "def test_x():\n    assert True\n", "app.py": "x = 1\n"},
-        {"app.py": "def run(values):\n    return sorted(values)\n"})
+    root = waiting_project(tmp_path / "repo", started,
+                           "def run(values):\n    return sorted(values)\n")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     killed = _review(root, scratch, "--tests")
     try:
-        while not started.exists() or not started.read_text():
+        while pid_said(started) is None:
             assert killed.poll() is None, killed.communicate()
             time.sleep(0.02)  # polling for the tests' start, not timing anything
     finally:
-        os.killpg(killed.pid, signal.SIGKILL)  # the review and the tests it waits for
+        os.killpg(killed.pid, signal.SIGKILL)  # the review, not a line of its own code after
         killed.communicate()
-        tests = int(started.read_text()) if started.exists() and started.read_text() else 0
-        if tests and alive(tests):
-            os.kill(tests, signal.SIGKILL)  # in a session of its own
+        kill_tests(started)
     left = [p for p in scratch.iterdir() if p.name.endswith(HELD)]
     assert [p.name for p in left if p.name.startswith("reviewloop-head-")], \
         "the killed review's export is left behind"

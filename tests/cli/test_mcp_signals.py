@@ -5,7 +5,6 @@ Before, the SDK's event loop unwound only once stdin sent a line or closed."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import pytest
 
 from tests.support.processes import alive
 from tests.support.repos import branch_repo
+from tests.support.waiting_tests import kill_tests, pid_said, waiting_project
 
 _AS_A_TERMINAL_STARTS_IT = (
     "import os, signal, sys\n"
@@ -24,8 +24,6 @@ _AS_A_TERMINAL_STARTS_IT = (
     "os.execv(sys.executable, [sys.executable, '-m', 'reviewloop', *sys.argv[1:]])\n")
 _SAID: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "stopped by SIGTERM",
          signal.SIGHUP: "stopped by SIGHUP"}
-_TESTS = "import os, pathlib, signal\npathlib.Path({started!r}).write_text(str(os.getpid()))\n" \
-         "signal.pause()\n"
 _INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
          "params": {"protocolVersion": "2025-06-18", "capabilities": {},
                     "clientInfo": {"name": "t", "version": "0"}}}
@@ -83,13 +81,8 @@ def _ready(proc: subprocess.Popen) -> bool:
 @pytest.mark.parametrize("signum", list(_SAID), ids=lambda s: signal.Signals(s).name)
 def test_a_review_the_server_runs_is_stopped_with_it(tmp_path: Path, signum):
     started = tmp_path / "started"
-    command = json.dumps(f"{sys.executable} -m pytest -q -p no:cacheprovider")
-    root = branch_repo(tmp_path / "repo", {
-        ".reviewloop.toml": f'sandbox = "off"\n[gates]\ntest = [{command}]\n'
-                            "[review]\nrun_tests = true\n",
-        "conftest.py": _TESTS.format(started=str(started)),
-        "test_app.py": "def test_x():\n    assert True\n", "app.py": "x = 1\n"},
-        {"app.py": "def run(x):\n    return x + 1\n"})
+    root = waiting_project(tmp_path / "repo", started, "def run(x):\n    return x + 1\n",
+                           "[review]\nrun_tests = true\n")
     proc = _serve(root)
     assert proc.stdout is not None
     _send(proc, _INIT)
@@ -98,14 +91,13 @@ def test_a_review_the_server_runs_is_stopped_with_it(tmp_path: Path, signum):
     _send(proc, {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {
         "name": "review", "arguments": {"base": "main", "head": "feature"}}})
     try:
-        while not started.exists() or not started.read_text():
+        while pid_said(started) is None:
             assert proc.poll() is None, proc.communicate()
             assert not _ready(proc), "the review ended without running the tests"
             time.sleep(0.02)  # polling for the tests' start, not timing anything
         _stopped(proc, signum)
     finally:
-        if started.exists() and started.read_text() and alive(pid := int(started.read_text())):
-            os.kill(pid, signal.SIGKILL)  # a failed test leaves nothing waiting
+        kill_tests(started)
     pid = int(started.read_text())
     for _ in range(3000):  # a SIGKILL is delivered, not awaited: polled for, up to a minute
         if not alive(pid):

@@ -10,7 +10,6 @@ cancelled CI job or an editor stopping its MCP server left its copies of the cha
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -21,11 +20,8 @@ from pathlib import Path
 import pytest
 
 from tests.support.processes import alive
-from tests.support.repos import branch_repo
+from tests.support.waiting_tests import kill_tests, pid_said, waiting_project
 
-# the project's tests: say they started, then wait to be stopped
-_CONFTEST = "import os, pathlib, signal\npathlib.Path({started!r}).write_text(str(os.getpid()))\n" \
-            "signal.pause()\n"
 _SAID: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "stopped by SIGTERM",
          signal.SIGHUP: "stopped by SIGHUP"}
 
@@ -44,13 +40,8 @@ _AS_A_TERMINAL_STARTS_IT = (
 def test_a_stop_ends_the_tests_and_removes_the_reviews_temporary_copies(
         tmp_path: Path, signum: int):
     started = tmp_path / "started"
-    command = json.dumps(f"{sys.executable} -m pytest -q -p no:cacheprovider")
-    root = branch_repo(tmp_path / "repo", {
-        ".reviewloop.toml": f'sandbox = "off"\n[gates]\ntest = [{command}]\n',
-        "conftest.py": _CONFTEST.format(started=str(started)),
-        "test_app.py": "def test_x():\n    assert True\n", "app.py": "x = 1\n"},
-        {"app.py": "import subprocess\n\n\ndef run(cmd):\n"
-                   "    return subprocess.call(cmd, shell=True)\n"})
+    root = waiting_project(tmp_path / "repo", started, "import subprocess\n\n\ndef run(cmd):\n"
+                           "    return subprocess.call(cmd, shell=True)\n")
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     proc = subprocess.Popen([sys.executable, "-c", _AS_A_TERMINAL_STARTS_IT, "review",
@@ -60,7 +51,7 @@ def test_a_stop_ends_the_tests_and_removes_the_reviews_temporary_copies(
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
-        while not started.exists() or not started.read_text():
+        while pid_said(started) is None:
             assert proc.poll() is None, proc.communicate()
             time.sleep(0.02)  # polling for the tests' start, not timing anything
         assert list(scratch.iterdir()), "the review holds its copies while the tests run"
@@ -68,8 +59,7 @@ def test_a_stop_ends_the_tests_and_removes_the_reviews_temporary_copies(
         out, err = proc.communicate(timeout=120)
     finally:
         proc.kill()
-        if started.exists() and started.read_text() and alive(pid := int(started.read_text())):
-            os.kill(pid, signal.SIGKILL)  # a failed test leaves nothing waiting
+        kill_tests(started)
     assert (proc.returncode, _SAID[signum]) == (128 + signum, err.strip().splitlines()[-1]), \
         (out, err)
     tests = int(started.read_text())
