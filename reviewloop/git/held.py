@@ -14,6 +14,7 @@ within microseconds of being made), and that no live process holds.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -40,15 +41,15 @@ class Held:
             raise ValueError(f"a held folder's name starts with {OWN!r}: {prefix!r}")
         sweep(where if where is not None else tempfile.gettempdir())
         self.name = tempfile.mkdtemp(prefix=prefix, suffix=HELD, dir=where)
-        hold = None
         try:
             hold = os.open(self.name, os.O_RDONLY | os.O_DIRECTORY)
-            fcntl.flock(hold, fcntl.LOCK_EX | fcntl.LOCK_NB)  # made a moment ago: free
         except BaseException:
-            if hold is not None:
-                os.close(hold)
             remove_tree(self.name)
             raise
+        # made a moment ago: free. On a file system without locks (some network mounts) it
+        # is used unheld, and never swept there: no sweep can take a lock on it (`_take`)
+        with contextlib.suppress(OSError):
+            fcntl.flock(hold, fcntl.LOCK_EX | fcntl.LOCK_NB)
         # as `TemporaryDirectory`: removed when dropped or at exit if `cleanup` was not called
         self._done = weakref.finalize(self, _let_go, self.name, hold)
 

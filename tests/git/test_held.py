@@ -4,6 +4,7 @@ not make, nothing of another user's."""
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import gc
 import os
@@ -127,6 +128,20 @@ def test_a_held_folder_is_held_until_cleaned_up_or_dropped(tmp_path: Path) -> No
     dropped = Path(Held("reviewloop-base-", str(tmp_path)).name)
     gc.collect()  # as `TemporaryDirectory`: a folder no one refers to is removed
     assert not dropped.exists()
+
+
+def test_where_nothing_can_be_locked_a_folder_is_used_and_never_swept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_locks(_fd: int, _operation: int) -> None:
+        raise OSError(errno.ENOLCK, os.strerror(errno.ENOLCK))
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)  # a network mount without lock support
+    made = Held("reviewloop-head-", str(tmp_path))
+    os.utime(made.name, (0, 0))
+    assert sweep(str(tmp_path), now=NOW) == []
+    assert Path(made.name).is_dir()
+    made.cleanup()
+    assert not Path(made.name).exists()
 
 
 def test_only_reviewloop_s_folders_are_made_held() -> None:
